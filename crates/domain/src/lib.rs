@@ -1,0 +1,20 @@
+//! hourbank's business rules, shared by the browser app and the server so the calculator and the
+//! invoices can never disagree. Pure Rust: no web, no database.
+//!
+//! The authority is `shared/domain.md`; each module cites the rule it implements.
+
+pub mod error;
+pub mod montecarlo;
+pub mod period;
+pub mod scenario;
+pub mod statement;
+pub mod tariff;
+pub mod units;
+
+pub use error::{Error, FieldError, Problem, Result};
+pub use montecarlo::{MonteCarlo, MonteCarloInput, MonteCarloResult, Profile, Seasonality};
+pub use period::{parse_date, Contract, Period, Phase, ScheduledMonth};
+pub use scenario::{parse_scenario, Scenario};
+pub use statement::{simulate, MonthStatement, Statement, Summary};
+pub use tariff::{Tariff, Vat, VatRate};
+pub use units::{round_kopecks, Hours, Money};

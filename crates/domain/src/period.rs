@@ -1,0 +1,279 @@
+//! Billing periods (calendar months) and the contract's schedule of trial and subscription.
+
+use std::fmt;
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Serialize, Serializer};
+
+use crate::error::{FieldError, Problem};
+use crate::tariff::Tariff;
+
+/// A calendar month, `YYYY-MM`: the billing period.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Period {
+    year: i32,
+    month: u32,
+}
+
+impl Period {
+    pub fn new(year: i32, month: u32) -> Option<Period> {
+        ((1..=12).contains(&month) && (1000..=9999).contains(&year)).then_some(Period { year, month })
+    }
+
+    pub fn of(date: NaiveDate) -> Period {
+        Period { year: date.year(), month: date.month() }
+    }
+
+    /// Parses `YYYY-MM`.
+    pub fn parse(field: &str, text: &str) -> Result<Period, FieldError> {
+        let bad = || FieldError::new(field, Problem::BadPeriod(text.to_string()));
+        let (y, m) = text.split_once('-').ok_or_else(bad)?;
+        if y.len() != 4 || m.len() != 2 || !y.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit()) {
+            return Err(bad());
+        }
+        Period::new(y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?).ok_or_else(bad)
+    }
+
+    pub fn year(self) -> i32 {
+        self.year
+    }
+
+    /// 1..=12
+    pub fn month(self) -> u32 {
+        self.month
+    }
+
+    pub fn first_day(self) -> NaiveDate {
+        NaiveDate::from_ymd_opt(self.year, self.month, 1).expect("valid period")
+    }
+
+    pub fn last_day(self) -> NaiveDate {
+        self.next().first_day().pred_opt().expect("not the first day ever")
+    }
+
+    pub fn next(self) -> Period {
+        self.plus(1)
+    }
+
+    /// The period `months` after this one.
+    pub fn plus(self, months: u32) -> Period {
+        let index = self.year as i64 * 12 + (self.month as i64 - 1) + months as i64;
+        Period { year: (index / 12) as i32, month: (index % 12) as u32 + 1 }
+    }
+
+    /// Months from `earlier` to `self` (0 when equal; negative when `self` is earlier).
+    pub fn months_since(self, earlier: Period) -> i64 {
+        (self.year as i64 * 12 + self.month as i64) - (earlier.year as i64 * 12 + earlier.month as i64)
+    }
+}
+
+impl fmt::Display for Period {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
+}
+
+impl fmt::Debug for Period {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl Serialize for Period {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// Parses a calendar date `YYYY-MM-DD`.
+pub fn parse_date(field: &str, text: &str) -> Result<NaiveDate, FieldError> {
+    let bad = || FieldError::new(field, Problem::BadDate(text.to_string()));
+    if text.len() != 10 {
+        return Err(bad());
+    }
+    let date = NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| bad())?;
+    if !(1000..=9999).contains(&date.year()) {
+        return Err(bad());
+    }
+    Ok(date)
+}
+
+/// Whether a month is billed per hour (trial) or by the subscription.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    Trial,
+    Subscription,
+}
+
+impl Phase {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Phase::Trial => "trial",
+            Phase::Subscription => "subscription",
+        }
+    }
+}
+
+impl fmt::Display for Phase {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A client's contract: the tariff's terms, a start date and an optional end date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Contract {
+    pub tariff: Tariff,
+    start: NaiveDate,
+    end: Option<NaiveDate>,
+}
+
+/// One month of a contract's schedule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScheduledMonth {
+    pub period: Period,
+    pub phase: Phase,
+    /// The contract ends with this month: the reserve left is forfeited.
+    pub closes_contract: bool,
+}
+
+impl Contract {
+    /// A contract; the end date, when given, must not be before the start.
+    pub fn new(tariff: Tariff, start: NaiveDate, end: Option<NaiveDate>) -> Result<Contract, FieldError> {
+        if let Some(end) = end
+            && end < start
+        {
+            return Err(FieldError::new("end", Problem::Before(format!("start {start}"))));
+        }
+        Ok(Contract { tariff, start, end })
+    }
+
+    pub fn start(&self) -> NaiveDate {
+        self.start
+    }
+
+    pub fn end(&self) -> Option<NaiveDate> {
+        self.end
+    }
+
+    pub fn first_period(&self) -> Period {
+        Period::of(self.start)
+    }
+
+    /// The month the contract ends with, if it has an end date.
+    pub fn last_period(&self) -> Option<Period> {
+        self.end.map(Period::of)
+    }
+
+    /// Months billed like a trial: the `trial_months` full months, plus a partial start month.
+    /// A contract starting on the 1st has no partial month; one starting later bills that month
+    /// like a trial month without counting it, and no period is ever prorated.
+    pub fn trial_periods(&self) -> u32 {
+        let partial_start = u32::from(self.start.day() != 1);
+        self.tariff.trial_months + partial_start
+    }
+
+    /// The first subscription month: the 1st of the month after the trial.
+    pub fn subscription_start(&self) -> Period {
+        self.first_period().plus(self.trial_periods())
+    }
+
+    /// The month at `index` from the start month, or `None` past the contract's end.
+    pub fn month(&self, index: u32) -> Option<ScheduledMonth> {
+        let period = self.first_period().plus(index);
+        let last = self.last_period();
+        if last.is_some_and(|last| period > last) {
+            return None;
+        }
+        let phase = if index < self.trial_periods() { Phase::Trial } else { Phase::Subscription };
+        Some(ScheduledMonth { period, phase, closes_contract: last == Some(period) })
+    }
+
+    /// The contract's months from the start, `count` of them or fewer when it ends sooner.
+    pub fn schedule(&self, count: u32) -> impl Iterator<Item = ScheduledMonth> + '_ {
+        (0..count).map_while(move |i| self.month(i))
+    }
+
+    /// How many months the contract lasts, when it has an end.
+    pub fn length_in_months(&self) -> Option<u32> {
+        self.last_period().map(|last| last.months_since(self.first_period()) as u32 + 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(s: &str) -> NaiveDate {
+        parse_date("d", s).unwrap()
+    }
+
+    fn phases(c: &Contract, n: u32) -> Vec<(String, Phase)> {
+        c.schedule(n).map(|m| (m.period.to_string(), m.phase)).collect()
+    }
+
+    #[test]
+    fn period_arithmetic() {
+        let p = Period::parse("p", "2027-11").unwrap();
+        assert_eq!(p.plus(2).to_string(), "2028-01");
+        assert_eq!(p.next().months_since(p), 1);
+        assert_eq!(Period::parse("p", "2027-02").unwrap().last_day(), date("2027-02-28"));
+        assert!(Period::parse("p", "2027-13").is_err());
+        assert!(Period::parse("p", "2027-1").is_err());
+        assert!(Period::parse("p", "27-01").is_err());
+    }
+
+    #[test]
+    fn dates_must_exist() {
+        assert_eq!(
+            parse_date("start", "2027-02-30").unwrap_err().to_string(),
+            "start: is not a valid date (expected YYYY-MM-DD): \"2027-02-30\""
+        );
+        assert!(parse_date("start", "2027-2-3").is_err());
+        assert!(parse_date("start", "2028-02-29").is_ok());
+    }
+
+    #[test]
+    fn start_on_the_first_has_two_trial_months() {
+        let c = Contract::new(Tariff::start(), date("2027-01-01"), None).unwrap();
+        assert_eq!(
+            phases(&c, 4),
+            vec![
+                ("2027-01".into(), Phase::Trial),
+                ("2027-02".into(), Phase::Trial),
+                ("2027-03".into(), Phase::Subscription),
+                ("2027-04".into(), Phase::Subscription),
+            ]
+        );
+        assert_eq!(c.subscription_start().to_string(), "2027-03");
+    }
+
+    #[test]
+    fn a_partial_start_month_extends_the_trial() {
+        let c = Contract::new(Tariff::start(), date("2027-01-15"), None).unwrap();
+        assert_eq!(c.trial_periods(), 3);
+        assert_eq!(c.subscription_start().to_string(), "2027-04");
+        let mut no_trial = Tariff::start();
+        no_trial.trial_months = 0;
+        let c = Contract::new(no_trial.clone(), date("2027-01-15"), None).unwrap();
+        assert_eq!(phases(&c, 2)[0].1, Phase::Trial);
+        assert_eq!(phases(&c, 2)[1].1, Phase::Subscription);
+        let c = Contract::new(no_trial, date("2027-01-01"), None).unwrap();
+        assert_eq!(phases(&c, 1)[0].1, Phase::Subscription);
+    }
+
+    #[test]
+    fn the_end_month_closes_the_contract() {
+        let c = Contract::new(Tariff::start(), date("2027-01-01"), Some(date("2027-04-10"))).unwrap();
+        let months: Vec<_> = c.schedule(12).collect();
+        assert_eq!(months.len(), 4);
+        assert!(months[3].closes_contract);
+        assert!(!months[2].closes_contract);
+        assert_eq!(c.length_in_months(), Some(4));
+        assert_eq!(
+            Contract::new(Tariff::start(), date("2027-01-02"), Some(date("2027-01-01"))).unwrap_err().to_string(),
+            "end: must not be before start 2027-01-02"
+        );
+    }
+}
