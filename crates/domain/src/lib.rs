@@ -4,6 +4,7 @@
 //! The authority is `shared/domain.md`; each module cites the rule it implements.
 
 pub mod error;
+pub mod format;
 pub mod montecarlo;
 pub mod period;
 pub mod scenario;

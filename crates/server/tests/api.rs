@@ -1,0 +1,134 @@
+//! The API on a real listener (port 0), as a client sees it.
+
+use hourbank_server::{router, AppState};
+use serde_json::{json, Value};
+
+struct TestApp {
+    base: String,
+    client: reqwest::Client,
+    _dist: tempfile::TempDir,
+}
+
+/// Starts the server on a free port with a small stand-in `dist/`.
+async fn spawn_app() -> TestApp {
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(dist.path().join("index.html"), "<!doctype html><title>hourbank</title>SPA").unwrap();
+    std::fs::write(dist.path().join("app.wasm"), b"\0asm").unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let app = router(AppState::new(dist.path()));
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    TestApp { base, client: reqwest::Client::new(), _dist: dist }
+}
+
+impl TestApp {
+    async fn post_json(&self, path: &str, body: &str) -> (u16, String, Value) {
+        let r = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header("content-type", "application/json")
+            .body(body.to_string())
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16();
+        let content_type = r.headers().get("content-type").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+        let body = r.json().await.unwrap_or(Value::Null);
+        (status, content_type, body)
+    }
+}
+
+#[tokio::test]
+async fn health_answers() {
+    let app = spawn_app().await;
+    let r = app.client.get(format!("{}/api/v1/health", app.base)).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.json::<Value>().await.unwrap()["status"], "ok");
+}
+
+#[tokio::test]
+async fn simulate_returns_the_statement() {
+    let app = spawn_app().await;
+    let (status, _, body) = app
+        .post_json(
+            "/api/v1/simulate",
+            r#"{"start": "2027-01-01", "months": ["3", "12.5", 0, 7.25, 20, 25], "vat": {"mode": "on_top"}}"#,
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let months = body["months"].as_array().unwrap();
+    assert_eq!(months.len(), 6);
+    assert_eq!(months[0]["phase"], "trial");
+    assert_eq!(months[0]["extra_charge"], "6000.00");
+    assert_eq!(months[0]["vat"], "1320.00");
+    assert_eq!(months[2]["reserve_end"], "10");
+    assert_eq!(months[3]["reserve_forfeited"], "2.75");
+    assert_eq!(months[4]["total"], "20000.00");
+    assert_eq!(months[5]["extra_hours"], "15");
+    // 6000 + 25000 + 20000 × 3 + 50000
+    assert_eq!(body["summary"]["total"], "141000.00");
+    assert_eq!(body["summary"]["hours"], "67.75");
+    assert_eq!(body["summary"]["total_with_vat"], "172020.00");
+}
+
+#[tokio::test]
+async fn no_hours_give_a_null_effective_rate() {
+    let app = spawn_app().await;
+    let (status, _, body) = app.post_json("/api/v1/simulate", r#"{"start": "2027-01-01", "months": [0]}"#).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["summary"]["effective_rate"], Value::Null);
+}
+
+#[tokio::test]
+async fn bad_input_is_a_422_naming_the_field() {
+    let app = spawn_app().await;
+    let cases = [
+        (r#"{"start": "2027-01-01", "months": [1, -2]}"#, "months[1]", "must not be negative"),
+        (r#"{"start": "2027-01-01", "months": ["1.234"]}"#, "months[0]", "must have at most two decimal places"),
+        (r#"{"start": "2027-01-01", "months": [800]}"#, "months[0]", "must be at most 744"),
+        (r#"{"start": "2027-13-01", "months": []}"#, "start", "is not a valid date (expected YYYY-MM-DD): \"2027-13-01\""),
+        (r#"{"start": "2027-01-01", "months": [], "x": 1}"#, "x", "unknown field"),
+        (r#"{"start": "2027-01-01", "months": [], "vat": {"mode": "maybe"}}"#, "vat.mode",
+         "unknown value \"maybe\", expected one of: none, included, on_top"),
+    ];
+    for (body, field, message) in cases {
+        let (status, content_type, problem) = app.post_json("/api/v1/simulate", body).await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(content_type, "application/problem+json");
+        assert_eq!(problem["status"], 422);
+        assert_eq!(problem["errors"][0]["field"], field, "{body}");
+        assert_eq!(problem["errors"][0]["message"], message, "{body}");
+        assert!(!problem["errors"][0]["message_ru"].as_str().unwrap().is_empty());
+    }
+}
+
+#[tokio::test]
+async fn malformed_and_oversize_bodies_get_the_problem_shape() {
+    let app = spawn_app().await;
+    let (status, content_type, problem) = app.post_json("/api/v1/simulate", "{not json").await;
+    assert_eq!((status, content_type.as_str()), (400, "application/problem+json"));
+    assert!(problem["detail"].as_str().unwrap().starts_with("invalid JSON"));
+
+    let r = app.client.post(format!("{}/api/v1/simulate", app.base)).body("{}").send().await.unwrap();
+    assert_eq!(r.status(), 415);
+
+    let huge = format!(r#"{{"start": "2027-01-01", "months": [{}0]}}"#, "0,".repeat(800_000));
+    let (status, content_type, problem) = app.post_json("/api/v1/simulate", &huge).await;
+    assert_eq!((status, content_type.as_str()), (413, "application/problem+json"));
+    assert_eq!(problem["status"], 413);
+}
+
+#[tokio::test]
+async fn the_spa_is_served_with_deep_links_and_api_misses_are_json() {
+    let app = spawn_app().await;
+    for path in ["/", "/calculator", "/portal/tasks/12"] {
+        let r = app.client.get(format!("{}{path}", app.base)).send().await.unwrap();
+        assert_eq!(r.status(), 200, "{path}");
+        assert!(r.text().await.unwrap().contains("SPA"));
+    }
+    let r = app.client.get(format!("{}/app.wasm", app.base)).send().await.unwrap();
+    assert_eq!(r.headers()["content-type"], "application/wasm");
+    let r = app.client.get(format!("{}/api/v1/nothing", app.base)).send().await.unwrap();
+    assert_eq!(r.status(), 404);
+    assert_eq!(r.headers()["content-type"], "application/problem+json");
+}
