@@ -68,3 +68,50 @@ impl CalculatorForm {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form() -> CalculatorForm {
+        CalculatorForm::new(NaiveDate::from_ymd_opt(2027, 1, 1).unwrap())
+    }
+
+    #[test]
+    fn the_default_start_is_the_first_of_next_month() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        assert_eq!(default_start(d(2026, 11, 24)), d(2026, 12, 1));
+        assert_eq!(default_start(d(2026, 12, 31)), d(2027, 1, 1));
+    }
+
+    #[test]
+    fn empty_fields_mean_no_hours() {
+        let Outcome::Statement(st) = form().evaluate() else { panic!("empty form refused") };
+        assert_eq!(st.months.len(), MONTHS);
+        assert!(st.summary.hours.is_zero());
+        // Two trial months free of fee, then 10 subscription months.
+        assert_eq!(st.summary.total.to_string(), "200000.00");
+    }
+
+    #[test]
+    fn every_bad_field_is_reported_with_the_domains_message() {
+        let mut f = form();
+        f.hours[0] = "3".into();
+        f.hours[3] = "-1".into();
+        f.hours[7] = "1,234".into();
+        f.start = "2027-02-30".into();
+        let Outcome::Invalid(errors) = f.evaluate() else { panic!("bad input computed") };
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["start", "months[3]", "months[7]"]);
+        assert_eq!(errors[1].to_string(), "months[3]: must not be negative");
+        assert_eq!(errors[1].problem.ru(), "не может быть отрицательным");
+    }
+
+    #[test]
+    fn russian_decimal_commas_are_accepted() {
+        let mut f = form();
+        f.hours[1] = " 12,5 ".into();
+        let Outcome::Statement(st) = f.evaluate() else { panic!("valid form refused") };
+        assert_eq!(st.months[1].total.to_string(), "25000.00");
+    }
+}
