@@ -10,7 +10,7 @@ pub const NBSP: char = '\u{a0}';
 fn group_thousands(digits: &str) -> String {
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(NBSP);
         }
         out.push(c);
@@ -44,6 +44,17 @@ pub fn hours(h: Hours) -> String {
     format!("{}{NBSP}ч", hours_number(h))
 }
 
+/// Russian month names in the nominative, January first.
+pub const MONTHS_RU: [&str; 12] = [
+    "январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь",
+    "декабрь",
+];
+
+/// `январь 2027`
+pub fn period_ru(p: crate::period::Period) -> String {
+    format!("{} {}", MONTHS_RU[(p.month() - 1) as usize], p.year())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -62,15 +73,4 @@ mod tests {
         assert_eq!(hours(Hours::whole(1000)), "1\u{a0}000\u{a0}ч");
         assert_eq!(hours_number(Hours::ZERO), "0");
     }
-}
-
-/// Russian month names in the nominative, January first.
-pub const MONTHS_RU: [&str; 12] = [
-    "январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь",
-    "декабрь",
-];
-
-/// `январь 2027`
-pub fn period_ru(p: crate::period::Period) -> String {
-    format!("{} {}", MONTHS_RU[(p.month() - 1) as usize], p.year())
 }
