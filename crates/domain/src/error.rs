@@ -70,6 +70,11 @@ impl FieldError {
         Self { field: field.into(), problem }
     }
 
+    /// The same problem reported on another field (a cross-field rule naming the field to fix).
+    pub fn under_field(self, field: &str) -> Self {
+        FieldError { field: field.to_string(), problem: self.problem }
+    }
+
     /// The same error with its field placed under `parent` (`tariff` + `monthly_fee`).
     pub fn under(mut self, parent: &str) -> Self {
         self.field = if self.field.is_empty() {

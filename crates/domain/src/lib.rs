@@ -5,6 +5,7 @@
 
 pub mod error;
 pub mod format;
+pub mod inn;
 pub mod montecarlo;
 pub mod period;
 pub mod report;

@@ -36,6 +36,15 @@ pub struct ServeArgs {
     /// Folder of the built SPA (Trunk's `dist`).
     #[arg(long, env = "HOURBANK_DIST", default_value = "dist")]
     pub dist: PathBuf,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+#[derive(clap::Args, Debug, Clone)]
+pub struct DatabaseArgs {
+    /// `sqlite://PATH` (created when missing) or `postgres://…`.
+    #[arg(long = "database-url", env = "HOURBANK_DATABASE_URL", default_value = crate::db::DEFAULT_URL)]
+    pub url: String,
 }
 
 pub fn main() -> ExitCode {
@@ -56,11 +65,12 @@ fn serve(args: ServeArgs) -> ExitCode {
     init_tracing();
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
     let result = runtime.block_on(async {
+        let db = crate::Db::connect(&args.database.url).await.map_err(std::io::Error::other)?;
         let listener = tokio::net::TcpListener::bind(args.listen).await?;
         let address = listener.local_addr()?;
         tracing::info!(%address, "hourbank is serving");
         println!("hourbank: http://{address}/");
-        crate::serve(listener, crate::AppState::new(args.dist)).await
+        crate::serve(listener, crate::AppState::new(args.dist, db)).await
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,6 +1,11 @@
 //! hourbank's server: the JSON API, the built SPA, and the `hourbank` command.
 
+pub mod auth;
 pub mod cli;
+pub mod clock;
+pub mod db;
 pub mod http;
+pub mod store;
 
+pub use db::Db;
 pub use http::{router, serve, AppState};

@@ -1,8 +1,8 @@
 //! One error type for the API, answered as `application/problem+json` (RFC 9457).
 
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use hourbank_domain::FieldError;
+use hourbank_domain::{Error as DomainError, FieldError, Problem as FieldProblem};
 use serde::Serialize;
 
 #[derive(Debug, thiserror::Error)]
@@ -19,6 +19,20 @@ pub enum ApiError {
     UnsupportedMediaType,
     #[error("not found")]
     NotFound,
+    #[error("sign in first")]
+    Unauthorized,
+    #[error("wrong email or password")]
+    WrongCredentials,
+    #[error("{0}")]
+    Forbidden(String),
+    /// The request conflicts with the current state (an illegal transition, a duplicate).
+    #[error("{0}")]
+    Conflict(String),
+    #[error("too many failed sign-ins; try again in {retry_after} s")]
+    TooManyRequests { retry_after: u64 },
+    /// Logged with the request's id, answered without details.
+    #[error("internal error")]
+    Internal(String),
 }
 
 #[derive(Serialize)]
@@ -40,41 +54,77 @@ struct ProblemField {
     message_ru: String,
 }
 
+impl ApiError {
+    pub fn invalid(field: &str, problem: FieldProblem) -> ApiError {
+        ApiError::Invalid(vec![FieldError::new(field, problem)])
+    }
+}
+
 impl From<FieldError> for ApiError {
     fn from(e: FieldError) -> Self {
         ApiError::Invalid(vec![e])
     }
 }
 
+impl From<DomainError> for ApiError {
+    fn from(e: DomainError) -> Self {
+        match e {
+            DomainError::Invalid(field) => ApiError::Invalid(vec![field]),
+            DomainError::Transition(message) => ApiError::Conflict(message),
+        }
+    }
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(e: sqlx::Error) -> Self {
+        if let Some(constraint) = crate::db::violated_constraint(&e) {
+            return match constraint.as_str() {
+                "users_email_key" => ApiError::invalid("email", FieldProblem::Other("is already taken".into())),
+                "orgs_inn_key" => ApiError::invalid("inn", FieldProblem::Other("is already registered".into())),
+                other => ApiError::Conflict(format!("conflicts with existing data ({other})")),
+            };
+        }
+        ApiError::Internal(format!("database: {e}"))
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let (status, title, errors) = match &self {
-            ApiError::Invalid(fields) => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "Invalid input",
-                fields
-                    .iter()
-                    .map(|e| ProblemField {
-                        field: e.field.clone(),
-                        message: e.problem.to_string(),
-                        message_ru: e.problem.ru(),
-                    })
-                    .collect(),
-            ),
-            ApiError::Malformed(_) => (StatusCode::BAD_REQUEST, "Malformed request", Vec::new()),
-            ApiError::UnsupportedMediaType => {
-                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "Unsupported media type", Vec::new())
-            }
-            ApiError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "Payload too large", Vec::new()),
-            ApiError::NotFound => (StatusCode::NOT_FOUND, "Not found", Vec::new()),
+        let (status, title) = match &self {
+            ApiError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "Invalid input"),
+            ApiError::Malformed(_) => (StatusCode::BAD_REQUEST, "Malformed request"),
+            ApiError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "Payload too large"),
+            ApiError::UnsupportedMediaType => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "Unsupported media type"),
+            ApiError::NotFound => (StatusCode::NOT_FOUND, "Not found"),
+            ApiError::Unauthorized | ApiError::WrongCredentials => (StatusCode::UNAUTHORIZED, "Unauthorized"),
+            ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "Forbidden"),
+            ApiError::Conflict(_) => (StatusCode::CONFLICT, "Conflict"),
+            ApiError::TooManyRequests { .. } => (StatusCode::TOO_MANY_REQUESTS, "Too many requests"),
+            ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "Internal error"),
+        };
+        let errors = match &self {
+            ApiError::Invalid(fields) => fields
+                .iter()
+                .map(|e| ProblemField { field: e.field.clone(), message: e.problem.to_string(), message_ru: e.problem.ru() })
+                .collect(),
+            _ => Vec::new(),
         };
         let detail = match &self {
             ApiError::Invalid(fields) => fields.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "),
             ApiError::UnsupportedMediaType => "send the body as application/json".to_string(),
+            ApiError::Internal(cause) => {
+                // The cause goes to the log (inside the request's span, with its id), not to the client.
+                tracing::error!(%cause, "internal error");
+                "something went wrong on our side; the request id is in the x-request-id header".to_string()
+            }
             other => other.to_string(),
         };
         let body = Problem { kind: "about:blank", title, status: status.as_u16(), detail, errors };
         let json = serde_json::to_vec(&body).expect("problem serializes");
-        (status, [(header::CONTENT_TYPE, "application/problem+json")], json).into_response()
+        let mut response = (status, [(header::CONTENT_TYPE, "application/problem+json")], json).into_response();
+        if let ApiError::TooManyRequests { retry_after } = self {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+        }
+        response
     }
 }

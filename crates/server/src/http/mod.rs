@@ -3,19 +3,30 @@
 mod error;
 mod extract;
 mod health;
+pub mod input;
+pub mod orgs;
+mod reports;
+mod session;
 mod simulate;
+mod tasks;
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, Request};
 use axum::Router;
 use tokio::net::TcpListener;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
 
 pub use error::ApiError;
 pub use extract::JsonBody;
+pub use reports::report_csv;
+
+use crate::db::Db;
 
 /// Largest request body any endpoint accepts.
 pub const BODY_LIMIT: usize = 1024 * 1024;
@@ -28,38 +39,74 @@ pub struct AppState {
 
 struct Inner {
     dist: PathBuf,
+    db: Db,
+    session_ttl: chrono::Duration,
+    dummy_hash: String,
 }
 
 impl AppState {
     /// `dist` is the folder Trunk built the SPA into.
-    pub fn new(dist: impl Into<PathBuf>) -> Self {
-        AppState { inner: Arc::new(Inner { dist: dist.into() }) }
+    pub fn new(dist: impl Into<PathBuf>, db: Db) -> Self {
+        AppState {
+            inner: Arc::new(Inner {
+                dist: dist.into(),
+                db,
+                session_ttl: chrono::Duration::hours(12),
+                dummy_hash: session::dummy_hash(),
+            }),
+        }
     }
 
     pub fn dist(&self) -> &std::path::Path {
         &self.inner.dist
     }
+
+    pub fn db(&self) -> &Db {
+        &self.inner.db
+    }
+
+    pub fn session_ttl(&self) -> chrono::Duration {
+        self.inner.session_ttl
+    }
+
+    fn dummy_hash(&self) -> &str {
+        &self.inner.dummy_hash
+    }
 }
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// The API routes, then the SPA with `index.html` for client-side routes (deep links).
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .merge(health::router())
         .merge(simulate::router())
+        .merge(session::router())
+        .merge(orgs::router())
+        .merge(tasks::router())
+        .merge(reports::router())
         .fallback(|| async { ApiError::NotFound })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(state.clone());
     let dist = state.dist().to_path_buf();
     let spa = ServeDir::new(&dist).fallback(ServeFile::new(dist.join("index.html")));
-    Router::new().nest("/api/v1", api).fallback_service(spa).layer(TraceLayer::new_for_http())
+    Router::new()
+        .nest("/api/v1", api)
+        .fallback_service(spa)
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+            let id = request.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
+            tracing::info_span!("request", method = %request.method(), uri = %request.uri(), request_id = %id)
+        }))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
 }
 
-/// Serves until Ctrl-C (or the listener fails).
+/// Serves until Ctrl-C (or the listener fails), with client addresses for sign-in limits.
 pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()> {
     if !state.dist().join("index.html").is_file() {
         tracing::warn!(dist = %state.dist().display(), "no built SPA here: run `./dev run` (or `trunk build --release`)");
     }
-    axum::serve(listener, router(state))
+    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

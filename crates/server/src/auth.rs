@@ -1,0 +1,173 @@
+//! Who is calling, and what they may see: passwords (argon2), sessions (random tokens stored only
+//! as SHA-256), the `Caller` extractor, and the one place that scopes data by organisation.
+
+use std::net::SocketAddr;
+
+use argon2::password_hash::rand_core::OsRng;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
+use axum::http::header;
+use hourbank_domain::workflow::Role;
+use sha2::{Digest, Sha256};
+
+use crate::db::{col, now};
+use crate::http::{ApiError, AppState};
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "hb_session";
+
+pub fn hash_password(password: &str) -> String {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default().hash_password(password.as_bytes(), &salt).expect("argon2 hashes any password").to_string()
+}
+
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+}
+
+/// A fresh session token (256 random bits, hex) and the hash that is stored.
+pub fn new_token() -> (String, String) {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).expect("the OS gives random bytes");
+    let token = hex::encode(bytes);
+    let hash = token_hash(&token);
+    (token, hash)
+}
+
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// An authenticated caller.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub user_id: i64,
+    pub role: Role,
+    /// The caller's organisation (clients only).
+    pub org_id: Option<i64>,
+    pub name: String,
+    pub email: String,
+}
+
+/// Which organisations' data a caller may see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrgScope {
+    /// A client: its own organisation only.
+    One(i64),
+    /// Staff (analyst, specialist, admin): every organisation.
+    All,
+}
+
+impl OrgScope {
+    /// The one place a caller's role becomes a data scope. Sales see tariffs and demo
+    /// scenarios, never client data.
+    pub fn of(caller: &Caller) -> Result<OrgScope, ApiError> {
+        match caller.role {
+            Role::Client => Ok(OrgScope::One(caller.org_id.expect("a client has an organisation"))),
+            Role::Analyst | Role::Specialist | Role::Admin => Ok(OrgScope::All),
+            Role::Sales => Err(ApiError::Forbidden("sales see tariffs and demo data, not client data".into())),
+        }
+    }
+
+    /// Whether this scope covers `org_id`.
+    pub fn covers(self, org_id: i64) -> bool {
+        match self {
+            OrgScope::One(own) => own == org_id,
+            OrgScope::All => true,
+        }
+    }
+
+    /// An SQL condition on `column` and the value to bind for it, if any; `param` is the
+    /// placeholder number to use. Queries append it so no handler filters by hand.
+    pub fn condition(self, column: &str, param: usize) -> (String, Option<i64>) {
+        match self {
+            OrgScope::One(org) => (format!("{column} = ${param}"), Some(org)),
+            OrgScope::All => ("1 = 1".to_string(), None),
+        }
+    }
+}
+
+impl Caller {
+    pub fn scope(&self) -> Result<OrgScope, ApiError> {
+        OrgScope::of(self)
+    }
+
+    pub fn require(&self, roles: &[Role]) -> Result<(), ApiError> {
+        if roles.contains(&self.role) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden(format!("not allowed for role {}", self.role.as_str())))
+        }
+    }
+}
+
+/// The bearer token or the session cookie of a request.
+fn request_token(parts: &Parts) -> Option<String> {
+    if let Some(bearer) = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+    {
+        return Some(bearer.trim().to_string());
+    }
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value.to_string())
+}
+
+/// The client's IP address (or "unknown" when the server runs without connection info).
+pub struct ClientAddress(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let address = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(a)| a.ip().to_string());
+        Ok(ClientAddress(address.unwrap_or_else(|| "unknown".to_string())))
+    }
+}
+
+/// The raw session token of a request (for signing out).
+pub struct SessionToken(pub String);
+
+impl FromRequestParts<AppState> for SessionToken {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, Self::Rejection> {
+        request_token(parts).map(SessionToken).ok_or(ApiError::Unauthorized)
+    }
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let token = request_token(parts).ok_or(ApiError::Unauthorized)?;
+        let row = sqlx::query(
+            "SELECT u.id, u.role, u.org_id, u.name, u.email FROM sessions s JOIN users u ON u.id = s.user_id \
+             WHERE s.token_hash = $1 AND s.expires_at > $2",
+        )
+        .bind(token_hash(&token))
+        .bind(now())
+        .fetch_optional(state.db().pool())
+        .await?
+        .ok_or(ApiError::Unauthorized)?;
+        let role: String = col(&row, "role")?;
+        Ok(Caller {
+            user_id: col(&row, "id")?,
+            role: Role::parse("role", &role).map_err(|e| ApiError::Internal(e.to_string()))?,
+            org_id: col(&row, "org_id")?,
+            name: col(&row, "name")?,
+            email: col(&row, "email")?,
+        })
+    }
+}

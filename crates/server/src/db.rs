@@ -1,0 +1,130 @@
+//! The database: SQLite (a file under `./data/` by default) or PostgreSQL, through one sqlx `Any`
+//! pool so every query is written once. Columns are integers (kopecks, hundredths of an hour) and
+//! text (dates, periods, RFC 3339 instants), which both engines store and compare alike.
+
+use std::path::Path;
+use std::str::FromStr;
+
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::migrate::Migrator;
+use sqlx::{AnyPool, Executor};
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// The default database: a SQLite file under `./data/`, created on first start.
+pub const DEFAULT_URL: &str = "sqlite://data/hourbank.db";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl FromStr for Backend {
+    type Err = String;
+    fn from_str(url: &str) -> Result<Self, Self::Err> {
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Backend::Postgres)
+        } else {
+            Err(format!("database URL must start with sqlite: or postgres:// (got {url:?})"))
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Db {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Db {
+    /// Connects (creating a SQLite file and its folder when missing) and applies migrations.
+    pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
+        sqlx::any::install_default_drivers();
+        let backend: Backend = url.parse().map_err(|e: String| sqlx::Error::Configuration(e.into()))?;
+        let url = match backend {
+            Backend::Sqlite => {
+                let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+                let file = path.split('?').next().unwrap_or(path);
+                if let Some(dir) = Path::new(file).parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir)?;
+                }
+                if url.contains('?') { url.to_string() } else { format!("{url}?mode=rwc") }
+            }
+            Backend::Postgres => url.to_string(),
+        };
+        let options = AnyPoolOptions::new().max_connections(match backend {
+            Backend::Sqlite => 8,
+            Backend::Postgres => 16,
+        });
+        let options = match backend {
+            // WAL lets readers go on while one writer writes; the busy timeout makes writers queue
+            // instead of failing; foreign keys are off by default in SQLite.
+            Backend::Sqlite => options.after_connect(|conn, _| {
+                Box::pin(async move {
+                    conn.execute("PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; \
+                                  PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
+                        .await?;
+                    Ok(())
+                })
+            }),
+            Backend::Postgres => options,
+        };
+        let pool = options.connect(&url).await?;
+        let db = Db { pool, backend };
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    pub async fn migrate(&self) -> Result<(), sqlx::Error> {
+        let migrator = match self.backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        migrator.run(&self.pool).await.map_err(|e| sqlx::Error::Migrate(Box::new(e)))
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// A cheap round trip, for the health check.
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT 1").execute(&self.pool).await.map(drop)
+    }
+}
+
+/// Now as RFC 3339 UTC with milliseconds: fixed width, so text order is time order.
+pub fn now() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
+
+/// Reads a column, naming it in the error.
+pub fn col<'r, T>(row: &'r AnyRow, name: &str) -> Result<T, sqlx::Error>
+where
+    T: sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any>,
+{
+    use sqlx::Row;
+    row.try_get(name)
+}
+
+/// The constraint a database error violated, if any (mapped to 409/422 by the API).
+pub fn violated_constraint(e: &sqlx::Error) -> Option<String> {
+    let db = e.as_database_error()?;
+    if let Some(name) = db.constraint() {
+        return Some(name.to_string());
+    }
+    // SQLite names no constraint for UNIQUE: "UNIQUE constraint failed: users.email".
+    let message = db.message();
+    message.strip_prefix("UNIQUE constraint failed: ").map(|cols| {
+        let (table, column) = cols.split_once('.').unwrap_or((cols, ""));
+        format!("{table}_{column}_key")
+    })
+}

@@ -1,0 +1,125 @@
+//! Organisations (client companies) and who the caller is (`/me`).
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::{Json, Router};
+use hourbank_domain::inn::parse_inn;
+use hourbank_domain::scenario::{tariff_from_value, vat_from_value};
+use hourbank_domain::workflow::Role;
+use hourbank_domain::{Contract, Problem, Tariff, Vat};
+use serde_json::{json, Value};
+
+use super::input::Input;
+use super::{ApiError, AppState, JsonBody};
+use crate::auth::Caller;
+use crate::store::{self, NewOrg, OrgRecord};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/me", get(me))
+        .route("/orgs", get(list).post(create))
+        .route("/orgs/{id}", get(show))
+}
+
+/// The organisation with its dedicated analyst's contacts.
+async fn org_view(state: &AppState, org: &OrgRecord) -> Result<Value, ApiError> {
+    let analyst = match org.analyst_id {
+        Some(id) => store::user(state.db(), id).await?.map(|u| json!({ "id": u.id, "name": u.name, "email": u.email, "phone": u.phone })),
+        None => None,
+    };
+    let mut view = serde_json::to_value(org).expect("org serializes");
+    view["analyst"] = analyst.unwrap_or(Value::Null);
+    Ok(view)
+}
+
+async fn me(State(state): State<AppState>, caller: Caller) -> Result<Json<Value>, ApiError> {
+    let org = match caller.org_id {
+        Some(id) => Some(org_view(&state, &store::org(state.db(), caller.scope()?, id).await?).await?),
+        None => None,
+    };
+    Ok(Json(json!({
+        "id": caller.user_id,
+        "email": caller.email,
+        "name": caller.name,
+        "role": caller.role,
+        "role_ru": caller.role.ru(),
+        "org": org,
+    })))
+}
+
+async fn list(State(state): State<AppState>, caller: Caller) -> Result<Json<Value>, ApiError> {
+    let orgs = store::orgs(state.db(), caller.scope()?).await?;
+    let mut views = Vec::with_capacity(orgs.len());
+    for org in &orgs {
+        views.push(org_view(&state, org).await?);
+    }
+    Ok(Json(json!({ "orgs": views })))
+}
+
+async fn show(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> Result<Json<Value>, ApiError> {
+    let org = store::org(state.db(), caller.scope()?, id).await?;
+    Ok(Json(org_view(&state, &org).await?))
+}
+
+/// Reads and validates a new organisation (shared with `hourbank admin create-org`).
+pub fn read_new_org(body: &Value) -> Result<NewOrg, ApiError> {
+    let mut input = Input::new(body, &["name", "inn", "contract_start", "contract_end", "tariff_name", "tariff", "vat", "analyst_id"])?;
+    let name = input.text("name", 300);
+    let inn = input.text("inn", 20);
+    let inn = inn.and_then(|text| parse_inn("inn", &text).map_err(|e| input.push(e)).ok());
+    let start = input.date("contract_start");
+    let end = input.optional_date("contract_end");
+    let tariff_name = input.optional_text("tariff_name", 100).unwrap_or_else(|| "Старт".to_string());
+    let tariff = match input.raw("tariff") {
+        None => Some(Tariff::start()),
+        Some(v) => tariff_from_value(v).map_err(|e| input.push(e.under("tariff"))).ok(),
+    };
+    let vat = match input.raw("vat") {
+        None => Some(Vat::None),
+        Some(v) => vat_from_value(v).map_err(|e| input.push(e.under("vat"))).ok(),
+    };
+    let analyst_id = input.optional_id("analyst_id");
+    let contract = match (&tariff, start) {
+        (Some(tariff), Some(start)) => Contract::new(tariff.clone(), start, end).map_err(|e| input.push(e.under_field("contract_end"))).ok(),
+        _ => None,
+    };
+    input.finish()?;
+    Ok(NewOrg {
+        name: name.expect("checked"),
+        inn: inn.expect("checked"),
+        tariff_name,
+        tariff: tariff.expect("checked"),
+        contract: contract.expect("checked"),
+        vat: vat.expect("checked"),
+        analyst_id,
+    })
+}
+
+/// Creates an organisation in the database, checking its analyst, with an audit record.
+pub async fn insert_new_org(state: &AppState, org: &NewOrg, by: Option<i64>) -> Result<i64, ApiError> {
+    if let Some(analyst) = org.analyst_id {
+        let is_analyst = store::user(state.db(), analyst).await?.is_some_and(|u| u.role == Role::Analyst.as_str());
+        if !is_analyst {
+            return Err(ApiError::invalid("analyst_id", Problem::Other("is not an analyst".into())));
+        }
+    }
+    let mut tx = state.db().pool().begin().await?;
+    let id = store::insert_org(&mut *tx, org, &crate::db::now()).await?;
+    let after = json!({ "name": org.name, "inn": org.inn, "tariff": org.tariff, "contract_start": org.contract.start().to_string() });
+    store::audit(&mut *tx, by, Some(id), "create", "org", Some(id), None, Some(&after)).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    JsonBody(body): JsonBody,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    caller.require(&[Role::Admin])?;
+    let org = read_new_org(&body)?;
+    let id = insert_new_org(&state, &org, Some(caller.user_id)).await?;
+    let org = store::org(state.db(), caller.scope()?, id).await?;
+    Ok((StatusCode::CREATED, Json(org_view(&state, &org).await?)))
+}

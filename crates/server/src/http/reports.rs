@@ -1,0 +1,305 @@
+//! Monthly reports: the accepted tasks with their work logs and the tariff statement, the reserve
+//! carried from earlier months. Closing a month freezes its report: it is stored as served and
+//! never recomputed, and later months start from its frozen reserve.
+
+use std::collections::BTreeMap;
+
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use hourbank_domain::format::period_ru;
+use hourbank_domain::workflow::Role;
+use hourbank_domain::{billed_hours, hours_by_period, statement_through, BillableItem, ClosedMonth, Hours, Period, Problem};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::{ApiError, AppState};
+use crate::auth::{Caller, OrgScope};
+use crate::clock;
+use crate::db::{col, now};
+use crate::store::{self, OrgRecord, TaskFilter};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/reports", get(months))
+        .route("/reports/{period}", get(show))
+        .route("/reports/{period}/close", post(close))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OrgQuery {
+    org: Option<i64>,
+}
+
+/// The organisation a report is about: a client's own, or the one staff name with `?org=`.
+async fn report_org(state: &AppState, caller: &Caller, query: &OrgQuery) -> Result<OrgRecord, ApiError> {
+    let scope = caller.scope()?;
+    let org_id = match (scope, query.org) {
+        (OrgScope::One(own), None) => own,
+        (OrgScope::One(own), Some(org)) if org == own => own,
+        (OrgScope::One(_), Some(_)) => return Err(ApiError::NotFound),
+        (OrgScope::All, Some(org)) => org,
+        (OrgScope::All, None) => return Err(ApiError::invalid("org", Problem::Missing)),
+    };
+    store::org(state.db(), scope, org_id).await
+}
+
+/// The most recent closed month before `period`.
+async fn last_closed_before(state: &AppState, org_id: i64, period: Period) -> Result<Option<ClosedMonth>, ApiError> {
+    let row = sqlx::query(
+        "SELECT period, reserve_end FROM closed_months WHERE org_id = $1 AND period < $2 ORDER BY period DESC LIMIT 1",
+    )
+    .bind(org_id)
+    .bind(period.to_string())
+    .fetch_optional(state.db().pool())
+    .await?;
+    row.map(|r| {
+        let p: String = col(&r, "period")?;
+        Ok(ClosedMonth {
+            period: Period::parse("period", &p).map_err(|e| ApiError::Internal(e.to_string()))?,
+            reserve_end: Hours::from_centi(col(&r, "reserve_end")?),
+        })
+    })
+    .transpose()
+}
+
+async fn frozen(state: &AppState, org_id: i64, period: Period) -> Result<Option<Value>, ApiError> {
+    let row = sqlx::query("SELECT report_json FROM closed_months WHERE org_id = $1 AND period = $2")
+        .bind(org_id)
+        .bind(period.to_string())
+        .fetch_optional(state.db().pool())
+        .await?;
+    row.map(|r| {
+        let text: String = col(&r, "report_json")?;
+        serde_json::from_str(&text).map_err(|e| ApiError::Internal(format!("stored report: {e}")))
+    })
+    .transpose()
+}
+
+/// Builds the month's report from current data (an open month, or a month about to close).
+pub async fn build_report(state: &AppState, org: &OrgRecord, period: Period) -> Result<Value, ApiError> {
+    let contract = org.contract()?;
+    if period < contract.first_period() {
+        return Err(ApiError::invalid("period", Problem::Before(format!("the contract's start {}", contract.first_period()))));
+    }
+    if contract.last_period().is_some_and(|last| period > last) {
+        return Err(ApiError::invalid("period", Problem::PastContractEnd(contract.last_period().expect("some").to_string())));
+    }
+    let last_closed = last_closed_before(state, org.id, period).await?;
+    let first_open = last_closed.map_or(contract.first_period(), |c| c.period.next());
+
+    // Every accepted task from the first open month through this one bills into the statement.
+    let mut items = Vec::new();
+    let mut month_tasks = Vec::new();
+    let mut p = first_open;
+    while p <= period {
+        let filter = TaskFilter { org_id: Some(org.id), accepted_period: Some(p.to_string()), ..TaskFilter::default() };
+        for task in store::tasks(state.db(), OrgScope::One(org.id), &filter).await? {
+            let billed = billed_hours(task.logged, task.approved_estimate);
+            items.push(BillableItem { period: p, hours: billed });
+            if p == period {
+                month_tasks.push((task, billed));
+            }
+        }
+        p = p.next();
+    }
+    let hours: BTreeMap<Period, Hours> = hours_by_period(items);
+    let rows = statement_through(&contract, org.vat, last_closed, &hours, period)?;
+    let row = rows.last().filter(|r| r.period == period).ok_or(ApiError::NotFound)?;
+
+    month_tasks.sort_by_key(|(t, _)| (t.accepted_at.clone(), t.id));
+    let ids: Vec<i64> = month_tasks.iter().map(|(t, _)| t.id).collect();
+    let worklogs = store::worklogs_of_tasks(state.db(), &ids).await?;
+    let tasks: Vec<Value> = month_tasks
+        .iter()
+        .map(|(task, billed)| {
+            json!({
+                "id": task.id,
+                "title": task.title,
+                "accepted_at": task.accepted_at,
+                "logged": task.logged,
+                "approved_estimate": task.approved_estimate,
+                "billed": billed,
+                "worklogs": worklogs.iter().filter(|w| w.task_id == task.id).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    Ok(json!({
+        "org": { "id": org.id, "name": org.name, "inn": org.inn },
+        "period": period,
+        "period_ru": period_ru(period),
+        "status": "open",
+        "closed_at": null,
+        "tasks": tasks,
+        "statement": row,
+        "tariff": { "name": org.tariff_name, "terms": org.tariff },
+    }))
+}
+
+async fn show(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(period): Path<String>,
+    Query(query): Query<OrgQuery>,
+) -> Result<Response, ApiError> {
+    let (period_text, as_csv) = match period.strip_suffix(".csv") {
+        Some(p) => (p, true),
+        None => (period.as_str(), false),
+    };
+    let period = Period::parse("period", period_text)?;
+    let org = report_org(&state, &caller, &query).await?;
+    let report = match frozen(&state, org.id, period).await? {
+        Some(report) => report,
+        None => build_report(&state, &org, period).await?,
+    };
+    if as_csv {
+        let filename = format!("hourbank-{}-{}.csv", org.inn, period);
+        return Ok((
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
+            ],
+            report_csv(&report),
+        )
+            .into_response());
+    }
+    Ok(Json(report).into_response())
+}
+
+/// The months of the contract so far, each open or closed.
+async fn months(State(state): State<AppState>, caller: Caller, Query(query): Query<OrgQuery>) -> Result<Json<Value>, ApiError> {
+    let org = report_org(&state, &caller, &query).await?;
+    let contract = org.contract()?;
+    let closed: Vec<String> = sqlx::query("SELECT period FROM closed_months WHERE org_id = $1")
+        .bind(org.id)
+        .fetch_all(state.db().pool())
+        .await?
+        .iter()
+        .map(|r| col(r, "period"))
+        .collect::<Result<_, _>>()?;
+    let mut list = Vec::new();
+    let mut p = contract.first_period();
+    let current = clock::business_period();
+    while p <= current && contract.last_period().is_none_or(|last| p <= last) {
+        let status = if closed.contains(&p.to_string()) { "closed" } else { "open" };
+        list.push(json!({ "period": p, "period_ru": period_ru(p), "status": status }));
+        p = p.next();
+    }
+    list.reverse();
+    Ok(Json(json!({ "org_id": org.id, "months": list })))
+}
+
+async fn close(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(period): Path<String>,
+    Query(query): Query<OrgQuery>,
+) -> Result<Json<Value>, ApiError> {
+    caller.require(&[Role::Analyst, Role::Admin])?;
+    let period = Period::parse("period", &period)?;
+    let org = report_org(&state, &caller, &query).await?;
+    // Closing twice is harmless: the frozen report is answered as it is.
+    if let Some(report) = frozen(&state, org.id, period).await? {
+        return Ok(Json(report));
+    }
+    if period > clock::business_period() {
+        return Err(ApiError::Conflict(format!("{period} has not begun yet")));
+    }
+    let contract = org.contract()?;
+    let last_closed = last_closed_before(&state, org.id, period).await?;
+    let expected_previous = (period > contract.first_period()).then(|| Period::of(period.first_day().pred_opt().expect("not day one")));
+    if let Some(previous) = expected_previous
+        && last_closed.map(|c| c.period) != Some(previous)
+    {
+        // Months close in order, so a frozen month never rests on figures that may still change.
+        return Err(ApiError::Conflict(format!("close {previous} first")));
+    }
+    let mut report = build_report(&state, &org, period).await?;
+    let closed_at = now();
+    report["status"] = json!("closed");
+    report["closed_at"] = json!(closed_at);
+    let reserve_end: Hours = report["statement"]["reserve_end"]
+        .as_str()
+        .and_then(|s| Hours::parse_month("reserve_end", s).ok())
+        .ok_or_else(|| ApiError::Internal("statement without reserve_end".into()))?;
+    let mut tx = state.db().pool().begin().await?;
+    let inserted = sqlx::query(
+        "INSERT INTO closed_months (org_id, period, reserve_end, report_json, closed_at, closed_by) \
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (org_id, period) DO NOTHING",
+    )
+    .bind(org.id)
+    .bind(period.to_string())
+    .bind(reserve_end.centi())
+    .bind(report.to_string())
+    .bind(&closed_at)
+    .bind(caller.user_id)
+    .execute(&mut *tx)
+    .await?;
+    if inserted.rows_affected() == 1 {
+        let after = json!({ "period": period, "total": report["statement"]["total"] });
+        store::audit(&mut *tx, Some(caller.user_id), Some(org.id), "close", "report", None, None, Some(&after)).await?;
+    }
+    tx.commit().await?;
+    // Whoever closed it first, the stored report is the answer.
+    Ok(Json(frozen(&state, org.id, period).await?.ok_or_else(|| ApiError::Internal("closed month vanished".into()))?))
+}
+
+/// The report as CSV for spreadsheets: `;`-separated (what Excel expects in a Russian locale),
+/// UTF-8 with a byte-order mark.
+pub fn report_csv(report: &Value) -> String {
+    fn cell(v: &str) -> String {
+        if v.contains([';', '"', '\n', '\r']) { format!("\"{}\"", v.replace('"', "\"\"")) } else { v.to_string() }
+    }
+    fn line(cells: &[&str]) -> String {
+        cells.iter().map(|c| cell(c)).collect::<Vec<_>>().join(";") + "\r\n"
+    }
+    let s = |v: &Value| v.as_str().map(str::to_string).unwrap_or_else(|| if v.is_null() { String::new() } else { v.to_string() });
+    let mut out = String::from("\u{feff}");
+    out += &line(&["Организация", &s(&report["org"]["name"]), "ИНН", &s(&report["org"]["inn"])]);
+    out += &line(&["Период", &s(&report["period"]), "Статус", &s(&report["status"])]);
+    out += &line(&[]);
+    out += &line(&["Задача", "Название", "Принята", "Исполнитель", "Дата работ", "Что сделано", "Часы"]);
+    for task in report["tasks"].as_array().into_iter().flatten() {
+        for w in task["worklogs"].as_array().into_iter().flatten() {
+            out += &line(&[
+                &s(&task["id"]), &s(&task["title"]), &s(&task["accepted_at"]), &s(&w["user_name"]), &s(&w["date"]),
+                &s(&w["description"]), &s(&w["hours"]),
+            ]);
+        }
+        out += &line(&[&s(&task["id"]), &s(&task["title"]), "", "", "", "К оплате (не более согласованной оценки)", &s(&task["billed"])]);
+    }
+    out += &line(&[]);
+    let st = &report["statement"];
+    for (label, key) in [
+        ("Этап", "phase"), ("Часы", "hours"), ("Абонентская плата", "fee"), ("Из тарифа, ч", "included_used"),
+        ("Резерв на начало, ч", "reserve_start"), ("Из резерва, ч", "reserve_used"), ("Резерв на конец, ч", "reserve_end"),
+        ("Сгорело, ч", "reserve_forfeited"), ("Сверх тарифа, ч", "extra_hours"), ("Ставка", "extra_rate"),
+        ("Сверх тарифа, сумма", "extra_charge"), ("Итого", "total"), ("НДС", "vat"), ("Итого с НДС", "total_with_vat"),
+    ] {
+        out += &line(&[label, &s(&st[key])]);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quotes_what_needs_quoting() {
+        let report = json!({
+            "org": {"name": "ООО \"Ромашка\"", "inn": "7707083893"}, "period": "2027-03", "status": "open",
+            "tasks": [{"id": 1, "title": "Отчёт; новый", "accepted_at": "x", "billed": "2",
+                       "worklogs": [{"user_name": "Иван", "date": "2027-03-02", "description": "сделал", "hours": "2.5"}]}],
+            "statement": {"total": "20000.00"}
+        });
+        let csv = report_csv(&report);
+        assert!(csv.starts_with('\u{feff}'));
+        assert!(csv.contains("\"ООО \"\"Ромашка\"\"\""));
+        assert!(csv.contains("1;\"Отчёт; новый\";x;Иван;2027-03-02;сделал;2.5\r\n"));
+        assert!(csv.contains("Итого;20000.00\r\n"));
+    }
+}

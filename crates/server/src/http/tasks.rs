@@ -1,0 +1,294 @@
+//! Tasks through their whole life: created in plain words, specified and estimated by the
+//! analyst, approved by the client, worked on, tested, accepted (or returned).
+//! The states and who may move them live in `hourbank_domain::workflow`.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use hourbank_domain::workflow::{allowed, can_log_work, next_state, Action, Role, TaskState, Transition};
+use hourbank_domain::{Period, Problem};
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::input::Input;
+use super::{ApiError, AppState, JsonBody};
+use crate::auth::{Caller, OrgScope};
+use crate::clock;
+use crate::db::now;
+use crate::store::{self, TaskFilter, TaskRecord};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/tasks", get(list).post(create))
+        .route("/tasks/{id}", get(show))
+        .route("/tasks/{id}/transitions", post(transition))
+        .route("/tasks/{id}/worklogs", get(worklogs).post(log_work))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListQuery {
+    org: Option<i64>,
+    state: Option<String>,
+    month: Option<String>,
+    q: Option<String>,
+}
+
+async fn list(State(state): State<AppState>, caller: Caller, Query(query): Query<ListQuery>) -> Result<Json<Value>, ApiError> {
+    let scope = caller.scope()?;
+    let filter = TaskFilter {
+        org_id: query.org,
+        state: query.state.as_deref().map(|s| TaskState::parse("state", s)).transpose()?,
+        accepted_period: query.month.as_deref().map(|m| Period::parse("month", m).map(|p| p.to_string())).transpose()?,
+        search: query.q,
+    };
+    let tasks = store::tasks(state.db(), scope, &filter).await?;
+    Ok(Json(json!({ "tasks": tasks })))
+}
+
+/// The task, its history, its work and what the caller may do next.
+async fn task_view(state: &AppState, caller: &Caller, task: TaskRecord) -> Result<Value, ApiError> {
+    let events = store::task_events(state.db(), task.id).await?;
+    let worklogs = store::worklogs_of_tasks(state.db(), &[task.id]).await?;
+    let actions = allowed(task.state, caller.role);
+    let can_log = can_log_work(task.state, caller.role);
+    Ok(json!({
+        "task": task,
+        "state_ru": task.state.ru(),
+        "events": events,
+        "worklogs": worklogs,
+        "allowed_actions": actions,
+        "can_log_work": can_log,
+    }))
+}
+
+async fn show(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> Result<Json<Value>, ApiError> {
+    let task = store::task(state.db(), caller.scope()?, id).await?;
+    Ok(Json(task_view(&state, &caller, task).await?))
+}
+
+async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    JsonBody(body): JsonBody,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let scope = caller.scope()?;
+    caller.require(&[Role::Client, Role::Analyst, Role::Admin])?;
+    let mut input = Input::new(&body, &["title", "description", "org_id"])?;
+    let title = input.text("title", 200);
+    let description = input.text("description", 20_000);
+    let requested_org = input.optional_id("org_id");
+    input.finish()?;
+    let org_id = match (scope, requested_org) {
+        (OrgScope::One(own), None) => own,
+        (OrgScope::One(own), Some(org)) if org == own => own,
+        // A client naming another organisation learns nothing about it.
+        (OrgScope::One(_), Some(_)) => return Err(ApiError::invalid("org_id", Problem::Other("is not your organisation".into()))),
+        (OrgScope::All, Some(org)) => org,
+        (OrgScope::All, None) => return Err(ApiError::invalid("org_id", Problem::Missing)),
+    };
+    store::org(state.db(), scope, org_id).await.map_err(|e| match e {
+        ApiError::NotFound => ApiError::invalid("org_id", Problem::Other("no such organisation".into())),
+        other => other,
+    })?;
+    let now = now();
+    let mut tx = state.db().pool().begin().await?;
+    let row = sqlx::query(
+        "INSERT INTO tasks (org_id, title, description, state, created_by, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+    )
+    .bind(org_id)
+    .bind(title.as_deref().expect("checked"))
+    .bind(description.as_deref().expect("checked"))
+    .bind(TaskState::New.as_str())
+    .bind(caller.user_id)
+    .bind(&now)
+    .fetch_one(&mut *tx)
+    .await?;
+    let id: i64 = crate::db::col(&row, "id")?;
+    let after = json!({ "title": title, "description": description, "state": "new" });
+    store::audit(&mut *tx, Some(caller.user_id), Some(org_id), "create", "task", Some(id), None, Some(&after)).await?;
+    tx.commit().await?;
+    let task = store::task(state.db(), scope, id).await?;
+    Ok((StatusCode::CREATED, Json(task_view(&state, &caller, task).await?)))
+}
+
+/// Reads a transition request: `{"action": "estimate", "specification": …, "estimate": …, "deadline": …}`.
+fn read_transition(body: &Value) -> Result<Transition, ApiError> {
+    let mut input = Input::new(body, &["action", "specification", "estimate", "deadline", "comment"])?;
+    let action = input.text("action", 40);
+    let Some(action) = action else {
+        input.finish()?;
+        unreachable!("a missing action is an error");
+    };
+    let action = Action::parse("action", &action).map_err(ApiError::from)?;
+    let transition = match action {
+        Action::Estimate => {
+            let specification = input.text("specification", 50_000);
+            let estimate = input.hours("estimate", Decimal::from(744));
+            let deadline = input.date("deadline");
+            input.finish()?;
+            Transition::Estimate {
+                specification: specification.expect("checked"),
+                estimate: estimate.expect("checked"),
+                deadline: deadline.expect("checked"),
+            }
+        }
+        Action::Approve => done(input, Transition::Approve)?,
+        Action::SubmitForTesting => done(input, Transition::SubmitForTesting)?,
+        Action::Accept => done(input, Transition::Accept)?,
+        Action::Reject | Action::Return | Action::Cancel => {
+            let comment = if action == Action::Cancel { input.optional_text("comment", 5_000) } else { input.text("comment", 5_000) };
+            input.finish()?;
+            let comment = comment.unwrap_or_default();
+            match action {
+                Action::Reject => Transition::Reject { comment },
+                Action::Return => Transition::Return { comment },
+                _ => Transition::Cancel { comment },
+            }
+        }
+    };
+    Ok(transition)
+}
+
+fn done(input: Input<'_>, transition: Transition) -> Result<Transition, ApiError> {
+    input.finish()?;
+    Ok(transition)
+}
+
+async fn transition(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    JsonBody(body): JsonBody,
+) -> Result<Json<Value>, ApiError> {
+    let scope = caller.scope()?;
+    let task = store::task(state.db(), scope, id).await?;
+    let step = read_transition(&body)?;
+    let next = next_state(task.state, caller.role, &step)?;
+    let now = now();
+    let mut tx = state.db().pool().begin().await?;
+    // `AND state = $old`: of two concurrent steps on one task, the second finds nothing to update.
+    let update = match &step {
+        Transition::Estimate { specification, estimate, deadline } => sqlx::query(
+            "UPDATE tasks SET state = $1, specification = $2, estimate = $3, deadline = $4, updated_at = $5 \
+             WHERE id = $6 AND state = $7",
+        )
+        .bind(next.as_str())
+        .bind(specification.trim())
+        .bind(estimate.centi())
+        .bind(deadline.to_string())
+        .bind(&now)
+        .bind(id)
+        .bind(task.state.as_str()),
+        Transition::Approve => sqlx::query(
+            "UPDATE tasks SET state = $1, approved_estimate = estimate, updated_at = $2 WHERE id = $3 AND state = $4",
+        )
+        .bind(next.as_str())
+        .bind(&now)
+        .bind(id)
+        .bind(task.state.as_str()),
+        Transition::Accept => sqlx::query(
+            "UPDATE tasks SET state = $1, accepted_at = $2, accepted_period = $3, updated_at = $2 WHERE id = $4 AND state = $5",
+        )
+        .bind(next.as_str())
+        .bind(&now)
+        .bind(clock::business_period().to_string())
+        .bind(id)
+        .bind(task.state.as_str()),
+        _ => sqlx::query("UPDATE tasks SET state = $1, updated_at = $2 WHERE id = $3 AND state = $4")
+            .bind(next.as_str())
+            .bind(&now)
+            .bind(id)
+            .bind(task.state.as_str()),
+    };
+    if update.execute(&mut *tx).await?.rows_affected() == 0 {
+        return Err(ApiError::Conflict("the task changed meanwhile; reload it and try again".into()));
+    }
+    let comment = match &step {
+        Transition::Reject { comment } | Transition::Return { comment } | Transition::Cancel { comment } => {
+            Some(comment.clone()).filter(|c| !c.is_empty())
+        }
+        _ => None,
+    };
+    sqlx::query(
+        "INSERT INTO task_events (task_id, user_id, at, transition, from_state, to_state, comment) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(id)
+    .bind(caller.user_id)
+    .bind(&now)
+    .bind(step.name())
+    .bind(task.state.as_str())
+    .bind(next.as_str())
+    .bind(comment)
+    .execute(&mut *tx)
+    .await?;
+    let before = serde_json::to_value(&task).expect("task serializes");
+    let after = json!({ "state": next.as_str(), "action": step.name() });
+    store::audit(&mut *tx, Some(caller.user_id), Some(task.org_id), step.name(), "task", Some(id), Some(&before), Some(&after))
+        .await?;
+    tx.commit().await?;
+    let task = store::task(state.db(), scope, id).await?;
+    Ok(Json(task_view(&state, &caller, task).await?))
+}
+
+async fn worklogs(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> Result<Json<Value>, ApiError> {
+    let task = store::task(state.db(), caller.scope()?, id).await?;
+    let worklogs = store::worklogs_of_tasks(state.db(), &[task.id]).await?;
+    Ok(Json(json!({ "worklogs": worklogs, "logged": task.logged })))
+}
+
+/// Most hours one work log may hold: one day.
+const MAX_WORKLOG_HOURS: i64 = 24;
+
+async fn log_work(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    JsonBody(body): JsonBody,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let scope = caller.scope()?;
+    let task = store::task(state.db(), scope, id).await?;
+    let mut input = Input::new(&body, &["date", "hours", "description"])?;
+    let date = input.date("date");
+    let hours = input.hours("hours", Decimal::from(MAX_WORKLOG_HOURS));
+    let description = input.text("description", 5_000);
+    if let Some(date) = date
+        && date > clock::business_today()
+    {
+        input.push(hourbank_domain::FieldError::new("date", Problem::Other("must not be in the future".into())));
+    }
+    input.finish()?;
+    if !can_log_work(task.state, caller.role) {
+        return Err(if matches!(caller.role, Role::Client | Role::Sales) {
+            ApiError::Forbidden(format!("{} cannot log work", caller.role.as_str()))
+        } else {
+            ApiError::Conflict(format!("cannot log work on a task in state {}", task.state))
+        });
+    }
+    let (date, hours, description) = (date.expect("checked"), hours.expect("checked"), description.expect("checked"));
+    let mut tx = state.db().pool().begin().await?;
+    let row = sqlx::query(
+        "INSERT INTO worklogs (task_id, org_id, user_id, work_date, hours, description, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(id)
+    .bind(task.org_id)
+    .bind(caller.user_id)
+    .bind(date.to_string())
+    .bind(hours.centi())
+    .bind(&description)
+    .bind(now())
+    .fetch_one(&mut *tx)
+    .await?;
+    let log_id: i64 = crate::db::col(&row, "id")?;
+    let after = json!({ "task_id": id, "date": date.to_string(), "hours": hours, "description": description });
+    store::audit(&mut *tx, Some(caller.user_id), Some(task.org_id), "create", "worklog", Some(log_id), None, Some(&after))
+        .await?;
+    tx.commit().await?;
+    let worklog = store::worklogs_of_tasks(state.db(), &[id]).await?.into_iter().find(|w| w.id == log_id);
+    Ok((StatusCode::CREATED, Json(json!({ "worklog": worklog }))))
+}

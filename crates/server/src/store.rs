@@ -1,0 +1,400 @@
+//! Reading and writing the records behind the API. Every read of client data takes an
+//! [`OrgScope`]; a record outside the scope is simply not found (no hint that it exists).
+
+use chrono::NaiveDate;
+use hourbank_domain::workflow::TaskState;
+use hourbank_domain::{parse_date, Contract, Hours, Money, Tariff, Vat, VatRate};
+use rust_decimal::Decimal;
+use serde::Serialize;
+use sqlx::any::AnyRow;
+
+use crate::auth::OrgScope;
+use crate::db::{col, Db};
+use crate::http::ApiError;
+
+/// A client organisation with its stored copy of the tariff's terms.
+#[derive(Debug, Clone, Serialize)]
+pub struct OrgRecord {
+    pub id: i64,
+    pub name: String,
+    pub inn: String,
+    pub tariff_name: String,
+    pub tariff: Tariff,
+    pub contract_start: NaiveDate,
+    pub contract_end: Option<NaiveDate>,
+    #[serde(serialize_with = "serialize_vat")]
+    pub vat: Vat,
+    pub analyst_id: Option<i64>,
+}
+
+fn serialize_vat<S: serde::Serializer>(vat: &Vat, s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = s.serialize_map(Some(2))?;
+    map.serialize_entry("mode", vat.mode())?;
+    map.serialize_entry("rate", &vat.rate().map(|r| r.percent().to_string()))?;
+    map.end()
+}
+
+const ORG_COLUMNS: &str = "id, name, inn, tariff_name, monthly_fee, included_hours, overage_rate, reserve_cap, \
+                           trial_months, trial_rate, contract_start, contract_end, vat_mode, vat_rate, analyst_id";
+
+fn stored<T>(field: &str, r: Result<T, impl std::fmt::Display>) -> Result<T, ApiError> {
+    r.map_err(|e| ApiError::Internal(format!("stored {field} is invalid: {e}")))
+}
+
+impl OrgRecord {
+    fn from_row(row: &AnyRow) -> Result<OrgRecord, ApiError> {
+        let trial_months: i64 = col(row, "trial_months")?;
+        let tariff = Tariff {
+            monthly_fee: Money::from_kopecks(col(row, "monthly_fee")?),
+            included_hours: Hours::from_centi(col(row, "included_hours")?),
+            overage_rate: Money::from_kopecks(col(row, "overage_rate")?),
+            reserve_cap: Hours::from_centi(col(row, "reserve_cap")?),
+            trial_months: stored("trial_months", u32::try_from(trial_months))?,
+            trial_rate: Money::from_kopecks(col(row, "trial_rate")?),
+        };
+        let vat_mode: String = col(row, "vat_mode")?;
+        let vat_rate: i64 = col(row, "vat_rate")?;
+        let rate = stored("vat_rate", VatRate::new("vat_rate", Decimal::new(vat_rate, 2)))?;
+        let vat = stored("vat_mode", Vat::from_mode("vat", &vat_mode, Some(rate)))?;
+        let start: String = col(row, "contract_start")?;
+        let end: Option<String> = col(row, "contract_end")?;
+        Ok(OrgRecord {
+            id: col(row, "id")?,
+            name: col(row, "name")?,
+            inn: col(row, "inn")?,
+            tariff_name: col(row, "tariff_name")?,
+            tariff,
+            contract_start: stored("contract_start", parse_date("contract_start", &start))?,
+            contract_end: end.map(|e| stored("contract_end", parse_date("contract_end", &e))).transpose()?,
+            vat,
+            analyst_id: col(row, "analyst_id")?,
+        })
+    }
+
+    pub fn contract(&self) -> Result<Contract, ApiError> {
+        stored("contract", Contract::new(self.tariff.clone(), self.contract_start, self.contract_end))
+    }
+}
+
+pub async fn org(db: &Db, scope: OrgScope, id: i64) -> Result<OrgRecord, ApiError> {
+    if !scope.covers(id) {
+        return Err(ApiError::NotFound);
+    }
+    let row = sqlx::query(&format!("SELECT {ORG_COLUMNS} FROM orgs WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    OrgRecord::from_row(&row)
+}
+
+pub async fn orgs(db: &Db, scope: OrgScope) -> Result<Vec<OrgRecord>, ApiError> {
+    let (condition, org) = scope.condition("id", 1);
+    let sql = format!("SELECT {ORG_COLUMNS} FROM orgs WHERE {condition} ORDER BY name, id");
+    let mut query = sqlx::query(&sql);
+    if let Some(org) = org {
+        query = query.bind(org);
+    }
+    query.fetch_all(db.pool()).await?.iter().map(OrgRecord::from_row).collect()
+}
+
+/// A new organisation, validated.
+pub struct NewOrg {
+    pub name: String,
+    pub inn: String,
+    pub tariff_name: String,
+    pub tariff: Tariff,
+    pub contract: Contract,
+    pub vat: Vat,
+    pub analyst_id: Option<i64>,
+}
+
+pub async fn insert_org<'c, E>(executor: E, org: &NewOrg, now: &str) -> Result<i64, ApiError>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
+    let t = &org.tariff;
+    let row = sqlx::query(
+        "INSERT INTO orgs (name, inn, tariff_name, monthly_fee, included_hours, overage_rate, reserve_cap, \
+         trial_months, trial_rate, contract_start, contract_end, vat_mode, vat_rate, analyst_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
+    )
+    .bind(&org.name)
+    .bind(&org.inn)
+    .bind(&org.tariff_name)
+    .bind(t.monthly_fee.kopecks())
+    .bind(t.included_hours.centi())
+    .bind(t.overage_rate.kopecks())
+    .bind(t.reserve_cap.centi())
+    .bind(i64::from(t.trial_months))
+    .bind(t.trial_rate.kopecks())
+    .bind(org.contract.start().to_string())
+    .bind(org.contract.end().map(|d| d.to_string()))
+    .bind(org.vat.mode())
+    .bind(org.vat.rate().map(|r| r.centi_percent()).unwrap_or(0))
+    .bind(org.analyst_id)
+    .bind(now)
+    .fetch_one(executor)
+    .await?;
+    Ok(col(&row, "id")?)
+}
+
+/// A user as others may see them (no password hash).
+#[derive(Debug, Clone, Serialize)]
+pub struct UserRecord {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub role: String,
+    pub org_id: Option<i64>,
+    pub phone: Option<String>,
+}
+
+impl UserRecord {
+    fn from_row(row: &AnyRow) -> Result<UserRecord, ApiError> {
+        Ok(UserRecord {
+            id: col(row, "id")?,
+            email: col(row, "email")?,
+            name: col(row, "name")?,
+            role: col(row, "role")?,
+            org_id: col(row, "org_id")?,
+            phone: col(row, "phone")?,
+        })
+    }
+}
+
+pub async fn user(db: &Db, id: i64) -> Result<Option<UserRecord>, ApiError> {
+    let row = sqlx::query("SELECT id, email, name, role, org_id, phone FROM users WHERE id = $1")
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await?;
+    row.as_ref().map(UserRecord::from_row).transpose()
+}
+
+pub async fn users(db: &Db) -> Result<Vec<UserRecord>, ApiError> {
+    let rows = sqlx::query("SELECT id, email, name, role, org_id, phone FROM users ORDER BY id").fetch_all(db.pool()).await?;
+    rows.iter().map(UserRecord::from_row).collect()
+}
+
+/// A task as stored.
+#[derive(Debug, Clone, Serialize)]
+pub struct TaskRecord {
+    pub id: i64,
+    pub org_id: i64,
+    pub title: String,
+    pub description: String,
+    pub state: TaskState,
+    pub specification: Option<String>,
+    pub estimate: Option<Hours>,
+    pub deadline: Option<NaiveDate>,
+    pub approved_estimate: Option<Hours>,
+    pub created_by: i64,
+    pub created_at: String,
+    pub updated_at: String,
+    pub accepted_at: Option<String>,
+    pub accepted_period: Option<String>,
+    /// Hours logged so far.
+    pub logged: Hours,
+}
+
+const TASK_COLUMNS: &str = "t.id, t.org_id, t.title, t.description, t.state, t.specification, t.estimate, t.deadline, \
+     t.approved_estimate, t.created_by, t.created_at, t.updated_at, t.accepted_at, t.accepted_period, \
+     CAST(COALESCE((SELECT SUM(w.hours) FROM worklogs w WHERE w.task_id = t.id), 0) AS BIGINT) AS logged";
+
+impl TaskRecord {
+    fn from_row(row: &AnyRow) -> Result<TaskRecord, ApiError> {
+        let state: String = col(row, "state")?;
+        let deadline: Option<String> = col(row, "deadline")?;
+        let centi = |name: &str| -> Result<Option<Hours>, ApiError> {
+            Ok(col::<Option<i64>>(row, name)?.map(Hours::from_centi))
+        };
+        Ok(TaskRecord {
+            id: col(row, "id")?,
+            org_id: col(row, "org_id")?,
+            title: col(row, "title")?,
+            description: col(row, "description")?,
+            state: stored("state", TaskState::parse("state", &state))?,
+            specification: col(row, "specification")?,
+            estimate: centi("estimate")?,
+            deadline: deadline.map(|d| stored("deadline", parse_date("deadline", &d))).transpose()?,
+            approved_estimate: centi("approved_estimate")?,
+            created_by: col(row, "created_by")?,
+            created_at: col(row, "created_at")?,
+            updated_at: col(row, "updated_at")?,
+            accepted_at: col(row, "accepted_at")?,
+            accepted_period: col(row, "accepted_period")?,
+            logged: Hours::from_centi(col(row, "logged")?),
+        })
+    }
+}
+
+pub async fn task(db: &Db, scope: OrgScope, id: i64) -> Result<TaskRecord, ApiError> {
+    let (condition, org) = scope.condition("t.org_id", 2);
+    let sql = format!("SELECT {TASK_COLUMNS} FROM tasks t WHERE t.id = $1 AND {condition}");
+    let mut query = sqlx::query(&sql).bind(id);
+    if let Some(org) = org {
+        query = query.bind(org);
+    }
+    let row = query.fetch_optional(db.pool()).await?.ok_or(ApiError::NotFound)?;
+    TaskRecord::from_row(&row)
+}
+
+/// Filters of the task list.
+#[derive(Debug, Default, Clone)]
+pub struct TaskFilter {
+    pub org_id: Option<i64>,
+    pub state: Option<TaskState>,
+    /// Tasks accepted in this period (`YYYY-MM`).
+    pub accepted_period: Option<String>,
+    /// Words in the title or description (case-insensitive for ASCII and Cyrillic alike).
+    pub search: Option<String>,
+}
+
+pub async fn tasks(db: &Db, scope: OrgScope, filter: &TaskFilter) -> Result<Vec<TaskRecord>, ApiError> {
+    let (condition, scope_org) = scope.condition("t.org_id", 1);
+    let mut sql = format!("SELECT {TASK_COLUMNS} FROM tasks t WHERE {condition}");
+    let mut binds: Vec<BindValue> = scope_org.into_iter().map(BindValue::Int).collect();
+    let mut next = binds.len() + 1;
+    let mut add = |sql: &mut String, clause: &str, value: BindValue| {
+        sql.push_str(&clause.replace('?', &format!("${next}")));
+        binds.push(value);
+        next += 1;
+    };
+    if let Some(org) = filter.org_id {
+        add(&mut sql, " AND t.org_id = ?", BindValue::Int(org));
+    }
+    if let Some(state) = filter.state {
+        add(&mut sql, " AND t.state = ?", BindValue::Text(state.as_str().to_string()));
+    }
+    if let Some(period) = &filter.accepted_period {
+        add(&mut sql, " AND t.accepted_period = ?", BindValue::Text(period.clone()));
+    }
+    sql.push_str(" ORDER BY t.id DESC");
+    let mut query = sqlx::query(&sql);
+    for bind in binds {
+        query = match bind {
+            BindValue::Int(v) => query.bind(v),
+            BindValue::Text(v) => query.bind(v),
+        };
+    }
+    let mut found: Vec<TaskRecord> = query.fetch_all(db.pool()).await?.iter().map(TaskRecord::from_row).collect::<Result<_, _>>()?;
+    // Searched here rather than in SQL: SQLite's LIKE folds only ASCII case, and clients write Russian.
+    if let Some(words) = filter.search.as_deref().map(str::to_lowercase).filter(|w| !w.trim().is_empty()) {
+        found.retain(|t| {
+            let haystack = format!("{} {}", t.title, t.description).to_lowercase();
+            words.split_whitespace().all(|w| haystack.contains(w))
+        });
+    }
+    Ok(found)
+}
+
+enum BindValue {
+    Int(i64),
+    Text(String),
+}
+
+/// One step in a task's history.
+#[derive(Debug, Clone, Serialize)]
+pub struct TaskEvent {
+    pub at: String,
+    pub user_id: i64,
+    pub user_name: String,
+    pub action: String,
+    pub from_state: String,
+    pub to_state: String,
+    pub comment: Option<String>,
+}
+
+pub async fn task_events(db: &Db, task_id: i64) -> Result<Vec<TaskEvent>, ApiError> {
+    let rows = sqlx::query(
+        "SELECT e.at, e.user_id, u.name, e.transition, e.from_state, e.to_state, e.comment \
+         FROM task_events e JOIN users u ON u.id = e.user_id WHERE e.task_id = $1 ORDER BY e.id",
+    )
+    .bind(task_id)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(TaskEvent {
+                at: col(r, "at")?,
+                user_id: col(r, "user_id")?,
+                user_name: col(r, "name")?,
+                action: col(r, "transition")?,
+                from_state: col(r, "from_state")?,
+                to_state: col(r, "to_state")?,
+                comment: col(r, "comment")?,
+            })
+        })
+        .collect()
+}
+
+/// Work logged on a task: who, when, what, how long.
+#[derive(Debug, Clone, Serialize)]
+pub struct Worklog {
+    pub id: i64,
+    pub task_id: i64,
+    pub user_id: i64,
+    pub user_name: String,
+    pub date: String,
+    pub hours: Hours,
+    pub description: String,
+}
+
+pub async fn worklogs_of_tasks(db: &Db, task_ids: &[i64]) -> Result<Vec<Worklog>, ApiError> {
+    if task_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Ids are integers from our own rows, so inlining them is safe and keeps one round trip.
+    let ids = task_ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    let rows = sqlx::query(&format!(
+        "SELECT w.id, w.task_id, w.user_id, u.name, w.work_date, w.hours, w.description \
+         FROM worklogs w JOIN users u ON u.id = w.user_id WHERE w.task_id IN ({ids}) ORDER BY w.work_date, w.id"
+    ))
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Worklog {
+                id: col(r, "id")?,
+                task_id: col(r, "task_id")?,
+                user_id: col(r, "user_id")?,
+                user_name: col(r, "name")?,
+                date: col(r, "work_date")?,
+                hours: Hours::from_centi(col(r, "hours")?),
+                description: col(r, "description")?,
+            })
+        })
+        .collect()
+}
+
+/// Records a mutation in the audit log (who, when, what, before/after).
+pub async fn audit<'c, E>(
+    executor: E,
+    user_id: Option<i64>,
+    org_id: Option<i64>,
+    action: &str,
+    entity: &str,
+    entity_id: Option<i64>,
+    before: Option<&serde_json::Value>,
+    after: Option<&serde_json::Value>,
+) -> Result<(), ApiError>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
+    sqlx::query(
+        "INSERT INTO audit_log (at, user_id, org_id, action, entity, entity_id, before_json, after_json) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(crate::db::now())
+    .bind(user_id)
+    .bind(org_id)
+    .bind(action)
+    .bind(entity)
+    .bind(entity_id)
+    .bind(before.map(|v| v.to_string()))
+    .bind(after.map(|v| v.to_string()))
+    .execute(executor)
+    .await?;
+    Ok(())
+}
