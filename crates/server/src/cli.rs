@@ -19,12 +19,68 @@ pub struct Cli {
 pub enum Command {
     /// Serve the API and the built SPA.
     Serve(ServeArgs),
+    /// Apply the embedded database migrations and exit.
+    Migrate(DatabaseArgs),
+    /// Operator commands: organisations and users.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+    /// Load the demo dataset (organisations on «Старт», a year of tasks) and print the logins.
+    Demo(DatabaseArgs),
     /// Read a scenario as JSON (FILE, or standard input) and print its statement as JSON.
     ///
     /// Bad input exits with status 2 and one line on standard error naming the field.
     Simulate {
         /// Scenario file; standard input when absent or `-`.
         file: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AdminCommand {
+    /// Create a client organisation on «Старт» (or on the terms given as JSON).
+    CreateOrg {
+        #[arg(long)]
+        name: String,
+        /// ИНН: 10 digits for a company, 12 for a sole trader.
+        #[arg(long)]
+        inn: String,
+        /// Contract start, YYYY-MM-DD.
+        #[arg(long)]
+        contract_start: String,
+        /// Contract end, YYYY-MM-DD.
+        #[arg(long)]
+        contract_end: Option<String>,
+        /// Tariff terms as JSON, e.g. '{"monthly_fee": "45000"}'; omitted fields take «Старт»'s.
+        #[arg(long)]
+        tariff: Option<String>,
+        /// VAT as JSON, e.g. '{"mode": "on_top", "rate": "22"}'.
+        #[arg(long)]
+        vat: Option<String>,
+        /// The dedicated analyst's user id.
+        #[arg(long)]
+        analyst_id: Option<i64>,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// Create a user; the password is read from standard input (one line).
+    CreateUser {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// client, analyst, specialist, admin or sales.
+        #[arg(long)]
+        role: String,
+        /// The organisation of a client.
+        #[arg(long)]
+        org_id: Option<i64>,
+        #[arg(long)]
+        phone: Option<String>,
+        /// Read the password from standard input (required: never on the command line).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        #[command(flatten)]
+        database: DatabaseArgs,
     },
 }
 
@@ -36,6 +92,9 @@ pub struct ServeArgs {
     /// Folder of the built SPA (Trunk's `dist`).
     #[arg(long, env = "HOURBANK_DIST", default_value = "dist")]
     pub dist: PathBuf,
+    /// Load the demo dataset when the database has no organisations yet.
+    #[arg(long, env = "HOURBANK_DEMO")]
+    pub demo: bool,
     #[command(flatten)]
     pub database: DatabaseArgs,
 }
@@ -52,6 +111,86 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Serve(args) => serve(args),
         Command::Simulate { file } => simulate(file),
+        Command::Migrate(db) => run_async(async move {
+            crate::Db::connect(&db.url).await.map_err(|e| e.to_string())?;
+            println!("migrations applied");
+            Ok(())
+        }),
+        Command::Demo(db) => run_async(async move {
+            let state = state_for(&db).await?;
+            load_demo(&state).await
+        }),
+        Command::Admin(command) => run_async(admin(command)),
+    }
+}
+
+/// Runs an operator command; errors print one line and exit 1 (2 for bad input).
+fn run_async(task: impl std::future::Future<Output = Result<(), String>>) -> ExitCode {
+    init_tracing();
+    let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
+    match runtime.block_on(task) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(if e.starts_with("invalid input") { BAD_INPUT } else { 1 })
+        }
+    }
+}
+
+async fn state_for(db: &DatabaseArgs) -> Result<crate::AppState, String> {
+    let db = crate::Db::connect(&db.url).await.map_err(|e| format!("database: {e}"))?;
+    Ok(crate::AppState::new("dist", db))
+}
+
+fn describe(e: crate::http::ApiError) -> String {
+    match e {
+        crate::http::ApiError::Invalid(fields) => {
+            format!("invalid input: {}", fields.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))
+        }
+        other => other.to_string(),
+    }
+}
+
+async fn load_demo(state: &crate::AppState) -> Result<(), String> {
+    if !crate::demo::is_empty(state).await.map_err(describe)? {
+        return Err("the database already has organisations; the demo loads only into an empty one".into());
+    }
+    let logins = crate::demo::load(state).await.map_err(describe)?;
+    println!("demo data loaded; every demo account's password is {:?}:", crate::demo::DEMO_PASSWORD);
+    for (email, role) in logins {
+        println!("  {email:<28} {role}");
+    }
+    Ok(())
+}
+
+async fn admin(command: AdminCommand) -> Result<(), String> {
+    match command {
+        AdminCommand::CreateOrg { name, inn, contract_start, contract_end, tariff, vat, analyst_id, database } => {
+            let parse = |field: &str, text: Option<String>| -> Result<serde_json::Value, String> {
+                text.map(|t| serde_json::from_str(&t).map_err(|e| format!("invalid input: {field}: {e}")))
+                    .transpose()
+                    .map(|v| v.unwrap_or(serde_json::Value::Null))
+            };
+            let body = serde_json::json!({
+                "name": name, "inn": inn, "contract_start": contract_start, "contract_end": contract_end,
+                "tariff": parse("tariff", tariff)?, "vat": parse("vat", vat)?, "analyst_id": analyst_id,
+            });
+            let org = crate::http::orgs::read_new_org(&body).map_err(describe)?;
+            let state = state_for(&database).await?;
+            let id = crate::http::orgs::insert_new_org(&state, &org, None).await.map_err(describe)?;
+            println!("organisation {id} created");
+            Ok(())
+        }
+        AdminCommand::CreateUser { email, name, role, org_id, phone, password_stdin: _, database } => {
+            let mut password = String::new();
+            std::io::stdin().read_line(&mut password).map_err(|e| format!("password: {e}"))?;
+            let password = password.trim_end_matches(['\n', '\r']);
+            let user = crate::http::users::check_new_user(&email, &name, &role, org_id, phone).map_err(describe)?;
+            let state = state_for(&database).await?;
+            let id = crate::http::users::insert_user(&state, &user, password, None).await.map_err(describe)?;
+            println!("user {id} created");
+            Ok(())
+        }
     }
 }
 
@@ -66,11 +205,15 @@ fn serve(args: ServeArgs) -> ExitCode {
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
     let result = runtime.block_on(async {
         let db = crate::Db::connect(&args.database.url).await.map_err(std::io::Error::other)?;
+        let state = crate::AppState::new(args.dist, db);
+        if args.demo && crate::demo::is_empty(&state).await.map_err(|e| std::io::Error::other(describe(e)))? {
+            load_demo(&state).await.map_err(std::io::Error::other)?;
+        }
         let listener = tokio::net::TcpListener::bind(args.listen).await?;
         let address = listener.local_addr()?;
         tracing::info!(%address, "hourbank is serving");
         println!("hourbank: http://{address}/");
-        crate::serve(listener, crate::AppState::new(args.dist, db)).await
+        crate::serve(listener, state).await
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,

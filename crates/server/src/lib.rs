@@ -4,6 +4,7 @@ pub mod auth;
 pub mod cli;
 pub mod clock;
 pub mod db;
+pub mod demo;
 pub mod http;
 pub mod store;
 

@@ -5,10 +5,11 @@ mod extract;
 mod health;
 pub mod input;
 pub mod orgs;
-mod reports;
+pub mod reports;
 mod session;
 mod simulate;
-mod tasks;
+pub mod tasks;
+pub mod users;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -85,6 +86,7 @@ pub fn router(state: AppState) -> Router {
         .merge(orgs::router())
         .merge(tasks::router())
         .merge(reports::router())
+        .merge(users::router())
         .fallback(|| async { ApiError::NotFound })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(state.clone());

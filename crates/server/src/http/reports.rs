@@ -201,15 +201,20 @@ async fn close(
     caller.require(&[Role::Analyst, Role::Admin])?;
     let period = Period::parse("period", &period)?;
     let org = report_org(&state, &caller, &query).await?;
-    // Closing twice is harmless: the frozen report is answered as it is.
-    if let Some(report) = frozen(&state, org.id, period).await? {
-        return Ok(Json(report));
+    Ok(Json(close_month(&state, &org, period, caller.user_id).await?))
+}
+
+/// Freezes a month's report and answers the stored report. Closing twice is harmless, and of two
+/// concurrent closes the first one stored wins.
+pub async fn close_month(state: &AppState, org: &OrgRecord, period: Period, by: i64) -> Result<Value, ApiError> {
+    if let Some(report) = frozen(state, org.id, period).await? {
+        return Ok(report);
     }
     if period > clock::business_period() {
         return Err(ApiError::Conflict(format!("{period} has not begun yet")));
     }
     let contract = org.contract()?;
-    let last_closed = last_closed_before(&state, org.id, period).await?;
+    let last_closed = last_closed_before(state, org.id, period).await?;
     let expected_previous = (period > contract.first_period()).then(|| Period::of(period.first_day().pred_opt().expect("not day one")));
     if let Some(previous) = expected_previous
         && last_closed.map(|c| c.period) != Some(previous)
@@ -217,7 +222,7 @@ async fn close(
         // Months close in order, so a frozen month never rests on figures that may still change.
         return Err(ApiError::Conflict(format!("close {previous} first")));
     }
-    let mut report = build_report(&state, &org, period).await?;
+    let mut report = build_report(state, org, period).await?;
     let closed_at = now();
     report["status"] = json!("closed");
     report["closed_at"] = json!(closed_at);
@@ -235,16 +240,15 @@ async fn close(
     .bind(reserve_end.centi())
     .bind(report.to_string())
     .bind(&closed_at)
-    .bind(caller.user_id)
+    .bind(by)
     .execute(&mut *tx)
     .await?;
     if inserted.rows_affected() == 1 {
         let after = json!({ "period": period, "total": report["statement"]["total"] });
-        store::audit(&mut *tx, Some(caller.user_id), Some(org.id), "close", "report", None, None, Some(&after)).await?;
+        store::audit(&mut *tx, Some(by), Some(org.id), "close", "report", None, None, Some(&after)).await?;
     }
     tx.commit().await?;
-    // Whoever closed it first, the stored report is the answer.
-    Ok(Json(frozen(&state, org.id, period).await?.ok_or_else(|| ApiError::Internal("closed month vanished".into()))?))
+    frozen(state, org.id, period).await?.ok_or_else(|| ApiError::Internal("closed month vanished".into()))
 }
 
 /// The report as CSV for spreadsheets: `;`-separated (what Excel expects in a Russian locale),

@@ -167,6 +167,11 @@ async fn transition(
     let scope = caller.scope()?;
     let task = store::task(state.db(), scope, id).await?;
     let step = read_transition(&body)?;
+    // A role that may never take this step is refused (403); a step the state does not allow is a
+    // conflict (409) with the workflow's message.
+    if !step.action().permits(caller.role) {
+        return Err(ApiError::Forbidden(format!("{} cannot {}", caller.role.as_str(), step.name())));
+    }
     let next = next_state(task.state, caller.role, &step)?;
     let now = now();
     let mut tx = state.db().pool().begin().await?;

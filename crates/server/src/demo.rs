@@ -1,0 +1,225 @@
+//! A realistic demo dataset: three client organisations on «Старт» with a year of tasks and work
+//! logs, staff of every role, months closed up to the one before last. Deterministic (seeded), so
+//! every fresh start shows the same figures.
+
+use chrono::{Duration, NaiveDate};
+use hourbank_domain::montecarlo::SplitMix64;
+use hourbank_domain::workflow::TaskState;
+use hourbank_domain::{Contract, Hours, Period, Tariff, Vat};
+
+use crate::auth::OrgScope;
+use crate::clock;
+use crate::db::col;
+use crate::http::reports::close_month;
+use crate::http::users::{check_new_user, insert_user};
+use crate::http::{orgs::insert_new_org, ApiError, AppState};
+use crate::store::{self, NewOrg};
+
+/// The password of every demo account (printed at start; demo data only).
+pub const DEMO_PASSWORD: &str = "demo-hourbank";
+
+/// Whether the database has no organisations yet.
+pub async fn is_empty(state: &AppState) -> Result<bool, ApiError> {
+    let row = sqlx::query("SELECT COUNT(*) AS n FROM orgs").fetch_one(state.db().pool()).await?;
+    Ok(col::<i64>(&row, "n")? == 0)
+}
+
+const TITLES: [&str; 14] = [
+    "Доработать печатную форму счёта на оплату",
+    "Настроить обмен с банком (DirectBank)",
+    "Обновить конфигурацию до актуального релиза",
+    "Отчёт по продажам в разрезе менеджеров",
+    "Ошибка при проведении «Реализации товаров»",
+    "Загрузка номенклатуры из Excel",
+    "Права доступа для кладовщиков",
+    "Доработка документа «Поступление товаров»",
+    "Выгрузка заказов с маркетплейса",
+    "Проверка закрытия месяца",
+    "Подключить ЭДО с контрагентами",
+    "Отчёт по просроченной дебиторской задолженности",
+    "Авторасчёт скидок в заказе покупателя",
+    "Печать этикеток со штрихкодами",
+];
+
+const WORK: [&str; 6] = [
+    "Анализ, согласование решения",
+    "Разработка",
+    "Тестирование на копии базы",
+    "Перенос в рабочую базу",
+    "Инструкция для пользователей",
+    "Исправления по замечаниям",
+];
+
+/// Loads the dataset into an empty database and returns the demo logins.
+pub async fn load(state: &AppState) -> Result<Vec<(String, String)>, ApiError> {
+    let mut logins = Vec::new();
+    let mut staff = |email: &str, name: &str, role: &str, phone: Option<&str>| {
+        logins.push((email.to_string(), role.to_string()));
+        check_new_user(email, name, role, None, phone.map(str::to_string))
+    };
+    let admin = insert_user(state, &staff("admin@hourbank.demo", "Администратор", "admin", None)?, DEMO_PASSWORD, None).await?;
+    let anna = insert_user(state, &staff("anna@hourbank.demo", "Анна Смирнова", "analyst", Some("+7 900 100-20-30"))?, DEMO_PASSWORD, None).await?;
+    let oleg = insert_user(state, &staff("oleg@hourbank.demo", "Олег Кузнецов", "analyst", Some("+7 900 100-20-31"))?, DEMO_PASSWORD, None).await?;
+    let ivan = insert_user(state, &staff("ivan@hourbank.demo", "Иван Петров", "specialist", None)?, DEMO_PASSWORD, None).await?;
+    let maria = insert_user(state, &staff("maria@hourbank.demo", "Мария Соколова", "specialist", None)?, DEMO_PASSWORD, None).await?;
+    insert_user(state, &staff("sales@hourbank.demo", "Отдел продаж", "sales", None)?, DEMO_PASSWORD, None).await?;
+
+    let today = clock::business_today();
+    let this_month = Period::of(today);
+    // (name, ИНН, client login, analyst, months of history, mean hours per month)
+    let orgs = [
+        ("ООО «Ромашка»", "7707083893", "buh@romashka.demo", "Елена Васильева", anna, 12u32, 14u32),
+        ("АО «Вектор»", "7736207543", "it@vector.demo", "Дмитрий Орлов", anna, 8, 22),
+        ("ИП Сидоров А. В.", "500100732259", "sidorov@ip.demo", "Алексей Сидоров", oleg, 5, 6),
+    ];
+    let mut rng = SplitMix64::new(2027);
+    for (name, inn, client_email, client_name, analyst, months, mean) in orgs {
+        // The contract began on the 1st, `months` months ago.
+        let start = this_month.first_day().checked_sub_months(chrono::Months::new(months)).expect("a valid date");
+        let org = NewOrg {
+            name: name.to_string(),
+            inn: inn.to_string(),
+            tariff_name: "Старт".to_string(),
+            tariff: Tariff::start(),
+            contract: Contract::new(Tariff::start(), start, None)?,
+            vat: Vat::None,
+            analyst_id: Some(analyst),
+        };
+        let org_id = insert_new_org(state, &org, Some(admin)).await?;
+        logins.push((client_email.to_string(), format!("client, {name}")));
+        let client = check_new_user(client_email, client_name, "client", Some(org_id), None)?;
+        let client = insert_user(state, &client, DEMO_PASSWORD, Some(admin)).await?;
+
+        let mut period = Period::of(start);
+        while period <= this_month {
+            let is_current = period == this_month;
+            let count = 1 + rng.below(4) as u32 + u32::from(mean > 15);
+            for n in 0..count {
+                let title = TITLES[rng.below(TITLES.len())];
+                // Hours in quarter-hour steps around the organisation's mean per task.
+                let per_task = (mean * 100 / count.max(1)) as i64;
+                let logged = (per_task / 2 + (rng.below((per_task.max(100)) as usize) as i64)) / 25 * 25;
+                let logged = logged.max(50);
+                // Most estimates cover the work; some are exceeded, and the client pays the estimate.
+                let estimate = if rng.below(5) == 0 { logged * 4 / 5 / 25 * 25 } else { (logged + 100) / 25 * 25 };
+                let state_now = if is_current {
+                    [TaskState::New, TaskState::Estimated, TaskState::InWork, TaskState::Testing, TaskState::Accepted][(n as usize + rng.below(5)) % 5]
+                } else {
+                    TaskState::Accepted
+                };
+                let last_day = period.last_day().min(today);
+                let span = (last_day - period.first_day()).num_days().max(1) as usize;
+                let created = period.first_day() + Duration::days(rng.below(span.max(1)) as i64 / 2);
+                let accepted_on = (created + Duration::days(3 + rng.below(10) as i64)).min(last_day);
+                insert_task(state, org_id, client, analyst, [ivan, maria][rng.below(2)], title, state_now, created, accepted_on,
+                    Hours::from_centi(logged), Hours::from_centi(estimate.max(25)), &mut rng).await?;
+            }
+            period = period.next();
+        }
+        // Months close in order, up to the one before last; the analyst closes the last one.
+        let org_record = store::org(state.db(), OrgScope::All, org_id).await?;
+        let mut p = Period::of(start);
+        while p.next() < this_month {
+            close_month(state, &org_record, p, analyst).await?;
+            p = p.next();
+        }
+    }
+    Ok(logins)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn insert_task(
+    state: &AppState,
+    org_id: i64,
+    client: i64,
+    analyst: i64,
+    specialist: i64,
+    title: &str,
+    target: TaskState,
+    created: NaiveDate,
+    accepted_on: NaiveDate,
+    logged: Hours,
+    estimate: Hours,
+    rng: &mut SplitMix64,
+) -> Result<(), ApiError> {
+    let at = |d: NaiveDate, hour: u32| format!("{}T{hour:02}:00:00.000Z", d);
+    let estimated = !matches!(target, TaskState::New);
+    let approved = matches!(target, TaskState::InWork | TaskState::Testing | TaskState::Accepted);
+    let accepted = target == TaskState::Accepted;
+    let deadline = created + Duration::days(14);
+    let mut tx = state.db().pool().begin().await?;
+    let row = sqlx::query(
+        "INSERT INTO tasks (org_id, title, description, state, specification, estimate, deadline, approved_estimate, \
+         created_by, created_at, updated_at, accepted_at, accepted_period) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+    )
+    .bind(org_id)
+    .bind(title)
+    .bind(format!("{title}: нужно сделать, как обсуждали по телефону."))
+    .bind(target.as_str())
+    .bind(estimated.then(|| format!("ТЗ: {title}. Согласовано решение, описаны изменения и проверка.")))
+    .bind(estimated.then_some(estimate.centi()))
+    .bind(estimated.then(|| deadline.to_string()))
+    .bind(approved.then_some(estimate.centi()))
+    .bind(client)
+    .bind(at(created, 9))
+    .bind(at(if accepted { accepted_on } else { created }, 17))
+    .bind(accepted.then(|| at(accepted_on, 16)))
+    .bind(accepted.then(|| Period::of(accepted_on).to_string()))
+    .fetch_one(&mut *tx)
+    .await?;
+    let id: i64 = col(&row, "id")?;
+    let mut steps = Vec::new();
+    if estimated {
+        steps.push((analyst, "estimate", "new", "estimated", created));
+    }
+    if approved {
+        steps.push((client, "approve", "estimated", "in_work", created + Duration::days(1)));
+    }
+    if matches!(target, TaskState::Testing | TaskState::Accepted) {
+        steps.push((specialist, "submit_for_testing", "in_work", "testing", accepted_on.max(created + Duration::days(1))));
+    }
+    if accepted {
+        steps.push((client, "accept", "testing", "accepted", accepted_on));
+    }
+    for (user, action, from, to, day) in steps {
+        sqlx::query("INSERT INTO task_events (task_id, user_id, at, transition, from_state, to_state) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(id)
+            .bind(user)
+            .bind(at(day, 12))
+            .bind(action)
+            .bind(from)
+            .bind(to)
+            .execute(&mut *tx)
+            .await?;
+    }
+    if approved {
+        // Split the logged hours into a few entries on days up to acceptance.
+        let mut left = logged.centi();
+        let mut day = created + Duration::days(1);
+        let mut k = 0;
+        while left > 0 {
+            let part = if left <= 200 { left } else { (100 + rng.below(300) as i64) / 25 * 25 }.min(left);
+            sqlx::query(
+                "INSERT INTO worklogs (task_id, org_id, user_id, work_date, hours, description, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(id)
+            .bind(org_id)
+            .bind(if k == 0 { analyst } else { specialist })
+            .bind(day.min(accepted_on.max(created)).to_string())
+            .bind(part)
+            .bind(WORK[k.min(WORK.len() - 1)])
+            .bind(at(day, 18))
+            .execute(&mut *tx)
+            .await?;
+            left -= part;
+            k += 1;
+            if day < accepted_on {
+                day += Duration::days(1);
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}

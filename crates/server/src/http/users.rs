@@ -1,0 +1,141 @@
+//! Users (admin only) and the audit log.
+
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::{Json, Router};
+use hourbank_domain::workflow::Role;
+use hourbank_domain::{FieldError, Problem};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::input::Input;
+use super::{ApiError, AppState, JsonBody};
+use crate::auth::{hash_password, Caller, OrgScope};
+use crate::db::{col, now};
+use crate::store;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/users", get(list).post(create)).route("/audit", get(audit))
+}
+
+/// A new user, validated.
+pub struct NewUser {
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub org_id: Option<i64>,
+    pub phone: Option<String>,
+}
+
+/// The shared checks of a new user (API and `hourbank admin create-user`).
+pub fn check_new_user(email: &str, name: &str, role: &str, org_id: Option<i64>, phone: Option<String>) -> Result<NewUser, ApiError> {
+    let mut errors = Vec::new();
+    let email = email.trim().to_lowercase();
+    let plausible = email.split_once('@').is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'))
+        && !email.contains(char::is_whitespace)
+        && email.len() <= 254;
+    if !plausible {
+        errors.push(FieldError::new("email", Problem::Other("is not an email address".into())));
+    }
+    if name.trim().is_empty() {
+        errors.push(FieldError::new("name", Problem::Missing));
+    }
+    let role = Role::parse("role", role).map_err(|e| errors.push(e)).ok();
+    match (role, org_id) {
+        (Some(Role::Client), None) => errors.push(FieldError::new("org_id", Problem::Other("a client belongs to an organisation".into()))),
+        (Some(r), Some(_)) if r != Role::Client => {
+            errors.push(FieldError::new("org_id", Problem::Other("only clients belong to an organisation".into())))
+        }
+        _ => {}
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Invalid(errors));
+    }
+    Ok(NewUser { email, name: name.trim().to_string(), role: role.expect("checked"), org_id, phone })
+}
+
+/// Minimum password length: long passphrases beat complex rules.
+pub const MIN_PASSWORD_CHARS: usize = 10;
+
+pub async fn insert_user(state: &AppState, user: &NewUser, password: &str, by: Option<i64>) -> Result<i64, ApiError> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(ApiError::invalid("password", Problem::Other(format!("must have at least {MIN_PASSWORD_CHARS} characters"))));
+    }
+    if let Some(org) = user.org_id {
+        store::org(state.db(), OrgScope::All, org).await.map_err(|e| match e {
+            ApiError::NotFound => ApiError::invalid("org_id", Problem::Other("no such organisation".into())),
+            other => other,
+        })?;
+    }
+    let hash = hash_password(password);
+    let mut tx = state.db().pool().begin().await?;
+    let row = sqlx::query(
+        "INSERT INTO users (email, name, role, org_id, phone, password_hash, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(&user.email)
+    .bind(&user.name)
+    .bind(user.role.as_str())
+    .bind(user.org_id)
+    .bind(&user.phone)
+    .bind(hash)
+    .bind(now())
+    .fetch_one(&mut *tx)
+    .await?;
+    let id: i64 = col(&row, "id")?;
+    let after = json!({ "email": user.email, "name": user.name, "role": user.role, "org_id": user.org_id });
+    store::audit(&mut *tx, by, user.org_id, "create", "user", Some(id), None, Some(&after)).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+async fn list(State(state): State<AppState>, caller: Caller) -> Result<Json<Value>, ApiError> {
+    caller.require(&[Role::Admin])?;
+    Ok(Json(json!({ "users": store::users(state.db()).await? })))
+}
+
+async fn create(State(state): State<AppState>, caller: Caller, JsonBody(body): JsonBody) -> Result<(StatusCode, Json<Value>), ApiError> {
+    caller.require(&[Role::Admin])?;
+    let mut input = Input::new(&body, &["email", "name", "role", "org_id", "phone", "password"])?;
+    let email = input.text("email", 254);
+    let name = input.text("name", 200);
+    let role = input.text("role", 20);
+    let org_id = input.optional_id("org_id");
+    let phone = input.optional_text("phone", 50);
+    let password = input.text("password", 1024);
+    input.finish()?;
+    let user = check_new_user(&email.expect("checked"), &name.expect("checked"), &role.expect("checked"), org_id, phone)?;
+    let id = insert_user(&state, &user, &password.expect("checked"), Some(caller.user_id)).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "user": store::user(state.db(), id).await? }))))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AuditQuery {
+    limit: Option<i64>,
+}
+
+async fn audit(State(state): State<AppState>, caller: Caller, Query(q): Query<AuditQuery>) -> Result<Json<Value>, ApiError> {
+    caller.require(&[Role::Admin])?;
+    let limit = q.limit.unwrap_or(200).clamp(1, 1000);
+    let rows = sqlx::query(
+        "SELECT id, at, user_id, org_id, action, entity, entity_id, before_json, after_json FROM audit_log ORDER BY id DESC LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(state.db().pool())
+    .await?;
+    let parse = |text: Option<String>| text.and_then(|t| serde_json::from_str::<Value>(&t).ok());
+    let entries = rows
+        .iter()
+        .map(|r| {
+            Ok(json!({
+                "id": col::<i64>(r, "id")?, "at": col::<String>(r, "at")?, "user_id": col::<Option<i64>>(r, "user_id")?,
+                "org_id": col::<Option<i64>>(r, "org_id")?, "action": col::<String>(r, "action")?,
+                "entity": col::<String>(r, "entity")?, "entity_id": col::<Option<i64>>(r, "entity_id")?,
+                "before": parse(col(r, "before_json")?), "after": parse(col(r, "after_json")?),
+            }))
+        })
+        .collect::<Result<Vec<_>, ApiError>>()?;
+    Ok(Json(json!({ "entries": entries })))
+}

@@ -1,0 +1,294 @@
+//! The API with its database, on SQLite and on PostgreSQL: a task's whole life, the month report
+//! and its freezing, every transition and role, sessions, and validation.
+
+mod support;
+
+use hourbank_server::clock::business_period;
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+use support::TestApp;
+
+fn this_month_start() -> String {
+    format!("{}-01", business_period())
+}
+
+fn today() -> String {
+    hourbank_server::clock::business_today().to_string()
+}
+
+struct Cast {
+    org: i64,
+    client: String,
+    analyst: String,
+    specialist: String,
+    admin: String,
+    sales: String,
+}
+
+/// An organisation whose contract began on the 1st of this month, with one user of each role.
+async fn cast(app: &TestApp) -> Cast {
+    let org = app.org("ООО «Ромашка»", "7707083893", &this_month_start()).await;
+    Cast {
+        org,
+        client: app.user("client@romashka.test", "client", Some(org)).await.1,
+        analyst: app.user("analyst@hb.test", "analyst", None).await.1,
+        specialist: app.user("spec@hb.test", "specialist", None).await.1,
+        admin: app.user("admin@hb.test", "admin", None).await.1,
+        sales: app.user("sales@hb.test", "sales", None).await.1,
+    }
+}
+
+async fn new_task(app: &TestApp, c: &Cast, title: &str) -> i64 {
+    let (status, body) = app.post("/api/v1/tasks", &c.client, json!({"title": title, "description": "Сделайте, пожалуйста"})).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["task"]["state"], "new");
+    body["task"]["id"].as_i64().unwrap()
+}
+
+async fn step(app: &TestApp, token: &str, task: i64, body: Value) -> (StatusCode, Value) {
+    app.post(&format!("/api/v1/tasks/{task}/transitions"), token, body).await
+}
+
+async fn estimate(app: &TestApp, c: &Cast, task: i64, hours: &str) {
+    let (s, b) = step(app, &c.analyst, task, json!({"action": "estimate", "specification": "ТЗ: печатная форма", "estimate": hours, "deadline": "2030-01-31"})).await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+}
+
+async fn log(app: &TestApp, token: &str, task: i64, hours: &str) -> (StatusCode, Value) {
+    app.post(&format!("/api/v1/tasks/{task}/worklogs"), token, json!({"date": today(), "hours": hours, "description": "Разработка"})).await
+}
+
+/// A task taken from plain words to acceptance with `logged` hours against an `estimate`.
+async fn accepted_task(app: &TestApp, c: &Cast, title: &str, estimate_hours: &str, logged: &[&str]) -> i64 {
+    let task = new_task(app, c, title).await;
+    estimate(app, c, task, estimate_hours).await;
+    assert_eq!(step(app, &c.client, task, json!({"action": "approve"})).await.0, StatusCode::OK);
+    for hours in logged {
+        let (s, b) = log(app, &c.specialist, task, hours).await;
+        assert_eq!(s, StatusCode::CREATED, "{b}");
+    }
+    assert_eq!(step(app, &c.specialist, task, json!({"action": "submit_for_testing"})).await.0, StatusCode::OK);
+    let (s, b) = step(app, &c.client, task, json!({"action": "accept"})).await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    assert_eq!(b["task"]["state"], "accepted");
+    task
+}
+
+async fn journey_to_a_frozen_report(app: TestApp) {
+    let c = cast(&app).await;
+    let period = business_period().to_string();
+    // The month is this contract's first: a trial month, every billed hour at 2000.
+    let first = accepted_task(&app, &c, "Печатная форма счёта", "6", &["3", "4.5"]).await;
+    let (status, report) = app.get(&format!("/api/v1/reports/{period}"), &c.client).await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    assert_eq!(report["status"], "open");
+    let task = &report["tasks"][0];
+    assert_eq!(task["id"], first);
+    assert_eq!(task["logged"], "7.5");
+    // Logged 7.5 h against an approved estimate of 6 h: the client pays the estimate.
+    assert_eq!(task["billed"], "6");
+    assert_eq!(task["worklogs"].as_array().unwrap().len(), 2);
+    assert_eq!(task["worklogs"][0]["user_name"], "spec@hb.test");
+    assert_eq!(report["statement"]["phase"], "trial");
+    assert_eq!(report["statement"]["hours"], "6");
+    assert_eq!(report["statement"]["total"], "12000.00");
+
+    let (status, closed) = app.post(&format!("/api/v1/reports/{period}/close?org={}", c.org), &c.analyst, json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{closed}");
+    assert_eq!(closed["status"], "closed");
+    assert_eq!(closed["statement"]["total"], "12000.00");
+
+    // Later work never changes a closed month: another accepted task, more hours on the first.
+    accepted_task(&app, &c, "Обмен с банком", "2", &["2"]).await;
+    let (status, frozen) = app.get(&format!("/api/v1/reports/{period}"), &c.client).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(frozen, closed);
+    // Closing twice is harmless and answers the same frozen report.
+    let (status, again) = app.post(&format!("/api/v1/reports/{period}/close?org={}", c.org), &c.admin, json!({})).await;
+    assert_eq!((status, &again), (StatusCode::OK, &closed));
+
+    let (status, csv) = app.call_text(Method::GET, &format!("/api/v1/reports/{period}.csv"), Some(&c.client), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(csv.contains(&format!("{first};Печатная форма счёта;")), "{csv}");
+    assert!(csv.contains("Итого;12000.00\r\n"), "{csv}");
+
+    // The client is not staff: it may not close months.
+    let (status, _) = app.post(&format!("/api/v1/reports/{period}/close"), &c.client, json!({})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+async fn every_transition_and_role(app: TestApp) {
+    let c = cast(&app).await;
+    let task = new_task(&app, &c, "Отчёт по продажам").await;
+    // Only analysts and admins estimate; the client cannot approve what is not estimated.
+    let (s, b) = step(&app, &c.specialist, task, json!({"action": "estimate", "specification": "x", "estimate": 2, "deadline": "2030-01-01"})).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{b}");
+    let (s, b) = step(&app, &c.client, task, json!({"action": "approve"})).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{b}");
+    assert!(b["detail"].as_str().unwrap().contains("state new"), "{b}");
+    estimate(&app, &c, task, "5").await;
+    // Admin may not act for the client.
+    assert_eq!(step(&app, &c.admin, task, json!({"action": "approve"})).await.0, StatusCode::FORBIDDEN);
+    // Rejecting needs a comment, and sends the task back to the analyst.
+    let (s, b) = step(&app, &c.client, task, json!({"action": "reject"})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(b["errors"][0]["field"], "comment");
+    let (s, b) = step(&app, &c.client, task, json!({"action": "reject", "comment": "Дорого"})).await;
+    assert_eq!((s, b["task"]["state"].as_str()), (StatusCode::OK, Some("new")));
+    estimate(&app, &c, task, "4").await;
+    let (_, b) = step(&app, &c.client, task, json!({"action": "approve"})).await;
+    assert_eq!(b["task"]["state"], "in_work");
+    assert_eq!(b["task"]["approved_estimate"], "4");
+    // A new estimate in work needs the client's approval again.
+    estimate(&app, &c, task, "6").await;
+    let (_, b) = step(&app, &c.client, task, json!({"action": "approve"})).await;
+    assert_eq!(b["task"]["approved_estimate"], "6");
+    let (_, b) = step(&app, &c.specialist, task, json!({"action": "submit_for_testing"})).await;
+    assert_eq!(b["task"]["state"], "testing");
+    assert_eq!(b["allowed_actions"], json!([]));
+    let (s, b) = step(&app, &c.client, task, json!({"action": "return", "comment": "Не печатается итог"})).await;
+    assert_eq!((s, b["task"]["state"].as_str()), (StatusCode::OK, Some("in_work")));
+    step(&app, &c.analyst, task, json!({"action": "submit_for_testing"})).await;
+    let (s, b) = step(&app, &c.client, task, json!({"action": "accept"})).await;
+    assert_eq!((s, b["task"]["state"].as_str()), (StatusCode::OK, Some("accepted")));
+    assert_eq!(b["task"]["accepted_period"], business_period().to_string());
+    // Accepted is final: nothing moves it, and no more work is logged on it.
+    assert_eq!(step(&app, &c.client, task, json!({"action": "return", "comment": "ещё"})).await.0, StatusCode::CONFLICT);
+    assert_eq!(log(&app, &c.specialist, task, "1").await.0, StatusCode::CONFLICT);
+    // The history lists every step with who took it.
+    let (_, view) = app.get(&format!("/api/v1/tasks/{task}"), &c.client).await;
+    let actions: Vec<&str> = view["events"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert_eq!(actions, ["estimate", "reject", "estimate", "approve", "estimate", "approve", "submit_for_testing", "return", "submit_for_testing", "accept"]);
+    assert_eq!(view["events"][1]["comment"], "Дорого");
+
+    // Cancel: only before the work is approved.
+    let other = new_task(&app, &c, "Лишняя").await;
+    let (s, b) = step(&app, &c.client, other, json!({"action": "cancel"})).await;
+    assert_eq!((s, b["task"]["state"].as_str()), (StatusCode::OK, Some("cancelled")));
+    // Sales see no client data at all.
+    assert_eq!(step(&app, &c.sales, other, json!({"action": "cancel"})).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(app.get("/api/v1/tasks", &c.sales).await.0, StatusCode::FORBIDDEN);
+    // Clients and sales do not log work.
+    let open = new_task(&app, &c, "Открытая").await;
+    assert_eq!(log(&app, &c.client, open, "1").await.0, StatusCode::FORBIDDEN);
+    assert_eq!(log(&app, &c.analyst, open, "1").await.0, StatusCode::CREATED);
+}
+
+async fn concurrent_steps_do_not_both_apply(app: TestApp) {
+    let c = cast(&app).await;
+    let task = new_task(&app, &c, "Гонка").await;
+    estimate(&app, &c, task, "3").await;
+    let approve = || step(&app, &c.client, task, json!({"action": "approve"}));
+    let (a, b) = tokio::join!(approve(), approve());
+    let mut statuses = [a.0, b.0];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::OK, StatusCode::CONFLICT]);
+    let (_, view) = app.get(&format!("/api/v1/tasks/{task}"), &c.client).await;
+    assert_eq!(view["events"].as_array().unwrap().iter().filter(|e| e["action"] == "approve").count(), 1);
+}
+
+async fn bad_input_names_every_field_and_stores_nothing(app: TestApp) {
+    let c = cast(&app).await;
+    let (s, b) = app.post("/api/v1/tasks", &c.client, json!({"title": "  ", "colour": "red"})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<&str> = b["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["title", "description", "colour"]);
+    assert_eq!(app.get("/api/v1/tasks", &c.client).await.1["tasks"], json!([]));
+
+    let task = new_task(&app, &c, "Задача").await;
+    let path = format!("/api/v1/tasks/{task}/worklogs");
+    let (s, b) = app.post(&path, &c.specialist, json!({"date": "2999-01-01", "hours": "24.5", "description": ""})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<&str> = b["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["hours", "description", "date"]);
+    let (s, b) = app.post(&path, &c.specialist, json!({"date": today(), "hours": "1.234", "description": "x"})).await;
+    assert_eq!((s, b["errors"][0]["message"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("must have at most two decimal places")));
+    let (s, _) = app.post(&path, &c.specialist, json!({"date": today(), "hours": -1, "description": "x"})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.get(&path, &c.client).await.1["worklogs"], json!([]));
+
+    let (s, b) = step(&app, &c.analyst, task, json!({"action": "estimate", "specification": "ТЗ", "estimate": 0, "deadline": "2030-02-30"})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+    let fields: Vec<&str> = b["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["estimate", "deadline"]);
+    let (s, b) = step(&app, &c.client, task, json!({"action": "fly"})).await;
+    assert_eq!((s, b["errors"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("action")));
+    let (s, _) = app.call(Method::POST, &format!("/api/v1/tasks/{task}/transitions"), Some(&c.client), None).await;
+    assert_eq!(s, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+}
+
+async fn sessions_cookies_expiry_and_sign_in_limits(app: TestApp) {
+    let c = cast(&app).await;
+    // The cookie is HttpOnly and SameSite=Strict; it works like the bearer token.
+    let response = app
+        .client
+        .post(format!("{}/api/v1/session", app.base))
+        .header("content-type", "application/json")
+        .body(json!({"email": "CLIENT@romashka.test", "password": support::PASSWORD}).to_string())
+        .send()
+        .await
+        .unwrap();
+    let cookie = response.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
+    let pair = cookie.split(';').next().unwrap().to_string();
+    let me = app.client.get(format!("{}/api/v1/me", app.base)).header("cookie", &pair).send().await.unwrap();
+    assert_eq!(me.status(), StatusCode::OK);
+    let me: Value = me.json().await.unwrap();
+    assert_eq!((me["role"].as_str(), me["org"]["name"].as_str()), (Some("client"), Some("ООО «Ромашка»")));
+
+    // Signing out ends the session.
+    let (s, _) = app.call(Method::DELETE, "/api/v1/session", Some(&c.analyst), None).await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    assert_eq!(app.get("/api/v1/me", &c.analyst).await.0, StatusCode::UNAUTHORIZED);
+    // Sessions expire.
+    sqlx::query("UPDATE sessions SET expires_at = '2000-01-01T00:00:00.000Z'").execute(app.state.db().pool()).await.unwrap();
+    assert_eq!(app.get("/api/v1/me", &c.client).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(app.call(Method::GET, "/api/v1/tasks", None, None).await.0, StatusCode::UNAUTHORIZED);
+
+    // Five wrong passwords for one account: the sixth try is refused, even with the right one.
+    let sign_in = |password: &'static str| app.call(Method::POST, "/api/v1/session", None, Some(json!({"email": "spec@hb.test", "password": password})));
+    for _ in 0..5 {
+        assert_eq!(sign_in("wrong password").await.0, StatusCode::UNAUTHORIZED);
+    }
+    let (s, b) = sign_in(support::PASSWORD).await;
+    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS, "{b}");
+    // Another account from the same address is limited too (per address).
+    let (s, _) = app.call(Method::POST, "/api/v1/session", None, Some(json!({"email": "admin@hb.test", "password": support::PASSWORD}))).await;
+    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS);
+}
+
+async fn admin_manages_users_and_sees_the_audit_log(app: TestApp) {
+    let c = cast(&app).await;
+    let new_user = json!({"email": "new@romashka.test", "name": "Новый", "role": "client", "org_id": c.org, "password": "long enough pass"});
+    assert_eq!(app.post("/api/v1/users", &c.analyst, new_user.clone()).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(app.post("/api/v1/users", &c.admin, new_user.clone()).await.0, StatusCode::CREATED);
+    let (s, b) = app.post("/api/v1/users", &c.admin, new_user).await;
+    assert_eq!((s, b["errors"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("email")));
+    let (s, b) = app.post("/api/v1/users", &c.admin, json!({"email": "x@y.test", "name": "X", "role": "analyst", "org_id": c.org, "password": "short"})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+    let task = new_task(&app, &c, "Аудит").await;
+    estimate(&app, &c, task, "2").await;
+    assert_eq!(app.get("/api/v1/audit", &c.analyst).await.0, StatusCode::FORBIDDEN);
+    let (s, b) = app.get("/api/v1/audit", &c.admin).await;
+    assert_eq!(s, StatusCode::OK);
+    let latest = &b["entries"][0];
+    assert_eq!((latest["action"].as_str(), latest["entity"].as_str()), (Some("estimate"), Some("task")));
+    assert_eq!(latest["before"]["state"], "new");
+    assert_eq!(latest["after"]["state"], "estimated");
+    // An organisation with a bad ИНН is refused, naming the field.
+    let (s, b) = app.post("/api/v1/orgs", &c.admin, json!({"name": "Рога", "inn": "7707083894", "contract_start": "2027-01-01"})).await;
+    assert_eq!((s, b["errors"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("inn")));
+    let (s, b) = app.post("/api/v1/orgs", &c.admin, json!({"name": "Вектор", "inn": "7736207543", "contract_start": "2027-01-15", "vat": {"mode": "on_top"}})).await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    assert_eq!(b["vat"]["rate"], "22");
+    assert_eq!(app.post("/api/v1/orgs", &c.admin, json!({"name": "Вектор 2", "inn": "7736207543", "contract_start": "2027-01-15"})).await.1["errors"][0]["field"], "inn");
+}
+
+db_tests!(
+    journey_to_a_frozen_report,
+    every_transition_and_role,
+    concurrent_steps_do_not_both_apply,
+    bad_input_names_every_field_and_stores_nothing,
+    sessions_cookies_expiry_and_sign_in_limits,
+    admin_manages_users_and_sees_the_audit_log,
+);
