@@ -1,6 +1,6 @@
 //! The API on a real listener (port 0), as a client sees it.
 
-use hourbank_server::{router, AppState};
+use hourbank_server::AppState;
 use serde_json::{json, Value};
 
 struct TestApp {
@@ -14,10 +14,11 @@ async fn spawn_app() -> TestApp {
     let dist = tempfile::tempdir().unwrap();
     std::fs::write(dist.path().join("index.html"), "<!doctype html><title>hourbank</title>SPA").unwrap();
     std::fs::write(dist.path().join("app.wasm"), b"\0asm").unwrap();
+    let db = hourbank_server::Db::connect(&format!("sqlite://{}/test.db", dist.path().display())).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let app = router(AppState::new(dist.path()));
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let state = AppState::new(dist.path(), db);
+    tokio::spawn(async move { hourbank_server::serve(listener, state).await.unwrap() });
     TestApp { base, client: reqwest::Client::new(), _dist: dist }
 }
 
@@ -39,11 +40,13 @@ impl TestApp {
 }
 
 #[tokio::test]
-async fn health_answers() {
+async fn health_answers_with_the_database_and_a_request_id() {
     let app = spawn_app().await;
     let r = app.client.get(format!("{}/api/v1/health", app.base)).send().await.unwrap();
     assert_eq!(r.status(), 200);
-    assert_eq!(r.json::<Value>().await.unwrap()["status"], "ok");
+    assert_eq!(r.headers()["x-request-id"].len(), 36);
+    let body = r.json::<Value>().await.unwrap();
+    assert_eq!((body["status"].as_str(), body["database"].as_str()), (Some("ok"), Some("ok")));
 }
 
 #[tokio::test]

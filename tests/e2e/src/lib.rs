@@ -18,7 +18,7 @@ pub fn dist_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../dist"))
 }
 
-/// Starts the real server on 127.0.0.1:0 and returns its base URL.
+/// Starts the real server on 127.0.0.1:0 over a fresh SQLite database and returns its base URL.
 pub async fn start_server() -> String {
     let dist = dist_dir();
     assert!(
@@ -26,9 +26,12 @@ pub async fn start_server() -> String {
         "no built SPA in {}: run `./dev test`, which builds it with Trunk before these tests",
         dist.display()
     );
+    // The database lives as long as the test process; the folder is removed by the OS's tmp cleaning.
+    let data = tempfile::tempdir().expect("data dir").keep();
+    let db = hourbank_server::Db::connect(&format!("sqlite://{}/e2e.db", data.display())).await.expect("database");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("address"));
-    let state = hourbank_server::AppState::new(dist);
+    let state = hourbank_server::AppState::new(dist, db);
     tokio::spawn(async move { hourbank_server::serve(listener, state).await.expect("server") });
     base
 }
