@@ -3,6 +3,7 @@
 mod error;
 mod extract;
 mod health;
+pub mod idempotency;
 pub mod input;
 pub mod orgs;
 pub mod reports;
@@ -88,6 +89,7 @@ pub fn router(state: AppState) -> Router {
         .merge(reports::router())
         .merge(users::router())
         .fallback(|| async { ApiError::NotFound })
+        .layer(axum::middleware::from_fn_with_state(state.clone(), idempotency::layer))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(state.clone());
     let dist = state.dist().to_path_buf();

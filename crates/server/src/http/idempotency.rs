@@ -1,0 +1,128 @@
+//! `Idempotency-Key` on writes: the first successful answer to a key is stored, and a repeat of
+//! the same request with the same key gets that answer again without running it twice. A key
+//! reused for a different request is refused; a failed request frees its key for a corrected retry.
+
+use axum::body::{to_bytes, Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use hourbank_domain::Problem;
+use sha2::{Digest, Sha256};
+
+use super::{ApiError, AppState, BODY_LIMIT};
+use crate::auth::token_hash;
+use crate::db::{col, now};
+
+pub const HEADER: &str = "idempotency-key";
+/// Largest answer that is stored for replay.
+const MAX_STORED_RESPONSE: usize = 4 * 1024 * 1024;
+
+fn bearer_or_cookie(request: &Request) -> Option<String> {
+    let headers = request.headers();
+    if let Some(token) = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")) {
+        return Some(token.trim().to_string());
+    }
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == crate::auth::SESSION_COOKIE)
+        .map(|(_, v)| v.to_string())
+}
+
+pub async fn layer(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    match handle(&state, request, next).await {
+        Ok(response) => response,
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn handle(state: &AppState, request: Request, next: Next) -> Result<Response, ApiError> {
+    let is_write = matches!(*request.method(), Method::POST | Method::PUT | Method::PATCH | Method::DELETE);
+    let Some(key) = request.headers().get(HEADER).filter(|_| is_write).cloned() else {
+        return Ok(next.run(request).await);
+    };
+    let key = key
+        .to_str()
+        .ok()
+        .map(str::trim)
+        .filter(|k| !k.is_empty() && k.len() <= 200)
+        .ok_or_else(|| ApiError::invalid("Idempotency-Key", Problem::Other("must be 1 to 200 visible characters".into())))?
+        .to_string();
+    // Keys belong to a user; without a session the handler answers 401 anyway.
+    let Some(token) = bearer_or_cookie(&request) else {
+        return Ok(next.run(request).await);
+    };
+    let user = sqlx::query("SELECT user_id FROM sessions WHERE token_hash = $1 AND expires_at > $2")
+        .bind(token_hash(&token))
+        .bind(now())
+        .fetch_optional(state.db().pool())
+        .await?;
+    let Some(user) = user else {
+        return Ok(next.run(request).await);
+    };
+    let user_id: i64 = col(&user, "user_id")?;
+
+    let (parts, body) = request.into_parts();
+    let body = to_bytes(body, BODY_LIMIT).await.map_err(|_| ApiError::TooLarge)?;
+    let method = parts.method.to_string();
+    let path = parts.uri.path_and_query().map(|p| p.to_string()).unwrap_or_default();
+    let fingerprint = hex::encode(Sha256::new().chain_update(&method).chain_update(b" ").chain_update(&path).chain_update(b"\n").chain_update(&body).finalize());
+
+    let reserved = sqlx::query(
+        "INSERT INTO idempotency_keys (user_id, key, method, path, status, body, created_at, request_hash) \
+         VALUES ($1, $2, $3, $4, 0, '', $5, $6) ON CONFLICT (user_id, key) DO NOTHING",
+    )
+    .bind(user_id)
+    .bind(&key)
+    .bind(&method)
+    .bind(&path)
+    .bind(now())
+    .bind(&fingerprint)
+    .execute(state.db().pool())
+    .await?
+    .rows_affected()
+        == 1;
+    if !reserved {
+        let row = sqlx::query("SELECT status, body, request_hash FROM idempotency_keys WHERE user_id = $1 AND key = $2")
+            .bind(user_id)
+            .bind(&key)
+            .fetch_one(state.db().pool())
+            .await?;
+        if col::<String>(&row, "request_hash")? != fingerprint {
+            return Err(ApiError::invalid("Idempotency-Key", Problem::Other("was already used for a different request".into())));
+        }
+        let status: i64 = col(&row, "status")?;
+        if status == 0 {
+            return Err(ApiError::Conflict("a request with this Idempotency-Key is still in progress".into()));
+        }
+        let stored: String = col(&row, "body")?;
+        let mut response = (StatusCode::from_u16(status as u16).unwrap_or(StatusCode::OK), stored).into_response();
+        response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        response.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
+        return Ok(response);
+    }
+
+    let response = next.run(Request::from_parts(parts, Body::from(body))).await;
+    let (parts, body) = response.into_parts();
+    let bytes: Bytes = to_bytes(body, MAX_STORED_RESPONSE).await.map_err(|e| ApiError::Internal(format!("response body: {e}")))?;
+    if parts.status.is_success() {
+        sqlx::query("UPDATE idempotency_keys SET status = $1, body = $2 WHERE user_id = $3 AND key = $4")
+            .bind(i64::from(parts.status.as_u16()))
+            .bind(String::from_utf8_lossy(&bytes).into_owned())
+            .bind(user_id)
+            .bind(&key)
+            .execute(state.db().pool())
+            .await?;
+    } else {
+        sqlx::query("DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2")
+            .bind(user_id)
+            .bind(&key)
+            .execute(state.db().pool())
+            .await?;
+    }
+    Ok(Response::from_parts(parts, Body::from(bytes)))
+}

@@ -1,0 +1,73 @@
+//! `Idempotency-Key`: a repeated write returns the first result and stores nothing twice.
+
+mod support;
+
+use hourbank_server::clock::{business_period, business_today};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use support::TestApp;
+
+async fn post_with_key(app: &TestApp, path: &str, token: &str, key: &str, body: Value) -> (StatusCode, Option<String>, Value) {
+    let response = app
+        .client
+        .post(format!("{}{path}", app.base))
+        .bearer_auth(token)
+        .header("idempotency-key", key)
+        .header("content-type", "application/json")
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    let replayed = response.headers().get("idempotent-replayed").map(|v| v.to_str().unwrap().to_string());
+    (status, replayed, response.json().await.unwrap_or(Value::Null))
+}
+
+async fn a_repeated_key_returns_the_first_result(app: TestApp) {
+    let org = app.org("ООО «Ромашка»", "7707083893", &format!("{}-01", business_period())).await;
+    let (_, client) = app.user("c@romashka.test", "client", Some(org)).await;
+    let (_, specialist) = app.user("s@hb.test", "specialist", None).await;
+    let task = json!({"title": "Офлайн-задача", "description": "создана без сети"});
+    let (s1, r1, first) = post_with_key(&app, "/api/v1/tasks", &client, "key-1", task.clone()).await;
+    let (s2, r2, second) = post_with_key(&app, "/api/v1/tasks", &client, "key-1", task.clone()).await;
+    assert_eq!((s1, r1), (StatusCode::CREATED, None));
+    assert_eq!((s2, r2.as_deref()), (StatusCode::CREATED, Some("true")));
+    assert_eq!(first, second);
+    let (_, list) = app.get("/api/v1/tasks", &client).await;
+    assert_eq!(list["tasks"].as_array().unwrap().len(), 1, "stored once");
+
+    // The same key for a different request is refused.
+    let (s, _, body) = post_with_key(&app, "/api/v1/tasks", &client, "key-1", json!({"title": "Другая", "description": "x"})).await;
+    assert_eq!((s, body["errors"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("Idempotency-Key")));
+    // Keys are per user: another user's identical key is a new request.
+    let id = first["task"]["id"].as_i64().unwrap();
+    let log = json!({"date": business_today().to_string(), "hours": "1.5", "description": "работа"});
+    let path = format!("/api/v1/tasks/{id}/worklogs");
+    let (s, _, _) = post_with_key(&app, &path, &specialist, "key-1", log.clone()).await;
+    assert_eq!(s, StatusCode::CREATED);
+    let (s, replayed, _) = post_with_key(&app, &path, &specialist, "key-1", log).await;
+    assert_eq!((s, replayed.as_deref()), (StatusCode::CREATED, Some("true")));
+    let (_, logs) = app.get(&path, &client).await;
+    assert_eq!(logs["logged"], "1.5");
+
+    // A refused request frees its key: the corrected retry with the same key goes through.
+    let (s, _, _) = post_with_key(&app, "/api/v1/tasks", &client, "key-2", json!({"title": "", "description": "x"})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let (s, replayed, _) = post_with_key(&app, "/api/v1/tasks", &client, "key-2", json!({"title": "", "description": "x"})).await;
+    assert_eq!((s, replayed), (StatusCode::UNPROCESSABLE_ENTITY, None));
+}
+
+async fn concurrent_repeats_store_once(app: TestApp) {
+    let org = app.org("ООО «Ромашка»", "7707083893", &format!("{}-01", business_period())).await;
+    let (_, client) = app.user("c@romashka.test", "client", Some(org)).await;
+    let body = json!({"title": "Гонка", "description": "дважды"});
+    let requests = (0..4).map(|_| post_with_key(&app, "/api/v1/tasks", &client, "same", body.clone()));
+    // Polled together, so the requests really overlap.
+    let results = futures::future::join_all(requests).await;
+    assert!(results.iter().all(|(s, _, _)| *s == StatusCode::CREATED || *s == StatusCode::CONFLICT), "{results:?}");
+    assert!(results.iter().any(|(s, _, _)| *s == StatusCode::CREATED));
+    let (_, list) = app.get("/api/v1/tasks", &client).await;
+    assert_eq!(list["tasks"].as_array().unwrap().len(), 1);
+}
+
+db_tests!(a_repeated_key_returns_the_first_result, concurrent_repeats_store_once);

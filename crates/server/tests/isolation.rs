@@ -1,0 +1,116 @@
+//! Tenant isolation: a client reaches only its own organisation. Each role × each resource ×
+//! another organisation's id is refused, and the refusal carries none of the other's data.
+//! Sales see no client data at all.
+
+mod support;
+
+use hourbank_server::clock::business_period;
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+use support::TestApp;
+
+const SECRET_TITLE: &str = "Секретная задача Вектора";
+const SECRET_ORG: &str = "АО «Вектор»";
+
+struct World {
+    a_client: String,
+    b_org: i64,
+    b_task: i64,
+    specialist: String,
+    analyst: String,
+    sales: String,
+}
+
+async fn world(app: &TestApp) -> World {
+    let start = format!("{}-01", business_period());
+    let a_org = app.org("ООО «Ромашка»", "7707083893", &start).await;
+    let b_org = app.org(SECRET_ORG, "7736207543", &start).await;
+    let (_, a_client) = app.user("a@romashka.test", "client", Some(a_org)).await;
+    let (_, b_client) = app.user("b@vector.test", "client", Some(b_org)).await;
+    let (_, analyst) = app.user("analyst@hb.test", "analyst", None).await;
+    let (_, specialist) = app.user("spec@hb.test", "specialist", None).await;
+    let (_, sales) = app.user("sales@hb.test", "sales", None).await;
+    let (status, body) = app.post("/api/v1/tasks", &b_client, json!({"title": SECRET_TITLE, "description": "только для Вектора"})).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let b_task = body["task"]["id"].as_i64().unwrap();
+    // Give B's task some work so every resource has data to leak.
+    let (s, _) = app
+        .post(&format!("/api/v1/tasks/{b_task}/worklogs"), &specialist, json!({"date": hourbank_server::clock::business_today().to_string(), "hours": "2", "description": "секретная работа"}))
+        .await;
+    assert_eq!(s, StatusCode::CREATED);
+    World { a_client, b_org, b_task, specialist, analyst, sales }
+}
+
+/// Every resource of organisation B, as (method, path, body).
+fn b_resources(w: &World) -> Vec<(Method, String, Option<Value>)> {
+    let (t, o, p) = (w.b_task, w.b_org, business_period());
+    vec![
+        (Method::GET, format!("/api/v1/tasks/{t}"), None),
+        (Method::GET, format!("/api/v1/tasks/{t}/worklogs"), None),
+        (Method::POST, format!("/api/v1/tasks/{t}/worklogs"), Some(json!({"date": "2020-01-01", "hours": "1", "description": "x"}))),
+        (Method::POST, format!("/api/v1/tasks/{t}/transitions"), Some(json!({"action": "cancel"}))),
+        (Method::GET, format!("/api/v1/orgs/{o}"), None),
+        (Method::GET, format!("/api/v1/reports/{p}?org={o}"), None),
+        (Method::GET, format!("/api/v1/reports/{p}.csv?org={o}"), None),
+        (Method::GET, format!("/api/v1/reports?org={o}"), None),
+        (Method::POST, format!("/api/v1/reports/{p}/close?org={o}"), Some(json!({}))),
+        (Method::POST, "/api/v1/tasks".to_string(), Some(json!({"title": "в чужую организацию", "description": "x", "org_id": o}))),
+    ]
+}
+
+async fn a_client_reaches_nothing_of_another_organisation(app: TestApp) {
+    let w = world(&app).await;
+    for (method, path, body) in b_resources(&w) {
+        let (status, text) = app.call_text(method.clone(), &path, Some(&w.a_client), body).await;
+        assert!(
+            matches!(status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN | StatusCode::UNPROCESSABLE_ENTITY),
+            "{method} {path}: {status} {text}"
+        );
+        for secret in [SECRET_TITLE, SECRET_ORG, "секретная работа", "7736207543"] {
+            assert!(!text.contains(secret), "{method} {path} leaks {secret:?}: {text}");
+        }
+    }
+    // Lists never include another organisation's rows, whatever the filters say.
+    for path in ["/api/v1/tasks", &format!("/api/v1/tasks?org={}", w.b_org), "/api/v1/orgs"] {
+        let (status, text) = app.call_text(Method::GET, path, Some(&w.a_client), None).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert!(!text.contains(SECRET_TITLE) && !text.contains(SECRET_ORG), "{path} leaks: {text}");
+    }
+    // Nothing was changed by the refused writes.
+    let (_, task) = app.get(&format!("/api/v1/tasks/{}", w.b_task), &w.analyst).await;
+    assert_eq!(task["task"]["state"], "new");
+    assert_eq!(task["worklogs"].as_array().unwrap().len(), 1);
+}
+
+async fn sales_see_no_client_data(app: TestApp) {
+    let w = world(&app).await;
+    for (method, path, body) in b_resources(&w) {
+        let (status, text) = app.call_text(method.clone(), &path, Some(&w.sales), body).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{method} {path}: {text}");
+        assert!(!text.contains(SECRET_TITLE) && !text.contains(SECRET_ORG), "{path} leaks: {text}");
+    }
+    for path in ["/api/v1/tasks", "/api/v1/orgs"] {
+        assert_eq!(app.get(path, &w.sales).await.0, StatusCode::FORBIDDEN, "{path}");
+    }
+    // The calculator stays open to them.
+    let (status, _) = app.post("/api/v1/simulate", &w.sales, json!({"start": "2027-01-01", "months": [1]})).await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+async fn staff_reach_every_organisation(app: TestApp) {
+    let w = world(&app).await;
+    for token in [&w.analyst, &w.specialist] {
+        let (status, task) = app.get(&format!("/api/v1/tasks/{}", w.b_task), token).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(task["task"]["title"], SECRET_TITLE);
+        let (status, _) = app.get(&format!("/api/v1/reports/{}?org={}", business_period(), w.b_org), token).await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    // Without a session nothing is reachable.
+    for (method, path, body) in b_resources(&w) {
+        let (status, _) = app.call(method.clone(), &path, None, body).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{method} {path}");
+    }
+}
+
+db_tests!(a_client_reaches_nothing_of_another_organisation, sales_see_no_client_data, staff_reach_every_organisation);
