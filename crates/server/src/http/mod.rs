@@ -4,6 +4,7 @@ mod error;
 mod extract;
 mod health;
 pub mod idempotency;
+pub mod openapi;
 pub mod input;
 pub mod orgs;
 pub mod reports;
@@ -96,6 +97,7 @@ pub fn router(state: AppState) -> Router {
     let spa = ServeDir::new(&dist).fallback(ServeFile::new(dist.join("index.html")));
     Router::new()
         .nest("/api/v1", api)
+        .nest("/api", openapi::router().with_state(state.clone()))
         .fallback_service(spa)
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {

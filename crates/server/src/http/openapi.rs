@@ -1,0 +1,178 @@
+//! The OpenAPI 3.1 document of `/api/v1`, served at `/api/openapi.json`. Written as data next to
+//! the handlers; a test checks that every route in the code is documented and every documented
+//! operation is routed.
+
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::{json, Map, Value};
+
+use super::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/openapi.json", get(|| async { Json(document()) }))
+}
+
+fn decimal(description: &str) -> Value {
+    json!({ "type": "string", "pattern": "^[0-9]+(\\.[0-9]{1,2})?$", "description": description })
+}
+
+fn schema(name: &str) -> Value {
+    json!({ "$ref": format!("#/components/schemas/{name}") })
+}
+
+fn json_body(schema: Value) -> Value {
+    json!({ "required": true, "content": { "application/json": { "schema": schema } } })
+}
+
+fn ok(description: &str, schema: Value) -> Value {
+    json!({ "description": description, "content": { "application/json": { "schema": schema } } })
+}
+
+fn problem(description: &str) -> Value {
+    json!({ "description": description, "content": { "application/problem+json": { "schema": schema("Problem") } } })
+}
+
+/// An operation with the errors every authenticated endpoint may answer.
+fn op(tag: &str, summary: &str, body: Option<Value>, success: (&str, Value), secured: bool, params: Vec<Value>) -> Value {
+    let mut responses = Map::new();
+    responses.insert(success.0.to_string(), success.1);
+    responses.insert("400".into(), problem("Malformed JSON"));
+    responses.insert("422".into(), problem("Invalid input: `errors` lists each field"));
+    if secured {
+        responses.insert("401".into(), problem("No valid session"));
+        responses.insert("403".into(), problem("Not allowed for the caller's role"));
+        responses.insert("404".into(), problem("Not found, or outside the caller's organisation"));
+    }
+    let mut operation = json!({ "tags": [tag], "summary": summary, "responses": responses, "parameters": params });
+    if let Some(body) = body {
+        operation["requestBody"] = body;
+    }
+    if !secured {
+        operation["security"] = json!([]);
+    }
+    operation
+}
+
+fn path_param(name: &str, description: &str) -> Value {
+    json!({ "name": name, "in": "path", "required": true, "description": description, "schema": { "type": "string" } })
+}
+
+fn query_param(name: &str, description: &str) -> Value {
+    json!({ "name": name, "in": "query", "required": false, "description": description, "schema": { "type": "string" } })
+}
+
+fn idempotency_key() -> Value {
+    json!({ "name": "Idempotency-Key", "in": "header", "required": false, "schema": { "type": "string", "maxLength": 200 },
+            "description": "A repeated key returns the first successful answer and stores nothing twice" })
+}
+
+pub fn document() -> Value {
+    let id = || path_param("id", "numeric id");
+    let period = || path_param("period", "YYYY-MM (append .csv for CSV)");
+    let org = || query_param("org", "organisation id (staff; a client's own is implied)");
+    let any = json!({ "type": "object" });
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "hourbank API",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "Tasks, work logs, reports and the tariff statement of an hours-bank subscription. \
+                            Amounts and hours are strings holding exact decimals.",
+        },
+        "servers": [{ "url": "/api/v1" }],
+        "security": [{ "bearer": [] }, { "cookie": [] }],
+        "paths": {
+            "/health": { "get": op("system", "Health, with a database round trip", None, ("200", ok("Healthy", any.clone())), false, vec![]) },
+            "/simulate": { "post": op("calculator", "The month-by-month statement of a scenario", Some(json_body(schema("Scenario"))),
+                ("200", ok("The statement", schema("Statement"))), false, vec![]) },
+            "/session": {
+                "post": op("session", "Sign in: sets an HttpOnly SameSite=Strict cookie and returns a bearer token",
+                    Some(json_body(json!({ "type": "object", "required": ["email", "password"], "properties": { "email": { "type": "string" }, "password": { "type": "string" } } }))),
+                    ("201", ok("Signed in", json!({ "type": "object", "properties": { "token": { "type": "string" }, "expires_at": { "type": "string" } } }))), false, vec![]),
+                "delete": op("session", "Sign out", None, ("204", json!({ "description": "Signed out" })), true, vec![]),
+            },
+            "/me": { "get": op("session", "The caller, with the organisation and its dedicated analyst", None, ("200", ok("The caller", any.clone())), true, vec![]) },
+            "/orgs": {
+                "get": op("orgs", "Organisations the caller may see", None, ("200", ok("Organisations", any.clone())), true, vec![]),
+                "post": op("orgs", "Create an organisation (admin)", Some(json_body(schema("NewOrg"))), ("201", ok("Created", schema("Org"))), true, vec![idempotency_key()]),
+            },
+            "/orgs/{id}": { "get": op("orgs", "One organisation", None, ("200", ok("The organisation", schema("Org"))), true, vec![id()]) },
+            "/users": {
+                "get": op("users", "All users (admin)", None, ("200", ok("Users", any.clone())), true, vec![]),
+                "post": op("users", "Create a user (admin)", Some(json_body(any.clone())), ("201", ok("Created", any.clone())), true, vec![idempotency_key()]),
+            },
+            "/audit": { "get": op("users", "The audit log, newest first (admin)", None, ("200", ok("Entries", any.clone())), true, vec![query_param("limit", "1..1000, default 200")]) },
+            "/tasks": {
+                "get": op("tasks", "Tasks the caller may see", None, ("200", ok("Tasks", any.clone())), true,
+                    vec![org(), query_param("state", "new | estimated | in_work | testing | accepted | cancelled"),
+                         query_param("month", "accepted in YYYY-MM"), query_param("q", "words in the title or description")]),
+                "post": op("tasks", "Create a task in plain words", Some(json_body(json!({ "type": "object", "required": ["title", "description"],
+                    "properties": { "title": { "type": "string", "maxLength": 200 }, "description": { "type": "string" }, "org_id": { "type": "integer" } } }))),
+                    ("201", ok("Created", schema("TaskView"))), true, vec![idempotency_key()]),
+            },
+            "/tasks/{id}": { "get": op("tasks", "A task with its history, work logs and the caller's allowed actions", None, ("200", ok("The task", schema("TaskView"))), true, vec![id()]) },
+            "/tasks/{id}/transitions": { "post": op("tasks", "Move a task through its workflow (409 when the state does not allow it)",
+                Some(json_body(schema("Transition"))), ("200", ok("The task after the step", schema("TaskView"))), true, vec![id(), idempotency_key()]) },
+            "/tasks/{id}/worklogs": {
+                "get": op("tasks", "Work logged on a task", None, ("200", ok("Work logs", any.clone())), true, vec![id()]),
+                "post": op("tasks", "Log work (specialist, analyst, admin)", Some(json_body(json!({ "type": "object", "required": ["date", "hours", "description"],
+                    "properties": { "date": { "type": "string", "format": "date" }, "hours": decimal("0 < hours ≤ 24"), "description": { "type": "string" } } }))),
+                    ("201", ok("Logged", any.clone())), true, vec![id(), idempotency_key()]),
+            },
+            "/reports": { "get": op("reports", "The contract's months so far, open or closed", None, ("200", ok("Months", any.clone())), true, vec![org()]) },
+            "/reports/{period}": { "get": op("reports", "A month's report (the month so far, or the frozen closed month); `.csv` for CSV", None,
+                ("200", ok("The report", schema("Report"))), true, vec![period(), org()]) },
+            "/reports/{period}/close": { "post": op("reports", "Freeze a month (analyst, admin); closing twice is harmless", None,
+                ("200", ok("The frozen report", schema("Report"))), true, vec![path_param("period", "YYYY-MM"), org(), idempotency_key()]) },
+        },
+        "components": {
+            "securitySchemes": {
+                "bearer": { "type": "http", "scheme": "bearer" },
+                "cookie": { "type": "apiKey", "in": "cookie", "name": crate::auth::SESSION_COOKIE },
+            },
+            "schemas": {
+                "Problem": { "type": "object", "required": ["type", "title", "status", "detail"], "properties": {
+                    "type": { "type": "string" }, "title": { "type": "string" }, "status": { "type": "integer" }, "detail": { "type": "string" },
+                    "errors": { "type": "array", "items": { "type": "object", "properties": {
+                        "field": { "type": "string" }, "message": { "type": "string" }, "message_ru": { "type": "string" } } } } } },
+                "Scenario": { "type": "object", "required": ["start", "months"], "additionalProperties": false, "properties": {
+                    "start": { "type": "string", "format": "date" }, "end": { "type": "string", "format": "date" },
+                    "months": { "type": "array", "maxItems": 600, "items": { "type": ["string", "number"] } },
+                    "tariff": { "type": "object", "additionalProperties": false, "properties": {
+                        "monthly_fee": decimal("RUB"), "included_hours": decimal("hours"), "overage_rate": decimal("RUB per hour"),
+                        "reserve_cap": decimal("hours"), "trial_months": { "type": ["integer", "string"] }, "trial_rate": decimal("RUB per hour") } },
+                    "vat": { "type": "object", "required": ["mode"], "properties": {
+                        "mode": { "enum": ["none", "included", "on_top"] }, "rate": decimal("percent, default 22") } } } },
+                "MonthStatement": { "type": "object", "properties": {
+                    "period": { "type": "string" }, "phase": { "enum": ["trial", "subscription"] }, "hours": decimal("h"), "fee": decimal("RUB"),
+                    "included_used": decimal("h"), "reserve_start": decimal("h"), "reserve_used": decimal("h"), "reserve_end": decimal("h"),
+                    "reserve_forfeited": decimal("h"), "extra_hours": decimal("h"), "extra_rate": decimal("RUB/h"), "extra_charge": decimal("RUB"),
+                    "total": decimal("RUB"), "vat": decimal("RUB"), "total_with_vat": decimal("RUB"), "contract_ends": { "type": "boolean" } } },
+                "Statement": { "type": "object", "properties": {
+                    "months": { "type": "array", "items": schema("MonthStatement") },
+                    "summary": { "type": "object", "properties": {
+                        "total": decimal("RUB"), "hours": decimal("h"), "effective_rate": { "type": ["string", "null"] },
+                        "fees": decimal("RUB"), "extra_hours": decimal("h"), "extra_charges": decimal("RUB"),
+                        "reserve_forfeited": decimal("h"), "vat": decimal("RUB"), "total_with_vat": decimal("RUB") } } } },
+                "NewOrg": { "type": "object", "required": ["name", "inn", "contract_start"], "properties": {
+                    "name": { "type": "string" }, "inn": { "type": "string", "description": "ИНН, 10 or 12 digits with check digits" },
+                    "contract_start": { "type": "string", "format": "date" }, "contract_end": { "type": "string", "format": "date" },
+                    "tariff_name": { "type": "string" }, "tariff": any.clone(), "vat": any.clone(), "analyst_id": { "type": "integer" } } },
+                "Org": { "type": "object", "properties": {
+                    "id": { "type": "integer" }, "name": { "type": "string" }, "inn": { "type": "string" }, "tariff_name": { "type": "string" },
+                    "tariff": any.clone(), "contract_start": { "type": "string" }, "contract_end": { "type": ["string", "null"] },
+                    "vat": any.clone(), "analyst": { "type": ["object", "null"] } } },
+                "Transition": { "type": "object", "required": ["action"], "properties": {
+                    "action": { "enum": ["estimate", "approve", "reject", "submit_for_testing", "accept", "return", "cancel"] },
+                    "specification": { "type": "string" }, "estimate": decimal("hours, with estimate"),
+                    "deadline": { "type": "string", "format": "date" }, "comment": { "type": "string", "description": "required to reject or return" } } },
+                "TaskView": { "type": "object", "properties": {
+                    "task": any.clone(), "state_ru": { "type": "string" }, "events": { "type": "array" }, "worklogs": { "type": "array" },
+                    "allowed_actions": { "type": "array", "items": { "type": "string" } }, "can_log_work": { "type": "boolean" } } },
+                "Report": { "type": "object", "properties": {
+                    "org": any.clone(), "period": { "type": "string" }, "status": { "enum": ["open", "closed"] },
+                    "closed_at": { "type": ["string", "null"] }, "tasks": { "type": "array" }, "statement": schema("MonthStatement") } },
+            },
+        },
+    })
+}
