@@ -341,6 +341,32 @@ pub struct Worklog {
     pub description: String,
 }
 
+const WORKLOG_COLUMNS: &str = "w.id, w.task_id, w.user_id, u.name, w.work_date, w.hours, w.description";
+
+impl Worklog {
+    fn from_row(r: &AnyRow) -> Result<Worklog, ApiError> {
+        Ok(Worklog {
+            id: col(r, "id")?,
+            task_id: col(r, "task_id")?,
+            user_id: col(r, "user_id")?,
+            user_name: col(r, "name")?,
+            date: col(r, "work_date")?,
+            hours: Hours::from_centi(col(r, "hours")?),
+            description: col(r, "description")?,
+        })
+    }
+}
+
+/// One work log by id (callers have already checked the task is in scope).
+pub async fn worklog(db: &Db, id: i64) -> Result<Worklog, ApiError> {
+    let row = sqlx::query(&format!("SELECT {WORKLOG_COLUMNS} FROM worklogs w JOIN users u ON u.id = w.user_id WHERE w.id = $1"))
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Worklog::from_row(&row)
+}
+
 pub async fn worklogs_of_tasks(db: &Db, task_ids: &[i64]) -> Result<Vec<Worklog>, ApiError> {
     if task_ids.is_empty() {
         return Ok(Vec::new());
@@ -348,24 +374,12 @@ pub async fn worklogs_of_tasks(db: &Db, task_ids: &[i64]) -> Result<Vec<Worklog>
     // Ids are integers from our own rows, so inlining them is safe and keeps one round trip.
     let ids = task_ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
     let rows = sqlx::query(&format!(
-        "SELECT w.id, w.task_id, w.user_id, u.name, w.work_date, w.hours, w.description \
-         FROM worklogs w JOIN users u ON u.id = w.user_id WHERE w.task_id IN ({ids}) ORDER BY w.work_date, w.id"
+        "SELECT {WORKLOG_COLUMNS} FROM worklogs w JOIN users u ON u.id = w.user_id \
+         WHERE w.task_id IN ({ids}) ORDER BY w.work_date, w.id"
     ))
     .fetch_all(db.pool())
     .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Worklog {
-                id: col(r, "id")?,
-                task_id: col(r, "task_id")?,
-                user_id: col(r, "user_id")?,
-                user_name: col(r, "name")?,
-                date: col(r, "work_date")?,
-                hours: Hours::from_centi(col(r, "hours")?),
-                description: col(r, "description")?,
-            })
-        })
-        .collect()
+    rows.iter().map(Worklog::from_row).collect()
 }
 
 /// Records a mutation in the audit log (who, when, what, before/after).

@@ -2,7 +2,7 @@
 //! carried from earlier months. Closing a month freezes its report: it is stored as served and
 //! never recomputed, and later months start from its frozen reserve.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use axum::extract::{Path, Query, State};
 use axum::http::header;
@@ -112,7 +112,11 @@ pub async fn build_report(state: &AppState, org: &OrgRecord, period: Period) -> 
 
     month_tasks.sort_by_key(|(t, _)| (t.accepted_at.clone(), t.id));
     let ids: Vec<i64> = month_tasks.iter().map(|(t, _)| t.id).collect();
-    let worklogs = store::worklogs_of_tasks(state.db(), &ids).await?;
+    // Grouped once: a month may hold thousands of tasks and a hundred thousand logs.
+    let mut worklogs: HashMap<i64, Vec<store::Worklog>> = HashMap::new();
+    for log in store::worklogs_of_tasks(state.db(), &ids).await? {
+        worklogs.entry(log.task_id).or_default().push(log);
+    }
     let tasks: Vec<Value> = month_tasks
         .iter()
         .map(|(task, billed)| {
@@ -123,7 +127,7 @@ pub async fn build_report(state: &AppState, org: &OrgRecord, period: Period) -> 
                 "logged": task.logged,
                 "approved_estimate": task.approved_estimate,
                 "billed": billed,
-                "worklogs": worklogs.iter().filter(|w| w.task_id == task.id).collect::<Vec<_>>(),
+                "worklogs": worklogs.get(&task.id).map(Vec::as_slice).unwrap_or_default(),
             })
         })
         .collect();

@@ -294,6 +294,6 @@ async fn log_work(
     store::audit(&mut *tx, Some(caller.user_id), Some(task.org_id), "create", "worklog", Some(log_id), None, Some(&after))
         .await?;
     tx.commit().await?;
-    let worklog = store::worklogs_of_tasks(state.db(), &[id]).await?.into_iter().find(|w| w.id == log_id);
+    let worklog = store::worklog(state.db(), log_id).await?;
     Ok((StatusCode::CREATED, Json(json!({ "worklog": worklog }))))
 }

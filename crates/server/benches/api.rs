@@ -1,0 +1,237 @@
+//! `./dev bench` (or `cargo bench -p hourbank-server --bench api`): drives the real server on
+//! loopback with 16 concurrent connections and prints requests per second and latency
+//! percentiles for a bare health check, a month report, a new task and a new work log — on
+//! SQLite, and on PostgreSQL when `HOURBANK_BENCH_PG_URL` names a cluster (`./dev bench` starts
+//! one). Then it builds a month report over 10 000 tasks and 100 000 work logs.
+//! The load generator shares the machine's cores with the server, so figures are conservative.
+
+use std::time::{Duration, Instant};
+
+use hourbank_server::clock::{business_period, business_today};
+use hourbank_server::http::orgs::insert_new_org;
+use hourbank_server::http::users::{check_new_user, insert_user};
+use hourbank_server::store::NewOrg;
+use hourbank_server::{AppState, Db};
+use hourbank_domain::{Contract, Tariff, Vat};
+use serde_json::{json, Value};
+
+const CONNECTIONS: usize = 16;
+const SECONDS: u64 = 5;
+const PASSWORD: &str = "benchmark password";
+
+struct Target {
+    base: String,
+    state: AppState,
+    client_token: String,
+    specialist_token: String,
+    org: i64,
+    work_task: i64,
+}
+
+async fn start(url: &str, dir: &std::path::Path) -> Target {
+    let db = Db::connect(url).await.expect("database");
+    let state = AppState::new(dir, db);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let serving = state.clone();
+    tokio::spawn(async move { hourbank_server::serve(listener, serving).await.unwrap() });
+    let start = business_period().first_day();
+    let org = NewOrg {
+        name: "ООО «Нагрузка»".into(),
+        inn: "7707083893".into(),
+        tariff_name: "Старт".into(),
+        tariff: Tariff::start(),
+        contract: Contract::new(Tariff::start(), start, None).unwrap(),
+        vat: Vat::None,
+        analyst_id: None,
+    };
+    let org = insert_new_org(&state, &org, None).await.unwrap();
+    let http = reqwest::Client::new();
+    let mut tokens = Vec::new();
+    for (email, role, org_id) in [("client@bench.test", "client", Some(org)), ("spec@bench.test", "specialist", None), ("analyst@bench.test", "analyst", None)] {
+        insert_user(&state, &check_new_user(email, email, role, org_id, None).unwrap(), PASSWORD, None).await.unwrap();
+        let r: Value = http.post(format!("{base}/api/v1/session")).json(&json!({"email": email, "password": PASSWORD})).send().await.unwrap().json().await.unwrap();
+        tokens.push(r["token"].as_str().unwrap().to_string());
+    }
+    let (client, specialist, analyst) = (tokens[0].clone(), tokens[1].clone(), tokens[2].clone());
+    // A month with some accepted work, so the report has rows to show.
+    let post = |token: &str, path: String, body: Value| {
+        http.post(format!("{base}{path}")).bearer_auth(token.to_string()).json(&body).send()
+    };
+    let mut work_task = 0;
+    for i in 0..20 {
+        let t: Value = post(&client, "/api/v1/tasks".into(), json!({"title": format!("Задача {i}"), "description": "нагрузка"})).await.unwrap().json().await.unwrap();
+        let id = t["task"]["id"].as_i64().unwrap();
+        post(&analyst, format!("/api/v1/tasks/{id}/transitions"), json!({"action": "estimate", "specification": "ТЗ", "estimate": "3", "deadline": "2030-01-01"})).await.unwrap();
+        post(&client, format!("/api/v1/tasks/{id}/transitions"), json!({"action": "approve"})).await.unwrap();
+        for _ in 0..3 {
+            post(&specialist, format!("/api/v1/tasks/{id}/worklogs"), json!({"date": business_today().to_string(), "hours": "1.25", "description": "работа"})).await.unwrap();
+        }
+        work_task = id;
+        if i < 19 {
+            post(&specialist, format!("/api/v1/tasks/{id}/transitions"), json!({"action": "submit_for_testing"})).await.unwrap();
+            post(&client, format!("/api/v1/tasks/{id}/transitions"), json!({"action": "accept"})).await.unwrap();
+        }
+    }
+    Target { base, state, client_token: client, specialist_token: specialist, org, work_task }
+}
+
+#[derive(Clone, Copy)]
+enum Call {
+    Health,
+    Report,
+    NewTask,
+    NewWorklog,
+}
+
+async fn load(target: &Target, call: Call) -> (f64, Duration, Duration) {
+    let deadline = Instant::now() + Duration::from_secs(SECONDS);
+    let http = reqwest::Client::builder().pool_max_idle_per_host(CONNECTIONS).build().unwrap();
+    let mut workers = Vec::new();
+    for _ in 0..CONNECTIONS {
+        let http = http.clone();
+        let base = target.base.clone();
+        let (client, specialist, task) = (target.client_token.clone(), target.specialist_token.clone(), target.work_task);
+        let period = business_period();
+        let today = business_today().to_string();
+        workers.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            while Instant::now() < deadline {
+                let request = match call {
+                    Call::Health => http.get(format!("{base}/api/v1/health")),
+                    Call::Report => http.get(format!("{base}/api/v1/reports/{period}")).bearer_auth(&client),
+                    Call::NewTask => http.post(format!("{base}/api/v1/tasks")).bearer_auth(&client).json(&json!({"title": "Новая", "description": "нагрузка"})),
+                    Call::NewWorklog => http
+                        .post(format!("{base}/api/v1/tasks/{task}/worklogs"))
+                        .bearer_auth(&specialist)
+                        .json(&json!({"date": today, "hours": "0.25", "description": "работа"})),
+                };
+                let t = Instant::now();
+                let response = request.send().await.expect("request");
+                assert!(response.status().is_success(), "{}", response.status());
+                response.bytes().await.expect("body");
+                latencies.push(t.elapsed());
+            }
+            latencies
+        }));
+    }
+    let mut all = Vec::new();
+    for w in workers {
+        all.extend(w.await.unwrap());
+    }
+    all.sort();
+    let pct = |p: usize| all[(all.len() * p / 100).min(all.len() - 1)];
+    (all.len() as f64 / SECONDS as f64, pct(50), pct(99))
+}
+
+/// 10 000 accepted tasks with 100 000 work logs in this month, then the report is timed. A month
+/// holds at most 744 h, so each task bills its approved 0.06 h (10 logs of 0.01 h each).
+async fn big_report(target: &Target) {
+    let pool = target.state.db().pool();
+    let period = business_period().to_string();
+    let today = business_today().to_string();
+    let now = hourbank_server::db::now();
+    let user: i64 = 1;
+    let mut tx = pool.begin().await.unwrap();
+    for chunk in 0..100 {
+        let mut sql = String::from(
+            "INSERT INTO tasks (org_id, title, description, state, estimate, approved_estimate, created_by, created_at, updated_at, accepted_at, accepted_period) VALUES ",
+        );
+        for i in 0..100 {
+            if i > 0 {
+                sql.push(',');
+            }
+            sql.push_str(&format!("({}, 'Задача {}', 'объём', 'accepted', 6, 6, {user}, '{now}', '{now}', '{now}', '{period}')", target.org, chunk * 100 + i));
+        }
+        sqlx::query(&sql).execute(&mut *tx).await.unwrap();
+    }
+    let ids: Vec<i64> = sqlx::query_scalar::<_, i64>("SELECT id FROM tasks WHERE title LIKE 'Задача %' AND description = 'объём'")
+        .fetch_all(&mut *tx)
+        .await
+        .unwrap();
+    for chunk in ids.chunks(100) {
+        let mut sql = String::from("INSERT INTO worklogs (task_id, org_id, user_id, work_date, hours, description, created_at) VALUES ");
+        let mut first = true;
+        for id in chunk {
+            for _ in 0..10 {
+                if !first {
+                    sql.push(',');
+                }
+                first = false;
+                sql.push_str(&format!("({id}, {}, {user}, '{today}', 1, 'работа', '{now}')", target.org));
+            }
+        }
+        sqlx::query(&sql).execute(&mut *tx).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    let http = reqwest::Client::new();
+    let mut times = Vec::new();
+    for _ in 0..5 {
+        let t = Instant::now();
+        let r = http.get(format!("{}/api/v1/reports/{period}", target.base)).bearer_auth(&target.client_token).send().await.unwrap();
+        let status = r.status();
+        let body: Value = r.json().await.unwrap();
+        assert!(status.is_success(), "{status} {body}");
+        times.push(t.elapsed());
+        assert!(body["tasks"].as_array().unwrap().len() >= 10_000);
+    }
+    times.sort();
+    let org = hourbank_server::store::org(target.state.db(), hourbank_server::auth::OrgScope::All, target.org).await.unwrap();
+    let mut built = Vec::new();
+    for _ in 0..5 {
+        let t = Instant::now();
+        let report = hourbank_server::http::reports::build_report(&target.state, &org, business_period()).await.unwrap();
+        built.push(t.elapsed());
+        assert!(report["tasks"].as_array().unwrap().len() >= 10_000);
+    }
+    built.sort();
+    println!(
+        "  month report over {} tasks and {} work logs: built in {:.1} ms (median of 5); {:.1} ms via HTTP with the client parsing the JSON",
+        ids.len(),
+        ids.len() * 10,
+        built[2].as_secs_f64() * 1e3,
+        times[2].as_secs_f64() * 1e3
+    );
+}
+
+async fn run(name: &str, url: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = url.replace("{dir}", &dir.path().display().to_string());
+    let target = start(&url, dir.path()).await;
+    println!("{name}: {CONNECTIONS} connections, {SECONDS} s each");
+    let mut health_rate = 0.0;
+    for (label, call) in [("GET health", Call::Health), ("GET month report", Call::Report), ("POST task", Call::NewTask), ("POST work log", Call::NewWorklog)] {
+        let (rate, p50, p99) = load(&target, call).await;
+        if matches!(call, Call::Health) {
+            health_rate = rate;
+        }
+        println!(
+            "  {label:<18} {rate:>8.0} req/s   p50 {:>6.2} ms   p99 {:>6.2} ms{}",
+            p50.as_secs_f64() * 1e3,
+            p99.as_secs_f64() * 1e3,
+            if matches!(call, Call::Report) { format!("   ({:.0}% of health)", rate / health_rate * 100.0) } else { String::new() }
+        );
+    }
+    big_report(&target).await;
+}
+
+fn main() {
+    if std::env::args().any(|a| a == "--list") {
+        return;
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        run("SQLite", "sqlite://{dir}/bench.db").await;
+        match std::env::var("HOURBANK_BENCH_PG_URL") {
+            Ok(admin_url) => {
+                sqlx::any::install_default_drivers();
+                let mut admin = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin_url).await.unwrap();
+                let name = format!("hb_bench_{}", std::process::id());
+                sqlx::Executor::execute(&mut admin, format!("CREATE DATABASE {name}").as_str()).await.unwrap();
+                let (prefix, _) = admin_url.rsplit_once('/').unwrap();
+                run("PostgreSQL", &format!("{prefix}/{name}")).await;
+            }
+            Err(_) => println!("PostgreSQL: skipped (HOURBANK_BENCH_PG_URL not set; `./dev bench` sets it)"),
+        }
+    });
+}
