@@ -6,7 +6,6 @@ use hourbank_domain::MonteCarlo;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
-
 wasm_bindgen_test_configure!(run_in_browser);
 
 #[wasm_bindgen_test]
@@ -35,7 +34,7 @@ async fn type_into(id: &str, value: &str) {
 
 #[wasm_bindgen_test]
 async fn the_calculator_renders_the_statement() {
-    let _handle = leptos::mount::mount_to_body(crate::App);
+    leptos::mount::mount_to_body(crate::App);
     type_into("start", "2027-01-01").await;
     // Trial 3 h + 12.5 h; March 20 h with an empty reserve → 10 h over.
     type_into("hours-0", "3").await;

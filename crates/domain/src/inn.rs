@@ -24,7 +24,11 @@ pub fn parse_inn(field: &str, text: &str) -> Result<String, FieldError> {
         12 => check_digit(&digits[..10], &W11) == digits[10] && check_digit(&digits[..11], &W12) == digits[11],
         _ => return Err(bad("must have 10 digits (a company) or 12 (a sole trader)")),
     };
-    if valid { Ok(inn.to_string()) } else { Err(bad("has a wrong check digit")) }
+    if valid {
+        Ok(inn.to_string())
+    } else {
+        Err(bad("has a wrong check digit"))
+    }
 }
 
 #[cfg(test)]

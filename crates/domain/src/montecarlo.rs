@@ -29,7 +29,11 @@ pub fn div_round_half_away(numerator: i64, denominator: i64) -> i64 {
     debug_assert!(denominator > 0);
     let quotient = numerator / denominator;
     let remainder = numerator % denominator;
-    if 2 * remainder.abs() >= denominator { quotient + numerator.signum() } else { quotient }
+    if 2 * remainder.abs() >= denominator {
+        quotient + numerator.signum()
+    } else {
+        quotient
+    }
 }
 
 /// SplitMix64: small, fast, and the same sequence on every platform.
@@ -383,7 +387,11 @@ impl MonteCarlo {
     /// The hours one path draws, month by month.
     pub fn path_hours(&self, path: u32) -> Vec<Hours> {
         let mut rng = self.path_rng(path);
-        self.kernel.months.iter().map(|&(_, _, month0)| Hours::from_centi(self.sampler.draw(&mut rng, month0))).collect()
+        self.kernel
+            .months
+            .iter()
+            .map(|&(_, _, month0)| Hours::from_centi(self.sampler.draw(&mut rng, month0)))
+            .collect()
     }
 
     /// Runs paths `range` into `acc` (call with consecutive ranges to show progress).
@@ -420,8 +428,7 @@ impl MonteCarlo {
                     .iter()
                     .filter(|m| m.phase == Phase::Subscription && !m.extra_hours.is_zero())
                     .count() as u32,
-                subscription_months: statement.months.iter().filter(|m| m.phase == Phase::Subscription).count()
-                    as u32,
+                subscription_months: statement.months.iter().filter(|m| m.phase == Phase::Subscription).count() as u32,
             });
         }
         self.finish(acc)
@@ -549,7 +556,11 @@ pub mod golden {
             months: 12,
             paths: 10_000,
             seed: 42,
-            profile: Profile::Normal { mean: Hours::whole(15), spread: Hours::whole(8), seasonality: Seasonality::FLAT },
+            profile: Profile::Normal {
+                mean: Hours::whole(15),
+                spread: Hours::whole(8),
+                seasonality: Seasonality::FLAT,
+            },
         }
     }
 

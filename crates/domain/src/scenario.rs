@@ -187,8 +187,14 @@ mod tests {
             "months[0]: must have at most two decimal places"
         );
         assert_eq!(err(r#"{"start": "2027-01-01", "months": [745]}"#), "months[0]: must be at most 744");
-        assert_eq!(err(r#"{"start": "2027-01-01", "months": [true]}"#), "months[0]: must be a number or a string holding one");
-        assert_eq!(err(r#"{"start": "2027-01-01", "months": [null]}"#), "months[0]: must be a number or a string holding one");
+        assert_eq!(
+            err(r#"{"start": "2027-01-01", "months": [true]}"#),
+            "months[0]: must be a number or a string holding one"
+        );
+        assert_eq!(
+            err(r#"{"start": "2027-01-01", "months": [null]}"#),
+            "months[0]: must be a number or a string holding one"
+        );
         assert!(err(r#"{"start": "2027-02-30", "months": []}"#).starts_with("start: is not a valid date"));
         assert_eq!(err(r#"{"months": []}"#), "start: is required");
         assert_eq!(err(r#"{"start": "2027-01-01"}"#), "months: is required");

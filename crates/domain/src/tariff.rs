@@ -138,9 +138,7 @@ impl Vat {
                 (vat, total + vat)
             }
             Vat::Included(rate) => {
-                let vat = Money::rounded(
-                    total.amount() * rate.percent() / (Decimal::ONE_HUNDRED + rate.percent()),
-                );
+                let vat = Money::rounded(total.amount() * rate.percent() / (Decimal::ONE_HUNDRED + rate.percent()));
                 (vat, total)
             }
         }
@@ -216,14 +214,8 @@ mod tests {
         let mut t = Tariff::start();
         t.set_field("monthly_fee", "45000").unwrap();
         assert_eq!(t.monthly_fee, money("45000"));
-        assert_eq!(
-            t.set_field("trial_months", "1.5").unwrap_err().to_string(),
-            "trial_months: must be a whole number"
-        );
-        assert_eq!(
-            t.set_field("reserve_cap", "-1").unwrap_err().to_string(),
-            "reserve_cap: must not be negative"
-        );
+        assert_eq!(t.set_field("trial_months", "1.5").unwrap_err().to_string(), "trial_months: must be a whole number");
+        assert_eq!(t.set_field("reserve_cap", "-1").unwrap_err().to_string(), "reserve_cap: must not be negative");
         assert!(t.set_field("bogus", "1").is_err());
         assert_eq!(VatRate::parse("vat.rate", "101").unwrap_err().to_string(), "vat.rate: must be at most 100");
         assert_eq!(VatRate::parse("vat.rate", "22").unwrap().centi_percent(), 2200);

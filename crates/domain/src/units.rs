@@ -213,12 +213,20 @@ impl Hours {
     }
 
     pub fn min(self, other: Hours) -> Hours {
-        if self <= other { self } else { other }
+        if self <= other {
+            self
+        } else {
+            other
+        }
     }
 
     /// `self - other`, or zero when `other` is larger (the formulas never need a negative).
     pub fn saturating_sub(self, other: Hours) -> Hours {
-        if self <= other { Hours::ZERO } else { Hours((self.0 - other.0).normalize()) }
+        if self <= other {
+            Hours::ZERO
+        } else {
+            Hours((self.0 - other.0).normalize())
+        }
     }
 }
 
@@ -297,10 +305,7 @@ mod tests {
         assert_eq!(Hours::parse_month("m", "744").unwrap().centi(), 74400);
         assert_eq!(Hours::parse_month("m", "-0").unwrap().to_string(), "0");
         assert_eq!(Hours::parse_month("m", "0.1").unwrap().centi(), 10);
-        assert_eq!(
-            Hours::parse_month("months[1]", "-2").unwrap_err().to_string(),
-            "months[1]: must not be negative"
-        );
+        assert_eq!(Hours::parse_month("months[1]", "-2").unwrap_err().to_string(), "months[1]: must not be negative");
         assert_eq!(
             Hours::parse_month("months[0]", "744.01").unwrap_err().to_string(),
             "months[0]: must be at most 744"

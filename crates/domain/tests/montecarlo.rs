@@ -48,7 +48,8 @@ fn a_constant_profile_is_the_statement() {
 
 #[test]
 fn the_integer_kernel_equals_the_decimal_loop() {
-    let history: Vec<Hours> = ["0", "4.5", "12", "30", "7.25"].iter().map(|s| Hours::parse_month("h", s).unwrap()).collect();
+    let history: Vec<Hours> =
+        ["0", "4.5", "12", "30", "7.25"].iter().map(|s| Hours::parse_month("h", s).unwrap()).collect();
     for profile in [normal(12, 6), seasonal(), Profile::Resample(history)] {
         for vat in [Vat::None, Vat::OnTop(VatRate::GENERAL), Vat::Included(VatRate::GENERAL)] {
             let mc = MonteCarlo::new(input(profile.clone(), vat, 300, 9)).unwrap();

@@ -7,12 +7,12 @@
 
 use std::time::{Duration, Instant};
 
+use hourbank_domain::{Contract, Tariff, Vat};
 use hourbank_server::clock::{business_period, business_today};
 use hourbank_server::http::orgs::insert_new_org;
 use hourbank_server::http::users::{check_new_user, insert_user};
 use hourbank_server::store::NewOrg;
 use hourbank_server::{AppState, Db};
-use hourbank_domain::{Contract, Tariff, Vat};
 use serde_json::{json, Value};
 
 const CONNECTIONS: usize = 16;
@@ -48,9 +48,21 @@ async fn start(url: &str, dir: &std::path::Path) -> Target {
     let org = insert_new_org(&state, &org, None).await.unwrap();
     let http = reqwest::Client::new();
     let mut tokens = Vec::new();
-    for (email, role, org_id) in [("client@bench.test", "client", Some(org)), ("spec@bench.test", "specialist", None), ("analyst@bench.test", "analyst", None)] {
+    for (email, role, org_id) in [
+        ("client@bench.test", "client", Some(org)),
+        ("spec@bench.test", "specialist", None),
+        ("analyst@bench.test", "analyst", None),
+    ] {
         insert_user(&state, &check_new_user(email, email, role, org_id, None).unwrap(), PASSWORD, None).await.unwrap();
-        let r: Value = http.post(format!("{base}/api/v1/session")).json(&json!({"email": email, "password": PASSWORD})).send().await.unwrap().json().await.unwrap();
+        let r: Value = http
+            .post(format!("{base}/api/v1/session"))
+            .json(&json!({"email": email, "password": PASSWORD}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         tokens.push(r["token"].as_str().unwrap().to_string());
     }
     let (client, specialist, analyst) = (tokens[0].clone(), tokens[1].clone(), tokens[2].clone());
@@ -60,16 +72,36 @@ async fn start(url: &str, dir: &std::path::Path) -> Target {
     };
     let mut work_task = 0;
     for i in 0..20 {
-        let t: Value = post(&client, "/api/v1/tasks".into(), json!({"title": format!("Задача {i}"), "description": "нагрузка"})).await.unwrap().json().await.unwrap();
+        let t: Value =
+            post(&client, "/api/v1/tasks".into(), json!({"title": format!("Задача {i}"), "description": "нагрузка"}))
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
         let id = t["task"]["id"].as_i64().unwrap();
-        post(&analyst, format!("/api/v1/tasks/{id}/transitions"), json!({"action": "estimate", "specification": "ТЗ", "estimate": "3", "deadline": "2030-01-01"})).await.unwrap();
+        post(
+            &analyst,
+            format!("/api/v1/tasks/{id}/transitions"),
+            json!({"action": "estimate", "specification": "ТЗ", "estimate": "3", "deadline": "2030-01-01"}),
+        )
+        .await
+        .unwrap();
         post(&client, format!("/api/v1/tasks/{id}/transitions"), json!({"action": "approve"})).await.unwrap();
         for _ in 0..3 {
-            post(&specialist, format!("/api/v1/tasks/{id}/worklogs"), json!({"date": business_today().to_string(), "hours": "1.25", "description": "работа"})).await.unwrap();
+            post(
+                &specialist,
+                format!("/api/v1/tasks/{id}/worklogs"),
+                json!({"date": business_today().to_string(), "hours": "1.25", "description": "работа"}),
+            )
+            .await
+            .unwrap();
         }
         work_task = id;
         if i < 19 {
-            post(&specialist, format!("/api/v1/tasks/{id}/transitions"), json!({"action": "submit_for_testing"})).await.unwrap();
+            post(&specialist, format!("/api/v1/tasks/{id}/transitions"), json!({"action": "submit_for_testing"}))
+                .await
+                .unwrap();
             post(&client, format!("/api/v1/tasks/{id}/transitions"), json!({"action": "accept"})).await.unwrap();
         }
     }
@@ -91,7 +123,8 @@ async fn load(target: &Target, call: Call) -> (f64, Duration, Duration) {
     for _ in 0..CONNECTIONS {
         let http = http.clone();
         let base = target.base.clone();
-        let (client, specialist, task) = (target.client_token.clone(), target.specialist_token.clone(), target.work_task);
+        let (client, specialist, task) =
+            (target.client_token.clone(), target.specialist_token.clone(), target.work_task);
         let period = business_period();
         let today = business_today().to_string();
         workers.push(tokio::spawn(async move {
@@ -100,7 +133,10 @@ async fn load(target: &Target, call: Call) -> (f64, Duration, Duration) {
                 let request = match call {
                     Call::Health => http.get(format!("{base}/api/v1/health")),
                     Call::Report => http.get(format!("{base}/api/v1/reports/{period}")).bearer_auth(&client),
-                    Call::NewTask => http.post(format!("{base}/api/v1/tasks")).bearer_auth(&client).json(&json!({"title": "Новая", "description": "нагрузка"})),
+                    Call::NewTask => http
+                        .post(format!("{base}/api/v1/tasks"))
+                        .bearer_auth(&client)
+                        .json(&json!({"title": "Новая", "description": "нагрузка"})),
                     Call::NewWorklog => http
                         .post(format!("{base}/api/v1/tasks/{task}/worklogs"))
                         .bearer_auth(&specialist)
@@ -141,16 +177,23 @@ async fn big_report(target: &Target) {
             if i > 0 {
                 sql.push(',');
             }
-            sql.push_str(&format!("({}, 'Задача {}', 'объём', 'accepted', 6, 6, {user}, '{now}', '{now}', '{now}', '{period}')", target.org, chunk * 100 + i));
+            sql.push_str(&format!(
+                "({}, 'Задача {}', 'объём', 'accepted', 6, 6, {user}, '{now}', '{now}', '{now}', '{period}')",
+                target.org,
+                chunk * 100 + i
+            ));
         }
         sqlx::query(&sql).execute(&mut *tx).await.unwrap();
     }
-    let ids: Vec<i64> = sqlx::query_scalar::<_, i64>("SELECT id FROM tasks WHERE title LIKE 'Задача %' AND description = 'объём'")
-        .fetch_all(&mut *tx)
-        .await
-        .unwrap();
+    let ids: Vec<i64> =
+        sqlx::query_scalar::<_, i64>("SELECT id FROM tasks WHERE title LIKE 'Задача %' AND description = 'объём'")
+            .fetch_all(&mut *tx)
+            .await
+            .unwrap();
     for chunk in ids.chunks(100) {
-        let mut sql = String::from("INSERT INTO worklogs (task_id, org_id, user_id, work_date, hours, description, created_at) VALUES ");
+        let mut sql = String::from(
+            "INSERT INTO worklogs (task_id, org_id, user_id, work_date, hours, description, created_at) VALUES ",
+        );
         let mut first = true;
         for id in chunk {
             for _ in 0..10 {
@@ -168,7 +211,12 @@ async fn big_report(target: &Target) {
     let mut times = Vec::new();
     for _ in 0..5 {
         let t = Instant::now();
-        let r = http.get(format!("{}/api/v1/reports/{period}", target.base)).bearer_auth(&target.client_token).send().await.unwrap();
+        let r = http
+            .get(format!("{}/api/v1/reports/{period}", target.base))
+            .bearer_auth(&target.client_token)
+            .send()
+            .await
+            .unwrap();
         let status = r.status();
         let body: Value = r.json().await.unwrap();
         assert!(status.is_success(), "{status} {body}");
@@ -176,11 +224,13 @@ async fn big_report(target: &Target) {
         assert!(body["tasks"].as_array().unwrap().len() >= 10_000);
     }
     times.sort();
-    let org = hourbank_server::store::org(target.state.db(), hourbank_server::auth::OrgScope::All, target.org).await.unwrap();
+    let org =
+        hourbank_server::store::org(target.state.db(), hourbank_server::auth::OrgScope::All, target.org).await.unwrap();
     let mut built = Vec::new();
     for _ in 0..5 {
         let t = Instant::now();
-        let report = hourbank_server::http::reports::build_report(&target.state, &org, business_period()).await.unwrap();
+        let report =
+            hourbank_server::http::reports::build_report(&target.state, &org, business_period()).await.unwrap();
         built.push(t.elapsed());
         assert!(report["tasks"].as_array().unwrap().len() >= 10_000);
     }
@@ -200,7 +250,12 @@ async fn run(name: &str, url: &str) {
     let target = start(&url, dir.path()).await;
     println!("{name}: {CONNECTIONS} connections, {SECONDS} s each");
     let mut health_rate = 0.0;
-    for (label, call) in [("GET health", Call::Health), ("GET month report", Call::Report), ("POST task", Call::NewTask), ("POST work log", Call::NewWorklog)] {
+    for (label, call) in [
+        ("GET health", Call::Health),
+        ("GET month report", Call::Report),
+        ("POST task", Call::NewTask),
+        ("POST work log", Call::NewWorklog),
+    ] {
         let (rate, p50, p99) = load(&target, call).await;
         if matches!(call, Call::Health) {
             health_rate = rate;
@@ -209,7 +264,11 @@ async fn run(name: &str, url: &str) {
             "  {label:<18} {rate:>8.0} req/s   p50 {:>6.2} ms   p99 {:>6.2} ms{}",
             p50.as_secs_f64() * 1e3,
             p99.as_secs_f64() * 1e3,
-            if matches!(call, Call::Report) { format!("   ({:.0}% of health)", rate / health_rate * 100.0) } else { String::new() }
+            if matches!(call, Call::Report) {
+                format!("   ({:.0}% of health)", rate / health_rate * 100.0)
+            } else {
+                String::new()
+            }
         );
     }
     big_report(&target).await;

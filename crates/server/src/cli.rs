@@ -248,9 +248,8 @@ fn simulate(file: Option<PathBuf>) -> ExitCode {
         }
     };
     let mut out = std::io::stdout().lock();
-    let written = serde_json::to_writer_pretty(&mut out, &statement)
-        .map_err(std::io::Error::from)
-        .and_then(|()| writeln!(out));
+    let written =
+        serde_json::to_writer_pretty(&mut out, &statement).map_err(std::io::Error::from).and_then(|()| writeln!(out));
     match written {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

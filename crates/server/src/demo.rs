@@ -1,6 +1,6 @@
-//! A realistic demo dataset: three client organisations on «Старт» with a year of tasks and work
-//! logs, staff of every role, months closed up to the one before last. Deterministic (seeded), so
-//! every fresh start shows the same figures.
+//! A realistic demo dataset: three client organisations on «Старт» with a year of tasks, work
+//! logs, consultations and user instructions, staff of every role, months closed up to the one
+//! before last. Deterministic (seeded), so every fresh start shows the same figures.
 
 use chrono::{Duration, NaiveDate};
 use hourbank_domain::montecarlo::SplitMix64;
@@ -10,6 +10,8 @@ use hourbank_domain::{Contract, Hours, Period, Tariff, Vat};
 use crate::auth::OrgScope;
 use crate::clock;
 use crate::db::col;
+use crate::http::consultations::CHANNELS;
+use crate::http::instructions::render;
 use crate::http::reports::close_month;
 use crate::http::users::{check_new_user, insert_user};
 use crate::http::{orgs::insert_new_org, ApiError, AppState};
@@ -50,6 +52,48 @@ const WORK: [&str; 6] = [
     "Исправления по замечаниям",
 ];
 
+const TOPICS: [&str; 8] = [
+    "Как провести корректировку реализации прошлого периода",
+    "Не сходится остаток по счёту 60.01",
+    "Как выгрузить отчёт в Excel",
+    "Вопрос по заполнению декларации по НДС",
+    "Не отправляется документ в ЭДО",
+    "Как завести нового сотрудника и выдать ему права",
+    "Ошибка при закрытии месяца",
+    "Как настроить печать на новом принтере",
+];
+
+/// User instructions written for new features: (task title, instruction title, Markdown).
+const GUIDES: [(&str, &str, &str); 4] = [
+    (
+        "Отчёт по продажам в разрезе менеджеров",
+        "Как сформировать отчёт по продажам по менеджерам",
+        "## Где найти\n\nРаздел **Продажи → Отчёты → Продажи по менеджерам**.\n\n## Как сформировать\n\n\
+         1. Укажите период.\n2. При необходимости отберите менеджеров.\n3. Нажмите **Сформировать**.\n\n\
+         Суммы показаны без НДС; расшифровка открывается двойным щелчком по строке.\n",
+    ),
+    (
+        "Загрузка номенклатуры из Excel",
+        "Загрузка номенклатуры из файла Excel",
+        "## Подготовка файла\n\nКолонки по порядку: *Артикул*, *Наименование*, *Единица*, *Цена*.\n\n\
+         ## Загрузка\n\n1. **НСИ → Номенклатура → Загрузить из файла**.\n2. Выберите файл и проверьте сопоставление колонок.\n\
+         3. Нажмите **Загрузить**.\n\nСтроки с уже существующим артикулом обновляются, новые — создаются.\n",
+    ),
+    (
+        "Авторасчёт скидок в заказе покупателя",
+        "Автоматические скидки в заказе покупателя",
+        "## Что изменилось\n\nСкидки по условиям продаж рассчитываются сами при записи заказа.\n\n\
+         ## Как отменить скидку\n\n- Откройте вкладку **Товары**;\n- снимите флажок **Авторасчёт скидки** в строке;\n\
+         - запишите заказ.\n\nРучная скидка больше не пересчитывается автоматически.\n",
+    ),
+    (
+        "Печать этикеток со штрихкодами",
+        "Печать этикеток со штрихкодами",
+        "## Печать\n\n1. Откройте документ поступления.\n2. **Печать → Этикетки**.\n3. Укажите количество этикеток и шаблон.\n\n\
+         Шаблон этикетки 58×40 мм подходит для термопринтера склада.\n",
+    ),
+];
+
 /// Loads the dataset into an empty database and returns the demo logins.
 pub async fn load(state: &AppState) -> Result<Vec<(String, String)>, ApiError> {
     let mut logins = Vec::new();
@@ -57,11 +101,28 @@ pub async fn load(state: &AppState) -> Result<Vec<(String, String)>, ApiError> {
         logins.push((email.to_string(), role.to_string()));
         check_new_user(email, name, role, None, phone.map(str::to_string))
     };
-    let admin = insert_user(state, &staff("admin@hourbank.demo", "Администратор", "admin", None)?, DEMO_PASSWORD, None).await?;
-    let anna = insert_user(state, &staff("anna@hourbank.demo", "Анна Смирнова", "analyst", Some("+7 900 100-20-30"))?, DEMO_PASSWORD, None).await?;
-    let oleg = insert_user(state, &staff("oleg@hourbank.demo", "Олег Кузнецов", "analyst", Some("+7 900 100-20-31"))?, DEMO_PASSWORD, None).await?;
-    let ivan = insert_user(state, &staff("ivan@hourbank.demo", "Иван Петров", "specialist", None)?, DEMO_PASSWORD, None).await?;
-    let maria = insert_user(state, &staff("maria@hourbank.demo", "Мария Соколова", "specialist", None)?, DEMO_PASSWORD, None).await?;
+    let admin =
+        insert_user(state, &staff("admin@hourbank.demo", "Администратор", "admin", None)?, DEMO_PASSWORD, None).await?;
+    let anna = insert_user(
+        state,
+        &staff("anna@hourbank.demo", "Анна Смирнова", "analyst", Some("+7 900 100-20-30"))?,
+        DEMO_PASSWORD,
+        None,
+    )
+    .await?;
+    let oleg = insert_user(
+        state,
+        &staff("oleg@hourbank.demo", "Олег Кузнецов", "analyst", Some("+7 900 100-20-31"))?,
+        DEMO_PASSWORD,
+        None,
+    )
+    .await?;
+    let ivan =
+        insert_user(state, &staff("ivan@hourbank.demo", "Иван Петров", "specialist", None)?, DEMO_PASSWORD, None)
+            .await?;
+    let maria =
+        insert_user(state, &staff("maria@hourbank.demo", "Мария Соколова", "specialist", None)?, DEMO_PASSWORD, None)
+            .await?;
     insert_user(state, &staff("sales@hourbank.demo", "Отдел продаж", "sales", None)?, DEMO_PASSWORD, None).await?;
 
     let today = clock::business_today();
@@ -73,6 +134,8 @@ pub async fn load(state: &AppState) -> Result<Vec<(String, String)>, ApiError> {
         ("ИП Сидоров А. В.", "500100732259", "sidorov@ip.demo", "Алексей Сидоров", oleg, 5, 6),
     ];
     let mut rng = SplitMix64::new(2027);
+    // A stream of its own, so consultations leave the tasks' figures as they were.
+    let mut talks = SplitMix64::new(4242);
     for (name, inn, client_email, client_name, analyst, months, mean) in orgs {
         // The contract began on the 1st, `months` months ago.
         let start = this_month.first_day().checked_sub_months(chrono::Months::new(months)).expect("a valid date");
@@ -90,6 +153,8 @@ pub async fn load(state: &AppState) -> Result<Vec<(String, String)>, ApiError> {
         let client = check_new_user(client_email, client_name, "client", Some(org_id), None)?;
         let client = insert_user(state, &client, DEMO_PASSWORD, Some(admin)).await?;
 
+        // One instruction per feature and organisation, on the first task that delivered it.
+        let mut guided = Vec::new();
         let mut period = Period::of(start);
         while period <= this_month {
             let is_current = period == this_month;
@@ -103,7 +168,8 @@ pub async fn load(state: &AppState) -> Result<Vec<(String, String)>, ApiError> {
                 // Most estimates cover the work; some are exceeded, and the client pays the estimate.
                 let estimate = if rng.below(5) == 0 { logged * 4 / 5 / 25 * 25 } else { (logged + 100) / 25 * 25 };
                 let state_now = if is_current {
-                    [TaskState::New, TaskState::Estimated, TaskState::InWork, TaskState::Testing, TaskState::Accepted][(n as usize + rng.below(5)) % 5]
+                    [TaskState::New, TaskState::Estimated, TaskState::InWork, TaskState::Testing, TaskState::Accepted]
+                        [(n as usize + rng.below(5)) % 5]
                 } else {
                     TaskState::Accepted
                 };
@@ -111,8 +177,47 @@ pub async fn load(state: &AppState) -> Result<Vec<(String, String)>, ApiError> {
                 let span = (last_day - period.first_day()).num_days().max(1) as usize;
                 let created = period.first_day() + Duration::days(rng.below(span.max(1)) as i64 / 2);
                 let accepted_on = (created + Duration::days(3 + rng.below(10) as i64)).min(last_day);
-                insert_task(state, org_id, client, analyst, [ivan, maria][rng.below(2)], title, state_now, created, accepted_on,
-                    Hours::from_centi(logged), Hours::from_centi(estimate.max(25)), &mut rng).await?;
+                let task = insert_task(
+                    state,
+                    org_id,
+                    client,
+                    analyst,
+                    [ivan, maria][rng.below(2)],
+                    title,
+                    state_now,
+                    created,
+                    accepted_on,
+                    Hours::from_centi(logged),
+                    Hours::from_centi(estimate.max(25)),
+                    &mut rng,
+                )
+                .await?;
+                if state_now == TaskState::Accepted
+                    && let Some((_, guide, markdown)) = GUIDES.iter().find(|(t, _, _)| *t == title)
+                    && !guided.contains(guide)
+                {
+                    guided.push(*guide);
+                    insert_instruction(state, task, org_id, analyst, guide, markdown, accepted_on).await?;
+                }
+            }
+            // A few consultations a month, mostly with the dedicated analyst; some are billable.
+            let last_day = period.last_day().min(today);
+            let days = (last_day - period.first_day()).num_days() as usize + 1;
+            for _ in 0..2 + talks.below(3) {
+                let sql = "INSERT INTO consultations (org_id, specialist_id, channel, date, duration, topic, billable, created_at) \
+                           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+                let day = period.first_day() + Duration::days(talks.below(days) as i64);
+                sqlx::query(sql)
+                    .bind(org_id)
+                    .bind([analyst, analyst, ivan, maria][talks.below(4)])
+                    .bind(CHANNELS[talks.below(CHANNELS.len())])
+                    .bind(day.to_string())
+                    .bind(25 * (1 + talks.below(6) as i64))
+                    .bind(TOPICS[talks.below(TOPICS.len())])
+                    .bind(i64::from(talks.below(3) == 0))
+                    .bind(format!("{day}T14:00:00.000Z"))
+                    .execute(state.db().pool())
+                    .await?;
             }
             period = period.next();
         }
@@ -141,13 +246,13 @@ async fn insert_task(
     logged: Hours,
     estimate: Hours,
     rng: &mut SplitMix64,
-) -> Result<(), ApiError> {
+) -> Result<i64, ApiError> {
     let at = |d: NaiveDate, hour: u32| format!("{}T{hour:02}:00:00.000Z", d);
     let estimated = !matches!(target, TaskState::New);
     let approved = matches!(target, TaskState::InWork | TaskState::Testing | TaskState::Accepted);
     let accepted = target == TaskState::Accepted;
     let deadline = created + Duration::days(14);
-    let mut tx = state.db().pool().begin().await?;
+    let mut tx = state.db().begin_write().await?;
     let row = sqlx::query(
         "INSERT INTO tasks (org_id, title, description, state, specification, estimate, deadline, approved_estimate, \
          created_by, created_at, updated_at, accepted_at, accepted_period) \
@@ -177,7 +282,13 @@ async fn insert_task(
         steps.push((client, "approve", "estimated", "in_work", created + Duration::days(1)));
     }
     if matches!(target, TaskState::Testing | TaskState::Accepted) {
-        steps.push((specialist, "submit_for_testing", "in_work", "testing", accepted_on.max(created + Duration::days(1))));
+        steps.push((
+            specialist,
+            "submit_for_testing",
+            "in_work",
+            "testing",
+            accepted_on.max(created + Duration::days(1)),
+        ));
     }
     if accepted {
         steps.push((client, "accept", "testing", "accepted", accepted_on));
@@ -221,5 +332,31 @@ async fn insert_task(
         }
     }
     tx.commit().await?;
+    Ok(id)
+}
+
+async fn insert_instruction(
+    state: &AppState,
+    task_id: i64,
+    org_id: i64,
+    author: i64,
+    title: &str,
+    markdown: &str,
+    on: NaiveDate,
+) -> Result<(), ApiError> {
+    let at = format!("{on}T15:00:00.000Z");
+    sqlx::query(
+        "INSERT INTO instructions (task_id, org_id, title, markdown, html, author_id, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+    )
+    .bind(task_id)
+    .bind(org_id)
+    .bind(title)
+    .bind(markdown)
+    .bind(render(markdown))
+    .bind(author)
+    .bind(at)
+    .execute(state.db().pool())
+    .await?;
     Ok(())
 }

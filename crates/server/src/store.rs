@@ -173,7 +173,8 @@ pub async fn user(db: &Db, id: i64) -> Result<Option<UserRecord>, ApiError> {
 }
 
 pub async fn users(db: &Db) -> Result<Vec<UserRecord>, ApiError> {
-    let rows = sqlx::query("SELECT id, email, name, role, org_id, phone FROM users ORDER BY id").fetch_all(db.pool()).await?;
+    let rows =
+        sqlx::query("SELECT id, email, name, role, org_id, phone FROM users ORDER BY id").fetch_all(db.pool()).await?;
     rows.iter().map(UserRecord::from_row).collect()
 }
 
@@ -278,7 +279,8 @@ pub async fn tasks(db: &Db, scope: OrgScope, filter: &TaskFilter) -> Result<Vec<
             BindValue::Text(v) => query.bind(v),
         };
     }
-    let mut found: Vec<TaskRecord> = query.fetch_all(db.pool()).await?.iter().map(TaskRecord::from_row).collect::<Result<_, _>>()?;
+    let mut found: Vec<TaskRecord> =
+        query.fetch_all(db.pool()).await?.iter().map(TaskRecord::from_row).collect::<Result<_, _>>()?;
     // Searched here rather than in SQL: SQLite's LIKE folds only ASCII case, and clients write Russian.
     if let Some(words) = filter.search.as_deref().map(str::to_lowercase).filter(|w| !w.trim().is_empty()) {
         found.retain(|t| {
@@ -359,11 +361,13 @@ impl Worklog {
 
 /// One work log by id (callers have already checked the task is in scope).
 pub async fn worklog(db: &Db, id: i64) -> Result<Worklog, ApiError> {
-    let row = sqlx::query(&format!("SELECT {WORKLOG_COLUMNS} FROM worklogs w JOIN users u ON u.id = w.user_id WHERE w.id = $1"))
-        .bind(id)
-        .fetch_optional(db.pool())
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let row = sqlx::query(&format!(
+        "SELECT {WORKLOG_COLUMNS} FROM worklogs w JOIN users u ON u.id = w.user_id WHERE w.id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(db.pool())
+    .await?
+    .ok_or(ApiError::NotFound)?;
     Worklog::from_row(&row)
 }
 
@@ -382,17 +386,20 @@ pub async fn worklogs_of_tasks(db: &Db, task_ids: &[i64]) -> Result<Vec<Worklog>
     rows.iter().map(Worklog::from_row).collect()
 }
 
-/// Records a mutation in the audit log (who, when, what, before/after).
-pub async fn audit<'c, E>(
-    executor: E,
-    user_id: Option<i64>,
-    org_id: Option<i64>,
-    action: &str,
-    entity: &str,
-    entity_id: Option<i64>,
-    before: Option<&serde_json::Value>,
-    after: Option<&serde_json::Value>,
-) -> Result<(), ApiError>
+/// One audit-log entry: who, what, and the record before and after.
+#[derive(Debug, Default)]
+pub struct Audit<'a> {
+    pub user_id: Option<i64>,
+    pub org_id: Option<i64>,
+    pub action: &'a str,
+    pub entity: &'a str,
+    pub entity_id: Option<i64>,
+    pub before: Option<&'a serde_json::Value>,
+    pub after: Option<&'a serde_json::Value>,
+}
+
+/// Records a mutation in the audit log, in the mutation's own transaction.
+pub async fn audit<'c, E>(executor: E, entry: Audit<'_>) -> Result<(), ApiError>
 where
     E: sqlx::Executor<'c, Database = sqlx::Any>,
 {
@@ -401,13 +408,13 @@ where
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(crate::db::now())
-    .bind(user_id)
-    .bind(org_id)
-    .bind(action)
-    .bind(entity)
-    .bind(entity_id)
-    .bind(before.map(|v| v.to_string()))
-    .bind(after.map(|v| v.to_string()))
+    .bind(entry.user_id)
+    .bind(entry.org_id)
+    .bind(entry.action)
+    .bind(entry.entity)
+    .bind(entry.entity_id)
+    .bind(entry.before.map(|v| v.to_string()))
+    .bind(entry.after.map(|v| v.to_string()))
     .execute(executor)
     .await?;
     Ok(())

@@ -1,7 +1,7 @@
 //! The API on a real listener (port 0), as a client sees it.
 
 use hourbank_server::AppState;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 struct TestApp {
     base: String,
@@ -89,10 +89,17 @@ async fn bad_input_is_a_422_naming_the_field() {
         (r#"{"start": "2027-01-01", "months": [1, -2]}"#, "months[1]", "must not be negative"),
         (r#"{"start": "2027-01-01", "months": ["1.234"]}"#, "months[0]", "must have at most two decimal places"),
         (r#"{"start": "2027-01-01", "months": [800]}"#, "months[0]", "must be at most 744"),
-        (r#"{"start": "2027-13-01", "months": []}"#, "start", "is not a valid date (expected YYYY-MM-DD): \"2027-13-01\""),
+        (
+            r#"{"start": "2027-13-01", "months": []}"#,
+            "start",
+            "is not a valid date (expected YYYY-MM-DD): \"2027-13-01\"",
+        ),
         (r#"{"start": "2027-01-01", "months": [], "x": 1}"#, "x", "unknown field"),
-        (r#"{"start": "2027-01-01", "months": [], "vat": {"mode": "maybe"}}"#, "vat.mode",
-         "unknown value \"maybe\", expected one of: none, included, on_top"),
+        (
+            r#"{"start": "2027-01-01", "months": [], "vat": {"mode": "maybe"}}"#,
+            "vat.mode",
+            "unknown value \"maybe\", expected one of: none, included, on_top",
+        ),
     ];
     for (body, field, message) in cases {
         let (status, content_type, problem) = app.post_json("/api/v1/simulate", body).await;

@@ -60,12 +60,19 @@ fn bad_input_exits_2_with_one_line_naming_the_field() {
         (r#"{"start": "2027-01-01", "months": ["seven"]}"#, "months[0]: is not a number: \"seven\""),
         (r#"{"start": "2027-01-01", "months": [1.125]}"#, "months[0]: must have at most two decimal places"),
         (r#"{"start": "2027-01-01", "months": [744.5]}"#, "months[0]: must be at most 744"),
-        (r#"{"start": "2027-02-29", "months": []}"#, "start: is not a valid date (expected YYYY-MM-DD): \"2027-02-29\""),
+        (
+            r#"{"start": "2027-02-29", "months": []}"#,
+            "start: is not a valid date (expected YYYY-MM-DD): \"2027-02-29\"",
+        ),
         (r#"{"start": "2027-01-01", "months": [], "tarif": {}}"#, "tarif: unknown field"),
-        (r#"{"start": "2027-01-01", "months": [], "vat": {"mode": "on-top"}}"#,
-         "vat.mode: unknown value \"on-top\", expected one of: none, included, on_top"),
-        (r#"{"start": "2027-01-01", "end": "2027-01-31", "months": [1, 1]}"#,
-         "months[1]: is past the contract's end in 2027-01"),
+        (
+            r#"{"start": "2027-01-01", "months": [], "vat": {"mode": "on-top"}}"#,
+            "vat.mode: unknown value \"on-top\", expected one of: none, included, on_top",
+        ),
+        (
+            r#"{"start": "2027-01-01", "end": "2027-01-31", "months": [1, 1]}"#,
+            "months[1]: is past the contract's end in 2027-01",
+        ),
     ];
     for (input, message) in cases {
         let out = simulate(input, &[]);

@@ -7,7 +7,13 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 use support::TestApp;
 
-async fn post_with_key(app: &TestApp, path: &str, token: &str, key: &str, body: Value) -> (StatusCode, Option<String>, Value) {
+async fn post_with_key(
+    app: &TestApp,
+    path: &str,
+    token: &str,
+    key: &str,
+    body: Value,
+) -> (StatusCode, Option<String>, Value) {
     let response = app
         .client
         .post(format!("{}{path}", app.base))
@@ -37,7 +43,8 @@ async fn a_repeated_key_returns_the_first_result(app: TestApp) {
     assert_eq!(list["tasks"].as_array().unwrap().len(), 1, "stored once");
 
     // The same key for a different request is refused.
-    let (s, _, body) = post_with_key(&app, "/api/v1/tasks", &client, "key-1", json!({"title": "Другая", "description": "x"})).await;
+    let (s, _, body) =
+        post_with_key(&app, "/api/v1/tasks", &client, "key-1", json!({"title": "Другая", "description": "x"})).await;
     assert_eq!((s, body["errors"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("Idempotency-Key")));
     // Keys are per user: another user's identical key is a new request.
     let id = first["task"]["id"].as_i64().unwrap();
@@ -51,9 +58,11 @@ async fn a_repeated_key_returns_the_first_result(app: TestApp) {
     assert_eq!(logs["logged"], "1.5");
 
     // A refused request frees its key: the corrected retry with the same key goes through.
-    let (s, _, _) = post_with_key(&app, "/api/v1/tasks", &client, "key-2", json!({"title": "", "description": "x"})).await;
+    let (s, _, _) =
+        post_with_key(&app, "/api/v1/tasks", &client, "key-2", json!({"title": "", "description": "x"})).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
-    let (s, replayed, _) = post_with_key(&app, "/api/v1/tasks", &client, "key-2", json!({"title": "", "description": "x"})).await;
+    let (s, replayed, _) =
+        post_with_key(&app, "/api/v1/tasks", &client, "key-2", json!({"title": "", "description": "x"})).await;
     assert_eq!((s, replayed), (StatusCode::UNPROCESSABLE_ENTITY, None));
 }
 

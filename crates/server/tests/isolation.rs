@@ -30,7 +30,8 @@ async fn world(app: &TestApp) -> World {
     let (_, analyst) = app.user("analyst@hb.test", "analyst", None).await;
     let (_, specialist) = app.user("spec@hb.test", "specialist", None).await;
     let (_, sales) = app.user("sales@hb.test", "sales", None).await;
-    let (status, body) = app.post("/api/v1/tasks", &b_client, json!({"title": SECRET_TITLE, "description": "только для Вектора"})).await;
+    let (status, body) =
+        app.post("/api/v1/tasks", &b_client, json!({"title": SECRET_TITLE, "description": "только для Вектора"})).await;
     assert_eq!(status, StatusCode::CREATED);
     let b_task = body["task"]["id"].as_i64().unwrap();
     // Give B's task some work so every resource has data to leak.
@@ -47,14 +48,22 @@ fn b_resources(w: &World) -> Vec<(Method, String, Option<Value>)> {
     vec![
         (Method::GET, format!("/api/v1/tasks/{t}"), None),
         (Method::GET, format!("/api/v1/tasks/{t}/worklogs"), None),
-        (Method::POST, format!("/api/v1/tasks/{t}/worklogs"), Some(json!({"date": "2020-01-01", "hours": "1", "description": "x"}))),
+        (
+            Method::POST,
+            format!("/api/v1/tasks/{t}/worklogs"),
+            Some(json!({"date": "2020-01-01", "hours": "1", "description": "x"})),
+        ),
         (Method::POST, format!("/api/v1/tasks/{t}/transitions"), Some(json!({"action": "cancel"}))),
         (Method::GET, format!("/api/v1/orgs/{o}"), None),
         (Method::GET, format!("/api/v1/reports/{p}?org={o}"), None),
         (Method::GET, format!("/api/v1/reports/{p}.csv?org={o}"), None),
         (Method::GET, format!("/api/v1/reports?org={o}"), None),
         (Method::POST, format!("/api/v1/reports/{p}/close?org={o}"), Some(json!({}))),
-        (Method::POST, "/api/v1/tasks".to_string(), Some(json!({"title": "в чужую организацию", "description": "x", "org_id": o}))),
+        (
+            Method::POST,
+            "/api/v1/tasks".to_string(),
+            Some(json!({"title": "в чужую организацию", "description": "x", "org_id": o})),
+        ),
     ]
 }
 
@@ -114,3 +123,45 @@ async fn staff_reach_every_organisation(app: TestApp) {
 }
 
 db_tests!(a_client_reaches_nothing_of_another_organisation, sales_see_no_client_data, staff_reach_every_organisation);
+
+mod tariffs {
+    use super::support::{Backend, TestApp};
+    use reqwest::StatusCode;
+    use serde_json::json;
+
+    /// Sales work with tariffs: they list and add them; clients only read them.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sales_manage_the_tariff_catalogue() {
+        let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+        let org = app.org("ООО «Ромашка»", "7707083893", "2027-01-01").await;
+        let (_, sales) = app.user("sales@hb.test", "sales", None).await;
+        let (_, client) = app.user("c@romashka.test", "client", Some(org)).await;
+        let (s, b) = app
+            .post(
+                "/api/v1/tariffs",
+                &sales,
+                json!({"name": "Бизнес", "terms": {"monthly_fee": "45000", "included_hours": "25"}}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{b}");
+        assert_eq!(b["terms"]["overage_rate"], "2000.00");
+        let (s, b) = app.post("/api/v1/tariffs", &sales, json!({"name": "Бизнес", "terms": {}})).await;
+        assert_eq!((s, b["errors"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("name")));
+        let (s, b) =
+            app.post("/api/v1/tariffs", &sales, json!({"name": "Плохой", "terms": {"monthly_fee": "-1"}})).await;
+        assert_eq!(
+            (s, b["errors"][0]["field"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("terms.monthly_fee"))
+        );
+        assert_eq!(
+            app.post("/api/v1/tariffs", &client, json!({"name": "Свой", "terms": {}})).await.0,
+            StatusCode::FORBIDDEN
+        );
+        let (s, list) = app.get("/api/v1/tariffs", &client).await;
+        assert_eq!(s, StatusCode::OK);
+        let names: Vec<&str> =
+            list["tariffs"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
+        assert_eq!(names, ["Старт", "Бизнес"]);
+        assert_eq!(list["tariffs"][0]["terms"]["monthly_fee"], "20000.00");
+    }
+}

@@ -57,7 +57,8 @@ async fn every_route_is_documented_and_every_operation_is_routed() {
     assert_eq!(served, doc);
     for (path, method) in docs {
         let url = format!("{base}/api/v1{}", path.replace("{id}", "1").replace("{period}", "2027-01"));
-        let response = client.request(Method::from_bytes(method.to_uppercase().as_bytes()).unwrap(), &url).send().await.unwrap();
+        let response =
+            client.request(Method::from_bytes(method.to_uppercase().as_bytes()).unwrap(), &url).send().await.unwrap();
         let status = response.status().as_u16();
         let body = response.text().await.unwrap();
         // Unauthenticated calls are refused by the handler (401, 415…), never by the router.

@@ -39,7 +39,8 @@ async fn cast(app: &TestApp) -> Cast {
 }
 
 async fn new_task(app: &TestApp, c: &Cast, title: &str) -> i64 {
-    let (status, body) = app.post("/api/v1/tasks", &c.client, json!({"title": title, "description": "Сделайте, пожалуйста"})).await;
+    let (status, body) =
+        app.post("/api/v1/tasks", &c.client, json!({"title": title, "description": "Сделайте, пожалуйста"})).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     assert_eq!(body["task"]["state"], "new");
     body["task"]["id"].as_i64().unwrap()
@@ -55,7 +56,12 @@ async fn estimate(app: &TestApp, c: &Cast, task: i64, hours: &str) {
 }
 
 async fn log(app: &TestApp, token: &str, task: i64, hours: &str) -> (StatusCode, Value) {
-    app.post(&format!("/api/v1/tasks/{task}/worklogs"), token, json!({"date": today(), "hours": hours, "description": "Разработка"})).await
+    app.post(
+        &format!("/api/v1/tasks/{task}/worklogs"),
+        token,
+        json!({"date": today(), "hours": hours, "description": "Разработка"}),
+    )
+    .await
 }
 
 /// A task taken from plain words to acceptance with `logged` hours against an `estimate`.
@@ -93,7 +99,8 @@ async fn journey_to_a_frozen_report(app: TestApp) {
     assert_eq!(report["statement"]["hours"], "6");
     assert_eq!(report["statement"]["total"], "12000.00");
 
-    let (status, closed) = app.post(&format!("/api/v1/reports/{period}/close?org={}", c.org), &c.analyst, json!({})).await;
+    let (status, closed) =
+        app.post(&format!("/api/v1/reports/{period}/close?org={}", c.org), &c.analyst, json!({})).await;
     assert_eq!(status, StatusCode::OK, "{closed}");
     assert_eq!(closed["status"], "closed");
     assert_eq!(closed["statement"]["total"], "12000.00");
@@ -107,7 +114,8 @@ async fn journey_to_a_frozen_report(app: TestApp) {
     let (status, again) = app.post(&format!("/api/v1/reports/{period}/close?org={}", c.org), &c.admin, json!({})).await;
     assert_eq!((status, &again), (StatusCode::OK, &closed));
 
-    let (status, csv) = app.call_text(Method::GET, &format!("/api/v1/reports/{period}.csv"), Some(&c.client), None).await;
+    let (status, csv) =
+        app.call_text(Method::GET, &format!("/api/v1/reports/{period}.csv"), Some(&c.client), None).await;
     assert_eq!(status, StatusCode::OK);
     assert!(csv.contains(&format!("{first};Печатная форма счёта;")), "{csv}");
     assert!(csv.contains("Итого;12000.00\r\n"), "{csv}");
@@ -121,7 +129,13 @@ async fn every_transition_and_role(app: TestApp) {
     let c = cast(&app).await;
     let task = new_task(&app, &c, "Отчёт по продажам").await;
     // Only analysts and admins estimate; the client cannot approve what is not estimated.
-    let (s, b) = step(&app, &c.specialist, task, json!({"action": "estimate", "specification": "x", "estimate": 2, "deadline": "2030-01-01"})).await;
+    let (s, b) = step(
+        &app,
+        &c.specialist,
+        task,
+        json!({"action": "estimate", "specification": "x", "estimate": 2, "deadline": "2030-01-01"}),
+    )
+    .await;
     assert_eq!(s, StatusCode::FORBIDDEN, "{b}");
     let (s, b) = step(&app, &c.client, task, json!({"action": "approve"})).await;
     assert_eq!(s, StatusCode::CONFLICT, "{b}");
@@ -153,12 +167,29 @@ async fn every_transition_and_role(app: TestApp) {
     assert_eq!((s, b["task"]["state"].as_str()), (StatusCode::OK, Some("accepted")));
     assert_eq!(b["task"]["accepted_period"], business_period().to_string());
     // Accepted is final: nothing moves it, and no more work is logged on it.
-    assert_eq!(step(&app, &c.client, task, json!({"action": "return", "comment": "ещё"})).await.0, StatusCode::CONFLICT);
+    assert_eq!(
+        step(&app, &c.client, task, json!({"action": "return", "comment": "ещё"})).await.0,
+        StatusCode::CONFLICT
+    );
     assert_eq!(log(&app, &c.specialist, task, "1").await.0, StatusCode::CONFLICT);
     // The history lists every step with who took it.
     let (_, view) = app.get(&format!("/api/v1/tasks/{task}"), &c.client).await;
     let actions: Vec<&str> = view["events"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
-    assert_eq!(actions, ["estimate", "reject", "estimate", "approve", "estimate", "approve", "submit_for_testing", "return", "submit_for_testing", "accept"]);
+    assert_eq!(
+        actions,
+        [
+            "estimate",
+            "reject",
+            "estimate",
+            "approve",
+            "estimate",
+            "approve",
+            "submit_for_testing",
+            "return",
+            "submit_for_testing",
+            "accept"
+        ]
+    );
     assert_eq!(view["events"][1]["comment"], "Дорого");
 
     // Cancel: only before the work is approved.
@@ -197,17 +228,27 @@ async fn bad_input_names_every_field_and_stores_nothing(app: TestApp) {
 
     let task = new_task(&app, &c, "Задача").await;
     let path = format!("/api/v1/tasks/{task}/worklogs");
-    let (s, b) = app.post(&path, &c.specialist, json!({"date": "2999-01-01", "hours": "24.5", "description": ""})).await;
+    let (s, b) =
+        app.post(&path, &c.specialist, json!({"date": "2999-01-01", "hours": "24.5", "description": ""})).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     let fields: Vec<&str> = b["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
     assert_eq!(fields, ["hours", "description", "date"]);
     let (s, b) = app.post(&path, &c.specialist, json!({"date": today(), "hours": "1.234", "description": "x"})).await;
-    assert_eq!((s, b["errors"][0]["message"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("must have at most two decimal places")));
+    assert_eq!(
+        (s, b["errors"][0]["message"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("must have at most two decimal places"))
+    );
     let (s, _) = app.post(&path, &c.specialist, json!({"date": today(), "hours": -1, "description": "x"})).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(app.get(&path, &c.client).await.1["worklogs"], json!([]));
 
-    let (s, b) = step(&app, &c.analyst, task, json!({"action": "estimate", "specification": "ТЗ", "estimate": 0, "deadline": "2030-02-30"})).await;
+    let (s, b) = step(
+        &app,
+        &c.analyst,
+        task,
+        json!({"action": "estimate", "specification": "ТЗ", "estimate": 0, "deadline": "2030-02-30"}),
+    )
+    .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
     let fields: Vec<&str> = b["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
     assert_eq!(fields, ["estimate", "deadline"]);
@@ -241,19 +282,31 @@ async fn sessions_cookies_expiry_and_sign_in_limits(app: TestApp) {
     assert_eq!(s, StatusCode::NO_CONTENT);
     assert_eq!(app.get("/api/v1/me", &c.analyst).await.0, StatusCode::UNAUTHORIZED);
     // Sessions expire.
-    sqlx::query("UPDATE sessions SET expires_at = '2000-01-01T00:00:00.000Z'").execute(app.state.db().pool()).await.unwrap();
+    sqlx::query("UPDATE sessions SET expires_at = '2000-01-01T00:00:00.000Z'")
+        .execute(app.state.db().pool())
+        .await
+        .unwrap();
     assert_eq!(app.get("/api/v1/me", &c.client).await.0, StatusCode::UNAUTHORIZED);
     assert_eq!(app.call(Method::GET, "/api/v1/tasks", None, None).await.0, StatusCode::UNAUTHORIZED);
 
     // Five wrong passwords for one account: the sixth try is refused, even with the right one.
-    let sign_in = |password: &'static str| app.call(Method::POST, "/api/v1/session", None, Some(json!({"email": "spec@hb.test", "password": password})));
+    let sign_in = |password: &'static str| {
+        app.call(Method::POST, "/api/v1/session", None, Some(json!({"email": "spec@hb.test", "password": password})))
+    };
     for _ in 0..5 {
         assert_eq!(sign_in("wrong password").await.0, StatusCode::UNAUTHORIZED);
     }
     let (s, b) = sign_in(support::PASSWORD).await;
     assert_eq!(s, StatusCode::TOO_MANY_REQUESTS, "{b}");
     // Another account from the same address is limited too (per address).
-    let (s, _) = app.call(Method::POST, "/api/v1/session", None, Some(json!({"email": "admin@hb.test", "password": support::PASSWORD}))).await;
+    let (s, _) = app
+        .call(
+            Method::POST,
+            "/api/v1/session",
+            None,
+            Some(json!({"email": "admin@hb.test", "password": support::PASSWORD})),
+        )
+        .await;
     assert_eq!(s, StatusCode::TOO_MANY_REQUESTS);
 }
 
@@ -264,7 +317,13 @@ async fn admin_manages_users_and_sees_the_audit_log(app: TestApp) {
     assert_eq!(app.post("/api/v1/users", &c.admin, new_user.clone()).await.0, StatusCode::CREATED);
     let (s, b) = app.post("/api/v1/users", &c.admin, new_user).await;
     assert_eq!((s, b["errors"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("email")));
-    let (s, b) = app.post("/api/v1/users", &c.admin, json!({"email": "x@y.test", "name": "X", "role": "analyst", "org_id": c.org, "password": "short"})).await;
+    let (s, b) = app
+        .post(
+            "/api/v1/users",
+            &c.admin,
+            json!({"email": "x@y.test", "name": "X", "role": "analyst", "org_id": c.org, "password": "short"}),
+        )
+        .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
     let task = new_task(&app, &c, "Аудит").await;
     estimate(&app, &c, task, "2").await;
@@ -276,12 +335,29 @@ async fn admin_manages_users_and_sees_the_audit_log(app: TestApp) {
     assert_eq!(latest["before"]["state"], "new");
     assert_eq!(latest["after"]["state"], "estimated");
     // An organisation with a bad ИНН is refused, naming the field.
-    let (s, b) = app.post("/api/v1/orgs", &c.admin, json!({"name": "Рога", "inn": "7707083894", "contract_start": "2027-01-01"})).await;
+    let (s, b) = app
+        .post("/api/v1/orgs", &c.admin, json!({"name": "Рога", "inn": "7707083894", "contract_start": "2027-01-01"}))
+        .await;
     assert_eq!((s, b["errors"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("inn")));
-    let (s, b) = app.post("/api/v1/orgs", &c.admin, json!({"name": "Вектор", "inn": "7736207543", "contract_start": "2027-01-15", "vat": {"mode": "on_top"}})).await;
+    let (s, b) = app
+        .post(
+            "/api/v1/orgs",
+            &c.admin,
+            json!({"name": "Вектор", "inn": "7736207543", "contract_start": "2027-01-15", "vat": {"mode": "on_top"}}),
+        )
+        .await;
     assert_eq!(s, StatusCode::CREATED, "{b}");
     assert_eq!(b["vat"]["rate"], "22");
-    assert_eq!(app.post("/api/v1/orgs", &c.admin, json!({"name": "Вектор 2", "inn": "7736207543", "contract_start": "2027-01-15"})).await.1["errors"][0]["field"], "inn");
+    assert_eq!(
+        app.post(
+            "/api/v1/orgs",
+            &c.admin,
+            json!({"name": "Вектор 2", "inn": "7736207543", "contract_start": "2027-01-15"})
+        )
+        .await
+        .1["errors"][0]["field"],
+        "inn"
+    );
 }
 
 db_tests!(

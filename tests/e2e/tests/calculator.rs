@@ -23,7 +23,10 @@ async fn set_value(browser: &Browser, id: &str, value: &str) {
 async fn text(browser: &Browser, css: &str) -> String {
     let value = browser
         .client
-        .execute("const el = document.querySelector(arguments[0]); return el ? el.textContent : null;", vec![css.into()])
+        .execute(
+            "const el = document.querySelector(arguments[0]); return el ? el.textContent : null;",
+            vec![css.into()],
+        )
         .await
         .expect("script");
     value.as_str().unwrap_or_else(|| panic!("no element {css}")).to_string()

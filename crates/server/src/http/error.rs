@@ -81,6 +81,7 @@ impl From<sqlx::Error> for ApiError {
             return match constraint.as_str() {
                 "users_email_key" => ApiError::invalid("email", FieldProblem::Other("is already taken".into())),
                 "orgs_inn_key" => ApiError::invalid("inn", FieldProblem::Other("is already registered".into())),
+                "tariffs_name_key" => ApiError::invalid("name", FieldProblem::Other("is already taken".into())),
                 other => ApiError::Conflict(format!("conflicts with existing data ({other})")),
             };
         }
@@ -105,7 +106,11 @@ impl IntoResponse for ApiError {
         let errors = match &self {
             ApiError::Invalid(fields) => fields
                 .iter()
-                .map(|e| ProblemField { field: e.field.clone(), message: e.problem.to_string(), message_ru: e.problem.ru() })
+                .map(|e| ProblemField {
+                    field: e.field.clone(),
+                    message: e.problem.to_string(),
+                    message_ru: e.problem.ru(),
+                })
                 .collect(),
             _ => Vec::new(),
         };

@@ -32,8 +32,6 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
                 ApiError::Malformed(rejection.body_text())
             }
         })?;
-        serde_json::from_slice(&bytes)
-            .map(JsonBody)
-            .map_err(|e| ApiError::Malformed(format!("invalid JSON: {e}")))
+        serde_json::from_slice(&bytes).map(JsonBody).map_err(|e| ApiError::Malformed(format!("invalid JSON: {e}")))
     }
 }

@@ -13,7 +13,9 @@ pub fn router() -> Router<AppState> {
 /// Healthy when the database answers; 503 otherwise, so a load balancer stops sending traffic.
 async fn health(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
     match state.db().ping().await {
-        Ok(()) => (StatusCode::OK, Json(json!({ "status": "ok", "database": "ok", "version": env!("CARGO_PKG_VERSION") }))),
+        Ok(()) => {
+            (StatusCode::OK, Json(json!({ "status": "ok", "database": "ok", "version": env!("CARGO_PKG_VERSION") })))
+        }
         Err(e) => {
             tracing::error!(error = %e, "health check: database unreachable");
             (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "status": "unavailable", "database": "unreachable" })))

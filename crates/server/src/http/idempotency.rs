@@ -20,7 +20,9 @@ const MAX_STORED_RESPONSE: usize = 4 * 1024 * 1024;
 
 fn bearer_or_cookie(request: &Request) -> Option<String> {
     let headers = request.headers();
-    if let Some(token) = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")) {
+    if let Some(token) =
+        headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "))
+    {
         return Some(token.trim().to_string());
     }
     headers
@@ -50,7 +52,9 @@ async fn handle(state: &AppState, request: Request, next: Next) -> Result<Respon
         .ok()
         .map(str::trim)
         .filter(|k| !k.is_empty() && k.len() <= 200)
-        .ok_or_else(|| ApiError::invalid("Idempotency-Key", Problem::Other("must be 1 to 200 visible characters".into())))?
+        .ok_or_else(|| {
+            ApiError::invalid("Idempotency-Key", Problem::Other("must be 1 to 200 visible characters".into()))
+        })?
         .to_string();
     // Keys belong to a user; without a session the handler answers 401 anyway.
     let Some(token) = bearer_or_cookie(&request) else {
@@ -70,7 +74,15 @@ async fn handle(state: &AppState, request: Request, next: Next) -> Result<Respon
     let body = to_bytes(body, BODY_LIMIT).await.map_err(|_| ApiError::TooLarge)?;
     let method = parts.method.to_string();
     let path = parts.uri.path_and_query().map(|p| p.to_string()).unwrap_or_default();
-    let fingerprint = hex::encode(Sha256::new().chain_update(&method).chain_update(b" ").chain_update(&path).chain_update(b"\n").chain_update(&body).finalize());
+    let fingerprint = hex::encode(
+        Sha256::new()
+            .chain_update(&method)
+            .chain_update(b" ")
+            .chain_update(&path)
+            .chain_update(b"\n")
+            .chain_update(&body)
+            .finalize(),
+    );
 
     let reserved = sqlx::query(
         "INSERT INTO idempotency_keys (user_id, key, method, path, status, body, created_at, request_hash) \
@@ -87,13 +99,17 @@ async fn handle(state: &AppState, request: Request, next: Next) -> Result<Respon
     .rows_affected()
         == 1;
     if !reserved {
-        let row = sqlx::query("SELECT status, body, request_hash FROM idempotency_keys WHERE user_id = $1 AND key = $2")
-            .bind(user_id)
-            .bind(&key)
-            .fetch_one(state.db().pool())
-            .await?;
+        let row =
+            sqlx::query("SELECT status, body, request_hash FROM idempotency_keys WHERE user_id = $1 AND key = $2")
+                .bind(user_id)
+                .bind(&key)
+                .fetch_one(state.db().pool())
+                .await?;
         if col::<String>(&row, "request_hash")? != fingerprint {
-            return Err(ApiError::invalid("Idempotency-Key", Problem::Other("was already used for a different request".into())));
+            return Err(ApiError::invalid(
+                "Idempotency-Key",
+                Problem::Other("was already used for a different request".into()),
+            ));
         }
         let status: i64 = col(&row, "status")?;
         if status == 0 {
@@ -108,7 +124,8 @@ async fn handle(state: &AppState, request: Request, next: Next) -> Result<Respon
 
     let response = next.run(Request::from_parts(parts, Body::from(body))).await;
     let (parts, body) = response.into_parts();
-    let bytes: Bytes = to_bytes(body, MAX_STORED_RESPONSE).await.map_err(|e| ApiError::Internal(format!("response body: {e}")))?;
+    let bytes: Bytes =
+        to_bytes(body, MAX_STORED_RESPONSE).await.map_err(|e| ApiError::Internal(format!("response body: {e}")))?;
     if parts.status.is_success() {
         sqlx::query("UPDATE idempotency_keys SET status = $1, body = $2 WHERE user_id = $3 AND key = $4")
             .bind(i64::from(parts.status.as_u16()))

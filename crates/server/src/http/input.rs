@@ -138,6 +138,10 @@ impl<'a> Input<'a> {
         for field in unknown {
             self.fail(&field, Problem::UnknownField);
         }
-        if self.errors.is_empty() { Ok(()) } else { Err(ApiError::Invalid(self.errors)) }
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::Invalid(self.errors))
+        }
     }
 }

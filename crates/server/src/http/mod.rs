@@ -1,15 +1,18 @@
 //! The HTTP surface: `/api/v1/…` JSON endpoints and the SPA from `dist/` for everything else.
 
+pub mod consultations;
 mod error;
 mod extract;
 mod health;
 pub mod idempotency;
-pub mod openapi;
 pub mod input;
+pub mod instructions;
+pub mod openapi;
 pub mod orgs;
 pub mod reports;
 mod session;
 mod simulate;
+pub mod tariffs;
 pub mod tasks;
 pub mod users;
 
@@ -89,6 +92,9 @@ pub fn router(state: AppState) -> Router {
         .merge(tasks::router())
         .merge(reports::router())
         .merge(users::router())
+        .merge(tariffs::router())
+        .merge(consultations::router())
+        .merge(instructions::router())
         .fallback(|| async { ApiError::NotFound })
         .layer(axum::middleware::from_fn_with_state(state.clone(), idempotency::layer))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

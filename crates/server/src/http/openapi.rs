@@ -33,7 +33,14 @@ fn problem(description: &str) -> Value {
 }
 
 /// An operation with the errors every authenticated endpoint may answer.
-fn op(tag: &str, summary: &str, body: Option<Value>, success: (&str, Value), secured: bool, params: Vec<Value>) -> Value {
+fn op(
+    tag: &str,
+    summary: &str,
+    body: Option<Value>,
+    success: (&str, Value),
+    secured: bool,
+    params: Vec<Value>,
+) -> Value {
     let mut responses = Map::new();
     responses.insert(success.0.to_string(), success.1);
     responses.insert("400".into(), problem("Malformed JSON"));
@@ -101,6 +108,11 @@ pub fn document() -> Value {
                 "get": op("users", "All users (admin)", None, ("200", ok("Users", any.clone())), true, vec![]),
                 "post": op("users", "Create a user (admin)", Some(json_body(any.clone())), ("201", ok("Created", any.clone())), true, vec![idempotency_key()]),
             },
+            "/tariffs": {
+                "get": op("tariffs", "The tariff catalogue («Старт» built in); every role, sales included", None, ("200", ok("Tariffs", any.clone())), true, vec![]),
+                "post": op("tariffs", "Add a tariff (sales, admin); omitted terms take «Старт»'s", Some(json_body(json!({ "type": "object", "required": ["name", "terms"],
+                    "properties": { "name": { "type": "string" }, "terms": any.clone() } }))), ("201", ok("Created", any.clone())), true, vec![idempotency_key()]),
+            },
             "/audit": { "get": op("users", "The audit log, newest first (admin)", None, ("200", ok("Entries", any.clone())), true, vec![query_param("limit", "1..1000, default 200")]) },
             "/tasks": {
                 "get": op("tasks", "Tasks the caller may see", None, ("200", ok("Tasks", any.clone())), true,
@@ -118,6 +130,25 @@ pub fn document() -> Value {
                 "post": op("tasks", "Log work (specialist, analyst, admin)", Some(json_body(json!({ "type": "object", "required": ["date", "hours", "description"],
                     "properties": { "date": { "type": "string", "format": "date" }, "hours": decimal("0 < hours ≤ 24"), "description": { "type": "string" } } }))),
                     ("201", ok("Logged", any.clone())), true, vec![id(), idempotency_key()]),
+            },
+            "/tasks/{id}/instructions": {
+                "get": op("instructions", "The user instructions attached to a task", None, ("200", ok("Instructions", any.clone())), true, vec![id()]),
+                "post": op("instructions", "Attach a user instruction in Markdown (analyst, specialist, admin); the HTML is rendered and sanitized on the server",
+                    Some(json_body(json!({ "type": "object", "required": ["title", "markdown"], "properties": {
+                        "title": { "type": "string", "maxLength": 200 }, "markdown": { "type": "string", "maxLength": 200000 } } }))),
+                    ("201", ok("Attached", any.clone())), true, vec![id(), idempotency_key()]),
+            },
+            "/instructions": { "get": op("instructions", "Instructions the caller may see, newest first", None, ("200", ok("Instructions", any.clone())), true,
+                vec![query_param("q", "words in the title or the Markdown")]) },
+            "/consultations": {
+                "get": op("consultations", "Consultations the caller may see", None, ("200", ok("Consultations", any.clone())), true,
+                    vec![org(), query_param("month", "dated in YYYY-MM")]),
+                "post": op("consultations", "Log a consultation (specialist, analyst, admin); a billable one counts as hours of its month",
+                    Some(json_body(json!({ "type": "object", "required": ["org_id", "channel", "date", "duration", "topic", "billable"], "properties": {
+                        "org_id": { "type": "integer" }, "channel": { "enum": ["phone", "crm_chat", "mobile_app"] },
+                        "date": { "type": "string", "format": "date", "description": "not in the future, nor in a closed month" },
+                        "duration": decimal("0 < hours ≤ 24"), "topic": { "type": "string", "maxLength": 5000 }, "billable": { "type": "boolean" } } }))),
+                    ("201", ok("Logged", any.clone())), true, vec![idempotency_key()]),
             },
             "/reports": { "get": op("reports", "The contract's months so far, open or closed", None, ("200", ok("Months", any.clone())), true, vec![org()]) },
             "/reports/{period}": { "get": op("reports", "A month's report (the month so far, or the frozen closed month); `.csv` for CSV", None,
@@ -171,7 +202,8 @@ pub fn document() -> Value {
                     "allowed_actions": { "type": "array", "items": { "type": "string" } }, "can_log_work": { "type": "boolean" } } },
                 "Report": { "type": "object", "properties": {
                     "org": any.clone(), "period": { "type": "string" }, "status": { "enum": ["open", "closed"] },
-                    "closed_at": { "type": ["string", "null"] }, "tasks": { "type": "array" }, "statement": schema("MonthStatement") } },
+                    "closed_at": { "type": ["string", "null"] }, "tasks": { "type": "array" }, "consultations": { "type": "array" },
+                    "statement": schema("MonthStatement") } },
             },
         },
     })

@@ -16,16 +16,15 @@ use crate::auth::Caller;
 use crate::store::{self, NewOrg, OrgRecord};
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/me", get(me))
-        .route("/orgs", get(list).post(create))
-        .route("/orgs/{id}", get(show))
+    Router::new().route("/me", get(me)).route("/orgs", get(list).post(create)).route("/orgs/{id}", get(show))
 }
 
 /// The organisation with its dedicated analyst's contacts.
 async fn org_view(state: &AppState, org: &OrgRecord) -> Result<Value, ApiError> {
     let analyst = match org.analyst_id {
-        Some(id) => store::user(state.db(), id).await?.map(|u| json!({ "id": u.id, "name": u.name, "email": u.email, "phone": u.phone })),
+        Some(id) => store::user(state.db(), id)
+            .await?
+            .map(|u| json!({ "id": u.id, "name": u.name, "email": u.email, "phone": u.phone })),
         None => None,
     };
     let mut view = serde_json::to_value(org).expect("org serializes");
@@ -64,7 +63,10 @@ async fn show(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>
 
 /// Reads and validates a new organisation (shared with `hourbank admin create-org`).
 pub fn read_new_org(body: &Value) -> Result<NewOrg, ApiError> {
-    let mut input = Input::new(body, &["name", "inn", "contract_start", "contract_end", "tariff_name", "tariff", "vat", "analyst_id"])?;
+    let mut input = Input::new(
+        body,
+        &["name", "inn", "contract_start", "contract_end", "tariff_name", "tariff", "vat", "analyst_id"],
+    )?;
     let name = input.text("name", 300);
     let inn = input.text("inn", 20);
     let inn = inn.and_then(|text| parse_inn("inn", &text).map_err(|e| input.push(e)).ok());
@@ -81,7 +83,9 @@ pub fn read_new_org(body: &Value) -> Result<NewOrg, ApiError> {
     };
     let analyst_id = input.optional_id("analyst_id");
     let contract = match (&tariff, start) {
-        (Some(tariff), Some(start)) => Contract::new(tariff.clone(), start, end).map_err(|e| input.push(e.under_field("contract_end"))).ok(),
+        (Some(tariff), Some(start)) => {
+            Contract::new(tariff.clone(), start, end).map_err(|e| input.push(e.under_field("contract_end"))).ok()
+        }
         _ => None,
     };
     input.finish()?;
@@ -104,10 +108,22 @@ pub async fn insert_new_org(state: &AppState, org: &NewOrg, by: Option<i64>) -> 
             return Err(ApiError::invalid("analyst_id", Problem::Other("is not an analyst".into())));
         }
     }
-    let mut tx = state.db().pool().begin().await?;
+    let mut tx = state.db().begin_write().await?;
     let id = store::insert_org(&mut *tx, org, &crate::db::now()).await?;
     let after = json!({ "name": org.name, "inn": org.inn, "tariff": org.tariff, "contract_start": org.contract.start().to_string() });
-    store::audit(&mut *tx, by, Some(id), "create", "org", Some(id), None, Some(&after)).await?;
+    store::audit(
+        &mut *tx,
+        store::Audit {
+            user_id: by,
+            org_id: Some(id),
+            action: "create",
+            entity: "org",
+            entity_id: Some(id),
+            after: Some(&after),
+            ..Default::default()
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }

@@ -1,6 +1,7 @@
-//! Monthly reports: the accepted tasks with their work logs and the tariff statement, the reserve
-//! carried from earlier months. Closing a month freezes its report: it is stored as served and
-//! never recomputed, and later months start from its frozen reserve.
+//! Monthly reports: the accepted tasks with their work logs, the consultations (billable ones count
+//! as hours) and the tariff statement, the reserve carried from earlier months. Closing a month
+//! freezes its report: it is stored as served and never recomputed, and later months start from
+//! its frozen reserve.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -11,10 +12,13 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use hourbank_domain::format::period_ru;
 use hourbank_domain::workflow::Role;
-use hourbank_domain::{billed_hours, hours_by_period, statement_through, BillableItem, ClosedMonth, Hours, Period, Problem};
+use hourbank_domain::{
+    billed_hours, hours_by_period, statement_through, BillableItem, ClosedMonth, Hours, Period, Problem,
+};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use super::consultations::{consultations, ConsultationFilter};
 use super::{ApiError, AppState};
 use crate::auth::{Caller, OrgScope};
 use crate::clock;
@@ -83,10 +87,16 @@ async fn frozen(state: &AppState, org_id: i64, period: Period) -> Result<Option<
 pub async fn build_report(state: &AppState, org: &OrgRecord, period: Period) -> Result<Value, ApiError> {
     let contract = org.contract()?;
     if period < contract.first_period() {
-        return Err(ApiError::invalid("period", Problem::Before(format!("the contract's start {}", contract.first_period()))));
+        return Err(ApiError::invalid(
+            "period",
+            Problem::Before(format!("the contract's start {}", contract.first_period())),
+        ));
     }
     if contract.last_period().is_some_and(|last| period > last) {
-        return Err(ApiError::invalid("period", Problem::PastContractEnd(contract.last_period().expect("some").to_string())));
+        return Err(ApiError::invalid(
+            "period",
+            Problem::PastContractEnd(contract.last_period().expect("some").to_string()),
+        ));
     }
     let last_closed = last_closed_before(state, org.id, period).await?;
     let first_open = last_closed.map_or(contract.first_period(), |c| c.period.next());
@@ -105,6 +115,19 @@ pub async fn build_report(state: &AppState, org: &OrgRecord, period: Period) -> 
             }
         }
         p = p.next();
+    }
+    // Billable consultations count in their own month, like tasks accepted in it.
+    let range =
+        ConsultationFilter { org_id: Some(org.id), from: Some(first_open.first_day()), to: Some(period.last_day()) };
+    let mut month_consultations = Vec::new();
+    for c in consultations(state.db(), OrgScope::One(org.id), range).await? {
+        let month = Period::of(c.date);
+        if c.billable {
+            items.push(BillableItem { period: month, hours: billed_hours(c.duration, None) });
+        }
+        if month == period {
+            month_consultations.push(c);
+        }
     }
     let hours: BTreeMap<Period, Hours> = hours_by_period(items);
     let rows = statement_through(&contract, org.vat, last_closed, &hours, period)?;
@@ -131,6 +154,22 @@ pub async fn build_report(state: &AppState, org: &OrgRecord, period: Period) -> 
             })
         })
         .collect();
+    // Every consultation of the month is listed (who, when, what), billable or not.
+    let listed: Vec<Value> = month_consultations
+        .iter()
+        .map(|c| {
+            json!({
+                "id": c.id,
+                "date": c.date,
+                "channel": c.channel,
+                "channel_ru": c.channel_ru,
+                "specialist_name": c.specialist_name,
+                "duration": c.duration,
+                "topic": c.topic,
+                "billable": c.billable,
+            })
+        })
+        .collect();
     Ok(json!({
         "org": { "id": org.id, "name": org.name, "inn": org.inn },
         "period": period,
@@ -138,6 +177,7 @@ pub async fn build_report(state: &AppState, org: &OrgRecord, period: Period) -> 
         "status": "open",
         "closed_at": null,
         "tasks": tasks,
+        "consultations": listed,
         "statement": row,
         "tariff": { "name": org.tariff_name, "terms": org.tariff },
     }))
@@ -174,7 +214,11 @@ async fn show(
 }
 
 /// The months of the contract so far, each open or closed.
-async fn months(State(state): State<AppState>, caller: Caller, Query(query): Query<OrgQuery>) -> Result<Json<Value>, ApiError> {
+async fn months(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(query): Query<OrgQuery>,
+) -> Result<Json<Value>, ApiError> {
     let org = report_org(&state, &caller, &query).await?;
     let contract = org.contract()?;
     let closed: Vec<String> = sqlx::query("SELECT period FROM closed_months WHERE org_id = $1")
@@ -219,7 +263,8 @@ pub async fn close_month(state: &AppState, org: &OrgRecord, period: Period, by: 
     }
     let contract = org.contract()?;
     let last_closed = last_closed_before(state, org.id, period).await?;
-    let expected_previous = (period > contract.first_period()).then(|| Period::of(period.first_day().pred_opt().expect("not day one")));
+    let expected_previous =
+        (period > contract.first_period()).then(|| Period::of(period.first_day().pred_opt().expect("not day one")));
     if let Some(previous) = expected_previous
         && last_closed.map(|c| c.period) != Some(previous)
     {
@@ -234,7 +279,7 @@ pub async fn close_month(state: &AppState, org: &OrgRecord, period: Period, by: 
         .as_str()
         .and_then(|s| Hours::parse_month("reserve_end", s).ok())
         .ok_or_else(|| ApiError::Internal("statement without reserve_end".into()))?;
-    let mut tx = state.db().pool().begin().await?;
+    let mut tx = state.db().begin_write().await?;
     let inserted = sqlx::query(
         "INSERT INTO closed_months (org_id, period, reserve_end, report_json, closed_at, closed_by) \
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (org_id, period) DO NOTHING",
@@ -249,7 +294,18 @@ pub async fn close_month(state: &AppState, org: &OrgRecord, period: Period, by: 
     .await?;
     if inserted.rows_affected() == 1 {
         let after = json!({ "period": period, "total": report["statement"]["total"] });
-        store::audit(&mut *tx, Some(by), Some(org.id), "close", "report", None, None, Some(&after)).await?;
+        store::audit(
+            &mut *tx,
+            store::Audit {
+                user_id: Some(by),
+                org_id: Some(org.id),
+                action: "close",
+                entity: "report",
+                after: Some(&after),
+                ..Default::default()
+            },
+        )
+        .await?;
     }
     tx.commit().await?;
     frozen(state, org.id, period).await?.ok_or_else(|| ApiError::Internal("closed month vanished".into()))
@@ -259,12 +315,18 @@ pub async fn close_month(state: &AppState, org: &OrgRecord, period: Period, by: 
 /// UTF-8 with a byte-order mark.
 pub fn report_csv(report: &Value) -> String {
     fn cell(v: &str) -> String {
-        if v.contains([';', '"', '\n', '\r']) { format!("\"{}\"", v.replace('"', "\"\"")) } else { v.to_string() }
+        if v.contains([';', '"', '\n', '\r']) {
+            format!("\"{}\"", v.replace('"', "\"\""))
+        } else {
+            v.to_string()
+        }
     }
     fn line(cells: &[&str]) -> String {
         cells.iter().map(|c| cell(c)).collect::<Vec<_>>().join(";") + "\r\n"
     }
-    let s = |v: &Value| v.as_str().map(str::to_string).unwrap_or_else(|| if v.is_null() { String::new() } else { v.to_string() });
+    let s = |v: &Value| {
+        v.as_str().map(str::to_string).unwrap_or_else(|| if v.is_null() { String::new() } else { v.to_string() })
+    };
     let mut out = String::from("\u{feff}");
     out += &line(&["Организация", &s(&report["org"]["name"]), "ИНН", &s(&report["org"]["inn"])]);
     out += &line(&["Период", &s(&report["period"]), "Статус", &s(&report["status"])]);
@@ -273,19 +335,59 @@ pub fn report_csv(report: &Value) -> String {
     for task in report["tasks"].as_array().into_iter().flatten() {
         for w in task["worklogs"].as_array().into_iter().flatten() {
             out += &line(&[
-                &s(&task["id"]), &s(&task["title"]), &s(&task["accepted_at"]), &s(&w["user_name"]), &s(&w["date"]),
-                &s(&w["description"]), &s(&w["hours"]),
+                &s(&task["id"]),
+                &s(&task["title"]),
+                &s(&task["accepted_at"]),
+                &s(&w["user_name"]),
+                &s(&w["date"]),
+                &s(&w["description"]),
+                &s(&w["hours"]),
             ]);
         }
-        out += &line(&[&s(&task["id"]), &s(&task["title"]), "", "", "", "К оплате (не более согласованной оценки)", &s(&task["billed"])]);
+        out += &line(&[
+            &s(&task["id"]),
+            &s(&task["title"]),
+            "",
+            "",
+            "",
+            "К оплате (не более согласованной оценки)",
+            &s(&task["billed"]),
+        ]);
+    }
+    // A month without consultations (or frozen before they were logged) keeps the CSV as it was.
+    if let Some(list) = report["consultations"].as_array().filter(|list| !list.is_empty()) {
+        out += &line(&[]);
+        out += &line(&["Консультация", "Дата", "Канал", "Специалист", "Тема", "Часы", "К оплате"]);
+        for c in list {
+            let billable = if c["billable"].as_bool() == Some(true) { "да" } else { "нет" };
+            out += &line(&[
+                &s(&c["id"]),
+                &s(&c["date"]),
+                &s(&c["channel_ru"]),
+                &s(&c["specialist_name"]),
+                &s(&c["topic"]),
+                &s(&c["duration"]),
+                billable,
+            ]);
+        }
     }
     out += &line(&[]);
     let st = &report["statement"];
     for (label, key) in [
-        ("Этап", "phase"), ("Часы", "hours"), ("Абонентская плата", "fee"), ("Из тарифа, ч", "included_used"),
-        ("Резерв на начало, ч", "reserve_start"), ("Из резерва, ч", "reserve_used"), ("Резерв на конец, ч", "reserve_end"),
-        ("Сгорело, ч", "reserve_forfeited"), ("Сверх тарифа, ч", "extra_hours"), ("Ставка", "extra_rate"),
-        ("Сверх тарифа, сумма", "extra_charge"), ("Итого", "total"), ("НДС", "vat"), ("Итого с НДС", "total_with_vat"),
+        ("Этап", "phase"),
+        ("Часы", "hours"),
+        ("Абонентская плата", "fee"),
+        ("Из тарифа, ч", "included_used"),
+        ("Резерв на начало, ч", "reserve_start"),
+        ("Из резерва, ч", "reserve_used"),
+        ("Резерв на конец, ч", "reserve_end"),
+        ("Сгорело, ч", "reserve_forfeited"),
+        ("Сверх тарифа, ч", "extra_hours"),
+        ("Ставка", "extra_rate"),
+        ("Сверх тарифа, сумма", "extra_charge"),
+        ("Итого", "total"),
+        ("НДС", "vat"),
+        ("Итого с НДС", "total_with_vat"),
     ] {
         out += &line(&[label, &s(&st[key])]);
     }

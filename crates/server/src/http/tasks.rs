@@ -36,12 +36,20 @@ struct ListQuery {
     q: Option<String>,
 }
 
-async fn list(State(state): State<AppState>, caller: Caller, Query(query): Query<ListQuery>) -> Result<Json<Value>, ApiError> {
+async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(query): Query<ListQuery>,
+) -> Result<Json<Value>, ApiError> {
     let scope = caller.scope()?;
     let filter = TaskFilter {
         org_id: query.org,
         state: query.state.as_deref().map(|s| TaskState::parse("state", s)).transpose()?,
-        accepted_period: query.month.as_deref().map(|m| Period::parse("month", m).map(|p| p.to_string())).transpose()?,
+        accepted_period: query
+            .month
+            .as_deref()
+            .map(|m| Period::parse("month", m).map(|p| p.to_string()))
+            .transpose()?,
         search: query.q,
     };
     let tasks = store::tasks(state.db(), scope, &filter).await?;
@@ -85,7 +93,9 @@ async fn create(
         (OrgScope::One(own), None) => own,
         (OrgScope::One(own), Some(org)) if org == own => own,
         // A client naming another organisation learns nothing about it.
-        (OrgScope::One(_), Some(_)) => return Err(ApiError::invalid("org_id", Problem::Other("is not your organisation".into()))),
+        (OrgScope::One(_), Some(_)) => {
+            return Err(ApiError::invalid("org_id", Problem::Other("is not your organisation".into())))
+        }
         (OrgScope::All, Some(org)) => org,
         (OrgScope::All, None) => return Err(ApiError::invalid("org_id", Problem::Missing)),
     };
@@ -94,7 +104,7 @@ async fn create(
         other => other,
     })?;
     let now = now();
-    let mut tx = state.db().pool().begin().await?;
+    let mut tx = state.db().begin_write().await?;
     let row = sqlx::query(
         "INSERT INTO tasks (org_id, title, description, state, created_by, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
@@ -109,7 +119,19 @@ async fn create(
     .await?;
     let id: i64 = crate::db::col(&row, "id")?;
     let after = json!({ "title": title, "description": description, "state": "new" });
-    store::audit(&mut *tx, Some(caller.user_id), Some(org_id), "create", "task", Some(id), None, Some(&after)).await?;
+    store::audit(
+        &mut *tx,
+        store::Audit {
+            user_id: Some(caller.user_id),
+            org_id: Some(org_id),
+            action: "create",
+            entity: "task",
+            entity_id: Some(id),
+            after: Some(&after),
+            ..Default::default()
+        },
+    )
+    .await?;
     tx.commit().await?;
     let task = store::task(state.db(), scope, id).await?;
     Ok((StatusCode::CREATED, Json(task_view(&state, &caller, task).await?)))
@@ -140,7 +162,11 @@ fn read_transition(body: &Value) -> Result<Transition, ApiError> {
         Action::SubmitForTesting => done(input, Transition::SubmitForTesting)?,
         Action::Accept => done(input, Transition::Accept)?,
         Action::Reject | Action::Return | Action::Cancel => {
-            let comment = if action == Action::Cancel { input.optional_text("comment", 5_000) } else { input.text("comment", 5_000) };
+            let comment = if action == Action::Cancel {
+                input.optional_text("comment", 5_000)
+            } else {
+                input.text("comment", 5_000)
+            };
             input.finish()?;
             let comment = comment.unwrap_or_default();
             match action {
@@ -174,7 +200,7 @@ async fn transition(
     }
     let next = next_state(task.state, caller.role, &step)?;
     let now = now();
-    let mut tx = state.db().pool().begin().await?;
+    let mut tx = state.db().begin_write().await?;
     // `AND state = $old`: of two concurrent steps on one task, the second finds nothing to update.
     let update = match &step {
         Transition::Estimate { specification, estimate, deadline } => sqlx::query(
@@ -233,8 +259,19 @@ async fn transition(
     .await?;
     let before = serde_json::to_value(&task).expect("task serializes");
     let after = json!({ "state": next.as_str(), "action": step.name() });
-    store::audit(&mut *tx, Some(caller.user_id), Some(task.org_id), step.name(), "task", Some(id), Some(&before), Some(&after))
-        .await?;
+    store::audit(
+        &mut *tx,
+        store::Audit {
+            user_id: Some(caller.user_id),
+            org_id: Some(task.org_id),
+            action: step.name(),
+            entity: "task",
+            entity_id: Some(id),
+            before: Some(&before),
+            after: Some(&after),
+        },
+    )
+    .await?;
     tx.commit().await?;
     let task = store::task(state.db(), scope, id).await?;
     Ok(Json(task_view(&state, &caller, task).await?))
@@ -275,7 +312,7 @@ async fn log_work(
         });
     }
     let (date, hours, description) = (date.expect("checked"), hours.expect("checked"), description.expect("checked"));
-    let mut tx = state.db().pool().begin().await?;
+    let mut tx = state.db().begin_write().await?;
     let row = sqlx::query(
         "INSERT INTO worklogs (task_id, org_id, user_id, work_date, hours, description, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -291,8 +328,19 @@ async fn log_work(
     .await?;
     let log_id: i64 = crate::db::col(&row, "id")?;
     let after = json!({ "task_id": id, "date": date.to_string(), "hours": hours, "description": description });
-    store::audit(&mut *tx, Some(caller.user_id), Some(task.org_id), "create", "worklog", Some(log_id), None, Some(&after))
-        .await?;
+    store::audit(
+        &mut *tx,
+        store::Audit {
+            user_id: Some(caller.user_id),
+            org_id: Some(task.org_id),
+            action: "create",
+            entity: "worklog",
+            entity_id: Some(log_id),
+            after: Some(&after),
+            ..Default::default()
+        },
+    )
+    .await?;
     tx.commit().await?;
     let worklog = store::worklog(state.db(), log_id).await?;
     Ok((StatusCode::CREATED, Json(json!({ "worklog": worklog }))))

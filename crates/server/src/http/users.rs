@@ -29,7 +29,13 @@ pub struct NewUser {
 }
 
 /// The shared checks of a new user (API and `hourbank admin create-user`).
-pub fn check_new_user(email: &str, name: &str, role: &str, org_id: Option<i64>, phone: Option<String>) -> Result<NewUser, ApiError> {
+pub fn check_new_user(
+    email: &str,
+    name: &str,
+    role: &str,
+    org_id: Option<i64>,
+    phone: Option<String>,
+) -> Result<NewUser, ApiError> {
     let mut errors = Vec::new();
     let email = email.trim().to_lowercase();
     let plausible = email.split_once('@').is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'))
@@ -43,7 +49,9 @@ pub fn check_new_user(email: &str, name: &str, role: &str, org_id: Option<i64>, 
     }
     let role = Role::parse("role", role).map_err(|e| errors.push(e)).ok();
     match (role, org_id) {
-        (Some(Role::Client), None) => errors.push(FieldError::new("org_id", Problem::Other("a client belongs to an organisation".into()))),
+        (Some(Role::Client), None) => {
+            errors.push(FieldError::new("org_id", Problem::Other("a client belongs to an organisation".into())))
+        }
         (Some(r), Some(_)) if r != Role::Client => {
             errors.push(FieldError::new("org_id", Problem::Other("only clients belong to an organisation".into())))
         }
@@ -60,7 +68,10 @@ pub const MIN_PASSWORD_CHARS: usize = 10;
 
 pub async fn insert_user(state: &AppState, user: &NewUser, password: &str, by: Option<i64>) -> Result<i64, ApiError> {
     if password.chars().count() < MIN_PASSWORD_CHARS {
-        return Err(ApiError::invalid("password", Problem::Other(format!("must have at least {MIN_PASSWORD_CHARS} characters"))));
+        return Err(ApiError::invalid(
+            "password",
+            Problem::Other(format!("must have at least {MIN_PASSWORD_CHARS} characters")),
+        ));
     }
     if let Some(org) = user.org_id {
         store::org(state.db(), OrgScope::All, org).await.map_err(|e| match e {
@@ -69,7 +80,7 @@ pub async fn insert_user(state: &AppState, user: &NewUser, password: &str, by: O
         })?;
     }
     let hash = hash_password(password);
-    let mut tx = state.db().pool().begin().await?;
+    let mut tx = state.db().begin_write().await?;
     let row = sqlx::query(
         "INSERT INTO users (email, name, role, org_id, phone, password_hash, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -85,7 +96,19 @@ pub async fn insert_user(state: &AppState, user: &NewUser, password: &str, by: O
     .await?;
     let id: i64 = col(&row, "id")?;
     let after = json!({ "email": user.email, "name": user.name, "role": user.role, "org_id": user.org_id });
-    store::audit(&mut *tx, by, user.org_id, "create", "user", Some(id), None, Some(&after)).await?;
+    store::audit(
+        &mut *tx,
+        store::Audit {
+            user_id: by,
+            org_id: user.org_id,
+            action: "create",
+            entity: "user",
+            entity_id: Some(id),
+            after: Some(&after),
+            ..Default::default()
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -95,7 +118,11 @@ async fn list(State(state): State<AppState>, caller: Caller) -> Result<Json<Valu
     Ok(Json(json!({ "users": store::users(state.db()).await? })))
 }
 
-async fn create(State(state): State<AppState>, caller: Caller, JsonBody(body): JsonBody) -> Result<(StatusCode, Json<Value>), ApiError> {
+async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    JsonBody(body): JsonBody,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
     caller.require(&[Role::Admin])?;
     let mut input = Input::new(&body, &["email", "name", "role", "org_id", "phone", "password"])?;
     let email = input.text("email", 254);
@@ -105,7 +132,8 @@ async fn create(State(state): State<AppState>, caller: Caller, JsonBody(body): J
     let phone = input.optional_text("phone", 50);
     let password = input.text("password", 1024);
     input.finish()?;
-    let user = check_new_user(&email.expect("checked"), &name.expect("checked"), &role.expect("checked"), org_id, phone)?;
+    let user =
+        check_new_user(&email.expect("checked"), &name.expect("checked"), &role.expect("checked"), org_id, phone)?;
     let id = insert_user(&state, &user, &password.expect("checked"), Some(caller.user_id)).await?;
     Ok((StatusCode::CREATED, Json(json!({ "user": store::user(state.db(), id).await? }))))
 }
@@ -116,7 +144,11 @@ struct AuditQuery {
     limit: Option<i64>,
 }
 
-async fn audit(State(state): State<AppState>, caller: Caller, Query(q): Query<AuditQuery>) -> Result<Json<Value>, ApiError> {
+async fn audit(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query<AuditQuery>,
+) -> Result<Json<Value>, ApiError> {
     caller.require(&[Role::Admin])?;
     let limit = q.limit.unwrap_or(200).clamp(1, 1000);
     let rows = sqlx::query(

@@ -83,18 +83,37 @@ impl TestApp {
     pub async fn user(&self, email: &str, role: &str, org: Option<i64>) -> (i64, String) {
         let user = check_new_user(email, email, role, org, None).unwrap();
         let id = insert_user(&self.state, &user, PASSWORD, None).await.unwrap();
-        let (status, body) = self.call(Method::POST, "/api/v1/session", None, Some(serde_json::json!({"email": email, "password": PASSWORD}))).await;
+        let (status, body) = self
+            .call(
+                Method::POST,
+                "/api/v1/session",
+                None,
+                Some(serde_json::json!({"email": email, "password": PASSWORD})),
+            )
+            .await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
         (id, body["token"].as_str().unwrap().to_string())
     }
 
     /// Calls the API; returns the status and the body as JSON (Null when empty or not JSON).
-    pub async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> (StatusCode, Value) {
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
         let (status, text) = self.call_text(method, path, token, body).await;
         (status, serde_json::from_str(&text).unwrap_or(Value::Null))
     }
 
-    pub async fn call_text(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> (StatusCode, String) {
+    pub async fn call_text(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, String) {
         let mut request = self.client.request(method, format!("{}{path}", self.base));
         if let Some(token) = token {
             request = request.bearer_auth(token);

@@ -1,0 +1,187 @@
+//! User instructions: each new feature gets one, written in Markdown and attached to its task.
+//! The HTML is rendered and sanitized once, when written, so every reader gets the same safe HTML.
+
+use std::collections::HashSet;
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::{Json, Router};
+use hourbank_domain::workflow::Role;
+use hourbank_domain::{FieldError, Problem};
+use pulldown_cmark::{Options, Parser};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use sqlx::any::AnyRow;
+
+use super::input::Input;
+use super::{ApiError, AppState, JsonBody};
+use crate::auth::{Caller, OrgScope};
+use crate::db::{col, now, Db};
+use crate::store;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/instructions", get(search)).route("/tasks/{id}/instructions", get(of_task).post(create))
+}
+
+const MAX_TITLE_CHARS: usize = 200;
+const MAX_MARKDOWN_CHARS: usize = 200_000;
+
+/// Markdown to HTML that is safe to insert into the portal: raw HTML in the Markdown (scripts,
+/// event handlers, `javascript:` links) is removed by the sanitizer, not trusted.
+pub fn render(markdown: &str) -> String {
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(
+        &mut html,
+        Parser::new_ext(markdown, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH),
+    );
+    ammonia::Builder::default().url_schemes(HashSet::from(["http", "https", "mailto", "tel"])).clean(&html).to_string()
+}
+
+/// An instruction as stored, with its task's title and its author's name.
+#[derive(Debug, Clone, Serialize)]
+pub struct Instruction {
+    pub id: i64,
+    pub task_id: i64,
+    pub task_title: String,
+    pub org_id: i64,
+    pub title: String,
+    pub markdown: String,
+    pub html: String,
+    pub author_id: i64,
+    pub author_name: String,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl Instruction {
+    fn from_row(r: &AnyRow) -> Result<Instruction, ApiError> {
+        Ok(Instruction {
+            id: col(r, "id")?,
+            task_id: col(r, "task_id")?,
+            task_title: col(r, "task_title")?,
+            org_id: col(r, "org_id")?,
+            title: col(r, "title")?,
+            markdown: col(r, "markdown")?,
+            html: col(r, "html")?,
+            author_id: col(r, "author_id")?,
+            author_name: col(r, "author_name")?,
+            created_at: col(r, "created_at")?,
+            updated_at: col(r, "updated_at")?,
+        })
+    }
+}
+
+/// Instructions in `scope`, of one task or of all, oldest first.
+pub async fn instructions(db: &Db, scope: OrgScope, task_id: Option<i64>) -> Result<Vec<Instruction>, ApiError> {
+    let (condition, scope_org) = scope.condition("i.org_id", 1);
+    let mut sql = format!(
+        "SELECT i.id, i.task_id, t.title AS task_title, i.org_id, i.title, i.markdown, i.html, i.author_id, \
+         u.name AS author_name, i.created_at, i.updated_at \
+         FROM instructions i JOIN tasks t ON t.id = i.task_id JOIN users u ON u.id = i.author_id WHERE {condition}"
+    );
+    if task_id.is_some() {
+        sql += &format!(" AND i.task_id = ${}", 1 + usize::from(scope_org.is_some()));
+    }
+    sql += " ORDER BY i.id";
+    let mut query = sqlx::query(&sql);
+    for value in scope_org.into_iter().chain(task_id) {
+        query = query.bind(value);
+    }
+    query.fetch_all(db.pool()).await?.iter().map(Instruction::from_row).collect()
+}
+
+async fn of_task(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> Result<Json<Value>, ApiError> {
+    let scope = caller.scope()?;
+    // Not found unless the task is in scope: a client learns nothing of another's tasks.
+    let task = store::task(state.db(), scope, id).await?;
+    Ok(Json(json!({ "instructions": instructions(state.db(), scope, Some(task.id)).await? })))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SearchQuery {
+    q: Option<String>,
+}
+
+async fn search(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(query): Query<SearchQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let mut found = instructions(state.db(), caller.scope()?, None).await?;
+    // Searched here rather than in SQL: SQLite's LIKE folds only ASCII case, and instructions are Russian.
+    if let Some(words) = query.q.as_deref().map(str::to_lowercase).filter(|w| !w.trim().is_empty()) {
+        found.retain(|i| {
+            let haystack = format!("{} {}", i.title, i.markdown).to_lowercase();
+            words.split_whitespace().all(|w| haystack.contains(w))
+        });
+    }
+    found.reverse();
+    Ok(Json(json!({ "instructions": found })))
+}
+
+/// The Markdown as written (not trimmed: leading spaces can mean a code block).
+fn read_markdown(input: &mut Input<'_>) -> Option<String> {
+    let problem = match input.raw("markdown") {
+        Some(Value::String(s)) if s.chars().count() > MAX_MARKDOWN_CHARS => {
+            Problem::Other(format!("must be at most {MAX_MARKDOWN_CHARS} characters"))
+        }
+        Some(Value::String(s)) if !s.trim().is_empty() => return Some(s.clone()),
+        Some(Value::String(_)) | None => Problem::Missing,
+        Some(_) => Problem::WrongType("a string"),
+    };
+    input.push(FieldError::new("markdown", problem));
+    None
+}
+
+async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    JsonBody(body): JsonBody,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let scope = caller.scope()?;
+    caller.require(&[Role::Analyst, Role::Specialist, Role::Admin])?;
+    let task = store::task(state.db(), scope, id).await?;
+    let mut input = Input::new(&body, &["title", "markdown"])?;
+    let title = input.text("title", MAX_TITLE_CHARS);
+    let markdown = read_markdown(&mut input);
+    input.finish()?;
+    let (title, markdown) = (title.expect("checked"), markdown.expect("checked"));
+    let html = render(&markdown);
+    let now = now();
+    let mut tx = state.db().begin_write().await?;
+    let row = sqlx::query(
+        "INSERT INTO instructions (task_id, org_id, title, markdown, html, author_id, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+    )
+    .bind(task.id)
+    .bind(task.org_id)
+    .bind(&title)
+    .bind(&markdown)
+    .bind(&html)
+    .bind(caller.user_id)
+    .bind(&now)
+    .fetch_one(&mut *tx)
+    .await?;
+    let instruction_id: i64 = col(&row, "id")?;
+    let after = json!({ "task_id": task.id, "title": title, "markdown": markdown });
+    store::audit(
+        &mut *tx,
+        store::Audit {
+            user_id: Some(caller.user_id),
+            org_id: Some(task.org_id),
+            action: "create",
+            entity: "instruction",
+            entity_id: Some(instruction_id),
+            after: Some(&after),
+            ..Default::default()
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    let created = instructions(state.db(), scope, Some(task.id)).await?.into_iter().find(|i| i.id == instruction_id);
+    let created = created.ok_or_else(|| ApiError::Internal("created instruction vanished".into()))?;
+    Ok((StatusCode::CREATED, Json(json!({ "instruction": created }))))
+}

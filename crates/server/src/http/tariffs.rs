@@ -1,0 +1,102 @@
+//! The tariff catalogue: «Старт» built in, others added by sales or admins. Open to every
+//! signed-in role, sales included; it holds no client data.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::{Json, Router};
+use hourbank_domain::scenario::tariff_from_value;
+use hourbank_domain::workflow::Role;
+use hourbank_domain::{Hours, Money, Problem, Tariff};
+use serde_json::{json, Value};
+
+use super::input::Input;
+use super::{ApiError, AppState, JsonBody};
+use crate::auth::Caller;
+use crate::db::{col, now};
+use crate::store;
+
+/// The built-in tariff's name, as the offer calls it.
+pub const START: &str = "Старт";
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/tariffs", get(list).post(create))
+}
+
+async fn list(State(state): State<AppState>, _caller: Caller) -> Result<Json<Value>, ApiError> {
+    let rows = sqlx::query(
+        "SELECT id, name, monthly_fee, included_hours, overage_rate, reserve_cap, trial_months, trial_rate FROM tariffs ORDER BY name",
+    )
+    .fetch_all(state.db().pool())
+    .await?;
+    let mut tariffs = vec![json!({ "id": null, "name": START, "built_in": true, "terms": Tariff::start() })];
+    for r in &rows {
+        let trial_months: i64 = col(r, "trial_months")?;
+        let terms = Tariff {
+            monthly_fee: Money::from_kopecks(col(r, "monthly_fee")?),
+            included_hours: Hours::from_centi(col(r, "included_hours")?),
+            overage_rate: Money::from_kopecks(col(r, "overage_rate")?),
+            reserve_cap: Hours::from_centi(col(r, "reserve_cap")?),
+            trial_months: u32::try_from(trial_months).map_err(|e| ApiError::Internal(e.to_string()))?,
+            trial_rate: Money::from_kopecks(col(r, "trial_rate")?),
+        };
+        tariffs.push(
+            json!({ "id": col::<i64>(r, "id")?, "name": col::<String>(r, "name")?, "built_in": false, "terms": terms }),
+        );
+    }
+    Ok(Json(json!({ "tariffs": tariffs })))
+}
+
+async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    JsonBody(body): JsonBody,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    caller.require(&[Role::Sales, Role::Admin])?;
+    let mut input = Input::new(&body, &["name", "terms"])?;
+    let name = input.text("name", 100);
+    if name.as_deref() == Some(START) {
+        input.push(hourbank_domain::FieldError::new("name", Problem::Other("is the built-in tariff's name".into())));
+    }
+    let terms = match input.raw("terms") {
+        Some(v) => tariff_from_value(v).map_err(|e| input.push(e.under("terms"))).ok(),
+        None => {
+            input.push(hourbank_domain::FieldError::new("terms", Problem::Missing));
+            None
+        }
+    };
+    input.finish()?;
+    let (name, t) = (name.expect("checked"), terms.expect("checked"));
+    let mut tx = state.db().begin_write().await?;
+    let row = sqlx::query(
+        "INSERT INTO tariffs (name, monthly_fee, included_hours, overage_rate, reserve_cap, trial_months, trial_rate, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    )
+    .bind(&name)
+    .bind(t.monthly_fee.kopecks())
+    .bind(t.included_hours.centi())
+    .bind(t.overage_rate.kopecks())
+    .bind(t.reserve_cap.centi())
+    .bind(i64::from(t.trial_months))
+    .bind(t.trial_rate.kopecks())
+    .bind(caller.user_id)
+    .bind(now())
+    .fetch_one(&mut *tx)
+    .await?;
+    let id: i64 = col(&row, "id")?;
+    let view = json!({ "id": id, "name": name, "built_in": false, "terms": t });
+    store::audit(
+        &mut *tx,
+        store::Audit {
+            user_id: Some(caller.user_id),
+            action: "create",
+            entity: "tariff",
+            entity_id: Some(id),
+            after: Some(&view),
+            ..Default::default()
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
