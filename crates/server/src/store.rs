@@ -1,9 +1,11 @@
 //! Reading and writing the records behind the API. Every read of client data takes an
 //! [`OrgScope`]; a record outside the scope is simply not found (no hint that it exists).
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use hourbank_domain::workflow::TaskState;
-use hourbank_domain::{parse_date, Contract, Hours, Money, Tariff, Vat, VatRate};
+use hourbank_domain::{parse_date, Contract, Hours, Money, Period, Tariff, Vat, VatRate};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use sqlx::any::AnyRow;
@@ -25,6 +27,9 @@ pub struct OrgRecord {
     #[serde(serialize_with = "serialize_vat")]
     pub vat: Vat,
     pub analyst_id: Option<i64>,
+    /// Changes with every audited change to the organisation's data.
+    #[serde(skip)]
+    pub data_version: i64,
 }
 
 fn serialize_vat<S: serde::Serializer>(vat: &Vat, s: S) -> Result<S::Ok, S::Error> {
@@ -36,7 +41,7 @@ fn serialize_vat<S: serde::Serializer>(vat: &Vat, s: S) -> Result<S::Ok, S::Erro
 }
 
 const ORG_COLUMNS: &str = "id, name, inn, tariff_name, monthly_fee, included_hours, overage_rate, reserve_cap, \
-                           trial_months, trial_rate, contract_start, contract_end, vat_mode, vat_rate, analyst_id";
+                           trial_months, trial_rate, contract_start, contract_end, vat_mode, vat_rate, analyst_id, data_version";
 
 fn stored<T>(field: &str, r: Result<T, impl std::fmt::Display>) -> Result<T, ApiError> {
     r.map_err(|e| ApiError::Internal(format!("stored {field} is invalid: {e}")))
@@ -69,6 +74,7 @@ impl OrgRecord {
             contract_end: end.map(|e| stored("contract_end", parse_date("contract_end", &e))).transpose()?,
             vat,
             analyst_id: col(row, "analyst_id")?,
+            data_version: col(row, "data_version")?,
         })
     }
 
@@ -359,28 +365,51 @@ impl Worklog {
     }
 }
 
-/// One work log by id (callers have already checked the task is in scope).
-pub async fn worklog(db: &Db, id: i64) -> Result<Worklog, ApiError> {
-    let row = sqlx::query(&format!(
-        "SELECT {WORKLOG_COLUMNS} FROM worklogs w JOIN users u ON u.id = w.user_id WHERE w.id = $1"
-    ))
-    .bind(id)
-    .fetch_optional(db.pool())
-    .await?
-    .ok_or(ApiError::NotFound)?;
-    Worklog::from_row(&row)
+/// The work logs of an organisation's tasks accepted in `period`, grouped by task and oldest
+/// first within each. Built for months of many thousands of logs: no join to users per row (their
+/// names come from one small query) and no SQL sort (each task's few logs are sorted here).
+pub async fn worklogs_of_accepted_in(db: &Db, org_id: i64, period: Period) -> Result<Vec<Worklog>, ApiError> {
+    let names: HashMap<i64, String> = sqlx::query("SELECT id, name FROM users")
+        .fetch_all(db.pool())
+        .await?
+        .iter()
+        .map(|r| Ok((col(r, "id")?, col(r, "name")?)))
+        .collect::<Result<_, ApiError>>()?;
+    let rows = sqlx::query(
+        "SELECT w.id, w.task_id, w.user_id, w.work_date, w.hours, w.description \
+         FROM tasks t JOIN worklogs w ON w.task_id = t.id \
+         WHERE t.org_id = $1 AND t.state = 'accepted' AND t.accepted_period = $2",
+    )
+    .bind(org_id)
+    .bind(period.to_string())
+    .fetch_all(db.pool())
+    .await?;
+    let mut logs = rows
+        .iter()
+        .map(|r| {
+            let user_id: i64 = col(r, "user_id")?;
+            Ok(Worklog {
+                id: col(r, "id")?,
+                task_id: col(r, "task_id")?,
+                user_id,
+                user_name: names.get(&user_id).cloned().unwrap_or_default(),
+                date: col(r, "work_date")?,
+                hours: Hours::from_centi(col(r, "hours")?),
+                description: col(r, "description")?,
+            })
+        })
+        .collect::<Result<Vec<_>, ApiError>>()?;
+    logs.sort_unstable_by(|a, b| (a.task_id, &a.date, a.id).cmp(&(b.task_id, &b.date, b.id)));
+    Ok(logs)
 }
 
-pub async fn worklogs_of_tasks(db: &Db, task_ids: &[i64]) -> Result<Vec<Worklog>, ApiError> {
-    if task_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    // Ids are integers from our own rows, so inlining them is safe and keeps one round trip.
-    let ids = task_ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+/// A task's work logs, oldest first.
+pub async fn worklogs_of_task(db: &Db, task_id: i64) -> Result<Vec<Worklog>, ApiError> {
     let rows = sqlx::query(&format!(
         "SELECT {WORKLOG_COLUMNS} FROM worklogs w JOIN users u ON u.id = w.user_id \
-         WHERE w.task_id IN ({ids}) ORDER BY w.work_date, w.id"
+         WHERE w.task_id = $1 ORDER BY w.work_date, w.id"
     ))
+    .bind(task_id)
     .fetch_all(db.pool())
     .await?;
     rows.iter().map(Worklog::from_row).collect()
@@ -398,11 +427,15 @@ pub struct Audit<'a> {
     pub after: Option<&'a serde_json::Value>,
 }
 
-/// Records a mutation in the audit log, in the mutation's own transaction.
-pub async fn audit<'c, E>(executor: E, entry: Audit<'_>) -> Result<(), ApiError>
-where
-    E: sqlx::Executor<'c, Database = sqlx::Any>,
-{
+/// Records a mutation in the audit log, in the mutation's own transaction, and marks the
+/// organisation's data as changed (cached reports of it are then recomputed).
+pub async fn audit(conn: &mut sqlx::AnyConnection, entry: Audit<'_>) -> Result<(), ApiError> {
+    if let Some(org) = entry.org_id {
+        sqlx::query("UPDATE orgs SET data_version = data_version + 1 WHERE id = $1")
+            .bind(org)
+            .execute(&mut *conn)
+            .await?;
+    }
     sqlx::query(
         "INSERT INTO audit_log (at, user_id, org_id, action, entity, entity_id, before_json, after_json) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -415,7 +448,7 @@ where
     .bind(entry.entity_id)
     .bind(entry.before.map(|v| v.to_string()))
     .bind(entry.after.map(|v| v.to_string()))
-    .execute(executor)
+    .execute(&mut *conn)
     .await?;
     Ok(())
 }

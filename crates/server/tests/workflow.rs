@@ -125,6 +125,21 @@ async fn journey_to_a_frozen_report(app: TestApp) {
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
 
+async fn an_open_report_follows_new_work(app: TestApp) {
+    let c = cast(&app).await;
+    let path = format!("/api/v1/reports/{}", business_period());
+    accepted_task(&app, &c, "Первая", "2", &["2"]).await;
+    let (_, first) = app.get(&path, &c.client).await;
+    assert_eq!(first["statement"]["hours"], "2");
+    // Served again unchanged while nothing changes…
+    assert_eq!(app.get(&path, &c.client).await.1, first);
+    // …and recomputed as soon as work is accepted.
+    accepted_task(&app, &c, "Вторая", "3", &["1.5"]).await;
+    let (_, second) = app.get(&path, &c.client).await;
+    assert_eq!(second["statement"]["hours"], "3.5");
+    assert_eq!(second["tasks"].as_array().unwrap().len(), 2);
+}
+
 async fn every_transition_and_role(app: TestApp) {
     let c = cast(&app).await;
     let task = new_task(&app, &c, "Отчёт по продажам").await;
@@ -362,6 +377,7 @@ async fn admin_manages_users_and_sees_the_audit_log(app: TestApp) {
 
 db_tests!(
     journey_to_a_frozen_report,
+    an_open_report_follows_new_work,
     every_transition_and_role,
     concurrent_steps_do_not_both_apply,
     bad_input_names_every_field_and_stores_nothing,

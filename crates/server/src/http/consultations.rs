@@ -267,7 +267,7 @@ async fn create(
         "channel": new.channel, "date": new.date, "duration": new.duration, "topic": new.topic, "billable": new.billable,
     });
     store::audit(
-        &mut *tx,
+        &mut tx,
         store::Audit {
             user_id: Some(caller.user_id),
             org_id: Some(new.org_id),

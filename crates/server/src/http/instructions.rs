@@ -168,7 +168,7 @@ async fn create(
     let instruction_id: i64 = col(&row, "id")?;
     let after = json!({ "task_id": task.id, "title": title, "markdown": markdown });
     store::audit(
-        &mut *tx,
+        &mut tx,
         store::Audit {
             user_id: Some(caller.user_id),
             org_id: Some(task.org_id),

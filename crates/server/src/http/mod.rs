@@ -16,6 +16,7 @@ pub mod tariffs;
 pub mod tasks;
 pub mod users;
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -46,6 +47,9 @@ pub struct AppState {
 struct Inner {
     dist: PathBuf,
     db: Db,
+    /// Serialized reports by (organisation, period), valid for one data version of the
+    /// organisation. Only a cache: any server may answer from the database alone.
+    reports: std::sync::Mutex<HashMap<(i64, String), (i64, axum::body::Bytes)>>,
     session_ttl: chrono::Duration,
     dummy_hash: String,
 }
@@ -57,6 +61,7 @@ impl AppState {
             inner: Arc::new(Inner {
                 dist: dist.into(),
                 db,
+                reports: Default::default(),
                 session_ttl: chrono::Duration::hours(12),
                 dummy_hash: session::dummy_hash(),
             }),
@@ -69,6 +74,21 @@ impl AppState {
 
     pub fn db(&self) -> &Db {
         &self.inner.db
+    }
+
+    /// A cached report, if it was built at this data version of the organisation.
+    pub fn cached_report(&self, org: i64, period: &str, version: i64) -> Option<axum::body::Bytes> {
+        let cache = self.inner.reports.lock().expect("cache lock");
+        cache.get(&(org, period.to_string())).filter(|(v, _)| *v == version).map(|(_, text)| text.clone())
+    }
+
+    pub fn cache_report(&self, org: i64, period: &str, version: i64, text: axum::body::Bytes) {
+        let mut cache = self.inner.reports.lock().expect("cache lock");
+        // Bounded crudely: past this many entries start over; a miss only costs a rebuild.
+        if cache.len() >= 4096 {
+            cache.clear();
+        }
+        cache.insert((org, period.to_string()), (version, text));
     }
 
     pub fn session_ttl(&self) -> chrono::Duration {

@@ -112,7 +112,7 @@ pub async fn insert_new_org(state: &AppState, org: &NewOrg, by: Option<i64>) -> 
     let id = store::insert_org(&mut *tx, org, &crate::db::now()).await?;
     let after = json!({ "name": org.name, "inn": org.inn, "tariff": org.tariff, "contract_start": org.contract.start().to_string() });
     store::audit(
-        &mut *tx,
+        &mut tx,
         store::Audit {
             user_id: by,
             org_id: Some(id),

@@ -5,6 +5,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -13,9 +14,10 @@ use axum::{Json, Router};
 use hourbank_domain::format::period_ru;
 use hourbank_domain::workflow::Role;
 use hourbank_domain::{
-    billed_hours, hours_by_period, statement_through, BillableItem, ClosedMonth, Hours, Period, Problem,
+    billed_hours, hours_by_period, statement_through, BillableItem, ClosedMonth, Hours, MonthStatement, Period,
+    Problem, Tariff,
 };
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::consultations::{consultations, ConsultationFilter};
@@ -23,7 +25,7 @@ use super::{ApiError, AppState};
 use crate::auth::{Caller, OrgScope};
 use crate::clock;
 use crate::db::{col, now};
-use crate::store::{self, OrgRecord, TaskFilter};
+use crate::store::{self, OrgRecord};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -70,21 +72,61 @@ async fn last_closed_before(state: &AppState, org_id: i64, period: Period) -> Re
     .transpose()
 }
 
-async fn frozen(state: &AppState, org_id: i64, period: Period) -> Result<Option<Value>, ApiError> {
+/// The stored text of a closed month's report.
+async fn frozen(state: &AppState, org_id: i64, period: Period) -> Result<Option<String>, ApiError> {
     let row = sqlx::query("SELECT report_json FROM closed_months WHERE org_id = $1 AND period = $2")
         .bind(org_id)
         .bind(period.to_string())
         .fetch_optional(state.db().pool())
         .await?;
-    row.map(|r| {
-        let text: String = col(&r, "report_json")?;
-        serde_json::from_str(&text).map_err(|e| ApiError::Internal(format!("stored report: {e}")))
-    })
-    .transpose()
+    row.map(|r| col(&r, "report_json").map_err(ApiError::from)).transpose()
+}
+
+fn parse_stored(text: &str) -> Result<Value, ApiError> {
+    serde_json::from_str(text).map_err(|e| ApiError::Internal(format!("stored report: {e}")))
+}
+
+/// A month's report as served (and, once closed, as stored).
+#[derive(Debug, Serialize)]
+pub struct Report {
+    pub org: ReportOrg,
+    pub period: Period,
+    pub period_ru: String,
+    pub status: &'static str,
+    pub closed_at: Option<String>,
+    pub tasks: Vec<ReportTask>,
+    pub consultations: Vec<Value>,
+    pub statement: MonthStatement,
+    pub tariff: ReportTariff,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ReportOrg {
+    pub id: i64,
+    pub name: String,
+    pub inn: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ReportTariff {
+    pub name: String,
+    pub terms: Tariff,
+}
+
+/// An accepted task in its month's report: who did what, when, and what it bills.
+#[derive(Debug, Serialize)]
+pub struct ReportTask {
+    pub id: i64,
+    pub title: String,
+    pub accepted_at: Option<String>,
+    pub logged: Hours,
+    pub approved_estimate: Option<Hours>,
+    pub billed: Hours,
+    pub worklogs: Vec<store::Worklog>,
 }
 
 /// Builds the month's report from current data (an open month, or a month about to close).
-pub async fn build_report(state: &AppState, org: &OrgRecord, period: Period) -> Result<Value, ApiError> {
+pub async fn build_report(state: &AppState, org: &OrgRecord, period: Period) -> Result<Report, ApiError> {
     let contract = org.contract()?;
     if period < contract.first_period() {
         return Err(ApiError::invalid(
@@ -101,20 +143,40 @@ pub async fn build_report(state: &AppState, org: &OrgRecord, period: Period) -> 
     let last_closed = last_closed_before(state, org.id, period).await?;
     let first_open = last_closed.map_or(contract.first_period(), |c| c.period.next());
 
-    // Every accepted task from the first open month through this one bills into the statement.
-    let mut items = Vec::new();
-    let mut month_tasks = Vec::new();
-    let mut p = first_open;
-    while p <= period {
-        let filter = TaskFilter { org_id: Some(org.id), accepted_period: Some(p.to_string()), ..TaskFilter::default() };
-        for task in store::tasks(state.db(), OrgScope::One(org.id), &filter).await? {
-            let billed = billed_hours(task.logged, task.approved_estimate);
-            items.push(BillableItem { period: p, hours: billed });
-            if p == period {
-                month_tasks.push((task, billed));
-            }
+    // Every task accepted from the first open month through this one bills into the statement:
+    // one query for all of them, their logged hours summed by the database.
+    let rows = sqlx::query(
+        "SELECT t.id, t.title, t.accepted_at, t.accepted_period, t.approved_estimate, \
+                CAST(COALESCE(SUM(w.hours), 0) AS BIGINT) AS logged \
+         FROM tasks t LEFT JOIN worklogs w ON w.task_id = t.id \
+         WHERE t.org_id = $1 AND t.state = 'accepted' AND t.accepted_period >= $2 AND t.accepted_period <= $3 \
+         GROUP BY t.id, t.title, t.accepted_at, t.accepted_period, t.approved_estimate",
+    )
+    .bind(org.id)
+    .bind(first_open.to_string())
+    .bind(period.to_string())
+    .fetch_all(state.db().pool())
+    .await?;
+    let mut items = Vec::with_capacity(rows.len());
+    let mut tasks = Vec::new();
+    for row in &rows {
+        let accepted: String = col(row, "accepted_period")?;
+        let month = Period::parse("accepted_period", &accepted).map_err(|e| ApiError::Internal(e.to_string()))?;
+        let logged = Hours::from_centi(col(row, "logged")?);
+        let approved_estimate = col::<Option<i64>>(row, "approved_estimate")?.map(Hours::from_centi);
+        let billed = billed_hours(logged, approved_estimate);
+        items.push(BillableItem { period: month, hours: billed });
+        if month == period {
+            tasks.push(ReportTask {
+                id: col(row, "id")?,
+                title: col(row, "title")?,
+                accepted_at: col(row, "accepted_at")?,
+                logged,
+                approved_estimate,
+                billed,
+                worklogs: Vec::new(),
+            });
         }
-        p = p.next();
     }
     // Billable consultations count in their own month, like tasks accepted in it.
     let range =
@@ -130,32 +192,21 @@ pub async fn build_report(state: &AppState, org: &OrgRecord, period: Period) -> 
         }
     }
     let hours: BTreeMap<Period, Hours> = hours_by_period(items);
-    let rows = statement_through(&contract, org.vat, last_closed, &hours, period)?;
-    let row = rows.last().filter(|r| r.period == period).ok_or(ApiError::NotFound)?;
+    let statement = statement_through(&contract, org.vat, last_closed, &hours, period)?
+        .pop()
+        .filter(|r| r.period == period)
+        .ok_or(ApiError::NotFound)?;
 
-    month_tasks.sort_by_key(|(t, _)| (t.accepted_at.clone(), t.id));
-    let ids: Vec<i64> = month_tasks.iter().map(|(t, _)| t.id).collect();
-    // Grouped once: a month may hold thousands of tasks and a hundred thousand logs.
-    let mut worklogs: HashMap<i64, Vec<store::Worklog>> = HashMap::new();
-    for log in store::worklogs_of_tasks(state.db(), &ids).await? {
-        worklogs.entry(log.task_id).or_default().push(log);
+    // The month's work logs in one query, placed under their tasks.
+    tasks.sort_by(|a, b| (&a.accepted_at, a.id).cmp(&(&b.accepted_at, b.id)));
+    let position: HashMap<i64, usize> = tasks.iter().enumerate().map(|(i, t)| (t.id, i)).collect();
+    for log in store::worklogs_of_accepted_in(state.db(), org.id, period).await? {
+        if let Some(&i) = position.get(&log.task_id) {
+            tasks[i].worklogs.push(log);
+        }
     }
-    let tasks: Vec<Value> = month_tasks
-        .iter()
-        .map(|(task, billed)| {
-            json!({
-                "id": task.id,
-                "title": task.title,
-                "accepted_at": task.accepted_at,
-                "logged": task.logged,
-                "approved_estimate": task.approved_estimate,
-                "billed": billed,
-                "worklogs": worklogs.get(&task.id).map(Vec::as_slice).unwrap_or_default(),
-            })
-        })
-        .collect();
     // Every consultation of the month is listed (who, when, what), billable or not.
-    let listed: Vec<Value> = month_consultations
+    let consultations: Vec<Value> = month_consultations
         .iter()
         .map(|c| {
             json!({
@@ -170,17 +221,22 @@ pub async fn build_report(state: &AppState, org: &OrgRecord, period: Period) -> 
             })
         })
         .collect();
-    Ok(json!({
-        "org": { "id": org.id, "name": org.name, "inn": org.inn },
-        "period": period,
-        "period_ru": period_ru(period),
-        "status": "open",
-        "closed_at": null,
-        "tasks": tasks,
-        "consultations": listed,
-        "statement": row,
-        "tariff": { "name": org.tariff_name, "terms": org.tariff },
-    }))
+    Ok(Report {
+        org: ReportOrg { id: org.id, name: org.name.clone(), inn: org.inn.clone() },
+        period,
+        period_ru: period_ru(period),
+        status: "open",
+        closed_at: None,
+        tasks,
+        consultations,
+        statement,
+        tariff: ReportTariff { name: org.tariff_name.clone(), terms: org.tariff.clone() },
+    })
+}
+
+fn json_text(text: impl Into<Bytes>) -> Response {
+    let text: Bytes = text.into();
+    ([(header::CONTENT_TYPE, "application/json")], text).into_response()
 }
 
 async fn show(
@@ -195,22 +251,35 @@ async fn show(
     };
     let period = Period::parse("period", period_text)?;
     let org = report_org(&state, &caller, &query).await?;
-    let report = match frozen(&state, org.id, period).await? {
-        Some(report) => report,
-        None => build_report(&state, &org, period).await?,
-    };
-    if as_csv {
-        let filename = format!("hourbank-{}-{}.csv", org.inn, period);
-        return Ok((
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
-            ],
-            report_csv(&report),
-        )
-            .into_response());
+    let key = period.to_string();
+    if !as_csv && let Some(text) = state.cached_report(org.id, &key, org.data_version) {
+        return Ok(json_text(text));
     }
-    Ok(Json(report).into_response())
+    let stored = frozen(&state, org.id, period).await?;
+    if !as_csv {
+        // A closed month is answered exactly as stored.
+        let text = match stored {
+            Some(text) => Bytes::from(text),
+            None => {
+                Bytes::from(serde_json::to_vec(&build_report(&state, &org, period).await?).expect("report serializes"))
+            }
+        };
+        state.cache_report(org.id, &key, org.data_version, text.clone());
+        return Ok(json_text(text));
+    }
+    let report = match stored {
+        Some(text) => parse_stored(&text)?,
+        None => serde_json::to_value(build_report(&state, &org, period).await?).expect("report serializes"),
+    };
+    let filename = format!("hourbank-{}-{}.csv", org.inn, period);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
+        ],
+        report_csv(&report),
+    )
+        .into_response())
 }
 
 /// The months of the contract so far, each open or closed.
@@ -245,16 +314,16 @@ async fn close(
     caller: Caller,
     Path(period): Path<String>,
     Query(query): Query<OrgQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     caller.require(&[Role::Analyst, Role::Admin])?;
     let period = Period::parse("period", &period)?;
     let org = report_org(&state, &caller, &query).await?;
-    Ok(Json(close_month(&state, &org, period, caller.user_id).await?))
+    Ok(json_text(close_month(&state, &org, period, caller.user_id).await?))
 }
 
-/// Freezes a month's report and answers the stored report. Closing twice is harmless, and of two
-/// concurrent closes the first one stored wins.
-pub async fn close_month(state: &AppState, org: &OrgRecord, period: Period, by: i64) -> Result<Value, ApiError> {
+/// Freezes a month's report and returns the stored report's text. Closing twice is harmless, and
+/// of two concurrent closes the first one stored wins.
+pub async fn close_month(state: &AppState, org: &OrgRecord, period: Period, by: i64) -> Result<String, ApiError> {
     if let Some(report) = frozen(state, org.id, period).await? {
         return Ok(report);
     }
@@ -273,12 +342,10 @@ pub async fn close_month(state: &AppState, org: &OrgRecord, period: Period, by: 
     }
     let mut report = build_report(state, org, period).await?;
     let closed_at = now();
-    report["status"] = json!("closed");
-    report["closed_at"] = json!(closed_at);
-    let reserve_end: Hours = report["statement"]["reserve_end"]
-        .as_str()
-        .and_then(|s| Hours::parse_month("reserve_end", s).ok())
-        .ok_or_else(|| ApiError::Internal("statement without reserve_end".into()))?;
+    report.status = "closed";
+    report.closed_at = Some(closed_at.clone());
+    let reserve_end = report.statement.reserve_end;
+    let text = serde_json::to_string(&report).expect("report serializes");
     let mut tx = state.db().begin_write().await?;
     let inserted = sqlx::query(
         "INSERT INTO closed_months (org_id, period, reserve_end, report_json, closed_at, closed_by) \
@@ -287,15 +354,15 @@ pub async fn close_month(state: &AppState, org: &OrgRecord, period: Period, by: 
     .bind(org.id)
     .bind(period.to_string())
     .bind(reserve_end.centi())
-    .bind(report.to_string())
+    .bind(&text)
     .bind(&closed_at)
     .bind(by)
     .execute(&mut *tx)
     .await?;
     if inserted.rows_affected() == 1 {
-        let after = json!({ "period": period, "total": report["statement"]["total"] });
+        let after = json!({ "period": period, "total": report.statement.total });
         store::audit(
-            &mut *tx,
+            &mut tx,
             store::Audit {
                 user_id: Some(by),
                 org_id: Some(org.id),

@@ -86,7 +86,7 @@ async fn create(
     let id: i64 = col(&row, "id")?;
     let view = json!({ "id": id, "name": name, "built_in": false, "terms": t });
     store::audit(
-        &mut *tx,
+        &mut tx,
         store::Audit {
             user_id: Some(caller.user_id),
             action: "create",

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use hourbank_domain::workflow::{allowed, can_log_work, next_state, Action, Role, TaskState, Transition};
-use hourbank_domain::{Period, Problem};
+use hourbank_domain::{Hours, Period, Problem};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -59,7 +59,7 @@ async fn list(
 /// The task, its history, its work and what the caller may do next.
 async fn task_view(state: &AppState, caller: &Caller, task: TaskRecord) -> Result<Value, ApiError> {
     let events = store::task_events(state.db(), task.id).await?;
-    let worklogs = store::worklogs_of_tasks(state.db(), &[task.id]).await?;
+    let worklogs = store::worklogs_of_task(state.db(), task.id).await?;
     let actions = allowed(task.state, caller.role);
     let can_log = can_log_work(task.state, caller.role);
     Ok(json!({
@@ -120,7 +120,7 @@ async fn create(
     let id: i64 = crate::db::col(&row, "id")?;
     let after = json!({ "title": title, "description": description, "state": "new" });
     store::audit(
-        &mut *tx,
+        &mut tx,
         store::Audit {
             user_id: Some(caller.user_id),
             org_id: Some(org_id),
@@ -133,8 +133,33 @@ async fn create(
     )
     .await?;
     tx.commit().await?;
-    let task = store::task(state.db(), scope, id).await?;
-    Ok((StatusCode::CREATED, Json(task_view(&state, &caller, task).await?)))
+    // A new task has no history or work yet: answer from what was just written.
+    let task = TaskRecord {
+        id,
+        org_id,
+        title: title.expect("checked"),
+        description: description.expect("checked"),
+        state: TaskState::New,
+        specification: None,
+        estimate: None,
+        deadline: None,
+        approved_estimate: None,
+        created_by: caller.user_id,
+        created_at: now.clone(),
+        updated_at: now,
+        accepted_at: None,
+        accepted_period: None,
+        logged: Hours::ZERO,
+    };
+    let view = json!({
+        "task": task,
+        "state_ru": task.state.ru(),
+        "events": [],
+        "worklogs": [],
+        "allowed_actions": allowed(task.state, caller.role),
+        "can_log_work": can_log_work(task.state, caller.role),
+    });
+    Ok((StatusCode::CREATED, Json(view)))
 }
 
 /// Reads a transition request: `{"action": "estimate", "specification": …, "estimate": …, "deadline": …}`.
@@ -260,7 +285,7 @@ async fn transition(
     let before = serde_json::to_value(&task).expect("task serializes");
     let after = json!({ "state": next.as_str(), "action": step.name() });
     store::audit(
-        &mut *tx,
+        &mut tx,
         store::Audit {
             user_id: Some(caller.user_id),
             org_id: Some(task.org_id),
@@ -279,7 +304,7 @@ async fn transition(
 
 async fn worklogs(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> Result<Json<Value>, ApiError> {
     let task = store::task(state.db(), caller.scope()?, id).await?;
-    let worklogs = store::worklogs_of_tasks(state.db(), &[task.id]).await?;
+    let worklogs = store::worklogs_of_task(state.db(), task.id).await?;
     Ok(Json(json!({ "worklogs": worklogs, "logged": task.logged })))
 }
 
@@ -329,7 +354,7 @@ async fn log_work(
     let log_id: i64 = crate::db::col(&row, "id")?;
     let after = json!({ "task_id": id, "date": date.to_string(), "hours": hours, "description": description });
     store::audit(
-        &mut *tx,
+        &mut tx,
         store::Audit {
             user_id: Some(caller.user_id),
             org_id: Some(task.org_id),
@@ -342,6 +367,14 @@ async fn log_work(
     )
     .await?;
     tx.commit().await?;
-    let worklog = store::worklog(state.db(), log_id).await?;
+    let worklog = store::Worklog {
+        id: log_id,
+        task_id: id,
+        user_id: caller.user_id,
+        user_name: caller.name.clone(),
+        date: date.to_string(),
+        hours,
+        description,
+    };
     Ok((StatusCode::CREATED, Json(json!({ "worklog": worklog }))))
 }

@@ -97,7 +97,7 @@ pub async fn insert_user(state: &AppState, user: &NewUser, password: &str, by: O
     let id: i64 = col(&row, "id")?;
     let after = json!({ "email": user.email, "name": user.name, "role": user.role, "org_id": user.org_id });
     store::audit(
-        &mut *tx,
+        &mut tx,
         store::Audit {
             user_id: by,
             org_id: user.org_id,
