@@ -428,14 +428,9 @@ pub struct Audit<'a> {
 }
 
 /// Records a mutation in the audit log, in the mutation's own transaction, and marks the
-/// organisation's data as changed (cached reports of it are then recomputed).
+/// organisation's data as changed (cached reports of it are then recomputed). Call it last before
+/// the commit: the version bump locks the organisation's row until then.
 pub async fn audit(conn: &mut sqlx::AnyConnection, entry: Audit<'_>) -> Result<(), ApiError> {
-    if let Some(org) = entry.org_id {
-        sqlx::query("UPDATE orgs SET data_version = data_version + 1 WHERE id = $1")
-            .bind(org)
-            .execute(&mut *conn)
-            .await?;
-    }
     sqlx::query(
         "INSERT INTO audit_log (at, user_id, org_id, action, entity, entity_id, before_json, after_json) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -450,5 +445,11 @@ pub async fn audit(conn: &mut sqlx::AnyConnection, entry: Audit<'_>) -> Result<(
     .bind(entry.after.map(|v| v.to_string()))
     .execute(&mut *conn)
     .await?;
+    if let Some(org) = entry.org_id {
+        sqlx::query("UPDATE orgs SET data_version = data_version + 1 WHERE id = $1")
+            .bind(org)
+            .execute(&mut *conn)
+            .await?;
+    }
     Ok(())
 }

@@ -271,6 +271,16 @@ async fn bad_input_names_every_field_and_stores_nothing(app: TestApp) {
     assert_eq!((s, b["errors"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("action")));
     let (s, _) = app.call(Method::POST, &format!("/api/v1/tasks/{task}/transitions"), Some(&c.client), None).await;
     assert_eq!(s, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    // Malformed paths and query strings get the problem shape too.
+    let (s, text) = app.call_text(Method::GET, "/api/v1/tasks/abc", Some(&c.client), None).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    assert!(text.contains("\"status\":404"), "{text}");
+    let (s, b) = app.get("/api/v1/tasks?org=abc", &c.analyst).await;
+    assert_eq!((s, b["errors"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("query")));
+    let (s, b) = app.get("/api/v1/tasks?colour=red", &c.analyst).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+    let (s, b) = app.get("/api/v1/tasks?state=flying", &c.analyst).await;
+    assert_eq!((s, b["errors"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("state")));
 }
 
 async fn sessions_cookies_expiry_and_sign_in_limits(app: TestApp) {

@@ -1,7 +1,7 @@
 //! Consultations by phone, CRM chat or the mobile app: unlimited and logged (who, when, what, how
 //! long). One marked billable counts its duration in the hours of its month, like an accepted task.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use sqlx::any::AnyRow;
 
+use super::extract::Query;
 use super::input::Input;
 use super::{ApiError, AppState, JsonBody};
 use crate::auth::{Caller, OrgScope};

@@ -2,8 +2,10 @@
 //! instead of axum's plain-text rejections.
 
 use axum::body::Bytes;
-use axum::extract::{FromRequest, Request};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
+use hourbank_domain::Problem;
 use serde_json::Value;
 
 use super::ApiError;
@@ -33,5 +35,34 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
             }
         })?;
         serde_json::from_slice(&bytes).map(JsonBody).map_err(|e| ApiError::Malformed(format!("invalid JSON: {e}")))
+    }
+}
+
+/// `axum::extract::Query` answering bad query strings in our problem shape, naming the parameter.
+pub struct Query<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Query(value)| Query(value))
+            .map_err(|rejection| ApiError::invalid("query", Problem::Other(rejection.body_text())))
+    }
+}
+
+/// `axum::extract::Path` answering a malformed path segment (`/tasks/abc`) as 404 in our shape:
+/// no such resource exists, whatever the segment says.
+pub struct Path<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(value)| Path(value))
+            .map_err(|_| ApiError::NotFound)
     }
 }

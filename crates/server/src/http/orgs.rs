@@ -1,6 +1,6 @@
 //! Organisations (client companies) and who the caller is (`/me`).
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
@@ -10,6 +10,7 @@ use hourbank_domain::workflow::Role;
 use hourbank_domain::{Contract, Problem, Tariff, Vat};
 use serde_json::{json, Value};
 
+use super::extract::Path;
 use super::input::Input;
 use super::{ApiError, AppState, JsonBody};
 use crate::auth::Caller;

@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::consultations::{consultations, ConsultationFilter};
+use super::extract::{Path, Query};
 use super::{ApiError, AppState};
 use crate::auth::{Caller, OrgScope};
 use crate::clock;

@@ -14,6 +14,7 @@ use super::input::Input;
 use super::{ApiError, AppState, JsonBody};
 use crate::auth::{hash_password, new_token, token_hash, verify_password, ClientAddress, SessionToken, SESSION_COOKIE};
 use crate::db::{col, now};
+use crate::store;
 
 /// Failed sign-ins allowed per account, and per address, within the window.
 pub const MAX_FAILURES: i64 = 5;
@@ -87,13 +88,27 @@ async fn sign_in(
 
     let (token, hash) = new_token();
     let expires = Utc::now() + state.session_ttl();
+    let mut tx = state.db().begin_write().await?;
     sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
         .bind(&hash)
         .bind(user_id)
         .bind(now())
         .bind(instant(expires))
-        .execute(state.db().pool())
+        .execute(&mut *tx)
         .await?;
+    let after = json!({ "address": address });
+    store::audit(
+        &mut tx,
+        store::Audit {
+            user_id: Some(user_id),
+            action: "sign_in",
+            entity: "session",
+            after: Some(&after),
+            ..Default::default()
+        },
+    )
+    .await?;
+    tx.commit().await?;
     let cookie = format!(
         "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}",
         state.session_ttl().num_seconds()
@@ -105,10 +120,20 @@ async fn sign_in(
 }
 
 async fn sign_out(State(state): State<AppState>, caller_token: SessionToken) -> Result<Response, ApiError> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+    let mut tx = state.db().begin_write().await?;
+    let ended = sqlx::query("DELETE FROM sessions WHERE token_hash = $1 RETURNING user_id")
         .bind(token_hash(&caller_token.0))
-        .execute(state.db().pool())
+        .fetch_optional(&mut *tx)
         .await?;
+    if let Some(row) = ended {
+        let user_id: i64 = col(&row, "user_id")?;
+        store::audit(
+            &mut tx,
+            store::Audit { user_id: Some(user_id), action: "sign_out", entity: "session", ..Default::default() },
+        )
+        .await?;
+    }
+    tx.commit().await?;
     let cookie = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
     let mut response = StatusCode::NO_CONTENT.into_response();
     response.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_str(&cookie).expect("ascii cookie"));

@@ -2,7 +2,7 @@
 //! analyst, approved by the client, worked on, tested, accepted (or returned).
 //! The states and who may move them live in `hourbank_domain::workflow`.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -12,6 +12,7 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use super::extract::{Path, Query};
 use super::input::Input;
 use super::{ApiError, AppState, JsonBody};
 use crate::auth::{Caller, OrgScope};

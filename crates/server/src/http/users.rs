@@ -1,6 +1,6 @@
 //! Users (admin only) and the audit log.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
@@ -9,6 +9,7 @@ use hourbank_domain::{FieldError, Problem};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use super::extract::Query;
 use super::input::Input;
 use super::{ApiError, AppState, JsonBody};
 use crate::auth::{hash_password, Caller, OrgScope};
