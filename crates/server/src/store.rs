@@ -27,7 +27,9 @@ pub struct OrgRecord {
     #[serde(serialize_with = "serialize_vat")]
     pub vat: Vat,
     pub analyst_id: Option<i64>,
-    /// Changes with every audited change to the organisation's data.
+    /// The newest audit entry about the organisation: it changes with every change to its data.
+    /// (Concurrent transactions may commit out of id order on PostgreSQL, so caches keyed by it
+    /// also expire after a moment.)
     #[serde(skip)]
     pub data_version: i64,
 }
@@ -41,7 +43,8 @@ fn serialize_vat<S: serde::Serializer>(vat: &Vat, s: S) -> Result<S::Ok, S::Erro
 }
 
 const ORG_COLUMNS: &str = "id, name, inn, tariff_name, monthly_fee, included_hours, overage_rate, reserve_cap, \
-                           trial_months, trial_rate, contract_start, contract_end, vat_mode, vat_rate, analyst_id, data_version";
+                           trial_months, trial_rate, contract_start, contract_end, vat_mode, vat_rate, analyst_id, \
+                           (SELECT COALESCE(MAX(a.id), 0) FROM audit_log a WHERE a.org_id = orgs.id) AS data_version";
 
 fn stored<T>(field: &str, r: Result<T, impl std::fmt::Display>) -> Result<T, ApiError> {
     r.map_err(|e| ApiError::Internal(format!("stored {field} is invalid: {e}")))
@@ -427,9 +430,8 @@ pub struct Audit<'a> {
     pub after: Option<&'a serde_json::Value>,
 }
 
-/// Records a mutation in the audit log, in the mutation's own transaction, and marks the
-/// organisation's data as changed (cached reports of it are then recomputed). Call it last before
-/// the commit: the version bump locks the organisation's row until then.
+/// Records a mutation in the audit log, in the mutation's own transaction. The new row also marks
+/// the organisation's data as changed: cached reports of it are recomputed (see `data_version`).
 pub async fn audit(conn: &mut sqlx::AnyConnection, entry: Audit<'_>) -> Result<(), ApiError> {
     sqlx::query(
         "INSERT INTO audit_log (at, user_id, org_id, action, entity, entity_id, before_json, after_json) \
@@ -445,11 +447,5 @@ pub async fn audit(conn: &mut sqlx::AnyConnection, entry: Audit<'_>) -> Result<(
     .bind(entry.after.map(|v| v.to_string()))
     .execute(&mut *conn)
     .await?;
-    if let Some(org) = entry.org_id {
-        sqlx::query("UPDATE orgs SET data_version = data_version + 1 WHERE id = $1")
-            .bind(org)
-            .execute(&mut *conn)
-            .await?;
-    }
     Ok(())
 }

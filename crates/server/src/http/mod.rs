@@ -48,8 +48,8 @@ struct Inner {
     dist: PathBuf,
     db: Db,
     /// Serialized reports by (organisation, period), valid for one data version of the
-    /// organisation. Only a cache: any server may answer from the database alone.
-    reports: std::sync::Mutex<HashMap<(i64, String), (i64, axum::body::Bytes)>>,
+    /// organisation and for a short while. Only a cache: any server may answer from the database.
+    reports: std::sync::Mutex<HashMap<(i64, String), CachedReport>>,
     session_ttl: chrono::Duration,
     dummy_hash: String,
 }
@@ -76,10 +76,13 @@ impl AppState {
         &self.inner.db
     }
 
-    /// A cached report, if it was built at this data version of the organisation.
+    /// A cached report, if it was built at this data version of the organisation, recently.
     pub fn cached_report(&self, org: i64, period: &str, version: i64) -> Option<axum::body::Bytes> {
         let cache = self.inner.reports.lock().expect("cache lock");
-        cache.get(&(org, period.to_string())).filter(|(v, _)| *v == version).map(|(_, text)| text.clone())
+        cache
+            .get(&(org, period.to_string()))
+            .filter(|(v, built, _)| *v == version && built.elapsed() < REPORT_CACHE_TTL)
+            .map(|(_, _, text)| text.clone())
     }
 
     pub fn cache_report(&self, org: i64, period: &str, version: i64, text: axum::body::Bytes) {
@@ -88,7 +91,7 @@ impl AppState {
         if cache.len() >= 4096 {
             cache.clear();
         }
-        cache.insert((org, period.to_string()), (version, text));
+        cache.insert((org, period.to_string()), (version, std::time::Instant::now(), text));
     }
 
     pub fn session_ttl(&self) -> chrono::Duration {
@@ -99,6 +102,13 @@ impl AppState {
         &self.inner.dummy_hash
     }
 }
+
+/// A serialized report, the organisation's data version it was built at, and when.
+type CachedReport = (i64, std::time::Instant, axum::body::Bytes);
+
+/// How long a cached report may be served at an unchanged data version: bounds the staleness
+/// when two PostgreSQL transactions commit out of audit-id order.
+const REPORT_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(2);
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
