@@ -16,7 +16,7 @@ use crate::error::{FieldError, Problem};
 use crate::period::{Contract, Phase};
 use crate::statement::simulate;
 use crate::tariff::Vat;
-use crate::units::{Hours, Money, MAX_MONTH_HOURS};
+use crate::units::{Hours, Money};
 
 /// Most paths one run may take.
 pub const MAX_PATHS: u32 = 1_000_000;
@@ -484,11 +484,6 @@ impl MonteCarloResult {
             })
             .collect()
     }
-}
-
-/// A month's hours at most 744 h, for profile inputs.
-pub fn profile_hours(field: &str, value: Decimal) -> Result<Hours, FieldError> {
-    Hours::bounded(field, value, MAX_MONTH_HOURS)
 }
 
 #[cfg(test)]

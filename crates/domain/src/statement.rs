@@ -31,16 +31,6 @@ pub struct MonthStatement {
     pub contract_ends: bool,
 }
 
-impl MonthStatement {
-    /// The included hours this month did not use (0 in a trial month).
-    pub fn included_unused(&self, tariff: &Tariff) -> Hours {
-        match self.phase {
-            Phase::Trial => Hours::ZERO,
-            Phase::Subscription => tariff.included_hours.saturating_sub(self.included_used),
-        }
-    }
-}
-
 /// Totals of a statement.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Summary {

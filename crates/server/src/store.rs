@@ -50,17 +50,22 @@ fn stored<T>(field: &str, r: Result<T, impl std::fmt::Display>) -> Result<T, Api
     r.map_err(|e| ApiError::Internal(format!("stored {field} is invalid: {e}")))
 }
 
+/// A tariff's terms from the columns `orgs` and `tariffs` share (kopecks, hundredths of an hour).
+pub fn tariff_from_row(row: &AnyRow) -> Result<Tariff, ApiError> {
+    let trial_months: i64 = col(row, "trial_months")?;
+    Ok(Tariff {
+        monthly_fee: Money::from_kopecks(col(row, "monthly_fee")?),
+        included_hours: Hours::from_centi(col(row, "included_hours")?),
+        overage_rate: Money::from_kopecks(col(row, "overage_rate")?),
+        reserve_cap: Hours::from_centi(col(row, "reserve_cap")?),
+        trial_months: stored("trial_months", u32::try_from(trial_months))?,
+        trial_rate: Money::from_kopecks(col(row, "trial_rate")?),
+    })
+}
+
 impl OrgRecord {
     fn from_row(row: &AnyRow) -> Result<OrgRecord, ApiError> {
-        let trial_months: i64 = col(row, "trial_months")?;
-        let tariff = Tariff {
-            monthly_fee: Money::from_kopecks(col(row, "monthly_fee")?),
-            included_hours: Hours::from_centi(col(row, "included_hours")?),
-            overage_rate: Money::from_kopecks(col(row, "overage_rate")?),
-            reserve_cap: Hours::from_centi(col(row, "reserve_cap")?),
-            trial_months: stored("trial_months", u32::try_from(trial_months))?,
-            trial_rate: Money::from_kopecks(col(row, "trial_rate")?),
-        };
+        let tariff = tariff_from_row(row)?;
         let vat_mode: String = col(row, "vat_mode")?;
         let vat_rate: i64 = col(row, "vat_rate")?;
         let rate = stored("vat_rate", VatRate::new("vat_rate", Decimal::new(vat_rate, 2)))?;
@@ -248,6 +253,25 @@ pub async fn task(db: &Db, scope: OrgScope, id: i64) -> Result<TaskRecord, ApiEr
     }
     let row = query.fetch_optional(db.pool()).await?.ok_or(ApiError::NotFound)?;
     TaskRecord::from_row(&row)
+}
+
+/// A task's organisation and state, without summing its work (for writes that need only those).
+#[derive(Debug, Clone, Copy)]
+pub struct TaskHead {
+    pub org_id: i64,
+    pub state: TaskState,
+}
+
+pub async fn task_head(db: &Db, scope: OrgScope, id: i64) -> Result<TaskHead, ApiError> {
+    let (condition, org) = scope.condition("org_id", 2);
+    let sql = format!("SELECT org_id, state FROM tasks WHERE id = $1 AND {condition}");
+    let mut query = sqlx::query(&sql).bind(id);
+    if let Some(org) = org {
+        query = query.bind(org);
+    }
+    let row = query.fetch_optional(db.pool()).await?.ok_or(ApiError::NotFound)?;
+    let state: String = col(&row, "state")?;
+    Ok(TaskHead { org_id: col(&row, "org_id")?, state: stored("state", TaskState::parse("state", &state))? })
 }
 
 /// Filters of the task list.

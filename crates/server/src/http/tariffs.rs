@@ -7,7 +7,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use hourbank_domain::scenario::tariff_from_value;
 use hourbank_domain::workflow::Role;
-use hourbank_domain::{Hours, Money, Problem, Tariff};
+use hourbank_domain::{Problem, Tariff};
 use serde_json::{json, Value};
 
 use super::input::Input;
@@ -31,15 +31,7 @@ async fn list(State(state): State<AppState>, _caller: Caller) -> Result<Json<Val
     .await?;
     let mut tariffs = vec![json!({ "id": null, "name": START, "built_in": true, "terms": Tariff::start() })];
     for r in &rows {
-        let trial_months: i64 = col(r, "trial_months")?;
-        let terms = Tariff {
-            monthly_fee: Money::from_kopecks(col(r, "monthly_fee")?),
-            included_hours: Hours::from_centi(col(r, "included_hours")?),
-            overage_rate: Money::from_kopecks(col(r, "overage_rate")?),
-            reserve_cap: Hours::from_centi(col(r, "reserve_cap")?),
-            trial_months: u32::try_from(trial_months).map_err(|e| ApiError::Internal(e.to_string()))?,
-            trial_rate: Money::from_kopecks(col(r, "trial_rate")?),
-        };
+        let terms = store::tariff_from_row(r)?;
         tariffs.push(
             json!({ "id": col::<i64>(r, "id")?, "name": col::<String>(r, "name")?, "built_in": false, "terms": terms }),
         );

@@ -319,7 +319,7 @@ async fn log_work(
     JsonBody(body): JsonBody,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let scope = caller.scope()?;
-    let task = store::task(state.db(), scope, id).await?;
+    let task = store::task_head(state.db(), scope, id).await?;
     let mut input = Input::new(&body, &["date", "hours", "description"])?;
     let date = input.date("date");
     let hours = input.hours("hours", Decimal::from(MAX_WORKLOG_HOURS));
