@@ -26,6 +26,15 @@ fn text_of(id: &str) -> String {
     doc.get_element_by_id(id).map(|e| e.text_content().unwrap_or_default()).unwrap_or_default()
 }
 
+/// Mounts the app on a page without a scenario in its address (an earlier test's scenario would
+/// otherwise be read back); the app is unmounted when the handle is dropped.
+fn mount() -> impl Sized {
+    let window = web_sys::window().unwrap();
+    let path = window.location().pathname().unwrap();
+    window.history().unwrap().replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path)).unwrap();
+    leptos::mount::mount_to(leptos::prelude::document().body().unwrap(), crate::App)
+}
+
 /// Sets an input as typing would, then lets the reactive system update the DOM.
 async fn type_into(id: &str, value: &str) {
     set_input(id, value);
@@ -34,7 +43,7 @@ async fn type_into(id: &str, value: &str) {
 
 #[wasm_bindgen_test]
 async fn the_calculator_renders_the_statement() {
-    leptos::mount::mount_to_body(crate::App);
+    let _app = mount();
     type_into("start", "2027-01-01").await;
     // Trial 3 h + 12.5 h; March 20 h with an empty reserve → 10 h over.
     type_into("hours-0", "3").await;
@@ -45,5 +54,39 @@ async fn the_calculator_renders_the_statement() {
     assert_eq!(text_of("summary-hours"), "35,5\u{a0}ч");
     type_into("hours-4", "abc").await;
     assert!(text_of("hours-4-error").contains("не число"), "{}", text_of("hours-4-error"));
+    assert_eq!(text_of("summary-total"), "");
+}
+
+fn click(id: &str) {
+    let doc = web_sys::window().unwrap().document().unwrap();
+    let el: web_sys::HtmlElement = doc.get_element_by_id(id).unwrap().dyn_into().unwrap();
+    el.click();
+}
+
+#[wasm_bindgen_test]
+async fn fill_patterns_and_vat_in_a_real_dom() {
+    let _app = mount();
+    type_into("start", "2027-01-01").await;
+    // The default pattern: 10 h a month, 20 h in March, June, September and December.
+    click("fill-peaks");
+    leptos::task::tick().await;
+    // Trial 2 × 20 000; four peak months 40 000 (10 h over, the reserve empty); six at 20 000.
+    assert_eq!(text_of("summary-total"), "320\u{a0}000,00\u{a0}₽");
+    assert_eq!(text_of("summary-hours"), "160\u{a0}ч");
+    type_into("fill-base", "-1").await;
+    click("fill-same");
+    leptos::task::tick().await;
+    assert_eq!(text_of("fill-base-error"), "не может быть отрицательным");
+    type_into("fill-base", "0").await;
+    click("fill-same");
+    leptos::task::tick().await;
+    assert_eq!(text_of("summary-total"), "200\u{a0}000,00\u{a0}₽");
+    // A custom tariff: its fields validate through the domain.
+    click("tariff-custom");
+    leptos::task::tick().await;
+    type_into("tariff-monthly_fee", "45000").await;
+    assert_eq!(text_of("summary-total"), "450\u{a0}000,00\u{a0}₽");
+    type_into("tariff-trial_months", "2,5").await;
+    assert_eq!(text_of("tariff-trial_months-error"), "должно быть целым числом");
     assert_eq!(text_of("summary-total"), "");
 }

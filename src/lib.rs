@@ -1,12 +1,16 @@
 //! hourbank in the browser: the tariff calculator (and, later, the client portal).
 //! Every figure is computed here by `hourbank-domain`, the same code the server bills with.
 //!
-//! Plain logic (`calculator`) compiles everywhere and has native unit tests; the Leptos views
+//! Plain logic (`calculator`, `explain`, `link`, `saved`, `csv`) compiles everywhere and has native unit tests; the Leptos views
 //! compile only for wasm32.
 
 pub mod calculator;
+pub mod csv;
+pub mod explain;
+pub mod link;
 #[cfg(target_arch = "wasm32")]
 pub mod pages;
+pub mod saved;
 
 #[cfg(target_arch = "wasm32")]
 pub use app::App;

@@ -1,92 +1,417 @@
-//! The first calculator page: «Старт», a start date, hours for 12 months, the statement.
+//! The calculator page: a tariff («Старт» or typed-in terms), dates, VAT, hours per month with
+//! fill patterns, and the statement with a plain-language explanation of each month. The
+//! scenario lives in the address bar (a link to share), can be saved by name in the browser,
+//! and the statement downloads as CSV. Everything is computed here, by `hourbank-domain`.
 
-use hourbank_domain::format::{hours, period_ru, rubles};
-use hourbank_domain::{MonthStatement, Period, Phase, Statement, Tariff};
+use hourbank_domain::format::{hours, period_ru, rubles, MONTHS_RU};
+use hourbank_domain::{MonthStatement, Period, Phase, Tariff, Vat};
 use leptos::prelude::*;
+use wasm_bindgen::JsValue;
 
-use crate::calculator::{default_start, CalculatorForm, Outcome, MONTHS};
+use crate::calculator::{
+    default_start, Calculation, CalculatorForm, FillForm, Outcome, ANNUAL_REPORT_SEASON, QUARTER_ENDS, TARIFF_CUSTOM,
+    TARIFF_START,
+};
+use crate::csv::{statement_csv, vat_label};
+use crate::explain::{explain, phase_ru};
+use crate::link;
+use crate::saved::{self, Stored};
+
+/// Labels of the custom tariff's fields, in the order of `Tariff::FIELDS` (the offer's wording).
+const TARIFF_LABELS: [&str; 6] = [
+    "Абонентская плата в месяц, ₽",
+    "Включено часов по тарифу в месяц",
+    "Стоимость часа сверх тарифа, ₽",
+    "Часов в резерве, не более",
+    "Месяцев без абонентской платы",
+    "Стоимость часа в эти месяцы, ₽",
+];
+
+/// The message of a field, in Russian, while the form is invalid.
+fn error_signal(outcome: Memo<Outcome>, field: String) -> Signal<Option<String>> {
+    Signal::derive(move || outcome.with(|o| o.error_ru(&field)))
+}
+
+/// A labelled text input with its error next to it. Not generic (signals and a callback), so the
+/// page's many fields share one copy of the rendering code in the wasm.
+fn text_field(
+    id: String,
+    label: Signal<String>,
+    error: Signal<Option<String>>,
+    value: Signal<String>,
+    set: Callback<String>,
+    kind: &'static str,
+) -> AnyView {
+    let error_id = format!("{id}-error");
+    let (inputmode, class, placeholder) = match kind {
+        "month" => (Some("decimal"), "month-field", Some("0")),
+        "text" => (Some("decimal"), "field", None),
+        _ => (None, "field", None),
+    };
+    let kind = if kind == "month" { "text" } else { kind };
+    view! {
+        <div class=class>
+            <label for=id.clone()>{label}</label>
+            <input
+                id=id
+                type=kind
+                inputmode=inputmode
+                placeholder=placeholder
+                autocomplete="off"
+                aria-describedby=error_id.clone()
+                aria-invalid=move || error.get().is_some().to_string()
+                prop:value=value
+                on:input:target=move |ev| set.run(ev.target().value())
+            />
+            <span class="field-error" id=error_id role="alert">{error}</span>
+        </div>
+    }
+    .into_any()
+}
+
+/// A field of the form: its text and how typing changes the form.
+fn form_field(
+    form: RwSignal<CalculatorForm>,
+    get: fn(&CalculatorForm) -> String,
+    set: fn(&mut CalculatorForm, String),
+) -> (Signal<String>, Callback<String>) {
+    (Signal::derive(move || form.with(get)), Callback::new(move |v| form.update(|f| set(f, v))))
+}
+
+fn label(text: &str) -> Signal<String> {
+    Signal::stored(text.to_string())
+}
+
+/// The page's address with this query.
+fn page_url(query: &str) -> String {
+    let location = window().location();
+    let origin = location.origin().unwrap_or_default();
+    let path = location.pathname().unwrap_or_else(|_| "/".into());
+    format!("{origin}{path}?{query}")
+}
+
+/// A `blob:` URL holding the CSV text (the BOM is written as UTF-8 bytes).
+fn csv_blob_url(csv: &str) -> Option<String> {
+    let parts = js_sys::Array::of1(&JsValue::from_str(csv));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("text/csv;charset=utf-8");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).ok()?;
+    web_sys::Url::create_object_url_with_blob(&blob).ok()
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    window().local_storage().ok().flatten()
+}
+
+/// Every scenario entry in the browser's storage, or `None` when there is no storage.
+fn read_saved(base: &CalculatorForm) -> Option<Vec<Stored>> {
+    let storage = storage()?;
+    let len = storage.length().ok()?;
+    let entries = (0..len).filter_map(|i| {
+        let key = storage.key(i).ok().flatten()?;
+        let value = storage.get_item(&key).ok().flatten()?;
+        Some((key, value))
+    });
+    Some(saved::list(entries.collect::<Vec<_>>(), base))
+}
 
 #[component]
 pub fn CalculatorPage() -> impl IntoView {
     let today = chrono::Utc::now().date_naive();
-    let form = RwSignal::new(CalculatorForm::new(default_start(today)));
+    let base = CalculatorForm::new(default_start(today));
+    let query = window().location().search().unwrap_or_default();
+    let form = RwSignal::new(link::decode(&query, base.clone()));
     let outcome = Memo::new(move |_| form.with(CalculatorForm::evaluate));
+    let error_for = move |field: &str| error_signal(outcome, field.to_string());
 
-    // The message for one field, in Russian, when it is invalid.
-    let error_for = move |field: String| {
-        Signal::derive(move || match outcome.get() {
-            Outcome::Invalid(errors) => errors.iter().find(|e| e.field == field).map(|e| e.problem.ru()),
-            Outcome::Statement(_) => None,
-        })
+    // The address bar always holds the scenario.
+    let query = Memo::new(move |_| form.with(link::encode));
+    let share_url = Memo::new(move |_| page_url(&query.get()));
+    Effect::new(move |_| {
+        let url = share_url.get();
+        if let Ok(history) = window().history() {
+            let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url));
+        }
+    });
+
+    // The CSV of the current statement as a blob link; the previous blob is released.
+    let csv_url = RwSignal::new(None::<String>);
+    Effect::new(move |previous: Option<Option<String>>| {
+        if let Some(Some(old)) = previous {
+            let _ = web_sys::Url::revoke_object_url(&old);
+        }
+        let url = outcome.with(|o| match o {
+            Outcome::Statement(c) => csv_blob_url(&statement_csv(c)),
+            Outcome::Invalid(_) => None,
+        });
+        csv_url.set(url.clone());
+        url
+    });
+
+    let is_custom = Memo::new(move |_| form.with(|f| f.tariff == TARIFF_CUSTOM));
+    let title = move || if is_custom.get() { "Свой тариф" } else { "Тариф «Старт»" };
+
+    view! {
+        <section class="terms" aria-labelledby="terms-title">
+            <h1 id="terms-title">{title}</h1>
+            <TariffChoice form outcome />
+            {move || {
+                if is_custom.get() {
+                    custom_tariff_fields(form, outcome).into_any()
+                } else {
+                    view! { <TariffTerms tariff=Tariff::start() /> }.into_any()
+                }
+            }}
+        </section>
+        <section class="scenario" aria-labelledby="scenario-title">
+            <h2 id="scenario-title">"Ваш сценарий"</h2>
+            <div class="fields">
+                {
+                    let (value, set) = form_field(form, |f| f.start.clone(), |f, v| f.start = v);
+                    text_field("start".into(), label("Дата начала договора"), error_for("start"), value, set, "date")
+                }
+                {
+                    let (value, set) = form_field(form, |f| f.end.clone(), |f, v| f.end = v);
+                    text_field("end".into(), label("Дата окончания (необязательно)"), error_for("end"), value, set, "date")
+                }
+                <VatFields form outcome />
+                {
+                    let (value, set) = form_field(form, |f| f.count.clone(), |f, v| f.set_count(&v));
+                    text_field("count".into(), label("Месяцев в расчёте"), error_for("count"), value, set, "text")
+                }
+            </div>
+            <FillPanel form />
+            <MonthFields form outcome />
+        </section>
+        <section class="statement" aria-labelledby="statement-title" aria-live="polite">
+            <h2 id="statement-title">"Расчёт по месяцам"</h2>
+            {move || {
+                outcome
+                    .with(|o| match o {
+                        Outcome::Statement(c) => Some((**c).clone()),
+                        Outcome::Invalid(_) => None,
+                    })
+                    .map(|calculation| view! { <StatementView calculation csv_url /> }.into_any())
+                    .unwrap_or_else(|| {
+                        view! { <p class="invalid">"Исправьте отмеченные поля — расчёт появится сразу."</p> }
+                            .into_any()
+                    })
+            }}
+        </section>
+        <SharePanel share_url />
+        <SavedPanel form base />
+    }
+}
+
+/// «Старт» or a tariff of one's own.
+#[component]
+fn TariffChoice(form: RwSignal<CalculatorForm>, outcome: Memo<Outcome>) -> impl IntoView {
+    let error = error_signal(outcome, "tariff".into());
+    let option = move |value: &'static str, id: &'static str, label: &'static str| {
+        view! {
+            <div class="choice">
+                <input
+                    type="radio"
+                    name="tariff"
+                    id=id
+                    value=value
+                    prop:checked=move || form.with(|f| f.tariff == value)
+                    on:change=move |_| form.update(|f| f.tariff = value.into())
+                />
+                <label for=id>{label}</label>
+            </div>
+        }
     };
+    view! {
+        <fieldset class="choices" aria-describedby="tariff-error">
+            <legend>"Тариф"</legend>
+            {option(TARIFF_START, "tariff-start", "«Старт»")}
+            {option(TARIFF_CUSTOM, "tariff-custom", "Свой тариф")}
+            <span class="field-error" id="tariff-error" role="alert">{move || error.get()}</span>
+        </fieldset>
+    }
+}
+
+fn custom_tariff_fields(form: RwSignal<CalculatorForm>, outcome: Memo<Outcome>) -> impl IntoView {
+    let fields = Tariff::FIELDS
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            text_field(
+                format!("tariff-{name}"),
+                label(TARIFF_LABELS[i]),
+                error_signal(outcome, CalculatorForm::tariff_field(name)),
+                Signal::derive(move || form.with(|f| f.custom[i].clone())),
+                Callback::new(move |v| form.update(|f| f.custom[i] = v)),
+                "text",
+            )
+        })
+        .collect_view();
+    view! { <div class="fields tariff-fields">{fields}</div> }
+}
+
+/// The seller's VAT option and its rate.
+#[component]
+fn VatFields(form: RwSignal<CalculatorForm>, outcome: Memo<Outcome>) -> impl IntoView {
+    let mode_error = error_signal(outcome, "vat.mode".into());
+    let option = move |value: &'static str, label: &'static str| {
+        view! {
+            <option value=value prop:selected=move || form.with(|f| f.vat_mode == value)>
+                {label}
+            </option>
+        }
+    };
+    let vat_on = Memo::new(move |_| form.with(|f| f.vat_mode != "none"));
+    view! {
+        <div class="field">
+            <label for="vat-mode">"НДС"</label>
+            <select
+                id="vat-mode"
+                aria-describedby="vat-mode-error"
+                aria-invalid=move || mode_error.get().is_some().to_string()
+                on:change:target=move |ev| form.update(|f| f.vat_mode = ev.target().value())
+            >
+                {option("none", "без НДС")}
+                {option("included", "НДС в том числе")}
+                {option("on_top", "НДС сверху")}
+            </select>
+            <span class="field-error" id="vat-mode-error" role="alert">{move || mode_error.get()}</span>
+        </div>
+        {move || {
+            vat_on
+                .get()
+                .then(|| {
+                    let (value, set) = form_field(form, |f| f.vat_rate.clone(), |f, v| f.vat_rate = v);
+                    text_field(
+                        "vat-rate".into(),
+                        label("Ставка НДС, %"),
+                        error_signal(outcome, "vat.rate".into()),
+                        value,
+                        set,
+                        "text",
+                    )
+                })
+        }}
+    }
+}
+
+/// Fills every month at once: the same hours, or a base with peaks in chosen calendar months.
+#[component]
+fn FillPanel(form: RwSignal<CalculatorForm>) -> impl IntoView {
+    let fill = RwSignal::new(FillForm::default());
+    let errors = RwSignal::new(Vec::<hourbank_domain::FieldError>::new());
+    let error_for = move |field: &'static str| {
+        Signal::derive(move || errors.with(|e| e.iter().find(|e| e.field == field).map(|e| e.problem.ru())))
+    };
+    let apply = move |with_peaks: bool| {
+        let (start, count) = form.with(|f| (f.start_date(), f.hours.len()));
+        let hours = fill.with(|fill| if with_peaks { fill.peaks(start, count) } else { fill.same(count) });
+        match hours {
+            Ok(hours) => {
+                errors.set(Vec::new());
+                form.update(|f| f.hours = hours);
+            }
+            Err(e) => errors.set(e),
+        }
+    };
+    let month_boxes = (0..12)
+        .map(|m| {
+            let id = format!("peak-{}", m + 1);
+            view! {
+                <div class="choice">
+                    <input
+                        type="checkbox"
+                        id=id.clone()
+                        prop:checked=move || fill.with(|f| f.peak_months[m])
+                        on:change:target=move |ev| fill.update(|f| f.peak_months[m] = ev.target().checked())
+                    />
+                    <label for=id>{MONTHS_RU[m]}</label>
+                </div>
+            }
+        })
+        .collect_view();
+    let presets = [
+        ("Квартальные отчёты (март, июнь, сентябрь, декабрь)", &QUARTER_ENDS[..]),
+        ("Годовая отчётность (январь — март)", &ANNUAL_REPORT_SEASON[..]),
+    ]
+    .map(|(text, months)| {
+        view! { <button type="button" on:click=move |_| fill.update(|f| f.choose_peaks(months))>{text}</button> }
+    });
+    let start_error = error_for("start");
+    view! {
+        <fieldset class="fill">
+            <legend>"Заполнить все месяцы"</legend>
+            <div class="fields">
+                {text_field(
+                    "fill-base".into(),
+                    label("Часов каждый месяц (база)"),
+                    error_for("fill.base"),
+                    Signal::derive(move || fill.with(|f| f.base.clone())),
+                    Callback::new(move |v| fill.update(|f| f.base = v)),
+                    "text",
+                )}
+                {text_field(
+                    "fill-peak".into(),
+                    label("Часов в пиковый месяц"),
+                    error_for("fill.peak"),
+                    Signal::derive(move || fill.with(|f| f.peak.clone())),
+                    Callback::new(move |v| fill.update(|f| f.peak = v)),
+                    "text",
+                )}
+            </div>
+            <fieldset class="peak-months">
+                <legend>"Пиковые месяцы"</legend>
+                <div class="buttons">{presets.into_iter().collect_view()}</div>
+                <div class="month-boxes">{month_boxes}</div>
+            </fieldset>
+            <span class="field-error" role="alert">{start_error}</span>
+            <div class="buttons">
+                <button type="button" id="fill-same" class="primary" on:click=move |_| apply(false)>
+                    "Одинаково каждый месяц"
+                </button>
+                <button type="button" id="fill-peaks" class="primary" on:click=move |_| apply(true)>
+                    "База с пиками"
+                </button>
+            </div>
+        </fieldset>
+    }
+}
+
+/// One input per month, labelled with the month's name.
+#[component]
+fn MonthFields(form: RwSignal<CalculatorForm>, outcome: Memo<Outcome>) -> impl IntoView {
+    // Re-rendered only when the number of months changes, so typing keeps the focus.
+    let count = Memo::new(move |_| form.with(|f| f.hours.len()));
     let month_label = move |i: usize| {
         move || match form.with(|f| f.start_date()) {
             Ok(start) => period_ru(Period::of(start).plus(i as u32)),
             Err(_) => format!("Месяц {}", i + 1),
         }
     };
-
-    let hour_inputs = (0..MONTHS)
-        .map(|i| {
-            let id = format!("hours-{i}");
-            let error_id = format!("hours-{i}-error");
-            let error = error_for(CalculatorForm::hours_field(i));
-            view! {
-                <div class="month-field">
-                    <label for=id.clone()>{month_label(i)}</label>
-                    <input
-                        id=id
-                        type="text"
-                        inputmode="decimal"
-                        placeholder="0"
-                        autocomplete="off"
-                        aria-describedby=error_id.clone()
-                        aria-invalid=move || error.get().is_some().to_string()
-                        prop:value=move || form.with(|f| f.hours[i].clone())
-                        on:input:target=move |ev| form.update(|f| f.hours[i] = ev.target().value())
-                    />
-                    <span class="field-error" id=error_id role="alert">{error}</span>
-                </div>
-            }
-        })
-        .collect_view();
-
-    let start_error = error_for("start".to_string());
-
     view! {
-        <section class="terms" aria-labelledby="terms-title">
-            <h1 id="terms-title">"Тариф «Старт»"</h1>
-            <TariffTerms tariff=Tariff::start() />
-        </section>
-        <section class="scenario" aria-labelledby="scenario-title">
-            <h2 id="scenario-title">"Ваш сценарий"</h2>
-            <div class="start-field">
-                <label for="start">"Дата начала договора"</label>
-                <input
-                    id="start"
-                    type="date"
-                    aria-describedby="start-error"
-                    aria-invalid=move || start_error.get().is_some().to_string()
-                    prop:value=move || form.with(|f| f.start.clone())
-                    on:input:target=move |ev| form.update(|f| f.start = ev.target().value())
-                />
-                <span class="field-error" id="start-error" role="alert">{start_error}</span>
-            </div>
-            <fieldset class="months">
-                <legend>"Часы закрытых задач по месяцам"</legend>
-                {hour_inputs}
-            </fieldset>
-        </section>
-        <section class="statement" aria-labelledby="statement-title" aria-live="polite">
-            <h2 id="statement-title">"Расчёт по месяцам"</h2>
-            {move || match outcome.get() {
-                Outcome::Statement(statement) => view! { <StatementView statement /> }.into_any(),
-                Outcome::Invalid(_) => {
-                    view! { <p class="invalid">"Исправьте отмеченные поля — расчёт появится сразу."</p> }
-                        .into_any()
-                }
+        <fieldset class="months">
+            <legend>"Часы закрытых задач по месяцам"</legend>
+            {move || {
+                (0..count.get())
+                    .map(|i| {
+                        text_field(
+                            format!("hours-{i}"),
+                            Signal::derive(month_label(i)),
+                            error_signal(outcome, CalculatorForm::hours_field(i)),
+                            Signal::derive(move || form.with(|f| f.hours.get(i).cloned().unwrap_or_default())),
+                            Callback::new(move |v| {
+                                form.update(|f| {
+                                    if let Some(h) = f.hours.get_mut(i) {
+                                        *h = v;
+                                    }
+                                })
+                            }),
+                            "month",
+                        )
+                    })
+                    .collect_view()
             }}
-        </section>
+        </fieldset>
     }
 }
 
@@ -111,75 +436,259 @@ fn TariffTerms(tariff: Tariff) -> impl IntoView {
     }
 }
 
-fn phase_ru(phase: Phase) -> &'static str {
-    match phase {
-        Phase::Trial => "пробный",
-        Phase::Subscription => "абонемент",
+/// A statement row's cells after the period: `(class, text)`, VAT cells only when VAT is on.
+fn row_cells(m: &MonthStatement, with_vat: bool) -> Vec<(&'static str, String)> {
+    let mut cells = vec![
+        ("phase", phase_ru(m.phase).to_string()),
+        ("num", hours(m.hours)),
+        ("num", rubles(m.fee)),
+        ("num", hours(m.included_used)),
+        ("num", hours(m.reserve_start)),
+        ("num", hours(m.reserve_used)),
+        ("num", hours(m.reserve_end)),
+        ("num", hours(m.reserve_forfeited)),
+        ("num", hours(m.extra_hours)),
+        ("num", rubles(m.extra_rate)),
+        ("num", rubles(m.extra_charge)),
+        ("num total", rubles(m.total)),
+    ];
+    if with_vat {
+        cells.push(("num", rubles(m.vat)));
+        cells.push(("num total", rubles(m.total_with_vat)));
     }
+    cells.push(("explain", explain(m)));
+    cells
 }
 
-fn month_row(m: MonthStatement) -> impl IntoView {
-    let class = if m.phase == Phase::Trial { "trial" } else { "subscription" };
-    let extra = if m.extra_hours.is_zero() {
-        "—".to_string()
-    } else {
-        format!("{} × {} = {}", hours(m.extra_hours), rubles(m.extra_rate), rubles(m.extra_charge))
-    };
+// Rows, headers and summary items are each rendered from a list of one view type, which keeps
+// the wasm small (a typed view per column would be compiled once per column).
+fn month_row(m: MonthStatement, with_vat: bool) -> impl IntoView {
+    let mut class = if m.phase == Phase::Trial { "trial".to_string() } else { "subscription".to_string() };
+    if m.contract_ends {
+        class.push_str(" ends");
+    }
+    let cells = row_cells(&m, with_vat).into_iter().map(|(class, text)| view! { <td class=class>{text}</td> });
     view! {
         <tr class=class data-period=m.period.to_string()>
             <th scope="row">{period_ru(m.period)}</th>
-            <td>{phase_ru(m.phase)}</td>
-            <td class="num">{hours(m.hours)}</td>
-            <td class="num">{rubles(m.fee)}</td>
-            <td class="num">{hours(m.included_used)}</td>
-            <td class="num">{hours(m.reserve_start)}</td>
-            <td class="num">{hours(m.reserve_used)}</td>
-            <td class="num">{hours(m.reserve_end)}</td>
-            <td class="num">{hours(m.reserve_forfeited)}</td>
-            <td class="num">{extra}</td>
-            <td class="num total">{rubles(m.total)}</td>
+            {cells.collect_view()}
         </tr>
     }
 }
 
 #[component]
-fn StatementView(statement: Statement) -> impl IntoView {
-    let summary = statement.summary.clone();
-    let rate = summary.effective_rate.map(rubles).unwrap_or_else(|| "—".to_string());
+fn StatementView(calculation: Calculation, csv_url: RwSignal<Option<String>>) -> impl IntoView {
+    let Calculation { statement, vat, .. } = calculation;
+    let with_vat = vat != Vat::None;
+    let s = statement.summary.clone();
+    let total_label = if matches!(vat, Vat::Included(_)) {
+        "Итого за период, с НДС"
+    } else {
+        "Итого за период"
+    };
+    let mut summary = vec![("summary-total", total_label.to_string(), rubles(s.total))];
+    if with_vat {
+        summary.push(("summary-vat", vat_label(vat), rubles(s.vat)));
+        summary.push(("summary-total-with-vat", "Итого с НДС".into(), rubles(s.total_with_vat)));
+    }
+    summary.push(("summary-hours", "Закрыто часов".into(), hours(s.hours)));
+    let rate = s.effective_rate.map(rubles).unwrap_or_else(|| "—".to_string());
+    summary.push(("summary-rate", "Средняя цена часа".into(), rate));
+    let summary = summary
+        .into_iter()
+        .map(|(id, label, value)| view! { <div><dt>{label}</dt><dd id=id>{value}</dd></div> })
+        .collect_view();
+    let mut heads: Vec<String> = [
+        "Период",
+        "Этап",
+        "Часы",
+        "Абонплата",
+        "Из тарифа",
+        "Резерв на начало",
+        "Из резерва",
+        "Резерв на конец",
+        "Сгорело",
+        "Сверх тарифа, ч",
+        "Ставка",
+        "Сверх тарифа, ₽",
+        "Итого",
+    ]
+    .map(String::from)
+    .to_vec();
+    if with_vat {
+        heads.push(vat_label(vat));
+        heads.push("Итого с НДС".into());
+    }
+    heads.push("Пояснение".into());
+    let heads = heads.into_iter().map(|h| view! { <th scope="col">{h}</th> }).collect_view();
     view! {
-        <div class="table-wrap">
+        <dl class="summary">{summary}</dl>
+        <p class="legend">
+            <span class="swatch trial" aria-hidden="true"></span>
+            " пробный месяц: без абонентской платы, оплата за каждый закрытый час"
+        </p>
+        <div class="table-wrap" tabindex="0" role="region" aria-labelledby="statement-title">
             <table>
                 <thead>
-                    <tr>
-                        <th scope="col">"Период"</th>
-                        <th scope="col">"Этап"</th>
-                        <th scope="col">"Часы"</th>
-                        <th scope="col">"Абонплата"</th>
-                        <th scope="col">"Из тарифа"</th>
-                        <th scope="col">"Резерв на начало"</th>
-                        <th scope="col">"Из резерва"</th>
-                        <th scope="col">"Резерв на конец"</th>
-                        <th scope="col">"Сгорело"</th>
-                        <th scope="col">"Сверх тарифа"</th>
-                        <th scope="col">"Итого"</th>
-                    </tr>
+                    <tr>{heads}</tr>
                 </thead>
-                <tbody>{statement.months.into_iter().map(month_row).collect_view()}</tbody>
+                <tbody>{statement.months.into_iter().map(|m| month_row(m, with_vat)).collect_view()}</tbody>
             </table>
         </div>
-        <dl class="summary">
-            <div>
-                <dt>"Итого за период"</dt>
-                <dd id="summary-total">{rubles(summary.total)}</dd>
+        <p class="buttons">
+            <a
+                id="csv-link"
+                class="button"
+                download="hourbank-raschet.csv"
+                href=move || csv_url.get().unwrap_or_default()
+            >
+                "Скачать CSV"
+            </a>
+        </p>
+    }
+}
+
+/// The link to this very calculation (the address bar holds it too).
+#[component]
+fn SharePanel(share_url: Memo<String>) -> impl IntoView {
+    view! {
+        <section class="share" aria-labelledby="share-title">
+            <h2 id="share-title">"Поделиться расчётом"</h2>
+            <p>
+                "Ссылка на этот расчёт (скопируйте её или отправьте): "
+                <a id="share-link" href=share_url>{share_url}</a>
+            </p>
+        </section>
+    }
+}
+
+/// Scenarios saved by name in this browser: a name to save under, and a list to reopen or delete
+/// from. Entries that cannot be read are reported and skipped.
+#[component]
+fn SavedPanel(form: RwSignal<CalculatorForm>, base: CalculatorForm) -> impl IntoView {
+    let name = RwSignal::new(String::new());
+    let name_error = RwSignal::new(None::<String>);
+    let status = RwSignal::new(String::new());
+    let entries = RwSignal::new(read_saved(&base));
+    let selected = RwSignal::new(String::new());
+    let base = StoredValue::new(base);
+    // Reads the storage again, keeping the selection when it is still there.
+    let refresh = move |select: Option<String>| {
+        let list = base.with_value(read_saved);
+        let first = list.as_ref().and_then(|l| l.first()).map(|e| e.name().to_string());
+        let keep = select.or_else(|| Some(selected.get_untracked()));
+        let exists = |n: &String| list.as_ref().is_some_and(|l| l.iter().any(|e| e.name() == n));
+        selected.set(keep.filter(exists).or(first).unwrap_or_default());
+        entries.set(list);
+    };
+    refresh(None);
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let name = match saved::parse_name(&name.get_untracked()) {
+            Ok(name) => name,
+            Err(e) => {
+                name_error.set(Some(e.problem.ru()));
+                return;
+            }
+        };
+        name_error.set(None);
+        let value = form.with_untracked(saved::stored_value);
+        let stored = storage().map(|s| s.set_item(&saved::storage_key(&name), &value));
+        status.set(match stored {
+            Some(Ok(())) => format!("Сценарий «{name}» сохранён"),
+            _ => "Не удалось сохранить: хранилище браузера недоступно или заполнено".into(),
+        });
+        refresh(Some(name));
+    };
+    let open = move |_| {
+        let name = selected.get_untracked();
+        let message = entries.with_untracked(|list| match list.iter().flatten().find(|e| e.name() == name)? {
+            Stored::Scenario { form: saved_form, .. } => {
+                form.set((**saved_form).clone());
+                Some(format!("Открыт сценарий «{name}»"))
+            }
+            Stored::Unreadable { reason, .. } => Some(format!("Сценарий «{name}» не открывается: {reason}")),
+        });
+        status.set(message.unwrap_or_default());
+    };
+    let delete = move |_| {
+        let name = selected.get_untracked();
+        if name.is_empty() {
+            return;
+        }
+        if let Some(s) = storage() {
+            let _ = s.remove_item(&saved::storage_key(&name));
+        }
+        status.set(format!("Сценарий «{name}» удалён"));
+        refresh(None);
+    };
+    let options = move || {
+        entries.with(|list| {
+            list.iter()
+                .flatten()
+                .map(|e| {
+                    let value = e.name().to_string();
+                    let text = match e {
+                        Stored::Scenario { .. } => value.clone(),
+                        Stored::Unreadable { .. } => format!("{value} — не открывается"),
+                    };
+                    let is = value.clone();
+                    view! { <option value=value prop:selected=move || selected.with(|s| *s == is)>{text}</option> }
+                })
+                .collect_view()
+        })
+    };
+    // Unreadable entries, said once in plain words.
+    let problems = move || {
+        entries.with(|list| match list {
+            None => "Хранилище браузера недоступно: сценарии не сохраняются.".to_string(),
+            Some(list) => list
+                .iter()
+                .filter_map(|e| match e {
+                    Stored::Unreadable { name, reason } => Some(format!("Сценарий «{name}» пропущен: {reason}. ")),
+                    Stored::Scenario { .. } => None,
+                })
+                .collect(),
+        })
+    };
+    let empty = move || entries.with(|l| l.as_ref().is_none_or(Vec::is_empty));
+    view! {
+        <section class="saved" aria-labelledby="saved-title">
+            <h2 id="saved-title">"Сохранённые сценарии"</h2>
+            <form class="save-form" on:submit=save>
+                <div class="field">
+                    <label for="save-name">"Название сценария"</label>
+                    <input
+                        id="save-name"
+                        type="text"
+                        autocomplete="off"
+                        aria-describedby="save-name-error"
+                        aria-invalid=move || name_error.get().is_some().to_string()
+                        prop:value=name
+                        on:input:target=move |ev| name.set(ev.target().value())
+                    />
+                    <span class="field-error" id="save-name-error" role="alert">{name_error}</span>
+                </div>
+                <button type="submit" id="save" class="primary">"Сохранить"</button>
+            </form>
+            <div class="save-form">
+                <div class="field">
+                    <label for="saved-select">"Сохранённый сценарий"</label>
+                    <select
+                        id="saved-select"
+                        disabled=empty
+                        on:change:target=move |ev| selected.set(ev.target().value())
+                    >
+                        {options}
+                    </select>
+                </div>
+                <div class="buttons">
+                    <button type="button" id="open-saved" disabled=empty on:click=open>"Открыть"</button>
+                    <button type="button" id="delete-saved" disabled=empty on:click=delete>"Удалить"</button>
+                </div>
             </div>
-            <div>
-                <dt>"Закрыто часов"</dt>
-                <dd id="summary-hours">{hours(summary.hours)}</dd>
-            </div>
-            <div>
-                <dt>"Средняя цена часа"</dt>
-                <dd id="summary-rate">{rate}</dd>
-            </div>
-        </dl>
+            <p id="saved-problems" class="invalid" role="alert">{problems}</p>
+            <p id="saved-status" role="status">{status}</p>
+        </section>
     }
 }

@@ -1,0 +1,127 @@
+//! Each statement row in plain Russian: where the month's hours went and what was paid for.
+
+use hourbank_domain::format::{hours, rubles};
+use hourbank_domain::{MonthStatement, Phase};
+
+/// The phase as the statement shows it.
+pub fn phase_ru(phase: Phase) -> &'static str {
+    match phase {
+        Phase::Trial => "пробный",
+        Phase::Subscription => "абонемент",
+    }
+}
+
+/// `10 ч по тарифу, 5 ч из резерва, 3 ч сверх тарифа × 2 000,00 ₽; 2 ч ушли в резерв`.
+pub fn explain(m: &MonthStatement) -> String {
+    let mut used = Vec::new();
+    let mut after = Vec::new();
+    match m.phase {
+        Phase::Trial => {
+            if m.hours.is_zero() {
+                used.push("пробный месяц: закрытых задач нет".to_string());
+            } else {
+                used.push(format!("пробный месяц: {} × {}", hours(m.extra_hours), rubles(m.extra_rate)));
+            }
+        }
+        Phase::Subscription => {
+            if !m.included_used.is_zero() {
+                used.push(format!("{} по тарифу", hours(m.included_used)));
+            }
+            if !m.reserve_used.is_zero() {
+                used.push(format!("{} из резерва", hours(m.reserve_used)));
+            }
+            if !m.extra_hours.is_zero() {
+                used.push(format!("{} сверх тарифа × {}", hours(m.extra_hours), rubles(m.extra_rate)));
+            }
+            if used.is_empty() {
+                used.push("закрытых задач нет".to_string());
+            }
+            let kept = m.reserve_start.saturating_sub(m.reserve_used);
+            if m.contract_ends {
+                after.push("договор закрыт".to_string());
+                if !m.reserve_forfeited.is_zero() {
+                    after.push(format!("резерв сгорел: {}", hours(m.reserve_forfeited)));
+                }
+            } else {
+                let added = m.reserve_end.saturating_sub(kept);
+                if !added.is_zero() {
+                    after.push(format!("{} ушли в резерв", hours(added)));
+                }
+                if !m.reserve_forfeited.is_zero() {
+                    after.push(format!("сгорело сверх лимита резерва: {}", hours(m.reserve_forfeited)));
+                }
+            }
+        }
+    }
+    if m.phase == Phase::Trial && m.contract_ends {
+        after.push("договор закрыт".to_string());
+    }
+    let mut text = used.join(", ");
+    for part in after {
+        text.push_str("; ");
+        text.push_str(&part);
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+    use hourbank_domain::{simulate, Contract, Hours, Tariff, Vat};
+
+    /// The statement of «Старт» from 1 January 2027 with these hours (in hundredths).
+    fn months(centi: &[i64], end: Option<&str>) -> Vec<MonthStatement> {
+        let start = NaiveDate::from_ymd_opt(2027, 1, 1).unwrap();
+        let end = end.map(|e| NaiveDate::parse_from_str(e, "%Y-%m-%d").unwrap());
+        let contract = Contract::new(Tariff::start(), start, end).unwrap();
+        let hours: Vec<Hours> = centi.iter().map(|&c| Hours::from_centi(c)).collect();
+        simulate(&contract, &hours, Vat::None).unwrap().months
+    }
+
+    #[test]
+    fn trial_months_are_paid_by_the_hour() {
+        let m = months(&[300, 0], None);
+        assert_eq!(explain(&m[0]), "пробный месяц: 3\u{a0}ч × 2\u{a0}000,00\u{a0}₽");
+        assert_eq!(explain(&m[1]), "пробный месяц: закрытых задач нет");
+        assert_eq!(phase_ru(m[0].phase), "пробный");
+    }
+
+    #[test]
+    fn subscription_months_say_where_the_hours_went() {
+        // March 4 h → 6 h to the reserve; April 18 h → 10 + 6 reserve + 2 over;
+        // May 0 h → 10 h to the reserve; June 25 h → 10 + 10 + 5 over.
+        let m = months(&[0, 0, 400, 1800, 0, 2500], None);
+        assert_eq!(explain(&m[2]), "4\u{a0}ч по тарифу; 6\u{a0}ч ушли в резерв");
+        assert_eq!(
+            explain(&m[3]),
+            "10\u{a0}ч по тарифу, 6\u{a0}ч из резерва, 2\u{a0}ч сверх тарифа × 2\u{a0}000,00\u{a0}₽"
+        );
+        assert_eq!(explain(&m[4]), "закрытых задач нет; 10\u{a0}ч ушли в резерв");
+        assert_eq!(
+            explain(&m[5]),
+            "10\u{a0}ч по тарифу, 10\u{a0}ч из резерва, 5\u{a0}ч сверх тарифа × 2\u{a0}000,00\u{a0}₽"
+        );
+    }
+
+    #[test]
+    fn a_full_reserve_forfeits_what_does_not_fit() {
+        // March 0 → reserve 10; April 2,75 h → 7,25 unused, reserve stays 10, 7,25 forfeited.
+        let m = months(&[0, 0, 0, 275], None);
+        assert_eq!(explain(&m[3]), "2,75\u{a0}ч по тарифу; сгорело сверх лимита резерва: 7,25\u{a0}ч");
+        // Partly: March 3 h → reserve 7; April 5 h → 3 fit, 2 forfeited.
+        let m = months(&[0, 0, 300, 500], None);
+        assert_eq!(
+            explain(&m[3]),
+            "5\u{a0}ч по тарифу; 3\u{a0}ч ушли в резерв; сгорело сверх лимита резерва: 2\u{a0}ч"
+        );
+    }
+
+    #[test]
+    fn the_end_month_forfeits_the_reserve() {
+        let m = months(&[0, 0, 725, 1000], Some("2027-04-30"));
+        assert_eq!(explain(&m[3]), "10\u{a0}ч по тарифу; договор закрыт; резерв сгорел: 2,75\u{a0}ч");
+        let m = months(&[100], Some("2027-01-31"));
+        assert_eq!(explain(&m[0]), "пробный месяц: 1\u{a0}ч × 2\u{a0}000,00\u{a0}₽; договор закрыт");
+    }
+}
