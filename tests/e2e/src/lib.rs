@@ -86,6 +86,41 @@ impl Browser {
         panic!("no WebDriver session from {chromedriver}: {last_error:?}");
     }
 
+    /// Opens `url` and waits for the wasm app to render the calculator.
+    pub async fn open(&self, url: &str) {
+        self.client.goto(url).await.expect("open page");
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(30))
+            .for_element(fantoccini::Locator::Id("hours-0"))
+            .await
+            .expect("the calculator renders (wasm loaded)");
+    }
+
+    /// Runs a script in the page and returns its value.
+    pub async fn js(&self, script: &str, args: Vec<serde_json::Value>) -> serde_json::Value {
+        self.client.execute(script, args).await.expect("script")
+    }
+
+    /// The element's `textContent`: unlike WebDriver's visible text it keeps non-breaking spaces,
+    /// which the Russian number format relies on.
+    pub async fn text(&self, css: &str) -> String {
+        let value = self
+            .js("const el = document.querySelector(arguments[0]); return el ? el.textContent : null;", vec![css.into()])
+            .await;
+        value.as_str().unwrap_or_else(|| panic!("no element {css}")).to_string()
+    }
+
+    /// Sets an input's value as typing would (a date input's typing is locale-specific).
+    pub async fn set_value(&self, id: &str, value: &str) {
+        self.js(
+            "const el = document.getElementById(arguments[0]); el.value = arguments[1];
+             el.dispatchEvent(new Event('input', { bubbles: true }));",
+            vec![id.into(), value.into()],
+        )
+        .await;
+    }
+
     /// Saves a screenshot under `target/e2e-screenshots/` for a person to look at.
     pub async fn screenshot(&self, name: &str) {
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e-screenshots");

@@ -7,52 +7,24 @@ use std::time::Duration;
 use fantoccini::Locator;
 use hourbank_e2e::{start_server, Browser};
 
-/// Opens `url` and waits for the wasm app to render the calculator.
-async fn open(browser: &Browser, url: &str) {
-    browser.client.goto(url).await.expect("open page");
-    browser
-        .client
-        .wait()
-        .at_most(Duration::from_secs(30))
-        .for_element(Locator::Id("hours-0"))
-        .await
-        .expect("the calculator renders (wasm loaded)");
-}
-
-/// Runs a script and returns its value.
-async fn js(browser: &Browser, script: &str, args: Vec<serde_json::Value>) -> serde_json::Value {
-    browser.client.execute(script, args).await.expect("script")
-}
-
-/// The element's `textContent` (it keeps the non-breaking spaces of the Russian number format).
-async fn text(browser: &Browser, css: &str) -> String {
-    let value = js(
-        browser,
-        "const el = document.querySelector(arguments[0]); return el ? el.textContent : null;",
-        vec![css.into()],
-    )
-    .await;
-    value.as_str().unwrap_or_else(|| panic!("no element {css}")).to_string()
-}
-
 async fn exists(browser: &Browser, css: &str) -> bool {
-    js(browser, "return document.querySelector(arguments[0]) !== null;", vec![css.into()]).await == true
+    browser.js("return document.querySelector(arguments[0]) !== null;", vec![css.into()]).await == true
 }
 
 async fn input_value(browser: &Browser, id: &str) -> String {
-    let v = js(browser, "return document.getElementById(arguments[0]).value;", vec![id.into()]).await;
+    let v = browser.js("return document.getElementById(arguments[0]).value;", vec![id.into()]).await;
     v.as_str().expect("an input").to_string()
 }
 
 /// Chooses an option of a `<select>` as a person would (a `change` event).
 async fn choose(browser: &Browser, id: &str, value: &str) {
-    js(
-        browser,
-        "const el = document.getElementById(arguments[0]); el.value = arguments[1];
-         el.dispatchEvent(new Event('change', { bubbles: true }));",
-        vec![id.into(), value.into()],
-    )
-    .await;
+    browser
+        .js(
+            "const el = document.getElementById(arguments[0]); el.value = arguments[1];
+             el.dispatchEvent(new Event('change', { bubbles: true }));",
+            vec![id.into(), value.into()],
+        )
+        .await;
 }
 
 async fn click(browser: &Browser, id: &str) {
@@ -60,7 +32,7 @@ async fn click(browser: &Browser, id: &str) {
 }
 
 async fn search(browser: &Browser) -> String {
-    js(browser, "return window.location.search;", vec![]).await.as_str().unwrap().to_string()
+    browser.js("return window.location.search;", vec![]).await.as_str().unwrap().to_string()
 }
 
 const NBSP: char = '\u{a0}';
@@ -78,58 +50,57 @@ async fn a_shared_link_reproduces_the_statement_and_bad_values_show_field_errors
     let base = start_server().await;
     let browser = Browser::start().await;
 
-    open(&browser, &format!("{base}/{SCENARIO}")).await;
+    browser.open(&format!("{base}/{SCENARIO}")).await;
     // 6 000 + 25 000 + 40 000 (10 h over) + 20 000 (2,75 h to the reserve) + 20 000 + 20 000
     // + 40 000 (10 included, 10 reserve, 10 over) = 171 000
-    assert_eq!(text(&browser, "#summary-total").await, rub("171 000,00"));
-    assert_eq!(text(&browser, "#summary-hours").await, format!("72,75{NBSP}ч"));
-    assert_eq!(text(&browser, "#summary-rate").await, rub("2 350,52"));
+    assert_eq!(browser.text("#summary-total").await, rub("171 000,00"));
+    assert_eq!(browser.text("#summary-hours").await, format!("72,75{NBSP}ч"));
+    assert_eq!(browser.text("#summary-rate").await, rub("2 350,52"));
     assert!(!exists(&browser, "#summary-vat").await, "no VAT columns without VAT");
     assert_eq!(input_value(&browser, "count").await, "7");
     assert_eq!(input_value(&browser, "hours-1").await, "12.5");
-    let trial = text(&browser, "tr[data-period='2027-02']").await;
+    let trial = browser.text("tr[data-period='2027-02']").await;
     assert!(trial.contains(&format!("пробный месяц: 12,5{NBSP}ч × 2{NBSP}000,00{NBSP}₽")), "{trial}");
-    let may = text(&browser, "tr[data-period='2027-05']").await;
+    let may = browser.text("tr[data-period='2027-05']").await;
     assert!(may.contains(&format!("сгорело сверх лимита резерва: 2,75{NBSP}ч")), "{may}");
     // The address bar and the visible link hold the scenario.
     assert_eq!(search(&browser).await, SCENARIO);
-    assert_eq!(text(&browser, "#share-link").await, format!("{base}/{SCENARIO}"));
+    assert_eq!(browser.text("#share-link").await, format!("{base}/{SCENARIO}"));
 
     // Editing keeps the link current (typed «05» is the number 5).
     browser.client.find(Locator::Id("hours-4")).await.unwrap().send_keys("5").await.unwrap();
     assert_eq!(search(&browser).await, "?start=2027-01-01&h=3,12.5,20,7.25,5,0,30&tariff=start");
 
     // A custom tariff with an end date: April closes the contract and forfeits the reserve.
-    open(
-        &browser,
+    browser.open(
         &format!(
             "{base}/?start=2027-01-01&end=2027-04-30&h=0,0,0,30&tariff=custom&fee=45000&incl=10&over=2500&cap=10&trial=2&trate=2000"
         ),
     )
     .await;
-    assert_eq!(text(&browser, "h1").await, "Свой тариф");
+    assert_eq!(browser.text("h1").await, "Свой тариф");
     assert_eq!(input_value(&browser, "tariff-monthly_fee").await, "45000");
     // March 45 000 (10 h to the reserve); April 45 000 + 10 h × 2 500 = 70 000.
-    assert_eq!(text(&browser, "#summary-total").await, rub("115 000,00"));
-    let april = text(&browser, "tr[data-period='2027-04']").await;
+    assert_eq!(browser.text("#summary-total").await, rub("115 000,00"));
+    let april = browser.text("tr[data-period='2027-04']").await;
     assert!(april.contains("договор закрыт"), "{april}");
     browser.screenshot("scenario-link").await;
 
     // Bad values in a link: the domain's message next to each field, and no statement.
-    open(&browser, &format!("{base}/?start=2027-02-30&h=3,-1,abc&vat=half&tariff=custom&fee=abc&trial=1.5")).await;
-    assert!(text(&browser, "#start-error").await.starts_with("неверная дата"));
-    assert_eq!(text(&browser, "#hours-1-error").await, "не может быть отрицательным");
-    assert_eq!(text(&browser, "#hours-2-error").await, "не число: «abc»");
-    assert!(text(&browser, "#vat-mode-error").await.contains("«half»"));
-    assert_eq!(text(&browser, "#tariff-monthly_fee-error").await, "не число: «abc»");
-    assert_eq!(text(&browser, "#tariff-trial_months-error").await, "должно быть целым числом");
+    browser.open(&format!("{base}/?start=2027-02-30&h=3,-1,abc&vat=half&tariff=custom&fee=abc&trial=1.5")).await;
+    assert!(browser.text("#start-error").await.starts_with("неверная дата"));
+    assert_eq!(browser.text("#hours-1-error").await, "не может быть отрицательным");
+    assert_eq!(browser.text("#hours-2-error").await, "не число: «abc»");
+    assert!(browser.text("#vat-mode-error").await.contains("«half»"));
+    assert_eq!(browser.text("#tariff-monthly_fee-error").await, "не число: «abc»");
+    assert_eq!(browser.text("#tariff-trial_months-error").await, "должно быть целым числом");
     assert!(!exists(&browser, "#summary-total").await, "bad input computed");
-    assert!(text(&browser, ".statement .invalid").await.contains("Исправьте"));
+    assert!(browser.text(".statement .invalid").await.contains("Исправьте"));
 
     // At 360 px the page does not scroll sideways (the statement table scrolls in its own box).
     browser.client.set_window_size(360, 800).await.expect("narrow window");
-    open(&browser, &format!("{base}/{SCENARIO}&vat=on_top:22")).await;
-    let widths = js(&browser, "return [window.innerWidth, document.documentElement.scrollWidth];", vec![]).await;
+    browser.open(&format!("{base}/{SCENARIO}&vat=on_top:22")).await;
+    let widths = browser.js("return [window.innerWidth, document.documentElement.scrollWidth];", vec![]).await;
     let (inner, scroll) = (widths[0].as_i64().unwrap(), widths[1].as_i64().unwrap());
     assert!(inner <= 360, "the window is {inner} px wide");
     assert!(scroll <= inner, "the page is {scroll} px wide in a {inner} px window");
@@ -141,16 +112,16 @@ async fn a_shared_link_reproduces_the_statement_and_bad_values_show_field_errors
 async fn vat_on_top_changes_the_totals_and_the_csv_holds_them() {
     let base = start_server().await;
     let browser = Browser::start().await;
-    open(&browser, &format!("{base}/{SCENARIO}")).await;
-    assert_eq!(text(&browser, "#summary-total").await, rub("171 000,00"));
+    browser.open(&format!("{base}/{SCENARIO}")).await;
+    assert_eq!(browser.text("#summary-total").await, rub("171 000,00"));
 
     choose(&browser, "vat-mode", "on_top").await;
     assert_eq!(input_value(&browser, "vat-rate").await, "22");
     // Each month's VAT is rounded on its own: 1 320 + 5 500 + 8 800 + 3 × 4 400 + 8 800.
-    assert_eq!(text(&browser, "#summary-total").await, rub("171 000,00"));
-    assert_eq!(text(&browser, "#summary-vat").await, rub("37 620,00"));
-    assert_eq!(text(&browser, "#summary-total-with-vat").await, rub("208 620,00"));
-    let march = text(&browser, "tr[data-period='2027-03']").await;
+    assert_eq!(browser.text("#summary-total").await, rub("171 000,00"));
+    assert_eq!(browser.text("#summary-vat").await, rub("37 620,00"));
+    assert_eq!(browser.text("#summary-total-with-vat").await, rub("208 620,00"));
+    let march = browser.text("tr[data-period='2027-03']").await;
     assert!(march.contains(&rub("8 800,00")) && march.contains(&rub("48 800,00")), "{march}");
     assert!(search(&browser).await.contains("&vat=on_top:22&"));
 
@@ -181,14 +152,14 @@ async fn vat_on_top_changes_the_totals_and_the_csv_holds_them() {
 
     // VAT included in prices: the totals stay, the VAT is the part of them.
     choose(&browser, "vat-mode", "included").await;
-    assert_eq!(text(&browser, "#summary-total-with-vat").await, rub("171 000,00"));
-    assert_eq!(text(&browser, "#summary-vat").await, rub("30 836,07"));
+    assert_eq!(browser.text("#summary-total-with-vat").await, rub("171 000,00"));
+    assert_eq!(browser.text("#summary-vat").await, rub("30 836,07"));
     // A bad rate is the domain's error, next to the field.
     browser.client.find(Locator::Id("vat-rate")).await.unwrap().send_keys("0").await.unwrap();
-    assert_eq!(text(&browser, "#vat-rate-error").await, "не больше 100");
+    assert_eq!(browser.text("#vat-rate-error").await, "не больше 100");
     choose(&browser, "vat-mode", "none").await;
     assert!(!exists(&browser, "#summary-vat").await);
-    assert_eq!(text(&browser, "#summary-total").await, rub("171 000,00"));
+    assert_eq!(browser.text("#summary-total").await, rub("171 000,00"));
     browser.close().await;
 }
 
@@ -196,33 +167,33 @@ async fn vat_on_top_changes_the_totals_and_the_csv_holds_them() {
 async fn saved_scenarios_survive_a_reload_and_a_damaged_entry_is_reported() {
     let base = start_server().await;
     let browser = Browser::start().await;
-    open(&browser, &format!("{base}/{SCENARIO}")).await;
-    assert!(text(&browser, "#saved-select").await.is_empty());
+    browser.open(&format!("{base}/{SCENARIO}")).await;
+    assert!(browser.text("#saved-select").await.is_empty());
 
     // Saving without a name is refused next to the field.
     click(&browser, "save").await;
-    assert_eq!(text(&browser, "#save-name-error").await, "обязательное поле");
+    assert_eq!(browser.text("#save-name-error").await, "обязательное поле");
     browser.client.find(Locator::Id("save-name")).await.unwrap().send_keys("Весна 2027").await.unwrap();
     click(&browser, "save").await;
-    assert_eq!(text(&browser, "#saved-status").await, "Сценарий «Весна 2027» сохранён");
+    assert_eq!(browser.text("#saved-status").await, "Сценарий «Весна 2027» сохранён");
 
     // A fresh page (no link) starts from the defaults; the saved scenario is still there.
-    open(&browser, &format!("{base}/")).await;
-    assert_ne!(text(&browser, "#summary-total").await, rub("171 000,00"));
-    assert_eq!(text(&browser, "#saved-select").await, "Весна 2027");
+    browser.open(&format!("{base}/")).await;
+    assert_ne!(browser.text("#summary-total").await, rub("171 000,00"));
+    assert_eq!(browser.text("#saved-select").await, "Весна 2027");
     click(&browser, "open-saved").await;
-    assert_eq!(text(&browser, "#summary-total").await, rub("171 000,00"));
+    assert_eq!(browser.text("#summary-total").await, rub("171 000,00"));
     assert_eq!(search(&browser).await, SCENARIO);
 
     // Damaged and old entries next to a good one: reported and skipped, the app keeps working.
-    js(
-        &browser,
-        "localStorage.setItem('hourbank.scenario:Битый', 'garbage');
+    browser
+        .js(
+            "localStorage.setItem('hourbank.scenario:Битый', 'garbage');
          localStorage.setItem('hourbank.scenario:Старый', '{\"start\":\"2027-01-01\",\"months\":[1]}');
          localStorage.setItem('hourbank.scenario:Странный', 'v1?start=2027-01-01&h=1&bogus=1');",
-        vec![],
-    )
-    .await;
+            vec![],
+        )
+        .await;
     browser.client.refresh().await.expect("reload");
     browser
         .client
@@ -231,22 +202,22 @@ async fn saved_scenarios_survive_a_reload_and_a_damaged_entry_is_reported() {
         .for_element(Locator::Id("saved-problems"))
         .await
         .expect("the app renders after a reload");
-    let problems = text(&browser, "#saved-problems").await;
+    let problems = browser.text("#saved-problems").await;
     assert!(problems.contains("Сценарий «Битый» пропущен: данные повреждены."), "{problems}");
     assert!(problems.contains("Сценарий «Странный» пропущен: данные повреждены."), "{problems}");
     assert!(problems.contains("Сценарий «Старый» пропущен: сохранён в старом формате"), "{problems}");
-    assert_eq!(text(&browser, "#summary-total").await, rub("171 000,00"));
+    assert_eq!(browser.text("#summary-total").await, rub("171 000,00"));
     choose(&browser, "saved-select", "Битый").await;
     click(&browser, "open-saved").await;
-    assert!(text(&browser, "#saved-status").await.contains("не открывается"));
-    assert_eq!(text(&browser, "#summary-total").await, rub("171 000,00"));
+    assert!(browser.text("#saved-status").await.contains("не открывается"));
+    assert_eq!(browser.text("#summary-total").await, rub("171 000,00"));
     // A damaged entry can be deleted; the good one stays.
     click(&browser, "delete-saved").await;
-    assert!(!text(&browser, "#saved-problems").await.contains("Битый"));
+    assert!(!browser.text("#saved-problems").await.contains("Битый"));
     choose(&browser, "saved-select", "Весна 2027").await;
     click(&browser, "delete-saved").await;
-    assert_eq!(text(&browser, "#saved-status").await, "Сценарий «Весна 2027» удалён");
-    assert!(!text(&browser, "#saved-select").await.contains("Весна"));
+    assert_eq!(browser.text("#saved-status").await, "Сценарий «Весна 2027» удалён");
+    assert!(!browser.text("#saved-select").await.contains("Весна"));
     browser.screenshot("scenario-saved").await;
     browser.close().await;
 }
