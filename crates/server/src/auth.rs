@@ -47,6 +47,9 @@ pub struct Caller {
     pub role: Role,
     /// The caller's organisation (clients only).
     pub org_id: Option<i64>,
+    /// That organisation's data version, read with the session (see `OrgRecord::data_version`):
+    /// lets a client's repeated reads be answered from caches without another query.
+    pub org_version: Option<i64>,
     pub name: String,
     pub email: String,
 }
@@ -150,8 +153,9 @@ impl FromRequestParts<AppState> for Caller {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let token = request_token(parts).ok_or(ApiError::Unauthorized)?;
         let row = sqlx::query(
-            "SELECT u.id, u.role, u.org_id, u.name, u.email FROM sessions s JOIN users u ON u.id = s.user_id \
-             WHERE s.token_hash = $1 AND s.expires_at > $2",
+            "SELECT u.id, u.role, u.org_id, u.name, u.email, \
+                    (SELECT MAX(a.id) FROM audit_log a WHERE a.org_id = u.org_id) AS org_version \
+             FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2",
         )
         .bind(token_hash(&token))
         .bind(now())
@@ -163,6 +167,7 @@ impl FromRequestParts<AppState> for Caller {
             user_id: col(&row, "id")?,
             role: Role::parse("role", &role).map_err(|e| ApiError::Internal(e.to_string()))?,
             org_id: col(&row, "org_id")?,
+            org_version: col(&row, "org_version")?,
             name: col(&row, "name")?,
             email: col(&row, "email")?,
         })

@@ -31,7 +31,7 @@ pub struct OrgRecord {
     /// (Concurrent transactions may commit out of id order on PostgreSQL, so caches keyed by it
     /// also expire after a moment.)
     #[serde(skip)]
-    pub data_version: i64,
+    pub data_version: Option<i64>,
 }
 
 fn serialize_vat<S: serde::Serializer>(vat: &Vat, s: S) -> Result<S::Ok, S::Error> {
@@ -44,7 +44,7 @@ fn serialize_vat<S: serde::Serializer>(vat: &Vat, s: S) -> Result<S::Ok, S::Erro
 
 const ORG_COLUMNS: &str = "id, name, inn, tariff_name, monthly_fee, included_hours, overage_rate, reserve_cap, \
                            trial_months, trial_rate, contract_start, contract_end, vat_mode, vat_rate, analyst_id, \
-                           (SELECT COALESCE(MAX(a.id), 0) FROM audit_log a WHERE a.org_id = orgs.id) AS data_version";
+                           (SELECT MAX(a.id) FROM audit_log a WHERE a.org_id = orgs.id) AS data_version";
 
 fn stored<T>(field: &str, r: Result<T, impl std::fmt::Display>) -> Result<T, ApiError> {
     r.map_err(|e| ApiError::Internal(format!("stored {field} is invalid: {e}")))

@@ -50,6 +50,9 @@ struct Inner {
     /// Serialized reports by (organisation, period), valid for one data version of the
     /// organisation and for a short while. Only a cache: any server may answer from the database.
     reports: std::sync::Mutex<HashMap<(i64, String), CachedReport>>,
+    /// Organisations by id, each valid for its own data version (their terms never change
+    /// without an audited change).
+    orgs: std::sync::Mutex<HashMap<i64, crate::store::OrgRecord>>,
     session_ttl: chrono::Duration,
     dummy_hash: String,
 }
@@ -62,6 +65,7 @@ impl AppState {
                 dist: dist.into(),
                 db,
                 reports: Default::default(),
+                orgs: Default::default(),
                 session_ttl: chrono::Duration::hours(12),
                 dummy_hash: session::dummy_hash(),
             }),
@@ -76,8 +80,22 @@ impl AppState {
         &self.inner.db
     }
 
+    /// A cached organisation, if it is at this data version.
+    pub fn cached_org(&self, id: i64, version: Option<i64>) -> Option<crate::store::OrgRecord> {
+        let cache = self.inner.orgs.lock().expect("cache lock");
+        cache.get(&id).filter(|org| org.data_version == version).cloned()
+    }
+
+    pub fn cache_org(&self, org: &crate::store::OrgRecord) {
+        let mut cache = self.inner.orgs.lock().expect("cache lock");
+        if cache.len() >= 4096 {
+            cache.clear();
+        }
+        cache.insert(org.id, org.clone());
+    }
+
     /// A cached report, if it was built at this data version of the organisation, recently.
-    pub fn cached_report(&self, org: i64, period: &str, version: i64) -> Option<axum::body::Bytes> {
+    pub fn cached_report(&self, org: i64, period: &str, version: Option<i64>) -> Option<axum::body::Bytes> {
         let cache = self.inner.reports.lock().expect("cache lock");
         cache
             .get(&(org, period.to_string()))
@@ -85,7 +103,7 @@ impl AppState {
             .map(|(_, _, text)| text.clone())
     }
 
-    pub fn cache_report(&self, org: i64, period: &str, version: i64, text: axum::body::Bytes) {
+    pub fn cache_report(&self, org: i64, period: &str, version: Option<i64>, text: axum::body::Bytes) {
         let mut cache = self.inner.reports.lock().expect("cache lock");
         // Bounded crudely: past this many entries start over; a miss only costs a rebuild.
         if cache.len() >= 4096 {
@@ -104,7 +122,7 @@ impl AppState {
 }
 
 /// A serialized report, the organisation's data version it was built at, and when.
-type CachedReport = (i64, std::time::Instant, axum::body::Bytes);
+type CachedReport = (Option<i64>, std::time::Instant, axum::body::Bytes);
 
 /// How long a cached report may be served at an unchanged data version: bounds the staleness
 /// when two PostgreSQL transactions commit out of audit-id order.

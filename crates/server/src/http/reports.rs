@@ -51,7 +51,15 @@ async fn report_org(state: &AppState, caller: &Caller, query: &OrgQuery) -> Resu
         (OrgScope::All, Some(org)) => org,
         (OrgScope::All, None) => return Err(ApiError::invalid("org", Problem::Missing)),
     };
-    store::org(state.db(), scope, org_id).await
+    // A client's own organisation at the version read with its session needs no query.
+    if caller.org_id == Some(org_id)
+        && let Some(org) = state.cached_org(org_id, caller.org_version)
+    {
+        return Ok(org);
+    }
+    let org = store::org(state.db(), scope, org_id).await?;
+    state.cache_org(&org);
+    Ok(org)
 }
 
 /// The most recent closed month before `period`.
