@@ -1,7 +1,7 @@
 //! hourbank in the browser: the tariff calculator (and, later, the client portal).
 //! Every figure is computed here by `hourbank-domain`, the same code the server bills with.
 //!
-//! Plain logic (`calculator`, `explain`, `link`, `saved`, `csv`) compiles everywhere and has native unit tests; the Leptos views
+//! Plain logic (`calculator`, `explain`, `link`, `saved`, `csv`, `simulation`) compiles everywhere and has native unit tests; the Leptos views
 //! compile only for wasm32.
 
 pub mod calculator;
@@ -11,6 +11,7 @@ pub mod link;
 #[cfg(target_arch = "wasm32")]
 pub mod pages;
 pub mod saved;
+pub mod simulation;
 
 #[cfg(target_arch = "wasm32")]
 pub use app::App;

@@ -15,6 +15,7 @@ use crate::calculator::{
 use crate::csv::{statement_csv, vat_label};
 use crate::explain::{explain, phase_ru};
 use crate::link;
+use crate::pages::simulation::SimulationPanel;
 use crate::saved::{self, Stored};
 
 /// Labels of the custom tariff's fields, in the order of `Tariff::FIELDS` (the offer's wording).
@@ -28,13 +29,13 @@ const TARIFF_LABELS: [&str; 6] = [
 ];
 
 /// The message of a field, in Russian, while the form is invalid.
-fn error_signal(outcome: Memo<Outcome>, field: String) -> Signal<Option<String>> {
+pub(crate) fn error_signal(outcome: Memo<Outcome>, field: String) -> Signal<Option<String>> {
     Signal::derive(move || outcome.with(|o| o.error_ru(&field)))
 }
 
 /// A labelled text input with its error next to it. Not generic (signals and a callback), so the
 /// page's many fields share one copy of the rendering code in the wasm.
-fn text_field(
+pub(crate) fn text_field(
     id: String,
     label: Signal<String>,
     error: Signal<Option<String>>,
@@ -78,7 +79,7 @@ fn form_field(
     (Signal::derive(move || form.with(get)), Callback::new(move |v| form.update(|f| set(f, v))))
 }
 
-fn label(text: &str) -> Signal<String> {
+pub(crate) fn label(text: &str) -> Signal<String> {
     Signal::stored(text.to_string())
 }
 
@@ -148,6 +149,8 @@ pub fn CalculatorPage() -> impl IntoView {
         url
     });
 
+    // The fill panel's peak months also give the simulation its seasonality.
+    let fill = RwSignal::new(FillForm::default());
     let is_custom = Memo::new(move |_| form.with(|f| f.tariff == TARIFF_CUSTOM));
     let title = move || if is_custom.get() { "Свой тариф" } else { "Тариф «Старт»" };
 
@@ -180,7 +183,7 @@ pub fn CalculatorPage() -> impl IntoView {
                     text_field("count".into(), label("Месяцев в расчёте"), error_for("count"), value, set, "text")
                 }
             </div>
-            <FillPanel form />
+            <FillPanel form fill />
             <MonthFields form outcome />
         </section>
         <section class="statement" aria-labelledby="statement-title" aria-live="polite">
@@ -198,6 +201,7 @@ pub fn CalculatorPage() -> impl IntoView {
                     })
             }}
         </section>
+        <SimulationPanel form outcome fill />
         <SharePanel share_url />
         <SavedPanel form base />
     }
@@ -297,8 +301,7 @@ fn VatFields(form: RwSignal<CalculatorForm>, outcome: Memo<Outcome>) -> impl Int
 
 /// Fills every month at once: the same hours, or a base with peaks in chosen calendar months.
 #[component]
-fn FillPanel(form: RwSignal<CalculatorForm>) -> impl IntoView {
-    let fill = RwSignal::new(FillForm::default());
+fn FillPanel(form: RwSignal<CalculatorForm>, fill: RwSignal<FillForm>) -> impl IntoView {
     let errors = RwSignal::new(Vec::<hourbank_domain::FieldError>::new());
     let error_for = move |field: &'static str| {
         Signal::derive(move || errors.with(|e| e.iter().find(|e| e.field == field).map(|e| e.problem.ru())))

@@ -1,1 +1,2 @@
 pub mod calculator;
+pub mod simulation;

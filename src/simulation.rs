@@ -1,0 +1,498 @@
+//! Monte Carlo of the scenario's cost, as plain types: the form as typed (profile, paths, months,
+//! seed), its defaults from the months entered, validation with the domain's messages, and the
+//! result as figures, an SVG histogram and its text alternative. The view only binds and renders.
+
+use chrono::NaiveDate;
+use hourbank_domain::format::{hours, hours_number, rubles, rubles_number, NBSP};
+use hourbank_domain::montecarlo::{div_round_half_away, MAX_MONTHS, MAX_PATHS};
+use hourbank_domain::units::parse_decimal;
+use hourbank_domain::{
+    Contract, FieldError, Hours, Money, MonteCarloInput, MonteCarloResult, Problem, Profile, Seasonality, Tariff, Vat,
+};
+use rust_decimal::Decimal;
+
+use crate::calculator::FillForm;
+
+/// Paths run between two yields to the browser.
+pub const CHUNK: u32 = 500;
+/// Bars of the histogram.
+pub const BINS: usize = 20;
+
+pub const PROFILE_NORMAL: &str = "normal";
+pub const PROFILE_RESAMPLE: &str = "resample";
+
+/// The simulation's fields as typed. `mean` and `spread` are `None` until typed: then they show
+/// (and use) the defaults computed from the months entered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SimForm {
+    /// `normal` (mean and spread) or `resample` (months drawn from those entered).
+    pub profile: String,
+    pub mean: Option<String>,
+    pub spread: Option<String>,
+    /// Scale the normal profile by the fill panel's peak months.
+    pub seasonal: bool,
+    pub paths: String,
+    pub months: String,
+    pub seed: String,
+}
+
+impl Default for SimForm {
+    fn default() -> Self {
+        SimForm {
+            profile: PROFILE_NORMAL.into(),
+            mean: None,
+            spread: None,
+            seasonal: false,
+            paths: "10000".into(),
+            months: "12".into(),
+            seed: "1".into(),
+        }
+    }
+}
+
+/// The mean and the (sample, n − 1) standard deviation of the months, each rounded half away
+/// from zero to 0.01 h, computed in integer hundredths (exact; no floating point).
+pub fn mean_and_spread(months: &[Hours]) -> (Hours, Hours) {
+    // At most 600 months of at most 74 400 hundredths: n Σx² < 2^63, so i64 is exact.
+    let n = months.len() as i64;
+    if n == 0 {
+        return (Hours::ZERO, Hours::ZERO);
+    }
+    let centi: Vec<i64> = months.iter().map(|h| h.centi()).collect();
+    let sum: i64 = centi.iter().sum();
+    let sum_sq: i64 = centi.iter().map(|c| c * c).sum();
+    let mean = div_round_half_away(sum, n);
+    if n == 1 {
+        return (Hours::from_centi(mean), Hours::ZERO);
+    }
+    // variance = (n Σx² − (Σx)²) / (n (n − 1)); round(√v) = (⌊√⌊4v⌋⌋ + 1) / 2.
+    let numerator = n * sum_sq - sum * sum;
+    let four_v = (4 * numerator / (n * (n - 1))) as u64;
+    let spread = four_v.isqrt().div_ceil(2);
+    (Hours::from_centi(mean), Hours::from_centi(spread as i64))
+}
+
+/// A whole number from `min` to `max`, with the domain's messages.
+pub fn parse_whole(field: &str, text: &str, min: u64, max: u64) -> Result<u64, FieldError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(FieldError::new(field, Problem::Missing));
+    }
+    let value = parse_decimal(field, text)?.normalize();
+    if value.is_sign_negative() && !value.is_zero() {
+        return Err(FieldError::new(field, Problem::Negative));
+    }
+    if value.scale() != 0 {
+        return Err(FieldError::new(field, Problem::NotWhole));
+    }
+    if value > Decimal::from(max) {
+        return Err(FieldError::new(field, Problem::TooLarge { max: max.to_string() }));
+    }
+    let value = u64::try_from(value.mantissa()).expect("bounded");
+    if value < min {
+        return Err(FieldError::new(field, Problem::Other(format!("должно быть не меньше {min}"))));
+    }
+    Ok(value)
+}
+
+/// Per-calendar-month multipliers from the fill panel: the peak months weigh `peak`, the others
+/// `base`, scaled so they average 1 over the year (the mean stays the yearly mean).
+pub fn seasonality(fill: &FillForm) -> Result<Seasonality, Vec<FieldError>> {
+    let base = Hours::parse_month("fill.base", fill.base.trim());
+    let peak = Hours::parse_month("fill.peak", fill.peak.trim());
+    let (base, peak) = match (base, peak) {
+        (Ok(b), Ok(p)) => (b.centi(), p.centi()),
+        (b, p) => return Err([b.err(), p.err()].into_iter().flatten().collect()),
+    };
+    let weights: [i64; 12] = std::array::from_fn(|m| if fill.peak_months[m] { peak } else { base });
+    let total: i64 = weights.iter().sum();
+    if total == 0 {
+        return Err(vec![FieldError::new(
+            "sim.seasonal",
+            Problem::Other("все месяцы по 0 ч: сезонность не задана".into()),
+        )]);
+    }
+    let multipliers: Vec<Decimal> =
+        weights.iter().map(|&w| Decimal::new(div_round_half_away(12 * 100 * w, total), 2)).collect();
+    Seasonality::new("sim.seasonal", &multipliers).map_err(|e| {
+        vec![FieldError::new("sim.seasonal", Problem::Other(format!("множитель пикового месяца {}", e.problem.ru())))]
+    })
+}
+
+/// What the simulation is run on: the scenario's tariff, start, VAT and months entered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Basis {
+    pub tariff: Tariff,
+    pub start: NaiveDate,
+    pub vat: Vat,
+    pub months: Vec<Hours>,
+}
+
+impl SimForm {
+    /// The mean as shown: typed, or the default from the months.
+    pub fn mean_text(&self, months: &[Hours]) -> String {
+        self.mean.clone().unwrap_or_else(|| hours_number(mean_and_spread(months).0))
+    }
+
+    pub fn spread_text(&self, months: &[Hours]) -> String {
+        self.spread.clone().unwrap_or_else(|| hours_number(mean_and_spread(months).1))
+    }
+
+    /// Validates every field and builds the engine's input; or every field to fix.
+    pub fn input(&self, basis: &Basis, fill: &FillForm) -> Result<MonteCarloInput, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let paths = parse_whole("sim.paths", &self.paths, 1, u64::from(MAX_PATHS)).map_err(|e| errors.push(e)).ok();
+        let months = parse_whole("sim.months", &self.months, 1, u64::from(MAX_MONTHS)).map_err(|e| errors.push(e)).ok();
+        let seed = parse_whole("sim.seed", &self.seed, 0, u64::MAX).map_err(|e| errors.push(e)).ok();
+        let profile = match self.profile.as_str() {
+            PROFILE_RESAMPLE => Some(Profile::Resample(basis.months.clone())),
+            PROFILE_NORMAL => {
+                let mean = Hours::parse_month("sim.mean", self.mean_text(&basis.months).trim());
+                let spread = Hours::parse_month("sim.spread", self.spread_text(&basis.months).trim());
+                let seasonality = if self.seasonal { seasonality(fill) } else { Ok(Seasonality::FLAT) };
+                match (mean, spread, seasonality) {
+                    (Ok(mean), Ok(spread), Ok(seasonality)) => Some(Profile::Normal { mean, spread, seasonality }),
+                    (m, s, season) => {
+                        errors.extend([m.err(), s.err()].into_iter().flatten());
+                        errors.extend(season.err().into_iter().flatten());
+                        None
+                    }
+                }
+            }
+            other => {
+                errors.push(FieldError::new(
+                    "sim.profile",
+                    Problem::UnknownValue { given: other.into(), expected: "normal, resample".into() },
+                ));
+                None
+            }
+        };
+        let contract = Contract::new(basis.tariff.clone(), basis.start, None).map_err(|e| errors.push(e)).ok();
+        match (paths, months, seed, profile, contract) {
+            (Some(paths), Some(months), Some(seed), Some(profile), Some(contract)) if errors.is_empty() => {
+                Ok(MonteCarloInput {
+                    contract,
+                    vat: basis.vat,
+                    months: months as u32,
+                    paths: paths as u32,
+                    seed,
+                    profile,
+                })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+/// `65,77 %` from a share of 0..1 with four places.
+pub fn percent(share: Decimal) -> String {
+    let mut share = share;
+    share.rescale(4);
+    let basis_points = share.mantissa();
+    format!("{},{:02}{NBSP}%", basis_points / 100, basis_points % 100)
+}
+
+/// `10 000` — a count grouped by thousands with non-breaking spaces.
+pub fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(NBSP);
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Milliseconds with one decimal (`123.4`), for the page's timing attribute (no float formatting).
+pub fn millis_text(ms: f64) -> String {
+    let tenths = (ms.max(0.0) * 10.0) as u64;
+    format!("{}.{}", tenths / 10, tenths % 10)
+}
+
+/// `372 612` — whole rubles (kopecks dropped), grouped.
+pub fn whole_rubles(m: Money) -> String {
+    let text = rubles_number(m);
+    text.split_once(',').map_or(text.clone(), |(int, _)| int.to_string())
+}
+
+/// The result as the page shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SimReport {
+    /// `(id, label, value)`.
+    pub figures: Vec<(&'static str, String, String)>,
+    /// The histogram as an inline SVG document.
+    pub svg: String,
+    /// Its text alternative: `(from, to, paths)` per bar.
+    pub rows: Vec<(String, String, String)>,
+}
+
+impl SimReport {
+    pub fn new(r: &MonteCarloResult, vat: Vat) -> SimReport {
+        let d = &r.total_with_vat;
+        let suffix = if vat == Vat::None { "" } else { ", с НДС" };
+        let cost = |what: &str| format!("{what} за {} мес.{suffix}", r.months);
+        let rate_label = if matches!(vat, Vat::OnTop(_)) {
+            "Средняя цена часа, без НДС"
+        } else {
+            "Средняя цена часа"
+        };
+        let figures = vec![
+            ("mc-p10", cost("P10: в 10 % вариантов не больше"), rubles(d.p10)),
+            ("mc-p50", cost("P50 (медиана)"), rubles(d.p50)),
+            ("mc-p90", cost("P90: в 90 % вариантов не больше"), rubles(d.p90)),
+            ("mc-mean", cost("Среднее"), rubles(d.mean)),
+            ("mc-overage", "Вероятность доплаты сверх тарифа в месяц".into(), percent(r.overage_month_chance)),
+            ("mc-forfeited", "Сгорит часов резерва (в среднем)".into(), hours(r.expected_forfeited_hours)),
+            ("mc-rate", rate_label.into(), r.effective_rate.map_or_else(|| "—".into(), rubles)),
+        ];
+        let bins = r.histogram(BINS);
+        let rows = bins.iter().map(|&(from, to, n)| (rubles(from), rubles(to), n.to_string())).collect();
+        let title =
+            format!("Распределение стоимости за {} мес.{suffix}: {} вариантов", r.months, grouped(r.paths.into()));
+        SimReport { figures, svg: histogram_svg(&bins, &title), rows }
+    }
+
+    /// The whole result as HTML (figures, histogram, and the histogram as a visually hidden
+    /// table): one string keeps the wasm small. Every text in it is ours (labels and numbers).
+    pub fn html(&self) -> String {
+        let mut html = String::from("<dl class=\"summary\">");
+        for (id, label, value) in &self.figures {
+            html += &format!("<div><dt>{label}</dt><dd id=\"{id}\">{value}</dd></div>");
+        }
+        html += "</dl><div class=\"histogram-wrap\">";
+        html += &self.svg;
+        html += "</div><table class=\"visually-hidden\"><caption>Распределение стоимости: число вариантов \
+                 в каждом интервале</caption><thead><tr><th scope=\"col\">От</th><th scope=\"col\">До</th>\
+                 <th scope=\"col\">Вариантов</th></tr></thead><tbody>";
+        for (from, to, n) in &self.rows {
+            html += &format!("<tr><td>{from}</td><td>{to}</td><td>{n}</td></tr>");
+        }
+        html + "</tbody></table>"
+    }
+}
+
+/// The SVG's drawing area: `viewBox="0 0 W H"`, plot from `LEFT` to `W - RIGHT`, `TOP` to `BOTTOM`.
+pub const W: i64 = 640;
+pub const H: i64 = 270;
+pub const LEFT: i64 = 64;
+pub const RIGHT: i64 = 16;
+pub const TOP: i64 = 12;
+pub const BOTTOM: i64 = 210;
+
+/// One bar: `(x, y, width, height)` in the viewBox's units.
+pub fn bar_geometry(i: usize, bins: usize, count: usize, max: usize) -> (i64, i64, i64, i64) {
+    let plot_w = W - LEFT - RIGHT;
+    let x = LEFT + plot_w * i as i64 / bins as i64;
+    let next = LEFT + plot_w * (i as i64 + 1) / bins as i64;
+    let h = if max == 0 { 0 } else { div_round_half_away((BOTTOM - TOP) * count as i64, max as i64) };
+    (x, BOTTOM - h, next - x, h)
+}
+
+/// The histogram as inline SVG: bars with a `<title>` each, axes, and Russian axis labels.
+pub fn histogram_svg(bins: &[(Money, Money, usize)], title: &str) -> String {
+    let max = bins.iter().map(|b| b.2).max().unwrap_or(0);
+    let mut svg = format!(
+        "<svg viewBox=\"0 0 {W} {H}\" role=\"img\" aria-label=\"{title}\" class=\"histogram\">\
+         <title>{title}</title>"
+    );
+    for (i, &(from, to, n)) in bins.iter().enumerate() {
+        let (x, y, w, h) = bar_geometry(i, bins.len(), n, max);
+        svg += &format!(
+            "<rect x=\"{x}\" y=\"{y}\" width=\"{}\" height=\"{h}\"><title>{} — {}: {n}</title></rect>",
+            (w - 1).max(1),
+            rubles(from),
+            rubles(to)
+        );
+    }
+    let (lo, hi) = (bins.first().map(|b| b.0), bins.last().map(|b| b.1));
+    let axis_y = BOTTOM + 16;
+    svg += &format!(
+        "<path class=\"axis\" d=\"M{LEFT} {TOP}V{BOTTOM}H{}\"/>\
+         <text x=\"{}\" y=\"{}\" text-anchor=\"end\">{max}</text>\
+         <text x=\"{}\" y=\"{BOTTOM}\" text-anchor=\"end\">0</text>\
+         <text x=\"{LEFT}\" y=\"{axis_y}\">{}</text>\
+         <text x=\"{}\" y=\"{axis_y}\" text-anchor=\"end\">{}</text>\
+         <text x=\"{}\" y=\"{}\" text-anchor=\"middle\">Стоимость за период, ₽</text>\
+         <text x=\"14\" y=\"{}\" text-anchor=\"middle\" transform=\"rotate(-90 14 {})\">Вариантов</text></svg>",
+        W - RIGHT,
+        LEFT - 6,
+        TOP + 10,
+        LEFT - 6,
+        lo.map(whole_rubles).unwrap_or_default(),
+        W - RIGHT,
+        hi.map(whole_rubles).unwrap_or_default(),
+        (LEFT + W - RIGHT) / 2,
+        H - 8,
+        (TOP + BOTTOM) / 2,
+        (TOP + BOTTOM) / 2,
+    );
+    svg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hourbank_domain::{MonteCarlo, VatRate};
+
+    fn h(centi: &[i64]) -> Vec<Hours> {
+        centi.iter().map(|&c| Hours::from_centi(c)).collect()
+    }
+
+    fn basis() -> Basis {
+        Basis {
+            tariff: Tariff::start(),
+            start: NaiveDate::from_ymd_opt(2027, 1, 1).unwrap(),
+            vat: Vat::OnTop(VatRate::GENERAL),
+            months: h(&[300, 1250, 2000, 725, 0, 0, 3000]),
+        }
+    }
+
+    fn fields(errors: Vec<FieldError>) -> Vec<String> {
+        errors.into_iter().map(|e| e.field).collect()
+    }
+
+    #[test]
+    fn defaults_are_the_exact_mean_and_sample_spread() {
+        // Σ = 72,75 h over 7 months → 10,392… → 10,39; sample variance 1 269 553,57 (0,01 h)² → 11,27 h.
+        assert_eq!(mean_and_spread(&basis().months), (Hours::from_centi(1039), Hours::from_centi(1127)));
+        assert_eq!(mean_and_spread(&h(&[1000, 1000, 1000])), (Hours::whole(10), Hours::ZERO));
+        // 2 and 4: mean 3, spread √2 = 1,414… → 1,41; one month has no spread.
+        assert_eq!(mean_and_spread(&h(&[200, 400])), (Hours::whole(3), Hours::from_centi(141)));
+        assert_eq!(mean_and_spread(&h(&[725])), (Hours::from_centi(725), Hours::ZERO));
+        assert_eq!(mean_and_spread(&[]), (Hours::ZERO, Hours::ZERO));
+        // Half-way cases round away from zero: mean 0,005 → 0,01; √(0,0000…) exact squares stay.
+        assert_eq!(mean_and_spread(&h(&[0, 1])).0, Hours::from_centi(1));
+        assert_eq!(mean_and_spread(&h(&[0, 0, 600, 600])).1, Hours::from_centi(346));
+        let f = SimForm::default();
+        assert_eq!(f.mean_text(&basis().months), "10,39");
+        assert_eq!(f.spread_text(&basis().months), "11,27");
+    }
+
+    #[test]
+    fn the_default_form_is_the_normal_profile_over_the_entered_months() {
+        let input = SimForm::default().input(&basis(), &FillForm::default()).unwrap();
+        assert_eq!((input.paths, input.months, input.seed), (10_000, 12, 1));
+        assert_eq!(
+            input.profile,
+            Profile::Normal {
+                mean: Hours::from_centi(1039),
+                spread: Hours::from_centi(1127),
+                seasonality: Seasonality::FLAT
+            }
+        );
+        assert_eq!(input.vat, Vat::OnTop(VatRate::GENERAL));
+        let f = SimForm { profile: PROFILE_RESAMPLE.into(), mean: Some("bad".into()), ..SimForm::default() };
+        assert_eq!(f.input(&basis(), &FillForm::default()).unwrap().profile, Profile::Resample(basis().months));
+    }
+
+    #[test]
+    fn every_bad_field_is_named_with_the_domains_message() {
+        let f = SimForm {
+            paths: "0".into(),
+            months: "121".into(),
+            seed: "1,5".into(),
+            mean: Some("-1".into()),
+            spread: Some("abc".into()),
+            ..SimForm::default()
+        };
+        let errors = f.input(&basis(), &FillForm::default()).unwrap_err();
+        let ru: Vec<String> = errors.iter().map(|e| e.problem.ru()).collect();
+        assert_eq!(fields(errors), ["sim.paths", "sim.months", "sim.seed", "sim.mean", "sim.spread"]);
+        assert_eq!(
+            ru,
+            [
+                "должно быть не меньше 1",
+                "не больше 120",
+                "должно быть целым числом",
+                "не может быть отрицательным",
+                "не число: «abc»"
+            ]
+        );
+        let f = SimForm { paths: "1000001".into(), seed: "".into(), ..SimForm::default() };
+        let errors = f.input(&basis(), &FillForm::default()).unwrap_err();
+        assert_eq!(errors[0].problem.ru(), "не больше 1000000");
+        assert_eq!(errors[1].problem.ru(), "обязательное поле");
+        assert_eq!(parse_whole("sim.seed", "18446744073709551615", 0, u64::MAX), Ok(u64::MAX));
+        assert_eq!(parse_whole("sim.seed", "0", 0, u64::MAX), Ok(0));
+        let f = SimForm { profile: "x".into(), ..SimForm::default() };
+        assert_eq!(fields(f.input(&basis(), &FillForm::default()).unwrap_err()), ["sim.profile"]);
+    }
+
+    #[test]
+    fn seasonality_comes_from_the_peak_months_and_averages_one() {
+        // Base 10, peak 20 in the four quarter ends: weights sum to 160 → 0,75 and 1,5.
+        let s = seasonality(&FillForm::default()).unwrap();
+        assert_eq!(s.of_month(1), Decimal::new(75, 2));
+        assert_eq!(s.of_month(3), Decimal::new(150, 2));
+        let f = SimForm { seasonal: true, ..SimForm::default() };
+        let Profile::Normal { seasonality: used, .. } = f.input(&basis(), &FillForm::default()).unwrap().profile else {
+            panic!("normal")
+        };
+        assert_eq!(used, s);
+        // One peak month with a zero base would weigh 12 > 10; all zero is no seasonality.
+        let mut fill = FillForm { base: "0".into(), ..FillForm::default() };
+        fill.choose_peaks(&[3]);
+        assert_eq!(fields(seasonality(&fill).unwrap_err()), ["sim.seasonal"]);
+        fill.peak = "0".into();
+        assert_eq!(fields(seasonality(&fill).unwrap_err()), ["sim.seasonal"]);
+        fill.base = "-1".into();
+        fill.peak = "x".into();
+        assert_eq!(fields(seasonality(&fill).unwrap_err()), ["fill.base", "fill.peak"]);
+        // Not asked for: the fill panel's errors do not matter.
+        assert!(SimForm::default().input(&basis(), &fill).is_ok());
+        assert_eq!(fields(f.input(&basis(), &fill).unwrap_err()), ["fill.base", "fill.peak"]);
+    }
+
+    #[test]
+    fn the_report_formats_the_engines_figures() {
+        let input =
+            SimForm { paths: "2000".into(), ..SimForm::default() }.input(&basis(), &FillForm::default()).unwrap();
+        let mc = MonteCarlo::new(input).unwrap();
+        let r = mc.run();
+        let report = SimReport::new(&r, Vat::OnTop(VatRate::GENERAL));
+        let value = |id| report.figures.iter().find(|f| f.0 == id).unwrap().2.clone();
+        assert_eq!(value("mc-p50"), rubles(r.total_with_vat.p50));
+        assert_eq!(value("mc-mean"), rubles(r.total_with_vat.mean));
+        assert_eq!(value("mc-forfeited"), hours(r.expected_forfeited_hours));
+        assert_eq!(value("mc-overage"), percent(r.overage_month_chance));
+        assert!(report.figures[0].1.ends_with("за 12 мес., с НДС"), "{}", report.figures[0].1);
+        assert_eq!(report.rows.len(), BINS);
+        let html = report.html();
+        assert!(html.contains(&format!("<dd id=\"mc-p50\">{}</dd>", rubles(r.total_with_vat.p50))), "{html}");
+        assert!(html.contains(&report.svg) && html.ends_with("</tbody></table>"));
+        assert_eq!(html.matches("<tr><td>").count(), BINS);
+        let counted: usize = report.rows.iter().map(|r| r.2.parse::<usize>().unwrap()).sum();
+        assert_eq!(counted, 2000);
+        assert_eq!(percent(Decimal::new(6577, 4)), "65,77\u{a0}%");
+        assert_eq!(percent(Decimal::ZERO), "0,00\u{a0}%");
+        assert_eq!(percent(Decimal::ONE), "100,00\u{a0}%");
+        assert_eq!(grouped(10_000), "10\u{a0}000");
+        assert_eq!(grouped(999), "999");
+        assert_eq!(millis_text(1234.56), "1234.5");
+        assert_eq!(whole_rubles(Money::from_kopecks(372_612_40)), "372\u{a0}612");
+    }
+
+    #[test]
+    fn histogram_bars_fill_the_plot_and_scale_to_the_tallest() {
+        // 20 bins over 560 units: 28 each; the tallest reaches the top.
+        assert_eq!(bar_geometry(0, 20, 50, 100), (LEFT, BOTTOM - 99, 28, 99));
+        assert_eq!(bar_geometry(19, 20, 100, 100), (LEFT + 532, TOP, 28, BOTTOM - TOP));
+        assert_eq!(bar_geometry(3, 20, 0, 100), (LEFT + 84, BOTTOM, 28, 0));
+        // Uneven division still tiles the plot with no gap.
+        let (x2, _, w2, _) = bar_geometry(2, 3, 1, 1);
+        assert_eq!(x2 + w2, W - RIGHT);
+        assert_eq!(bar_geometry(0, 1, 0, 0), (LEFT, BOTTOM, W - LEFT - RIGHT, 0));
+        let m = Money::from_kopecks;
+        let svg = histogram_svg(&[(m(100_000_00), m(150_000_00), 3), (m(150_000_00), m(200_000_00), 6)], "T");
+        assert!(svg.starts_with("<svg viewBox=\"0 0 640 270\" role=\"img\" aria-label=\"T\""), "{svg}");
+        assert!(svg.contains("<title>T</title>"));
+        assert!(svg.contains("<rect x=\"64\" y=\"111\" width=\"279\" height=\"99\">"), "{svg}");
+        assert!(svg.contains("<rect x=\"344\" y=\"12\" width=\"279\" height=\"198\">"), "{svg}");
+        assert!(svg.contains("<title>150\u{a0}000,00\u{a0}₽ — 200\u{a0}000,00\u{a0}₽: 6</title>"));
+        assert!(svg.contains(">100\u{a0}000</text>") && svg.contains(">200\u{a0}000</text>"));
+        assert!(svg.contains(">Стоимость за период, ₽</text>") && svg.contains(">Вариантов</text>"));
+        assert!(svg.ends_with("</svg>"));
+    }
+}
