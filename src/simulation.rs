@@ -13,7 +13,7 @@ use rust_decimal::Decimal;
 
 use crate::calculator::FillForm;
 
-/// Paths run between two yields to the browser.
+/// Paths per call to the engine; calls repeat until a frame-sized slice of time is used.
 pub const CHUNK: u32 = 500;
 /// Bars of the histogram.
 pub const BINS: usize = 20;
