@@ -90,3 +90,24 @@ async fn fill_patterns_and_vat_in_a_real_dom() {
     assert_eq!(text_of("tariff-trial_months-error"), "должно быть целым числом");
     assert_eq!(text_of("summary-total"), "");
 }
+
+/// A benchmark, not a test: prints the kernel's own time for 10 000 paths × 36 months in this
+/// browser. `./dev bench` runs it (optimised, `--ignored`); figures are never asserted in tests.
+#[wasm_bindgen_test]
+#[ignore = "benchmark: run by ./dev bench"]
+fn monte_carlo_kernel_timing() {
+    let mut input = golden::input();
+    input.months = 36;
+    let mc = MonteCarlo::new(input).unwrap();
+    let performance = web_sys::window().unwrap().performance().unwrap();
+    let mut runs: Vec<f64> = (0..5)
+        .map(|_| {
+            let began = performance.now();
+            let result = mc.run();
+            assert_eq!(result.paths, 10_000);
+            performance.now() - began
+        })
+        .collect();
+    runs.sort_by(f64::total_cmp);
+    wasm_bindgen_test::console_log!("monte carlo kernel in the browser: 10 000 paths x 36 months, median of 5: {:.1} ms", runs[2]);
+}
