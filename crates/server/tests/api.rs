@@ -14,6 +14,8 @@ async fn spawn_app() -> TestApp {
     let dist = tempfile::tempdir().unwrap();
     std::fs::write(dist.path().join("index.html"), "<!doctype html><title>hourbank</title>SPA").unwrap();
     std::fs::write(dist.path().join("app.wasm"), b"\0asm").unwrap();
+    std::fs::create_dir(dist.path().join("portal")).unwrap();
+    std::fs::write(dist.path().join("portal/index.html"), "<!doctype html><title>hourbank</title>PORTAL").unwrap();
     let db = hourbank_server::Db::connect(&format!("sqlite://{}/test.db", dist.path().display())).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
@@ -131,10 +133,20 @@ async fn malformed_and_oversize_bodies_get_the_problem_shape() {
 #[tokio::test]
 async fn the_spa_is_served_with_deep_links_and_api_misses_are_json() {
     let app = spawn_app().await;
-    for path in ["/", "/calculator", "/portal/tasks/12"] {
+    // Each entry point answers its own client routes; anything else is the calculator.
+    for (path, page) in [
+        ("/", "SPA"),
+        ("/calculator", "SPA"),
+        ("/nothing/here", "SPA"),
+        ("/portal/", "PORTAL"),
+        ("/portal/tasks/12", "PORTAL"),
+        ("/portal/../index.html", "SPA"),
+    ] {
         let r = app.client.get(format!("{}{path}", app.base)).send().await.unwrap();
         assert_eq!(r.status(), 200, "{path}");
-        assert!(r.text().await.unwrap().contains("SPA"));
+        assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/html"), "{path}");
+        let body = r.text().await.unwrap();
+        assert!(body.contains(page), "{path}: {body}");
     }
     let r = app.client.get(format!("{}/app.wasm", app.base)).send().await.unwrap();
     assert_eq!(r.headers()["content-type"], "application/wasm");

@@ -22,11 +22,13 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderName, Request};
+use axum::http::{header, HeaderName, Request};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 use axum::Router;
 use tokio::net::TcpListener;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::services::{ServeDir, ServeFile};
+use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
 
 pub use error::ApiError;
@@ -148,7 +150,7 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(state.clone());
     let dist = state.dist().to_path_buf();
-    let spa = ServeDir::new(&dist).fallback(ServeFile::new(dist.join("index.html")));
+    let spa = ServeDir::new(&dist).fallback(get(entry_page).with_state(dist));
     Router::new()
         .nest("/api/v1", api)
         .nest("/api", openapi::router().with_state(state.clone()))
@@ -159,6 +161,26 @@ pub fn router(state: AppState) -> Router {
             tracing::info_span!("request", method = %request.method(), uri = %request.uri(), request_id = %id)
         }))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+}
+
+/// The HTML page for a client-side route. The browser app is several Trunk entry points, each a
+/// folder of `dist` with its own `index.html` (`/portal/…` is `dist/portal/index.html`); any other
+/// path is the calculator at `dist/index.html`. Separate entries keep each page's first load small.
+async fn entry_page(axum::extract::State(dist): axum::extract::State<PathBuf>, uri: axum::http::Uri) -> Response {
+    let first = uri.path().trim_start_matches('/').split('/').next().unwrap_or("");
+    // Only a plain folder name may select an entry: never `..` or anything with a dot.
+    let entry = (!first.is_empty() && first.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+        .then(|| dist.join(first).join("index.html"))
+        .filter(|page| page.is_file());
+    let page = entry.unwrap_or_else(|| dist.join("index.html"));
+    match tokio::fs::read(&page).await {
+        Ok(html) => (
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")],
+            html,
+        )
+            .into_response(),
+        Err(_) => ApiError::NotFound.into_response(),
+    }
 }
 
 /// Serves until Ctrl-C (or the listener fails), with client addresses for sign-in limits.
