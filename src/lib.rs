@@ -7,6 +7,7 @@
 pub mod calculator;
 pub mod csv;
 pub mod explain;
+pub mod i18n;
 pub mod link;
 #[cfg(target_arch = "wasm32")]
 pub mod pages;

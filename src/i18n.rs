@@ -1,0 +1,97 @@
+//! The interface language: Russian first (the offer's wording), English second. The choice is
+//! remembered in LocalStorage under [`STORAGE_KEY`] and shared by every page of the app
+//! (calculator, trial demo, portal).
+
+/// LocalStorage key of the chosen language.
+pub const STORAGE_KEY: &str = "hourbank.lang";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Ru,
+    En,
+}
+
+impl Lang {
+    /// The text in this language: every string of the interface is written as a pair at its
+    /// place of use, so nothing can be left untranslated by a missing key.
+    pub fn pick(self, ru: &'static str, en: &'static str) -> &'static str {
+        match self {
+            Lang::Ru => ru,
+            Lang::En => en,
+        }
+    }
+
+    /// The code stored and put into `<html lang>`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Ru => "ru",
+            Lang::En => "en",
+        }
+    }
+
+    /// A stored code; anything else (absent, damaged, another app's) is Russian.
+    pub fn from_code(code: Option<&str>) -> Lang {
+        match code.map(str::trim) {
+            Some("en") => Lang::En,
+            _ => Lang::Ru,
+        }
+    }
+
+    /// The other language, for the switch.
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Ru => Lang::En,
+            Lang::En => Lang::Ru,
+        }
+    }
+
+    /// The switch's own label: the name of the language it switches to, in that language.
+    pub fn switch_label(self) -> &'static str {
+        match self {
+            Lang::Ru => "English",
+            Lang::En => "Русский",
+        }
+    }
+}
+
+/// The remembered language (Russian when nothing usable is stored).
+#[cfg(target_arch = "wasm32")]
+pub fn load() -> Lang {
+    let stored = web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten());
+    Lang::from_code(stored.as_deref())
+}
+
+/// Remembers the language and sets `<html lang>` so screen readers switch voice.
+#[cfg(target_arch = "wasm32")]
+pub fn store(lang: Lang) {
+    if let Some(window) = web_sys::window() {
+        if let Some(storage) = window.local_storage().ok().flatten() {
+            // Private modes may refuse to store: the switch still works for this page.
+            let _ = storage.set_item(STORAGE_KEY, lang.code());
+        }
+        if let Some(root) = window.document().and_then(|d| d.document_element()) {
+            let _ = root.set_attribute("lang", lang.code());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_codes_round_trip_and_junk_is_russian() {
+        for lang in [Lang::Ru, Lang::En] {
+            assert_eq!(Lang::from_code(Some(lang.code())), lang);
+            assert_eq!(lang.other().other(), lang);
+        }
+        assert_eq!(Lang::from_code(None), Lang::Ru);
+        assert_eq!(Lang::from_code(Some("de")), Lang::Ru);
+        assert_eq!(Lang::from_code(Some("{\"broken")), Lang::Ru);
+        assert_eq!(Lang::En.pick("Итого", "Total"), "Total");
+        assert_eq!(Lang::Ru.pick("Итого", "Total"), "Итого");
+    }
+}
