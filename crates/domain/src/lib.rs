@@ -13,6 +13,7 @@ pub mod scenario;
 pub mod statement;
 pub mod tariff;
 pub mod units;
+pub mod words;
 pub mod workflow;
 
 pub use error::{Error, FieldError, Problem, Result};
