@@ -102,21 +102,16 @@ pub fn number_in_words(n: u64) -> String {
 }
 
 /// «Двадцать тысяч рублей 00 копеек»: rubles in words with a capital letter, kopecks in digits,
-/// as Russian accounting documents write a total. A negative amount (a correction) starts with «Минус».
+/// as Russian accounting documents write a total. (`Money` is never negative.)
 pub fn rubles_in_words(amount: Money) -> String {
-    let kopecks = amount.kopecks();
-    let negative = kopecks < 0;
-    let kopecks = kopecks.unsigned_abs();
+    let kopecks = amount.kopecks().unsigned_abs();
     let (rubles, kop) = (kopecks / 100, kopecks % 100);
-    let mut text = format!(
+    let text = format!(
         "{} {} {kop:02} {}",
         number_in_words(rubles),
         plural(rubles, "рубль", "рубля", "рублей"),
         plural(kop, "копейка", "копейки", "копеек")
     );
-    if negative {
-        text = format!("минус {text}");
-    }
     let mut chars = text.chars();
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
@@ -142,7 +137,6 @@ mod tests {
         assert_eq!(rubles_in_words(rub("2.02")), "Два рубля 02 копейки");
         assert_eq!(rubles_in_words(rub("11.11")), "Одиннадцать рублей 11 копеек");
         assert_eq!(rubles_in_words(rub("21.21")), "Двадцать один рубль 21 копейка");
-        assert_eq!(rubles_in_words(Money::from_kopecks(-5_00)), "Минус пять рублей 00 копеек");
     }
 
     #[test]
