@@ -97,6 +97,18 @@ impl Browser {
             .expect("the calculator renders (wasm loaded)");
     }
 
+    /// Opens `url` and waits for the element with this id: pages other than the calculator
+    /// (their wasm has loaded when it renders).
+    pub async fn open_until(&self, url: &str, id: &str) {
+        self.client.goto(url).await.expect("open page");
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(30))
+            .for_element(fantoccini::Locator::Id(id))
+            .await
+            .unwrap_or_else(|e| panic!("#{id} never rendered at {url}: {e}"));
+    }
+
     /// Runs a script in the page and returns its value.
     pub async fn js(&self, script: &str, args: Vec<serde_json::Value>) -> serde_json::Value {
         self.client.execute(script, args).await.expect("script")
@@ -129,8 +141,71 @@ impl Browser {
         std::fs::write(dir.join(format!("{name}.png")), png).expect("write screenshot");
     }
 
+    /// Runs axe-core over the whole page as it is now and panics listing every violation (rule,
+    /// impact, help and the offending elements). `context` names the page state in the message
+    /// (`"calculator with a statement"`). axe-core comes from npm (`./dev` installs it):
+    /// `HOURBANK_AXE` names `axe.min.js`, else it is looked up in the tools folder.
+    pub async fn assert_no_axe_violations(&self, context: &str) {
+        let path = axe_path();
+        let source = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+            panic!(
+                "cannot read axe-core at {}: {e} (`./dev setup` installs it; HOURBANK_AXE names another)",
+                path.display()
+            )
+        });
+        // The library runs as the script's own body (no eval, whatever the page's CSP) and sets
+        // `window.axe`; injecting it again after a navigation is needed, within one page harmless.
+        self.js(&format!("{source}\n;return typeof window.axe;"), vec![]).await;
+        let result = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 window.axe.run(document, { resultTypes: ['violations'] }).then(
+                   (r) => done(r.violations.map((v) => ({
+                     id: v.id, impact: v.impact, help: v.help,
+                     nodes: v.nodes.map((n) => n.target.join(' ') + ': ' + (n.failureSummary || '').replace(/\\s+/g, ' ')),
+                   }))),
+                   (e) => done({ error: String(e) }));",
+                vec![],
+            )
+            .await
+            .expect("axe-core ran");
+        if let Some(error) = result.get("error") {
+            panic!("axe-core failed on {context}: {error}");
+        }
+        let violations = result.as_array().expect("axe-core's violations");
+        if violations.is_empty() {
+            return;
+        }
+        let mut report = format!("axe-core: {} violation(s) on {context}:\n", violations.len());
+        for v in violations {
+            report += &format!(
+                "- {} ({}): {}\n",
+                v["id"].as_str().unwrap_or("?"),
+                v["impact"].as_str().unwrap_or("?"),
+                v["help"].as_str().unwrap_or("")
+            );
+            for node in v["nodes"].as_array().into_iter().flatten().take(10) {
+                report += &format!("    {}\n", node.as_str().unwrap_or(""));
+            }
+        }
+        panic!("{report}");
+    }
+
     pub async fn close(mut self) {
         let _ = self.client.clone().close().await;
         let _ = self.driver.kill().await;
     }
+}
+
+/// Where `axe.min.js` is: `HOURBANK_AXE`, else `axe-core` under the tools folder (`HOURBANK_TOOLS`,
+/// default `~/.cache/hourbank-tools`), where `./dev` installs it from npm.
+pub fn axe_path() -> PathBuf {
+    if let Some(path) = std::env::var_os("HOURBANK_AXE") {
+        return PathBuf::from(path);
+    }
+    let tools = std::env::var_os("HOURBANK_TOOLS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cache/hourbank-tools"));
+    tools.join("node_modules/axe-core/axe.min.js")
 }
