@@ -1,14 +1,13 @@
-//! The portal in the browser.
+//! The client portal in the browser: the month's hours and bill, tasks from a request in plain
+//! words to acceptance, reports and the act, consultations, instructions, and the staff's queues.
+//! It talks to the API through `api` only, keeps reads in a cache and writes in an outbox, so it
+//! keeps working when the connection drops.
+//!
+//! Plain logic (`model`, `route`, `outbox`, `preview`, `cache`) compiles everywhere and has native
+//! tests; the views compile only for wasm32.
 
-#[cfg(target_arch = "wasm32")]
-pub use app::Portal;
-
-#[cfg(target_arch = "wasm32")]
-mod app {
-    use leptos::prelude::*;
-
-    #[component]
-    pub fn Portal() -> impl IntoView {
-        view! { <main id="main"><h1>"Личный кабинет"</h1></main> }
-    }
-}
+pub mod model;
+pub mod outbox;
+pub mod preview;
+pub mod route;
+pub use hourbank_web::i18n;

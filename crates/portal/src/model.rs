@@ -1,0 +1,355 @@
+//! What the API answers, as the portal reads it. Amounts and hours stay the API's exact decimal
+//! strings until the domain parses them (`Money::parse`, `Hours::parse_month`): never floats.
+
+use std::collections::BTreeMap;
+
+use hourbank_domain::{Hours, Money, Role, Tariff, TaskState};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct Me {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub org: Option<Org>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct Person {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    #[serde(default)]
+    pub phone: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct Terms {
+    pub monthly_fee: String,
+    pub included_hours: String,
+    pub overage_rate: String,
+    pub reserve_cap: String,
+    pub trial_months: u32,
+    pub trial_rate: String,
+}
+
+impl Terms {
+    /// The domain's tariff from the stored terms; a damaged value names its field.
+    pub fn tariff(&self) -> Result<Tariff, hourbank_domain::FieldError> {
+        let mut tariff = Tariff::start();
+        tariff.set_field("monthly_fee", &self.monthly_fee)?;
+        tariff.set_field("included_hours", &self.included_hours)?;
+        tariff.set_field("overage_rate", &self.overage_rate)?;
+        tariff.set_field("reserve_cap", &self.reserve_cap)?;
+        tariff.set_field("trial_months", &self.trial_months.to_string())?;
+        tariff.set_field("trial_rate", &self.trial_rate)?;
+        Ok(tariff)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct VatSetting {
+    pub mode: String,
+    pub rate: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct Org {
+    pub id: i64,
+    pub name: String,
+    pub inn: String,
+    pub tariff_name: String,
+    pub tariff: Terms,
+    pub contract_start: String,
+    pub contract_end: Option<String>,
+    pub vat: VatSetting,
+    pub analyst: Option<Person>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct OrgList {
+    pub orgs: Vec<Org>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct Task {
+    pub id: i64,
+    pub org_id: i64,
+    pub title: String,
+    pub description: String,
+    pub state: TaskState,
+    pub specification: Option<String>,
+    pub estimate: Option<String>,
+    pub approved_estimate: Option<String>,
+    pub deadline: Option<String>,
+    pub logged: String,
+    pub created_at: String,
+    pub accepted_at: Option<String>,
+    pub accepted_period: Option<String>,
+}
+
+impl Task {
+    /// The approved estimate in hours, when there is one the API wrote correctly.
+    pub fn approved_hours(&self) -> Option<Hours> {
+        self.approved_estimate.as_deref().and_then(|h| Hours::parse_month("approved_estimate", h).ok())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct TaskList {
+    pub tasks: Vec<Task>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct Event {
+    pub action: String,
+    pub at: String,
+    pub comment: Option<String>,
+    pub from_state: Option<TaskState>,
+    pub to_state: TaskState,
+    pub user_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct Worklog {
+    pub id: i64,
+    pub task_id: i64,
+    pub user_name: String,
+    pub date: String,
+    pub hours: String,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct TaskDetail {
+    pub task: Task,
+    pub events: Vec<Event>,
+    pub worklogs: Vec<Worklog>,
+    pub allowed_actions: Vec<String>,
+    pub can_log_work: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct Instruction {
+    pub id: i64,
+    #[serde(default)]
+    pub task_id: Option<i64>,
+    #[serde(default)]
+    pub task_title: Option<String>,
+    pub title: String,
+    /// Sanitised on the server (ammonia); the only HTML the portal inserts.
+    pub html: String,
+    pub author_name: String,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct InstructionList {
+    pub instructions: Vec<Instruction>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct Consultation {
+    pub id: i64,
+    #[serde(default)]
+    pub org_id: Option<i64>,
+    pub channel: String,
+    pub channel_ru: String,
+    pub date: String,
+    pub duration: String,
+    pub topic: String,
+    pub specialist_name: String,
+    pub billable: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct ConsultationList {
+    pub consultations: Vec<Consultation>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct MonthEntry {
+    pub period: String,
+    pub period_ru: String,
+    pub status: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct MonthList {
+    pub months: Vec<MonthEntry>,
+}
+
+/// A statement row as the server wrote it (the domain's `MonthStatement`, serialised).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct StatementRow {
+    pub period: String,
+    pub phase: String,
+    pub hours: String,
+    pub fee: String,
+    pub included_used: String,
+    pub reserve_start: String,
+    pub reserve_used: String,
+    pub reserve_end: String,
+    pub reserve_forfeited: String,
+    pub extra_hours: String,
+    pub extra_rate: String,
+    pub extra_charge: String,
+    pub total: String,
+    pub vat: String,
+    pub total_with_vat: String,
+    pub contract_ends: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct ReportTask {
+    pub id: i64,
+    pub title: String,
+    pub accepted_at: String,
+    pub logged: String,
+    pub approved_estimate: Option<String>,
+    pub billed: String,
+    pub worklogs: Vec<Worklog>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct ReportOrg {
+    pub id: i64,
+    pub name: String,
+    pub inn: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct ReportTariff {
+    pub name: String,
+    pub terms: Terms,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct Report {
+    pub org: ReportOrg,
+    pub period: String,
+    pub period_ru: String,
+    pub status: String,
+    pub closed_at: Option<String>,
+    pub tasks: Vec<ReportTask>,
+    pub consultations: Vec<Consultation>,
+    /// None before the contract starts or after it ends.
+    pub statement: Option<StatementRow>,
+    pub tariff: ReportTariff,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub org_id: Option<i64>,
+    pub phone: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct UserList {
+    pub users: Vec<User>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct TariffEntry {
+    pub id: Option<i64>,
+    pub name: String,
+    pub built_in: bool,
+    pub terms: Terms,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct TariffList {
+    pub tariffs: Vec<TariffEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: String,
+    pub user_id: Option<i64>,
+    pub org_id: Option<i64>,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: Option<i64>,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+pub struct AuditList {
+    pub entries: Vec<AuditEntry>,
+}
+
+/// A field-level message of a 422.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct FieldMessage {
+    pub field: String,
+    pub message: String,
+    #[serde(default)]
+    pub message_ru: Option<String>,
+}
+
+/// The API's `application/problem+json`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct Problem {
+    pub status: u16,
+    pub title: String,
+    #[serde(default)]
+    pub detail: String,
+    #[serde(default)]
+    pub errors: Vec<FieldMessage>,
+}
+
+impl Problem {
+    /// Field messages by field, Russian when the server gave one.
+    pub fn by_field(&self, russian: bool) -> BTreeMap<String, String> {
+        self.errors
+            .iter()
+            .map(|e| {
+                let text = match (&e.message_ru, russian) {
+                    (Some(ru), true) => ru.clone(),
+                    _ => e.message.clone(),
+                };
+                (e.field.clone(), text)
+            })
+            .collect()
+    }
+}
+
+/// Parses an amount the API wrote.
+pub fn money(field: &str, text: &str) -> Result<Money, hourbank_domain::FieldError> {
+    Money::parse(field, text)
+}
+
+/// Parses hours the API wrote.
+pub fn hours(field: &str, text: &str) -> Result<Hours, hourbank_domain::FieldError> {
+    Hours::parse_month(field, text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Shapes taken from the running server's demo data (`GET /me`, `/tasks/{id}`, `/reports/{p}`).
+    #[test]
+    fn reads_what_the_server_writes() {
+        let me: Me = serde_json::from_str(r#"{"email":"buh@romashka.demo","id":7,"name":"Елена Васильева","org":{"analyst":{"email":"anna@hourbank.demo","id":2,"name":"Анна Смирнова","phone":"+7 900 100-20-30"},"analyst_id":2,"contract_end":null,"contract_start":"2025-11-01","id":1,"inn":"7707083893","name":"ООО «Ромашка»","tariff":{"included_hours":"10","monthly_fee":"20000.00","overage_rate":"2000.00","reserve_cap":"10","trial_months":2,"trial_rate":"2000.00"},"tariff_name":"Старт","vat":{"mode":"none","rate":null}},"role":"client","role_ru":"Клиент"}"#).unwrap();
+        assert_eq!(me.role, Role::Client);
+        let org = me.org.unwrap();
+        assert_eq!(org.tariff.tariff().unwrap(), Tariff::start());
+        assert_eq!(org.analyst.unwrap().phone.as_deref(), Some("+7 900 100-20-30"));
+
+        let detail: TaskDetail = serde_json::from_str(r#"{"allowed_actions":["accept","return"],"can_log_work":false,"events":[{"action":"estimate","at":"2026-11-09T12:00:00.000Z","comment":null,"from_state":"new","to_state":"estimated","user_id":2,"user_name":"Анна Смирнова"}],"state_ru":"На тестировании","task":{"accepted_at":null,"accepted_period":null,"approved_estimate":"4.5","created_at":"2026-11-09T09:00:00.000Z","created_by":7,"deadline":"2026-11-23","description":"d","estimate":"4.5","id":37,"logged":"3.5","org_id":1,"specification":"ТЗ","state":"testing","title":"t","updated_at":"2026-11-09T17:00:00.000Z"},"worklogs":[{"date":"2026-11-10","description":"Анализ","hours":"2.25","id":74,"task_id":37,"user_id":2,"user_name":"Анна Смирнова"}]}"#).unwrap();
+        assert_eq!(detail.task.state, TaskState::Testing);
+        assert_eq!(detail.task.approved_hours(), Some(Hours::from_centi(4_50)));
+
+        let problem: Problem = serde_json::from_str(r#"{"type":"about:blank","title":"Invalid input","status":422,"detail":"title: is required","errors":[{"field":"title","message":"is required","message_ru":"обязательное поле"}]}"#).unwrap();
+        assert_eq!(problem.by_field(true)["title"], "обязательное поле");
+        assert_eq!(problem.by_field(false)["title"], "is required");
+    }
+}

@@ -1,0 +1,268 @@
+//! What approving an estimate does to this month's bill, before the client approves it.
+//! Computed by the domain's own `month_statement`, from the month's accepted hours, the
+//! estimates already approved and the reserve the month started with — the same rules the
+//! server bills by. An approved estimate is the most a task can bill, so the preview is the
+//! bill if everything approved is accepted this month: an upper bound, and said so.
+
+use hourbank_domain::format::{hours, rubles};
+use hourbank_domain::statement::month_statement;
+use hourbank_domain::{
+    parse_date, Contract, FieldError, Hours, Money, MonthStatement, Period, Phase, TaskState, Vat, VatRate,
+};
+
+use crate::i18n::Lang;
+use crate::model::{self, Org, StatementRow, Task};
+
+/// The month before and after approving, with the sentence that explains the difference.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CostPreview {
+    pub period: Period,
+    /// Accepted this month plus approved and not yet accepted (this task excluded).
+    pub committed: Hours,
+    pub estimate: Hours,
+    pub before: MonthStatement,
+    pub after: MonthStatement,
+}
+
+/// The organisation's contract and VAT, as the domain computes with them.
+pub fn contract_of(org: &Org) -> Result<(Contract, Vat), FieldError> {
+    let tariff = org.tariff.tariff()?;
+    let start = parse_date("contract_start", &org.contract_start)?;
+    let end = org.contract_end.as_deref().map(|e| parse_date("contract_end", e)).transpose()?;
+    let rate = org.vat.rate.as_deref().map(|r| VatRate::parse("vat.rate", r)).transpose()?;
+    let vat = Vat::from_mode("vat", &org.vat.mode, rate)?;
+    Ok((Contract::new(tariff, start, end)?, vat))
+}
+
+/// Hours approved but not yet accepted: they will bill at most their estimate.
+pub fn approved_not_accepted(tasks: &[Task], except: i64) -> Hours {
+    tasks
+        .iter()
+        .filter(|t| t.id != except && matches!(t.state, TaskState::InWork | TaskState::Testing))
+        .filter_map(Task::approved_hours)
+        .fold(Hours::ZERO, |sum, h| sum + h)
+}
+
+impl CostPreview {
+    /// `month` is this month's statement as the server reported it (hours accepted so far and
+    /// the reserve carried in); `None` when the month is outside the contract.
+    pub fn new(
+        org: &Org,
+        month: &StatementRow,
+        open_tasks: &[Task],
+        task_id: i64,
+        estimate: Hours,
+    ) -> Result<Option<CostPreview>, FieldError> {
+        let (contract, vat) = contract_of(org)?;
+        let period = Period::parse("statement.period", &month.period)?;
+        let index = period.months_since(contract.first_period());
+        let Some(scheduled) = u32::try_from(index).ok().and_then(|i| contract.month(i)) else { return Ok(None) };
+        let accepted = model::hours("statement.hours", &month.hours)?;
+        let reserve_start = model::hours("statement.reserve_start", &month.reserve_start)?;
+        let committed = accepted + approved_not_accepted(open_tasks, task_id);
+        let row = |h: Hours| month_statement(&contract.tariff, vat, scheduled, reserve_start, h);
+        Ok(Some(CostPreview { period, committed, estimate, before: row(committed), after: row(committed + estimate) }))
+    }
+
+    /// Overage hours this task adds.
+    pub fn extra_hours(&self) -> Hours {
+        self.after.extra_hours.saturating_sub(self.before.extra_hours)
+    }
+
+    /// What this task adds to the month's bill (before VAT).
+    pub fn extra_cost(&self) -> Money {
+        Money::from_kopecks(self.after.total.kopecks() - self.before.total.kopecks())
+    }
+
+    /// What it adds with VAT, as the invoice will show it.
+    pub fn extra_cost_with_vat(&self) -> Money {
+        Money::from_kopecks(self.after.total_with_vat.kopecks() - self.before.total_with_vat.kopecks())
+    }
+
+    /// The sentence the client reads next to the Approve button.
+    pub fn sentence(&self, lang: Lang) -> String {
+        let with_vat = if self.after.vat.is_zero() || self.extra_cost().is_zero() {
+            String::new()
+        } else {
+            format!(" ({} {})", lang.pick("с НДС", "with VAT"), rubles(self.extra_cost_with_vat()))
+        };
+        match self.after.phase {
+            Phase::Trial => match lang {
+                Lang::Ru => format!(
+                    "Пробный месяц: каждый час оплачивается отдельно — {} × {} = {}{with_vat}.",
+                    hours(self.estimate),
+                    rubles(self.after.extra_rate),
+                    rubles(self.extra_cost())
+                ),
+                Lang::En => format!(
+                    "Trial month: every hour is paid for — {} × {} = {}{with_vat}.",
+                    hours(self.estimate),
+                    rubles(self.after.extra_rate),
+                    rubles(self.extra_cost())
+                ),
+            },
+            Phase::Subscription if !self.extra_hours().is_zero() => match lang {
+                Lang::Ru => format!(
+                    "Эта задача уведёт вас на {} сверх тарифа = {}{with_vat}. Счёт за месяц: {}.",
+                    hours(self.extra_hours()),
+                    rubles(self.extra_cost()),
+                    rubles(self.after.total_with_vat)
+                ),
+                Lang::En => format!(
+                    "This task takes you {} over the tariff = {}{with_vat}. The month's bill: {}.",
+                    hours(self.extra_hours()),
+                    rubles(self.extra_cost()),
+                    rubles(self.after.total_with_vat)
+                ),
+            },
+            Phase::Subscription => {
+                let from_reserve = self.after.reserve_used.saturating_sub(self.before.reserve_used);
+                match (lang, from_reserve.is_zero()) {
+                    (Lang::Ru, true) => format!(
+                        "Укладывается в часы тарифа: счёт за месяц не изменится ({}).",
+                        rubles(self.after.total_with_vat)
+                    ),
+                    (Lang::Ru, false) => format!(
+                        "Укладывается в тариф: {} из резерва; счёт за месяц не изменится ({}).",
+                        hours(from_reserve),
+                        rubles(self.after.total_with_vat)
+                    ),
+                    (Lang::En, true) => format!(
+                        "Fits into the included hours: the month's bill stays {}.",
+                        rubles(self.after.total_with_vat)
+                    ),
+                    (Lang::En, false) => format!(
+                        "Fits into the tariff: {} from the reserve; the month's bill stays {}.",
+                        hours(from_reserve),
+                        rubles(self.after.total_with_vat)
+                    ),
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Terms, VatSetting};
+
+    fn org(start: &str, vat: &str) -> Org {
+        Org {
+            id: 1,
+            name: "ООО «Ромашка»".into(),
+            inn: "7707083893".into(),
+            tariff_name: "Старт".into(),
+            tariff: Terms {
+                monthly_fee: "20000.00".into(),
+                included_hours: "10".into(),
+                overage_rate: "2000.00".into(),
+                reserve_cap: "10".into(),
+                trial_months: 2,
+                trial_rate: "2000.00".into(),
+            },
+            contract_start: start.into(),
+            contract_end: None,
+            vat: VatSetting { mode: vat.into(), rate: (vat != "none").then(|| "22".into()) },
+            analyst: None,
+        }
+    }
+
+    fn month(period: &str, accepted: &str, reserve: &str) -> StatementRow {
+        StatementRow {
+            period: period.into(),
+            phase: "subscription".into(),
+            hours: accepted.into(),
+            fee: "20000.00".into(),
+            included_used: "0".into(),
+            reserve_start: reserve.into(),
+            reserve_used: "0".into(),
+            reserve_end: "0".into(),
+            reserve_forfeited: "0".into(),
+            extra_hours: "0".into(),
+            extra_rate: "2000.00".into(),
+            extra_charge: "0.00".into(),
+            total: "20000.00".into(),
+            vat: "0.00".into(),
+            total_with_vat: "20000.00".into(),
+            contract_ends: false,
+        }
+    }
+
+    fn task(id: i64, state: TaskState, approved: Option<&str>) -> Task {
+        Task {
+            id,
+            org_id: 1,
+            title: format!("Задача {id}"),
+            description: String::new(),
+            state,
+            specification: None,
+            estimate: approved.map(Into::into),
+            approved_estimate: approved.map(Into::into),
+            deadline: None,
+            logged: "0".into(),
+            created_at: "2026-11-01T09:00:00Z".into(),
+            accepted_at: None,
+            accepted_period: None,
+        }
+    }
+
+    fn h(text: &str) -> Hours {
+        Hours::parse_month("h", text).unwrap()
+    }
+
+    /// 6 h accepted, 4 h approved elsewhere, 2 h of reserve: 10 included + 2 reserve = 12 h free;
+    /// a 5 h estimate makes 15 h, so 3 h over at 2 000 ₽ — the issue's own example.
+    #[test]
+    fn three_hours_over_the_tariff_cost_six_thousand() {
+        let tasks = [
+            task(1, TaskState::InWork, Some("4")),
+            task(2, TaskState::Estimated, Some("8")), // not approved yet: not counted
+            task(3, TaskState::Accepted, Some("9")),  // already in the accepted hours
+            task(9, TaskState::Estimated, Some("5")), // the task itself
+        ];
+        let preview = CostPreview::new(&org("2025-11-01", "none"), &month("2026-11", "6", "2"), &tasks, 9, h("5"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(preview.committed, h("10"));
+        assert_eq!(preview.extra_hours(), h("3"));
+        assert_eq!(preview.extra_cost(), Money::from_kopecks(6_000_00));
+        assert_eq!(
+            preview.sentence(Lang::Ru),
+            "Эта задача уведёт вас на 3\u{a0}ч сверх тарифа = 6\u{a0}000,00\u{a0}₽. Счёт за месяц: 26\u{a0}000,00\u{a0}₽."
+        );
+    }
+
+    #[test]
+    fn within_the_reserve_the_bill_does_not_change() {
+        let preview =
+            CostPreview::new(&org("2025-11-01", "none"), &month("2026-11", "9", "5"), &[], 9, h("3")).unwrap().unwrap();
+        assert!(preview.extra_cost().is_zero());
+        assert_eq!(
+            preview.sentence(Lang::Ru),
+            "Укладывается в тариф: 2\u{a0}ч из резерва; счёт за месяц не изменится (20\u{a0}000,00\u{a0}₽)."
+        );
+    }
+
+    #[test]
+    fn vat_on_top_is_shown_and_trial_months_bill_every_hour() {
+        let preview = CostPreview::new(&org("2025-11-01", "on_top"), &month("2026-11", "10", "0"), &[], 9, h("1"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(preview.extra_cost_with_vat(), Money::from_kopecks(2_440_00));
+        assert!(preview.sentence(Lang::Ru).contains("(с НДС 2\u{a0}440,00\u{a0}₽)"), "{}", preview.sentence(Lang::Ru));
+        // November 2026 is the first month of a contract starting then: a trial month.
+        let trial = CostPreview::new(&org("2026-11-01", "none"), &month("2026-11", "1", "0"), &[], 9, h("2.5"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(trial.extra_cost(), Money::from_kopecks(5_000_00));
+        assert!(trial.sentence(Lang::En).starts_with("Trial month"));
+    }
+
+    #[test]
+    fn outside_the_contract_there_is_no_preview() {
+        let preview =
+            CostPreview::new(&org("2027-01-01", "none"), &month("2026-11", "0", "0"), &[], 9, h("1")).unwrap();
+        assert_eq!(preview, None);
+    }
+}
