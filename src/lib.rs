@@ -5,7 +5,10 @@
 //! compile only for wasm32.
 
 pub mod calculator;
+pub mod charts;
+pub mod compare;
 pub mod csv;
+pub mod demo;
 pub mod explain;
 pub mod i18n;
 pub mod link;

@@ -20,7 +20,7 @@ fn is_known(key: &str) -> bool {
 }
 
 /// Percent-encodes everything but unreserved characters.
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for b in text.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
@@ -33,7 +33,7 @@ fn escape(text: &str) -> String {
 }
 
 /// Decodes `%XX` and `+`; a stray `%` is kept, invalid UTF-8 replaced.
-fn unescape(text: &str) -> String {
+pub(crate) fn unescape(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -58,7 +58,7 @@ fn unescape(text: &str) -> String {
 
 /// A number as typed, in its shortest exact form when it is one (`12,50` → `12.5`), else as typed.
 /// Either way the form computes the same from it.
-fn number(text: &str) -> String {
+pub(crate) fn number(text: &str) -> String {
     let text = text.trim();
     match parse_decimal("", text) {
         Ok(value) if !text.is_empty() => value.normalize().to_string(),
@@ -96,7 +96,7 @@ pub fn encode(form: &CalculatorForm) -> String {
 }
 
 /// The `(key, raw value)` pairs of a query string (with or without its `?`).
-fn pairs(query: &str) -> impl Iterator<Item = (String, &str)> {
+pub(crate) fn pairs(query: &str) -> impl Iterator<Item = (String, &str)> {
     query.strip_prefix('?').unwrap_or(query).split('&').filter(|p| !p.is_empty()).map(|p| {
         let (k, v) = p.split_once('=').unwrap_or((p, ""));
         (unescape(k), v)

@@ -1,0 +1,480 @@
+//! The comparison page as plain types: the scenario's hours under «Старт», pay-as-you-go at the
+//! offer's hourly rate, the scenario's own tariff and any tariffs typed in; the cheapest tariff by
+//! hours per month; and a history of months (typed or pasted as CSV) replayed against each.
+//! The figures come from `hourbank_domain::compare`; this module parses and renders text/HTML.
+
+use hourbank_domain::compare::{
+    break_even, cheapest_by_hours, compare, pay_as_you_go, replay, Band, Candidate, Comparison, Replay, Verdict,
+    MIN_HISTORY_MONTHS,
+};
+use hourbank_domain::format::{hours, rubles};
+use hourbank_domain::scenario::MAX_SCENARIO_MONTHS;
+use hourbank_domain::{FieldError, Hours, Period, Problem, Tariff, Vat};
+
+use crate::calculator::{tariff_texts, CalculatorForm, TARIFF_CUSTOM};
+use crate::link::{escape, number, pairs, unescape};
+
+/// The query key of each added tariff: `alt=fee:incl:over:cap:trial:trate`, repeated.
+pub const ALT_KEY: &str = "alt";
+/// Most tariffs one may add.
+pub const MAX_ALTS: usize = 5;
+
+/// Tariffs typed in on the comparison page, each as its six fields (the order of `Tariff::FIELDS`).
+pub fn decode_alts(query: &str) -> Vec<[String; 6]> {
+    pairs(query)
+        .filter(|(k, _)| k == ALT_KEY)
+        .take(MAX_ALTS)
+        .map(|(_, raw)| {
+            let mut fields: [String; 6] = Default::default();
+            for (slot, part) in fields.iter_mut().zip(raw.split(':')) {
+                *slot = unescape(part);
+            }
+            fields
+        })
+        .collect()
+}
+
+/// The `alt=` parts of a query (each starting with `&`).
+pub fn encode_alts(alts: &[[String; 6]]) -> String {
+    alts.iter()
+        .map(|a| {
+            let parts: Vec<String> = a.iter().map(|t| escape(&number(t))).collect();
+            format!("&{ALT_KEY}={}", parts.join(":"))
+        })
+        .collect()
+}
+
+/// A new added tariff: «Старт»'s terms to edit.
+pub fn new_alt() -> [String; 6] {
+    tariff_texts(&Tariff::start())
+}
+
+/// Field name of an added tariff's field: `alt[0].monthly_fee`.
+pub fn alt_field(i: usize, name: &str) -> String {
+    format!("alt[{i}].{name}")
+}
+
+/// Name of the pay-as-you-go row.
+pub fn payg_name(rate: hourbank_domain::Money) -> String {
+    format!("Почасовая оплата ({} за час)", rubles(rate))
+}
+
+/// The tariffs compared: «Старт», pay-as-you-go at «Старт»'s overage rate (the offer's price of an
+/// hour), the scenario's own tariff when it has one, then each added tariff; or every bad field.
+pub fn candidates(
+    scenario_tariff: &Tariff,
+    form: &CalculatorForm,
+    alts: &[[String; 6]],
+) -> Result<Vec<Candidate>, Vec<FieldError>> {
+    let start = Tariff::start();
+    let mut list = vec![
+        Candidate::new("«Старт»", start.clone()),
+        Candidate::new(payg_name(start.overage_rate), pay_as_you_go(start.overage_rate)),
+    ];
+    if form.tariff == TARIFF_CUSTOM {
+        list.push(Candidate::new("Свой тариф из расчёта", scenario_tariff.clone()));
+    }
+    let mut errors = Vec::new();
+    for (i, alt) in alts.iter().enumerate() {
+        let mut tariff = Tariff::start();
+        for (name, text) in Tariff::FIELDS.iter().zip(alt) {
+            if let Err(e) = tariff.set_field(name, text.trim()) {
+                errors.push(FieldError::new(alt_field(i, name), e.problem));
+            }
+        }
+        list.push(Candidate::new(format!("Тариф {}", i + 1), tariff));
+    }
+    if errors.is_empty() {
+        Ok(list)
+    } else {
+        Err(errors)
+    }
+}
+
+/// A history of months as typed or pasted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct History {
+    /// The first month, when the lines name their months.
+    pub first: Option<Period>,
+    pub hours: Vec<Hours>,
+}
+
+/// Field name of a history line (1-based, as a person counts lines).
+pub fn history_field(line: usize) -> String {
+    format!("history[{line}]")
+}
+
+/// Splits a line into cells: on `;` or a tab when there is one; else `YYYY-MM,hours` on its first
+/// comma (the hours may then use a decimal comma); else the line is one cell.
+fn cells(line: &str) -> Vec<&str> {
+    if line.contains([';', '\t']) {
+        return line.split([';', '\t']).map(str::trim).collect();
+    }
+    match line.split_once(',') {
+        Some((first, rest)) if Period::parse("", first.trim()).is_ok() => vec![first.trim(), rest.trim()],
+        _ => vec![line.trim()],
+    }
+}
+
+/// Parses a history: one month a line, `hours` alone or `YYYY-MM;hours` (also `,` or a tab), with
+/// an optional header row naming the columns (the calculator's own CSV works: its «Период» and
+/// «Часы» columns are used, and the blank line before its totals ends the months). Months named
+/// must follow one another. Errors name the line: `history[3]`.
+pub fn parse_history(text: &str) -> Result<History, Vec<FieldError>> {
+    let text = text.trim_start_matches('\u{feff}');
+    let mut errors = Vec::new();
+    let mut columns: Option<(Option<usize>, usize)> = None;
+    let mut first = None;
+    let mut hours = Vec::new();
+    let mut named: Option<bool> = None;
+    for (index, line) in text.lines().enumerate() {
+        let n = index + 1;
+        let field = || history_field(n);
+        if line.trim().is_empty() {
+            if hours.is_empty() && errors.is_empty() {
+                continue;
+            }
+            break;
+        }
+        let cells = cells(line);
+        let header = |cells: &[&str]| {
+            let find =
+                |names: &[&str]| cells.iter().position(|c| names.iter().any(|n| c.to_lowercase().starts_with(n)));
+            let hours = find(&["часы", "часов", "hours"])?;
+            Some((find(&["период", "месяц", "period", "month"]), hours))
+        };
+        if columns.is_none()
+            && hours.is_empty()
+            && errors.is_empty()
+            && let Some(found) = header(&cells)
+        {
+            columns = Some(found);
+            continue;
+        }
+        let (period_cell, hours_cell) = match columns {
+            Some((p, h)) => (p.and_then(|p| cells.get(p).copied()), cells.get(h).copied().unwrap_or("")),
+            None if cells.len() >= 2 => (Some(cells[0]), cells[1]),
+            None => (None, cells[0]),
+        };
+        if named.is_some_and(|named| named != period_cell.is_some()) {
+            errors.push(FieldError::new(field(), Problem::Other("месяц указан не во всех строках".into())));
+            continue;
+        }
+        named = Some(period_cell.is_some());
+        if let Some(cell) = period_cell {
+            match Period::parse(&field(), cell) {
+                Ok(period) => {
+                    let expected = first.map(|f: Period| f.plus(hours.len() as u32));
+                    match expected {
+                        None => first = Some(period),
+                        Some(expected) if expected != period => {
+                            errors.push(FieldError::new(field(), Problem::Other(format!("ожидался месяц {expected}"))));
+                            continue;
+                        }
+                        Some(_) => {}
+                    }
+                }
+                Err(e) => {
+                    errors.push(e);
+                    continue;
+                }
+            }
+        }
+        match Hours::parse_month(&field(), hours_cell) {
+            Ok(h) => hours.push(h),
+            Err(e) => errors.push(e),
+        }
+        if hours.len() > MAX_SCENARIO_MONTHS {
+            errors.push(FieldError::new(field(), Problem::TooLarge { max: format!("{MAX_SCENARIO_MONTHS} месяцев") }));
+            break;
+        }
+    }
+    if errors.is_empty() {
+        Ok(History { first, hours })
+    } else {
+        Err(errors)
+    }
+}
+
+/// The cheapest tariffs' names, joined.
+fn names(list: &[usize], names: &[String]) -> String {
+    list.iter().map(|&i| names[i].as_str()).collect::<Vec<_>>().join(", ")
+}
+
+/// The comparison as a table: each tariff's fees, hours paid one by one, totals, and how much
+/// more than the cheapest. Every text in it is ours (names and figures).
+pub fn comparison_html(c: &Comparison, vat: Vat, id: &str) -> String {
+    let with_vat = vat != Vat::None;
+    let mut html = format!(
+        "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Сравнение тарифов\"><table id=\"{id}\"><thead><tr>\
+         <th scope=\"col\">Тариф</th><th scope=\"col\">Абонплата</th><th scope=\"col\">Часы по ставке, ₽</th>\
+         <th scope=\"col\">Итого</th>"
+    );
+    if with_vat {
+        html += "<th scope=\"col\">Итого с НДС</th>";
+    }
+    html +=
+        "<th scope=\"col\">Средняя цена часа</th><th scope=\"col\">Дороже самого дешёвого на</th></tr></thead><tbody>";
+    for (i, row) in c.rows.iter().enumerate() {
+        let s = &row.statement.summary;
+        let cheapest = c.cheapest.contains(&i);
+        let class = if cheapest { " class=\"cheapest\"" } else { "" };
+        let mark = if cheapest { " <strong>— дешевле всех</strong>" } else { "" };
+        html += &format!(
+            "<tr{class} data-row=\"{i}\"><th scope=\"row\">{}{mark}</th><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num total\">{}</td>",
+            row.name,
+            rubles(s.fees),
+            rubles(s.extra_charges),
+            rubles(s.total)
+        );
+        if with_vat {
+            html += &format!("<td class=\"num total\">{}</td>", rubles(s.total_with_vat));
+        }
+        let rate = s.effective_rate.map_or_else(|| "—".into(), rubles);
+        let over = if cheapest { "—".to_string() } else { rubles(row.over_cheapest) };
+        html += &format!("<td class=\"num\">{rate}</td><td class=\"num over\">{over}</td></tr>");
+    }
+    html + "</tbody></table></div>"
+}
+
+/// One sentence on which tariff is cheapest for these hours, never claiming an unshown saving.
+pub fn comparison_verdict(c: &Comparison) -> String {
+    let all: Vec<String> = c.rows.iter().map(|r| r.name.clone()).collect();
+    match (c.winner(), c.saving()) {
+        (Some(w), Some(saving)) => format!(
+            "Дешевле всех — {}: {}, на {} меньше следующего варианта.",
+            w.name,
+            rubles(w.statement.summary.total_with_vat),
+            rubles(saving)
+        ),
+        _ if c.cheapest.len() == all.len() => format!(
+            "Все тарифы стоят одинаково: по {} — ни один не выгоднее.",
+            rubles(c.rows[0].statement.summary.total_with_vat)
+        ),
+        _ => format!(
+            "Одинаково дешевле остальных: {} — по {}; выгоды одного из них перед другим нет.",
+            names(&c.cheapest, &all),
+            rubles(c.rows[c.cheapest[0]].statement.summary.total_with_vat)
+        ),
+    }
+}
+
+/// The cheapest tariffs by hours closed every month, as a list, and each tariff's break-even with
+/// pay-as-you-go (the second candidate).
+pub fn bands_html(candidates: &[Candidate]) -> String {
+    let tariffs: Vec<Tariff> = candidates.iter().map(|c| c.tariff.clone()).collect();
+    let all: Vec<String> = candidates.iter().map(|c| c.name.clone()).collect();
+    let bands = cheapest_by_hours(&tariffs);
+    let mut html = String::from("<ul id=\"bands\" class=\"bands\">");
+    for (i, band) in bands.iter().enumerate() {
+        html += &format!("<li data-band=\"{i}\">{}: ", band_range(band, i + 1 == bands.len()));
+        html += &if band.cheapest.len() == 1 {
+            format!("дешевле всех — {}", all[band.cheapest[0]])
+        } else {
+            format!("одинаково — {}", names(&band.cheapest, &all))
+        };
+        html += "</li>";
+    }
+    html += "</ul><ul id=\"break-even\" class=\"bands\">";
+    let payg = &candidates[1];
+    for (i, c) in candidates.iter().enumerate().filter(|&(i, _)| i != 1) {
+        let text = match break_even(&c.tariff, &payg.tariff) {
+            Some(h) if h.is_zero() => "не дороже почасовой оплаты при любых часах".to_string(),
+            Some(h) => format!("не дороже почасовой оплаты от {} в месяц", hours(h)),
+            None => "дороже почасовой оплаты при больших объёмах (до 744 ч)".to_string(),
+        };
+        html += &format!("<li data-tariff=\"{i}\">{}: {text}</li>", c.name);
+    }
+    html + "</ul>"
+}
+
+/// `от 0 до 9,99 ч`, `от 10 ч`, `ровно 8 ч`.
+fn band_range(band: &Band, last: bool) -> String {
+    if band.from == band.to {
+        format!("ровно {}", hours(band.from))
+    } else if last {
+        format!("от {}", hours(band.from))
+    } else {
+        format!("от {} до {}", hours(band.from), hours(band.to))
+    }
+}
+
+/// The history's verdict in one sentence.
+pub fn replay_verdict(r: &Replay) -> String {
+    match &r.verdict {
+        Verdict::TooLittleData { months } => format!(
+            "Слишком мало данных: {months} мес. Нужно хотя бы {MIN_HISTORY_MONTHS} месяца, чтобы советовать тариф; \
+             суммы ниже — только для сведения."
+        ),
+        Verdict::Tie { names, total } => format!(
+            "За эти месяцы {} обошлись бы одинаково: по {} — данные не показывают выгоды ни одного из них.",
+            names.join(", "),
+            rubles(*total)
+        ),
+        Verdict::Cheapest { name, total, next, saving } => format!(
+            "За эти месяцы дешевле всех: {name} — {}, на {} меньше, чем {next}.",
+            rubles(*total),
+            rubles(*saving)
+        ),
+    }
+}
+
+/// Compares the scenario's hours; the error names the field when the scenario cannot be compared.
+pub fn compare_scenario(
+    start: chrono::NaiveDate,
+    end: Option<chrono::NaiveDate>,
+    months: &[Hours],
+    vat: Vat,
+    candidates: &[Candidate],
+) -> Result<Comparison, FieldError> {
+    compare(start, end, months, vat, candidates)
+}
+
+/// Replays a history from its first month (or `fallback` when its lines name none).
+pub fn replay_history(
+    history: &History,
+    fallback: Period,
+    vat: Vat,
+    candidates: &[Candidate],
+) -> Result<Replay, FieldError> {
+    replay(history.first.unwrap_or(fallback), &history.hours, vat, candidates)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calculator::TARIFF_START;
+    use chrono::NaiveDate;
+    use hourbank_domain::Money;
+
+    fn form() -> CalculatorForm {
+        CalculatorForm::new(NaiveDate::from_ymd_opt(2027, 1, 1).unwrap())
+    }
+
+    fn fields(errors: Vec<FieldError>) -> Vec<String> {
+        errors.into_iter().map(|e| e.field).collect()
+    }
+
+    #[test]
+    fn added_tariffs_live_in_the_link() {
+        let alts = decode_alts("?start=2027-01-01&h=1&alt=45000:25:1800:20:1:1800&alt=1%2C5:x&tariff=start");
+        assert_eq!(alts[0], ["45000", "25", "1800", "20", "1", "1800"].map(String::from));
+        assert_eq!(alts[1][0], "1,5");
+        assert_eq!(alts[1][1], "x");
+        assert_eq!(alts[1][2], "");
+        assert_eq!(encode_alts(&alts[..1]), "&alt=45000:25:1800:20:1:1800");
+        let many = ["alt=1:1:1:1:1:1"; 9].join("&");
+        assert_eq!(decode_alts(&many).len(), MAX_ALTS);
+        // Numbers become canonical (`1,5` → `1.5`); the link of the link is the link.
+        let again = decode_alts(&encode_alts(&alts));
+        assert_eq!(again[1][0], "1.5");
+        assert_eq!(encode_alts(&again), encode_alts(&alts));
+    }
+
+    #[test]
+    fn the_candidates_and_their_errors() {
+        let f = form();
+        let list = candidates(&Tariff::start(), &f, &[]).unwrap();
+        let names: Vec<_> = list.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["«Старт»", "Почасовая оплата (2\u{a0}000,00\u{a0}₽ за час)"]);
+        assert_eq!(list[1].tariff.monthly_fee, Money::ZERO);
+        let mut custom = f.clone();
+        custom.tariff = TARIFF_CUSTOM.into();
+        let alts = vec![new_alt(), ["-1", "10", "2000", "10", "1.5", "2000"].map(String::from)];
+        assert_eq!(
+            fields(candidates(&Tariff::start(), &custom, &alts).unwrap_err()),
+            ["alt[1].monthly_fee", "alt[1].trial_months"]
+        );
+        let list = candidates(&Tariff::start(), &custom, &alts[..1]).unwrap();
+        assert_eq!(list[2].name, "Свой тариф из расчёта");
+        assert_eq!(list[3].name, "Тариф 1");
+        let mut start = f;
+        start.tariff = TARIFF_START.into();
+        assert_eq!(candidates(&Tariff::start(), &start, &alts[..1]).unwrap().len(), 3);
+    }
+
+    #[test]
+    fn histories_in_every_shape() {
+        let h = |t: &str| parse_history(t).unwrap();
+        let plain = h("12,5\n3\n\n");
+        assert_eq!(plain, History { first: None, hours: vec![Hours::from_centi(12_50), Hours::whole(3)] });
+        let named = h("2026-01;12,5\r\n2026-02;3\n2026-03\t0");
+        assert_eq!(named.first, Period::new(2026, 1));
+        assert_eq!(named.hours.len(), 3);
+        assert_eq!(h("2026-11,7,25\n2026-12,1").hours, [Hours::from_centi(7_25), Hours::whole(1)]);
+        assert_eq!(h("Месяц;Часы\n2026-01;4").hours, [Hours::whole(4)]);
+        // The calculator's own CSV: its Период and Часы columns, its totals after the blank line.
+        let csv = "\u{feff}Период;Этап;Часы;Абонентская плата\r\n2027-01;пробный;3;0.00\r\n2027-02;пробный;12.5;0.00\r\n\r\nИтого;31000.00\r\n";
+        assert_eq!(
+            h(csv),
+            History { first: Period::new(2027, 1), hours: vec![Hours::whole(3), Hours::from_centi(12_50)] }
+        );
+        assert_eq!(h("").hours, []);
+    }
+
+    #[test]
+    fn bad_history_lines_are_named() {
+        let e = parse_history("2026-01;3\n2026-03;4\nabc;1\n2026-05;-1").unwrap_err();
+        assert_eq!(fields(e.clone()), ["history[2]", "history[3]", "history[4]"]);
+        assert_eq!(e[0].problem.ru(), "ожидался месяц 2026-02");
+        assert!(e[1].problem.ru().starts_with("неверный период"), "{}", e[1].problem.ru());
+        let e = parse_history("3\n2026-02;4\n1,234").unwrap_err();
+        assert_eq!(e[0].problem.ru(), "месяц указан не во всех строках");
+        assert_eq!(e[1].field, "history[3]");
+        assert_eq!(e[1].problem.ru(), "не более двух знаков после запятой");
+        let long = vec!["1"; 601].join("\n");
+        assert_eq!(parse_history(&long).unwrap_err()[0].problem.ru(), "не больше 600 месяцев");
+    }
+
+    #[test]
+    fn the_tables_and_verdicts_say_what_the_figures_show() {
+        let f = form();
+        let list =
+            candidates(&Tariff::start(), &f, &[["45000", "25", "1800", "20", "1", "1800"].map(String::from)]).unwrap();
+        let start = NaiveDate::from_ymd_opt(2027, 1, 1).unwrap();
+        let c = compare_scenario(start, None, &[Hours::whole(30); 4], Vat::None, &list).unwrap();
+        let html = comparison_html(&c, Vat::None, "compare-table");
+        assert!(
+            html.contains(
+                "<tr class=\"cheapest\" data-row=\"2\"><th scope=\"row\">Тариф 1 <strong>— дешевле всех</strong>"
+            ),
+            "{html}"
+        );
+        assert!(html.contains("<td class=\"num over\">24\u{a0}000,00\u{a0}₽</td>"), "{html}");
+        assert!(!html.contains("с НДС"));
+        assert_eq!(
+            comparison_verdict(&c),
+            "Дешевле всех — Тариф 1: 216\u{a0}000,00\u{a0}₽, на 24\u{a0}000,00\u{a0}₽ меньше следующего варианта."
+        );
+        let c = compare_scenario(start, None, &[Hours::whole(10); 4], Vat::None, &list[..2]).unwrap();
+        assert_eq!(
+            comparison_verdict(&c),
+            "Все тарифы стоят одинаково: по 80\u{a0}000,00\u{a0}₽ — ни один не выгоднее."
+        );
+        let bands = bands_html(&list);
+        assert!(bands.contains("<li data-band=\"0\">от 0\u{a0}ч до 9,99\u{a0}ч: дешевле всех — Почасовая"), "{bands}");
+        assert!(
+            bands.contains("<li data-tariff=\"0\">«Старт»: не дороже почасовой оплаты от 10\u{a0}ч в месяц</li>"),
+            "{bands}"
+        );
+        let replayed =
+            replay_history(&parse_history("2\n2").unwrap(), Period::new(2026, 1).unwrap(), Vat::None, &list).unwrap();
+        assert!(replay_verdict(&replayed).starts_with("Слишком мало данных: 2 мес."));
+        let replayed =
+            replay_history(&parse_history("10\n10\n10").unwrap(), Period::new(2026, 1).unwrap(), Vat::None, &list[..2])
+                .unwrap();
+        assert_eq!(
+            replay_verdict(&replayed),
+            "За эти месяцы «Старт», Почасовая оплата (2\u{a0}000,00\u{a0}₽ за час) обошлись бы одинаково: по 60\u{a0}000,00\u{a0}₽ \
+             — данные не показывают выгоды ни одного из них."
+        );
+        let replayed =
+            replay_history(&parse_history("1\n1\n1").unwrap(), Period::new(2026, 1).unwrap(), Vat::None, &list)
+                .unwrap();
+        assert_eq!(
+            replay_verdict(&replayed),
+            "За эти месяцы дешевле всех: Почасовая оплата (2\u{a0}000,00\u{a0}₽ за час) — 6\u{a0}000,00\u{a0}₽, \
+             на 54\u{a0}000,00\u{a0}₽ меньше, чем «Старт»."
+        );
+    }
+}
