@@ -3,11 +3,26 @@
 //! It talks to the API through `api` only, keeps reads in a cache and writes in an outbox, so it
 //! keeps working when the connection drops.
 //!
-//! Plain logic (`model`, `route`, `outbox`, `preview`, `cache`) compiles everywhere and has native
-//! tests; the views compile only for wasm32.
+//! Plain logic (`model`, `route`, `outbox`, `preview`, `cache`, `format`, `labels`) compiles
+//! everywhere and has native tests; the views compile only for wasm32.
 
+pub use hourbank_web::i18n;
+
+pub mod cache;
+pub mod chart;
+pub mod format;
+pub mod labels;
 pub mod model;
 pub mod outbox;
 pub mod preview;
 pub mod route;
-pub use hourbank_web::i18n;
+
+#[cfg(target_arch = "wasm32")]
+pub mod api;
+#[cfg(target_arch = "wasm32")]
+mod app;
+#[cfg(target_arch = "wasm32")]
+mod pages;
+
+#[cfg(target_arch = "wasm32")]
+pub use app::Portal;

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use hourbank_domain::{Hours, Money, Role, Tariff, TaskState};
+use hourbank_domain::{Hours, Money, MonthStatement, Period, Phase, Role, Tariff, TaskState};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
@@ -201,6 +201,46 @@ pub struct StatementRow {
     pub contract_ends: bool,
 }
 
+impl StatementRow {
+    /// The domain's row, so the portal explains and totals it with the same code as the
+    /// calculator and the server; a damaged value names its field.
+    pub fn to_domain(&self) -> Result<MonthStatement, hourbank_domain::FieldError> {
+        let h = |field: &str, text: &str| hours(&format!("statement.{field}"), text);
+        let m = |field: &str, text: &str| money(&format!("statement.{field}"), text);
+        let phase = match self.phase.as_str() {
+            "trial" => Phase::Trial,
+            "subscription" => Phase::Subscription,
+            other => {
+                return Err(hourbank_domain::FieldError::new(
+                    "statement.phase",
+                    hourbank_domain::Problem::UnknownValue {
+                        given: other.into(),
+                        expected: "trial, subscription".into(),
+                    },
+                ));
+            }
+        };
+        Ok(MonthStatement {
+            period: Period::parse("statement.period", &self.period)?,
+            phase,
+            hours: h("hours", &self.hours)?,
+            fee: m("fee", &self.fee)?,
+            included_used: h("included_used", &self.included_used)?,
+            reserve_start: h("reserve_start", &self.reserve_start)?,
+            reserve_used: h("reserve_used", &self.reserve_used)?,
+            reserve_end: h("reserve_end", &self.reserve_end)?,
+            reserve_forfeited: h("reserve_forfeited", &self.reserve_forfeited)?,
+            extra_hours: h("extra_hours", &self.extra_hours)?,
+            extra_rate: m("extra_rate", &self.extra_rate)?,
+            extra_charge: m("extra_charge", &self.extra_charge)?,
+            total: m("total", &self.total)?,
+            vat: m("vat", &self.vat)?,
+            total_with_vat: m("total_with_vat", &self.total_with_vat)?,
+            contract_ends: self.contract_ends,
+        })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct ReportTask {
     pub id: i64,
@@ -351,5 +391,17 @@ mod tests {
         let problem: Problem = serde_json::from_str(r#"{"type":"about:blank","title":"Invalid input","status":422,"detail":"title: is required","errors":[{"field":"title","message":"is required","message_ru":"обязательное поле"}]}"#).unwrap();
         assert_eq!(problem.by_field(true)["title"], "обязательное поле");
         assert_eq!(problem.by_field(false)["title"], "is required");
+    }
+
+    /// The report's statement reads back into the domain's row, which explains it.
+    #[test]
+    fn the_servers_statement_is_the_domains_row() {
+        let row: StatementRow = serde_json::from_str(r#"{"period":"2026-11","phase":"subscription","hours":"4","fee":"20000.00","included_used":"4","reserve_start":"0","reserve_used":"0","reserve_end":"6","reserve_forfeited":"0","extra_hours":"0","extra_rate":"2000.00","extra_charge":"0.00","total":"20000.00","vat":"0.00","total_with_vat":"20000.00","contract_ends":false}"#).unwrap();
+        let month = row.to_domain().unwrap();
+        assert_eq!(month.reserve_end, Hours::whole(6));
+        assert!(hourbank_domain::statement::conserves_hours(&Tariff::start(), &month));
+        assert_eq!(hourbank_web::explain::explain(&month), "4\u{a0}ч по тарифу; 6\u{a0}ч ушли в резерв");
+        let broken = StatementRow { total: "lots".into(), ..row };
+        assert_eq!(broken.to_domain().unwrap_err().field, "statement.total");
     }
 }

@@ -1,0 +1,329 @@
+//! The one module that talks to the API. Reads are kept in a per-user cache in LocalStorage and
+//! answered from it, with their age, when the network is gone. Every write goes through the
+//! outbox (`crate::outbox`) with an `Idempotency-Key`, so it is sent once, in order, whenever the
+//! connection allows.
+
+use std::cell::{Cell, RefCell};
+
+use leptos::prelude::*;
+use serde::de::DeserializeOwned;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+use crate::model::Problem;
+use crate::outbox::{Delivery, Loaded, Outbox, PendingWrite, WriteState, DAMAGED_KEY, STORAGE_KEY};
+
+const API: &str = "/api/v1";
+const CACHE_PREFIX: &str = "hourbank.cache:";
+
+/// Why a request has no fresh answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApiError {
+    /// No connection and nothing cached for this address.
+    Offline,
+    /// The session is over (or never was): sign in again.
+    SignedOut,
+    /// The server's problem+json.
+    Problem(Problem),
+    /// An answer this version of the portal cannot read.
+    Unreadable(String),
+}
+
+impl ApiError {
+    pub fn message(&self, russian: bool) -> String {
+        match (self, russian) {
+            (ApiError::Offline, true) => "Нет связи с сервером, а сохранённой копии этой страницы нет.".into(),
+            (ApiError::Offline, false) => "No connection, and no saved copy of this page.".into(),
+            (ApiError::SignedOut, true) => "Сеанс завершён: войдите снова.".into(),
+            (ApiError::SignedOut, false) => "Your session has ended: please sign in again.".into(),
+            (ApiError::Problem(p), _) => problem_text(p, russian),
+            (ApiError::Unreadable(e), _) => format!("Unreadable answer: {e}"),
+        }
+    }
+}
+
+/// A problem in one line: the field messages when there are any, else the detail.
+pub fn problem_text(p: &Problem, russian: bool) -> String {
+    if p.errors.is_empty() {
+        if p.detail.is_empty() {
+            p.title.clone()
+        } else {
+            p.detail.clone()
+        }
+    } else {
+        p.by_field(russian).iter().map(|(f, m)| format!("{f}: {m}")).collect::<Vec<_>>().join("; ")
+    }
+}
+
+/// A read: fresh, or from the cache when offline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fetched<T> {
+    pub value: T,
+    /// When the cached copy was saved (ms since the epoch); `None` when fresh.
+    pub saved_at: Option<f64>,
+}
+
+thread_local! {
+    /// Whose cache this is: a shared computer must not show one user's data to the next.
+    static CACHE_OWNER: RefCell<String> = const { RefCell::new(String::new()) };
+    static DRAINING: Cell<bool> = const { Cell::new(false) };
+}
+
+pub fn set_cache_owner(user_id: Option<i64>) {
+    CACHE_OWNER.with(|o| *o.borrow_mut() = user_id.map(|id| id.to_string()).unwrap_or_default());
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    window().local_storage().ok().flatten()
+}
+
+fn cache_key(path: &str) -> Option<String> {
+    let owner = CACHE_OWNER.with(|o| o.borrow().clone());
+    (!owner.is_empty()).then(|| format!("{CACHE_PREFIX}{owner}:{path}"))
+}
+
+/// Forgets every cached read (on sign-out).
+pub fn clear_cache() {
+    let Some(s) = storage() else { return };
+    let len = s.length().unwrap_or(0);
+    let keys: Vec<String> =
+        (0..len).filter_map(|i| s.key(i).ok().flatten()).filter(|k| k.starts_with(CACHE_PREFIX)).collect();
+    for k in keys {
+        let _ = s.remove_item(&k);
+    }
+}
+
+pub fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+/// A raw exchange: `None` when there was no answer at all.
+async fn exchange(method: &str, path: &str, body: Option<&str>, key: Option<&str>) -> Option<(u16, String)> {
+    let init = web_sys::RequestInit::new();
+    init.set_method(method);
+    init.set_credentials(web_sys::RequestCredentials::SameOrigin);
+    let headers = web_sys::Headers::new().ok()?;
+    let _ = headers.set("accept", "application/json");
+    if let Some(body) = body {
+        let _ = headers.set("content-type", "application/json");
+        init.set_body(&JsValue::from_str(body));
+    }
+    if let Some(key) = key {
+        let _ = headers.set("idempotency-key", key);
+    }
+    init.set_headers(&headers);
+    let request = web_sys::Request::new_with_str_and_init(&format!("{API}{path}"), &init).ok()?;
+    let response: web_sys::Response =
+        JsFuture::from(window().fetch_with_request(&request)).await.ok()?.dyn_into().ok()?;
+    let text = JsFuture::from(response.text().ok()?).await.ok()?.as_string().unwrap_or_default();
+    Some((response.status(), text))
+}
+
+fn problem_of(status: u16, text: &str) -> Problem {
+    serde_json::from_str(text).unwrap_or_else(|_| Problem {
+        status,
+        title: format!("HTTP {status}"),
+        detail: text.chars().take(200).collect(),
+        errors: Vec::new(),
+    })
+}
+
+/// GET a resource; offline, the cached copy with its age.
+pub async fn get<T: DeserializeOwned>(path: &str) -> Result<Fetched<T>, ApiError> {
+    match exchange("GET", path, None, None).await {
+        Some((200, text)) => {
+            let value = serde_json::from_str(&text).map_err(|e| ApiError::Unreadable(e.to_string()))?;
+            if let (Some(s), Some(key)) = (storage(), cache_key(path)) {
+                // A full storage only costs the offline copy.
+                let _ = s.set_item(&key, &format!("{}\n{text}", now_ms()));
+            }
+            Ok(Fetched { value, saved_at: None })
+        }
+        Some((401, _)) => Err(ApiError::SignedOut),
+        Some((status, text)) if status < 500 => Err(ApiError::Problem(problem_of(status, &text))),
+        // No answer, or the server failing: the saved copy is better than nothing.
+        answer => {
+            let cached = cache_key(path).and_then(|key| storage()?.get_item(&key).ok().flatten());
+            let parsed = cached.and_then(|c| {
+                let (at, text) = c.split_once('\n')?;
+                Some(Fetched { value: serde_json::from_str(text).ok()?, saved_at: Some(at.parse().ok()?) })
+            });
+            match (parsed, answer) {
+                (Some(fetched), _) => Ok(fetched),
+                (None, None) => Err(ApiError::Offline),
+                (None, Some((status, text))) => Err(ApiError::Problem(problem_of(status, &text))),
+            }
+        }
+    }
+}
+
+/// Signs in; the server sets the session cookie.
+pub async fn sign_in(email: &str, password: &str) -> Result<(), ApiError> {
+    let body = serde_json::json!({ "email": email, "password": password }).to_string();
+    match exchange("POST", "/session", Some(&body), None).await {
+        Some((status, _)) if (200..300).contains(&status) => Ok(()),
+        Some((status, text)) => Err(ApiError::Problem(problem_of(status, &text))),
+        None => Err(ApiError::Offline),
+    }
+}
+
+pub async fn sign_out() {
+    let _ = exchange("DELETE", "/session", None, None).await;
+    clear_cache();
+}
+
+/// A fresh idempotency key. Not a secret — it only has to be unique per user.
+pub fn new_key() -> String {
+    let a = (js_sys::Math::random() * 4_294_967_296.0) as u64;
+    let b = (js_sys::Math::random() * 4_294_967_296.0) as u64;
+    format!("pw-{:x}-{a:08x}{b:08x}", now_ms() as u64)
+}
+
+/// The outbox and the connection state, shared by every page.
+#[derive(Clone, Copy)]
+pub struct OutboxSync {
+    pub outbox: RwSignal<Outbox>,
+    pub online: RwSignal<bool>,
+    /// A damaged stored outbox, kept aside and reported.
+    pub damaged: RwSignal<Option<String>>,
+    /// Set when a send found the session over.
+    pub signed_out: RwSignal<bool>,
+}
+
+impl OutboxSync {
+    pub fn load() -> OutboxSync {
+        let stored = storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten());
+        let (outbox, damaged) = match Outbox::load(stored.as_deref()) {
+            Loaded::Ok(outbox) => (outbox, None),
+            Loaded::Damaged { raw, reason } => {
+                if let Some(s) = storage() {
+                    let _ = s.set_item(DAMAGED_KEY, &raw);
+                    let _ = s.remove_item(STORAGE_KEY);
+                }
+                (Outbox::default(), Some(reason))
+            }
+        };
+        let online = window().navigator().on_line();
+        OutboxSync {
+            outbox: RwSignal::new(outbox),
+            online: RwSignal::new(online),
+            damaged: RwSignal::new(damaged),
+            signed_out: RwSignal::new(false),
+        }
+    }
+
+    fn save(&self) {
+        let text = self.outbox.with_untracked(Outbox::to_stored);
+        if let Some(s) = storage() {
+            let _ = s.set_item(STORAGE_KEY, &text);
+        }
+    }
+
+    pub fn update(&self, change: impl FnOnce(&mut Outbox)) {
+        self.outbox.update(change);
+        self.save();
+    }
+
+    /// Sends waiting writes in order until one cannot go now. One drain at a time.
+    pub async fn drain(self) {
+        if DRAINING.with(|d| d.replace(true)) {
+            return;
+        }
+        while let Some(next) = self.outbox.with_untracked(|o| o.next_waiting().cloned()) {
+            let answer = exchange(&next.method, &next.path, Some(&next.body), Some(&next.key)).await;
+            let delivery = match &answer {
+                None => Delivery::of(None, ""),
+                Some((status, text)) => {
+                    let message = if (200..300).contains(status) {
+                        String::new()
+                    } else {
+                        problem_text(&problem_of(*status, text), true)
+                    };
+                    Delivery::of(Some(*status), &message)
+                }
+            };
+            if answer.is_none() {
+                self.online.set(false);
+            } else {
+                self.online.set(true);
+            }
+            if delivery == Delivery::SignedOut {
+                self.signed_out.set(true);
+            }
+            let go_on = {
+                let mut go_on = false;
+                self.update(|o| go_on = o.record(&next.key, &delivery));
+                go_on
+            };
+            if let Some((status, text)) =
+                answer.as_ref().filter(|_| matches!(delivery, Delivery::Delivered | Delivery::Refused { .. }))
+            {
+                LAST_ANSWERS.with(|a| {
+                    let mut answers = a.borrow_mut();
+                    // Answers nobody waits for (background sends) must not pile up.
+                    if answers.len() >= 50 {
+                        answers.remove(0);
+                    }
+                    answers.push((next.key.clone(), *status, text.clone()));
+                });
+            }
+            if !go_on {
+                break;
+            }
+        }
+        DRAINING.with(|d| d.set(false));
+    }
+
+    /// Makes a write: queued, then sent at once when possible. Refused while the user is still
+    /// on the form, it leaves the queue and comes back as the form's error; offline, it waits.
+    pub async fn write(self, method: &str, path: &str, body: String, label: String) -> WriteOutcome {
+        let key = new_key();
+        let write = PendingWrite {
+            key: key.clone(),
+            method: method.into(),
+            path: path.into(),
+            body,
+            label,
+            made_at: js_sys::Date::new_0().to_iso_string().as_string().unwrap_or_default(),
+            state: WriteState::Waiting,
+        };
+        self.update(|o| o.push(write));
+        self.drain().await;
+        let answer = LAST_ANSWERS.with(|a| {
+            let mut answers = a.borrow_mut();
+            let at = answers.iter().position(|(k, _, _)| *k == key)?;
+            Some(answers.remove(at))
+        });
+        match answer {
+            Some((_, status, text)) if (200..300).contains(&status) => WriteOutcome::Done(text),
+            Some((_, status, text)) => {
+                // The user sees it on the form they are still on: no need to keep it queued.
+                self.update(|o| o.discard(&key));
+                WriteOutcome::Refused(problem_of(status, &text))
+            }
+            // Waiting for the connection, or in the hands of a drain already under way.
+            None => WriteOutcome::Queued,
+        }
+    }
+}
+
+thread_local! {
+    /// Answers of delivered writes, for the form that made them (taken once).
+    static LAST_ANSWERS: RefCell<Vec<(String, u16, String)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// What became of a write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WriteOutcome {
+    /// Stored; the server's answer.
+    Done(String),
+    /// Waiting in the outbox for the connection.
+    Queued,
+    /// Refused: the server's problem, with its field messages.
+    Refused(Problem),
+}
+
+/// Decodes a write's answer.
+pub fn decode<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
+    serde_json::from_str(text).map_err(|e| ApiError::Unreadable(e.to_string()))
+}

@@ -1,0 +1,398 @@
+//! The portal's shell: shared state in context, the address bar as the router, the header with
+//! the navigation for the signed-in role, the language switch and the connection/outbox status.
+
+use hourbank_domain::Role;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+
+use crate::api::{self, ApiError, Fetched, OutboxSync};
+use crate::i18n::{self, Lang};
+use crate::model::Me;
+use crate::pages;
+use crate::route::{AdminPage, Route, TaskFilter};
+
+/// What every page can reach.
+#[derive(Clone, Copy)]
+pub struct Ctx {
+    pub lang: RwSignal<Lang>,
+    pub route: RwSignal<Route>,
+    /// `None` until `/me` answered; `Some(None)` when nobody is signed in.
+    pub me: RwSignal<Option<Option<Me>>>,
+    pub sync: OutboxSync,
+    /// Bumped after every write, so pages read again.
+    pub refresh: RwSignal<u32>,
+}
+
+pub fn ctx() -> Ctx {
+    expect_context::<Ctx>()
+}
+
+impl Ctx {
+    pub fn ru(&self) -> bool {
+        self.lang.get() == Lang::Ru
+    }
+
+    /// A text in the current language, reactive.
+    pub fn t(self, ru: &'static str, en: &'static str) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+        let lang = self.lang;
+        move || lang.get().pick(ru, en)
+    }
+
+    pub fn navigate(&self, route: Route) {
+        let href = route.href();
+        if let Ok(history) = window().history() {
+            let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&href));
+        }
+        self.route.set(route);
+        window().scroll_to_with_x_and_y(0.0, 0.0);
+    }
+
+    /// The session is over: to the sign-in page, and back here afterwards.
+    pub fn signed_out(&self) {
+        let here = current_path();
+        self.me.set(Some(None));
+        api::set_cache_owner(None);
+        let next = crate::route::is_portal_path(&here).then_some(here);
+        self.navigate(Route::Login { next });
+    }
+}
+
+fn current_path() -> String {
+    let location = window().location();
+    let path = location.pathname().unwrap_or_default();
+    let search = location.search().unwrap_or_default();
+    format!("{path}{search}")
+}
+
+fn route_from_location() -> Route {
+    let location = window().location();
+    Route::parse(&location.pathname().unwrap_or_default(), &location.search().unwrap_or_default())
+}
+
+/// A read that follows `path` (and every write): `None` while loading.
+pub type Loaded<T> = RwSignal<Option<Result<Fetched<T>, ApiError>>>;
+
+pub fn load<T>(path: impl Fn() -> Option<String> + Send + Sync + 'static) -> Loaded<T>
+where
+    T: serde::de::DeserializeOwned + Clone + Send + Sync + 'static,
+{
+    let ctx = ctx();
+    let data: Loaded<T> = RwSignal::new(None);
+    let generation = StoredValue::new(0_u32);
+    Effect::new(move |_| {
+        ctx.refresh.track();
+        let Some(path) = path() else { return };
+        let id = generation.get_value() + 1;
+        generation.set_value(id);
+        spawn_local(async move {
+            let answer = api::get::<T>(&path).await;
+            // An older request answering late must not replace a newer one.
+            if generation.try_get_value() != Some(id) {
+                return;
+            }
+            if matches!(answer, Err(ApiError::SignedOut)) {
+                ctx.signed_out();
+                return;
+            }
+            data.set(Some(answer));
+        });
+    });
+    data
+}
+
+/// Renders a read: loading, its error, or the page, with a note when it is an offline copy.
+pub fn show<T, V>(data: Loaded<T>, render: impl Fn(T) -> V + Send + Sync + 'static) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let ctx = ctx();
+    move || match data.get() {
+        None => view! { <p class="loading" role="status">{ctx.t("Загрузка…", "Loading…")}</p> }.into_any(),
+        Some(Err(e)) => view! { <p class="error-box" role="alert">{e.message(ctx.ru())}</p> }.into_any(),
+        Some(Ok(fetched)) => {
+            let stale = fetched.saved_at.map(|at| {
+                let age = crate::cache::age_text(api::now_ms() - at, ctx.lang.get());
+                view! {
+                    <p class="stale" role="status">
+                        {ctx.t("Нет связи с сервером: показана сохранённая копия ", "Offline: showing the copy saved ")}
+                        {age}
+                    </p>
+                }
+            });
+            view! { {stale} {render(fetched.value)} }.into_any()
+        }
+    }
+}
+
+/// Follows the address bar: links inside the portal change the page without reloading it.
+fn install_router(ctx: Ctx) {
+    let on_pop = Closure::<dyn Fn()>::new(move || ctx.route.set(route_from_location()));
+    let _ = window().add_event_listener_with_callback("popstate", on_pop.as_ref().unchecked_ref());
+    on_pop.forget();
+    let on_click = Closure::<dyn Fn(web_sys::MouseEvent)>::new(move |ev: web_sys::MouseEvent| {
+        if ev.default_prevented()
+            || ev.button() != 0
+            || ev.ctrl_key()
+            || ev.meta_key()
+            || ev.shift_key()
+            || ev.alt_key()
+        {
+            return;
+        }
+        let Some(anchor) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|el| el.closest("a[href]").ok().flatten())
+        else {
+            return;
+        };
+        if anchor.has_attribute("download") || anchor.get_attribute("target").is_some() {
+            return;
+        }
+        let href = anchor.get_attribute("href").unwrap_or_default();
+        if !(href == "/portal" || href.starts_with("/portal/")) {
+            return;
+        }
+        ev.prevent_default();
+        let (path, query) = href.split_once('?').unwrap_or((&href, ""));
+        ctx.navigate(Route::parse(path, query));
+    });
+    let _ = window().document().map(|d| d.add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref()));
+    on_click.forget();
+}
+
+/// Keeps `online` true to the browser's idea and sends the outbox when the connection returns;
+/// also retries every 20 s while something waits (a server that was down comes back silently).
+fn install_sync(ctx: Ctx) {
+    let sync = ctx.sync;
+    let online = Closure::<dyn Fn()>::new(move || {
+        sync.online.set(true);
+        spawn_local(async move {
+            sync.drain().await;
+            ctx.refresh.update(|r| *r += 1);
+        });
+    });
+    let offline = Closure::<dyn Fn()>::new(move || sync.online.set(false));
+    let _ = window().add_event_listener_with_callback("online", online.as_ref().unchecked_ref());
+    let _ = window().add_event_listener_with_callback("offline", offline.as_ref().unchecked_ref());
+    online.forget();
+    offline.forget();
+    let tick = Closure::<dyn Fn()>::new(move || {
+        if sync.outbox.with_untracked(|o| o.waiting() > 0) && window().navigator().on_line() {
+            spawn_local(async move {
+                sync.drain().await;
+                ctx.refresh.update(|r| *r += 1);
+            });
+        }
+    });
+    let _ = window().set_interval_with_callback_and_timeout_and_arguments_0(tick.as_ref().unchecked_ref(), 20_000);
+    tick.forget();
+}
+
+#[component]
+pub fn Portal() -> impl IntoView {
+    let lang = RwSignal::new(i18n::load());
+    i18n::store(lang.get_untracked());
+    let ctx = Ctx {
+        lang,
+        route: RwSignal::new(route_from_location()),
+        me: RwSignal::new(None),
+        sync: OutboxSync::load(),
+        refresh: RwSignal::new(0),
+    };
+    provide_context(ctx);
+    install_router(ctx);
+    install_sync(ctx);
+    // Who is signed in (the cookie says); the first sends of the outbox wait for this.
+    spawn_local(async move {
+        match api::get::<Me>("/me").await {
+            Ok(me) => {
+                api::set_cache_owner(Some(me.value.id));
+                ctx.me.set(Some(Some(me.value)));
+                ctx.sync.drain().await;
+            }
+            Err(_) => ctx.signed_out(),
+        }
+    });
+    Effect::new(move |_| {
+        if ctx.sync.signed_out.get() {
+            ctx.sync.signed_out.set(false);
+            ctx.signed_out();
+        }
+    });
+    Effect::new(move |_| {
+        let title = page_title(&ctx.route.get(), ctx.lang.get());
+        if let Some(doc) = window().document() {
+            doc.set_title(&format!("{title} — hourbank"));
+        }
+    });
+
+    view! {
+        <a class="skip" href="#main">{ctx.t("К содержанию", "Skip to content")}</a>
+        <Header/>
+        <main id="main" tabindex="-1">
+            {move || {
+                let route = ctx.route.get();
+                match (ctx.me.get(), route) {
+                    (_, Route::Login { next }) => pages::login::LoginPage(next).into_any(),
+                    (None, _) => view! { <p class="loading" role="status">{ctx.t("Загрузка…", "Loading…")}</p> }.into_any(),
+                    (Some(None), _) => view! { <p>{ctx.t("Войдите, чтобы продолжить.", "Sign in to continue.")}</p> }.into_any(),
+                    (Some(Some(me)), route) => pages::page(me, route),
+                }
+            }}
+        </main>
+    }
+}
+
+pub fn page_title(route: &Route, lang: Lang) -> String {
+    let t = |ru, en| lang.pick(ru, en).to_string();
+    match route {
+        Route::Overview => t("Обзор", "Overview"),
+        Route::Login { .. } => t("Вход", "Sign in"),
+        Route::Tasks { .. } => t("Задачи", "Tasks"),
+        Route::NewTask => t("Новая задача", "New task"),
+        Route::Task { id } => format!("{} №{id}", lang.pick("Задача", "Task")),
+        Route::Reports => t("Отчёты", "Reports"),
+        Route::Report { period, .. } => format!("{} {period}", lang.pick("Отчёт", "Report")),
+        Route::Act { period, .. } => format!("{} {period}", lang.pick("Акт", "Act")),
+        Route::Consultations => t("Консультации", "Consultations"),
+        Route::Instructions { .. } => t("Инструкции", "Instructions"),
+        Route::Outbox => t("Неотправленное", "Outbox"),
+        Route::Admin(AdminPage::Orgs) => t("Организации", "Organisations"),
+        Route::Admin(AdminPage::Users) => t("Пользователи", "Users"),
+        Route::Admin(AdminPage::Tariffs) => t("Тарифы", "Tariffs"),
+        Route::Admin(AdminPage::Audit) => t("Журнал изменений", "Audit log"),
+        Route::NotFound => t("Страница не найдена", "Page not found"),
+    }
+}
+
+/// The links a role has in the header.
+fn nav_for(role: Role) -> Vec<(Route, &'static str, &'static str)> {
+    let tasks = Route::Tasks { filter: TaskFilter::default() };
+    let mut links = vec![(Route::Overview, "Обзор", "Overview")];
+    match role {
+        Role::Client => links.extend([
+            (tasks, "Задачи", "Tasks"),
+            (Route::Reports, "Отчёты", "Reports"),
+            (Route::Consultations, "Консультации", "Consultations"),
+            (Route::Instructions { q: String::new() }, "Инструкции", "Instructions"),
+        ]),
+        Role::Analyst | Role::Specialist => links.extend([
+            (tasks, "Задачи", "Tasks"),
+            (Route::Reports, "Отчёты", "Reports"),
+            (Route::Consultations, "Консультации", "Consultations"),
+            (Route::Instructions { q: String::new() }, "Инструкции", "Instructions"),
+        ]),
+        Role::Admin => links.extend([
+            (tasks, "Задачи", "Tasks"),
+            (Route::Reports, "Отчёты", "Reports"),
+            (Route::Admin(AdminPage::Orgs), "Организации", "Organisations"),
+            (Route::Admin(AdminPage::Users), "Пользователи", "Users"),
+            (Route::Admin(AdminPage::Tariffs), "Тарифы", "Tariffs"),
+            (Route::Admin(AdminPage::Audit), "Журнал", "Audit log"),
+        ]),
+        Role::Sales => links.push((Route::Admin(AdminPage::Tariffs), "Тарифы", "Tariffs")),
+    }
+    links
+}
+
+/// Whether `link` is the current section (for `aria-current`).
+fn is_current(link: &Route, current: &Route) -> bool {
+    use std::mem::discriminant;
+    match (link, current) {
+        (Route::Tasks { .. }, Route::Task { .. } | Route::NewTask) => true,
+        (Route::Reports, Route::Report { .. } | Route::Act { .. }) => true,
+        (Route::Admin(a), Route::Admin(b)) => a == b,
+        _ => discriminant(link) == discriminant(current),
+    }
+}
+
+#[component]
+fn Header() -> impl IntoView {
+    let ctx = ctx();
+    let sync = ctx.sync;
+    let toggle_lang = move |_| {
+        let next = ctx.lang.get_untracked().other();
+        i18n::store(next);
+        ctx.lang.set(next);
+    };
+    let sign_out = move |_| {
+        spawn_local(async move {
+            api::sign_out().await;
+            ctx.me.set(Some(None));
+            api::set_cache_owner(None);
+            ctx.navigate(Route::Login { next: None });
+        });
+    };
+    let nav = move || {
+        let me = ctx.me.get().flatten()?;
+        let current = ctx.route.get();
+        let lang = ctx.lang.get();
+        let links = nav_for(me.role)
+            .into_iter()
+            .map(|(route, ru, en)| {
+                let aria = is_current(&route, &current).then_some("page");
+                view! { <li><a href=route.href() aria-current=aria>{lang.pick(ru, en)}</a></li> }
+            })
+            .collect_view();
+        let who = format!("{} · {}", me.name, role_label(me.role, lang));
+        Some(view! {
+            <nav aria-label=lang.pick("Разделы", "Sections")><ul class="nav">{links}</ul></nav>
+            <span class="who">{who}</span>
+            <button type="button" class="link-button" on:click=sign_out>{lang.pick("Выйти", "Sign out")}</button>
+        })
+    };
+    let status = move || {
+        let lang = ctx.lang.get();
+        let (waiting, refused) = sync.outbox.with(|o| (o.waiting(), o.refused()));
+        let offline = !sync.online.get();
+        let mut parts = Vec::new();
+        if offline {
+            parts.push(lang.pick("Нет связи", "Offline").to_string());
+        }
+        if waiting > 0 {
+            parts.push(format!("{}: {waiting}", lang.pick("ждут отправки", "waiting to send")));
+        }
+        if refused > 0 {
+            parts.push(format!("{}: {refused}", lang.pick("отклонены сервером", "refused by the server")));
+        }
+        (!parts.is_empty()).then(|| {
+            let class = if refused > 0 {
+                "sync sync-refused"
+            } else if offline {
+                "sync sync-offline"
+            } else {
+                "sync"
+            };
+            view! { <a class=class href=Route::Outbox.href() id="sync-status">{parts.join(" · ")}</a> }
+        })
+    };
+    view! {
+        <header class="top portal-top">
+            <a class="brand" href="/portal/">"hourbank"</a>
+            {nav}
+            <span role="status" aria-live="polite">{status}</span>
+            <a class="calc-link" href="/">{ctx.t("Калькулятор", "Calculator")}</a>
+            <button type="button" class="link-button" id="lang-switch" on:click=toggle_lang
+                lang=move || ctx.lang.get().other().code()>
+                {move || ctx.lang.get().switch_label()}
+            </button>
+        </header>
+    }
+}
+
+pub fn role_label(role: Role, lang: Lang) -> &'static str {
+    match lang {
+        Lang::Ru => role.ru(),
+        Lang::En => match role {
+            Role::Client => "Client",
+            Role::Analyst => "Analyst",
+            Role::Specialist => "Specialist",
+            Role::Admin => "Administrator",
+            Role::Sales => "Sales",
+        },
+    }
+}

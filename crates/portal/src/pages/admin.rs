@@ -1,0 +1,222 @@
+//! Staff administration: organisations, users, tariffs, the audit log; and the sales desk.
+
+use hourbank_domain::Role;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::WriteOutcome;
+use crate::app::{ctx, load, role_label, show};
+use crate::format::{date_text, hours_text, instant_text, money_text};
+use crate::model::{AuditList, Me, OrgList, TariffList, UserList};
+use crate::pages::{field_error, form_status, input, sent_state, Sent};
+use crate::route::AdminPage as Page;
+
+#[allow(non_snake_case)]
+pub fn AdminPage(me: Me, page: Page) -> impl IntoView {
+    match page {
+        Page::Orgs => orgs(me.role).into_any(),
+        Page::Users => users(me.role).into_any(),
+        Page::Tariffs => tariffs().into_any(),
+        Page::Audit => audit().into_any(),
+    }
+}
+
+/// Sales see the tariffs and the calculator — no client data.
+#[allow(non_snake_case)]
+pub fn SalesHome() -> impl IntoView {
+    let ctx = ctx();
+    view! {
+        <h1>{ctx.t("Отдел продаж", "Sales")}</h1>
+        <p><a href="/" class="button">{ctx.t("Открыть калькулятор тарифов", "Open the tariff calculator")}</a></p>
+        {tariffs()}
+    }
+}
+
+fn orgs(role: Role) -> impl IntoView {
+    let ctx = ctx();
+    let list = load::<OrgList>(|| Some("/orgs".into()));
+    view! {
+        <h1>{ctx.t("Организации", "Organisations")}</h1>
+        {move || show(list, move |l: OrgList| {
+            let lang = ctx.lang.get();
+            let t = |ru: &'static str, en: &'static str| lang.pick(ru, en);
+            view! {
+                <table id="orgs">
+                    <thead><tr>
+                        <th scope="col">{t("Название", "Name")}</th><th scope="col">{t("ИНН", "INN")}</th>
+                        <th scope="col">{t("Тариф", "Tariff")}</th><th scope="col">{t("Договор", "Contract")}</th>
+                        <th scope="col">{t("Аналитик", "Analyst")}</th>
+                    </tr></thead>
+                    <tbody>{l.orgs.into_iter().map(|o| view! {
+                        <tr><td>{o.name}</td><td>{o.inn}</td>
+                            <td>{format!("«{}»: {} / {}", o.tariff_name, money_text(&o.tariff.monthly_fee), hours_text(&o.tariff.included_hours))}</td>
+                            <td>{date_text(&o.contract_start)} " — " {o.contract_end.as_deref().map(date_text).unwrap_or_default()}</td>
+                            <td>{o.analyst.map(|a| a.name)}</td></tr>
+                    }).collect_view()}</tbody>
+                </table>
+            }
+        })}
+        {(role == Role::Admin).then(new_org)}
+    }
+}
+
+fn new_org() -> impl IntoView {
+    let ctx = ctx();
+    let name = RwSignal::new(String::new());
+    let inn = RwSignal::new(String::new());
+    let start = RwSignal::new(String::new());
+    let sent = RwSignal::new(Sent::Idle);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        sent.set(Sent::Sending);
+        let body = serde_json::json!({ "name": name.get_untracked().trim(), "inn": inn.get_untracked().trim(),
+            "contract_start": start.get_untracked() });
+        let label = format!("Новая организация: {}", name.get_untracked().trim());
+        spawn_local(async move {
+            let outcome = ctx.sync.write("POST", "/orgs", body.to_string(), label).await;
+            sent.set(sent_state(&outcome, &["name", "inn", "contract_start"]));
+            if matches!(outcome, WriteOutcome::Done(_)) {
+                name.set(String::new());
+                inn.set(String::new());
+                ctx.refresh.update(|r| *r += 1);
+            }
+        });
+    };
+    view! {
+        <form class="card" on:submit=submit>
+            <h2>{ctx.t("Новая организация на тарифе «Старт»", "New organisation on «Старт»")}</h2>
+            {input("org-name", ctx.t("Название", "Name"), name, field_error(sent, "name"), "text")}
+            {input("org-inn", ctx.t("ИНН", "INN"), inn, field_error(sent, "inn"), "text")}
+            {input("org-start", ctx.t("Начало договора", "Contract start"), start, field_error(sent, "contract_start"), "date")}
+            <button type="submit">{ctx.t("Создать", "Create")}</button>
+            {form_status(sent)}
+        </form>
+    }
+}
+
+fn users(role: Role) -> impl IntoView {
+    let ctx = ctx();
+    let list = load::<UserList>(|| Some("/users".into()));
+    view! {
+        <h1>{ctx.t("Пользователи", "Users")}</h1>
+        {move || show(list, move |l: UserList| {
+            let lang = ctx.lang.get();
+            let t = |ru: &'static str, en: &'static str| lang.pick(ru, en);
+            view! {
+                <table id="users">
+                    <thead><tr><th scope="col">{t("Имя", "Name")}</th><th scope="col">"E-mail"</th>
+                        <th scope="col">{t("Роль", "Role")}</th><th scope="col">{t("Организация", "Organisation")}</th></tr></thead>
+                    <tbody>{l.users.into_iter().map(|u| view! {
+                        <tr><td>{u.name}</td><td>{u.email}</td><td>{role_label(u.role, lang)}</td>
+                            <td>{u.org_id.map(|o| o.to_string())}</td></tr>
+                    }).collect_view()}</tbody>
+                </table>
+            }
+        })}
+        {(role == Role::Admin).then(new_user)}
+    }
+}
+
+fn new_user() -> impl IntoView {
+    let ctx = ctx();
+    let email = RwSignal::new(String::new());
+    let name = RwSignal::new(String::new());
+    let role = RwSignal::new("client".to_string());
+    let org = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let sent = RwSignal::new(Sent::Idle);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        sent.set(Sent::Sending);
+        let org_id: Option<i64> = org.get_untracked().trim().parse().ok();
+        let body = serde_json::json!({ "email": email.get_untracked().trim(), "name": name.get_untracked().trim(),
+            "role": role.get_untracked(), "org_id": org_id, "password": password.get_untracked() });
+        let label = format!("Новый пользователь: {}", email.get_untracked().trim());
+        spawn_local(async move {
+            let outcome = ctx.sync.write("POST", "/users", body.to_string(), label).await;
+            sent.set(sent_state(&outcome, &["email", "name", "role", "org_id", "password"]));
+            if matches!(outcome, WriteOutcome::Done(_)) {
+                email.set(String::new());
+                password.set(String::new());
+                ctx.refresh.update(|r| *r += 1);
+            }
+        });
+    };
+    view! {
+        <form class="card" on:submit=submit>
+            <h2>{ctx.t("Новый пользователь", "New user")}</h2>
+            {input("user-email", || "E-mail", email, field_error(sent, "email"), "email")}
+            {input("user-name", ctx.t("Имя", "Name"), name, field_error(sent, "name"), "text")}
+            <div class="field">
+                <label for="user-role">{ctx.t("Роль", "Role")}</label>
+                <select id="user-role" on:change:target=move |ev| role.set(ev.target().value())>
+                    {[Role::Client, Role::Analyst, Role::Specialist, Role::Admin, Role::Sales].into_iter().map(|r| view! {
+                        <option value=r.as_str()>{move || role_label(r, ctx.lang.get())}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            {input("user-org", ctx.t("Организация (номер, для клиента)", "Organisation (id, for a client)"), org, field_error(sent, "org_id"), "text")}
+            {input("user-password", ctx.t("Пароль", "Password"), password, field_error(sent, "password"), "password")}
+            <button type="submit">{ctx.t("Создать", "Create")}</button>
+            {form_status(sent)}
+        </form>
+    }
+}
+
+fn tariffs() -> impl IntoView {
+    let ctx = ctx();
+    let list = load::<TariffList>(|| Some("/tariffs".into()));
+    view! {
+        <h2>{ctx.t("Тарифы", "Tariffs")}</h2>
+        {move || show(list, move |l: TariffList| {
+            let lang = ctx.lang.get();
+            let t = |ru: &'static str, en: &'static str| lang.pick(ru, en);
+            view! {
+                <table id="tariffs">
+                    <thead><tr>
+                        <th scope="col">{t("Тариф", "Tariff")}</th>
+                        <th scope="col" class="num">{t("Абонентская плата", "Monthly fee")}</th>
+                        <th scope="col" class="num">{t("Часов включено", "Included hours")}</th>
+                        <th scope="col" class="num">{t("Час сверх тарифа", "Extra hour")}</th>
+                        <th scope="col" class="num">{t("Резерв до", "Reserve cap")}</th>
+                        <th scope="col" class="num">{t("Пробных месяцев", "Trial months")}</th>
+                        <th scope="col" class="num">{t("Час в пробный период", "Trial hour")}</th>
+                    </tr></thead>
+                    <tbody>{l.tariffs.into_iter().map(|tariff| view! {
+                        <tr><td>{tariff.name}</td>
+                            <td class="num">{money_text(&tariff.terms.monthly_fee)}</td>
+                            <td class="num">{hours_text(&tariff.terms.included_hours)}</td>
+                            <td class="num">{money_text(&tariff.terms.overage_rate)}</td>
+                            <td class="num">{hours_text(&tariff.terms.reserve_cap)}</td>
+                            <td class="num">{tariff.terms.trial_months}</td>
+                            <td class="num">{money_text(&tariff.terms.trial_rate)}</td></tr>
+                    }).collect_view()}</tbody>
+                </table>
+            }
+        })}
+    }
+}
+
+fn audit() -> impl IntoView {
+    let ctx = ctx();
+    let list = load::<AuditList>(|| Some("/audit?limit=200".into()));
+    view! {
+        <h1>{ctx.t("Журнал изменений", "Audit log")}</h1>
+        {move || show(list, move |l: AuditList| {
+            let lang = ctx.lang.get();
+            let t = |ru: &'static str, en: &'static str| lang.pick(ru, en);
+            view! {
+                <table id="audit">
+                    <thead><tr><th scope="col">{t("Когда", "When")}</th><th scope="col">{t("Кто", "Who")}</th>
+                        <th scope="col">{t("Что", "What")}</th><th scope="col">{t("До", "Before")}</th><th scope="col">{t("После", "After")}</th></tr></thead>
+                    <tbody>{l.entries.into_iter().map(|e| view! {
+                        <tr><td>{instant_text(&e.at)}</td><td>{e.user_id.map(|u| format!("#{u}"))}</td>
+                            <td>{format!("{} {}{}", e.action, e.entity, e.entity_id.map(|i| format!(" #{i}")).unwrap_or_default())}</td>
+                            <td><code>{e.before.map(|b| b.to_string())}</code></td>
+                            <td><code>{e.after.map(|a| a.to_string())}</code></td></tr>
+                    }).collect_view()}</tbody>
+                </table>
+            }
+        })}
+    }
+}

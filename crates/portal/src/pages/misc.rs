@@ -1,0 +1,237 @@
+//! Consultations, instructions, and the outbox of writes made offline.
+
+use hourbank_domain::Role;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::WriteOutcome;
+use crate::app::{ctx, load, show};
+use crate::format::instant_text;
+use crate::labels;
+use crate::model::{ConsultationList, InstructionList, Me, OrgList};
+use crate::outbox::WriteState;
+use crate::pages::reports::consultation_table;
+use crate::pages::{field_error, form_status, input, sent_state, textarea, Sent};
+use crate::route::Route;
+
+#[allow(non_snake_case)]
+pub fn Consultations(me: Me) -> impl IntoView {
+    let ctx = ctx();
+    let staff = me.role != Role::Client;
+    let org = RwSignal::new(None::<i64>);
+    let list = load::<ConsultationList>(move || {
+        Some(match org.get() {
+            Some(org) => format!("/consultations?org={org}"),
+            None => "/consultations".into(),
+        })
+    });
+    let orgs = load::<OrgList>(move || staff.then(|| "/orgs".into()));
+    view! {
+        <h1>{ctx.t("Консультации", "Consultations")}</h1>
+        {staff.then(|| view! {
+            <div class="field">
+                <label for="consultation-org">{ctx.t("Организация", "Organisation")}</label>
+                <select id="consultation-org" on:change:target=move |ev| org.set(ev.target().value().parse().ok())>
+                    <option value="">{ctx.t("все", "all")}</option>
+                    {move || orgs.get().and_then(|o| o.ok()).map(|o| o.value.orgs.into_iter().map(|o| view! {
+                        <option value=o.id.to_string()>{o.name}</option>
+                    }).collect_view())}
+                </select>
+            </div>
+            {move || org.get().map(new_consultation)}
+        })}
+        {move || show(list, move |l: ConsultationList| consultation_table(&l.consultations, ctx.lang.get()))}
+    }
+}
+
+fn new_consultation(org_id: i64) -> impl IntoView {
+    let ctx = ctx();
+    let channel = RwSignal::new("phone".to_string());
+    let date = RwSignal::new(String::new());
+    let duration = RwSignal::new(String::new());
+    let topic = RwSignal::new(String::new());
+    let billable = RwSignal::new(true);
+    let sent = RwSignal::new(Sent::Idle);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        sent.set(Sent::Sending);
+        let body = serde_json::json!({
+            "org_id": org_id, "channel": channel.get_untracked(), "date": date.get_untracked(),
+            "duration": duration.get_untracked().trim().replace(',', "."), "topic": topic.get_untracked().trim(),
+            "billable": billable.get_untracked(),
+        });
+        let label = format!("Консультация: {}", topic.get_untracked().trim());
+        spawn_local(async move {
+            let outcome = ctx.sync.write("POST", "/consultations", body.to_string(), label).await;
+            sent.set(sent_state(&outcome, &["channel", "date", "duration", "topic", "billable"]));
+            if matches!(outcome, WriteOutcome::Done(_)) {
+                topic.set(String::new());
+                duration.set(String::new());
+                ctx.refresh.update(|r| *r += 1);
+            }
+        });
+    };
+    view! {
+        <form class="card" on:submit=submit>
+            <h2>{ctx.t("Записать консультацию", "Record a consultation")}</h2>
+            <div class="field">
+                <label for="consultation-channel">{ctx.t("Канал", "Channel")}</label>
+                <select id="consultation-channel" on:change:target=move |ev| channel.set(ev.target().value())>
+                    {labels::CHANNELS.into_iter().map(|c| view! {
+                        <option value=c>{move || labels::channel(c, ctx.lang.get())}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            {input("consultation-date", ctx.t("Дата", "Date"), date, field_error(sent, "date"), "date")}
+            {input("consultation-duration", ctx.t("Длительность, часов", "Duration, hours"), duration, field_error(sent, "duration"), "text")}
+            {textarea("consultation-topic", ctx.t("Тема", "Topic"), topic, field_error(sent, "topic"))}
+            <div class="field checkbox">
+                <input id="consultation-billable" type="checkbox" prop:checked=billable
+                    on:change:target=move |ev| billable.set(ev.target().checked()) />
+                <label for="consultation-billable">{ctx.t("Оплачивается", "Billable")}</label>
+            </div>
+            <button type="submit">{ctx.t("Записать", "Record")}</button>
+            {form_status(sent)}
+        </form>
+    }
+}
+
+#[allow(non_snake_case)]
+pub fn Instructions(q: String) -> impl IntoView {
+    let ctx = ctx();
+    let query = RwSignal::new(q.clone());
+    let path = if q.trim().is_empty() {
+        "/instructions".to_string()
+    } else {
+        format!("/instructions?q={}", crate::route::encode_component(q.trim()))
+    };
+    let list = load::<InstructionList>(move || Some(path.clone()));
+    let search = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        ctx.navigate(Route::Instructions { q: query.get_untracked().trim().to_string() });
+    };
+    view! {
+        <h1>{ctx.t("Инструкции", "Instructions")}</h1>
+        <form role="search" class="filters" on:submit=search>
+            <div class="field">
+                <label for="instructions-q">{ctx.t("Поиск по инструкциям", "Search the instructions")}</label>
+                <input id="instructions-q" type="search" prop:value=query on:input:target=move |ev| query.set(ev.target().value()) />
+            </div>
+            <button type="submit">{ctx.t("Найти", "Search")}</button>
+        </form>
+        {move || show(list, move |l: InstructionList| {
+            let lang = ctx.lang.get();
+            if l.instructions.is_empty() {
+                return view! { <p>{lang.pick("Ничего не нашлось.", "Nothing found.")}</p> }.into_any();
+            }
+            l.instructions.into_iter().map(|i| view! {
+                <article class="instruction">
+                    <h2>{i.title}</h2>
+                    <p class="meta">
+                        {i.task_id.map(|id| view! { <a href=Route::Task { id }.href()>{i.task_title.clone().unwrap_or_else(|| format!("№{id}"))}</a> ", " })}
+                        {i.author_name} ", " {instant_text(&i.created_at)}
+                    </p>
+                    // Sanitised by the server (ammonia).
+                    <div class="markdown" inner_html=i.html></div>
+                </article>
+            }).collect_view().into_any()
+        })}
+    }
+}
+
+/// Writes made offline: waiting ones in order, refused ones with the server's message, to fix
+/// (their text fields are editable) or discard.
+#[allow(non_snake_case)]
+pub fn OutboxPage() -> impl IntoView {
+    let ctx = ctx();
+    let sync = ctx.sync;
+    let send_now = move |_| {
+        spawn_local(async move {
+            sync.drain().await;
+            ctx.refresh.update(|r| *r += 1);
+        });
+    };
+    view! {
+        <h1>{ctx.t("Неотправленное", "Outbox")}</h1>
+        {move || sync.damaged.get().map(|reason| view! {
+            <p class="error-box" role="alert">
+                {ctx.t("Сохранённая очередь не читается; она отложена в хранилище браузера под ключом hourbank.outbox.damaged: ",
+                    "The saved queue could not be read; it was kept aside in the browser's storage as hourbank.outbox.damaged: ")}
+                {reason}
+            </p>
+        })}
+        <p>{ctx.t("Изменения, сделанные без связи, отправляются по порядку, как только связь появится.",
+            "Changes made offline are sent in order as soon as the connection returns.")}</p>
+        <button type="button" id="outbox-send" on:click=send_now>{ctx.t("Отправить сейчас", "Send now")}</button>
+        {move || {
+            let lang = ctx.lang.get();
+            let entries = sync.outbox.get().entries;
+            if entries.is_empty() {
+                return view! { <p id="outbox-empty">{lang.pick("Всё отправлено.", "Everything has been sent.")}</p> }.into_any();
+            }
+            view! {
+                <ol class="outbox" id="outbox">
+                    {entries.into_iter().map(|w| {
+                        let key = w.key.clone();
+                        let discard_key = key.clone();
+                        let discard = move |_| sync.update(|o| o.discard(&discard_key));
+                        match w.state {
+                            WriteState::Waiting => view! {
+                                <li class="waiting">{w.label} " — " {lang.pick("ждёт отправки", "waiting")}
+                                    " (" {instant_text(&w.made_at)} ")"</li>
+                            }.into_any(),
+                            WriteState::Refused { status, message } => {
+                                let fields = editable_fields(&w.body);
+                                let edited = RwSignal::new(fields.clone());
+                                let body = w.body.clone();
+                                let retry = move |_| {
+                                    let fixed = apply_edits(&body, &edited.get_untracked());
+                                    sync.update(|o| o.retry(&key, fixed));
+                                    spawn_local(async move { sync.drain().await; ctx.refresh.update(|r| *r += 1); });
+                                };
+                                view! {
+                                    <li class="refused">
+                                        <p>{w.label} " — " <strong>{lang.pick("отклонено сервером", "refused by the server")}</strong>
+                                            " (" {status} "): " <span class="refusal">{message}</span></p>
+                                        {fields.into_iter().enumerate().map(|(i, (name, _))| {
+                                            let id = format!("outbox-{}-{name}", w.key);
+                                            view! {
+                                                <div class="field">
+                                                    <label for=id.clone()>{name.clone()}</label>
+                                                    <input id=id type="text" prop:value=move || edited.with(|e| e[i].1.clone())
+                                                        on:input:target=move |ev| edited.update(|e| e[i].1 = ev.target().value()) />
+                                                </div>
+                                            }
+                                        }).collect_view()}
+                                        <button type="button" on:click=retry>{lang.pick("Исправить и отправить", "Fix and send")}</button>
+                                        " " <button type="button" class="secondary" on:click=discard>{lang.pick("Отказаться", "Discard")}</button>
+                                    </li>
+                                }.into_any()
+                            }
+                        }
+                    }).collect_view()}
+                </ol>
+            }.into_any()
+        }}
+    }
+}
+
+/// The text fields of a JSON body, in order, for the user to fix.
+fn editable_fields(body: &str) -> Vec<(String, String)> {
+    match serde_json::from_str::<serde_json::Value>(body) {
+        Ok(serde_json::Value::Object(map)) => {
+            map.into_iter().filter_map(|(k, v)| v.as_str().map(|s| (k, s.to_string()))).collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The body with the edited text fields; `None` when nothing changed or it is not an object.
+fn apply_edits(body: &str, edits: &[(String, String)]) -> Option<String> {
+    let mut value: serde_json::Value = serde_json::from_str(body).ok()?;
+    let map = value.as_object_mut()?;
+    for (k, v) in edits {
+        map.insert(k.clone(), serde_json::Value::String(v.clone()));
+    }
+    Some(value.to_string())
+}

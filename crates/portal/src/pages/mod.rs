@@ -1,0 +1,170 @@
+//! The portal's pages. Each reads through `app::load`, writes through `Sync::write`, and keeps
+//! its logic in the plain modules (`preview`, `format`, `labels`).
+
+pub mod admin;
+pub mod login;
+pub mod misc;
+pub mod overview;
+pub mod reports;
+pub mod task;
+pub mod tasks;
+
+use std::collections::BTreeMap;
+
+use hourbank_domain::Role;
+use leptos::prelude::*;
+
+use crate::api::WriteOutcome;
+use crate::app::ctx;
+use crate::model::{Me, Problem};
+use crate::route::Route;
+
+/// The page for a route, given who is signed in.
+pub fn page(me: Me, route: Route) -> AnyView {
+    let staff = me.role != Role::Client;
+    match route {
+        Route::Overview if me.role == Role::Client => overview::ClientOverview(me).into_any(),
+        Route::Overview if me.role == Role::Sales => admin::SalesHome().into_any(),
+        Route::Overview => tasks::StaffQueue(me).into_any(),
+        Route::Tasks { filter } => tasks::TaskList(me, filter).into_any(),
+        Route::NewTask => tasks::NewTask(me).into_any(),
+        Route::Task { id } => task::TaskPage(me, id).into_any(),
+        Route::Reports => reports::ReportList(me).into_any(),
+        Route::Report { period, org } => reports::ReportPage(me, period, org).into_any(),
+        Route::Act { period, org } => reports::ActPage(me, period, org).into_any(),
+        Route::Consultations => misc::Consultations(me).into_any(),
+        Route::Instructions { q } => misc::Instructions(q).into_any(),
+        Route::Outbox => misc::OutboxPage().into_any(),
+        Route::Admin(page) if staff => admin::AdminPage(me, page).into_any(),
+        Route::Admin(_) | Route::NotFound | Route::Login { .. } => not_found(),
+    }
+}
+
+pub fn not_found() -> AnyView {
+    let ctx = ctx();
+    view! {
+        <h1>{ctx.t("Страница не найдена", "Page not found")}</h1>
+        <p><a href="/portal/">{ctx.t("На главную", "To the overview")}</a></p>
+    }
+    .into_any()
+}
+
+/// Field messages of a refused write, and the rest for the form's general error.
+#[derive(Clone, Default, PartialEq)]
+pub struct FormErrors {
+    pub fields: BTreeMap<String, String>,
+    pub general: Option<String>,
+}
+
+impl FormErrors {
+    pub fn of(problem: &Problem, russian: bool, known: &[&str]) -> FormErrors {
+        let mut fields = problem.by_field(russian);
+        let unknown: Vec<String> =
+            fields.iter().filter(|(f, _)| !known.contains(&f.as_str())).map(|(f, m)| format!("{f}: {m}")).collect();
+        fields.retain(|f, _| known.contains(&f.as_str()));
+        let general = if !unknown.is_empty() {
+            Some(unknown.join("; "))
+        } else if fields.is_empty() {
+            Some(if problem.detail.is_empty() { problem.title.clone() } else { problem.detail.clone() })
+        } else {
+            None
+        };
+        FormErrors { fields, general }
+    }
+}
+
+/// What a form shows after submitting.
+#[derive(Clone, Default, PartialEq)]
+pub enum Sent {
+    #[default]
+    Idle,
+    Sending,
+    Queued,
+    Refused(FormErrors),
+}
+
+/// Turns a write's outcome into the form's state; `Done` is the caller's to handle.
+pub fn sent_state(outcome: &WriteOutcome, known: &[&str]) -> Sent {
+    let ctx = ctx();
+    match outcome {
+        WriteOutcome::Done(_) => Sent::Idle,
+        WriteOutcome::Queued => Sent::Queued,
+        WriteOutcome::Refused(problem) => Sent::Refused(FormErrors::of(problem, ctx.ru(), known)),
+    }
+}
+
+pub fn field_error(sent: RwSignal<Sent>, field: &'static str) -> Signal<Option<String>> {
+    Signal::derive(move || match sent.get() {
+        Sent::Refused(errors) => errors.fields.get(field).cloned(),
+        _ => None,
+    })
+}
+
+/// The line under a form: sending, queued offline, or the server's general message.
+pub fn form_status(sent: RwSignal<Sent>) -> impl IntoView {
+    let ctx = ctx();
+    move || {
+        match sent.get() {
+        Sent::Idle => None,
+        Sent::Sending => Some(view! { <p role="status">{ctx.t("Отправка…", "Sending…")}</p> }.into_any()),
+        Sent::Queued => Some(
+            view! {
+                <p class="queued" role="status">
+                    {ctx.t(
+                        "Нет связи: сохранено и будет отправлено, когда связь появится.",
+                        "Offline: saved, and will be sent when the connection returns.",
+                    )}
+                    " " <a href="/portal/outbox">{ctx.t("Неотправленное", "Outbox")}</a>
+                </p>
+            }
+            .into_any(),
+        ),
+        Sent::Refused(FormErrors { general: Some(message), .. }) => {
+            Some(view! { <p class="error-box" role="alert">{message}</p> }.into_any())
+        }
+        Sent::Refused(_) => Some(
+            view! { <p class="error-box" role="alert">{ctx.t("Исправьте отмеченные поля.", "Please fix the marked fields.")}</p> }
+                .into_any(),
+        ),
+    }
+    }
+}
+
+/// A labelled input bound to `value`, with its error.
+pub fn input(
+    id: &'static str,
+    label: impl Fn() -> &'static str + Send + Sync + 'static,
+    value: RwSignal<String>,
+    error: Signal<Option<String>>,
+    kind: &'static str,
+) -> impl IntoView {
+    let error_id = format!("{id}-error");
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <input id=id type=kind prop:value=value aria-describedby=error_id.clone()
+                aria-invalid=move || error.get().is_some().to_string()
+                on:input:target=move |ev| value.set(ev.target().value()) />
+            <span class="field-error" id=error_id>{error}</span>
+        </div>
+    }
+}
+
+/// A labelled multi-line input bound to `value`, with its error.
+pub fn textarea(
+    id: &'static str,
+    label: impl Fn() -> &'static str + Send + Sync + 'static,
+    value: RwSignal<String>,
+    error: Signal<Option<String>>,
+) -> impl IntoView {
+    let error_id = format!("{id}-error");
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <textarea id=id rows="4" prop:value=value aria-describedby=error_id.clone()
+                aria-invalid=move || error.get().is_some().to_string()
+                on:input:target=move |ev| value.set(ev.target().value())></textarea>
+            <span class="field-error" id=error_id>{error}</span>
+        </div>
+    }
+}

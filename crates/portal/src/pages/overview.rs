@@ -1,0 +1,125 @@
+//! The client's month at a glance: hours accepted, included hours left, the reserve, the
+//! overage so far and its cost, the statement explained, a year of bills, the dedicated analyst,
+//! and the tasks waiting for the client.
+
+use hourbank_domain::format::{hours, rubles};
+use hourbank_domain::{Phase, TaskState};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api;
+use crate::app::{ctx, load, show};
+use crate::chart::{bars, Bar};
+use crate::labels;
+use crate::model::{Me, MonthList, Report, TaskList};
+use crate::pages::reports::statement_view;
+use crate::route::Route;
+
+#[allow(non_snake_case)]
+pub fn ClientOverview(me: Me) -> impl IntoView {
+    let ctx = ctx();
+    let months = load::<MonthList>(|| Some("/reports".into()));
+    let current = Memo::new(move |_| {
+        months.with(|m| {
+            m.as_ref().and_then(|m| m.as_ref().ok()).and_then(|m| m.value.months.first().map(|m| m.period.clone()))
+        })
+    });
+    let report = load::<Report>(move || current.get().map(|p| format!("/reports/{p}")));
+    let tasks = load::<TaskList>(|| Some("/tasks".into()));
+    // A year of bills, read one month after another (each is cached for offline use too).
+    let history = RwSignal::new(Vec::<Bar>::new());
+    Effect::new(move |_| {
+        let Some(list) = months.with(|m| m.as_ref().and_then(|m| m.as_ref().ok()).map(|m| m.value.months.clone()))
+        else {
+            return;
+        };
+        spawn_local(async move {
+            let mut out = Vec::new();
+            for m in list.iter().take(12).rev() {
+                if let Ok(r) = api::get::<Report>(&format!("/reports/{}", m.period)).await
+                    && let Some(row) = r.value.statement.and_then(|s| s.to_domain().ok())
+                {
+                    out.push(Bar::of(&m.period_ru, &row));
+                }
+            }
+            history.set(out);
+        });
+    });
+    let org = me.org.clone();
+    let analyst = org.as_ref().and_then(|o| o.analyst.clone()).map(|a| {
+        let phone = a.phone.clone().unwrap_or_default();
+        let tel = format!("tel:{}", phone.replace(' ', ""));
+        view! {
+            <section class="card analyst" aria-labelledby="analyst-h">
+                <h2 id="analyst-h">{ctx.t("Ваш аналитик", "Your analyst")}</h2>
+                <p><strong>{a.name.clone()}</strong></p>
+                <p><a href=format!("mailto:{}", a.email)>{a.email.clone()}</a></p>
+                {(!phone.is_empty()).then(|| view! { <p><a href=tel>{phone.clone()}</a></p> })}
+            </section>
+        }
+    });
+    view! {
+        <h1>{org.as_ref().map(|o| o.name.clone())}</h1>
+        {move || show(report, move |r: Report| {
+            let lang = ctx.lang.get();
+            let t = |ru: &'static str, en: &'static str| lang.pick(ru, en);
+            let Some(row) = r.statement.clone() else {
+                return view! { <p>{t("Этот месяц вне договора.", "This month is outside the contract.")}</p> }.into_any();
+            };
+            let Ok(m) = row.to_domain() else { return statement_view(&row, lang) };
+            let terms = r.tariff.terms.tariff().ok();
+            let included_left = terms
+                .as_ref()
+                .filter(|_| m.phase == Phase::Subscription)
+                .map(|tariff| hours(tariff.included_hours.saturating_sub(m.included_used)));
+            view! {
+                <section aria-labelledby="month-h">
+                    <h2 id="month-h">{t("Этот месяц", "This month")} " — " {r.period_ru.clone()} " " <small>{t("(на сегодня)", "(so far)")}</small></h2>
+                    <div class="tiles">
+                        <div class="tile"><span>{t("Принято часов", "Hours accepted")}</span><strong id="tile-hours">{hours(m.hours)}</strong></div>
+                        {included_left.map(|left| view! {
+                            <div class="tile"><span>{t("Осталось по тарифу", "Included hours left")}</span><strong id="tile-left">{left}</strong></div>
+                        })}
+                        <div class="tile"><span>{t("Резерв", "Reserve")}</span><strong id="tile-reserve">{hours(m.reserve_end)}</strong></div>
+                        <div class="tile"><span>{t("Сверх тарифа", "Over the tariff")}</span>
+                            <strong id="tile-extra">{format!("{} = {}", hours(m.extra_hours), rubles(m.extra_charge))}</strong></div>
+                        <div class="tile"><span>{t("Счёт за месяц", "The month's bill")}</span><strong id="tile-total">{rubles(m.total_with_vat)}</strong></div>
+                    </div>
+                    {statement_view(&row, lang)}
+                    <p><a href=Route::Report { period: m.period, org: None }.href()>{t("Полный отчёт за месяц", "The month's full report")}</a></p>
+                </section>
+            }
+            .into_any()
+        })}
+        <section aria-labelledby="waiting-h">
+            <h2 id="waiting-h">{ctx.t("Ждут вашего решения", "Waiting for you")}</h2>
+            {move || show(tasks, move |list: TaskList| {
+                let lang = ctx.lang.get();
+                let waiting: Vec<_> = list.tasks.into_iter()
+                    .filter(|t| matches!(t.state, TaskState::Estimated | TaskState::Testing))
+                    .collect();
+                if waiting.is_empty() {
+                    return view! { <p>{lang.pick("Ничего не ждёт вашего решения.", "Nothing is waiting for you.")}</p> }.into_any();
+                }
+                view! {
+                    <ul class="waiting" id="waiting">
+                        {waiting.into_iter().map(|task| {
+                            let what = match task.state {
+                                TaskState::Estimated => lang.pick("согласуйте оценку", "approve the estimate"),
+                                _ => lang.pick("проверьте и примите", "test and accept"),
+                            };
+                            view! { <li><a href=Route::Task { id: task.id }.href()>{format!("№{} {}", task.id, task.title)}</a>
+                                " — " {what} " (" {labels::state(task.state, lang)} ")"</li> }
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            })}
+            <p><a href=Route::NewTask.href() class="button">{ctx.t("Новая задача", "New task")}</a></p>
+        </section>
+        {analyst}
+        <section aria-labelledby="year-h">
+            <h2 id="year-h">{ctx.t("Счета за 12 месяцев", "Bills over 12 months")}</h2>
+            {move || bars(&history.get(), ctx.lang.get())}
+        </section>
+    }
+}

@@ -1,0 +1,305 @@
+//! One task: the client's words, the analyst's specification and estimate, the state history,
+//! work logs, instructions, and the steps the signed-in role may take — approving with the cost
+//! preview, accepting or returning with a comment, estimating, logging work.
+
+use hourbank_domain::{Action, Hours, Role};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::WriteOutcome;
+use crate::app::{ctx, load, show};
+use crate::format::{date_text, hours_text, instant_text};
+use crate::labels;
+use crate::model::{InstructionList, Me, MonthList, Report, TaskDetail, TaskList};
+use crate::pages::{field_error, form_status, input, sent_state, textarea, Sent};
+use crate::preview::CostPreview;
+
+/// Today in Moscow, `YYYY-MM-DD`: the default date of a work log.
+fn today() -> String {
+    let now = js_sys::Date::new_0();
+    let moscow = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(now.get_time() + 3.0 * 3_600_000.0));
+    moscow.to_iso_string().as_string().unwrap_or_default().chars().take(10).collect()
+}
+
+#[allow(non_snake_case)]
+pub fn TaskPage(me: Me, id: i64) -> impl IntoView {
+    let ctx = ctx();
+    let detail = load::<TaskDetail>(move || Some(format!("/tasks/{id}")));
+    let instructions = load::<InstructionList>(move || Some(format!("/tasks/{id}/instructions")));
+    let me = StoredValue::new(me);
+    view! {
+        {move || show(detail, move |d: TaskDetail| task_view(me.get_value(), d))}
+        <section aria-labelledby="instructions-h">
+            <h2 id="instructions-h">{ctx.t("Инструкции", "Instructions")}</h2>
+            {move || show(instructions, move |list: InstructionList| {
+                if list.instructions.is_empty() {
+                    return view! { <p>{ctx.t("Инструкций пока нет.", "No instructions yet.")}</p> }.into_any();
+                }
+                list.instructions.into_iter().map(|i| view! {
+                    <article class="instruction">
+                        <h3>{i.title}</h3>
+                        <p class="meta">{i.author_name} ", " {instant_text(&i.created_at)}</p>
+                        // Sanitised by the server (ammonia): the one place the portal inserts HTML.
+                        <div class="markdown" inner_html=i.html></div>
+                    </article>
+                }).collect_view().into_any()
+            })}
+            {move || (me.with_value(|m| m.role) != Role::Client).then(|| new_instruction(id))}
+        </section>
+    }
+}
+
+fn task_view(me: Me, d: TaskDetail) -> AnyView {
+    let ctx = ctx();
+    let lang = ctx.lang.get_untracked();
+    let t = |ru: &'static str, en: &'static str| lang.pick(ru, en);
+    let task = d.task.clone();
+    let pending: Vec<String> = ctx
+        .sync
+        .outbox
+        .with_untracked(|o| o.for_path(&format!("/tasks/{}", task.id)).map(|w| w.label.clone()).collect());
+    let actions: Vec<Action> = d.allowed_actions.iter().filter_map(|a| Action::parse("action", a).ok()).collect();
+    view! {
+        <h1>{format!("№{} {}", task.id, task.title)}</h1>
+        <p class="state">{t("Состояние", "State")} ": " <strong id="task-state">{labels::state(task.state, lang)}</strong></p>
+        {(!pending.is_empty()).then(|| view! {
+            <ul class="pending" role="status">{pending.into_iter().map(|p| view! {
+                <li>{t("Ждёт отправки", "Waiting to be sent")} ": " {p}</li>
+            }).collect_view()}</ul>
+        })}
+        <dl class="task-facts">
+            <dt>{t("Что нужно (словами клиента)", "What is needed (the client's words)")}</dt>
+            <dd class="prewrap">{task.description.clone()}</dd>
+            <dt>{t("Техническое задание", "Specification")}</dt>
+            <dd class="prewrap" id="task-spec">{task.specification.clone().unwrap_or_else(|| t("ещё не написано", "not written yet").into())}</dd>
+            <dt>{t("Оценка", "Estimate")}</dt>
+            <dd id="task-estimate">{task.estimate.as_deref().map(hours_text).unwrap_or_else(|| "—".into())}</dd>
+            <dt>{t("Согласованная оценка", "Approved estimate")}</dt>
+            <dd>{task.approved_estimate.as_deref().map(hours_text).unwrap_or_else(|| "—".into())}</dd>
+            <dt>{t("Срок", "Deadline")}</dt>
+            <dd>{task.deadline.as_deref().map(date_text).unwrap_or_else(|| "—".into())}</dd>
+            <dt>{t("Затрачено", "Logged")}</dt>
+            <dd id="task-logged">{hours_text(&task.logged)}</dd>
+        </dl>
+        {actions_view(me.clone(), d.clone(), actions)}
+        {d.can_log_work.then(|| log_work_form(task.id))}
+        <h2>{t("История", "History")}</h2>
+        <ol class="events" id="events">
+            <li>{instant_text(&task.created_at)} " — " {t("создана", "created")}</li>
+            {d.events.iter().map(|e| view! {
+                <li>{instant_text(&e.at)} " — " {e.user_name.clone()} ": " {labels::action_name(&e.action, lang)}
+                    " → " {labels::state(e.to_state, lang)}
+                    {e.comment.clone().filter(|c| !c.is_empty()).map(|c| view! { <q>{c}</q> })}</li>
+            }).collect_view()}
+        </ol>
+        <h2>{t("Работы", "Work logs")}</h2>
+        {if d.worklogs.is_empty() {
+            view! { <p>{t("Работ пока нет.", "No work logged yet.")}</p> }.into_any()
+        } else {
+            view! {
+                <table id="worklogs">
+                    <thead><tr>
+                        <th scope="col">{t("Кто", "Who")}</th><th scope="col">{t("Когда", "When")}</th>
+                        <th scope="col">{t("Что сделано", "What was done")}</th><th scope="col" class="num">{t("Часов", "Hours")}</th>
+                    </tr></thead>
+                    <tbody>{d.worklogs.iter().map(|w| view! {
+                        <tr><td>{w.user_name.clone()}</td><td>{date_text(&w.date)}</td><td>{w.description.clone()}</td>
+                            <td class="num">{hours_text(&w.hours)}</td></tr>
+                    }).collect_view()}</tbody>
+                </table>
+            }.into_any()
+        }}
+    }
+    .into_any()
+}
+
+/// Sends a step; the page reloads on success.
+fn transition(id: i64, body: serde_json::Value, label: String, sent: RwSignal<Sent>, known: &'static [&'static str]) {
+    let ctx = ctx();
+    sent.set(Sent::Sending);
+    spawn_local(async move {
+        let outcome = ctx.sync.write("POST", &format!("/tasks/{id}/transitions"), body.to_string(), label).await;
+        sent.set(sent_state(&outcome, known));
+        if matches!(outcome, WriteOutcome::Done(_)) {
+            ctx.refresh.update(|r| *r += 1);
+        }
+    });
+}
+
+fn actions_view(me: Me, d: TaskDetail, actions: Vec<Action>) -> impl IntoView {
+    let ctx = ctx();
+    let id = d.task.id;
+    let lang = ctx.lang.get_untracked();
+    let sent = RwSignal::new(Sent::Idle);
+    let comment = RwSignal::new(String::new());
+    let needs_comment = actions.iter().any(|a| matches!(a, Action::Reject | Action::Return | Action::Cancel));
+    let estimate_form = actions.contains(&Action::Estimate).then(|| estimate_form(d.clone()));
+    let preview = actions.contains(&Action::Approve).then(|| cost_preview(me, d.clone()));
+    let buttons = actions
+        .into_iter()
+        .filter(|a| *a != Action::Estimate)
+        .map(|action| {
+            let label = format!("{}: №{id}", action.ru());
+            let click = move |_| {
+                let body = match action {
+                    Action::Reject | Action::Return | Action::Cancel => {
+                        serde_json::json!({ "action": action.as_str(), "comment": comment.get_untracked().trim() })
+                    }
+                    _ => serde_json::json!({ "action": action.as_str() }),
+                };
+                transition(id, body, label.clone(), sent, &["comment"]);
+            };
+            let class = if matches!(action, Action::Approve | Action::Accept | Action::SubmitForTesting) { "primary" } else { "secondary" };
+            view! { <button type="button" class=class id=format!("action-{}", action.as_str()) on:click=click>{labels::action(action, lang)}</button> }
+        })
+        .collect_view();
+    view! {
+        <section class="card actions-card" aria-labelledby="actions-h">
+            <h2 id="actions-h">{lang.pick("Что можно сделать", "What you can do")}</h2>
+            {preview}
+            {needs_comment.then(|| textarea("action-comment",
+                ctx.t("Комментарий (обязателен, чтобы отклонить или вернуть)", "Comment (required to reject or return)"),
+                comment, field_error(sent, "comment")))}
+            <div class="buttons">{buttons}</div>
+            {form_status(sent)}
+            {estimate_form}
+        </section>
+    }
+}
+
+/// What approving this estimate does to this month's bill, computed by the domain.
+fn cost_preview(me: Me, d: TaskDetail) -> impl IntoView {
+    let ctx = ctx();
+    let months = load::<MonthList>(|| Some("/reports".into()));
+    let current = Memo::new(move |_| {
+        months.with(|m| {
+            m.as_ref().and_then(|m| m.as_ref().ok()).and_then(|m| m.value.months.first().map(|m| m.period.clone()))
+        })
+    });
+    let report = load::<Report>(move || current.get().map(|p| format!("/reports/{p}")));
+    let tasks = load::<TaskList>(|| Some("/tasks".into()));
+    let task_id = d.task.id;
+    let estimate = d.task.estimate.as_deref().and_then(|e| Hours::parse_month("estimate", e).ok());
+    move || {
+        let lang = ctx.lang.get();
+        let org = me.org.as_ref()?;
+        let estimate = estimate?;
+        let report = report.get()?.ok()?.value;
+        let row = report.statement?;
+        let open = tasks.get()?.ok()?.value.tasks;
+        let text = match CostPreview::new(org, &row, &open, task_id, estimate) {
+            Ok(Some(preview)) => preview.sentence(lang),
+            Ok(None) => lang.pick("Этот месяц вне договора.", "This month is outside the contract.").to_string(),
+            Err(e) => e.to_string(),
+        };
+        Some(view! {
+            <div class="preview" id="cost-preview" role="note">
+                <p><strong>{text}</strong></p>
+                <p class="hint">{lang.pick(
+                    "Расчёт — если эта и уже согласованные задачи будут приняты в этом месяце и уложатся в оценку.",
+                    "Assuming this and the already approved tasks are accepted this month within their estimates.")}</p>
+            </div>
+        })
+    }
+}
+
+fn estimate_form(d: TaskDetail) -> impl IntoView {
+    let ctx = ctx();
+    let id = d.task.id;
+    let specification = RwSignal::new(d.task.specification.clone().unwrap_or_default());
+    let estimate = RwSignal::new(d.task.estimate.clone().unwrap_or_default());
+    let deadline = RwSignal::new(d.task.deadline.clone().unwrap_or_default());
+    let sent = RwSignal::new(Sent::Idle);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let body = serde_json::json!({
+            "action": "estimate",
+            "specification": specification.get_untracked().trim(),
+            "estimate": estimate.get_untracked().trim().replace(',', "."),
+            "deadline": deadline.get_untracked().trim(),
+        });
+        transition(id, body, format!("Оценка задачи №{id}"), sent, &["specification", "estimate", "deadline"]);
+    };
+    view! {
+        <form class="estimate-form" on:submit=submit>
+            <h3>{ctx.t("Техническое задание и оценка", "Specification and estimate")}</h3>
+            {textarea("estimate-spec", ctx.t("Техническое задание", "Specification"), specification, field_error(sent, "specification"))}
+            {input("estimate-hours", ctx.t("Оценка, часов", "Estimate, hours"), estimate, field_error(sent, "estimate"), "text")}
+            {input("estimate-deadline", ctx.t("Срок", "Deadline"), deadline, field_error(sent, "deadline"), "date")}
+            <button type="submit" id="estimate-submit">{ctx.t("Отправить оценку клиенту", "Send the estimate to the client")}</button>
+            {form_status(sent)}
+        </form>
+    }
+}
+
+fn log_work_form(id: i64) -> impl IntoView {
+    let ctx = ctx();
+    let date = RwSignal::new(today());
+    let hours = RwSignal::new(String::new());
+    let description = RwSignal::new(String::new());
+    let sent = RwSignal::new(Sent::Idle);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        sent.set(Sent::Sending);
+        let body = serde_json::json!({
+            "date": date.get_untracked().trim(),
+            "hours": hours.get_untracked().trim().replace(',', "."),
+            "description": description.get_untracked().trim(),
+        });
+        let label = format!("Работа по задаче №{id}: {} ч", hours.get_untracked().trim());
+        spawn_local(async move {
+            let outcome = ctx.sync.write("POST", &format!("/tasks/{id}/worklogs"), body.to_string(), label).await;
+            sent.set(sent_state(&outcome, &["date", "hours", "description"]));
+            if !matches!(outcome, WriteOutcome::Refused(_)) {
+                hours.set(String::new());
+                description.set(String::new());
+            }
+            if matches!(outcome, WriteOutcome::Done(_)) {
+                ctx.refresh.update(|r| *r += 1);
+            }
+        });
+    };
+    view! {
+        <form class="card worklog-form" on:submit=submit aria-labelledby="worklog-h">
+            <h2 id="worklog-h">{ctx.t("Записать работу", "Log work")}</h2>
+            <div class="row">
+                {input("worklog-date", ctx.t("Дата", "Date"), date, field_error(sent, "date"), "date")}
+                {input("worklog-hours", ctx.t("Часов", "Hours"), hours, field_error(sent, "hours"), "text")}
+            </div>
+            {input("worklog-description", ctx.t("Что сделано", "What was done"), description, field_error(sent, "description"), "text")}
+            <button type="submit" id="worklog-submit">{ctx.t("Записать", "Log")}</button>
+            {form_status(sent)}
+        </form>
+    }
+}
+
+fn new_instruction(id: i64) -> impl IntoView {
+    let ctx = ctx();
+    let title = RwSignal::new(String::new());
+    let markdown = RwSignal::new(String::new());
+    let sent = RwSignal::new(Sent::Idle);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        sent.set(Sent::Sending);
+        let body = serde_json::json!({ "title": title.get_untracked().trim(), "markdown": markdown.get_untracked() });
+        let label = format!("Инструкция к задаче №{id}: {}", title.get_untracked().trim());
+        spawn_local(async move {
+            let outcome = ctx.sync.write("POST", &format!("/tasks/{id}/instructions"), body.to_string(), label).await;
+            sent.set(sent_state(&outcome, &["title", "markdown"]));
+            if matches!(outcome, WriteOutcome::Done(_)) {
+                title.set(String::new());
+                markdown.set(String::new());
+                ctx.refresh.update(|r| *r += 1);
+            }
+        });
+    };
+    view! {
+        <form class="card" on:submit=submit>
+            <h3>{ctx.t("Новая инструкция", "New instruction")}</h3>
+            {input("instruction-title", ctx.t("Заголовок", "Title"), title, field_error(sent, "title"), "text")}
+            {textarea("instruction-markdown", ctx.t("Текст (Markdown)", "Text (Markdown)"), markdown, field_error(sent, "markdown"))}
+            <button type="submit">{ctx.t("Добавить", "Add")}</button>
+            {form_status(sent)}
+        </form>
+    }
+}

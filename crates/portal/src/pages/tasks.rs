@@ -1,0 +1,216 @@
+//! Task lists (with filters and search), the staff's queue, and a new task in plain words.
+
+use hourbank_domain::{Role, TaskState};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::{decode, WriteOutcome};
+use crate::app::{ctx, load, show};
+use crate::format::{date_text, hours_text};
+use crate::labels;
+use crate::model::{Me, OrgList, Task, TaskDetail, TaskList};
+use crate::pages::{field_error, form_status, input, sent_state, textarea, Sent};
+use crate::route::{Route, TaskFilter};
+
+const STATES: [TaskState; 6] = [
+    TaskState::New,
+    TaskState::Estimated,
+    TaskState::InWork,
+    TaskState::Testing,
+    TaskState::Accepted,
+    TaskState::Cancelled,
+];
+
+fn task_table(tasks: Vec<Task>, show_org: Option<Vec<(i64, String)>>) -> impl IntoView {
+    let ctx = ctx();
+    let lang = ctx.lang.get_untracked();
+    let t = |ru: &'static str, en: &'static str| lang.pick(ru, en);
+    if tasks.is_empty() {
+        return view! { <p id="no-tasks">{t("Задач нет.", "No tasks.")}</p> }.into_any();
+    }
+    let with_org = show_org.is_some();
+    let org_name =
+        move |id: i64| show_org.as_ref().and_then(|o| o.iter().find(|(i, _)| *i == id).map(|(_, n)| n.clone()));
+    view! {
+        <table class="tasks" id="task-table">
+            <thead><tr>
+                <th scope="col">"№"</th>
+                <th scope="col">{t("Задача", "Task")}</th>
+                {with_org.then(|| view! { <th scope="col">{t("Организация", "Organisation")}</th> })}
+                <th scope="col">{t("Состояние", "State")}</th>
+                <th scope="col" class="num">{t("Оценка", "Estimate")}</th>
+                <th scope="col" class="num">{t("Затрачено", "Logged")}</th>
+                <th scope="col">{t("Срок", "Deadline")}</th>
+            </tr></thead>
+            <tbody>
+                {tasks.into_iter().map(|task| view! {
+                    <tr data-state=task.state.as_str()>
+                        <td>{task.id}</td>
+                        <td><a href=Route::Task { id: task.id }.href()>{task.title.clone()}</a></td>
+                        {with_org.then(|| view! { <td>{org_name(task.org_id)}</td> })}
+                        <td>{labels::state(task.state, lang)}</td>
+                        <td class="num">{task.estimate.as_deref().map(hours_text)}</td>
+                        <td class="num">{hours_text(&task.logged)}</td>
+                        <td>{task.deadline.as_deref().map(date_text)}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
+}
+
+fn org_names(orgs: &Option<Result<crate::api::Fetched<OrgList>, crate::api::ApiError>>) -> Option<Vec<(i64, String)>> {
+    orgs.as_ref()?.as_ref().ok().map(|o| o.value.orgs.iter().map(|o| (o.id, o.name.clone())).collect())
+}
+
+#[allow(non_snake_case)]
+pub fn TaskList(me: Me, filter: TaskFilter) -> impl IntoView {
+    let ctx = ctx();
+    let staff = me.role != Role::Client;
+    let state = RwSignal::new(filter.state.clone());
+    let month = RwSignal::new(filter.month.clone());
+    let q = RwSignal::new(filter.q.clone());
+    let org = RwSignal::new(filter.org.clone());
+    let current = filter.clone();
+    let tasks = load::<TaskList>(move || {
+        let query = current.query();
+        Some(if query.is_empty() { "/tasks".into() } else { format!("/tasks?{query}") })
+    });
+    let orgs = load::<OrgList>(move || staff.then(|| "/orgs".into()));
+    let apply = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let filter = TaskFilter {
+            state: state.get_untracked(),
+            month: month.get_untracked(),
+            q: q.get_untracked(),
+            org: org.get_untracked(),
+        };
+        ctx.navigate(Route::Tasks { filter });
+    };
+    view! {
+        <h1>{ctx.t("Задачи", "Tasks")}</h1>
+        {(me.role == Role::Client).then(|| view! { <p><a class="button" href=Route::NewTask.href()>{ctx.t("Новая задача", "New task")}</a></p> })}
+        <form class="filters" on:submit=apply role="search">
+            <div class="field">
+                <label for="filter-state">{ctx.t("Состояние", "State")}</label>
+                <select id="filter-state" on:change:target=move |ev| state.set(ev.target().value())>
+                    <option value="" selected=filter.state.is_empty()>{ctx.t("все", "all")}</option>
+                    {STATES.into_iter().map(|s| {
+                        let selected = filter.state == s.as_str();
+                        view! { <option value=s.as_str() selected=selected>{move || labels::state(s, ctx.lang.get())}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="filter-month">{ctx.t("Месяц принятия (ГГГГ-ММ)", "Month accepted (YYYY-MM)")}</label>
+                <input id="filter-month" type="text" inputmode="numeric" placeholder="2026-11" prop:value=month
+                    on:input:target=move |ev| month.set(ev.target().value()) />
+            </div>
+            {staff.then(|| view! {
+                <div class="field">
+                    <label for="filter-org">{ctx.t("Организация", "Organisation")}</label>
+                    <select id="filter-org" on:change:target=move |ev| org.set(ev.target().value())>
+                        <option value="">{ctx.t("все", "all")}</option>
+                        {move || org_names(&orgs.get()).map(|list| list.into_iter().map(|(id, name)| {
+                            let selected = org.get_untracked() == id.to_string();
+                            view! { <option value=id.to_string() selected=selected>{name}</option> }
+                        }).collect_view())}
+                    </select>
+                </div>
+            })}
+            <div class="field">
+                <label for="filter-q">{ctx.t("Поиск", "Search")}</label>
+                <input id="filter-q" type="search" prop:value=q on:input:target=move |ev| q.set(ev.target().value()) />
+            </div>
+            <button type="submit" id="filter-apply">{ctx.t("Показать", "Show")}</button>
+        </form>
+        {move || {
+            let names = if staff { org_names(&orgs.get()) } else { None };
+            show(tasks, move |list: TaskList| task_table(list.tasks, names.clone()))
+        }}
+    }
+}
+
+/// Staff start here: what waits for them, by state, across their organisations.
+#[allow(non_snake_case)]
+pub fn StaffQueue(me: Me) -> impl IntoView {
+    let ctx = ctx();
+    let tasks = load::<TaskList>(|| Some("/tasks".into()));
+    let orgs = load::<OrgList>(|| Some("/orgs".into()));
+    // The states each role acts on, most urgent first.
+    let states: &'static [TaskState] = match me.role {
+        Role::Analyst => &[TaskState::New, TaskState::InWork, TaskState::Testing, TaskState::Estimated],
+        Role::Specialist => &[TaskState::InWork, TaskState::Testing],
+        _ => &[TaskState::New, TaskState::Estimated, TaskState::InWork, TaskState::Testing],
+    };
+    view! {
+        <h1>{ctx.t("Очередь задач", "Task queue")}</h1>
+        <p><a href="/portal/reports">{ctx.t("Отчёты и закрытие месяца", "Reports and closing months")}</a></p>
+        {move || {
+            let names = org_names(&orgs.get());
+            show(tasks, move |list: TaskList| {
+                let lang = ctx.lang.get();
+                states.iter().map(|&s| {
+                    let in_state: Vec<Task> = list.tasks.iter().filter(|t| t.state == s).cloned().collect();
+                    let count = in_state.len();
+                    view! {
+                        <section class="queue" data-state=s.as_str()>
+                            <h2>{labels::state(s, lang)} " (" {count} ")"</h2>
+                            {task_table(in_state, names.clone())}
+                        </section>
+                    }
+                }).collect_view()
+            })
+        }}
+    }
+}
+
+#[allow(non_snake_case)]
+pub fn NewTask(me: Me) -> impl IntoView {
+    let ctx = ctx();
+    let title = RwSignal::new(String::new());
+    let description = RwSignal::new(String::new());
+    let sent = RwSignal::new(Sent::Idle);
+    let org_id = me.org.as_ref().map(|o| o.id);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        sent.set(Sent::Sending);
+        let body = serde_json::json!({
+            "title": title.get_untracked().trim(),
+            "description": description.get_untracked().trim(),
+            "org_id": org_id,
+        });
+        let label = format!("Новая задача: {}", title.get_untracked().trim());
+        let sync = ctx.sync;
+        spawn_local(async move {
+            let outcome = sync.write("POST", "/tasks", body.to_string(), label).await;
+            match &outcome {
+                WriteOutcome::Done(text) => match decode::<TaskDetail>(text) {
+                    Ok(created) => {
+                        ctx.refresh.update(|r| *r += 1);
+                        ctx.navigate(Route::Task { id: created.task.id });
+                    }
+                    Err(_) => ctx.navigate(Route::Tasks { filter: TaskFilter::default() }),
+                },
+                WriteOutcome::Queued => {
+                    title.set(String::new());
+                    description.set(String::new());
+                    sent.set(Sent::Queued);
+                }
+                WriteOutcome::Refused(_) => sent.set(sent_state(&outcome, &["title", "description"])),
+            }
+        });
+    };
+    view! {
+        <h1>{ctx.t("Новая задача", "New task")}</h1>
+        <p>{ctx.t("Опишите своими словами, что нужно сделать. Техническое задание напишет аналитик.",
+            "Describe in your own words what is needed. The analyst will write the specification.")}</p>
+        <form on:submit=submit class="card">
+            {input("task-title", ctx.t("Коротко, о чём задача", "In short, what it is about"), title, field_error(sent, "title"), "text")}
+            {textarea("task-description", ctx.t("Подробно", "In detail"), description, field_error(sent, "description"))}
+            <button type="submit" id="task-submit" disabled=move || sent.get() == Sent::Sending>{ctx.t("Отправить", "Send")}</button>
+            {form_status(sent)}
+        </form>
+    }
+}
