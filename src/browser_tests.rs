@@ -109,5 +109,8 @@ fn monte_carlo_kernel_timing() {
         })
         .collect();
     runs.sort_by(f64::total_cmp);
-    wasm_bindgen_test::console_log!("monte carlo kernel in the browser: 10 000 paths x 36 months, median of 5: {:.1} ms", runs[2]);
+    wasm_bindgen_test::console_log!(
+        "monte carlo kernel in the browser: 10 000 paths x 36 months, median of 5: {:.1} ms",
+        runs[2]
+    );
 }

@@ -238,6 +238,22 @@ impl CalculatorForm {
     }
 }
 
+/// The scenario in one line: `Сценарий: «Старт», с 2027-01-01, 7 месяцев, 72,75 ч, НДС 22%.`
+pub fn summary_line(c: &Calculation) -> String {
+    let st = &c.statement;
+    let tariff = if c.tariff == Tariff::start() { "«Старт»" } else { "свой тариф" };
+    let from = st.months.first().map(|m| m.period.to_string()).unwrap_or_default();
+    let vat = match c.vat {
+        Vat::None => "без НДС".to_string(),
+        vat => crate::csv::vat_label(vat),
+    };
+    format!(
+        "Сценарий: {tariff}, с {from}, {}, {}, {vat}.",
+        crate::demo::months_word(st.months.len() as u32),
+        hourbank_domain::format::hours(st.summary.hours)
+    )
+}
+
 /// Calendar months of the quarterly reports: March, June, September, December.
 pub const QUARTER_ENDS: [u32; 4] = [3, 6, 9, 12];
 /// The annual report season: January to March (the annual accounts are due by 31 March).
@@ -443,6 +459,19 @@ mod tests {
         assert_eq!(f.hours.len(), 24);
         assert_eq!(f.hours[1], "5");
         assert_eq!(computed(&f).statement.months.len(), 24);
+    }
+
+    #[test]
+    fn the_scenario_in_one_line() {
+        let mut f = form();
+        f.set_count("7");
+        f.hours[1] = "12,5".into();
+        f.vat_mode = "on_top".into();
+        assert_eq!(summary_line(&computed(&f)), "Сценарий: «Старт», с 2027-01, 7 месяцев, 12,5\u{a0}ч, НДС 22%.");
+        f.tariff = TARIFF_CUSTOM.into();
+        f.custom[0] = "1".into();
+        f.vat_mode = "none".into();
+        assert_eq!(summary_line(&computed(&f)), "Сценарий: свой тариф, с 2027-01, 7 месяцев, 12,5\u{a0}ч, без НДС.");
     }
 
     #[test]

@@ -167,7 +167,8 @@ pub fn reserve_svg(months: &[MonthStatement], cap: Hours) -> String {
 pub fn charts_html(months: &[MonthStatement], cap: Hours) -> String {
     let mut html = String::from("<div class=\"charts\"><figure class=\"chart-wrap\">");
     html += &cost_svg(months);
-    html += "<table class=\"visually-hidden\"><caption>Стоимость по месяцам, без НДС</caption><thead><tr>\
+    // A hidden table must sit in a hidden box: a table's own overflow is not clipped.
+    html += "<div class=\"visually-hidden\"><table><caption>Стоимость по месяцам, без НДС</caption><thead><tr>\
              <th scope=\"col\">Месяц</th><th scope=\"col\">Абонплата</th><th scope=\"col\">Часы по ставке</th>\
              <th scope=\"col\">Итого</th></tr></thead><tbody>";
     for m in months {
@@ -179,17 +180,17 @@ pub fn charts_html(months: &[MonthStatement], cap: Hours) -> String {
             rubles(m.total)
         );
     }
-    html += "</tbody></table></figure><figure class=\"chart-wrap\">";
+    html += "</tbody></table></div></figure><figure class=\"chart-wrap\">";
     html += &reserve_svg(months, cap);
     html += &format!(
-        "<table class=\"visually-hidden\"><caption>Резерв на конец месяца (лимит {})</caption><thead><tr>\
+        "<div class=\"visually-hidden\"><table><caption>Резерв на конец месяца (лимит {})</caption><thead><tr>\
          <th scope=\"col\">Месяц</th><th scope=\"col\">Резерв</th></tr></thead><tbody>",
         hours(cap)
     );
     for m in months {
         html += &format!("<tr><th scope=\"row\">{}</th><td>{}</td></tr>", m.period, hours(m.reserve_end));
     }
-    html + "</tbody></table></figure></div>"
+    html + "</tbody></table></div></figure></div>"
 }
 
 #[cfg(test)]

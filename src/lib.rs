@@ -1,4 +1,5 @@
-//! hourbank in the browser: the tariff calculator (and, later, the client portal).
+//! hourbank in the browser: the tariff calculator's pages (calculator, comparison, simulation,
+//! trial demo), each its own Trunk entry point and binary.
 //! Every figure is computed here by `hourbank-domain`, the same code the server bills with.
 //!
 //! Plain logic (`calculator`, `explain`, `link`, `saved`, `csv`, `simulation`) compiles everywhere and has native unit tests; the Leptos views
@@ -16,26 +17,90 @@ pub mod link;
 pub mod pages;
 pub mod saved;
 pub mod simulation;
+pub mod table;
 
 #[cfg(target_arch = "wasm32")]
 pub use app::App;
 
 #[cfg(target_arch = "wasm32")]
-mod app {
+pub mod app {
     use leptos::prelude::*;
 
-    /// The whole app.
+    /// The pages of the calculator, each its own Trunk entry (and wasm bundle).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum Page {
+        Calculator,
+        Compare,
+        Simulate,
+        Demo,
+    }
+
+    /// What the navigation links carry: the scenario's link query (without `?`), kept current by
+    /// the page that edits it, and the fill pattern's peaks for the simulation's seasonality.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Nav {
+        pub query: RwSignal<String>,
+        pub fill: RwSignal<String>,
+    }
+
+    /// The navigation of the page being rendered.
+    pub fn nav() -> Nav {
+        expect_context::<Nav>()
+    }
+
+    /// Header with ordinary links between the pages (each keeps the scenario), and the page.
     #[component]
-    pub fn App() -> impl IntoView {
+    pub fn Shell(page: Page, children: Children) -> impl IntoView {
+        let search = window().location().search().unwrap_or_default();
+        let nav = Nav {
+            query: RwSignal::new(search.trim_start_matches('?').to_string()),
+            fill: RwSignal::new(String::new()),
+        };
+        provide_context(nav);
+        let link = move |target: Page, path: &'static str, id: &'static str, text: &'static str| {
+            let href = move || {
+                let mut query = nav.query.get();
+                let fill = nav.fill.get();
+                if target == Page::Simulate && !fill.is_empty() {
+                    query = format!("{query}&fill={fill}");
+                }
+                format!("{path}?{query}")
+            };
+            view! {
+                <a id=id href=href aria-current=(page == target).then_some("page")>
+                    {text}
+                </a>
+            }
+        };
         view! {
             <header class="top">
                 <span class="brand">"hourbank"</span>
-                <span class="tagline">"Абонентское обслуживание 1С с банком часов"</span>
+                <nav class="pages" aria-label="Разделы калькулятора">
+                    {link(Page::Calculator, "/", "nav-calculator", "Расчёт")}
+                    {link(Page::Compare, "/compare/", "nav-compare", "Сравнение тарифов")}
+                    {link(Page::Simulate, "/simulate/", "nav-simulate", "Моделирование")}
+                    {link(Page::Demo, "/demo/", "nav-demo", "Демо для клиента")}
+                </nav>
             </header>
-            <main id="main">
-                <crate::pages::calculator::CalculatorPage/>
-            </main>
+            <main id="main">{children()}</main>
         }
+    }
+
+    /// The calculator page, as `index.html` mounts it.
+    #[component]
+    pub fn App() -> impl IntoView {
+        view! {
+            <Shell page=Page::Calculator>
+                <crate::pages::calculator::CalculatorPage />
+            </Shell>
+        }
+    }
+
+    /// Mounts one page; each Trunk entry's binary calls this with its page only, so its bundle
+    /// holds no other page's code.
+    pub fn mount<V: IntoView + 'static>(page: Page, view: fn() -> V) {
+        console_error_panic_hook::set_once();
+        leptos::mount::mount_to_body(move || view! { <Shell page>{view()}</Shell> });
     }
 }
 

@@ -1,9 +1,8 @@
-//! Entry point of the browser app: only mounts it.
+//! The calculator page (`index.html`, served at `/`): only mounts it.
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(hourbank_web::App);
+    hourbank_web::app::mount(hourbank_web::app::Page::Calculator, hourbank_web::pages::calculator::CalculatorPage);
 }
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -119,6 +119,38 @@ pub fn seasonality(fill: &FillForm) -> Result<Seasonality, Vec<FieldError>> {
     })
 }
 
+/// The fill pattern as the simulation page's link carries it: `BASE:PEAK:3.6.9.12` (the peak
+/// calendar months, 1 = January), so the seasonality follows the calculator's peaks.
+pub fn encode_fill(fill: &FillForm) -> String {
+    let months: Vec<String> = (1..=12).filter(|&m| fill.peak_months[m - 1]).map(|m| m.to_string()).collect();
+    format!(
+        "{}:{}:{}",
+        crate::link::escape(&crate::link::number(&fill.base)),
+        crate::link::escape(&crate::link::number(&fill.peak)),
+        months.join(".")
+    )
+}
+
+/// The fill pattern of a link's `fill=`, over the default; unknown months are ignored and bad
+/// hours stay as typed, so the seasonality reports them.
+pub fn decode_fill(query: &str) -> FillForm {
+    let mut fill = FillForm::default();
+    if let Some((_, raw)) = crate::link::pairs(query).find(|(k, _)| k == "fill") {
+        let mut parts = raw.splitn(3, ':');
+        fill.base = crate::link::unescape(parts.next().unwrap_or(""));
+        fill.peak = crate::link::unescape(parts.next().unwrap_or(""));
+        let months: Vec<u32> = parts
+            .next()
+            .unwrap_or("")
+            .split('.')
+            .filter_map(|m| m.parse().ok())
+            .filter(|m| (1..=12).contains(m))
+            .collect();
+        fill.choose_peaks(&months);
+    }
+    fill
+}
+
 /// What the simulation is run on: the scenario's tariff, start, VAT and months entered.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Basis {
@@ -263,13 +295,14 @@ impl SimReport {
         }
         html += "</dl><div class=\"histogram-wrap\">";
         html += &self.svg;
-        html += "</div><table class=\"visually-hidden\"><caption>Распределение стоимости: число вариантов \
+        // A hidden table must sit in a hidden box: a table's own overflow is not clipped.
+        html += "</div><div class=\"visually-hidden\"><table><caption>Распределение стоимости: число вариантов \
                  в каждом интервале</caption><thead><tr><th scope=\"col\">От</th><th scope=\"col\">До</th>\
                  <th scope=\"col\">Вариантов</th></tr></thead><tbody>";
         for (from, to, n) in &self.rows {
             html += &format!("<tr><td>{from}</td><td>{to}</td><td>{n}</td></tr>");
         }
-        html + "</tbody></table>"
+        html + "</tbody></table></div>"
     }
 }
 
@@ -351,6 +384,21 @@ mod tests {
 
     fn fields(errors: Vec<FieldError>) -> Vec<String> {
         errors.into_iter().map(|e| e.field).collect()
+    }
+
+    #[test]
+    fn the_fill_pattern_travels_in_the_link() {
+        let fill = FillForm::default();
+        assert_eq!(encode_fill(&fill), "10:20:3.6.9.12");
+        assert_eq!(decode_fill("start=2027-01-01&fill=10:20:3.6.9.12"), fill);
+        let mut odd = FillForm { base: "1,5".into(), peak: "x y".into(), ..FillForm::default() };
+        odd.choose_peaks(&[1, 2]);
+        assert_eq!(encode_fill(&odd), "1.5:x%20y:1.2");
+        let back = decode_fill(&format!("fill={}", encode_fill(&odd)));
+        assert_eq!((back.base.as_str(), back.peak.as_str()), ("1.5", "x y"));
+        assert_eq!(back.peak_months, odd.peak_months);
+        assert_eq!(decode_fill("fill=5:6:0.13.x.4").peak_months.iter().filter(|&&p| p).count(), 1);
+        assert_eq!(decode_fill("h=1"), FillForm::default());
     }
 
     #[test]
@@ -461,7 +509,7 @@ mod tests {
         assert_eq!(report.rows.len(), BINS);
         let html = report.html();
         assert!(html.contains(&format!("<dd id=\"mc-p50\">{}</dd>", rubles(r.total_with_vat.p50))), "{html}");
-        assert!(html.contains(&report.svg) && html.ends_with("</tbody></table>"));
+        assert!(html.contains(&report.svg) && html.ends_with("</tbody></table></div>"));
         assert_eq!(html.matches("<tr><td>").count(), BINS);
         let counted: usize = report.rows.iter().map(|r| r.2.parse::<usize>().unwrap()).sum();
         assert_eq!(counted, 2000);

@@ -4,7 +4,7 @@
 //! and the statement downloads as CSV. Everything is computed here, by `hourbank-domain`.
 
 use hourbank_domain::format::{hours, period_ru, rubles, MONTHS_RU};
-use hourbank_domain::{MonthStatement, Period, Phase, Tariff, Vat};
+use hourbank_domain::{Period, Tariff};
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 
@@ -12,11 +12,12 @@ use crate::calculator::{
     default_start, Calculation, CalculatorForm, FillForm, Outcome, ANNUAL_REPORT_SEASON, QUARTER_ENDS, TARIFF_CUSTOM,
     TARIFF_START,
 };
-use crate::csv::{statement_csv, vat_label};
-use crate::explain::{explain, phase_ru};
+use crate::charts::charts_html;
+use crate::csv::statement_csv;
 use crate::link;
-use crate::pages::simulation::SimulationPanel;
 use crate::saved::{self, Stored};
+use crate::simulation::encode_fill;
+use crate::table::statement_html;
 
 /// Labels of the custom tariff's fields, in the order of `Tariff::FIELDS` (the offer's wording).
 const TARIFF_LABELS: [&str; 6] = [
@@ -125,8 +126,10 @@ pub fn CalculatorPage() -> impl IntoView {
     let outcome = Memo::new(move |_| form.with(CalculatorForm::evaluate));
     let error_for = move |field: &str| error_signal(outcome, field.to_string());
 
-    // The address bar always holds the scenario.
+    // The address bar always holds the scenario, and so do the links to the other pages.
     let query = Memo::new(move |_| form.with(link::encode));
+    let nav = crate::app::nav();
+    Effect::new(move |_| nav.query.set(query.get()));
     let share_url = Memo::new(move |_| page_url(&query.get()));
     Effect::new(move |_| {
         let url = share_url.get();
@@ -151,6 +154,7 @@ pub fn CalculatorPage() -> impl IntoView {
 
     // The fill panel's peak months also give the simulation its seasonality.
     let fill = RwSignal::new(FillForm::default());
+    Effect::new(move |_| nav.fill.set(fill.with(encode_fill)));
     let is_custom = Memo::new(move |_| form.with(|f| f.tariff == TARIFF_CUSTOM));
     let title = move || if is_custom.get() { "Свой тариф" } else { "Тариф «Старт»" };
 
@@ -201,7 +205,6 @@ pub fn CalculatorPage() -> impl IntoView {
                     })
             }}
         </section>
-        <SimulationPanel form outcome fill />
         <SharePanel share_url />
         <SavedPanel form base />
     }
@@ -439,106 +442,18 @@ fn TariffTerms(tariff: Tariff) -> impl IntoView {
     }
 }
 
-/// A statement row's cells after the period: `(class, text)`, VAT cells only when VAT is on.
-fn row_cells(m: &MonthStatement, with_vat: bool) -> Vec<(&'static str, String)> {
-    let mut cells = vec![
-        ("phase", phase_ru(m.phase).to_string()),
-        ("num", hours(m.hours)),
-        ("num", rubles(m.fee)),
-        ("num", hours(m.included_used)),
-        ("num", hours(m.reserve_start)),
-        ("num", hours(m.reserve_used)),
-        ("num", hours(m.reserve_end)),
-        ("num", hours(m.reserve_forfeited)),
-        ("num", hours(m.extra_hours)),
-        ("num", rubles(m.extra_rate)),
-        ("num", rubles(m.extra_charge)),
-        ("num total", rubles(m.total)),
-    ];
-    if with_vat {
-        cells.push(("num", rubles(m.vat)));
-        cells.push(("num total", rubles(m.total_with_vat)));
-    }
-    cells.push(("explain", explain(m)));
-    cells
-}
-
-// Rows, headers and summary items are each rendered from a list of one view type, which keeps
-// the wasm small (a typed view per column would be compiled once per column).
-fn month_row(m: MonthStatement, with_vat: bool) -> impl IntoView {
-    let mut class = if m.phase == Phase::Trial { "trial".to_string() } else { "subscription".to_string() };
-    if m.contract_ends {
-        class.push_str(" ends");
-    }
-    let cells = row_cells(&m, with_vat).into_iter().map(|(class, text)| view! { <td class=class>{text}</td> });
-    view! {
-        <tr class=class data-period=m.period.to_string()>
-            <th scope="row">{period_ru(m.period)}</th>
-            {cells.collect_view()}
-        </tr>
-    }
-}
-
 #[component]
 fn StatementView(calculation: Calculation, csv_url: RwSignal<Option<String>>) -> impl IntoView {
-    let Calculation { statement, vat, .. } = calculation;
-    let with_vat = vat != Vat::None;
-    let s = statement.summary.clone();
-    let total_label = if matches!(vat, Vat::Included(_)) {
-        "Итого за период, с НДС"
-    } else {
-        "Итого за период"
-    };
-    let mut summary = vec![("summary-total", total_label.to_string(), rubles(s.total))];
-    if with_vat {
-        summary.push(("summary-vat", vat_label(vat), rubles(s.vat)));
-        summary.push(("summary-total-with-vat", "Итого с НДС".into(), rubles(s.total_with_vat)));
-    }
-    summary.push(("summary-hours", "Закрыто часов".into(), hours(s.hours)));
-    let rate = s.effective_rate.map(rubles).unwrap_or_else(|| "—".to_string());
-    summary.push(("summary-rate", "Средняя цена часа".into(), rate));
-    let summary = summary
-        .into_iter()
-        .map(|(id, label, value)| view! { <div><dt>{label}</dt><dd id=id>{value}</dd></div> })
-        .collect_view();
-    let mut heads: Vec<String> = [
-        "Период",
-        "Этап",
-        "Часы",
-        "Абонплата",
-        "Из тарифа",
-        "Резерв на начало",
-        "Из резерва",
-        "Резерв на конец",
-        "Сгорело",
-        "Сверх тарифа, ч",
-        "Ставка",
-        "Сверх тарифа, ₽",
-        "Итого",
-    ]
-    .map(String::from)
-    .to_vec();
-    if with_vat {
-        heads.push(vat_label(vat));
-        heads.push("Итого с НДС".into());
-    }
-    heads.push("Пояснение".into());
-    let heads = heads.into_iter().map(|h| view! { <th scope="col">{h}</th> }).collect_view();
+    let table = statement_html(&calculation);
+    let charts = charts_html(&calculation.statement.months, calculation.tariff.reserve_cap);
     view! {
-        <dl class="summary">{summary}</dl>
-        <p class="legend">
-            <span class="swatch trial" aria-hidden="true"></span>
-            " пробный месяц: без абонентской платы, оплата за каждый закрытый час"
-        </p>
-        <div class="table-wrap" tabindex="0" role="region" aria-labelledby="statement-title">
-            <table>
-                <thead>
-                    <tr>{heads}</tr>
-                </thead>
-                <tbody>{statement.months.into_iter().map(|m| month_row(m, with_vat)).collect_view()}</tbody>
-            </table>
-        </div>
+        <div inner_html=table></div>
+        <h3 class="charts-title">"Графики"</h3>
+        <div inner_html=charts></div>
         <p class="buttons">
+            <button type="button" id="print" on:click=|_| {
+                let _ = window().print();
+            }>"Печать (A4)"</button>
             <a
                 id="csv-link"
                 class="button"

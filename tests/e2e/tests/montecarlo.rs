@@ -78,7 +78,7 @@ async fn assert_figures(browser: &Browser, r: &MonteCarloResult) {
 async fn the_page_simulates_a_shared_scenario_with_the_native_figures() {
     let base = start_server().await;
     let browser = Browser::start().await;
-    browser.open(&format!("{base}/{SCENARIO}")).await;
+    browser.open_until(&format!("{base}/simulate/{SCENARIO}"), "sim-run").await;
 
     // Defaults from the months entered: mean 72,75 / 7 = 10,39 h, sample spread 11,27 h.
     assert_eq!(value(&browser, "sim-mean").await, "10,39");

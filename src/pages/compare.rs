@@ -1,0 +1,226 @@
+//! The comparison page (`/compare/`): the link's scenario under «Старт», pay-as-you-go and any
+//! tariffs added here (kept in the link as `alt=`), the cheapest tariff by hours per month, and a
+//! history of months replayed against each tariff. Figures come from `crate::compare`.
+
+use hourbank_domain::{parse_date, FieldError, Hours, Period, Tariff};
+use leptos::prelude::*;
+use wasm_bindgen::JsValue;
+
+use crate::calculator::{default_start, CalculatorForm, Outcome};
+use crate::compare::{
+    alt_field, bands_html, candidates, compare_scenario, comparison_html, comparison_verdict, decode_alts, encode_alts,
+    new_alt, parse_history, replay_history, replay_verdict, MAX_ALTS,
+};
+use crate::link;
+use crate::pages::calculator::{label, text_field};
+use crate::pages::scenario_line;
+
+/// Labels of an added tariff's fields, in the order of `Tariff::FIELDS`.
+const LABELS: [&str; 6] = [
+    "Абонентская плата в месяц, ₽",
+    "Включено часов в месяц",
+    "Час сверх тарифа, ₽",
+    "Часов в резерве, не более",
+    "Месяцев без абонентской платы",
+    "Час в эти месяцы, ₽",
+];
+
+#[component]
+pub fn ComparePage() -> impl IntoView {
+    let query = window().location().search().unwrap_or_default();
+    let base = CalculatorForm::new(default_start(chrono::Utc::now().date_naive()));
+    let form = StoredValue::new(link::decode(&query, base));
+    let outcome = Memo::new(move |_| form.with_value(CalculatorForm::evaluate));
+    let alts = RwSignal::new(decode_alts(&query));
+
+    // The address and the links to the other pages hold the scenario and the added tariffs.
+    let nav = crate::app::nav();
+    let scenario_query = form.with_value(link::encode);
+    Effect::new(move |_| {
+        let q = format!("{scenario_query}{}", alts.with(|a| encode_alts(a)));
+        if let Ok(history) = window().history() {
+            let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&format!("?{q}")));
+        }
+        nav.query.set(q);
+    });
+
+    let list = Memo::new(move |_| {
+        outcome.with(|o| match o {
+            Outcome::Statement(c) => Some(form.with_value(|f| alts.with(|a| candidates(&c.tariff, f, a)))),
+            Outcome::Invalid(_) => None,
+        })
+    });
+    let alt_errors = Memo::new(move |_| {
+        list.with(|l| match l {
+            Some(Err(e)) => e.clone(),
+            _ => Vec::<FieldError>::new(),
+        })
+    });
+    // The scenario's dates, hours and VAT, when it computes.
+    let scenario = Memo::new(move |_| {
+        let (start, end) = form.with_value(|f| {
+            let end = match f.end.trim() {
+                "" => None,
+                text => parse_date("end", text).ok(),
+            };
+            (f.start_date().ok(), end)
+        });
+        outcome.with(|o| match (o, start) {
+            (Outcome::Statement(c), Some(start)) => {
+                let hours: Vec<Hours> = c.statement.months.iter().map(|m| m.hours).collect();
+                Some((start, end, hours, c.vat))
+            }
+            _ => None,
+        })
+    });
+    let result = move || {
+        let (start, end, hours, vat) = scenario.get()?;
+        let list = list.with(|l| l.clone())?.ok()?;
+        Some(match compare_scenario(start, end, &hours, vat, &list) {
+            Ok(c) => (comparison_html(&c, vat, "compare-table"), comparison_verdict(&c), bands_html(&list)),
+            Err(e) => (String::new(), e.problem.ru(), String::new()),
+        })
+    };
+
+    let history = RwSignal::new(String::new());
+    let parsed = Memo::new(move |_| history.with(|h| parse_history(h)));
+    let history_errors = move || match parsed.get() {
+        Err(errors) => errors
+            .into_iter()
+            .map(|e| {
+                let line = e.field.trim_start_matches("history[").trim_end_matches(']').to_string();
+                view! { <li>"Строка " {line} ": " {e.problem.ru()}</li> }
+            })
+            .collect_view()
+            .into_any(),
+        Ok(_) => ().into_any(),
+    };
+    let replayed = move || {
+        let history = parsed.get().ok().filter(|h| !h.hours.is_empty())?;
+        let (start, _, _, vat) = scenario.get()?;
+        let list = list.with(|l| l.clone())?.ok()?;
+        Some(match replay_history(&history, Period::of(start), vat, &list) {
+            Ok(r) => (comparison_html(&r.comparison, vat, "replay-table"), replay_verdict(&r)),
+            Err(e) => (String::new(), e.problem.ru()),
+        })
+    };
+
+    let count = Memo::new(move |_| alts.with(Vec::len));
+    let full = move || count.get() >= MAX_ALTS;
+    let alt_fieldsets = move || {
+        (0..count.get())
+            .map(|i| {
+                let fields = Tariff::FIELDS
+                    .iter()
+                    .enumerate()
+                    .map(|(k, name)| {
+                        let field = alt_field(i, name);
+                        text_field(
+                            format!("alt-{i}-{name}"),
+                            label(LABELS[k]),
+                            Signal::derive(move || {
+                                alt_errors.with(|e| e.iter().find(|e| e.field == field).map(|e| e.problem.ru()))
+                            }),
+                            Signal::derive(move || alts.with(|a| a.get(i).map(|a| a[k].clone()).unwrap_or_default())),
+                            Callback::new(move |v| {
+                                alts.update(|a| {
+                                    if let Some(a) = a.get_mut(i) {
+                                        a[k] = v;
+                                    }
+                                })
+                            }),
+                            "text",
+                        )
+                    })
+                    .collect_view();
+                view! {
+                    <fieldset class="alt">
+                        <legend>"Тариф " {i + 1}</legend>
+                        <div class="fields">{fields}</div>
+                        <button
+                            type="button"
+                            id=format!("alt-{i}-remove")
+                            on:click=move |_| {
+                                alts.update(|a| {
+                                    if i < a.len() {
+                                        a.remove(i);
+                                    }
+                                })
+                            }
+                        >
+                            "Убрать тариф " {i + 1}
+                        </button>
+                    </fieldset>
+                }
+            })
+            .collect_view()
+    };
+
+    view! {
+        <h1>"Сравнение тарифов"</h1>
+        {scenario_line(outcome)}
+        <section aria-labelledby="alts-title">
+            <h2 id="alts-title">"Свои тарифы для сравнения"</h2>
+            <p class="legend">
+                "«Старт» и почасовая оплата по цене часа «Старт» сравниваются всегда; добавьте до 5 своих тарифов."
+            </p>
+            {alt_fieldsets}
+            <p class="buttons">
+                <button
+                    type="button"
+                    id="alt-add"
+                    class="primary"
+                    disabled=full
+                    on:click=move |_| alts.update(|a| a.push(new_alt()))
+                >
+                    "Добавить тариф"
+                </button>
+            </p>
+        </section>
+        <section aria-labelledby="compare-title" aria-live="polite">
+            <h2 id="compare-title">"Те же часы по каждому тарифу"</h2>
+            {move || match result() {
+                Some((table, verdict, bands)) => view! {
+                    <p id="compare-verdict" class="verdict">{verdict}</p>
+                    <div inner_html=table></div>
+                    <h3>"Какой тариф дешевле при одинаковых часах каждый месяц"</h3>
+                    <p class="legend">
+                        "Месяц абонемента без НДС; границы — это часы в месяц, при которых тарифы стоят одинаково."
+                    </p>
+                    <div inner_html=bands></div>
+                }
+                .into_any(),
+                None => view! { <p class="invalid">"Исправьте отмеченные поля — сравнение появится сразу."</p> }
+                    .into_any(),
+            }}
+        </section>
+        <section aria-labelledby="history-title">
+            <h2 id="history-title">"Что было бы по вашей истории"</h2>
+            <div class="field">
+                <label for="history">
+                    "Часы прошлых месяцев: по строке на месяц — «часы» или «ГГГГ-ММ;часы»; можно вставить CSV расчёта"
+                </label>
+                <textarea
+                    id="history"
+                    rows="8"
+                    aria-describedby="history-errors"
+                    prop:value=history
+                    on:input:target=move |ev| history.set(ev.target().value())
+                ></textarea>
+                <ul id="history-errors" class="field-error" role="alert">{history_errors}</ul>
+            </div>
+            <p class="legend">"Месяцы истории считаются месяцами абонемента, без пробного периода, с НДС сценария."</p>
+            <div aria-live="polite">
+                {move || {
+                    replayed()
+                        .map(|(table, verdict)| {
+                            view! {
+                                <p id="replay-verdict" class="verdict">{verdict}</p>
+                                <div inner_html=table></div>
+                            }
+                        })
+                }}
+            </div>
+        </section>
+    }
+}

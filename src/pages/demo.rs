@@ -1,0 +1,76 @@
+//! The trial demo (`/demo/`): a presenter view of the offer's terms with the link's scenario,
+//! one slide at a time in large type; arrows, PageUp/PageDown, Home and End move between slides.
+
+use leptos::prelude::*;
+
+use crate::calculator::{default_start, CalculatorForm, Outcome};
+use crate::demo::{key_target, slides};
+use crate::link;
+use crate::pages::scenario_line;
+
+#[component]
+pub fn DemoPage() -> impl IntoView {
+    let query = window().location().search().unwrap_or_default();
+    let base = CalculatorForm::new(default_start(chrono::Utc::now().date_naive()));
+    let form = link::decode(&query, base);
+    let outcome = Memo::new(move |_| form.evaluate());
+    let deck = Memo::new(move |_| {
+        outcome.with(|o| match o {
+            Outcome::Statement(c) => slides(c),
+            Outcome::Invalid(_) => Vec::new(),
+        })
+    });
+    let at = RwSignal::new(0_usize);
+    let go = move |key: &str| {
+        let count = deck.with(Vec::len);
+        match key_target(key, at.get_untracked(), count) {
+            Some(to) => {
+                at.set(to);
+                true
+            }
+            None => false,
+        }
+    };
+    // Keys work anywhere on the page except in a field (the presenter may hold a clicker that
+    // sends PageUp/PageDown).
+    let handle = window_event_listener(leptos::ev::keydown, move |ev| {
+        let in_field = ev
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT" | "BUTTON" | "A"));
+        if !in_field && !ev.alt_key() && !ev.ctrl_key() && !ev.meta_key() && go(&ev.key()) {
+            ev.prevent_default();
+        }
+    });
+    on_cleanup(move || handle.remove());
+    let count = move || deck.with(Vec::len);
+    let at_end = move || at.get() + 1 >= count();
+    let slide = move || {
+        deck.with(|d| d.get(at.get()).cloned()).map(|s| {
+            let lines = s.lines.into_iter().map(|l| view! { <li>{l}</li> }).collect_view();
+            view! {
+                <h2 id="slide-title">{s.title}</h2>
+                <ul class="slide-lines">{lines}</ul>
+            }
+        })
+    };
+    view! {
+        <h1 class="visually-hidden">"Демо тарифа для клиента"</h1>
+        {scenario_line(outcome)}
+        <section class="deck" aria-roledescription="презентация" aria-label="Условия тарифа с цифрами сценария">
+            <div id="slide" class="slide" aria-live="polite" aria-roledescription="слайд">
+                {slide}
+            </div>
+            <div class="deck-controls">
+                <button type="button" id="slide-prev" disabled=move || at.get() == 0 on:click=move |_| {
+                    go("ArrowLeft");
+                }>"← Назад"</button>
+                <span id="slide-counter">"Слайд " {move || at.get() + 1} " из " {count}</span>
+                <button type="button" id="slide-next" class="primary" disabled=at_end on:click=move |_| {
+                    go("ArrowRight");
+                }>"Дальше →"</button>
+            </div>
+            <p class="legend">"Клавиши: ← → или PageUp/PageDown — слайды, Home/End — первый и последний."</p>
+        </section>
+    }
+}
