@@ -127,6 +127,22 @@ where
     }
 }
 
+/// Like [`show`] for a page whose heading comes with its data: while loading or on an error the
+/// page still has its `<h1>`, named by `title`.
+pub fn show_page<T, V>(
+    data: Loaded<T>,
+    title: impl Fn(Lang) -> String + Send + Sync + 'static,
+    render: impl Fn(T) -> V + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let ctx = ctx();
+    let heading = move || data.with(|d| !matches!(d, Some(Ok(_)))).then(|| view! { <h1>{title(ctx.lang.get())}</h1> });
+    view! { {heading} {show(data, render)} }
+}
+
 /// Follows the address bar: links inside the portal change the page without reloading it.
 fn install_router(ctx: Ctx) {
     let on_pop = Closure::<dyn Fn()>::new(move || ctx.route.set(route_from_location()));

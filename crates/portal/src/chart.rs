@@ -2,10 +2,7 @@
 //! same figures as a table for screen readers. Heights are integer pixels computed from
 //! kopecks, so the drawing never involves floating-point money.
 
-use hourbank_domain::format::rubles;
 use hourbank_domain::{Money, MonthStatement};
-
-use crate::i18n::Lang;
 
 /// One month's bar.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,7 +34,8 @@ pub fn heights(bars: &[Bar]) -> Vec<(i64, i64)> {
 }
 
 #[cfg(target_arch = "wasm32")]
-pub fn bars(bars: &[Bar], lang: Lang) -> leptos::prelude::AnyView {
+pub fn bars(bars: &[Bar], lang: crate::i18n::Lang) -> leptos::prelude::AnyView {
+    use hourbank_domain::format::rubles;
     use leptos::prelude::*;
     if bars.is_empty() {
         return view! { <p>{lang.pick("Закрытых месяцев пока нет.", "No months yet.")}</p> }.into_any();

@@ -16,7 +16,7 @@ pub fn AdminPage(me: Me, page: Page) -> impl IntoView {
     match page {
         Page::Orgs => orgs(me.role).into_any(),
         Page::Users => users(me.role).into_any(),
-        Page::Tariffs => tariffs().into_any(),
+        Page::Tariffs => view! { <h1>{ctx().t("Тарифы", "Tariffs")}</h1> {tariffs()} }.into_any(),
         Page::Audit => audit().into_any(),
     }
 }
@@ -74,7 +74,7 @@ fn new_org() -> impl IntoView {
         let label = format!("Новая организация: {}", name.get_untracked().trim());
         spawn_local(async move {
             let outcome = ctx.sync.write("POST", "/orgs", body.to_string(), label).await;
-            sent.set(sent_state(&outcome, &["name", "inn", "contract_start"]));
+            sent.set(sent_state(&outcome, &["name", "inn", "contract_start"], ctx.lang.get_untracked()));
             if matches!(outcome, WriteOutcome::Done(_)) {
                 name.set(String::new());
                 inn.set(String::new());
@@ -134,7 +134,7 @@ fn new_user() -> impl IntoView {
         let label = format!("Новый пользователь: {}", email.get_untracked().trim());
         spawn_local(async move {
             let outcome = ctx.sync.write("POST", "/users", body.to_string(), label).await;
-            sent.set(sent_state(&outcome, &["email", "name", "role", "org_id", "password"]));
+            sent.set(sent_state(&outcome, &["email", "name", "role", "org_id", "password"], ctx.lang.get_untracked()));
             if matches!(outcome, WriteOutcome::Done(_)) {
                 email.set(String::new());
                 password.set(String::new());

@@ -63,7 +63,11 @@ fn new_consultation(org_id: i64) -> impl IntoView {
         let label = format!("Консультация: {}", topic.get_untracked().trim());
         spawn_local(async move {
             let outcome = ctx.sync.write("POST", "/consultations", body.to_string(), label).await;
-            sent.set(sent_state(&outcome, &["channel", "date", "duration", "topic", "billable"]));
+            sent.set(sent_state(
+                &outcome,
+                &["channel", "date", "duration", "topic", "billable"],
+                ctx.lang.get_untracked(),
+            ));
             if matches!(outcome, WriteOutcome::Done(_)) {
                 topic.set(String::new());
                 duration.set(String::new());

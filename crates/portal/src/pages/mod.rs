@@ -84,12 +84,12 @@ pub enum Sent {
 }
 
 /// Turns a write's outcome into the form's state; `Done` is the caller's to handle.
-pub fn sent_state(outcome: &WriteOutcome, known: &[&str]) -> Sent {
-    let ctx = ctx();
+/// (Called after a write, outside any component: it takes the language rather than the context.)
+pub fn sent_state(outcome: &WriteOutcome, known: &[&str], lang: crate::i18n::Lang) -> Sent {
     match outcome {
         WriteOutcome::Done(_) => Sent::Idle,
         WriteOutcome::Queued => Sent::Queued,
-        WriteOutcome::Refused(problem) => Sent::Refused(FormErrors::of(problem, ctx.ru(), known)),
+        WriteOutcome::Refused(problem) => Sent::Refused(FormErrors::of(problem, lang == crate::i18n::Lang::Ru, known)),
     }
 }
 

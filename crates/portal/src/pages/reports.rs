@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::WriteOutcome;
-use crate::app::{ctx, load, show};
+use crate::app::{ctx, load, show, show_page};
 use crate::format::{date_text, hours_text, instant_text};
 use crate::i18n::Lang;
 use crate::model::{Me, MonthList, OrgList, Report, StatementRow};
@@ -132,14 +132,14 @@ pub fn ReportPage(me: Me, period: Period, org: Option<i64>) -> impl IntoView {
                     format!("Закрыть месяц {period}"),
                 )
                 .await;
-            close_sent.set(sent_state(&outcome, &[]));
+            close_sent.set(sent_state(&outcome, &[], ctx.lang.get_untracked()));
             if matches!(outcome, WriteOutcome::Done(_)) {
                 ctx.refresh.update(|r| *r += 1);
             }
         });
     };
     view! {
-        {show(report, move |r: Report| {
+        {show_page(report, move |lang| format!("{} {period}", lang.pick("Отчёт", "Report")), move |r: Report| {
             let lang = ctx.lang.get();
             let t = |ru: &'static str, en: &'static str| lang.pick(ru, en);
             let closed = r.status == "closed";
@@ -255,13 +255,13 @@ pub fn ActPage(_me: Me, period: Period, org: Option<i64>) -> impl IntoView {
     view! {
         <p class="no-print"><a href=Route::Report { period, org }.href()>{ctx.t("← к отчёту", "← back to the report")}</a>
             " " <button type="button" on:click=|_| { let _ = window().print(); }>{ctx.t("Печать", "Print")}</button></p>
-        {show(report, move |r: Report| act_view(&r))}
+        {show_page(report, move |lang| format!("{} {period}", lang.pick("Акт", "Act")), move |r: Report| act_view(&r))}
     }
 }
 
 fn act_view(r: &Report) -> AnyView {
     let Some(month) = r.statement.as_ref().and_then(|s| s.to_domain().ok()) else {
-        return view! { <p>{"Месяц вне договора: акта нет."}</p> }.into_any();
+        return view! { <h1>"Акт"</h1><p>"Месяц вне договора: акта нет."</p> }.into_any();
     };
     let draft = r.status != "closed";
     let mut rows: Vec<(String, String, String)> = Vec::new();

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::WriteOutcome;
-use crate::app::{ctx, load, show};
+use crate::app::{ctx, load, show, show_page};
 use crate::format::{date_text, hours_text, instant_text};
 use crate::labels;
 use crate::model::{InstructionList, Me, MonthList, Report, TaskDetail, TaskList};
@@ -28,7 +28,7 @@ pub fn TaskPage(me: Me, id: i64) -> impl IntoView {
     let instructions = load::<InstructionList>(move || Some(format!("/tasks/{id}/instructions")));
     let me = StoredValue::new(me);
     view! {
-        {move || show(detail, move |d: TaskDetail| task_view(me.get_value(), d))}
+        {show_page(detail, move |lang| format!("{} №{id}", lang.pick("Задача", "Task")), move |d: TaskDetail| task_view(me.get_value(), d))}
         <section aria-labelledby="instructions-h">
             <h2 id="instructions-h">{ctx.t("Инструкции", "Instructions")}</h2>
             {move || show(instructions, move |list: InstructionList| {
@@ -113,13 +113,19 @@ fn task_view(me: Me, d: TaskDetail) -> AnyView {
     .into_any()
 }
 
-/// Sends a step; the page reloads on success.
-fn transition(id: i64, body: serde_json::Value, label: String, sent: RwSignal<Sent>, known: &'static [&'static str]) {
-    let ctx = ctx();
+/// Sends a step from an event handler, so it is given the context (none is reachable there).
+fn transition(
+    ctx: crate::app::Ctx,
+    id: i64,
+    body: serde_json::Value,
+    label: String,
+    sent: RwSignal<Sent>,
+    known: &'static [&'static str],
+) {
     sent.set(Sent::Sending);
     spawn_local(async move {
         let outcome = ctx.sync.write("POST", &format!("/tasks/{id}/transitions"), body.to_string(), label).await;
-        sent.set(sent_state(&outcome, known));
+        sent.set(sent_state(&outcome, known, ctx.lang.get_untracked()));
         if matches!(outcome, WriteOutcome::Done(_)) {
             ctx.refresh.update(|r| *r += 1);
         }
@@ -147,7 +153,7 @@ fn actions_view(me: Me, d: TaskDetail, actions: Vec<Action>) -> impl IntoView {
                     }
                     _ => serde_json::json!({ "action": action.as_str() }),
                 };
-                transition(id, body, label.clone(), sent, &["comment"]);
+                transition(ctx, id, body, label.clone(), sent, &["comment"]);
             };
             let class = if matches!(action, Action::Approve | Action::Accept | Action::SubmitForTesting) { "primary" } else { "secondary" };
             view! { <button type="button" class=class id=format!("action-{}", action.as_str()) on:click=click>{labels::action(action, lang)}</button> }
@@ -218,7 +224,7 @@ fn estimate_form(d: TaskDetail) -> impl IntoView {
             "estimate": estimate.get_untracked().trim().replace(',', "."),
             "deadline": deadline.get_untracked().trim(),
         });
-        transition(id, body, format!("Оценка задачи №{id}"), sent, &["specification", "estimate", "deadline"]);
+        transition(ctx, id, body, format!("Оценка задачи №{id}"), sent, &["specification", "estimate", "deadline"]);
     };
     view! {
         <form class="estimate-form" on:submit=submit>
@@ -249,7 +255,7 @@ fn log_work_form(id: i64) -> impl IntoView {
         let label = format!("Работа по задаче №{id}: {} ч", hours.get_untracked().trim());
         spawn_local(async move {
             let outcome = ctx.sync.write("POST", &format!("/tasks/{id}/worklogs"), body.to_string(), label).await;
-            sent.set(sent_state(&outcome, &["date", "hours", "description"]));
+            sent.set(sent_state(&outcome, &["date", "hours", "description"], ctx.lang.get_untracked()));
             if !matches!(outcome, WriteOutcome::Refused(_)) {
                 hours.set(String::new());
                 description.set(String::new());
@@ -285,7 +291,7 @@ fn new_instruction(id: i64) -> impl IntoView {
         let label = format!("Инструкция к задаче №{id}: {}", title.get_untracked().trim());
         spawn_local(async move {
             let outcome = ctx.sync.write("POST", &format!("/tasks/{id}/instructions"), body.to_string(), label).await;
-            sent.set(sent_state(&outcome, &["title", "markdown"]));
+            sent.set(sent_state(&outcome, &["title", "markdown"], ctx.lang.get_untracked()));
             if matches!(outcome, WriteOutcome::Done(_)) {
                 title.set(String::new());
                 markdown.set(String::new());

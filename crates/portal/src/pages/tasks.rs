@@ -198,7 +198,9 @@ pub fn NewTask(me: Me) -> impl IntoView {
                     description.set(String::new());
                     sent.set(Sent::Queued);
                 }
-                WriteOutcome::Refused(_) => sent.set(sent_state(&outcome, &["title", "description"])),
+                WriteOutcome::Refused(_) => {
+                    sent.set(sent_state(&outcome, &["title", "description"], ctx.lang.get_untracked()))
+                }
             }
         });
     };

@@ -1,0 +1,192 @@
+//! Harness for the portal's journeys: a server with the demo data, an API client for setting the
+//! stage (and for checking what the server stored), and browser steps that wait for the page.
+
+use std::time::Duration;
+
+use fantoccini::Locator;
+use serde_json::{json, Value};
+
+use crate::Browser;
+
+/// Starts the real server on a fresh SQLite database with the demo data loaded (as `./dev run`
+/// does on first start) and returns its base URL.
+pub async fn start_server_with_demo() -> String {
+    let dist = crate::dist_dir();
+    assert!(
+        dist.join("portal/index.html").is_file(),
+        "no built portal in {}: run `./dev test`, which builds every entry with Trunk first",
+        dist.display()
+    );
+    let data = tempfile::tempdir().expect("data dir").keep();
+    let db = hourbank_server::Db::connect(&format!("sqlite://{}/e2e.db", data.display())).await.expect("database");
+    let state = hourbank_server::AppState::new(dist, db);
+    hourbank_server::demo::load(&state).await.expect("demo data");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("address"));
+    tokio::spawn(async move { hourbank_server::serve(listener, state).await.expect("server") });
+    base
+}
+
+/// The API as a signed-in user, for setting up and for checking what was stored.
+pub struct Api {
+    base: String,
+    token: String,
+    http: reqwest::Client,
+}
+
+pub const DEMO_PASSWORD: &str = "demo-hourbank";
+
+impl Api {
+    pub async fn sign_in(base: &str, email: &str, password: &str) -> Api {
+        let http = reqwest::Client::new();
+        let r = http
+            .post(format!("{base}/api/v1/session"))
+            .json(&json!({ "email": email, "password": password }))
+            .send()
+            .await
+            .expect("sign in");
+        assert!(r.status().is_success(), "sign in as {email}: {}", r.status());
+        let body: Value = r.json().await.expect("session json");
+        Api { base: base.to_string(), token: body["token"].as_str().expect("token").to_string(), http }
+    }
+
+    pub async fn get(&self, path: &str) -> Value {
+        let r =
+            self.http.get(format!("{}/api/v1{path}", self.base)).bearer_auth(&self.token).send().await.expect("GET");
+        assert!(r.status().is_success(), "GET {path}: {}", r.status());
+        r.json().await.expect("json")
+    }
+
+    /// POSTs and returns the JSON answer; panics on anything but success.
+    pub async fn post(&self, path: &str, body: Value) -> Value {
+        let r = self
+            .http
+            .post(format!("{}/api/v1{path}", self.base))
+            .bearer_auth(&self.token)
+            .json(&body)
+            .send()
+            .await
+            .expect("POST");
+        let status = r.status();
+        let text = r.text().await.unwrap_or_default();
+        assert!(status.is_success(), "POST {path}: {status} {text}");
+        serde_json::from_str(&text).unwrap_or(Value::Null)
+    }
+}
+
+/// A WebDriver command chromedriver adds: a DevTools protocol call on the page's target.
+#[derive(Debug)]
+struct Cdp {
+    cmd: &'static str,
+    params: Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(&self, base_url: &url::Url, session_id: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!("session/{}/goog/cdp/execute", session_id.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(json!({ "cmd": self.cmd, "params": self.params }).to_string()))
+    }
+}
+
+impl Browser {
+    /// Cuts or restores the page's network with the DevTools protocol's emulation (what the
+    /// DevTools "Offline" switch does): requests fail and the page gets `offline`/`online` events.
+    pub async fn set_offline(&self, offline: bool) {
+        self.client.issue_cmd(Cdp { cmd: "Network.enable", params: json!({}) }).await.expect("Network.enable");
+        self.client
+            .issue_cmd(Cdp {
+                cmd: "Network.emulateNetworkConditions",
+                params: json!({ "offline": offline, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1 }),
+            })
+            .await
+            .expect("Network.emulateNetworkConditions");
+    }
+
+    /// Opens a URL and waits for an element.
+    pub async fn goto_and_wait(&self, url: &str, css: &str) {
+        self.client.goto(url).await.expect("open page");
+        self.wait_for(css).await;
+    }
+
+    pub async fn wait_for(&self, css: &str) {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(30))
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no {css} on the page: {e}"));
+    }
+
+    /// Waits until the element's text contains `needle` and returns the text.
+    pub async fn wait_text(&self, css: &str, needle: &str) -> String {
+        let mut last = String::new();
+        for _ in 0..150 {
+            let value = self
+                .js(
+                    "const el = document.querySelector(arguments[0]); return el ? el.textContent : null;",
+                    vec![css.into()],
+                )
+                .await;
+            if let Some(text) = value.as_str() {
+                if text.contains(needle) {
+                    return text.to_string();
+                }
+                last = text.to_string();
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        panic!("{css} never contained {needle:?}; last text: {last:?}");
+    }
+
+    /// Waits until no element matches.
+    pub async fn wait_gone(&self, css: &str) {
+        for _ in 0..150 {
+            let present = self.js("return document.querySelector(arguments[0]) !== null;", vec![css.into()]).await;
+            if present == Value::Bool(false) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        panic!("{css} is still on the page");
+    }
+
+    pub async fn click(&self, css: &str) {
+        self.wait_for(css).await;
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .expect("element")
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click {css}: {e}"));
+    }
+
+    /// Signs in through the portal's own form and waits for the page after it.
+    pub async fn portal_sign_in(&self, base: &str, email: &str) {
+        self.goto_and_wait(&format!("{base}/portal/login"), "#login-email").await;
+        self.set_value("login-email", email).await;
+        self.set_value("login-password", DEMO_PASSWORD).await;
+        self.click("#login-submit").await;
+        self.wait_for(".portal-top .who").await;
+    }
+
+    /// Signs out with the header's button.
+    pub async fn portal_sign_out(&self) {
+        self.js("for (const b of document.querySelectorAll('.portal-top button')) { if (b.textContent.match(/Выйти|Sign out/)) b.click(); }", vec![]).await;
+        self.wait_for("#login-email").await;
+    }
+
+    /// Opens the outbox from the header (the connection may be down: no page load).
+    pub async fn goto_outbox(&self) {
+        self.click("#sync-status").await;
+        self.wait_for("#outbox-send").await;
+    }
+
+    /// The body's whole text (for checking that something is absent).
+    pub async fn page_text(&self) -> String {
+        self.js("return document.body.textContent;", vec![]).await.as_str().unwrap_or_default().to_string()
+    }
+}

@@ -1,0 +1,250 @@
+//! The portal's journeys in headless Chromium against the real server (fresh SQLite with the
+//! demo data): a task from a request in plain words to acceptance with the cost preview and the
+//! month's report, closing the month, the act, the offline outbox, another organisation's task,
+//! an expired session, and axe-core on each page.
+
+use hourbank_domain::Period;
+use hourbank_e2e::portal::{start_server_with_demo, Api, DEMO_PASSWORD};
+use hourbank_e2e::Browser;
+use serde_json::{json, Value};
+
+/// A new client organisation whose contract began two months before this one: two trial months
+/// (nothing billed), then this month is its first subscription month with an empty reserve, so
+/// the month's figures depend on this test alone.
+async fn fresh_client(base: &str, inn: &str, email: &str) -> (Api, i64, Period) {
+    let admin = Api::sign_in(base, "admin@hourbank.demo", DEMO_PASSWORD).await;
+    let period = hourbank_server::clock::business_period();
+    let start = months_before(period, 2).first_day();
+    let org = admin
+        .post(
+            "/orgs",
+            json!({ "name": format!("ООО «Проверка {inn}»"), "inn": inn, "contract_start": start.to_string(), "analyst_id": 2 }),
+        )
+        .await;
+    let org_id = org["org"]["id"].as_i64().or_else(|| org["id"].as_i64()).expect("org id");
+    admin
+        .post(
+            "/users",
+            json!({ "email": email, "name": "Клиент Проверкин", "role": "client", "org_id": org_id, "password": DEMO_PASSWORD }),
+        )
+        .await;
+    (admin, org_id, period)
+}
+
+/// The month `months` before `period`.
+fn months_before(period: Period, months: u32) -> Period {
+    (0..months).fold(period, |p, _| {
+        if p.month() == 1 { Period::new(p.year() - 1, 12) } else { Period::new(p.year(), p.month() - 1) }.unwrap()
+    })
+}
+
+fn task_id_from_url(url: &str) -> i64 {
+    url.rsplit('/').next().and_then(|id| id.parse().ok()).unwrap_or_else(|| panic!("no task id in {url}"))
+}
+
+#[tokio::test]
+async fn a_task_from_request_to_acceptance_to_a_closed_month() {
+    let base = start_server_with_demo().await;
+    let (admin, org_id, period) = fresh_client(&base, "5001007329", "client@proverka.test").await;
+    let b = Browser::start().await;
+
+    // The client asks in plain words.
+    b.portal_sign_in(&base, "client@proverka.test").await;
+    b.wait_text("#tile-total", "20\u{a0}000,00\u{a0}₽").await;
+    b.assert_no_axe_violations("portal overview (client)").await;
+    b.goto_and_wait(&format!("{base}/portal/tasks/new"), "#task-title").await;
+    b.assert_no_axe_violations("new task").await;
+    b.set_value("task-title", "Отчёт по остаткам на складах").await;
+    b.set_value("task-description", "Нужен отчёт: остатки по всем складам на дату, с группировкой по номенклатуре.")
+        .await;
+    b.click("#task-submit").await;
+    b.wait_text("#task-state", "Новая").await;
+    let id = task_id_from_url(b.client.current_url().await.unwrap().as_str());
+    b.portal_sign_out().await;
+
+    // The analyst writes the specification and estimates 12 h.
+    b.portal_sign_in(&base, "anna@hourbank.demo").await;
+    b.goto_and_wait(&format!("{base}/portal/tasks/{id}"), "#estimate-spec").await;
+    b.assert_no_axe_violations("task page (analyst, estimate form)").await;
+    b.set_value("estimate-spec", "Отчёт «Остатки по складам»: отбор по дате, группировка по номенклатуре.").await;
+    b.set_value("estimate-hours", "12").await;
+    b.set_value("estimate-deadline", &period.last_day().to_string()).await;
+    b.click("#estimate-submit").await;
+    b.wait_text("#task-state", "Оценена").await;
+    b.portal_sign_out().await;
+
+    // The client sees what approving costs: 12 h in a month of 10 included and no reserve.
+    b.portal_sign_in(&base, "client@proverka.test").await;
+    b.wait_text("#waiting", "согласуйте оценку").await;
+    b.goto_and_wait(&format!("{base}/portal/tasks/{id}"), "#cost-preview").await;
+    b.wait_text(
+        "#cost-preview",
+        "Эта задача уведёт вас на 2\u{a0}ч сверх тарифа = 4\u{a0}000,00\u{a0}₽. Счёт за месяц: 24\u{a0}000,00\u{a0}₽.",
+    )
+    .await;
+    b.assert_no_axe_violations("task page (client, cost preview)").await;
+    b.click("#action-approve").await;
+    b.wait_text("#task-state", "В работе").await;
+    b.portal_sign_out().await;
+
+    // A specialist logs 12.5 h (more than approved) and hands it over for testing.
+    b.portal_sign_in(&base, "ivan@hourbank.demo").await;
+    b.goto_and_wait(&format!("{base}/portal/tasks/{id}"), "#worklog-hours").await;
+    b.set_value("worklog-hours", "12,5").await;
+    b.set_value("worklog-description", "Разработка отчёта и проверка на копии базы").await;
+    b.click("#worklog-submit").await;
+    b.wait_text("#task-logged", "12,5\u{a0}ч").await;
+    b.wait_text("#worklogs", "Разработка отчёта").await;
+    b.click("#action-submit_for_testing").await;
+    b.wait_text("#task-state", "На тестировании").await;
+    b.portal_sign_out().await;
+
+    // The client accepts; it bills its approved 12 h, not the 12.5 logged.
+    b.portal_sign_in(&base, "client@proverka.test").await;
+    b.goto_and_wait(&format!("{base}/portal/tasks/{id}"), "#action-accept").await;
+    b.click("#action-accept").await;
+    b.wait_text("#task-state", "Принята").await;
+    b.goto_and_wait(&format!("{base}/portal/reports/{period}"), "#statement").await;
+    let statement = b.wait_text("#statement", "24\u{a0}000,00\u{a0}₽").await;
+    assert!(statement.contains("2\u{a0}ч × 2\u{a0}000,00\u{a0}₽"), "{statement}");
+    let tasks = b.wait_text("#report-tasks", "Отчёт по остаткам на складах").await;
+    assert!(tasks.contains("12\u{a0}ч") && tasks.contains("12,5\u{a0}ч") && tasks.contains("Иван Петров"), "{tasks}");
+    b.assert_no_axe_violations("month report (client)").await;
+    b.goto_and_wait(&format!("{base}/portal/reports/{period}/act"), "#act-words").await;
+    b.wait_text("#act-words", "Двадцать четыре тысячи рублей 00 копеек").await;
+    b.wait_text("#act", "ПРОЕКТ").await;
+    b.assert_no_axe_violations("act").await;
+    let before: Value = admin.get(&format!("/reports/{period}?org={org_id}")).await;
+    b.portal_sign_out().await;
+
+    // The analyst closes the months in order (the two trial months first, then this one).
+    b.portal_sign_in(&base, "anna@hourbank.demo").await;
+    for p in [months_before(period, 2), months_before(period, 1)] {
+        b.goto_and_wait(&format!("{base}/portal/reports/{p}?org={org_id}"), "#close-month").await;
+        b.click("#close-month").await;
+        b.wait_text("#report-status", "Месяц закрыт").await;
+    }
+    b.goto_and_wait(&format!("{base}/portal/reports/{period}?org={org_id}"), "#close-month").await;
+    b.assert_no_axe_violations("month report (analyst, before closing)").await;
+    b.click("#close-month").await;
+    b.wait_text("#report-status", "Месяц закрыт").await;
+    let closed: Value = admin.get(&format!("/reports/{period}?org={org_id}")).await;
+    assert_eq!(closed["statement"], before["statement"], "closing keeps the figures");
+
+    // More work after closing: a second task accepted this month changes nothing in the report.
+    let client = Api::sign_in(&base, "client@proverka.test", DEMO_PASSWORD).await;
+    let anna = Api::sign_in(&base, "anna@hourbank.demo", DEMO_PASSWORD).await;
+    let second = client.post("/tasks", json!({ "title": "Ещё одна", "description": "После закрытия" })).await;
+    let second = second["task"]["id"].as_i64().unwrap();
+    let estimate = json!({ "action": "estimate", "specification": "ТЗ", "estimate": "3", "deadline": period.last_day().to_string() });
+    anna.post(&format!("/tasks/{second}/transitions"), estimate).await;
+    client.post(&format!("/tasks/{second}/transitions"), json!({ "action": "approve" })).await;
+    let log =
+        json!({ "date": hourbank_server::clock::business_today().to_string(), "hours": "3", "description": "Работа" });
+    anna.post(&format!("/tasks/{second}/worklogs"), log).await;
+    anna.post(&format!("/tasks/{second}/transitions"), json!({ "action": "submit_for_testing" })).await;
+    client.post(&format!("/tasks/{second}/transitions"), json!({ "action": "accept" })).await;
+    b.goto_and_wait(&format!("{base}/portal/reports/{period}?org={org_id}"), "#statement").await;
+    let frozen = b.wait_text("#statement", "24\u{a0}000,00\u{a0}₽").await;
+    assert!(!frozen.contains("27\u{a0}000"), "{frozen}");
+    let tasks = b.text("#report-tasks").await;
+    assert!(!tasks.contains("Ещё одна"), "a frozen report never changes: {tasks}");
+    let after: Value = admin.get(&format!("/reports/{period}?org={org_id}")).await;
+    assert_eq!(after, closed, "the frozen report is byte for byte the same");
+    b.close().await;
+}
+
+#[tokio::test]
+async fn a_task_made_offline_is_queued_and_sent_once_when_the_network_returns() {
+    let base = start_server_with_demo().await;
+    let (admin, org_id, _) = fresh_client(&base, "7812014560", "offline@proverka.test").await;
+    let b = Browser::start().await;
+    b.portal_sign_in(&base, "offline@proverka.test").await;
+    // Reads made online are kept for offline use.
+    b.goto_and_wait(&format!("{base}/portal/tasks"), "#filter-apply").await;
+    b.wait_for("#no-tasks").await;
+    b.goto_and_wait(&format!("{base}/portal/tasks/new"), "#task-title").await;
+
+    b.set_offline(true).await;
+    b.set_value("task-title", "Сделано без связи").await;
+    b.set_value("task-description", "Очередь должна отправить это один раз").await;
+    b.click("#task-submit").await;
+    b.wait_text(".queued", "Нет связи: сохранено").await;
+    b.wait_text("#sync-status", "ждут отправки: 1").await;
+    // Offline, the list comes from the saved copy, with its age.
+    b.click("a[href='/portal/tasks']").await;
+    b.wait_text(".stale", "сохранённая копия").await;
+    b.goto_outbox().await;
+    b.wait_text("#outbox", "Новая задача: Сделано без связи").await;
+    b.assert_no_axe_violations("outbox with a waiting write").await;
+    let stored = admin.get(&format!("/tasks?org={org_id}")).await;
+    assert_eq!(stored["tasks"].as_array().unwrap().len(), 0, "nothing reached the server while offline");
+
+    b.set_offline(false).await;
+    b.wait_gone("#sync-status").await;
+    b.wait_for("#outbox-empty").await;
+    let stored = admin.get(&format!("/tasks?org={org_id}")).await;
+    let titles: Vec<&str> = stored["tasks"].as_array().unwrap().iter().map(|t| t["title"].as_str().unwrap()).collect();
+    assert_eq!(titles, ["Сделано без связи"], "sent exactly once");
+    // Sending again (another drain, a reload) never stores it twice.
+    b.client.refresh().await.unwrap();
+    b.wait_for("#outbox-empty").await;
+    let stored = admin.get(&format!("/tasks?org={org_id}")).await;
+    assert_eq!(stored["tasks"].as_array().unwrap().len(), 1);
+    b.close().await;
+}
+
+#[tokio::test]
+async fn another_organisations_task_is_out_of_reach_and_an_expired_session_comes_back() {
+    let base = start_server_with_demo().await;
+    let (_admin, _org, _) = fresh_client(&base, "5001007329", "first@proverka.test").await;
+    // A task of the demo's «Ромашка», which this client must never see.
+    let romashka = Api::sign_in(&base, "buh@romashka.demo", DEMO_PASSWORD).await;
+    let theirs = romashka
+        .post("/tasks", json!({ "title": "Секретная задача Ромашки", "description": "только для своих" }))
+        .await;
+    let theirs = theirs["task"]["id"].as_i64().unwrap();
+
+    let b = Browser::start().await;
+    b.portal_sign_in(&base, "first@proverka.test").await;
+    b.goto_and_wait(&format!("{base}/portal/tasks/{theirs}"), ".error-box").await;
+    let text = b.page_text().await;
+    assert!(!text.contains("Секретная задача") && !text.contains("только для своих"), "{text}");
+    b.assert_no_axe_violations("someone else's task").await;
+
+    // The session ends (cookie gone); the next page asks to sign in and then comes back.
+    b.goto_and_wait(&format!("{base}/portal/consultations"), "h1").await;
+    b.client.delete_all_cookies().await.unwrap();
+    b.click("a[href='/portal/instructions']").await;
+    b.wait_text("main", "Сеанс истёк").await;
+    assert!(b.client.current_url().await.unwrap().as_str().contains("/portal/login?next=/portal/instructions"));
+    b.set_value("login-email", "first@proverka.test").await;
+    b.set_value("login-password", DEMO_PASSWORD).await;
+    b.click("#login-submit").await;
+    b.wait_for("#instructions-q").await;
+    assert!(b.client.current_url().await.unwrap().as_str().ends_with("/portal/instructions"));
+    b.assert_no_axe_violations("instructions").await;
+    b.close().await;
+}
+
+#[tokio::test]
+async fn staff_pages_and_the_english_switch() {
+    let base = start_server_with_demo().await;
+    let b = Browser::start().await;
+    b.portal_sign_in(&base, "admin@hourbank.demo").await;
+    b.wait_text("h1", "Очередь задач").await;
+    b.assert_no_axe_violations("staff queue (admin)").await;
+    for (page, table) in [("orgs", "#orgs"), ("users", "#users"), ("tariffs", "#tariffs"), ("audit", "#audit")] {
+        b.goto_and_wait(&format!("{base}/portal/admin/{page}"), table).await;
+        b.assert_no_axe_violations(&format!("admin {page}")).await;
+    }
+    b.wait_text("#audit", "sign_in").await;
+    b.click("#lang-switch").await;
+    b.wait_text("h1", "Audit log").await;
+    b.client.refresh().await.unwrap();
+    b.wait_text("h1", "Audit log").await;
+    assert_eq!(b.js("return document.documentElement.lang;", vec![]).await, Value::from("en"));
+    b.click("#lang-switch").await;
+    b.wait_text("h1", "Журнал изменений").await;
+    b.close().await;
+}
