@@ -1,6 +1,8 @@
 //! Harness for browser end-to-end tests: the real `hourbank` server in-process on a free port,
 //! and headless Chromium driven through chromedriver (WebDriver, no Node).
 
+pub mod portal;
+
 use std::net::TcpListener as StdListener;
 use std::path::PathBuf;
 use std::process::Stdio;
