@@ -114,8 +114,8 @@ pub fn cost_svg(months: &[MonthStatement]) -> String {
     // The legend sits under the month labels.
     let y = H - 12;
     svg += &format!(
-        "<rect class=\"fee\" x=\"{LEFT}\" y=\"{}\" width=\"12\" height=\"12\"/><text x=\"{}\" y=\"{y}\">абонентская плата</text>\
-         <rect class=\"extra\" x=\"{}\" y=\"{}\" width=\"12\" height=\"12\"/><text x=\"{}\" y=\"{y}\">часы по ставке (сверх тарифа, пробные)</text></svg>",
+        "<rect class=\"fee key\" x=\"{LEFT}\" y=\"{}\" width=\"12\" height=\"12\"/><text x=\"{}\" y=\"{y}\">абонентская плата</text>\
+         <rect class=\"extra key\" x=\"{}\" y=\"{}\" width=\"12\" height=\"12\"/><text x=\"{}\" y=\"{y}\">часы по ставке (сверх тарифа, пробные)</text></svg>",
         y - 10,
         LEFT + 16,
         LEFT + 170,

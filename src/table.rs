@@ -79,10 +79,11 @@ pub fn statement_html(c: &Calculation) -> String {
         heads.push(vat_label(c.vat));
         heads.push("Итого с НДС".into());
     }
-    heads.push("Пояснение".into());
     for h in heads {
         html += &format!("<th scope=\"col\">{h}</th>");
     }
+    // Marked so the print view can leave the long explanations out (the CSV keeps them).
+    html += "<th scope=\"col\" class=\"explain\">Пояснение</th>";
     html += "</tr></thead><tbody>";
     for m in &c.statement.months {
         let phase = if m.phase == Phase::Trial { "trial" } else { "subscription" };
@@ -124,7 +125,8 @@ mod tests {
         assert!(html.contains("<tr class=\"subscription ends\" data-period=\"2027-04\">"), "{html}");
         assert!(html.contains("<td class=\"num total\">40\u{a0}000,00\u{a0}₽</td>"));
         assert_eq!(html.matches("<tr class=").count(), 4);
-        assert_eq!(html.matches("<th scope=\"col\">").count(), 14);
+        assert_eq!(html.matches("<th scope=\"col\">").count(), 13);
+        assert!(html.contains("<th scope=\"col\" class=\"explain\">Пояснение</th>"));
     }
 
     #[test]
@@ -133,7 +135,7 @@ mod tests {
         assert!(html.contains("<dt>НДС 22%</dt><dd id=\"summary-vat\">4\u{a0}400,00\u{a0}₽</dd>"), "{html}");
         assert!(html.contains("<dd id=\"summary-total-with-vat\">24\u{a0}400,00\u{a0}₽</dd>"));
         assert!(html.contains("<dd id=\"summary-rate\">5\u{a0}000,00\u{a0}₽</dd>"));
-        assert_eq!(html.matches("<th scope=\"col\">").count(), 16);
+        assert_eq!(html.matches("<th scope=\"col\">").count(), 15);
         let included = statement_html(&calc("start=2027-01-01&h=0&vat=included:20&tariff=start"));
         assert!(included.contains("<dt>Итого за период, с НДС</dt>"));
         assert!(included.contains("<dd id=\"summary-rate\">—</dd>"));
