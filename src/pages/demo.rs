@@ -57,6 +57,7 @@ pub fn DemoPage() -> impl IntoView {
     view! {
         <h1 class="visually-hidden">"Демо тарифа для клиента"</h1>
         {scenario_line(outcome)}
+        {move || (count() > 0).then(|| view! {
         <section class="deck" aria-roledescription="презентация" aria-label="Условия тарифа с цифрами сценария">
             <div id="slide" class="slide" aria-live="polite" aria-roledescription="слайд">
                 {slide}
@@ -72,5 +73,6 @@ pub fn DemoPage() -> impl IntoView {
             </div>
             <p class="legend">"Клавиши: ← → или PageUp/PageDown — слайды, Home/End — первый и последний."</p>
         </section>
+        })}
     }
 }
