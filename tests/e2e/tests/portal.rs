@@ -110,6 +110,21 @@ async fn a_task_from_request_to_acceptance_to_a_closed_month() {
     let tasks = b.wait_text("#report-tasks", "Отчёт по остаткам на складах").await;
     assert!(tasks.contains("12\u{a0}ч") && tasks.contains("12,5\u{a0}ч") && tasks.contains("Иван Петров"), "{tasks}");
     b.assert_no_axe_violations("month report (client)").await;
+    // The list finds it by state, month and words; the CSV carries it.
+    b.goto_and_wait(&format!("{base}/portal/tasks?state=accepted&month={period}&q=остаткам"), "#task-table").await;
+    b.wait_text("#task-table", "Отчёт по остаткам на складах").await;
+    b.goto_and_wait(&format!("{base}/portal/tasks?state=testing"), "#no-tasks").await;
+    b.assert_no_axe_violations("task list with filters").await;
+    let csv = b
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; fetch(arguments[0]).then(r => r.text()).then(done, e => done(String(e)));",
+            vec![Value::from(format!("/api/v1/reports/{period}.csv"))],
+        )
+        .await
+        .unwrap();
+    let csv = csv.as_str().unwrap();
+    assert!(csv.contains("Отчёт по остаткам на складах") && csv.contains("24000.00"), "{csv}");
     b.goto_and_wait(&format!("{base}/portal/reports/{period}/act"), "#act-words").await;
     b.wait_text("#act-words", "Двадцать четыре тысячи рублей 00 копеек").await;
     b.wait_text("#act", "ПРОЕКТ").await;
@@ -186,11 +201,33 @@ async fn a_task_made_offline_is_queued_and_sent_once_when_the_network_returns() 
     let stored = admin.get(&format!("/tasks?org={org_id}")).await;
     let titles: Vec<&str> = stored["tasks"].as_array().unwrap().iter().map(|t| t["title"].as_str().unwrap()).collect();
     assert_eq!(titles, ["Сделано без связи"], "sent exactly once");
+    // A write the server refuses is kept with its message, to fix or discard — never dropped.
+    b.goto_and_wait(&format!("{base}/portal/tasks/new"), "#task-title").await;
+    b.set_offline(true).await;
+    b.set_value("task-title", "   ").await;
+    b.set_value("task-description", "Заголовок забыли").await;
+    b.click("#task-submit").await;
+    b.wait_text(".queued", "Нет связи").await;
+    b.set_offline(false).await;
+    b.wait_text("#sync-status", "отклонены сервером: 1").await;
+    b.goto_outbox().await;
+    b.wait_text("#outbox .refusal", "title").await;
+    b.assert_no_axe_violations("outbox with a refused write").await;
+    let title_input = b.js("return document.querySelector('#outbox input[id$=\"-title\"]').id;", vec![]).await;
+    b.set_value(title_input.as_str().unwrap(), "Заголовок дописан").await;
+    b.js("for (const x of document.querySelectorAll('#outbox button')) { if (x.textContent.includes('Исправить')) x.click(); }", vec![])
+        .await;
+    b.wait_for("#outbox-empty").await;
+    let stored = admin.get(&format!("/tasks?org={org_id}")).await;
+    let mut titles: Vec<&str> =
+        stored["tasks"].as_array().unwrap().iter().map(|t| t["title"].as_str().unwrap()).collect();
+    titles.sort();
+    assert_eq!(titles, ["Заголовок дописан", "Сделано без связи"]);
     // Sending again (another drain, a reload) never stores it twice.
     b.client.refresh().await.unwrap();
     b.wait_for("#outbox-empty").await;
     let stored = admin.get(&format!("/tasks?org={org_id}")).await;
-    assert_eq!(stored["tasks"].as_array().unwrap().len(), 1);
+    assert_eq!(stored["tasks"].as_array().unwrap().len(), 2);
     b.close().await;
 }
 
