@@ -203,10 +203,11 @@ fn names(list: &[usize], names: &[String]) -> String {
 
 /// The comparison as a table: each tariff's fees, hours paid one by one, totals, and how much
 /// more than the cheapest. Every text in it is ours (names and figures).
-pub fn comparison_html(c: &Comparison, vat: Vat, id: &str) -> String {
+/// `label` names the table's scrolling region (unique on the page).
+pub fn comparison_html(c: &Comparison, vat: Vat, id: &str, label: &str) -> String {
     let with_vat = vat != Vat::None;
     let mut html = format!(
-        "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Сравнение тарифов\"><table id=\"{id}\"><thead><tr>\
+        "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"{label}\"><table id=\"{id}\"><thead><tr>\
          <th scope=\"col\">Тариф</th><th scope=\"col\">Абонплата</th><th scope=\"col\">Часы по ставке, ₽</th>\
          <th scope=\"col\">Итого</th>"
     );
@@ -433,7 +434,7 @@ mod tests {
             candidates(&Tariff::start(), &f, &[["45000", "25", "1800", "20", "1", "1800"].map(String::from)]).unwrap();
         let start = NaiveDate::from_ymd_opt(2027, 1, 1).unwrap();
         let c = compare_scenario(start, None, &[Hours::whole(30); 4], Vat::None, &list).unwrap();
-        let html = comparison_html(&c, Vat::None, "compare-table");
+        let html = comparison_html(&c, Vat::None, "compare-table", "Сравнение");
         assert!(
             html.contains(
                 "<tr class=\"cheapest\" data-row=\"2\"><th scope=\"row\">Тариф 1 <strong>— дешевле всех</strong>"

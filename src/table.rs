@@ -73,7 +73,7 @@ pub fn statement_html(c: &Calculation) -> String {
     }
     html += "</dl><p class=\"legend\"><span class=\"swatch trial\" aria-hidden=\"true\"></span> пробный месяц: без \
              абонентской платы, оплата за каждый закрытый час</p><div class=\"table-wrap\" tabindex=\"0\" \
-             role=\"region\" aria-labelledby=\"statement-title\"><table><thead><tr>";
+             role=\"region\" aria-label=\"Таблица расчёта по месяцам\"><table><thead><tr>";
     let mut heads: Vec<String> = HEADS.map(String::from).to_vec();
     if with_vat {
         heads.push(vat_label(c.vat));

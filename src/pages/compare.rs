@@ -77,7 +77,11 @@ pub fn ComparePage() -> impl IntoView {
         let (start, end, hours, vat) = scenario.get()?;
         let list = list.with(|l| l.clone())?.ok()?;
         Some(match compare_scenario(start, end, &hours, vat, &list) {
-            Ok(c) => (comparison_html(&c, vat, "compare-table"), comparison_verdict(&c), bands_html(&list)),
+            Ok(c) => (
+                comparison_html(&c, vat, "compare-table", "Таблица: те же часы по каждому тарифу"),
+                comparison_verdict(&c),
+                bands_html(&list),
+            ),
             Err(e) => (String::new(), e.problem.ru(), String::new()),
         })
     };
@@ -100,7 +104,10 @@ pub fn ComparePage() -> impl IntoView {
         let (start, _, _, vat) = scenario.get()?;
         let list = list.with(|l| l.clone())?.ok()?;
         Some(match replay_history(&history, Period::of(start), vat, &list) {
-            Ok(r) => (comparison_html(&r.comparison, vat, "replay-table"), replay_verdict(&r)),
+            Ok(r) => (
+                comparison_html(&r.comparison, vat, "replay-table", "Таблица: история по каждому тарифу"),
+                replay_verdict(&r),
+            ),
             Err(e) => (String::new(), e.problem.ru()),
         })
     };
@@ -207,7 +214,9 @@ pub fn ComparePage() -> impl IntoView {
                     prop:value=history
                     on:input:target=move |ev| history.set(ev.target().value())
                 ></textarea>
-                <ul id="history-errors" class="field-error" role="alert">{history_errors}</ul>
+                <div id="history-errors" class="field-error" role="alert">
+                    <ul>{history_errors}</ul>
+                </div>
             </div>
             <p class="legend">"Месяцы истории считаются месяцами абонемента, без пробного периода, с НДС сценария."</p>
             <div aria-live="polite">
