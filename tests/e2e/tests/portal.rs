@@ -166,6 +166,21 @@ async fn a_task_from_request_to_acceptance_to_a_closed_month() {
     assert!(!tasks.contains("Ещё одна"), "a frozen report never changes: {tasks}");
     let after: Value = admin.get(&format!("/reports/{period}?org={org_id}")).await;
     assert_eq!(after, closed, "the frozen report is byte for byte the same");
+    b.portal_sign_out().await;
+
+    // The client's overview: the month's tiles and a year of bills; every page fits a phone.
+    b.portal_sign_in(&base, "client@proverka.test").await;
+    b.wait_text("#tile-extra", "2\u{a0}ч = 4\u{a0}000,00\u{a0}₽").await;
+    b.wait_text("#tile-left", "0\u{a0}ч").await;
+    b.wait_text("#year-table", "24\u{a0}000,00\u{a0}₽").await;
+    b.client.set_window_size(360, 800).await.expect("narrow window");
+    for page in [String::new(), format!("tasks/{id}"), format!("reports/{period}"), "tasks".into()] {
+        b.goto_and_wait(&format!("{base}/portal/{page}"), "h1").await;
+        b.wait_gone(".loading").await;
+        let widths = b.js("return [window.innerWidth, document.documentElement.scrollWidth];", vec![]).await;
+        let (inner, scroll) = (widths[0].as_i64().unwrap(), widths[1].as_i64().unwrap());
+        assert!(scroll <= inner, "/portal/{page} is {scroll} px wide in a {inner} px window");
+    }
     b.close().await;
 }
 

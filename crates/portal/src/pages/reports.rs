@@ -183,7 +183,9 @@ fn report_tasks(r: &Report, lang: Lang) -> AnyView {
         return view! { <p>{t("В этом месяце принятых задач нет.", "No tasks were accepted this month.")}</p> }
             .into_any();
     }
+    // On a phone the table scrolls in its own box (focusable, so it scrolls from the keyboard).
     view! {
+        <div class="table-wrap" role="region" tabindex="0" aria-label=t("Принятые задачи", "Accepted tasks")>
         <table class="report-tasks" id="report-tasks">
             <caption class="visually-hidden">{t("Принятые задачи и работы по ним", "Accepted tasks and their work")}</caption>
             <thead><tr>
@@ -209,6 +211,7 @@ fn report_tasks(r: &Report, lang: Lang) -> AnyView {
                 }).collect_view()}
             </tbody>
         </table>
+        </div>
     }
     .into_any()
 }
@@ -219,6 +222,7 @@ pub fn consultation_table(list: &[crate::model::Consultation], lang: Lang) -> An
         return view! { <p>{t("Консультаций нет.", "No consultations.")}</p> }.into_any();
     }
     view! {
+        <div class="table-wrap" role="region" tabindex="0" aria-label=t("Консультации", "Consultations")>
         <table class="consultations">
             <thead><tr>
                 <th scope="col">{t("Дата", "Date")}</th>
@@ -241,6 +245,7 @@ pub fn consultation_table(list: &[crate::model::Consultation], lang: Lang) -> An
                 }).collect_view()}
             </tbody>
         </table>
+        </div>
     }
     .into_any()
 }

@@ -21,7 +21,8 @@ const STATES: [TaskState; 6] = [
     TaskState::Cancelled,
 ];
 
-fn task_table(tasks: Vec<Task>, show_org: Option<Vec<(i64, String)>>) -> impl IntoView {
+/// `label` names the scrolling region (a page may show several lists).
+fn task_table(tasks: Vec<Task>, show_org: Option<Vec<(i64, String)>>, label: String) -> impl IntoView {
     let ctx = ctx();
     let lang = ctx.lang.get_untracked();
     let t = |ru: &'static str, en: &'static str| lang.pick(ru, en);
@@ -32,6 +33,7 @@ fn task_table(tasks: Vec<Task>, show_org: Option<Vec<(i64, String)>>) -> impl In
     let org_name =
         move |id: i64| show_org.as_ref().and_then(|o| o.iter().find(|(i, _)| *i == id).map(|(_, n)| n.clone()));
     view! {
+        <div class="table-wrap" role="region" tabindex="0" aria-label=label>
         <table class="tasks" id="task-table">
             <thead><tr>
                 <th scope="col">"№"</th>
@@ -56,6 +58,7 @@ fn task_table(tasks: Vec<Task>, show_org: Option<Vec<(i64, String)>>) -> impl In
                 }).collect_view()}
             </tbody>
         </table>
+        </div>
     }
     .into_any()
 }
@@ -127,7 +130,9 @@ pub fn TaskList(me: Me, filter: TaskFilter) -> impl IntoView {
         </form>
         {move || {
             let names = if staff { org_names(&orgs.get()) } else { None };
-            show(tasks, move |list: TaskList| task_table(list.tasks, names.clone()))
+            show(tasks, move |list: TaskList| {
+                task_table(list.tasks, names.clone(), ctx.lang.get_untracked().pick("Задачи", "Tasks").to_string())
+            })
         }}
     }
 }
@@ -157,7 +162,7 @@ pub fn StaffQueue(me: Me) -> impl IntoView {
                     view! {
                         <section class="queue" data-state=s.as_str()>
                             <h2>{labels::state(s, lang)} " (" {count} ")"</h2>
-                            {task_table(in_state, names.clone())}
+                            {task_table(in_state, names.clone(), labels::state(s, lang).to_string())}
                         </section>
                     }
                 }).collect_view()
