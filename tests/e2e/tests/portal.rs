@@ -300,3 +300,76 @@ async fn staff_pages_and_the_english_switch() {
     b.wait_text("h1", "Журнал изменений").await;
     b.close().await;
 }
+
+#[tokio::test]
+async fn rejecting_and_returning_need_a_comment_and_the_other_pages_read_well() {
+    let base = start_server_with_demo().await;
+    let (_admin, org_id, period) = fresh_client(&base, "7812014560", "second@proverka.test").await;
+    let client = Api::sign_in(&base, "second@proverka.test", DEMO_PASSWORD).await;
+    let anna = Api::sign_in(&base, "anna@hourbank.demo", DEMO_PASSWORD).await;
+    let task =
+        client.post("/tasks", json!({ "title": "Печать этикеток", "description": "Нужен шаблон этикетки" })).await;
+    let id = task["task"]["id"].as_i64().unwrap();
+    let estimate = json!({ "action": "estimate", "specification": "Шаблон этикетки", "estimate": "2", "deadline": period.last_day().to_string() });
+    anna.post(&format!("/tasks/{id}/transitions"), estimate.clone()).await;
+    anna.post(
+        &format!("/tasks/{id}/instructions"),
+        json!({ "title": "Как печатать этикетки", "markdown": "Откройте **Склад → Этикетки**." }),
+    )
+    .await;
+    anna.post(
+        "/consultations",
+        json!({ "org_id": org_id, "channel": "phone", "date": hourbank_server::clock::business_today().to_string(),
+                "duration": "0.5", "topic": "Как настроить принтер этикеток", "billable": true }),
+    )
+    .await;
+
+    let b = Browser::start().await;
+    b.goto_and_wait(&format!("{base}/portal/login"), "#login-email").await;
+    b.assert_no_axe_violations("sign-in page").await;
+    b.portal_sign_in(&base, "second@proverka.test").await;
+    b.wait_text(".analyst", "Анна Смирнова").await;
+
+    // Rejecting without a comment is refused with the server's message next to the field.
+    b.goto_and_wait(&format!("{base}/portal/tasks/{id}"), "#action-reject").await;
+    b.wait_text("#cost-preview", "Укладывается в часы тарифа").await;
+    b.click("#action-reject").await;
+    b.wait_text("#action-comment-error", "обязательное поле").await;
+    b.wait_text("#task-state", "Оценена").await;
+    b.set_value("action-comment", "Нужен ещё штрихкод").await;
+    b.click("#action-reject").await;
+    b.wait_text("#task-state", "Новая").await;
+    b.wait_text("#events", "Нужен ещё штрихкод").await;
+
+    // Estimated again, approved, done, then returned from testing with a comment.
+    anna.post(&format!("/tasks/{id}/transitions"), estimate).await;
+    client.post(&format!("/tasks/{id}/transitions"), json!({ "action": "approve" })).await;
+    anna.post(&format!("/tasks/{id}/transitions"), json!({ "action": "submit_for_testing" })).await;
+    b.goto_and_wait(&format!("{base}/portal/tasks/{id}"), "#action-return").await;
+    b.set_value("action-comment", "Штрихкод не читается").await;
+    b.click("#action-return").await;
+    b.wait_text("#task-state", "В работе").await;
+    b.wait_text("#events", "Штрихкод не читается").await;
+    b.wait_text("main", "Как печатать этикетки").await;
+
+    // Consultations, reports, instruction search.
+    b.goto_and_wait(&format!("{base}/portal/consultations"), "table").await;
+    b.wait_text("main", "Как настроить принтер этикеток").await;
+    b.assert_no_axe_violations("consultations (client)").await;
+    b.goto_and_wait(&format!("{base}/portal/reports"), "#months").await;
+    b.wait_text("#months", "открыт").await;
+    b.assert_no_axe_violations("reports list").await;
+    b.goto_and_wait(&format!("{base}/portal/instructions?q=этикетки"), "#instructions-q").await;
+    b.wait_text("main", "Склад → Этикетки").await;
+    b.goto_and_wait(&format!("{base}/portal/instructions?q=нетакогослова"), "#instructions-q").await;
+    b.wait_text("main", "Ничего не нашлось").await;
+    b.portal_sign_out().await;
+
+    // Sales: tariffs and the calculator, no client data.
+    b.portal_sign_in(&base, "sales@hourbank.demo").await;
+    b.wait_text("#tariffs", "Старт").await;
+    let text = b.page_text().await;
+    assert!(!text.contains("Печать этикеток") && !text.contains("Ромашка"), "{text}");
+    b.assert_no_axe_violations("sales home").await;
+    b.close().await;
+}
