@@ -69,8 +69,23 @@ thread_local! {
     static DRAINING: Cell<bool> = const { Cell::new(false) };
 }
 
+/// LocalStorage key of the last signed-in user: whose cached copies a page opened without a
+/// connection may show (the server cannot be asked who is signed in).
+const OWNER_KEY: &str = "hourbank.portal.user";
+
+/// Sets (and remembers) whose cache this is; `None` forgets it, as an expired session does.
 pub fn set_cache_owner(user_id: Option<i64>) {
-    CACHE_OWNER.with(|o| *o.borrow_mut() = user_id.map(|id| id.to_string()).unwrap_or_default());
+    let owner = user_id.map(|id| id.to_string()).unwrap_or_default();
+    if let Some(s) = storage() {
+        let _ = if owner.is_empty() { s.remove_item(OWNER_KEY) } else { s.set_item(OWNER_KEY, &owner) };
+    }
+    CACHE_OWNER.with(|o| *o.borrow_mut() = owner);
+}
+
+/// At start: the last signed-in user's cache, until `/me` says otherwise.
+pub fn restore_cache_owner() {
+    let owner = storage().and_then(|s| s.get_item(OWNER_KEY).ok().flatten()).unwrap_or_default();
+    CACHE_OWNER.with(|o| *o.borrow_mut() = owner);
 }
 
 fn storage() -> Option<web_sys::Storage> {

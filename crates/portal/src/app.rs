@@ -47,6 +47,10 @@ impl Ctx {
         }
         self.route.set(route);
         window().scroll_to_with_x_and_y(0.0, 0.0);
+        // Screen readers start reading the new page, as after a page load.
+        if let Some(main) = window().document().and_then(|d| d.get_element_by_id("main")) {
+            let _ = main.unchecked_into::<web_sys::HtmlElement>().focus();
+        }
     }
 
     /// The session is over: to the sign-in page, and back here afterwards.
@@ -222,7 +226,9 @@ pub fn Portal() -> impl IntoView {
     provide_context(ctx);
     install_router(ctx);
     install_sync(ctx);
-    // Who is signed in (the cookie says); the first sends of the outbox wait for this.
+    // Who is signed in (the cookie says); the first sends of the outbox wait for this. Without a
+    // connection the last user's saved `/me` stands in, so the cached pages stay readable.
+    api::restore_cache_owner();
     spawn_local(async move {
         match api::get::<Me>("/me").await {
             Ok(me) => {
