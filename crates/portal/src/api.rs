@@ -42,17 +42,9 @@ impl ApiError {
     }
 }
 
-/// A problem in one line: the field messages when there are any, else the detail.
+/// A problem in one line, in the interface's language.
 pub fn problem_text(p: &Problem, russian: bool) -> String {
-    if p.errors.is_empty() {
-        if p.detail.is_empty() {
-            p.title.clone()
-        } else {
-            p.detail.clone()
-        }
-    } else {
-        p.by_field(russian).iter().map(|(f, m)| format!("{f}: {m}")).collect::<Vec<_>>().join("; ")
-    }
+    p.message(if russian { crate::i18n::Lang::Ru } else { crate::i18n::Lang::En })
 }
 
 /// A read: fresh, or from the cache when offline.

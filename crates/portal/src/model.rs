@@ -361,6 +361,35 @@ impl Problem {
     }
 }
 
+impl Problem {
+    /// One line for the user: the field messages when there are any (Russian when the server
+    /// gave them), else a plain sentence for the status, with the server's detail where it says
+    /// more than the status does.
+    pub fn message(&self, lang: crate::i18n::Lang) -> String {
+        use crate::i18n::Lang;
+        if !self.errors.is_empty() {
+            let fields = self.by_field(lang == Lang::Ru);
+            return fields.iter().map(|(f, m)| format!("{f}: {m}")).collect::<Vec<_>>().join("; ");
+        }
+        let plain = match self.status {
+            403 => lang.pick("Недостаточно прав для этого действия.", "You are not allowed to do this."),
+            404 => lang.pick("Не найдено (или нет доступа).", "Not found (or not yours to see)."),
+            409 => lang.pick("Сейчас это действие недоступно", "This cannot be done now"),
+            413 => lang.pick("Слишком большой объём данных.", "Too much data."),
+            429 => lang.pick("Слишком много попыток; попробуйте позже.", "Too many attempts; try again later."),
+            500..=599 => lang.pick("Ошибка на сервере; попробуйте позже.", "A server error; try again later."),
+            _ => "",
+        };
+        match (plain, self.status) {
+            ("", _) if self.detail.is_empty() => self.title.clone(),
+            ("", _) => self.detail.clone(),
+            // The detail of a conflict says why ("close 2026-10 first").
+            (plain, 409) if !self.detail.is_empty() => format!("{plain}: {}", self.detail),
+            (plain, _) => plain.to_string(),
+        }
+    }
+}
+
 /// Parses an amount the API wrote.
 pub fn money(field: &str, text: &str) -> Result<Money, hourbank_domain::FieldError> {
     Money::parse(field, text)
@@ -391,6 +420,14 @@ mod tests {
         let problem: Problem = serde_json::from_str(r#"{"type":"about:blank","title":"Invalid input","status":422,"detail":"title: is required","errors":[{"field":"title","message":"is required","message_ru":"обязательное поле"}]}"#).unwrap();
         assert_eq!(problem.by_field(true)["title"], "обязательное поле");
         assert_eq!(problem.by_field(false)["title"], "is required");
+        assert_eq!(problem.message(crate::i18n::Lang::Ru), "title: обязательное поле");
+        let not_found = Problem { status: 404, title: "Not found".into(), detail: "not found".into(), errors: vec![] };
+        assert_eq!(not_found.message(crate::i18n::Lang::Ru), "Не найдено (или нет доступа).");
+        let conflict =
+            Problem { status: 409, title: "Conflict".into(), detail: "close 2026-10 first".into(), errors: vec![] };
+        assert_eq!(conflict.message(crate::i18n::Lang::En), "This cannot be done now: close 2026-10 first");
+        let teapot = Problem { status: 418, title: "Teapot".into(), detail: String::new(), errors: vec![] };
+        assert_eq!(teapot.message(crate::i18n::Lang::Ru), "Teapot");
     }
 
     /// The report's statement reads back into the domain's row, which explains it.

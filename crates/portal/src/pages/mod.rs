@@ -65,7 +65,7 @@ impl FormErrors {
         let general = if !unknown.is_empty() {
             Some(unknown.join("; "))
         } else if fields.is_empty() {
-            Some(if problem.detail.is_empty() { problem.title.clone() } else { problem.detail.clone() })
+            Some(problem.message(if russian { crate::i18n::Lang::Ru } else { crate::i18n::Lang::En }))
         } else {
             None
         };
