@@ -359,6 +359,9 @@ async fn rejecting_and_returning_need_a_comment_and_the_other_pages_read_well() 
     b.goto_and_wait(&format!("{base}/portal/reports"), "#months").await;
     b.wait_text("#months", "открыт").await;
     b.assert_no_axe_violations("reports list").await;
+    // The billable consultation is billed, so the act lists it with its hours.
+    b.goto_and_wait(&format!("{base}/portal/reports/{period}/act"), "#act-consultations").await;
+    b.wait_text("#act-consultations", "Как настроить принтер этикеток — 0,5\u{a0}ч").await;
     b.goto_and_wait(&format!("{base}/portal/instructions?q=этикетки"), "#instructions-q").await;
     b.wait_text("main", "Склад → Этикетки").await;
     b.goto_and_wait(&format!("{base}/portal/instructions?q=нетакогослова"), "#instructions-q").await;

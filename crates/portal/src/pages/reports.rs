@@ -289,6 +289,8 @@ fn act_view(r: &Report) -> AnyView {
             rubles(month.extra_charge),
         ));
     }
+    // Billable consultations count in the month's hours like accepted tasks do.
+    let billable: Vec<_> = r.consultations.iter().filter(|c| c.billable).cloned().collect();
     let vat_line = if month.vat.is_zero() {
         "Без НДС".to_string()
     } else {
@@ -322,6 +324,14 @@ fn act_view(r: &Report) -> AnyView {
                     <li>{format!("№{} {}", t.id, t.title)} " — " {hours_text(&t.billed)}</li>
                 }).collect_view()}
             </ol>
+            {(!billable.is_empty()).then(|| view! {
+                <h2>"Консультации"</h2>
+                <ol class="act-tasks" id="act-consultations">
+                    {billable.iter().map(|c| view! {
+                        <li>{date_text(&c.date)} ", " {c.topic.clone()} " — " {hours_text(&c.duration)}</li>
+                    }).collect_view()}
+                </ol>
+            })}
             <p>"Вышеперечисленные услуги выполнены полностью и в срок. Заказчик претензий по объёму, качеству и срокам оказания услуг не имеет."</p>
             <div class="signatures">
                 <p>"Исполнитель ____________________"</p>
