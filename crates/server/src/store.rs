@@ -1,11 +1,9 @@
 //! Reading and writing the records behind the API. Every read of client data takes an
 //! [`OrgScope`]; a record outside the scope is simply not found (no hint that it exists).
 
-use std::collections::HashMap;
-
 use chrono::NaiveDate;
 use hourbank_domain::workflow::TaskState;
-use hourbank_domain::{parse_date, Contract, Hours, Money, Period, Tariff, Vat, VatRate};
+use hourbank_domain::{parse_date, Contract, Hours, Money, Tariff, Vat, VatRate};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use sqlx::any::AnyRow;
@@ -390,44 +388,6 @@ impl Worklog {
             description: col(r, "description")?,
         })
     }
-}
-
-/// The work logs of an organisation's tasks accepted in `period`, grouped by task and oldest
-/// first within each. Built for months of many thousands of logs: no join to users per row (their
-/// names come from one small query) and no SQL sort (each task's few logs are sorted here).
-pub async fn worklogs_of_accepted_in(db: &Db, org_id: i64, period: Period) -> Result<Vec<Worklog>, ApiError> {
-    let names: HashMap<i64, String> = sqlx::query("SELECT id, name FROM users")
-        .fetch_all(db.pool())
-        .await?
-        .iter()
-        .map(|r| Ok((col(r, "id")?, col(r, "name")?)))
-        .collect::<Result<_, ApiError>>()?;
-    let rows = sqlx::query(
-        "SELECT w.id, w.task_id, w.user_id, w.work_date, w.hours, w.description \
-         FROM tasks t JOIN worklogs w ON w.task_id = t.id \
-         WHERE t.org_id = $1 AND t.state = 'accepted' AND t.accepted_period = $2",
-    )
-    .bind(org_id)
-    .bind(period.to_string())
-    .fetch_all(db.pool())
-    .await?;
-    let mut logs = rows
-        .iter()
-        .map(|r| {
-            let user_id: i64 = col(r, "user_id")?;
-            Ok(Worklog {
-                id: col(r, "id")?,
-                task_id: col(r, "task_id")?,
-                user_id,
-                user_name: names.get(&user_id).cloned().unwrap_or_default(),
-                date: col(r, "work_date")?,
-                hours: Hours::from_centi(col(r, "hours")?),
-                description: col(r, "description")?,
-            })
-        })
-        .collect::<Result<Vec<_>, ApiError>>()?;
-    logs.sort_unstable_by(|a, b| (a.task_id, &a.date, a.id).cmp(&(b.task_id, &b.date, b.id)));
-    Ok(logs)
 }
 
 /// A task's work logs, oldest first.

@@ -27,7 +27,12 @@ struct Cast {
 
 /// An organisation whose contract began on the 1st of this month, with one user of each role.
 async fn cast(app: &TestApp) -> Cast {
-    let org = app.org("ООО «Ромашка»", "7707083893", &this_month_start()).await;
+    cast_from(app, &this_month_start()).await
+}
+
+/// An organisation whose contract began on `start`, with one user of each role.
+async fn cast_from(app: &TestApp, start: &str) -> Cast {
+    let org = app.org("ООО «Ромашка»", "7707083893", start).await;
     Cast {
         org,
         client: app.user("client@romashka.test", "client", Some(org)).await.1,
@@ -138,6 +143,66 @@ async fn an_open_report_follows_new_work(app: TestApp) {
     let (_, second) = app.get(&path, &c.client).await;
     assert_eq!(second["statement"]["hours"], "3.5");
     assert_eq!(second["tasks"].as_array().unwrap().len(), 2);
+}
+
+/// The report lists each task accepted in the month with exactly the work its own page shows
+/// (every field, oldest first, text however awkward), and bills it by the same rule; tasks
+/// accepted in an earlier open month carry into the statement through the reserve.
+async fn a_report_lists_tasks_and_work_as_their_pages_do(app: TestApp) {
+    use chrono::Months;
+    use hourbank_domain::Period;
+    // Two trial months, then last month and this one on the subscription.
+    let start = business_period().first_day().checked_sub_months(Months::new(3)).unwrap();
+    let c = cast_from(&app, &start.to_string()).await;
+    let last_month = Period::of(business_period().first_day().pred_opt().unwrap());
+    let awkward = ["Кавычки \" и \\ обратная черта", "строки\nи\tтабуляция\u{1}", "эмодзи 🧾 и </script>"];
+    let task = new_task(&app, &c, "Обмен \"с банком\"").await;
+    estimate(&app, &c, task, "5").await;
+    step(&app, &c.client, task, json!({"action": "approve"})).await;
+    // Logged out of date order, two on one day.
+    for (date, hours, text) in [
+        (today(), "2.25", awkward[0]),
+        (last_month.first_day().to_string(), "1", awkward[1]),
+        (today(), "3", awkward[2]),
+    ] {
+        let path = format!("/api/v1/tasks/{task}/worklogs");
+        let (s, b) = app.post(&path, &c.specialist, json!({"date": date, "hours": hours, "description": text})).await;
+        assert_eq!(s, StatusCode::CREATED, "{b}");
+    }
+    step(&app, &c.specialist, task, json!({"action": "submit_for_testing"})).await;
+    assert_eq!(step(&app, &c.client, task, json!({"action": "accept"})).await.0, StatusCode::OK);
+    // Accepted with no work logged at all.
+    let idle = accepted_task(&app, &c, "Консультация по отчёту", "1", &[]).await;
+    // Accepted last month (moved there directly: the API accepts only now), 4 h of its 10 included.
+    let earlier = accepted_task(&app, &c, "Прошлый месяц", "4", &["4"]).await;
+    sqlx::query("UPDATE tasks SET accepted_period = $1 WHERE id = $2")
+        .bind(last_month.to_string())
+        .bind(earlier)
+        .execute(app.state.db().pool())
+        .await
+        .unwrap();
+
+    let (status, report) = app.get(&format!("/api/v1/reports/{}", business_period()), &c.client).await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    let tasks = report["tasks"].as_array().unwrap();
+    assert_eq!(tasks.iter().map(|t| t["id"].as_i64().unwrap()).collect::<Vec<_>>(), [task, idle]);
+    for listed in tasks {
+        let (_, page) = app.get(&format!("/api/v1/tasks/{}", listed["id"]), &c.client).await;
+        assert_eq!(listed["worklogs"], page["worklogs"]);
+        assert_eq!(listed["title"], page["task"]["title"]);
+        assert_eq!(listed["accepted_at"], page["task"]["accepted_at"]);
+        assert_eq!(listed["logged"], page["task"]["logged"]);
+        assert_eq!(listed["approved_estimate"], page["task"]["approved_estimate"]);
+    }
+    let descriptions: Vec<&str> =
+        tasks[0]["worklogs"].as_array().unwrap().iter().map(|w| w["description"].as_str().unwrap()).collect();
+    assert_eq!(descriptions, [awkward[1], awkward[0], awkward[2]]);
+    assert_eq!(tasks[0]["worklogs"][0]["user_name"], "spec@hb.test");
+    assert_eq!((tasks[0]["logged"].as_str(), tasks[0]["billed"].as_str()), (Some("6.25"), Some("5")));
+    assert_eq!((tasks[1]["logged"].as_str(), tasks[1]["billed"].as_str()), (Some("0"), Some("0")));
+    // Last month left 6 included hours unused: they are this month's reserve.
+    let st = &report["statement"];
+    assert_eq!((st["reserve_start"].as_str(), st["hours"].as_str()), (Some("6"), Some("5")), "{st}");
 }
 
 async fn every_transition_and_role(app: TestApp) {
@@ -388,6 +453,7 @@ async fn admin_manages_users_and_sees_the_audit_log(app: TestApp) {
 db_tests!(
     journey_to_a_frozen_report,
     an_open_report_follows_new_work,
+    a_report_lists_tasks_and_work_as_their_pages_do,
     every_transition_and_role,
     concurrent_steps_do_not_both_apply,
     bad_input_names_every_field_and_stores_nothing,

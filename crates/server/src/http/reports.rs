@@ -4,6 +4,7 @@
 //! its frozen reserve.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -25,7 +26,7 @@ use super::extract::{Path, Query};
 use super::{ApiError, AppState};
 use crate::auth::{Caller, OrgScope};
 use crate::clock;
-use crate::db::{col, now};
+use crate::db::{col, now, Arg};
 use crate::store::{self, OrgRecord};
 
 pub fn router() -> Router<AppState> {
@@ -131,7 +132,74 @@ pub struct ReportTask {
     pub logged: Hours,
     pub approved_estimate: Option<Hours>,
     pub billed: Hours,
-    pub worklogs: Vec<store::Worklog>,
+    pub worklogs: Vec<ReportWorklog>,
+}
+
+/// A work log in a report: the fields, in the order, of [`store::Worklog`] as the task view serves it.
+#[derive(Debug, Serialize)]
+pub struct ReportWorklog {
+    pub id: i64,
+    pub task_id: i64,
+    pub user_id: i64,
+    pub user_name: UserName,
+    pub date: String,
+    pub hours: Hours,
+    pub description: String,
+}
+
+/// A user's name, shared by all of their work logs in a report rather than copied into each.
+#[derive(Debug, Clone)]
+pub struct UserName(pub Arc<str>);
+
+impl Serialize for UserName {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+/// Every user's name by id (a small table; work logs name their authors).
+async fn user_names(state: &AppState) -> Result<HashMap<i64, UserName>, sqlx::Error> {
+    sqlx::query("SELECT id, name FROM users")
+        .fetch_all(state.db().pool())
+        .await?
+        .iter()
+        .map(|r| Ok((col(r, "id")?, UserName(Arc::from(col::<String>(r, "name")?)))))
+        .collect()
+}
+
+/// The billed hours of the tasks accepted in the open months before the report's month (they
+/// carry into its statement), each task's logged hours summed by the database.
+async fn earlier_open_months(
+    state: &AppState,
+    org_id: i64,
+    first_open: &str,
+    period: &str,
+    any: bool,
+) -> Result<Vec<BillableItem>, sqlx::Error> {
+    if !any {
+        return Ok(Vec::new());
+    }
+    let rows = sqlx::query(
+        "SELECT t.accepted_period, t.approved_estimate, CAST(COALESCE(SUM(w.hours), 0) AS BIGINT) AS logged \
+         FROM tasks t LEFT JOIN worklogs w ON w.task_id = t.id \
+         WHERE t.org_id = $1 AND t.state = 'accepted' AND t.accepted_period >= $2 AND t.accepted_period < $3 \
+         GROUP BY t.id, t.accepted_period, t.approved_estimate",
+    )
+    .bind(org_id)
+    .bind(first_open)
+    .bind(period)
+    .fetch_all(state.db().pool())
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let accepted: String = col(row, "accepted_period")?;
+            let month = Period::parse("accepted_period", &accepted)
+                .map_err(|e| sqlx::Error::Decode(format!("stored accepted_period: {e}").into()))?;
+            let logged = Hours::from_centi(col(row, "logged")?);
+            let approved = col::<Option<i64>>(row, "approved_estimate")?.map(Hours::from_centi);
+            Ok(BillableItem { period: month, hours: billed_hours(logged, approved) })
+        })
+        .collect()
 }
 
 /// Builds the month's report from current data (an open month, or a month about to close).
@@ -152,40 +220,62 @@ pub async fn build_report(state: &AppState, org: &OrgRecord, period: Period) -> 
     let last_closed = last_closed_before(state, org.id, period).await?;
     let first_open = last_closed.map_or(contract.first_period(), |c| c.period.next());
 
-    // Every task accepted from the first open month through this one bills into the statement:
-    // one query for all of them, their logged hours summed by the database.
-    let rows = sqlx::query(
-        "SELECT t.id, t.title, t.accepted_at, t.accepted_period, t.approved_estimate, \
-                CAST(COALESCE(SUM(w.hours), 0) AS BIGINT) AS logged \
-         FROM tasks t LEFT JOIN worklogs w ON w.task_id = t.id \
-         WHERE t.org_id = $1 AND t.state = 'accepted' AND t.accepted_period >= $2 AND t.accepted_period <= $3 \
-         GROUP BY t.id, t.title, t.accepted_at, t.accepted_period, t.approved_estimate",
-    )
-    .bind(org.id)
-    .bind(first_open.to_string())
-    .bind(period.to_string())
-    .fetch_all(state.db().pool())
-    .await?;
-    let mut items = Vec::with_capacity(rows.len());
-    let mut tasks = Vec::new();
-    for row in &rows {
-        let accepted: String = col(row, "accepted_period")?;
-        let month = Period::parse("accepted_period", &accepted).map_err(|e| ApiError::Internal(e.to_string()))?;
-        let logged = Hours::from_centi(col(row, "logged")?);
-        let approved_estimate = col::<Option<i64>>(row, "approved_estimate")?.map(Hours::from_centi);
-        let billed = billed_hours(logged, approved_estimate);
-        items.push(BillableItem { period: month, hours: billed });
-        if month == period {
-            tasks.push(ReportTask {
-                id: col(row, "id")?,
-                title: col(row, "title")?,
-                accepted_at: col(row, "accepted_at")?,
-                logged,
-                approved_estimate,
-                billed,
-                worklogs: Vec::new(),
-            });
-        }
+    // The month's accepted tasks and their work are listed, and the earlier open months' tasks
+    // summed, by concurrent queries; the listings are what most of the time goes to.
+    let (month, first_open_text) = (period.to_string(), first_open.to_string());
+    let args = [Arg::Int(org.id), Arg::Text(&month)];
+    let db = state.db();
+    let (mut items, month_tasks, month_logs, names) = tokio::try_join!(
+        earlier_open_months(state, org.id, &first_open_text, &month, first_open < period),
+        db.list::<(i64, String, Option<String>, Option<i64>)>(
+            "t.id, t.title, t.accepted_at, t.approved_estimate",
+            "FROM tasks t WHERE t.org_id = $1 AND t.state = 'accepted' AND t.accepted_period = $2",
+            &args,
+        ),
+        db.list::<(i64, i64, i64, String, i64, String)>(
+            "w.task_id, w.id, w.user_id, w.work_date, w.hours, w.description",
+            "FROM tasks t JOIN worklogs w ON w.task_id = t.id \
+             WHERE t.org_id = $1 AND t.state = 'accepted' AND t.accepted_period = $2",
+            &args,
+        ),
+        user_names(state),
+    )?;
+    let mut tasks: Vec<ReportTask> = month_tasks
+        .into_iter()
+        .map(|(id, title, accepted_at, approved)| ReportTask {
+            id,
+            title,
+            accepted_at,
+            logged: Hours::ZERO,
+            approved_estimate: approved.map(Hours::from_centi),
+            billed: Hours::ZERO,
+            worklogs: Vec::new(),
+        })
+        .collect();
+    tasks.sort_by(|a, b| (&a.accepted_at, a.id).cmp(&(&b.accepted_at, b.id)));
+    // Each task's work placed under it, oldest first; its logged hours are the sum of what is listed.
+    let position: HashMap<i64, usize> = tasks.iter().enumerate().map(|(i, t)| (t.id, i)).collect();
+    let mut logged_centi = vec![0i64; tasks.len()];
+    for (task_id, id, user_id, date, hours, description) in month_logs {
+        // A task accepted between the two listings reaches the next build.
+        let Some(&i) = position.get(&task_id) else { continue };
+        logged_centi[i] += hours;
+        let user_name = names.get(&user_id).cloned().unwrap_or_else(|| UserName(Arc::from("")));
+        tasks[i].worklogs.push(ReportWorklog {
+            id,
+            task_id,
+            user_id,
+            user_name,
+            date,
+            hours: Hours::from_centi(hours),
+            description,
+        });
+    }
+    for (task, centi) in tasks.iter_mut().zip(logged_centi) {
+        task.worklogs.sort_unstable_by(|a, b| (&a.date, a.id).cmp(&(&b.date, b.id)));
+        task.logged = Hours::from_centi(centi);
+        task.billed = billed_hours(task.logged, task.approved_estimate);
+        items.push(BillableItem { period, hours: task.billed });
     }
     // Billable consultations count in their own month, like tasks accepted in it.
     let range =
@@ -206,14 +296,6 @@ pub async fn build_report(state: &AppState, org: &OrgRecord, period: Period) -> 
         .filter(|r| r.period == period)
         .ok_or(ApiError::NotFound)?;
 
-    // The month's work logs in one query, placed under their tasks.
-    tasks.sort_by(|a, b| (&a.accepted_at, a.id).cmp(&(&b.accepted_at, b.id)));
-    let position: HashMap<i64, usize> = tasks.iter().enumerate().map(|(i, t)| (t.id, i)).collect();
-    for log in store::worklogs_of_accepted_in(state.db(), org.id, period).await? {
-        if let Some(&i) = position.get(&log.task_id) {
-            tasks[i].worklogs.push(log);
-        }
-    }
     // Every consultation of the month is listed (who, when, what), billable or not.
     let consultations: Vec<Value> = month_consultations
         .iter()
