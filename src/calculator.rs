@@ -51,6 +51,14 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// The problem with `field`, when it is invalid.
+    pub fn error(&self, field: &str) -> Option<hourbank_domain::Problem> {
+        match self {
+            Outcome::Invalid(errors) => errors.iter().find(|e| e.field == field).map(|e| e.problem.clone()),
+            Outcome::Statement(_) => None,
+        }
+    }
+
     /// The Russian message for `field`, when it is invalid.
     pub fn error_ru(&self, field: &str) -> Option<String> {
         match self {

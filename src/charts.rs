@@ -3,10 +3,11 @@
 //! units) computed from exact kopecks and hundredths of an hour; each chart comes with a text
 //! alternative (a table) for screen readers.
 
-use hourbank_domain::format::{hours, rubles};
+use hourbank_domain::format::rubles;
 use hourbank_domain::montecarlo::div_round_half_away;
 use hourbank_domain::{Hours, MonthStatement, Period};
 
+use crate::i18n::Lang;
 use crate::simulation::whole_rubles;
 
 /// The drawing area: `viewBox="0 0 W H"`, plot from `LEFT` to `W - RIGHT`, `TOP` to `BOTTOM`.
@@ -86,10 +87,14 @@ fn month_labels(svg: &mut String, months: &[MonthStatement]) {
 }
 
 /// Cost per month, stacked: the fee below, hours paid one by one (trial hours and overage) above.
-pub fn cost_svg(months: &[MonthStatement]) -> String {
+pub fn cost_svg(months: &[MonthStatement], lang: Lang) -> String {
+    let t = |ru, en| lang.pick(ru, en);
     let n = months.len().max(1);
     let max = months.iter().map(|m| m.total.kopecks()).max().unwrap_or(0);
-    let title = "Стоимость по месяцам: абонентская плата и часы сверх тарифа (в пробные месяцы — все часы), без НДС";
+    let title = t(
+        "Стоимость по месяцам: абонентская плата и часы сверх тарифа (в пробные месяцы — все часы), без НДС",
+        "Cost per month: the fee and hours over the tariff (in trial months, every hour), without VAT",
+    );
     let mut svg = format!(
         "<svg id=\"cost-chart\" viewBox=\"0 0 {W} {H}\" role=\"img\" aria-label=\"{title}\" class=\"chart\"><title>{title}</title>"
     );
@@ -98,47 +103,58 @@ pub fn cost_svg(months: &[MonthStatement]) -> String {
         let name = short_period(m.period);
         if fee_h > 0 {
             svg += &format!(
-                "<rect class=\"fee\" x=\"{x}\" y=\"{fee_y}\" width=\"{w}\" height=\"{fee_h}\"><title>{name}: абонплата {}</title></rect>",
+                "<rect class=\"fee\" x=\"{x}\" y=\"{fee_y}\" width=\"{w}\" height=\"{fee_h}\"><title>{name}: {} {}</title></rect>",
+                t("абонплата", "fee"),
                 rubles(m.fee)
             );
         }
         if extra_h > 0 {
             svg += &format!(
-                "<rect class=\"extra\" x=\"{x}\" y=\"{extra_y}\" width=\"{w}\" height=\"{extra_h}\"><title>{name}: часы по ставке {}</title></rect>",
+                "<rect class=\"extra\" x=\"{x}\" y=\"{extra_y}\" width=\"{w}\" height=\"{extra_h}\"><title>{name}: {} {}</title></rect>",
+                t("часы по ставке", "hours at the rate"),
                 rubles(m.extra_charge)
             );
         }
     }
-    axes(&mut svg, &whole_rubles(hourbank_domain::Money::from_kopecks(max)), "₽ в месяц");
+    axes(&mut svg, &whole_rubles(hourbank_domain::Money::from_kopecks(max)), t("₽ в месяц", "₽ a month"));
     month_labels(&mut svg, months);
     // The legend sits under the month labels.
     let y = H - 12;
     svg += &format!(
-        "<rect class=\"fee key\" x=\"{LEFT}\" y=\"{}\" width=\"12\" height=\"12\"/><text x=\"{}\" y=\"{y}\">абонентская плата</text>\
-         <rect class=\"extra key\" x=\"{}\" y=\"{}\" width=\"12\" height=\"12\"/><text x=\"{}\" y=\"{y}\">часы по ставке (сверх тарифа, пробные)</text></svg>",
+        "<rect class=\"fee key\" x=\"{LEFT}\" y=\"{}\" width=\"12\" height=\"12\"/><text x=\"{}\" y=\"{y}\">{}</text>\
+         <rect class=\"extra key\" x=\"{}\" y=\"{}\" width=\"12\" height=\"12\"/><text x=\"{}\" y=\"{y}\">{}</text></svg>",
         y - 10,
         LEFT + 16,
+        t("абонентская плата", "subscription fee"),
         LEFT + 170,
         y - 10,
-        LEFT + 186
+        LEFT + 186,
+        t("часы по ставке (сверх тарифа, пробные)", "hours at the rate (over the tariff, trial)")
     );
     svg
 }
 
 /// The reserve at each month's end as a line, against the cap as a dashed line.
-pub fn reserve_svg(months: &[MonthStatement], cap: Hours) -> String {
+pub fn reserve_svg(months: &[MonthStatement], cap: Hours, lang: Lang) -> String {
+    let t = |ru, en| lang.pick(ru, en);
+    let hours = |h| lang.hours(h);
     let n = months.len().max(1);
     let max = months.iter().map(|m| m.reserve_end.centi()).chain([cap.centi()]).max().unwrap_or(0);
-    let title = format!("Резерв часов на конец месяца; лимит резерва — {}", hours(cap));
+    let title = format!(
+        "{} {}",
+        t("Резерв часов на конец месяца; лимит резерва —", "Hours in reserve at each month's end; the reserve cap is"),
+        hours(cap)
+    );
     let mut svg = format!(
         "<svg id=\"reserve-chart\" viewBox=\"0 0 {W} {H}\" role=\"img\" aria-label=\"{title}\" class=\"chart\"><title>{title}</title>"
     );
     let cap_y = BOTTOM - scaled(cap.centi(), max);
     svg += &format!(
-        "<path class=\"cap\" d=\"M{LEFT} {cap_y}H{}\"/><text class=\"cap-label\" x=\"{}\" y=\"{}\" text-anchor=\"end\">лимит {}</text>",
+        "<path class=\"cap\" d=\"M{LEFT} {cap_y}H{}\"/><text class=\"cap-label\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{} {}</text>",
         W - RIGHT,
         W - RIGHT,
         cap_y - 4,
+        t("лимит", "cap"),
         hours(cap)
     );
     let points: Vec<(i64, i64)> = months
@@ -158,19 +174,27 @@ pub fn reserve_svg(months: &[MonthStatement], cap: Hours) -> String {
             hours(m.reserve_end)
         );
     }
-    axes(&mut svg, &hours(Hours::from_centi(max)), "часов в резерве");
+    axes(&mut svg, &hours(Hours::from_centi(max)), t("часов в резерве", "hours in reserve"));
     month_labels(&mut svg, months);
     svg + "</svg>"
 }
 
 /// Both charts with their text alternatives, as one HTML string (keeps the wasm small).
-pub fn charts_html(months: &[MonthStatement], cap: Hours) -> String {
+pub fn charts_html(months: &[MonthStatement], cap: Hours, lang: Lang) -> String {
+    let t = |ru, en| lang.pick(ru, en);
+    let hours = |h| lang.hours(h);
     let mut html = String::from("<div class=\"charts\"><figure class=\"chart-wrap\">");
-    html += &cost_svg(months);
+    html += &cost_svg(months, lang);
     // A hidden table must sit in a hidden box: a table's own overflow is not clipped.
-    html += "<div class=\"visually-hidden\"><table><caption>Стоимость по месяцам, без НДС</caption><thead><tr>\
-             <th scope=\"col\">Месяц</th><th scope=\"col\">Абонплата</th><th scope=\"col\">Часы по ставке</th>\
-             <th scope=\"col\">Итого</th></tr></thead><tbody>";
+    html += &format!(
+        "<div class=\"visually-hidden\"><table><caption>{}</caption><thead><tr><th scope=\"col\">{}</th>\
+         <th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
+        t("Стоимость по месяцам, без НДС", "Cost per month, without VAT"),
+        t("Месяц", "Month"),
+        t("Абонплата", "Fee"),
+        t("Часы по ставке", "Hours at the rate"),
+        t("Итого", "Total")
+    );
     for m in months {
         html += &format!(
             "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{}</td></tr>",
@@ -181,11 +205,15 @@ pub fn charts_html(months: &[MonthStatement], cap: Hours) -> String {
         );
     }
     html += "</tbody></table></div></figure><figure class=\"chart-wrap\">";
-    html += &reserve_svg(months, cap);
+    html += &reserve_svg(months, cap, lang);
     html += &format!(
-        "<div class=\"visually-hidden\"><table><caption>Резерв на конец месяца (лимит {})</caption><thead><tr>\
-         <th scope=\"col\">Месяц</th><th scope=\"col\">Резерв</th></tr></thead><tbody>",
-        hours(cap)
+        "<div class=\"visually-hidden\"><table><caption>{} ({} {})</caption><thead><tr>\
+         <th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
+        t("Резерв на конец месяца", "Reserve at each month's end"),
+        t("лимит", "cap"),
+        hours(cap),
+        t("Месяц", "Month"),
+        t("Резерв", "Reserve")
     );
     for m in months {
         html += &format!("<tr><th scope=\"row\">{}</th><td>{}</td></tr>", m.period, hours(m.reserve_end));
@@ -239,7 +267,7 @@ mod tests {
     fn the_cost_chart_draws_each_part_with_its_amount() {
         // Trial 3 h and 12,5 h, then 20 h (10 over) and 0 h.
         let m = months(&["3", "12,5", "20", "0"]);
-        let svg = cost_svg(&m);
+        let svg = cost_svg(&m, Lang::Ru);
         assert!(svg.starts_with("<svg id=\"cost-chart\" viewBox=\"0 0 640 250\" role=\"img\""), "{svg}");
         // The largest month (March, 40 000) reaches the top: fee and extra half each.
         assert!(svg.contains(&format!(
@@ -263,13 +291,17 @@ mod tests {
     fn the_reserve_chart_follows_the_reserve_under_its_cap() {
         // Subscription months: 4 h leaves 6 in reserve; 0 h fills it to the cap of 10; 25 h uses it up.
         let m = months(&["0", "0", "4", "0", "25"]);
-        let svg = reserve_svg(&m, Hours::whole(10));
+        let svg = reserve_svg(&m, Hours::whole(10), Lang::Ru);
         assert!(svg.contains("<path class=\"cap\" d=\"M72 14H624\"/>"), "{svg}");
         assert!(svg.contains(">лимит 10\u{a0}ч</text>"));
         // Slots of 110 (552 / 5): centres 127, 237, 347, 458, 568; 6 h is 112 of 186 units up.
         assert!(svg.contains("points=\"127,200 237,200 347,88 458,14 568,200\""), "{svg}");
         assert!(svg.contains("<title>03.27: 6\u{a0}ч</title>"));
-        let html = charts_html(&m, Hours::whole(10));
+        let html = charts_html(&m, Hours::whole(10), Lang::Ru);
+        let en = charts_html(&m, Hours::whole(10), Lang::En);
+        assert!(en.contains(">cap 10\u{a0}h</text>"), "{en}");
+        assert!(en.contains("<title>05.27: hours at the rate 10\u{a0}000,00\u{a0}₽</title>"), "{en}");
+        assert!(en.contains("<caption>Reserve at each month's end (cap 10\u{a0}h)</caption>"), "{en}");
         assert!(html.contains("<tr><th scope=\"row\">2027-04</th><td>10\u{a0}ч</td></tr>"), "{html}");
         assert!(
             html.contains(

@@ -83,10 +83,15 @@ pub fn statement_csv(c: &Calculation) -> String {
 
 /// `НДС 22%` on top, `в т.ч. НДС 22%` when included.
 pub fn vat_label(vat: Vat) -> String {
+    vat_label_in(vat, crate::i18n::Lang::Ru)
+}
+
+/// The VAT label in the interface's language (`VAT 22%`, `incl. VAT 22%`).
+pub fn vat_label_in(vat: Vat, lang: crate::i18n::Lang) -> String {
     match vat {
-        Vat::None => "НДС".into(),
-        Vat::OnTop(r) => format!("НДС {}%", r.percent().normalize()),
-        Vat::Included(r) => format!("в т.ч. НДС {}%", r.percent().normalize()),
+        Vat::None => lang.pick("НДС", "VAT").into(),
+        Vat::OnTop(r) => format!("{} {}%", lang.pick("НДС", "VAT"), r.percent().normalize()),
+        Vat::Included(r) => format!("{} {}%", lang.pick("в т.ч. НДС", "incl. VAT"), r.percent().normalize()),
     }
 }
 

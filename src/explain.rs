@@ -1,60 +1,89 @@
-//! Each statement row in plain Russian: where the month's hours went and what was paid for.
+//! Each statement row in plain words (Russian or English): where the month's hours went and
+//! what was paid for.
 
-use hourbank_domain::format::{hours, rubles};
+use hourbank_domain::format::rubles;
 use hourbank_domain::{MonthStatement, Phase};
+
+use crate::i18n::Lang;
 
 /// The phase as the statement shows it.
 pub fn phase_ru(phase: Phase) -> &'static str {
+    phase_in(phase, Lang::Ru)
+}
+
+/// The phase in the interface's language.
+pub fn phase_in(phase: Phase, lang: Lang) -> &'static str {
     match phase {
-        Phase::Trial => "пробный",
-        Phase::Subscription => "абонемент",
+        Phase::Trial => lang.pick("пробный", "trial"),
+        Phase::Subscription => lang.pick("абонемент", "subscription"),
     }
 }
 
 /// `10 ч по тарифу, 5 ч из резерва, 3 ч сверх тарифа × 2 000,00 ₽; 2 ч ушли в резерв`.
 pub fn explain(m: &MonthStatement) -> String {
+    explain_in(m, Lang::Ru)
+}
+
+/// The explanation in the interface's language.
+pub fn explain_in(m: &MonthStatement, lang: Lang) -> String {
+    let hours = |h| lang.hours(h);
+    let t = |ru, en| lang.pick(ru, en);
     let mut used = Vec::new();
     let mut after = Vec::new();
     match m.phase {
         Phase::Trial => {
             if m.hours.is_zero() {
-                used.push("пробный месяц: закрытых задач нет".to_string());
+                used.push(t("пробный месяц: закрытых задач нет", "trial month: no closed tasks").to_string());
             } else {
-                used.push(format!("пробный месяц: {} × {}", hours(m.extra_hours), rubles(m.extra_rate)));
+                used.push(format!(
+                    "{} {} × {}",
+                    t("пробный месяц:", "trial month:"),
+                    hours(m.extra_hours),
+                    rubles(m.extra_rate)
+                ));
             }
         }
         Phase::Subscription => {
             if !m.included_used.is_zero() {
-                used.push(format!("{} по тарифу", hours(m.included_used)));
+                used.push(format!("{} {}", hours(m.included_used), t("по тарифу", "included")));
             }
             if !m.reserve_used.is_zero() {
-                used.push(format!("{} из резерва", hours(m.reserve_used)));
+                used.push(format!("{} {}", hours(m.reserve_used), t("из резерва", "from the reserve")));
             }
             if !m.extra_hours.is_zero() {
-                used.push(format!("{} сверх тарифа × {}", hours(m.extra_hours), rubles(m.extra_rate)));
+                used.push(format!(
+                    "{} {} × {}",
+                    hours(m.extra_hours),
+                    t("сверх тарифа", "over the tariff"),
+                    rubles(m.extra_rate)
+                ));
             }
             if used.is_empty() {
-                used.push("закрытых задач нет".to_string());
+                used.push(t("закрытых задач нет", "no closed tasks").to_string());
             }
             let kept = m.reserve_start.saturating_sub(m.reserve_used);
             if m.contract_ends {
-                after.push("договор закрыт".to_string());
+                after.push(t("договор закрыт", "contract closed").to_string());
                 if !m.reserve_forfeited.is_zero() {
-                    after.push(format!("резерв сгорел: {}", hours(m.reserve_forfeited)));
+                    after.push(format!("{} {}", t("резерв сгорел:", "reserve forfeited:"), hours(m.reserve_forfeited)));
                 }
             } else {
                 let added = m.reserve_end.saturating_sub(kept);
                 if !added.is_zero() {
-                    after.push(format!("{} ушли в резерв", hours(added)));
+                    after.push(format!("{} {}", hours(added), t("ушли в резерв", "went to the reserve")));
                 }
                 if !m.reserve_forfeited.is_zero() {
-                    after.push(format!("сгорело сверх лимита резерва: {}", hours(m.reserve_forfeited)));
+                    after.push(format!(
+                        "{} {}",
+                        t("сгорело сверх лимита резерва:", "forfeited over the reserve cap:"),
+                        hours(m.reserve_forfeited)
+                    ));
                 }
             }
         }
     }
     if m.phase == Phase::Trial && m.contract_ends {
-        after.push("договор закрыт".to_string());
+        after.push(t("договор закрыт", "contract closed").to_string());
     }
     let mut text = used.join(", ");
     for part in after {
@@ -85,6 +114,8 @@ mod tests {
         assert_eq!(explain(&m[0]), "пробный месяц: 3\u{a0}ч × 2\u{a0}000,00\u{a0}₽");
         assert_eq!(explain(&m[1]), "пробный месяц: закрытых задач нет");
         assert_eq!(phase_ru(m[0].phase), "пробный");
+        assert_eq!(explain_in(&m[0], Lang::En), "trial month: 3\u{a0}h × 2\u{a0}000,00\u{a0}₽");
+        assert_eq!(phase_in(m[0].phase, Lang::En), "trial");
     }
 
     #[test]
@@ -98,6 +129,11 @@ mod tests {
             "10\u{a0}ч по тарифу, 6\u{a0}ч из резерва, 2\u{a0}ч сверх тарифа × 2\u{a0}000,00\u{a0}₽"
         );
         assert_eq!(explain(&m[4]), "закрытых задач нет; 10\u{a0}ч ушли в резерв");
+        assert_eq!(explain_in(&m[4], Lang::En), "no closed tasks; 10\u{a0}h went to the reserve");
+        assert_eq!(
+            explain_in(&m[3], Lang::En),
+            "10\u{a0}h included, 6\u{a0}h from the reserve, 2\u{a0}h over the tariff × 2\u{a0}000,00\u{a0}₽"
+        );
         assert_eq!(
             explain(&m[5]),
             "10\u{a0}ч по тарифу, 10\u{a0}ч из резерва, 5\u{a0}ч сверх тарифа × 2\u{a0}000,00\u{a0}₽"

@@ -55,6 +55,25 @@ impl Lang {
     }
 }
 
+impl Lang {
+    /// A domain problem in this language (the domain's own Russian or English message).
+    pub fn problem(self, problem: &hourbank_domain::Problem) -> String {
+        match self {
+            Lang::Ru => problem.ru(),
+            Lang::En => problem.to_string(),
+        }
+    }
+
+    /// Hours with their unit: `12,5 ч`, `12,5 h`. Figures keep the Russian format in both
+    /// languages (the amounts are rubles, invoiced the Russian way); only words change.
+    pub fn hours(self, h: hourbank_domain::Hours) -> String {
+        match self {
+            Lang::Ru => hourbank_domain::format::hours(h),
+            Lang::En => format!("{}{}h", hourbank_domain::format::hours_number(h), hourbank_domain::format::NBSP),
+        }
+    }
+}
+
 /// The remembered language (Russian when nothing usable is stored).
 #[cfg(target_arch = "wasm32")]
 pub fn load() -> Lang {
@@ -93,5 +112,15 @@ mod tests {
         assert_eq!(Lang::from_code(Some("{\"broken")), Lang::Ru);
         assert_eq!(Lang::En.pick("Итого", "Total"), "Total");
         assert_eq!(Lang::Ru.pick("Итого", "Total"), "Итого");
+    }
+
+    #[test]
+    fn problems_and_hours_in_either_language() {
+        let p = hourbank_domain::Problem::Negative;
+        assert_eq!(Lang::Ru.problem(&p), "не может быть отрицательным");
+        assert_eq!(Lang::En.problem(&p), "must not be negative");
+        let h = hourbank_domain::Hours::from_centi(12_50);
+        assert_eq!(Lang::Ru.hours(h), "12,5\u{a0}ч");
+        assert_eq!(Lang::En.hours(h), "12,5\u{a0}h");
     }
 }

@@ -26,6 +26,8 @@ pub use app::App;
 pub mod app {
     use leptos::prelude::*;
 
+    use crate::i18n::{self, Lang};
+
     /// The pages of the calculator, each its own Trunk entry (and wasm bundle).
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
     pub enum Page {
@@ -48,6 +50,22 @@ pub mod app {
         expect_context::<Nav>()
     }
 
+    thread_local! {
+        static LANG: std::cell::Cell<Lang> = const { std::cell::Cell::new(Lang::Ru) };
+    }
+
+    /// The interface language, read once when the page mounts: the switch stores the other one
+    /// and reloads the page (the scenario is in its address), which keeps every text a plain
+    /// string instead of a reactive one — several kB of wasm less.
+    pub fn lang() -> Lang {
+        LANG.with(|l| l.get())
+    }
+
+    /// The Russian or English text.
+    pub fn t(ru: &'static str, en: &'static str) -> &'static str {
+        lang().pick(ru, en)
+    }
+
     /// Header with ordinary links between the pages (each keeps the scenario), and the page.
     #[component]
     pub fn Shell(page: Page, children: Children) -> impl IntoView {
@@ -57,6 +75,14 @@ pub mod app {
             fill: RwSignal::new(String::new()),
         };
         provide_context(nav);
+        let lang = i18n::load();
+        LANG.with(|l| l.set(lang));
+        // `<html lang>` follows the remembered choice.
+        i18n::store(lang);
+        let switch = move |_| {
+            i18n::store(lang.other());
+            let _ = window().location().reload();
+        };
         let link = move |target: Page, path: &'static str, id: &'static str, text: &'static str| {
             let href = move || {
                 let mut query = nav.query.get();
@@ -75,12 +101,16 @@ pub mod app {
         view! {
             <header class="top">
                 <span class="brand">"hourbank"</span>
-                <nav class="pages" aria-label="Разделы калькулятора">
-                    {link(Page::Calculator, "/", "nav-calculator", "Расчёт")}
-                    {link(Page::Compare, "/compare/", "nav-compare", "Сравнение тарифов")}
-                    {link(Page::Simulate, "/simulate/", "nav-simulate", "Моделирование")}
-                    {link(Page::Demo, "/demo/", "nav-demo", "Демо для клиента")}
+                <nav class="pages" aria-label=t("Разделы калькулятора", "Calculator pages")>
+                    {link(Page::Calculator, "/", "nav-calculator", t("Расчёт", "Calculation"))}
+                    {link(Page::Compare, "/compare/", "nav-compare", t("Сравнение тарифов", "Compare tariffs"))}
+                    {link(Page::Simulate, "/simulate/", "nav-simulate", t("Моделирование", "Simulation"))}
+                    {link(Page::Demo, "/demo/", "nav-demo", t("Демо для клиента", "Client demo"))}
                 </nav>
+                // Named in the language it switches to, and marked so screen readers say it right.
+                <button type="button" id="lang-switch" class="lang-switch" lang=lang.other().code() on:click=switch>
+                    {lang.switch_label()}
+                </button>
             </header>
             <main id="main">{children()}</main>
         }
@@ -99,7 +129,6 @@ pub mod app {
     /// Mounts one page; each Trunk entry's binary calls this with its page only, so its bundle
     /// holds no other page's code.
     pub fn mount<V: IntoView + 'static>(page: Page, view: fn() -> V) {
-        console_error_panic_hook::set_once();
         leptos::mount::mount_to_body(move || view! { <Shell page>{view()}</Shell> });
     }
 }

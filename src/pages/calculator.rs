@@ -3,11 +3,12 @@
 //! scenario lives in the address bar (a link to share), can be saved by name in the browser,
 //! and the statement downloads as CSV. Everything is computed here, by `hourbank-domain`.
 
-use hourbank_domain::format::{hours, period_ru, rubles, MONTHS_RU};
+use hourbank_domain::format::rubles;
 use hourbank_domain::{Period, Tariff};
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 
+use crate::app::t;
 use crate::calculator::{
     default_start, Calculation, CalculatorForm, FillForm, Outcome, ANNUAL_REPORT_SEASON, QUARTER_ENDS, TARIFF_CUSTOM,
     TARIFF_START,
@@ -17,21 +18,22 @@ use crate::csv::statement_csv;
 use crate::link;
 use crate::saved::{self, Stored};
 use crate::simulation::encode_fill;
-use crate::table::statement_html;
+use crate::table::{month_name, period_in, statement_html};
 
 /// Labels of the custom tariff's fields, in the order of `Tariff::FIELDS` (the offer's wording).
-const TARIFF_LABELS: [&str; 6] = [
-    "Абонентская плата в месяц, ₽",
-    "Включено часов по тарифу в месяц",
-    "Стоимость часа сверх тарифа, ₽",
-    "Часов в резерве, не более",
-    "Месяцев без абонентской платы",
-    "Стоимость часа в эти месяцы, ₽",
+const TARIFF_LABELS: [(&str, &str); 6] = [
+    ("Абонентская плата в месяц, ₽", "Monthly fee, ₽"),
+    ("Включено часов по тарифу в месяц", "Hours included a month"),
+    ("Стоимость часа сверх тарифа, ₽", "Price of an hour over the tariff, ₽"),
+    ("Часов в резерве, не более", "Reserve cap, hours"),
+    ("Месяцев без абонентской платы", "Months without a fee"),
+    ("Стоимость часа в эти месяцы, ₽", "Price of an hour in those months, ₽"),
 ];
 
-/// The message of a field, in Russian, while the form is invalid.
+/// The message of a field, in the interface's language, while the form is invalid.
 pub(crate) fn error_signal(outcome: Memo<Outcome>, field: String) -> Signal<Option<String>> {
-    Signal::derive(move || outcome.with(|o| o.error_ru(&field)))
+    let lang = crate::app::lang();
+    Signal::derive(move || outcome.with(|o| o.error(&field).map(|p| lang.problem(&p))))
 }
 
 /// A labelled text input with its error next to it. Not generic (signals and a callback), so the
@@ -80,8 +82,9 @@ fn form_field(
     (Signal::derive(move || form.with(get)), Callback::new(move |v| form.update(|f| set(f, v))))
 }
 
-pub(crate) fn label(text: &str) -> Signal<String> {
-    Signal::stored(text.to_string())
+/// A label in the interface's language.
+pub(crate) fn label(ru: &'static str, en: &'static str) -> Signal<String> {
+    Signal::stored(t(ru, en).to_string())
 }
 
 /// The page's address with this query.
@@ -156,7 +159,13 @@ pub fn CalculatorPage() -> impl IntoView {
     let fill = RwSignal::new(FillForm::default());
     Effect::new(move |_| nav.fill.set(fill.with(encode_fill)));
     let is_custom = Memo::new(move |_| form.with(|f| f.tariff == TARIFF_CUSTOM));
-    let title = move || if is_custom.get() { "Свой тариф" } else { "Тариф «Старт»" };
+    let title = move || {
+        if is_custom.get() {
+            t("Свой тариф", "Your own tariff")
+        } else {
+            t("Тариф «Старт»", "The «Старт» tariff")
+        }
+    };
 
     view! {
         <section class="terms" aria-labelledby="terms-title">
@@ -171,27 +180,27 @@ pub fn CalculatorPage() -> impl IntoView {
             }}
         </section>
         <section class="scenario" aria-labelledby="scenario-title">
-            <h2 id="scenario-title">"Ваш сценарий"</h2>
+            <h2 id="scenario-title">{t("Ваш сценарий", "Your scenario")}</h2>
             <div class="fields">
                 {
                     let (value, set) = form_field(form, |f| f.start.clone(), |f, v| f.start = v);
-                    text_field("start".into(), label("Дата начала договора"), error_for("start"), value, set, "date")
+                    text_field("start".into(), label("Дата начала договора", "Contract start date"), error_for("start"), value, set, "date")
                 }
                 {
                     let (value, set) = form_field(form, |f| f.end.clone(), |f, v| f.end = v);
-                    text_field("end".into(), label("Дата окончания (необязательно)"), error_for("end"), value, set, "date")
+                    text_field("end".into(), label("Дата окончания (необязательно)", "End date (optional)"), error_for("end"), value, set, "date")
                 }
                 <VatFields form outcome />
                 {
                     let (value, set) = form_field(form, |f| f.count.clone(), |f, v| f.set_count(&v));
-                    text_field("count".into(), label("Месяцев в расчёте"), error_for("count"), value, set, "text")
+                    text_field("count".into(), label("Месяцев в расчёте", "Months in the calculation"), error_for("count"), value, set, "text")
                 }
             </div>
             <FillPanel form fill />
             <MonthFields form outcome />
         </section>
         <section class="statement" aria-labelledby="statement-title" aria-live="polite">
-            <h2 id="statement-title">"Расчёт по месяцам"</h2>
+            <h2 id="statement-title">{t("Расчёт по месяцам", "Month by month")}</h2>
             {move || {
                 outcome
                     .with(|o| match o {
@@ -200,7 +209,12 @@ pub fn CalculatorPage() -> impl IntoView {
                     })
                     .map(|calculation| view! { <StatementView calculation csv_url /> }.into_any())
                     .unwrap_or_else(|| {
-                        view! { <p class="invalid">"Исправьте отмеченные поля — расчёт появится сразу."</p> }
+                        view! { <p class="invalid">
+                                {t(
+                                    "Исправьте отмеченные поля — расчёт появится сразу.",
+                                    "Fix the marked fields and the statement appears at once.",
+                                )}
+                            </p> }
                             .into_any()
                     })
             }}
@@ -231,9 +245,9 @@ fn TariffChoice(form: RwSignal<CalculatorForm>, outcome: Memo<Outcome>) -> impl 
     };
     view! {
         <fieldset class="choices" aria-describedby="tariff-error">
-            <legend>"Тариф"</legend>
-            {option(TARIFF_START, "tariff-start", "«Старт»")}
-            {option(TARIFF_CUSTOM, "tariff-custom", "Свой тариф")}
+            <legend>{t("Тариф", "Tariff")}</legend>
+            {option(TARIFF_START, "tariff-start", t("«Старт»", "«Старт»"))}
+            {option(TARIFF_CUSTOM, "tariff-custom", t("Свой тариф", "Your own tariff"))}
             <span class="field-error" id="tariff-error" role="alert">{move || error.get()}</span>
         </fieldset>
     }
@@ -246,7 +260,7 @@ fn custom_tariff_fields(form: RwSignal<CalculatorForm>, outcome: Memo<Outcome>) 
         .map(|(i, name)| {
             text_field(
                 format!("tariff-{name}"),
-                label(TARIFF_LABELS[i]),
+                label(TARIFF_LABELS[i].0, TARIFF_LABELS[i].1),
                 error_signal(outcome, CalculatorForm::tariff_field(name)),
                 Signal::derive(move || form.with(|f| f.custom[i].clone())),
                 Callback::new(move |v| form.update(|f| f.custom[i] = v)),
@@ -271,16 +285,16 @@ fn VatFields(form: RwSignal<CalculatorForm>, outcome: Memo<Outcome>) -> impl Int
     let vat_on = Memo::new(move |_| form.with(|f| f.vat_mode != "none"));
     view! {
         <div class="field">
-            <label for="vat-mode">"НДС"</label>
+            <label for="vat-mode">{t("НДС", "VAT")}</label>
             <select
                 id="vat-mode"
                 aria-describedby="vat-mode-error"
                 aria-invalid=move || mode_error.get().is_some().to_string()
                 on:change:target=move |ev| form.update(|f| f.vat_mode = ev.target().value())
             >
-                {option("none", "без НДС")}
-                {option("included", "НДС в том числе")}
-                {option("on_top", "НДС сверху")}
+                {option("none", t("без НДС", "no VAT"))}
+                {option("included", t("НДС в том числе", "VAT included"))}
+                {option("on_top", t("НДС сверху", "VAT on top"))}
             </select>
             <span class="field-error" id="vat-mode-error" role="alert">{move || mode_error.get()}</span>
         </div>
@@ -291,7 +305,7 @@ fn VatFields(form: RwSignal<CalculatorForm>, outcome: Memo<Outcome>) -> impl Int
                     let (value, set) = form_field(form, |f| f.vat_rate.clone(), |f, v| f.vat_rate = v);
                     text_field(
                         "vat-rate".into(),
-                        label("Ставка НДС, %"),
+                        label("Ставка НДС, %", "VAT rate, %"),
                         error_signal(outcome, "vat.rate".into()),
                         value,
                         set,
@@ -305,9 +319,10 @@ fn VatFields(form: RwSignal<CalculatorForm>, outcome: Memo<Outcome>) -> impl Int
 /// Fills every month at once: the same hours, or a base with peaks in chosen calendar months.
 #[component]
 fn FillPanel(form: RwSignal<CalculatorForm>, fill: RwSignal<FillForm>) -> impl IntoView {
+    let lang = crate::app::lang();
     let errors = RwSignal::new(Vec::<hourbank_domain::FieldError>::new());
     let error_for = move |field: &'static str| {
-        Signal::derive(move || errors.with(|e| e.iter().find(|e| e.field == field).map(|e| e.problem.ru())))
+        Signal::derive(move || errors.with(|e| e.iter().find(|e| e.field == field).map(|e| lang.problem(&e.problem))))
     };
     let apply = move |with_peaks: bool| {
         let (start, count) = form.with(|f| (f.start_date(), f.hours.len()));
@@ -331,14 +346,20 @@ fn FillPanel(form: RwSignal<CalculatorForm>, fill: RwSignal<FillForm>) -> impl I
                         prop:checked=move || fill.with(|f| f.peak_months[m])
                         on:change:target=move |ev| fill.update(|f| f.peak_months[m] = ev.target().checked())
                     />
-                    <label for=id>{MONTHS_RU[m]}</label>
+                    <label for=id>{month_name(m, lang)}</label>
                 </div>
             }
         })
         .collect_view();
     let presets = [
-        ("Квартальные отчёты (март, июнь, сентябрь, декабрь)", &QUARTER_ENDS[..]),
-        ("Годовая отчётность (январь — март)", &ANNUAL_REPORT_SEASON[..]),
+        (
+            t(
+                "Квартальные отчёты (март, июнь, сентябрь, декабрь)",
+                "Quarterly reports (March, June, September, December)",
+            ),
+            &QUARTER_ENDS[..],
+        ),
+        (t("Годовая отчётность (январь — март)", "Annual reports (January to March)"), &ANNUAL_REPORT_SEASON[..]),
     ]
     .map(|(text, months)| {
         view! { <button type="button" on:click=move |_| fill.update(|f| f.choose_peaks(months))>{text}</button> }
@@ -346,11 +367,11 @@ fn FillPanel(form: RwSignal<CalculatorForm>, fill: RwSignal<FillForm>) -> impl I
     let start_error = error_for("start");
     view! {
         <fieldset class="fill">
-            <legend>"Заполнить все месяцы"</legend>
+            <legend>{t("Заполнить все месяцы", "Fill every month")}</legend>
             <div class="fields">
                 {text_field(
                     "fill-base".into(),
-                    label("Часов каждый месяц (база)"),
+                    label("Часов каждый месяц (база)", "Hours every month (base)"),
                     error_for("fill.base"),
                     Signal::derive(move || fill.with(|f| f.base.clone())),
                     Callback::new(move |v| fill.update(|f| f.base = v)),
@@ -358,7 +379,7 @@ fn FillPanel(form: RwSignal<CalculatorForm>, fill: RwSignal<FillForm>) -> impl I
                 )}
                 {text_field(
                     "fill-peak".into(),
-                    label("Часов в пиковый месяц"),
+                    label("Часов в пиковый месяц", "Hours in a peak month"),
                     error_for("fill.peak"),
                     Signal::derive(move || fill.with(|f| f.peak.clone())),
                     Callback::new(move |v| fill.update(|f| f.peak = v)),
@@ -366,17 +387,17 @@ fn FillPanel(form: RwSignal<CalculatorForm>, fill: RwSignal<FillForm>) -> impl I
                 )}
             </div>
             <fieldset class="peak-months">
-                <legend>"Пиковые месяцы"</legend>
+                <legend>{t("Пиковые месяцы", "Peak months")}</legend>
                 <div class="buttons">{presets.into_iter().collect_view()}</div>
                 <div class="month-boxes">{month_boxes}</div>
             </fieldset>
             <span class="field-error" role="alert">{start_error}</span>
             <div class="buttons">
                 <button type="button" id="fill-same" class="primary" on:click=move |_| apply(false)>
-                    "Одинаково каждый месяц"
+                    {t("Одинаково каждый месяц", "The same every month")}
                 </button>
                 <button type="button" id="fill-peaks" class="primary" on:click=move |_| apply(true)>
-                    "База с пиками"
+                    {t("База с пиками", "Base with peaks")}
                 </button>
             </div>
         </fieldset>
@@ -386,17 +407,18 @@ fn FillPanel(form: RwSignal<CalculatorForm>, fill: RwSignal<FillForm>) -> impl I
 /// One input per month, labelled with the month's name.
 #[component]
 fn MonthFields(form: RwSignal<CalculatorForm>, outcome: Memo<Outcome>) -> impl IntoView {
+    let lang = crate::app::lang();
     // Re-rendered only when the number of months changes, so typing keeps the focus.
     let count = Memo::new(move |_| form.with(|f| f.hours.len()));
     let month_label = move |i: usize| {
         move || match form.with(|f| f.start_date()) {
-            Ok(start) => period_ru(Period::of(start).plus(i as u32)),
-            Err(_) => format!("Месяц {}", i + 1),
+            Ok(start) => period_in(Period::of(start).plus(i as u32), lang),
+            Err(_) => format!("{} {}", t("Месяц", "Month"), i + 1),
         }
     };
     view! {
         <fieldset class="months">
-            <legend>"Часы закрытых задач по месяцам"</legend>
+            <legend>{t("Часы закрытых задач по месяцам", "Hours of closed tasks by month")}</legend>
             {move || {
                 (0..count.get())
                     .map(|i| {
@@ -424,43 +446,73 @@ fn MonthFields(form: RwSignal<CalculatorForm>, outcome: Memo<Outcome>) -> impl I
 /// The tariff's terms in the offer's wording.
 #[component]
 fn TariffTerms(tariff: Tariff) -> impl IntoView {
-    view! {
-        <ul class="terms-list">
-            <li>
-                "Первые " {tariff.trial_months} " месяца — без абонентской платы: оплата только за закрытые задачи, "
-                {rubles(tariff.trial_rate)} " за час"
-            </li>
-            <li>"Стоимость абонентской платы: " {rubles(tariff.monthly_fee)} " в месяц"</li>
-            <li>"Включено часов по тарифу: " {hours(tariff.included_hours)} " в месяц"</li>
-            <li>"Стоимость часа сверх тарифа: " {rubles(tariff.overage_rate)}</li>
-            <li>
-                "Часов в резерве: до " {hours(tariff.reserve_cap)}
-                " — не выработанные часы копятся; максимум без доплаты: "
-                {hours(tariff.max_hours_without_extra())} " в месяц"
-            </li>
-        </ul>
+    let l = crate::app::lang();
+    {
+        let items = [
+            format!(
+                "{} {} {} {} {}",
+                l.pick("Первые", "The first"),
+                tariff.trial_months,
+                l.pick(
+                    "месяца — без абонентской платы: оплата только за закрытые задачи,",
+                    "months without a fee: only closed tasks are paid,"
+                ),
+                rubles(tariff.trial_rate),
+                l.pick("за час", "an hour")
+            ),
+            format!(
+                "{} {} {}",
+                l.pick("Стоимость абонентской платы:", "Subscription fee:"),
+                rubles(tariff.monthly_fee),
+                l.pick("в месяц", "a month")
+            ),
+            format!(
+                "{} {} {}",
+                l.pick("Включено часов по тарифу:", "Hours included:"),
+                l.hours(tariff.included_hours),
+                l.pick("в месяц", "a month")
+            ),
+            format!(
+                "{} {}",
+                l.pick("Стоимость часа сверх тарифа:", "An hour over the tariff:"),
+                rubles(tariff.overage_rate)
+            ),
+            format!(
+                "{} {} {} {} {}",
+                l.pick("Часов в резерве: до", "Reserve: up to"),
+                l.hours(tariff.reserve_cap),
+                l.pick(
+                    "— не выработанные часы копятся; максимум без доплаты:",
+                    "— unused hours are kept; most without paying extra:"
+                ),
+                l.hours(tariff.max_hours_without_extra()),
+                l.pick("в месяц", "a month")
+            ),
+        ];
+        view! { <ul class="terms-list">{items.into_iter().map(|i| view! { <li>{i}</li> }).collect_view()}</ul> }
     }
 }
 
 #[component]
 fn StatementView(calculation: Calculation, csv_url: RwSignal<Option<String>>) -> impl IntoView {
-    let table = statement_html(&calculation);
-    let charts = charts_html(&calculation.statement.months, calculation.tariff.reserve_cap);
+    let lang = crate::app::lang();
+    let table = statement_html(&calculation, lang);
+    let charts = charts_html(&calculation.statement.months, calculation.tariff.reserve_cap, lang);
     view! {
         <div inner_html=table></div>
-        <h3 class="charts-title">"Графики"</h3>
+        <h3 class="charts-title">{t("Графики", "Charts")}</h3>
         <div inner_html=charts></div>
         <p class="buttons">
             <button type="button" id="print" on:click=|_| {
                 let _ = window().print();
-            }>"Печать (A4)"</button>
+            }>{t("Печать (A4)", "Print (A4)")}</button>
             <a
                 id="csv-link"
                 class="button"
                 download="hourbank-raschet.csv"
                 href=move || csv_url.get().unwrap_or_default()
             >
-                "Скачать CSV"
+                {t("Скачать CSV", "Download CSV")}
             </a>
         </p>
     }
@@ -471,9 +523,10 @@ fn StatementView(calculation: Calculation, csv_url: RwSignal<Option<String>>) ->
 fn SharePanel(share_url: Memo<String>) -> impl IntoView {
     view! {
         <section class="share" aria-labelledby="share-title">
-            <h2 id="share-title">"Поделиться расчётом"</h2>
+            <h2 id="share-title">{t("Поделиться расчётом", "Share this calculation")}</h2>
             <p>
-                "Ссылка на этот расчёт (скопируйте её или отправьте): "
+                {t("Ссылка на этот расчёт (скопируйте её или отправьте):", "A link to this calculation (copy or send it):")}
+                " "
                 <a id="share-link" href=share_url>{share_url}</a>
             </p>
         </section>
@@ -484,6 +537,7 @@ fn SharePanel(share_url: Memo<String>) -> impl IntoView {
 /// from. Entries that cannot be read are reported and skipped.
 #[component]
 fn SavedPanel(form: RwSignal<CalculatorForm>, base: CalculatorForm) -> impl IntoView {
+    let lang = crate::app::lang();
     let name = RwSignal::new(String::new());
     let name_error = RwSignal::new(None::<String>);
     let status = RwSignal::new(String::new());
@@ -505,27 +559,38 @@ fn SavedPanel(form: RwSignal<CalculatorForm>, base: CalculatorForm) -> impl Into
         let name = match saved::parse_name(&name.get_untracked()) {
             Ok(name) => name,
             Err(e) => {
-                name_error.set(Some(e.problem.ru()));
+                name_error.set(Some(lang.problem(&e.problem)));
                 return;
             }
         };
         name_error.set(None);
         let value = form.with_untracked(saved::stored_value);
         let stored = storage().map(|s| s.set_item(&saved::storage_key(&name), &value));
+        let l = lang;
         status.set(match stored {
-            Some(Ok(())) => format!("Сценарий «{name}» сохранён"),
-            _ => "Не удалось сохранить: хранилище браузера недоступно или заполнено".into(),
+            Some(Ok(())) => format!("{} «{name}» {}", l.pick("Сценарий", "Scenario"), l.pick("сохранён", "saved")),
+            _ => l
+                .pick(
+                    "Не удалось сохранить: хранилище браузера недоступно или заполнено",
+                    "Could not save: the browser's storage is unavailable or full",
+                )
+                .into(),
         });
         refresh(Some(name));
     };
     let open = move |_| {
         let name = selected.get_untracked();
+        let l = lang;
         let message = entries.with_untracked(|list| match list.iter().flatten().find(|e| e.name() == name)? {
             Stored::Scenario { form: saved_form, .. } => {
                 form.set((**saved_form).clone());
-                Some(format!("Открыт сценарий «{name}»"))
+                Some(format!("{} «{name}»", l.pick("Открыт сценарий", "Opened scenario")))
             }
-            Stored::Unreadable { reason, .. } => Some(format!("Сценарий «{name}» не открывается: {reason}")),
+            Stored::Unreadable { reason, .. } => Some(format!(
+                "{} «{name}» {}: {reason}",
+                l.pick("Сценарий", "Scenario"),
+                l.pick("не открывается", "cannot be opened")
+            )),
         });
         status.set(message.unwrap_or_default());
     };
@@ -537,7 +602,8 @@ fn SavedPanel(form: RwSignal<CalculatorForm>, base: CalculatorForm) -> impl Into
         if let Some(s) = storage() {
             let _ = s.remove_item(&saved::storage_key(&name));
         }
-        status.set(format!("Сценарий «{name}» удалён"));
+        let l = lang;
+        status.set(format!("{} «{name}» {}", l.pick("Сценарий", "Scenario"), l.pick("удалён", "deleted")));
         refresh(None);
     };
     let options = move || {
@@ -548,7 +614,9 @@ fn SavedPanel(form: RwSignal<CalculatorForm>, base: CalculatorForm) -> impl Into
                     let value = e.name().to_string();
                     let text = match e {
                         Stored::Scenario { .. } => value.clone(),
-                        Stored::Unreadable { .. } => format!("{value} — не открывается"),
+                        Stored::Unreadable { .. } => {
+                            format!("{value} — {}", lang.pick("не открывается", "cannot be opened"))
+                        }
                     };
                     let is = value.clone();
                     view! { <option value=value prop:selected=move || selected.with(|s| *s == is)>{text}</option> }
@@ -559,11 +627,23 @@ fn SavedPanel(form: RwSignal<CalculatorForm>, base: CalculatorForm) -> impl Into
     // Unreadable entries, said once in plain words.
     let problems = move || {
         entries.with(|list| match list {
-            None => "Хранилище браузера недоступно: сценарии не сохраняются.".to_string(),
+            None => lang
+                .pick(
+                    "Хранилище браузера недоступно: сценарии не сохраняются.",
+                    "The browser's storage is unavailable: scenarios are not saved.",
+                )
+                .to_string(),
             Some(list) => list
                 .iter()
                 .filter_map(|e| match e {
-                    Stored::Unreadable { name, reason } => Some(format!("Сценарий «{name}» пропущен: {reason}. ")),
+                    Stored::Unreadable { name, reason } => {
+                        let l = lang;
+                        Some(format!(
+                            "{} «{name}» {}: {reason}. ",
+                            l.pick("Сценарий", "Scenario"),
+                            l.pick("пропущен", "skipped")
+                        ))
+                    }
                     Stored::Scenario { .. } => None,
                 })
                 .collect(),
@@ -572,10 +652,10 @@ fn SavedPanel(form: RwSignal<CalculatorForm>, base: CalculatorForm) -> impl Into
     let empty = move || entries.with(|l| l.as_ref().is_none_or(Vec::is_empty));
     view! {
         <section class="saved" aria-labelledby="saved-title">
-            <h2 id="saved-title">"Сохранённые сценарии"</h2>
+            <h2 id="saved-title">{t("Сохранённые сценарии", "Saved scenarios")}</h2>
             <form class="save-form" on:submit=save>
                 <div class="field">
-                    <label for="save-name">"Название сценария"</label>
+                    <label for="save-name">{t("Название сценария", "Scenario name")}</label>
                     <input
                         id="save-name"
                         type="text"
@@ -587,11 +667,11 @@ fn SavedPanel(form: RwSignal<CalculatorForm>, base: CalculatorForm) -> impl Into
                     />
                     <span class="field-error" id="save-name-error" role="alert">{name_error}</span>
                 </div>
-                <button type="submit" id="save" class="primary">"Сохранить"</button>
+                <button type="submit" id="save" class="primary">{t("Сохранить", "Save")}</button>
             </form>
             <div class="save-form">
                 <div class="field">
-                    <label for="saved-select">"Сохранённый сценарий"</label>
+                    <label for="saved-select">{t("Сохранённый сценарий", "Saved scenario")}</label>
                     <select
                         id="saved-select"
                         disabled=empty
@@ -601,8 +681,8 @@ fn SavedPanel(form: RwSignal<CalculatorForm>, base: CalculatorForm) -> impl Into
                     </select>
                 </div>
                 <div class="buttons">
-                    <button type="button" id="open-saved" disabled=empty on:click=open>"Открыть"</button>
-                    <button type="button" id="delete-saved" disabled=empty on:click=delete>"Удалить"</button>
+                    <button type="button" id="open-saved" disabled=empty on:click=open>{t("Открыть", "Open")}</button>
+                    <button type="button" id="delete-saved" disabled=empty on:click=delete>{t("Удалить", "Delete")}</button>
                 </div>
             </div>
             <p id="saved-problems" class="invalid" role="alert">{problems}</p>

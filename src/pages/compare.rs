@@ -16,13 +16,13 @@ use crate::pages::calculator::{label, text_field};
 use crate::pages::scenario_line;
 
 /// Labels of an added tariff's fields, in the order of `Tariff::FIELDS`.
-const LABELS: [&str; 6] = [
-    "Абонентская плата в месяц, ₽",
-    "Включено часов в месяц",
-    "Час сверх тарифа, ₽",
-    "Часов в резерве, не более",
-    "Месяцев без абонентской платы",
-    "Час в эти месяцы, ₽",
+const LABELS: [(&str, &str); 6] = [
+    ("Абонентская плата в месяц, ₽", "Monthly fee, ₽"),
+    ("Включено часов в месяц", "Hours included a month"),
+    ("Час сверх тарифа, ₽", "An hour over the tariff, ₽"),
+    ("Часов в резерве, не более", "Reserve cap, hours"),
+    ("Месяцев без абонентской платы", "Months without a fee"),
+    ("Час в эти месяцы, ₽", "An hour in those months, ₽"),
 ];
 
 #[component]
@@ -124,7 +124,7 @@ pub fn ComparePage() -> impl IntoView {
                         let field = alt_field(i, name);
                         text_field(
                             format!("alt-{i}-{name}"),
-                            label(LABELS[k]),
+                            label(LABELS[k].0, LABELS[k].1),
                             Signal::derive(move || {
                                 alt_errors.with(|e| e.iter().find(|e| e.field == field).map(|e| e.problem.ru()))
                             }),

@@ -120,12 +120,12 @@ pub fn SimulationPanel(
 
     let field = move |id: &'static str,
                       name: &'static str,
-                      text: &'static str,
+                      text: (&'static str, &'static str),
                       get: fn(&SimForm, &[hourbank_domain::Hours]) -> String,
                       set: fn(&mut SimForm, String)| {
         text_field(
             id.into(),
-            label(text),
+            label(text.0, text.1),
             error_for(name),
             Signal::derive(move || basis.with(|b| sim.with(|s| get(s, b.as_ref().map_or(&[][..], |b| &b.months[..]))))),
             Callback::new(move |v| sim.update(|s| set(s, v))),
@@ -180,8 +180,8 @@ pub fn SimulationPanel(
                         .get()
                         .then(|| {
                             view! {
-                                {field("sim-mean", "sim.mean", "Часов в месяц в среднем", SimForm::mean_text, |s, v| s.mean = Some(v))}
-                                {field("sim-spread", "sim.spread", "Разброс (стандартное отклонение), ч", SimForm::spread_text, |s, v| s.spread = Some(v))}
+                                {field("sim-mean", "sim.mean", ("Часов в месяц в среднем", "Mean hours a month"), SimForm::mean_text, |s, v| s.mean = Some(v))}
+                                {field("sim-spread", "sim.spread", ("Разброс (стандартное отклонение), ч", "Spread (standard deviation), h"), SimForm::spread_text, |s, v| s.spread = Some(v))}
                                 <div class="field">
                                     <div class="choice">
                                         <input
@@ -198,9 +198,9 @@ pub fn SimulationPanel(
                             }
                         })
                 }}
-                {field("sim-paths", "sim.paths", "Сколько лет моделировать (вариантов)", |s, _| s.paths.clone(), |s, v| s.paths = v)}
-                {field("sim-months", "sim.months", "Месяцев в каждом варианте", |s, _| s.months.clone(), |s, v| s.months = v)}
-                {field("sim-seed", "sim.seed", "Зерно генератора (для повторяемости)", |s, _| s.seed.clone(), |s, v| s.seed = v)}
+                {field("sim-paths", "sim.paths", ("Сколько лет моделировать (вариантов)", "Years to simulate (paths)"), |s, _| s.paths.clone(), |s, v| s.paths = v)}
+                {field("sim-months", "sim.months", ("Месяцев в каждом варианте", "Months in each path"), |s, _| s.months.clone(), |s, v| s.months = v)}
+                {field("sim-seed", "sim.seed", ("Зерно генератора (для повторяемости)", "Random seed (for repeatable results)"), |s, _| s.seed.clone(), |s, v| s.seed = v)}
             </div>
             <div class="buttons">
                 <button type="button" id="sim-run" class="primary" disabled=move || !can_run() on:click=start>
