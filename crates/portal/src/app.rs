@@ -212,6 +212,18 @@ fn install_sync(ctx: Ctx) {
     tick.forget();
 }
 
+/// Lets the portal open without a connection (`sw.js`: network first, the saved copy otherwise).
+/// Browsers offer service workers only on secure origins (HTTPS, localhost); elsewhere the portal
+/// still works while open, it just cannot be reopened offline.
+fn register_service_worker() {
+    let navigator = window().navigator();
+    let supported =
+        js_sys::Reflect::has(&navigator, &wasm_bindgen::JsValue::from_str("serviceWorker")).unwrap_or(false);
+    if supported {
+        let _ = navigator.service_worker().register("/portal/sw.js");
+    }
+}
+
 #[component]
 pub fn Portal() -> impl IntoView {
     let lang = RwSignal::new(i18n::load());
@@ -226,6 +238,7 @@ pub fn Portal() -> impl IntoView {
     provide_context(ctx);
     install_router(ctx);
     install_sync(ctx);
+    register_service_worker();
     // Who is signed in (the cookie says); the first sends of the outbox wait for this. Without a
     // connection the last user's saved `/me` stands in, so the cached pages stay readable.
     api::restore_cache_owner();

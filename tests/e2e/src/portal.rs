@@ -27,6 +27,65 @@ pub async fn start_server_with_demo() -> String {
     base
 }
 
+/// A server that can be stopped and started again on the same address and database: what a
+/// client sees when the connection (or the server) is gone — for every kind of request, including
+/// a service worker's, which the DevTools network emulation does not reach.
+pub struct StoppableServer {
+    pub base: String,
+    address: std::net::SocketAddr,
+    database: String,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl StoppableServer {
+    pub async fn start_with_demo() -> StoppableServer {
+        let data = tempfile::tempdir().expect("data dir").keep();
+        let database = format!("sqlite://{}/e2e.db", data.display());
+        let db = hourbank_server::Db::connect(&database).await.expect("database");
+        let state = hourbank_server::AppState::new(crate::dist_dir(), db);
+        hourbank_server::demo::load(&state).await.expect("demo data");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let address = listener.local_addr().expect("address");
+        let mut server =
+            StoppableServer { base: format!("http://{address}"), address, database, stop: None, task: None };
+        server.serve(listener, state);
+        server
+    }
+
+    fn serve(&mut self, listener: tokio::net::TcpListener, state: hourbank_server::AppState) {
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let app = hourbank_server::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+        self.task = Some(tokio::spawn(async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                })
+                .await
+                .expect("server");
+        }));
+        self.stop = Some(stop);
+    }
+
+    /// Stops accepting connections and closes the idle ones; returns when the port is closed.
+    pub async fn stop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = tokio::time::timeout(Duration::from_secs(10), task).await;
+        }
+    }
+
+    /// Serves again on the same address over the same database.
+    pub async fn start_again(&mut self) {
+        let db = hourbank_server::Db::connect(&self.database).await.expect("database");
+        let state = hourbank_server::AppState::new(crate::dist_dir(), db);
+        let listener = tokio::net::TcpListener::bind(self.address).await.expect("bind the same address again");
+        self.serve(listener, state);
+    }
+}
+
 /// The API as a signed-in user, for setting up and for checking what was stored.
 pub struct Api {
     base: String,
@@ -141,9 +200,9 @@ impl Browser {
         panic!("{css} never contained {needle:?}; last text: {last:?}");
     }
 
-    /// Waits until no element matches.
+    /// Waits (up to 50 s: the outbox retries every 20 s) until no element matches.
     pub async fn wait_gone(&self, css: &str) {
-        for _ in 0..150 {
+        for _ in 0..250 {
             let present = self.js("return document.querySelector(arguments[0]) !== null;", vec![css.into()]).await;
             if present == Value::Bool(false) {
                 return;

@@ -376,3 +376,41 @@ async fn rejecting_and_returning_need_a_comment_and_the_other_pages_read_well() 
     b.assert_no_axe_violations("sales home").await;
     b.close().await;
 }
+
+#[tokio::test]
+async fn the_portal_reopens_without_a_server_and_sends_what_was_made_when_it_is_back() {
+    let mut server = hourbank_e2e::portal::StoppableServer::start_with_demo().await;
+    let base = server.base.clone();
+    let b = Browser::start().await;
+    b.portal_sign_in(&base, "buh@romashka.demo").await;
+    b.wait_for("#tile-total").await;
+    b.goto_and_wait(&format!("{base}/portal/tasks"), "#task-table").await;
+    // The service worker has taken the page over (it claims open pages when it activates).
+    for _ in 0..100 {
+        let controlled = b.js("return navigator.serviceWorker.controller !== null;", vec![]).await;
+        if controlled == Value::Bool(true) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    // Load the page once more under the worker, so it keeps the page and its files.
+    b.goto_and_wait(&format!("{base}/portal/tasks"), "#task-table").await;
+
+    server.stop().await;
+    b.client.refresh().await.unwrap();
+    b.wait_text(".stale", "сохранённая копия").await;
+    b.wait_text("#task-table", "Ошибка при проведении").await;
+    b.goto_and_wait(&format!("{base}/portal/tasks/new"), "#task-title").await;
+    b.set_value("task-title", "Сделано, пока сервер недоступен").await;
+    b.set_value("task-description", "Отправится, когда сервер вернётся").await;
+    b.click("#task-submit").await;
+    b.wait_text(".queued", "сохранено").await;
+
+    server.start_again().await;
+    // Nothing tells the page the server is back: the outbox retries on its own (every 20 s).
+    b.wait_gone("#sync-status").await;
+    let admin = Api::sign_in(&base, "admin@hourbank.demo", DEMO_PASSWORD).await;
+    let found = admin.get("/tasks?q=пока%20сервер%20недоступен").await;
+    assert_eq!(found["tasks"].as_array().unwrap().len(), 1, "{found}");
+    b.close().await;
+}
