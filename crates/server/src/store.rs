@@ -9,7 +9,7 @@ use serde::Serialize;
 use sqlx::any::AnyRow;
 
 use crate::auth::OrgScope;
-use crate::db::{col, Db};
+use crate::db::{col, Arg, Db};
 use crate::http::ApiError;
 
 /// A client organisation with its stored copy of the tariff's terms.
@@ -412,6 +412,39 @@ pub struct Audit<'a> {
     pub entity_id: Option<i64>,
     pub before: Option<&'a serde_json::Value>,
     pub after: Option<&'a serde_json::Value>,
+}
+
+/// Inserts a record and the audit row of its creation in one transaction and one round trip (see
+/// [`Db::write_once`]): `insert` is `INSERT … RETURNING id` with its values `$1…$n` in `args`;
+/// the entry's `entity_id` is the new record's id, which is returned.
+pub async fn insert_audited(db: &Db, insert: &str, args: &[Arg<'_>], entry: Audit<'_>) -> Result<i64, ApiError> {
+    let n = args.len();
+    let p = |i: usize| format!("${}", n + i);
+    let (at, user, org, action, entity, before, after) = (p(1), p(2), p(3), p(4), p(5), p(6), p(7));
+    const COLUMNS: &str = "at, user_id, org_id, action, entity, entity_id, before_json, after_json";
+    let sqlite = format!(
+        "{insert}; INSERT INTO audit_log ({COLUMNS}) \
+         VALUES ({at}, {user}, {org}, {action}, {entity}, last_insert_rowid(), {before}, {after})"
+    );
+    let postgres = format!(
+        "WITH created AS ({insert}) INSERT INTO audit_log ({COLUMNS}) \
+         SELECT {at}, {user}, {org}, {action}, {entity}, id, {before}, {after} FROM created RETURNING entity_id AS id"
+    );
+    let (now, before, after) =
+        (crate::db::now(), entry.before.map(|v| v.to_string()), entry.after.map(|v| v.to_string()));
+    let mut all = args.to_vec();
+    all.extend([
+        Arg::Text(&now),
+        Arg::OptInt(entry.user_id),
+        Arg::OptInt(entry.org_id),
+        Arg::Text(entry.action),
+        Arg::Text(entry.entity),
+        Arg::OptText(before.as_deref()),
+        Arg::OptText(after.as_deref()),
+    ]);
+    let rows = db.write_once(&sqlite, &postgres, &all).await?;
+    let row = rows.first().ok_or_else(|| ApiError::Internal("insert returned no id".into()))?;
+    Ok(col(row, "id")?)
 }
 
 /// Records a mutation in the audit log, in the mutation's own transaction. The new row also marks

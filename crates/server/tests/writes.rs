@@ -1,0 +1,85 @@
+//! The writes that come in thousands a second (a new task, a new work log) run as one transaction
+//! in one round trip: each is audited with its new id, and one that fails stores nothing and
+//! leaves every connection usable.
+
+mod support;
+
+use hourbank_server::clock::{business_period, business_today};
+use hourbank_server::db::Arg;
+use hourbank_server::store::{insert_audited, Audit};
+use reqwest::StatusCode;
+use serde_json::json;
+use support::TestApp;
+
+async fn count(app: &TestApp, table: &str) -> i64 {
+    sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(app.state.db().pool()).await.unwrap()
+}
+
+async fn new_task_and_work_are_audited_with_their_ids(app: TestApp) {
+    let org = app.org("ООО «Ромашка»", "7707083893", &format!("{}-01", business_period())).await;
+    let (client_id, client) = app.user("c@romashka.test", "client", Some(org)).await;
+    let (specialist_id, specialist) = app.user("s@hb.test", "specialist", None).await;
+    let (_, admin) = app.user("a@hb.test", "admin", None).await;
+    let audited = count(&app, "audit_log").await;
+    let (s, b) = app.post("/api/v1/tasks", &client, json!({"title": "Отчёт", "description": "Сделайте"})).await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    let task = b["task"]["id"].as_i64().unwrap();
+    let (_, audit) = app.get("/api/v1/audit", &admin).await;
+    let entry = &audit["entries"][0];
+    assert_eq!(
+        (entry["action"].as_str(), entry["entity"].as_str(), entry["entity_id"].as_i64()),
+        (Some("create"), Some("task"), Some(task))
+    );
+    assert_eq!((entry["user_id"].as_i64(), entry["org_id"].as_i64()), (Some(client_id), Some(org)));
+    assert_eq!(entry["after"], json!({"title": "Отчёт", "description": "Сделайте", "state": "new"}));
+
+    // Work is logged on a task in work.
+    sqlx::query("UPDATE tasks SET state = 'in_work' WHERE id = $1")
+        .bind(task)
+        .execute(app.state.db().pool())
+        .await
+        .unwrap();
+    let today = business_today().to_string();
+    let body = json!({"date": today, "hours": "1.5", "description": "Разработка"});
+    let (s, b) = app.post(&format!("/api/v1/tasks/{task}/worklogs"), &specialist, body).await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    let log = b["worklog"]["id"].as_i64().unwrap();
+    let (_, audit) = app.get("/api/v1/audit", &admin).await;
+    let entry = &audit["entries"][0];
+    assert_eq!(
+        (entry["action"].as_str(), entry["entity"].as_str(), entry["entity_id"].as_i64()),
+        (Some("create"), Some("worklog"), Some(log))
+    );
+    assert_eq!((entry["user_id"].as_i64(), entry["org_id"].as_i64()), (Some(specialist_id), Some(org)));
+    assert_eq!(entry["after"], json!({"task_id": task, "date": today, "hours": "1.5", "description": "Разработка"}));
+    assert_eq!(
+        (count(&app, "tasks").await, count(&app, "worklogs").await, count(&app, "audit_log").await),
+        (1, 1, audited + 2)
+    );
+}
+
+async fn a_failed_write_stores_nothing_and_leaves_connections_usable(app: TestApp) {
+    let org = app.org("ООО «Ромашка»", "7707083893", &format!("{}-01", business_period())).await;
+    let (user, client) = app.user("c@romashka.test", "client", Some(org)).await;
+    let audited = count(&app, "audit_log").await;
+    // No such organisation: the insert fails inside the transaction, after it began.
+    let failed = insert_audited(
+        app.state.db(),
+        "INSERT INTO tasks (org_id, title, description, state, created_by, created_at, updated_at) \
+         VALUES ($1, 'x', 'x', 'new', $2, 'now', 'now') RETURNING id",
+        &[Arg::Int(999_999), Arg::Int(user)],
+        Audit { user_id: Some(user), org_id: Some(999_999), action: "create", entity: "task", ..Default::default() },
+    )
+    .await;
+    assert!(failed.is_err(), "{failed:?}");
+    assert_eq!((count(&app, "tasks").await, count(&app, "audit_log").await), (0, audited));
+    // More writes than the pool has connections: none finds a transaction left open.
+    for i in 0..20 {
+        let (s, b) =
+            app.post("/api/v1/tasks", &client, json!({"title": format!("Задача {i}"), "description": "x"})).await;
+        assert_eq!(s, StatusCode::CREATED, "{b}");
+    }
+    assert_eq!((count(&app, "tasks").await, count(&app, "audit_log").await), (20, audited + 20));
+}
+
+db_tests!(new_task_and_work_are_audited_with_their_ids, a_failed_write_stores_nothing_and_leaves_connections_usable);
