@@ -291,6 +291,24 @@ async fn staff_pages_and_the_english_switch() {
         b.assert_no_axe_violations(&format!("admin {page}")).await;
     }
     b.wait_text("#audit", "sign_in").await;
+
+    // Staff record a consultation for an organisation they pick.
+    b.goto_and_wait(&format!("{base}/portal/consultations"), "#consultation-org").await;
+    b.js(
+        "const s = document.getElementById('consultation-org'); s.value = '1'; s.dispatchEvent(new Event('change', { bubbles: true }));",
+        vec![],
+    )
+    .await;
+    b.wait_for("#consultation-topic").await;
+    b.assert_no_axe_violations("consultations (staff, with the form)").await;
+    b.set_value("consultation-date", &hourbank_server::clock::business_today().to_string()).await;
+    b.set_value("consultation-duration", "0,75").await;
+    b.set_value("consultation-topic", "Настройка обмена с банком").await;
+    b.js("document.querySelector('#consultation-topic').closest('form').requestSubmit();", vec![]).await;
+    b.wait_text("main table", "Настройка обмена с банком").await;
+    b.wait_text("main table", "0,75\u{a0}ч").await;
+    b.goto_and_wait(&format!("{base}/portal/admin/audit"), "#audit").await;
+    b.wait_text("#audit", "consultation").await;
     b.click("#lang-switch").await;
     b.wait_text("h1", "Audit log").await;
     b.client.refresh().await.unwrap();
