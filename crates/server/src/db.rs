@@ -40,14 +40,17 @@ pub struct Db {
     pool: AnyPool,
     backend: Backend,
     /// SQLite allows one writer at a time and makes the others sleep and retry; queueing writers
-    /// here instead keeps latency flat under load. PostgreSQL needs no such lock.
-    sqlite_writer: Arc<tokio::sync::Mutex<()>>,
+    /// here instead keeps latency flat under load. PostgreSQL needs no such lock. It holds the
+    /// connection [`Db::write_once`] writes on, kept out of the pool so that a writer holding the
+    /// lock never waits for readers to give a connection back.
+    sqlite_writer: Arc<tokio::sync::Mutex<Option<sqlx::AnyConnection>>>,
+    url: Arc<str>,
 }
 
 /// A write transaction; on SQLite it also holds the single-writer lock until it ends.
 pub struct WriteTx {
     tx: sqlx::Transaction<'static, sqlx::Any>,
-    _writer: Option<tokio::sync::OwnedMutexGuard<()>>,
+    _writer: Option<tokio::sync::OwnedMutexGuard<Option<sqlx::AnyConnection>>>,
 }
 
 impl WriteTx {
@@ -94,22 +97,11 @@ impl Db {
             Backend::Postgres => 16,
         });
         let options = match backend {
-            // WAL lets readers go on while one writer writes; the busy timeout makes writers queue
-            // instead of failing; foreign keys are off by default in SQLite.
-            Backend::Sqlite => options.after_connect(|conn, _| {
-                Box::pin(async move {
-                    conn.execute(
-                        "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; \
-                                  PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
-                    )
-                    .await?;
-                    Ok(())
-                })
-            }),
+            Backend::Sqlite => options.after_connect(|conn, _| Box::pin(sqlite_settings(conn))),
             Backend::Postgres => options,
         };
         let pool = options.connect(&url).await?;
-        let db = Db { pool, backend, sqlite_writer: Arc::default() };
+        let db = Db { pool, backend, sqlite_writer: Arc::default(), url: url.into() };
         db.migrate().await?;
         Ok(db)
     }
@@ -174,18 +166,24 @@ impl Db {
     pub async fn write_once(&self, sqlite: &str, postgres: &str, args: &[Arg<'_>]) -> Result<Vec<AnyRow>, sqlx::Error> {
         match self.backend {
             Backend::Sqlite => {
-                let _writer = self.sqlite_writer.lock().await;
-                let mut conn = self.pool.acquire().await?;
+                let mut writer = self.sqlite_writer.lock().await;
+                let conn = match writer.as_mut() {
+                    Some(conn) => conn,
+                    None => {
+                        let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&self.url).await?;
+                        sqlite_settings(&mut conn).await?;
+                        writer.insert(conn)
+                    }
+                };
                 let sql = format!("BEGIN IMMEDIATE; {sqlite}; COMMIT");
                 let result = bind_all(sqlx::query(&sql), args).fetch_all(&mut *conn).await;
                 if result.is_err() {
-                    // Stopped part-way, maybe inside the transaction: end it before the connection
-                    // goes back to the pool. SQLite refuses when none is open, which is fine; a
-                    // connection that fails otherwise is not reused.
+                    // Stopped part-way, maybe inside the transaction: end it. SQLite refuses when
+                    // none is open, which is fine; a connection that fails otherwise is replaced.
                     if let Err(e) = sqlx::query("ROLLBACK").execute(&mut *conn).await
                         && !e.to_string().contains("no transaction is active")
                     {
-                        conn.close_on_drop();
+                        *writer = None;
                     }
                 }
                 result
@@ -198,6 +196,16 @@ impl Db {
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
         sqlx::query("SELECT 1").execute(&self.pool).await.map(drop)
     }
+}
+
+/// WAL lets readers go on while one writer writes; the busy timeout makes writers queue instead of
+/// failing; foreign keys are off by default in SQLite.
+async fn sqlite_settings(conn: &mut sqlx::AnyConnection) -> Result<(), sqlx::Error> {
+    conn.execute(
+        "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+    )
+    .await?;
+    Ok(())
 }
 
 /// A value for a `$n` placeholder of [`Db::list`].
