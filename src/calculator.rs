@@ -246,19 +246,29 @@ impl CalculatorForm {
     }
 }
 
-/// The scenario in one line: `Сценарий: «Старт», с 2027-01-01, 7 месяцев, 72,75 ч, НДС 22%.`
-pub fn summary_line(c: &Calculation) -> String {
+/// The scenario in one line: `Сценарий: «Старт», с 2027-01, 7 месяцев, 72,75 ч, НДС 22%.`
+pub fn summary_line(c: &Calculation, lang: crate::i18n::Lang) -> String {
     let st = &c.statement;
-    let tariff = if c.tariff == Tariff::start() { "«Старт»" } else { "свой тариф" };
+    let tariff = if c.tariff == Tariff::start() {
+        "«Старт»"
+    } else {
+        lang.pick("свой тариф", "your own tariff")
+    };
     let from = st.months.first().map(|m| m.period.to_string()).unwrap_or_default();
     let vat = match c.vat {
-        Vat::None => "без НДС".to_string(),
-        vat => crate::csv::vat_label(vat),
+        Vat::None => lang.pick("без НДС", "no VAT").to_string(),
+        vat => crate::csv::vat_label_in(vat, lang),
+    };
+    let n = st.months.len();
+    let months = match lang {
+        crate::i18n::Lang::Ru => crate::demo::months_word(n as u32),
+        crate::i18n::Lang::En => format!("{n} months"),
     };
     format!(
-        "Сценарий: {tariff}, с {from}, {}, {}, {vat}.",
-        crate::demo::months_word(st.months.len() as u32),
-        hourbank_domain::format::hours(st.summary.hours)
+        "{} {tariff}, {} {from}, {months}, {}, {vat}.",
+        lang.pick("Сценарий:", "Scenario:"),
+        lang.pick("с", "from"),
+        lang.hours(st.summary.hours)
     )
 }
 
@@ -322,6 +332,7 @@ impl FillForm {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::Lang;
 
     fn form() -> CalculatorForm {
         CalculatorForm::new(NaiveDate::from_ymd_opt(2027, 1, 1).unwrap())
@@ -475,11 +486,21 @@ mod tests {
         f.set_count("7");
         f.hours[1] = "12,5".into();
         f.vat_mode = "on_top".into();
-        assert_eq!(summary_line(&computed(&f)), "Сценарий: «Старт», с 2027-01, 7 месяцев, 12,5\u{a0}ч, НДС 22%.");
+        assert_eq!(
+            summary_line(&computed(&f), Lang::Ru),
+            "Сценарий: «Старт», с 2027-01, 7 месяцев, 12,5\u{a0}ч, НДС 22%."
+        );
+        assert_eq!(
+            summary_line(&computed(&f), Lang::En),
+            "Scenario: «Старт», from 2027-01, 7 months, 12,5\u{a0}h, VAT 22%."
+        );
         f.tariff = TARIFF_CUSTOM.into();
         f.custom[0] = "1".into();
         f.vat_mode = "none".into();
-        assert_eq!(summary_line(&computed(&f)), "Сценарий: свой тариф, с 2027-01, 7 месяцев, 12,5\u{a0}ч, без НДС.");
+        assert_eq!(
+            summary_line(&computed(&f), Lang::Ru),
+            "Сценарий: свой тариф, с 2027-01, 7 месяцев, 12,5\u{a0}ч, без НДС."
+        );
     }
 
     #[test]

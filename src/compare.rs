@@ -7,11 +7,12 @@ use hourbank_domain::compare::{
     break_even, cheapest_by_hours, compare, pay_as_you_go, replay, Band, Candidate, Comparison, Replay, Verdict,
     MIN_HISTORY_MONTHS,
 };
-use hourbank_domain::format::{hours, rubles};
+use hourbank_domain::format::rubles;
 use hourbank_domain::scenario::MAX_SCENARIO_MONTHS;
 use hourbank_domain::{FieldError, Hours, Period, Problem, Tariff, Vat};
 
 use crate::calculator::{tariff_texts, CalculatorForm, TARIFF_CUSTOM};
+use crate::i18n::Lang;
 use crate::link::{escape, number, pairs, unescape};
 
 /// The query key of each added tariff: `alt=fee:incl:over:cap:trial:trate`, repeated.
@@ -55,8 +56,8 @@ pub fn alt_field(i: usize, name: &str) -> String {
 }
 
 /// Name of the pay-as-you-go row.
-pub fn payg_name(rate: hourbank_domain::Money) -> String {
-    format!("Почасовая оплата ({} за час)", rubles(rate))
+pub fn payg_name(rate: hourbank_domain::Money, lang: Lang) -> String {
+    format!("{} ({} {})", lang.pick("Почасовая оплата", "Pay as you go"), rubles(rate), lang.pick("за час", "an hour"))
 }
 
 /// The tariffs compared: «Старт», pay-as-you-go at «Старт»'s overage rate (the offer's price of an
@@ -65,14 +66,18 @@ pub fn candidates(
     scenario_tariff: &Tariff,
     form: &CalculatorForm,
     alts: &[[String; 6]],
+    lang: Lang,
 ) -> Result<Vec<Candidate>, Vec<FieldError>> {
     let start = Tariff::start();
     let mut list = vec![
         Candidate::new("«Старт»", start.clone()),
-        Candidate::new(payg_name(start.overage_rate), pay_as_you_go(start.overage_rate)),
+        Candidate::new(payg_name(start.overage_rate, lang), pay_as_you_go(start.overage_rate)),
     ];
     if form.tariff == TARIFF_CUSTOM {
-        list.push(Candidate::new("Свой тариф из расчёта", scenario_tariff.clone()));
+        list.push(Candidate::new(
+            lang.pick("Свой тариф из расчёта", "Your tariff from the calculation"),
+            scenario_tariff.clone(),
+        ));
     }
     let mut errors = Vec::new();
     for (i, alt) in alts.iter().enumerate() {
@@ -82,7 +87,7 @@ pub fn candidates(
                 errors.push(FieldError::new(alt_field(i, name), e.problem));
             }
         }
-        list.push(Candidate::new(format!("Тариф {}", i + 1), tariff));
+        list.push(Candidate::new(format!("{} {}", lang.pick("Тариф", "Tariff"), i + 1), tariff));
     }
     if errors.is_empty() {
         Ok(list)
@@ -202,25 +207,40 @@ fn names(list: &[usize], names: &[String]) -> String {
 }
 
 /// The comparison as a table: each tariff's fees, hours paid one by one, totals, and how much
-/// more than the cheapest. Every text in it is ours (names and figures).
-/// `label` names the table's scrolling region (unique on the page).
-pub fn comparison_html(c: &Comparison, vat: Vat, id: &str, label: &str) -> String {
+/// more than the cheapest. Every text in it is ours (names and figures). `label` names the
+/// table's scrolling region (unique on the page).
+pub fn comparison_html(c: &Comparison, vat: Vat, id: &str, label: &str, lang: Lang) -> String {
+    let t = |ru, en| lang.pick(ru, en);
     let with_vat = vat != Vat::None;
-    let mut html = format!(
-        "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"{label}\"><table id=\"{id}\"><thead><tr>\
-         <th scope=\"col\">Тариф</th><th scope=\"col\">Абонплата</th><th scope=\"col\">Часы по ставке, ₽</th>\
-         <th scope=\"col\">Итого</th>"
-    );
+    let mut heads = vec![
+        t("Тариф", "Tariff"),
+        t("Абонплата", "Fees"),
+        t("Часы по ставке, ₽", "Hours at the rate, ₽"),
+        t("Итого", "Total"),
+    ];
     if with_vat {
-        html += "<th scope=\"col\">Итого с НДС</th>";
+        heads.push(t("Итого с НДС", "Total with VAT"));
     }
-    html +=
-        "<th scope=\"col\">Средняя цена часа</th><th scope=\"col\">Дороже самого дешёвого на</th></tr></thead><tbody>";
+    heads.extend([
+        t("Средняя цена часа", "Average price of an hour"),
+        t("Дороже самого дешёвого на", "Above the cheapest by"),
+    ]);
+    let mut html = format!(
+        "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"{label}\"><table id=\"{id}\"><thead><tr>"
+    );
+    for h in heads {
+        html += &format!("<th scope=\"col\">{h}</th>");
+    }
+    html += "</tr></thead><tbody>";
     for (i, row) in c.rows.iter().enumerate() {
         let s = &row.statement.summary;
         let cheapest = c.cheapest.contains(&i);
         let class = if cheapest { " class=\"cheapest\"" } else { "" };
-        let mark = if cheapest { " <strong>— дешевле всех</strong>" } else { "" };
+        let mark = if cheapest {
+            format!(" <strong>— {}</strong>", t("дешевле всех", "the cheapest"))
+        } else {
+            String::new()
+        };
         html += &format!(
             "<tr{class} data-row=\"{i}\"><th scope=\"row\">{}{mark}</th><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num total\">{}</td>",
             row.name,
@@ -239,40 +259,55 @@ pub fn comparison_html(c: &Comparison, vat: Vat, id: &str, label: &str) -> Strin
 }
 
 /// One sentence on which tariff is cheapest for these hours, never claiming an unshown saving.
-pub fn comparison_verdict(c: &Comparison) -> String {
+pub fn comparison_verdict(c: &Comparison, lang: Lang) -> String {
     let all: Vec<String> = c.rows.iter().map(|r| r.name.clone()).collect();
-    match (c.winner(), c.saving()) {
-        (Some(w), Some(saving)) => format!(
+    let total = |i: usize| rubles(c.rows[i].statement.summary.total_with_vat);
+    match (c.winner(), c.saving(), lang) {
+        (Some(w), Some(saving), Lang::Ru) => format!(
             "Дешевле всех — {}: {}, на {} меньше следующего варианта.",
             w.name,
             rubles(w.statement.summary.total_with_vat),
             rubles(saving)
         ),
-        _ if c.cheapest.len() == all.len() => format!(
-            "Все тарифы стоят одинаково: по {} — ни один не выгоднее.",
-            rubles(c.rows[0].statement.summary.total_with_vat)
+        (Some(w), Some(saving), Lang::En) => format!(
+            "The cheapest is {}: {}, {} less than the next option.",
+            w.name,
+            rubles(w.statement.summary.total_with_vat),
+            rubles(saving)
         ),
-        _ => format!(
+        (_, _, Lang::Ru) if c.cheapest.len() == all.len() => {
+            format!("Все тарифы стоят одинаково: по {} — ни один не выгоднее.", total(0))
+        }
+        (_, _, Lang::En) if c.cheapest.len() == all.len() => {
+            format!("Every tariff costs the same: {} each — none is cheaper.", total(0))
+        }
+        (_, _, Lang::Ru) => format!(
             "Одинаково дешевле остальных: {} — по {}; выгоды одного из них перед другим нет.",
             names(&c.cheapest, &all),
-            rubles(c.rows[c.cheapest[0]].statement.summary.total_with_vat)
+            total(c.cheapest[0])
+        ),
+        (_, _, Lang::En) => format!(
+            "Equally the cheapest: {} — {} each; neither is cheaper than the other.",
+            names(&c.cheapest, &all),
+            total(c.cheapest[0])
         ),
     }
 }
 
 /// The cheapest tariffs by hours closed every month, as a list, and each tariff's break-even with
 /// pay-as-you-go (the second candidate).
-pub fn bands_html(candidates: &[Candidate]) -> String {
+pub fn bands_html(candidates: &[Candidate], lang: Lang) -> String {
+    let t = |ru, en| lang.pick(ru, en);
     let tariffs: Vec<Tariff> = candidates.iter().map(|c| c.tariff.clone()).collect();
     let all: Vec<String> = candidates.iter().map(|c| c.name.clone()).collect();
     let bands = cheapest_by_hours(&tariffs);
     let mut html = String::from("<ul id=\"bands\" class=\"bands\">");
     for (i, band) in bands.iter().enumerate() {
-        html += &format!("<li data-band=\"{i}\">{}: ", band_range(band, i + 1 == bands.len()));
+        html += &format!("<li data-band=\"{i}\">{}: ", band_range(band, i + 1 == bands.len(), lang));
         html += &if band.cheapest.len() == 1 {
-            format!("дешевле всех — {}", all[band.cheapest[0]])
+            format!("{} — {}", t("дешевле всех", "the cheapest"), all[band.cheapest[0]])
         } else {
-            format!("одинаково — {}", names(&band.cheapest, &all))
+            format!("{} — {}", t("одинаково", "equal"), names(&band.cheapest, &all))
         };
         html += "</li>";
     }
@@ -280,40 +315,66 @@ pub fn bands_html(candidates: &[Candidate]) -> String {
     let payg = &candidates[1];
     for (i, c) in candidates.iter().enumerate().filter(|&(i, _)| i != 1) {
         let text = match break_even(&c.tariff, &payg.tariff) {
-            Some(h) if h.is_zero() => "не дороже почасовой оплаты при любых часах".to_string(),
-            Some(h) => format!("не дороже почасовой оплаты от {} в месяц", hours(h)),
-            None => "дороже почасовой оплаты при больших объёмах (до 744 ч)".to_string(),
+            Some(h) if h.is_zero() => {
+                t("не дороже почасовой оплаты при любых часах", "no dearer than pay as you go at any hours").to_string()
+            }
+            Some(h) => format!(
+                "{} {} {}",
+                t("не дороже почасовой оплаты от", "no dearer than pay as you go from"),
+                lang.hours(h),
+                t("в месяц", "a month")
+            ),
+            None => t(
+                "дороже почасовой оплаты при больших объёмах (до 744 ч)",
+                "dearer than pay as you go at large volumes (up to 744 h)",
+            )
+            .to_string(),
         };
         html += &format!("<li data-tariff=\"{i}\">{}: {text}</li>", c.name);
     }
     html + "</ul>"
 }
 
-/// `от 0 до 9,99 ч`, `от 10 ч`, `ровно 8 ч`.
-fn band_range(band: &Band, last: bool) -> String {
+/// `от 0 до 9,99 ч`, `от 10 ч`, `ровно 8 ч` (`from 0 h to 9,99 h`, `from 10 h`, `exactly 8 h`).
+fn band_range(band: &Band, last: bool, lang: Lang) -> String {
+    let (from, to) = (lang.hours(band.from), lang.hours(band.to));
     if band.from == band.to {
-        format!("ровно {}", hours(band.from))
+        format!("{} {from}", lang.pick("ровно", "exactly"))
     } else if last {
-        format!("от {}", hours(band.from))
+        format!("{} {from}", lang.pick("от", "from"))
     } else {
-        format!("от {} до {}", hours(band.from), hours(band.to))
+        format!("{} {from} {} {to}", lang.pick("от", "from"), lang.pick("до", "to"))
     }
 }
 
 /// The history's verdict in one sentence.
-pub fn replay_verdict(r: &Replay) -> String {
-    match &r.verdict {
-        Verdict::TooLittleData { months } => format!(
+pub fn replay_verdict(r: &Replay, lang: Lang) -> String {
+    match (&r.verdict, lang) {
+        (Verdict::TooLittleData { months }, Lang::Ru) => format!(
             "Слишком мало данных: {months} мес. Нужно хотя бы {MIN_HISTORY_MONTHS} месяца, чтобы советовать тариф; \
              суммы ниже — только для сведения."
         ),
-        Verdict::Tie { names, total } => format!(
+        (Verdict::TooLittleData { months }, Lang::En) => format!(
+            "Too little data: {months} months. At least {MIN_HISTORY_MONTHS} months are needed to advise a tariff; \
+             the totals below are for information only."
+        ),
+        (Verdict::Tie { names, total }, Lang::Ru) => format!(
             "За эти месяцы {} обошлись бы одинаково: по {} — данные не показывают выгоды ни одного из них.",
             names.join(", "),
             rubles(*total)
         ),
-        Verdict::Cheapest { name, total, next, saving } => format!(
+        (Verdict::Tie { names, total }, Lang::En) => format!(
+            "Over these months {} would have cost the same: {} each — the data shows no saving for any of them.",
+            names.join(", "),
+            rubles(*total)
+        ),
+        (Verdict::Cheapest { name, total, next, saving }, Lang::Ru) => format!(
             "За эти месяцы дешевле всех: {name} — {}, на {} меньше, чем {next}.",
+            rubles(*total),
+            rubles(*saving)
+        ),
+        (Verdict::Cheapest { name, total, next, saving }, Lang::En) => format!(
+            "Over these months the cheapest is {name}: {}, {} less than {next}.",
             rubles(*total),
             rubles(*saving)
         ),
@@ -375,7 +436,7 @@ mod tests {
     #[test]
     fn the_candidates_and_their_errors() {
         let f = form();
-        let list = candidates(&Tariff::start(), &f, &[]).unwrap();
+        let list = candidates(&Tariff::start(), &f, &[], Lang::Ru).unwrap();
         let names: Vec<_> = list.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(names, ["«Старт»", "Почасовая оплата (2\u{a0}000,00\u{a0}₽ за час)"]);
         assert_eq!(list[1].tariff.monthly_fee, Money::ZERO);
@@ -383,15 +444,15 @@ mod tests {
         custom.tariff = TARIFF_CUSTOM.into();
         let alts = vec![new_alt(), ["-1", "10", "2000", "10", "1.5", "2000"].map(String::from)];
         assert_eq!(
-            fields(candidates(&Tariff::start(), &custom, &alts).unwrap_err()),
+            fields(candidates(&Tariff::start(), &custom, &alts, Lang::Ru).unwrap_err()),
             ["alt[1].monthly_fee", "alt[1].trial_months"]
         );
-        let list = candidates(&Tariff::start(), &custom, &alts[..1]).unwrap();
+        let list = candidates(&Tariff::start(), &custom, &alts[..1], Lang::Ru).unwrap();
         assert_eq!(list[2].name, "Свой тариф из расчёта");
         assert_eq!(list[3].name, "Тариф 1");
         let mut start = f;
         start.tariff = TARIFF_START.into();
-        assert_eq!(candidates(&Tariff::start(), &start, &alts[..1]).unwrap().len(), 3);
+        assert_eq!(candidates(&Tariff::start(), &start, &alts[..1], Lang::Ru).unwrap().len(), 3);
     }
 
     #[test]
@@ -431,10 +492,11 @@ mod tests {
     fn the_tables_and_verdicts_say_what_the_figures_show() {
         let f = form();
         let list =
-            candidates(&Tariff::start(), &f, &[["45000", "25", "1800", "20", "1", "1800"].map(String::from)]).unwrap();
+            candidates(&Tariff::start(), &f, &[["45000", "25", "1800", "20", "1", "1800"].map(String::from)], Lang::Ru)
+                .unwrap();
         let start = NaiveDate::from_ymd_opt(2027, 1, 1).unwrap();
         let c = compare_scenario(start, None, &[Hours::whole(30); 4], Vat::None, &list).unwrap();
-        let html = comparison_html(&c, Vat::None, "compare-table", "Сравнение");
+        let html = comparison_html(&c, Vat::None, "compare-table", "Сравнение", Lang::Ru);
         assert!(
             html.contains(
                 "<tr class=\"cheapest\" data-row=\"2\"><th scope=\"row\">Тариф 1 <strong>— дешевле всех</strong>"
@@ -444,15 +506,15 @@ mod tests {
         assert!(html.contains("<td class=\"num over\">24\u{a0}000,00\u{a0}₽</td>"), "{html}");
         assert!(!html.contains("с НДС"));
         assert_eq!(
-            comparison_verdict(&c),
+            comparison_verdict(&c, Lang::Ru),
             "Дешевле всех — Тариф 1: 216\u{a0}000,00\u{a0}₽, на 24\u{a0}000,00\u{a0}₽ меньше следующего варианта."
         );
         let c = compare_scenario(start, None, &[Hours::whole(10); 4], Vat::None, &list[..2]).unwrap();
         assert_eq!(
-            comparison_verdict(&c),
+            comparison_verdict(&c, Lang::Ru),
             "Все тарифы стоят одинаково: по 80\u{a0}000,00\u{a0}₽ — ни один не выгоднее."
         );
-        let bands = bands_html(&list);
+        let bands = bands_html(&list, Lang::Ru);
         assert!(bands.contains("<li data-band=\"0\">от 0\u{a0}ч до 9,99\u{a0}ч: дешевле всех — Почасовая"), "{bands}");
         assert!(
             bands.contains("<li data-tariff=\"0\">«Старт»: не дороже почасовой оплаты от 10\u{a0}ч в месяц</li>"),
@@ -460,12 +522,12 @@ mod tests {
         );
         let replayed =
             replay_history(&parse_history("2\n2").unwrap(), Period::new(2026, 1).unwrap(), Vat::None, &list).unwrap();
-        assert!(replay_verdict(&replayed).starts_with("Слишком мало данных: 2 мес."));
+        assert!(replay_verdict(&replayed, Lang::Ru).starts_with("Слишком мало данных: 2 мес."));
         let replayed =
             replay_history(&parse_history("10\n10\n10").unwrap(), Period::new(2026, 1).unwrap(), Vat::None, &list[..2])
                 .unwrap();
         assert_eq!(
-            replay_verdict(&replayed),
+            replay_verdict(&replayed, Lang::Ru),
             "За эти месяцы «Старт», Почасовая оплата (2\u{a0}000,00\u{a0}₽ за час) обошлись бы одинаково: по 60\u{a0}000,00\u{a0}₽ \
              — данные не показывают выгоды ни одного из них."
         );
@@ -473,7 +535,7 @@ mod tests {
             replay_history(&parse_history("1\n1\n1").unwrap(), Period::new(2026, 1).unwrap(), Vat::None, &list)
                 .unwrap();
         assert_eq!(
-            replay_verdict(&replayed),
+            replay_verdict(&replayed, Lang::Ru),
             "За эти месяцы дешевле всех: Почасовая оплата (2\u{a0}000,00\u{a0}₽ за час) — 6\u{a0}000,00\u{a0}₽, \
              на 54\u{a0}000,00\u{a0}₽ меньше, чем «Старт»."
         );

@@ -1,11 +1,13 @@
 //! The trial demo for sales: the offer's terms, one slide each, with the current scenario's
 //! figures. Plain text built here; the presenter view only shows one slide at a time.
 
-use hourbank_domain::format::{hours, period_ru, rubles};
+use hourbank_domain::format::rubles;
 use hourbank_domain::{Hours, Money, Phase, Vat};
 
 use crate::calculator::Calculation;
-use crate::csv::vat_label;
+use crate::csv::vat_label_in;
+use crate::i18n::Lang;
+use crate::table::period_in;
 
 /// One slide: a heading in the offer's words and lines with the scenario's numbers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,8 +39,19 @@ pub fn months_word(n: u32) -> String {
     format!("{n} {word}")
 }
 
-/// The slides for a computed scenario.
-pub fn slides(c: &Calculation) -> Vec<Slide> {
+/// `2 месяца` / `2 months`.
+fn months_in(n: u32, lang: Lang) -> String {
+    match lang {
+        Lang::Ru => months_word(n),
+        Lang::En if n == 1 => "1 month".into(),
+        Lang::En => format!("{n} months"),
+    }
+}
+
+/// The slides for a computed scenario, in the interface's language.
+pub fn slides(c: &Calculation, lang: Lang) -> Vec<Slide> {
+    let l = |ru, en| lang.pick(ru, en);
+    let hours = |h| lang.hours(h);
     let t = &c.tariff;
     let months = &c.statement.months;
     let s = &c.statement.summary;
@@ -50,7 +63,7 @@ pub fn slides(c: &Calculation) -> Vec<Slide> {
         .map(|m| {
             format!(
                 "{}: {} × {} = {}",
-                period_ru(m.period),
+                period_in(m.period, lang),
                 hours(m.hours),
                 rubles(m.extra_rate),
                 rubles(m.extra_charge)
@@ -58,48 +71,81 @@ pub fn slides(c: &Calculation) -> Vec<Slide> {
         })
         .collect();
     if trial.is_empty() {
-        lines.push("В этом сценарии пробных месяцев нет.".into());
+        lines.push(l("В этом сценарии пробных месяцев нет.", "This scenario has no trial months.").into());
     } else {
         let paid: Money = trial.iter().map(|m| m.extra_charge).sum();
-        lines.push(format!("Абонентской платы в эти месяцы нет; за закрытые задачи — {}", rubles(paid)));
+        lines.push(format!(
+            "{} {}",
+            l("Абонентской платы в эти месяцы нет; за закрытые задачи —", "No fee in these months; closed tasks cost"),
+            rubles(paid)
+        ));
     }
     out.push(Slide {
-        title: format!(
-            "Первые {} — без абонентской платы! Оплата только за закрытые задачи",
-            months_word(t.trial_months)
-        ),
+        title: match lang {
+            Lang::Ru => format!(
+                "Первые {} — без абонентской платы! Оплата только за закрытые задачи",
+                months_word(t.trial_months)
+            ),
+            Lang::En => {
+                format!("The first {} without a fee! Only closed tasks are paid", months_in(t.trial_months, lang))
+            }
+        },
         lines,
     });
 
     let first_sub = months.iter().find(|m| m.phase == Phase::Subscription);
     let subscription = months.iter().filter(|m| m.phase == Phase::Subscription).count();
     out.push(Slide {
-        title: format!("Абонентская плата — {} в месяц, включено {}", rubles(t.monthly_fee), hours(t.included_hours)),
+        title: format!(
+            "{} — {} {}, {} {}",
+            l("Абонентская плата", "Subscription fee"),
+            rubles(t.monthly_fee),
+            l("в месяц", "a month"),
+            l("включено", "including"),
+            hours(t.included_hours)
+        ),
         lines: match first_sub {
             Some(m) => vec![
                 format!(
-                    "Первый месяц абонемента — {}; в сценарии {} × {}",
-                    period_ru(m.period),
-                    months_word(subscription as u32),
+                    "{} — {}; {} {} × {}",
+                    l("Первый месяц абонемента", "The first subscription month"),
+                    period_in(m.period, lang),
+                    l("в сценарии", "in this scenario"),
+                    months_in(subscription as u32, lang),
                     rubles(t.monthly_fee)
                 ),
-                format!("Абонентская плата за период: {}", rubles(s.fees)),
+                format!("{} {}", l("Абонентская плата за период:", "Fees for the period:"), rubles(s.fees)),
             ],
-            None => vec!["В этом сценарии все месяцы — пробные.".into()],
+            None => vec![l("В этом сценарии все месяцы — пробные.", "Every month of this scenario is a trial month.").into()],
         },
     });
 
     let peak = months.iter().map(|m| m.reserve_end).max().unwrap_or(Hours::ZERO);
     let used: Hours = months.iter().map(|m| m.reserve_used).sum();
     let mut lines = vec![
-        format!("Больше всего в резерве: {} (лимит {})", hours(peak), hours(t.reserve_cap)),
-        format!("Из резерва оплачено часов: {}", hours(used)),
+        format!(
+            "{} {} ({} {})",
+            l("Больше всего в резерве:", "Most in the reserve:"),
+            hours(peak),
+            l("лимит", "cap"),
+            hours(t.reserve_cap)
+        ),
+        format!("{} {}", l("Из резерва оплачено часов:", "Hours paid from the reserve:"), hours(used)),
     ];
     if !s.reserve_forfeited.is_zero() {
-        lines.push(format!("Сверх лимита резерва сгорело: {}", hours(s.reserve_forfeited)));
+        lines.push(format!(
+            "{} {}",
+            l("Сверх лимита резерва сгорело:", "Forfeited over the reserve cap:"),
+            hours(s.reserve_forfeited)
+        ));
     }
     out.push(Slide {
-        title: format!("Не выработанные часы копятся в резерве — до {}", hours(t.reserve_cap)), lines
+        title: format!(
+            "{} {}",
+            l("Не выработанные часы копятся в резерве — до", "Unused hours are kept in a reserve of up to"),
+            hours(t.reserve_cap)
+        ),
+        lines,
     });
 
     let ceiling = t.max_hours_without_extra();
@@ -109,34 +155,71 @@ pub fn slides(c: &Calculation) -> Vec<Slide> {
         .count();
     let busiest = months.iter().filter(|m| m.phase == Phase::Subscription).map(|m| m.hours).max();
     out.push(Slide {
-        title: format!(
-            "До {} в месяц без доплаты ({} резерв + {} по тарифу)",
-            hours(ceiling),
-            hours(t.reserve_cap),
-            hours(t.included_hours)
-        ),
+        title: match lang {
+            Lang::Ru => format!(
+                "До {} в месяц без доплаты ({} резерв + {} по тарифу)",
+                hours(ceiling),
+                hours(t.reserve_cap),
+                hours(t.included_hours)
+            ),
+            Lang::En => format!(
+                "Up to {} a month with nothing extra to pay ({} reserve + {} included)",
+                hours(ceiling),
+                hours(t.reserve_cap),
+                hours(t.included_hours)
+            ),
+        },
         lines: vec![
-            format!("Месяцев сверх {} без доплаты, за счёт резерва: {covered}", hours(t.included_hours)),
-            format!("Самый загруженный месяц абонемента: {}", busiest.map_or_else(|| "—".into(), hours)),
+            match lang {
+                Lang::Ru => {
+                    format!("Месяцев сверх {} без доплаты, за счёт резерва: {covered}", hours(t.included_hours))
+                }
+                Lang::En => {
+                    format!("Months over {} paid by the reserve, nothing extra: {covered}", hours(t.included_hours))
+                }
+            },
+            format!(
+                "{} {}",
+                l("Самый загруженный месяц абонемента:", "The busiest subscription month:"),
+                busiest.map_or_else(|| "—".into(), hours)
+            ),
         ],
     });
 
     let overage: Hours = months.iter().filter(|m| m.phase == Phase::Subscription).map(|m| m.extra_hours).sum();
     let overage_paid: Money = months.iter().filter(|m| m.phase == Phase::Subscription).map(|m| m.extra_charge).sum();
     out.push(Slide {
-        title: format!("Час сверх тарифа — {}", rubles(t.overage_rate)),
-        lines: vec![format!("Часов сверх тарифа за период: {} — {}", hours(overage), rubles(overage_paid))],
+        title: format!("{} — {}", l("Час сверх тарифа", "An hour over the tariff"), rubles(t.overage_rate)),
+        lines: vec![format!(
+            "{} {} — {}",
+            l("Часов сверх тарифа за период:", "Hours over the tariff in the period:"),
+            hours(overage),
+            rubles(overage_paid)
+        )],
     });
 
     let mut lines = vec![
-        format!("Итого за {}: {}", months_word(months.len() as u32), rubles(s.total)),
-        format!("Закрыто часов: {}", hours(s.hours)),
-        format!("Средняя цена часа: {}", s.effective_rate.map_or_else(|| "—".into(), rubles)),
+        format!("{} {}: {}", l("Итого за", "Total for"), months_in(months.len() as u32, lang), rubles(s.total)),
+        format!("{} {}", l("Закрыто часов:", "Hours closed:"), hours(s.hours)),
+        format!(
+            "{} {}",
+            l("Средняя цена часа:", "Average price of an hour:"),
+            s.effective_rate.map_or_else(|| "—".into(), rubles)
+        ),
     ];
     if c.vat != Vat::None {
-        lines.insert(1, format!("{}: {}; итого с НДС: {}", vat_label(c.vat), rubles(s.vat), rubles(s.total_with_vat)));
+        lines.insert(
+            1,
+            format!(
+                "{}: {}; {} {}",
+                vat_label_in(c.vat, lang),
+                rubles(s.vat),
+                l("итого с НДС:", "total with VAT:"),
+                rubles(s.total_with_vat)
+            ),
+        );
     }
-    out.push(Slide { title: "Ваш сценарий целиком".into(), lines });
+    out.push(Slide { title: l("Ваш сценарий целиком", "Your whole scenario").into(), lines });
     out
 }
 
@@ -173,7 +256,7 @@ mod tests {
 
     #[test]
     fn the_slides_carry_the_scenarios_figures() {
-        let s = slides(&calc("start=2027-01-01&h=3,12.5,20,7.25,0,0,30&tariff=start"));
+        let s = slides(&calc("start=2027-01-01&h=3,12.5,20,7.25,0,0,30&tariff=start"), Lang::Ru);
         assert_eq!(s.len(), 6);
         assert_eq!(s[0].title, "Первые 2 месяца — без абонентской платы! Оплата только за закрытые задачи");
         assert_eq!(s[0].lines[0], "январь 2027: 3\u{a0}ч × 2\u{a0}000,00\u{a0}₽ = 6\u{a0}000,00\u{a0}₽");
@@ -189,7 +272,14 @@ mod tests {
         // March 10 h over, July 10 h over.
         assert_eq!(s[4].lines[0], "Часов сверх тарифа за период: 20\u{a0}ч — 40\u{a0}000,00\u{a0}₽");
         assert_eq!(s[5].lines[0], "Итого за 7 месяцев: 171\u{a0}000,00\u{a0}₽");
-        let vat = slides(&calc("start=2027-01-01&h=0,0,15&vat=on_top:22&tariff=start"));
+        let vat = slides(&calc("start=2027-01-01&h=0,0,15&vat=on_top:22&tariff=start"), Lang::Ru);
+        let en = slides(&calc("start=2027-01-01&h=0,0,15&vat=on_top:22&tariff=start"), Lang::En);
+        assert_eq!(en[0].title, "The first 2 months without a fee! Only closed tasks are paid");
+        assert_eq!(
+            en[1].lines[0],
+            "The first subscription month — March 2027; in this scenario 1 month × 20\u{a0}000,00\u{a0}₽"
+        );
+        assert_eq!(en[5].lines[1], "VAT 22%: 6\u{a0}600,00\u{a0}₽; total with VAT: 36\u{a0}600,00\u{a0}₽");
         assert_eq!(vat[5].lines[1], "НДС 22%: 6\u{a0}600,00\u{a0}₽; итого с НДС: 36\u{a0}600,00\u{a0}₽");
         assert_eq!(vat[3].lines[0], "Месяцев сверх 10\u{a0}ч без доплаты, за счёт резерва: 0");
     }

@@ -3,7 +3,7 @@
 //! result as figures, an SVG histogram and its text alternative. The view only binds and renders.
 
 use chrono::NaiveDate;
-use hourbank_domain::format::{hours, hours_number, rubles, rubles_number, NBSP};
+use hourbank_domain::format::{hours_number, rubles, rubles_number, NBSP};
 use hourbank_domain::montecarlo::{div_round_half_away, MAX_MONTHS, MAX_PATHS};
 use hourbank_domain::units::parse_decimal;
 use hourbank_domain::{
@@ -12,6 +12,7 @@ use hourbank_domain::{
 use rust_decimal::Decimal;
 
 use crate::calculator::FillForm;
+use crate::i18n::Lang;
 
 /// Paths per call to the engine; calls repeat until a frame-sized slice of time is used.
 pub const CHUNK: u32 = 500;
@@ -258,32 +259,48 @@ pub struct SimReport {
     pub svg: String,
     /// Its text alternative: `(from, to, paths)` per bar.
     pub rows: Vec<(String, String, String)>,
+    pub lang: Lang,
 }
 
 impl SimReport {
-    pub fn new(r: &MonteCarloResult, vat: Vat) -> SimReport {
+    pub fn new(r: &MonteCarloResult, vat: Vat, lang: Lang) -> SimReport {
+        let l = |ru, en| lang.pick(ru, en);
         let d = &r.total_with_vat;
-        let suffix = if vat == Vat::None { "" } else { ", с НДС" };
-        let cost = |what: &str| format!("{what} за {} мес.{suffix}", r.months);
+        let suffix = if vat == Vat::None { "" } else { l(", с НДС", ", with VAT") };
+        let cost = |what: &str| format!("{what} {} {} {}{suffix}", l("за", "for"), r.months, l("мес.", "months"));
         let rate_label = if matches!(vat, Vat::OnTop(_)) {
-            "Средняя цена часа, без НДС"
+            l("Средняя цена часа, без НДС", "Average price of an hour, without VAT")
         } else {
-            "Средняя цена часа"
+            l("Средняя цена часа", "Average price of an hour")
         };
         let figures = vec![
-            ("mc-p10", cost("P10: в 10 % вариантов не больше"), rubles(d.p10)),
-            ("mc-p50", cost("P50 (медиана)"), rubles(d.p50)),
-            ("mc-p90", cost("P90: в 90 % вариантов не больше"), rubles(d.p90)),
-            ("mc-mean", cost("Среднее"), rubles(d.mean)),
-            ("mc-overage", "Вероятность доплаты сверх тарифа в месяц".into(), percent(r.overage_month_chance)),
-            ("mc-forfeited", "Сгорит часов резерва (в среднем)".into(), hours(r.expected_forfeited_hours)),
+            ("mc-p10", cost(l("P10: в 10 % вариантов не больше", "P10: 10 % of paths at most")), rubles(d.p10)),
+            ("mc-p50", cost(l("P50 (медиана)", "P50 (median)")), rubles(d.p50)),
+            ("mc-p90", cost(l("P90: в 90 % вариантов не больше", "P90: 90 % of paths at most")), rubles(d.p90)),
+            ("mc-mean", cost(l("Среднее", "Mean")), rubles(d.mean)),
+            (
+                "mc-overage",
+                l("Вероятность доплаты сверх тарифа в месяц", "Chance of paying over the tariff in a month").into(),
+                percent(r.overage_month_chance),
+            ),
+            (
+                "mc-forfeited",
+                l("Сгорит часов резерва (в среднем)", "Reserve hours forfeited (mean)").into(),
+                lang.hours(r.expected_forfeited_hours),
+            ),
             ("mc-rate", rate_label.into(), r.effective_rate.map_or_else(|| "—".into(), rubles)),
         ];
         let bins = r.histogram(BINS);
         let rows = bins.iter().map(|&(from, to, n)| (rubles(from), rubles(to), n.to_string())).collect();
-        let title =
-            format!("Распределение стоимости за {} мес.{suffix}: {} вариантов", r.months, grouped(r.paths.into()));
-        SimReport { figures, svg: histogram_svg(&bins, &title), rows }
+        let title = format!(
+            "{} {} {}{suffix}: {} {}",
+            l("Распределение стоимости за", "Distribution of the cost over"),
+            r.months,
+            l("мес.", "months"),
+            grouped(r.paths.into()),
+            l("вариантов", "paths")
+        );
+        SimReport { figures, svg: histogram_svg(&bins, &title, lang), rows, lang }
     }
 
     /// The whole result as HTML (figures, histogram, and the histogram as a visually hidden
@@ -296,9 +313,18 @@ impl SimReport {
         html += "</dl><div class=\"histogram-wrap\">";
         html += &self.svg;
         // A hidden table must sit in a hidden box: a table's own overflow is not clipped.
-        html += "</div><div class=\"visually-hidden\"><table><caption>Распределение стоимости: число вариантов \
-                 в каждом интервале</caption><thead><tr><th scope=\"col\">От</th><th scope=\"col\">До</th>\
-                 <th scope=\"col\">Вариантов</th></tr></thead><tbody>";
+        let l = |ru, en| self.lang.pick(ru, en);
+        html += &format!(
+            "</div><div class=\"visually-hidden\"><table><caption>{}</caption><thead><tr><th scope=\"col\">{}</th>\
+             <th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
+            l(
+                "Распределение стоимости: число вариантов в каждом интервале",
+                "Distribution of the cost: paths in each interval"
+            ),
+            l("От", "From"),
+            l("До", "To"),
+            l("Вариантов", "Paths")
+        );
         for (from, to, n) in &self.rows {
             html += &format!("<tr><td>{from}</td><td>{to}</td><td>{n}</td></tr>");
         }
@@ -324,7 +350,7 @@ pub fn bar_geometry(i: usize, bins: usize, count: usize, max: usize) -> (i64, i6
 }
 
 /// The histogram as inline SVG: bars with a `<title>` each, axes, and Russian axis labels.
-pub fn histogram_svg(bins: &[(Money, Money, usize)], title: &str) -> String {
+pub fn histogram_svg(bins: &[(Money, Money, usize)], title: &str, lang: Lang) -> String {
     let max = bins.iter().map(|b| b.2).max().unwrap_or(0);
     let mut svg = format!(
         "<svg viewBox=\"0 0 {W} {H}\" role=\"img\" aria-label=\"{title}\" class=\"histogram\">\
@@ -347,8 +373,8 @@ pub fn histogram_svg(bins: &[(Money, Money, usize)], title: &str) -> String {
          <text x=\"{}\" y=\"{BOTTOM}\" text-anchor=\"end\">0</text>\
          <text x=\"{LEFT}\" y=\"{axis_y}\">{}</text>\
          <text x=\"{}\" y=\"{axis_y}\" text-anchor=\"end\">{}</text>\
-         <text x=\"{}\" y=\"{}\" text-anchor=\"middle\">Стоимость за период, ₽</text>\
-         <text x=\"14\" y=\"{}\" text-anchor=\"middle\" transform=\"rotate(-90 14 {})\">Вариантов</text></svg>",
+         <text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\
+         <text x=\"14\" y=\"{}\" text-anchor=\"middle\" transform=\"rotate(-90 14 {})\">{}</text></svg>",
         W - RIGHT,
         LEFT - 6,
         TOP + 10,
@@ -358,8 +384,10 @@ pub fn histogram_svg(bins: &[(Money, Money, usize)], title: &str) -> String {
         hi.map(whole_rubles).unwrap_or_default(),
         (LEFT + W - RIGHT) / 2,
         H - 8,
+        lang.pick("Стоимость за период, ₽", "Cost for the period, ₽"),
         (TOP + BOTTOM) / 2,
         (TOP + BOTTOM) / 2,
+        lang.pick("Вариантов", "Paths"),
     );
     svg
 }
@@ -367,6 +395,7 @@ pub fn histogram_svg(bins: &[(Money, Money, usize)], title: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use hourbank_domain::format::hours;
     use hourbank_domain::{MonteCarlo, VatRate};
 
     fn h(centi: &[i64]) -> Vec<Hours> {
@@ -499,7 +528,7 @@ mod tests {
             SimForm { paths: "2000".into(), ..SimForm::default() }.input(&basis(), &FillForm::default()).unwrap();
         let mc = MonteCarlo::new(input).unwrap();
         let r = mc.run();
-        let report = SimReport::new(&r, Vat::OnTop(VatRate::GENERAL));
+        let report = SimReport::new(&r, Vat::OnTop(VatRate::GENERAL), Lang::Ru);
         let value = |id| report.figures.iter().find(|f| f.0 == id).unwrap().2.clone();
         assert_eq!(value("mc-p50"), rubles(r.total_with_vat.p50));
         assert_eq!(value("mc-mean"), rubles(r.total_with_vat.mean));
@@ -533,7 +562,7 @@ mod tests {
         assert_eq!(x2 + w2, W - RIGHT);
         assert_eq!(bar_geometry(0, 1, 0, 0), (LEFT, BOTTOM, W - LEFT - RIGHT, 0));
         let m = Money::from_kopecks;
-        let svg = histogram_svg(&[(m(100_000_00), m(150_000_00), 3), (m(150_000_00), m(200_000_00), 6)], "T");
+        let svg = histogram_svg(&[(m(100_000_00), m(150_000_00), 3), (m(150_000_00), m(200_000_00), 6)], "T", Lang::Ru);
         assert!(svg.starts_with("<svg viewBox=\"0 0 640 270\" role=\"img\" aria-label=\"T\""), "{svg}");
         assert!(svg.contains("<title>T</title>"));
         assert!(svg.contains("<rect x=\"64\" y=\"111\" width=\"279\" height=\"99\">"), "{svg}");

@@ -6,6 +6,7 @@ use hourbank_domain::{parse_date, FieldError, Hours, Period, Tariff};
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 
+use crate::app::t;
 use crate::calculator::{default_start, CalculatorForm, Outcome};
 use crate::compare::{
     alt_field, bands_html, candidates, compare_scenario, comparison_html, comparison_verdict, decode_alts, encode_alts,
@@ -44,9 +45,10 @@ pub fn ComparePage() -> impl IntoView {
         nav.query.set(q);
     });
 
+    let lang = crate::app::lang();
     let list = Memo::new(move |_| {
         outcome.with(|o| match o {
-            Outcome::Statement(c) => Some(form.with_value(|f| alts.with(|a| candidates(&c.tariff, f, a)))),
+            Outcome::Statement(c) => Some(form.with_value(|f| alts.with(|a| candidates(&c.tariff, f, a, lang)))),
             Outcome::Invalid(_) => None,
         })
     });
@@ -78,9 +80,15 @@ pub fn ComparePage() -> impl IntoView {
         let list = list.with(|l| l.clone())?.ok()?;
         Some(match compare_scenario(start, end, &hours, vat, &list) {
             Ok(c) => (
-                comparison_html(&c, vat, "compare-table", "Таблица: те же часы по каждому тарифу"),
-                comparison_verdict(&c),
-                bands_html(&list),
+                comparison_html(
+                    &c,
+                    vat,
+                    "compare-table",
+                    t("Таблица: те же часы по каждому тарифу", "Table: the same hours under each tariff"),
+                    lang,
+                ),
+                comparison_verdict(&c, lang),
+                bands_html(&list, lang),
             ),
             Err(e) => (String::new(), e.problem.ru(), String::new()),
         })
@@ -93,7 +101,7 @@ pub fn ComparePage() -> impl IntoView {
             .into_iter()
             .map(|e| {
                 let line = e.field.trim_start_matches("history[").trim_end_matches(']').to_string();
-                view! { <li>"Строка " {line} ": " {e.problem.ru()}</li> }
+                view! { <li>{t("Строка", "Line")} " " {line} ": " {lang.problem(&e.problem)}</li> }
             })
             .collect_view()
             .into_any(),
@@ -105,8 +113,14 @@ pub fn ComparePage() -> impl IntoView {
         let list = list.with(|l| l.clone())?.ok()?;
         Some(match replay_history(&history, Period::of(start), vat, &list) {
             Ok(r) => (
-                comparison_html(&r.comparison, vat, "replay-table", "Таблица: история по каждому тарифу"),
-                replay_verdict(&r),
+                comparison_html(
+                    &r.comparison,
+                    vat,
+                    "replay-table",
+                    t("Таблица: история по каждому тарифу", "Table: the history under each tariff"),
+                    lang,
+                ),
+                replay_verdict(&r, lang),
             ),
             Err(e) => (String::new(), e.problem.ru()),
         })
@@ -126,7 +140,8 @@ pub fn ComparePage() -> impl IntoView {
                             format!("alt-{i}-{name}"),
                             label(LABELS[k].0, LABELS[k].1),
                             Signal::derive(move || {
-                                alt_errors.with(|e| e.iter().find(|e| e.field == field).map(|e| e.problem.ru()))
+                                alt_errors
+                                    .with(|e| e.iter().find(|e| e.field == field).map(|e| lang.problem(&e.problem)))
                             }),
                             Signal::derive(move || alts.with(|a| a.get(i).map(|a| a[k].clone()).unwrap_or_default())),
                             Callback::new(move |v| {
@@ -142,7 +157,7 @@ pub fn ComparePage() -> impl IntoView {
                     .collect_view();
                 view! {
                     <fieldset class="alt">
-                        <legend>"Тариф " {i + 1}</legend>
+                        <legend>{t("Тариф", "Tariff")} " " {i + 1}</legend>
                         <div class="fields">{fields}</div>
                         <button
                             type="button"
@@ -155,7 +170,7 @@ pub fn ComparePage() -> impl IntoView {
                                 })
                             }
                         >
-                            "Убрать тариф " {i + 1}
+                            {t("Убрать тариф", "Remove tariff")} " " {i + 1}
                         </button>
                     </fieldset>
                 }
@@ -164,12 +179,15 @@ pub fn ComparePage() -> impl IntoView {
     };
 
     view! {
-        <h1>"Сравнение тарифов"</h1>
+        <h1>{t("Сравнение тарифов", "Comparing tariffs")}</h1>
         {scenario_line(outcome)}
         <section aria-labelledby="alts-title">
-            <h2 id="alts-title">"Свои тарифы для сравнения"</h2>
+            <h2 id="alts-title">{t("Свои тарифы для сравнения", "Your own tariffs to compare")}</h2>
             <p class="legend">
-                "«Старт» и почасовая оплата по цене часа «Старт» сравниваются всегда; добавьте до 5 своих тарифов."
+                {t(
+                    "«Старт» и почасовая оплата по цене часа «Старт» сравниваются всегда; добавьте до 5 своих тарифов.",
+                    "«Старт» and pay as you go at «Старт»'s hourly price are always compared; add up to 5 tariffs of your own.",
+                )}
             </p>
             {alt_fieldsets}
             <p class="buttons">
@@ -180,32 +198,38 @@ pub fn ComparePage() -> impl IntoView {
                     disabled=full
                     on:click=move |_| alts.update(|a| a.push(new_alt()))
                 >
-                    "Добавить тариф"
+                    {t("Добавить тариф", "Add a tariff")}
                 </button>
             </p>
         </section>
         <section aria-labelledby="compare-title" aria-live="polite">
-            <h2 id="compare-title">"Те же часы по каждому тарифу"</h2>
+            <h2 id="compare-title">{t("Те же часы по каждому тарифу", "The same hours under each tariff")}</h2>
             {move || match result() {
                 Some((table, verdict, bands)) => view! {
                     <p id="compare-verdict" class="verdict">{verdict}</p>
                     <div inner_html=table></div>
-                    <h3>"Какой тариф дешевле при одинаковых часах каждый месяц"</h3>
+                    <h3>{t("Какой тариф дешевле при одинаковых часах каждый месяц", "Which tariff is cheaper with the same hours every month")}</h3>
                     <p class="legend">
-                        "Месяц абонемента без НДС; границы — это часы в месяц, при которых тарифы стоят одинаково."
+                        {t(
+                            "Месяц абонемента без НДС; границы — это часы в месяц, при которых тарифы стоят одинаково.",
+                            "A subscription month without VAT; the edges are the hours a month at which tariffs cost the same.",
+                        )}
                     </p>
                     <div inner_html=bands></div>
                 }
                 .into_any(),
-                None => view! { <p class="invalid">"Исправьте отмеченные поля — сравнение появится сразу."</p> }
+                None => view! { <p class="invalid">{t("Исправьте отмеченные поля — сравнение появится сразу.", "Fix the marked fields and the comparison appears at once.")}</p> }
                     .into_any(),
             }}
         </section>
         <section aria-labelledby="history-title">
-            <h2 id="history-title">"Что было бы по вашей истории"</h2>
+            <h2 id="history-title">{t("Что было бы по вашей истории", "What your history would have cost")}</h2>
             <div class="field">
                 <label for="history">
-                    "Часы прошлых месяцев: по строке на месяц — «часы» или «ГГГГ-ММ;часы»; можно вставить CSV расчёта"
+                    {t(
+                        "Часы прошлых месяцев: по строке на месяц — «часы» или «ГГГГ-ММ;часы»; можно вставить CSV расчёта",
+                        "Hours of past months, a line each: «hours» or «YYYY-MM;hours»; the calculator's CSV works too",
+                    )}
                 </label>
                 <textarea
                     id="history"
@@ -218,7 +242,12 @@ pub fn ComparePage() -> impl IntoView {
                     <ul>{history_errors}</ul>
                 </div>
             </div>
-            <p class="legend">"Месяцы истории считаются месяцами абонемента, без пробного периода, с НДС сценария."</p>
+            <p class="legend">
+                {t(
+                    "Месяцы истории считаются месяцами абонемента, без пробного периода, с НДС сценария.",
+                    "The history's months count as subscription months, with no trial, with the scenario's VAT.",
+                )}
+            </p>
             <div aria-live="polite">
                 {move || {
                     replayed()

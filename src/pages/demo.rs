@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use crate::app::t;
 use crate::calculator::{default_start, CalculatorForm, Outcome};
 use crate::demo::{key_target, slides};
 use crate::link;
@@ -16,7 +17,7 @@ pub fn DemoPage() -> impl IntoView {
     let outcome = Memo::new(move |_| form.evaluate());
     let deck = Memo::new(move |_| {
         outcome.with(|o| match o {
-            Outcome::Statement(c) => slides(c),
+            Outcome::Statement(c) => slides(c, crate::app::lang()),
             Outcome::Invalid(_) => Vec::new(),
         })
     });
@@ -55,23 +56,27 @@ pub fn DemoPage() -> impl IntoView {
         })
     };
     view! {
-        <h1 class="visually-hidden">"Демо тарифа для клиента"</h1>
+        <h1 class="visually-hidden">{t("Демо тарифа для клиента", "The tariff, for a client")}</h1>
         {scenario_line(outcome)}
         {move || (count() > 0).then(|| view! {
-        <section class="deck" aria-roledescription="презентация" aria-label="Условия тарифа с цифрами сценария">
-            <div id="slide" class="slide" aria-live="polite" aria-roledescription="слайд">
+        <section class="deck" aria-roledescription=t("презентация", "presentation")
+                aria-label=t("Условия тарифа с цифрами сценария", "The tariff's terms with the scenario's figures")>
+            <div id="slide" class="slide" aria-live="polite" aria-roledescription=t("слайд", "slide")>
                 {slide}
             </div>
             <div class="deck-controls">
                 <button type="button" id="slide-prev" disabled=move || at.get() == 0 on:click=move |_| {
                     go("ArrowLeft");
-                }>"← Назад"</button>
-                <span id="slide-counter">"Слайд " {move || at.get() + 1} " из " {count}</span>
+                }>{t("← Назад", "← Back")}</button>
+                <span id="slide-counter">{t("Слайд", "Slide")} " " {move || at.get() + 1} " " {t("из", "of")} " " {count}</span>
                 <button type="button" id="slide-next" class="primary" disabled=at_end on:click=move |_| {
                     go("ArrowRight");
-                }>"Дальше →"</button>
+                }>{t("Дальше →", "Next →")}</button>
             </div>
-            <p class="legend">"Клавиши: ← → или PageUp/PageDown — слайды, Home/End — первый и последний."</p>
+            <p class="legend">{t(
+                    "Клавиши: ← → или PageUp/PageDown — слайды, Home/End — первый и последний.",
+                    "Keys: ← → or PageUp/PageDown move between slides, Home/End go to the first and the last.",
+                )}</p>
         </section>
         })}
     }

@@ -6,6 +6,7 @@ pub mod simulation;
 
 use leptos::prelude::*;
 
+use crate::app::t;
 use crate::calculator::Outcome;
 
 /// One line saying which scenario a page works on, with a link back to change it in the
@@ -15,19 +16,21 @@ pub fn scenario_line(outcome: Memo<Outcome>) -> impl IntoView {
     let back = move || format!("/?{}", nav.query.get());
     move || {
         let text = outcome.with(|o| match o {
-            Outcome::Statement(c) => Ok(crate::calculator::summary_line(c)),
+            Outcome::Statement(c) => Ok(crate::calculator::summary_line(c, crate::app::lang())),
             Outcome::Invalid(_) => Err(()),
         });
         match text {
             Ok(text) => view! {
                 <p class="scenario-line" id="scenario-line">
-                    {text} " " <a href=back>"Изменить сценарий"</a>
+                    {text} " " <a href=back>{t("Изменить сценарий", "Change the scenario")}</a>
                 </p>
             }
             .into_any(),
             Err(()) => view! {
                 <p class="invalid" id="scenario-line">
-                    "В сценарии из ссылки есть ошибки — " <a href=back>"исправьте их в калькуляторе"</a> "."
+                    {t("В сценарии из ссылки есть ошибки — ", "The link's scenario has errors: ")}
+                    <a href=back>{t("исправьте их в калькуляторе", "fix them in the calculator")}</a>
+                    "."
                 </p>
             }
             .into_any(),

@@ -6,6 +6,7 @@ use hourbank_domain::{FieldError, MonteCarlo};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::app::t;
 use crate::calculator::{CalculatorForm, FillForm, Outcome};
 use crate::pages::calculator::{label, text_field};
 use crate::simulation::{grouped, millis_text, Basis, SimForm, SimReport, CHUNK, PROFILE_NORMAL, PROFILE_RESAMPLE};
@@ -44,6 +45,7 @@ pub fn SimulationPanel(
     outcome: Memo<Outcome>,
     fill: RwSignal<FillForm>,
 ) -> impl IntoView {
+    let lang = crate::app::lang();
     let sim = RwSignal::new(SimForm::default());
     let state = RwSignal::new(Run::Idle);
     let run_id = StoredValue::new(0_u32);
@@ -68,7 +70,7 @@ pub fn SimulationPanel(
     });
     let error_for = move |field: &'static str| {
         Signal::derive(move || {
-            errors.with(|e: &Vec<FieldError>| e.iter().find(|e| e.field == field).map(|e| e.problem.ru()))
+            errors.with(|e: &Vec<FieldError>| e.iter().find(|e| e.field == field).map(|e| lang.problem(&e.problem)))
         })
     };
     // A result belongs to the inputs it was computed from: any change stops a run and clears it.
@@ -108,7 +110,7 @@ pub fn SimulationPanel(
                 }
                 state.set(Run::Running { done, total });
             }
-            let report = SimReport::new(&mc.finish(acc), vat);
+            let report = SimReport::new(&mc.finish(acc), vat, crate::app::lang());
             let elapsed = millis_text(now() - began);
             state.set(Run::Done(Box::new(report), elapsed));
         });
@@ -151,9 +153,9 @@ pub fn SimulationPanel(
         errors.with(|e| {
             e.iter().find(|e| e.field.starts_with("fill.") || e.field == "sim.seasonal").map(|e| {
                 if e.field.starts_with("fill.") {
-                    format!("«Заполнить все месяцы»: {}", e.problem.ru())
+                    format!("«{}»: {}", t("Заполнить все месяцы", "Fill every month"), lang.problem(&e.problem))
                 } else {
-                    e.problem.ru()
+                    lang.problem(&e.problem)
                 }
             })
         })
@@ -163,15 +165,19 @@ pub fn SimulationPanel(
 
     view! {
         <section class="simulation" aria-labelledby="sim-title">
-            <h2 id="sim-title">"Сколько это будет стоить за год: моделирование"</h2>
+            <h2 id="sim-title">{t("Сколько это будет стоить за год: моделирование", "What a year would cost: a simulation")}</h2>
             <p class="legend">
-                "Тариф, дата начала и НДС — из сценария выше; часы в месяц — случайные, по выбранному профилю. "
-                "Одно и то же зерно даёт те же цифры."
+                {t(
+                    "Тариф, дата начала и НДС — из сценария выше; часы в месяц — случайные, по выбранному профилю. \
+                     Одно и то же зерно даёт те же цифры.",
+                    "The tariff, start date and VAT come from the scenario above; the hours of each month are random, \
+                     drawn from the chosen profile. The same seed gives the same figures.",
+                )}
             </p>
             <fieldset class="choices">
-                <legend>"Профиль часов"</legend>
-                {profile(PROFILE_NORMAL, "sim-profile-normal", "Среднее и разброс часов в месяц")}
-                {profile(PROFILE_RESAMPLE, "sim-profile-resample", "Случайные месяцы из введённых")}
+                <legend>{t("Профиль часов", "Hours profile")}</legend>
+                {profile(PROFILE_NORMAL, "sim-profile-normal", t("Среднее и разброс часов в месяц", "Mean and spread of hours a month"))}
+                {profile(PROFILE_RESAMPLE, "sim-profile-resample", t("Случайные месяцы из введённых", "Random months from those entered"))}
                 <span class="field-error" role="alert">{error_for("sim.profile")}</span>
             </fieldset>
             <div class="fields">
@@ -191,7 +197,12 @@ pub fn SimulationPanel(
                                             prop:checked=move || sim.with(|s| s.seasonal)
                                             on:change:target=move |ev| sim.update(|s| s.seasonal = ev.target().checked())
                                         />
-                                        <label for="sim-seasonal">"С сезонностью: пиковые месяцы из «Заполнить все месяцы»"</label>
+                                        <label for="sim-seasonal">
+                                            {t(
+                                                "С сезонностью: пиковые месяцы из «Заполнить все месяцы»",
+                                                "Seasonal: the peak months of «Fill every month»",
+                                            )}
+                                        </label>
                                     </div>
                                     <span class="field-error" id="sim-seasonal-error" role="alert">{seasonal_error}</span>
                                 </div>
@@ -204,19 +215,26 @@ pub fn SimulationPanel(
             </div>
             <div class="buttons">
                 <button type="button" id="sim-run" class="primary" disabled=move || !can_run() on:click=start>
-                    "Смоделировать"
+                    {t("Смоделировать", "Simulate")}
                 </button>
             </div>
             {move || {
                 basis
                     .with(Option::is_none)
-                    .then(|| view! { <p class="invalid">"Исправьте отмеченные поля сценария — моделирование станет доступно."</p> })
+                    .then(|| view! { <p class="invalid">{t("Исправьте отмеченные поля сценария — моделирование станет доступно.", "Fix the scenario's marked fields to simulate it.")}</p> })
             }}
             <div aria-live="polite">
                 {move || match state.get() {
                     Run::Idle => ().into_any(),
                     Run::Running { done, total } => {
-                        let text = format!("Моделирование: {} из {} вариантов", grouped(done.into()), grouped(total.into()));
+                        let text = format!(
+                            "{} {} {} {} {}",
+                            t("Моделирование:", "Simulating:"),
+                            grouped(done.into()),
+                            t("из", "of"),
+                            grouped(total.into()),
+                            t("вариантов", "paths")
+                        );
                         view! {
                             <div class="sim-progress">
                                 <label for="sim-progress">{text.clone()}</label>
@@ -229,12 +247,12 @@ pub fn SimulationPanel(
                                     aria-valuenow=done
                                     aria-valuetext=text
                                 ></progress>
-                                <button type="button" id="sim-cancel" on:click=cancel>"Отменить"</button>
+                                <button type="button" id="sim-cancel" on:click=cancel>{t("Отменить", "Cancel")}</button>
                             </div>
                         }
                         .into_any()
                     }
-                    Run::Cancelled => view! { <p id="sim-status" role="status">"Моделирование отменено."</p> }.into_any(),
+                    Run::Cancelled => view! { <p id="sim-status" role="status">{t("Моделирование отменено.", "The simulation was cancelled.")}</p> }.into_any(),
                     Run::Done(report, elapsed) => result_view(*report, elapsed).into_any(),
                 }}
             </div>
