@@ -47,3 +47,20 @@ async fn every_calculator_page_and_view_has_no_axe_violations() {
     browser.assert_no_axe_violations("the trial demo").await;
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_fits_a_360_px_phone_without_sideways_scrolling() {
+    let base = start_server().await;
+    let browser = Browser::start().await;
+    browser.client.set_window_size(360, 800).await.expect("narrow window");
+    for (path, ready) in
+        [("/", "hours-0"), ("/compare/", "compare-verdict"), ("/simulate/", "sim-run"), ("/demo/", "slide-title")]
+    {
+        browser.open_until(&format!("{base}{path}{SCENARIO}&alt=45000:25:1800:20:1:1800"), ready).await;
+        let widths = browser.js("return [window.innerWidth, document.documentElement.scrollWidth];", vec![]).await;
+        let (inner, scroll) = (widths[0].as_i64().unwrap(), widths[1].as_i64().unwrap());
+        assert!(inner <= 360, "the window is {inner} px wide");
+        assert!(scroll <= inner, "{path} is {scroll} px wide in a {inner} px window");
+    }
+    browser.close().await;
+}
