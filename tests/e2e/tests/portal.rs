@@ -292,6 +292,28 @@ async fn staff_pages_and_the_english_switch() {
     }
     b.wait_text("#audit", "sign_in").await;
 
+    // The admin adds an organisation and a user through the forms; a bad ИНН is named.
+    b.goto_and_wait(&format!("{base}/portal/admin/orgs"), "#org-name").await;
+    b.set_value("org-name", "ООО «Новый клиент»").await;
+    b.set_value("org-inn", "7812014561").await;
+    b.set_value("org-start", "2027-01-01").await;
+    b.js("document.getElementById('org-name').closest('form').requestSubmit();", vec![]).await;
+    b.wait_text("#org-inn-error", "неверная контрольная цифра").await;
+    b.set_value("org-inn", "7812014560").await;
+    b.js("document.getElementById('org-name').closest('form').requestSubmit();", vec![]).await;
+    b.wait_text("#orgs", "ООО «Новый клиент»").await;
+    b.goto_and_wait(&format!("{base}/portal/admin/users"), "#user-email").await;
+    b.set_value("user-email", "new.analyst@hourbank.demo").await;
+    b.set_value("user-name", "Новый Аналитик").await;
+    b.js(
+        "const s = document.getElementById('user-role'); s.value = 'analyst'; s.dispatchEvent(new Event('change', { bubbles: true }));",
+        vec![],
+    )
+    .await;
+    b.set_value("user-password", "a long enough passphrase").await;
+    b.js("document.getElementById('user-email').closest('form').requestSubmit();", vec![]).await;
+    b.wait_text("#users", "new.analyst@hourbank.demo").await;
+
     // Staff record a consultation for an organisation they pick.
     b.goto_and_wait(&format!("{base}/portal/consultations"), "#consultation-org").await;
     b.js(
