@@ -125,7 +125,7 @@ fn cells(line: &str) -> Vec<&str> {
 /// an optional header row naming the columns (the calculator's own CSV works: its «Период» and
 /// «Часы» columns are used, and the blank line before its totals ends the months). Months named
 /// must follow one another. Errors name the line: `history[3]`.
-pub fn parse_history(text: &str) -> Result<History, Vec<FieldError>> {
+pub fn parse_history(text: &str, lang: Lang) -> Result<History, Vec<FieldError>> {
     let text = text.trim_start_matches('\u{feff}');
     let mut errors = Vec::new();
     let mut columns: Option<(Option<usize>, usize)> = None;
@@ -162,7 +162,10 @@ pub fn parse_history(text: &str) -> Result<History, Vec<FieldError>> {
             None => (None, cells[0]),
         };
         if named.is_some_and(|named| named != period_cell.is_some()) {
-            errors.push(FieldError::new(field(), Problem::Other("месяц указан не во всех строках".into())));
+            errors.push(FieldError::new(
+                field(),
+                Problem::Other(lang.pick("месяц указан не во всех строках", "not every line names its month").into()),
+            ));
             continue;
         }
         named = Some(period_cell.is_some());
@@ -173,7 +176,13 @@ pub fn parse_history(text: &str) -> Result<History, Vec<FieldError>> {
                     match expected {
                         None => first = Some(period),
                         Some(expected) if expected != period => {
-                            errors.push(FieldError::new(field(), Problem::Other(format!("ожидался месяц {expected}"))));
+                            errors.push(FieldError::new(
+                                field(),
+                                Problem::Other(format!(
+                                    "{} {expected}",
+                                    lang.pick("ожидался месяц", "expected the month")
+                                )),
+                            ));
                             continue;
                         }
                         Some(_) => {}
@@ -190,7 +199,10 @@ pub fn parse_history(text: &str) -> Result<History, Vec<FieldError>> {
             Err(e) => errors.push(e),
         }
         if hours.len() > MAX_SCENARIO_MONTHS {
-            errors.push(FieldError::new(field(), Problem::TooLarge { max: format!("{MAX_SCENARIO_MONTHS} месяцев") }));
+            errors.push(FieldError::new(
+                field(),
+                Problem::TooLarge { max: format!("{MAX_SCENARIO_MONTHS} {}", lang.pick("месяцев", "months")) },
+            ));
             break;
         }
     }
@@ -457,7 +469,7 @@ mod tests {
 
     #[test]
     fn histories_in_every_shape() {
-        let h = |t: &str| parse_history(t).unwrap();
+        let h = |t: &str| parse_history(t, Lang::Ru).unwrap();
         let plain = h("12,5\n3\n\n");
         assert_eq!(plain, History { first: None, hours: vec![Hours::from_centi(12_50), Hours::whole(3)] });
         let named = h("2026-01;12,5\r\n2026-02;3\n2026-03\t0");
@@ -476,16 +488,19 @@ mod tests {
 
     #[test]
     fn bad_history_lines_are_named() {
-        let e = parse_history("2026-01;3\n2026-03;4\nabc;1\n2026-05;-1").unwrap_err();
+        let e = parse_history("2026-01;3\n2026-03;4\nabc;1\n2026-05;-1", Lang::Ru).unwrap_err();
         assert_eq!(fields(e.clone()), ["history[2]", "history[3]", "history[4]"]);
         assert_eq!(e[0].problem.ru(), "ожидался месяц 2026-02");
         assert!(e[1].problem.ru().starts_with("неверный период"), "{}", e[1].problem.ru());
-        let e = parse_history("3\n2026-02;4\n1,234").unwrap_err();
+        let e = parse_history("3\n2026-02;4\n1,234", Lang::Ru).unwrap_err();
         assert_eq!(e[0].problem.ru(), "месяц указан не во всех строках");
         assert_eq!(e[1].field, "history[3]");
         assert_eq!(e[1].problem.ru(), "не более двух знаков после запятой");
         let long = vec!["1"; 601].join("\n");
-        assert_eq!(parse_history(&long).unwrap_err()[0].problem.ru(), "не больше 600 месяцев");
+        assert_eq!(parse_history(&long, Lang::Ru).unwrap_err()[0].problem.ru(), "не больше 600 месяцев");
+        let e = parse_history("2026-01;3\n2026-03;4\n5", Lang::En).unwrap_err();
+        assert_eq!(Lang::En.problem(&e[0].problem), "expected the month 2026-02");
+        assert_eq!(Lang::En.problem(&e[1].problem), "not every line names its month");
     }
 
     #[test]
@@ -521,19 +536,28 @@ mod tests {
             "{bands}"
         );
         let replayed =
-            replay_history(&parse_history("2\n2").unwrap(), Period::new(2026, 1).unwrap(), Vat::None, &list).unwrap();
-        assert!(replay_verdict(&replayed, Lang::Ru).starts_with("Слишком мало данных: 2 мес."));
-        let replayed =
-            replay_history(&parse_history("10\n10\n10").unwrap(), Period::new(2026, 1).unwrap(), Vat::None, &list[..2])
+            replay_history(&parse_history("2\n2", Lang::Ru).unwrap(), Period::new(2026, 1).unwrap(), Vat::None, &list)
                 .unwrap();
+        assert!(replay_verdict(&replayed, Lang::Ru).starts_with("Слишком мало данных: 2 мес."));
+        let replayed = replay_history(
+            &parse_history("10\n10\n10", Lang::Ru).unwrap(),
+            Period::new(2026, 1).unwrap(),
+            Vat::None,
+            &list[..2],
+        )
+        .unwrap();
         assert_eq!(
             replay_verdict(&replayed, Lang::Ru),
             "За эти месяцы «Старт», Почасовая оплата (2\u{a0}000,00\u{a0}₽ за час) обошлись бы одинаково: по 60\u{a0}000,00\u{a0}₽ \
              — данные не показывают выгоды ни одного из них."
         );
-        let replayed =
-            replay_history(&parse_history("1\n1\n1").unwrap(), Period::new(2026, 1).unwrap(), Vat::None, &list)
-                .unwrap();
+        let replayed = replay_history(
+            &parse_history("1\n1\n1", Lang::Ru).unwrap(),
+            Period::new(2026, 1).unwrap(),
+            Vat::None,
+            &list,
+        )
+        .unwrap();
         assert_eq!(
             replay_verdict(&replayed, Lang::Ru),
             "За эти месяцы дешевле всех: Почасовая оплата (2\u{a0}000,00\u{a0}₽ за час) — 6\u{a0}000,00\u{a0}₽, \

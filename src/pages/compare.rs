@@ -95,7 +95,7 @@ pub fn ComparePage() -> impl IntoView {
     };
 
     let history = RwSignal::new(String::new());
-    let parsed = Memo::new(move |_| history.with(|h| parse_history(h)));
+    let parsed = Memo::new(move |_| history.with(|h| parse_history(h, lang)));
     let history_errors = move || match parsed.get() {
         Err(errors) => errors
             .into_iter()
