@@ -96,7 +96,7 @@ impl CostPreview {
                 ),
                 Lang::En => format!(
                     "Trial month: every hour is paid for — {} × {} = {}{with_vat}.",
-                    hours(self.estimate),
+                    lang.hours(self.estimate),
                     rubles(self.after.extra_rate),
                     rubles(self.extra_cost())
                 ),
@@ -110,7 +110,7 @@ impl CostPreview {
                 ),
                 Lang::En => format!(
                     "This task takes you {} over the tariff = {}{with_vat}. The month's bill: {}.",
-                    hours(self.extra_hours()),
+                    lang.hours(self.extra_hours()),
                     rubles(self.extra_cost()),
                     rubles(self.after.total_with_vat)
                 ),
@@ -133,7 +133,7 @@ impl CostPreview {
                     ),
                     (Lang::En, false) => format!(
                         "Fits into the tariff: {} from the reserve; the month's bill stays {}.",
-                        hours(from_reserve),
+                        lang.hours(from_reserve),
                         rubles(self.after.total_with_vat)
                     ),
                 }

@@ -333,6 +333,16 @@ async fn staff_pages_and_the_english_switch() {
     b.wait_text("#audit", "consultation").await;
     b.click("#lang-switch").await;
     b.wait_text("h1", "Audit log").await;
+    // The statement and its explanation follow the language.
+    b.goto_and_wait(
+        &format!("{base}/portal/reports/{}?org=1", hourbank_server::clock::business_period()),
+        "#statement",
+    )
+    .await;
+    b.wait_text("#statement", "Hours accepted").await;
+    let explained = b.text("#statement-explain").await;
+    assert!(explained.contains("\u{a0}h included") && !explained.contains("по тарифу"), "{explained}");
+    b.goto_and_wait(&format!("{base}/portal/admin/audit"), "#audit").await;
     b.client.refresh().await.unwrap();
     b.wait_text("h1", "Audit log").await;
     assert_eq!(b.js("return document.documentElement.lang;", vec![]).await, Value::from("en"));

@@ -2,7 +2,7 @@
 //! overage so far and its cost, the statement explained, a year of bills, the dedicated analyst,
 //! and the tasks waiting for the client.
 
-use hourbank_domain::format::{hours, rubles};
+use hourbank_domain::format::rubles;
 use hourbank_domain::{Phase, TaskState};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -71,18 +71,18 @@ pub fn ClientOverview(me: Me) -> impl IntoView {
             let included_left = terms
                 .as_ref()
                 .filter(|_| m.phase == Phase::Subscription)
-                .map(|tariff| hours(tariff.included_hours.saturating_sub(m.included_used)));
+                .map(|tariff| lang.hours(tariff.included_hours.saturating_sub(m.included_used)));
             view! {
                 <section aria-labelledby="month-h">
                     <h2 id="month-h">{t("Этот месяц", "This month")} " — " {r.period_ru.clone()} " " <small>{t("(на сегодня)", "(so far)")}</small></h2>
                     <div class="tiles">
-                        <div class="tile"><span>{t("Принято часов", "Hours accepted")}</span><strong id="tile-hours">{hours(m.hours)}</strong></div>
+                        <div class="tile"><span>{t("Принято часов", "Hours accepted")}</span><strong id="tile-hours">{lang.hours(m.hours)}</strong></div>
                         {included_left.map(|left| view! {
                             <div class="tile"><span>{t("Осталось по тарифу", "Included hours left")}</span><strong id="tile-left">{left}</strong></div>
                         })}
-                        <div class="tile"><span>{t("Резерв", "Reserve")}</span><strong id="tile-reserve">{hours(m.reserve_end)}</strong></div>
+                        <div class="tile"><span>{t("Резерв", "Reserve")}</span><strong id="tile-reserve">{lang.hours(m.reserve_end)}</strong></div>
                         <div class="tile"><span>{t("Сверх тарифа", "Over the tariff")}</span>
-                            <strong id="tile-extra">{format!("{} = {}", hours(m.extra_hours), rubles(m.extra_charge))}</strong></div>
+                            <strong id="tile-extra">{format!("{} = {}", lang.hours(m.extra_hours), rubles(m.extra_charge))}</strong></div>
                         <div class="tile"><span>{t("Счёт за месяц", "The month's bill")}</span><strong id="tile-total">{rubles(m.total_with_vat)}</strong></div>
                     </div>
                     {statement_view(&row, lang)}

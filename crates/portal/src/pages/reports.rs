@@ -4,7 +4,7 @@
 use hourbank_domain::format::{hours, rubles};
 use hourbank_domain::words::rubles_in_words;
 use hourbank_domain::{MonthStatement, Period, Phase, Role};
-use hourbank_web::explain::explain;
+use hourbank_web::explain::explain_in;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -33,7 +33,7 @@ pub fn statement_view(row: &StatementRow, lang: Lang) -> AnyView {
             <dl class="statement-lines">
                 {lines.into_iter().map(|(label, value)| view! { <dt>{label}</dt><dd>{value}</dd> }).collect_view()}
             </dl>
-            <p class="explain" id="statement-explain">{explain(&month)}</p>
+            <p class="explain" id="statement-explain">{explain_in(&month, lang)}</p>
         </div>
     }
     .into_any()
@@ -41,21 +41,21 @@ pub fn statement_view(row: &StatementRow, lang: Lang) -> AnyView {
 
 fn statement_lines(m: &MonthStatement, lang: Lang) -> Vec<(&'static str, String)> {
     let t = |ru: &'static str, en: &'static str| lang.pick(ru, en);
-    let mut lines = vec![(t("Часов принято", "Hours accepted"), hours(m.hours))];
+    let mut lines = vec![(t("Часов принято", "Hours accepted"), lang.hours(m.hours))];
     if m.phase == Phase::Subscription {
         lines.extend([
-            (t("Из них по тарифу", "Of them included"), hours(m.included_used)),
-            (t("Резерв на начало", "Reserve at start"), hours(m.reserve_start)),
-            (t("Из резерва", "From the reserve"), hours(m.reserve_used)),
-            (t("Резерв на конец", "Reserve at end"), hours(m.reserve_end)),
+            (t("Из них по тарифу", "Of them included"), lang.hours(m.included_used)),
+            (t("Резерв на начало", "Reserve at start"), lang.hours(m.reserve_start)),
+            (t("Из резерва", "From the reserve"), lang.hours(m.reserve_used)),
+            (t("Резерв на конец", "Reserve at end"), lang.hours(m.reserve_end)),
             (t("Абонентская плата", "Monthly fee"), rubles(m.fee)),
         ]);
         if !m.reserve_forfeited.is_zero() {
-            lines.push((t("Сгорело", "Forfeited"), hours(m.reserve_forfeited)));
+            lines.push((t("Сгорело", "Forfeited"), lang.hours(m.reserve_forfeited)));
         }
     }
     lines.extend([
-        (t("Часов сверх тарифа", "Extra hours"), format!("{} × {}", hours(m.extra_hours), rubles(m.extra_rate))),
+        (t("Часов сверх тарифа", "Extra hours"), format!("{} × {}", lang.hours(m.extra_hours), rubles(m.extra_rate))),
         (t("За часы сверх тарифа", "Extra hours charge"), rubles(m.extra_charge)),
         (t("Итого", "Total"), rubles(m.total)),
     ]);
