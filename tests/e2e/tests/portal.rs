@@ -424,6 +424,17 @@ async fn rejecting_and_returning_need_a_comment_and_the_other_pages_read_well() 
     let text = b.page_text().await;
     assert!(!text.contains("Печать этикеток") && !text.contains("Ромашка"), "{text}");
     b.assert_no_axe_violations("sales home").await;
+    // Sales add a tariff; a bad fee is named by its field and nothing is stored.
+    b.set_value("tariff-name", "Старт Плюс").await;
+    b.set_value("tariff-monthly_fee", "сорок тысяч").await;
+    b.set_value("tariff-included_hours", "25").await;
+    b.click("#tariff-submit").await;
+    b.wait_text("#tariff-monthly_fee-error", "не число").await;
+    assert!(!b.text("#tariffs").await.contains("Старт Плюс"));
+    b.set_value("tariff-monthly_fee", "40 000").await;
+    b.click("#tariff-submit").await;
+    b.wait_text("#tariffs", "Старт Плюс").await;
+    b.wait_text("#tariffs", "40\u{a0}000,00\u{a0}₽").await;
     b.close().await;
 }
 

@@ -16,7 +16,7 @@ pub fn AdminPage(me: Me, page: Page) -> impl IntoView {
     match page {
         Page::Orgs => orgs(me.role).into_any(),
         Page::Users => users(me.role).into_any(),
-        Page::Tariffs => view! { <h1>{ctx().t("Тарифы", "Tariffs")}</h1> {tariffs()} }.into_any(),
+        Page::Tariffs => view! { <h1>{ctx().t("Тарифы", "Tariffs")}</h1> {tariffs()} {new_tariff()} }.into_any(),
         Page::Audit => audit().into_any(),
     }
 }
@@ -29,6 +29,87 @@ pub fn SalesHome() -> impl IntoView {
         <h1>{ctx.t("Отдел продаж", "Sales")}</h1>
         <p><a href="/" class="button">{ctx.t("Открыть калькулятор тарифов", "Open the tariff calculator")}</a></p>
         {tariffs()}
+        {new_tariff()}
+    }
+}
+
+/// The terms' fields with their labels (the offer's wording) and «Старт»'s values to start from.
+const TERMS: [(&str, &str, &str, &str); 6] = [
+    ("monthly_fee", "Абонентская плата в месяц, ₽", "Monthly fee, ₽", "20000"),
+    ("included_hours", "Включено часов в месяц", "Hours included a month", "10"),
+    ("overage_rate", "Стоимость часа сверх тарифа, ₽", "Price of an extra hour, ₽", "2000"),
+    ("reserve_cap", "Часов в резерве, не более", "Reserve cap, hours", "10"),
+    ("trial_months", "Месяцев без абонентской платы", "Months without the fee", "2"),
+    ("trial_rate", "Стоимость часа в эти месяцы, ₽", "Price of an hour in those months, ₽", "2000"),
+];
+
+/// A new tariff (admin and sales): its name and terms, checked by the server field by field.
+fn new_tariff() -> impl IntoView {
+    let ctx = ctx();
+    let name = RwSignal::new(String::new());
+    let values: Vec<RwSignal<String>> = TERMS.iter().map(|(_, _, _, start)| RwSignal::new(start.to_string())).collect();
+    let sent = RwSignal::new(Sent::Idle);
+    let known: &'static [&'static str] = &[
+        "name",
+        "terms.monthly_fee",
+        "terms.included_hours",
+        "terms.overage_rate",
+        "terms.reserve_cap",
+        "terms.trial_months",
+        "terms.trial_rate",
+    ];
+    let fields = values.clone();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        sent.set(Sent::Sending);
+        let terms: serde_json::Map<String, serde_json::Value> = TERMS
+            .iter()
+            .zip(&fields)
+            .map(|((key, ..), value)| {
+                let text = value.get_untracked().trim().replace(',', ".").replace(' ', "");
+                // Trial months are a count; the rest are decimal strings, as the API takes them.
+                let json = match (*key, text.parse::<u32>()) {
+                    ("trial_months", Ok(n)) => serde_json::Value::from(n),
+                    _ => serde_json::Value::from(text),
+                };
+                (key.to_string(), json)
+            })
+            .collect();
+        let body = serde_json::json!({ "name": name.get_untracked().trim(), "terms": terms });
+        let label = format!("Новый тариф: {}", name.get_untracked().trim());
+        spawn_local(async move {
+            let outcome = ctx.sync.write("POST", "/tariffs", body.to_string(), label).await;
+            sent.set(sent_state(&outcome, known, ctx.lang.get_untracked()));
+            if matches!(outcome, WriteOutcome::Done(_)) {
+                name.set(String::new());
+                ctx.refresh.update(|r| *r += 1);
+            }
+        });
+    };
+    let inputs = TERMS
+        .iter()
+        .zip(values)
+        .zip(known[1..].iter())
+        .map(|(((key, ru, en, _), value), field)| {
+            let id: &'static str = match *key {
+                "monthly_fee" => "tariff-monthly_fee",
+                "included_hours" => "tariff-included_hours",
+                "overage_rate" => "tariff-overage_rate",
+                "reserve_cap" => "tariff-reserve_cap",
+                "trial_months" => "tariff-trial_months",
+                _ => "tariff-trial_rate",
+            };
+            input(id, ctx.t(ru, en), value, field_error(sent, field), "text")
+        })
+        .collect_view();
+    view! {
+        <form class="card" on:submit=submit>
+            <h2>{ctx.t("Новый тариф", "New tariff")}</h2>
+            {input("tariff-name", ctx.t("Название", "Name"), name, field_error(sent, "name"), "text")}
+            <div class="row">{inputs}</div>
+            <button type="submit" id="tariff-submit">{ctx.t("Добавить тариф", "Add the tariff")}</button>
+            {form_status(sent)}
+        </form>
     }
 }
 
