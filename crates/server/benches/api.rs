@@ -113,7 +113,15 @@ enum Call {
     Health,
     Report,
     NewTask,
+    /// A new task with an `Idempotency-Key`, as the portal sends every write.
+    NewTaskKeyed,
     NewWorklog,
+}
+
+/// A number no other load worker has, so that their idempotency keys differ.
+fn worker_number() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 async fn load(target: &Target, call: Call) -> (f64, Duration, Duration) {
@@ -129,13 +137,21 @@ async fn load(target: &Target, call: Call) -> (f64, Duration, Duration) {
         let today = business_today().to_string();
         workers.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
+            let worker = worker_number();
+            let mut sent = 0u64;
             while Instant::now() < deadline {
+                sent += 1;
                 let request = match call {
                     Call::Health => http.get(format!("{base}/api/v1/health")),
                     Call::Report => http.get(format!("{base}/api/v1/reports/{period}")).bearer_auth(&client),
                     Call::NewTask => http
                         .post(format!("{base}/api/v1/tasks"))
                         .bearer_auth(&client)
+                        .json(&json!({"title": "Новая", "description": "нагрузка"})),
+                    Call::NewTaskKeyed => http
+                        .post(format!("{base}/api/v1/tasks"))
+                        .bearer_auth(&client)
+                        .header("idempotency-key", format!("bench-{worker}-{sent}"))
                         .json(&json!({"title": "Новая", "description": "нагрузка"})),
                     Call::NewWorklog => http
                         .post(format!("{base}/api/v1/tasks/{task}/worklogs"))
@@ -286,6 +302,7 @@ async fn run(name: &str, url: &str) {
         ("GET health", Call::Health),
         ("GET month report", Call::Report),
         ("POST task", Call::NewTask),
+        ("POST task + key", Call::NewTaskKeyed),
         ("POST work log", Call::NewWorklog),
     ] {
         let (rate, p50, p99) = load(&target, call).await;

@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 
 use super::{ApiError, AppState, BODY_LIMIT};
 use crate::auth::token_hash;
-use crate::db::{col, now};
+use crate::db::{col, now, Arg};
 
 pub const HEADER: &str = "idempotency-key";
 /// Largest answer that is stored for replay.
@@ -84,20 +84,19 @@ async fn handle(state: &AppState, request: Request, next: Next) -> Result<Respon
             .finalize(),
     );
 
-    let reserved = sqlx::query(
-        "INSERT INTO idempotency_keys (user_id, key, method, path, status, body, created_at, request_hash) \
-         VALUES ($1, $2, $3, $4, 0, '', $5, $6) ON CONFLICT (user_id, key) DO NOTHING",
-    )
-    .bind(user_id)
-    .bind(&key)
-    .bind(&method)
-    .bind(&path)
-    .bind(now())
-    .bind(&fingerprint)
-    .execute(state.db().pool())
-    .await?
-    .rows_affected()
-        == 1;
+    // The bookkeeping writes queue with the other writers (see `Db::write_once`).
+    let now = now();
+    let reserve = "INSERT INTO idempotency_keys (user_id, key, method, path, status, body, created_at, request_hash) \
+                   VALUES ($1, $2, $3, $4, 0, '', $5, $6) ON CONFLICT (user_id, key) DO NOTHING RETURNING user_id";
+    let args = [
+        Arg::Int(user_id),
+        Arg::Text(&key),
+        Arg::Text(&method),
+        Arg::Text(&path),
+        Arg::Text(&now),
+        Arg::Text(&fingerprint),
+    ];
+    let reserved = !state.db().write_once(reserve, reserve, &args).await?.is_empty();
     if !reserved {
         let row =
             sqlx::query("SELECT status, body, request_hash FROM idempotency_keys WHERE user_id = $1 AND key = $2")
@@ -127,19 +126,13 @@ async fn handle(state: &AppState, request: Request, next: Next) -> Result<Respon
     let bytes: Bytes =
         to_bytes(body, MAX_STORED_RESPONSE).await.map_err(|e| ApiError::Internal(format!("response body: {e}")))?;
     if parts.status.is_success() {
-        sqlx::query("UPDATE idempotency_keys SET status = $1, body = $2 WHERE user_id = $3 AND key = $4")
-            .bind(i64::from(parts.status.as_u16()))
-            .bind(String::from_utf8_lossy(&bytes).into_owned())
-            .bind(user_id)
-            .bind(&key)
-            .execute(state.db().pool())
-            .await?;
+        let answer = "UPDATE idempotency_keys SET status = $1, body = $2 WHERE user_id = $3 AND key = $4";
+        let body = String::from_utf8_lossy(&bytes);
+        let args = [Arg::Int(i64::from(parts.status.as_u16())), Arg::Text(&body), Arg::Int(user_id), Arg::Text(&key)];
+        state.db().write_once(answer, answer, &args).await?;
     } else {
-        sqlx::query("DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2")
-            .bind(user_id)
-            .bind(&key)
-            .execute(state.db().pool())
-            .await?;
+        let free = "DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2";
+        state.db().write_once(free, free, &[Arg::Int(user_id), Arg::Text(&key)]).await?;
     }
     Ok(Response::from_parts(parts, Body::from(bytes)))
 }
