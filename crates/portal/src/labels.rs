@@ -62,14 +62,7 @@ mod tests {
 
     #[test]
     fn every_state_and_step_has_both_names() {
-        for s in [
-            TaskState::New,
-            TaskState::Estimated,
-            TaskState::InWork,
-            TaskState::Testing,
-            TaskState::Accepted,
-            TaskState::Cancelled,
-        ] {
+        for s in TaskState::ALL {
             assert!(!state(s, Lang::Ru).is_empty() && !state(s, Lang::En).is_empty());
             assert_ne!(state(s, Lang::Ru), state(s, Lang::En));
         }

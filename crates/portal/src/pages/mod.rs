@@ -19,6 +19,27 @@ use crate::app::ctx;
 use crate::model::{Me, Problem};
 use crate::route::Route;
 
+/// This month's reads: the months (the first is the server's current one), its report, and the
+/// organisation's tasks — what the overview and the cost preview are computed from.
+pub struct ThisMonth {
+    pub months: crate::app::Loaded<crate::model::MonthList>,
+    pub report: crate::app::Loaded<crate::model::Report>,
+    pub tasks: crate::app::Loaded<crate::model::TaskList>,
+}
+
+pub fn this_month() -> ThisMonth {
+    use crate::app::load;
+    let months = load::<crate::model::MonthList>(|| Some("/reports".into()));
+    let current = Memo::new(move |_| {
+        months.with(|m| {
+            m.as_ref().and_then(|m| m.as_ref().ok()).and_then(|m| m.value.months.first().map(|m| m.period.clone()))
+        })
+    });
+    let report = load::<crate::model::Report>(move || current.get().map(|p| format!("/reports/{p}")));
+    let tasks = load::<crate::model::TaskList>(|| Some("/tasks".into()));
+    ThisMonth { months, report, tasks }
+}
+
 /// The page for a route, given who is signed in.
 pub fn page(me: Me, route: Route) -> AnyView {
     let staff = me.role != Role::Client;

@@ -8,24 +8,17 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api;
-use crate::app::{ctx, load, show};
+use crate::app::{ctx, show};
 use crate::chart::{bars, Bar};
 use crate::labels;
-use crate::model::{Me, MonthList, Report, TaskList};
+use crate::model::{Me, Report, TaskList};
 use crate::pages::reports::statement_view;
 use crate::route::Route;
 
 #[allow(non_snake_case)]
 pub fn ClientOverview(me: Me) -> impl IntoView {
     let ctx = ctx();
-    let months = load::<MonthList>(|| Some("/reports".into()));
-    let current = Memo::new(move |_| {
-        months.with(|m| {
-            m.as_ref().and_then(|m| m.as_ref().ok()).and_then(|m| m.value.months.first().map(|m| m.period.clone()))
-        })
-    });
-    let report = load::<Report>(move || current.get().map(|p| format!("/reports/{p}")));
-    let tasks = load::<TaskList>(|| Some("/tasks".into()));
+    let crate::pages::ThisMonth { months, report, tasks } = crate::pages::this_month();
     // A year of bills, read one month after another (each is cached for offline use too).
     let history = RwSignal::new(Vec::<Bar>::new());
     Effect::new(move |_| {

@@ -10,7 +10,7 @@ use crate::api::WriteOutcome;
 use crate::app::{ctx, load, show, show_page};
 use crate::format::{date_text, hours_text, instant_text};
 use crate::labels;
-use crate::model::{InstructionList, Me, MonthList, Report, TaskDetail, TaskList};
+use crate::model::{InstructionList, Me, TaskDetail};
 use crate::pages::{field_error, form_status, input, sent_state, textarea, Sent};
 use crate::preview::CostPreview;
 
@@ -176,14 +176,7 @@ fn actions_view(me: Me, d: TaskDetail, actions: Vec<Action>) -> impl IntoView {
 /// What approving this estimate does to this month's bill, computed by the domain.
 fn cost_preview(me: Me, d: TaskDetail) -> impl IntoView {
     let ctx = ctx();
-    let months = load::<MonthList>(|| Some("/reports".into()));
-    let current = Memo::new(move |_| {
-        months.with(|m| {
-            m.as_ref().and_then(|m| m.as_ref().ok()).and_then(|m| m.value.months.first().map(|m| m.period.clone()))
-        })
-    });
-    let report = load::<Report>(move || current.get().map(|p| format!("/reports/{p}")));
-    let tasks = load::<TaskList>(|| Some("/tasks".into()));
+    let crate::pages::ThisMonth { report, tasks, .. } = crate::pages::this_month();
     let task_id = d.task.id;
     let estimate = d.task.estimate.as_deref().and_then(|e| Hours::parse_month("estimate", e).ok());
     move || {

@@ -12,15 +12,6 @@ use crate::model::{Me, OrgList, Task, TaskDetail, TaskList};
 use crate::pages::{field_error, form_status, input, sent_state, textarea, Sent};
 use crate::route::{Route, TaskFilter};
 
-const STATES: [TaskState; 6] = [
-    TaskState::New,
-    TaskState::Estimated,
-    TaskState::InWork,
-    TaskState::Testing,
-    TaskState::Accepted,
-    TaskState::Cancelled,
-];
-
 /// `label` names the scrolling region (a page may show several lists).
 fn task_table(tasks: Vec<Task>, show_org: Option<Vec<(i64, String)>>, label: String) -> impl IntoView {
     let ctx = ctx();
@@ -99,7 +90,7 @@ pub fn TaskList(me: Me, filter: TaskFilter) -> impl IntoView {
                 <label for="filter-state">{ctx.t("Состояние", "State")}</label>
                 <select id="filter-state" on:change:target=move |ev| state.set(ev.target().value())>
                     <option value="" selected=filter.state.is_empty()>{ctx.t("все", "all")}</option>
-                    {STATES.into_iter().map(|s| {
+                    {TaskState::ALL.into_iter().map(|s| {
                         let selected = filter.state == s.as_str();
                         view! { <option value=s.as_str() selected=selected>{move || labels::state(s, ctx.lang.get())}</option> }
                     }).collect_view()}
