@@ -56,10 +56,13 @@ impl Lang {
 }
 
 impl Lang {
-    /// A domain problem in this language (the domain's own Russian or English message).
+    /// A problem found in the browser, in this language: the domain's own Russian or English
+    /// message, a free text (`Problem::Other`) as written — the calculator writes its own in the
+    /// interface's language (`Problem::ru_as_written`, which keeps the server's table of Russian
+    /// out of the calculator's wasm). Not for the server's messages: use `Problem::ru` for those.
     pub fn problem(self, problem: &hourbank_domain::Problem) -> String {
         match self {
-            Lang::Ru => problem.ru(),
+            Lang::Ru => problem.ru_as_written(),
             Lang::En => problem.to_string(),
         }
     }

@@ -90,7 +90,7 @@ pub fn ComparePage() -> impl IntoView {
                 comparison_verdict(&c, lang),
                 bands_html(&list, lang),
             ),
-            Err(e) => (String::new(), e.problem.ru(), String::new()),
+            Err(e) => (String::new(), lang.problem(&e.problem), String::new()),
         })
     };
 
@@ -122,7 +122,7 @@ pub fn ComparePage() -> impl IntoView {
                 ),
                 replay_verdict(&r, lang),
             ),
-            Err(e) => (String::new(), e.problem.ru()),
+            Err(e) => (String::new(), lang.problem(&e.problem)),
         })
     };
 

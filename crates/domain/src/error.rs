@@ -37,6 +37,16 @@ impl Problem {
     /// The same message in Russian, for the interface (Russian first).
     pub fn ru(&self) -> String {
         match self {
+            Problem::Other(s) => other_ru(s),
+            p => p.ru_as_written(),
+        }
+    }
+
+    /// The Russian message, with a free text (`Other`) as written: for the browser's own checks,
+    /// whose free texts are already in the interface's language. It leaves out the table of
+    /// Russian for the server's English texts, 1.3 kB of the calculator page's wasm.
+    pub fn ru_as_written(&self) -> String {
+        match self {
             Problem::Missing => "обязательное поле".into(),
             Problem::NotANumber(s) => format!("не число: «{s}»"),
             Problem::Negative => "не может быть отрицательным".into(),
@@ -52,7 +62,7 @@ impl Problem {
                 format!("неизвестное значение «{given}», допустимо: {expected}")
             }
             Problem::WrongType(t) => format!("неверный тип: ожидается {t}"),
-            Problem::Other(s) => other_ru(s),
+            Problem::Other(s) => s.clone(),
         }
     }
 }
