@@ -181,6 +181,26 @@ pub fn ComparePage() -> impl IntoView {
     view! {
         <h1>{t("Сравнение тарифов", "Comparing tariffs")}</h1>
         {scenario_line(outcome)}
+        <section aria-labelledby="compare-title" aria-live="polite">
+            <h2 id="compare-title">{t("Те же часы по каждому тарифу", "The same hours under each tariff")}</h2>
+            {move || match result() {
+                Some((table, verdict, bands)) => view! {
+                    <p id="compare-verdict" class="verdict">{verdict}</p>
+                    <div inner_html=table></div>
+                    <h3>{t("Какой тариф дешевле при одинаковых часах каждый месяц", "Which tariff is cheaper with the same hours every month")}</h3>
+                    <p class="legend">
+                        {t(
+                            "Месяц абонемента без НДС; границы — это часы в месяц, при которых тарифы стоят одинаково.",
+                            "A subscription month without VAT; the edges are the hours a month at which tariffs cost the same.",
+                        )}
+                    </p>
+                    <div inner_html=bands></div>
+                }
+                .into_any(),
+                None => view! { <p class="invalid">{t("Исправьте отмеченные поля — сравнение появится сразу.", "Fix the marked fields and the comparison appears at once.")}</p> }
+                    .into_any(),
+            }}
+        </section>
         <section aria-labelledby="alts-title">
             <h2 id="alts-title">{t("Свои тарифы для сравнения", "Your own tariffs to compare")}</h2>
             <p class="legend">
@@ -201,26 +221,6 @@ pub fn ComparePage() -> impl IntoView {
                     {t("Добавить тариф", "Add a tariff")}
                 </button>
             </p>
-        </section>
-        <section aria-labelledby="compare-title" aria-live="polite">
-            <h2 id="compare-title">{t("Те же часы по каждому тарифу", "The same hours under each tariff")}</h2>
-            {move || match result() {
-                Some((table, verdict, bands)) => view! {
-                    <p id="compare-verdict" class="verdict">{verdict}</p>
-                    <div inner_html=table></div>
-                    <h3>{t("Какой тариф дешевле при одинаковых часах каждый месяц", "Which tariff is cheaper with the same hours every month")}</h3>
-                    <p class="legend">
-                        {t(
-                            "Месяц абонемента без НДС; границы — это часы в месяц, при которых тарифы стоят одинаково.",
-                            "A subscription month without VAT; the edges are the hours a month at which tariffs cost the same.",
-                        )}
-                    </p>
-                    <div inner_html=bands></div>
-                }
-                .into_any(),
-                None => view! { <p class="invalid">{t("Исправьте отмеченные поля — сравнение появится сразу.", "Fix the marked fields and the comparison appears at once.")}</p> }
-                    .into_any(),
-            }}
         </section>
         <section aria-labelledby="history-title">
             <h2 id="history-title">{t("Что было бы по вашей истории", "What your history would have cost")}</h2>
