@@ -35,6 +35,8 @@ pub struct SimForm {
     pub paths: String,
     pub months: String,
     pub seed: String,
+    /// The language of the messages this form writes itself.
+    pub lang: Lang,
 }
 
 impl Default for SimForm {
@@ -46,6 +48,7 @@ impl Default for SimForm {
             seasonal: false,
             paths: "10000".into(),
             months: "12".into(),
+            lang: Lang::Ru,
             seed: "1".into(),
         }
     }
@@ -74,7 +77,7 @@ pub fn mean_and_spread(months: &[Hours]) -> (Hours, Hours) {
 }
 
 /// A whole number from `min` to `max`, with the domain's messages.
-pub fn parse_whole(field: &str, text: &str, min: u64, max: u64) -> Result<u64, FieldError> {
+pub fn parse_whole(field: &str, text: &str, min: u64, max: u64, lang: Lang) -> Result<u64, FieldError> {
     let text = text.trim();
     if text.is_empty() {
         return Err(FieldError::new(field, Problem::Missing));
@@ -91,14 +94,17 @@ pub fn parse_whole(field: &str, text: &str, min: u64, max: u64) -> Result<u64, F
     }
     let value = u64::try_from(value.mantissa()).expect("bounded");
     if value < min {
-        return Err(FieldError::new(field, Problem::Other(format!("должно быть не меньше {min}"))));
+        return Err(FieldError::new(
+            field,
+            Problem::Other(format!("{} {min}", lang.pick("должно быть не меньше", "must be at least"))),
+        ));
     }
     Ok(value)
 }
 
 /// Per-calendar-month multipliers from the fill panel: the peak months weigh `peak`, the others
 /// `base`, scaled so they average 1 over the year (the mean stays the yearly mean).
-pub fn seasonality(fill: &FillForm) -> Result<Seasonality, Vec<FieldError>> {
+pub fn seasonality(fill: &FillForm, lang: Lang) -> Result<Seasonality, Vec<FieldError>> {
     let base = Hours::parse_month("fill.base", fill.base.trim());
     let peak = Hours::parse_month("fill.peak", fill.peak.trim());
     let (base, peak) = match (base, peak) {
@@ -110,13 +116,21 @@ pub fn seasonality(fill: &FillForm) -> Result<Seasonality, Vec<FieldError>> {
     if total == 0 {
         return Err(vec![FieldError::new(
             "sim.seasonal",
-            Problem::Other("все месяцы по 0 ч: сезонность не задана".into()),
+            Problem::Other(
+                lang.pick("все месяцы по 0 ч: сезонность не задана", "every month at 0 h: no seasonality to use")
+                    .into(),
+            ),
         )]);
     }
     let multipliers: Vec<Decimal> =
         weights.iter().map(|&w| Decimal::new(div_round_half_away(12 * 100 * w, total), 2)).collect();
     Seasonality::new("sim.seasonal", &multipliers).map_err(|e| {
-        vec![FieldError::new("sim.seasonal", Problem::Other(format!("множитель пикового месяца {}", e.problem.ru())))]
+        let why = format!(
+            "{} {}",
+            lang.pick("множитель пикового месяца", "a peak month's multiplier"),
+            lang.problem(&e.problem)
+        );
+        vec![FieldError::new("sim.seasonal", Problem::Other(why))]
     })
 }
 
@@ -174,15 +188,18 @@ impl SimForm {
     /// Validates every field and builds the engine's input; or every field to fix.
     pub fn input(&self, basis: &Basis, fill: &FillForm) -> Result<MonteCarloInput, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let paths = parse_whole("sim.paths", &self.paths, 1, u64::from(MAX_PATHS)).map_err(|e| errors.push(e)).ok();
-        let months = parse_whole("sim.months", &self.months, 1, u64::from(MAX_MONTHS)).map_err(|e| errors.push(e)).ok();
-        let seed = parse_whole("sim.seed", &self.seed, 0, u64::MAX).map_err(|e| errors.push(e)).ok();
+        let paths =
+            parse_whole("sim.paths", &self.paths, 1, u64::from(MAX_PATHS), self.lang).map_err(|e| errors.push(e)).ok();
+        let months = parse_whole("sim.months", &self.months, 1, u64::from(MAX_MONTHS), self.lang)
+            .map_err(|e| errors.push(e))
+            .ok();
+        let seed = parse_whole("sim.seed", &self.seed, 0, u64::MAX, self.lang).map_err(|e| errors.push(e)).ok();
         let profile = match self.profile.as_str() {
             PROFILE_RESAMPLE => Some(Profile::Resample(basis.months.clone())),
             PROFILE_NORMAL => {
                 let mean = Hours::parse_month("sim.mean", self.mean_text(&basis.months).trim());
                 let spread = Hours::parse_month("sim.spread", self.spread_text(&basis.months).trim());
-                let seasonality = if self.seasonal { seasonality(fill) } else { Ok(Seasonality::FLAT) };
+                let seasonality = if self.seasonal { seasonality(fill, self.lang) } else { Ok(Seasonality::FLAT) };
                 match (mean, spread, seasonality) {
                     (Ok(mean), Ok(spread), Ok(seasonality)) => Some(Profile::Normal { mean, spread, seasonality }),
                     (m, s, season) => {
@@ -491,8 +508,10 @@ mod tests {
         let errors = f.input(&basis(), &FillForm::default()).unwrap_err();
         assert_eq!(errors[0].problem.ru(), "не больше 1000000");
         assert_eq!(errors[1].problem.ru(), "обязательное поле");
-        assert_eq!(parse_whole("sim.seed", "18446744073709551615", 0, u64::MAX), Ok(u64::MAX));
-        assert_eq!(parse_whole("sim.seed", "0", 0, u64::MAX), Ok(0));
+        assert_eq!(parse_whole("sim.seed", "18446744073709551615", 0, u64::MAX, Lang::Ru), Ok(u64::MAX));
+        assert_eq!(parse_whole("sim.seed", "0", 0, u64::MAX, Lang::Ru), Ok(0));
+        let en = parse_whole("sim.paths", "0", 1, 10, Lang::En).unwrap_err();
+        assert_eq!(Lang::En.problem(&en.problem), "must be at least 1");
         let f = SimForm { profile: "x".into(), ..SimForm::default() };
         assert_eq!(fields(f.input(&basis(), &FillForm::default()).unwrap_err()), ["sim.profile"]);
     }
@@ -500,7 +519,7 @@ mod tests {
     #[test]
     fn seasonality_comes_from_the_peak_months_and_averages_one() {
         // Base 10, peak 20 in the four quarter ends: weights sum to 160 → 0,75 and 1,5.
-        let s = seasonality(&FillForm::default()).unwrap();
+        let s = seasonality(&FillForm::default(), Lang::Ru).unwrap();
         assert_eq!(s.of_month(1), Decimal::new(75, 2));
         assert_eq!(s.of_month(3), Decimal::new(150, 2));
         let f = SimForm { seasonal: true, ..SimForm::default() };
@@ -511,12 +530,12 @@ mod tests {
         // One peak month with a zero base would weigh 12 > 10; all zero is no seasonality.
         let mut fill = FillForm { base: "0".into(), ..FillForm::default() };
         fill.choose_peaks(&[3]);
-        assert_eq!(fields(seasonality(&fill).unwrap_err()), ["sim.seasonal"]);
+        assert_eq!(fields(seasonality(&fill, Lang::Ru).unwrap_err()), ["sim.seasonal"]);
         fill.peak = "0".into();
-        assert_eq!(fields(seasonality(&fill).unwrap_err()), ["sim.seasonal"]);
+        assert_eq!(fields(seasonality(&fill, Lang::Ru).unwrap_err()), ["sim.seasonal"]);
         fill.base = "-1".into();
         fill.peak = "x".into();
-        assert_eq!(fields(seasonality(&fill).unwrap_err()), ["fill.base", "fill.peak"]);
+        assert_eq!(fields(seasonality(&fill, Lang::Ru).unwrap_err()), ["fill.base", "fill.peak"]);
         // Not asked for: the fill panel's errors do not matter.
         assert!(SimForm::default().input(&basis(), &fill).is_ok());
         assert_eq!(fields(f.input(&basis(), &fill).unwrap_err()), ["fill.base", "fill.peak"]);

@@ -46,7 +46,7 @@ pub fn SimulationPanel(
     fill: RwSignal<FillForm>,
 ) -> impl IntoView {
     let lang = crate::app::lang();
-    let sim = RwSignal::new(SimForm::default());
+    let sim = RwSignal::new(SimForm { lang, ..SimForm::default() });
     let state = RwSignal::new(Run::Idle);
     let run_id = StoredValue::new(0_u32);
     // The scenario's terms and months, when it computes.
