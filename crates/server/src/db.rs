@@ -166,27 +166,37 @@ impl Db {
     pub async fn write_once(&self, sqlite: &str, postgres: &str, args: &[Arg<'_>]) -> Result<Vec<AnyRow>, sqlx::Error> {
         match self.backend {
             Backend::Sqlite => {
-                let mut writer = self.sqlite_writer.lock().await;
-                let conn = match writer.as_mut() {
-                    Some(conn) => conn,
-                    None => {
-                        let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&self.url).await?;
-                        sqlite_settings(&mut conn).await?;
-                        writer.insert(conn)
-                    }
-                };
+                // Run to the end even if the caller goes away (a client hanging up drops its
+                // request): a script cut off between BEGIN and COMMIT would leave the writer's
+                // transaction open, holding SQLite's write lock.
+                let (writer, url) = (self.sqlite_writer.clone(), self.url.clone());
                 let sql = format!("BEGIN IMMEDIATE; {sqlite}; COMMIT");
-                let result = bind_all(sqlx::query(&sql), args).fetch_all(&mut *conn).await;
-                if result.is_err() {
-                    // Stopped part-way, maybe inside the transaction: end it. SQLite refuses when
-                    // none is open, which is fine; a connection that fails otherwise is replaced.
-                    if let Err(e) = sqlx::query("ROLLBACK").execute(&mut *conn).await
-                        && !e.to_string().contains("no transaction is active")
-                    {
-                        *writer = None;
+                let args: Vec<OwnedArg> = args.iter().map(OwnedArg::from).collect();
+                tokio::spawn(async move {
+                    let mut writer = writer.lock().await;
+                    let conn = match writer.as_mut() {
+                        Some(conn) => conn,
+                        None => {
+                            let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&url).await?;
+                            sqlite_settings(&mut conn).await?;
+                            writer.insert(conn)
+                        }
+                    };
+                    let args: Vec<Arg<'_>> = args.iter().map(OwnedArg::as_arg).collect();
+                    let result = bind_all(sqlx::query(&sql), &args).fetch_all(&mut *conn).await;
+                    if result.is_err() {
+                        // Stopped part-way, maybe inside the transaction: end it. SQLite refuses
+                        // when none is open, which is fine; a connection failing otherwise is replaced.
+                        if let Err(e) = sqlx::query("ROLLBACK").execute(&mut *conn).await
+                            && !e.to_string().contains("no transaction is active")
+                        {
+                            *writer = None;
+                        }
                     }
-                }
-                result
+                    result
+                })
+                .await
+                .map_err(|e| sqlx::Error::Protocol(format!("write task: {e}")))?
             }
             Backend::Postgres => bind_all(sqlx::query(postgres), args).fetch_all(&self.pool).await,
         }
@@ -215,6 +225,31 @@ pub enum Arg<'a> {
     Text(&'a str),
     OptInt(Option<i64>),
     OptText(Option<&'a str>),
+}
+
+/// An [`Arg`] that owns its text, to hand to another task.
+#[derive(Debug, Clone)]
+enum OwnedArg {
+    Int(Option<i64>),
+    Text(Option<String>),
+}
+
+impl OwnedArg {
+    fn from(arg: &Arg<'_>) -> OwnedArg {
+        match *arg {
+            Arg::Int(v) => OwnedArg::Int(Some(v)),
+            Arg::OptInt(v) => OwnedArg::Int(v),
+            Arg::Text(v) => OwnedArg::Text(Some(v.to_string())),
+            Arg::OptText(v) => OwnedArg::Text(v.map(str::to_string)),
+        }
+    }
+
+    fn as_arg(&self) -> Arg<'_> {
+        match self {
+            OwnedArg::Int(v) => Arg::OptInt(*v),
+            OwnedArg::Text(v) => Arg::OptText(v.as_deref()),
+        }
+    }
 }
 
 /// Binds `args` in order, to any of sqlx's query kinds.

@@ -4,6 +4,7 @@
 
 mod support;
 
+use futures::FutureExt;
 use hourbank_server::clock::{business_period, business_today};
 use hourbank_server::db::Arg;
 use hourbank_server::store::{insert_audited, Audit};
@@ -82,4 +83,31 @@ async fn a_failed_write_stores_nothing_and_leaves_connections_usable(app: TestAp
     assert_eq!((count(&app, "tasks").await, count(&app, "audit_log").await), (20, audited + 20));
 }
 
-db_tests!(new_task_and_work_are_audited_with_their_ids, a_failed_write_stores_nothing_and_leaves_connections_usable);
+async fn a_write_whose_caller_goes_away_is_all_or_nothing(app: TestApp) {
+    let org = app.org("ООО «Ромашка»", "7707083893", &format!("{}-01", business_period())).await;
+    let (user, client) = app.user("c@romashka.test", "client", Some(org)).await;
+    let audited = count(&app, "audit_log").await;
+    let insert = "INSERT INTO tasks (org_id, title, description, state, created_by, created_at, updated_at) \
+                  VALUES ($1, 'x', 'x', 'new', $2, 'now', 'now') RETURNING id";
+    let args = [Arg::Int(org), Arg::Int(user)];
+    let entry =
+        || Audit { user_id: Some(user), org_id: Some(org), action: "create", entity: "task", ..Default::default() };
+    // A first write opens the writer's connection; the next is polled once (its script handed to
+    // SQLite's worker thread), then dropped, as when a client hangs up mid-request.
+    insert_audited(app.state.db(), insert, &args, entry()).await.unwrap();
+    let _ = insert_audited(app.state.db(), insert, &args, entry()).now_or_never();
+    // The writes after it go through, whichever way it ended…
+    insert_audited(app.state.db(), insert, &args, entry()).await.unwrap();
+    let (s, b) = app.post("/api/v1/tasks", &client, json!({"title": "После", "description": "x"})).await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    // …and it left a task with its audit row, or neither.
+    let tasks = count(&app, "tasks").await;
+    assert!(tasks == 3 || tasks == 4, "{tasks}");
+    assert_eq!(count(&app, "audit_log").await, audited + tasks);
+}
+
+db_tests!(
+    a_write_whose_caller_goes_away_is_all_or_nothing,
+    new_task_and_work_are_audited_with_their_ids,
+    a_failed_write_stores_nothing_and_leaves_connections_usable
+);
