@@ -21,11 +21,32 @@ pub enum Stored {
         name: String,
         form: Box<CalculatorForm>,
     },
-    /// Reported and skipped: the name and why it cannot be opened (in Russian).
+    /// Reported and skipped: the name and why it cannot be opened.
     Unreadable {
         name: String,
-        reason: String,
+        reason: Damage,
     },
+}
+
+/// Why a stored scenario cannot be opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Damage {
+    /// Not a value this app ever wrote, or one that no longer decodes.
+    Corrupt,
+    /// Written by an earlier version in a format no longer read.
+    OldFormat,
+}
+
+impl Damage {
+    pub fn text(self, lang: crate::i18n::Lang) -> &'static str {
+        match self {
+            Damage::Corrupt => lang.pick("данные повреждены", "the data is damaged"),
+            Damage::OldFormat => lang.pick(
+                "сохранён в старом формате, который больше не читается",
+                "saved in an old format that is no longer read",
+            ),
+        }
+    }
 }
 
 impl Stored {
@@ -61,17 +82,17 @@ pub fn parse_name(text: &str) -> Result<String, FieldError> {
 /// Reads one storage entry; `None` when the key is not one of ours.
 pub fn parse_entry(key: &str, value: &str, base: &CalculatorForm) -> Option<Stored> {
     let name = key.strip_prefix(KEY_PREFIX)?.to_string();
-    let unreadable = |reason: &str| Some(Stored::Unreadable { name: name.clone(), reason: reason.to_string() });
+    let unreadable = |reason: Damage| Some(Stored::Unreadable { name: name.clone(), reason });
     let Some(query) = value.strip_prefix(VERSION_PREFIX) else {
         return if value.starts_with('{') || value.starts_with("v0") {
-            unreadable("сохранён в старом формате, который больше не читается")
+            unreadable(Damage::OldFormat)
         } else {
-            unreadable("данные повреждены")
+            unreadable(Damage::Corrupt)
         };
     };
     match decode_strict(query, base.clone()) {
         Ok(form) => Some(Stored::Scenario { name, form: Box::new(form) }),
-        Err(_) => unreadable("данные повреждены"),
+        Err(_) => unreadable(Damage::Corrupt),
     }
 }
 
@@ -110,7 +131,7 @@ mod tests {
         let b = base();
         assert_eq!(parse_entry("other-app", "v1?start=x&h=1", &b), None);
         let reason = |v: &str| match parse_entry("hourbank.scenario:x", v, &b) {
-            Some(Stored::Unreadable { reason, .. }) => reason,
+            Some(Stored::Unreadable { reason, .. }) => reason.text(crate::i18n::Lang::Ru).to_string(),
             other => panic!("{other:?}"),
         };
         assert_eq!(reason("garbage"), "данные повреждены");
@@ -118,6 +139,8 @@ mod tests {
         assert_eq!(reason("v1?start=2027-01-01"), "данные повреждены");
         assert_eq!(reason("v1?start=2027-01-01&h=1&bogus=1"), "данные повреждены");
         assert_eq!(reason("{\"start\":\"2027-01-01\"}"), "сохранён в старом формате, который больше не читается");
+        assert_eq!(Damage::OldFormat.text(crate::i18n::Lang::En), "saved in an old format that is no longer read");
+        assert_eq!(Damage::Corrupt.text(crate::i18n::Lang::En), "the data is damaged");
         // A well-formed entry with bad values opens, and its fields report them.
         let Some(Stored::Scenario { form, .. }) = parse_entry("hourbank.scenario:x", "v1?start=2027-01-01&h=-1", &b)
         else {

@@ -587,9 +587,10 @@ fn SavedPanel(form: RwSignal<CalculatorForm>, base: CalculatorForm) -> impl Into
                 Some(format!("{} «{name}»", l.pick("Открыт сценарий", "Opened scenario")))
             }
             Stored::Unreadable { reason, .. } => Some(format!(
-                "{} «{name}» {}: {reason}",
+                "{} «{name}» {}: {}",
                 l.pick("Сценарий", "Scenario"),
-                l.pick("не открывается", "cannot be opened")
+                l.pick("не открывается", "cannot be opened"),
+                reason.text(l)
             )),
         });
         status.set(message.unwrap_or_default());
@@ -639,9 +640,10 @@ fn SavedPanel(form: RwSignal<CalculatorForm>, base: CalculatorForm) -> impl Into
                     Stored::Unreadable { name, reason } => {
                         let l = lang;
                         Some(format!(
-                            "{} «{name}» {}: {reason}. ",
+                            "{} «{name}» {}: {}. ",
                             l.pick("Сценарий", "Scenario"),
-                            l.pick("пропущен", "skipped")
+                            l.pick("пропущен", "skipped"),
+                            reason.text(l)
                         ))
                     }
                     Stored::Scenario { .. } => None,
