@@ -79,4 +79,60 @@ async fn concurrent_repeats_store_once(app: TestApp) {
     assert_eq!(list["tasks"].as_array().unwrap().len(), 1);
 }
 
-db_tests!(a_repeated_key_returns_the_first_result, concurrent_repeats_store_once);
+/// A client that hangs up mid-request (the connection drops, axum drops the request's future) at
+/// any point: its retry with the same key must get the first answer or run afresh — never be
+/// told "still in progress" for ever — and the task is stored once.
+async fn a_request_cut_off_anywhere_leaves_its_key_usable(app: TestApp) {
+    use tower::ServiceExt;
+    let org = app.org("ООО «Ромашка»", "7707083893", &format!("{}-01", business_period())).await;
+    let (_, client) = app.user("c@romashka.test", "client", Some(org)).await;
+    for polls in 0..40 {
+        let key = format!("cut-{polls}");
+        let body = json!({"title": format!("Задача {polls}"), "description": "x"}).to_string();
+        let request = axum::http::Request::post("/api/v1/tasks")
+            .header("authorization", format!("Bearer {client}"))
+            .header("idempotency-key", &key)
+            .header("content-type", "application/json")
+            .body(axum::body::Body::from(body.clone()))
+            .unwrap();
+        // Poll the request `polls` times, letting spawned work run in between, then drop it.
+        let mut call = Box::pin(hourbank_server::router(app.state.clone()).oneshot(request));
+        for _ in 0..polls {
+            if futures::poll!(&mut call).is_ready() {
+                break;
+            }
+            tokio::task::yield_now().await;
+        }
+        drop(call);
+        let mut answer = None;
+        for _ in 0..200 {
+            let (status, _, value) = post_with_key(
+                &app,
+                "/api/v1/tasks",
+                &client,
+                &key,
+                json!({"title": format!("Задача {polls}"), "description": "x"}),
+            )
+            .await;
+            if status != StatusCode::CONFLICT {
+                answer = Some((status, value));
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        let (status, value) =
+            answer.unwrap_or_else(|| panic!("key {key} still in progress after a cut at poll {polls}"));
+        assert_eq!(status, StatusCode::CREATED, "{value}");
+        let (_, list) =
+            app.get(&format!("/api/v1/tasks?q={}", format!("Задача {polls}").replace(' ', "%20")), &client).await;
+        let same: Vec<_> =
+            list["tasks"].as_array().unwrap().iter().filter(|t| t["title"] == format!("Задача {polls}")).collect();
+        assert_eq!(same.len(), 1, "cut at poll {polls}: stored {} times", same.len());
+    }
+}
+
+db_tests!(
+    a_repeated_key_returns_the_first_result,
+    concurrent_repeats_store_once,
+    a_request_cut_off_anywhere_leaves_its_key_usable
+);

@@ -84,6 +84,36 @@ async fn handle(state: &AppState, request: Request, next: Next) -> Result<Respon
             .finalize(),
     );
 
+    // From the reservation on, the request runs to its end even if the client goes away (axum
+    // drops a request's future when its connection closes): cut off between reserving the key and
+    // recording the answer, the key would say "in progress" for ever and every retry — the
+    // portal's outbox retries — be refused.
+    let state = state.clone();
+    let keyed = Keyed { user_id, key, method, path, fingerprint };
+    tokio::spawn(async move { reserve_run_record(&state, keyed, parts, body, next).await })
+        .await
+        .map_err(|e| ApiError::Internal(format!("request task: {e}")))?
+}
+
+/// A write with its key: whose, which key, and what it asks for.
+struct Keyed {
+    user_id: i64,
+    key: String,
+    method: String,
+    path: String,
+    /// SHA-256 of method, path and body: a key reused for another request is refused.
+    fingerprint: String,
+}
+
+/// Reserves the key (or answers from it), runs the request, and records its answer.
+async fn reserve_run_record(
+    state: &AppState,
+    keyed: Keyed,
+    parts: axum::http::request::Parts,
+    body: Bytes,
+    next: Next,
+) -> Result<Response, ApiError> {
+    let Keyed { user_id, key, method, path, fingerprint } = keyed;
     // The bookkeeping writes queue with the other writers (see `Db::write_once`).
     let now = now();
     let reserve = "INSERT INTO idempotency_keys (user_id, key, method, path, status, body, created_at, request_hash) \
