@@ -416,15 +416,21 @@ pub struct Audit<'a> {
 
 /// Inserts a record and the audit row of its creation in one transaction and one round trip (see
 /// [`Db::write_once`]): `insert` is `INSERT … RETURNING id` with its values `$1…$n` in `args`;
-/// the entry's `entity_id` is the new record's id, which is returned.
-pub async fn insert_audited(db: &Db, insert: &str, args: &[Arg<'_>], entry: Audit<'_>) -> Result<i64, ApiError> {
+/// the entry's `entity_id` is the new record's id, which is returned. An insert with a condition
+/// (`INSERT … SELECT … WHERE`) that stores nothing writes no audit row and returns `None`.
+pub async fn insert_audited(
+    db: &Db,
+    insert: &str,
+    args: &[Arg<'_>],
+    entry: Audit<'_>,
+) -> Result<Option<i64>, ApiError> {
     let n = args.len();
     let p = |i: usize| format!("${}", n + i);
     let (at, user, org, action, entity, before, after) = (p(1), p(2), p(3), p(4), p(5), p(6), p(7));
     const COLUMNS: &str = "at, user_id, org_id, action, entity, entity_id, before_json, after_json";
     let sqlite = format!(
         "{insert}; INSERT INTO audit_log ({COLUMNS}) \
-         VALUES ({at}, {user}, {org}, {action}, {entity}, last_insert_rowid(), {before}, {after})"
+         SELECT {at}, {user}, {org}, {action}, {entity}, last_insert_rowid(), {before}, {after} WHERE changes() = 1"
     );
     let postgres = format!(
         "WITH created AS ({insert}) INSERT INTO audit_log ({COLUMNS}) \
@@ -443,8 +449,7 @@ pub async fn insert_audited(db: &Db, insert: &str, args: &[Arg<'_>], entry: Audi
         Arg::OptText(after.as_deref()),
     ]);
     let rows = db.write_once(&sqlite, &postgres, &all).await?;
-    let row = rows.first().ok_or_else(|| ApiError::Internal("insert returned no id".into()))?;
-    Ok(col(row, "id")?)
+    rows.first().map(|row| col(row, "id")).transpose().map_err(ApiError::from)
 }
 
 /// Records a mutation in the audit log, in the mutation's own transaction. The new row also marks

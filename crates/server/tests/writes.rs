@@ -94,10 +94,10 @@ async fn a_write_whose_caller_goes_away_is_all_or_nothing(app: TestApp) {
         || Audit { user_id: Some(user), org_id: Some(org), action: "create", entity: "task", ..Default::default() };
     // A first write opens the writer's connection; the next is polled once (its script handed to
     // SQLite's worker thread), then dropped, as when a client hangs up mid-request.
-    insert_audited(app.state.db(), insert, &args, entry()).await.unwrap();
+    insert_audited(app.state.db(), insert, &args, entry()).await.unwrap().unwrap();
     let _ = insert_audited(app.state.db(), insert, &args, entry()).now_or_never();
     // The writes after it go through, whichever way it ended…
-    insert_audited(app.state.db(), insert, &args, entry()).await.unwrap();
+    insert_audited(app.state.db(), insert, &args, entry()).await.unwrap().unwrap();
     let (s, b) = app.post("/api/v1/tasks", &client, json!({"title": "После", "description": "x"})).await;
     assert_eq!(s, StatusCode::CREATED, "{b}");
     // …and it left a task with its audit row, or neither.
@@ -106,7 +106,32 @@ async fn a_write_whose_caller_goes_away_is_all_or_nothing(app: TestApp) {
     assert_eq!(count(&app, "audit_log").await, audited + tasks);
 }
 
+/// A conditional insert that stores nothing (work on a task accepted a moment ago) writes no audit
+/// row and says so; the next write is unaffected.
+async fn a_conditional_insert_that_stores_nothing_audits_nothing(app: TestApp) {
+    let org = app.org("ООО «Ромашка»", "7707083893", &format!("{}-01", business_period())).await;
+    let (user, client) = app.user("c@romashka.test", "client", Some(org)).await;
+    let (s, created) = app.post("/api/v1/tasks", &client, json!({"title": "Задача", "description": "x"})).await;
+    assert_eq!(s, StatusCode::CREATED, "{created}");
+    let task = created["task"]["id"].as_i64().unwrap();
+    let audited = count(&app, "audit_log").await;
+    let insert = "INSERT INTO worklogs (task_id, org_id, user_id, work_date, hours, description, created_at) \
+                  SELECT $1, $2, $3, '2026-01-01', 100, 'x', 'now' \
+                  WHERE EXISTS (SELECT 1 FROM tasks WHERE id = $1 AND state = $4) RETURNING id";
+    let entry =
+        || Audit { user_id: Some(user), org_id: Some(org), action: "create", entity: "worklog", ..Default::default() };
+    // The task is `new`; the work was checked against `in_work`.
+    let stale = [Arg::Int(task), Arg::Int(org), Arg::Int(user), Arg::Text("in_work")];
+    assert_eq!(insert_audited(app.state.db(), insert, &stale, entry()).await.unwrap(), None);
+    assert_eq!((count(&app, "worklogs").await, count(&app, "audit_log").await), (0, audited));
+    let current = [Arg::Int(task), Arg::Int(org), Arg::Int(user), Arg::Text("new")];
+    let id = insert_audited(app.state.db(), insert, &current, entry()).await.unwrap();
+    assert!(id.is_some());
+    assert_eq!((count(&app, "worklogs").await, count(&app, "audit_log").await), (1, audited + 1));
+}
+
 db_tests!(
+    a_conditional_insert_that_stores_nothing_audits_nothing,
     a_write_whose_caller_goes_away_is_all_or_nothing,
     new_task_and_work_are_audited_with_their_ids,
     a_failed_write_stores_nothing_and_leaves_connections_usable

@@ -130,7 +130,8 @@ async fn create(
             ..Default::default()
         },
     )
-    .await?;
+    .await?
+    .ok_or_else(|| ApiError::Internal("a new task returned no id".into()))?;
     // A new task has no history or work yet: answer from what was just written.
     let task = TaskRecord {
         id,
@@ -337,10 +338,13 @@ async fn log_work(
     let (date, hours, description) = (date.expect("checked"), hours.expect("checked"), description.expect("checked"));
     let (date_text, created_at) = (date.to_string(), now());
     let after = json!({ "task_id": id, "date": date_text, "hours": hours, "description": description });
+    // Stored only if the task is still in the state checked above: a task accepted (or
+    // cancelled) at the same moment must not gain work after its hours were billed.
     let log_id = store::insert_audited(
         state.db(),
         "INSERT INTO worklogs (task_id, org_id, user_id, work_date, hours, description, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+         SELECT $1, $2, $3, $4, $5, $6, $7 WHERE EXISTS (SELECT 1 FROM tasks WHERE id = $1 AND state = $8) \
+         RETURNING id",
         &[
             Arg::Int(id),
             Arg::Int(task.org_id),
@@ -349,6 +353,7 @@ async fn log_work(
             Arg::Int(hours.centi()),
             Arg::Text(&description),
             Arg::Text(&created_at),
+            Arg::Text(task.state.as_str()),
         ],
         store::Audit {
             user_id: Some(caller.user_id),
@@ -359,7 +364,8 @@ async fn log_work(
             ..Default::default()
         },
     )
-    .await?;
+    .await?
+    .ok_or_else(|| ApiError::Conflict(format!("task {id} changed state while the work was being logged")))?;
     let worklog = store::Worklog {
         id: log_id,
         task_id: id,
