@@ -135,6 +135,20 @@ impl Browser {
         .await;
     }
 
+    /// Picks an option of a `<select>` once that option exists: options loaded from the API
+    /// arrive after the element, and setting a value the select does not have leaves it empty.
+    pub async fn select_option(&self, id: &str, value: &str) {
+        self.wait_for(&format!("#{id} option[value='{value}']")).await;
+        let picked = self
+            .js(
+                "const s = document.getElementById(arguments[0]); s.value = arguments[1];
+                 s.dispatchEvent(new Event('change', { bubbles: true })); return s.value;",
+                vec![id.into(), value.into()],
+            )
+            .await;
+        assert_eq!(picked, serde_json::Value::from(value), "#{id} did not take {value:?}");
+    }
+
     /// Saves a screenshot under `target/e2e-screenshots/` for a person to look at.
     pub async fn screenshot(&self, name: &str) {
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e-screenshots");

@@ -305,22 +305,14 @@ async fn staff_pages_and_the_english_switch() {
     b.goto_and_wait(&format!("{base}/portal/admin/users"), "#user-email").await;
     b.set_value("user-email", "new.analyst@hourbank.demo").await;
     b.set_value("user-name", "Новый Аналитик").await;
-    b.js(
-        "const s = document.getElementById('user-role'); s.value = 'analyst'; s.dispatchEvent(new Event('change', { bubbles: true }));",
-        vec![],
-    )
-    .await;
+    b.select_option("user-role", "analyst").await;
     b.set_value("user-password", "a long enough passphrase").await;
     b.js("document.getElementById('user-email').closest('form').requestSubmit();", vec![]).await;
     b.wait_text("#users", "new.analyst@hourbank.demo").await;
 
     // Staff record a consultation for an organisation they pick.
     b.goto_and_wait(&format!("{base}/portal/consultations"), "#consultation-org").await;
-    b.js(
-        "const s = document.getElementById('consultation-org'); s.value = '1'; s.dispatchEvent(new Event('change', { bubbles: true }));",
-        vec![],
-    )
-    .await;
+    b.select_option("consultation-org", "1").await;
     b.wait_for("#consultation-topic").await;
     b.assert_no_axe_violations("consultations (staff, with the form)").await;
     b.set_value("consultation-date", &hourbank_server::clock::business_today().to_string()).await;
