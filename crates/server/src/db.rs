@@ -111,7 +111,10 @@ impl Db {
             Backend::Sqlite => &SQLITE_MIGRATIONS,
             Backend::Postgres => &POSTGRES_MIGRATIONS,
         };
-        migrator.run(&self.pool).await.map_err(|e| sqlx::Error::Migrate(Box::new(e)))
+        migrator.run(&self.pool).await.map_err(|e| sqlx::Error::Migrate(Box::new(e)))?;
+        // Derived data the new schema expects: tasks accepted before report entries existed.
+        crate::report_entries::write_all_missing(self).await?;
+        Ok(())
     }
 
     /// Begins a transaction that writes.
@@ -129,32 +132,6 @@ impl Db {
 
     pub fn backend(&self) -> Backend {
         self.backend
-    }
-
-    /// Lists rows as tuples `T`, in no particular order: `SELECT {columns} {from}`, where `from` is
-    /// the rest of the query (`FROM … WHERE …`, no grouping or ordering) and `args` its `$n` values.
-    ///
-    /// Built for listings of many thousands of rows. sqlx-sqlite hands each row from its worker
-    /// thread to the caller one by one (a channel send and a wake-up, then a copy into `Any`), which
-    /// costs several times the query itself; so on SQLite the database folds the rows into one
-    /// JSON array that is parsed here in one go. PostgreSQL's JSON aggregation is slower than its
-    /// plain rows (measured: 100 000 work logs ~100 ms as `json_agg`, ~60 ms as rows), so there the
-    /// rows are read as they are. Either way the values are the stored ones, exactly.
-    pub async fn list<T>(&self, columns: &str, from: &str, args: &[Arg<'_>]) -> Result<Vec<T>, sqlx::Error>
-    where
-        T: serde::de::DeserializeOwned + for<'r> sqlx::FromRow<'r, AnyRow> + Send + Unpin,
-    {
-        match self.backend {
-            Backend::Sqlite => {
-                let sql = format!("SELECT json_group_array(json_array({columns})) {from}");
-                let text: String = bind_all(sqlx::query_scalar(&sql), args).fetch_one(&self.pool).await?;
-                serde_json::from_str(&text).map_err(|e| sqlx::Error::Decode(format!("listing as JSON: {e}").into()))
-            }
-            Backend::Postgres => {
-                let sql = format!("SELECT {columns} {from}");
-                bind_all(sqlx::query_as(&sql), args).fetch_all(&self.pool).await
-            }
-        }
     }
 
     /// Runs a write of a few statements as one transaction in one round trip, for the writes that

@@ -331,6 +331,9 @@ async fn insert_task(
             }
         }
     }
+    if accepted {
+        crate::report_entries::write_missing(&mut tx, Some(id)).await?;
+    }
     tx.commit().await?;
     Ok(id)
 }

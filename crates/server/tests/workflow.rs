@@ -175,12 +175,15 @@ async fn a_report_lists_tasks_and_work_as_their_pages_do(app: TestApp) {
     let idle = accepted_task(&app, &c, "Консультация по отчёту", "1", &[]).await;
     // Accepted last month (moved there directly: the API accepts only now), 4 h of its 10 included.
     let earlier = accepted_task(&app, &c, "Прошлый месяц", "4", &["4"]).await;
-    sqlx::query("UPDATE tasks SET accepted_period = $1 WHERE id = $2")
-        .bind(last_month.to_string())
-        .bind(earlier)
-        .execute(app.state.db().pool())
-        .await
-        .unwrap();
+    for table_and_column in ["tasks SET accepted_period", "report_entries SET period"] {
+        let id = if table_and_column.starts_with("tasks") { "id" } else { "task_id" };
+        sqlx::query(&format!("UPDATE {table_and_column} = $1 WHERE {id} = $2"))
+            .bind(last_month.to_string())
+            .bind(earlier)
+            .execute(app.state.db().pool())
+            .await
+            .unwrap();
+    }
 
     let (status, report) = app.get(&format!("/api/v1/reports/{}", business_period()), &c.client).await;
     assert_eq!(status, StatusCode::OK, "{report}");
@@ -296,6 +299,67 @@ async fn concurrent_steps_do_not_both_apply(app: TestApp) {
     assert_eq!(statuses, [StatusCode::OK, StatusCode::CONFLICT]);
     let (_, view) = app.get(&format!("/api/v1/tasks/{task}"), &c.client).await;
     assert_eq!(view["events"].as_array().unwrap().iter().filter(|e| e["action"] == "approve").count(), 1);
+}
+
+/// Work logged at the moment the client accepts is either refused or in the accepted task's report
+/// entry, never stored and left out of the bill.
+async fn work_logged_as_the_task_is_accepted_is_refused_or_billed(app: TestApp) {
+    let c = cast(&app).await;
+    let mut tasks = Vec::new();
+    for i in 0..12 {
+        let task = new_task(&app, &c, &format!("Гонка {i}")).await;
+        estimate(&app, &c, task, "100").await;
+        assert_eq!(step(&app, &c.client, task, json!({"action": "approve"})).await.0, StatusCode::OK);
+        assert_eq!(log(&app, &c.specialist, task, "1").await.0, StatusCode::CREATED);
+        assert_eq!(step(&app, &c.specialist, task, json!({"action": "submit_for_testing"})).await.0, StatusCode::OK);
+        tasks.push(task);
+    }
+    let mut refused = 0;
+    for &task in &tasks {
+        let accept = step(&app, &c.client, task, json!({"action": "accept"}));
+        let (accepted, a, b, d) = tokio::join!(
+            accept,
+            log(&app, &c.specialist, task, "0.25"),
+            log(&app, &c.analyst, task, "0.5"),
+            log(&app, &c.specialist, task, "0.75")
+        );
+        assert_eq!(accepted.0, StatusCode::OK, "{}", accepted.1);
+        for (status, body) in [a, b, d] {
+            assert!(matches!(status, StatusCode::CREATED | StatusCode::CONFLICT), "{status} {body}");
+            refused += usize::from(status == StatusCode::CONFLICT);
+        }
+    }
+    let (_, report) = app.get(&format!("/api/v1/reports/{}", business_period()), &c.client).await;
+    let listed = report["tasks"].as_array().unwrap();
+    assert_eq!(listed.len(), tasks.len(), "{report}");
+    for entry in listed {
+        let (_, stored) = app.get(&format!("/api/v1/tasks/{}/worklogs", entry["id"]), &c.client).await;
+        assert_eq!(entry["worklogs"], stored["worklogs"], "task {}", entry["id"]);
+        assert_eq!(entry["logged"], stored["logged"], "task {}", entry["id"]);
+    }
+    eprintln!("{refused} of {} work logs came too late and were refused", tasks.len() * 3);
+}
+
+/// Tasks accepted before report entries existed (or whose entries were lost) get them when the
+/// server starts, and the month's report reads the same as from entries written at acceptance.
+async fn missing_report_entries_are_written_at_start(app: TestApp) {
+    use hourbank_server::auth::OrgScope;
+    use hourbank_server::http::reports::build_report;
+    let c = cast(&app).await;
+    accepted_task(&app, &c, "Первая", "2", &["1", "1.5"]).await;
+    accepted_task(&app, &c, "Вторая", "5", &["0.25"]).await;
+    let db = app.state.db();
+    let org = hourbank_server::store::org(db, OrgScope::All, c.org).await.unwrap();
+    let written_at_acceptance = build_report(&app.state, &org, business_period()).await.unwrap().to_json();
+    assert_eq!(build_report(&app.state, &org, business_period()).await.unwrap().tasks.count, 2);
+    sqlx::query("DELETE FROM report_entries").execute(db.pool()).await.unwrap();
+    assert_eq!(build_report(&app.state, &org, business_period()).await.unwrap().tasks.count, 0);
+    // What the server does at start, after the migrations.
+    db.migrate().await.unwrap();
+    let rebuilt = build_report(&app.state, &org, business_period()).await.unwrap().to_json();
+    assert_eq!(String::from_utf8(rebuilt).unwrap(), String::from_utf8(written_at_acceptance).unwrap());
+    let entries: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM report_entries").fetch_one(db.pool()).await.unwrap();
+    assert_eq!(entries, 2);
 }
 
 async fn bad_input_names_every_field_and_stores_nothing(app: TestApp) {
@@ -456,6 +520,8 @@ db_tests!(
     a_report_lists_tasks_and_work_as_their_pages_do,
     every_transition_and_role,
     concurrent_steps_do_not_both_apply,
+    work_logged_as_the_task_is_accepted_is_refused_or_billed,
+    missing_report_entries_are_written_at_start,
     bad_input_names_every_field_and_stores_nothing,
     sessions_cookies_expiry_and_sign_in_limits,
     admin_manages_users_and_sees_the_audit_log,

@@ -3,7 +3,7 @@
 //! freezes its report: it is stored as served and never recomputed, and later months start from
 //! its frozen reserve.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use axum::body::Bytes;
@@ -26,7 +26,7 @@ use super::extract::{Path, Query};
 use super::{ApiError, AppState};
 use crate::auth::{Caller, OrgScope};
 use crate::clock;
-use crate::db::{col, now, Arg};
+use crate::db::{col, now};
 use crate::store::{self, OrgRecord};
 
 pub fn router() -> Router<AppState> {
@@ -96,18 +96,55 @@ fn parse_stored(text: &str) -> Result<Value, ApiError> {
     serde_json::from_str(text).map_err(|e| ApiError::Internal(format!("stored report: {e}")))
 }
 
-/// A month's report as served (and, once closed, as stored).
-#[derive(Debug, Serialize)]
+/// A month's report as served (and, once closed, as stored): see [`Report::to_json`].
+#[derive(Debug)]
 pub struct Report {
     pub org: ReportOrg,
     pub period: Period,
     pub period_ru: String,
     pub status: &'static str,
     pub closed_at: Option<String>,
-    pub tasks: Vec<ReportTask>,
+    pub tasks: ReportTasks,
     pub consultations: Vec<Value>,
     pub statement: MonthStatement,
     pub tariff: ReportTariff,
+}
+
+/// The month's accepted tasks as their stored report entries (each a [`ReportTask`] as JSON,
+/// written at acceptance by [`crate::report_entries`]), oldest acceptance first.
+#[derive(Debug)]
+pub struct ReportTasks {
+    pub count: usize,
+    /// The entries joined by commas: the inside of the report's `tasks` array.
+    pub joined: String,
+}
+
+impl Report {
+    /// The report's JSON text, keys in the order of the fields. The tasks' entries are copied in
+    /// as stored: they are this server's own JSON, so parsing them again would only cost time
+    /// (as a closed month's stored report is served as it is).
+    pub fn to_json(&self) -> Vec<u8> {
+        fn field<T: Serialize + ?Sized>(out: &mut Vec<u8>, name: &str, value: &T) {
+            out.push(if out.is_empty() { b'{' } else { b',' });
+            serde_json::to_writer(&mut *out, name).expect("a key serializes");
+            out.push(b':');
+            serde_json::to_writer(&mut *out, value).expect("a report field serializes");
+        }
+        let mut out = Vec::with_capacity(self.tasks.joined.len() + 8192);
+        field(&mut out, "org", &self.org);
+        field(&mut out, "period", &self.period);
+        field(&mut out, "period_ru", &self.period_ru);
+        field(&mut out, "status", self.status);
+        field(&mut out, "closed_at", &self.closed_at);
+        out.extend_from_slice(b",\"tasks\":[");
+        out.extend_from_slice(self.tasks.joined.as_bytes());
+        out.push(b']');
+        field(&mut out, "consultations", &self.consultations);
+        field(&mut out, "statement", &self.statement);
+        field(&mut out, "tariff", &self.tariff);
+        out.push(b'}');
+        out
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -157,18 +194,8 @@ impl Serialize for UserName {
     }
 }
 
-/// Every user's name by id (a small table; work logs name their authors).
-async fn user_names(state: &AppState) -> Result<HashMap<i64, UserName>, sqlx::Error> {
-    sqlx::query("SELECT id, name FROM users")
-        .fetch_all(state.db().pool())
-        .await?
-        .iter()
-        .map(|r| Ok((col(r, "id")?, UserName(Arc::from(col::<String>(r, "name")?)))))
-        .collect()
-}
-
 /// The billed hours of the tasks accepted in the open months before the report's month (they
-/// carry into its statement), each task's logged hours summed by the database.
+/// carry into its statement), summed by month.
 async fn earlier_open_months(
     state: &AppState,
     org_id: i64,
@@ -180,10 +207,8 @@ async fn earlier_open_months(
         return Ok(Vec::new());
     }
     let rows = sqlx::query(
-        "SELECT t.accepted_period, t.approved_estimate, CAST(COALESCE(SUM(w.hours), 0) AS BIGINT) AS logged \
-         FROM tasks t LEFT JOIN worklogs w ON w.task_id = t.id \
-         WHERE t.org_id = $1 AND t.state = 'accepted' AND t.accepted_period >= $2 AND t.accepted_period < $3 \
-         GROUP BY t.id, t.accepted_period, t.approved_estimate",
+        "SELECT period, CAST(SUM(billed) AS BIGINT) AS billed FROM report_entries \
+         WHERE org_id = $1 AND period >= $2 AND period < $3 GROUP BY period",
     )
     .bind(org_id)
     .bind(first_open)
@@ -192,14 +217,36 @@ async fn earlier_open_months(
     .await?;
     rows.iter()
         .map(|row| {
-            let accepted: String = col(row, "accepted_period")?;
-            let month = Period::parse("accepted_period", &accepted)
-                .map_err(|e| sqlx::Error::Decode(format!("stored accepted_period: {e}").into()))?;
-            let logged = Hours::from_centi(col(row, "logged")?);
-            let approved = col::<Option<i64>>(row, "approved_estimate")?.map(Hours::from_centi);
-            Ok(BillableItem { period: month, hours: billed_hours(logged, approved) })
+            let month: String = col(row, "period")?;
+            let month = Period::parse("period", &month)
+                .map_err(|e| sqlx::Error::Decode(format!("stored report entry's period: {e}").into()))?;
+            Ok(BillableItem { period: month, hours: Hours::from_centi(col(row, "billed")?) })
         })
         .collect()
+}
+
+/// The month's accepted tasks: their stored report entries joined, oldest acceptance first (the
+/// index's order), with their count and billed hours.
+///
+/// Measured with 10 000 tasks in one month: reading the rows is the fastest way on both engines;
+/// SQLite's `group_concat(… ORDER BY …)` sorts all 15 MB (90 ms) and PostgreSQL's `string_agg`
+/// takes twice as long as its rows.
+async fn month_entries(state: &AppState, org_id: i64, period: &str) -> Result<(ReportTasks, Hours), sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT billed, entry FROM report_entries WHERE org_id = $1 AND period = $2 ORDER BY accepted_at, task_id",
+    )
+    .bind(org_id)
+    .bind(period)
+    .fetch_all(state.db().pool())
+    .await?;
+    let mut entries = Vec::with_capacity(rows.len());
+    let mut billed = 0i64;
+    for row in &rows {
+        billed += col::<i64>(row, "billed")?;
+        entries.push(col::<&str>(row, "entry")?);
+    }
+    let tasks = ReportTasks { count: entries.len(), joined: entries.join(",") };
+    Ok((tasks, Hours::from_centi(billed)))
 }
 
 /// Builds the month's report from current data (an open month, or a month about to close).
@@ -220,63 +267,12 @@ pub async fn build_report(state: &AppState, org: &OrgRecord, period: Period) -> 
     let last_closed = last_closed_before(state, org.id, period).await?;
     let first_open = last_closed.map_or(contract.first_period(), |c| c.period.next());
 
-    // The month's accepted tasks and their work are listed, and the earlier open months' tasks
-    // summed, by concurrent queries; the listings are what most of the time goes to.
     let (month, first_open_text) = (period.to_string(), first_open.to_string());
-    let args = [Arg::Int(org.id), Arg::Text(&month)];
-    let db = state.db();
-    let (mut items, month_tasks, month_logs, names) = tokio::try_join!(
+    let (mut items, (tasks, billed)) = tokio::try_join!(
         earlier_open_months(state, org.id, &first_open_text, &month, first_open < period),
-        db.list::<(i64, String, Option<String>, Option<i64>)>(
-            "t.id, t.title, t.accepted_at, t.approved_estimate",
-            "FROM tasks t WHERE t.org_id = $1 AND t.state = 'accepted' AND t.accepted_period = $2",
-            &args,
-        ),
-        db.list::<(i64, i64, i64, String, i64, String)>(
-            "w.task_id, w.id, w.user_id, w.work_date, w.hours, w.description",
-            "FROM tasks t JOIN worklogs w ON w.task_id = t.id \
-             WHERE t.org_id = $1 AND t.state = 'accepted' AND t.accepted_period = $2",
-            &args,
-        ),
-        user_names(state),
+        month_entries(state, org.id, &month),
     )?;
-    let mut tasks: Vec<ReportTask> = month_tasks
-        .into_iter()
-        .map(|(id, title, accepted_at, approved)| ReportTask {
-            id,
-            title,
-            accepted_at,
-            logged: Hours::ZERO,
-            approved_estimate: approved.map(Hours::from_centi),
-            billed: Hours::ZERO,
-            worklogs: Vec::new(),
-        })
-        .collect();
-    tasks.sort_by(|a, b| (&a.accepted_at, a.id).cmp(&(&b.accepted_at, b.id)));
-    // Each task's work placed under it, oldest first; its logged hours are the sum of what is listed.
-    let position: HashMap<i64, usize> = tasks.iter().enumerate().map(|(i, t)| (t.id, i)).collect();
-    let mut logged_centi = vec![0i64; tasks.len()];
-    for (task_id, id, user_id, date, hours, description) in month_logs {
-        // A task accepted between the two listings reaches the next build.
-        let Some(&i) = position.get(&task_id) else { continue };
-        logged_centi[i] += hours;
-        let user_name = names.get(&user_id).cloned().unwrap_or_else(|| UserName(Arc::from("")));
-        tasks[i].worklogs.push(ReportWorklog {
-            id,
-            task_id,
-            user_id,
-            user_name,
-            date,
-            hours: Hours::from_centi(hours),
-            description,
-        });
-    }
-    for (task, centi) in tasks.iter_mut().zip(logged_centi) {
-        task.worklogs.sort_unstable_by(|a, b| (&a.date, a.id).cmp(&(&b.date, b.id)));
-        task.logged = Hours::from_centi(centi);
-        task.billed = billed_hours(task.logged, task.approved_estimate);
-        items.push(BillableItem { period, hours: task.billed });
-    }
+    items.push(BillableItem { period, hours: billed });
     // Billable consultations count in their own month, like tasks accepted in it.
     let range =
         ConsultationFilter { org_id: Some(org.id), from: Some(first_open.first_day()), to: Some(period.last_day()) };
@@ -351,16 +347,15 @@ async fn show(
         // A closed month is answered exactly as stored.
         let text = match stored {
             Some(text) => Bytes::from(text),
-            None => {
-                Bytes::from(serde_json::to_vec(&build_report(&state, &org, period).await?).expect("report serializes"))
-            }
+            None => Bytes::from(build_report(&state, &org, period).await?.to_json()),
         };
         state.cache_report(org.id, &key, org.data_version, text.clone());
         return Ok(json_text(text));
     }
     let report = match stored {
         Some(text) => parse_stored(&text)?,
-        None => serde_json::to_value(build_report(&state, &org, period).await?).expect("report serializes"),
+        None => serde_json::from_slice(&build_report(&state, &org, period).await?.to_json())
+            .map_err(|e| ApiError::Internal(format!("report: {e}")))?,
     };
     let filename = format!("hourbank-{}-{}.csv", org.inn, period);
     Ok((
@@ -436,7 +431,7 @@ pub async fn close_month(state: &AppState, org: &OrgRecord, period: Period, by: 
     report.status = "closed";
     report.closed_at = Some(closed_at.clone());
     let reserve_end = report.statement.reserve_end;
-    let text = serde_json::to_string(&report).expect("report serializes");
+    let text = String::from_utf8(report.to_json()).expect("JSON is UTF-8");
     let mut tx = state.db().begin_write().await?;
     let inserted = sqlx::query(
         "INSERT INTO closed_months (org_id, period, reserve_end, report_json, closed_at, closed_by) \

@@ -17,7 +17,7 @@ use super::input::Input;
 use super::{ApiError, AppState, JsonBody};
 use crate::auth::{Caller, OrgScope};
 use crate::clock;
-use crate::db::{now, Arg};
+use crate::db::{now, Arg, Backend};
 use crate::store::{self, TaskFilter, TaskRecord};
 
 pub fn router() -> Router<AppState> {
@@ -262,6 +262,10 @@ async fn transition(
     if update.execute(&mut *tx).await?.rows_affected() == 0 {
         return Err(ApiError::Conflict("the task changed meanwhile; reload it and try again".into()));
     }
+    if next == TaskState::Accepted {
+        // Its report entry, final like the acceptance, in the same transaction.
+        crate::report_entries::write_missing(&mut tx, Some(id)).await?;
+    }
     let comment = match &step {
         Transition::Reject { comment } | Transition::Return { comment } | Transition::Cancel { comment } => {
             Some(comment.clone()).filter(|c| !c.is_empty())
@@ -339,12 +343,21 @@ async fn log_work(
     let (date_text, created_at) = (date.to_string(), now());
     let after = json!({ "task_id": id, "date": date_text, "hours": hours, "description": description });
     // Stored only if the task is still in the state checked above: a task accepted (or
-    // cancelled) at the same moment must not gain work after its hours were billed.
+    // cancelled) at the same moment must not gain work after its hours were billed and its report
+    // entry written. SQLite runs one writer at a time; on PostgreSQL `FOR SHARE` waits for a step
+    // in flight on the task and then checks its new state.
+    let lock = match state.db().backend() {
+        Backend::Sqlite => "",
+        Backend::Postgres => " FOR SHARE",
+    };
+    let insert = format!(
+        "INSERT INTO worklogs (task_id, org_id, user_id, work_date, hours, description, created_at) \
+         SELECT $1, $2, $3, $4, $5, $6, $7 WHERE EXISTS (SELECT 1 FROM tasks WHERE id = $1 AND state = $8{lock}) \
+         RETURNING id"
+    );
     let log_id = store::insert_audited(
         state.db(),
-        "INSERT INTO worklogs (task_id, org_id, user_id, work_date, hours, description, created_at) \
-         SELECT $1, $2, $3, $4, $5, $6, $7 WHERE EXISTS (SELECT 1 FROM tasks WHERE id = $1 AND state = $8) \
-         RETURNING id",
+        &insert,
         &[
             Arg::Int(id),
             Arg::Int(task.org_id),

@@ -1,0 +1,132 @@
+//! What an accepted task puts in its month's report: its billed hours and its entry (the task with
+//! every work log — who, when, what), written once as the JSON the report lists.
+//!
+//! Acceptance is final: no step leads out of `accepted`, and work is never logged on an accepted
+//! task (the insert is conditional, and on PostgreSQL it waits for an accepting step in flight).
+//! So the entry written in the accepting transaction stays true, and a month's report reads its
+//! entries as stored instead of rebuilding each task from its work logs: 10 000 tasks with
+//! 100 000 work logs in one month are one read of their joined text. An entry names each person as
+//! they were named when the client accepted the work, as a signed act would.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use hourbank_domain::{billed_hours, Hours};
+use sqlx::AnyConnection;
+
+use crate::db::{col, Db};
+use crate::http::reports::{ReportTask, ReportWorklog, UserName};
+
+/// Rows per multi-row INSERT: 6 values each, well under both engines' limits on bound values.
+const ROWS_PER_INSERT: usize = 500;
+
+struct Entry {
+    task_id: i64,
+    org_id: i64,
+    period: String,
+    accepted_at: String,
+    billed: Hours,
+    json: String,
+}
+
+/// Writes the entries of accepted tasks that have none — every such task, or only task `only` —
+/// on the caller's connection (inside its transaction), and returns how many it wrote.
+///
+/// The accepting step calls it for its task after marking it accepted; the demo loader for the
+/// tasks it makes accepted; [`write_all_missing`] at start for tasks accepted before entries existed.
+pub async fn write_missing(conn: &mut AnyConnection, only: Option<i64>) -> Result<usize, sqlx::Error> {
+    let one_task = only.map(|id| format!(" AND t.id = {id}")).unwrap_or_default();
+    let missing = format!(
+        "FROM tasks t WHERE t.state = 'accepted'{one_task} \
+         AND NOT EXISTS (SELECT 1 FROM report_entries e WHERE e.task_id = t.id)"
+    );
+    let tasks = sqlx::query(&format!(
+        "SELECT t.id, t.org_id, t.title, t.accepted_at, t.accepted_period, t.approved_estimate {missing}"
+    ))
+    .fetch_all(&mut *conn)
+    .await?;
+    if tasks.is_empty() {
+        return Ok(0);
+    }
+    let logs = sqlx::query(&format!(
+        "SELECT w.id, w.task_id, w.user_id, u.name, w.work_date, w.hours, w.description \
+         FROM worklogs w JOIN users u ON u.id = w.user_id \
+         WHERE w.task_id IN (SELECT t.id {missing}) ORDER BY w.work_date, w.id"
+    ))
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut names: HashMap<String, UserName> = HashMap::new();
+    let mut by_task: HashMap<i64, Vec<ReportWorklog>> = HashMap::new();
+    for r in &logs {
+        let name: String = col(r, "name")?;
+        let user_name = names.entry(name).or_insert_with_key(|n| UserName(Arc::from(n.as_str()))).clone();
+        let task_id = col(r, "task_id")?;
+        by_task.entry(task_id).or_default().push(ReportWorklog {
+            id: col(r, "id")?,
+            task_id,
+            user_id: col(r, "user_id")?,
+            user_name,
+            date: col(r, "work_date")?,
+            hours: Hours::from_centi(col(r, "hours")?),
+            description: col(r, "description")?,
+        });
+    }
+    let mut entries = Vec::with_capacity(tasks.len());
+    for r in &tasks {
+        let id: i64 = col(r, "id")?;
+        let accepted_at: Option<String> = col(r, "accepted_at")?;
+        let period: Option<String> = col(r, "accepted_period")?;
+        let (Some(accepted_at), Some(period)) = (accepted_at, period) else {
+            return Err(sqlx::Error::Protocol(format!("accepted task {id} has no time or month of acceptance")));
+        };
+        let worklogs = by_task.remove(&id).unwrap_or_default();
+        let logged = worklogs.iter().fold(Hours::ZERO, |sum, w| sum + w.hours);
+        let approved_estimate = col::<Option<i64>>(r, "approved_estimate")?.map(Hours::from_centi);
+        let billed = billed_hours(logged, approved_estimate);
+        let task = ReportTask {
+            id,
+            title: col(r, "title")?,
+            accepted_at: Some(accepted_at.clone()),
+            logged,
+            approved_estimate,
+            billed,
+            worklogs,
+        };
+        let json = serde_json::to_string(&task).expect("a report entry serializes");
+        entries.push(Entry { task_id: id, org_id: col(r, "org_id")?, period, accepted_at, billed, json });
+    }
+    for chunk in entries.chunks(ROWS_PER_INSERT) {
+        let rows: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                let p = |k: usize| format!("${}", i * 6 + k);
+                format!("({}, {}, {}, {}, {}, {})", p(1), p(2), p(3), p(4), p(5), p(6))
+            })
+            .collect();
+        // DO NOTHING: of two servers filling at start, the second finds the first one's entries.
+        let sql = format!(
+            "INSERT INTO report_entries (task_id, org_id, period, accepted_at, billed, entry) VALUES {} \
+             ON CONFLICT (task_id) DO NOTHING",
+            rows.join(", ")
+        );
+        let mut insert = sqlx::query(&sql);
+        for e in chunk {
+            insert = insert
+                .bind(e.task_id)
+                .bind(e.org_id)
+                .bind(e.period.as_str())
+                .bind(e.accepted_at.as_str())
+                .bind(e.billed.centi())
+                .bind(e.json.as_str());
+        }
+        insert.execute(&mut *conn).await?;
+    }
+    Ok(entries.len())
+}
+
+/// Writes every missing entry in one transaction (at start, after the migrations).
+pub async fn write_all_missing(db: &Db) -> Result<usize, sqlx::Error> {
+    let mut tx = db.begin_write().await?;
+    let written = write_missing(&mut tx, None).await?;
+    tx.commit().await?;
+    Ok(written)
+}
