@@ -265,18 +265,23 @@ pub fn Portal() -> impl IntoView {
         }
     });
 
+    // The sign-in page depends on its route alone: `/me` answering while someone types (or while
+    // their sign-in is on its way) must not build it again, which empties the form.
+    let login = Memo::new(move |_| match ctx.route.get() {
+        Route::Login { next } => Some(next),
+        _ => None,
+    });
     view! {
         <a class="skip" href="#main">{ctx.t("К содержанию", "Skip to content")}</a>
         <Header/>
         <main id="main" tabindex="-1">
-            {move || {
-                let route = ctx.route.get();
-                match (ctx.me.get(), route) {
-                    (_, Route::Login { next }) => pages::login::LoginPage(next).into_any(),
+            {move || match login.get() {
+                Some(next) => pages::login::LoginPage(next).into_any(),
+                None => match (ctx.me.get(), ctx.route.get()) {
                     (None, _) => view! { <p class="loading" role="status">{ctx.t("Загрузка…", "Loading…")}</p> }.into_any(),
                     (Some(None), _) => view! { <p>{ctx.t("Войдите, чтобы продолжить.", "Sign in to continue.")}</p> }.into_any(),
                     (Some(Some(me)), route) => pages::page(me, route),
-                }
+                },
             }}
         </main>
     }

@@ -154,11 +154,20 @@ impl Browser {
     /// Cuts or restores the page's network with the DevTools protocol's emulation (what the
     /// DevTools "Offline" switch does): requests fail and the page gets `offline`/`online` events.
     pub async fn set_offline(&self, offline: bool) {
+        self.emulate_network(offline, 0).await;
+    }
+
+    /// Delays every request of the page by `latency_ms` (DevTools' network throttling).
+    pub async fn set_latency(&self, latency_ms: u64) {
+        self.emulate_network(false, latency_ms).await;
+    }
+
+    async fn emulate_network(&self, offline: bool, latency_ms: u64) {
         self.client.issue_cmd(Cdp { cmd: "Network.enable", params: json!({}) }).await.expect("Network.enable");
         self.client
             .issue_cmd(Cdp {
                 cmd: "Network.emulateNetworkConditions",
-                params: json!({ "offline": offline, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1 }),
+                params: json!({ "offline": offline, "latency": latency_ms, "downloadThroughput": -1, "uploadThroughput": -1 }),
             })
             .await
             .expect("Network.emulateNetworkConditions");

@@ -12,8 +12,8 @@ const SCENARIO: &str = "?start=2027-01-01&h=3,12.5,20,7.25,0,0,30&tariff=start";
 
 async fn switch(browser: &Browser, expect_h1: &str) {
     browser.client.find(Locator::Id("lang-switch")).await.expect("the switch").click().await.expect("click");
-    // The switch reloads the page in the other language.
-    for _ in 0..100 {
+    // The switch reloads the page in the other language (and its wasm: up to 30 s on a busy machine).
+    for _ in 0..300 {
         let h1 = browser.js("const h = document.querySelector('h1'); return h ? h.textContent : '';", vec![]).await;
         if h1 == expect_h1 {
             return;

@@ -177,6 +177,10 @@ async fn a_task_from_request_to_acceptance_to_a_closed_month() {
     for page in [String::new(), format!("tasks/{id}"), format!("reports/{period}"), "tasks".into()] {
         b.goto_and_wait(&format!("{base}/portal/{page}"), "h1").await;
         b.wait_gone(".loading").await;
+        if page.is_empty() {
+            // The year's chart loads month by month, after the tiles.
+            b.wait_for("#year-table").await;
+        }
         let widths = b.js("return [window.innerWidth, document.documentElement.scrollWidth];", vec![]).await;
         let (inner, scroll) = (widths[0].as_i64().unwrap(), widths[1].as_i64().unwrap());
         assert!(scroll <= inner, "/portal/{page} is {scroll} px wide in a {inner} px window");
@@ -260,12 +264,16 @@ async fn another_organisations_task_is_out_of_reach_and_an_expired_session_comes
     let b = Browser::start().await;
     b.portal_sign_in(&base, "first@proverka.test").await;
     b.goto_and_wait(&format!("{base}/portal/tasks/{theirs}"), ".error-box").await;
+    // The refusal may come from the task's instructions while the task itself is still asked for.
+    b.wait_gone(".loading").await;
     let text = b.page_text().await;
     assert!(!text.contains("Секретная задача") && !text.contains("только для своих"), "{text}");
     b.assert_no_axe_violations("someone else's task").await;
 
     // The session ends (cookie gone); the next page asks to sign in and then comes back.
     b.goto_and_wait(&format!("{base}/portal/consultations"), "h1").await;
+    // Its list is asked for with the cookie still there: only the next page finds it gone.
+    b.wait_gone(".loading").await;
     b.client.delete_all_cookies().await.unwrap();
     b.click("a[href='/portal/instructions']").await;
     b.wait_text("main", "Сеанс истёк").await;
@@ -276,6 +284,33 @@ async fn another_organisations_task_is_out_of_reach_and_an_expired_session_comes
     b.wait_for("#instructions-q").await;
     assert!(b.client.current_url().await.unwrap().as_str().ends_with("/portal/instructions"));
     b.assert_no_axe_violations("instructions").await;
+    b.close().await;
+}
+
+/// What someone types into the sign-in form stays there while the page is still asking the server
+/// who is signed in (its answer once rebuilt the form and emptied it).
+#[tokio::test]
+async fn the_sign_in_form_keeps_what_is_typed_while_the_page_starts() {
+    let base = start_server_with_demo().await;
+    let b = Browser::start().await;
+    b.set_latency(3_000).await;
+    b.goto_and_wait(&format!("{base}/portal/login"), "#login-email").await;
+    b.set_value("login-email", "buh@romashka.demo").await;
+    let me_answered = "return performance.getEntriesByType('resource').some(e => e.name.endsWith('/api/v1/me'));";
+    assert_eq!(b.js(me_answered, vec![]).await, Value::from(false), "typed only after /me answered");
+    for _ in 0..150 {
+        if b.js(me_answered, vec![]).await == Value::from(true) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    assert_eq!(b.js(me_answered, vec![]).await, Value::from(true), "/me never answered");
+    let typed = b.js("return document.getElementById('login-email').value;", vec![]).await;
+    assert_eq!(typed, Value::from("buh@romashka.demo"));
+    b.set_latency(0).await;
+    b.set_value("login-password", DEMO_PASSWORD).await;
+    b.click("#login-submit").await;
+    b.wait_for(".portal-top .who").await;
     b.close().await;
 }
 
@@ -439,15 +474,28 @@ async fn the_portal_reopens_without_a_server_and_sends_what_was_made_when_it_is_
     b.wait_for("#tile-total").await;
     b.goto_and_wait(&format!("{base}/portal/tasks"), "#task-table").await;
     // The service worker has taken the page over (it claims open pages when it activates).
-    for _ in 0..100 {
-        let controlled = b.js("return navigator.serviceWorker.controller !== null;", vec![]).await;
-        if controlled == Value::Bool(true) {
+    let controlled = "return navigator.serviceWorker.controller !== null;";
+    for _ in 0..300 {
+        if b.js(controlled, vec![]).await == Value::Bool(true) {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    // Load the page once more under the worker, so it keeps the page and its files.
+    assert_eq!(b.js(controlled, vec![]).await, Value::Bool(true), "the service worker never took the page");
+    // Load the page once more under the worker, so it keeps the page and its files; it saves
+    // them in the background, so wait until the wasm is in its cache before the server stops.
     b.goto_and_wait(&format!("{base}/portal/tasks"), "#task-table").await;
+    let saved = "const done = arguments[arguments.length - 1];
+        caches.open('hourbank-portal-v1').then(c => c.keys())
+            .then(keys => done(keys.some(r => r.url.endsWith('.wasm')) && keys.some(r => r.url.endsWith('/portal/'))))
+            .catch(() => done(false));";
+    for _ in 0..300 {
+        if b.client.execute_async(saved, vec![]).await.unwrap() == Value::Bool(true) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(b.client.execute_async(saved, vec![]).await.unwrap(), Value::Bool(true), "nothing saved for offline");
 
     server.stop().await;
     b.client.refresh().await.unwrap();
