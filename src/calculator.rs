@@ -103,7 +103,7 @@ pub fn parse_count(field: &str, text: &str) -> Result<usize, FieldError> {
         return Err(FieldError::new(field, Problem::TooLarge { max: MAX_SCENARIO_MONTHS.to_string() }));
     }
     if value.is_zero() {
-        return Err(FieldError::new(field, Problem::Other("должно быть не меньше 1".into())));
+        return Err(FieldError::new(field, Problem::Other(crate::i18n::AT_LEAST_ONE_MONTH.into())));
     }
     Ok(usize::try_from(value.mantissa()).expect("bounded"))
 }
