@@ -72,7 +72,7 @@ impl Problem {
 /// texts from elsewhere (a query-string parser's message) pass through unchanged.
 /// `every_english_message_has_russian` keeps this table complete.
 fn other_ru(text: &str) -> String {
-    const FIXED: [(&str, &str); 19] = [
+    const FIXED: [(&str, &str); 20] = [
         ("has a wrong check digit", "неверная контрольная цифра"),
         ("must contain digits only", "только цифры"),
         ("must have 10 digits (a company) or 12 (a sole trader)", "10 цифр у организации или 12 у ИП"),
@@ -90,6 +90,7 @@ fn other_ru(text: &str) -> String {
         ("must be 1 to 200 visible characters", "от 1 до 200 видимых символов"),
         ("was already used for a different request", "уже использован для другого запроса"),
         ("is not an analyst", "это не аналитик"),
+        ("is not a specialist or analyst", "это не специалист и не аналитик"),
         ("needs exactly 12 multipliers, January first", "нужно ровно 12 множителей, с января"),
         ("needs at least one month", "нужен хотя бы один месяц"),
     ];

@@ -255,8 +255,8 @@ async fn insert_task(
     let mut tx = state.db().begin_write().await?;
     let row = sqlx::query(
         "INSERT INTO tasks (org_id, title, description, state, specification, estimate, deadline, approved_estimate, \
-         created_by, created_at, updated_at, accepted_at, accepted_period) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+         created_by, created_at, updated_at, accepted_at, accepted_period, assignee_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
     )
     .bind(org_id)
     .bind(title)
@@ -271,6 +271,8 @@ async fn insert_task(
     .bind(at(if accepted { accepted_on } else { created }, 17))
     .bind(accepted.then(|| at(accepted_on, 16)))
     .bind(accepted.then(|| Period::of(accepted_on).to_string()))
+    // Work begins once the estimate is approved, by the specialist it was assigned to.
+    .bind(approved.then_some(specialist))
     .fetch_one(&mut *tx)
     .await?;
     let id: i64 = col(&row, "id")?;

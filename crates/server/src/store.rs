@@ -207,12 +207,16 @@ pub struct TaskRecord {
     pub updated_at: String,
     pub accepted_at: Option<String>,
     pub accepted_period: Option<String>,
+    /// Who works on it, when the analyst has assigned someone.
+    pub assignee_id: Option<i64>,
+    pub assignee_name: Option<String>,
     /// Hours logged so far.
     pub logged: Hours,
 }
 
 const TASK_COLUMNS: &str = "t.id, t.org_id, t.title, t.description, t.state, t.specification, t.estimate, t.deadline, \
      t.approved_estimate, t.created_by, t.created_at, t.updated_at, t.accepted_at, t.accepted_period, \
+     t.assignee_id, (SELECT u.name FROM users u WHERE u.id = t.assignee_id) AS assignee_name, \
      CAST(COALESCE((SELECT SUM(w.hours) FROM worklogs w WHERE w.task_id = t.id), 0) AS BIGINT) AS logged";
 
 impl TaskRecord {
@@ -237,6 +241,8 @@ impl TaskRecord {
             updated_at: col(row, "updated_at")?,
             accepted_at: col(row, "accepted_at")?,
             accepted_period: col(row, "accepted_period")?,
+            assignee_id: col(row, "assignee_id")?,
+            assignee_name: col(row, "assignee_name")?,
             logged: Hours::from_centi(col(row, "logged")?),
         })
     }
@@ -281,6 +287,8 @@ pub struct TaskFilter {
     pub accepted_period: Option<String>,
     /// Words in the title or description (case-insensitive for ASCII and Cyrillic alike).
     pub search: Option<String>,
+    /// Tasks assigned to this user.
+    pub assignee_id: Option<i64>,
 }
 
 pub async fn tasks(db: &Db, scope: OrgScope, filter: &TaskFilter) -> Result<Vec<TaskRecord>, ApiError> {
@@ -301,6 +309,9 @@ pub async fn tasks(db: &Db, scope: OrgScope, filter: &TaskFilter) -> Result<Vec<
     }
     if let Some(period) = &filter.accepted_period {
         add(&mut sql, " AND t.accepted_period = ?", BindValue::Text(period.clone()));
+    }
+    if let Some(user) = filter.assignee_id {
+        add(&mut sql, " AND t.assignee_id = ?", BindValue::Int(user));
     }
     sql.push_str(" ORDER BY t.id DESC");
     let mut query = sqlx::query(&sql);

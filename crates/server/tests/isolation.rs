@@ -54,6 +54,7 @@ fn b_resources(w: &World) -> Vec<(Method, String, Option<Value>)> {
             Some(json!({"date": "2020-01-01", "hours": "1", "description": "x"})),
         ),
         (Method::POST, format!("/api/v1/tasks/{t}/transitions"), Some(json!({"action": "cancel"}))),
+        (Method::PUT, format!("/api/v1/tasks/{t}/assignee"), Some(json!({"user_id": null}))),
         (Method::GET, format!("/api/v1/orgs/{o}"), None),
         (Method::GET, format!("/api/v1/reports/{p}?org={o}"), None),
         (Method::GET, format!("/api/v1/reports/{p}.csv?org={o}"), None),
@@ -80,7 +81,9 @@ async fn a_client_reaches_nothing_of_another_organisation(app: TestApp) {
         }
     }
     // Lists never include another organisation's rows, whatever the filters say.
-    for path in ["/api/v1/tasks", &format!("/api/v1/tasks?org={}", w.b_org), "/api/v1/orgs"] {
+    for path in
+        ["/api/v1/tasks", &format!("/api/v1/tasks?org={}", w.b_org), "/api/v1/tasks?assignee=me", "/api/v1/orgs"]
+    {
         let (status, text) = app.call_text(Method::GET, path, Some(&w.a_client), None).await;
         assert_eq!(status, StatusCode::OK, "{path}");
         assert!(!text.contains(SECRET_TITLE) && !text.contains(SECRET_ORG), "{path} leaks: {text}");
@@ -89,6 +92,9 @@ async fn a_client_reaches_nothing_of_another_organisation(app: TestApp) {
     let (_, task) = app.get(&format!("/api/v1/tasks/{}", w.b_task), &w.analyst).await;
     assert_eq!(task["task"]["state"], "new");
     assert_eq!(task["worklogs"].as_array().unwrap().len(), 1);
+    assert!(task["task"]["assignee_id"].is_null(), "{task}");
+    // Nor may a client list the staff.
+    assert_eq!(app.get("/api/v1/users", &w.a_client).await.0, StatusCode::FORBIDDEN);
 }
 
 async fn sales_see_no_client_data(app: TestApp) {

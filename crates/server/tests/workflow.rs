@@ -362,6 +362,85 @@ async fn missing_report_entries_are_written_at_start(app: TestApp) {
     assert_eq!(entries, 2);
 }
 
+/// The analyst assigns a task to a specialist, who finds it among their own; only specialists and
+/// analysts take tasks, only analysts and admins assign them, and a finished task stays as it is.
+async fn tasks_are_assigned_and_found_by_their_assignee(app: TestApp) {
+    let c = cast(&app).await;
+    let (specialist_id, specialist) = app.user("second.spec@hb.test", "specialist", None).await;
+    let (_, other_specialist) = app.user("third.spec@hb.test", "specialist", None).await;
+    let (client_id, _) = app.user("client2@romashka.test", "client", Some(c.org)).await;
+    let task = new_task(&app, &c, "Загрузка банковской выписки").await;
+    let path = format!("/api/v1/tasks/{task}/assignee");
+    let api = &app;
+    let put = move |token: &String, body: Value| {
+        let (token, path) = (token.clone(), path.clone());
+        async move { api.call(Method::PUT, &path, Some(&token), Some(body)).await }
+    };
+
+    // Only analysts and admins assign; only specialists and analysts are assigned.
+    for token in [&c.client, &c.specialist, &c.sales] {
+        assert_eq!(put(token, json!({"user_id": specialist_id})).await.0, StatusCode::FORBIDDEN);
+    }
+    let (s, b) = put(&c.analyst, json!({"user_id": client_id})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+    assert_eq!(b["errors"][0]["field"], "user_id");
+    assert_eq!(b["errors"][0]["message_ru"], "это не специалист и не аналитик");
+    assert_eq!(put(&c.analyst, json!({"user_id": 999_999})).await.0, StatusCode::UNPROCESSABLE_ENTITY);
+    let (s, b) = put(&c.analyst, json!({})).await;
+    assert_eq!((s, b["errors"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("user_id")));
+
+    let (s, b) = put(&c.analyst, json!({"user_id": specialist_id})).await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    assert_eq!(
+        (b["task"]["assignee_id"].as_i64(), b["task"]["assignee_name"].as_str()),
+        (Some(specialist_id), Some("second.spec@hb.test"))
+    );
+    let (_, page) = app.get(&format!("/api/v1/tasks/{task}"), &c.client).await;
+    assert_eq!(page["task"]["assignee_name"], "second.spec@hb.test");
+
+    // The assignee finds it as theirs; another specialist does not.
+    let (_, theirs) = app.get("/api/v1/tasks?assignee=me", &specialist).await;
+    assert_eq!(
+        theirs["tasks"].as_array().unwrap().iter().map(|t| t["id"].as_i64().unwrap()).collect::<Vec<_>>(),
+        [task]
+    );
+    let (_, none) = app.get("/api/v1/tasks?assignee=me", &other_specialist).await;
+    assert!(none["tasks"].as_array().unwrap().is_empty(), "{none}");
+    let (_, by_id) = app.get(&format!("/api/v1/tasks?assignee={specialist_id}"), &c.analyst).await;
+    assert_eq!(by_id["tasks"].as_array().unwrap().len(), 1);
+    assert_eq!(app.get("/api/v1/tasks?assignee=someone", &c.analyst).await.0, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Audited with before and after; unassigned with null.
+    let (_, audit) = app.get("/api/v1/audit", &c.admin).await;
+    let entry = &audit["entries"][0];
+    assert_eq!((entry["action"].as_str(), entry["entity_id"].as_i64()), (Some("assign"), Some(task)));
+    assert_eq!(
+        (entry["before"]["assignee_id"].clone(), entry["after"]["assignee_id"].as_i64()),
+        (Value::Null, Some(specialist_id))
+    );
+    let (s, b) = put(&c.admin, json!({"user_id": null})).await;
+    assert_eq!((s, b["task"]["assignee_id"].clone()), (StatusCode::OK, Value::Null));
+
+    // Analysts see the staff they assign to, not the clients; admins see everyone.
+    let (_, staff) = app.get("/api/v1/users", &c.analyst).await;
+    let roles: Vec<&str> = staff["users"].as_array().unwrap().iter().map(|u| u["role"].as_str().unwrap()).collect();
+    assert!(roles.iter().all(|r| ["specialist", "analyst"].contains(r)) && roles.contains(&"specialist"), "{roles:?}");
+    let (_, specialists) = app.get("/api/v1/users?role=specialist", &c.admin).await;
+    assert_eq!(specialists["users"].as_array().unwrap().len(), 3);
+
+    // A finished task is not reassigned.
+    let done = accepted_task(&app, &c, "Готово", "1", &["1"]).await;
+    let (s, _) = app
+        .call(
+            Method::PUT,
+            &format!("/api/v1/tasks/{done}/assignee"),
+            Some(&c.analyst),
+            Some(json!({"user_id": specialist_id})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT);
+}
+
 async fn bad_input_names_every_field_and_stores_nothing(app: TestApp) {
     let c = cast(&app).await;
     let (s, b) = app.post("/api/v1/tasks", &c.client, json!({"title": "  ", "colour": "red"})).await;
@@ -522,6 +601,7 @@ db_tests!(
     concurrent_steps_do_not_both_apply,
     work_logged_as_the_task_is_accepted_is_refused_or_billed,
     missing_report_entries_are_written_at_start,
+    tasks_are_assigned_and_found_by_their_assignee,
     bad_input_names_every_field_and_stores_nothing,
     sessions_cookies_expiry_and_sign_in_limits,
     admin_manages_users_and_sees_the_audit_log,

@@ -105,7 +105,8 @@ pub fn document() -> Value {
             },
             "/orgs/{id}": { "get": op("orgs", "One organisation", None, ("200", ok("The organisation", schema("Org"))), true, vec![id()]) },
             "/users": {
-                "get": op("users", "All users (admin)", None, ("200", ok("Users", any.clone())), true, vec![]),
+                "get": op("users", "All users (admin); the specialists and analysts, to assign tasks to (analyst)", None, ("200", ok("Users", any.clone())), true,
+                    vec![query_param("role", "client | analyst | specialist | admin | sales")]),
                 "post": op("users", "Create a user (admin)", Some(json_body(any.clone())), ("201", ok("Created", any.clone())), true, vec![idempotency_key()]),
             },
             "/tariffs": {
@@ -117,7 +118,8 @@ pub fn document() -> Value {
             "/tasks": {
                 "get": op("tasks", "Tasks the caller may see", None, ("200", ok("Tasks", any.clone())), true,
                     vec![org(), query_param("state", "new | estimated | in_work | testing | accepted | cancelled"),
-                         query_param("month", "accepted in YYYY-MM"), query_param("q", "words in the title or description")]),
+                         query_param("month", "accepted in YYYY-MM"), query_param("q", "words in the title or description"),
+                         query_param("assignee", "`me`, or a user's id: the tasks assigned to them")]),
                 "post": op("tasks", "Create a task in plain words", Some(json_body(json!({ "type": "object", "required": ["title", "description"],
                     "properties": { "title": { "type": "string", "maxLength": 200 }, "description": { "type": "string" }, "org_id": { "type": "integer" } } }))),
                     ("201", ok("Created", schema("TaskView"))), true, vec![idempotency_key()]),
@@ -125,6 +127,9 @@ pub fn document() -> Value {
             "/tasks/{id}": { "get": op("tasks", "A task with its history, work logs and the caller's allowed actions", None, ("200", ok("The task", schema("TaskView"))), true, vec![id()]) },
             "/tasks/{id}/transitions": { "post": op("tasks", "Move a task through its workflow (409 when the state does not allow it)",
                 Some(json_body(schema("Transition"))), ("200", ok("The task after the step", schema("TaskView"))), true, vec![id(), idempotency_key()]) },
+            "/tasks/{id}/assignee": { "put": op("tasks", "Assign an open task to a specialist or analyst, or to nobody with null (analyst, admin)",
+                Some(json_body(json!({ "type": "object", "required": ["user_id"], "properties": { "user_id": { "type": ["integer", "null"] } } }))),
+                ("200", ok("The task after it", schema("TaskView"))), true, vec![id(), idempotency_key()]) },
             "/tasks/{id}/worklogs": {
                 "get": op("tasks", "Work logged on a task", None, ("200", ok("Work logs", any.clone())), true, vec![id()]),
                 "post": op("tasks", "Log work (specialist, analyst, admin)", Some(json_body(json!({ "type": "object", "required": ["date", "hours", "description"],

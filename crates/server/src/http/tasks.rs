@@ -4,7 +4,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use hourbank_domain::workflow::{allowed, can_log_work, next_state, Action, Role, TaskState, Transition};
 use hourbank_domain::{Hours, Period, Problem};
@@ -26,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .route("/tasks/{id}", get(show))
         .route("/tasks/{id}/transitions", post(transition))
         .route("/tasks/{id}/worklogs", get(worklogs).post(log_work))
+        .route("/tasks/{id}/assignee", put(assign))
 }
 
 #[derive(Debug, Deserialize)]
@@ -35,6 +36,8 @@ struct ListQuery {
     state: Option<String>,
     month: Option<String>,
     q: Option<String>,
+    /// `me`, or a user's id.
+    assignee: Option<String>,
 }
 
 async fn list(
@@ -52,6 +55,16 @@ async fn list(
             .map(|m| Period::parse("month", m).map(|p| p.to_string()))
             .transpose()?,
         search: query.q,
+        assignee_id: match query.assignee.as_deref().map(str::trim) {
+            None => None,
+            Some("me") => Some(caller.user_id),
+            Some(id) => Some(
+                id.parse::<i64>()
+                    .ok()
+                    .filter(|&id| id > 0)
+                    .ok_or_else(|| ApiError::invalid("assignee", Problem::WrongType("\"me\" or a user's id")))?,
+            ),
+        },
     };
     let tasks = store::tasks(state.db(), scope, &filter).await?;
     Ok(Json(json!({ "tasks": tasks })))
@@ -148,6 +161,8 @@ async fn create(
         updated_at: now,
         accepted_at: None,
         accepted_period: None,
+        assignee_id: None,
+        assignee_name: None,
         logged: Hours::ZERO,
     };
     let view = json!({
@@ -297,6 +312,64 @@ async fn transition(
             entity_id: Some(id),
             before: Some(&before),
             after: Some(&after),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    let task = store::task(state.db(), scope, id).await?;
+    Ok(Json(task_view(&state, &caller, task).await?))
+}
+
+/// Assigns the task to a specialist or analyst (`{"user_id": 7}`), or to nobody
+/// (`{"user_id": null}`); analysts and admins do, on a task still open.
+async fn assign(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    JsonBody(body): JsonBody,
+) -> Result<Json<Value>, ApiError> {
+    let scope = caller.scope()?;
+    caller.require(&[Role::Analyst, Role::Admin])?;
+    let mut input = Input::new(&body, &["user_id"])?;
+    let named = body.get("user_id").is_some();
+    let user_id = input.optional_id("user_id");
+    if !named {
+        // Unassigning says so (`null`): an empty body is more likely a mistake.
+        input.push(hourbank_domain::FieldError::new("user_id", Problem::Missing));
+    }
+    input.finish()?;
+    let task = store::task(state.db(), scope, id).await?;
+    if let Some(user_id) = user_id {
+        let user = store::user(state.db(), user_id).await?;
+        let works = |role: &str| role == Role::Specialist.as_str() || role == Role::Analyst.as_str();
+        if !user.is_some_and(|u| works(&u.role)) {
+            return Err(ApiError::invalid("user_id", Problem::Other("is not a specialist or analyst".into())));
+        }
+    }
+    if task.state.is_final() {
+        return Err(ApiError::Conflict(format!("a task in state {} is not assigned any more", task.state)));
+    }
+    let mut tx = state.db().begin_write().await?;
+    let updated = sqlx::query("UPDATE tasks SET assignee_id = $1, updated_at = $2 WHERE id = $3 AND state = $4")
+        .bind(user_id)
+        .bind(now())
+        .bind(id)
+        .bind(task.state.as_str())
+        .execute(&mut *tx)
+        .await?;
+    if updated.rows_affected() == 0 {
+        return Err(ApiError::Conflict("the task changed meanwhile; reload it and try again".into()));
+    }
+    store::audit(
+        &mut tx,
+        store::Audit {
+            user_id: Some(caller.user_id),
+            org_id: Some(task.org_id),
+            action: "assign",
+            entity: "task",
+            entity_id: Some(id),
+            before: Some(&json!({ "assignee_id": task.assignee_id })),
+            after: Some(&json!({ "assignee_id": user_id })),
         },
     )
     .await?;

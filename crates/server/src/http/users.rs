@@ -114,9 +114,27 @@ pub async fn insert_user(state: &AppState, user: &NewUser, password: &str, by: O
     Ok(id)
 }
 
-async fn list(State(state): State<AppState>, caller: Caller) -> Result<Json<Value>, ApiError> {
-    caller.require(&[Role::Admin])?;
-    Ok(Json(json!({ "users": store::users(state.db()).await? })))
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListQuery {
+    role: Option<String>,
+}
+
+/// Every user for admins; for analysts the staff who do the work (specialists and analysts), whom
+/// they assign tasks to. `?role=` narrows either.
+async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(query): Query<ListQuery>,
+) -> Result<Json<Value>, ApiError> {
+    caller.require(&[Role::Admin, Role::Analyst])?;
+    let role = query.role.as_deref().map(|r| Role::parse("role", r)).transpose()?;
+    let mut users = store::users(state.db()).await?;
+    users.retain(|u| {
+        let staff_who_work = u.role == Role::Specialist.as_str() || u.role == Role::Analyst.as_str();
+        (caller.role == Role::Admin || staff_who_work) && role.is_none_or(|r| u.role == r.as_str())
+    });
+    Ok(Json(json!({ "users": users })))
 }
 
 async fn create(
