@@ -87,6 +87,11 @@ pub struct Task {
     pub created_at: String,
     pub accepted_at: Option<String>,
     pub accepted_period: Option<String>,
+    /// Who works on it (saved copies from before assignments existed have neither).
+    #[serde(default)]
+    pub assignee_id: Option<i64>,
+    #[serde(default)]
+    pub assignee_name: Option<String>,
 }
 
 impl Task {

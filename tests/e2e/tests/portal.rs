@@ -71,6 +71,17 @@ async fn a_task_from_request_to_acceptance_to_a_closed_month() {
     b.set_value("estimate-deadline", &period.last_day().to_string()).await;
     b.click("#estimate-submit").await;
     b.wait_text("#task-state", "Оценена").await;
+    // …and assigns it to a specialist.
+    b.wait_text("#assign-user", "Иван Петров").await;
+    b.js(
+        "const s = document.getElementById('assign-user');
+         s.value = [...s.options].find(o => o.text.includes('Иван Петров')).value;
+         s.dispatchEvent(new Event('change', { bubbles: true }));",
+        vec![],
+    )
+    .await;
+    b.click("#assign-submit").await;
+    b.wait_text("#task-assignee", "Иван Петров").await;
     b.portal_sign_out().await;
 
     // The client sees what approving costs: 12 h in a month of 10 included and no reserve.
@@ -87,12 +98,17 @@ async fn a_task_from_request_to_acceptance_to_a_closed_month() {
     b.wait_text("#task-state", "В работе").await;
     b.portal_sign_out().await;
 
-    // A specialist logs 12.5 h (more than approved) and hands it over for testing.
+    // The specialist finds it among their own tasks, logs 12.5 h (more than approved) from the
+    // queue without opening it, then hands it over for testing.
     b.portal_sign_in(&base, "ivan@hourbank.demo").await;
+    b.wait_text("#my-tasks", "Отчёт по остаткам на складах").await;
+    b.select_option("quick-task", &id.to_string()).await;
+    b.set_value("quick-hours", "12,5").await;
+    b.set_value("quick-description", "Разработка отчёта и проверка на копии базы").await;
+    b.assert_no_axe_violations("staff queue (specialist: assigned tasks, quick log)").await;
+    b.click("#quick-submit").await;
+    b.wait_text("#my-tasks", "12,5\u{a0}ч").await;
     b.goto_and_wait(&format!("{base}/portal/tasks/{id}"), "#worklog-hours").await;
-    b.set_value("worklog-hours", "12,5").await;
-    b.set_value("worklog-description", "Разработка отчёта и проверка на копии базы").await;
-    b.click("#worklog-submit").await;
     b.wait_text("#task-logged", "12,5\u{a0}ч").await;
     b.wait_text("#worklogs", "Разработка отчёта").await;
     b.click("#action-submit_for_testing").await;

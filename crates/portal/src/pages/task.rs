@@ -10,12 +10,12 @@ use crate::api::WriteOutcome;
 use crate::app::{ctx, load, show, show_page};
 use crate::format::{date_text, hours_text, instant_text};
 use crate::labels;
-use crate::model::{InstructionList, Me, TaskDetail};
+use crate::model::{InstructionList, Me, TaskDetail, UserList};
 use crate::pages::{field_error, form_status, input, sent_state, textarea, Sent};
 use crate::preview::CostPreview;
 
 /// Today in Moscow, `YYYY-MM-DD`: the default date of a work log.
-fn today() -> String {
+pub fn today() -> String {
     let now = js_sys::Date::new_0();
     let moscow = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(now.get_time() + 3.0 * 3_600_000.0));
     moscow.to_iso_string().as_string().unwrap_or_default().chars().take(10).collect()
@@ -80,7 +80,10 @@ fn task_view(me: Me, d: TaskDetail) -> AnyView {
             <dd>{task.deadline.as_deref().map(date_text).unwrap_or_else(|| "—".into())}</dd>
             <dt>{t("Затрачено", "Logged")}</dt>
             <dd id="task-logged">{hours_text(&task.logged)}</dd>
+            <dt>{t("Исполнитель", "Assignee")}</dt>
+            <dd id="task-assignee">{task.assignee_name.clone().unwrap_or_else(|| t("не назначен", "nobody yet").into())}</dd>
         </dl>
+        {(matches!(me.role, Role::Analyst | Role::Admin) && !task.state.is_final()).then(|| assign_form(task.id, task.assignee_id))}
         {actions_view(me.clone(), d.clone(), actions)}
         {d.can_log_work.then(|| log_work_form(task.id))}
         <h2>{t("История", "History")}</h2>
@@ -226,6 +229,50 @@ fn estimate_form(d: TaskDetail) -> impl IntoView {
             {input("estimate-hours", ctx.t("Оценка, часов", "Estimate, hours"), estimate, field_error(sent, "estimate"), "text")}
             {input("estimate-deadline", ctx.t("Срок", "Deadline"), deadline, field_error(sent, "deadline"), "date")}
             <button type="submit" id="estimate-submit">{ctx.t("Отправить оценку клиенту", "Send the estimate to the client")}</button>
+            {form_status(sent)}
+        </form>
+    }
+}
+
+/// The analyst assigns the task to one of the staff who do the work, or to nobody.
+fn assign_form(id: i64, current: Option<i64>) -> impl IntoView {
+    let ctx = ctx();
+    let staff = load::<UserList>(|| Some("/users".into()));
+    let chosen = RwSignal::new(current.map(|c| c.to_string()).unwrap_or_default());
+    let sent = RwSignal::new(Sent::Idle);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        sent.set(Sent::Sending);
+        let user_id = chosen.get_untracked().parse::<i64>().ok();
+        let body = serde_json::json!({ "user_id": user_id });
+        let label = format!("Исполнитель задачи №{id}");
+        spawn_local(async move {
+            let outcome = ctx.sync.write("PUT", &format!("/tasks/{id}/assignee"), body.to_string(), label).await;
+            sent.set(sent_state(&outcome, &["user_id"], ctx.lang.get_untracked()));
+            if matches!(outcome, WriteOutcome::Done(_)) {
+                ctx.refresh.update(|r| *r += 1);
+            }
+        });
+    };
+    view! {
+        <form class="card assign-form" on:submit=submit>
+            <div class="field">
+                <label for="assign-user">{ctx.t("Назначить исполнителя", "Assign to")}</label>
+                <select id="assign-user" aria-describedby="assign-user-error"
+                    on:change:target=move |ev| chosen.set(ev.target().value())>
+                    <option value="" selected=current.is_none()>{ctx.t("никого", "nobody")}</option>
+                    // Admins list everyone; only specialists and analysts take tasks.
+                    {move || staff.get().and_then(|s| s.ok()).map(|s| s.value.users.into_iter()
+                        .filter(|u| matches!(u.role, Role::Specialist | Role::Analyst))
+                        .map(|u| {
+                            let label = format!("{} ({})", u.name, crate::app::role_label(u.role, ctx.lang.get_untracked()));
+                            view! { <option value=u.id.to_string() selected=current == Some(u.id)>{label}</option> }
+                        })
+                        .collect_view())}
+                </select>
+                <span class="field-error" id="assign-user-error">{field_error(sent, "user_id")}</span>
+            </div>
+            <button type="submit" id="assign-submit">{ctx.t("Назначить", "Assign")}</button>
             {form_status(sent)}
         </form>
     }

@@ -34,6 +34,7 @@ fn task_table(tasks: Vec<Task>, show_org: Option<Vec<(i64, String)>>, label: Str
                 <th scope="col" class="num">{t("Оценка", "Estimate")}</th>
                 <th scope="col" class="num">{t("Затрачено", "Logged")}</th>
                 <th scope="col">{t("Срок", "Deadline")}</th>
+                {with_org.then(|| view! { <th scope="col">{t("Исполнитель", "Assignee")}</th> })}
             </tr></thead>
             <tbody>
                 {tasks.into_iter().map(|task| view! {
@@ -45,6 +46,7 @@ fn task_table(tasks: Vec<Task>, show_org: Option<Vec<(i64, String)>>, label: Str
                         <td class="num">{task.estimate.as_deref().map(hours_text)}</td>
                         <td class="num">{hours_text(&task.logged)}</td>
                         <td>{task.deadline.as_deref().map(date_text)}</td>
+                        {with_org.then(|| view! { <td>{task.assignee_name.clone()}</td> })}
                     </tr>
                 }).collect_view()}
             </tbody>
@@ -140,8 +142,10 @@ pub fn StaffQueue(me: Me) -> impl IntoView {
         Role::Specialist => &[TaskState::InWork, TaskState::Testing],
         _ => &[TaskState::New, TaskState::Estimated, TaskState::InWork, TaskState::Testing],
     };
+    let mine = (me.role == Role::Specialist).then(my_tasks);
     view! {
         <h1>{ctx.t("Очередь задач", "Task queue")}</h1>
+        {mine}
         <p><a href="/portal/reports">{ctx.t("Отчёты и закрытие месяца", "Reports and closing months")}</a></p>
         {move || {
             let names = org_names(&orgs.get());
@@ -159,6 +163,76 @@ pub fn StaffQueue(me: Me) -> impl IntoView {
                 }).collect_view()
             })
         }}
+    }
+}
+
+/// A specialist's own tasks (assigned to them and still open), and work logged on one of them in
+/// a single form, without opening the task.
+fn my_tasks() -> impl IntoView {
+    let ctx = ctx();
+    let assigned = load::<TaskList>(|| Some("/tasks?assignee=me".into()));
+    view! {
+        <section class="queue" id="my-tasks" aria-labelledby="my-tasks-h">
+            <h2 id="my-tasks-h">{ctx.t("Назначены мне", "Assigned to me")}</h2>
+            {move || show(assigned, move |list: TaskList| {
+                let open: Vec<Task> = list.tasks.into_iter().filter(|t| !t.state.is_final()).collect();
+                let choices: Vec<(i64, String)> = open.iter().map(|t| (t.id, format!("№{} {}", t.id, t.title))).collect();
+                let label = ctx.lang.get_untracked().pick("Мои открытые задачи", "My open tasks").to_string();
+                view! {
+                    {task_table(open, None, label)}
+                    {(!choices.is_empty()).then(|| quick_log(choices))}
+                }
+            })}
+        </section>
+    }
+}
+
+fn quick_log(choices: Vec<(i64, String)>) -> impl IntoView {
+    let ctx = ctx();
+    let task = RwSignal::new(choices[0].0.to_string());
+    let date = RwSignal::new(crate::pages::task::today());
+    let hours = RwSignal::new(String::new());
+    let description = RwSignal::new(String::new());
+    let sent = RwSignal::new(Sent::Idle);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        sent.set(Sent::Sending);
+        let id = task.get_untracked();
+        let body = serde_json::json!({
+            "date": date.get_untracked().trim(),
+            "hours": hours.get_untracked().trim().replace(',', "."),
+            "description": description.get_untracked().trim(),
+        });
+        let label = format!("Работа по задаче №{id}: {} ч", hours.get_untracked().trim());
+        spawn_local(async move {
+            let outcome = ctx.sync.write("POST", &format!("/tasks/{id}/worklogs"), body.to_string(), label).await;
+            sent.set(sent_state(&outcome, &["date", "hours", "description"], ctx.lang.get_untracked()));
+            if !matches!(outcome, WriteOutcome::Refused(_)) {
+                hours.set(String::new());
+                description.set(String::new());
+            }
+            if matches!(outcome, WriteOutcome::Done(_)) {
+                ctx.refresh.update(|r| *r += 1);
+            }
+        });
+    };
+    view! {
+        <form class="card worklog-form" id="quick-log" on:submit=submit aria-labelledby="quick-log-h">
+            <h3 id="quick-log-h">{ctx.t("Быстро записать работу", "Log work quickly")}</h3>
+            <div class="field">
+                <label for="quick-task">{ctx.t("Задача", "Task")}</label>
+                <select id="quick-task" on:change:target=move |ev| task.set(ev.target().value())>
+                    {choices.into_iter().map(|(id, title)| view! { <option value=id.to_string()>{title}</option> }).collect_view()}
+                </select>
+            </div>
+            <div class="row">
+                {input("quick-date", ctx.t("Дата", "Date"), date, field_error(sent, "date"), "date")}
+                {input("quick-hours", ctx.t("Часов", "Hours"), hours, field_error(sent, "hours"), "text")}
+            </div>
+            {input("quick-description", ctx.t("Что сделано", "What was done"), description, field_error(sent, "description"), "text")}
+            <button type="submit" id="quick-submit">{ctx.t("Записать", "Log")}</button>
+            {form_status(sent)}
+        </form>
     }
 }
 
