@@ -421,6 +421,10 @@ mod tests {
         let detail: TaskDetail = serde_json::from_str(r#"{"allowed_actions":["accept","return"],"can_log_work":false,"events":[{"action":"estimate","at":"2026-11-09T12:00:00.000Z","comment":null,"from_state":"new","to_state":"estimated","user_id":2,"user_name":"Анна Смирнова"}],"state_ru":"На тестировании","task":{"accepted_at":null,"accepted_period":null,"approved_estimate":"4.5","created_at":"2026-11-09T09:00:00.000Z","created_by":7,"deadline":"2026-11-23","description":"d","estimate":"4.5","id":37,"logged":"3.5","org_id":1,"specification":"ТЗ","state":"testing","title":"t","updated_at":"2026-11-09T17:00:00.000Z"},"worklogs":[{"date":"2026-11-10","description":"Анализ","hours":"2.25","id":74,"task_id":37,"user_id":2,"user_name":"Анна Смирнова"}]}"#).unwrap();
         assert_eq!(detail.task.state, TaskState::Testing);
         assert_eq!(detail.task.approved_hours(), Some(Hours::from_centi(4_50)));
+        // A copy saved before tasks had assignees reads as unassigned; a current one names them.
+        assert_eq!((detail.task.assignee_id, detail.task.assignee_name.as_deref()), (None, None));
+        let assigned: Task = serde_json::from_str(r#"{"accepted_at":null,"accepted_period":null,"approved_estimate":null,"assignee_id":4,"assignee_name":"Иван Петров","created_at":"2026-11-09T09:00:00.000Z","created_by":7,"deadline":null,"description":"d","estimate":null,"id":38,"logged":"0","org_id":1,"specification":null,"state":"new","title":"t","updated_at":"2026-11-09T09:00:00.000Z"}"#).unwrap();
+        assert_eq!((assigned.assignee_id, assigned.assignee_name.as_deref()), (Some(4), Some("Иван Петров")));
 
         let problem: Problem = serde_json::from_str(r#"{"type":"about:blank","title":"Invalid input","status":422,"detail":"title: is required","errors":[{"field":"title","message":"is required","message_ru":"обязательное поле"}]}"#).unwrap();
         assert_eq!(problem.by_field(true)["title"], "обязательное поле");

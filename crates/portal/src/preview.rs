@@ -204,6 +204,8 @@ mod tests {
             created_at: "2026-11-01T09:00:00Z".into(),
             accepted_at: None,
             accepted_period: None,
+            assignee_id: None,
+            assignee_name: None,
         }
     }
 

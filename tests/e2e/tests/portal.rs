@@ -315,7 +315,7 @@ async fn the_sign_in_form_keeps_what_is_typed_while_the_page_starts() {
     let me_answered = "return performance.getEntriesByType('resource').some(e => e.name.endsWith('/api/v1/me'));";
     assert_eq!(b.js(me_answered, vec![]).await, Value::from(false), "typed only after /me answered");
     for _ in 0..150 {
-        if b.js(me_answered, vec![]).await == Value::from(true) {
+        if b.js(me_answered, vec![]).await == true {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
