@@ -278,6 +278,36 @@ fn assign_form(id: i64, current: Option<i64>) -> impl IntoView {
     }
 }
 
+/// Sends a work log on task `id` through the outbox, from an event handler (hence `ctx` passed);
+/// the form is emptied unless the server refused it, to be fixed.
+pub fn send_worklog(
+    ctx: crate::app::Ctx,
+    id: i64,
+    date: RwSignal<String>,
+    hours: RwSignal<String>,
+    description: RwSignal<String>,
+    sent: RwSignal<Sent>,
+) {
+    sent.set(Sent::Sending);
+    let body = serde_json::json!({
+        "date": date.get_untracked().trim(),
+        "hours": hours.get_untracked().trim().replace(',', "."),
+        "description": description.get_untracked().trim(),
+    });
+    let label = format!("Работа по задаче №{id}: {} ч", hours.get_untracked().trim());
+    spawn_local(async move {
+        let outcome = ctx.sync.write("POST", &format!("/tasks/{id}/worklogs"), body.to_string(), label).await;
+        sent.set(sent_state(&outcome, &["date", "hours", "description"], ctx.lang.get_untracked()));
+        if !matches!(outcome, WriteOutcome::Refused(_)) {
+            hours.set(String::new());
+            description.set(String::new());
+        }
+        if matches!(outcome, WriteOutcome::Done(_)) {
+            ctx.refresh.update(|r| *r += 1);
+        }
+    });
+}
+
 fn log_work_form(id: i64) -> impl IntoView {
     let ctx = ctx();
     let date = RwSignal::new(today());
@@ -286,24 +316,7 @@ fn log_work_form(id: i64) -> impl IntoView {
     let sent = RwSignal::new(Sent::Idle);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        sent.set(Sent::Sending);
-        let body = serde_json::json!({
-            "date": date.get_untracked().trim(),
-            "hours": hours.get_untracked().trim().replace(',', "."),
-            "description": description.get_untracked().trim(),
-        });
-        let label = format!("Работа по задаче №{id}: {} ч", hours.get_untracked().trim());
-        spawn_local(async move {
-            let outcome = ctx.sync.write("POST", &format!("/tasks/{id}/worklogs"), body.to_string(), label).await;
-            sent.set(sent_state(&outcome, &["date", "hours", "description"], ctx.lang.get_untracked()));
-            if !matches!(outcome, WriteOutcome::Refused(_)) {
-                hours.set(String::new());
-                description.set(String::new());
-            }
-            if matches!(outcome, WriteOutcome::Done(_)) {
-                ctx.refresh.update(|r| *r += 1);
-            }
-        });
+        send_worklog(ctx, id, date, hours, description, sent);
     };
     view! {
         <form class="card worklog-form" on:submit=submit aria-labelledby="worklog-h">

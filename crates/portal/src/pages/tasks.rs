@@ -196,25 +196,9 @@ fn quick_log(choices: Vec<(i64, String)>) -> impl IntoView {
     let sent = RwSignal::new(Sent::Idle);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        sent.set(Sent::Sending);
-        let id = task.get_untracked();
-        let body = serde_json::json!({
-            "date": date.get_untracked().trim(),
-            "hours": hours.get_untracked().trim().replace(',', "."),
-            "description": description.get_untracked().trim(),
-        });
-        let label = format!("Работа по задаче №{id}: {} ч", hours.get_untracked().trim());
-        spawn_local(async move {
-            let outcome = ctx.sync.write("POST", &format!("/tasks/{id}/worklogs"), body.to_string(), label).await;
-            sent.set(sent_state(&outcome, &["date", "hours", "description"], ctx.lang.get_untracked()));
-            if !matches!(outcome, WriteOutcome::Refused(_)) {
-                hours.set(String::new());
-                description.set(String::new());
-            }
-            if matches!(outcome, WriteOutcome::Done(_)) {
-                ctx.refresh.update(|r| *r += 1);
-            }
-        });
+        if let Ok(id) = task.get_untracked().parse() {
+            crate::pages::task::send_worklog(ctx, id, date, hours, description, sent);
+        }
     };
     view! {
         <form class="card worklog-form" id="quick-log" on:submit=submit aria-labelledby="quick-log-h">
