@@ -309,7 +309,8 @@ async fn another_organisations_task_is_out_of_reach_and_an_expired_session_comes
 async fn the_sign_in_form_keeps_what_is_typed_while_the_page_starts() {
     let base = start_server_with_demo().await;
     let b = Browser::start().await;
-    b.set_latency(3_000).await;
+    // Long enough that a busy CI machine still types before `/me` answers.
+    b.set_latency(5_000).await;
     b.goto_and_wait(&format!("{base}/portal/login"), "#login-email").await;
     b.set_value("login-email", "buh@romashka.demo").await;
     let me_answered = "return performance.getEntriesByType('resource').some(e => e.name.endsWith('/api/v1/me'));";
