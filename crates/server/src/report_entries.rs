@@ -41,7 +41,9 @@ pub async fn write_missing(conn: &mut AnyConnection, only: Option<i64>) -> Resul
          AND NOT EXISTS (SELECT 1 FROM report_entries e WHERE e.task_id = t.id)"
     );
     let tasks = sqlx::query(&format!(
-        "SELECT t.id, t.org_id, t.title, t.accepted_at, t.accepted_period, t.approved_estimate {missing}"
+        // In id order, so that two servers filling at once insert in the same order and never
+        // deadlock on each other's rows.
+        "SELECT t.id, t.org_id, t.title, t.accepted_at, t.accepted_period, t.approved_estimate {missing} ORDER BY t.id"
     ))
     .fetch_all(&mut *conn)
     .await?;

@@ -354,8 +354,10 @@ async fn missing_report_entries_are_written_at_start(app: TestApp) {
     assert_eq!(build_report(&app.state, &org, business_period()).await.unwrap().tasks.count, 2);
     sqlx::query("DELETE FROM report_entries").execute(db.pool()).await.unwrap();
     assert_eq!(build_report(&app.state, &org, business_period()).await.unwrap().tasks.count, 0);
-    // What the server does at start, after the migrations.
-    db.migrate().await.unwrap();
+    // What the server does at start, after the migrations — here two servers starting at once.
+    let (first, second) = tokio::join!(db.migrate(), db.migrate());
+    first.unwrap();
+    second.unwrap();
     let rebuilt = build_report(&app.state, &org, business_period()).await.unwrap().to_json();
     assert_eq!(String::from_utf8(rebuilt).unwrap(), String::from_utf8(written_at_acceptance).unwrap());
     let entries: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM report_entries").fetch_one(db.pool()).await.unwrap();
