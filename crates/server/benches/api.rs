@@ -220,7 +220,7 @@ async fn insert_accepted(target: &Target, groups: &[(i64, String, usize)]) -> us
     // Their report entries, by the code that writes one when a task is accepted, in bulk.
     let t = Instant::now();
     let written = hourbank_server::report_entries::write_all_missing(target.state.db()).await.unwrap();
-    assert_eq!(written, inserted);
+    assert_eq!(written, inserted as u64);
     println!(
         "  ({inserted} accepted tasks inserted; their report entries written in {:.0} ms)",
         t.elapsed().as_secs_f64() * 1e3

@@ -195,7 +195,7 @@ async fn sqlite_settings(conn: &mut sqlx::AnyConnection) -> Result<(), sqlx::Err
     Ok(())
 }
 
-/// A value for a `$n` placeholder of [`Db::list`].
+/// A value for a `$n` placeholder of [`Db::write_once`].
 #[derive(Debug, Clone, Copy)]
 pub enum Arg<'a> {
     Int(i64),

@@ -334,7 +334,7 @@ async fn insert_task(
         }
     }
     if accepted {
-        crate::report_entries::write_missing(&mut tx, Some(id)).await?;
+        crate::report_entries::write_missing(&mut tx, crate::report_entries::Missing::Task(id)).await?;
     }
     tx.commit().await?;
     Ok(id)

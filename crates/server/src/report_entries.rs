@@ -29,15 +29,29 @@ struct Entry {
     json: String,
 }
 
-/// Writes the entries of accepted tasks that have none — every such task, or only task `only` —
-/// on the caller's connection (inside its transaction), and returns how many it wrote.
+/// Which accepted tasks [`write_missing`] looks at.
+#[derive(Debug, Clone, Copy)]
+pub enum Missing {
+    All,
+    Task(i64),
+    Org(i64),
+}
+
+/// Writes the entries of the accepted tasks that have none (of `which`) on the caller's
+/// connection, inside its transaction, and returns how many it wrote.
 ///
 /// The accepting step calls it for its task after marking it accepted; the demo loader for the
-/// tasks it makes accepted; [`write_all_missing`] at start for tasks accepted before entries existed.
-pub async fn write_missing(conn: &mut AnyConnection, only: Option<i64>) -> Result<usize, sqlx::Error> {
-    let one_task = only.map(|id| format!(" AND t.id = {id}")).unwrap_or_default();
+/// tasks it makes accepted; closing a month for the organisation's tasks (a server of the release
+/// before entries, still running during an upgrade, accepts tasks without one); and
+/// [`write_all_missing`] at start for tasks accepted before entries existed.
+pub async fn write_missing(conn: &mut AnyConnection, which: Missing) -> Result<u64, sqlx::Error> {
+    let narrowed = match which {
+        Missing::All => String::new(),
+        Missing::Task(id) => format!(" AND t.id = {id}"),
+        Missing::Org(id) => format!(" AND t.org_id = {id}"),
+    };
     let missing = format!(
-        "FROM tasks t WHERE t.state = 'accepted'{one_task} \
+        "FROM tasks t WHERE t.state = 'accepted'{narrowed} \
          AND NOT EXISTS (SELECT 1 FROM report_entries e WHERE e.task_id = t.id)"
     );
     let tasks = sqlx::query(&format!(
@@ -97,6 +111,7 @@ pub async fn write_missing(conn: &mut AnyConnection, only: Option<i64>) -> Resul
         let json = serde_json::to_string(&task).expect("a report entry serializes");
         entries.push(Entry { task_id: id, org_id: col(r, "org_id")?, period, accepted_at, billed, json });
     }
+    let mut written = 0;
     for chunk in entries.chunks(ROWS_PER_INSERT) {
         let rows: Vec<String> = (0..chunk.len())
             .map(|i| {
@@ -120,15 +135,21 @@ pub async fn write_missing(conn: &mut AnyConnection, only: Option<i64>) -> Resul
                 .bind(e.billed.centi())
                 .bind(e.json.as_str());
         }
-        insert.execute(&mut *conn).await?;
+        // Another server filling at the same moment may have written some of them.
+        written += insert.execute(&mut *conn).await?.rows_affected();
     }
-    Ok(entries.len())
+    Ok(written)
 }
 
-/// Writes every missing entry in one transaction (at start, after the migrations).
-pub async fn write_all_missing(db: &Db) -> Result<usize, sqlx::Error> {
+/// Writes the missing entries of `which` in a transaction of their own.
+pub async fn write_missing_now(db: &Db, which: Missing) -> Result<u64, sqlx::Error> {
     let mut tx = db.begin_write().await?;
-    let written = write_missing(&mut tx, None).await?;
+    let written = write_missing(&mut tx, which).await?;
     tx.commit().await?;
     Ok(written)
+}
+
+/// Writes every missing entry (at start, after the migrations).
+pub async fn write_all_missing(db: &Db) -> Result<u64, sqlx::Error> {
+    write_missing_now(db, Missing::All).await
 }

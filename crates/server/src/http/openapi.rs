@@ -127,7 +127,7 @@ pub fn document() -> Value {
             "/tasks/{id}": { "get": op("tasks", "A task with its history, work logs and the caller's allowed actions", None, ("200", ok("The task", schema("TaskView"))), true, vec![id()]) },
             "/tasks/{id}/transitions": { "post": op("tasks", "Move a task through its workflow (409 when the state does not allow it)",
                 Some(json_body(schema("Transition"))), ("200", ok("The task after the step", schema("TaskView"))), true, vec![id(), idempotency_key()]) },
-            "/tasks/{id}/assignee": { "put": op("tasks", "Assign an open task to a specialist or analyst, or to nobody with null (analyst, admin)",
+            "/tasks/{id}/assignee": { "put": op("tasks", "Assign an open task to a specialist or analyst, or to nobody with null (analyst, admin); 409 when the task is accepted or cancelled",
                 Some(json_body(json!({ "type": "object", "required": ["user_id"], "properties": { "user_id": { "type": ["integer", "null"] } } }))),
                 ("200", ok("The task after it", schema("TaskView"))), true, vec![id(), idempotency_key()]) },
             "/tasks/{id}/worklogs": {

@@ -426,6 +426,9 @@ pub async fn close_month(state: &AppState, org: &OrgRecord, period: Period, by: 
         // Months close in order, so a frozen month never rests on figures that may still change.
         return Err(ApiError::Conflict(format!("close {previous} first")));
     }
+    // Every accepted task of the organisation has its entry before the month freezes (one accepted
+    // by a server of the release before entries, during an upgrade, may not).
+    crate::report_entries::write_missing_now(state.db(), crate::report_entries::Missing::Org(org.id)).await?;
     let mut report = build_report(state, org, period).await?;
     let closed_at = now();
     report.status = "closed";

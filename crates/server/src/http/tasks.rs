@@ -17,7 +17,7 @@ use super::input::Input;
 use super::{ApiError, AppState, JsonBody};
 use crate::auth::{Caller, OrgScope};
 use crate::clock;
-use crate::db::{now, Arg, Backend};
+use crate::db::{col, now, Arg, Backend};
 use crate::store::{self, TaskFilter, TaskRecord};
 
 pub fn router() -> Router<AppState> {
@@ -279,7 +279,7 @@ async fn transition(
     }
     if next == TaskState::Accepted {
         // Its report entry, final like the acceptance, in the same transaction.
-        crate::report_entries::write_missing(&mut tx, Some(id)).await?;
+        crate::report_entries::write_missing(&mut tx, crate::report_entries::Missing::Task(id)).await?;
     }
     let comment = match &step {
         Transition::Reject { comment } | Transition::Return { comment } | Transition::Cancel { comment } => {
@@ -346,20 +346,32 @@ async fn assign(
             return Err(ApiError::invalid("user_id", Problem::Other("is not a specialist or analyst".into())));
         }
     }
+    let finished = || ApiError::Conflict("an accepted or cancelled task is not assigned any more".into());
     if task.state.is_final() {
-        return Err(ApiError::Conflict(format!("a task in state {} is not assigned any more", task.state)));
+        return Err(finished());
     }
     let mut tx = state.db().begin_write().await?;
-    let updated = sqlx::query("UPDATE tasks SET assignee_id = $1, updated_at = $2 WHERE id = $3 AND state = $4")
+    // The assignee before, read under a lock on PostgreSQL (SQLite has one writer at a time), so
+    // of two assignments at once each audits what it replaced. Any step but the final ones may
+    // happen meanwhile: the task is still open to assignment.
+    let lock = match state.db().backend() {
+        Backend::Sqlite => "",
+        Backend::Postgres => " FOR UPDATE",
+    };
+    let current = sqlx::query(&format!(
+        "SELECT assignee_id FROM tasks WHERE id = $1 AND state NOT IN ('accepted', 'cancelled'){lock}"
+    ))
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(finished)?;
+    let before: Option<i64> = col(&current, "assignee_id")?;
+    sqlx::query("UPDATE tasks SET assignee_id = $1, updated_at = $2 WHERE id = $3")
         .bind(user_id)
         .bind(now())
         .bind(id)
-        .bind(task.state.as_str())
         .execute(&mut *tx)
         .await?;
-    if updated.rows_affected() == 0 {
-        return Err(ApiError::Conflict("the task changed meanwhile; reload it and try again".into()));
-    }
     store::audit(
         &mut tx,
         store::Audit {
@@ -368,7 +380,7 @@ async fn assign(
             action: "assign",
             entity: "task",
             entity_id: Some(id),
-            before: Some(&json!({ "assignee_id": task.assignee_id })),
+            before: Some(&json!({ "assignee_id": before })),
             after: Some(&json!({ "assignee_id": user_id })),
         },
     )
