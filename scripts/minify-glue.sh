@@ -9,6 +9,7 @@ tools="${HOURBANK_TOOLS:-$HOME/.cache/hourbank-tools}/node_modules/.bin"
 esbuild=$(PATH="$tools:$PATH" command -v esbuild) || { echo "esbuild not found: run ./dev setup" >&2; exit 1; }
 sha384() { openssl dgst -sha384 -binary "$1" | base64 -w0; }
 cd "$TRUNK_STAGING_DIR"
+shopt -s nullglob
 minified=0
 for js in *.js; do
     old=$(sha384 "$js")

@@ -274,7 +274,12 @@ pub fn Portal() -> impl IntoView {
     view! {
         <a class="skip" href="#main">{ctx.t("К содержанию", "Skip to content")}</a>
         <Header/>
-        <main id="main" tabindex="-1">
+        // Whether the server has said who is signed in: "unknown" until `/me` answers.
+        <main id="main" tabindex="-1" data-session=move || match ctx.me.get() {
+            None => "unknown",
+            Some(None) => "none",
+            Some(Some(_)) => "user",
+        }>
             {move || match login.get() {
                 Some(next) => pages::login::LoginPage(next).into_any(),
                 None => match (ctx.me.get(), ctx.route.get()) {

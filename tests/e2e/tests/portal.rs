@@ -322,6 +322,8 @@ async fn the_sign_in_form_keeps_what_is_typed_while_the_page_starts() {
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
     assert_eq!(b.js(me_answered, vec![]).await, Value::from(true), "/me never answered");
+    // …and the app has taken its answer in (the old code rebuilt the form right then).
+    b.wait_for("main[data-session='none']").await;
     let typed = b.js("return document.getElementById('login-email').value;", vec![]).await;
     assert_eq!(typed, Value::from("buh@romashka.demo"));
     b.set_latency(0).await;

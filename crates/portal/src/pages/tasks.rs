@@ -171,6 +171,15 @@ pub fn StaffQueue(me: Me) -> impl IntoView {
 fn my_tasks() -> impl IntoView {
     let ctx = ctx();
     let assigned = load::<TaskList>(|| Some("/tasks?assignee=me".into()));
+    // Outside the list's render, so what was chosen, typed and answered stays when a logged hour
+    // reloads the list.
+    let form = QuickLog {
+        task: RwSignal::new(String::new()),
+        date: RwSignal::new(crate::pages::task::today()),
+        hours: RwSignal::new(String::new()),
+        description: RwSignal::new(String::new()),
+        sent: RwSignal::new(Sent::Idle),
+    };
     view! {
         <section class="queue" id="my-tasks" aria-labelledby="my-tasks-h">
             <h2 id="my-tasks-h">{ctx.t("Назначены мне", "Assigned to me")}</h2>
@@ -180,20 +189,32 @@ fn my_tasks() -> impl IntoView {
                 let label = ctx.lang.get_untracked().pick("Мои открытые задачи", "My open tasks").to_string();
                 view! {
                     {task_table(open, None, label)}
-                    {(!choices.is_empty()).then(|| quick_log(choices))}
+                    {(!choices.is_empty()).then(|| quick_log(choices, form))}
                 }
             })}
         </section>
     }
 }
 
-fn quick_log(choices: Vec<(i64, String)>) -> impl IntoView {
+#[derive(Clone, Copy)]
+struct QuickLog {
+    task: RwSignal<String>,
+    date: RwSignal<String>,
+    hours: RwSignal<String>,
+    description: RwSignal<String>,
+    sent: RwSignal<Sent>,
+}
+
+fn quick_log(choices: Vec<(i64, String)>, form: QuickLog) -> impl IntoView {
     let ctx = ctx();
-    let task = RwSignal::new(choices[0].0.to_string());
-    let date = RwSignal::new(crate::pages::task::today());
-    let hours = RwSignal::new(String::new());
-    let description = RwSignal::new(String::new());
-    let sent = RwSignal::new(Sent::Idle);
+    let QuickLog { task, date, hours, description, sent } = form;
+    // The task chosen before, while it is still open; else the first.
+    let chosen = choices
+        .iter()
+        .map(|(id, _)| id.to_string())
+        .find(|id| *id == task.get_untracked())
+        .unwrap_or_else(|| choices[0].0.to_string());
+    task.update_untracked(|t| *t = chosen.clone());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if let Ok(id) = task.get_untracked().parse() {
@@ -206,7 +227,10 @@ fn quick_log(choices: Vec<(i64, String)>) -> impl IntoView {
             <div class="field">
                 <label for="quick-task">{ctx.t("Задача", "Task")}</label>
                 <select id="quick-task" on:change:target=move |ev| task.set(ev.target().value())>
-                    {choices.into_iter().map(|(id, title)| view! { <option value=id.to_string()>{title}</option> }).collect_view()}
+                    {choices.into_iter().map(|(id, title)| {
+                        let selected = id.to_string() == chosen;
+                        view! { <option value=id.to_string() selected=selected>{title}</option> }
+                    }).collect_view()}
                 </select>
             </div>
             <div class="row">
