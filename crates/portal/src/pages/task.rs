@@ -318,17 +318,46 @@ fn log_work_form(id: i64) -> impl IntoView {
         ev.prevent_default();
         send_worklog(ctx, id, date, hours, description, sent);
     };
+    let ids = WorklogIds {
+        date: "worklog-date",
+        hours: "worklog-hours",
+        description: "worklog-description",
+        submit: "worklog-submit",
+    };
     view! {
         <form class="card worklog-form" on:submit=submit aria-labelledby="worklog-h">
             <h2 id="worklog-h">{ctx.t("Записать работу", "Log work")}</h2>
-            <div class="row">
-                {input("worklog-date", ctx.t("Дата", "Date"), date, field_error(sent, "date"), "date")}
-                {input("worklog-hours", ctx.t("Часов", "Hours"), hours, field_error(sent, "hours"), "text")}
-            </div>
-            {input("worklog-description", ctx.t("Что сделано", "What was done"), description, field_error(sent, "description"), "text")}
-            <button type="submit" id="worklog-submit">{ctx.t("Записать", "Log")}</button>
-            {form_status(sent)}
+            {worklog_fields(ids, date, hours, description, sent)}
         </form>
+    }
+}
+
+/// The element ids of a work-log form's fields (each page has its own).
+pub struct WorklogIds {
+    pub date: &'static str,
+    pub hours: &'static str,
+    pub description: &'static str,
+    pub submit: &'static str,
+}
+
+/// A work log's fields, its submit button and its status line: the task page's form and the
+/// specialist's quick form share them.
+pub fn worklog_fields(
+    ids: WorklogIds,
+    date: RwSignal<String>,
+    hours: RwSignal<String>,
+    description: RwSignal<String>,
+    sent: RwSignal<Sent>,
+) -> impl IntoView {
+    let ctx = ctx();
+    view! {
+        <div class="row">
+            {input(ids.date, ctx.t("Дата", "Date"), date, field_error(sent, "date"), "date")}
+            {input(ids.hours, ctx.t("Часов", "Hours"), hours, field_error(sent, "hours"), "text")}
+        </div>
+        {input(ids.description, ctx.t("Что сделано", "What was done"), description, field_error(sent, "description"), "text")}
+        <button type="submit" id=ids.submit>{ctx.t("Записать", "Log")}</button>
+        {form_status(sent)}
     }
 }
 

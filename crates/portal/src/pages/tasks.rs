@@ -215,6 +215,12 @@ fn quick_log(choices: Vec<(i64, String)>, form: QuickLog) -> impl IntoView {
         .find(|id| *id == task.get_untracked())
         .unwrap_or_else(|| choices[0].0.to_string());
     task.update_untracked(|t| *t = chosen.clone());
+    let ids = crate::pages::task::WorklogIds {
+        date: "quick-date",
+        hours: "quick-hours",
+        description: "quick-description",
+        submit: "quick-submit",
+    };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if let Ok(id) = task.get_untracked().parse() {
@@ -233,13 +239,7 @@ fn quick_log(choices: Vec<(i64, String)>, form: QuickLog) -> impl IntoView {
                     }).collect_view()}
                 </select>
             </div>
-            <div class="row">
-                {input("quick-date", ctx.t("Дата", "Date"), date, field_error(sent, "date"), "date")}
-                {input("quick-hours", ctx.t("Часов", "Hours"), hours, field_error(sent, "hours"), "text")}
-            </div>
-            {input("quick-description", ctx.t("Что сделано", "What was done"), description, field_error(sent, "description"), "text")}
-            <button type="submit" id="quick-submit">{ctx.t("Записать", "Log")}</button>
-            {form_status(sent)}
+            {crate::pages::task::worklog_fields(ids, date, hours, description, sent)}
         </form>
     }
 }
