@@ -22,18 +22,27 @@ pub fn dist_dir() -> PathBuf {
 
 /// Starts the real server on 127.0.0.1:0 over a fresh SQLite database and returns its base URL.
 pub async fn start_server() -> String {
-    let dist = dist_dir();
+    serve_fresh_database(&dist_dir(), false).await
+}
+
+/// Serves `dist` on 127.0.0.1:0 over a fresh SQLite database (with the demo data when `demo`),
+/// once the built entry the tests need is there; returns the base URL.
+pub(crate) async fn serve_fresh_database(dist: &std::path::Path, demo: bool) -> String {
+    let entry = if demo { "portal/index.html" } else { "index.html" };
     assert!(
-        dist.join("index.html").is_file(),
-        "no built SPA in {}: run `./dev test`, which builds it with Trunk before these tests",
+        dist.join(entry).is_file(),
+        "no built {entry} in {}: run `./dev test`, which builds every entry with Trunk before these tests",
         dist.display()
     );
     // The database lives as long as the test process; the folder is removed by the OS's tmp cleaning.
     let data = tempfile::tempdir().expect("data dir").keep();
     let db = hourbank_server::Db::connect(&format!("sqlite://{}/e2e.db", data.display())).await.expect("database");
+    let state = hourbank_server::AppState::new(dist, db);
+    if demo {
+        hourbank_server::demo::load(&state).await.expect("demo data");
+    }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("address"));
-    let state = hourbank_server::AppState::new(dist, db);
     tokio::spawn(async move { hourbank_server::serve(listener, state).await.expect("server") });
     base
 }

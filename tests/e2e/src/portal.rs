@@ -11,20 +11,7 @@ use crate::Browser;
 /// Starts the real server on a fresh SQLite database with the demo data loaded (as `./dev run`
 /// does on first start) and returns its base URL.
 pub async fn start_server_with_demo() -> String {
-    let dist = crate::dist_dir();
-    assert!(
-        dist.join("portal/index.html").is_file(),
-        "no built portal in {}: run `./dev test`, which builds every entry with Trunk first",
-        dist.display()
-    );
-    let data = tempfile::tempdir().expect("data dir").keep();
-    let db = hourbank_server::Db::connect(&format!("sqlite://{}/e2e.db", data.display())).await.expect("database");
-    let state = hourbank_server::AppState::new(dist, db);
-    hourbank_server::demo::load(&state).await.expect("demo data");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let base = format!("http://{}", listener.local_addr().expect("address"));
-    tokio::spawn(async move { hourbank_server::serve(listener, state).await.expect("server") });
-    base
+    crate::serve_fresh_database(&crate::dist_dir(), true).await
 }
 
 /// A server that can be stopped and started again on the same address and database: what a
