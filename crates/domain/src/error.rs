@@ -72,7 +72,7 @@ impl Problem {
 /// texts from elsewhere (a query-string parser's message) pass through unchanged.
 /// `every_english_message_has_russian` keeps this table complete.
 fn other_ru(text: &str) -> String {
-    const FIXED: [(&str, &str); 20] = [
+    const FIXED: [(&str, &str); 21] = [
         ("has a wrong check digit", "неверная контрольная цифра"),
         ("must contain digits only", "только цифры"),
         ("must have 10 digits (a company) or 12 (a sole trader)", "10 цифр у организации или 12 у ИП"),
@@ -93,18 +93,20 @@ fn other_ru(text: &str) -> String {
         ("is not a specialist or analyst", "это не специалист и не аналитик"),
         ("needs exactly 12 multipliers, January first", "нужно ровно 12 множителей, с января"),
         ("needs at least one month", "нужен хотя бы один месяц"),
+        ("a consultation in the trial is not billed", "в пробный период консультации не оплачиваются"),
     ];
     if let Some((_, ru)) = FIXED.iter().find(|(en, _)| *en == text) {
         return (*ru).to_string();
     }
     // Phrases with a number or a period at the end.
-    const PREFIXED: [(&str, &str, &str); 6] = [
+    const PREFIXED: [(&str, &str, &str); 7] = [
         ("must be at most ", " characters", "не длиннее {} символов"),
         ("must have at least ", " characters", "не короче {} символов"),
         ("must list at most ", " months", "не больше {} месяцев"),
         ("must be from 1 to ", "", "от 1 до {}"),
         ("falls in ", ", a closed month", "приходится на закрытый месяц {}"),
         ("invalid JSON: ", "", "неверный JSON: {}"),
+        ("ended on ", "", "закончилась {}"),
     ];
     for (prefix, suffix, ru) in PREFIXED {
         if let Some(middle) = text.strip_prefix(prefix).and_then(|rest| rest.strip_suffix(suffix)) {

@@ -20,7 +20,11 @@ pub mod workflow;
 pub use error::{Error, FieldError, Problem, Result};
 pub use montecarlo::{MonteCarlo, MonteCarloInput, MonteCarloResult, Profile, Seasonality};
 pub use period::{parse_date, Contract, Period, Phase, ScheduledMonth};
-pub use report::{billed_hours, hours_by_period, statement_through, BillableItem, ClosedMonth};
+pub use report::warranty_open;
+pub use report::{
+    billed_hours, billing_period, hours_by_period, hours_free, settled_hours, statement_through, BillableItem,
+    ClosedMonth, Settlement, DEFAULT_WARRANTY_DAYS,
+};
 pub use scenario::{parse_scenario, Scenario};
 pub use statement::{simulate, MonthStatement, Statement, Summary};
 pub use tariff::{Tariff, Vat, VatRate};

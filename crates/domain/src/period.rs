@@ -186,6 +186,11 @@ impl Contract {
         self.first_period().plus(self.trial_periods())
     }
 
+    /// The scheduled month of `period`; none outside the contract.
+    pub fn month_of(&self, period: Period) -> Option<ScheduledMonth> {
+        u32::try_from(period.months_since(self.first_period())).ok().and_then(|index| self.month(index))
+    }
+
     /// The month at `index` from the start month, or `None` past the contract's end.
     pub fn month(&self, index: u32) -> Option<ScheduledMonth> {
         let period = self.first_period().plus(index);

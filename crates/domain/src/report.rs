@@ -14,7 +14,7 @@ use crate::error::{FieldError, Problem};
 use crate::period::{Contract, Period};
 use crate::statement::{month_statement, MonthStatement};
 use crate::tariff::Vat;
-use crate::units::{Hours, MAX_MONTH_HOURS};
+use crate::units::Hours;
 
 /// The hours a task bills: its logged hours, but never more than the estimate the client last
 /// approved ("работаем в рамках заранее согласованной оценки"); a new approved estimate replaces
@@ -27,6 +27,61 @@ pub fn billed_hours(logged: Hours, approved_estimate: Option<Hours>) -> Hours {
     match approved_estimate {
         Some(estimate) => logged.min(estimate),
         None => logged,
+    }
+}
+
+/// Days after acceptance during which the client may claim warranty work, unless the tariff says
+/// otherwise («гарантийные обязательства»; «Старт»: 30).
+pub const DEFAULT_WARRANTY_DAYS: u32 = 30;
+
+/// Whether a warranty claim on a task accepted on `accepted_on` may still be opened on `today`:
+/// through the `warranty_days`-th day after acceptance.
+pub fn warranty_open(accepted_on: NaiveDate, warranty_days: u32, today: NaiveDate) -> bool {
+    today >= accepted_on && (today - accepted_on).num_days() <= i64::from(warranty_days)
+}
+
+/// What settling a task bills (`shared/domain.md`, "Billing invariants").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Settlement {
+    /// The client accepted it: its logged hours, capped by the approved estimate.
+    Accepted,
+    /// Cancelled after an estimate was approved: the logged hours, capped the same way, bill in the
+    /// month of the cancellation — approved work is never silently dropped.
+    CancelledApproved,
+}
+
+/// The hours a settled task bills: a warranty task bills none (its hours are listed as warranty
+/// work), every other one [`billed_hours`].
+pub fn settled_hours(logged: Hours, approved_estimate: Option<Hours>, warranty: bool) -> Hours {
+    if warranty {
+        Hours::ZERO
+    } else {
+        billed_hours(logged, approved_estimate)
+    }
+}
+
+/// The month whose report bills work settled (accepted, or cancelled after approval) in
+/// `settled_in`: that month, unless it is already closed (a month may be closed on its last
+/// working day, before it ends); then the first open month after it. Months close in order, so
+/// that is the month after the last closed one.
+pub fn billing_period(settled_in: Period, last_closed: Option<Period>) -> Period {
+    match last_closed {
+        Some(closed) if closed >= settled_in => closed.next(),
+        _ => settled_in,
+    }
+}
+
+/// Hours a client may still close this month without paying extra: included hours left plus
+/// reserve left (`I - included_used + R - reserve_used`). None in a trial month, where every hour
+/// is paid one by one.
+pub fn hours_free(tariff: &crate::tariff::Tariff, row: &MonthStatement) -> Option<Hours> {
+    match row.phase {
+        crate::period::Phase::Trial => None,
+        crate::period::Phase::Subscription => Some(
+            tariff.included_hours.saturating_sub(row.included_used)
+                + row.reserve_start.saturating_sub(row.reserve_used),
+        ),
     }
 }
 
@@ -76,8 +131,8 @@ impl ClosedMonth {
 /// in them, and an organisation's hours may span other contracts, so other periods are not this
 /// statement's to bill.
 ///
-/// Errors: `hours[YYYY-MM]` when a month holds more than 744 h; `last_closed.period` when the
-/// closed month is before the contract's start (it would belong to another contract).
+/// Error: `last_closed.period` when the closed month is before the contract's start (it would
+/// belong to another contract).
 pub fn statement_through(
     contract: &Contract,
     vat: Vat,
@@ -106,13 +161,8 @@ pub fn statement_through(
         let Some(month) = u32::try_from(index).ok().and_then(|i| contract.month(i)) else {
             break;
         };
+        // A real month has no 744 h cap: a team of specialists may close more for one client.
         let month_hours = hours.get(&month.period).copied().unwrap_or(Hours::ZERO);
-        if month_hours.value() > MAX_MONTH_HOURS {
-            return Err(FieldError::new(
-                format!("hours[{}]", month.period),
-                Problem::TooLarge { max: MAX_MONTH_HOURS.to_string() },
-            ));
-        }
         let row = month_statement(&contract.tariff, vat, month, reserve, month_hours);
         reserve = row.reserve_end;
         rows.push(row);
@@ -274,17 +324,63 @@ mod tests {
     }
 
     #[test]
-    fn errors_name_the_field() {
+    fn a_real_month_has_no_744_hour_cap() {
         let contract = start_contract("2027-01-01", None);
         let mut hours = hours_map(&[("2027-02", "744")]);
-        hours.insert(p("2027-04"), Hours::from_centi(74_401));
-        let e = statement_through(&contract, Vat::None, None, &hours, p("2027-06")).unwrap_err();
-        assert_eq!(e.to_string(), "hours[2027-04]: must be at most 744");
-        // Before that month the statement is fine: only the rows' months are read.
-        assert_eq!(statement_through(&contract, Vat::None, None, &hours, p("2027-03")).unwrap().len(), 3);
+        hours.insert(p("2027-04"), Hours::from_centi(100_000));
+        let rows = statement_through(&contract, Vat::None, None, &hours, p("2027-06")).unwrap();
+        // April: 10 included, 10 from the reserve, 980 h over at 2000.
+        assert_eq!((rows[3].hours, rows[3].extra_hours), (Hours::from_centi(100_000), Hours::from_centi(98_000)));
+        assert_eq!(rows[3].total, rub("1980000"));
+        assert_eq!(rows.len(), 6);
+    }
+
+    #[test]
+    fn errors_name_the_field() {
+        let contract = start_contract("2027-01-01", None);
+        let hours = hours_map(&[("2027-02", "744")]);
         let before_start = ClosedMonth { period: p("2026-12"), reserve_end: Hours::ZERO };
         let e = statement_through(&contract, Vat::None, Some(before_start), &hours, p("2027-03")).unwrap_err();
         assert_eq!(e.to_string(), "last_closed.period: must not be before the contract's start 2027-01");
+    }
+
+    #[test]
+    fn work_settled_in_a_closed_month_bills_in_the_next_open_one() {
+        assert_eq!(billing_period(p("2027-03"), None), p("2027-03"));
+        assert_eq!(billing_period(p("2027-03"), Some(p("2027-02"))), p("2027-03"));
+        // March was closed on its last working day; a task accepted on the 31st bills in April.
+        assert_eq!(billing_period(p("2027-03"), Some(p("2027-03"))), p("2027-04"));
+        assert_eq!(billing_period(p("2027-03"), Some(p("2027-05"))), p("2027-06"));
+    }
+
+    #[test]
+    fn the_warranty_window_runs_its_days_after_acceptance() {
+        let accepted = date("2027-03-10");
+        assert!(warranty_open(accepted, 30, date("2027-03-10")));
+        assert!(warranty_open(accepted, 30, date("2027-04-09")));
+        assert!(!warranty_open(accepted, 30, date("2027-04-10")));
+        assert!(!warranty_open(accepted, 0, date("2027-03-11")));
+    }
+
+    #[test]
+    fn warranty_work_bills_nothing() {
+        assert_eq!(settled_hours(h("12.5"), Some(h("10")), false), h("10"));
+        assert_eq!(settled_hours(h("12.5"), Some(h("10")), true), Hours::ZERO);
+    }
+
+    #[test]
+    fn hours_free_are_included_left_plus_reserve_left() {
+        let contract = start_contract("2027-01-01", None);
+        let tariff = Tariff::start();
+        // A 4 h reserve and nothing used: 14 h free, not 10 + 10.
+        let closed = ClosedMonth { period: p("2027-03"), reserve_end: h("4") };
+        let rows = statement_through(&contract, Vat::None, Some(closed), &BTreeMap::new(), p("2027-04")).unwrap();
+        assert_eq!(hours_free(&tariff, &rows[0]), Some(h("14")));
+        let used = hours_map(&[("2027-04", "12")]);
+        let rows = statement_through(&contract, Vat::None, Some(closed), &used, p("2027-04")).unwrap();
+        assert_eq!(hours_free(&tariff, &rows[0]), Some(h("2")));
+        let trial = statement_through(&contract, Vat::None, None, &used, p("2027-01")).unwrap();
+        assert_eq!(hours_free(&tariff, &trial[0]), None);
     }
 
     fn any_contract() -> impl Strategy<Value = Contract> {

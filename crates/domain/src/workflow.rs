@@ -158,10 +158,12 @@ pub enum Action {
     Accept,
     Return,
     Cancel,
+    /// Staff stop approved work without billing it: a decision written down with its reason.
+    WriteOff,
 }
 
 impl Action {
-    pub const ALL: [Action; 7] = [
+    pub const ALL: [Action; 8] = [
         Action::Estimate,
         Action::Approve,
         Action::Reject,
@@ -169,6 +171,7 @@ impl Action {
         Action::Accept,
         Action::Return,
         Action::Cancel,
+        Action::WriteOff,
     ];
 
     /// The wire name: `estimate`, `approve`, `reject`, `submit_for_testing`, `accept`, `return`, `cancel`.
@@ -181,6 +184,7 @@ impl Action {
             Action::Accept => "accept",
             Action::Return => "return",
             Action::Cancel => "cancel",
+            Action::WriteOff => "write_off",
         }
     }
 
@@ -202,6 +206,7 @@ impl Action {
             Action::Accept => "Принять",
             Action::Return => "Вернуть в работу",
             Action::Cancel => "Отменить",
+            Action::WriteOff => "Списать работу",
         }
     }
 
@@ -214,6 +219,7 @@ impl Action {
             Action::Approve | Action::Reject | Action::Accept | Action::Return => &[Role::Client],
             Action::SubmitForTesting => &[Role::Specialist, Role::Analyst, Role::Admin],
             Action::Cancel => &[Role::Client, Role::Analyst, Role::Admin],
+            Action::WriteOff => &[Role::Analyst, Role::Admin],
         }
     }
 
@@ -234,8 +240,11 @@ impl Action {
             (Action::SubmitForTesting, InWork) => Some(Testing),
             (Action::Accept, Testing) => Some(Accepted),
             (Action::Return, Testing) => Some(InWork),
-            // Once approved, work may have been done and must be finished or billed, not dropped.
+            // Once approved, work may have been done and must be finished or billed, not dropped:
+            // cancelling a re-estimated task bills its logged hours (the server decides by its
+            // approved estimate), and only staff may write approved work off, saying why.
             (Action::Cancel, New | Estimated) => Some(Cancelled),
+            (Action::WriteOff, Estimated | InWork | Testing) => Some(Cancelled),
             _ => None,
         }
     }
@@ -250,6 +259,7 @@ impl Action {
             Action::Accept => "accept a task",
             Action::Return => "return a task",
             Action::Cancel => "cancel a task",
+            Action::WriteOff => "write off a task's work",
         }
     }
 
@@ -263,6 +273,7 @@ impl Action {
             Action::Accept => "accept a task",
             Action::Return => "return a task from testing",
             Action::Cancel => "cancel a task",
+            Action::WriteOff => "write off work",
         }
     }
 }
@@ -290,6 +301,8 @@ pub enum Transition {
     Return { comment: String },
     /// Client, analyst or admin, before the work is approved. The comment may be empty.
     Cancel { comment: String },
+    /// Analyst or admin: stops approved work without billing it; the comment is required.
+    WriteOff { comment: String },
 }
 
 impl Transition {
@@ -302,6 +315,7 @@ impl Transition {
             Transition::Accept => Action::Accept,
             Transition::Return { .. } => Action::Return,
             Transition::Cancel { .. } => Action::Cancel,
+            Transition::WriteOff { .. } => Action::WriteOff,
         }
     }
 
@@ -324,7 +338,9 @@ impl Transition {
                 }
                 Ok(())
             }
-            Transition::Reject { comment } | Transition::Return { comment } => require_text("comment", comment),
+            Transition::Reject { comment } | Transition::Return { comment } | Transition::WriteOff { comment } => {
+                require_text("comment", comment)
+            }
             Transition::Approve | Transition::SubmitForTesting | Transition::Accept | Transition::Cancel { .. } => {
                 Ok(())
             }
@@ -475,6 +491,27 @@ mod tests {
     }
 
     #[test]
+    fn only_staff_write_off_work_and_say_why() {
+        let write_off = Transition::WriteOff {
+            comment: comment("Клиент отказался, работу не выставляем")
+        };
+        for state in [Estimated, InWork, Testing] {
+            assert_eq!(next_state(state, Analyst, &write_off), Ok(Cancelled));
+            assert_eq!(next_state(state, Admin, &write_off), Ok(Cancelled));
+        }
+        assert_eq!(
+            transition_error(next_state(InWork, Client, &write_off)),
+            "a client cannot write off work (only an analyst or an admin can)"
+        );
+        assert_eq!(
+            transition_error(next_state(New, Analyst, &write_off)),
+            "cannot write off a task's work in state new"
+        );
+        let silent = Transition::WriteOff { comment: " ".into() };
+        assert_eq!(field_error(next_state(InWork, Admin, &silent)).to_string(), "comment: is required");
+    }
+
+    #[test]
     fn wrong_state_messages() {
         assert_eq!(
             transition_error(next_state(New, Client, &Transition::Approve)),
@@ -562,11 +599,11 @@ mod tests {
         assert_eq!(allowed(New, Client), vec!["cancel"]);
         assert_eq!(allowed(New, Specialist), Vec::<&str>::new());
         assert_eq!(allowed(Estimated, Client), vec!["approve", "reject", "cancel"]);
-        assert_eq!(allowed(Estimated, Admin), vec!["estimate", "cancel"]);
-        assert_eq!(allowed(InWork, Analyst), vec!["estimate", "submit_for_testing"]);
+        assert_eq!(allowed(Estimated, Admin), vec!["estimate", "cancel", "write_off"]);
+        assert_eq!(allowed(InWork, Analyst), vec!["estimate", "submit_for_testing", "write_off"]);
         assert_eq!(allowed(InWork, Specialist), vec!["submit_for_testing"]);
         assert_eq!(allowed(Testing, Client), vec!["accept", "return"]);
-        assert_eq!(allowed(Testing, Admin), Vec::<&str>::new());
+        assert_eq!(allowed(Testing, Admin), vec!["write_off"]);
         for state in TaskState::ALL {
             assert!(allowed(state, Sales).is_empty());
         }
@@ -629,6 +666,7 @@ mod tests {
             Transition::Accept,
             Transition::Return { comment: comment("x") },
             Transition::Cancel { comment: comment("x") },
+            Transition::WriteOff { comment: comment("x") },
         ];
         let names: Vec<&str> = all.iter().map(Transition::name).collect();
         assert_eq!(names, Action::ALL.map(Action::as_str));
@@ -636,7 +674,7 @@ mod tests {
 
     /// The table of the brief, written out independently of `Action::target` and `Action::roles`:
     /// (from, step, to, who).
-    const TABLE: [(TaskState, &str, TaskState, &[Role]); 10] = [
+    const TABLE: [(TaskState, &str, TaskState, &[Role]); 13] = [
         (New, "estimate", Estimated, &[Analyst, Admin]),
         (Estimated, "estimate", Estimated, &[Analyst, Admin]),
         (InWork, "estimate", Estimated, &[Analyst, Admin]),
@@ -647,6 +685,9 @@ mod tests {
         (Testing, "return", InWork, &[Client]),
         (New, "cancel", Cancelled, &[Client, Analyst, Admin]),
         (Estimated, "cancel", Cancelled, &[Client, Analyst, Admin]),
+        (Estimated, "write_off", Cancelled, &[Analyst, Admin]),
+        (InWork, "write_off", Cancelled, &[Analyst, Admin]),
+        (Testing, "write_off", Cancelled, &[Analyst, Admin]),
     ];
 
     fn edge(from: TaskState, name: &str) -> Option<(TaskState, &'static [Role])> {
@@ -659,7 +700,9 @@ mod tests {
             Transition::Estimate { specification, estimate, .. } => {
                 !specification.trim().is_empty() && estimate.centi() > 0 && estimate.centi() <= 74_400
             }
-            Transition::Reject { comment } | Transition::Return { comment } => !comment.trim().is_empty(),
+            Transition::Reject { comment } | Transition::Return { comment } | Transition::WriteOff { comment } => {
+                !comment.trim().is_empty()
+            }
             _ => true,
         }
     }
@@ -689,6 +732,7 @@ mod tests {
             3 => any_text().prop_map(|comment| Transition::Return { comment }),
             // Rarer, as it ends a walk.
             1 => any_text().prop_map(|comment| Transition::Cancel { comment }),
+            1 => any_text().prop_map(|comment| Transition::WriteOff { comment }),
         ]
     }
 

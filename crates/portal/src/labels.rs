@@ -29,6 +29,7 @@ pub fn action(action: Action, lang: Lang) -> &'static str {
             Action::Accept => "Accept",
             Action::Return => "Return to work",
             Action::Cancel => "Cancel",
+            Action::WriteOff => "Write the work off",
         },
     }
 }

@@ -86,7 +86,22 @@ pub struct Task {
     pub logged: String,
     pub created_at: String,
     pub accepted_at: Option<String>,
+    /// The month whose report bills it.
     pub accepted_period: Option<String>,
+    /// Approved work cancelled, and the month that bills it (saved copies from before have none).
+    #[serde(default)]
+    pub cancelled_at: Option<String>,
+    #[serde(default)]
+    pub cancelled_period: Option<String>,
+    /// The closed month it was settled in, when a later month bills it.
+    #[serde(default)]
+    pub late_from: Option<String>,
+    /// A warranty claim on this accepted task (bills 0 h).
+    #[serde(default)]
+    pub warranty_of: Option<i64>,
+    /// The last day of the warranty on an accepted task.
+    #[serde(default)]
+    pub warranty_until: Option<String>,
     /// Who works on it (saved copies from before assignments existed have neither).
     #[serde(default)]
     pub assignee_id: Option<i64>,
@@ -250,11 +265,23 @@ impl StatementRow {
 pub struct ReportTask {
     pub id: i64,
     pub title: String,
-    pub accepted_at: String,
+    /// None for approved work that was cancelled (see `cancelled_at`).
+    pub accepted_at: Option<String>,
     pub logged: String,
     pub approved_estimate: Option<String>,
     pub billed: String,
     pub worklogs: Vec<Worklog>,
+    /// `accepted`, or `cancelled_approved` (entries frozen before this field read as accepted).
+    #[serde(default)]
+    pub settlement: Option<String>,
+    #[serde(default)]
+    pub cancelled_at: Option<String>,
+    /// The closed month it was settled in, when this later month bills it.
+    #[serde(default)]
+    pub late_from: Option<String>,
+    /// Warranty work on this accepted task: its hours are listed, billed 0 h.
+    #[serde(default)]
+    pub warranty_of: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]

@@ -204,6 +204,11 @@ mod tests {
             created_at: "2026-11-01T09:00:00Z".into(),
             accepted_at: None,
             accepted_period: None,
+            cancelled_at: None,
+            cancelled_period: None,
+            late_from: None,
+            warranty_of: None,
+            warranty_until: None,
             assignee_id: None,
             assignee_name: None,
         }

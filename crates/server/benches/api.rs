@@ -44,6 +44,7 @@ async fn start(url: &str, dir: &std::path::Path) -> Target {
         contract: Contract::new(Tariff::start(), start, None).unwrap(),
         vat: Vat::None,
         analyst_id: None,
+        warranty_days: hourbank_domain::DEFAULT_WARRANTY_DAYS,
     };
     let org = insert_new_org(&state, &org, None).await.unwrap();
     let http = reqwest::Client::new();

@@ -147,6 +147,7 @@ pub async fn load(state: &AppState) -> Result<Vec<(String, String)>, ApiError> {
             contract: Contract::new(Tariff::start(), start, None)?,
             vat: Vat::None,
             analyst_id: Some(analyst),
+            warranty_days: hourbank_domain::DEFAULT_WARRANTY_DAYS,
         };
         let org_id = insert_new_org(state, &org, Some(admin)).await?;
         logins.push((client_email.to_string(), format!("client, {name}")));

@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use hourbank_domain::{billed_hours, Hours};
+use hourbank_domain::{settled_hours, Hours, Settlement};
 use sqlx::AnyConnection;
 
 use crate::db::{col, Db};
@@ -50,14 +50,17 @@ pub async fn write_missing(conn: &mut AnyConnection, which: Missing) -> Result<u
         Missing::Task(id) => format!(" AND t.id = {id}"),
         Missing::Org(id) => format!(" AND t.org_id = {id}"),
     };
+    // Settled work: accepted tasks, and approved work cancelled with a month to bill it in.
     let missing = format!(
-        "FROM tasks t WHERE t.state = 'accepted'{narrowed} \
+        "FROM tasks t WHERE (t.state = 'accepted' OR (t.state = 'cancelled' AND t.cancelled_period IS NOT NULL)){narrowed} \
          AND NOT EXISTS (SELECT 1 FROM report_entries e WHERE e.task_id = t.id)"
     );
     let tasks = sqlx::query(&format!(
         // In id order, so that two servers filling at once insert in the same order and never
         // deadlock on each other's rows.
-        "SELECT t.id, t.org_id, t.title, t.accepted_at, t.accepted_period, t.approved_estimate {missing} ORDER BY t.id"
+        "SELECT t.id, t.org_id, t.title, t.state, COALESCE(t.accepted_at, t.cancelled_at) AS settled_at, \
+         COALESCE(t.accepted_period, t.cancelled_period) AS billed_in, t.approved_estimate, t.warranty_of \
+         {missing} ORDER BY t.id"
     ))
     .fetch_all(&mut *conn)
     .await?;
@@ -90,26 +93,32 @@ pub async fn write_missing(conn: &mut AnyConnection, which: Missing) -> Result<u
     let mut entries = Vec::with_capacity(tasks.len());
     for r in &tasks {
         let id: i64 = col(r, "id")?;
-        let accepted_at: Option<String> = col(r, "accepted_at")?;
-        let period: Option<String> = col(r, "accepted_period")?;
-        let (Some(accepted_at), Some(period)) = (accepted_at, period) else {
-            return Err(sqlx::Error::Protocol(format!("accepted task {id} has no time or month of acceptance")));
+        let settled_at: Option<String> = col(r, "settled_at")?;
+        let period: Option<String> = col(r, "billed_in")?;
+        let (Some(settled_at), Some(period)) = (settled_at, period) else {
+            return Err(sqlx::Error::Protocol(format!("settled task {id} has no time or month of settlement")));
         };
+        let accepted = col::<String>(r, "state")? == "accepted";
+        let warranty_of: Option<i64> = col(r, "warranty_of")?;
         let worklogs = by_task.remove(&id).unwrap_or_default();
         let logged = worklogs.iter().fold(Hours::ZERO, |sum, w| sum + w.hours);
         let approved_estimate = col::<Option<i64>>(r, "approved_estimate")?.map(Hours::from_centi);
-        let billed = billed_hours(logged, approved_estimate);
+        let billed = settled_hours(logged, approved_estimate, warranty_of.is_some());
         let task = ReportTask {
             id,
             title: col(r, "title")?,
-            accepted_at: Some(accepted_at.clone()),
+            accepted_at: accepted.then(|| settled_at.clone()),
             logged,
             approved_estimate,
             billed,
             worklogs,
+            settlement: if accepted { Settlement::Accepted } else { Settlement::CancelledApproved },
+            cancelled_at: (!accepted).then(|| settled_at.clone()),
+            late_from: crate::store::late_from(&settled_at, &period),
+            warranty_of,
         };
         let json = serde_json::to_string(&task).expect("a report entry serializes");
-        entries.push(Entry { task_id: id, org_id: col(r, "org_id")?, period, accepted_at, billed, json });
+        entries.push(Entry { task_id: id, org_id: col(r, "org_id")?, period, accepted_at: settled_at, billed, json });
     }
     let mut written = 0;
     for chunk in entries.chunks(ROWS_PER_INSERT) {

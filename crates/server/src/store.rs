@@ -25,6 +25,8 @@ pub struct OrgRecord {
     #[serde(serialize_with = "serialize_vat")]
     pub vat: Vat,
     pub analyst_id: Option<i64>,
+    /// Days after acceptance during which the client may claim warranty work.
+    pub warranty_days: u32,
     /// The newest audit entry about the organisation: it changes with every change to its data.
     /// (Concurrent transactions may commit out of id order on PostgreSQL, so caches keyed by it
     /// also expire after a moment.)
@@ -42,7 +44,7 @@ fn serialize_vat<S: serde::Serializer>(vat: &Vat, s: S) -> Result<S::Ok, S::Erro
 
 const ORG_COLUMNS: &str = "id, name, inn, tariff_name, monthly_fee, included_hours, overage_rate, reserve_cap, \
                            trial_months, trial_rate, contract_start, contract_end, vat_mode, vat_rate, analyst_id, \
-                           (SELECT MAX(a.id) FROM audit_log a WHERE a.org_id = orgs.id) AS data_version";
+                           warranty_days, (SELECT MAX(a.id) FROM audit_log a WHERE a.org_id = orgs.id) AS data_version";
 
 fn stored<T>(field: &str, r: Result<T, impl std::fmt::Display>) -> Result<T, ApiError> {
     r.map_err(|e| ApiError::Internal(format!("stored {field} is invalid: {e}")))
@@ -80,6 +82,7 @@ impl OrgRecord {
             contract_end: end.map(|e| stored("contract_end", parse_date("contract_end", &e))).transpose()?,
             vat,
             analyst_id: col(row, "analyst_id")?,
+            warranty_days: stored("warranty_days", u32::try_from(col::<i64>(row, "warranty_days")?))?,
             data_version: col(row, "data_version")?,
         })
     }
@@ -120,6 +123,7 @@ pub struct NewOrg {
     pub contract: Contract,
     pub vat: Vat,
     pub analyst_id: Option<i64>,
+    pub warranty_days: u32,
 }
 
 pub async fn insert_org<'c, E>(executor: E, org: &NewOrg, now: &str) -> Result<i64, ApiError>
@@ -129,8 +133,8 @@ where
     let t = &org.tariff;
     let row = sqlx::query(
         "INSERT INTO orgs (name, inn, tariff_name, monthly_fee, included_hours, overage_rate, reserve_cap, \
-         trial_months, trial_rate, contract_start, contract_end, vat_mode, vat_rate, analyst_id, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
+         trial_months, trial_rate, contract_start, contract_end, vat_mode, vat_rate, analyst_id, created_at, \
+         warranty_days) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
     )
     .bind(&org.name)
     .bind(&org.inn)
@@ -147,6 +151,7 @@ where
     .bind(org.vat.rate().map(|r| r.centi_percent()).unwrap_or(0))
     .bind(org.analyst_id)
     .bind(now)
+    .bind(i64::from(org.warranty_days))
     .fetch_one(executor)
     .await?;
     Ok(col(&row, "id")?)
@@ -206,7 +211,19 @@ pub struct TaskRecord {
     pub created_at: String,
     pub updated_at: String,
     pub accepted_at: Option<String>,
+    /// The month whose report bills the accepted task (see [`TaskRecord::late_from`]).
     pub accepted_period: Option<String>,
+    /// When approved work was cancelled, and the month that bills its logged hours (none when
+    /// the task was never approved, or staff wrote the work off).
+    pub cancelled_at: Option<String>,
+    pub cancelled_period: Option<String>,
+    /// The month the task was accepted or cancelled in, when that month was already closed and a
+    /// later one bills it («принята 31.03, в счёте за апрель: март уже закрыт»).
+    pub late_from: Option<String>,
+    /// A warranty claim: the accepted task it reopens (it bills 0 h).
+    pub warranty_of: Option<i64>,
+    /// The last day the client may claim warranty work on this accepted task.
+    pub warranty_until: Option<NaiveDate>,
     /// Who works on it, when the analyst has assigned someone.
     pub assignee_id: Option<i64>,
     pub assignee_name: Option<String>,
@@ -216,7 +233,8 @@ pub struct TaskRecord {
 
 const TASK_COLUMNS: &str = "t.id, t.org_id, t.title, t.description, t.state, t.specification, t.estimate, t.deadline, \
      t.approved_estimate, t.created_by, t.created_at, t.updated_at, t.accepted_at, t.accepted_period, \
-     t.assignee_id, (SELECT u.name FROM users u WHERE u.id = t.assignee_id) AS assignee_name, \
+     t.cancelled_at, t.cancelled_period, t.warranty_of, \
+     (SELECT o.warranty_days FROM orgs o WHERE o.id = t.org_id) AS warranty_days, t.assignee_id, (SELECT u.name FROM users u WHERE u.id = t.assignee_id) AS assignee_name, \
      CAST(COALESCE((SELECT SUM(w.hours) FROM worklogs w WHERE w.task_id = t.id), 0) AS BIGINT) AS logged";
 
 impl TaskRecord {
@@ -226,6 +244,19 @@ impl TaskRecord {
         let centi = |name: &str| -> Result<Option<Hours>, ApiError> {
             Ok(col::<Option<i64>>(row, name)?.map(Hours::from_centi))
         };
+        let accepted_at: Option<String> = col(row, "accepted_at")?;
+        let accepted_period: Option<String> = col(row, "accepted_period")?;
+        let cancelled_at: Option<String> = col(row, "cancelled_at")?;
+        let cancelled_period: Option<String> = col(row, "cancelled_period")?;
+        let settled = accepted_at.as_deref().zip(accepted_period.as_deref());
+        let late_from = settled
+            .or(cancelled_at.as_deref().zip(cancelled_period.as_deref()))
+            .and_then(|(at, billed)| late_from(at, billed));
+        let warranty_days: i64 = col(row, "warranty_days")?;
+        let warranty_until = accepted_at
+            .as_deref()
+            .and_then(crate::clock::business_date_of_text)
+            .and_then(|day| day.checked_add_days(chrono::Days::new(warranty_days.max(0) as u64)));
         Ok(TaskRecord {
             id: col(row, "id")?,
             org_id: col(row, "org_id")?,
@@ -239,13 +270,25 @@ impl TaskRecord {
             created_by: col(row, "created_by")?,
             created_at: col(row, "created_at")?,
             updated_at: col(row, "updated_at")?,
-            accepted_at: col(row, "accepted_at")?,
-            accepted_period: col(row, "accepted_period")?,
+            accepted_at,
+            accepted_period,
+            cancelled_at,
+            cancelled_period,
+            late_from,
+            warranty_of: col(row, "warranty_of")?,
+            warranty_until,
             assignee_id: col(row, "assignee_id")?,
             assignee_name: col(row, "assignee_name")?,
             logged: Hours::from_centi(col(row, "logged")?),
         })
     }
+}
+
+/// The month work settled at `settled_at` was settled in, when a later month `billed_in` bills
+/// it: its own month was already closed.
+pub fn late_from(settled_at: &str, billed_in: &str) -> Option<String> {
+    let settled_in = hourbank_domain::Period::of(crate::clock::business_date_of_text(settled_at)?).to_string();
+    (settled_in.as_str() != billed_in).then_some(settled_in)
 }
 
 pub async fn task(db: &Db, scope: OrgScope, id: i64) -> Result<TaskRecord, ApiError> {

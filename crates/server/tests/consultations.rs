@@ -66,6 +66,12 @@ async fn this_month_cast(app: &TestApp) -> Cast {
     cast(app, &format!("{}-01", business_period())).await
 }
 
+/// A contract two months old: «Старт»'s two trial months are behind, this month is on the
+/// subscription.
+async fn subscription_cast(app: &TestApp) -> Cast {
+    cast(app, &business_period().first_day().checked_sub_months(Months::new(2)).unwrap().to_string()).await
+}
+
 async fn consult(app: &TestApp, token: &str, body: Value) -> (StatusCode, Value) {
     app.post("/api/v1/consultations", token, body).await
 }
@@ -98,15 +104,15 @@ async fn accepted_task(app: &TestApp, c: &Cast) -> i64 {
 }
 
 async fn billable_consultations_add_hours_and_every_one_is_listed(app: TestApp) {
-    let c = this_month_cast(&app).await;
+    let c = subscription_cast(&app).await;
     let period = business_period().to_string();
     let report_path = format!("/api/v1/reports/{period}");
     accepted_task(&app, &c).await;
-    // A trial month: every billed hour at 2000.
+    // A subscription month: 6 of the 10 included hours.
     let (_, report) = app.get(&report_path, &c.client).await;
     assert_eq!(
         (report["statement"]["hours"].as_str(), report["statement"]["total"].as_str()),
-        (Some("6"), Some("12000.00"))
+        (Some("6"), Some("20000.00"))
     );
     assert_eq!(report["consultations"], json!([]));
 
@@ -123,11 +129,11 @@ async fn billable_consultations_add_hours_and_every_one_is_listed(app: TestApp) 
     let (_, report) = app.get(&report_path, &c.client).await;
     assert_eq!(
         (report["statement"]["hours"].as_str(), report["statement"]["total"].as_str()),
-        (Some("6"), Some("12000.00"))
+        (Some("6"), Some("20000.00"))
     );
     assert_eq!(report["consultations"].as_array().unwrap().len(), 1);
 
-    // Billable 1.5 h: 6 + 1.5 = 7.5 h, 15000.00 in the trial.
+    // Billable 1.5 h: 6 + 1.5 = 7.5 h of the included 10.
     let (s, paid) =
         consult(&app, &c.analyst, talk(c.org, "phone", "1.5", true, "Корректировка реализации; прошлый период")).await;
     assert_eq!(s, StatusCode::CREATED, "{paid}");
@@ -135,8 +141,8 @@ async fn billable_consultations_add_hours_and_every_one_is_listed(app: TestApp) 
     let (status, report) = app.get(&report_path, &c.client).await;
     assert_eq!(status, StatusCode::OK, "{report}");
     assert_eq!(report["statement"]["hours"], "7.5");
-    assert_eq!(report["statement"]["extra_hours"], "7.5");
-    assert_eq!(report["statement"]["total"], "15000.00");
+    assert_eq!(report["statement"]["included_used"], "7.5");
+    assert_eq!(report["statement"]["total"], "20000.00");
     assert_eq!(report["tasks"][0]["billed"], "6");
     let listed = report["consultations"].as_array().unwrap();
     assert_eq!(listed.len(), 2);
@@ -158,7 +164,7 @@ async fn billable_consultations_add_hours_and_every_one_is_listed(app: TestApp) 
         "{csv}"
     );
     assert!(csv.contains(";CRM-чат;spec@hb.test;Как выгрузить отчёт в Excel;0.75;нет\r\n"), "{csv}");
-    assert!(csv.contains("Часы;7.5\r\n") && csv.contains("Итого;15000.00\r\n"), "{csv}");
+    assert!(csv.contains("Часы;7.5\r\n") && csv.contains("Итого;20000.00\r\n"), "{csv}");
 
     // Each creation is in the audit log, with who and what.
     let (_, audit) = app.get("/api/v1/audit", &c.admin).await;
@@ -170,6 +176,12 @@ async fn billable_consultations_add_hours_and_every_one_is_listed(app: TestApp) 
     assert_eq!((entry["org_id"].as_i64(), entry["after"]["duration"].as_str()), (Some(c.org), Some("1.5")));
 
     // A closed month is frozen: a consultation dated in it is refused, and the report stays.
+    // (Months close in order: the two trial months first.)
+    for earlier in [2, 1] {
+        let month = Period::of(business_period().first_day().checked_sub_months(Months::new(earlier)).unwrap());
+        let path = format!("/api/v1/reports/{month}/close?org={}", c.org);
+        assert_eq!(app.post(&path, &c.analyst, json!({})).await.0, StatusCode::OK);
+    }
     let (s, closed) = app.post(&format!("/api/v1/reports/{period}/close?org={}", c.org), &c.analyst, json!({})).await;
     assert_eq!((s, closed["statement"]["hours"].as_str()), (StatusCode::OK, Some("7.5")));
     let (s, b) = consult(&app, &c.specialist, talk(c.org, "phone", "2", true, "поздно")).await;
@@ -178,8 +190,27 @@ async fn billable_consultations_add_hours_and_every_one_is_listed(app: TestApp) 
     assert_eq!(app.get(&report_path, &c.client).await.1, closed);
 }
 
-async fn consultations_are_scoped_by_organisation(app: TestApp) {
+/// «Первые два месяца… Оплата только за закрытые задачи», and consultations are unlimited: in a
+/// trial month none is billable, and one listed there never adds to the bill.
+async fn a_consultation_in_the_trial_is_never_billed(app: TestApp) {
     let c = this_month_cast(&app).await;
+    accepted_task(&app, &c).await;
+    let (s, b) = consult(&app, &c.specialist, talk(c.org, "phone", "1.5", true, "Вопрос по остаткам")).await;
+    assert_eq!((s, fields(&b)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["billable"]), "{b}");
+    assert_eq!(message(&b, "billable"), "a consultation in the trial is not billed");
+    assert_eq!(app.get("/api/v1/consultations", &c.admin).await.1["consultations"], json!([]));
+    let (s, _) = consult(&app, &c.specialist, talk(c.org, "phone", "1.5", false, "Вопрос по остаткам")).await;
+    assert_eq!(s, StatusCode::CREATED);
+    let (_, report) = app.get(&format!("/api/v1/reports/{}", business_period()), &c.client).await;
+    assert_eq!(
+        (report["statement"]["hours"].as_str(), report["statement"]["total"].as_str()),
+        (Some("6"), Some("12000.00"))
+    );
+    assert_eq!(report["consultations"].as_array().unwrap().len(), 1);
+}
+
+async fn consultations_are_scoped_by_organisation(app: TestApp) {
+    let c = subscription_cast(&app).await;
     let secret = "Секретная консультация Вектора";
     assert_eq!(
         consult(&app, &c.specialist, talk(c.other_org, "mobile_app", "1", true, secret)).await.0,
@@ -225,8 +256,8 @@ async fn consultations_are_scoped_by_organisation(app: TestApp) {
 }
 
 async fn a_consultation_counts_in_the_month_of_its_date(app: TestApp) {
-    // Started two months ago: two trial months, then the subscription this month.
-    let start = business_period().first_day().checked_sub_months(Months::new(2)).unwrap();
+    // Started three months ago: two trial months, then the subscription last month and this one.
+    let start = business_period().first_day().checked_sub_months(Months::new(3)).unwrap();
     let c = cast(&app, &start.to_string()).await;
     let last_month = Period::of(business_period().first_day().pred_opt().unwrap());
     let body = json!({"org_id": c.org, "channel": "phone", "date": last_month.first_day().to_string(), "duration": "2", "topic": "Закрытие месяца", "billable": true});
@@ -235,7 +266,7 @@ async fn a_consultation_counts_in_the_month_of_its_date(app: TestApp) {
     let (_, last) = app.get(&format!("/api/v1/reports/{last_month}"), &c.client).await;
     assert_eq!(
         (last["statement"]["hours"].as_str(), last["statement"]["total"].as_str()),
-        (Some("2"), Some("4000.00"))
+        (Some("2"), Some("20000.00"))
     );
     assert_eq!(last["consultations"].as_array().unwrap().len(), 1);
     let (_, now) = app.get(&format!("/api/v1/reports/{}", business_period()), &c.client).await;
@@ -265,7 +296,7 @@ async fn consultation_input_names_every_bad_field_and_stores_nothing(app: TestAp
     assert_eq!(message(&b, "org_id"), "no such organisation");
     assert_eq!(message(&b, "date"), "must not be in the future");
 
-    let good = talk(c.org, "phone", "1", true, "Вопрос");
+    let good = talk(c.org, "phone", "1", false, "Вопрос");
     let with = |field: &str, value: Value| {
         let mut body = good.clone();
         body[field] = value;
@@ -468,6 +499,7 @@ async fn the_demo_shows_consultations_and_instructions(app: TestApp) {
 
 db_tests!(
     billable_consultations_add_hours_and_every_one_is_listed,
+    a_consultation_in_the_trial_is_never_billed,
     consultations_are_scoped_by_organisation,
     a_consultation_counts_in_the_month_of_its_date,
     consultation_input_names_every_bad_field_and_stores_nothing,

@@ -110,11 +110,24 @@ async fn journey_to_a_frozen_report(app: TestApp) {
     assert_eq!(closed["status"], "closed");
     assert_eq!(closed["statement"]["total"], "12000.00");
 
-    // Later work never changes a closed month: another accepted task, more hours on the first.
-    accepted_task(&app, &c, "Обмен с банком", "2", &["2"]).await;
+    // Later work never changes a closed month: a task accepted after the early close bills in
+    // the first open month after it, and both that report and the task say so.
+    let late = accepted_task(&app, &c, "Обмен с банком", "2", &["2"]).await;
     let (status, frozen) = app.get(&format!("/api/v1/reports/{period}"), &c.client).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(frozen, closed);
+    let next = business_period().next().to_string();
+    let (status, next_report) = app.get(&format!("/api/v1/reports/{next}"), &c.client).await;
+    assert_eq!(status, StatusCode::OK, "{next_report}");
+    let billed_late = &next_report["tasks"][0];
+    assert_eq!((billed_late["id"].as_i64(), billed_late["billed"].as_str()), (Some(late), Some("2")));
+    assert_eq!(billed_late["late_from"], period);
+    assert_eq!(next_report["statement"]["hours"], "2");
+    let (_, page) = app.get(&format!("/api/v1/tasks/{late}"), &c.client).await;
+    assert_eq!(
+        (page["task"]["accepted_period"].as_str(), page["task"]["late_from"].as_str()),
+        (Some(next.as_str()), Some(period.as_str()))
+    );
     // Closing twice is harmless and answers the same frozen report.
     let (status, again) = app.post(&format!("/api/v1/reports/{period}/close?org={}", c.org), &c.admin, json!({})).await;
     assert_eq!((status, &again), (StatusCode::OK, &closed));

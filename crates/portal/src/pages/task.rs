@@ -141,7 +141,8 @@ fn actions_view(me: Me, d: TaskDetail, actions: Vec<Action>) -> impl IntoView {
     let lang = ctx.lang.get_untracked();
     let sent = RwSignal::new(Sent::Idle);
     let comment = RwSignal::new(String::new());
-    let needs_comment = actions.iter().any(|a| matches!(a, Action::Reject | Action::Return | Action::Cancel));
+    let needs_comment =
+        actions.iter().any(|a| matches!(a, Action::Reject | Action::Return | Action::Cancel | Action::WriteOff));
     let estimate_form = actions.contains(&Action::Estimate).then(|| estimate_form(d.clone()));
     let preview = actions.contains(&Action::Approve).then(|| cost_preview(me, d.clone()));
     let buttons = actions
@@ -151,7 +152,7 @@ fn actions_view(me: Me, d: TaskDetail, actions: Vec<Action>) -> impl IntoView {
             let label = format!("{}: №{id}", action.ru());
             let click = move |_| {
                 let body = match action {
-                    Action::Reject | Action::Return | Action::Cancel => {
+                    Action::Reject | Action::Return | Action::Cancel | Action::WriteOff => {
                         serde_json::json!({ "action": action.as_str(), "comment": comment.get_untracked().trim() })
                     }
                     _ => serde_json::json!({ "action": action.as_str() }),

@@ -17,8 +17,8 @@ use super::extract::Query;
 use super::input::Input;
 use super::{ApiError, AppState, JsonBody};
 use crate::auth::{Caller, OrgScope};
-use crate::clock;
-use crate::db::{col, now, Db};
+
+use crate::db::{col, Db};
 use crate::store::{self, OrgRecord};
 
 pub fn router() -> Router<AppState> {
@@ -202,13 +202,20 @@ async fn read_new(state: &AppState, scope: OrgScope, body: &Value) -> Result<New
         None => None,
     };
     if let Some(date) = date {
-        if date > clock::business_today() {
+        if date > state.clock().today() {
             input.push(FieldError::new("date", Problem::Other("must not be in the future".into())));
         } else if let Some(org) = &org
             && let Some(problem) = date_problem(state, org, date).await?
         {
             input.push(FieldError::new("date", problem));
         }
+    }
+    // Consultations are unlimited and the trial bills closed tasks only: none is billable there.
+    if billable == Some(true)
+        && let (Some(org), Some(date)) = (&org, date)
+        && org.contract()?.month_of(Period::of(date)).is_some_and(|m| m.phase == hourbank_domain::Phase::Trial)
+    {
+        input.push(FieldError::new("billable", Problem::Other("a consultation in the trial is not billed".into())));
     }
     input.finish()?;
     Ok(NewConsultation {
@@ -260,7 +267,7 @@ async fn create(
     .bind(new.duration.centi())
     .bind(&new.topic)
     .bind(i64::from(new.billable))
-    .bind(now())
+    .bind(state.clock().now_text())
     .fetch_one(&mut *tx)
     .await?;
     let id: i64 = col(&row, "id")?;

@@ -122,6 +122,27 @@ impl<'a> Input<'a> {
         }
     }
 
+    /// An optional whole number from 0 to `max` (days).
+    pub fn optional_count(&mut self, field: &str, max: u32) -> Option<u32> {
+        match self.present(field)? {
+            Value::Number(n) => match n.as_u64() {
+                Some(v) if v <= u64::from(max) => Some(v as u32),
+                Some(_) => {
+                    self.fail(field, Problem::TooLarge { max: max.to_string() });
+                    None
+                }
+                None => {
+                    self.fail(field, Problem::WrongType("a whole number of days, 0 or more"));
+                    None
+                }
+            },
+            _ => {
+                self.fail(field, Problem::WrongType("a whole number of days, 0 or more"));
+                None
+            }
+        }
+    }
+
     /// The raw value of a nested field, for the domain's own parsers.
     pub fn raw(&self, field: &str) -> Option<&'a Value> {
         self.present(field)

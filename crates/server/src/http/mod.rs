@@ -57,11 +57,17 @@ struct Inner {
     orgs: std::sync::Mutex<HashMap<i64, crate::store::OrgRecord>>,
     session_ttl: chrono::Duration,
     dummy_hash: String,
+    clock: crate::clock::Clock,
 }
 
 impl AppState {
     /// `dist` is the folder Trunk built the SPA into.
     pub fn new(dist: impl Into<PathBuf>, db: Db) -> Self {
+        Self::with_clock(dist, db, crate::clock::Clock::system())
+    }
+
+    /// A server that reads the time from `clock` (tests walk the calendar with a fixed one).
+    pub fn with_clock(dist: impl Into<PathBuf>, db: Db, clock: crate::clock::Clock) -> Self {
         AppState {
             inner: Arc::new(Inner {
                 dist: dist.into(),
@@ -70,6 +76,7 @@ impl AppState {
                 orgs: Default::default(),
                 session_ttl: chrono::Duration::hours(12),
                 dummy_hash: session::dummy_hash(),
+                clock,
             }),
         }
     }
@@ -80,6 +87,10 @@ impl AppState {
 
     pub fn db(&self) -> &Db {
         &self.inner.db
+    }
+
+    pub fn clock(&self) -> &crate::clock::Clock {
+        &self.inner.clock
     }
 
     /// A cached organisation, if it is at this data version.
@@ -174,10 +185,7 @@ async fn entry_page(axum::extract::State(dist): axum::extract::State<PathBuf>, u
         .filter(|page| page.is_file());
     let page = entry.unwrap_or_else(|| dist.join("index.html"));
     match tokio::fs::read(&page).await {
-        Ok(html) => (
-            [(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")],
-            html,
-        )
+        Ok(html) => ([(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")], html)
             .into_response(),
         Err(_) => ApiError::NotFound.into_response(),
     }

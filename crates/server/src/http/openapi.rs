@@ -130,6 +130,10 @@ pub fn document() -> Value {
             "/tasks/{id}/assignee": { "put": op("tasks", "Assign an open task to a specialist or analyst, or to nobody with null (analyst, admin); 409 when the task is accepted or cancelled",
                 Some(json_body(json!({ "type": "object", "required": ["user_id"], "properties": { "user_id": { "type": ["integer", "null"] } } }))),
                 ("200", ok("The task after it", schema("TaskView"))), true, vec![id(), idempotency_key()]) },
+            "/tasks/{id}/warranty": { "post": op("tasks", "A warranty claim on an accepted task within the tariff's warranty days (client, analyst, admin): a linked task that follows the usual workflow and bills 0 h. 409 unless the task is accepted; 422 on `warranty_until` past the window",
+                Some(json_body(json!({ "type": "object", "required": ["description"], "properties": {
+                    "title": { "type": "string", "maxLength": 200, "description": "defaults to «Гарантия: » and the task's title" }, "description": { "type": "string" } } }))),
+                ("201", ok("The warranty task", schema("TaskView"))), true, vec![id(), idempotency_key()]) },
             "/tasks/{id}/worklogs": {
                 "get": op("tasks", "Work logged on a task", None, ("200", ok("Work logs", any.clone())), true, vec![id()]),
                 "post": op("tasks", "Log work (specialist, analyst, admin)", Some(json_body(json!({ "type": "object", "required": ["date", "hours", "description"],
@@ -156,9 +160,9 @@ pub fn document() -> Value {
                     ("201", ok("Logged", any.clone())), true, vec![idempotency_key()]),
             },
             "/reports": { "get": op("reports", "The contract's months so far, open or closed", None, ("200", ok("Months", any.clone())), true, vec![org()]) },
-            "/reports/{period}": { "get": op("reports", "A month's report (the month so far, or the frozen closed month); `.csv` for CSV", None,
+            "/reports/{period}": { "get": op("reports", "A month's report (the month so far, or the frozen closed month); `.csv` for CSV. Reports exist from the contract's first month through the month after the current one (or the contract's last): others are 404", None,
                 ("200", ok("The report", schema("Report"))), true, vec![period(), org()]) },
-            "/reports/{period}/close": { "post": op("reports", "Freeze a month (analyst, admin); closing twice is harmless", None,
+            "/reports/{period}/close": { "post": op("reports", "Freeze a month (analyst, admin); closing twice is harmless. The running month may be closed before it ends: work settled in it afterwards bills in the next open month", None,
                 ("200", ok("The frozen report", schema("Report"))), true, vec![path_param("period", "YYYY-MM"), org(), idempotency_key()]) },
         },
         "components": {
@@ -193,15 +197,17 @@ pub fn document() -> Value {
                 "NewOrg": { "type": "object", "required": ["name", "inn", "contract_start"], "properties": {
                     "name": { "type": "string" }, "inn": { "type": "string", "description": "ИНН, 10 or 12 digits with check digits" },
                     "contract_start": { "type": "string", "format": "date" }, "contract_end": { "type": "string", "format": "date" },
-                    "tariff_name": { "type": "string" }, "tariff": any.clone(), "vat": any.clone(), "analyst_id": { "type": "integer" } } },
+                    "tariff_name": { "type": "string" }, "tariff": any.clone(), "vat": any.clone(), "analyst_id": { "type": "integer" },
+                    "warranty_days": { "type": "integer", "minimum": 0, "maximum": 1826, "description": "days after acceptance for warranty claims, default 30" } } },
                 "Org": { "type": "object", "properties": {
                     "id": { "type": "integer" }, "name": { "type": "string" }, "inn": { "type": "string" }, "tariff_name": { "type": "string" },
                     "tariff": any.clone(), "contract_start": { "type": "string" }, "contract_end": { "type": ["string", "null"] },
-                    "vat": any.clone(), "analyst": { "type": ["object", "null"] } } },
+                    "vat": any.clone(), "analyst": { "type": ["object", "null"] }, "warranty_days": { "type": "integer" } } },
                 "Transition": { "type": "object", "required": ["action"], "properties": {
-                    "action": { "enum": ["estimate", "approve", "reject", "submit_for_testing", "accept", "return", "cancel"] },
+                    "action": { "enum": ["estimate", "approve", "reject", "submit_for_testing", "accept", "return", "cancel", "write_off"],
+                        "description": "`cancel` of a task whose estimate was once approved bills its logged hours (up to that estimate) in the month of the cancellation; `write_off` (analyst, admin; a comment required) stops approved work without billing it" },
                     "specification": { "type": "string" }, "estimate": decimal("hours, with estimate"),
-                    "deadline": { "type": "string", "format": "date" }, "comment": { "type": "string", "description": "required to reject or return" } } },
+                    "deadline": { "type": "string", "format": "date" }, "comment": { "type": "string", "description": "required to reject, return or write off" } } },
                 "TaskView": { "type": "object", "properties": {
                     "task": any.clone(), "state_ru": { "type": "string" }, "events": { "type": "array" }, "worklogs": { "type": "array" },
                     "allowed_actions": { "type": "array", "items": { "type": "string" } }, "can_log_work": { "type": "boolean" } } },

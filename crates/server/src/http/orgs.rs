@@ -7,7 +7,7 @@ use axum::{Json, Router};
 use hourbank_domain::inn::parse_inn;
 use hourbank_domain::scenario::{tariff_from_value, vat_from_value};
 use hourbank_domain::workflow::Role;
-use hourbank_domain::{Contract, Problem, Tariff, Vat};
+use hourbank_domain::{Contract, Problem, Tariff, Vat, DEFAULT_WARRANTY_DAYS};
 use serde_json::{json, Value};
 
 use super::extract::Path;
@@ -62,11 +62,24 @@ async fn show(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>
     Ok(Json(org_view(&state, &org).await?))
 }
 
+/// Most days a warranty term may run: five years.
+pub const MAX_WARRANTY_DAYS: u32 = 1826;
+
 /// Reads and validates a new organisation (shared with `hourbank admin create-org`).
 pub fn read_new_org(body: &Value) -> Result<NewOrg, ApiError> {
     let mut input = Input::new(
         body,
-        &["name", "inn", "contract_start", "contract_end", "tariff_name", "tariff", "vat", "analyst_id"],
+        &[
+            "name",
+            "inn",
+            "contract_start",
+            "contract_end",
+            "tariff_name",
+            "tariff",
+            "vat",
+            "analyst_id",
+            "warranty_days",
+        ],
     )?;
     let name = input.text("name", 300);
     let inn = input.text("inn", 20);
@@ -83,6 +96,7 @@ pub fn read_new_org(body: &Value) -> Result<NewOrg, ApiError> {
         Some(v) => vat_from_value(v).map_err(|e| input.push(e.under("vat"))).ok(),
     };
     let analyst_id = input.optional_id("analyst_id");
+    let warranty_days = input.optional_count("warranty_days", MAX_WARRANTY_DAYS).unwrap_or(DEFAULT_WARRANTY_DAYS);
     let contract = match (&tariff, start) {
         (Some(tariff), Some(start)) => {
             Contract::new(tariff.clone(), start, end).map_err(|e| input.push(e.under_field("contract_end"))).ok()
@@ -98,6 +112,7 @@ pub fn read_new_org(body: &Value) -> Result<NewOrg, ApiError> {
         contract: contract.expect("checked"),
         vat: vat.expect("checked"),
         analyst_id,
+        warranty_days,
     })
 }
 

@@ -15,8 +15,8 @@ use axum::{Json, Router};
 use hourbank_domain::format::period_ru;
 use hourbank_domain::workflow::Role;
 use hourbank_domain::{
-    billed_hours, hours_by_period, statement_through, BillableItem, ClosedMonth, Hours, MonthStatement, Period,
-    Problem, Tariff,
+    billed_hours, hours_by_period, statement_through, BillableItem, ClosedMonth, Hours, MonthStatement, Period, Phase,
+    Problem, Settlement, Tariff,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -25,8 +25,7 @@ use super::consultations::{consultations, ConsultationFilter};
 use super::extract::{Path, Query};
 use super::{ApiError, AppState};
 use crate::auth::{Caller, OrgScope};
-use crate::clock;
-use crate::db::{col, now};
+use crate::db::col;
 use crate::store::{self, OrgRecord};
 
 pub fn router() -> Router<AppState> {
@@ -160,7 +159,8 @@ pub struct ReportTariff {
     pub terms: Tariff,
 }
 
-/// An accepted task in its month's report: who did what, when, and what it bills.
+/// A task settled in its month's report (accepted, or approved work cancelled): who did what,
+/// when, and what it bills.
 #[derive(Debug, Serialize)]
 pub struct ReportTask {
     pub id: i64,
@@ -168,8 +168,16 @@ pub struct ReportTask {
     pub accepted_at: Option<String>,
     pub logged: Hours,
     pub approved_estimate: Option<Hours>,
+    /// What it bills: its logged hours up to the approved estimate; 0 for warranty work.
     pub billed: Hours,
     pub worklogs: Vec<ReportWorklog>,
+    pub settlement: Settlement,
+    /// When approved work was cancelled (it bills its logged hours in this report).
+    pub cancelled_at: Option<String>,
+    /// The closed month the task was settled in, when this later month bills it.
+    pub late_from: Option<String>,
+    /// Warranty work on this accepted task: listed with its hours, billed 0 h.
+    pub warranty_of: Option<i64>,
 }
 
 /// A work log in a report: the fields, in the order, of [`store::Worklog`] as the task view serves it.
@@ -279,7 +287,9 @@ pub async fn build_report(state: &AppState, org: &OrgRecord, period: Period) -> 
     let mut month_consultations = Vec::new();
     for c in consultations(state.db(), OrgScope::One(org.id), range).await? {
         let month = Period::of(c.date);
-        if c.billable {
+        // Trial months bill closed tasks only («Оплата только за закрытые задачи»): a
+        // consultation is listed there, never billed.
+        if c.billable && contract.month_of(month).is_some_and(|m| m.phase == Phase::Subscription) {
             items.push(BillableItem { period: month, hours: billed_hours(c.duration, None) });
         }
         if month == period {
@@ -321,6 +331,14 @@ pub async fn build_report(state: &AppState, org: &OrgRecord, period: Period) -> 
     })
 }
 
+/// Reports exist from the contract's first month through the month after the current one (the
+/// contract's last month at most).
+pub fn report_exists(contract: &hourbank_domain::Contract, period: Period, current: Period) -> bool {
+    period >= contract.first_period()
+        && period <= current.next()
+        && contract.last_period().is_none_or(|last| period <= last)
+}
+
 fn json_text(text: impl Into<Bytes>) -> Response {
     let text: Bytes = text.into();
     ([(header::CONTENT_TYPE, "application/json")], text).into_response()
@@ -338,6 +356,11 @@ async fn show(
     };
     let period = Period::parse("period", period_text)?;
     let org = report_org(&state, &caller, &query).await?;
+    // A month outside the contract, or further ahead than next month, has no report: answered
+    // without computing the months up to it.
+    if !report_exists(&org.contract()?, period, state.clock().period()) {
+        return Err(ApiError::NotFound);
+    }
     let key = period.to_string();
     if !as_csv && let Some(text) = state.cached_report(org.id, &key, org.data_version) {
         return Ok(json_text(text));
@@ -385,7 +408,7 @@ async fn months(
         .collect::<Result<_, _>>()?;
     let mut list = Vec::new();
     let mut p = contract.first_period();
-    let current = clock::business_period();
+    let current = state.clock().period();
     while p <= current && contract.last_period().is_none_or(|last| p <= last) {
         let status = if closed.contains(&p.to_string()) { "closed" } else { "open" };
         list.push(json!({ "period": p, "period_ru": period_ru(p), "status": status }));
@@ -413,8 +436,19 @@ pub async fn close_month(state: &AppState, org: &OrgRecord, period: Period, by: 
     if let Some(report) = frozen(state, org.id, period).await? {
         return Ok(report);
     }
-    if period > clock::business_period() {
+    if period > state.clock().period() {
         return Err(ApiError::Conflict(format!("{period} has not begun yet")));
+    }
+    // Every accepted task of the organisation has its entry before the month freezes (one accepted
+    // by a server of the release before entries, during an upgrade, may not).
+    crate::report_entries::write_missing_now(state.db(), crate::report_entries::Missing::Org(org.id)).await?;
+    // From here on no work of the organisation is settled until the month is stored: a step that
+    // settles work waits, then finds the month closed and bills the next one. The report is
+    // built under this lock, so it holds every settlement before it.
+    let mut tx = state.db().begin_write().await?;
+    super::tasks::lock_org_ledger(state.db().backend(), &mut tx, org.id, "FOR UPDATE").await?;
+    if let Some(report) = frozen(state, org.id, period).await? {
+        return Ok(report);
     }
     let contract = org.contract()?;
     let last_closed = last_closed_before(state, org.id, period).await?;
@@ -426,16 +460,12 @@ pub async fn close_month(state: &AppState, org: &OrgRecord, period: Period, by: 
         // Months close in order, so a frozen month never rests on figures that may still change.
         return Err(ApiError::Conflict(format!("close {previous} first")));
     }
-    // Every accepted task of the organisation has its entry before the month freezes (one accepted
-    // by a server of the release before entries, during an upgrade, may not).
-    crate::report_entries::write_missing_now(state.db(), crate::report_entries::Missing::Org(org.id)).await?;
     let mut report = build_report(state, org, period).await?;
-    let closed_at = now();
+    let closed_at = state.clock().now_text();
     report.status = "closed";
     report.closed_at = Some(closed_at.clone());
     let reserve_end = report.statement.reserve_end;
     let text = String::from_utf8(report.to_json()).expect("JSON is UTF-8");
-    let mut tx = state.db().begin_write().await?;
     let inserted = sqlx::query(
         "INSERT INTO closed_months (org_id, period, reserve_end, report_json, closed_at, closed_by) \
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (org_id, period) DO NOTHING",

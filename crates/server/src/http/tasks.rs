@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use hourbank_domain::workflow::{allowed, can_log_work, next_state, Action, Role, TaskState, Transition};
-use hourbank_domain::{Hours, Period, Problem};
+use hourbank_domain::{billing_period, warranty_open, Hours, Period, Problem};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -16,7 +16,6 @@ use super::extract::{Path, Query};
 use super::input::Input;
 use super::{ApiError, AppState, JsonBody};
 use crate::auth::{Caller, OrgScope};
-use crate::clock;
 use crate::db::{col, now, Arg, Backend};
 use crate::store::{self, TaskFilter, TaskRecord};
 
@@ -27,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .route("/tasks/{id}/transitions", post(transition))
         .route("/tasks/{id}/worklogs", get(worklogs).post(log_work))
         .route("/tasks/{id}/assignee", put(assign))
+        .route("/tasks/{id}/warranty", post(claim_warranty))
 }
 
 #[derive(Debug, Deserialize)]
@@ -120,7 +120,7 @@ async fn create(
             other => other,
         })?;
     }
-    let now = now();
+    let now = state.clock().now_text();
     let after = json!({ "title": title, "description": description, "state": "new" });
     let id = store::insert_audited(
         state.db(),
@@ -161,6 +161,11 @@ async fn create(
         updated_at: now,
         accepted_at: None,
         accepted_period: None,
+        cancelled_at: None,
+        cancelled_period: None,
+        late_from: None,
+        warranty_of: None,
+        warranty_until: None,
         assignee_id: None,
         assignee_name: None,
         logged: Hours::ZERO,
@@ -200,7 +205,7 @@ fn read_transition(body: &Value) -> Result<Transition, ApiError> {
         Action::Approve => done(input, Transition::Approve)?,
         Action::SubmitForTesting => done(input, Transition::SubmitForTesting)?,
         Action::Accept => done(input, Transition::Accept)?,
-        Action::Reject | Action::Return | Action::Cancel => {
+        Action::Reject | Action::Return | Action::Cancel | Action::WriteOff => {
             let comment = if action == Action::Cancel {
                 input.optional_text("comment", 5_000)
             } else {
@@ -211,6 +216,7 @@ fn read_transition(body: &Value) -> Result<Transition, ApiError> {
             match action {
                 Action::Reject => Transition::Reject { comment },
                 Action::Return => Transition::Return { comment },
+                Action::WriteOff => Transition::WriteOff { comment },
                 _ => Transition::Cancel { comment },
             }
         }
@@ -238,8 +244,27 @@ async fn transition(
         return Err(ApiError::Forbidden(format!("{} cannot {}", caller.role.as_str(), step.name())));
     }
     let next = next_state(task.state, caller.role, &step)?;
-    let now = now();
+    if matches!(step, Transition::WriteOff { .. }) && task.approved_estimate.is_none() {
+        return Err(ApiError::Conflict("nothing was approved to write off: cancel the task instead".into()));
+    }
+    // Settling approved work (accepting it, or cancelling it after approval) bills it in a month.
+    let settles = match &step {
+        Transition::Accept => true,
+        Transition::Cancel { .. } => task.approved_estimate.is_some(),
+        _ => false,
+    };
+    let now = state.clock().now_text();
     let mut tx = state.db().begin_write().await?;
+    // The month that bills settled work: this month, or the first open one after it when this
+    // month was closed early. Read after locking the organisation against a month closing at the
+    // same moment (SQLite has one writer at a time).
+    let billed_in = if settles {
+        lock_org_ledger(state.db().backend(), &mut tx, task.org_id, "FOR SHARE").await?;
+        let last_closed = last_closed_period(&mut tx, task.org_id).await?;
+        Some(billing_period(state.clock().period(), last_closed).to_string())
+    } else {
+        None
+    };
     // `AND state = $old`: of two concurrent steps on one task, the second finds nothing to update.
     let update = match &step {
         Transition::Estimate { specification, estimate, deadline } => sqlx::query(
@@ -265,7 +290,16 @@ async fn transition(
         )
         .bind(next.as_str())
         .bind(&now)
-        .bind(clock::business_period().to_string())
+        .bind(billed_in.clone().expect("accepting settles"))
+        .bind(id)
+        .bind(task.state.as_str()),
+        Transition::Cancel { .. } | Transition::WriteOff { .. } => sqlx::query(
+            "UPDATE tasks SET state = $1, cancelled_at = $2, cancelled_period = $3, updated_at = $2 \
+             WHERE id = $4 AND state = $5",
+        )
+        .bind(next.as_str())
+        .bind(&now)
+        .bind(billed_in.clone())
         .bind(id)
         .bind(task.state.as_str()),
         _ => sqlx::query("UPDATE tasks SET state = $1, updated_at = $2 WHERE id = $3 AND state = $4")
@@ -277,14 +311,15 @@ async fn transition(
     if update.execute(&mut *tx).await?.rows_affected() == 0 {
         return Err(ApiError::Conflict("the task changed meanwhile; reload it and try again".into()));
     }
-    if next == TaskState::Accepted {
-        // Its report entry, final like the acceptance, in the same transaction.
+    if settles {
+        // Its report entry, final like the settlement, in the same transaction.
         crate::report_entries::write_missing(&mut tx, crate::report_entries::Missing::Task(id)).await?;
     }
     let comment = match &step {
-        Transition::Reject { comment } | Transition::Return { comment } | Transition::Cancel { comment } => {
-            Some(comment.clone()).filter(|c| !c.is_empty())
-        }
+        Transition::Reject { comment }
+        | Transition::Return { comment }
+        | Transition::Cancel { comment }
+        | Transition::WriteOff { comment } => Some(comment.clone()).filter(|c| !c.is_empty()),
         _ => None,
     };
     sqlx::query(
@@ -301,7 +336,7 @@ async fn transition(
     .execute(&mut *tx)
     .await?;
     let before = serde_json::to_value(&task).expect("task serializes");
-    let after = json!({ "state": next.as_str(), "action": step.name() });
+    let after = json!({ "state": next.as_str(), "action": step.name(), "billed_in": billed_in });
     store::audit(
         &mut tx,
         store::Audit {
@@ -412,7 +447,7 @@ async fn log_work(
     let hours = input.hours("hours", Decimal::from(MAX_WORKLOG_HOURS));
     let description = input.text("description", 5_000);
     if let Some(date) = date
-        && date > clock::business_today()
+        && date > state.clock().today()
     {
         input.push(hourbank_domain::FieldError::new("date", Problem::Other("must not be in the future".into())));
     }
@@ -425,7 +460,7 @@ async fn log_work(
         });
     }
     let (date, hours, description) = (date.expect("checked"), hours.expect("checked"), description.expect("checked"));
-    let (date_text, created_at) = (date.to_string(), now());
+    let (date_text, created_at) = (date.to_string(), state.clock().now_text());
     let after = json!({ "task_id": id, "date": date_text, "hours": hours, "description": description });
     // Stored only if the task is still in the state checked above: a task accepted (or
     // cancelled) at the same moment must not gain work after its hours were billed and its report
@@ -474,4 +509,97 @@ async fn log_work(
         description,
     };
     Ok((StatusCode::CREATED, Json(json!({ "worklog": worklog }))))
+}
+
+/// Locks the organisation's ledger on PostgreSQL: `FOR SHARE` by a step that settles work (many
+/// at once), `FOR UPDATE` by a month closing, so the two never cross: a task settled while its
+/// month closes either reaches the frozen report or bills in the next month. SQLite runs one
+/// writer at a time, which orders them already.
+pub(crate) async fn lock_org_ledger(
+    backend: Backend,
+    conn: &mut sqlx::AnyConnection,
+    org_id: i64,
+    mode: &str,
+) -> Result<(), ApiError> {
+    if backend == Backend::Postgres {
+        sqlx::query(&format!("SELECT id FROM orgs WHERE id = $1 {mode}"))
+            .bind(org_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The organisation's last closed month, read on the caller's connection.
+pub(crate) async fn last_closed_period(
+    conn: &mut sqlx::AnyConnection,
+    org_id: i64,
+) -> Result<Option<Period>, ApiError> {
+    let row = sqlx::query("SELECT MAX(period) AS period FROM closed_months WHERE org_id = $1")
+        .bind(org_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let period: Option<String> = col(&row, "period")?;
+    period
+        .map(|p| Period::parse("period", &p).map_err(|e| ApiError::Internal(format!("stored closed month: {e}"))))
+        .transpose()
+}
+
+/// A warranty claim on an accepted task («гарантийные обязательства»): within the warranty days
+/// after acceptance, the client (or staff for them) opens a linked task that follows the usual
+/// workflow and bills 0 h. `{"title": …, "description": …}`; the title defaults to the task's.
+async fn claim_warranty(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    JsonBody(body): JsonBody,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let scope = caller.scope()?;
+    caller.require(&[Role::Client, Role::Analyst, Role::Admin])?;
+    let original = store::task(state.db(), scope, id).await?;
+    let mut input = Input::new(&body, &["title", "description"])?;
+    let title = input.optional_text("title", 200);
+    let description = input.text("description", 20_000);
+    if original.state != TaskState::Accepted {
+        return Err(ApiError::Conflict("only an accepted task is under warranty".into()));
+    }
+    let today = state.clock().today();
+    let accepted_on = original.accepted_at.as_deref().and_then(crate::clock::business_date_of_text);
+    let org = store::org(state.db(), scope, original.org_id).await?;
+    if !accepted_on.is_some_and(|day| warranty_open(day, org.warranty_days, today)) {
+        let until = original.warranty_until.map(|d| d.to_string()).unwrap_or_default();
+        input.push(hourbank_domain::FieldError::new("warranty_until", Problem::Other(format!("ended on {until}"))));
+    }
+    input.finish()?;
+    let title = title.unwrap_or_else(|| format!("Гарантия: {}", original.title));
+    let title: String = title.chars().take(200).collect();
+    let description = description.expect("checked");
+    let now = state.clock().now_text();
+    let after = json!({ "title": title, "description": description, "state": "new", "warranty_of": id });
+    let new_id = store::insert_audited(
+        state.db(),
+        "INSERT INTO tasks (org_id, title, description, state, created_by, created_at, updated_at, warranty_of) \
+         VALUES ($1, $2, $3, $4, $5, $6, $6, $7) RETURNING id",
+        &[
+            Arg::Int(original.org_id),
+            Arg::Text(&title),
+            Arg::Text(&description),
+            Arg::Text(TaskState::New.as_str()),
+            Arg::Int(caller.user_id),
+            Arg::Text(&now),
+            Arg::Int(id),
+        ],
+        store::Audit {
+            user_id: Some(caller.user_id),
+            org_id: Some(original.org_id),
+            action: "warranty",
+            entity: "task",
+            after: Some(&after),
+            ..Default::default()
+        },
+    )
+    .await?
+    .ok_or_else(|| ApiError::Internal("a new task returned no id".into()))?;
+    let task = store::task(state.db(), scope, new_id).await?;
+    Ok((StatusCode::CREATED, Json(task_view(&state, &caller, task).await?)))
 }

@@ -35,6 +35,11 @@ fn random_suffix() -> String {
 impl TestApp {
     /// `None` (with a loud message) when PostgreSQL is not available and not required.
     pub async fn spawn(backend: Backend) -> Option<TestApp> {
+        Self::spawn_with_clock(backend, hourbank_server::clock::Clock::system()).await
+    }
+
+    /// The same, reading the time from `clock` (a fixed one walks the calendar).
+    pub async fn spawn_with_clock(backend: Backend, clock: hourbank_server::clock::Clock) -> Option<TestApp> {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("index.html"), "<!doctype html><title>hourbank</title>SPA").unwrap();
         let url = match backend {
@@ -56,7 +61,7 @@ impl TestApp {
             }
         };
         let db = Db::connect(&url).await.unwrap();
-        let state = AppState::new(dir.path(), db);
+        let state = AppState::with_clock(dir.path(), db, clock);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let serving = state.clone();
@@ -75,6 +80,7 @@ impl TestApp {
             contract: Contract::new(Tariff::start(), start, None).unwrap(),
             vat: Vat::None,
             analyst_id: None,
+            warranty_days: hourbank_domain::DEFAULT_WARRANTY_DAYS,
         };
         insert_new_org(&self.state, &org, None).await.unwrap()
     }
