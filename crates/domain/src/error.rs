@@ -72,7 +72,7 @@ impl Problem {
 /// texts from elsewhere (a query-string parser's message) pass through unchanged.
 /// `every_english_message_has_russian` keeps this table complete.
 fn other_ru(text: &str) -> String {
-    const FIXED: [(&str, &str); 21] = [
+    const FIXED: [(&str, &str); 24] = [
         ("has a wrong check digit", "неверная контрольная цифра"),
         ("must contain digits only", "только цифры"),
         ("must have 10 digits (a company) or 12 (a sole trader)", "10 цифр у организации или 12 у ИП"),
@@ -94,12 +94,18 @@ fn other_ru(text: &str) -> String {
         ("needs exactly 12 multipliers, January first", "нужно ровно 12 множителей, с января"),
         ("needs at least one month", "нужен хотя бы один месяц"),
         ("a consultation in the trial is not billed", "в пробный период консультации не оплачиваются"),
+        (
+            "must be 9 characters: 4 digits, 2 digits or capital letters, 3 digits",
+            "9 знаков: 4 цифры, 2 цифры или заглавные латинские буквы, 3 цифры",
+        ),
+        ("must start with 04", "должен начинаться с 04"),
+        ("must start with 301", "должен начинаться с 301"),
     ];
     if let Some((_, ru)) = FIXED.iter().find(|(en, _)| *en == text) {
         return (*ru).to_string();
     }
     // Phrases with a number or a period at the end.
-    const PREFIXED: [(&str, &str, &str); 7] = [
+    const PREFIXED: [(&str, &str, &str); 8] = [
         ("must be at most ", " characters", "не длиннее {} символов"),
         ("must have at least ", " characters", "не короче {} символов"),
         ("must list at most ", " months", "не больше {} месяцев"),
@@ -107,6 +113,7 @@ fn other_ru(text: &str) -> String {
         ("falls in ", ", a closed month", "приходится на закрытый месяц {}"),
         ("invalid JSON: ", "", "неверный JSON: {}"),
         ("ended on ", "", "закончилась {}"),
+        ("must be ", " digits", "ровно {} цифр"),
     ];
     for (prefix, suffix, ru) in PREFIXED {
         if let Some(middle) = text.strip_prefix(prefix).and_then(|rest| rest.strip_suffix(suffix)) {

@@ -6,6 +6,7 @@ pub mod clock;
 pub mod db;
 pub mod demo;
 pub mod http;
+pub mod pdf;
 pub mod report_entries;
 pub mod store;
 

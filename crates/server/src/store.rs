@@ -27,6 +27,9 @@ pub struct OrgRecord {
     pub analyst_id: Option<i64>,
     /// Days after acceptance during which the client may claim warranty work.
     pub warranty_days: u32,
+    /// The buyer's requisites beside the name and ИНН, for the act and the invoice.
+    pub kpp: Option<String>,
+    pub address: String,
     /// The newest audit entry about the organisation: it changes with every change to its data.
     /// (Concurrent transactions may commit out of id order on PostgreSQL, so caches keyed by it
     /// also expire after a moment.)
@@ -44,7 +47,7 @@ fn serialize_vat<S: serde::Serializer>(vat: &Vat, s: S) -> Result<S::Ok, S::Erro
 
 const ORG_COLUMNS: &str = "id, name, inn, tariff_name, monthly_fee, included_hours, overage_rate, reserve_cap, \
                            trial_months, trial_rate, contract_start, contract_end, vat_mode, vat_rate, analyst_id, \
-                           warranty_days, (SELECT MAX(a.id) FROM audit_log a WHERE a.org_id = orgs.id) AS data_version";
+                           warranty_days, kpp, address, (SELECT MAX(a.id) FROM audit_log a WHERE a.org_id = orgs.id) AS data_version";
 
 fn stored<T>(field: &str, r: Result<T, impl std::fmt::Display>) -> Result<T, ApiError> {
     r.map_err(|e| ApiError::Internal(format!("stored {field} is invalid: {e}")))
@@ -83,8 +86,21 @@ impl OrgRecord {
             vat,
             analyst_id: col(row, "analyst_id")?,
             warranty_days: stored("warranty_days", u32::try_from(col::<i64>(row, "warranty_days")?))?,
+            kpp: col(row, "kpp")?,
+            address: col(row, "address")?,
             data_version: col(row, "data_version")?,
         })
+    }
+
+    /// The organisation as the buyer of an act or an invoice.
+    pub fn buyer(&self) -> hourbank_domain::documents::Party {
+        hourbank_domain::documents::Party {
+            name: self.name.clone(),
+            inn: self.inn.clone(),
+            kpp: self.kpp.clone(),
+            address: self.address.clone(),
+            bank: None,
+        }
     }
 
     pub fn contract(&self) -> Result<Contract, ApiError> {
@@ -524,4 +540,27 @@ pub async fn audit(conn: &mut sqlx::AnyConnection, entry: Audit<'_>) -> Result<(
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+/// The seller's requisites, once the admin has set them.
+pub async fn seller(db: &Db) -> Result<Option<hourbank_domain::documents::Party>, ApiError> {
+    let row =
+        sqlx::query("SELECT name, inn, kpp, address, bank_name, bik, account, corr_account FROM seller WHERE id = 1")
+            .fetch_optional(db.pool())
+            .await?;
+    row.map(|r| {
+        Ok(hourbank_domain::documents::Party {
+            name: col(&r, "name")?,
+            inn: col(&r, "inn")?,
+            kpp: Some(col(&r, "kpp")?),
+            address: col(&r, "address")?,
+            bank: Some(hourbank_domain::documents::Bank {
+                name: col(&r, "bank_name")?,
+                bik: col(&r, "bik")?,
+                account: col(&r, "account")?,
+                corr_account: col(&r, "corr_account")?,
+            }),
+        })
+    })
+    .transpose()
 }

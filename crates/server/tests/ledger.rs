@@ -287,8 +287,8 @@ impl Model {
 // ---------------------------------------------------------------------------------------------
 // Running a case against the server
 
-/// How often each kind of step ran, for the summary a run prints (and to see the walks get far).
-/// Per thread: each backend's test drives its cases from its own thread.
+// How often each kind of step ran, for the summary a run prints (and to see the walks get far);
+// per thread, as each backend's test drives its cases from its own thread.
 thread_local! {
     static STATS: std::cell::RefCell<BTreeMap<String, usize>> = const { std::cell::RefCell::new(BTreeMap::new()) };
 }

@@ -1,6 +1,7 @@
 //! The HTTP surface: `/api/v1/…` JSON endpoints and the SPA from `dist/` for everything else.
 
 pub mod consultations;
+pub mod documents;
 mod error;
 mod extract;
 mod health;
@@ -156,6 +157,7 @@ pub fn router(state: AppState) -> Router {
         .merge(tariffs::router())
         .merge(consultations::router())
         .merge(instructions::router())
+        .merge(documents::router())
         .fallback(|| async { ApiError::NotFound })
         .layer(axum::middleware::from_fn_with_state(state.clone(), idempotency::layer))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

@@ -37,12 +37,12 @@ pub fn router() -> Router<AppState> {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct OrgQuery {
+pub(crate) struct OrgQuery {
     org: Option<i64>,
 }
 
 /// The organisation a report is about: a client's own, or the one staff name with `?org=`.
-async fn report_org(state: &AppState, caller: &Caller, query: &OrgQuery) -> Result<OrgRecord, ApiError> {
+pub(crate) async fn report_org(state: &AppState, caller: &Caller, query: &OrgQuery) -> Result<OrgRecord, ApiError> {
     let scope = caller.scope()?;
     let org_id = match (scope, query.org) {
         (OrgScope::One(own), None) => own,
@@ -82,7 +82,7 @@ async fn last_closed_before(state: &AppState, org_id: i64, period: Period) -> Re
 }
 
 /// The stored text of a closed month's report.
-async fn frozen(state: &AppState, org_id: i64, period: Period) -> Result<Option<String>, ApiError> {
+pub(crate) async fn frozen(state: &AppState, org_id: i64, period: Period) -> Result<Option<String>, ApiError> {
     let row = sqlx::query("SELECT report_json FROM closed_months WHERE org_id = $1 AND period = $2")
         .bind(org_id)
         .bind(period.to_string())

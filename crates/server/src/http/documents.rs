@@ -1,0 +1,338 @@
+//! The month's act and invoice (`shared/domain.md`, "Documents"), the seller's requisites they
+//! carry, and the buyer's. A closed month's documents are numbered per seller and year without
+//! gaps and keep the parties as they were when issued; an open month's are marked
+//! «предварительный» and carry no number.
+
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, put};
+use axum::{Json, Router};
+use hourbank_domain::documents::{Document, DocumentKind, MonthDocument, Party, RawSeller};
+use hourbank_domain::inn::parse_kpp;
+use hourbank_domain::statement::MonthStatement;
+use hourbank_domain::workflow::Role;
+use hourbank_domain::{Hours, Money, Period, Phase};
+use serde_json::{json, Value};
+
+use super::extract::{Path, Query};
+use super::input::Input;
+use super::reports::{build_report, frozen, report_exists, report_org, OrgQuery};
+use super::{ApiError, AppState, JsonBody};
+use crate::auth::Caller;
+use crate::db::col;
+use crate::store::{self, OrgRecord};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/settings/seller", get(show_seller).put(set_seller))
+        .route("/orgs/{id}/requisites", put(set_org_requisites))
+        .route("/reports/{period}/documents/{kind}", get(document))
+}
+
+async fn show_seller(State(state): State<AppState>, _caller: Caller) -> Result<Json<Value>, ApiError> {
+    Ok(Json(json!({ "seller": store::seller(state.db()).await? })))
+}
+
+/// The seller's requisites (admin): every field checked at once, check digits included.
+async fn set_seller(
+    State(state): State<AppState>,
+    caller: Caller,
+    JsonBody(body): JsonBody,
+) -> Result<Json<Value>, ApiError> {
+    caller.require(&[Role::Admin])?;
+    let fields = ["name", "inn", "kpp", "address", "bank_name", "bik", "account", "corr_account"];
+    let mut input = Input::new(&body, &fields)?;
+    let mut text = |field: &str| input.optional_text(field, 500);
+    let raw = RawSeller {
+        name: text("name"),
+        inn: text("inn"),
+        kpp: text("kpp"),
+        address: text("address"),
+        bank_name: text("bank_name"),
+        bik: text("bik"),
+        account: text("account"),
+        corr_account: text("corr_account"),
+    };
+    let checked = raw.check();
+    if let Err(errors) = &checked {
+        for e in errors {
+            input.push(e.clone());
+        }
+    }
+    input.finish()?;
+    let seller = checked.expect("checked");
+    let bank = seller.bank.as_ref().expect("a checked seller has a bank");
+    let before = store::seller(state.db()).await?;
+    let mut tx = state.db().begin_write().await?;
+    sqlx::query(
+        "INSERT INTO seller (id, name, inn, kpp, address, bank_name, bik, account, corr_account, updated_at) \
+         VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO UPDATE SET name = $1, inn = $2, kpp = $3, \
+         address = $4, bank_name = $5, bik = $6, account = $7, corr_account = $8, updated_at = $9",
+    )
+    .bind(&seller.name)
+    .bind(&seller.inn)
+    .bind(seller.kpp.as_deref())
+    .bind(&seller.address)
+    .bind(&bank.name)
+    .bind(&bank.bik)
+    .bind(&bank.account)
+    .bind(&bank.corr_account)
+    .bind(state.clock().now_text())
+    .execute(&mut *tx)
+    .await?;
+    let after = serde_json::to_value(&seller).expect("a party serializes");
+    let before = before.map(|b| serde_json::to_value(b).expect("a party serializes"));
+    store::audit(
+        &mut tx,
+        store::Audit {
+            user_id: Some(caller.user_id),
+            org_id: None,
+            action: "update",
+            entity: "seller",
+            entity_id: Some(1),
+            before: before.as_ref(),
+            after: Some(&after),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Json(json!({ "seller": seller })))
+}
+
+/// The buyer's КПП and address (admin): `{"kpp": "770701001" | null, "address": "…"}`.
+async fn set_org_requisites(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    JsonBody(body): JsonBody,
+) -> Result<Json<Value>, ApiError> {
+    caller.require(&[Role::Admin])?;
+    let org = store::org(state.db(), caller.scope()?, id).await?;
+    let mut input = Input::new(&body, &["kpp", "address"])?;
+    let kpp = input.optional_text("kpp", 20).and_then(|k| parse_kpp("kpp", &k).map_err(|e| input.push(e)).ok());
+    let address = input.text("address", 500);
+    input.finish()?;
+    let address = address.expect("checked");
+    let mut tx = state.db().begin_write().await?;
+    sqlx::query("UPDATE orgs SET kpp = $1, address = $2 WHERE id = $3")
+        .bind(kpp.as_deref())
+        .bind(&address)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    store::audit(
+        &mut tx,
+        store::Audit {
+            user_id: Some(caller.user_id),
+            org_id: Some(id),
+            action: "update",
+            entity: "org",
+            entity_id: Some(id),
+            before: Some(&json!({ "kpp": org.kpp, "address": org.address })),
+            after: Some(&json!({ "kpp": kpp, "address": address })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    let org = store::org(state.db(), caller.scope()?, id).await?;
+    Ok(Json(serde_json::to_value(&org).expect("an org serializes")))
+}
+
+/// The month's act or invoice: JSON (`act`, `invoice`) for the portal's printable page, or PDF
+/// (`act.pdf`, `invoice.pdf`) generated from the frozen report.
+async fn document(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((period, kind)): Path<(String, String)>,
+    Query(query): Query<OrgQuery>,
+) -> Result<Response, ApiError> {
+    let (kind, as_pdf) = match kind.strip_suffix(".pdf") {
+        Some(k) => (k, true),
+        None => (kind.as_str(), false),
+    };
+    let kind = DocumentKind::parse(kind).ok_or(ApiError::NotFound)?;
+    let period = Period::parse("period", &period)?;
+    let org = report_org(&state, &caller, &query).await?;
+    if !report_exists(&org.contract()?, period, state.clock().period()) {
+        return Err(ApiError::NotFound);
+    }
+    let document = month_document(&state, &org, period, kind).await?;
+    if !as_pdf {
+        return Ok(Json(
+            json!({ "title": document.title(), "document": document, "text_lines": document.text_lines() }),
+        )
+        .into_response());
+    }
+    let pdf = tokio::task::spawn_blocking(move || crate::pdf::render(&document).map(|bytes| (document, bytes)))
+        .await
+        .map_err(|e| ApiError::Internal(format!("rendering the PDF: {e}")))?
+        .map_err(ApiError::Internal)?;
+    let (document, bytes) = pdf;
+    let number = document.number.map_or("предварительный".to_string(), |n| n.to_string());
+    let filename = format!("{}-{}-{}-{number}.pdf", kind.as_str(), org.inn, period);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename*=UTF-8''{}", percent(&filename))),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+fn percent(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The document of a month: a closed month's from its frozen report, with the number and the
+/// parties it was issued with; an open month's from the report so far, preliminary.
+pub async fn month_document(
+    state: &AppState,
+    org: &OrgRecord,
+    period: Period,
+    kind: DocumentKind,
+) -> Result<Document, ApiError> {
+    let (report, closed) = match frozen(state, org.id, period).await? {
+        Some(text) => (text.into_bytes(), true),
+        None => (build_report(state, org, period).await?.to_json(), false),
+    };
+    let report: Value =
+        serde_json::from_slice(&report).map_err(|e| ApiError::Internal(format!("stored report: {e}")))?;
+    let statement = statement_from_json(&report["statement"])?;
+    let tariff_name = report["tariff"]["name"].as_str().unwrap_or_default().to_string();
+    let (number, seller, buyer) = if closed {
+        let (number, seller, buyer) = issue(state, org, period, kind).await?;
+        (Some(number), seller, buyer)
+    } else {
+        (None, current_seller(state).await?, org.buyer())
+    };
+    Ok(MonthDocument {
+        kind,
+        number,
+        preliminary: !closed,
+        seller: &seller,
+        buyer: &buyer,
+        tariff_name: &tariff_name,
+        statement: &statement,
+        vat: org.vat,
+    }
+    .build())
+}
+
+async fn current_seller(state: &AppState) -> Result<Party, ApiError> {
+    store::seller(state.db())
+        .await?
+        .ok_or_else(|| ApiError::Conflict("the seller's requisites are not set yet: an admin sets them first".into()))
+}
+
+/// The number and parties of a closed month's document, issued on first use: the number is the
+/// next of its kind in the year, taken in the transaction that stores the document, so numbers
+/// run without gaps.
+async fn issue(
+    state: &AppState,
+    org: &OrgRecord,
+    period: Period,
+    kind: DocumentKind,
+) -> Result<(u32, Party, Party), ApiError> {
+    if let Some(found) = issued(&mut *state.db().pool().acquire().await?, org.id, period, kind).await? {
+        return Ok(found);
+    }
+    let seller = current_seller(state).await?;
+    let mut tx = state.db().begin_write().await?;
+    super::tasks::lock_org_ledger(state.db().backend(), &mut tx, org.id, "FOR UPDATE").await?;
+    if let Some(found) = issued(&mut tx, org.id, period, kind).await? {
+        return Ok(found);
+    }
+    let row = sqlx::query(
+        "INSERT INTO document_numbers (kind, year, last_number) VALUES ($1, $2, 1) \
+         ON CONFLICT (kind, year) DO UPDATE SET last_number = document_numbers.last_number + 1 RETURNING last_number",
+    )
+    .bind(kind.as_str())
+    .bind(i64::from(period.year()))
+    .fetch_one(&mut *tx)
+    .await?;
+    let number: i64 = col(&row, "last_number")?;
+    let buyer = org.buyer();
+    sqlx::query(
+        "INSERT INTO documents (org_id, period, kind, year, number, seller_json, buyer_json, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(org.id)
+    .bind(period.to_string())
+    .bind(kind.as_str())
+    .bind(i64::from(period.year()))
+    .bind(number)
+    .bind(serde_json::to_string(&seller).expect("a party serializes"))
+    .bind(serde_json::to_string(&buyer).expect("a party serializes"))
+    .bind(state.clock().now_text())
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok((number as u32, seller, buyer))
+}
+
+async fn issued(
+    conn: &mut sqlx::AnyConnection,
+    org_id: i64,
+    period: Period,
+    kind: DocumentKind,
+) -> Result<Option<(u32, Party, Party)>, ApiError> {
+    let row = sqlx::query(
+        "SELECT number, seller_json, buyer_json FROM documents WHERE org_id = $1 AND period = $2 AND kind = $3",
+    )
+    .bind(org_id)
+    .bind(period.to_string())
+    .bind(kind.as_str())
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.map(|r| {
+        let party = |name: &str| -> Result<Party, ApiError> {
+            let text: String = col(&r, name)?;
+            serde_json::from_str(&text).map_err(|e| ApiError::Internal(format!("stored {name}: {e}")))
+        };
+        Ok((col::<i64>(&r, "number")? as u32, party("seller_json")?, party("buyer_json")?))
+    })
+    .transpose()
+}
+
+/// A report's statement, read back from its JSON (a frozen report is the authority for its month).
+fn statement_from_json(st: &Value) -> Result<MonthStatement, ApiError> {
+    let bad = |field: &str| ApiError::Internal(format!("stored report: statement.{field} is missing or invalid"));
+    let decimal = |field: &str| {
+        st[field].as_str().and_then(|t| hourbank_domain::units::parse_decimal(field, t).ok()).ok_or_else(|| bad(field))
+    };
+    let money = |field: &str| decimal(field).map(Money::rounded);
+    let hours = |field: &str| {
+        decimal(field).and_then(|d| Hours::bounded(field, d, rust_decimal::Decimal::MAX).map_err(|_| bad(field)))
+    };
+    let period = st["period"].as_str().and_then(|p| Period::parse("period", p).ok()).ok_or_else(|| bad("period"))?;
+    let phase = match st["phase"].as_str() {
+        Some("trial") => Phase::Trial,
+        Some("subscription") => Phase::Subscription,
+        _ => return Err(bad("phase")),
+    };
+    Ok(MonthStatement {
+        period,
+        phase,
+        hours: hours("hours")?,
+        fee: money("fee")?,
+        included_used: hours("included_used")?,
+        reserve_start: hours("reserve_start")?,
+        reserve_used: hours("reserve_used")?,
+        reserve_end: hours("reserve_end")?,
+        reserve_forfeited: hours("reserve_forfeited")?,
+        extra_hours: hours("extra_hours")?,
+        extra_rate: money("extra_rate")?,
+        extra_charge: money("extra_charge")?,
+        total: money("total")?,
+        vat: money("vat")?,
+        total_with_vat: money("total_with_vat")?,
+        contract_ends: st["contract_ends"].as_bool().unwrap_or(false),
+    })
+}

@@ -1,0 +1,246 @@
+//! The month's act and invoice (`shared/domain.md`, "Documents"): the seller's requisites checked
+//! digit by digit, the buyer's, numbers per seller and year without gaps, the VAT lines of each
+//! mode, the total in words — and the PDF read back by a real PDF reader (`pdftotext`).
+
+mod support;
+
+use chrono::Months;
+use hourbank_domain::{parse_date, Contract, Period, Tariff, Vat, VatRate};
+use hourbank_server::clock::business_period;
+use hourbank_server::http::orgs::insert_new_org;
+use hourbank_server::store::NewOrg;
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+use support::TestApp;
+
+fn seller() -> Value {
+    json!({"name": "ООО «Часовой банк»", "inn": "7707083893", "kpp": "770701001", "address": "Москва, Тверская, 1",
+           "bank_name": "ПАО Сбербанк", "bik": "044525225", "account": "40702810938000012345",
+           "corr_account": "30101810400000000225"})
+}
+
+fn fields(problem: &Value) -> Vec<&str> {
+    problem["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect()
+}
+
+/// An organisation two months into «Старт» (this month is its first on the subscription).
+async fn org(app: &TestApp, name: &str, inn: &str, vat: Vat) -> i64 {
+    let start = business_period().first_day().checked_sub_months(Months::new(2)).unwrap();
+    let org = NewOrg {
+        name: name.into(),
+        inn: inn.into(),
+        tariff_name: "Старт".into(),
+        tariff: Tariff::start(),
+        contract: Contract::new(Tariff::start(), parse_date("s", &start.to_string()).unwrap(), None).unwrap(),
+        vat,
+        analyst_id: None,
+        warranty_days: 30,
+    };
+    insert_new_org(&app.state, &org, None).await.unwrap()
+}
+
+/// A task accepted this month with `hours` logged against an estimate of as many.
+async fn accepted(app: &TestApp, client: &str, analyst: &str, specialist: &str, hours: &str) {
+    let (_, b) = app.post("/api/v1/tasks", client, json!({"title": "Доработка", "description": "Сделать"})).await;
+    let id = b["task"]["id"].as_i64().unwrap();
+    let step = |token: &str, body: Value| {
+        let path = format!("/api/v1/tasks/{id}/transitions");
+        let token = token.to_string();
+        async move { assert_eq!(app.post(&path, &token, body).await.0, StatusCode::OK) }
+    };
+    step(analyst, json!({"action": "estimate", "specification": "ТЗ", "estimate": hours, "deadline": "2030-01-01"}))
+        .await;
+    step(client, json!({"action": "approve"})).await;
+    // Logged a day (at most 8 h) at a time.
+    let mut left: u32 = hours.parse().unwrap();
+    while left > 0 {
+        let day = left.min(8);
+        left -= day;
+        let log = json!({"date": hourbank_server::clock::business_today().to_string(), "hours": day.to_string(), "description": "работа"});
+        assert_eq!(app.post(&format!("/api/v1/tasks/{id}/worklogs"), specialist, log).await.0, StatusCode::CREATED);
+    }
+    step(specialist, json!({"action": "submit_for_testing"})).await;
+    step(client, json!({"action": "accept"})).await;
+}
+
+async fn close_through_now(app: &TestApp, analyst: &str, org: i64) {
+    for back in [2, 1, 0] {
+        let month = Period::of(business_period().first_day().checked_sub_months(Months::new(back)).unwrap());
+        let (s, b) = app.post(&format!("/api/v1/reports/{month}/close?org={org}"), analyst, json!({})).await;
+        assert_eq!(s, StatusCode::OK, "{b}");
+    }
+}
+
+/// The PDF's text as `pdftotext -layout` reads it, white space folded.
+fn pdf_text(pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("doc.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .arg("-layout")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs (Debian's poppler-utils; ./dev installs it)");
+    assert!(out.status.success(), "pdftotext: {}", String::from_utf8_lossy(&out.stderr));
+    fold(&String::from_utf8(out.stdout).unwrap())
+}
+
+fn fold(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+async fn pdf(app: &TestApp, path: &str, token: &str) -> Vec<u8> {
+    let response = app.client.get(format!("{}{path}", app.base)).bearer_auth(token).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "application/pdf");
+    response.bytes().await.unwrap().to_vec()
+}
+
+/// Every line the document carries is in the PDF: the work lines cell by cell, the rest whole.
+fn assert_pdf_carries(pdf: &str, document: &Value) {
+    for line in document["text_lines"].as_array().unwrap() {
+        let line = line.as_str().unwrap();
+        if line.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+            continue; // a work line: a table row, checked below
+        }
+        assert!(pdf.contains(&fold(line)), "the PDF lacks {line:?}:\n{pdf}");
+    }
+    for row in document["document"]["lines"].as_array().unwrap() {
+        for cell in ["quantity", "unit"] {
+            assert!(pdf.contains(row[cell].as_str().unwrap()), "{row}");
+        }
+        for word in row["name"].as_str().unwrap().split(' ') {
+            assert!(pdf.contains(word), "the PDF lacks {word:?} of {row}:\n{pdf}");
+        }
+        for money in ["price", "amount"] {
+            let text = hourbank_domain::documents::money(
+                hourbank_domain::Money::parse("m", row[money].as_str().unwrap()).unwrap(),
+            );
+            assert!(pdf.contains(&text), "the PDF lacks {text}:\n{pdf}");
+        }
+    }
+}
+
+async fn acts_and_invoices(app: TestApp) {
+    let admin = app.user("admin@hb.test", "admin", None).await.1;
+    let analyst = app.user("analyst@hb.test", "analyst", None).await.1;
+    let specialist = app.user("spec@hb.test", "specialist", None).await.1;
+    let on_top = org(&app, "ООО «Ромашка»", "7736207543", Vat::OnTop(VatRate::GENERAL)).await;
+    let included = org(&app, "АО «Вектор»", "7707083893", Vat::Included(VatRate::GENERAL)).await;
+    let client = app.user("client@romashka.test", "client", Some(on_top)).await.1;
+    let other = app.user("client@vector.test", "client", Some(included)).await.1;
+    let month = business_period();
+
+    // No seller yet: an open month's document says what is missing.
+    let (s, b) = app.get(&format!("/api/v1/reports/{month}/documents/act"), &client).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{b}");
+    // Every bad requisite is named, and nothing is stored.
+    let mut bad = seller();
+    bad["inn"] = json!("7707083894");
+    bad["kpp"] = json!("77070100");
+    bad["bik"] = json!("123456789");
+    bad["name"] = json!("");
+    let (s, b) = app.call(Method::PUT, "/api/v1/settings/seller", Some(&admin), Some(bad)).await;
+    assert_eq!((s, fields(&b)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["name", "inn", "kpp", "bik"]), "{b}");
+    let mut bad_account = seller();
+    bad_account["account"] = json!("40702810838000012345");
+    let (s, b) = app.call(Method::PUT, "/api/v1/settings/seller", Some(&admin), Some(bad_account)).await;
+    assert_eq!((s, fields(&b)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["account"]), "{b}");
+    assert_eq!(app.get("/api/v1/settings/seller", &admin).await.1["seller"], Value::Null);
+    // Only an admin keeps them.
+    let (s, _) = app.call(Method::PUT, "/api/v1/settings/seller", Some(&analyst), Some(seller())).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, b) = app.call(Method::PUT, "/api/v1/settings/seller", Some(&admin), Some(seller())).await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    // The buyer's КПП and address.
+    let (s, b) = app
+        .call(
+            Method::PUT,
+            &format!("/api/v1/orgs/{on_top}/requisites"),
+            Some(&admin),
+            Some(json!({"kpp": "7736", "address": "Москва"})),
+        )
+        .await;
+    assert_eq!((s, fields(&b)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["kpp"]), "{b}");
+    let body = json!({"kpp": "773601001", "address": "Москва, Ленинский проспект, 2"});
+    let (s, b) = app.call(Method::PUT, &format!("/api/v1/orgs/{on_top}/requisites"), Some(&admin), Some(body)).await;
+    assert_eq!((s, b["kpp"].as_str()), (StatusCode::OK, Some("773601001")), "{b}");
+
+    // 25 h in the first subscription month: 10 included, no reserve yet, 15 over at 2000.
+    accepted(&app, &client, &analyst, &specialist, "25").await;
+    accepted(&app, &other, &analyst, &specialist, "3").await;
+    // While the month is open: preliminary, no number.
+    let (_, open) = app.get(&format!("/api/v1/reports/{month}/documents/act"), &client).await;
+    assert_eq!(
+        open["title"],
+        format!("Акт оказанных услуг от {} (предварительный)", month.last_day().format("%d.%m.%Y"))
+    );
+    assert_eq!(open["document"]["number"], Value::Null);
+
+    close_through_now(&app, &analyst, on_top).await;
+    close_through_now(&app, &analyst, included).await;
+    let date = month.last_day().format("%d.%m.%Y").to_string();
+    // Numbers per kind and year, in the order documents are issued, without gaps.
+    let (_, act) = app.get(&format!("/api/v1/reports/{month}/documents/act"), &client).await;
+    assert_eq!(act["title"], format!("Акт оказанных услуг № 1 от {date}"), "{act}");
+    let lines: Vec<&str> = act["text_lines"].as_array().unwrap().iter().map(|l| l.as_str().unwrap()).collect();
+    for expected in [
+        "Исполнитель: ООО «Часовой банк»",
+        "ИНН 7707083893, КПП 770701001",
+        "Р/с 40702810938000012345 в ПАО Сбербанк",
+        "БИК 044525225, к/с 30101810400000000225",
+        "Заказчик: ООО «Ромашка»",
+        "ИНН 7736207543, КПП 773601001",
+        "Адрес: Москва, Ленинский проспект, 2",
+        "Итого: 50 000,00",
+        "НДС 22 %: 11 000,00",
+        "Всего к оплате: 61 000,00",
+        "Сумма прописью: Шестьдесят одна тысяча рублей 00 копеек",
+    ] {
+        assert!(lines.contains(&expected), "the act lacks {expected:?}: {lines:#?}");
+    }
+    assert!(!lines.iter().any(|l| l.contains("В том числе")), "{lines:#?}");
+    let (_, invoice) = app.get(&format!("/api/v1/reports/{month}/documents/invoice"), &client).await;
+    assert_eq!(invoice["title"], format!("Счёт на оплату № 1 от {date}"));
+    let (_, vector_act) = app.get(&format!("/api/v1/reports/{month}/documents/act"), &other).await;
+    assert_eq!(vector_act["title"], format!("Акт оказанных услуг № 2 от {date}"));
+    let vector_lines = vector_act["text_lines"].to_string();
+    assert!(vector_lines.contains("В том числе НДС 22 %: 3 606,56"), "{vector_lines}");
+    assert!(vector_lines.contains("Сумма прописью: Двадцать тысяч рублей 00 копеек"), "{vector_lines}");
+    // Asking again gives the same number; an earlier month's act takes the next one.
+    assert_eq!(app.get(&format!("/api/v1/reports/{month}/documents/act"), &client).await.1, act);
+    let earlier = Period::of(month.first_day().pred_opt().unwrap());
+    let (_, earlier_act) = app.get(&format!("/api/v1/reports/{earlier}/documents/act"), &client).await;
+    assert_eq!(earlier_act["document"]["number"], 3);
+    // Issued documents keep the parties they were issued with.
+    let mut renamed = seller();
+    renamed["name"] = json!("ООО «Новое имя»");
+    assert_eq!(app.call(Method::PUT, "/api/v1/settings/seller", Some(&admin), Some(renamed)).await.0, StatusCode::OK);
+    assert_eq!(app.get(&format!("/api/v1/reports/{month}/documents/act"), &client).await.1, act);
+
+    // The PDFs carry every line, read back by a real PDF reader. The act is kept in
+    // target/documents/ for a look (the README shows it rendered).
+    let act_pdf = pdf(&app, &format!("/api/v1/reports/{month}/documents/act.pdf"), &client).await;
+    let kept = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/documents");
+    std::fs::create_dir_all(&kept).unwrap();
+    std::fs::write(
+        kept.join(format!("act-{}.pdf", format!("{:?}", app.state.db().backend()).to_lowercase())),
+        &act_pdf,
+    )
+    .unwrap();
+    let text = pdf_text(&act_pdf);
+    assert_pdf_carries(&text, &act);
+    assert!(text.contains("Исполнитель ____") && text.contains("Заказчик ____"), "{text}");
+    let text = pdf_text(&pdf(&app, &format!("/api/v1/reports/{month}/documents/invoice.pdf"), &other).await);
+    let (_, vector_invoice) = app.get(&format!("/api/v1/reports/{month}/documents/invoice"), &other).await;
+    assert_pdf_carries(&text, &vector_invoice);
+
+    // A client sees its own organisation's documents only.
+    let (s, _) = app.get(&format!("/api/v1/reports/{month}/documents/act?org={included}"), &client).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, _) = app.get(&format!("/api/v1/reports/{month}/documents/receipt"), &client).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+}
+
+db_tests!(acts_and_invoices);
