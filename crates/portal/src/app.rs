@@ -303,6 +303,7 @@ pub fn page_title(route: &Route, lang: Lang) -> String {
         Route::Reports => t("Отчёты", "Reports"),
         Route::Report { period, .. } => format!("{} {period}", lang.pick("Отчёт", "Report")),
         Route::Act { period, .. } => format!("{} {period}", lang.pick("Акт", "Act")),
+        Route::Invoice { period, .. } => format!("{} {period}", lang.pick("Счёт", "Invoice")),
         Route::Consultations => t("Консультации", "Consultations"),
         Route::Instructions { .. } => t("Инструкции", "Instructions"),
         Route::Outbox => t("Неотправленное", "Outbox"),
@@ -310,6 +311,7 @@ pub fn page_title(route: &Route, lang: Lang) -> String {
         Route::Admin(AdminPage::Users) => t("Пользователи", "Users"),
         Route::Admin(AdminPage::Tariffs) => t("Тарифы", "Tariffs"),
         Route::Admin(AdminPage::Audit) => t("Журнал изменений", "Audit log"),
+        Route::Admin(AdminPage::Seller) => t("Реквизиты исполнителя", "Seller's requisites"),
         Route::NotFound => t("Страница не найдена", "Page not found"),
     }
 }
@@ -338,6 +340,7 @@ fn nav_for(role: Role) -> Vec<(Route, &'static str, &'static str)> {
             (Route::Admin(AdminPage::Users), "Пользователи", "Users"),
             (Route::Admin(AdminPage::Tariffs), "Тарифы", "Tariffs"),
             (Route::Admin(AdminPage::Audit), "Журнал", "Audit log"),
+            (Route::Admin(AdminPage::Seller), "Реквизиты", "Requisites"),
         ]),
         Role::Sales => links.push((Route::Admin(AdminPage::Tariffs), "Тарифы", "Tariffs")),
     }
@@ -349,7 +352,7 @@ fn is_current(link: &Route, current: &Route) -> bool {
     use std::mem::discriminant;
     match (link, current) {
         (Route::Tasks { .. }, Route::Task { .. } | Route::NewTask) => true,
-        (Route::Reports, Route::Report { .. } | Route::Act { .. }) => true,
+        (Route::Reports, Route::Report { .. } | Route::Act { .. } | Route::Invoice { .. }) => true,
         (Route::Admin(a), Route::Admin(b)) => a == b,
         _ => discriminant(link) == discriminant(current),
     }

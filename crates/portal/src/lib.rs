@@ -8,6 +8,7 @@
 
 pub use hourbank_web::i18n;
 
+pub mod billing;
 pub mod cache;
 pub mod chart;
 pub mod format;

@@ -65,6 +65,13 @@ pub struct Org {
     pub contract_end: Option<String>,
     pub vat: VatSetting,
     pub analyst: Option<Person>,
+    /// The buyer's requisites on the act and the invoice (copies saved before them have none).
+    #[serde(default)]
+    pub kpp: Option<String>,
+    #[serde(default)]
+    pub address: String,
+    #[serde(default)]
+    pub warranty_days: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
@@ -282,6 +289,51 @@ pub struct ReportTask {
     /// Warranty work on this accepted task: its hours are listed, billed 0 h.
     #[serde(default)]
     pub warranty_of: Option<i64>,
+}
+
+/// A month's act or invoice as the server issues it (`/reports/{period}/documents/{kind}`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct DocumentView {
+    pub title: String,
+    pub document: DocumentBody,
+    pub text_lines: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct DocumentBody {
+    /// `act` or `invoice`.
+    pub kind: String,
+    pub number: Option<u32>,
+    pub date: String,
+    pub period: String,
+    pub preliminary: bool,
+    pub seller: hourbank_domain::documents::Party,
+    pub buyer: hourbank_domain::documents::Party,
+    pub lines: Vec<DocumentLine>,
+    pub totals: Vec<DocumentTotal>,
+    pub to_pay: String,
+    pub to_pay_in_words: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct DocumentLine {
+    pub name: String,
+    pub quantity: String,
+    pub unit: String,
+    pub price: String,
+    pub amount: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct DocumentTotal {
+    pub label: String,
+    pub amount: Option<String>,
+}
+
+/// The seller's requisites (`/settings/seller`); none until an admin sets them.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct SellerSettings {
+    pub seller: Option<hourbank_domain::documents::Party>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]

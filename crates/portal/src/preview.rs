@@ -165,6 +165,9 @@ mod tests {
             contract_end: None,
             vat: VatSetting { mode: vat.into(), rate: (vat != "none").then(|| "22".into()) },
             analyst: None,
+            kpp: None,
+            address: String::new(),
+            warranty_days: Some(30),
         }
     }
 

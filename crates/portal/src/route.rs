@@ -36,6 +36,11 @@ pub enum Route {
         period: Period,
         org: Option<i64>,
     },
+    /// `/portal/reports/{YYYY-MM}/invoice` — the invoice (счёт на оплату), laid out for print.
+    Invoice {
+        period: Period,
+        org: Option<i64>,
+    },
     /// `/portal/consultations`
     Consultations,
     /// `/portal/instructions?q=…`
@@ -55,10 +60,13 @@ pub enum AdminPage {
     Users,
     Tariffs,
     Audit,
+    /// The seller's requisites on the act and the invoice.
+    Seller,
 }
 
 impl AdminPage {
-    pub const ALL: [AdminPage; 4] = [AdminPage::Orgs, AdminPage::Users, AdminPage::Tariffs, AdminPage::Audit];
+    pub const ALL: [AdminPage; 5] =
+        [AdminPage::Orgs, AdminPage::Users, AdminPage::Tariffs, AdminPage::Audit, AdminPage::Seller];
 
     pub fn slug(self) -> &'static str {
         match self {
@@ -66,6 +74,7 @@ impl AdminPage {
             AdminPage::Users => "users",
             AdminPage::Tariffs => "tariffs",
             AdminPage::Audit => "audit",
+            AdminPage::Seller => "seller",
         }
     }
 }
@@ -128,6 +137,10 @@ impl Route {
                 Ok(period) => Route::Act { period, org },
                 Err(_) => Route::NotFound,
             },
+            ["reports", period, "invoice"] => match Period::parse("period", period) {
+                Ok(period) => Route::Invoice { period, org },
+                Err(_) => Route::NotFound,
+            },
             ["consultations"] => Route::Consultations,
             ["instructions"] => Route::Instructions { q: param("q").unwrap_or_default() },
             ["outbox"] => Route::Outbox,
@@ -157,6 +170,7 @@ impl Route {
             Route::Reports => format!("{BASE}/reports"),
             Route::Report { period, org } => with_org(format!("{BASE}/reports/{period}"), org),
             Route::Act { period, org } => with_org(format!("{BASE}/reports/{period}/act"), org),
+            Route::Invoice { period, org } => with_org(format!("{BASE}/reports/{period}/invoice"), org),
             Route::Consultations => format!("{BASE}/consultations"),
             Route::Instructions { q } if q.is_empty() => format!("{BASE}/instructions"),
             Route::Instructions { q } => format!("{BASE}/instructions?q={}", encode_component(q)),
@@ -248,6 +262,8 @@ mod tests {
             Route::Report { period, org: None },
             Route::Report { period, org: Some(2) },
             Route::Act { period, org: Some(2) },
+            Route::Invoice { period, org: None },
+            Route::Admin(AdminPage::Seller),
             Route::Consultations,
             Route::Instructions { q: "".into() },
             Route::Instructions { q: "печать & склад".into() },

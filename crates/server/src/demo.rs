@@ -125,6 +125,23 @@ pub async fn load(state: &AppState) -> Result<Vec<(String, String)>, ApiError> {
             .await?;
     insert_user(state, &staff("sales@hourbank.demo", "Отдел продаж", "sales", None)?, DEMO_PASSWORD, None).await?;
 
+    // The seller's requisites on every act and invoice, and each buyer's КПП and address.
+    let seller = hourbank_domain::documents::RawSeller {
+        name: Some("ООО «Часовой банк»".into()),
+        inn: Some("7704407589".into()),
+        kpp: Some("770401001".into()),
+        address: Some("119019, Москва, ул. Арбат, д. 1".into()),
+        bank_name: Some("ПАО Сбербанк".into()),
+        bik: Some("044525225".into()),
+        account: Some("40702810938000012345".into()),
+        corr_account: Some("30101810400000000225".into()),
+    }
+    .check()
+    .map_err(ApiError::Invalid)?;
+    let mut tx = state.db().begin_write().await?;
+    store::save_seller(&mut tx, &seller, &crate::db::now()).await?;
+    tx.commit().await?;
+
     let today = clock::business_today();
     let this_month = Period::of(today);
     // (name, ИНН, client login, analyst, months of history, mean hours per month)
@@ -150,6 +167,13 @@ pub async fn load(state: &AppState) -> Result<Vec<(String, String)>, ApiError> {
             warranty_days: hourbank_domain::DEFAULT_WARRANTY_DAYS,
         };
         let org_id = insert_new_org(state, &org, Some(admin)).await?;
+        let kpp = (inn.len() == 10).then(|| format!("{}01001", &inn[..4]));
+        sqlx::query("UPDATE orgs SET kpp = $1, address = $2 WHERE id = $3")
+            .bind(kpp)
+            .bind(format!("Москва, ул. Демонстрационная, д. {org_id}"))
+            .bind(org_id)
+            .execute(state.db().pool())
+            .await?;
         logins.push((client_email.to_string(), format!("client, {name}")));
         let client = check_new_user(client_email, client_name, "client", Some(org_id), None)?;
         let client = insert_user(state, &client, DEMO_PASSWORD, Some(admin)).await?;
@@ -203,6 +227,7 @@ pub async fn load(state: &AppState) -> Result<Vec<(String, String)>, ApiError> {
             }
             // A few consultations a month, mostly with the dedicated analyst; some are billable.
             let last_day = period.last_day().min(today);
+            let in_trial = org.contract.month_of(period).is_some_and(|m| m.phase == hourbank_domain::Phase::Trial);
             let days = (last_day - period.first_day()).num_days() as usize + 1;
             for _ in 0..2 + talks.below(3) {
                 let sql = "INSERT INTO consultations (org_id, specialist_id, channel, date, duration, topic, billable, created_at) \
@@ -215,7 +240,8 @@ pub async fn load(state: &AppState) -> Result<Vec<(String, String)>, ApiError> {
                     .bind(day.to_string())
                     .bind(25 * (1 + talks.below(6) as i64))
                     .bind(TOPICS[talks.below(TOPICS.len())])
-                    .bind(i64::from(talks.below(3) == 0))
+                    // Never billable in the trial («Оплата только за закрытые задачи»).
+                    .bind(i64::from(talks.below(3) == 0 && !in_trial))
                     .bind(format!("{day}T14:00:00.000Z"))
                     .execute(state.db().pool())
                     .await?;

@@ -564,3 +564,29 @@ pub async fn seller(db: &Db) -> Result<Option<hourbank_domain::documents::Party>
     })
     .transpose()
 }
+
+/// Stores the seller's requisites (checked by [`hourbank_domain::documents::RawSeller::check`]).
+pub async fn save_seller(
+    conn: &mut sqlx::AnyConnection,
+    seller: &hourbank_domain::documents::Party,
+    now: &str,
+) -> Result<(), ApiError> {
+    let bank = seller.bank.as_ref().ok_or_else(|| ApiError::Internal("a seller without a bank".into()))?;
+    sqlx::query(
+        "INSERT INTO seller (id, name, inn, kpp, address, bank_name, bik, account, corr_account, updated_at) \
+         VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO UPDATE SET name = $1, inn = $2, kpp = $3, \
+         address = $4, bank_name = $5, bik = $6, account = $7, corr_account = $8, updated_at = $9",
+    )
+    .bind(&seller.name)
+    .bind(&seller.inn)
+    .bind(seller.kpp.as_deref())
+    .bind(&seller.address)
+    .bind(&bank.name)
+    .bind(&bank.bik)
+    .bind(&bank.account)
+    .bind(&bank.corr_account)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}

@@ -7,7 +7,7 @@ use leptos::task::spawn_local;
 use crate::api::WriteOutcome;
 use crate::app::{ctx, load, role_label, show};
 use crate::format::{date_text, hours_text, instant_text, money_text};
-use crate::model::{AuditList, Me, OrgList, TariffList, UserList};
+use crate::model::{AuditList, Me, OrgList, SellerSettings, TariffList, UserList};
 use crate::pages::{field_error, form_status, input, sent_state, Sent};
 use crate::route::AdminPage as Page;
 
@@ -18,6 +18,7 @@ pub fn AdminPage(me: Me, page: Page) -> impl IntoView {
         Page::Users => users(me.role).into_any(),
         Page::Tariffs => view! { <h1>{ctx().t("Тарифы", "Tariffs")}</h1> {tariffs()} {new_tariff()} }.into_any(),
         Page::Audit => audit().into_any(),
+        Page::Seller => requisites().into_any(),
     }
 }
 
@@ -299,5 +300,137 @@ fn audit() -> impl IntoView {
                 </table>
             }
         })}
+    }
+}
+
+/// The seller's requisites, printed on every act and invoice, and the buyers' КПП and address.
+fn requisites() -> impl IntoView {
+    let ctx = ctx();
+    let current = load::<SellerSettings>(|| Some("/settings/seller".into()));
+    view! {
+        <h1>{ctx.t("Реквизиты для актов и счетов", "Requisites for acts and invoices")}</h1>
+        {move || show(current, |s: SellerSettings| seller_form(s))}
+        {buyer_form()}
+    }
+}
+
+const SELLER_FIELDS: [(&str, &str, &str, &str); 8] = [
+    ("name", "seller-name", "Наименование исполнителя", "Seller's name"),
+    ("inn", "seller-inn", "ИНН", "INN"),
+    ("kpp", "seller-kpp", "КПП", "KPP"),
+    ("address", "seller-address", "Адрес", "Address"),
+    ("bank_name", "seller-bank", "Банк", "Bank"),
+    ("bik", "seller-bik", "БИК", "BIK"),
+    ("account", "seller-account", "Расчётный счёт", "Settlement account"),
+    ("corr_account", "seller-corr", "Корреспондентский счёт", "Correspondent account"),
+];
+
+fn seller_form(current: SellerSettings) -> impl IntoView {
+    let ctx = ctx();
+    let value = |field: &str| -> String {
+        let Some(p) = &current.seller else { return String::new() };
+        let bank = p.bank.as_ref();
+        match field {
+            "name" => p.name.clone(),
+            "inn" => p.inn.clone(),
+            "kpp" => p.kpp.clone().unwrap_or_default(),
+            "address" => p.address.clone(),
+            "bank_name" => bank.map(|b| b.name.clone()).unwrap_or_default(),
+            "bik" => bank.map(|b| b.bik.clone()).unwrap_or_default(),
+            "account" => bank.map(|b| b.account.clone()).unwrap_or_default(),
+            _ => bank.map(|b| b.corr_account.clone()).unwrap_or_default(),
+        }
+    };
+    let signals: Vec<RwSignal<String>> = SELLER_FIELDS.iter().map(|(f, ..)| RwSignal::new(value(f))).collect();
+    let sent = RwSignal::new(Sent::Idle);
+    let fields = signals.clone();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        sent.set(Sent::Sending);
+        let body: serde_json::Map<String, serde_json::Value> = SELLER_FIELDS
+            .iter()
+            .zip(&fields)
+            .map(|((f, ..), v)| (f.to_string(), serde_json::Value::String(v.get_untracked().trim().to_string())))
+            .collect();
+        spawn_local(async move {
+            let outcome = ctx
+                .sync
+                .write(
+                    "PUT",
+                    "/settings/seller",
+                    serde_json::Value::Object(body).to_string(),
+                    "Реквизиты исполнителя".into(),
+                )
+                .await;
+            sent.set(sent_state(&outcome, &SELLER_FIELDS.map(|(f, ..)| f), ctx.lang.get_untracked()));
+            if matches!(outcome, WriteOutcome::Done(_)) {
+                ctx.refresh.update(|r| *r += 1);
+            }
+        });
+    };
+    view! {
+        <form class="card" id="seller-form" on:submit=submit>
+            <h2>{ctx.t("Исполнитель", "Seller")}</h2>
+            {SELLER_FIELDS.iter().zip(signals).map(|((field, id, ru, en), signal)| {
+                let (ru, en) = (*ru, *en);
+                input(id, move || ctx.lang.get().pick(ru, en), signal, field_error(sent, field), "text")
+            }).collect_view()}
+            <button type="submit" id="seller-submit">{ctx.t("Сохранить реквизиты", "Save the requisites")}</button>
+            {form_status(sent)}
+        </form>
+    }
+}
+
+/// The buyer's КПП and address, per organisation.
+fn buyer_form() -> impl IntoView {
+    let ctx = ctx();
+    let orgs = load::<OrgList>(|| Some("/orgs".into()));
+    let org = RwSignal::new(String::new());
+    let kpp = RwSignal::new(String::new());
+    let address = RwSignal::new(String::new());
+    let sent = RwSignal::new(Sent::Idle);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Ok(id) = org.get_untracked().parse::<i64>() else { return };
+        sent.set(Sent::Sending);
+        let kpp_text = kpp.get_untracked().trim().to_string();
+        let body = serde_json::json!({ "kpp": (!kpp_text.is_empty()).then_some(kpp_text), "address": address.get_untracked().trim() });
+        spawn_local(async move {
+            let outcome = ctx
+                .sync
+                .write("PUT", &format!("/orgs/{id}/requisites"), body.to_string(), "Реквизиты заказчика".into())
+                .await;
+            sent.set(sent_state(&outcome, &["kpp", "address"], ctx.lang.get_untracked()));
+            if matches!(outcome, WriteOutcome::Done(_)) {
+                ctx.refresh.update(|r| *r += 1);
+            }
+        });
+    };
+    let choose = move |id: String| {
+        let found = orgs
+            .get_untracked()
+            .and_then(|o| o.ok())
+            .and_then(|o| o.value.orgs.into_iter().find(|o| o.id.to_string() == id));
+        kpp.set(found.as_ref().and_then(|o| o.kpp.clone()).unwrap_or_default());
+        address.set(found.map(|o| o.address).unwrap_or_default());
+        org.set(id);
+    };
+    view! {
+        <form class="card" id="buyer-form" on:submit=submit>
+            <h2>{ctx.t("Заказчики", "Buyers")}</h2>
+            <div class="field">
+                <label for="buyer-org">{ctx.t("Организация", "Organisation")}</label>
+                <select id="buyer-org" on:change:target=move |ev| choose(ev.target().value())>
+                    <option value="">{ctx.t("выберите", "choose")}</option>
+                    {move || orgs.get().and_then(|o| o.ok()).map(|o| o.value.orgs.into_iter().map(|o| view! {
+                        <option value=o.id.to_string()>{o.name}</option>
+                    }).collect_view())}
+                </select>
+            </div>
+            {input("buyer-kpp", ctx.t("КПП", "KPP"), kpp, field_error(sent, "kpp"), "text")}
+            {input("buyer-address", ctx.t("Адрес", "Address"), address, field_error(sent, "address"), "text")}
+            <button type="submit" id="buyer-submit">{ctx.t("Сохранить", "Save")}</button>
+            {form_status(sent)}
+        </form>
     }
 }

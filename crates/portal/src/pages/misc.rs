@@ -8,7 +8,7 @@ use crate::api::WriteOutcome;
 use crate::app::{ctx, load, show};
 use crate::format::instant_text;
 use crate::labels;
-use crate::model::{ConsultationList, InstructionList, Me, OrgList};
+use crate::model::{ConsultationList, InstructionList, Me, Org, OrgList};
 use crate::outbox::WriteState;
 use crate::pages::reports::consultation_table;
 use crate::pages::{field_error, form_status, input, sent_state, textarea, Sent};
@@ -38,19 +38,27 @@ pub fn Consultations(me: Me) -> impl IntoView {
                     }).collect_view())}
                 </select>
             </div>
-            {move || org.get().map(new_consultation)}
+            {move || {
+                let id = org.get()?;
+                let chosen = orgs.get()?.ok()?.value.orgs.into_iter().find(|o| o.id == id)?;
+                Some(new_consultation(chosen))
+            }}
         })}
         {move || show(list, move |l: ConsultationList| consultation_table(&l.consultations, ctx.lang.get()))}
     }
 }
 
-fn new_consultation(org_id: i64) -> impl IntoView {
+fn new_consultation(org: Org) -> impl IntoView {
     let ctx = ctx();
+    let org_id = org.id;
     let channel = RwSignal::new("phone".to_string());
-    let date = RwSignal::new(String::new());
+    let date = RwSignal::new(crate::pages::task::today());
     let duration = RwSignal::new(String::new());
     let topic = RwSignal::new(String::new());
-    let billable = RwSignal::new(true);
+    // Consultations are unlimited: billable only when staff decide so, and never in the trial.
+    let billable = RwSignal::new(false);
+    let org = StoredValue::new(org);
+    let trial = Memo::new(move |_| org.with_value(|o| crate::billing::in_trial(o, &date.get())));
     let sent = RwSignal::new(Sent::Idle);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -58,7 +66,7 @@ fn new_consultation(org_id: i64) -> impl IntoView {
         let body = serde_json::json!({
             "org_id": org_id, "channel": channel.get_untracked(), "date": date.get_untracked(),
             "duration": duration.get_untracked().trim().replace(',', "."), "topic": topic.get_untracked().trim(),
-            "billable": billable.get_untracked(),
+            "billable": billable.get_untracked() && !trial.get_untracked(),
         });
         let label = format!("Консультация: {}", topic.get_untracked().trim());
         spawn_local(async move {
@@ -90,9 +98,18 @@ fn new_consultation(org_id: i64) -> impl IntoView {
             {input("consultation-duration", ctx.t("Длительность, часов", "Duration, hours"), duration, field_error(sent, "duration"), "text")}
             {textarea("consultation-topic", ctx.t("Тема", "Topic"), topic, field_error(sent, "topic"))}
             <div class="field checkbox">
-                <input id="consultation-billable" type="checkbox" prop:checked=billable
+                <input id="consultation-billable" type="checkbox" prop:checked=move || billable.get() && !trial.get()
+                    prop:disabled=move || trial.get() aria-describedby="consultation-billable-why"
                     on:change:target=move |ev| billable.set(ev.target().checked()) />
                 <label for="consultation-billable">{ctx.t("Оплачивается", "Billable")}</label>
+                <p id="consultation-billable-why" class="hint">{move || if trial.get() {
+                    ctx.t("В пробный период консультации не оплачиваются: оплата только за закрытые задачи.",
+                          "Consultations are not billed in the trial: only closed tasks are paid for.")
+                } else {
+                    ctx.t("Консультации безлимитные; отметьте, только если эта должна войти в счёт.",
+                          "Consultations are unlimited; tick only if this one is to be billed.")
+                }}</p>
+                <span class="field-error" id="consultation-billable-error">{field_error(sent, "billable")}</span>
             </div>
             <button type="submit">{ctx.t("Записать", "Record")}</button>
             {form_status(sent)}

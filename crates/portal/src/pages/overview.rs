@@ -65,6 +65,9 @@ pub fn ClientOverview(me: Me) -> impl IntoView {
                 .as_ref()
                 .filter(|_| m.phase == Phase::Subscription)
                 .map(|tariff| lang.hours(tariff.included_hours.saturating_sub(m.included_used)));
+            // What is free now (included left + reserve left), not the reserve projected at the
+            // month's end, which is labelled as a projection.
+            let free = terms.as_ref().and_then(|tariff| crate::billing::FreeHours::of(tariff, &m));
             view! {
                 <section aria-labelledby="month-h">
                     <h2 id="month-h">{t("Этот месяц", "This month")} " — " {r.period_ru.clone()} " " <small>{t("(на сегодня)", "(so far)")}</small></h2>
@@ -73,7 +76,11 @@ pub fn ClientOverview(me: Me) -> impl IntoView {
                         {included_left.map(|left| view! {
                             <div class="tile"><span>{t("Осталось по тарифу", "Included hours left")}</span><strong id="tile-left">{left}</strong></div>
                         })}
-                        <div class="tile"><span>{t("Резерв", "Reserve")}</span><strong id="tile-reserve">{lang.hours(m.reserve_end)}</strong></div>
+                        {free.map(|f| view! {
+                            <div class="tile tile-key"><span>{t("Можно ещё без доплаты", "Still free this month")}</span><strong id="tile-free">{lang.hours(f.free)}</strong></div>
+                            <div class="tile"><span>{t("Резерв сейчас", "Reserve now")}</span><strong id="tile-reserve">{lang.hours(f.reserve_now)}</strong></div>
+                            <div class="tile"><span>{t("Резерв на конец месяца (прогноз)", "Reserve at the month's end (projected)")}</span><strong id="tile-reserve-end">{lang.hours(f.reserve_projected)}</strong></div>
+                        })}
                         <div class="tile"><span>{t("Сверх тарифа", "Over the tariff")}</span>
                             <strong id="tile-extra">{format!("{} = {}", lang.hours(m.extra_hours), rubles(m.extra_charge))}</strong></div>
                         <div class="tile"><span>{t("Счёт за месяц", "The month's bill")}</span><strong id="tile-total">{rubles(m.total_with_vat)}</strong></div>

@@ -1,8 +1,7 @@
 //! Reports: the months, a month's report (tasks with their work logs, consultations, the tariff
 //! statement explained line by line), its CSV, closing a month, and the act for print.
 
-use hourbank_domain::format::{hours, rubles};
-use hourbank_domain::words::rubles_in_words;
+use hourbank_domain::format::rubles;
 use hourbank_domain::{MonthStatement, Period, Phase, Role};
 use hourbank_web::explain::explain_in;
 use leptos::prelude::*;
@@ -10,9 +9,9 @@ use leptos::task::spawn_local;
 
 use crate::api::WriteOutcome;
 use crate::app::{ctx, load, show, show_page};
-use crate::format::{date_text, hours_text, instant_text};
+use crate::format::{date_text, hours_text, instant_text, money_text};
 use crate::i18n::Lang;
-use crate::model::{Me, MonthList, OrgList, Report, StatementRow};
+use crate::model::{DocumentView, Me, MonthList, OrgList, Report, StatementRow};
 use crate::pages::{form_status, sent_state, Sent};
 use crate::route::Route;
 
@@ -143,8 +142,11 @@ pub fn ReportPage(me: Me, period: Period, org: Option<i64>) -> impl IntoView {
             let lang = ctx.lang.get();
             let t = |ru: &'static str, en: &'static str| lang.pick(ru, en);
             let closed = r.status == "closed";
+            let running = period == crate::billing::today_period();
             let csv = format!("/api/v1/reports/{period}.csv{}", org_query(org));
             let act = Route::Act { period, org }.href();
+            let invoice = Route::Invoice { period, org }.href();
+            let pdf = |kind: &str| format!("/api/v1/reports/{period}/documents/{kind}.pdf{}", org_query(org));
             let status = if closed {
                 format!("{} {}", t("Месяц закрыт", "Closed"), r.closed_at.as_deref().map(instant_text).unwrap_or_default())
             } else {
@@ -157,12 +159,12 @@ pub fn ReportPage(me: Me, period: Period, org: Option<i64>) -> impl IntoView {
                 <p id="report-status" class=if closed { "closed" } else { "open" }>{status}</p>
                 <p class="actions">
                     <a href=csv download=format!("report-{period}.csv")>{t("Скачать CSV", "Download CSV")}</a>
-                    " · " <a href=act>{t("Акт для печати", "Act for print")}</a>
+                    " · " <a href=act id="act-link">{t("Акт", "Act")}</a>
+                    " (" <a href=pdf("act") id="act-pdf">"PDF"</a> ")"
+                    " · " <a href=invoice id="invoice-link">{t("Счёт на оплату", "Invoice")}</a>
+                    " (" <a href=pdf("invoice") id="invoice-pdf">"PDF"</a> ")"
                 </p>
-                {(can_close && !closed).then(|| view! {
-                    <button type="button" id="close-month" on:click=close>{t("Закрыть месяц", "Close the month")}</button>
-                    {form_status(close_sent)}
-                })}
+                {(can_close && !closed).then(|| close_form(period, running, close, close_sent))}
                 <h2>{t("Выписка по тарифу", "Tariff statement")}</h2>
                 {match &r.statement {
                     Some(row) => statement_view(row, lang),
@@ -174,6 +176,38 @@ pub fn ReportPage(me: Me, period: Period, org: Option<i64>) -> impl IntoView {
                 {consultation_table(&r.consultations, lang)}
             }
         })}
+    }
+}
+
+/// Closing a month freezes its report for good, so it asks first; closing the running month
+/// before it ends also says where work accepted later goes.
+fn close_form(
+    period: Period,
+    running: bool,
+    close: impl Fn(leptos::ev::MouseEvent) + Clone + Send + Sync + 'static,
+    close_sent: RwSignal<Sent>,
+) -> impl IntoView {
+    let ctx = ctx();
+    let asked = RwSignal::new(false);
+    view! {
+        <div class="card close-card">
+            {move || if asked.get() {
+                let close = close.clone();
+                view! {
+                    <p id="close-confirm-text" role="alert">{match ctx.lang.get() {
+                        Lang::Ru if running => format!("Закрыть {} до конца месяца? Отчёт будет заморожен. Задачи, принятые до конца месяца, войдут в счёт за следующий месяц, и отчёт это покажет.", crate::billing::month_name(&period.to_string(), Lang::Ru)),
+                        Lang::En if running => format!("Close {} before it ends? The report is frozen. Tasks accepted later this month will bill in the next month, and the report will say so.", crate::billing::month_name(&period.to_string(), Lang::En)),
+                        Lang::Ru => format!("Закрыть {}? Отчёт будет заморожен и больше не изменится.", crate::billing::month_name(&period.to_string(), Lang::Ru)),
+                        Lang::En => format!("Close {}? The report is frozen and never changes again.", crate::billing::month_name(&period.to_string(), Lang::En)),
+                    }}</p>
+                    <button type="button" id="close-month-confirm" on:click=close>{ctx.t("Да, закрыть месяц", "Yes, close the month")}</button>
+                    " " <button type="button" class="secondary" on:click=move |_| asked.set(false)>{ctx.t("Не закрывать", "Keep it open")}</button>
+                }.into_any()
+            } else {
+                view! { <button type="button" id="close-month" on:click=move |_| asked.set(true)>{ctx.t("Закрыть месяц", "Close the month")}</button> }.into_any()
+            }}
+            {form_status(close_sent)}
+        </div>
     }
 }
 
@@ -202,7 +236,7 @@ fn report_tasks(r: &Report, lang: Lang) -> AnyView {
                     view! {
                         <tr>
                             <td><a href=Route::Task { id: task.id }.href()>{format!("№{} {}", task.id, task.title)}</a>
-                                <br/><small>{t("принята", "accepted")} " " {instant_text(&task.accepted_at)}</small></td>
+                                <br/><small class="settled">{crate::billing::report_note(task, lang)}</small></td>
                             <td><ul class="logs">{logs}</ul></td>
                             <td class="num">{hours_text(&task.logged)}</td>
                             <td class="num">{hours_text(&task.billed)}</td>
@@ -250,92 +284,70 @@ pub fn consultation_table(list: &[crate::model::Consultation], lang: Lang) -> An
     .into_any()
 }
 
-/// The act of completed work (акт выполненных работ) for print: parties, period, the work,
-/// hours, amounts, VAT, and the total in words.
+/// The month's act or invoice for print on A4, as the server issues it (numbered once the month
+/// is closed, «предварительный» before), with the PDF beside it.
 #[allow(non_snake_case)]
-pub fn ActPage(_me: Me, period: Period, org: Option<i64>) -> impl IntoView {
+pub fn DocumentPage(_me: Me, period: Period, org: Option<i64>, kind: &'static str) -> impl IntoView {
     let ctx = ctx();
-    let path = format!("/reports/{period}{}", org_query(org));
-    let report = load::<Report>(move || Some(path.clone()));
+    let path = format!("/reports/{period}/documents/{kind}{}", org_query(org));
+    let document = load::<DocumentView>(move || Some(path.clone()));
+    let pdf = format!("/api/v1/reports/{period}/documents/{kind}.pdf{}", org_query(org));
     view! {
         <p class="no-print"><a href=Route::Report { period, org }.href()>{ctx.t("← к отчёту", "← back to the report")}</a>
-            " " <button type="button" on:click=|_| { let _ = window().print(); }>{ctx.t("Печать", "Print")}</button></p>
-        {show_page(report, move |lang| format!("{} {period}", lang.pick("Акт", "Act")), move |r: Report| act_view(&r))}
+            " " <button type="button" on:click=|_| { let _ = window().print(); }>{ctx.t("Печать", "Print")}</button>
+            " " <a href=pdf id="document-pdf">{ctx.t("Скачать PDF", "Download PDF")}</a></p>
+        {show_page(document, move |lang| format!("{} {period}", if kind == "act" { lang.pick("Акт", "Act") } else { lang.pick("Счёт", "Invoice") }),
+            move |d: DocumentView| document_view(&d))}
     }
 }
 
-fn act_view(r: &Report) -> AnyView {
-    let Some(month) = r.statement.as_ref().and_then(|s| s.to_domain().ok()) else {
-        return view! { <h1>"Акт"</h1><p>"Месяц вне договора: акта нет."</p> }.into_any();
+/// The document in Russian whatever the interface's language: it is what the bookkeeper signs.
+fn document_view(d: &DocumentView) -> AnyView {
+    let doc = &d.document;
+    let party = |label: &'static str, p: &hourbank_domain::documents::Party, id: &'static str| {
+        let kpp = p.kpp.as_deref().map(|k| format!(", КПП {k}")).unwrap_or_default();
+        view! {
+            <div class="party" id=id>
+                <p><strong>{label} ": "</strong>{p.name.clone()}</p>
+                <p>"ИНН " {p.inn.clone()} {kpp}</p>
+                {(!p.address.is_empty()).then(|| view! { <p>"Адрес: " {p.address.clone()}</p> })}
+                {p.bank.clone().map(|b| view! {
+                    <p>"Р/с " {b.account} " в " {b.name}</p>
+                    <p>"БИК " {b.bik} ", к/с " {b.corr_account}</p>
+                })}
+            </div>
+        }
     };
-    let draft = r.status != "closed";
-    let mut rows: Vec<(String, String, String)> = Vec::new();
-    if month.phase == Phase::Subscription {
-        rows.push((
-            format!("Абонентское обслуживание 1С по тарифу «{}», {}", r.tariff.name, r.period_ru),
-            hours(month.included_used + month.reserve_used),
-            rubles(month.fee),
-        ));
-    }
-    if !month.extra_hours.is_zero() {
-        let what = if month.phase == Phase::Trial {
-            "Работы в пробный период"
-        } else {
-            "Работы сверх тарифа"
-        };
-        rows.push((
-            format!("{what}: {} × {}", hours(month.extra_hours), rubles(month.extra_rate)),
-            hours(month.extra_hours),
-            rubles(month.extra_charge),
-        ));
-    }
-    // Billable consultations count in the month's hours like accepted tasks do.
-    let billable: Vec<_> = r.consultations.iter().filter(|c| c.billable).cloned().collect();
-    let vat_line = if month.vat.is_zero() {
-        "Без НДС".to_string()
-    } else {
-        format!("В т. ч. НДС: {}", rubles(month.vat))
-    };
+    let act = doc.kind == "act";
     view! {
-        <article class="act" id="act">
-            {draft.then(|| view! { <p class="draft">"ПРОЕКТ — месяц ещё не закрыт"</p> })}
-            <h1>"Акт выполненных работ"</h1>
-            <p>"за период: " {r.period_ru.clone()}</p>
-            <p><strong>"Исполнитель: "</strong>"hourbank — абонентское обслуживание 1С"</p>
-            <p><strong>"Заказчик: "</strong>{r.org.name.clone()} ", ИНН " {r.org.inn.clone()}</p>
-            <table class="act-lines">
+        <article class="act" id="document">
+            {doc.preliminary.then(|| view! { <p class="draft" id="document-draft">"Предварительный документ: месяц ещё не закрыт, суммы могут измениться"</p> })}
+            <h1 id="document-title">{d.title.clone()}</h1>
+            <p>"за " {crate::billing::month_name(&doc.period, Lang::Ru)}</p>
+            {party(if act { "Исполнитель" } else { "Поставщик" }, &doc.seller, "document-seller")}
+            {party(if act { "Заказчик" } else { "Покупатель" }, &doc.buyer, "document-buyer")}
+            <table class="act-lines" id="document-lines">
                 <thead><tr><th scope="col">"№"</th><th scope="col">"Наименование работ, услуг"</th>
-                    <th scope="col" class="num">"Часов"</th><th scope="col" class="num">"Сумма"</th></tr></thead>
+                    <th scope="col" class="num">"Кол-во"</th><th scope="col">"Ед."</th>
+                    <th scope="col" class="num">"Цена"</th><th scope="col" class="num">"Сумма"</th></tr></thead>
                 <tbody>
-                    {rows.into_iter().enumerate().map(|(i, (what, h, sum))| view! {
-                        <tr><td>{i + 1}</td><td>{what}</td><td class="num">{h}</td><td class="num">{sum}</td></tr>
+                    {doc.lines.iter().enumerate().map(|(i, l)| view! {
+                        <tr><td>{i + 1}</td><td>{l.name.clone()}</td><td class="num">{l.quantity.clone()}</td><td>{l.unit.clone()}</td>
+                            <td class="num">{money_text(&l.price)}</td><td class="num">{money_text(&l.amount)}</td></tr>
                     }).collect_view()}
                 </tbody>
-                <tfoot>
-                    <tr><td colspan="3">"Итого"</td><td class="num" id="act-total">{rubles(month.total)}</td></tr>
-                    <tr><td colspan="3">{vat_line}</td><td class="num">{rubles(month.vat)}</td></tr>
-                    <tr><td colspan="3">"Всего к оплате"</td><td class="num">{rubles(month.total_with_vat)}</td></tr>
+                <tfoot id="document-totals">
+                    {doc.totals.iter().map(|total| view! {
+                        <tr><td colspan="5">{total.label.clone()}</td>
+                            <td class="num">{total.amount.as_deref().map(money_text).unwrap_or_default()}</td></tr>
+                    }).collect_view()}
                 </tfoot>
             </table>
-            <p id="act-words">"Всего оказано услуг на сумму: " <strong>{rubles_in_words(month.total_with_vat)}</strong></p>
-            <h2>"Выполненные задачи"</h2>
-            <ol class="act-tasks">
-                {r.tasks.iter().map(|t| view! {
-                    <li>{format!("№{} {}", t.id, t.title)} " — " {hours_text(&t.billed)}</li>
-                }).collect_view()}
-            </ol>
-            {(!billable.is_empty()).then(|| view! {
-                <h2>"Консультации"</h2>
-                <ol class="act-tasks" id="act-consultations">
-                    {billable.iter().map(|c| view! {
-                        <li>{date_text(&c.date)} ", " {c.topic.clone()} " — " {hours_text(&c.duration)}</li>
-                    }).collect_view()}
-                </ol>
-            })}
-            <p>"Вышеперечисленные услуги выполнены полностью и в срок. Заказчик претензий по объёму, качеству и срокам оказания услуг не имеет."</p>
+            <p id="document-words">"Сумма прописью: " <strong>{doc.to_pay_in_words.clone()}</strong></p>
+            {act.then(|| view! { <p>"Вышеперечисленные услуги оказаны полностью и в срок. Заказчик претензий по объёму, качеству и срокам оказания услуг не имеет."</p> })}
             <div class="signatures">
-                <p>"Исполнитель ____________________"</p>
-                <p>"Заказчик ____________________"</p>
+                <p>{if act { "Исполнитель" } else { "Руководитель" }} " ____________________"</p>
+                <p>{if act { "Заказчик" } else { "Бухгалтер" }} " ____________________"</p>
             </div>
         </article>
     }

@@ -13,6 +13,7 @@ use crate::labels;
 use crate::model::{InstructionList, Me, TaskDetail, UserList};
 use crate::pages::{field_error, form_status, input, sent_state, textarea, Sent};
 use crate::preview::CostPreview;
+use crate::route::Route;
 
 /// Today in Moscow, `YYYY-MM-DD`: the default date of a work log.
 pub fn today() -> String {
@@ -82,7 +83,22 @@ fn task_view(me: Me, d: TaskDetail) -> AnyView {
             <dd id="task-logged">{hours_text(&task.logged)}</dd>
             <dt>{t("Исполнитель", "Assignee")}</dt>
             <dd id="task-assignee">{task.assignee_name.clone().unwrap_or_else(|| t("не назначен", "nobody yet").into())}</dd>
+            {crate::billing::task_note(&task, lang).map(|note| view! {
+                <dt>{t("Счёт", "Bill")}</dt><dd id="task-billing">{note}</dd>
+            })}
+            {task.warranty_of.map(|of| view! {
+                <dt>{t("Гарантийная задача", "Warranty work")}</dt>
+                <dd id="task-warranty-of">{t("по задаче ", "on task ")}<a href=Route::Task { id: of }.href()>{format!("№{of}")}</a>
+                    {t(": её часы не оплачиваются", ": its hours are not billed")}</dd>
+            })}
+            {crate::billing::warranty_note(&task, lang).map(|note| view! {
+                <dt>{t("Гарантия", "Warranty")}</dt><dd id="task-warranty">{note}</dd>
+            })}
         </dl>
+        {(me.role == Role::Client
+            && task.state == hourbank_domain::TaskState::Accepted
+            && task.warranty_until.as_deref().is_some_and(|until| until >= today().as_str()))
+            .then(|| warranty_form(task.id))}
         {(matches!(me.role, Role::Analyst | Role::Admin) && !task.state.is_final()).then(|| assign_form(task.id, task.assignee_id))}
         {actions_view(me.clone(), d.clone(), actions)}
         {d.can_log_work.then(|| log_work_form(task.id))}
@@ -144,6 +160,8 @@ fn actions_view(me: Me, d: TaskDetail, actions: Vec<Action>) -> impl IntoView {
     let needs_comment =
         actions.iter().any(|a| matches!(a, Action::Reject | Action::Return | Action::Cancel | Action::WriteOff));
     let estimate_form = actions.contains(&Action::Estimate).then(|| estimate_form(d.clone()));
+    let cancel_bills =
+        d.task.approved_estimate.is_some() && actions.iter().any(|a| matches!(a, Action::Cancel | Action::WriteOff));
     let preview = actions.contains(&Action::Approve).then(|| cost_preview(me, d.clone()));
     let buttons = actions
         .into_iter()
@@ -168,8 +186,14 @@ fn actions_view(me: Me, d: TaskDetail, actions: Vec<Action>) -> impl IntoView {
             <h2 id="actions-h">{lang.pick("Что можно сделать", "What you can do")}</h2>
             {preview}
             {needs_comment.then(|| textarea("action-comment",
-                ctx.t("Комментарий (обязателен, чтобы отклонить или вернуть)", "Comment (required to reject or return)"),
+                ctx.t("Комментарий (обязателен, чтобы отклонить, вернуть или списать работу)",
+                      "Comment (required to reject, return or write the work off)"),
                 comment, field_error(sent, "comment")))}
+            {cancel_bills.then(|| view! {
+                <p class="hint" id="cancel-bills">{lang.pick(
+                    "Оценка уже была согласована: при отмене затраченные часы (не больше согласованной оценки) войдут в счёт этого месяца. Не выставлять их может только аналитик — «Списать работу» с комментарием.",
+                    "The estimate was approved: cancelling bills the hours logged (up to the approved estimate) this month. Only an analyst may write them off instead, with a comment.")}</p>
+            })}
             <div class="buttons">{buttons}</div>
             {form_status(sent)}
             {estimate_form}
@@ -195,14 +219,56 @@ fn cost_preview(me: Me, d: TaskDetail) -> impl IntoView {
             Ok(None) => lang.pick("Этот месяц вне договора.", "This month is outside the contract.").to_string(),
             Err(e) => e.to_string(),
         };
+        // The same figures as the overview: what is still free before this estimate.
+        let free = org
+            .tariff
+            .tariff()
+            .ok()
+            .zip(row.to_domain().ok())
+            .and_then(|(tariff, month)| crate::billing::FreeHours::of(&tariff, &month));
         Some(view! {
             <div class="preview" id="cost-preview" role="note">
+                {free.map(|f| view! { <p id="preview-free">{f.sentence(lang)}</p> })}
                 <p><strong>{text}</strong></p>
                 <p class="hint">{lang.pick(
                     "Расчёт — если эта и уже согласованные задачи будут приняты в этом месяце и уложатся в оценку.",
                     "Assuming this and the already approved tasks are accepted this month within their estimates.")}</p>
             </div>
         })
+    }
+}
+
+/// A warranty claim on an accepted task: a linked task that follows the usual workflow and bills
+/// nothing («гарантийные обязательства»).
+fn warranty_form(id: i64) -> impl IntoView {
+    let ctx = ctx();
+    let description = RwSignal::new(String::new());
+    let sent = RwSignal::new(Sent::Idle);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        sent.set(Sent::Sending);
+        let body = serde_json::json!({ "description": description.get_untracked().trim() });
+        let label = format!("Гарантия по задаче №{id}");
+        spawn_local(async move {
+            let outcome = ctx.sync.write("POST", &format!("/tasks/{id}/warranty"), body.to_string(), label).await;
+            sent.set(sent_state(&outcome, &["description", "warranty_until"], ctx.lang.get_untracked()));
+            if let WriteOutcome::Done(answer) = &outcome
+                && let Ok(created) = crate::api::decode::<TaskDetail>(answer)
+            {
+                ctx.navigate(Route::Task { id: created.task.id });
+            }
+        });
+    };
+    view! {
+        <form class="card warranty-form" id="warranty-form" on:submit=submit>
+            <h2>{ctx.t("Гарантия", "Warranty")}</h2>
+            <p class="hint">{ctx.t("Если принятая задача работает не так, как согласовано, опишите, что не так: исправление по гарантии не оплачивается.",
+                "If the accepted work does not do what was agreed, say what is wrong: a warranty fix is not billed.")}</p>
+            {textarea("warranty-description", ctx.t("Что не так", "What is wrong"), description, field_error(sent, "description"))}
+            <span class="field-error" id="warranty-until-error">{field_error(sent, "warranty_until")}</span>
+            <button type="submit" id="warranty-submit">{ctx.t("Открыть гарантийную задачу", "Open a warranty task")}</button>
+            {form_status(sent)}
+        </form>
     }
 }
 

@@ -62,25 +62,9 @@ async fn set_seller(
     }
     input.finish()?;
     let seller = checked.expect("checked");
-    let bank = seller.bank.as_ref().expect("a checked seller has a bank");
     let before = store::seller(state.db()).await?;
     let mut tx = state.db().begin_write().await?;
-    sqlx::query(
-        "INSERT INTO seller (id, name, inn, kpp, address, bank_name, bik, account, corr_account, updated_at) \
-         VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO UPDATE SET name = $1, inn = $2, kpp = $3, \
-         address = $4, bank_name = $5, bik = $6, account = $7, corr_account = $8, updated_at = $9",
-    )
-    .bind(&seller.name)
-    .bind(&seller.inn)
-    .bind(seller.kpp.as_deref())
-    .bind(&seller.address)
-    .bind(&bank.name)
-    .bind(&bank.bik)
-    .bind(&bank.account)
-    .bind(&bank.corr_account)
-    .bind(state.clock().now_text())
-    .execute(&mut *tx)
-    .await?;
+    store::save_seller(&mut tx, &seller, &state.clock().now_text()).await?;
     let after = serde_json::to_value(&seller).expect("a party serializes");
     let before = before.map(|b| serde_json::to_value(b).expect("a party serializes"));
     store::audit(
@@ -303,19 +287,25 @@ async fn issued(
 
 /// A report's statement, read back from its JSON (a frozen report is the authority for its month).
 fn statement_from_json(st: &Value) -> Result<MonthStatement, ApiError> {
-    let bad = |field: &str| ApiError::Internal(format!("stored report: statement.{field} is missing or invalid"));
+    let stored_invalid =
+        |field: &str| ApiError::Internal(format!("stored report: statement.{field} is missing or invalid"));
     let decimal = |field: &str| {
-        st[field].as_str().and_then(|t| hourbank_domain::units::parse_decimal(field, t).ok()).ok_or_else(|| bad(field))
+        st[field]
+            .as_str()
+            .and_then(|t| hourbank_domain::units::parse_decimal(field, t).ok())
+            .ok_or_else(|| stored_invalid(field))
     };
     let money = |field: &str| decimal(field).map(Money::rounded);
     let hours = |field: &str| {
-        decimal(field).and_then(|d| Hours::bounded(field, d, rust_decimal::Decimal::MAX).map_err(|_| bad(field)))
+        decimal(field)
+            .and_then(|d| Hours::bounded(field, d, rust_decimal::Decimal::MAX).map_err(|_| stored_invalid(field)))
     };
-    let period = st["period"].as_str().and_then(|p| Period::parse("period", p).ok()).ok_or_else(|| bad("period"))?;
+    let period =
+        st["period"].as_str().and_then(|p| Period::parse("period", p).ok()).ok_or_else(|| stored_invalid("period"))?;
     let phase = match st["phase"].as_str() {
         Some("trial") => Phase::Trial,
         Some("subscription") => Phase::Subscription,
-        _ => return Err(bad("phase")),
+        _ => return Err(stored_invalid("phase")),
     };
     Ok(MonthStatement {
         period,

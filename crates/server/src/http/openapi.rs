@@ -159,6 +159,21 @@ pub fn document() -> Value {
                         "duration": decimal("0 < hours ≤ 24"), "topic": { "type": "string", "maxLength": 5000 }, "billable": { "type": "boolean" } } }))),
                     ("201", ok("Logged", any.clone())), true, vec![idempotency_key()]),
             },
+            "/settings/seller": {
+                "get": op("documents", "The seller's requisites on the acts and invoices (null until an admin sets them)", None, ("200", ok("The seller", any.clone())), true, vec![]),
+                "put": op("documents", "Set the seller's requisites (admin); ИНН, КПП, БИК and both accounts are checked by their check digits, every bad field named",
+                    Some(json_body(json!({ "type": "object", "required": ["name", "inn", "kpp", "address", "bank_name", "bik", "account", "corr_account"], "properties": {
+                        "name": { "type": "string" }, "inn": { "type": "string" }, "kpp": { "type": "string" }, "address": { "type": "string" },
+                        "bank_name": { "type": "string" }, "bik": { "type": "string" }, "account": { "type": "string", "description": "расчётный счёт, 20 digits" },
+                        "corr_account": { "type": "string", "description": "корреспондентский счёт, 20 digits" } } }))),
+                    ("200", ok("Saved", any.clone())), true, vec![idempotency_key()]),
+            },
+            "/orgs/{id}/requisites": { "put": op("documents", "The buyer's КПП and address on its acts and invoices (admin)",
+                Some(json_body(json!({ "type": "object", "required": ["address"], "properties": {
+                    "kpp": { "type": ["string", "null"] }, "address": { "type": "string" } } }))),
+                ("200", ok("The organisation", schema("Org"))), true, vec![id(), idempotency_key()]) },
+            "/reports/{period}/documents/{kind}": { "get": op("documents", "The month's act (`act`) or invoice (`invoice`) as JSON, or as PDF (`act.pdf`, `invoice.pdf`). A closed month's is numbered per kind and year and keeps the parties it was issued with; an open month's is preliminary, without a number. 409 until the seller's requisites are set",
+                None, ("200", ok("The document", any.clone())), true, vec![period(), path_param("kind", "act | invoice | act.pdf | invoice.pdf"), org()]) },
             "/reports": { "get": op("reports", "The contract's months so far, open or closed", None, ("200", ok("Months", any.clone())), true, vec![org()]) },
             "/reports/{period}": { "get": op("reports", "A month's report (the month so far, or the frozen closed month); `.csv` for CSV. Reports exist from the contract's first month through the month after the current one (or the contract's last): others are 404", None,
                 ("200", ok("The report", schema("Report"))), true, vec![period(), org()]) },

@@ -74,7 +74,11 @@ async fn list(
 async fn task_view(state: &AppState, caller: &Caller, task: TaskRecord) -> Result<Value, ApiError> {
     let events = store::task_events(state.db(), task.id).await?;
     let worklogs = store::worklogs_of_task(state.db(), task.id).await?;
-    let actions = allowed(task.state, caller.role);
+    let mut actions = allowed(task.state, caller.role);
+    // Only approved work can be written off; anything else is simply cancelled.
+    if task.approved_estimate.is_none() {
+        actions.retain(|a| *a != Action::WriteOff.as_str());
+    }
     let can_log = can_log_work(task.state, caller.role);
     Ok(json!({
         "task": task,

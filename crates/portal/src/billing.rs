@@ -1,0 +1,279 @@
+//! What the portal says about where work bills (`shared/domain.md`, "Billing invariants"): a
+//! task accepted in a closed month («принята 31.03, в счёте за апрель: март уже закрыт»),
+//! approved work cancelled, warranty work, and the hours a client may still close this month
+//! without paying extra. Plain functions, tested natively; the pages only show their text.
+
+use hourbank_domain::format::MONTHS_RU;
+use hourbank_domain::{Hours, MonthStatement, Period, Tariff};
+
+use crate::format::{date_text, instant_text};
+use crate::i18n::Lang;
+use crate::model::{ReportTask, Task};
+
+const MONTHS_EN: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// This month in Moscow, the company's calendar (the browser's clock).
+#[cfg(target_arch = "wasm32")]
+pub fn today_period() -> Period {
+    let today = crate::pages::task::today();
+    hourbank_domain::parse_date("today", &today)
+        .map(Period::of)
+        .unwrap_or_else(|_| Period::new(2000, 1).expect("a valid period"))
+}
+
+/// «апрель 2027» / «April 2027» — in a sentence, after «за» (the nominative reads right there:
+/// «в счёте за апрель 2027»).
+pub fn month_name(period: &str, lang: Lang) -> String {
+    match Period::parse("period", period) {
+        Ok(p) => {
+            let i = (p.month() - 1) as usize;
+            format!("{} {}", lang.pick(MONTHS_RU[i], MONTHS_EN[i]), p.year())
+        }
+        Err(_) => period.to_string(),
+    }
+}
+
+/// The day of an instant, in Moscow, as the interface writes dates.
+fn day_of(instant: &str) -> String {
+    instant_text(instant).split(' ').next().unwrap_or_default().trim_end_matches(',').to_string()
+}
+
+/// «принята 31.03.2027, в счёте за апрель 2027: март 2027 уже закрыт».
+fn late_sentence(settled: &str, verb_ru: &str, verb_en: &str, billed_in: &str, late_from: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Ru => format!(
+            "{verb_ru} {}, в счёте за {}: {} уже закрыт",
+            day_of(settled),
+            month_name(billed_in, lang),
+            month_name(late_from, lang)
+        ),
+        Lang::En => format!(
+            "{verb_en} {}, billed in {}: {} was already closed",
+            day_of(settled),
+            month_name(billed_in, lang),
+            month_name(late_from, lang)
+        ),
+    }
+}
+
+/// How a task in a month's report came to bill there.
+pub fn report_note(task: &ReportTask, lang: Lang) -> String {
+    let cancelled = task.settlement.as_deref() == Some("cancelled_approved");
+    let (verb_ru, verb_en, at) = if cancelled {
+        ("отменена после согласования", "cancelled after approval", task.cancelled_at.as_deref())
+    } else {
+        ("принята", "accepted", task.accepted_at.as_deref())
+    };
+    let at = at.unwrap_or_default();
+    let mut note = match &task.late_from {
+        Some(late) => {
+            let billed = match lang {
+                Lang::Ru => format!("{verb_ru} {}: {} уже был закрыт", day_of(at), month_name(late, lang)),
+                Lang::En => format!("{verb_en} {}: {} was already closed", day_of(at), month_name(late, lang)),
+            };
+            billed
+        }
+        None => format!("{} {}", lang.pick(verb_ru, verb_en), instant_text(at)),
+    };
+    if cancelled {
+        note.push_str(lang.pick(
+            "; к оплате затраченные часы, не более согласованной оценки",
+            "; the hours logged bill, up to the approved estimate",
+        ));
+    }
+    if let Some(of) = task.warranty_of {
+        note.push_str(&match lang {
+            Lang::Ru => format!("; гарантийные работы по задаче №{of}: 0 ч к оплате"),
+            Lang::En => format!("; warranty work on task #{of}: 0 h billed"),
+        });
+    }
+    note
+}
+
+/// Where a settled task bills, for its own page; none while it is open or bills nothing.
+pub fn task_note(task: &Task, lang: Lang) -> Option<String> {
+    let (settled, billed_in, verb_ru, verb_en) =
+        match (&task.accepted_at, &task.accepted_period, &task.cancelled_at, &task.cancelled_period) {
+            (Some(at), Some(period), _, _) => (at, period, "принята", "accepted"),
+            (_, _, Some(at), Some(period)) => (at, period, "отменена после согласования", "cancelled after approval"),
+            _ => return None,
+        };
+    let mut note = match &task.late_from {
+        Some(late) => late_sentence(settled, verb_ru, verb_en, billed_in, late, lang),
+        None => match lang {
+            Lang::Ru => format!("{verb_ru} {}, в счёте за {}", day_of(settled), month_name(billed_in, lang)),
+            Lang::En => format!("{verb_en} {}, billed in {}", day_of(settled), month_name(billed_in, lang)),
+        },
+    };
+    if task.warranty_of.is_some() {
+        note.push_str(lang.pick(" (гарантийные работы: 0 ч к оплате)", " (warranty work: 0 h billed)"));
+    }
+    let mut chars = note.chars();
+    Some(chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default())
+}
+
+/// «Гарантия до 09.04.2027» on an accepted task.
+pub fn warranty_note(task: &Task, lang: Lang) -> Option<String> {
+    let until = task.warranty_until.as_deref()?;
+    Some(format!("{} {}", lang.pick("Гарантия до", "Warranty until"), date_text(until)))
+}
+
+/// Whether `date` (`YYYY-MM-DD`) falls in a trial month of the organisation's contract, where a
+/// consultation is never billable («Оплата только за закрытые задачи»).
+pub fn in_trial(org: &crate::model::Org, date: &str) -> bool {
+    let Ok((contract, _)) = crate::preview::contract_of(org) else { return false };
+    let Ok(day) = hourbank_domain::parse_date("date", date) else { return false };
+    contract.month_of(Period::of(day)).is_some_and(|m| m.phase == hourbank_domain::Phase::Trial)
+}
+
+/// The month's figures a client needs before asking for more work.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FreeHours {
+    /// Included hours left plus reserve left: closed this month, they cost nothing extra.
+    pub free: Hours,
+    /// The reserve that can be used now.
+    pub reserve_now: Hours,
+    /// The reserve at the month's end if nothing more is accepted: a projection.
+    pub reserve_projected: Hours,
+}
+
+impl FreeHours {
+    /// None in a trial month, where every hour is paid one by one.
+    pub fn of(tariff: &Tariff, month: &MonthStatement) -> Option<FreeHours> {
+        let free = hourbank_domain::hours_free(tariff, month)?;
+        Some(FreeHours {
+            free,
+            reserve_now: month.reserve_start.saturating_sub(month.reserve_used),
+            reserve_projected: month.reserve_end,
+        })
+    }
+
+    /// «Можно ещё без доплаты: 14 ч».
+    pub fn sentence(&self, lang: Lang) -> String {
+        format!("{}: {}", lang.pick("Можно ещё без доплаты", "Still free this month"), lang.hours(self.free))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hourbank_domain::{parse_date, statement_through, ClosedMonth, Contract, Vat};
+    use std::collections::BTreeMap;
+
+    fn report_task(json: serde_json::Value) -> ReportTask {
+        serde_json::from_value(json).unwrap()
+    }
+
+    #[test]
+    fn a_late_acceptance_says_which_month_was_closed() {
+        let task = report_task(serde_json::json!({
+            "id": 7, "title": "Отчёт", "accepted_at": "2027-03-31T10:00:00.000Z", "logged": "2", "approved_estimate": "2",
+            "billed": "2", "worklogs": [], "settlement": "accepted", "late_from": "2027-03"
+        }));
+        assert_eq!(report_note(&task, Lang::Ru), "принята 31.03.2027: март 2027 уже был закрыт");
+        assert_eq!(report_note(&task, Lang::En), "accepted 31.03.2027: March 2027 was already closed");
+    }
+
+    #[test]
+    fn a_frozen_entry_from_before_reads_as_accepted() {
+        let task = report_task(serde_json::json!({
+            "id": 7, "title": "Отчёт", "accepted_at": "2027-03-10T10:00:00.000Z", "logged": "2", "approved_estimate": "2",
+            "billed": "2", "worklogs": []
+        }));
+        assert!(report_note(&task, Lang::Ru).starts_with("принята 10.03.2027"), "{}", report_note(&task, Lang::Ru));
+    }
+
+    #[test]
+    fn cancelled_approved_work_and_warranty_work_say_what_they_bill() {
+        let task = report_task(serde_json::json!({
+            "id": 8, "title": "Обмен", "accepted_at": null, "logged": "3", "approved_estimate": "2", "billed": "2",
+            "worklogs": [], "settlement": "cancelled_approved", "cancelled_at": "2027-04-02T10:00:00.000Z"
+        }));
+        let note = report_note(&task, Lang::Ru);
+        assert!(note.starts_with("отменена после согласования 02.04.2027"), "{note}");
+        assert!(note.ends_with("к оплате затраченные часы, не более согласованной оценки"), "{note}");
+        let warranty = report_task(serde_json::json!({
+            "id": 9, "title": "Гарантия", "accepted_at": "2027-04-03T10:00:00.000Z", "logged": "1.5", "approved_estimate": "2",
+            "billed": "0", "worklogs": [], "settlement": "accepted", "warranty_of": 7
+        }));
+        assert!(report_note(&warranty, Lang::Ru).ends_with("гарантийные работы по задаче №7: 0 ч к оплате"));
+    }
+
+    fn task(json: serde_json::Value) -> Task {
+        let mut base = serde_json::json!({
+            "id": 7, "org_id": 1, "title": "Отчёт", "description": "", "state": "accepted", "specification": null,
+            "estimate": "2", "approved_estimate": "2", "deadline": null, "logged": "2", "created_at": "2027-03-01T10:00:00.000Z",
+            "accepted_at": null, "accepted_period": null
+        });
+        for (k, v) in json.as_object().unwrap() {
+            base[k] = v.clone();
+        }
+        serde_json::from_value(base).unwrap()
+    }
+
+    #[test]
+    fn the_task_page_names_the_month_that_bills_it() {
+        let late = task(
+            serde_json::json!({"accepted_at": "2027-03-31T10:00:00.000Z", "accepted_period": "2027-04", "late_from": "2027-03"}),
+        );
+        assert_eq!(
+            task_note(&late, Lang::Ru).unwrap(),
+            "Принята 31.03.2027, в счёте за апрель 2027: март 2027 уже закрыт"
+        );
+        assert_eq!(
+            task_note(&late, Lang::En).unwrap(),
+            "Accepted 31.03.2027, billed in April 2027: March 2027 was already closed"
+        );
+        let on_time =
+            task(serde_json::json!({"accepted_at": "2027-03-10T10:00:00.000Z", "accepted_period": "2027-03"}));
+        assert_eq!(task_note(&on_time, Lang::Ru).unwrap(), "Принята 10.03.2027, в счёте за март 2027");
+        let open = task(serde_json::json!({"state": "in_work"}));
+        assert_eq!(task_note(&open, Lang::Ru), None);
+        let warranty = task(serde_json::json!({"warranty_until": "2027-04-09"}));
+        assert_eq!(warranty_note(&warranty, Lang::Ru).unwrap(), "Гарантия до 09.04.2027");
+    }
+
+    #[test]
+    fn consultations_in_the_trial_are_never_billable() {
+        let org: crate::model::Org = serde_json::from_value(serde_json::json!({
+            "id": 1, "name": "ООО", "inn": "7707083893", "tariff_name": "Старт",
+            "tariff": {"monthly_fee": "20000.00", "included_hours": "10", "overage_rate": "2000.00", "reserve_cap": "10",
+                       "trial_months": 2, "trial_rate": "2000.00"},
+            "contract_start": "2027-01-01", "contract_end": null, "vat": {"mode": "none", "rate": null}, "analyst": null
+        }))
+        .unwrap();
+        assert!(in_trial(&org, "2027-02-28"));
+        assert!(!in_trial(&org, "2027-03-01"));
+        assert!(!in_trial(&org, ""));
+    }
+
+    #[test]
+    fn free_hours_count_the_reserve_left_not_the_projection() {
+        // A 4 h reserve carried in, nothing accepted yet: 10 + 4 = 14 h free, while the reserve
+        // projected at the month's end is 10 (the cap).
+        let contract = Contract::new(Tariff::start(), parse_date("d", "2027-01-01").unwrap(), None).unwrap();
+        let closed = ClosedMonth { period: Period::parse("p", "2027-03").unwrap(), reserve_end: Hours::whole(4) };
+        let april = Period::parse("p", "2027-04").unwrap();
+        let row =
+            statement_through(&contract, Vat::None, Some(closed), &BTreeMap::new(), april).unwrap().pop().unwrap();
+        let free = FreeHours::of(&Tariff::start(), &row).unwrap();
+        assert_eq!(
+            free,
+            FreeHours { free: Hours::whole(14), reserve_now: Hours::whole(4), reserve_projected: Hours::whole(10) }
+        );
+        assert_eq!(free.sentence(Lang::Ru), "Можно ещё без доплаты: 14\u{a0}ч");
+    }
+}
