@@ -103,6 +103,31 @@ impl Api {
         r.json().await.expect("json")
     }
 
+    /// PUTs and returns the JSON answer; panics on anything but success.
+    pub async fn put(&self, path: &str, body: Value) -> Value {
+        let r = self
+            .http
+            .put(format!("{}/api/v1{path}", self.base))
+            .bearer_auth(&self.token)
+            .json(&body)
+            .send()
+            .await
+            .expect("PUT");
+        let status = r.status();
+        let text = r.text().await.unwrap_or_default();
+        assert!(status.is_success(), "PUT {path}: {status} {text}");
+        serde_json::from_str(&text).unwrap_or(Value::Null)
+    }
+
+    /// GETs raw bytes (a PDF), with the content type.
+    pub async fn get_bytes(&self, path: &str) -> (String, Vec<u8>) {
+        let r =
+            self.http.get(format!("{}/api/v1{path}", self.base)).bearer_auth(&self.token).send().await.expect("GET");
+        assert!(r.status().is_success(), "GET {path}: {}", r.status());
+        let kind = r.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+        (kind, r.bytes().await.expect("body").to_vec())
+    }
+
     /// POSTs and returns the JSON answer; panics on anything but success.
     pub async fn post(&self, path: &str, body: Value) -> Value {
         let r = self

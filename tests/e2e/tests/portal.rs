@@ -141,9 +141,9 @@ async fn a_task_from_request_to_acceptance_to_a_closed_month() {
         .unwrap();
     let csv = csv.as_str().unwrap();
     assert!(csv.contains("Отчёт по остаткам на складах") && csv.contains("24000.00"), "{csv}");
-    b.goto_and_wait(&format!("{base}/portal/reports/{period}/act"), "#act-words").await;
-    b.wait_text("#act-words", "Двадцать четыре тысячи рублей 00 копеек").await;
-    b.wait_text("#act", "ПРОЕКТ").await;
+    b.goto_and_wait(&format!("{base}/portal/reports/{period}/act"), "#document-words").await;
+    b.wait_text("#document-words", "Двадцать четыре тысячи рублей 00 копеек").await;
+    b.wait_text("#document-draft", "Предварительный").await;
     b.assert_no_axe_violations("act").await;
     let before: Value = admin.get(&format!("/reports/{period}?org={org_id}")).await;
     b.portal_sign_out().await;
@@ -153,11 +153,17 @@ async fn a_task_from_request_to_acceptance_to_a_closed_month() {
     for p in [months_before(period, 2), months_before(period, 1)] {
         b.goto_and_wait(&format!("{base}/portal/reports/{p}?org={org_id}"), "#close-month").await;
         b.click("#close-month").await;
+        b.wait_text("#close-confirm-text", "Отчёт будет заморожен").await;
+        b.click("#close-month-confirm").await;
         b.wait_text("#report-status", "Месяц закрыт").await;
     }
     b.goto_and_wait(&format!("{base}/portal/reports/{period}?org={org_id}"), "#close-month").await;
     b.assert_no_axe_violations("month report (analyst, before closing)").await;
+    // The running month closes early (its last working day), and the portal says what that means.
     b.click("#close-month").await;
+    b.wait_text("#close-confirm-text", "войдут в счёт за следующий месяц").await;
+    b.assert_no_axe_violations("closing the running month (confirmation)").await;
+    b.click("#close-month-confirm").await;
     b.wait_text("#report-status", "Месяц закрыт").await;
     let closed: Value = admin.get(&format!("/reports/{period}?org={org_id}")).await;
     assert_eq!(closed["statement"], before["statement"], "closing keeps the figures");
@@ -182,6 +188,14 @@ async fn a_task_from_request_to_acceptance_to_a_closed_month() {
     assert!(!tasks.contains("Ещё одна"), "a frozen report never changes: {tasks}");
     let after: Value = admin.get(&format!("/reports/{period}?org={org_id}")).await;
     assert_eq!(after, closed, "the frozen report is byte for byte the same");
+    // Billed hours never vanish: the late acceptance bills in next month's report, which says why,
+    // and so does the task.
+    let next = period.next();
+    b.goto_and_wait(&format!("{base}/portal/reports/{next}?org={org_id}"), "#report-tasks").await;
+    let late = b.wait_text("#report-tasks", "Ещё одна").await;
+    assert!(late.contains("уже был закрыт"), "{late}");
+    b.goto_and_wait(&format!("{base}/portal/tasks/{second}"), "#task-billing").await;
+    b.wait_text("#task-billing", "уже закрыт").await;
     b.portal_sign_out().await;
 
     // The client's overview: the month's tiles and a year of bills; every page fits a phone.
@@ -455,9 +469,13 @@ async fn rejecting_and_returning_need_a_comment_and_the_other_pages_read_well() 
     b.goto_and_wait(&format!("{base}/portal/reports"), "#months").await;
     b.wait_text("#months", "открыт").await;
     b.assert_no_axe_violations("reports list").await;
-    // The billable consultation is billed, so the act lists it with its hours.
-    b.goto_and_wait(&format!("{base}/portal/reports/{period}/act"), "#act-consultations").await;
-    b.wait_text("#act-consultations", "Как настроить принтер этикеток — 0,5\u{a0}ч").await;
+    // The billable consultation is billed: the month's report lists it as such, and its half
+    // hour is in the act's month.
+    b.goto_and_wait(&format!("{base}/portal/reports/{period}"), "table.consultations").await;
+    let listed = b.wait_text("table.consultations", "Как настроить принтер этикеток").await;
+    assert!(listed.contains("0,5\u{a0}ч") && listed.contains("да"), "{listed}");
+    b.goto_and_wait(&format!("{base}/portal/reports/{period}/act"), "#document-lines").await;
+    b.wait_text("#document-title", "Акт оказанных услуг от").await;
     b.goto_and_wait(&format!("{base}/portal/instructions?q=этикетки"), "#instructions-q").await;
     b.wait_text("main", "Склад → Этикетки").await;
     b.goto_and_wait(&format!("{base}/portal/instructions?q=нетакогослова"), "#instructions-q").await;
@@ -533,4 +551,150 @@ async fn the_portal_reopens_without_a_server_and_sends_what_was_made_when_it_is_
     let found = admin.get("/tasks?q=пока%20сервер%20недоступен").await;
     assert_eq!(found["tasks"].as_array().unwrap().len(), 1, "{found}");
     b.close().await;
+}
+
+/// The month's act and invoice, with VAT on top for one client and included for another: every
+/// line of the printable page asserted (requisites, number, VAT lines, the amount in words), and
+/// the PDF's text read back with pdftotext and compared with it.
+#[tokio::test]
+async fn acts_and_invoices_print_and_download_as_pdf() {
+    let base = start_server_with_demo().await;
+    let admin = Api::sign_in(&base, "admin@hourbank.demo", DEMO_PASSWORD).await;
+    let anna = Api::sign_in(&base, "anna@hourbank.demo", DEMO_PASSWORD).await;
+    let period = hourbank_server::clock::business_period();
+    let start = months_before(period, 2).first_day().to_string();
+    let mut clients = Vec::new();
+    for (name, inn, email, mode, kpp) in [
+        ("ООО «Северный склад»", "5001007329", "buh@ontop.test", "on_top", "500101001"),
+        ("АО «Южный завод»", "7725143584", "buh@included.test", "included", "772501001"),
+    ] {
+        let org = admin
+            .post(
+                "/orgs",
+                json!({ "name": name, "inn": inn, "contract_start": start,
+                                   "vat": { "mode": mode, "rate": "22" }, "analyst_id": 2 }),
+            )
+            .await;
+        let org_id = org["org"]["id"].as_i64().or_else(|| org["id"].as_i64()).expect("org id");
+        admin
+            .put(
+                &format!("/orgs/{org_id}/requisites"),
+                json!({ "kpp": kpp, "address": "Москва, ул. Проверочная, д. 5" }),
+            )
+            .await;
+        admin
+            .post("/users", json!({ "email": email, "name": "Бухгалтер", "role": "client", "org_id": org_id, "password": DEMO_PASSWORD }))
+            .await;
+        let client = Api::sign_in(&base, email, DEMO_PASSWORD).await;
+        // 15 h accepted in the first subscription month: 10 included, 5 over at 2000.
+        let task = client.post("/tasks", json!({ "title": "Доработка", "description": "Сделать" })).await["task"]["id"]
+            .as_i64()
+            .unwrap();
+        let path = format!("/tasks/{task}/transitions");
+        anna.post(&path, json!({ "action": "estimate", "specification": "ТЗ", "estimate": "15", "deadline": period.last_day().to_string() })).await;
+        client.post(&path, json!({ "action": "approve" })).await;
+        for hours in ["8", "7"] {
+            let log = json!({ "date": hourbank_server::clock::business_today().to_string(), "hours": hours, "description": "Разработка" });
+            anna.post(&format!("/tasks/{task}/worklogs"), log).await;
+        }
+        anna.post(&path, json!({ "action": "submit_for_testing" })).await;
+        client.post(&path, json!({ "action": "accept" })).await;
+        for p in [months_before(period, 2), months_before(period, 1), period] {
+            anna.post(&format!("/reports/{p}/close?org={org_id}"), json!({})).await;
+        }
+        clients.push((email, client));
+    }
+    let date = period.last_day().format("%d.%m.%Y").to_string();
+    let b = Browser::start().await;
+    b.client.set_window_size(1366, 1400).await.expect("window");
+    // VAT on top: its own line, then the amount to pay.
+    let (email, client) = &clients[0];
+    b.portal_sign_in(&base, email).await;
+    b.goto_and_wait(&format!("{base}/portal/reports/{period}"), "#act-link").await;
+    b.click("#act-link").await;
+    b.wait_text("#document-title", &format!("Акт оказанных услуг № 1 от {date}")).await;
+    let seller = b.text("#document-seller").await;
+    for expected in [
+        "Исполнитель",
+        "ООО «Часовой банк»",
+        "ИНН 7704407589, КПП 770401001",
+        "Р/с 40702810938000012345 в ПАО Сбербанк",
+        "БИК 044525225, к/с 30101810400000000225",
+    ] {
+        assert!(seller.contains(expected), "{expected:?} in {seller}");
+    }
+    let buyer = b.text("#document-buyer").await;
+    for expected in
+        ["Заказчик", "ООО «Северный склад»", "ИНН 5001007329, КПП 500101001", "Москва, ул. Проверочная, д. 5"]
+    {
+        assert!(buyer.contains(expected), "{expected:?} in {buyer}");
+    }
+    let lines = b.text("#document-lines").await;
+    assert!(
+        lines.contains("Абонентское обслуживание 1С по тарифу «Старт»")
+            && lines.contains("Часы сверх включённых и резерва"),
+        "{lines}"
+    );
+    let totals = b.text("#document-totals").await;
+    for expected in
+        ["Итого30\u{a0}000,00\u{a0}₽", "НДС 22 %6\u{a0}600,00\u{a0}₽", "Всего к оплате36\u{a0}600,00\u{a0}₽"]
+    {
+        assert!(totals.contains(expected), "{expected:?} in {totals:?}");
+    }
+    assert!(!totals.contains("В том числе"), "{totals}");
+    b.wait_text("#document-words", "Тридцать шесть тысяч шестьсот рублей 00 копеек").await;
+    b.assert_no_axe_violations("act (VAT on top)").await;
+    b.screenshot("act").await;
+    let act: Value = client.get(&format!("/reports/{period}/documents/act")).await;
+    assert_pdf_reads_back(client, &format!("/reports/{period}/documents/act.pdf"), &act).await;
+    b.portal_sign_out().await;
+
+    // VAT included: «В том числе», and the invoice's own number.
+    let (email, client) = &clients[1];
+    b.portal_sign_in(&base, email).await;
+    b.goto_and_wait(&format!("{base}/portal/reports/{period}/invoice"), "#document-title").await;
+    b.wait_text("#document-title", &format!("Счёт на оплату № 1 от {date}")).await;
+    let text = b.text("#document").await;
+    for expected in ["Поставщик", "Покупатель", "АО «Южный завод»", "ИНН 7725143584, КПП 772501001"]
+    {
+        assert!(text.contains(expected), "{expected:?} in {text}");
+    }
+    let totals = b.text("#document-totals").await;
+    // 30 000 × 22 / 122 = 5 409,836… → 5 409,84.
+    assert!(totals.contains("В том числе НДС 22 %5\u{a0}409,84\u{a0}₽"), "{totals:?}");
+    assert!(!totals.contains("Всего к оплате"), "{totals:?}");
+    b.wait_text("#document-words", "Тридцать тысяч рублей 00 копеек").await;
+    b.assert_no_axe_violations("invoice (VAT included)").await;
+    b.screenshot("invoice").await;
+    let invoice: Value = client.get(&format!("/reports/{period}/documents/invoice")).await;
+    assert_pdf_reads_back(client, &format!("/reports/{period}/documents/invoice.pdf"), &invoice).await;
+    b.close().await;
+}
+
+/// The PDF's text, as pdftotext reads it, carries every line of the document.
+async fn assert_pdf_reads_back(api: &Api, path: &str, document: &Value) {
+    let (kind, pdf) = api.get_bytes(path).await;
+    assert_eq!(kind, "application/pdf");
+    let dir = std::env::temp_dir().join(format!("hourbank-pdf-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("document.pdf");
+    std::fs::write(&file, &pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .arg("-layout")
+        .arg(&file)
+        .arg("-")
+        .output()
+        .expect("pdftotext (./dev installs poppler-utils)");
+    let fold = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+    let text = fold(&String::from_utf8(out.stdout).unwrap());
+    for line in document["text_lines"].as_array().unwrap() {
+        let line = line.as_str().unwrap();
+        if line.starts_with(|c: char| c.is_ascii_digit()) {
+            // A work line is a table row in the PDF: its name's words and its amount.
+            let amount = line.rsplit("= ").next().unwrap();
+            assert!(text.contains(amount), "the PDF lacks {amount:?}: {text}");
+            continue;
+        }
+        assert!(text.contains(&fold(line)), "the PDF lacks {line:?}: {text}");
+    }
 }
