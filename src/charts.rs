@@ -95,6 +95,7 @@ pub fn cost_svg(months: &[MonthStatement], lang: Lang) -> String {
         "Стоимость по месяцам: абонентская плата и часы сверх тарифа (в пробные месяцы — все часы), без НДС",
         "Cost per month: the fee and hours over the tariff (in trial months, every hour), without VAT",
     );
+    let title = crate::html::text(title);
     let mut svg = format!(
         "<svg id=\"cost-chart\" viewBox=\"0 0 {W} {H}\" role=\"img\" aria-label=\"{title}\" class=\"chart\"><title>{title}</title>"
     );
@@ -145,6 +146,7 @@ pub fn reserve_svg(months: &[MonthStatement], cap: Hours, lang: Lang) -> String 
         t("Резерв часов на конец месяца; лимит резерва —", "Hours in reserve at each month's end; the reserve cap is"),
         hours(cap)
     );
+    let title = crate::html::text(&title);
     let mut svg = format!(
         "<svg id=\"reserve-chart\" viewBox=\"0 0 {W} {H}\" role=\"img\" aria-label=\"{title}\" class=\"chart\"><title>{title}</title>"
     );

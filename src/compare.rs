@@ -12,6 +12,7 @@ use hourbank_domain::scenario::MAX_SCENARIO_MONTHS;
 use hourbank_domain::{FieldError, Hours, Period, Problem, Tariff, Vat};
 
 use crate::calculator::{tariff_texts, CalculatorForm, TARIFF_CUSTOM};
+use crate::html;
 use crate::i18n::Lang;
 use crate::link::{escape, number, pairs, unescape};
 
@@ -238,10 +239,12 @@ pub fn comparison_html(c: &Comparison, vat: Vat, id: &str, label: &str, lang: La
         t("Дороже самого дешёвого на", "Above the cheapest by"),
     ]);
     let mut html = format!(
-        "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"{label}\"><table id=\"{id}\"><thead><tr>"
+        "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"{}\"><table id=\"{}\"><thead><tr>",
+        html::text(label),
+        html::text(id)
     );
     for h in heads {
-        html += &format!("<th scope=\"col\">{h}</th>");
+        html += &format!("<th scope=\"col\">{}</th>", html::text(h));
     }
     html += "</tr></thead><tbody>";
     for (i, row) in c.rows.iter().enumerate() {
@@ -255,7 +258,7 @@ pub fn comparison_html(c: &Comparison, vat: Vat, id: &str, label: &str, lang: La
         };
         html += &format!(
             "<tr{class} data-row=\"{i}\"><th scope=\"row\">{}{mark}</th><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num total\">{}</td>",
-            row.name,
+            html::text(&row.name),
             rubles(s.fees),
             rubles(s.extra_charges),
             rubles(s.total)
@@ -317,9 +320,9 @@ pub fn bands_html(candidates: &[Candidate], lang: Lang) -> String {
     for (i, band) in bands.iter().enumerate() {
         html += &format!("<li data-band=\"{i}\">{}: ", band_range(band, i + 1 == bands.len(), lang));
         html += &if band.cheapest.len() == 1 {
-            format!("{} — {}", t("дешевле всех", "the cheapest"), all[band.cheapest[0]])
+            format!("{} — {}", t("дешевле всех", "the cheapest"), html::text(&all[band.cheapest[0]]))
         } else {
-            format!("{} — {}", t("одинаково", "equal"), names(&band.cheapest, &all))
+            format!("{} — {}", t("одинаково", "equal"), html::text(&names(&band.cheapest, &all)))
         };
         html += "</li>";
     }
@@ -342,7 +345,7 @@ pub fn bands_html(candidates: &[Candidate], lang: Lang) -> String {
             )
             .to_string(),
         };
-        html += &format!("<li data-tariff=\"{i}\">{}: {text}</li>", c.name);
+        html += &format!("<li data-tariff=\"{i}\">{}: {text}</li>", html::text(&c.name));
     }
     html + "</ul>"
 }
@@ -427,6 +430,36 @@ mod tests {
 
     fn fields(errors: Vec<FieldError>) -> Vec<String> {
         errors.into_iter().map(|e| e.field).collect()
+    }
+
+    /// Tariff names are user text: every function that returns HTML escapes them (and any other
+    /// text it is given), so a name like `<script>` or one with quotes renders as text.
+    #[test]
+    fn hostile_names_come_out_as_text_from_every_html_builder() {
+        use hourbank_domain::compare::Candidate;
+        use hourbank_domain::{Hours, Tariff, Vat};
+        let hostile = ["<script>alert(1)</script>", "\"><img src=x onerror=alert(1)>", "O'Brien & Co"];
+        let candidates: Vec<Candidate> = hostile.iter().map(|n| Candidate::new(*n, Tariff::start())).collect();
+        let hours = [Hours::whole(12); 6];
+        let comparison =
+            compare(NaiveDate::from_ymd_opt(2027, 1, 1).unwrap(), None, &hours, Vat::None, &candidates).unwrap();
+        let months = &comparison.rows[0].statement.months;
+        let outputs = [
+            comparison_html(&comparison, Vat::None, "cmp\"<x>", "<b>метка</b>", Lang::Ru),
+            bands_html(&candidates, Lang::Ru),
+            bands_html(&candidates, Lang::En),
+            crate::simulation::histogram_svg(&[(Money::ZERO, Money::from_kopecks(100), 3)], "<script>\"", Lang::Ru),
+            crate::charts::charts_html(months, Hours::whole(10), Lang::Ru),
+        ];
+        for html in &outputs {
+            for raw in ["<script", "<img", "<b>", "<x>"] {
+                assert!(!html.contains(raw), "{raw} in {html}");
+            }
+        }
+        assert!(outputs[0].contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{}", outputs[0]);
+        assert!(outputs[0].contains("O&#39;Brien &amp; Co"));
+        assert!(outputs[1].contains("&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"), "{}", outputs[1]);
+        assert!(outputs[3].contains("&lt;script&gt;&quot;"));
     }
 
     #[test]

@@ -1,22 +1,13 @@
 //! The statement as CSV for spreadsheets, like the server's report CSV: `;`-separated (what Excel
-//! expects in a Russian locale), UTF-8 with a byte-order mark, amounts as exact decimals.
+//! expects in a Russian locale), UTF-8 with a byte-order mark, amounts as exact decimals; cells
+//! written by the one CSV writer the server uses too (`hourbank_domain::csv`).
 
 use hourbank_domain::Vat;
 
 use crate::calculator::Calculation;
 use crate::explain::{explain, phase_ru};
 
-fn cell(v: &str) -> String {
-    if v.contains([';', '"', '\n', '\r']) {
-        format!("\"{}\"", v.replace('"', "\"\""))
-    } else {
-        v.to_string()
-    }
-}
-
-fn line(cells: &[String]) -> String {
-    cells.iter().map(|c| cell(c)).collect::<Vec<_>>().join(";") + "\r\n"
-}
+use hourbank_domain::csv::line;
 
 /// The statement's rows (VAT columns only when VAT is on) and its summary.
 pub fn statement_csv(c: &Calculation) -> String {

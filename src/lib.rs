@@ -11,6 +11,7 @@ pub mod compare;
 pub mod csv;
 pub mod demo;
 pub mod explain;
+pub mod html;
 pub mod i18n;
 pub mod link;
 #[cfg(target_arch = "wasm32")]

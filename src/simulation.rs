@@ -325,7 +325,11 @@ impl SimReport {
     pub fn html(&self) -> String {
         let mut html = String::from("<dl class=\"summary\">");
         for (id, label, value) in &self.figures {
-            html += &format!("<div><dt>{label}</dt><dd id=\"{id}\">{value}</dd></div>");
+            html += &format!(
+                "<div><dt>{}</dt><dd id=\"{id}\">{}</dd></div>",
+                crate::html::text(label),
+                crate::html::text(value)
+            );
         }
         html += "</dl><div class=\"histogram-wrap\">";
         html += &self.svg;
@@ -369,6 +373,7 @@ pub fn bar_geometry(i: usize, bins: usize, count: usize, max: usize) -> (i64, i6
 /// The histogram as inline SVG: bars with a `<title>` each, axes, and Russian axis labels.
 pub fn histogram_svg(bins: &[(Money, Money, usize)], title: &str, lang: Lang) -> String {
     let max = bins.iter().map(|b| b.2).max().unwrap_or(0);
+    let title = crate::html::text(title);
     let mut svg = format!(
         "<svg viewBox=\"0 0 {W} {H}\" role=\"img\" aria-label=\"{title}\" class=\"histogram\">\
          <title>{title}</title>"

@@ -8,6 +8,7 @@ use hourbank_domain::{MonthStatement, Phase, Vat};
 use crate::calculator::Calculation;
 use crate::csv::vat_label_in;
 use crate::explain::{explain_in, phase_in};
+use crate::html;
 use crate::i18n::Lang;
 
 /// Column headings before the VAT columns, Russian and English.
@@ -101,7 +102,7 @@ pub fn statement_html(c: &Calculation, lang: Lang) -> String {
     summary.push(("summary-rate", t("Средняя цена часа", "Average price of an hour").into(), rate));
     let mut html = String::from("<dl class=\"summary\">");
     for (id, label, value) in summary {
-        html += &format!("<div><dt>{label}</dt><dd id=\"{id}\">{value}</dd></div>");
+        html += &format!("<div><dt>{}</dt><dd id=\"{id}\">{}</dd></div>", html::text(&label), html::text(&value));
     }
     html += &format!(
         "</dl><p class=\"legend\"><span class=\"swatch trial\" aria-hidden=\"true\"></span> {}</p><div \
@@ -118,7 +119,7 @@ pub fn statement_html(c: &Calculation, lang: Lang) -> String {
         heads.push(t("Итого с НДС", "Total with VAT").into());
     }
     for h in heads {
-        html += &format!("<th scope=\"col\">{h}</th>");
+        html += &format!("<th scope=\"col\">{}</th>", html::text(&h));
     }
     // Marked so the print view can leave the long explanations out (the CSV keeps them).
     html += &format!("<th scope=\"col\" class=\"explain\">{}</th>", t("Пояснение", "Explanation"));
@@ -132,7 +133,7 @@ pub fn statement_html(c: &Calculation, lang: Lang) -> String {
             period_in(m.period, lang)
         );
         for (class, text) in row_cells(m, with_vat, lang) {
-            html += &format!("<td class=\"{class}\">{text}</td>");
+            html += &format!("<td class=\"{class}\">{}</td>", html::text(&text));
         }
         html += "</tr>";
     }

@@ -4,6 +4,7 @@
 //! The authority is `shared/domain.md`; each module cites the rule it implements.
 
 pub mod compare;
+pub mod csv;
 pub mod documents;
 pub mod error;
 pub mod format;

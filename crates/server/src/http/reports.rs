@@ -498,25 +498,17 @@ pub async fn close_month(state: &AppState, org: &OrgRecord, period: Period, by: 
 }
 
 /// The report as CSV for spreadsheets: `;`-separated (what Excel expects in a Russian locale),
-/// UTF-8 with a byte-order mark.
+/// UTF-8 with a byte-order mark, formulas neutralised (`hourbank_domain::csv`, shared with the
+/// calculator).
 pub fn report_csv(report: &Value) -> String {
-    fn cell(v: &str) -> String {
-        if v.contains([';', '"', '\n', '\r']) {
-            format!("\"{}\"", v.replace('"', "\"\""))
-        } else {
-            v.to_string()
-        }
-    }
-    fn line(cells: &[&str]) -> String {
-        cells.iter().map(|c| cell(c)).collect::<Vec<_>>().join(";") + "\r\n"
-    }
+    use hourbank_domain::csv::line;
     let s = |v: &Value| {
         v.as_str().map(str::to_string).unwrap_or_else(|| if v.is_null() { String::new() } else { v.to_string() })
     };
     let mut out = String::from("\u{feff}");
     out += &line(&["Организация", &s(&report["org"]["name"]), "ИНН", &s(&report["org"]["inn"])]);
     out += &line(&["Период", &s(&report["period"]), "Статус", &s(&report["status"])]);
-    out += &line(&[]);
+    out += &line::<&str>(&[]);
     out += &line(&["Задача", "Название", "Принята", "Исполнитель", "Дата работ", "Что сделано", "Часы"]);
     for task in report["tasks"].as_array().into_iter().flatten() {
         for w in task["worklogs"].as_array().into_iter().flatten() {
@@ -542,7 +534,7 @@ pub fn report_csv(report: &Value) -> String {
     }
     // A month without consultations (or frozen before they were logged) keeps the CSV as it was.
     if let Some(list) = report["consultations"].as_array().filter(|list| !list.is_empty()) {
-        out += &line(&[]);
+        out += &line::<&str>(&[]);
         out += &line(&["Консультация", "Дата", "Канал", "Специалист", "Тема", "Часы", "К оплате"]);
         for c in list {
             let billable = if c["billable"].as_bool() == Some(true) { "да" } else { "нет" };
@@ -557,7 +549,7 @@ pub fn report_csv(report: &Value) -> String {
             ]);
         }
     }
-    out += &line(&[]);
+    out += &line::<&str>(&[]);
     let st = &report["statement"];
     for (label, key) in [
         ("Этап", "phase"),
@@ -597,5 +589,19 @@ mod tests {
         assert!(csv.contains("\"ООО \"\"Ромашка\"\"\""));
         assert!(csv.contains("1;\"Отчёт; новый\";x;Иван;2027-03-02;сделал;2.5\r\n"));
         assert!(csv.contains("Итого;20000.00\r\n"));
+    }
+
+    #[test]
+    fn csv_cells_typed_by_clients_never_run_as_formulas() {
+        let report = json!({
+            "org": {"name": "=HYPERLINK(\"http://evil\")", "inn": "7707083893"}, "period": "2027-03", "status": "open",
+            "tasks": [{"id": 1, "title": "+cmd|' /C calc'!A0", "accepted_at": "x", "billed": "2",
+                       "worklogs": [{"user_name": "@SUM(1+1)", "date": "2027-03-02", "description": "-2+3", "hours": "2.5"}]}],
+            "statement": {"total": "20000.00"}
+        });
+        let csv = report_csv(&report);
+        assert!(csv.contains("\"'=HYPERLINK(\"\"http://evil\"\")\""), "{csv}");
+        assert!(csv.contains(";'+cmd|' /C calc'!A0;"), "{csv}");
+        assert!(csv.contains(";'@SUM(1+1);") && csv.contains(";'-2+3;"), "{csv}");
     }
 }
