@@ -169,5 +169,22 @@ mod tariffs {
             list["tariffs"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
         assert_eq!(names, ["Старт", "Бизнес"]);
         assert_eq!(list["tariffs"][0]["terms"]["monthly_fee"], "20000.00");
+        // The warranty is a term of the tariff: «Старт»'s 30 days, or what sales set.
+        assert_eq!(
+            (list["tariffs"][0]["warranty_days"].as_i64(), list["tariffs"][1]["warranty_days"].as_i64()),
+            (Some(30), Some(30))
+        );
+        let (s, b) = app
+            .post("/api/v1/tariffs", &sales, json!({"name": "Долгая гарантия", "terms": {}, "warranty_days": 90}))
+            .await;
+        assert_eq!((s, b["warranty_days"].as_i64()), (StatusCode::CREATED, Some(90)), "{b}");
+        let (s, b) = app
+            .post("/api/v1/tariffs", &sales, json!({"name": "Отрицательная", "terms": {}, "warranty_days": -1}))
+            .await;
+        assert_eq!(
+            (s, b["errors"][0]["field"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("warranty_days")),
+            "{b}"
+        );
     }
 }

@@ -112,7 +112,8 @@ pub fn document() -> Value {
             "/tariffs": {
                 "get": op("tariffs", "The tariff catalogue («Старт» built in); every role, sales included", None, ("200", ok("Tariffs", any.clone())), true, vec![]),
                 "post": op("tariffs", "Add a tariff (sales, admin); omitted terms take «Старт»'s", Some(json_body(json!({ "type": "object", "required": ["name", "terms"],
-                    "properties": { "name": { "type": "string" }, "terms": any.clone() } }))), ("201", ok("Created", any.clone())), true, vec![idempotency_key()]),
+                    "properties": { "name": { "type": "string" }, "terms": any.clone(),
+                    "warranty_days": { "type": "integer", "minimum": 0, "maximum": 1826, "description": "days after acceptance for warranty claims, default 30" } } }))), ("201", ok("Created", any.clone())), true, vec![idempotency_key()]),
             },
             "/audit": { "get": op("users", "The audit log, newest first (admin)", None, ("200", ok("Entries", any.clone())), true, vec![query_param("limit", "1..1000, default 200")]) },
             "/tasks": {

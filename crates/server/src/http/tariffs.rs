@@ -7,7 +7,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use hourbank_domain::scenario::tariff_from_value;
 use hourbank_domain::workflow::Role;
-use hourbank_domain::{Problem, Tariff};
+use hourbank_domain::{Problem, Tariff, DEFAULT_WARRANTY_DAYS};
 use serde_json::{json, Value};
 
 use super::input::Input;
@@ -25,15 +25,18 @@ pub fn router() -> Router<AppState> {
 
 async fn list(State(state): State<AppState>, _caller: Caller) -> Result<Json<Value>, ApiError> {
     let rows = sqlx::query(
-        "SELECT id, name, monthly_fee, included_hours, overage_rate, reserve_cap, trial_months, trial_rate FROM tariffs ORDER BY name",
+        "SELECT id, name, monthly_fee, included_hours, overage_rate, reserve_cap, trial_months, trial_rate, warranty_days \
+         FROM tariffs ORDER BY name",
     )
     .fetch_all(state.db().pool())
     .await?;
-    let mut tariffs = vec![json!({ "id": null, "name": START, "built_in": true, "terms": Tariff::start() })];
+    let mut tariffs = vec![json!({ "id": null, "name": START, "built_in": true, "terms": Tariff::start(),
+                                    "warranty_days": DEFAULT_WARRANTY_DAYS })];
     for r in &rows {
         let terms = store::tariff_from_row(r)?;
         tariffs.push(
-            json!({ "id": col::<i64>(r, "id")?, "name": col::<String>(r, "name")?, "built_in": false, "terms": terms }),
+            json!({ "id": col::<i64>(r, "id")?, "name": col::<String>(r, "name")?, "built_in": false, "terms": terms,
+                    "warranty_days": col::<i64>(r, "warranty_days")? }),
         );
     }
     Ok(Json(json!({ "tariffs": tariffs })))
@@ -45,7 +48,7 @@ async fn create(
     JsonBody(body): JsonBody,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     caller.require(&[Role::Sales, Role::Admin])?;
-    let mut input = Input::new(&body, &["name", "terms"])?;
+    let mut input = Input::new(&body, &["name", "terms", "warranty_days"])?;
     let name = input.text("name", 100);
     if name.as_deref() == Some(START) {
         input.push(hourbank_domain::FieldError::new("name", Problem::Other("is the built-in tariff's name".into())));
@@ -57,12 +60,15 @@ async fn create(
             None
         }
     };
+    // «гарантийные обязательства»: days after acceptance for warranty claims, a term of the tariff.
+    let warranty_days =
+        input.optional_count("warranty_days", super::orgs::MAX_WARRANTY_DAYS).unwrap_or(DEFAULT_WARRANTY_DAYS);
     input.finish()?;
     let (name, t) = (name.expect("checked"), terms.expect("checked"));
     let mut tx = state.db().begin_write().await?;
     let row = sqlx::query(
-        "INSERT INTO tariffs (name, monthly_fee, included_hours, overage_rate, reserve_cap, trial_months, trial_rate, created_by, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        "INSERT INTO tariffs (name, monthly_fee, included_hours, overage_rate, reserve_cap, trial_months, trial_rate, created_by, \
+         created_at, warranty_days) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
     )
     .bind(&name)
     .bind(t.monthly_fee.kopecks())
@@ -73,10 +79,11 @@ async fn create(
     .bind(t.trial_rate.kopecks())
     .bind(caller.user_id)
     .bind(now())
+    .bind(i64::from(warranty_days))
     .fetch_one(&mut *tx)
     .await?;
     let id: i64 = col(&row, "id")?;
-    let view = json!({ "id": id, "name": name, "built_in": false, "terms": t });
+    let view = json!({ "id": id, "name": name, "built_in": false, "terms": t, "warranty_days": warranty_days });
     store::audit(
         &mut tx,
         store::Audit {
