@@ -92,9 +92,15 @@ pub struct ServeArgs {
     /// Folder of the built SPA (Trunk's `dist`).
     #[arg(long, env = "HOURBANK_DIST", default_value = "dist")]
     pub dist: PathBuf,
-    /// Load the demo dataset when the database has no organisations yet.
+    /// Load the demo dataset when the database has no users yet.
     #[arg(long, env = "HOURBANK_DEMO")]
     pub demo: bool,
+    /// Allow `--demo` on an address other than loopback (its accounts share one known password).
+    #[arg(long, env = "HOURBANK_DEMO_PUBLIC")]
+    pub demo_public: bool,
+    /// Browsers reach the server over HTTPS through a proxy: send HSTS.
+    #[arg(long, env = "HOURBANK_BEHIND_HTTPS")]
+    pub behind_https: bool,
     #[command(flatten)]
     pub database: DatabaseArgs,
 }
@@ -153,7 +159,7 @@ fn describe(e: crate::http::ApiError) -> String {
 
 async fn load_demo(state: &crate::AppState) -> Result<(), String> {
     if !crate::demo::is_empty(state).await.map_err(describe)? {
-        return Err("the database already has organisations; the demo loads only into an empty one".into());
+        return Err("the database already has users or organisations; the demo loads only into an empty one".into());
     }
     let logins = crate::demo::load(state).await.map_err(describe)?;
     println!("demo data loaded; every demo account's password is {:?}:", crate::demo::DEMO_PASSWORD);
@@ -200,12 +206,28 @@ fn init_tracing() {
     let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
 }
 
+/// Why `serve` refuses its arguments: the demo's accounts share one published password, so they
+/// are for a machine's own loopback unless the operator says otherwise.
+pub fn serve_refusal(args: &ServeArgs) -> Option<String> {
+    (args.demo && !args.demo_public && !args.listen.ip().is_loopback()).then(|| {
+        format!(
+            "--demo on {} would publish accounts whose password is known: listen on 127.0.0.1, or add --demo-public",
+            args.listen
+        )
+    })
+}
+
 fn serve(args: ServeArgs) -> ExitCode {
     init_tracing();
+    if let Some(refusal) = serve_refusal(&args) {
+        eprintln!("hourbank serve: {refusal}");
+        return ExitCode::from(BAD_INPUT);
+    }
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
     let result = runtime.block_on(async {
         let db = crate::Db::connect(&args.database.url).await.map_err(std::io::Error::other)?;
         let state = crate::AppState::new(args.dist, db);
+        state.set_behind_https(args.behind_https);
         if args.demo && crate::demo::is_empty(&state).await.map_err(|e| std::io::Error::other(describe(e)))? {
             load_demo(&state).await.map_err(std::io::Error::other)?;
         }

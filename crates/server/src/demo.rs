@@ -21,8 +21,12 @@ use crate::store::{self, NewOrg};
 pub const DEMO_PASSWORD: &str = "demo-hourbank";
 
 /// Whether the database has no organisations yet.
+/// Whether the database holds no users and no organisations: the only kind the demo (whose
+/// accounts share one published password) may be loaded into.
 pub async fn is_empty(state: &AppState) -> Result<bool, ApiError> {
-    let row = sqlx::query("SELECT COUNT(*) AS n FROM orgs").fetch_one(state.db().pool()).await?;
+    let row = sqlx::query("SELECT (SELECT COUNT(*) FROM orgs) + (SELECT COUNT(*) FROM users) AS n")
+        .fetch_one(state.db().pool())
+        .await?;
     Ok(col::<i64>(&row, "n")? == 0)
 }
 

@@ -6,6 +6,7 @@ use serde_json::Value;
 struct TestApp {
     base: String,
     client: reqwest::Client,
+    state: AppState,
     _dist: tempfile::TempDir,
 }
 
@@ -20,8 +21,9 @@ async fn spawn_app() -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let state = AppState::new(dist.path(), db);
-    tokio::spawn(async move { hourbank_server::serve(listener, state).await.unwrap() });
-    TestApp { base, client: reqwest::Client::new(), _dist: dist }
+    let serving = state.clone();
+    tokio::spawn(async move { hourbank_server::serve(listener, serving).await.unwrap() });
+    TestApp { base, client: reqwest::Client::new(), state, _dist: dist }
 }
 
 impl TestApp {
@@ -153,4 +155,42 @@ async fn the_spa_is_served_with_deep_links_and_api_misses_are_json() {
     let r = app.client.get(format!("{}/api/v1/nothing", app.base)).send().await.unwrap();
     assert_eq!(r.status(), 404);
     assert_eq!(r.headers()["content-type"], "application/problem+json");
+}
+
+/// Every answer carries the security headers: a CSP without inline scripts (Trunk's loader is
+/// allowed by its hash), no framing, no sniffing, a strict referrer; the API's answers are never
+/// stored by a cache; HSTS once the server is told it is behind HTTPS.
+#[tokio::test]
+async fn security_headers_on_pages_and_answers() {
+    let app = spawn_app().await;
+    for path in ["/", "/portal/tasks/1", "/api/v1/health", "/api/openapi.json", "/api/v1/nothing-here"] {
+        let response = app.client.get(format!("{}{path}", app.base)).send().await.unwrap();
+        let h = response.headers();
+        let csp = h["content-security-policy"].to_str().unwrap();
+        let scripts = csp.split(';').find(|d| d.trim().starts_with("script-src")).unwrap();
+        assert!(!scripts.contains("unsafe-inline") && scripts.contains("'wasm-unsafe-eval'"), "{path}: {csp}");
+        assert!(csp.contains("frame-ancestors 'none'") && csp.contains("object-src 'none'"), "{path}: {csp}");
+        assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(h["referrer-policy"], "same-origin", "{path}");
+        assert!(h.get("strict-transport-security").is_none(), "{path}");
+        if path.starts_with("/api/v1/") {
+            assert_eq!(h["cache-control"], "no-store", "{path}");
+        }
+    }
+    app.state.set_behind_https(true);
+    let response = app.client.get(format!("{}/", app.base)).send().await.unwrap();
+    assert!(response.headers()["strict-transport-security"].to_str().unwrap().starts_with("max-age="));
+}
+
+/// Trunk's inline loader is allowed by the SHA-256 of its text, and nothing else inline is.
+#[tokio::test]
+async fn inline_scripts_of_the_built_pages_are_allowed_by_hash() {
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dist.path().join("portal")).unwrap();
+    std::fs::write(dist.path().join("index.html"), "<script type=module>console.log(1)</script>").unwrap();
+    std::fs::write(dist.path().join("portal/index.html"), "<script type=module>console.log(2)</script>").unwrap();
+    let csp = hourbank_server::http::security::content_security_policy(dist.path());
+    // echo -n 'console.log(1)' | openssl dgst -sha256 -binary | base64
+    assert!(csp.contains("'sha256-CihokcEcBW4atb/CW/XWsvWwbTjqwQlE9nj9ii5ww5M='"), "{csp}");
+    assert_eq!(csp.matches("'sha256-").count(), 2, "{csp}");
 }

@@ -84,3 +84,44 @@ fn bad_input_exits_2_with_one_line_naming_the_field() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8(out.stderr).unwrap().starts_with("file: /nonexistent/scenario.json"));
 }
+
+/// The demo's accounts share a published password: `serve --demo` refuses an address other than
+/// loopback unless told `--demo-public`, before it touches any database.
+#[test]
+fn the_demo_is_refused_on_a_public_address() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_hourbank"))
+        .args(["serve", "--demo", "--listen", "0.0.0.0:0", "--dist", "/nonexistent"])
+        .arg("--database-url")
+        .arg(format!("sqlite://{}/never.db", dir.path().display()))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("--demo-public"), "{stderr}");
+    assert!(!dir.path().join("never.db").exists(), "nothing was created");
+}
+
+/// `hourbank demo` loads only into a database with no users at all.
+#[test]
+fn the_demo_loads_only_into_an_empty_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/d.db", dir.path().display());
+    let create = Command::new(env!("CARGO_BIN_EXE_hourbank"))
+        .args(["admin", "create-user", "--email", "a@b.ru", "--name", "Анна", "--role", "admin", "--password-stdin"])
+        .arg("--database-url")
+        .arg(&url)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut create = create;
+    create.stdin.take().unwrap().write_all(b"a long passphrase here\n").unwrap();
+    let created = create.wait_with_output().unwrap();
+    assert!(created.status.success(), "{}", String::from_utf8_lossy(&created.stderr));
+    let out =
+        Command::new(env!("CARGO_BIN_EXE_hourbank")).arg("demo").arg("--database-url").arg(&url).output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8(out.stderr).unwrap().contains("already has users"));
+}

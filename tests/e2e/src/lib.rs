@@ -217,7 +217,18 @@ impl Browser {
         panic!("{report}");
     }
 
-    pub async fn close(mut self) {
+    /// Closes the browser, then fails the test if any page broke the Content-Security-Policy:
+    /// browsers report each violation to the server's `/api/csp-report` (any server of this test
+    /// process), a moment after it happens.
+    pub async fn close(self) {
+        self.quit().await;
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        let violations = hourbank_server::http::security::violations();
+        assert!(violations.is_empty(), "Content-Security-Policy violations reported:\n{}", violations.join("\n"));
+    }
+
+    /// Closes the browser and its driver, checking nothing (for a test that provokes a violation).
+    pub async fn quit(mut self) {
         let _ = self.client.clone().close().await;
         let _ = self.driver.kill().await;
     }

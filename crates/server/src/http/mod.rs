@@ -11,6 +11,7 @@ pub mod instructions;
 pub mod openapi;
 pub mod orgs;
 pub mod reports;
+pub mod security;
 mod session;
 mod simulate;
 pub mod tariffs;
@@ -59,6 +60,10 @@ struct Inner {
     session_ttl: chrono::Duration,
     dummy_hash: String,
     clock: crate::clock::Clock,
+    /// The Content-Security-Policy, with the hashes of `dist`'s inline scripts.
+    csp: String,
+    /// Served to browsers over HTTPS (by a proxy in front): HSTS on.
+    behind_https: std::sync::atomic::AtomicBool,
 }
 
 impl AppState {
@@ -69,15 +74,19 @@ impl AppState {
 
     /// A server that reads the time from `clock` (tests walk the calendar with a fixed one).
     pub fn with_clock(dist: impl Into<PathBuf>, db: Db, clock: crate::clock::Clock) -> Self {
+        let dist = dist.into();
+        let csp = security::content_security_policy(&dist);
         AppState {
             inner: Arc::new(Inner {
-                dist: dist.into(),
+                dist,
                 db,
                 reports: Default::default(),
                 orgs: Default::default(),
                 session_ttl: chrono::Duration::hours(12),
                 dummy_hash: session::dummy_hash(),
                 clock,
+                csp,
+                behind_https: Default::default(),
             }),
         }
     }
@@ -92,6 +101,19 @@ impl AppState {
 
     pub fn clock(&self) -> &crate::clock::Clock {
         &self.inner.clock
+    }
+
+    pub fn content_security_policy(&self) -> &str {
+        &self.inner.csp
+    }
+
+    /// Whether browsers reach this server over HTTPS (through a proxy): HSTS is sent then.
+    pub fn behind_https(&self) -> bool {
+        self.inner.behind_https.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    pub fn set_behind_https(&self, on: bool) {
+        self.inner.behind_https.store(on, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// A cached organisation, if it is at this data version.
@@ -167,7 +189,9 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .nest("/api/v1", api)
         .nest("/api", openapi::router().with_state(state.clone()))
+        .route("/api/csp-report", axum::routing::post(security::report).layer(DefaultBodyLimit::max(64 * 1024)))
         .fallback_service(spa)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), security::headers))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
             let id = request.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");

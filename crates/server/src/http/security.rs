@@ -1,0 +1,144 @@
+//! Security headers on every answer: a Content-Security-Policy without inline scripts (Trunk's
+//! one inline loader per page is allowed by its hash, computed from `dist` at start; wasm needs
+//! `'wasm-unsafe-eval'`), no framing, no MIME sniffing, a strict referrer policy, HSTS behind
+//! HTTPS, and `no-store` on the API's answers (they are a signed-in user's data). Browsers report
+//! violations to `/api/csp-report`; the server logs them, and the end-to-end tests fail on any.
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use axum::body::Bytes;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue};
+use axum::middleware::Next;
+use axum::response::Response;
+use sha2::{Digest, Sha256};
+
+use super::AppState;
+
+/// The policy for pages served from `dist`: each inline `<script>` of its HTML files allowed by
+/// its SHA-256, nothing else inline.
+pub fn content_security_policy(dist: &Path) -> String {
+    let mut hashes = Vec::new();
+    let mut folders = vec![dist.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        let Ok(entries) = std::fs::read_dir(&folder) else { continue };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if path.extension().is_some_and(|e| e == "html")
+                && let Ok(html) = std::fs::read_to_string(&path)
+            {
+                hashes.extend(inline_script_hashes(&html));
+            }
+        }
+    }
+    hashes.sort();
+    hashes.dedup();
+    let scripts: String = hashes.iter().map(|h| format!(" '{h}'")).collect();
+    format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{scripts}; style-src 'self' 'unsafe-inline'; \
+         img-src 'self' data:; font-src 'self'; connect-src 'self'; worker-src 'self'; manifest-src 'self'; \
+         object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'; report-uri /api/csp-report"
+    )
+}
+
+/// `sha256-…` of each inline script's text, as browsers hash it.
+fn inline_script_hashes(html: &str) -> Vec<String> {
+    use base64_lite::encode;
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(open) = rest.find("<script") {
+        let after = &rest[open..];
+        let Some(tag_end) = after.find('>') else { break };
+        let tag = &after[..tag_end];
+        let body_start = &after[tag_end + 1..];
+        let Some(close) = body_start.find("</script>") else { break };
+        let body = &body_start[..close];
+        if !tag.contains("src=") && !body.is_empty() {
+            out.push(format!("sha256-{}", encode(&Sha256::digest(body.as_bytes()))));
+        }
+        rest = &body_start[close..];
+    }
+    out
+}
+
+/// Standard base64 for the hashes (the one place it is needed).
+mod base64_lite {
+    const TABLE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+    pub fn encode(bytes: &[u8]) -> String {
+        let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+        for chunk in bytes.chunks(3) {
+            let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+            let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+            for i in 0..4 {
+                if i <= chunk.len() {
+                    out.push(TABLE[(n >> (18 - 6 * i) & 63) as usize] as char);
+                } else {
+                    out.push('=');
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Adds the headers to every answer.
+pub async fn headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let api = request.uri().path().starts_with("/api/v1/");
+    let mut response = next.run(request).await;
+    let h = response.headers_mut();
+    if let Ok(csp) = HeaderValue::from_str(state.content_security_policy()) {
+        h.insert(header::CONTENT_SECURITY_POLICY, csp);
+    }
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
+    if state.behind_https() {
+        h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=63072000; includeSubDomains"));
+    }
+    if api {
+        // A signed-in user's data: never kept by a browser's or a proxy's cache.
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}
+
+/// Violations reported to this process (any server in it), newest last: what the end-to-end
+/// tests check. Bounded, so a flood of reports cannot grow memory.
+static REPORTS: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+/// `POST /api/csp-report`: a browser's report of a blocked script or style, logged and kept.
+pub async fn report(body: Bytes) -> axum::http::StatusCode {
+    let text = String::from_utf8_lossy(&body[..body.len().min(8 * 1024)]).into_owned();
+    tracing::warn!(report = %text, "content security policy violation");
+    let mut reports = REPORTS.lock().expect("reports lock");
+    if reports.len() < 1000 {
+        reports.push(text);
+    }
+    axum::http::StatusCode::NO_CONTENT
+}
+
+/// The violations reported so far (for tests).
+pub fn violations() -> Vec<String> {
+    REPORTS.lock().expect("reports lock").clone()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inline_scripts_are_allowed_by_their_hash_only() {
+        let html = "<html><script type=module>console.log(1)</script><script src=/a.js></script></html>";
+        let hashes = inline_script_hashes(html);
+        // echo -n 'console.log(1)' | openssl dgst -sha256 -binary | base64
+        assert_eq!(hashes, ["sha256-CihokcEcBW4atb/CW/XWsvWwbTjqwQlE9nj9ii5ww5M="]);
+        assert_eq!(base64_lite::encode(b"ab"), "YWI=");
+        assert_eq!(base64_lite::encode(b"abc"), "YWJj");
+        assert_eq!(base64_lite::encode(b"a"), "YQ==");
+    }
+}
