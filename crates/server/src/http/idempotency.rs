@@ -56,6 +56,11 @@ async fn handle(state: &AppState, request: Request, next: Next) -> Result<Respon
             ApiError::invalid("Idempotency-Key", Problem::Other("must be 1 to 200 visible characters".into()))
         })?
         .to_string();
+    // A sign-in answers with a bearer token: stored for a replay, it would be a live credential in
+    // clear in the database. A repeated sign-in is harmless anyway (another session).
+    if request.uri().path().ends_with("/session") {
+        return Ok(next.run(request).await);
+    }
     // Keys belong to a user; without a session the handler answers 401 anyway.
     let Some(token) = bearer_or_cookie(&request) else {
         return Ok(next.run(request).await);
@@ -74,15 +79,7 @@ async fn handle(state: &AppState, request: Request, next: Next) -> Result<Respon
     let body = to_bytes(body, BODY_LIMIT).await.map_err(|_| ApiError::TooLarge)?;
     let method = parts.method.to_string();
     let path = parts.uri.path_and_query().map(|p| p.to_string()).unwrap_or_default();
-    let fingerprint = hex::encode(
-        Sha256::new()
-            .chain_update(&method)
-            .chain_update(b" ")
-            .chain_update(&path)
-            .chain_update(b"\n")
-            .chain_update(&body)
-            .finalize(),
-    );
+    let fingerprint = fingerprint(&method, &path, &body);
 
     // From the reservation on, the request runs to its end even if the client goes away (axum
     // drops a request's future when its connection closes): cut off between reserving the key and
@@ -95,13 +92,43 @@ async fn handle(state: &AppState, request: Request, next: Next) -> Result<Respon
         .map_err(|e| ApiError::Internal(format!("request task: {e}")))?
 }
 
+/// Fields whose values are secrets: left out of a request's fingerprint, so the database holds
+/// nothing that a password could be guessed against (a plain SHA-256 of a body with a password
+/// in it can be brute-forced at SHA-256 speed). The same key with another password counts as the
+/// same request, which it is: the same intent, retried.
+const SECRET_FIELDS: [&str; 4] = ["password", "old_password", "new_password", "current_password"];
+
+/// SHA-256 of method, path and the body with its secret fields blanked (JSON), or of the raw body.
+pub fn fingerprint(method: &str, path: &str, body: &[u8]) -> String {
+    let blanked = match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(serde_json::Value::Object(mut fields)) => {
+            for name in SECRET_FIELDS {
+                if let Some(value) = fields.get_mut(name) {
+                    *value = serde_json::Value::Null;
+                }
+            }
+            serde_json::Value::Object(fields).to_string().into_bytes()
+        }
+        _ => body.to_vec(),
+    };
+    hex::encode(
+        Sha256::new()
+            .chain_update(method)
+            .chain_update(b" ")
+            .chain_update(path)
+            .chain_update(b"\n")
+            .chain_update(&blanked)
+            .finalize(),
+    )
+}
+
 /// A write with its key: whose, which key, and what it asks for.
 struct Keyed {
     user_id: i64,
     key: String,
     method: String,
     path: String,
-    /// SHA-256 of method, path and body: a key reused for another request is refused.
+    /// [`fingerprint`]: a key reused for another request is refused.
     fingerprint: String,
 }
 
@@ -165,4 +192,19 @@ async fn reserve_run_record(
         state.db().write_once(free, free, &[Arg::Int(user_id), Arg::Text(&key)]).await?;
     }
     Ok(Response::from_parts(parts, Body::from(bytes)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fingerprint_holds_no_password() {
+        let one = fingerprint("POST", "/api/v1/users", br#"{"email": "a@b.ru", "password": "correct horse"}"#);
+        let other = fingerprint("POST", "/api/v1/users", br#"{"email": "a@b.ru", "password": "another one!"}"#);
+        assert_eq!(one, other, "the password does not enter the fingerprint");
+        let changed = fingerprint("POST", "/api/v1/users", br#"{"email": "c@d.ru", "password": "correct horse"}"#);
+        assert_ne!(one, changed, "everything else does");
+        assert_ne!(fingerprint("POST", "/a", b"not json"), fingerprint("POST", "/a", b"not json!"));
+    }
 }
