@@ -11,7 +11,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 use crate::model::Problem;
-use crate::outbox::{Delivery, Loaded, Outbox, PendingWrite, WriteState, DAMAGED_KEY, STORAGE_KEY};
+use crate::outbox::{storage_key, Delivery, Loaded, Outbox, PendingWrite, WriteState, DAMAGED_KEY, STORAGE_KEY};
 
 const API: &str = "/api/v1";
 const CACHE_PREFIX: &str = "hourbank.cache:";
@@ -65,19 +65,26 @@ thread_local! {
 /// connection may show (the server cannot be asked who is signed in).
 const OWNER_KEY: &str = "hourbank.portal.user";
 
-/// Sets (and remembers) whose cache this is; `None` forgets it, as an expired session does.
+/// Sets (and remembers) whose cache this is; `None` forgets it, as an expired session does. The
+/// cached reads of anyone else are removed: a shared browser never shows one user's data to the
+/// next, online or not.
 pub fn set_cache_owner(user_id: Option<i64>) {
     let owner = user_id.map(|id| id.to_string()).unwrap_or_default();
+    if owner != CACHE_OWNER.with(|o| o.borrow().clone()) || owner.is_empty() {
+        clear_cache();
+    }
     if let Some(s) = storage() {
         let _ = if owner.is_empty() { s.remove_item(OWNER_KEY) } else { s.set_item(OWNER_KEY, &owner) };
     }
     CACHE_OWNER.with(|o| *o.borrow_mut() = owner);
 }
 
-/// At start: the last signed-in user's cache, until `/me` says otherwise.
-pub fn restore_cache_owner() {
+/// At start: the last signed-in user's cache, until `/me` says otherwise; returns who that is.
+pub fn restore_cache_owner() -> Option<i64> {
     let owner = storage().and_then(|s| s.get_item(OWNER_KEY).ok().flatten()).unwrap_or_default();
+    let id = owner.parse().ok();
     CACHE_OWNER.with(|o| *o.borrow_mut() = owner);
+    id
 }
 
 fn storage() -> Option<web_sys::Storage> {
@@ -189,7 +196,13 @@ pub fn new_key() -> String {
 /// The outbox and the connection state, shared by every page.
 #[derive(Clone, Copy)]
 pub struct OutboxSync {
+    /// The signed-in user's pending writes (empty while nobody is confirmed signed in).
     pub outbox: RwSignal<Outbox>,
+    /// Whose queue `outbox` is: set only once `/me` (or a sign-in) has said who the session is,
+    /// so one user's writes are never sent with another's session.
+    pub owner: RwSignal<Option<i64>>,
+    /// Whether the server has confirmed `owner` is the session's user: only then is anything sent.
+    pub confirmed: RwSignal<bool>,
     pub online: RwSignal<bool>,
     /// A damaged stored outbox, kept aside and reported.
     pub damaged: RwSignal<Option<String>>,
@@ -198,31 +211,71 @@ pub struct OutboxSync {
 }
 
 impl OutboxSync {
+    /// Starts with no queue: a user's is loaded by [`OutboxSync::switch_user`] once the server
+    /// says who is signed in. A queue stored before queues had owners is kept aside and reported.
     pub fn load() -> OutboxSync {
-        let stored = storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten());
-        let (outbox, damaged) = match Outbox::load(stored.as_deref()) {
-            Loaded::Ok(outbox) => (outbox, None),
-            Loaded::Damaged { raw, reason } => {
-                if let Some(s) = storage() {
-                    let _ = s.set_item(DAMAGED_KEY, &raw);
-                    let _ = s.remove_item(STORAGE_KEY);
-                }
-                (Outbox::default(), Some(reason))
+        let legacy = storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten());
+        let damaged = legacy.map(|raw| {
+            if let Some(s) = storage() {
+                let _ = s.set_item(DAMAGED_KEY, &raw);
+                let _ = s.remove_item(STORAGE_KEY);
             }
-        };
+            "saved before writes were kept per user, so whose they are is unknown".to_string()
+        });
         let online = window().navigator().on_line();
         OutboxSync {
-            outbox: RwSignal::new(outbox),
+            outbox: RwSignal::new(Outbox::default()),
+            owner: RwSignal::new(None),
+            confirmed: RwSignal::new(false),
             online: RwSignal::new(online),
             damaged: RwSignal::new(damaged),
             signed_out: RwSignal::new(false),
         }
     }
 
+    /// Opened without a connection: the last signed-in user's queue is shown and added to, but
+    /// nothing is sent until the server confirms who is signed in.
+    pub fn restore(&self, last_user: Option<i64>) {
+        self.load_queue(last_user);
+        self.confirmed.set(false);
+    }
+
+    /// The server said who is signed in (`None`: nobody, after a sign-out or an expired
+    /// session). The previous user's queue stays stored for them; this user's is loaded.
+    pub fn switch_user(&self, user_id: Option<i64>) {
+        if self.owner.get_untracked() != user_id {
+            self.load_queue(user_id);
+        }
+        self.confirmed.set(user_id.is_some());
+    }
+
+    fn load_queue(&self, user_id: Option<i64>) {
+        let outbox = match user_id {
+            None => Outbox::default(),
+            Some(id) => {
+                let key = storage_key(id);
+                match Outbox::load(storage().and_then(|s| s.get_item(&key).ok().flatten()).as_deref()) {
+                    Loaded::Ok(outbox) => outbox,
+                    Loaded::Damaged { raw, reason } => {
+                        if let Some(s) = storage() {
+                            let _ = s.set_item(DAMAGED_KEY, &raw);
+                            let _ = s.remove_item(&key);
+                        }
+                        self.damaged.set(Some(reason));
+                        Outbox::default()
+                    }
+                }
+            }
+        };
+        self.owner.set(user_id);
+        self.outbox.set(outbox);
+    }
+
     fn save(&self) {
+        let Some(owner) = self.owner.get_untracked() else { return };
         let text = self.outbox.with_untracked(Outbox::to_stored);
         if let Some(s) = storage() {
-            let _ = s.set_item(STORAGE_KEY, &text);
+            let _ = s.set_item(&storage_key(owner), &text);
         }
     }
 
@@ -233,9 +286,12 @@ impl OutboxSync {
 
     /// Sends waiting writes in order until one cannot go now. One drain at a time.
     pub async fn drain(self) {
-        if DRAINING.with(|d| d.replace(true)) {
+        // Nobody confirmed signed in: nothing of anyone's is sent.
+        if self.owner.get_untracked().is_none() || !self.confirmed.get_untracked() || DRAINING.with(|d| d.replace(true))
+        {
             return;
         }
+        let owner = self.owner.get_untracked();
         while let Some(next) = self.outbox.with_untracked(|o| o.next_waiting().cloned()) {
             let answer = exchange(&next.method, &next.path, Some(&next.body), Some(&next.key)).await;
             let delivery = match &answer {
@@ -274,7 +330,8 @@ impl OutboxSync {
                     answers.push((next.key.clone(), *status, text.clone()));
                 });
             }
-            if !go_on {
+            // The user changed while this write was out (signed out, another signed in): stop.
+            if !go_on || self.owner.get_untracked() != owner || !self.confirmed.get_untracked() {
                 break;
             }
         }
@@ -284,6 +341,16 @@ impl OutboxSync {
     /// Makes a write: queued, then sent at once when possible. Refused while the user is still
     /// on the form, it leaves the queue and comes back as the form's error; offline, it waits.
     pub async fn write(self, method: &str, path: &str, body: String, label: String) -> WriteOutcome {
+        if self.owner.get_untracked().is_none() {
+            // Nobody is confirmed signed in (the page opened without a connection): a write
+            // belongs to a user, so it waits for one.
+            return WriteOutcome::Refused(Problem {
+                status: 401,
+                title: "Войдите, чтобы продолжить".into(),
+                detail: "Sign in first: a write is kept for the user who makes it.".into(),
+                errors: Vec::new(),
+            });
+        }
         let key = new_key();
         let write = PendingWrite {
             key: key.clone(),

@@ -58,6 +58,7 @@ impl Ctx {
         let here = current_path();
         self.me.set(Some(None));
         api::set_cache_owner(None);
+        self.sync.switch_user(None);
         let next = crate::route::is_portal_path(&here).then_some(here);
         self.navigate(Route::Login { next });
     }
@@ -184,6 +185,23 @@ fn install_router(ctx: Ctx) {
     on_click.forget();
 }
 
+/// Sends the outbox once the server has confirmed whose session this is: a page opened without a
+/// connection shows the last user's queue, but sends it only with that user's own session.
+async fn confirm_and_drain(ctx: Ctx) {
+    if !ctx.sync.confirmed.get_untracked() {
+        match api::get::<Me>("/me").await {
+            Ok(me) if me.saved_at.is_none() => {
+                api::set_cache_owner(Some(me.value.id));
+                ctx.sync.switch_user(Some(me.value.id));
+                ctx.me.set(Some(Some(me.value)));
+            }
+            Err(api::ApiError::SignedOut) => return ctx.signed_out(),
+            _ => return,
+        }
+    }
+    ctx.sync.drain().await;
+}
+
 /// Keeps `online` true to the browser's idea and sends the outbox when the connection returns;
 /// also retries every 20 s while something waits (a server that was down comes back silently).
 fn install_sync(ctx: Ctx) {
@@ -191,7 +209,7 @@ fn install_sync(ctx: Ctx) {
     let online = Closure::<dyn Fn()>::new(move || {
         sync.online.set(true);
         spawn_local(async move {
-            sync.drain().await;
+            confirm_and_drain(ctx).await;
             ctx.refresh.update(|r| *r += 1);
         });
     });
@@ -203,7 +221,7 @@ fn install_sync(ctx: Ctx) {
     let tick = Closure::<dyn Fn()>::new(move || {
         if sync.outbox.with_untracked(|o| o.waiting() > 0) && window().navigator().on_line() {
             spawn_local(async move {
-                sync.drain().await;
+                confirm_and_drain(ctx).await;
                 ctx.refresh.update(|r| *r += 1);
             });
         }
@@ -241,11 +259,14 @@ pub fn Portal() -> impl IntoView {
     register_service_worker();
     // Who is signed in (the cookie says); the first sends of the outbox wait for this. Without a
     // connection the last user's saved `/me` stands in, so the cached pages stay readable.
-    api::restore_cache_owner();
+    ctx.sync.restore(api::restore_cache_owner());
     spawn_local(async move {
         match api::get::<Me>("/me").await {
+            // Without a connection `/me` comes from the cache: it confirms nobody.
+            Ok(me) if me.saved_at.is_some() => ctx.me.set(Some(Some(me.value))),
             Ok(me) => {
                 api::set_cache_owner(Some(me.value.id));
+                ctx.sync.switch_user(Some(me.value.id));
                 ctx.me.set(Some(Some(me.value)));
                 ctx.sync.drain().await;
             }
@@ -372,6 +393,7 @@ fn Header() -> impl IntoView {
             api::sign_out().await;
             ctx.me.set(Some(None));
             api::set_cache_owner(None);
+            ctx.sync.switch_user(None);
             ctx.navigate(Route::Login { next: None });
         });
     };

@@ -6,8 +6,16 @@
 
 use serde::{Deserialize, Serialize};
 
-/// LocalStorage key of the queue.
+/// LocalStorage key of the queue before queues had an owner: read once, kept aside as damaged
+/// (it cannot be known whose it is) and reported.
 pub const STORAGE_KEY: &str = "hourbank.outbox";
+
+/// LocalStorage key of one user's queue. Pending writes belong to the user who made them: they
+/// are loaded, shown and sent only once the server has said that user is the one signed in, and
+/// they stay stored through a sign-out until that user sends or discards them.
+pub fn storage_key(user_id: i64) -> String {
+    format!("{STORAGE_KEY}:{user_id}")
+}
 /// Where an unreadable stored queue is moved, so no write is ever lost by a format change.
 pub const DAMAGED_KEY: &str = "hourbank.outbox.damaged";
 const FORMAT: u32 = 1;
@@ -177,6 +185,13 @@ mod tests {
             made_at: "2026-11-24T10:00:00Z".into(),
             state: WriteState::Waiting,
         }
+    }
+
+    #[test]
+    fn each_user_has_a_queue_of_their_own() {
+        assert_eq!(storage_key(7), "hourbank.outbox:7");
+        assert_ne!(storage_key(7), storage_key(8));
+        assert_ne!(storage_key(7), STORAGE_KEY);
     }
 
     #[test]

@@ -698,3 +698,57 @@ async fn assert_pdf_reads_back(api: &Api, path: &str, document: &Value) {
         assert!(text.contains(&fold(line)), "the PDF lacks {line:?}: {text}");
     }
 }
+
+/// A shared browser: client A queues a task offline and leaves (the session ends with the tab);
+/// client B of another organisation signs in on the same browser. A's task is neither shown to B
+/// nor sent with B's session; it waits, stored, until A signs in again, and then lands in A's
+/// organisation, once. B's cached pages are gone after B signs out.
+#[tokio::test]
+async fn queued_writes_and_cached_reads_belong_to_their_user_on_a_shared_browser() {
+    let base = start_server_with_demo().await;
+    let (admin, org_a, _) = fresh_client(&base, "7812014560", "a@shared.test").await;
+    let (_, org_b, _) = fresh_client(&base, "5001007329", "b@shared.test").await;
+    let titles = |tasks: &Value| -> Vec<String> {
+        tasks["tasks"].as_array().unwrap().iter().map(|t| t["title"].as_str().unwrap().to_string()).collect()
+    };
+    let b = Browser::start().await;
+    b.portal_sign_in(&base, "a@shared.test").await;
+    b.goto_and_wait(&format!("{base}/portal/tasks/new"), "#task-title").await;
+    b.set_offline(true).await;
+    b.set_value("task-title", "Задача клиента А").await;
+    b.set_value("task-description", "Сделано без связи на общем компьютере").await;
+    b.click("#task-submit").await;
+    b.wait_text("#sync-status", "ждут отправки: 1").await;
+    // A's session ends (its cookie goes, as when it expires) and A closes the tab. B comes to the
+    // same browser, online.
+    b.client.delete_cookie(hourbank_server::auth::SESSION_COOKIE).await.unwrap();
+    b.client.goto("about:blank").await.unwrap();
+    b.set_offline(false).await;
+    b.portal_sign_in(&base, "b@shared.test").await;
+    b.goto_and_wait(&format!("{base}/portal/outbox"), "#outbox-empty").await;
+    assert!(!b.page_text().await.contains("Задача клиента А"), "B sees A's pending write");
+    // Give any send its chance (the outbox retries every 20 s): nothing of A's goes with B's session.
+    tokio::time::sleep(std::time::Duration::from_secs(21)).await;
+    assert!(titles(&admin.get(&format!("/tasks?org={org_b}")).await).is_empty(), "A's task landed in B's organisation");
+    assert!(titles(&admin.get(&format!("/tasks?org={org_a}")).await).is_empty());
+    // B's reads are cached for B; signing out removes them.
+    b.goto_and_wait(&format!("{base}/portal/tasks"), "#no-tasks").await;
+    let cached =
+        b.js("return Object.keys(localStorage).filter(k => k.startsWith('hourbank.cache:')).length;", vec![]).await;
+    assert!(cached.as_i64().unwrap() > 0, "reads are cached for offline use");
+    b.portal_sign_out().await;
+    let cached =
+        b.js("return Object.keys(localStorage).filter(k => k.startsWith('hourbank.cache:')).length;", vec![]).await;
+    assert_eq!(cached.as_i64(), Some(0), "B's cached pages outlived the sign-out");
+    // A signs in again: A's pending write is A's to see, and goes with A's own session, once.
+    b.portal_sign_in(&base, "a@shared.test").await;
+    for _ in 0..100 {
+        if !titles(&admin.get(&format!("/tasks?org={org_a}")).await).is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    assert_eq!(titles(&admin.get(&format!("/tasks?org={org_a}")).await), ["Задача клиента А"]);
+    assert!(titles(&admin.get(&format!("/tasks?org={org_b}")).await).is_empty());
+    b.close().await;
+}

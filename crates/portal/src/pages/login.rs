@@ -30,6 +30,7 @@ pub fn LoginPage(next: Option<String>) -> impl IntoView {
             match me {
                 Ok(me) => {
                     api::set_cache_owner(Some(me.id));
+                    ctx.sync.switch_user(Some(me.id));
                     ctx.me.set(Some(Some(me)));
                     let target = next.get_value().map(|n| {
                         let (path, query) = n.split_once('?').unwrap_or((&n, ""));
