@@ -124,15 +124,32 @@ fn request_token(parts: &Parts) -> Option<String> {
         .map(|(_, value)| value.to_string())
 }
 
-/// The client's IP address (or "unknown" when the server runs without connection info).
+/// The client's IP address (or "unknown" when the server runs without connection info). Behind a
+/// proxy the server is told to trust, the address that proxy saw (`X-Forwarded-For`, read from
+/// the right, skipping trusted proxies); from anyone else the header is ignored, since a client
+/// could write any address into it.
 pub struct ClientAddress(pub String);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+impl FromRequestParts<AppState> for ClientAddress {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let address = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(a)| a.ip().to_string());
-        Ok(ClientAddress(address.unwrap_or_else(|| "unknown".to_string())))
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(a)| a.ip());
+        let Some(peer) = peer else { return Ok(ClientAddress("unknown".to_string())) };
+        let trusted = state.trusted_proxies();
+        if !trusted.contains(&peer) {
+            return Ok(ClientAddress(peer.to_string()));
+        }
+        let forwarded: Vec<std::net::IpAddr> = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .filter_map(|a| a.trim().parse().ok())
+            .collect();
+        let client = forwarded.iter().rev().find(|a| !trusted.contains(a)).copied().unwrap_or(peer);
+        Ok(ClientAddress(client.to_string()))
     }
 }
 

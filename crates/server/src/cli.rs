@@ -101,6 +101,10 @@ pub struct ServeArgs {
     /// Browsers reach the server over HTTPS through a proxy: send HSTS.
     #[arg(long, env = "HOURBANK_BEHIND_HTTPS")]
     pub behind_https: bool,
+    /// Addresses of proxies whose `X-Forwarded-For` names the client (comma-separated); from
+    /// anyone else the header is ignored.
+    #[arg(long = "trusted-proxy", env = "HOURBANK_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     #[command(flatten)]
     pub database: DatabaseArgs,
 }
@@ -228,6 +232,7 @@ fn serve(args: ServeArgs) -> ExitCode {
         let db = crate::Db::connect(&args.database.url).await.map_err(std::io::Error::other)?;
         let state = crate::AppState::new(args.dist, db);
         state.set_behind_https(args.behind_https);
+        state.set_trusted_proxies(args.trusted_proxies.clone());
         if args.demo && crate::demo::is_empty(&state).await.map_err(|e| std::io::Error::other(describe(e)))? {
             load_demo(&state).await.map_err(std::io::Error::other)?;
         }

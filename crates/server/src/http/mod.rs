@@ -64,6 +64,11 @@ struct Inner {
     csp: String,
     /// Served to browsers over HTTPS (by a proxy in front): HSTS on.
     behind_https: std::sync::atomic::AtomicBool,
+    /// Proxies whose `X-Forwarded-For` is believed.
+    trusted_proxies: std::sync::RwLock<Vec<std::net::IpAddr>>,
+    /// Password hashing (argon2, deliberately slow) runs on blocking threads, this many at once,
+    /// so a burst of sign-ins never stalls the threads that answer everything else.
+    pub(crate) hashing: tokio::sync::Semaphore,
 }
 
 impl AppState {
@@ -87,6 +92,10 @@ impl AppState {
                 clock,
                 csp,
                 behind_https: Default::default(),
+                trusted_proxies: Default::default(),
+                hashing: tokio::sync::Semaphore::new(
+                    std::thread::available_parallelism().map_or(2, |n| n.get()).max(1),
+                ),
             }),
         }
     }
@@ -110,6 +119,20 @@ impl AppState {
     /// Whether browsers reach this server over HTTPS (through a proxy): HSTS is sent then.
     pub fn behind_https(&self) -> bool {
         self.inner.behind_https.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    pub fn trusted_proxies(&self) -> Vec<std::net::IpAddr> {
+        self.inner.trusted_proxies.read().expect("proxies lock").clone()
+    }
+
+    pub fn set_trusted_proxies(&self, proxies: Vec<std::net::IpAddr>) {
+        *self.inner.trusted_proxies.write().expect("proxies lock") = proxies;
+    }
+
+    /// Runs argon2 work (`f`) on a blocking thread, at most as many at once as there are cores.
+    pub async fn hash_work<T: Send + 'static>(&self, f: impl FnOnce() -> T + Send + 'static) -> Result<T, ApiError> {
+        let _permit = self.inner.hashing.acquire().await.map_err(|e| ApiError::Internal(format!("hashing: {e}")))?;
+        tokio::task::spawn_blocking(f).await.map_err(|e| ApiError::Internal(format!("hashing: {e}")))
     }
 
     pub fn set_behind_https(&self, on: bool) {

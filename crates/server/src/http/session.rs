@@ -16,8 +16,14 @@ use crate::auth::{hash_password, new_token, token_hash, verify_password, ClientA
 use crate::db::{col, now};
 use crate::store;
 
-/// Failed sign-ins allowed per account, and per address, within the window.
-pub const MAX_FAILURES: i64 = 5;
+/// Failed sign-ins within the sliding window that stop further tries: per account *and* address
+/// (a guesser at one account from one place), per address (a guesser across accounts), and per
+/// account from any address that has itself failed on it (a guesser spread over places). An
+/// address that has not failed on an account is never stopped by others' failures there: whoever
+/// floods an account with wrong passwords does not lock its owner out.
+pub const MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS: i64 = 5;
+pub const MAX_FAILURES_PER_ADDRESS: i64 = 20;
+pub const MAX_FAILURES_PER_ACCOUNT: i64 = 10;
 pub const FAILURE_WINDOW_SECONDS: i64 = 15 * 60;
 
 pub fn router() -> Router<AppState> {
@@ -28,22 +34,73 @@ fn instant(t: chrono::DateTime<Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
 }
 
-/// Seconds to wait before `subject` may try again, if it has failed too often.
-async fn throttled(state: &AppState, subject: &str) -> Result<Option<u64>, ApiError> {
-    let since = instant(Utc::now() - Duration::seconds(FAILURE_WINDOW_SECONDS));
+/// Failures of `subject` within the window, newest first.
+async fn failures(conn: &mut sqlx::AnyConnection, subject: &str, since: &str) -> Result<Vec<String>, ApiError> {
     let rows = sqlx::query("SELECT at FROM login_failures WHERE subject = $1 AND at > $2 ORDER BY at DESC")
         .bind(subject)
-        .bind(&since)
-        .fetch_all(state.db().pool())
+        .bind(since)
+        .fetch_all(&mut *conn)
         .await?;
-    if (rows.len() as i64) < MAX_FAILURES {
-        return Ok(None);
-    }
-    // Free again when the MAX_FAILURES-th most recent failure leaves the window.
-    let at: String = col(&rows[(MAX_FAILURES - 1) as usize], "at")?;
-    let at = chrono::DateTime::parse_from_rfc3339(&at).map_err(|e| ApiError::Internal(e.to_string()))?;
+    rows.iter().map(|r| col::<String>(r, "at").map_err(ApiError::from)).collect()
+}
+
+/// Seconds until the `limit`-th newest failure leaves the window.
+fn retry_after(failures: &[String], limit: i64) -> u64 {
+    let Some(at) = failures.get((limit - 1) as usize) else { return 1 };
+    let Ok(at) = chrono::DateTime::parse_from_rfc3339(at) else { return FAILURE_WINDOW_SECONDS as u64 };
     let free_at = at.with_timezone(&Utc) + Duration::seconds(FAILURE_WINDOW_SECONDS);
-    Ok(Some((free_at - Utc::now()).num_seconds().max(1) as u64))
+    (free_at - Utc::now()).num_seconds().max(1) as u64
+}
+
+/// Checks the limits and, when the try may go ahead, records it as a failure at once, in one
+/// transaction that parallel tries for the same account or address wait for: a burst gets no
+/// more tries than the limit. A correct password then takes the record back. Returns the
+/// recorded failures' ids.
+async fn reserve_try(state: &AppState, email: &str, address: &str) -> Result<Vec<i64>, ApiError> {
+    let (pair, by_address, by_account) =
+        (format!("pair:{email}|{address}"), format!("address:{address}"), format!("account:{email}"));
+    let since = instant(Utc::now() - Duration::seconds(FAILURE_WINDOW_SECONDS));
+    let mut tx = state.db().begin_write().await?;
+    if state.db().backend() == crate::db::Backend::Postgres {
+        // Always the account first, then the address: two tries never wait for each other in a circle.
+        for subject in [&by_account, &by_address] {
+            sqlx::query("SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(hashtext($1))) AS lock")
+                .bind(subject)
+                .fetch_one(&mut *tx)
+                .await?;
+        }
+    }
+    let pair_failures = failures(&mut tx, &pair, &since).await?;
+    if pair_failures.len() as i64 >= MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS {
+        return Err(ApiError::TooManyRequests {
+            retry_after: retry_after(&pair_failures, MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS),
+        });
+    }
+    let address_failures = failures(&mut tx, &by_address, &since).await?;
+    if address_failures.len() as i64 >= MAX_FAILURES_PER_ADDRESS {
+        return Err(ApiError::TooManyRequests {
+            retry_after: retry_after(&address_failures, MAX_FAILURES_PER_ADDRESS),
+        });
+    }
+    if !pair_failures.is_empty() {
+        let account_failures = failures(&mut tx, &by_account, &since).await?;
+        if account_failures.len() as i64 >= MAX_FAILURES_PER_ACCOUNT {
+            return Err(ApiError::TooManyRequests {
+                retry_after: retry_after(&account_failures, MAX_FAILURES_PER_ACCOUNT),
+            });
+        }
+    }
+    let mut ids = Vec::new();
+    for subject in [&pair, &by_address, &by_account] {
+        let row = sqlx::query("INSERT INTO login_failures (subject, at) VALUES ($1, $2) RETURNING id")
+            .bind(subject)
+            .bind(now())
+            .fetch_one(&mut *tx)
+            .await?;
+        ids.push(col::<i64>(&row, "id")?);
+    }
+    tx.commit().await?;
+    Ok(ids)
 }
 
 async fn sign_in(
@@ -56,35 +113,32 @@ async fn sign_in(
     let password = input.text("password", 1024);
     input.finish()?;
     let (email, password) = (email.expect("checked"), password.expect("checked"));
-    let subjects = [format!("account:{email}"), format!("address:{address}")];
-    for subject in &subjects {
-        if let Some(retry_after) = throttled(&state, subject).await? {
-            return Err(ApiError::TooManyRequests { retry_after });
-        }
-    }
+    let reserved = reserve_try(&state, &email, &address).await?;
 
     let row = sqlx::query("SELECT id, password_hash FROM users WHERE email = $1")
         .bind(&email)
         .fetch_optional(state.db().pool())
         .await?;
-    let user_id = match &row {
-        Some(row) if verify_password(&password, &col::<String>(row, "password_hash")?) => col::<i64>(row, "id")?,
-        _ => {
-            if row.is_none() {
-                // Spend the same time as a wrong password, so timing does not reveal accounts.
-                verify_password(&password, state.dummy_hash());
-            }
-            for subject in &subjects {
-                sqlx::query("INSERT INTO login_failures (subject, at) VALUES ($1, $2)")
-                    .bind(subject)
-                    .bind(now())
-                    .execute(state.db().pool())
-                    .await?;
-            }
-            return Err(ApiError::WrongCredentials);
-        }
+    // Without an account, a wrong password's time is spent all the same, so timing does not
+    // reveal which e-mails have accounts.
+    let (user_id, stored) = match &row {
+        Some(row) => (Some(col::<i64>(row, "id")?), col::<String>(row, "password_hash")?),
+        None => (None, state.dummy_hash().to_string()),
     };
-    sqlx::query("DELETE FROM login_failures WHERE subject = $1").bind(&subjects[0]).execute(state.db().pool()).await?;
+    let verified = state.hash_work(move || verify_password(&password, &stored)).await?;
+    let Some(user_id) = user_id.filter(|_| verified) else {
+        return Err(ApiError::WrongCredentials);
+    };
+    // The right password: this try was no failure, and the place it came from is cleared.
+    let mut tx = state.db().begin_write().await?;
+    for id in reserved {
+        sqlx::query("DELETE FROM login_failures WHERE id = $1").bind(id).execute(&mut *tx).await?;
+    }
+    sqlx::query("DELETE FROM login_failures WHERE subject = $1")
+        .bind(format!("pair:{email}|{address}"))
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
 
     let (token, hash) = new_token();
     let expires = Utc::now() + state.session_ttl();

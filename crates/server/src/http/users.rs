@@ -80,7 +80,8 @@ pub async fn insert_user(state: &AppState, user: &NewUser, password: &str, by: O
             other => other,
         })?;
     }
-    let hash = hash_password(password);
+    let password = password.to_string();
+    let hash = state.hash_work(move || hash_password(&password)).await?;
     let mut tx = state.db().begin_write().await?;
     let row = sqlx::query(
         "INSERT INTO users (email, name, role, org_id, phone, password_hash, created_at) \
