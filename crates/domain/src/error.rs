@@ -72,7 +72,7 @@ impl Problem {
 /// texts from elsewhere (a query-string parser's message) pass through unchanged.
 /// `every_english_message_has_russian` keeps this table complete.
 fn other_ru(text: &str) -> String {
-    const FIXED: [(&str, &str); 24] = [
+    const FIXED: [(&str, &str); 26] = [
         ("has a wrong check digit", "неверная контрольная цифра"),
         ("must contain digits only", "только цифры"),
         ("must have 10 digits (a company) or 12 (a sole trader)", "10 цифр у организации или 12 у ИП"),
@@ -100,6 +100,8 @@ fn other_ru(text: &str) -> String {
         ),
         ("must start with 04", "должен начинаться с 04"),
         ("must start with 301", "должен начинаться с 301"),
+        ("is not your current password", "это не ваш текущий пароль"),
+        ("an admin cannot disable their own account", "администратор не может отключить свою учётную запись"),
     ];
     if let Some((_, ru)) = FIXED.iter().find(|(en, _)| *en == text) {
         return (*ru).to_string();

@@ -12,7 +12,7 @@ use axum::http::request::Parts;
 use hourbank_domain::workflow::Role;
 use sha2::{Digest, Sha256};
 
-use crate::db::{col, now};
+use crate::db::{col, Arg};
 use crate::http::{ApiError, AppState};
 
 /// The session cookie's name.
@@ -106,6 +106,23 @@ impl Caller {
     }
 }
 
+/// An instant as stored: RFC 3339 UTC with milliseconds (sorts as text).
+pub fn instant(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
+
+/// The session cookie's name: `__Host-` prefixed behind HTTPS (the browser then holds it to this
+/// host, path `/`, Secure), plain on a loopback address without TLS.
+pub fn session_cookie_name(behind_https: bool) -> &'static str {
+    if behind_https {
+        SECURE_SESSION_COOKIE
+    } else {
+        SESSION_COOKIE
+    }
+}
+
+pub const SECURE_SESSION_COOKIE: &str = "__Host-hb_session";
+
 /// The bearer token or the session cookie of a request.
 fn request_token(parts: &Parts) -> Option<String> {
     if let Some(bearer) =
@@ -120,7 +137,7 @@ fn request_token(parts: &Parts) -> Option<String> {
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
+        .find(|(name, _)| *name == SESSION_COOKIE || *name == SECURE_SESSION_COOKIE)
         .map(|(_, value)| value.to_string())
 }
 
@@ -169,16 +186,29 @@ impl FromRequestParts<AppState> for Caller {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let token = request_token(parts).ok_or(ApiError::Unauthorized)?;
+        let hash = token_hash(&token);
+        let now_at = chrono::Utc::now();
+        let idle_since = instant(now_at - state.session_idle());
+        // A session ends at its absolute expiry, after its idle lifetime, or with its user disabled.
         let row = sqlx::query(
-            "SELECT u.id, u.role, u.org_id, u.name, u.email, \
+            "SELECT u.id, u.role, u.org_id, u.name, u.email, s.last_seen, \
                     (SELECT MAX(a.id) FROM audit_log a WHERE a.org_id = u.org_id) AS org_version \
-             FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2",
+             FROM sessions s JOIN users u ON u.id = s.user_id \
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen > $3 AND u.disabled = 0",
         )
-        .bind(token_hash(&token))
-        .bind(now())
+        .bind(&hash)
+        .bind(instant(now_at))
+        .bind(&idle_since)
         .fetch_optional(state.db().pool())
         .await?
         .ok_or(ApiError::Unauthorized)?;
+        // Marked as used at most once a minute: a write per request would cost every read.
+        let last_seen: String = col(&row, "last_seen")?;
+        let touch_before = instant(now_at - chrono::Duration::seconds(60));
+        if last_seen < touch_before {
+            let touch = "UPDATE sessions SET last_seen = $1 WHERE token_hash = $2";
+            state.db().write_once(touch, touch, &[Arg::Text(&instant(now_at)), Arg::Text(&hash)]).await?;
+        }
         let role: String = col(&row, "role")?;
         Ok(Caller {
             user_id: col(&row, "id")?,

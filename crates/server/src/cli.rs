@@ -82,6 +82,48 @@ pub enum AdminCommand {
         #[command(flatten)]
         database: DatabaseArgs,
     },
+    /// Set a user's password (read from standard input); their sessions end.
+    SetPassword {
+        #[arg(long)]
+        email: String,
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// Disable a user: every session ends at once and sign-in is refused.
+    DisableUser {
+        #[arg(long)]
+        email: String,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// Enable a disabled user again.
+    EnableUser {
+        #[arg(long)]
+        email: String,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+}
+
+async fn set_user_disabled(email: &str, database: &DatabaseArgs, disabled: bool) -> Result<(), String> {
+    let state = state_for(database).await?;
+    let id = user_id_by_email(&state, email).await?;
+    crate::http::accounts::set_disabled(&state, id, disabled, None).await.map_err(describe)?;
+    println!("user {id} {}", if disabled { "disabled; their sessions ended" } else { "enabled" });
+    Ok(())
+}
+
+/// A user's id by e-mail, for the account commands.
+async fn user_id_by_email(state: &crate::AppState, email: &str) -> Result<i64, String> {
+    let row = sqlx::query("SELECT id FROM users WHERE email = $1")
+        .bind(email.trim().to_lowercase())
+        .fetch_optional(state.db().pool())
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("email: no user {email}"))?;
+    crate::db::col(&row, "id").map_err(|e| e.to_string())
 }
 
 #[derive(clap::Args, Debug, Clone)]
@@ -101,6 +143,12 @@ pub struct ServeArgs {
     /// Browsers reach the server over HTTPS through a proxy: send HSTS.
     #[arg(long, env = "HOURBANK_BEHIND_HTTPS")]
     pub behind_https: bool,
+    /// How long a session lives at most after sign-in, in hours.
+    #[arg(long, env = "HOURBANK_SESSION_HOURS", default_value_t = 12)]
+    pub session_hours: u32,
+    /// How long a session lives unused, in minutes.
+    #[arg(long, env = "HOURBANK_SESSION_IDLE_MINUTES", default_value_t = 120)]
+    pub session_idle_minutes: u32,
     /// Addresses of proxies whose `X-Forwarded-For` names the client (comma-separated); from
     /// anyone else the header is ignored.
     #[arg(long = "trusted-proxy", env = "HOURBANK_TRUSTED_PROXIES", value_delimiter = ',')]
@@ -201,6 +249,19 @@ async fn admin(command: AdminCommand) -> Result<(), String> {
             println!("user {id} created");
             Ok(())
         }
+        AdminCommand::SetPassword { email, password_stdin: _, database } => {
+            let mut password = String::new();
+            std::io::stdin().read_line(&mut password).map_err(|e| format!("password: {e}"))?;
+            let state = state_for(&database).await?;
+            let id = user_id_by_email(&state, &email).await?;
+            crate::http::accounts::set_password(&state, id, password.trim_end_matches(['\n', '\r']), None, None)
+                .await
+                .map_err(describe)?;
+            println!("password of user {id} set; their sessions ended");
+            Ok(())
+        }
+        AdminCommand::DisableUser { email, database } => set_user_disabled(&email, &database, true).await,
+        AdminCommand::EnableUser { email, database } => set_user_disabled(&email, &database, false).await,
     }
 }
 
@@ -233,6 +294,10 @@ fn serve(args: ServeArgs) -> ExitCode {
         let state = crate::AppState::new(args.dist, db);
         state.set_behind_https(args.behind_https);
         state.set_trusted_proxies(args.trusted_proxies.clone());
+        state.set_session_lifetimes(
+            chrono::Duration::hours(i64::from(args.session_hours.max(1))),
+            chrono::Duration::minutes(i64::from(args.session_idle_minutes.max(1))),
+        );
         if args.demo && crate::demo::is_empty(&state).await.map_err(|e| std::io::Error::other(describe(e)))? {
             load_demo(&state).await.map_err(std::io::Error::other)?;
         }

@@ -1,4 +1,6 @@
 //! hourbank's server: the JSON API, the built SPA, and the `hourbank` command.
+// The OpenAPI document is one `json!` literal, deeper than the default limit.
+#![recursion_limit = "256"]
 
 pub mod auth;
 pub mod cli;

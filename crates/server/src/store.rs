@@ -590,3 +590,26 @@ pub async fn save_seller(
     .await?;
     Ok(())
 }
+
+/// How long an `Idempotency-Key` is kept: a retry comes within minutes, an outbox within days.
+pub const IDEMPOTENCY_KEY_DAYS: i64 = 7;
+
+/// Removes what only grows: sessions past their expiry, idempotency keys older than
+/// [`IDEMPOTENCY_KEY_DAYS`], sign-in failures older than their window. Returns the rows removed.
+pub async fn prune(db: &Db, now: chrono::DateTime<chrono::Utc>) -> Result<u64, ApiError> {
+    let at = |d: chrono::Duration| crate::auth::instant(now - d);
+    let mut tx = db.begin_write().await?;
+    let mut removed = 0;
+    for (sql, before) in [
+        ("DELETE FROM sessions WHERE expires_at <= $1", at(chrono::Duration::zero())),
+        ("DELETE FROM idempotency_keys WHERE created_at < $1", at(chrono::Duration::days(IDEMPOTENCY_KEY_DAYS))),
+        (
+            "DELETE FROM login_failures WHERE at < $1",
+            at(chrono::Duration::seconds(crate::http::session_window_seconds())),
+        ),
+    ] {
+        removed += sqlx::query(sql).bind(before).execute(&mut *tx).await?.rows_affected();
+    }
+    tx.commit().await?;
+    Ok(removed)
+}

@@ -18,6 +18,10 @@ fn routes_in_code() -> BTreeSet<(String, String)> {
         let source = std::fs::read_to_string(&path).unwrap();
         for chunk in source.split(".route(\"").skip(1) {
             let (route, rest) = chunk.split_once('"').unwrap();
+            // Outside `/api/v1` (the browsers' CSP reports): not part of the API's document.
+            if route.starts_with("/api/") {
+                continue;
+            }
             let handlers = rest.split_once(")\n").map_or(rest, |(h, _)| h);
             for method in ["get", "post", "put", "patch", "delete"] {
                 if handlers.contains(&format!("{method}(")) || handlers.contains(&format!(".{method}(")) {

@@ -31,7 +31,7 @@ fn bearer_or_cookie(request: &Request) -> Option<String> {
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == crate::auth::SESSION_COOKIE)
+        .find(|(name, _)| *name == crate::auth::SESSION_COOKIE || *name == crate::auth::SECURE_SESSION_COOKIE)
         .map(|(_, v)| v.to_string())
 }
 

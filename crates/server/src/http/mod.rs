@@ -1,5 +1,6 @@
 //! The HTTP surface: `/api/v1/…` JSON endpoints and the SPA from `dist/` for everything else.
 
+pub mod accounts;
 pub mod consultations;
 pub mod documents;
 mod error;
@@ -39,6 +40,14 @@ pub use reports::report_csv;
 
 use crate::db::Db;
 
+/// The sign-in failures' window, for pruning.
+pub fn session_window_seconds() -> i64 {
+    session::FAILURE_WINDOW_SECONDS
+}
+
+/// How often the server removes expired sessions, old idempotency keys and old sign-in failures.
+const PRUNE_EVERY_SECONDS: u64 = 10 * 60;
+
 /// Largest request body any endpoint accepts.
 pub const BODY_LIMIT: usize = 1024 * 1024;
 
@@ -57,7 +66,7 @@ struct Inner {
     /// Organisations by id, each valid for its own data version (their terms never change
     /// without an audited change).
     orgs: std::sync::Mutex<HashMap<i64, crate::store::OrgRecord>>,
-    session_ttl: chrono::Duration,
+    session_ttl: std::sync::RwLock<(chrono::Duration, chrono::Duration)>,
     dummy_hash: String,
     clock: crate::clock::Clock,
     /// The Content-Security-Policy, with the hashes of `dist`'s inline scripts.
@@ -87,7 +96,8 @@ impl AppState {
                 db,
                 reports: Default::default(),
                 orgs: Default::default(),
-                session_ttl: chrono::Duration::hours(12),
+                // (absolute, idle)
+                session_ttl: std::sync::RwLock::new((chrono::Duration::hours(12), chrono::Duration::hours(2))),
                 dummy_hash: session::dummy_hash(),
                 clock,
                 csp,
@@ -171,8 +181,18 @@ impl AppState {
         cache.insert((org, period.to_string()), (version, std::time::Instant::now(), text));
     }
 
+    /// How long a session lives at most, from sign-in.
     pub fn session_ttl(&self) -> chrono::Duration {
-        self.inner.session_ttl
+        self.inner.session_ttl.read().expect("ttl lock").0
+    }
+
+    /// How long a session lives unused.
+    pub fn session_idle(&self) -> chrono::Duration {
+        self.inner.session_ttl.read().expect("ttl lock").1
+    }
+
+    pub fn set_session_lifetimes(&self, absolute: chrono::Duration, idle: chrono::Duration) {
+        *self.inner.session_ttl.write().expect("ttl lock") = (absolute, idle);
     }
 
     fn dummy_hash(&self) -> &str {
@@ -203,6 +223,7 @@ pub fn router(state: AppState) -> Router {
         .merge(consultations::router())
         .merge(instructions::router())
         .merge(documents::router())
+        .merge(accounts::router())
         .fallback(|| async { ApiError::NotFound })
         .layer(axum::middleware::from_fn_with_state(state.clone(), idempotency::layer))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
@@ -245,6 +266,21 @@ pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()
     if !state.dist().join("index.html").is_file() {
         tracing::warn!(dist = %state.dist().display(), "no built SPA here: run `./dev run` (or `trunk build --release`)");
     }
+    // What only grows unless removed: expired sessions, old idempotency keys, old sign-in failures.
+    let pruning = state.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(PRUNE_EVERY_SECONDS));
+        loop {
+            every.tick().await;
+            match crate::store::prune(pruning.db(), chrono::Utc::now()).await {
+                Ok(removed) if removed > 0 => {
+                    tracing::info!(removed, "pruned expired sessions, keys and sign-in failures")
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "pruning failed; trying again later"),
+            }
+        }
+    });
     axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;

@@ -12,7 +12,9 @@ use serde_json::json;
 
 use super::input::Input;
 use super::{ApiError, AppState, JsonBody};
-use crate::auth::{hash_password, new_token, token_hash, verify_password, ClientAddress, SessionToken, SESSION_COOKIE};
+use crate::auth::{
+    hash_password, instant, new_token, session_cookie_name, token_hash, verify_password, ClientAddress, SessionToken,
+};
 use crate::db::{col, now};
 use crate::store;
 
@@ -28,10 +30,6 @@ pub const FAILURE_WINDOW_SECONDS: i64 = 15 * 60;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/session", post(sign_in).delete(sign_out))
-}
-
-fn instant(t: chrono::DateTime<Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
 }
 
 /// Failures of `subject` within the window, newest first.
@@ -129,6 +127,12 @@ async fn sign_in(
     let Some(user_id) = user_id.filter(|_| verified) else {
         return Err(ApiError::WrongCredentials);
     };
+    // A disabled account does not sign in (and says no more than a wrong password would).
+    let disabled =
+        sqlx::query("SELECT disabled FROM users WHERE id = $1").bind(user_id).fetch_one(state.db().pool()).await?;
+    if col::<i64>(&disabled, "disabled")? != 0 {
+        return Err(ApiError::WrongCredentials);
+    }
     // The right password: this try was no failure, and the place it came from is cleared.
     let mut tx = state.db().begin_write().await?;
     for id in reserved {
@@ -143,13 +147,18 @@ async fn sign_in(
     let (token, hash) = new_token();
     let expires = Utc::now() + state.session_ttl();
     let mut tx = state.db().begin_write().await?;
-    sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
-        .bind(&hash)
-        .bind(user_id)
-        .bind(now())
-        .bind(instant(expires))
-        .execute(&mut *tx)
-        .await?;
+    let opened = now();
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen, address) \
+         VALUES ($1, $2, $3, $4, $3, $5)",
+    )
+    .bind(&hash)
+    .bind(user_id)
+    .bind(&opened)
+    .bind(instant(expires))
+    .bind(&address)
+    .execute(&mut *tx)
+    .await?;
     let after = json!({ "address": address });
     store::audit(
         &mut tx,
@@ -164,8 +173,10 @@ async fn sign_in(
     .await?;
     tx.commit().await?;
     let cookie = format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}",
-        state.session_ttl().num_seconds()
+        "{}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{}",
+        session_cookie_name(state.behind_https()),
+        state.session_ttl().num_seconds(),
+        if state.behind_https() { "; Secure" } else { "" }
     );
     let body = json!({ "token": token, "expires_at": instant(expires) });
     let mut response = (StatusCode::CREATED, Json(body)).into_response();
@@ -188,7 +199,11 @@ async fn sign_out(State(state): State<AppState>, caller_token: SessionToken) -> 
         .await?;
     }
     tx.commit().await?;
-    let cookie = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+    let cookie = format!(
+        "{}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{}",
+        session_cookie_name(state.behind_https()),
+        if state.behind_https() { "; Secure" } else { "" }
+    );
     let mut response = StatusCode::NO_CONTENT.into_response();
     response.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_str(&cookie).expect("ascii cookie"));
     Ok(response)

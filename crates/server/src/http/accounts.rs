@@ -1,0 +1,233 @@
+//! Accounts: a user changes their own password (the old one required; their other sessions end),
+//! sees and ends their own sessions; an admin disables and re-enables a user (every session of
+//! theirs ends at once) and sets a new password. The same operations back `hourbank admin`.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{delete, get, put};
+use axum::{Json, Router};
+use hourbank_domain::workflow::Role;
+use hourbank_domain::{FieldError, Problem};
+use serde_json::{json, Value};
+
+use super::extract::Path;
+use super::input::Input;
+use super::users::MIN_PASSWORD_CHARS;
+use super::{ApiError, AppState, JsonBody};
+use crate::auth::{hash_password, token_hash, verify_password, Caller, SessionToken};
+use crate::db::col;
+use crate::store;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/me/password", put(change_own_password))
+        .route("/me/sessions", get(own_sessions))
+        .route("/me/sessions/{id}", delete(end_own_session))
+        .route("/users/{id}/disabled", put(set_disabled_by_admin))
+        .route("/users/{id}/password", put(set_password_by_admin))
+}
+
+fn check_new_password(field: &str, password: &str) -> Result<(), FieldError> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(FieldError::new(
+            field,
+            Problem::Other(format!("must have at least {MIN_PASSWORD_CHARS} characters")),
+        ));
+    }
+    Ok(())
+}
+
+/// Sets a user's password and ends their sessions (all, or all but `keep`, the token hash of the
+/// session that made the change). Audited without the password.
+pub async fn set_password(
+    state: &AppState,
+    user_id: i64,
+    password: &str,
+    keep: Option<&str>,
+    by: Option<i64>,
+) -> Result<(), ApiError> {
+    check_new_password("password", password).map_err(|e| ApiError::Invalid(vec![e]))?;
+    let password = password.to_string();
+    let hash = state.hash_work(move || hash_password(&password)).await?;
+    let mut tx = state.db().begin_write().await?;
+    let updated = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+        .bind(&hash)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    if updated.rows_affected() == 0 {
+        return Err(ApiError::NotFound);
+    }
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+        .bind(user_id)
+        .bind(keep.unwrap_or(""))
+        .execute(&mut *tx)
+        .await?;
+    store::audit(
+        &mut tx,
+        store::Audit {
+            user_id: by,
+            action: "set_password",
+            entity: "user",
+            entity_id: Some(user_id),
+            ..Default::default()
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Disables (every session ends at once; sign-in refused) or re-enables a user.
+pub async fn set_disabled(state: &AppState, user_id: i64, disabled: bool, by: Option<i64>) -> Result<(), ApiError> {
+    let mut tx = state.db().begin_write().await?;
+    let updated = sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
+        .bind(i64::from(disabled))
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    if updated.rows_affected() == 0 {
+        return Err(ApiError::NotFound);
+    }
+    if disabled {
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
+    }
+    let after = json!({ "disabled": disabled });
+    store::audit(
+        &mut tx,
+        store::Audit {
+            user_id: by,
+            action: if disabled { "disable" } else { "enable" },
+            entity: "user",
+            entity_id: Some(user_id),
+            after: Some(&after),
+            ..Default::default()
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// `{"old_password": …, "new_password": …}`: the old one proves it is the user; other sessions end.
+async fn change_own_password(
+    State(state): State<AppState>,
+    caller: Caller,
+    token: SessionToken,
+    JsonBody(body): JsonBody,
+) -> Result<StatusCode, ApiError> {
+    let mut input = Input::new(&body, &["old_password", "new_password"])?;
+    let old = input.text("old_password", 1024);
+    let new = input.text("new_password", 1024);
+    if let Some(new) = &new
+        && let Err(e) = check_new_password("new_password", new)
+    {
+        input.push(e);
+    }
+    input.finish()?;
+    let (old, new) = (old.expect("checked"), new.expect("checked"));
+    let row = sqlx::query("SELECT password_hash FROM users WHERE id = $1")
+        .bind(caller.user_id)
+        .fetch_one(state.db().pool())
+        .await?;
+    let stored: String = col(&row, "password_hash")?;
+    if !state.hash_work(move || verify_password(&old, &stored)).await? {
+        return Err(ApiError::invalid("old_password", Problem::Other("is not your current password".into())));
+    }
+    set_password(&state, caller.user_id, &new, Some(&token_hash(&token.0)), Some(caller.user_id)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The caller's sessions: when and where each was opened, last used, when it ends; `id` is a
+/// short prefix of the token's hash (never the token).
+async fn own_sessions(
+    State(state): State<AppState>,
+    caller: Caller,
+    token: SessionToken,
+) -> Result<Json<Value>, ApiError> {
+    let current = token_hash(&token.0);
+    let rows = sqlx::query(
+        "SELECT token_hash, created_at, last_seen, expires_at, address FROM sessions \
+         WHERE user_id = $1 AND expires_at > $2 ORDER BY created_at DESC",
+    )
+    .bind(caller.user_id)
+    .bind(crate::db::now())
+    .fetch_all(state.db().pool())
+    .await?;
+    let mut sessions = Vec::new();
+    for r in &rows {
+        let hash: String = col(r, "token_hash")?;
+        sessions.push(json!({
+            "id": &hash[..16],
+            "created_at": col::<String>(r, "created_at")?,
+            "last_seen": col::<String>(r, "last_seen")?,
+            "expires_at": col::<String>(r, "expires_at")?,
+            "address": col::<String>(r, "address")?,
+            "current": hash == current,
+        }));
+    }
+    Ok(Json(json!({ "sessions": sessions })))
+}
+
+async fn end_own_session(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    if id.len() != 16 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(ApiError::NotFound);
+    }
+    let mut tx = state.db().begin_write().await?;
+    let ended = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash LIKE $2")
+        .bind(caller.user_id)
+        .bind(format!("{id}%"))
+        .execute(&mut *tx)
+        .await?;
+    if ended.rows_affected() == 0 {
+        return Err(ApiError::NotFound);
+    }
+    store::audit(
+        &mut tx,
+        store::Audit { user_id: Some(caller.user_id), action: "end_session", entity: "session", ..Default::default() },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `{"disabled": true | false}` (admin; not oneself).
+async fn set_disabled_by_admin(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    JsonBody(body): JsonBody,
+) -> Result<Json<Value>, ApiError> {
+    caller.require(&[Role::Admin])?;
+    let input = Input::new(&body, &["disabled"])?;
+    let disabled = match input.raw("disabled") {
+        Some(Value::Bool(b)) => *b,
+        Some(_) => return Err(ApiError::invalid("disabled", Problem::WrongType("true or false"))),
+        None => return Err(ApiError::invalid("disabled", Problem::Missing)),
+    };
+    input.finish()?;
+    if id == caller.user_id && disabled {
+        return Err(ApiError::invalid("disabled", Problem::Other("an admin cannot disable their own account".into())));
+    }
+    set_disabled(&state, id, disabled, Some(caller.user_id)).await?;
+    Ok(Json(json!({ "id": id, "disabled": disabled })))
+}
+
+/// `{"password": …}` (admin): the user's sessions end; they sign in with the new one.
+async fn set_password_by_admin(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    JsonBody(body): JsonBody,
+) -> Result<StatusCode, ApiError> {
+    caller.require(&[Role::Admin])?;
+    let mut input = Input::new(&body, &["password"])?;
+    let password = input.text("password", 1024);
+    input.finish()?;
+    set_password(&state, id, &password.expect("checked"), None, Some(caller.user_id)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,150 @@
+//! Accounts: changing one's own password, seeing and ending one's sessions, an admin disabling,
+//! re-enabling and resetting a user; sessions that end when unused; `__Host-` cookies over HTTPS.
+
+mod support;
+
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+use support::TestApp;
+
+async fn sign_in(app: &TestApp, email: &str, password: &str) -> (StatusCode, Option<String>) {
+    let (s, b) =
+        app.call(Method::POST, "/api/v1/session", None, Some(json!({"email": email, "password": password}))).await;
+    (s, b["token"].as_str().map(str::to_string))
+}
+
+async fn accounts_are_kept_by_their_users_and_admins(app: TestApp) {
+    let org = app.org("ООО «Ромашка»", "7707083893", "2027-01-01").await;
+    let (_, admin) = app.user("admin@hb.test", "admin", None).await;
+    let (client_id, first) = app.user("client@hb.test", "client", Some(org)).await;
+    let (_, second) = sign_in(&app, "client@hb.test", support::PASSWORD).await;
+    let second = second.unwrap();
+
+    // Both sessions are listed, the current one marked; the token itself never is.
+    let (s, list) = app.get("/api/v1/me/sessions", &first).await;
+    assert_eq!(s, StatusCode::OK);
+    let sessions = list["sessions"].as_array().unwrap();
+    assert_eq!(sessions.len(), 2);
+    assert_eq!(sessions.iter().filter(|s| s["current"] == true).count(), 1);
+    assert!(!list.to_string().contains(&first) && !list.to_string().contains(&second));
+
+    // A wrong old password changes nothing; a short new one is named.
+    let change = |old: &str, new: &str| json!({"old_password": old, "new_password": new});
+    let (s, b) =
+        app.call(Method::PUT, "/api/v1/me/password", Some(&first), Some(change("wrong", "a new long password"))).await;
+    assert_eq!((s, b["errors"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("old_password")), "{b}");
+    let (s, b) =
+        app.call(Method::PUT, "/api/v1/me/password", Some(&first), Some(change(support::PASSWORD, "short"))).await;
+    assert_eq!((s, b["errors"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("new_password")), "{b}");
+    assert_eq!(app.get("/api/v1/me", &second).await.0, StatusCode::OK);
+    // The right one: the other session ends, this one goes on; the old password no longer works.
+    let (s, _) = app
+        .call(Method::PUT, "/api/v1/me/password", Some(&first), Some(change(support::PASSWORD, "a new long password")))
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    assert_eq!(app.get("/api/v1/me", &first).await.0, StatusCode::OK);
+    assert_eq!(app.get("/api/v1/me", &second).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(sign_in(&app, "client@hb.test", support::PASSWORD).await.0, StatusCode::UNAUTHORIZED);
+    let (s, third) = sign_in(&app, "client@hb.test", "a new long password").await;
+    assert_eq!(s, StatusCode::CREATED);
+    let third = third.unwrap();
+
+    // A user ends one of their own sessions by its id.
+    let (_, list) = app.get("/api/v1/me/sessions", &first).await;
+    let other = list["sessions"].as_array().unwrap().iter().find(|s| s["current"] == false).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        app.call(Method::DELETE, &format!("/api/v1/me/sessions/{other}"), Some(&first), None).await.0,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(app.get("/api/v1/me", &third).await.0, StatusCode::UNAUTHORIZED);
+
+    // An admin disables the user: the session ends at once, and sign-in is refused.
+    let path = format!("/api/v1/users/{client_id}/disabled");
+    assert_eq!(
+        app.call(Method::PUT, &path, Some(&first), Some(json!({"disabled": true}))).await.0,
+        StatusCode::FORBIDDEN
+    );
+    let (s, b) = app.call(Method::PUT, &path, Some(&admin), Some(json!({"disabled": true}))).await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    assert_eq!(app.get("/api/v1/me", &first).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(sign_in(&app, "client@hb.test", "a new long password").await.0, StatusCode::UNAUTHORIZED);
+    // …re-enables them, and sets a new password.
+    assert_eq!(app.call(Method::PUT, &path, Some(&admin), Some(json!({"disabled": false}))).await.0, StatusCode::OK);
+    let reset = format!("/api/v1/users/{client_id}/password");
+    assert_eq!(
+        app.call(Method::PUT, &reset, Some(&admin), Some(json!({"password": "set by the admin"}))).await.0,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(sign_in(&app, "client@hb.test", "a new long password").await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(sign_in(&app, "client@hb.test", "set by the admin").await.0, StatusCode::CREATED);
+    // An admin cannot lock themselves out.
+    let (_, me) = app.get("/api/v1/me", &admin).await;
+    let own = format!("/api/v1/users/{}/disabled", me["id"]);
+    assert_eq!(
+        app.call(Method::PUT, &own, Some(&admin), Some(json!({"disabled": true}))).await.0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    // Every change is audited, and no password is in the audit.
+    let (_, audit) = app.get("/api/v1/audit", &admin).await;
+    let text = audit.to_string();
+    assert!(text.contains("set_password") && text.contains("disable") && text.contains("enable"), "{text}");
+    assert!(!text.contains("set by the admin") && !text.contains("a new long password"));
+}
+
+async fn sessions_end_when_unused_and_cookies_are_host_only_over_https(app: TestApp) {
+    let (_, token) = app.user("spec@hb.test", "specialist", None).await;
+    app.state.set_session_lifetimes(chrono::Duration::hours(12), chrono::Duration::minutes(30));
+    assert_eq!(app.get("/api/v1/me", &token).await.0, StatusCode::OK);
+    // Unused for 31 minutes: over.
+    sqlx::query("UPDATE sessions SET last_seen = '2000-01-01T00:00:00.000Z'")
+        .execute(app.state.db().pool())
+        .await
+        .unwrap();
+    assert_eq!(app.get("/api/v1/me", &token).await.0, StatusCode::UNAUTHORIZED);
+    // Behind HTTPS the cookie is `__Host-` and Secure.
+    app.state.set_behind_https(true);
+    let response = app
+        .client
+        .post(format!("{}/api/v1/session", app.base))
+        .json(&json!({"email": "spec@hb.test", "password": support::PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    let cookie = response.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(
+        cookie.starts_with("__Host-hb_session=") && cookie.contains("; Secure") && cookie.contains("Path=/"),
+        "{cookie}"
+    );
+    let value = cookie.split(';').next().unwrap();
+    let me = app.client.get(format!("{}/api/v1/me", app.base)).header("cookie", value).send().await.unwrap();
+    assert_eq!(me.status(), StatusCode::OK);
+}
+
+/// The server removes what only grows: expired sessions, idempotency keys older than a week,
+/// sign-in failures past their window — and keeps what is current.
+async fn expired_sessions_old_keys_and_failures_are_pruned(app: TestApp) {
+    let (_, token) = app.user("spec@hb.test", "specialist", None).await;
+    let pool = app.state.db().pool();
+    for sql in [
+        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen, address) \
+         SELECT 'old', id, '2000-01-01T00:00:00.000Z', '2000-01-02T00:00:00.000Z', '2000-01-01T00:00:00.000Z', '' FROM users",
+        "INSERT INTO idempotency_keys (user_id, key, method, path, status, body, created_at, request_hash) \
+         VALUES (1, 'old', 'POST', '/tasks', 201, '{}', '2000-01-01T00:00:00.000Z', '')",
+        "INSERT INTO login_failures (subject, at) VALUES ('pair:x|y', '2000-01-01T00:00:00.000Z')",
+    ] {
+        sqlx::query(sql).execute(pool).await.unwrap();
+    }
+    let removed = hourbank_server::store::prune(app.state.db(), chrono::Utc::now()).await.unwrap();
+    assert_eq!(removed, 3);
+    assert_eq!(app.get("/api/v1/me", &token).await.0, StatusCode::OK, "a current session stays");
+    assert_eq!(hourbank_server::store::prune(app.state.db(), chrono::Utc::now()).await.unwrap(), 0);
+}
+
+db_tests!(
+    accounts_are_kept_by_their_users_and_admins,
+    sessions_end_when_unused_and_cookies_are_host_only_over_https,
+    expired_sessions_old_keys_and_failures_are_pruned,
+);
