@@ -188,3 +188,21 @@ mod tariffs {
         );
     }
 }
+
+/// A search is a few words: a very long one is refused naming `q`, not run.
+#[tokio::test]
+async fn searches_are_bounded() {
+    let app = support::TestApp::spawn(support::Backend::Sqlite).await.unwrap();
+    let (_, admin) = app.user("admin@hb.test", "admin", None).await;
+    let long = "а".repeat(201);
+    for path in ["/api/v1/tasks", "/api/v1/instructions"] {
+        let (s, b) = app.get(&format!("{path}?q={long}"), &admin).await;
+        assert_eq!(
+            (s, b["errors"][0]["field"].as_str()),
+            (reqwest::StatusCode::UNPROCESSABLE_ENTITY, Some("q")),
+            "{path}: {b}"
+        );
+        let (s, _) = app.get(&format!("{path}?q={}", "а".repeat(200)), &admin).await;
+        assert_eq!(s, reqwest::StatusCode::OK, "{path}");
+    }
+}

@@ -166,3 +166,16 @@ impl<'a> Input<'a> {
         }
     }
 }
+
+/// Most characters a search may have: a search is a few words, and a longer one only costs work.
+pub const MAX_SEARCH_CHARS: usize = 200;
+
+/// A search's words, at most [`MAX_SEARCH_CHARS`] characters (a 422 naming `field` otherwise).
+pub fn search_words(field: &str, q: Option<String>) -> Result<Option<String>, ApiError> {
+    match q {
+        Some(q) if q.chars().count() > MAX_SEARCH_CHARS => {
+            Err(ApiError::invalid(field, Problem::Other(format!("must be at most {MAX_SEARCH_CHARS} characters"))))
+        }
+        other => Ok(other),
+    }
+}

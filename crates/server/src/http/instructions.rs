@@ -112,7 +112,8 @@ async fn search(
 ) -> Result<Json<Value>, ApiError> {
     let mut found = instructions(state.db(), caller.scope()?, None).await?;
     // Searched here rather than in SQL: SQLite's LIKE folds only ASCII case, and instructions are Russian.
-    if let Some(words) = query.q.as_deref().map(str::to_lowercase).filter(|w| !w.trim().is_empty()) {
+    let q = super::input::search_words("q", query.q)?;
+    if let Some(words) = q.as_deref().map(str::to_lowercase).filter(|w| !w.trim().is_empty()) {
         found.retain(|i| {
             let haystack = format!("{} {}", i.title, i.markdown).to_lowercase();
             words.split_whitespace().all(|w| haystack.contains(w))

@@ -54,7 +54,7 @@ async fn list(
             .as_deref()
             .map(|m| Period::parse("month", m).map(|p| p.to_string()))
             .transpose()?,
-        search: query.q,
+        search: super::input::search_words("q", query.q)?,
         assignee_id: match query.assignee.as_deref().map(str::trim) {
             None => None,
             Some("me") => Some(caller.user_id),
