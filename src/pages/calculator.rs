@@ -488,6 +488,12 @@ fn TariffTerms(tariff: Tariff) -> impl IntoView {
                 l.hours(tariff.max_hours_without_extra()),
                 l.pick("в месяц", "a month")
             ),
+            format!(
+                "{} {} {}",
+                l.pick("Гарантийные обязательства:", "Warranty:"),
+                hourbank_domain::DEFAULT_WARRANTY_DAYS,
+                l.pick("дней после приёмки задачи — исправления без оплаты", "days after a task is accepted — fixes are not billed")
+            ),
         ];
         view! { <ul class="terms-list">{items.into_iter().map(|i| view! { <li>{i}</li> }).collect_view()}</ul> }
     }
