@@ -492,7 +492,10 @@ fn TariffTerms(tariff: Tariff) -> impl IntoView {
                 "{} {} {}",
                 l.pick("Гарантийные обязательства:", "Warranty:"),
                 hourbank_domain::DEFAULT_WARRANTY_DAYS,
-                l.pick("дней после приёмки задачи — исправления без оплаты", "days after a task is accepted — fixes are not billed")
+                l.pick(
+                    "дней после приёмки задачи — исправления без оплаты",
+                    "days after a task is accepted — fixes are not billed"
+                )
             ),
         ];
         view! { <ul class="terms-list">{items.into_iter().map(|i| view! { <li>{i}</li> }).collect_view()}</ul> }

@@ -396,7 +396,12 @@ pub struct AuditEntry {
     pub id: i64,
     pub at: String,
     pub user_id: Option<i64>,
+    /// Who, and which organisation, by name (entries from before names were sent have none).
+    #[serde(default)]
+    pub user_name: Option<String>,
     pub org_id: Option<i64>,
+    #[serde(default)]
+    pub org_name: Option<String>,
     pub action: String,
     pub entity: String,
     pub entity_id: Option<i64>,

@@ -143,7 +143,41 @@ async fn expired_sessions_old_keys_and_failures_are_pruned(app: TestApp) {
     assert_eq!(hourbank_server::store::prune(app.state.db(), chrono::Utc::now()).await.unwrap(), 0);
 }
 
+/// The audit log pages with a cursor and filters in SQL, and names who and which organisation.
+async fn the_audit_log_filters_pages_and_names(app: TestApp) {
+    let (_, admin) = app.user("admin@hb.test", "admin", None).await;
+    let romashka = app.org("ООО «Ромашка»", "7707083893", "2027-01-01").await;
+    let vector = app.org("АО «Вектор»", "7736207543", "2027-01-01").await;
+    let (client_id, client) = app.user("client@romashka.test", "client", Some(romashka)).await;
+    let (_, other) = app.user("client@vector.test", "client", Some(vector)).await;
+    for n in 0..3 {
+        app.post("/api/v1/tasks", &client, json!({"title": format!("Ромашка {n}"), "description": "x"})).await;
+    }
+    app.post("/api/v1/tasks", &other, json!({"title": "Вектор", "description": "x"})).await;
+    let (s, page) = app.get(&format!("/api/v1/audit?org={romashka}&action=create&limit=2"), &admin).await;
+    assert_eq!(s, StatusCode::OK, "{page}");
+    let entries = page["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 2);
+    assert!(
+        entries.iter().all(|e| e["org_name"] == "ООО «Ромашка»" && e["user_name"] == "client@romashka.test"),
+        "{page}"
+    );
+    let next = page["next_before"].as_i64().expect("a full page names the next");
+    let (_, rest) = app.get(&format!("/api/v1/audit?org={romashka}&action=create&limit=2&before={next}"), &admin).await;
+    let titles: Vec<&str> =
+        rest["entries"].as_array().unwrap().iter().filter_map(|e| e["after"]["title"].as_str()).collect();
+    assert_eq!(titles, ["Ромашка 0"], "{rest}");
+    // Three tasks and a sign-in.
+    let (_, by_user) = app.get(&format!("/api/v1/audit?user={client_id}"), &admin).await;
+    assert_eq!(by_user["entries"].as_array().unwrap().len(), 4, "{by_user}");
+    let (_, nothing) = app.get("/api/v1/audit?from=2999-01-01", &admin).await;
+    assert_eq!(nothing["entries"], json!([]));
+    let (s, b) = app.get("/api/v1/audit?from=вчера", &admin).await;
+    assert_eq!((s, b["errors"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("from")));
+}
+
 db_tests!(
+    the_audit_log_filters_pages_and_names,
     accounts_are_kept_by_their_users_and_admins,
     sessions_end_when_unused_and_cookies_are_host_only_over_https,
     expired_sessions_old_keys_and_failures_are_pruned,

@@ -292,8 +292,10 @@ fn audit() -> impl IntoView {
                     <thead><tr><th scope="col">{t("Когда", "When")}</th><th scope="col">{t("Кто", "Who")}</th>
                         <th scope="col">{t("Что", "What")}</th><th scope="col">{t("До", "Before")}</th><th scope="col">{t("После", "After")}</th></tr></thead>
                     <tbody>{l.entries.into_iter().map(|e| view! {
-                        <tr><td>{instant_text(&e.at)}</td><td>{e.user_id.map(|u| format!("#{u}"))}</td>
-                            <td>{format!("{} {}{}", e.action, e.entity, e.entity_id.map(|i| format!(" #{i}")).unwrap_or_default())}</td>
+                        <tr><td>{instant_text(&e.at)}</td>
+                            <td>{e.user_name.clone().or_else(|| e.user_id.map(|u| format!("#{u}")))}
+                                {e.org_name.clone().map(|o| format!(" ({o})"))}</td>
+                            <td>{format!("{} {}{}", crate::labels::action_name(&e.action, lang), e.entity, e.entity_id.map(|i| format!(" №{i}")).unwrap_or_default())}</td>
                             <td><code>{e.before.map(|b| b.to_string())}</code></td>
                             <td><code>{e.after.map(|a| a.to_string())}</code></td></tr>
                     }).collect_view()}</tbody>

@@ -115,7 +115,10 @@ pub fn document() -> Value {
                     "properties": { "name": { "type": "string" }, "terms": any.clone(),
                     "warranty_days": { "type": "integer", "minimum": 0, "maximum": 1826, "description": "days after acceptance for warranty claims, default 30" } } }))), ("201", ok("Created", any.clone())), true, vec![idempotency_key()]),
             },
-            "/audit": { "get": op("users", "The audit log, newest first (admin)", None, ("200", ok("Entries", any.clone())), true, vec![query_param("limit", "1..1000, default 200")]) },
+            "/audit": { "get": op("users", "The audit log, newest first, a page at a time, each entry with its user's and organisation's names (admin)", None, ("200", ok("Entries; `next_before` names the next page", any.clone())), true,
+                vec![query_param("limit", "1..1000, default 200"), query_param("before", "the previous page's next_before"), org(),
+                     query_param("user", "a user's id"), query_param("action", "create, accept, close, …"),
+                     query_param("from", "YYYY-MM-DD"), query_param("to", "YYYY-MM-DD")]) },
             "/tasks": {
                 "get": op("tasks", "Tasks the caller may see", None, ("200", ok("Tasks", any.clone())), true,
                     vec![org(), query_param("state", "new | estimated | in_work | testing | accepted | cancelled"),

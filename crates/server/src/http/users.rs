@@ -162,8 +162,23 @@ async fn create(
 #[serde(deny_unknown_fields)]
 struct AuditQuery {
     limit: Option<i64>,
+    /// Only this organisation's entries.
+    org: Option<i64>,
+    /// Only what this user did.
+    user: Option<i64>,
+    /// Only this action (`create`, `accept`, `close`, …).
+    action: Option<String>,
+    /// From this day on (`YYYY-MM-DD`, UTC).
+    from: Option<String>,
+    /// Up to this day (`YYYY-MM-DD`, UTC).
+    to: Option<String>,
+    /// The page after this entry: the `next_before` of the previous page.
+    before: Option<i64>,
 }
 
+/// The audit log, newest first, a page at a time (`limit`, then `before` = the answer's
+/// `next_before`), filtered in SQL by organisation, user, action and dates; each entry names its
+/// user and organisation.
 async fn audit(
     State(state): State<AppState>,
     caller: Caller,
@@ -171,23 +186,76 @@ async fn audit(
 ) -> Result<Json<Value>, ApiError> {
     caller.require(&[Role::Admin])?;
     let limit = q.limit.unwrap_or(200).clamp(1, 1000);
-    let rows = sqlx::query(
-        "SELECT id, at, user_id, org_id, action, entity, entity_id, before_json, after_json FROM audit_log ORDER BY id DESC LIMIT $1",
-    )
-    .bind(limit)
-    .fetch_all(state.db().pool())
-    .await?;
+    let day = |field: &str, text: &Option<String>| -> Result<Option<String>, ApiError> {
+        text.as_deref()
+            .map(|d| hourbank_domain::parse_date(field, d).map(|d| d.to_string()))
+            .transpose()
+            .map_err(ApiError::from)
+    };
+    let (from, to) = (day("from", &q.from)?, day("to", &q.to)?);
+    if q.action.as_deref().is_some_and(|a| a.len() > 40) {
+        return Err(ApiError::invalid("action", Problem::Other("must be at most 40 characters".into())));
+    }
+    let mut conditions = Vec::new();
+    let mut binds: Vec<Bind> = Vec::new();
+    let mut add = |condition: &str, value: Bind| {
+        binds.push(value);
+        conditions.push(condition.replace('?', &format!("${}", binds.len())));
+    };
+    if let Some(org) = q.org {
+        add("a.org_id = ?", Bind::Int(org));
+    }
+    if let Some(user) = q.user {
+        add("a.user_id = ?", Bind::Int(user));
+    }
+    if let Some(action) = q.action {
+        add("a.action = ?", Bind::Text(action));
+    }
+    if let Some(from) = from {
+        add("a.at >= ?", Bind::Text(from));
+    }
+    if let Some(to) = to {
+        // The whole day: every instant that starts with it sorts before the next character.
+        add("a.at < ?", Bind::Text(format!("{to}~")));
+    }
+    if let Some(before) = q.before {
+        add("a.id < ?", Bind::Int(before));
+    }
+    let filter = if conditions.is_empty() { String::new() } else { format!("WHERE {}", conditions.join(" AND ")) };
+    let sql = format!(
+        "SELECT a.id, a.at, a.user_id, a.org_id, a.action, a.entity, a.entity_id, a.before_json, a.after_json, \
+         (SELECT u.name FROM users u WHERE u.id = a.user_id) AS user_name, \
+         (SELECT o.name FROM orgs o WHERE o.id = a.org_id) AS org_name \
+         FROM audit_log a {filter} ORDER BY a.id DESC LIMIT ${}",
+        binds.len() + 1
+    );
+    let mut query = sqlx::query(&sql);
+    for bind in binds {
+        query = match bind {
+            Bind::Int(v) => query.bind(v),
+            Bind::Text(v) => query.bind(v),
+        };
+    }
+    let rows = query.bind(limit).fetch_all(state.db().pool()).await?;
     let parse = |text: Option<String>| text.and_then(|t| serde_json::from_str::<Value>(&t).ok());
     let entries = rows
         .iter()
         .map(|r| {
             Ok(json!({
                 "id": col::<i64>(r, "id")?, "at": col::<String>(r, "at")?, "user_id": col::<Option<i64>>(r, "user_id")?,
-                "org_id": col::<Option<i64>>(r, "org_id")?, "action": col::<String>(r, "action")?,
+                "user_name": col::<Option<String>>(r, "user_name")?,
+                "org_id": col::<Option<i64>>(r, "org_id")?, "org_name": col::<Option<String>>(r, "org_name")?,
+                "action": col::<String>(r, "action")?,
                 "entity": col::<String>(r, "entity")?, "entity_id": col::<Option<i64>>(r, "entity_id")?,
                 "before": parse(col(r, "before_json")?), "after": parse(col(r, "after_json")?),
             }))
         })
         .collect::<Result<Vec<_>, ApiError>>()?;
-    Ok(Json(json!({ "entries": entries })))
+    let next_before = (entries.len() as i64 == limit).then(|| entries.last().map(|e| e["id"].clone())).flatten();
+    Ok(Json(json!({ "entries": entries, "next_before": next_before })))
+}
+
+enum Bind {
+    Int(i64),
+    Text(String),
 }
