@@ -3,27 +3,11 @@
 //! approved work cancelled, warranty work, and the hours a client may still close this month
 //! without paying extra. Plain functions, tested natively; the pages only show their text.
 
-use hourbank_domain::format::MONTHS_RU;
 use hourbank_domain::{Hours, MonthStatement, Period, Tariff};
 
 use crate::format::{date_text, instant_text};
 use crate::i18n::Lang;
 use crate::model::{ReportTask, Task};
-
-const MONTHS_EN: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
 
 /// This month in Moscow, the company's calendar (the browser's clock).
 #[cfg(target_arch = "wasm32")]
@@ -38,10 +22,7 @@ pub fn today_period() -> Period {
 /// «в счёте за апрель 2027»).
 pub fn month_name(period: &str, lang: Lang) -> String {
     match Period::parse("period", period) {
-        Ok(p) => {
-            let i = (p.month() - 1) as usize;
-            format!("{} {}", lang.pick(MONTHS_RU[i], MONTHS_EN[i]), p.year())
-        }
+        Ok(p) => hourbank_web::table::period_in(p, lang),
         Err(_) => period.to_string(),
     }
 }

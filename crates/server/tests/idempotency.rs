@@ -14,19 +14,7 @@ async fn post_with_key(
     key: &str,
     body: Value,
 ) -> (StatusCode, Option<String>, Value) {
-    let response = app
-        .client
-        .post(format!("{}{path}", app.base))
-        .bearer_auth(token)
-        .header("idempotency-key", key)
-        .header("content-type", "application/json")
-        .body(body.to_string())
-        .send()
-        .await
-        .unwrap();
-    let status = response.status();
-    let replayed = response.headers().get("idempotent-replayed").map(|v| v.to_str().unwrap().to_string());
-    (status, replayed, response.json().await.unwrap_or(Value::Null))
+    app.post_keyed(path, token, key, &body).await
 }
 
 async fn a_repeated_key_returns_the_first_result(app: TestApp) {

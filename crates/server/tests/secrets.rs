@@ -12,18 +12,8 @@ use sqlx::{Column, Row};
 use support::TestApp;
 
 async fn keyed(app: &TestApp, path: &str, token: &str, key: &str, body: &Value) -> (StatusCode, Value) {
-    let response = app
-        .client
-        .post(format!("{}{path}", app.base))
-        .bearer_auth(token)
-        .header("idempotency-key", key)
-        .header("content-type", "application/json")
-        .body(body.to_string())
-        .send()
-        .await
-        .unwrap();
-    let status = response.status();
-    (status, response.json().await.unwrap_or(Value::Null))
+    let (status, _, answer) = app.post_keyed(path, token, key, body).await;
+    (status, answer)
 }
 
 /// Every value of every table, as text.

@@ -126,29 +126,20 @@ async fn create(
     }
     let now = state.clock().now_text();
     let after = json!({ "title": title, "description": description, "state": "new" });
-    let id = store::insert_audited(
-        state.db(),
-        "INSERT INTO tasks (org_id, title, description, state, created_by, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
-        &[
-            Arg::Int(org_id),
-            Arg::Text(title.as_deref().expect("checked")),
-            Arg::Text(description.as_deref().expect("checked")),
-            Arg::Text(TaskState::New.as_str()),
-            Arg::Int(caller.user_id),
-            Arg::Text(&now),
-        ],
-        store::Audit {
-            user_id: Some(caller.user_id),
-            org_id: Some(org_id),
-            action: "create",
-            entity: "task",
-            after: Some(&after),
-            ..Default::default()
+    let id = insert_new_task(
+        &state,
+        NewTask {
+            org_id,
+            title: title.as_deref().expect("checked"),
+            description: description.as_deref().expect("checked"),
+            by: caller.user_id,
+            now: &now,
+            warranty_of: None,
         },
+        "create",
+        &after,
     )
-    .await?
-    .ok_or_else(|| ApiError::Internal("a new task returned no id".into()))?;
+    .await?;
     // A new task has no history or work yet: answer from what was just written.
     let task = TaskRecord {
         id,
@@ -183,6 +174,45 @@ async fn create(
         "can_log_work": can_log_work(task.state, caller.role),
     });
     Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// A task to insert, in state `new`.
+struct NewTask<'a> {
+    org_id: i64,
+    title: &'a str,
+    description: &'a str,
+    by: i64,
+    now: &'a str,
+    /// The accepted task a warranty claim reopens.
+    warranty_of: Option<i64>,
+}
+
+/// Inserts a new task with its audit row (`action`: `create`, or `warranty` for a claim).
+async fn insert_new_task(state: &AppState, task: NewTask<'_>, action: &str, after: &Value) -> Result<i64, ApiError> {
+    store::insert_audited(
+        state.db(),
+        "INSERT INTO tasks (org_id, title, description, state, created_by, created_at, updated_at, warranty_of) \
+         VALUES ($1, $2, $3, $4, $5, $6, $6, $7) RETURNING id",
+        &[
+            Arg::Int(task.org_id),
+            Arg::Text(task.title),
+            Arg::Text(task.description),
+            Arg::Text(TaskState::New.as_str()),
+            Arg::Int(task.by),
+            Arg::Text(task.now),
+            Arg::OptInt(task.warranty_of),
+        ],
+        store::Audit {
+            user_id: Some(task.by),
+            org_id: Some(task.org_id),
+            action,
+            entity: "task",
+            after: Some(after),
+            ..Default::default()
+        },
+    )
+    .await?
+    .ok_or_else(|| ApiError::Internal("a new task returned no id".into()))
 }
 
 /// Reads a transition request: `{"action": "estimate", "specification": …, "estimate": …, "deadline": …}`.
@@ -580,30 +610,20 @@ async fn claim_warranty(
     let description = description.expect("checked");
     let now = state.clock().now_text();
     let after = json!({ "title": title, "description": description, "state": "new", "warranty_of": id });
-    let new_id = store::insert_audited(
-        state.db(),
-        "INSERT INTO tasks (org_id, title, description, state, created_by, created_at, updated_at, warranty_of) \
-         VALUES ($1, $2, $3, $4, $5, $6, $6, $7) RETURNING id",
-        &[
-            Arg::Int(original.org_id),
-            Arg::Text(&title),
-            Arg::Text(&description),
-            Arg::Text(TaskState::New.as_str()),
-            Arg::Int(caller.user_id),
-            Arg::Text(&now),
-            Arg::Int(id),
-        ],
-        store::Audit {
-            user_id: Some(caller.user_id),
-            org_id: Some(original.org_id),
-            action: "warranty",
-            entity: "task",
-            after: Some(&after),
-            ..Default::default()
+    let new_id = insert_new_task(
+        &state,
+        NewTask {
+            org_id: original.org_id,
+            title: &title,
+            description: &description,
+            by: caller.user_id,
+            now: &now,
+            warranty_of: Some(id),
         },
+        "warranty",
+        &after,
     )
-    .await?
-    .ok_or_else(|| ApiError::Internal("a new task returned no id".into()))?;
+    .await?;
     let task = store::task(state.db(), scope, new_id).await?;
     Ok((StatusCode::CREATED, Json(task_view(&state, &caller, task).await?)))
 }

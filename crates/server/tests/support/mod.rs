@@ -132,6 +132,30 @@ impl TestApp {
         (status, response.text().await.unwrap())
     }
 
+    /// POSTs with an `Idempotency-Key`, as the portal sends every write; returns the status,
+    /// the `idempotent-replayed` header and the body.
+    pub async fn post_keyed(
+        &self,
+        path: &str,
+        token: &str,
+        key: &str,
+        body: &Value,
+    ) -> (StatusCode, Option<String>, Value) {
+        let response = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(token)
+            .header("idempotency-key", key)
+            .header("content-type", "application/json")
+            .body(body.to_string())
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        let replayed = response.headers().get("idempotent-replayed").map(|v| v.to_str().unwrap().to_string());
+        (status, replayed, response.json().await.unwrap_or(Value::Null))
+    }
+
     pub async fn get(&self, path: &str, token: &str) -> (StatusCode, Value) {
         self.call(Method::GET, path, Some(token), None).await
     }
