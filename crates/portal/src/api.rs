@@ -181,6 +181,17 @@ pub async fn sign_in(email: &str, password: &str) -> Result<(), ApiError> {
     }
 }
 
+/// A write sent at once and never queued: for bodies that carry a secret (a password), which
+/// must not wait in the browser's storage. Offline, it simply fails.
+pub async fn write_now(method: &str, path: &str, body: &str) -> Result<(), ApiError> {
+    match exchange(method, path, Some(body), Some(&new_key())).await {
+        Some((status, _)) if (200..300).contains(&status) => Ok(()),
+        Some((401, _)) => Err(ApiError::SignedOut),
+        Some((status, text)) => Err(ApiError::Problem(problem_of(status, &text))),
+        None => Err(ApiError::Offline),
+    }
+}
+
 pub async fn sign_out() {
     let _ = exchange("DELETE", "/session", None, None).await;
     clear_cache();

@@ -328,6 +328,7 @@ pub fn page_title(route: &Route, lang: Lang) -> String {
         Route::Consultations => t("Консультации", "Consultations"),
         Route::Instructions { .. } => t("Инструкции", "Instructions"),
         Route::Outbox => t("Неотправленное", "Outbox"),
+        Route::Account => t("Учётная запись", "Account"),
         Route::Admin(AdminPage::Orgs) => t("Организации", "Organisations"),
         Route::Admin(AdminPage::Users) => t("Пользователи", "Users"),
         Route::Admin(AdminPage::Tariffs) => t("Тарифы", "Tariffs"),
@@ -411,7 +412,7 @@ fn Header() -> impl IntoView {
         let who = format!("{} · {}", me.name, role_label(me.role, lang));
         Some(view! {
             <nav aria-label=lang.pick("Разделы", "Sections")><ul class="nav">{links}</ul></nav>
-            <span class="who">{who}</span>
+            <a class="who" id="account-link" href=Route::Account.href()>{who}</a>
             <button type="button" class="link-button" on:click=sign_out>{lang.pick("Выйти", "Sign out")}</button>
         })
     };

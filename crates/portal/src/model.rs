@@ -535,3 +535,19 @@ mod tests {
         assert_eq!(broken.to_domain().unwrap_err().field, "statement.total");
     }
 }
+
+/// One of the signed-in user's sessions (`/me/sessions`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct SessionEntry {
+    pub id: String,
+    pub created_at: String,
+    pub last_seen: String,
+    pub expires_at: String,
+    pub address: String,
+    pub current: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct SessionList {
+    pub sessions: Vec<SessionEntry>,
+}

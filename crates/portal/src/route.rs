@@ -49,6 +49,8 @@ pub enum Route {
     },
     /// `/portal/outbox` — writes made offline, waiting or refused.
     Outbox,
+    /// `/portal/account` — one's own password and sessions.
+    Account,
     /// `/portal/admin/orgs`, `/users`, `/tariffs`, `/audit`
     Admin(AdminPage),
     NotFound,
@@ -144,6 +146,7 @@ impl Route {
             ["consultations"] => Route::Consultations,
             ["instructions"] => Route::Instructions { q: param("q").unwrap_or_default() },
             ["outbox"] => Route::Outbox,
+            ["account"] => Route::Account,
             ["admin", page] => {
                 AdminPage::ALL.into_iter().find(|p| p.slug() == *page).map(Route::Admin).unwrap_or(Route::NotFound)
             }
@@ -175,6 +178,7 @@ impl Route {
             Route::Instructions { q } if q.is_empty() => format!("{BASE}/instructions"),
             Route::Instructions { q } => format!("{BASE}/instructions?q={}", encode_component(q)),
             Route::Outbox => format!("{BASE}/outbox"),
+            Route::Account => format!("{BASE}/account"),
             Route::Admin(page) => format!("{BASE}/admin/{}", page.slug()),
             Route::NotFound => format!("{BASE}/"),
         }
@@ -268,6 +272,7 @@ mod tests {
             Route::Instructions { q: "".into() },
             Route::Instructions { q: "печать & склад".into() },
             Route::Outbox,
+            Route::Account,
             Route::Admin(AdminPage::Audit),
         ];
         for route in routes {

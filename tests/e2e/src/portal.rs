@@ -119,6 +119,18 @@ impl Api {
         serde_json::from_str(&text).unwrap_or(Value::Null)
     }
 
+    /// The status of a GET (for a session that may have ended).
+    pub async fn status(&self, path: &str) -> u16 {
+        self.http
+            .get(format!("{}/api/v1{path}", self.base))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .expect("GET")
+            .status()
+            .as_u16()
+    }
+
     /// GETs raw bytes (a PDF), with the content type.
     pub async fn get_bytes(&self, path: &str) -> (String, Vec<u8>) {
         let r =

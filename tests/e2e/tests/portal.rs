@@ -752,3 +752,39 @@ async fn queued_writes_and_cached_reads_belong_to_their_user_on_a_shared_browser
     assert!(titles(&admin.get(&format!("/tasks?org={org_b}")).await).is_empty());
     b.close().await;
 }
+
+/// A client changes their password on the account page (the old one required, a short new one
+/// named), which ends their session on another device; the password never waits in the browser's
+/// storage; the sessions list shows and ends sessions.
+#[tokio::test]
+async fn a_user_changes_their_password_and_ends_their_other_sessions() {
+    let base = start_server_with_demo().await;
+    let (_, _, _) = fresh_client(&base, "7812014560", "account@proverka.test").await;
+    let elsewhere = Api::sign_in(&base, "account@proverka.test", DEMO_PASSWORD).await;
+    let b = Browser::start().await;
+    b.portal_sign_in(&base, "account@proverka.test").await;
+    b.click("#account-link").await;
+    b.wait_for("#password-form").await;
+    b.wait_text("#sessions", "этот сеанс").await;
+    b.assert_no_axe_violations("account page").await;
+    b.set_value("old-password", DEMO_PASSWORD).await;
+    b.set_value("new-password", "short").await;
+    b.click("#password-submit").await;
+    b.wait_text("#new-password-error", "10").await;
+    b.set_value("new-password", "a brand new long password").await;
+    b.click("#password-submit").await;
+    b.wait_text("#sessions", "этот сеанс").await;
+    // The other session ended; this one goes on; nothing of the password was stored.
+    for _ in 0..50 {
+        if elsewhere.status("/me").await == 401 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    assert_eq!(elsewhere.status("/me").await, 401, "the other session goes on");
+    let stored = b.js("return JSON.stringify(localStorage);", vec![]).await;
+    assert!(!stored.as_str().unwrap().contains("a brand new long password"), "the password waits in localStorage");
+    let fresh = Api::sign_in(&base, "account@proverka.test", "a brand new long password").await;
+    assert_eq!(fresh.status("/me").await, 200);
+    b.close().await;
+}

@@ -256,3 +256,88 @@ fn apply_edits(body: &str, edits: &[(String, String)]) -> Option<String> {
     }
     Some(value.to_string())
 }
+
+/// One's own account: change the password (the old one required; every other session ends) and
+/// see and end one's sessions (a phone left signed in somewhere).
+#[allow(non_snake_case)]
+pub fn AccountPage() -> impl IntoView {
+    let ctx = ctx();
+    let sessions = load::<crate::model::SessionList>(|| Some("/me/sessions".into()));
+    let old = RwSignal::new(String::new());
+    let new = RwSignal::new(String::new());
+    let sent = RwSignal::new(Sent::Idle);
+    let change = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        sent.set(Sent::Sending);
+        let body = serde_json::json!({ "old_password": old.get_untracked(), "new_password": new.get_untracked() });
+        // Sent at once, never through the outbox: a password must not wait in the browser's storage.
+        spawn_local(async move {
+            let outcome = match crate::api::write_now("PUT", "/me/password", &body.to_string()).await {
+                Ok(()) => WriteOutcome::Done(String::new()),
+                Err(crate::api::ApiError::Problem(p)) => WriteOutcome::Refused(p),
+                Err(crate::api::ApiError::SignedOut) => return ctx.signed_out(),
+                Err(_) => WriteOutcome::Refused(crate::model::Problem {
+                    status: 0,
+                    title: ctx
+                        .lang
+                        .get_untracked()
+                        .pick("Нет связи: пароль не изменён.", "No connection: the password is unchanged.")
+                        .into(),
+                    detail: String::new(),
+                    errors: Vec::new(),
+                }),
+            };
+            sent.set(sent_state(&outcome, &["old_password", "new_password"], ctx.lang.get_untracked()));
+            if matches!(outcome, WriteOutcome::Done(_)) {
+                old.set(String::new());
+                new.set(String::new());
+                ctx.refresh.update(|r| *r += 1);
+            }
+        });
+    };
+    let end = move |id: String| {
+        spawn_local(async move {
+            let outcome =
+                ctx.sync.write("DELETE", &format!("/me/sessions/{id}"), "{}".into(), "Завершить сеанс".into()).await;
+            if matches!(outcome, WriteOutcome::Done(_)) {
+                ctx.refresh.update(|r| *r += 1);
+            }
+        });
+    };
+    view! {
+        <h1>{ctx.t("Учётная запись", "Account")}</h1>
+        <form class="card" id="password-form" on:submit=change>
+            <h2>{ctx.t("Сменить пароль", "Change the password")}</h2>
+            {input("old-password", ctx.t("Текущий пароль", "Current password"), old, field_error(sent, "old_password"), "password")}
+            {input("new-password", ctx.t("Новый пароль (не короче 10 символов)", "New password (10 characters or more)"), new,
+                field_error(sent, "new_password"), "password")}
+            <button type="submit" id="password-submit">{ctx.t("Сменить пароль", "Change the password")}</button>
+            <p class="hint">{ctx.t("Все другие сеансы будут завершены.", "Every other session ends.")}</p>
+            {form_status(sent)}
+        </form>
+        <section aria-labelledby="sessions-h">
+            <h2 id="sessions-h">{ctx.t("Сеансы", "Sessions")}</h2>
+            {move || show(sessions, move |l: crate::model::SessionList| {
+                let lang = ctx.lang.get();
+                let t = |ru: &'static str, en: &'static str| lang.pick(ru, en);
+                view! {
+                    <table id="sessions">
+                        <thead><tr><th scope="col">{t("Вход", "Signed in")}</th><th scope="col">{t("Последний раз", "Last used")}</th>
+                            <th scope="col">{t("Адрес", "Address")}</th><th scope="col">{t("Действие", "Action")}</th></tr></thead>
+                        <tbody>{l.sessions.into_iter().map(|s| {
+                            let id = s.id.clone();
+                            view! {
+                                <tr><td>{instant_text(&s.created_at)}</td><td>{instant_text(&s.last_seen)}</td><td>{s.address.clone()}</td>
+                                    <td>{if s.current {
+                                        view! { <span>{t("этот сеанс", "this session")}</span> }.into_any()
+                                    } else {
+                                        view! { <button type="button" class="secondary" on:click=move |_| end(id.clone())>{t("Завершить", "End")}</button> }.into_any()
+                                    }}</td></tr>
+                            }
+                        }).collect_view()}</tbody>
+                    </table>
+                }
+            })}
+        </section>
+    }
+}

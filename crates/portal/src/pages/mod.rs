@@ -57,6 +57,7 @@ pub fn page(me: Me, route: Route) -> AnyView {
         Route::Consultations => misc::Consultations(me).into_any(),
         Route::Instructions { q } => misc::Instructions(q).into_any(),
         Route::Outbox => misc::OutboxPage().into_any(),
+        Route::Account => misc::AccountPage().into_any(),
         Route::Admin(page) if staff => admin::AdminPage(me, page).into_any(),
         Route::Admin(_) | Route::NotFound | Route::Login { .. } => not_found(),
     }
