@@ -3,6 +3,8 @@
 ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;
 -- When a session was last used: it ends after the idle lifetime, as well as at `expires_at`.
 ALTER TABLE sessions ADD COLUMN last_seen TEXT NOT NULL DEFAULT '';
+-- Sessions open at the upgrade count as used when they were opened.
+UPDATE sessions SET last_seen = created_at;
 -- The session list shows where a session was opened from.
 ALTER TABLE sessions ADD COLUMN address TEXT NOT NULL DEFAULT '';
 CREATE INDEX login_failures_at_idx ON login_failures (at);
