@@ -12,7 +12,7 @@ use axum::http::request::Parts;
 use hourbank_domain::workflow::Role;
 use sha2::{Digest, Sha256};
 
-use crate::db::{col, Arg};
+use crate::db::{col, instant, Arg};
 use crate::http::{ApiError, AppState};
 
 /// The session cookie's name.
@@ -104,11 +104,6 @@ impl Caller {
             Err(ApiError::Forbidden(format!("not allowed for role {}", self.role.as_str())))
         }
     }
-}
-
-/// An instant as stored: RFC 3339 UTC with milliseconds (sorts as text).
-pub fn instant(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
 }
 
 /// The session cookie's name: `__Host-` prefixed behind HTTPS (the browser then holds it to this

@@ -63,7 +63,7 @@ impl Clock {
 
     /// Now as stored: RFC 3339 in UTC with milliseconds, which sorts as text.
     pub fn now_text(&self) -> String {
-        self.now().format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+        crate::db::instant(self.now())
     }
 
     pub fn today(&self) -> NaiveDate {

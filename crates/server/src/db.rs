@@ -276,7 +276,12 @@ impl<'q, O> Bind<'q> for sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyAr
 
 /// Now as RFC 3339 UTC with milliseconds: fixed width, so text order is time order.
 pub fn now() -> String {
-    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+    instant(chrono::Utc::now())
+}
+
+/// An instant as stored: RFC 3339 UTC with milliseconds, which sorts as text.
+pub fn instant(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
 }
 
 /// Reads a column, naming it in the error.

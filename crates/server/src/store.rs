@@ -597,7 +597,7 @@ pub const IDEMPOTENCY_KEY_DAYS: i64 = 7;
 /// Removes what only grows: sessions past their expiry, idempotency keys older than
 /// [`IDEMPOTENCY_KEY_DAYS`], sign-in failures older than their window. Returns the rows removed.
 pub async fn prune(db: &Db, now: chrono::DateTime<chrono::Utc>) -> Result<u64, ApiError> {
-    let at = |d: chrono::Duration| crate::auth::instant(now - d);
+    let at = |d: chrono::Duration| crate::db::instant(now - d);
     let mut tx = db.begin_write().await?;
     let mut removed = 0;
     for (sql, before) in [
@@ -605,7 +605,7 @@ pub async fn prune(db: &Db, now: chrono::DateTime<chrono::Utc>) -> Result<u64, A
         ("DELETE FROM idempotency_keys WHERE created_at < $1", at(chrono::Duration::days(IDEMPOTENCY_KEY_DAYS))),
         (
             "DELETE FROM login_failures WHERE at < $1",
-            at(chrono::Duration::seconds(crate::http::session_window_seconds())),
+            at(chrono::Duration::seconds(crate::http::session::FAILURE_WINDOW_SECONDS)),
         ),
     ] {
         removed += sqlx::query(sql).bind(before).execute(&mut *tx).await?.rows_affected();

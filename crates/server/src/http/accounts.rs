@@ -27,7 +27,8 @@ pub fn router() -> Router<AppState> {
         .route("/users/{id}/password", put(set_password_by_admin))
 }
 
-fn check_new_password(field: &str, password: &str) -> Result<(), FieldError> {
+/// A new password is long enough: the one rule for every way a password is set.
+pub(crate) fn check_new_password(field: &str, password: &str) -> Result<(), FieldError> {
     if password.chars().count() < MIN_PASSWORD_CHARS {
         return Err(FieldError::new(
             field,

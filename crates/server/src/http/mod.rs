@@ -13,7 +13,7 @@ pub mod openapi;
 pub mod orgs;
 pub mod reports;
 pub mod security;
-mod session;
+pub(crate) mod session;
 mod simulate;
 pub mod tariffs;
 pub mod tasks;
@@ -39,11 +39,6 @@ pub use extract::JsonBody;
 pub use reports::report_csv;
 
 use crate::db::Db;
-
-/// The sign-in failures' window, for pruning.
-pub fn session_window_seconds() -> i64 {
-    session::FAILURE_WINDOW_SECONDS
-}
 
 /// How often the server removes expired sessions, old idempotency keys and old sign-in failures.
 const PRUNE_EVERY_SECONDS: u64 = 10 * 60;

@@ -13,9 +13,9 @@ use serde_json::json;
 use super::input::Input;
 use super::{ApiError, AppState, JsonBody};
 use crate::auth::{
-    hash_password, instant, new_token, session_cookie_name, token_hash, verify_password, ClientAddress, SessionToken,
+    hash_password, new_token, session_cookie_name, token_hash, verify_password, ClientAddress, SessionToken,
 };
-use crate::db::{col, now};
+use crate::db::{col, instant, now};
 use crate::store;
 
 /// Failed sign-ins within the sliding window that stop further tries: per account *and* address

@@ -68,12 +68,7 @@ pub fn check_new_user(
 pub const MIN_PASSWORD_CHARS: usize = 10;
 
 pub async fn insert_user(state: &AppState, user: &NewUser, password: &str, by: Option<i64>) -> Result<i64, ApiError> {
-    if password.chars().count() < MIN_PASSWORD_CHARS {
-        return Err(ApiError::invalid(
-            "password",
-            Problem::Other(format!("must have at least {MIN_PASSWORD_CHARS} characters")),
-        ));
-    }
+    super::accounts::check_new_password("password", password).map_err(|e| ApiError::Invalid(vec![e]))?;
     if let Some(org) = user.org_id {
         store::org(state.db(), OrgScope::All, org).await.map_err(|e| match e {
             ApiError::NotFound => ApiError::invalid("org_id", Problem::Other("no such organisation".into())),
