@@ -204,7 +204,15 @@ async fn a_task_from_request_to_acceptance_to_a_closed_month() {
     b.wait_text("#tile-left", "0\u{a0}ч").await;
     b.wait_text("#year-table", "24\u{a0}000,00\u{a0}₽").await;
     b.client.set_window_size(360, 800).await.expect("narrow window");
-    for page in [String::new(), format!("tasks/{id}"), format!("reports/{period}"), "tasks".into()] {
+    for page in [
+        String::new(),
+        format!("tasks/{id}"),
+        format!("reports/{period}"),
+        format!("reports/{period}/act"),
+        format!("reports/{period}/invoice"),
+        "account".into(),
+        "tasks".into(),
+    ] {
         b.goto_and_wait(&format!("{base}/portal/{page}"), "h1").await;
         b.wait_gone(".loading").await;
         if page.is_empty() {

@@ -321,6 +321,7 @@ pub fn AccountPage() -> impl IntoView {
                 let lang = ctx.lang.get();
                 let t = |ru: &'static str, en: &'static str| lang.pick(ru, en);
                 view! {
+                    <div class="table-wrap" role="region" tabindex="0" aria-label=t("Таблица сеансов", "Sessions table")>
                     <table id="sessions">
                         <thead><tr><th scope="col">{t("Вход", "Signed in")}</th><th scope="col">{t("Последний раз", "Last used")}</th>
                             <th scope="col">{t("Адрес", "Address")}</th><th scope="col">{t("Действие", "Action")}</th></tr></thead>
@@ -336,6 +337,7 @@ pub fn AccountPage() -> impl IntoView {
                             }
                         }).collect_view()}</tbody>
                     </table>
+                    </div>
                 }
             })}
         </section>

@@ -326,6 +326,8 @@ fn document_view(d: &DocumentView) -> AnyView {
             <p>"за " {crate::billing::month_name(&doc.period, Lang::Ru)}</p>
             {party(if act { "Исполнитель" } else { "Поставщик" }, &doc.seller, "document-seller")}
             {party(if act { "Заказчик" } else { "Покупатель" }, &doc.buyer, "document-buyer")}
+            // On a phone the six columns scroll in their own box; printed, the box lets them be.
+            <div class="table-wrap" role="region" tabindex="0" aria-label="Наименования работ, услуг">
             <table class="act-lines" id="document-lines">
                 <thead><tr><th scope="col">"№"</th><th scope="col">"Наименование работ, услуг"</th>
                     <th scope="col" class="num">"Кол-во"</th><th scope="col">"Ед."</th>
@@ -343,6 +345,7 @@ fn document_view(d: &DocumentView) -> AnyView {
                     }).collect_view()}
                 </tfoot>
             </table>
+            </div>
             <p id="document-words">"Сумма прописью: " <strong>{doc.to_pay_in_words.clone()}</strong></p>
             {act.then(|| view! { <p>"Вышеперечисленные услуги оказаны полностью и в срок. Заказчик претензий по объёму, качеству и срокам оказания услуг не имеет."</p> })}
             <div class="signatures">
