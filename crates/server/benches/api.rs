@@ -309,6 +309,8 @@ async fn run(name: &str, url: &str) {
     let mut health_rate = 0.0;
     // `cargo bench --bench api -- report` times only the month report built from a big database.
     let only_report = std::env::args().skip(1).any(|a| a == "report");
+    // `-- key` (any other word) times only the calls whose label contains it.
+    let only: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-') && a != "report").collect();
     for (label, call) in if only_report {
         vec![]
     } else {
@@ -319,7 +321,10 @@ async fn run(name: &str, url: &str) {
             ("POST task + key", Call::NewTaskKeyed),
             ("POST work log", Call::NewWorklog),
         ]
-    } {
+    }
+    .into_iter()
+    .filter(|(label, _)| only.is_empty() || only.iter().any(|word| label.contains(word.as_str())))
+    {
         let (rate, p50, p99) = load(&target, call).await;
         if matches!(call, Call::Health) {
             health_rate = rate;
@@ -335,7 +340,9 @@ async fn run(name: &str, url: &str) {
             }
         );
     }
-    big_report(&target).await;
+    if only.is_empty() {
+        big_report(&target).await;
+    }
 }
 
 fn main() {

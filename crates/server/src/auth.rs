@@ -13,6 +13,7 @@ use hourbank_domain::workflow::Role;
 use sha2::{Digest, Sha256};
 
 use crate::db::{col, instant, Arg};
+use sqlx::any::AnyRow;
 use crate::http::{ApiError, AppState};
 
 /// The session cookie's name.
@@ -120,13 +121,17 @@ pub const SECURE_SESSION_COOKIE: &str = "__Host-hb_session";
 
 /// The bearer token or the session cookie of a request.
 fn request_token(parts: &Parts) -> Option<String> {
+    token_in(&parts.headers)
+}
+
+/// The bearer token or the session cookie in a request's headers.
+pub fn token_in(headers: &axum::http::HeaderMap) -> Option<String> {
     if let Some(bearer) =
-        parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "))
+        headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "))
     {
         return Some(bearer.trim().to_string());
     }
-    parts
-        .headers
+    headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
@@ -180,23 +185,46 @@ impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        // Already looked up for this request (a keyed write, see `http::idempotency`).
+        if let Some(caller) = parts.extensions.get::<Caller>() {
+            return Ok(caller.clone());
+        }
         let token = request_token(parts).ok_or(ApiError::Unauthorized)?;
-        let hash = token_hash(&token);
+        Caller::resolve(state, &token, None).await?.map(|(caller, _)| caller).ok_or(ApiError::Unauthorized)
+    }
+}
+
+impl Caller {
+    /// The caller whose session `token` is, if it is live; with `key`, also the row of that
+    /// `Idempotency-Key` of the caller's (its columns `status`, `body`, `request_hash` and
+    /// `created_at`, null when the key is not stored), read in the same query.
+    pub async fn resolve(
+        state: &AppState,
+        token: &str,
+        key: Option<&str>,
+    ) -> Result<Option<(Caller, AnyRow)>, ApiError> {
+        let hash = token_hash(token);
         let now_at = chrono::Utc::now();
         let idle_since = instant(now_at - state.session_idle());
         // A session ends at its absolute expiry, after its idle lifetime, or with its user disabled.
-        let row = sqlx::query(
+        let (key_columns, key_join) = match key {
+            Some(_) => (
+                ", k.status, k.body, k.request_hash, k.created_at",
+                " LEFT JOIN idempotency_keys k ON k.user_id = u.id AND k.key = $4",
+            ),
+            None => ("", ""),
+        };
+        let sql = format!(
             "SELECT u.id, u.role, u.org_id, u.name, u.email, s.last_seen, \
-                    (SELECT MAX(a.id) FROM audit_log a WHERE a.org_id = u.org_id) AS org_version \
-             FROM sessions s JOIN users u ON u.id = s.user_id \
-             WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen > $3 AND u.disabled = 0",
-        )
-        .bind(&hash)
-        .bind(instant(now_at))
-        .bind(&idle_since)
-        .fetch_optional(state.db().pool())
-        .await?
-        .ok_or(ApiError::Unauthorized)?;
+                    (SELECT MAX(a.id) FROM audit_log a WHERE a.org_id = u.org_id) AS org_version{key_columns} \
+             FROM sessions s JOIN users u ON u.id = s.user_id{key_join} \
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen > $3 AND u.disabled = 0"
+        );
+        let mut query = sqlx::query(&sql).bind(&hash).bind(instant(now_at)).bind(&idle_since);
+        if let Some(key) = key {
+            query = query.bind(key);
+        }
+        let Some(row) = query.fetch_optional(state.db().pool()).await? else { return Ok(None) };
         // Marked as used at most once a minute: a write per request would cost every read.
         let last_seen: String = col(&row, "last_seen")?;
         let touch_before = instant(now_at - chrono::Duration::seconds(60));
@@ -205,13 +233,14 @@ impl FromRequestParts<AppState> for Caller {
             state.db().write_once(touch, touch, &[Arg::Text(&instant(now_at)), Arg::Text(&hash)]).await?;
         }
         let role: String = col(&row, "role")?;
-        Ok(Caller {
+        let caller = Caller {
             user_id: col(&row, "id")?,
             role: Role::parse("role", &role).map_err(|e| ApiError::Internal(e.to_string()))?,
             org_id: col(&row, "org_id")?,
             org_version: col(&row, "org_version")?,
             name: col(&row, "name")?,
             email: col(&row, "email")?,
-        })
+        };
+        Ok(Some((caller, row)))
     }
 }

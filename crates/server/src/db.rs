@@ -54,9 +54,121 @@ pub struct WriteTx {
 }
 
 impl WriteTx {
+    /// Commits; under an `Idempotency-Key` ([`KeyClaim`]) the key is recorded in this same
+    /// transaction, so the write and its key are stored together or not at all.
     pub async fn commit(self) -> Result<(), sqlx::Error> {
-        self.tx.commit().await
+        // The writer's lock (SQLite) is held until the commit ends.
+        let WriteTx { mut tx, _writer } = self;
+        let Some(claim) = KeyClaim::open() else { return tx.commit().await };
+        let now = now();
+        let sql = claim.insert_sql(0);
+        let recorded = async {
+            claim.bind(sqlx::query(&sql), &now).execute(&mut *tx).await?;
+            tx.commit().await
+        }
+        .await;
+        claim.settle(&recorded);
+        recorded
     }
+}
+
+/// The `Idempotency-Key` of the write being served (set by the HTTP layer around a keyed
+/// request). The first transaction the request commits records the key with it — a key exists
+/// exactly when its write does — and a second request with the same key fails on the key's
+/// primary key instead of writing twice. One write fewer than reserving the key beforehand.
+#[derive(Debug)]
+pub struct KeyClaim {
+    pub user_id: i64,
+    pub key: String,
+    pub method: String,
+    pub path: String,
+    pub fingerprint: String,
+    state: std::sync::Mutex<ClaimState>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClaimState {
+    /// No write has committed yet.
+    Open,
+    /// The key was stored with the request's write (its answer still to be recorded).
+    Recorded,
+    /// Another request with the same key stored it first; this one wrote nothing.
+    Taken,
+}
+
+tokio::task_local! {
+    static CLAIM: Arc<KeyClaim>;
+}
+
+impl KeyClaim {
+    pub fn new(user_id: i64, key: String, method: String, path: String, fingerprint: String) -> KeyClaim {
+        KeyClaim { user_id, key, method, path, fingerprint, state: std::sync::Mutex::new(ClaimState::Open) }
+    }
+
+    /// Runs `work` (the request's handler) with this claim in force.
+    pub async fn scope<F: std::future::Future>(self: Arc<Self>, work: F) -> F::Output {
+        CLAIM.scope(self, work).await
+    }
+
+    pub fn state(&self) -> ClaimState {
+        *self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The claim in force that no write has used yet.
+    fn open() -> Option<Arc<KeyClaim>> {
+        CLAIM.try_with(Arc::clone).ok().filter(|claim| claim.state() == ClaimState::Open)
+    }
+
+    /// The key's row, pending its answer (status 0), with placeholders from `$first+1`.
+    fn insert_sql(&self, first: usize) -> String {
+        let p = |i: usize| format!("${}", first + i);
+        format!(
+            "INSERT INTO idempotency_keys (user_id, key, method, path, status, body, created_at, request_hash) \
+             VALUES ({}, {}, {}, {}, 0, '', {}, {})",
+            p(1),
+            p(2),
+            p(3),
+            p(4),
+            p(5),
+            p(6)
+        )
+    }
+
+    fn args<'a>(&'a self, now: &'a str) -> [Arg<'a>; 6] {
+        [
+            Arg::Int(self.user_id),
+            Arg::Text(&self.key),
+            Arg::Text(&self.method),
+            Arg::Text(&self.path),
+            Arg::Text(now),
+            Arg::Text(&self.fingerprint),
+        ]
+    }
+
+    fn bind<'q>(
+        &'q self,
+        query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+        now: &'q str,
+    ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+        bind_all(query, &self.args(now))
+    }
+
+    /// Notes how the write that carried the key ended.
+    fn settle<T>(&self, outcome: &Result<T, sqlx::Error>) {
+        let next = match outcome {
+            Ok(_) => ClaimState::Recorded,
+            Err(e) if key_taken(e) => ClaimState::Taken,
+            Err(_) => return,
+        };
+        *self.state.lock().unwrap_or_else(|e| e.into_inner()) = next;
+    }
+}
+
+/// The write failed because its idempotency key was stored by another request.
+fn key_taken(e: &sqlx::Error) -> bool {
+    e.as_database_error().is_some_and(|db| {
+        db.constraint().is_some_and(|c| c.starts_with("idempotency_keys")) || db.message().contains("idempotency_keys")
+    })
 }
 
 impl std::ops::Deref for WriteTx {
@@ -179,6 +291,41 @@ impl Db {
         }
     }
 
+    /// [`Db::write_once`] for a write that may be the one a keyed request makes: under a
+    /// [`KeyClaim`] the key is recorded in the same transaction (SQLite: one more statement in the
+    /// script; PostgreSQL: one more `WITH` in the statement).
+    pub async fn write_once_keyed(
+        &self,
+        sqlite: &str,
+        postgres: &str,
+        args: &[Arg<'_>],
+    ) -> Result<Vec<AnyRow>, sqlx::Error> {
+        let Some(claim) = KeyClaim::open() else { return self.write_once(sqlite, postgres, args).await };
+        let now = now();
+        let written = match self.backend {
+            Backend::Sqlite => {
+                let script = format!("{sqlite}; {}", claim.insert_sql(args.len()));
+                let mut all = args.to_vec();
+                all.extend(claim.args(&now));
+                self.write_once(&script, "", &all).await
+            }
+            Backend::Postgres => {
+                // One statement still: the key's insert joins as another data-modifying `WITH`
+                // (which must stand at the top level, so it goes first in the list).
+                let key = format!("idempotency_key AS ({})", claim.insert_sql(args.len()));
+                let statement = match postgres.strip_prefix("WITH ") {
+                    Some(rest) => format!("WITH {key}, {rest}"),
+                    None => format!("WITH {key} {postgres}"),
+                };
+                let mut all = args.to_vec();
+                all.extend(claim.args(&now));
+                self.write_once("", &statement, &all).await
+            }
+        };
+        claim.settle(&written);
+        written
+    }
+
     /// A cheap round trip, for the health check.
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
         sqlx::query("SELECT 1").execute(&self.pool).await.map(drop)
@@ -230,7 +377,7 @@ impl OwnedArg {
 }
 
 /// Binds `args` in order, to any of sqlx's query kinds.
-fn bind_all<'q, Q: Bind<'q>>(mut query: Q, args: &[Arg<'q>]) -> Q {
+pub(crate) fn bind_all<'q, Q: Bind<'q>>(mut query: Q, args: &[Arg<'q>]) -> Q {
     for arg in args {
         query = match *arg {
             Arg::Int(v) => query.bind_int(Some(v)),
@@ -242,7 +389,7 @@ fn bind_all<'q, Q: Bind<'q>>(mut query: Q, args: &[Arg<'q>]) -> Q {
     query
 }
 
-trait Bind<'q> {
+pub(crate) trait Bind<'q> {
     fn bind_int(self, v: Option<i64>) -> Self;
     fn bind_text(self, v: Option<&'q str>) -> Self;
 }

@@ -518,7 +518,7 @@ pub async fn insert_audited(
         Arg::OptText(before.as_deref()),
         Arg::OptText(after.as_deref()),
     ]);
-    let rows = db.write_once(&sqlite, &postgres, &all).await?;
+    let rows = db.write_once_keyed(&sqlite, &postgres, &all).await?;
     rows.first().map(|row| col(row, "id")).transpose().map_err(ApiError::from)
 }
 

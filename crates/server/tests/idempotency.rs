@@ -119,7 +119,65 @@ async fn a_request_cut_off_anywhere_leaves_its_key_usable(app: TestApp) {
     }
 }
 
+/// Two approvals of the same estimate with one key, at once: the estimate is approved once, and
+/// each answer is the first approval's (or "still in progress" while it is being recorded) —
+/// never the refusal the second would get on its own ("cannot approve a task in state approved").
+async fn concurrent_repeats_of_a_transition_answer_as_the_first(app: TestApp) {
+    let org = app.org("ООО «Ромашка»", "7707083893", &format!("{}-01", business_period())).await;
+    let (_, client) = app.user("c@romashka.test", "client", Some(org)).await;
+    let (_, analyst) = app.user("a@hb.test", "analyst", None).await;
+    let (_, task) = app.post("/api/v1/tasks", &client, json!({"title": "Отчёт", "description": "x"})).await;
+    let id = task["task"]["id"].as_i64().unwrap();
+    let path = format!("/api/v1/tasks/{id}/transitions");
+    let estimate = json!({"action": "estimate", "specification": "ТЗ", "estimate": "3", "deadline": "2030-01-31"});
+    assert_eq!(app.post(&path, &analyst, estimate).await.0, StatusCode::OK);
+    let approve = json!({"action": "approve"});
+    let results = futures::future::join_all((0..4).map(|_| post_with_key(&app, &path, &client, "ok", approve.clone()))).await;
+    assert!(results.iter().all(|(s, _, _)| *s == StatusCode::OK || *s == StatusCode::CONFLICT), "{results:?}");
+    let answers: Vec<&Value> = results.iter().filter(|(s, _, _)| *s == StatusCode::OK).map(|(_, _, v)| v).collect();
+    assert!(!answers.is_empty());
+    assert!(answers.iter().all(|a| a["task"]["state"] == "in_work"), "{answers:?}");
+    let (_, shown) = app.get(&format!("/api/v1/tasks/{id}"), &client).await;
+    let approvals = shown["events"].as_array().unwrap().iter().filter(|e| e["action"] == "approve").count();
+    assert_eq!(approvals, 1, "{shown}");
+}
+
+/// A write stored with its key whose server stopped before recording the answer (a crash between
+/// the commit and the answer): a retry is told the write is stored — not run again, not told
+/// "in progress" for ever. A key younger than the grace period is still "in progress".
+async fn a_write_whose_answer_was_lost_is_not_run_again(app: TestApp) {
+    use hourbank_server::http::idempotency::fingerprint;
+    let org = app.org("ООО «Ромашка»", "7707083893", &format!("{}-01", business_period())).await;
+    let (client_id, client) = app.user("c@romashka.test", "client", Some(org)).await;
+    let body = json!({"title": "Потерянный ответ", "description": "x"});
+    // The layer sits under /api/v1: it sees the path within it.
+    let print = fingerprint("POST", "/tasks", body.to_string().as_bytes());
+    for (key, age) in [("young", 1), ("old", 120)] {
+        let at = hourbank_server::db::instant(chrono::Utc::now() - chrono::Duration::seconds(age));
+        sqlx::query(
+            "INSERT INTO idempotency_keys (user_id, key, method, path, status, body, created_at, request_hash) \
+             VALUES ($1, $2, 'POST', '/api/v1/tasks', 0, '', $3, $4)",
+        )
+        .bind(client_id)
+        .bind(key)
+        .bind(at)
+        .bind(&print)
+        .execute(app.state.db().pool())
+        .await
+        .unwrap();
+    }
+    let (status, _, answer) = post_with_key(&app, "/api/v1/tasks", &client, "young", body.clone()).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{answer}");
+    let (status, replayed, answer) = post_with_key(&app, "/api/v1/tasks", &client, "old", body).await;
+    assert_eq!((status, replayed.as_deref()), (StatusCode::OK, Some("true")));
+    assert_eq!(answer, json!({"stored": true, "answer_lost": true}));
+    let (_, list) = app.get("/api/v1/tasks", &client).await;
+    assert_eq!(list["tasks"].as_array().unwrap().len(), 0, "neither retry ran the write");
+}
+
 db_tests!(
+    concurrent_repeats_of_a_transition_answer_as_the_first,
+    a_write_whose_answer_was_lost_is_not_run_again,
     a_repeated_key_returns_the_first_result,
     concurrent_repeats_store_once,
     a_request_cut_off_anywhere_leaves_its_key_usable

@@ -1,6 +1,8 @@
 //! `Idempotency-Key` on writes: the first successful answer to a key is stored, and a repeat of
 //! the same request with the same key gets that answer again without running it twice. A key
 //! reused for a different request is refused; a failed request frees its key for a corrected retry.
+//! The key is stored by the request's own write, in its transaction ([`KeyClaim`]): a key exists
+//! exactly when its write does, and only the answer is recorded afterwards.
 
 use axum::body::{to_bytes, Body, Bytes};
 use axum::extract::{Request, State};
@@ -11,29 +13,13 @@ use hourbank_domain::Problem;
 use sha2::{Digest, Sha256};
 
 use super::{ApiError, AppState, BODY_LIMIT};
-use crate::auth::token_hash;
-use crate::db::{col, now, Arg};
+use crate::auth::Caller;
+use crate::db::{col, now, Arg, ClaimState, KeyClaim};
+use std::sync::Arc;
 
 pub const HEADER: &str = "idempotency-key";
 /// Largest answer that is stored for replay.
 const MAX_STORED_RESPONSE: usize = 4 * 1024 * 1024;
-
-fn bearer_or_cookie(request: &Request) -> Option<String> {
-    let headers = request.headers();
-    if let Some(token) =
-        headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "))
-    {
-        return Some(token.trim().to_string());
-    }
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == crate::auth::SESSION_COOKIE || *name == crate::auth::SECURE_SESSION_COOKIE)
-        .map(|(_, v)| v.to_string())
-}
 
 pub async fn layer(State(state): State<AppState>, request: Request, next: Next) -> Response {
     match handle(&state, request, next).await {
@@ -61,19 +47,18 @@ async fn handle(state: &AppState, request: Request, next: Next) -> Result<Respon
     if request.uri().path().ends_with("/session") {
         return Ok(next.run(request).await);
     }
-    // Keys belong to a user; without a session the handler answers 401 anyway.
-    let Some(token) = bearer_or_cookie(&request) else {
+    // Keys belong to a user; without a live session the handler answers 401 anyway. The caller
+    // and the key's row come in one read, and the handler is handed the caller.
+    let Some(token) = crate::auth::token_in(request.headers()) else {
         return Ok(next.run(request).await);
     };
-    let user = sqlx::query("SELECT user_id FROM sessions WHERE token_hash = $1 AND expires_at > $2")
-        .bind(token_hash(&token))
-        .bind(now())
-        .fetch_optional(state.db().pool())
-        .await?;
-    let Some(user) = user else {
+    let Some((caller, row)) = Caller::resolve(state, &token, Some(&key)).await? else {
         return Ok(next.run(request).await);
     };
-    let user_id: i64 = col(&user, "user_id")?;
+    let user_id = caller.user_id;
+    let stored = StoredKey::from_row(&row)?;
+    let mut request = request;
+    request.extensions_mut().insert(caller);
 
     let (parts, body) = request.into_parts();
     let body = to_bytes(body, BODY_LIMIT).await.map_err(|_| ApiError::TooLarge)?;
@@ -81,13 +66,15 @@ async fn handle(state: &AppState, request: Request, next: Next) -> Result<Respon
     let path = parts.uri.path_and_query().map(|p| p.to_string()).unwrap_or_default();
     let fingerprint = fingerprint(&method, &path, &body);
 
-    // From the reservation on, the request runs to its end even if the client goes away (axum
-    // drops a request's future when its connection closes): cut off between reserving the key and
-    // recording the answer, the key would say "in progress" for ever and every retry — the
-    // portal's outbox retries — be refused.
+    // The request runs to its end even if the client goes away (axum drops a request's future
+    // when its connection closes): cut off between its write (which stores the key) and
+    // recording the answer, the key would wait for an answer that never comes.
     let state = state.clone();
-    let keyed = Keyed { user_id, key, method, path, fingerprint };
-    tokio::spawn(async move { reserve_run_record(&state, keyed, parts, body, next).await })
+    let claim = Arc::new(KeyClaim::new(user_id, key, method, path, fingerprint));
+    if let Some(stored) = stored {
+        return stored.answer(&claim);
+    }
+    tokio::spawn(async move { run_keyed(&state, claim, parts, body, next).await })
         .await
         .map_err(|e| ApiError::Internal(format!("request task: {e}")))?
 }
@@ -122,76 +109,230 @@ pub fn fingerprint(method: &str, path: &str, body: &[u8]) -> String {
     )
 }
 
-/// A write with its key: whose, which key, and what it asks for.
-struct Keyed {
-    user_id: i64,
-    key: String,
-    method: String,
-    path: String,
-    /// [`fingerprint`]: a key reused for another request is refused.
-    fingerprint: String,
-}
+/// How long a key may wait for its answer after its write committed before the answer counts as
+/// lost: a handler answers within milliseconds of its commit, so a key still unanswered after this
+/// long belongs to a server that stopped in between (a crash, a `kill -9`).
+const ANSWER_LOST_AFTER: chrono::Duration = chrono::Duration::seconds(30);
 
-/// Reserves the key (or answers from it), runs the request, and records its answer.
-async fn reserve_run_record(
+/// Runs the request with its key claimed (its write records
+/// the key in the same transaction, see [`KeyClaim`]), and records the answer.
+async fn run_keyed(
     state: &AppState,
-    keyed: Keyed,
+    claim: Arc<KeyClaim>,
     parts: axum::http::request::Parts,
     body: Bytes,
     next: Next,
 ) -> Result<Response, ApiError> {
-    let Keyed { user_id, key, method, path, fingerprint } = keyed;
-    // The bookkeeping writes queue with the other writers (see `Db::write_once`).
-    let now = now();
-    let reserve = "INSERT INTO idempotency_keys (user_id, key, method, path, status, body, created_at, request_hash) \
-                   VALUES ($1, $2, $3, $4, 0, '', $5, $6) ON CONFLICT (user_id, key) DO NOTHING RETURNING user_id";
-    let args = [
-        Arg::Int(user_id),
-        Arg::Text(&key),
-        Arg::Text(&method),
-        Arg::Text(&path),
-        Arg::Text(&now),
-        Arg::Text(&fingerprint),
-    ];
-    let reserved = !state.db().write_once(reserve, reserve, &args).await?.is_empty();
-    if !reserved {
-        let row =
-            sqlx::query("SELECT status, body, request_hash FROM idempotency_keys WHERE user_id = $1 AND key = $2")
-                .bind(user_id)
-                .bind(&key)
-                .fetch_one(state.db().pool())
-                .await?;
-        if col::<String>(&row, "request_hash")? != fingerprint {
+    let response = claim.clone().scope(next.run(Request::from_parts(parts, Body::from(body)))).await;
+    let (parts, body) = response.into_parts();
+    let bytes: Bytes =
+        to_bytes(body, MAX_STORED_RESPONSE).await.map_err(|e| ApiError::Internal(format!("response body: {e}")))?;
+    let (user_id, key) = (Arg::Int(claim.user_id), Arg::Text(&claim.key));
+    let status = Arg::Int(i64::from(parts.status.as_u16()));
+    let text = String::from_utf8_lossy(&bytes);
+    match (claim.state(), parts.status.is_success()) {
+        // A request with the same key wrote first: this one wrote nothing; answer as that one did.
+        (ClaimState::Taken, _) => {
+            return stored_answer(state, &claim)
+                .await?
+                .ok_or_else(|| ApiError::Internal("a taken idempotency key is not stored".into()));
+        }
+        (ClaimState::Recorded, true) => {
+            let answer = Answer {
+                user_id: claim.user_id,
+                key: claim.key.clone(),
+                status: i64::from(parts.status.as_u16()),
+                body: text.into_owned(),
+            };
+            state.answers().record(state.db(), answer).await?;
+        }
+        // Written, then refused (a conditional insert that stored nothing): the key is freed
+        // for a corrected retry.
+        (ClaimState::Recorded, false) => {
+            let free = "DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2";
+            state.db().write_once(free, free, &[user_id, key]).await?;
+        }
+        // Answered without writing anything: the answer is kept for a repeat all the same,
+        // unless a request with the same key stored one meanwhile.
+        (ClaimState::Open, true) => {
+            let record = "INSERT INTO idempotency_keys (user_id, key, method, path, status, body, created_at, request_hash) \
+                          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (user_id, key) DO NOTHING RETURNING user_id";
+            let now = now();
+            let args = [
+                user_id,
+                key,
+                Arg::Text(&claim.method),
+                Arg::Text(&claim.path),
+                status,
+                Arg::Text(&text),
+                Arg::Text(&now),
+                Arg::Text(&claim.fingerprint),
+            ];
+            if state.db().write_once(record, record, &args).await?.is_empty()
+                && let Some(answer) = stored_answer(state, &claim).await?
+            {
+                return Ok(answer);
+            }
+        }
+        // Refused, perhaps because a request with the same key changed what this one found
+        // (approving a task twice at once): that one's answer is the answer.
+        (ClaimState::Open, false) => {
+            if let Some(answer) = stored_answer(state, &claim).await? {
+                return Ok(answer);
+            }
+        }
+    }
+    Ok(Response::from_parts(parts, Body::from(bytes)))
+}
+
+/// The answer to a keyed write, to record for its key.
+struct Answer {
+    user_id: i64,
+    key: String,
+    status: i64,
+    body: String,
+}
+
+type Waiting = (Answer, tokio::sync::oneshot::Sender<Result<(), String>>);
+
+/// Records answers in batches: the answers that come while one batch is being written go in the
+/// next, one transaction for many. Each request still waits until its answer is stored, so an
+/// answer a client received is the one a retry gets.
+#[derive(Default)]
+pub struct Answers {
+    queue: std::sync::OnceLock<tokio::sync::mpsc::UnboundedSender<Waiting>>,
+}
+
+/// At most this many answers in one transaction.
+const ANSWER_BATCH: usize = 64;
+
+impl Answers {
+    async fn record(&self, db: &crate::Db, answer: Answer) -> Result<(), ApiError> {
+        let queue = self.queue.get_or_init(|| {
+            let (send, receive) = tokio::sync::mpsc::unbounded_channel();
+            tokio::spawn(write_answers(db.clone(), receive));
+            send
+        });
+        let (done, written) = tokio::sync::oneshot::channel();
+        queue.send((answer, done)).map_err(|_| ApiError::Internal("the answer writer stopped".into()))?;
+        written
+            .await
+            .map_err(|_| ApiError::Internal("the answer writer stopped".into()))?
+            .map_err(|e| ApiError::Internal(format!("recording an answer: {e}")))
+    }
+}
+
+async fn write_answers(db: crate::Db, mut receive: tokio::sync::mpsc::UnboundedReceiver<Waiting>) {
+    let mut batch = Vec::with_capacity(ANSWER_BATCH);
+    while receive.recv_many(&mut batch, ANSWER_BATCH).await > 0 {
+        let n = batch.len();
+        let rows = (0..n).map(|i| {
+            format!("(${}::bigint, ${}::text, ${}::bigint, ${}::text)", 4 * i + 1, 4 * i + 2, 4 * i + 3, 4 * i + 4)
+        });
+        let sqlite = (0..n)
+            .map(|i| {
+                format!(
+                    "UPDATE idempotency_keys SET status = ${}, body = ${} WHERE user_id = ${} AND key = ${}",
+                    4 * i + 1,
+                    4 * i + 2,
+                    4 * i + 3,
+                    4 * i + 4
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        let postgres = format!(
+            "UPDATE idempotency_keys AS k SET status = v.status, body = v.body \
+             FROM (VALUES {}) AS v(status, body, user_id, key) WHERE k.user_id = v.user_id AND k.key = v.key",
+            rows.collect::<Vec<_>>().join(", ")
+        );
+        let args: Vec<Arg<'_>> = batch
+            .iter()
+            .flat_map(|(a, _)| [Arg::Int(a.status), Arg::Text(&a.body), Arg::Int(a.user_id), Arg::Text(&a.key)])
+            .collect();
+        let outcome = record_answers(&db, &sqlite, &postgres, &args).await.map_err(|e| e.to_string());
+        drop(args);
+        for (_, done) in batch.drain(..) {
+            let _ = done.send(outcome.clone());
+        }
+    }
+}
+
+/// A key as stored: its answer, or 0 while the answer is pending.
+struct StoredKey {
+    status: i64,
+    body: String,
+    request_hash: String,
+    created_at: String,
+}
+
+impl StoredKey {
+    /// The key's columns of `row`, if it has a key (a `LEFT JOIN` leaves them null).
+    fn from_row(row: &sqlx::any::AnyRow) -> Result<Option<StoredKey>, ApiError> {
+        let Some(status) = col::<Option<i64>>(row, "status")? else { return Ok(None) };
+        Ok(Some(StoredKey {
+            status,
+            body: col(row, "body")?,
+            request_hash: col(row, "request_hash")?,
+            created_at: col(row, "created_at")?,
+        }))
+    }
+
+    /// The first answer replayed; 422 when the key came with another request; 409 while the first
+    /// is still running; and for a write whose server stopped before recording its answer,
+    /// `200 {"stored": true, "answer_lost": true}`.
+    fn answer(self, claim: &KeyClaim) -> Result<Response, ApiError> {
+        if self.request_hash != claim.fingerprint {
             return Err(ApiError::invalid(
                 "Idempotency-Key",
                 Problem::Other("was already used for a different request".into()),
             ));
         }
-        let status: i64 = col(&row, "status")?;
-        if status == 0 {
-            return Err(ApiError::Conflict("a request with this Idempotency-Key is still in progress".into()));
-        }
-        let stored: String = col(&row, "body")?;
-        let mut response = (StatusCode::from_u16(status as u16).unwrap_or(StatusCode::OK), stored).into_response();
+        let (status, body) = if self.status == 0 {
+            if self.created_at > crate::db::instant(chrono::Utc::now() - ANSWER_LOST_AFTER) {
+                return Err(ApiError::Conflict("a request with this Idempotency-Key is still in progress".into()));
+            }
+            (StatusCode::OK, serde_json::json!({ "stored": true, "answer_lost": true }).to_string())
+        } else {
+            (StatusCode::from_u16(self.status as u16).unwrap_or(StatusCode::OK), self.body)
+        };
+        let mut response = (status, body).into_response();
         response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
         response.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
-        return Ok(response);
+        Ok(response)
     }
+}
 
-    let response = next.run(Request::from_parts(parts, Body::from(body))).await;
-    let (parts, body) = response.into_parts();
-    let bytes: Bytes =
-        to_bytes(body, MAX_STORED_RESPONSE).await.map_err(|e| ApiError::Internal(format!("response body: {e}")))?;
-    if parts.status.is_success() {
-        let answer = "UPDATE idempotency_keys SET status = $1, body = $2 WHERE user_id = $3 AND key = $4";
-        let body = String::from_utf8_lossy(&bytes);
-        let args = [Arg::Int(i64::from(parts.status.as_u16())), Arg::Text(&body), Arg::Int(user_id), Arg::Text(&key)];
-        state.db().write_once(answer, answer, &args).await?;
-    } else {
-        let free = "DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2";
-        state.db().write_once(free, free, &[Arg::Int(user_id), Arg::Text(&key)]).await?;
+/// Writes a batch of answers. On PostgreSQL without waiting for the disk (`synchronous_commit =
+/// off` for this transaction only): the writes they answer are already durable, and an answer
+/// lost in a database crash (at most a few hundred milliseconds of them) makes its retry say
+/// "stored, answer lost" — never run the write again. A server process dying loses nothing:
+/// the database has the commit. SQLite's writes are all in its one writer's queue anyway.
+async fn record_answers(db: &crate::Db, sqlite: &str, postgres: &str, args: &[Arg<'_>]) -> Result<(), sqlx::Error> {
+    match db.backend() {
+        crate::db::Backend::Sqlite => db.write_once(sqlite, postgres, args).await.map(drop),
+        crate::db::Backend::Postgres => {
+            let mut tx = db.pool().begin().await?;
+            sqlx::query("SET LOCAL synchronous_commit TO OFF").execute(&mut *tx).await?;
+            crate::db::bind_all(sqlx::query(postgres), args).execute(&mut *tx).await?;
+            tx.commit().await
+        }
     }
-    Ok(Response::from_parts(parts, Body::from(bytes)))
+}
+
+/// The answer kept for the claim's key, if the key is stored (see [`StoredKey::answer`]).
+async fn stored_answer(state: &AppState, claim: &KeyClaim) -> Result<Option<Response>, ApiError> {
+    let row = sqlx::query(
+        "SELECT status, body, request_hash, created_at FROM idempotency_keys WHERE user_id = $1 AND key = $2",
+    )
+    .bind(claim.user_id)
+    .bind(&claim.key)
+    .fetch_optional(state.db().pool())
+    .await?;
+    match row {
+        Some(row) => StoredKey::from_row(&row)?.map(|stored| stored.answer(claim)).transpose(),
+        None => Ok(None),
+    }
 }
 
 #[cfg(test)]

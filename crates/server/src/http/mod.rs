@@ -73,6 +73,8 @@ struct Inner {
     /// Password hashing (argon2, deliberately slow) runs on blocking threads, this many at once,
     /// so a burst of sign-ins never stalls the threads that answer everything else.
     pub(crate) hashing: tokio::sync::Semaphore,
+    /// Answers to keyed writes, recorded in batches.
+    answers: idempotency::Answers,
 }
 
 impl AppState {
@@ -101,6 +103,7 @@ impl AppState {
                 hashing: tokio::sync::Semaphore::new(
                     std::thread::available_parallelism().map_or(2, |n| n.get()).max(1),
                 ),
+                answers: Default::default(),
             }),
         }
     }
@@ -184,6 +187,10 @@ impl AppState {
     /// How long a session lives unused.
     pub fn session_idle(&self) -> chrono::Duration {
         self.inner.session_ttl.read().expect("ttl lock").1
+    }
+
+    pub(crate) fn answers(&self) -> &idempotency::Answers {
+        &self.inner.answers
     }
 
     pub fn set_session_lifetimes(&self, absolute: chrono::Duration, idle: chrono::Duration) {

@@ -70,7 +70,7 @@ fn query_param(name: &str, description: &str) -> Value {
 
 fn idempotency_key() -> Value {
     json!({ "name": "Idempotency-Key", "in": "header", "required": false, "schema": { "type": "string", "maxLength": 200 },
-            "description": "A repeated key returns the first successful answer and stores nothing twice" })
+            "description": "A repeated key returns the first successful answer (header idempotent-replayed: true) and stores nothing twice; 409 while the first is still running; 422 for a key reused with another request; {\"stored\": true, \"answer_lost\": true} when the first write was stored but its server stopped before recording the answer" })
 }
 
 pub fn document() -> Value {
