@@ -126,6 +126,9 @@ impl Task {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct TaskList {
     pub tasks: Vec<Task>,
+    /// More tasks follow this page: the next page starts below this id.
+    #[serde(default)]
+    pub next_before: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
@@ -174,6 +177,8 @@ pub struct Instruction {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct InstructionList {
     pub instructions: Vec<Instruction>,
+    #[serde(default)]
+    pub next_before: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
@@ -193,6 +198,8 @@ pub struct Consultation {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct ConsultationList {
     pub consultations: Vec<Consultation>,
+    #[serde(default)]
+    pub next_before: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]

@@ -88,12 +88,15 @@ pub struct TaskFilter {
     pub month: String,
     pub q: String,
     pub org: String,
+    /// The page after this task (the API's `next_before`); empty: the first page.
+    pub before: String,
 }
 
 impl TaskFilter {
     /// The query string (`state=new&q=…`), empty values left out; used for the page and the API.
     pub fn query(&self) -> String {
-        let pairs = [("state", &self.state), ("month", &self.month), ("q", &self.q), ("org", &self.org)];
+        let pairs =
+            [("state", &self.state), ("month", &self.month), ("q", &self.q), ("org", &self.org), ("before", &self.before)];
         pairs
             .iter()
             .filter(|(_, v)| !v.trim().is_empty())
@@ -123,6 +126,7 @@ impl Route {
                     month: param("month").unwrap_or_default(),
                     q: param("q").unwrap_or_default(),
                     org: param("org").unwrap_or_default(),
+                    before: param("before").unwrap_or_default(),
                 },
             },
             ["tasks", "new"] => Route::NewTask,
@@ -258,6 +262,7 @@ mod tests {
                     month: "2026-11".into(),
                     q: "отчёт".into(),
                     org: "".into(),
+                    before: "120".into(),
                 },
             },
             Route::NewTask,

@@ -341,7 +341,8 @@ pub async fn task_head(db: &Db, scope: OrgScope, id: i64) -> Result<TaskHead, Ap
 #[derive(Debug, Default, Clone)]
 pub struct TaskFilter {
     pub org_id: Option<i64>,
-    pub state: Option<TaskState>,
+    /// Tasks in any of these states (all when empty).
+    pub states: Vec<TaskState>,
     /// Tasks accepted in this period (`YYYY-MM`).
     pub accepted_period: Option<String>,
     /// Words in the title or description (case-insensitive for ASCII and Cyrillic alike).
@@ -350,7 +351,92 @@ pub struct TaskFilter {
     pub assignee_id: Option<i64>,
 }
 
-pub async fn tasks(db: &Db, scope: OrgScope, filter: &TaskFilter) -> Result<Vec<TaskRecord>, ApiError> {
+/// A page of a list, newest first: at most `limit` items with ids below `before` (the previous
+/// page's `next_before`). Lists grow without end; a page keeps an answer's size and time bounded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    pub limit: usize,
+    pub before: Option<i64>,
+}
+
+/// A page of items and where the next one starts (`None`: this was the last).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Paged<T> {
+    pub items: Vec<T>,
+    pub next_before: Option<i64>,
+}
+
+impl Page {
+    pub const DEFAULT_LIMIT: usize = 100;
+    pub const MAX_LIMIT: usize = 200;
+
+    /// Reads `limit` (1 to 200, 100 when absent) and `before` (an id) from a query.
+    pub fn parse(limit: Option<i64>, before: Option<i64>) -> Result<Page, ApiError> {
+        let limit = match limit {
+            None => Page::DEFAULT_LIMIT,
+            Some(n) if (1..=Page::MAX_LIMIT as i64).contains(&n) => n as usize,
+            Some(_) => {
+                return Err(ApiError::invalid(
+                    "limit",
+                    hourbank_domain::Problem::Other(format!("must be from 1 to {}", Page::MAX_LIMIT)),
+                ))
+            }
+        };
+        if before.is_some_and(|id| id <= 0) {
+            return Err(ApiError::invalid("before", hourbank_domain::Problem::Other("must be greater than 0".into())));
+        }
+        Ok(Page { limit, before })
+    }
+
+    /// Rows to read at a time: one more than the page (to know whether another follows), or more
+    /// when most rows may be filtered out after reading (a search).
+    fn chunk(&self, filtered: bool) -> usize {
+        if filtered {
+            (self.limit + 1).max(500)
+        } else {
+            self.limit + 1
+        }
+    }
+
+    /// Collects a page from newest-first chunks: `fetch(before, n)` reads up to `n` rows with ids
+    /// below `before`; `keep` filters them after reading.
+    pub async fn collect<T, F, Fut>(
+        &self,
+        filtered: bool,
+        mut fetch: F,
+        id: impl Fn(&T) -> i64,
+        keep: impl Fn(&T) -> bool,
+    ) -> Result<Paged<T>, ApiError>
+    where
+        F: FnMut(Option<i64>, usize) -> Fut,
+        Fut: std::future::Future<Output = Result<Vec<T>, ApiError>>,
+    {
+        let chunk = self.chunk(filtered);
+        let mut items = Vec::new();
+        let mut cursor = self.before;
+        loop {
+            let rows = fetch(cursor, chunk).await?;
+            let last_chunk = rows.len() < chunk;
+            for row in rows {
+                cursor = Some(id(&row));
+                if keep(&row) {
+                    items.push(row);
+                    if items.len() > self.limit {
+                        items.truncate(self.limit);
+                        let next_before = items.last().map(&id);
+                        return Ok(Paged { items, next_before });
+                    }
+                }
+            }
+            if last_chunk {
+                return Ok(Paged { items, next_before: None });
+            }
+        }
+    }
+}
+
+/// Tasks in scope matching the filter, newest first, a page at a time.
+pub async fn tasks(db: &Db, scope: OrgScope, filter: &TaskFilter, page: Page) -> Result<Paged<TaskRecord>, ApiError> {
     let (condition, scope_org) = scope.condition("t.org_id", 1);
     let mut sql = format!("SELECT {TASK_COLUMNS} FROM tasks t WHERE {condition}");
     let mut binds: Vec<BindValue> = scope_org.into_iter().map(BindValue::Int).collect();
@@ -363,8 +449,14 @@ pub async fn tasks(db: &Db, scope: OrgScope, filter: &TaskFilter) -> Result<Vec<
     if let Some(org) = filter.org_id {
         add(&mut sql, " AND t.org_id = ?", BindValue::Int(org));
     }
-    if let Some(state) = filter.state {
-        add(&mut sql, " AND t.state = ?", BindValue::Text(state.as_str().to_string()));
+    if !filter.states.is_empty() {
+        let mut alternatives = Vec::new();
+        for state in &filter.states {
+            let mut one = String::new();
+            add(&mut one, "t.state = ?", BindValue::Text(state.as_str().to_string()));
+            alternatives.push(one);
+        }
+        sql.push_str(&format!(" AND ({})", alternatives.join(" OR ")));
     }
     if let Some(period) = &filter.accepted_period {
         add(&mut sql, " AND t.accepted_period = ?", BindValue::Text(period.clone()));
@@ -372,24 +464,37 @@ pub async fn tasks(db: &Db, scope: OrgScope, filter: &TaskFilter) -> Result<Vec<
     if let Some(user) = filter.assignee_id {
         add(&mut sql, " AND t.assignee_id = ?", BindValue::Int(user));
     }
-    sql.push_str(" ORDER BY t.id DESC");
-    let mut query = sqlx::query(&sql);
-    for bind in binds {
-        query = match bind {
-            BindValue::Int(v) => query.bind(v),
-            BindValue::Text(v) => query.bind(v),
-        };
-    }
-    let mut found: Vec<TaskRecord> =
-        query.fetch_all(db.pool()).await?.iter().map(TaskRecord::from_row).collect::<Result<_, _>>()?;
+    let (before_at, limit_at) = (binds.len() + 1, binds.len() + 2);
+    let (first, rest) = (
+        format!("{sql} ORDER BY t.id DESC LIMIT ${before_at}"),
+        format!("{sql} AND t.id < ${before_at} ORDER BY t.id DESC LIMIT ${limit_at}"),
+    );
+    let fetch = |before: Option<i64>, n: usize| {
+        let (sql, binds) = (if before.is_some() { &rest } else { &first }, &binds);
+        async move {
+            let mut query = sqlx::query(sql);
+            for bind in binds {
+                query = match bind {
+                    BindValue::Int(v) => query.bind(*v),
+                    BindValue::Text(v) => query.bind(v.clone()),
+                };
+            }
+            if let Some(before) = before {
+                query = query.bind(before);
+            }
+            let rows = query.bind(n as i64).fetch_all(db.pool()).await?;
+            rows.iter().map(TaskRecord::from_row).collect::<Result<Vec<_>, _>>().map_err(ApiError::from)
+        }
+    };
     // Searched here rather than in SQL: SQLite's LIKE folds only ASCII case, and clients write Russian.
-    if let Some(words) = filter.search.as_deref().map(str::to_lowercase).filter(|w| !w.trim().is_empty()) {
-        found.retain(|t| {
+    let words = filter.search.as_deref().map(str::to_lowercase).filter(|w| !w.trim().is_empty());
+    let keep = |t: &TaskRecord| {
+        words.as_deref().is_none_or(|words| {
             let haystack = format!("{} {}", t.title, t.description).to_lowercase();
             words.split_whitespace().all(|w| haystack.contains(w))
-        });
-    }
-    Ok(found)
+        })
+    };
+    page.collect(words.is_some(), fetch, |t| t.id, keep).await
 }
 
 enum BindValue {

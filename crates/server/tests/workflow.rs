@@ -505,10 +505,12 @@ async fn bad_input_names_every_field_and_stores_nothing(app: TestApp) {
     let (s, text) = app.call_text(Method::GET, "/api/v1/tasks/abc", Some(&c.client), None).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     assert!(text.contains("\"status\":404"), "{text}");
+    // A bad query parameter is named, in Russian too.
     let (s, b) = app.get("/api/v1/tasks?org=abc", &c.analyst).await;
-    assert_eq!((s, b["errors"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("query")));
+    assert_eq!((s, b["errors"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("org")), "{b}");
+    assert_eq!(b["errors"][0]["message_ru"], "не число: «abc»", "{b}");
     let (s, b) = app.get("/api/v1/tasks?colour=red", &c.analyst).await;
-    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+    assert_eq!((s, b["errors"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("colour")), "{b}");
     let (s, b) = app.get("/api/v1/tasks?state=flying", &c.analyst).await;
     assert_eq!((s, b["errors"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("state")));
 }

@@ -44,7 +44,12 @@ pub fn Consultations(me: Me) -> impl IntoView {
                 Some(new_consultation(chosen))
             }}
         })}
-        {move || show(list, move |l: ConsultationList| consultation_table(&l.consultations, ctx.lang.get()))}
+        {move || show(list, move |l: ConsultationList| view! {
+            {consultation_table(&l.consultations, ctx.lang.get())}
+            {l.next_before.is_some().then(|| view! { <p class="hint" id="consultations-more">{ctx.t(
+                "Показаны 100 последних консультаций; за каждый месяц все — в его отчёте.",
+                "The 100 latest consultations are shown; each month's report lists all of its own.")}</p> })}
+        })}
     }
 }
 
@@ -145,7 +150,10 @@ pub fn Instructions(q: String) -> impl IntoView {
             if l.instructions.is_empty() {
                 return view! { <p>{lang.pick("Ничего не нашлось.", "Nothing found.")}</p> }.into_any();
             }
-            l.instructions.into_iter().map(|i| view! {
+            let more = l.next_before.is_some().then(|| view! { <p class="hint" id="instructions-more">{lang.pick(
+                "Показаны 100 самых новых; уточните поиск, чтобы найти остальные.",
+                "The 100 newest are shown; narrow the search to find the rest.")}</p> });
+            let articles = l.instructions.into_iter().map(|i| view! {
                 <article class="instruction">
                     <h2>{i.title}</h2>
                     <p class="meta">
@@ -155,7 +163,8 @@ pub fn Instructions(q: String) -> impl IntoView {
                     // Sanitised by the server (ammonia).
                     <div class="markdown" inner_html=i.html></div>
                 </article>
-            }).collect_view().into_any()
+            }).collect_view();
+            view! { {articles} {more} }.into_any()
         })}
     }
 }

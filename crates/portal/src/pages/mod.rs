@@ -36,7 +36,8 @@ pub fn this_month() -> ThisMonth {
         })
     });
     let report = load::<crate::model::Report>(move || current.get().map(|p| format!("/reports/{p}")));
-    let tasks = load::<crate::model::TaskList>(|| Some("/tasks".into()));
+    // What waits for the client and what is approved but not yet accepted: the open states only.
+    let tasks = load::<crate::model::TaskList>(|| Some("/tasks?state=estimated,in_work,testing&limit=200".into()));
     ThisMonth { months, report, tasks }
 }
 

@@ -81,6 +81,7 @@ pub fn TaskList(me: Me, filter: TaskFilter) -> impl IntoView {
             month: month.get_untracked(),
             q: q.get_untracked(),
             org: org.get_untracked(),
+            before: String::new(),
         };
         ctx.navigate(Route::Tasks { filter });
     };
@@ -123,8 +124,22 @@ pub fn TaskList(me: Me, filter: TaskFilter) -> impl IntoView {
         </form>
         {move || {
             let names = if staff { org_names(&orgs.get()) } else { None };
+            let filter = filter.clone();
             show(tasks, move |list: TaskList| {
-                task_table(list.tasks, names.clone(), ctx.lang.get_untracked().pick("Задачи", "Tasks").to_string())
+                let lang = ctx.lang.get_untracked();
+                // The list comes a page at a time, newest first.
+                let first = (!filter.before.is_empty())
+                    .then(|| Route::Tasks { filter: TaskFilter { before: String::new(), ..filter.clone() } });
+                let next = list
+                    .next_before
+                    .map(|id| Route::Tasks { filter: TaskFilter { before: id.to_string(), ..filter.clone() } });
+                view! {
+                    {task_table(list.tasks, names.clone(), lang.pick("Задачи", "Tasks").to_string())}
+                    <nav class="pages" aria-label=lang.pick("Страницы списка", "List pages")>
+                        {first.map(|r| view! { <a href=r.href() id="tasks-first">{lang.pick("← Самые новые", "← Newest")}</a> })}
+                        {next.map(|r| view! { <a href=r.href() id="tasks-next">{lang.pick("Следующие →", "Older →")}</a> })}
+                    </nav>
+                }
             })
         }}
     }
@@ -134,7 +149,8 @@ pub fn TaskList(me: Me, filter: TaskFilter) -> impl IntoView {
 #[allow(non_snake_case)]
 pub fn StaffQueue(me: Me) -> impl IntoView {
     let ctx = ctx();
-    let tasks = load::<TaskList>(|| Some("/tasks".into()));
+    // Open tasks only: the queue never grows with the history.
+    let tasks = load::<TaskList>(|| Some("/tasks?state=new,estimated,in_work,testing&limit=200".into()));
     let orgs = load::<OrgList>(|| Some("/orgs".into()));
     // The states each role acts on, most urgent first.
     let states: &'static [TaskState] = match me.role {
@@ -151,7 +167,12 @@ pub fn StaffQueue(me: Me) -> impl IntoView {
             let names = org_names(&orgs.get());
             show(tasks, move |list: TaskList| {
                 let lang = ctx.lang.get();
-                states.iter().map(|&s| {
+                let more = list.next_before.is_some().then(|| view! {
+                    <p class="hint" id="queue-more">{lang.pick(
+                        "Показаны 200 самых новых открытых задач; остальные — в списке задач.",
+                        "The 200 newest open tasks are shown; the rest are in the task list.")}</p>
+                });
+                let sections = states.iter().map(|&s| {
                     let in_state: Vec<Task> = list.tasks.iter().filter(|t| t.state == s).cloned().collect();
                     let count = in_state.len();
                     view! {
@@ -160,7 +181,8 @@ pub fn StaffQueue(me: Me) -> impl IntoView {
                             {task_table(in_state, names.clone(), labels::state(s, lang).to_string())}
                         </section>
                     }
-                }).collect_view()
+                }).collect_view();
+                view! { {more} {sections} }
             })
         }}
     }
@@ -170,7 +192,7 @@ pub fn StaffQueue(me: Me) -> impl IntoView {
 /// a single form, without opening the task.
 fn my_tasks() -> impl IntoView {
     let ctx = ctx();
-    let assigned = load::<TaskList>(|| Some("/tasks?assignee=me".into()));
+    let assigned = load::<TaskList>(|| Some("/tasks?assignee=me&state=new,estimated,in_work,testing&limit=200".into()));
     // Outside the list's render, so what was chosen, typed and answered stays when a logged hour
     // reloads the list.
     let form = QuickLog {

@@ -19,7 +19,7 @@ use super::{ApiError, AppState, JsonBody};
 use crate::auth::{Caller, OrgScope};
 
 use crate::db::{col, Db};
-use crate::store::{self, OrgRecord};
+use crate::store::{self, OrgRecord, Page, Paged};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/consultations", get(list).post(create))
@@ -95,31 +95,75 @@ pub async fn consultations(
     scope: OrgScope,
     filter: ConsultationFilter,
 ) -> Result<Vec<Consultation>, ApiError> {
+    let (sql, binds) = consultation_query(scope, &filter);
+    let sql = format!("{sql} ORDER BY c.date, c.id");
+    bind_filter(sqlx::query(&sql), &binds).fetch_all(db.pool()).await?.iter().map(Consultation::from_row).collect()
+}
+
+/// Consultations matching the filter, newest entry first, a page at a time.
+async fn consultation_page(
+    db: &Db,
+    scope: OrgScope,
+    filter: ConsultationFilter,
+    page: Page,
+) -> Result<Paged<Consultation>, ApiError> {
+    let (sql, binds) = consultation_query(scope, &filter);
+    let n = binds.len();
+    let first = format!("{sql} ORDER BY c.id DESC LIMIT ${}", n + 1);
+    let rest = format!("{sql} AND c.id < ${} ORDER BY c.id DESC LIMIT ${}", n + 1, n + 2);
+    let fetch = |before: Option<i64>, limit: usize| {
+        let (first, rest, binds) = (&first, &rest, &binds);
+        async move {
+            let mut query = bind_filter(sqlx::query(if before.is_some() { rest } else { first }), binds);
+            if let Some(before) = before {
+                query = query.bind(before);
+            }
+            let rows = query.bind(limit as i64).fetch_all(db.pool()).await?;
+            rows.iter().map(Consultation::from_row).collect::<Result<Vec<_>, ApiError>>()
+        }
+    };
+    page.collect(false, fetch, |c| c.id, |_| true).await
+}
+
+/// A value of the filter's `WHERE`.
+enum FilterValue {
+    Id(i64),
+    Day(String),
+}
+
+/// The `SELECT … WHERE` of the filter (without an order) and its values, `$1…$n`.
+fn consultation_query(scope: OrgScope, filter: &ConsultationFilter) -> (String, Vec<FilterValue>) {
     let (condition, scope_org) = scope.condition("c.org_id", 1);
     let mut sql =
         format!("SELECT {COLUMNS} FROM consultations c JOIN users u ON u.id = c.specialist_id WHERE {condition}");
-    let mut next = 1 + usize::from(scope_org.is_some());
-    if filter.org_id.is_some() {
-        sql += &format!(" AND c.org_id = ${next}");
-        next += 1;
+    let mut binds: Vec<FilterValue> = scope_org.into_iter().map(FilterValue::Id).collect();
+    if let Some(org) = filter.org_id {
+        binds.push(FilterValue::Id(org));
+        sql += &format!(" AND c.org_id = ${}", binds.len());
     }
     // Dates are 'YYYY-MM-DD' text, so text order is date order on both engines.
-    if filter.from.is_some() {
-        sql += &format!(" AND c.date >= ${next}");
-        next += 1;
+    if let Some(from) = filter.from {
+        binds.push(FilterValue::Day(from.to_string()));
+        sql += &format!(" AND c.date >= ${}", binds.len());
     }
-    if filter.to.is_some() {
-        sql += &format!(" AND c.date <= ${next}");
+    if let Some(to) = filter.to {
+        binds.push(FilterValue::Day(to.to_string()));
+        sql += &format!(" AND c.date <= ${}", binds.len());
     }
-    sql += " ORDER BY c.date, c.id";
-    let mut query = sqlx::query(&sql);
-    for org in scope_org.into_iter().chain(filter.org_id) {
-        query = query.bind(org);
+    (sql, binds)
+}
+
+fn bind_filter<'q>(
+    mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    binds: &'q [FilterValue],
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    for bind in binds {
+        query = match bind {
+            FilterValue::Id(v) => query.bind(*v),
+            FilterValue::Day(v) => query.bind(v.as_str()),
+        };
     }
-    for day in filter.from.into_iter().chain(filter.to) {
-        query = query.bind(day.to_string());
-    }
-    query.fetch_all(db.pool()).await?.iter().map(Consultation::from_row).collect()
+    query
 }
 
 async fn consultation(db: &Db, id: i64) -> Result<Consultation, ApiError> {
@@ -138,6 +182,10 @@ async fn consultation(db: &Db, id: i64) -> Result<Consultation, ApiError> {
 struct ListQuery {
     org: Option<i64>,
     month: Option<String>,
+    /// Consultations on a page: 1 to 200, 100 by default.
+    limit: Option<i64>,
+    /// The page after this consultation: the previous page's `next_before`.
+    before: Option<i64>,
 }
 
 async fn list(
@@ -149,8 +197,9 @@ async fn list(
     let month = query.month.as_deref().map(|m| Period::parse("month", m)).transpose()?;
     let filter =
         ConsultationFilter { org_id: query.org, from: month.map(Period::first_day), to: month.map(Period::last_day) };
-    let found = consultations(state.db(), scope, filter).await?;
-    Ok(Json(json!({ "consultations": found })))
+    let page = Page::parse(query.limit, query.before)?;
+    let found = consultation_page(state.db(), scope, filter, page).await?;
+    Ok(Json(json!({ "consultations": found.items, "next_before": found.next_before })))
 }
 
 /// A new consultation, read and checked field by field.

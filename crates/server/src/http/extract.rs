@@ -48,8 +48,33 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Que
         axum::extract::Query::<T>::from_request_parts(parts, state)
             .await
             .map(|axum::extract::Query(value)| Query(value))
-            .map_err(|rejection| ApiError::invalid("query", Problem::Other(rejection.body_text())))
+            .map_err(|rejection| query_error(&rejection.body_text(), parts.uri.query().unwrap_or("")))
     }
+}
+
+/// A query-string rejection as a field error naming its parameter: axum says
+/// "Failed to deserialize query string: limit: invalid digit found in string".
+fn query_error(text: &str, query: &str) -> ApiError {
+    let detail = text.strip_prefix("Failed to deserialize query string: ").unwrap_or(text);
+    if let Some(rest) = detail.strip_prefix("unknown field `") {
+        let name = rest.split('`').next().unwrap_or("query");
+        return ApiError::invalid(name, Problem::UnknownField);
+    }
+    let Some((field, message)) = detail
+        .split_once(": ")
+        .filter(|(field, _)| !field.is_empty() && field.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+    else {
+        return ApiError::invalid("query", Problem::Other(detail.to_string()));
+    };
+    let given = || {
+        form_urlencoded::parse(query.as_bytes()).find(|(name, _)| name == field).map(|(_, v)| v.into_owned())
+    };
+    let problem = if message.contains("invalid digit") || message.contains("number") || message.contains("integer") {
+        Problem::NotANumber(given().unwrap_or_default())
+    } else {
+        Problem::Other(message.to_string())
+    };
+    ApiError::invalid(field, problem)
 }
 
 /// `axum::extract::Path` answering a malformed path segment (`/tasks/abc`) as 404 in our shape:

@@ -19,7 +19,7 @@ use super::input::Input;
 use super::{ApiError, AppState, JsonBody};
 use crate::auth::{Caller, OrgScope};
 use crate::db::{col, now, Db};
-use crate::store;
+use crate::store::{self, Page};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/instructions", get(search)).route("/tasks/{id}/instructions", get(of_task).post(create))
@@ -75,21 +75,28 @@ impl Instruction {
 
 /// Instructions in `scope`, of one task or of all, oldest first.
 pub async fn instructions(db: &Db, scope: OrgScope, task_id: Option<i64>) -> Result<Vec<Instruction>, ApiError> {
+    let (sql, binds) = instruction_query(scope, task_id);
+    let sql = format!("{sql} ORDER BY i.id");
+    let mut query = sqlx::query(&sql);
+    for value in &binds {
+        query = query.bind(*value);
+    }
+    query.fetch_all(db.pool()).await?.iter().map(Instruction::from_row).collect()
+}
+
+/// The `SELECT … WHERE` of the instructions in scope (of one task) and its values, `$1…$n`.
+fn instruction_query(scope: OrgScope, task_id: Option<i64>) -> (String, Vec<i64>) {
     let (condition, scope_org) = scope.condition("i.org_id", 1);
     let mut sql = format!(
         "SELECT i.id, i.task_id, t.title AS task_title, i.org_id, i.title, i.markdown, i.html, i.author_id, \
          u.name AS author_name, i.created_at, i.updated_at \
          FROM instructions i JOIN tasks t ON t.id = i.task_id JOIN users u ON u.id = i.author_id WHERE {condition}"
     );
+    let binds: Vec<i64> = scope_org.into_iter().chain(task_id).collect();
     if task_id.is_some() {
-        sql += &format!(" AND i.task_id = ${}", 1 + usize::from(scope_org.is_some()));
+        sql += &format!(" AND i.task_id = ${}", binds.len());
     }
-    sql += " ORDER BY i.id";
-    let mut query = sqlx::query(&sql);
-    for value in scope_org.into_iter().chain(task_id) {
-        query = query.bind(value);
-    }
-    query.fetch_all(db.pool()).await?.iter().map(Instruction::from_row).collect()
+    (sql, binds)
 }
 
 async fn of_task(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> Result<Json<Value>, ApiError> {
@@ -103,24 +110,46 @@ async fn of_task(State(state): State<AppState>, caller: Caller, Path(id): Path<i
 #[serde(deny_unknown_fields)]
 struct SearchQuery {
     q: Option<String>,
+    /// Instructions on a page: 1 to 200, 100 by default.
+    limit: Option<i64>,
+    /// The page after this instruction: the previous page's `next_before`.
+    before: Option<i64>,
 }
 
+/// Instructions in scope, newest first, a page at a time, with every word of `q` in the title or
+/// the text.
 async fn search(
     State(state): State<AppState>,
     caller: Caller,
     Query(query): Query<SearchQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let mut found = instructions(state.db(), caller.scope()?, None).await?;
+    let page = Page::parse(query.limit, query.before)?;
+    let (sql, binds) = instruction_query(caller.scope()?, None);
+    let n = binds.len();
+    let first = format!("{sql} ORDER BY i.id DESC LIMIT ${}", n + 1);
+    let rest = format!("{sql} AND i.id < ${} ORDER BY i.id DESC LIMIT ${}", n + 1, n + 2);
+    let db = state.db();
+    let fetch = |before: Option<i64>, limit: usize| {
+        let (first, rest, binds) = (&first, &rest, &binds);
+        async move {
+            let mut query = sqlx::query(if before.is_some() { rest } else { first });
+            for value in binds.iter().copied().chain(before) {
+                query = query.bind(value);
+            }
+            let rows = query.bind(limit as i64).fetch_all(db.pool()).await?;
+            rows.iter().map(Instruction::from_row).collect::<Result<Vec<_>, ApiError>>()
+        }
+    };
     // Searched here rather than in SQL: SQLite's LIKE folds only ASCII case, and instructions are Russian.
-    let q = super::input::search_words("q", query.q)?;
-    if let Some(words) = q.as_deref().map(str::to_lowercase).filter(|w| !w.trim().is_empty()) {
-        found.retain(|i| {
+    let words = super::input::search_words("q", query.q)?.map(|q| q.to_lowercase()).filter(|w| !w.trim().is_empty());
+    let keep = |i: &Instruction| {
+        words.as_deref().is_none_or(|words| {
             let haystack = format!("{} {}", i.title, i.markdown).to_lowercase();
             words.split_whitespace().all(|w| haystack.contains(w))
-        });
-    }
-    found.reverse();
-    Ok(Json(json!({ "instructions": found })))
+        })
+    };
+    let found = page.collect(words.is_some(), fetch, |i| i.id, keep).await?;
+    Ok(Json(json!({ "instructions": found.items, "next_before": found.next_before })))
 }
 
 /// The Markdown as written (not trimmed: leading spaces can mean a code block).

@@ -68,6 +68,17 @@ fn query_param(name: &str, description: &str) -> Value {
     json!({ "name": name, "in": "query", "required": false, "description": description, "schema": { "type": "string" } })
 }
 
+/// `limit` and `before` of a list that comes a page at a time, newest first.
+fn page_params() -> [Value; 2] {
+    [
+        json!({ "name": "limit", "in": "query", "required": false, "description": "items on a page, 100 by default",
+                "schema": { "type": "integer", "minimum": 1, "maximum": 200 } }),
+        json!({ "name": "before", "in": "query", "required": false,
+                "description": "the page after this item: the previous answer's next_before (null on the last page)",
+                "schema": { "type": "integer", "minimum": 1 } }),
+    ]
+}
+
 fn idempotency_key() -> Value {
     json!({ "name": "Idempotency-Key", "in": "header", "required": false, "schema": { "type": "string", "maxLength": 200 },
             "description": "A repeated key returns the first successful answer (header idempotent-replayed: true) and stores nothing twice; 409 while the first is still running; 422 for a key reused with another request; {\"stored\": true, \"answer_lost\": true} when the first write was stored but its server stopped before recording the answer" })
@@ -120,10 +131,10 @@ pub fn document() -> Value {
                      query_param("user", "a user's id"), query_param("action", "create, accept, close, …"),
                      query_param("from", "YYYY-MM-DD"), query_param("to", "YYYY-MM-DD")]) },
             "/tasks": {
-                "get": op("tasks", "Tasks the caller may see", None, ("200", ok("Tasks", any.clone())), true,
-                    vec![org(), query_param("state", "new | estimated | in_work | testing | accepted | cancelled"),
+                "get": op("tasks", "Tasks the caller may see, newest first, a page at a time", None, ("200", ok("Tasks; `next_before` names the next page", any.clone())), true,
+                    [vec![org(), query_param("state", "new | estimated | in_work | testing | accepted | cancelled, or several separated by commas"),
                          query_param("month", "accepted in YYYY-MM"), query_param("q", "words in the title or description"),
-                         query_param("assignee", "`me`, or a user's id: the tasks assigned to them")]),
+                         query_param("assignee", "`me`, or a user's id: the tasks assigned to them")], page_params().to_vec()].concat()),
                 "post": op("tasks", "Create a task in plain words", Some(json_body(json!({ "type": "object", "required": ["title", "description"],
                     "properties": { "title": { "type": "string", "maxLength": 200 }, "description": { "type": "string" }, "org_id": { "type": "integer" } } }))),
                     ("201", ok("Created", schema("TaskView"))), true, vec![idempotency_key()]),
@@ -151,11 +162,11 @@ pub fn document() -> Value {
                         "title": { "type": "string", "maxLength": 200 }, "markdown": { "type": "string", "maxLength": 200000 } } }))),
                     ("201", ok("Attached", any.clone())), true, vec![id(), idempotency_key()]),
             },
-            "/instructions": { "get": op("instructions", "Instructions the caller may see, newest first", None, ("200", ok("Instructions", any.clone())), true,
-                vec![query_param("q", "words in the title or the Markdown")]) },
+            "/instructions": { "get": op("instructions", "Instructions the caller may see, newest first, a page at a time", None, ("200", ok("Instructions; `next_before` names the next page", any.clone())), true,
+                [vec![query_param("q", "words in the title or the Markdown")], page_params().to_vec()].concat()) },
             "/consultations": {
-                "get": op("consultations", "Consultations the caller may see", None, ("200", ok("Consultations", any.clone())), true,
-                    vec![org(), query_param("month", "dated in YYYY-MM")]),
+                "get": op("consultations", "Consultations the caller may see, newest entry first, a page at a time", None, ("200", ok("Consultations; `next_before` names the next page", any.clone())), true,
+                    [vec![org(), query_param("month", "dated in YYYY-MM")], page_params().to_vec()].concat()),
                 "post": op("consultations", "Log a consultation (specialist, analyst, admin); a billable one counts as hours of its month",
                     Some(json_body(json!({ "type": "object", "required": ["org_id", "channel", "date", "duration", "topic", "billable"], "properties": {
                         "org_id": { "type": "integer" }, "channel": { "enum": ["phone", "crm_chat", "mobile_app"] },

@@ -33,11 +33,16 @@ pub fn router() -> Router<AppState> {
 #[serde(deny_unknown_fields)]
 struct ListQuery {
     org: Option<i64>,
+    /// One state, or several separated by commas (`estimated,testing`).
     state: Option<String>,
     month: Option<String>,
     q: Option<String>,
     /// `me`, or a user's id.
     assignee: Option<String>,
+    /// Tasks on a page: 1 to 200, 100 by default.
+    limit: Option<i64>,
+    /// The page after this task: the previous page's `next_before`.
+    before: Option<i64>,
 }
 
 async fn list(
@@ -48,7 +53,12 @@ async fn list(
     let scope = caller.scope()?;
     let filter = TaskFilter {
         org_id: query.org,
-        state: query.state.as_deref().map(|s| TaskState::parse("state", s)).transpose()?,
+        states: query
+            .state
+            .as_deref()
+            .map(|states| states.split(',').map(|s| TaskState::parse("state", s.trim())).collect::<Result<Vec<_>, _>>())
+            .transpose()?
+            .unwrap_or_default(),
         accepted_period: query
             .month
             .as_deref()
@@ -66,8 +76,9 @@ async fn list(
             ),
         },
     };
-    let tasks = store::tasks(state.db(), scope, &filter).await?;
-    Ok(Json(json!({ "tasks": tasks })))
+    let page = store::Page::parse(query.limit, query.before)?;
+    let tasks = store::tasks(state.db(), scope, &filter, page).await?;
+    Ok(Json(json!({ "tasks": tasks.items, "next_before": tasks.next_before })))
 }
 
 /// The task, its history, its work and what the caller may do next.
