@@ -69,3 +69,33 @@ async fn every_route_is_documented_and_every_operation_is_routed() {
         assert!(status != 404 && status != 405, "{method} {path} is not routed: {status} {body}");
     }
 }
+
+/// Operation ids are unique, and every link names an operation that exists and takes the
+/// parameter it fills.
+#[test]
+fn links_lead_to_operations_that_exist() {
+    let doc = hourbank_server::http::openapi::document();
+    let mut operations = std::collections::HashMap::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let id = operation["operationId"].as_str().unwrap_or_else(|| panic!("{method} {path} has no operationId"));
+            assert!(operations.insert(id.to_string(), path.clone()).is_none(), "{id} twice");
+        }
+    }
+    let mut links = 0;
+    for item in doc["paths"].as_object().unwrap().values() {
+        for operation in item.as_object().unwrap().values() {
+            for response in operation["responses"].as_object().unwrap().values() {
+                for link in response["links"].as_object().into_iter().flat_map(|l| l.values()) {
+                    let target = link["operationId"].as_str().unwrap();
+                    let path = operations.get(target).unwrap_or_else(|| panic!("a link to {target}, which does not exist"));
+                    for parameter in link["parameters"].as_object().unwrap().keys() {
+                        assert!(path.contains(&format!("{{{parameter}}}")), "{target} ({path}) takes no {parameter}");
+                    }
+                    links += 1;
+                }
+            }
+        }
+    }
+    assert!(links >= 20, "only {links} links");
+}

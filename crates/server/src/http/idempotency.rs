@@ -110,9 +110,12 @@ pub fn fingerprint(method: &str, path: &str, body: &[u8]) -> String {
 }
 
 /// How long a key may wait for its answer after its write committed before the answer counts as
-/// lost: a handler answers within milliseconds of its commit, so a key still unanswered after this
-/// long belongs to a server that stopped in between (a crash, a `kill -9`).
-const ANSWER_LOST_AFTER: chrono::Duration = chrono::Duration::seconds(30);
+/// lost: a handler answers within milliseconds of its commit (tens under heavy load), so a key
+/// still unanswered after this long belongs to a server that stopped in between (a crash, a
+/// `kill -9`). Until then a retry is told "still in progress" (409), which the portal's outbox
+/// retries later. Counting a slow answer as lost would only cost its replay the answer's body:
+/// the write itself is never run twice.
+const ANSWER_LOST_AFTER: chrono::Duration = chrono::Duration::seconds(5);
 
 /// Runs the request with its key claimed (its write records
 /// the key in the same transaction, see [`KeyClaim`]), and records the answer.

@@ -85,6 +85,63 @@ fn idempotency_key() -> Value {
 }
 
 pub fn document() -> Value {
+    with_links(paths())
+}
+
+/// Every operation gets an `operationId` (`post_tasks_id_transitions`), and the answers that
+/// create a task, an organisation or a user link to the operations on it: clients (and
+/// schemathesis's stateful phase) follow them from a created id to its use.
+fn with_links(mut doc: Value) -> Value {
+    let operation_id = |method: &str, path: &str| {
+        let words: Vec<&str> =
+            path.split('/').map(|w| w.trim_matches(|c| c == '{' || c == '}')).filter(|w| !w.is_empty()).collect();
+        format!("{method}_{}", words.join("_"))
+    };
+    if let Some(paths) = doc["paths"].as_object_mut() {
+        for (path, item) in paths.iter_mut() {
+            for (method, operation) in item.as_object_mut().into_iter().flatten() {
+                operation["operationId"] = json!(operation_id(method, path));
+            }
+        }
+    }
+    let task_ops = [
+        ("get", "/tasks/{id}"),
+        ("post", "/tasks/{id}/transitions"),
+        ("get", "/tasks/{id}/worklogs"),
+        ("post", "/tasks/{id}/worklogs"),
+        ("put", "/tasks/{id}/assignee"),
+        ("post", "/tasks/{id}/warranty"),
+        ("get", "/tasks/{id}/instructions"),
+        ("post", "/tasks/{id}/instructions"),
+    ];
+    let org_ops = [("get", "/orgs/{id}"), ("put", "/orgs/{id}/requisites")];
+    let user_ops = [("put", "/users/{id}/disabled"), ("put", "/users/{id}/password")];
+    let creations: [(&str, &str, &str, &[(&str, &str)]); 5] = [
+        ("/tasks", "post", "$response.body#/task/id", &task_ops),
+        ("/tasks/{id}/transitions", "post", "$response.body#/task/id", &task_ops),
+        ("/tasks/{id}/warranty", "post", "$response.body#/task/id", &task_ops),
+        ("/orgs", "post", "$response.body#/id", &org_ops),
+        ("/users", "post", "$response.body#/user/id", &user_ops),
+    ];
+    for (path, method, id, targets) in creations {
+        let responses = &mut doc["paths"][path][method]["responses"];
+        let Some((_, success)) = responses.as_object_mut().and_then(|r| r.iter_mut().find(|(code, _)| code.starts_with('2')))
+        else {
+            continue;
+        };
+        let links: Map<String, Value> = targets
+            .iter()
+            .map(|(m, p)| {
+                let target = operation_id(m, p);
+                (target.clone(), json!({ "operationId": target, "parameters": { "id": id } }))
+            })
+            .collect();
+        success["links"] = Value::Object(links);
+    }
+    doc
+}
+
+fn paths() -> Value {
     let id = || path_param("id", "numeric id");
     let period = || path_param("period", "YYYY-MM (append .csv for CSV)");
     let org = || query_param("org", "organisation id (staff; a client's own is implied)");
