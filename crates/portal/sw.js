@@ -20,10 +20,35 @@ self.addEventListener("fetch", (event) => {
       .then((response) => {
         if (response.ok) {
           const copy = response.clone();
-          event.waitUntil(caches.open(CACHE).then((cache) => cache.put(key, copy)));
+          const page = key === "/portal/" ? response.clone() : null;
+          event.waitUntil(
+            caches.open(CACHE).then((cache) => cache.put(key, copy).then(() => page && keepOnly(cache, page))),
+          );
         }
         return response;
       })
       .catch(() => caches.match(key).then((saved) => saved || Response.error())),
   );
 });
+
+// Trunk's hashed files (name-<16 hex>.wasm) never change, and the server lets browsers keep them
+// a year; the page names the ones of its release. When a page arrives, saved copies of the files
+// it no longer names are dropped: the saved portal is always one release, never a pile of them.
+const HASHED = /-[0-9a-f]{16}(_bg)?\.(js|wasm|css)$/;
+
+function keepOnly(cache, page) {
+  return page.text().then((html) => {
+    // The built page is minified: its attributes may be unquoted.
+    const named = new Set(html.match(/\/portal\/[A-Za-z0-9_.-]+/g) || []);
+    return cache.keys().then((keys) =>
+      Promise.all(
+        keys
+          .filter((saved) => {
+            const path = new URL(saved.url).pathname;
+            return HASHED.test(path) && !named.has(path);
+          })
+          .map((saved) => cache.delete(saved)),
+      ),
+    );
+  });
+}

@@ -378,6 +378,8 @@ pub struct User {
     pub role: Role,
     pub org_id: Option<i64>,
     pub phone: Option<String>,
+    #[serde(default)]
+    pub disabled: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]

@@ -182,6 +182,8 @@ pub struct UserRecord {
     pub role: String,
     pub org_id: Option<i64>,
     pub phone: Option<String>,
+    /// Signed out everywhere and refused sign-in until an admin enables the user again.
+    pub disabled: bool,
 }
 
 impl UserRecord {
@@ -193,12 +195,13 @@ impl UserRecord {
             role: col(row, "role")?,
             org_id: col(row, "org_id")?,
             phone: col(row, "phone")?,
+            disabled: col::<i64>(row, "disabled")? != 0,
         })
     }
 }
 
 pub async fn user(db: &Db, id: i64) -> Result<Option<UserRecord>, ApiError> {
-    let row = sqlx::query("SELECT id, email, name, role, org_id, phone FROM users WHERE id = $1")
+    let row = sqlx::query("SELECT id, email, name, role, org_id, phone, disabled FROM users WHERE id = $1")
         .bind(id)
         .fetch_optional(db.pool())
         .await?;
@@ -207,7 +210,9 @@ pub async fn user(db: &Db, id: i64) -> Result<Option<UserRecord>, ApiError> {
 
 pub async fn users(db: &Db) -> Result<Vec<UserRecord>, ApiError> {
     let rows =
-        sqlx::query("SELECT id, email, name, role, org_id, phone FROM users ORDER BY id").fetch_all(db.pool()).await?;
+        sqlx::query("SELECT id, email, name, role, org_id, phone, disabled FROM users ORDER BY id")
+            .fetch_all(db.pool())
+            .await?;
     rows.iter().map(UserRecord::from_row).collect()
 }
 

@@ -61,6 +61,22 @@ async fn a_parallel_burst_gets_no_more_guesses_than_the_limit(app: TestApp) {
     assert_eq!((guesses, stopped), (5, 35), "{answers:?}");
 }
 
+/// Many right sign-ins at once from one address (an office behind one NAT, a client's retries):
+/// tries still being checked make the others wait, never fail — all succeed. Then a burst of
+/// wrong ones still gets exactly the limit.
+async fn parallel_right_sign_ins_all_succeed(app: TestApp) {
+    app.state.set_trusted_proxies(vec!["127.0.0.1".parse().unwrap()]);
+    let org = app.org("ООО «Ромашка»", "7707083893", "2027-01-01").await;
+    app.user("owner@hb.test", "client", Some(org)).await;
+    let burst = (0..24).map(|_| try_from(&app, "203.0.113.9", "owner@hb.test", support::PASSWORD));
+    let answers = futures::future::join_all(burst).await;
+    assert!(answers.iter().all(|s| *s == StatusCode::CREATED), "{answers:?}");
+    let burst = (0..20).map(|_| try_from(&app, "203.0.113.9", "owner@hb.test", "guess"));
+    let answers = futures::future::join_all(burst).await;
+    let guesses = answers.iter().filter(|s| **s == StatusCode::UNAUTHORIZED).count();
+    assert_eq!(guesses, 5, "{answers:?}");
+}
+
 async fn forwarded_addresses_count_only_from_a_trusted_proxy(app: TestApp) {
     // Not trusted: the header is the client's own claim, and the connection's address counts.
     app.user("owner@hb.test", "client", Some(app.org("ООО «Ромашка»", "7707083893", "2027-01-01").await)).await;
@@ -75,6 +91,7 @@ async fn forwarded_addresses_count_only_from_a_trusted_proxy(app: TestApp) {
 }
 
 db_tests!(
+    parallel_right_sign_ins_all_succeed,
     guessing_is_slowed_and_the_owner_is_never_locked_out,
     a_parallel_burst_gets_no_more_guesses_than_the_limit,
     forwarded_addresses_count_only_from_a_trusted_proxy,

@@ -385,6 +385,39 @@ async fn staff_pages_and_the_english_switch() {
     b.set_value("user-password", "a long enough passphrase").await;
     b.js("document.getElementById('user-email').closest('form').requestSubmit();", vec![]).await;
     b.wait_text("#users", "new.analyst@hourbank.demo").await;
+    let stored = b.js("return JSON.stringify(localStorage);", vec![]).await;
+    assert!(!stored.as_str().unwrap().contains("a long enough passphrase"), "a new user's password waits in localStorage");
+
+    // The admin disables the new user after a confirmation: their session ends at once and
+    // sign-in is refused; then enables them again with a password of the admin's choosing.
+    let new_analyst = Api::sign_in(&base, "new.analyst@hourbank.demo", "a long enough passphrase").await;
+    let row = "tr[data-user='new.analyst@hourbank.demo']";
+    b.click(&format!("{row} .user-actions > button:nth-of-type(1)")).await;
+    b.wait_text(&format!("{row} .user-actions"), "завершатся сразу").await;
+    b.click(&format!("{row} .confirm-access")).await;
+    b.wait_text(&format!("{row} .user-status"), "отключён").await;
+    assert_eq!(new_analyst.status("/me").await, 401, "the disabled user's session goes on");
+    let refused = reqwest::Client::new()
+        .post(format!("{base}/api/v1/session"))
+        .json(&serde_json::json!({"email": "new.analyst@hourbank.demo", "password": "a long enough passphrase"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status().as_u16(), 401);
+    b.click(&format!("{row} .user-actions > button:nth-of-type(1)")).await;
+    b.click(&format!("{row} .confirm-access")).await;
+    b.wait_text(&format!("{row} .user-status"), "разрешён").await;
+    b.click(&format!("{row} .user-actions > button:nth-of-type(2)")).await;
+    b.wait_for(&format!("{row} input[type=password]")).await;
+    b.assert_no_axe_violations("users, setting a password").await;
+    let field = b.js(&format!("return document.querySelector(\"{row} input[type=password]\").id;"), vec![]).await;
+    b.set_value(field.as_str().unwrap(), "chosen by the admin").await;
+    b.click(&format!("{row} .confirm-password")).await;
+    b.wait_gone(&format!("{row} input[type=password]")).await;
+    let stored = b.js("return JSON.stringify(localStorage);", vec![]).await;
+    assert!(!stored.as_str().unwrap().contains("chosen by the admin"), "the password waits in localStorage");
+    let again = Api::sign_in(&base, "new.analyst@hourbank.demo", "chosen by the admin").await;
+    assert_eq!(again.status("/me").await, 200);
 
     // Staff record a consultation for an organisation they pick.
     b.goto_and_wait(&format!("{base}/portal/consultations"), "#consultation-org").await;

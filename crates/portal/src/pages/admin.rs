@@ -179,23 +179,118 @@ fn new_org() -> impl IntoView {
 fn users(role: Role) -> impl IntoView {
     let ctx = ctx();
     let list = load::<UserList>(|| Some("/users".into()));
+    let orgs = load::<OrgList>(|| Some("/orgs".into()));
+    let admin = role == Role::Admin;
     view! {
         <h1>{ctx.t("Пользователи", "Users")}</h1>
-        {move || show(list, move |l: UserList| {
-            let lang = ctx.lang.get();
-            let t = |ru: &'static str, en: &'static str| lang.pick(ru, en);
-            view! {
-                <table id="users">
-                    <thead><tr><th scope="col">{t("Имя", "Name")}</th><th scope="col">"E-mail"</th>
-                        <th scope="col">{t("Роль", "Role")}</th><th scope="col">{t("Организация", "Organisation")}</th></tr></thead>
-                    <tbody>{l.users.into_iter().map(|u| view! {
-                        <tr><td>{u.name}</td><td>{u.email}</td><td>{role_label(u.role, lang)}</td>
-                            <td>{u.org_id.map(|o| o.to_string())}</td></tr>
-                    }).collect_view()}</tbody>
-                </table>
+        {move || {
+            let names = super::org_names(&orgs.get()).unwrap_or_default();
+            show(list, move |l: UserList| {
+                let lang = ctx.lang.get();
+                let t = |ru: &'static str, en: &'static str| lang.pick(ru, en);
+                let names = names.clone();
+                view! {
+                    <div class="table-scroll">
+                    <table id="users">
+                        <thead><tr><th scope="col">{t("Имя", "Name")}</th><th scope="col">"E-mail"</th>
+                            <th scope="col">{t("Роль", "Role")}</th><th scope="col">{t("Организация", "Organisation")}</th>
+                            <th scope="col">{t("Вход", "Sign-in")}</th>
+                            {admin.then(|| view! { <th scope="col">{t("Действия", "Actions")}</th> })}</tr></thead>
+                        <tbody>{l.users.into_iter().map(|u| {
+                            let org = u.org_id.map(|id| {
+                                names.iter().find(|(o, _)| *o == id).map_or_else(|| format!("№{id}"), |(_, n)| n.clone())
+                            });
+                            let status = if u.disabled { t("отключён", "disabled") } else { t("разрешён", "allowed") };
+                            view! {
+                                <tr data-user=u.email.clone() class:disabled=u.disabled>
+                                    <td>{u.name.clone()}</td><td>{u.email.clone()}</td><td>{role_label(u.role, lang)}</td>
+                                    <td>{org}</td><td class="user-status">{status}</td>
+                                    {admin.then(|| view! { <td>{user_actions(u.clone())}</td> })}
+                                </tr>
+                            }
+                        }).collect_view()}</tbody>
+                    </table>
+                    </div>
+                }
+            })
+        }}
+        {admin.then(new_user)}
+    }
+}
+
+/// An admin's actions on a user: disable (every session ends at once) or enable, and set a new
+/// password — each confirmed first, each sent at once (a password never waits in the browser).
+fn user_actions(user: crate::model::User) -> impl IntoView {
+    let ctx = ctx();
+    // What the admin is about to do: nothing, disable/enable, or a new password.
+    let asking = RwSignal::new(None::<&'static str>);
+    let password = RwSignal::new(String::new());
+    let sent = RwSignal::new(Sent::Idle);
+    let id = user.id;
+    let disable = !user.disabled;
+    let send = move |path: String, body: serde_json::Value, fields: &'static [&'static str]| {
+        sent.set(Sent::Sending);
+        spawn_local(async move {
+            let outcome = match crate::api::write_now("PUT", &path, &body.to_string()).await {
+                Ok(()) => WriteOutcome::Done(String::new()),
+                Err(crate::api::ApiError::Problem(p)) => WriteOutcome::Refused(p),
+                Err(crate::api::ApiError::SignedOut) => return ctx.signed_out(),
+                Err(_) => WriteOutcome::Refused(crate::model::Problem {
+                    status: 0,
+                    title: ctx.lang.get_untracked().pick("Нет связи: ничего не изменено.", "No connection: nothing changed.").into(),
+                    detail: String::new(),
+                    errors: Vec::new(),
+                }),
+            };
+            sent.set(sent_state(&outcome, fields, ctx.lang.get_untracked()));
+            if matches!(outcome, WriteOutcome::Done(_)) {
+                asking.set(None);
+                password.set(String::new());
+                ctx.refresh.update(|r| *r += 1);
             }
-        })}
-        {(role == Role::Admin).then(new_user)}
+        });
+    };
+    let confirm_access = move |_| {
+        send(format!("/users/{id}/disabled"), serde_json::json!({ "disabled": disable }), &["disabled"]);
+    };
+    let set_password = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        send(format!("/users/{id}/password"), serde_json::json!({ "password": password.get_untracked() }), &["password"]);
+    };
+    let field = format!("user-{id}-password");
+    view! {
+        <div class="user-actions">
+            <button type="button" class="secondary" on:click=move |_| asking.set(Some("access"))>
+                {move || if disable { ctx.t("Отключить", "Disable") } else { ctx.t("Включить", "Enable") }}
+            </button>
+            <button type="button" class="secondary" on:click=move |_| asking.set(Some("password"))>
+                {ctx.t("Новый пароль", "New password")}
+            </button>
+            {move || match asking.get() {
+                Some("access") => Some(view! {
+                    <p role="alert">{if disable {
+                        ctx.t("Все сеансы пользователя завершатся сразу, войти он не сможет, пока его не включат.",
+                              "Every session of the user ends at once; they cannot sign in until enabled again.")
+                    } else {
+                        ctx.t("Пользователь снова сможет войти.", "The user will be able to sign in again.")
+                    }}</p>
+                    <button type="button" class="confirm-access" on:click=confirm_access>
+                        {if disable { ctx.t("Да, отключить", "Yes, disable") } else { ctx.t("Да, включить", "Yes, enable") }}
+                    </button>
+                    <button type="button" class="secondary" on:click=move |_| asking.set(None)>{ctx.t("Отмена", "Cancel")}</button>
+                }.into_any()),
+                Some(_) => Some(view! {
+                    <form on:submit=set_password>
+                        {input(field.clone(), ctx.t("Новый пароль (не короче 10 символов); сеансы пользователя завершатся",
+                            "New password (10 characters or more); the user's sessions end"), password, field_error(sent, "password"), "password")}
+                        <button type="submit" class="confirm-password">{ctx.t("Задать пароль", "Set the password")}</button>
+                        <button type="button" class="secondary" on:click=move |_| asking.set(None)>{ctx.t("Отмена", "Cancel")}</button>
+                    </form>
+                }.into_any()),
+                None => None,
+            }}
+            {form_status(sent)}
+        </div>
     }
 }
 
@@ -213,9 +308,19 @@ fn new_user() -> impl IntoView {
         let org_id: Option<i64> = org.get_untracked().trim().parse().ok();
         let body = serde_json::json!({ "email": email.get_untracked().trim(), "name": name.get_untracked().trim(),
             "role": role.get_untracked(), "org_id": org_id, "password": password.get_untracked() });
-        let label = format!("Новый пользователь: {}", email.get_untracked().trim());
+        // Sent at once, never through the outbox: a password must not wait in the browser's storage.
         spawn_local(async move {
-            let outcome = ctx.sync.write("POST", "/users", body.to_string(), label).await;
+            let outcome = match crate::api::write_now("POST", "/users", &body.to_string()).await {
+                Ok(()) => WriteOutcome::Done(String::new()),
+                Err(crate::api::ApiError::Problem(p)) => WriteOutcome::Refused(p),
+                Err(crate::api::ApiError::SignedOut) => return ctx.signed_out(),
+                Err(_) => WriteOutcome::Refused(crate::model::Problem {
+                    status: 0,
+                    title: ctx.lang.get_untracked().pick("Нет связи: пользователь не создан.", "No connection: the user was not created.").into(),
+                    detail: String::new(),
+                    errors: Vec::new(),
+                }),
+            };
             sent.set(sent_state(&outcome, &["email", "name", "role", "org_id", "password"], ctx.lang.get_untracked()));
             if matches!(outcome, WriteOutcome::Done(_)) {
                 email.set(String::new());

@@ -156,16 +156,17 @@ pub fn form_status(sent: RwSignal<Sent>) -> impl IntoView {
 
 /// A labelled input bound to `value`, with its error.
 pub fn input(
-    id: &'static str,
+    id: impl Into<String>,
     label: impl Fn() -> &'static str + Send + Sync + 'static,
     value: RwSignal<String>,
     error: Signal<Option<String>>,
     kind: &'static str,
 ) -> impl IntoView {
+    let id: String = id.into();
     let error_id = format!("{id}-error");
     view! {
         <div class="field">
-            <label for=id>{label}</label>
+            <label for=id.clone()>{label}</label>
             <input id=id type=kind prop:value=value aria-describedby=error_id.clone()
                 aria-invalid=move || error.get().is_some().to_string()
                 on:input:target=move |ev| value.set(ev.target().value()) />

@@ -1,6 +1,7 @@
 //! The HTTP surface: `/api/v1/…` JSON endpoints and the SPA from `dist/` for everything else.
 
 pub mod accounts;
+pub mod assets;
 pub mod consultations;
 pub mod documents;
 mod error;
@@ -25,13 +26,11 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::extract::DefaultBodyLimit;
-use axum::http::{header, HeaderName, Request};
-use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::http::{HeaderName, Request};
 use axum::Router;
 use tokio::net::TcpListener;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::services::ServeDir;
+use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
 pub use error::ApiError;
@@ -230,11 +229,12 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(state.clone(), idempotency::layer))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(state.clone());
-    let dist = state.dist().to_path_buf();
-    let spa = ServeDir::new(&dist).fallback(get(entry_page).with_state(dist));
+    let spa = Router::new()
+        .fallback_service(assets::serve_dir(state.dist()))
+        .layer(axum::middleware::from_fn(assets::headers));
     Router::new()
-        .nest("/api/v1", api)
-        .nest("/api", openapi::router().with_state(state.clone()))
+        .nest("/api/v1", api.layer(compression()))
+        .nest("/api", openapi::router().with_state(state.clone()).layer(compression()))
         .route("/api/csp-report", axum::routing::post(security::report).layer(DefaultBodyLimit::max(64 * 1024)))
         .fallback_service(spa)
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::headers))
@@ -246,25 +246,23 @@ pub fn router(state: AppState) -> Router {
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
 }
 
-/// The HTML page for a client-side route. The browser app is several Trunk entry points, each a
-/// folder of `dist` with its own `index.html` (`/portal/…` is `dist/portal/index.html`); any other
-/// path is the calculator at `dist/index.html`. Separate entries keep each page's first load small.
-async fn entry_page(axum::extract::State(dist): axum::extract::State<PathBuf>, uri: axum::http::Uri) -> Response {
-    let first = uri.path().trim_start_matches('/').split('/').next().unwrap_or("");
-    // Only a plain folder name may select an entry: never `..` or anything with a dot.
-    let entry = (!first.is_empty() && first.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
-        .then(|| dist.join(first).join("index.html"))
-        .filter(|page| page.is_file());
-    let page = entry.unwrap_or_else(|| dist.join("index.html"));
-    match tokio::fs::read(&page).await {
-        Ok(html) => ([(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")], html)
-            .into_response(),
-        Err(_) => ApiError::NotFound.into_response(),
-    }
+/// JSON answers compressed on the fly (brotli or gzip, as the client accepts) above a kilobyte,
+/// except an answer that carries a secret (a sign-in's token): compressed next to text an
+/// attacker controls, its length would leak it (BREACH).
+fn compression() -> CompressionLayer<impl tower_http::compression::Predicate + Clone> {
+    use tower_http::compression::predicate::{Predicate, SizeAbove};
+    let no_secret = |_: axum::http::StatusCode,
+                     _: axum::http::Version,
+                     _: &axum::http::HeaderMap,
+                     extensions: &axum::http::Extensions| { extensions.get::<session::CarriesSecret>().is_none() };
+    CompressionLayer::new()
+        .quality(tower_http::CompressionLevel::Precise(5))
+        .compress_when(SizeAbove::new(1024).and(no_secret))
 }
 
 /// Serves until Ctrl-C (or the listener fails), with client addresses for sign-in limits.
 pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()> {
+    assets::remove_stale_copies(state.dist());
     if !state.dist().join("index.html").is_file() {
         tracing::warn!(dist = %state.dist().display(), "no built SPA here: run `./dev run` (or `trunk build --release`)");
     }
@@ -288,4 +286,39 @@ pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()
             let _ = tokio::signal::ctrl_c().await;
         })
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    use axum::routing::get;
+    use tower::ServiceExt;
+
+    /// JSON over a kilobyte is compressed for a client that accepts it; an answer marked as
+    /// carrying a secret never is, however big.
+    #[tokio::test]
+    async fn answers_with_a_secret_are_never_compressed() {
+        let big = serde_json::json!({ "token": "x".repeat(4000) });
+        let (plain, secret) = (big.clone(), big);
+        let app = Router::new()
+            .route("/plain", get(move || async move { axum::Json(plain) }))
+            .route(
+                "/secret",
+                get(move || async move {
+                    let mut response = axum::Json(secret).into_response();
+                    response.extensions_mut().insert(session::CarriesSecret);
+                    response
+                }),
+            )
+            .route("/small", get(|| async { axum::Json(serde_json::json!({ "ok": true })) }))
+            .layer(compression());
+        for (path, expected) in [("/plain", Some("br")), ("/secret", None), ("/small", None)] {
+            let request = Request::get(path).header("accept-encoding", "br, gzip").body(axum::body::Body::empty()).unwrap();
+            let response = app.clone().oneshot(request).await.unwrap();
+            let encoding = response.headers().get(header::CONTENT_ENCODING).map(|v| v.to_str().unwrap().to_string());
+            assert_eq!(encoding.as_deref(), expected, "{path}");
+        }
+    }
 }

@@ -32,14 +32,57 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/session", post(sign_in).delete(sign_out))
 }
 
-/// Failures of `subject` within the window, newest first.
-async fn failures(conn: &mut sqlx::AnyConnection, subject: &str, since: &str) -> Result<Vec<String>, ApiError> {
-    let rows = sqlx::query("SELECT at FROM login_failures WHERE subject = $1 AND at > $2 ORDER BY at DESC")
+/// A try whose password check has not ended after this long never will (its server stopped):
+/// it counts as a failure.
+const PENDING_SECONDS: i64 = 30;
+
+/// How long a try waits, at most, for tries still being checked before it is refused.
+const WAIT_FOR_PENDING: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// The tries of `subject` within the window: failures (newest first), and how many are still
+/// being checked.
+struct Tries {
+    failures: Vec<String>,
+    pending: i64,
+}
+
+async fn tries(conn: &mut sqlx::AnyConnection, subject: &str, since: &str) -> Result<Tries, ApiError> {
+    let rows = sqlx::query("SELECT at, pending FROM login_failures WHERE subject = $1 AND at > $2 ORDER BY at DESC")
         .bind(subject)
         .bind(since)
         .fetch_all(&mut *conn)
         .await?;
-    rows.iter().map(|r| col::<String>(r, "at").map_err(ApiError::from)).collect()
+    let stuck_before = instant(Utc::now() - Duration::seconds(PENDING_SECONDS));
+    let mut tries = Tries { failures: Vec::new(), pending: 0 };
+    for row in &rows {
+        let at: String = col(row, "at")?;
+        if col::<i64>(row, "pending")? != 0 && at > stuck_before {
+            tries.pending += 1;
+        } else {
+            tries.failures.push(at);
+        }
+    }
+    Ok(tries)
+}
+
+/// Why a try may not go ahead now.
+enum Hold {
+    /// Over a limit: refused.
+    Refuse(ApiError),
+    /// At a limit only counting tries still being checked: wait for them.
+    Wait,
+}
+
+impl Tries {
+    fn check(&self, limit: i64) -> Result<(), Hold> {
+        if self.failures.len() as i64 >= limit {
+            Err(Hold::Refuse(ApiError::TooManyRequests { retry_after: retry_after(&self.failures, limit) }))
+        } else if self.failures.len() as i64 + self.pending >= limit {
+            Err(Hold::Wait)
+        } else {
+            Ok(())
+        }
+    }
 }
 
 /// Seconds until the `limit`-th newest failure leaves the window.
@@ -50,11 +93,40 @@ fn retry_after(failures: &[String], limit: i64) -> u64 {
     (free_at - Utc::now()).num_seconds().max(1) as u64
 }
 
-/// Checks the limits and, when the try may go ahead, records it as a failure at once, in one
+/// Checks the limits and, when the try may go ahead, records it at once as pending, in one
 /// transaction that parallel tries for the same account or address wait for: a burst gets no
-/// more tries than the limit. A correct password then takes the record back. Returns the
-/// recorded failures' ids.
+/// more tries than the limit. A correct password then takes the record back; a wrong one makes it
+/// a failure. A try that would pass the limit only with tries still being checked waits for
+/// them (up to 10 s): a user's own parallel sign-ins are never refused. Returns the records' ids.
 async fn reserve_try(state: &AppState, email: &str, address: &str) -> Result<Vec<i64>, ApiError> {
+    let waiting = std::time::Instant::now();
+    loop {
+        match try_to_reserve(state, email, address).await? {
+            Ok(ids) => return Ok(ids),
+            Err(Hold::Refuse(e)) => return Err(e),
+            Err(Hold::Wait) if waiting.elapsed() < WAIT_FOR_PENDING => {
+                tokio::time::sleep(std::time::Duration::from_millis(25)).await
+            }
+            Err(Hold::Wait) => return Err(ApiError::TooManyRequests { retry_after: 1 }),
+        }
+    }
+}
+
+/// Marks the try's records as failures: its password was wrong.
+async fn confirm_failure(state: &AppState, reserved: &[i64]) -> Result<(), ApiError> {
+    let mut tx = state.db().begin_write().await?;
+    for id in reserved {
+        sqlx::query("UPDATE login_failures SET pending = 0 WHERE id = $1").bind(id).execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn try_to_reserve(
+    state: &AppState,
+    email: &str,
+    address: &str,
+) -> Result<Result<Vec<i64>, Hold>, ApiError> {
     let (pair, by_address, by_account) =
         (format!("pair:{email}|{address}"), format!("address:{address}"), format!("account:{email}"));
     let since = instant(Utc::now() - Duration::seconds(FAILURE_WINDOW_SECONDS));
@@ -68,29 +140,21 @@ async fn reserve_try(state: &AppState, email: &str, address: &str) -> Result<Vec
                 .await?;
         }
     }
-    let pair_failures = failures(&mut tx, &pair, &since).await?;
-    if pair_failures.len() as i64 >= MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS {
-        return Err(ApiError::TooManyRequests {
-            retry_after: retry_after(&pair_failures, MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS),
-        });
+    let pair_tries = tries(&mut tx, &pair, &since).await?;
+    if let Err(hold) = pair_tries.check(MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS) {
+        return Ok(Err(hold));
     }
-    let address_failures = failures(&mut tx, &by_address, &since).await?;
-    if address_failures.len() as i64 >= MAX_FAILURES_PER_ADDRESS {
-        return Err(ApiError::TooManyRequests {
-            retry_after: retry_after(&address_failures, MAX_FAILURES_PER_ADDRESS),
-        });
+    if let Err(hold) = tries(&mut tx, &by_address, &since).await?.check(MAX_FAILURES_PER_ADDRESS) {
+        return Ok(Err(hold));
     }
-    if !pair_failures.is_empty() {
-        let account_failures = failures(&mut tx, &by_account, &since).await?;
-        if account_failures.len() as i64 >= MAX_FAILURES_PER_ACCOUNT {
-            return Err(ApiError::TooManyRequests {
-                retry_after: retry_after(&account_failures, MAX_FAILURES_PER_ACCOUNT),
-            });
-        }
+    if !pair_tries.failures.is_empty()
+        && let Err(hold) = tries(&mut tx, &by_account, &since).await?.check(MAX_FAILURES_PER_ACCOUNT)
+    {
+        return Ok(Err(hold));
     }
     let mut ids = Vec::new();
     for subject in [&pair, &by_address, &by_account] {
-        let row = sqlx::query("INSERT INTO login_failures (subject, at) VALUES ($1, $2) RETURNING id")
+        let row = sqlx::query("INSERT INTO login_failures (subject, at, pending) VALUES ($1, $2, 1) RETURNING id")
             .bind(subject)
             .bind(now())
             .fetch_one(&mut *tx)
@@ -98,8 +162,13 @@ async fn reserve_try(state: &AppState, email: &str, address: &str) -> Result<Vec
         ids.push(col::<i64>(&row, "id")?);
     }
     tx.commit().await?;
-    Ok(ids)
+    Ok(Ok(ids))
 }
+
+/// Marks an answer that carries a secret (a session token): never compressed (see
+/// `http::compression`).
+#[derive(Debug, Clone, Copy)]
+pub struct CarriesSecret;
 
 async fn sign_in(
     State(state): State<AppState>,
@@ -125,12 +194,14 @@ async fn sign_in(
     };
     let verified = state.hash_work(move || verify_password(&password, &stored)).await?;
     let Some(user_id) = user_id.filter(|_| verified) else {
+        confirm_failure(&state, &reserved).await?;
         return Err(ApiError::WrongCredentials);
     };
     // A disabled account does not sign in (and says no more than a wrong password would).
     let disabled =
         sqlx::query("SELECT disabled FROM users WHERE id = $1").bind(user_id).fetch_one(state.db().pool()).await?;
     if col::<i64>(&disabled, "disabled")? != 0 {
+        confirm_failure(&state, &reserved).await?;
         return Err(ApiError::WrongCredentials);
     }
     // The right password: this try was no failure, and the place it came from is cleared.
@@ -180,6 +251,7 @@ async fn sign_in(
     );
     let body = json!({ "token": token, "expires_at": instant(expires) });
     let mut response = (StatusCode::CREATED, Json(body)).into_response();
+    response.extensions_mut().insert(CarriesSecret);
     response.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_str(&cookie).expect("ascii cookie"));
     Ok(response)
 }

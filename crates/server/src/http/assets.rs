@@ -1,0 +1,148 @@
+//! The built browser apps (`dist`) as a browser should get them: the `.br` or `.gz` copy the
+//! build wrote next to each file when the browser accepts it (`Content-Encoding`, `Vary:
+//! Accept-Encoding`), `Last-Modified` for revalidation, and a cache lifetime by name — Trunk's
+//! hashed files (`app-<16 hex>.wasm`) never change, so they are kept a year; everything else
+//! (the entry pages, `sw.js`, the icon) is revalidated on every use.
+
+use std::path::{Path, PathBuf};
+
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use tower::ServiceExt;
+use tower_http::services::{ServeDir, ServeFile};
+
+pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+
+/// Whether a file name carries Trunk's content hash: `name-<16 hex digits>` before the
+/// extension (`hourbank-web-1bdcb00b693d22b7_bg.wasm`, `main-1c890d453d3fd41e.css`).
+pub fn is_hashed(path: &str) -> bool {
+    let file = path.rsplit('/').next().unwrap_or(path);
+    let stem = file.split('.').next().unwrap_or("");
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    stem.rsplit_once('-').is_some_and(|(name, hash)| {
+        !name.is_empty() && hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit())
+    })
+}
+
+/// The `Cache-Control` of a static file.
+pub fn cache_control(path: &str) -> &'static str {
+    if is_hashed(path) { IMMUTABLE } else { "no-cache" }
+}
+
+/// `dist` served with its precompressed copies.
+pub fn serve_dir(dist: &Path) -> ServeDir<axum::routing::MethodRouter> {
+    let fallback = axum::routing::get(entry_page).with_state(dist.to_path_buf());
+    ServeDir::new(dist).precompressed_br().precompressed_gzip().fallback(fallback)
+}
+
+/// Adds the cache lifetime and `Vary` to every answer from `dist`.
+pub async fn headers(request: Request, next: Next) -> Response {
+    let control = cache_control(request.uri().path());
+    let mut response = next.run(request).await;
+    if response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED {
+        let headers = response.headers_mut();
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(control));
+        headers.append(header::VARY, HeaderValue::from_static("accept-encoding"));
+    }
+    response
+}
+
+/// The HTML page for a client-side route. The browser app is several Trunk entry points, each a
+/// folder of `dist` with its own `index.html` (`/portal/…` is `dist/portal/index.html`); any other
+/// path is the calculator at `dist/index.html`. Separate entries keep each page's first load small.
+async fn entry_page(State(dist): State<PathBuf>, request: Request) -> Response {
+    let first = request.uri().path().trim_start_matches('/').split('/').next().unwrap_or("");
+    // Only a plain folder name may select an entry: never `..` or anything with a dot.
+    let entry = (!first.is_empty() && first.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+        .then(|| dist.join(first).join("index.html"))
+        .filter(|page| page.is_file());
+    let page = entry.unwrap_or_else(|| dist.join("index.html"));
+    if !page.is_file() {
+        return super::ApiError::NotFound.into_response();
+    }
+    // Answered as the page itself, whatever the route's path: compressed, with Last-Modified.
+    let (mut parts, body) = request.into_parts();
+    parts.uri = axum::http::Uri::from_static("/index.html");
+    match ServeFile::new(&page).precompressed_br().precompressed_gzip().oneshot(Request::from_parts(parts, body)).await {
+        Ok(response) => {
+            let mut response = response.map(axum::body::Body::new);
+            response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+            response
+        }
+        Err(never) => match never {},
+    }
+}
+
+/// Removes precompressed copies older than their file (left by a build that did not write
+/// them, e.g. a plain `trunk build`): served, they would be an old page for a new one.
+pub fn remove_stale_copies(dist: &Path) -> usize {
+    let mut removed = 0;
+    let mut folders = vec![dist.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        let Ok(entries) = std::fs::read_dir(&folder) else { continue };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                folders.push(path);
+                continue;
+            }
+            let Some(original) = path
+                .extension()
+                .filter(|e| *e == "br" || *e == "gz")
+                .map(|_| path.with_extension(""))
+            else {
+                continue;
+            };
+            let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+            let stale = match (modified(&original), modified(&path)) {
+                (Some(source), Some(copy)) => copy < source,
+                (None, _) => true,
+                _ => false,
+            };
+            if stale && std::fs::remove_file(&path).is_ok() {
+                tracing::warn!(file = %path.display(), "removed a precompressed copy older than its file");
+                removed += 1;
+            }
+        }
+    }
+    removed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashed_names_are_told_from_plain_ones() {
+        for hashed in [
+            "/hourbank-web-1bdcb00b693d22b7_bg.wasm",
+            "/portal/hourbank-portal-0123456789abcdef.js",
+            "/main-1c890d453d3fd41e.css",
+        ] {
+            assert!(is_hashed(hashed), "{hashed}");
+            assert_eq!(cache_control(hashed), IMMUTABLE);
+        }
+        for plain in ["/", "/index.html", "/portal/sw.js", "/favicon.svg", "/portal/tasks/12", "/-1c890d453d3fd41e.css",
+            "/main-1c890d453d3fd41g.css", "/main-1c890d453d3fd41.css"]
+        {
+            assert!(!is_hashed(plain), "{plain}");
+            assert_eq!(cache_control(plain), "no-cache");
+        }
+    }
+
+    #[test]
+    fn stale_copies_are_removed_and_fresh_ones_kept() {
+        let dist = tempfile::tempdir().unwrap();
+        let page = dist.path().join("index.html");
+        std::fs::write(dist.path().join("index.html.br"), "old").unwrap();
+        std::fs::write(dist.path().join("gone.js.gz"), "orphan").unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::fs::write(&page, "new page").unwrap();
+        std::fs::write(dist.path().join("index.html.gz"), "fresh").unwrap();
+        assert_eq!(remove_stale_copies(dist.path()), 2);
+        assert!(!dist.path().join("index.html.br").exists() && !dist.path().join("gone.js.gz").exists());
+        assert!(dist.path().join("index.html.gz").exists());
+    }
+}
