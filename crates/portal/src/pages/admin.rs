@@ -184,7 +184,7 @@ fn users(role: Role) -> impl IntoView {
     view! {
         <h1>{ctx.t("Пользователи", "Users")}</h1>
         {move || {
-            let names = super::org_names(&orgs.get()).unwrap_or_default();
+            let names = super::tasks::org_names(&orgs.get()).unwrap_or_default();
             show(list, move |l: UserList| {
                 let lang = ctx.lang.get();
                 let t = |ru: &'static str, en: &'static str| lang.pick(ru, en);
@@ -480,7 +480,7 @@ fn seller_form(current: SellerSettings) -> impl IntoView {
             <h2>{ctx.t("Исполнитель", "Seller")}</h2>
             {SELLER_FIELDS.iter().zip(signals).map(|((field, id, ru, en), signal)| {
                 let (ru, en) = (*ru, *en);
-                input(id, move || ctx.lang.get().pick(ru, en), signal, field_error(sent, field), "text")
+                input(*id, move || ctx.lang.get().pick(ru, en), signal, field_error(sent, field), "text")
             }).collect_view()}
             <button type="submit" id="seller-submit">{ctx.t("Сохранить реквизиты", "Save the requisites")}</button>
             {form_status(sent)}

@@ -96,8 +96,9 @@ pub fn remove_stale_copies(dist: &Path) -> usize {
                 continue;
             };
             let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+            // Some tools keep a file's time to the second only: a copy is stale when older by more.
             let stale = match (modified(&original), modified(&path)) {
-                (Some(source), Some(copy)) => copy < source,
+                (Some(source), Some(copy)) => copy + std::time::Duration::from_secs(2) < source,
                 (None, _) => true,
                 _ => false,
             };
@@ -136,11 +137,23 @@ mod tests {
     fn stale_copies_are_removed_and_fresh_ones_kept() {
         let dist = tempfile::tempdir().unwrap();
         let page = dist.path().join("index.html");
-        std::fs::write(dist.path().join("index.html.br"), "old").unwrap();
-        std::fs::write(dist.path().join("gone.js.gz"), "orphan").unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(20));
-        std::fs::write(&page, "new page").unwrap();
-        std::fs::write(dist.path().join("index.html.gz"), "fresh").unwrap();
+        let old = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
+        let write = |name: &str, text: &str, at: Option<std::time::SystemTime>| {
+            let path = dist.path().join(name);
+            std::fs::write(&path, text).unwrap();
+            if let Some(at) = at {
+                std::fs::File::options().write(true).open(&path).unwrap().set_modified(at).unwrap();
+            }
+        };
+        write("index.html.br", "old", Some(old));
+        write("gone.js.gz", "orphan", None);
+        write("index.html", "new page", None);
+        // Written with the page but stamped to the second only: not stale.
+        let second = std::time::UNIX_EPOCH
+            + std::time::Duration::from_secs(
+                std::fs::metadata(&page).unwrap().modified().unwrap().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs(),
+            );
+        write("index.html.gz", "fresh", Some(second));
         assert_eq!(remove_stale_copies(dist.path()), 2);
         assert!(!dist.path().join("index.html.br").exists() && !dist.path().join("gone.js.gz").exists());
         assert!(dist.path().join("index.html.gz").exists());
