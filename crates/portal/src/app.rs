@@ -9,7 +9,7 @@ use wasm_bindgen::JsCast;
 
 use crate::api::{self, ApiError, Fetched, OutboxSync};
 use crate::i18n::{self, Lang};
-use crate::model::Me;
+use crate::model::{Me, SessionState};
 use crate::pages;
 use crate::route::{AdminPage, Route, TaskFilter};
 
@@ -23,6 +23,8 @@ pub struct Ctx {
     pub sync: OutboxSync,
     /// Bumped after every write, so pages read again.
     pub refresh: RwSignal<u32>,
+    /// The session ended while in use (not: nobody had signed in yet), for the sign-in page to say so.
+    pub expired: RwSignal<bool>,
 }
 
 pub fn ctx() -> Ctx {
@@ -56,6 +58,7 @@ impl Ctx {
     /// The session is over: to the sign-in page, and back here afterwards.
     pub fn signed_out(&self) {
         let here = current_path();
+        self.expired.set(matches!(self.me.get_untracked(), Some(Some(_))));
         self.me.set(Some(None));
         api::set_cache_owner(None);
         self.sync.switch_user(None);
@@ -189,12 +192,15 @@ fn install_router(ctx: Ctx) {
 /// connection shows the last user's queue, but sends it only with that user's own session.
 async fn confirm_and_drain(ctx: Ctx) {
     if !ctx.sync.confirmed.get_untracked() {
-        match api::get::<Me>("/me").await {
-            Ok(me) if me.saved_at.is_none() => {
-                api::set_cache_owner(Some(me.value.id));
-                ctx.sync.switch_user(Some(me.value.id));
-                ctx.me.set(Some(Some(me.value)));
-            }
+        match api::get::<SessionState>("/session").await {
+            Ok(session) if session.saved_at.is_none() => match session.value.user {
+                Some(me) => {
+                    api::set_cache_owner(Some(me.id));
+                    ctx.sync.switch_user(Some(me.id));
+                    ctx.me.set(Some(Some(me)));
+                }
+                None => return ctx.signed_out(),
+            },
             Err(api::ApiError::SignedOut) => return ctx.signed_out(),
             _ => return,
         }
@@ -252,6 +258,7 @@ pub fn Portal() -> impl IntoView {
         me: RwSignal::new(None),
         sync: OutboxSync::load(),
         refresh: RwSignal::new(0),
+        expired: RwSignal::new(false),
     };
     provide_context(ctx);
     install_router(ctx);
@@ -260,16 +267,28 @@ pub fn Portal() -> impl IntoView {
     // Who is signed in (the cookie says); the first sends of the outbox wait for this. Without a
     // connection the last user's saved `/me` stands in, so the cached pages stay readable.
     ctx.sync.restore(api::restore_cache_owner());
+    // Asked of `/session`, which answers "nobody" with a 200: a browser logs any 401 as an error.
     spawn_local(async move {
-        match api::get::<Me>("/me").await {
-            // Without a connection `/me` comes from the cache: it confirms nobody.
-            Ok(me) if me.saved_at.is_some() => ctx.me.set(Some(Some(me.value))),
-            Ok(me) => {
-                api::set_cache_owner(Some(me.value.id));
-                ctx.sync.switch_user(Some(me.value.id));
-                ctx.me.set(Some(Some(me.value)));
-                ctx.sync.drain().await;
-            }
+        match api::get::<SessionState>("/session").await {
+            // Without a connection the answer comes from the cache: it confirms nobody.
+            Ok(session) if session.saved_at.is_some() => match session.value.user {
+                Some(me) => ctx.me.set(Some(Some(me))),
+                None => ctx.signed_out(),
+            },
+            Ok(session) => match session.value.user {
+                Some(me) => {
+                    api::set_cache_owner(Some(me.id));
+                    ctx.sync.switch_user(Some(me.id));
+                    ctx.me.set(Some(Some(me)));
+                    ctx.sync.drain().await;
+                }
+                None => ctx.signed_out(),
+            },
+            // Offline with nothing saved of `/session` (saved by an earlier release): its `/me`.
+            Err(api::ApiError::Offline) => match api::get::<Me>("/me").await {
+                Ok(me) => ctx.me.set(Some(Some(me.value))),
+                Err(_) => ctx.signed_out(),
+            },
             Err(_) => ctx.signed_out(),
         }
     });

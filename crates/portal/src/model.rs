@@ -15,6 +15,12 @@ pub struct Me {
     pub org: Option<Org>,
 }
 
+/// `GET /session`: who is signed in, if anyone (never a 401).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct SessionState {
+    pub user: Option<Me>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct Person {
     pub id: i64,

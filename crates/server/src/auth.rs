@@ -194,6 +194,20 @@ impl FromRequestParts<AppState> for Caller {
     }
 }
 
+/// `Option<Caller>`: `None` without a live session (a page asking who is signed in), an error
+/// only when the session cannot be read.
+impl axum::extract::OptionalFromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Option<Self>, Self::Rejection> {
+        match <Caller as FromRequestParts<AppState>>::from_request_parts(parts, state).await {
+            Ok(caller) => Ok(Some(caller)),
+            Err(ApiError::Unauthorized) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}
+
 impl Caller {
     /// The caller whose session `token` is, if it is live; with `key`, also the row of that
     /// `Idempotency-Key` of the caller's (its columns `status`, `body`, `request_hash` and

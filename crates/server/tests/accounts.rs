@@ -176,7 +176,23 @@ async fn the_audit_log_filters_pages_and_names(app: TestApp) {
     assert_eq!((s, b["errors"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("from")));
 }
 
+/// `GET /session` says who is signed in — nobody is an answer (200), not an error — as `/me` does.
+async fn the_session_says_who_is_signed_in(app: TestApp) {
+    let (status, nobody) = app.call(Method::GET, "/api/v1/session", None, None).await;
+    assert_eq!((status, nobody), (StatusCode::OK, json!({"user": null})));
+    let (status, _) = app.call(Method::GET, "/api/v1/session", Some("not-a-token"), None).await;
+    assert_eq!(status, StatusCode::OK);
+    let org = app.org("ООО «Ромашка»", "7707083893", "2027-01-01").await;
+    let (_, client) = app.user("c@romashka.test", "client", Some(org)).await;
+    let (status, session) = app.get("/api/v1/session", &client).await;
+    let (_, me) = app.get("/api/v1/me", &client).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(session["user"], me);
+    assert_eq!(session["user"]["org"]["id"], org);
+}
+
 db_tests!(
+    the_session_says_who_is_signed_in,
     the_audit_log_filters_pages_and_names,
     accounts_are_kept_by_their_users_and_admins,
     sessions_end_when_unused_and_cookies_are_host_only_over_https,

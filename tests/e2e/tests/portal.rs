@@ -326,24 +326,24 @@ async fn another_organisations_task_is_out_of_reach_and_an_expired_session_comes
 }
 
 /// What someone types into the sign-in form stays there while the page is still asking the server
-/// who is signed in (its answer once rebuilt the form and emptied it).
+/// who is signed in (`GET /session`; its answer once rebuilt the form and emptied it).
 #[tokio::test]
 async fn the_sign_in_form_keeps_what_is_typed_while_the_page_starts() {
     let base = start_server_with_demo().await;
     let b = Browser::start().await;
-    // Long enough that a busy CI machine still types before `/me` answers.
+    // Long enough that a busy CI machine still types before `/session` answers.
     b.set_latency(5_000).await;
     b.goto_and_wait(&format!("{base}/portal/login"), "#login-email").await;
     b.set_value("login-email", "buh@romashka.demo").await;
-    let me_answered = "return performance.getEntriesByType('resource').some(e => e.name.endsWith('/api/v1/me'));";
-    assert_eq!(b.js(me_answered, vec![]).await, Value::from(false), "typed only after /me answered");
+    let me_answered = "return performance.getEntriesByType('resource').some(e => e.name.endsWith('/api/v1/session'));";
+    assert_eq!(b.js(me_answered, vec![]).await, Value::from(false), "typed only after /session answered");
     for _ in 0..150 {
         if b.js(me_answered, vec![]).await == true {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
-    assert_eq!(b.js(me_answered, vec![]).await, Value::from(true), "/me never answered");
+    assert_eq!(b.js(me_answered, vec![]).await, Value::from(true), "/session never answered");
     // …and the app has taken its answer in (the old code rebuilt the form right then).
     b.wait_for("main[data-session='none']").await;
     let typed = b.js("return document.getElementById('login-email').value;", vec![]).await;
@@ -827,5 +827,26 @@ async fn a_user_changes_their_password_and_ends_their_other_sessions() {
     assert!(!stored.as_str().unwrap().contains("a brand new long password"), "the password waits in localStorage");
     let fresh = Api::sign_in(&base, "account@proverka.test", "a brand new long password").await;
     assert_eq!(fresh.status("/me").await, 200);
+    b.close().await;
+}
+
+/// A first visit, signed out: the sign-in page, without «Сеанс истёк» (no session had expired)
+/// and without a single failed request — who is signed in is asked of `GET /session`, which
+/// answers "nobody" with a 200, so the browser's console shows no error.
+#[tokio::test]
+async fn a_first_visit_asks_to_sign_in_without_errors() {
+    let base = start_server_with_demo().await;
+    let b = Browser::start().await;
+    b.goto_and_wait(&format!("{base}/portal/tasks"), "#login-email").await;
+    let text = b.page_text().await;
+    assert!(text.contains("Вход в личный кабинет") && !text.contains("Сеанс истёк"), "{text}");
+    let failed = b
+        .js(
+            "return performance.getEntriesByType('resource').concat(performance.getEntriesByType('navigation'))
+                .filter((e) => e.responseStatus >= 400).map((e) => e.name + ' ' + e.responseStatus);",
+            vec![],
+        )
+        .await;
+    assert_eq!(failed, json!([]), "requests that failed on a first visit");
     b.close().await;
 }

@@ -50,7 +50,7 @@ pub fn LoginPage(next: Option<String>) -> impl IntoView {
     view! {
         <section class="login card">
             <h1>{ctx.t("Вход в личный кабинет", "Sign in")}</h1>
-            {move || next.get_value().is_some().then(|| view! {
+            {move || (next.get_value().is_some() && ctx.expired.get()).then(|| view! {
                 <p role="status">{ctx.t("Сеанс истёк — войдите, и вы вернётесь на ту же страницу.",
                     "Your session expired — sign in to return to the same page.")}</p>
             })}

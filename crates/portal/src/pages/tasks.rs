@@ -135,7 +135,7 @@ pub fn TaskList(me: Me, filter: TaskFilter) -> impl IntoView {
                     .map(|id| Route::Tasks { filter: TaskFilter { before: id.to_string(), ..filter.clone() } });
                 view! {
                     {task_table(list.tasks, names.clone(), lang.pick("Задачи", "Tasks").to_string())}
-                    <nav class="pages" aria-label=lang.pick("Страницы списка", "List pages")>
+                    <nav class="paging" aria-label=lang.pick("Страницы списка", "List pages")>
                         {first.map(|r| view! { <a href=r.href() id="tasks-first">{lang.pick("← Самые новые", "← Newest")}</a> })}
                         {next.map(|r| view! { <a href=r.href() id="tasks-next">{lang.pick("Следующие →", "Older →")}</a> })}
                     </nav>

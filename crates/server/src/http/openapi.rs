@@ -161,6 +161,9 @@ fn paths() -> Value {
             "/simulate": { "post": op("calculator", "The month-by-month statement of a scenario", Some(json_body(schema("Scenario"))),
                 ("200", ok("The statement", schema("Statement"))), false, vec![]) },
             "/session": {
+                "get": op("session", "Who is signed in: the caller as /me answers, or null — never 401 (a page asks this first)",
+                    None, ("200", ok("{\"user\": …} or {\"user\": null}", json!({ "type": "object", "required": ["user"],
+                        "properties": { "user": { "type": ["object", "null"] } } }))), false, vec![]),
                 "post": op("session", "Sign in: sets an HttpOnly SameSite=Strict cookie and returns a bearer token",
                     Some(json_body(json!({ "type": "object", "required": ["email", "password"], "properties": { "email": { "type": "string" }, "password": { "type": "string" } } }))),
                     ("201", ok("Signed in", json!({ "type": "object", "properties": { "token": { "type": "string" }, "expires_at": { "type": "string" } } }))), false, vec![]),

@@ -34,18 +34,23 @@ async fn org_view(state: &AppState, org: &OrgRecord) -> Result<Value, ApiError> 
 }
 
 async fn me(State(state): State<AppState>, caller: Caller) -> Result<Json<Value>, ApiError> {
+    Ok(Json(me_view(&state, &caller).await?))
+}
+
+/// The caller, with the organisation and its dedicated analyst (`GET /me`, `GET /session`).
+pub(crate) async fn me_view(state: &AppState, caller: &Caller) -> Result<Value, ApiError> {
     let org = match caller.org_id {
-        Some(id) => Some(org_view(&state, &store::org(state.db(), caller.scope()?, id).await?).await?),
+        Some(id) => Some(org_view(state, &store::org(state.db(), caller.scope()?, id).await?).await?),
         None => None,
     };
-    Ok(Json(json!({
+    Ok(json!({
         "id": caller.user_id,
         "email": caller.email,
         "name": caller.name,
         "role": caller.role,
         "role_ru": caller.role.ru(),
         "org": org,
-    })))
+    }))
 }
 
 async fn list(State(state): State<AppState>, caller: Caller) -> Result<Json<Value>, ApiError> {

@@ -5,14 +5,14 @@
 use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::get;
 use axum::{Json, Router};
 use chrono::{Duration, Utc};
 use serde_json::json;
 
 use super::input::Input;
 use super::{ApiError, AppState, JsonBody};
-use crate::auth::{
+use crate::auth::{Caller, 
     hash_password, new_token, session_cookie_name, token_hash, verify_password, ClientAddress, SessionToken,
 };
 use crate::db::{col, instant, now};
@@ -29,7 +29,7 @@ pub const MAX_FAILURES_PER_ACCOUNT: i64 = 10;
 pub const FAILURE_WINDOW_SECONDS: i64 = 15 * 60;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/session", post(sign_in).delete(sign_out))
+    Router::new().route("/session", get(current).post(sign_in).delete(sign_out))
 }
 
 /// A try whose password check has not ended after this long never will (its server stopped):
@@ -163,6 +163,17 @@ async fn try_to_reserve(
     }
     tx.commit().await?;
     Ok(Ok(ids))
+}
+
+/// Who is signed in: `{"user": …}` as `GET /me` answers, or `{"user": null}`. Not being signed in
+/// is an answer here, not an error: a page asks this first, and a browser logs every 401 as an
+/// error in its console.
+async fn current(State(state): State<AppState>, caller: Option<Caller>) -> Result<Json<serde_json::Value>, ApiError> {
+    let user = match caller {
+        Some(caller) => Some(super::orgs::me_view(&state, &caller).await?),
+        None => None,
+    };
+    Ok(Json(json!({ "user": user })))
 }
 
 /// Marks an answer that carries a secret (a session token): never compressed (see
