@@ -50,6 +50,8 @@ fn op(
         responses.insert("403".into(), problem("Not allowed for the caller's role"));
         responses.insert("404".into(), problem("Not found, or outside the caller's organisation"));
     }
+    // 409 (a state that does not allow it, a key still in progress), 413, 415, 429, 5xx.
+    responses.insert("default".into(), problem("Any other error"));
     let mut operation = json!({ "tags": [tag], "summary": summary, "responses": responses, "parameters": params });
     if let Some(body) = body {
         operation["requestBody"] = body;
