@@ -8,7 +8,7 @@ use crate::api::WriteOutcome;
 use crate::app::{ctx, load, role_label, show};
 use crate::format::{date_text, hours_text, instant_text, money_text};
 use crate::model::{AuditList, Me, OrgList, SellerSettings, TariffList, UserList};
-use crate::pages::{field_error, form_status, input, sent_state, Sent};
+use crate::pages::{field_error, form_status, input, send_now, sent_state, Sent};
 use crate::route::AdminPage as Page;
 
 #[allow(non_snake_case)]
@@ -231,17 +231,8 @@ fn user_actions(user: crate::model::User) -> impl IntoView {
     let send = move |path: String, body: serde_json::Value, fields: &'static [&'static str]| {
         sent.set(Sent::Sending);
         spawn_local(async move {
-            let outcome = match crate::api::write_now("PUT", &path, &body.to_string()).await {
-                Ok(()) => WriteOutcome::Done(String::new()),
-                Err(crate::api::ApiError::Problem(p)) => WriteOutcome::Refused(p),
-                Err(crate::api::ApiError::SignedOut) => return ctx.signed_out(),
-                Err(_) => WriteOutcome::Refused(crate::model::Problem {
-                    status: 0,
-                    title: ctx.lang.get_untracked().pick("Нет связи: ничего не изменено.", "No connection: nothing changed.").into(),
-                    detail: String::new(),
-                    errors: Vec::new(),
-                }),
-            };
+            let Some(outcome) = send_now(ctx, "PUT", &path, &body.to_string(),
+                ("Нет связи: ничего не изменено.", "No connection: nothing changed.")).await else { return };
             sent.set(sent_state(&outcome, fields, ctx.lang.get_untracked()));
             if matches!(outcome, WriteOutcome::Done(_)) {
                 asking.set(None);
@@ -308,19 +299,9 @@ fn new_user() -> impl IntoView {
         let org_id: Option<i64> = org.get_untracked().trim().parse().ok();
         let body = serde_json::json!({ "email": email.get_untracked().trim(), "name": name.get_untracked().trim(),
             "role": role.get_untracked(), "org_id": org_id, "password": password.get_untracked() });
-        // Sent at once, never through the outbox: a password must not wait in the browser's storage.
         spawn_local(async move {
-            let outcome = match crate::api::write_now("POST", "/users", &body.to_string()).await {
-                Ok(()) => WriteOutcome::Done(String::new()),
-                Err(crate::api::ApiError::Problem(p)) => WriteOutcome::Refused(p),
-                Err(crate::api::ApiError::SignedOut) => return ctx.signed_out(),
-                Err(_) => WriteOutcome::Refused(crate::model::Problem {
-                    status: 0,
-                    title: ctx.lang.get_untracked().pick("Нет связи: пользователь не создан.", "No connection: the user was not created.").into(),
-                    detail: String::new(),
-                    errors: Vec::new(),
-                }),
-            };
+            let Some(outcome) = send_now(ctx, "POST", "/users", &body.to_string(),
+                ("Нет связи: пользователь не создан.", "No connection: the user was not created.")).await else { return };
             sent.set(sent_state(&outcome, &["email", "name", "role", "org_id", "password"], ctx.lang.get_untracked()));
             if matches!(outcome, WriteOutcome::Done(_)) {
                 email.set(String::new());

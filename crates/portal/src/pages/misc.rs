@@ -11,7 +11,7 @@ use crate::labels;
 use crate::model::{ConsultationList, InstructionList, Me, Org, OrgList};
 use crate::outbox::WriteState;
 use crate::pages::reports::consultation_table;
-use crate::pages::{field_error, form_status, input, sent_state, textarea, Sent};
+use crate::pages::{field_error, form_status, input, send_now, sent_state, textarea, Sent};
 use crate::route::Route;
 
 #[allow(non_snake_case)]
@@ -279,23 +279,9 @@ pub fn AccountPage() -> impl IntoView {
         ev.prevent_default();
         sent.set(Sent::Sending);
         let body = serde_json::json!({ "old_password": old.get_untracked(), "new_password": new.get_untracked() });
-        // Sent at once, never through the outbox: a password must not wait in the browser's storage.
         spawn_local(async move {
-            let outcome = match crate::api::write_now("PUT", "/me/password", &body.to_string()).await {
-                Ok(()) => WriteOutcome::Done(String::new()),
-                Err(crate::api::ApiError::Problem(p)) => WriteOutcome::Refused(p),
-                Err(crate::api::ApiError::SignedOut) => return ctx.signed_out(),
-                Err(_) => WriteOutcome::Refused(crate::model::Problem {
-                    status: 0,
-                    title: ctx
-                        .lang
-                        .get_untracked()
-                        .pick("Нет связи: пароль не изменён.", "No connection: the password is unchanged.")
-                        .into(),
-                    detail: String::new(),
-                    errors: Vec::new(),
-                }),
-            };
+            let Some(outcome) = send_now(ctx, "PUT", "/me/password", &body.to_string(),
+                ("Нет связи: пароль не изменён.", "No connection: the password is unchanged.")).await else { return };
             sent.set(sent_state(&outcome, &["old_password", "new_password"], ctx.lang.get_untracked()));
             if matches!(outcome, WriteOutcome::Done(_)) {
                 old.set(String::new());

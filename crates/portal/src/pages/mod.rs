@@ -109,6 +109,33 @@ pub enum Sent {
 
 /// Turns a write's outcome into the form's state; `Done` is the caller's to handle.
 /// (Called after a write, outside any component: it takes the language rather than the context.)
+/// Sends a write at once, never through the outbox (it carries a password, which must not wait in
+/// the browser's storage), and tells how it went as the outbox would; `offline` is what to say
+/// when it could not be sent. `None` when the session has ended: the sign-in page is on its way.
+/// Takes the context: it runs in a spawned task, where there is none to look up.
+pub async fn send_now(
+    ctx: crate::app::Ctx,
+    method: &str,
+    path: &str,
+    body: &str,
+    offline: (&'static str, &'static str),
+) -> Option<WriteOutcome> {
+    Some(match crate::api::write_now(method, path, body).await {
+        Ok(()) => WriteOutcome::Done(String::new()),
+        Err(crate::api::ApiError::Problem(p)) => WriteOutcome::Refused(p),
+        Err(crate::api::ApiError::SignedOut) => {
+            ctx.signed_out();
+            return None;
+        }
+        Err(_) => WriteOutcome::Refused(Problem {
+            status: 0,
+            title: ctx.lang.get_untracked().pick(offline.0, offline.1).into(),
+            detail: String::new(),
+            errors: Vec::new(),
+        }),
+    })
+}
+
 pub fn sent_state(outcome: &WriteOutcome, known: &[&str], lang: crate::i18n::Lang) -> Sent {
     match outcome {
         WriteOutcome::Done(_) => Sent::Idle,
