@@ -403,6 +403,16 @@ impl Page {
         }
     }
 
+    /// The two queries a page reads its chunks with, newest first by `id` (a column such as
+    /// `t.id`): the first chunk's, `{select} … LIMIT $n+1`, and the later chunks'
+    /// `{select} AND {id} < $n+1 … LIMIT $n+2`, where `select` ends in a `WHERE` and uses `$1…$n`.
+    pub fn chunk_queries(select: &str, id: &str, n: usize) -> (String, String) {
+        (
+            format!("{select} ORDER BY {id} DESC LIMIT ${}", n + 1),
+            format!("{select} AND {id} < ${} ORDER BY {id} DESC LIMIT ${}", n + 1, n + 2),
+        )
+    }
+
     /// Collects a page from newest-first chunks: `fetch(before, n)` reads up to `n` rows with ids
     /// below `before`; `keep` filters them after reading.
     pub async fn collect<T, F, Fut>(
@@ -469,11 +479,7 @@ pub async fn tasks(db: &Db, scope: OrgScope, filter: &TaskFilter, page: Page) ->
     if let Some(user) = filter.assignee_id {
         add(&mut sql, " AND t.assignee_id = ?", BindValue::Int(user));
     }
-    let (before_at, limit_at) = (binds.len() + 1, binds.len() + 2);
-    let (first, rest) = (
-        format!("{sql} ORDER BY t.id DESC LIMIT ${before_at}"),
-        format!("{sql} AND t.id < ${before_at} ORDER BY t.id DESC LIMIT ${limit_at}"),
-    );
+    let (first, rest) = Page::chunk_queries(&sql, "t.id", binds.len());
     let fetch = |before: Option<i64>, n: usize| {
         let (sql, binds) = (if before.is_some() { &rest } else { &first }, &binds);
         async move {
@@ -491,15 +497,31 @@ pub async fn tasks(db: &Db, scope: OrgScope, filter: &TaskFilter, page: Page) ->
             rows.iter().map(TaskRecord::from_row).collect::<Result<Vec<_>, _>>().map_err(ApiError::from)
         }
     };
-    // Searched here rather than in SQL: SQLite's LIKE folds only ASCII case, and clients write Russian.
-    let words = filter.search.as_deref().map(str::to_lowercase).filter(|w| !w.trim().is_empty());
-    let keep = |t: &TaskRecord| {
-        words.as_deref().is_none_or(|words| {
-            let haystack = format!("{} {}", t.title, t.description).to_lowercase();
+    let words = SearchWords::new(filter.search.as_deref());
+    page.collect(words.any(), fetch, |t| t.id, |t| words.found_in(&t.title, &t.description)).await
+}
+
+/// The words of a search, matched in Rust rather than SQL: SQLite's LIKE folds only ASCII case,
+/// and clients write Russian.
+pub struct SearchWords(Option<String>);
+
+impl SearchWords {
+    pub fn new(search: Option<&str>) -> SearchWords {
+        SearchWords(search.map(str::to_lowercase).filter(|w| !w.trim().is_empty()))
+    }
+
+    /// Whether there is anything to look for.
+    pub fn any(&self) -> bool {
+        self.0.is_some()
+    }
+
+    /// Every word is in the title or the text (any case); true without words.
+    pub fn found_in(&self, title: &str, text: &str) -> bool {
+        self.0.as_deref().is_none_or(|words| {
+            let haystack = format!("{title} {text}").to_lowercase();
             words.split_whitespace().all(|w| haystack.contains(w))
         })
-    };
-    page.collect(words.is_some(), fetch, |t| t.id, keep).await
+    }
 }
 
 enum BindValue {

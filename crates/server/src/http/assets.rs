@@ -79,6 +79,30 @@ async fn entry_page(State(dist): State<PathBuf>, request: Request) -> Response {
 /// them, e.g. a plain `trunk build`): served, they would be an old page for a new one.
 pub fn remove_stale_copies(dist: &Path) -> usize {
     let mut removed = 0;
+    for path in files_in(dist) {
+        let Some(original) =
+            path.extension().filter(|e| *e == "br" || *e == "gz").map(|_| path.with_extension(""))
+        else {
+            continue;
+        };
+        let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+        // Some tools keep a file's time to the second only: a copy is stale when older by more.
+        let stale = match (modified(&original), modified(&path)) {
+            (Some(source), Some(copy)) => copy + std::time::Duration::from_secs(2) < source,
+            (None, _) => true,
+            _ => false,
+        };
+        if stale && std::fs::remove_file(&path).is_ok() {
+            tracing::warn!(file = %path.display(), "removed a precompressed copy older than its file");
+            removed += 1;
+        }
+    }
+    removed
+}
+
+/// Every file under `dist`, in its subfolders too.
+pub fn files_in(dist: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
     let mut folders = vec![dist.to_path_buf()];
     while let Some(folder) = folders.pop() {
         let Ok(entries) = std::fs::read_dir(&folder) else { continue };
@@ -86,29 +110,12 @@ pub fn remove_stale_copies(dist: &Path) -> usize {
             let path = entry.path();
             if path.is_dir() {
                 folders.push(path);
-                continue;
-            }
-            let Some(original) = path
-                .extension()
-                .filter(|e| *e == "br" || *e == "gz")
-                .map(|_| path.with_extension(""))
-            else {
-                continue;
-            };
-            let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
-            // Some tools keep a file's time to the second only: a copy is stale when older by more.
-            let stale = match (modified(&original), modified(&path)) {
-                (Some(source), Some(copy)) => copy + std::time::Duration::from_secs(2) < source,
-                (None, _) => true,
-                _ => false,
-            };
-            if stale && std::fs::remove_file(&path).is_ok() {
-                tracing::warn!(file = %path.display(), "removed a precompressed copy older than its file");
-                removed += 1;
+            } else {
+                files.push(path);
             }
         }
     }
-    removed
+    files
 }
 
 #[cfg(test)]

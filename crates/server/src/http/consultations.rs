@@ -108,9 +108,7 @@ async fn consultation_page(
     page: Page,
 ) -> Result<Paged<Consultation>, ApiError> {
     let (sql, binds) = consultation_query(scope, &filter);
-    let n = binds.len();
-    let first = format!("{sql} ORDER BY c.id DESC LIMIT ${}", n + 1);
-    let rest = format!("{sql} AND c.id < ${} ORDER BY c.id DESC LIMIT ${}", n + 1, n + 2);
+    let (first, rest) = Page::chunk_queries(&sql, "c.id", binds.len());
     let fetch = |before: Option<i64>, limit: usize| {
         let (first, rest, binds) = (&first, &rest, &binds);
         async move {

@@ -125,9 +125,7 @@ async fn search(
 ) -> Result<Json<Value>, ApiError> {
     let page = Page::parse(query.limit, query.before)?;
     let (sql, binds) = instruction_query(caller.scope()?, None);
-    let n = binds.len();
-    let first = format!("{sql} ORDER BY i.id DESC LIMIT ${}", n + 1);
-    let rest = format!("{sql} AND i.id < ${} ORDER BY i.id DESC LIMIT ${}", n + 1, n + 2);
+    let (first, rest) = Page::chunk_queries(&sql, "i.id", binds.len());
     let db = state.db();
     let fetch = |before: Option<i64>, limit: usize| {
         let (first, rest, binds) = (&first, &rest, &binds);
@@ -140,15 +138,8 @@ async fn search(
             rows.iter().map(Instruction::from_row).collect::<Result<Vec<_>, ApiError>>()
         }
     };
-    // Searched here rather than in SQL: SQLite's LIKE folds only ASCII case, and instructions are Russian.
-    let words = super::input::search_words("q", query.q)?.map(|q| q.to_lowercase()).filter(|w| !w.trim().is_empty());
-    let keep = |i: &Instruction| {
-        words.as_deref().is_none_or(|words| {
-            let haystack = format!("{} {}", i.title, i.markdown).to_lowercase();
-            words.split_whitespace().all(|w| haystack.contains(w))
-        })
-    };
-    let found = page.collect(words.is_some(), fetch, |i| i.id, keep).await?;
+    let words = store::SearchWords::new(super::input::search_words("q", query.q)?.as_deref());
+    let found = page.collect(words.any(), fetch, |i| i.id, |i| words.found_in(&i.title, &i.markdown)).await?;
     Ok(Json(json!({ "instructions": found.items, "next_before": found.next_before })))
 }
 

@@ -20,18 +20,11 @@ use super::AppState;
 /// its SHA-256, nothing else inline.
 pub fn content_security_policy(dist: &Path) -> String {
     let mut hashes = Vec::new();
-    let mut folders = vec![dist.to_path_buf()];
-    while let Some(folder) = folders.pop() {
-        let Ok(entries) = std::fs::read_dir(&folder) else { continue };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                folders.push(path);
-            } else if path.extension().is_some_and(|e| e == "html")
-                && let Ok(html) = std::fs::read_to_string(&path)
-            {
-                hashes.extend(inline_script_hashes(&html));
-            }
+    for path in super::assets::files_in(dist) {
+        if path.extension().is_some_and(|e| e == "html")
+            && let Ok(html) = std::fs::read_to_string(&path)
+        {
+            hashes.extend(inline_script_hashes(&html));
         }
     }
     hashes.sort();
