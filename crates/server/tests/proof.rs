@@ -14,6 +14,8 @@
 //! 10 minutes at 64 connections) and prints the figures; timing is reported, never asserted in
 //! the normal tests.
 
+mod support;
+
 use std::collections::HashMap;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
@@ -22,6 +24,7 @@ use std::time::{Duration, Instant};
 use hourbank_server::clock::business_period;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
+use support::{database_url, Backend};
 
 const DEMO_PASSWORD: &str = "demo-hourbank";
 
@@ -121,27 +124,6 @@ async fn sign_in(http: &reqwest::Client, base: &str, email: &str) -> String {
     r["token"].as_str().unwrap_or_else(|| panic!("sign-in of {email}: {r}")).to_string()
 }
 
-/// A SQLite file in a temporary folder, or a new database on the PostgreSQL cluster named by
-/// `HOURBANK_TEST_PG_URL` (`None` when there is none and none is required).
-async fn database(engine: &str, dir: &std::path::Path) -> Option<String> {
-    if engine == "sqlite" {
-        return Some(format!("sqlite://{}/proof.db", dir.display()));
-    }
-    let Ok(admin_url) = std::env::var("HOURBANK_TEST_PG_URL") else {
-        assert!(std::env::var("HOURBANK_REQUIRE_PG").is_err(), "HOURBANK_REQUIRE_PG is set but HOURBANK_TEST_PG_URL is not");
-        eprintln!("PostgreSQL part skipped: HOURBANK_TEST_PG_URL is not set (`./dev test` sets it)");
-        return None;
-    };
-    sqlx::any::install_default_drivers();
-    let mut admin = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin_url).await.unwrap();
-    let mut bytes = [0u8; 6];
-    getrandom::fill(&mut bytes).unwrap();
-    let name = format!("hb_proof_{}", hex::encode(bytes));
-    sqlx::Executor::execute(&mut admin, format!("CREATE DATABASE {name}").as_str()).await.unwrap();
-    let (prefix, _) = admin_url.rsplit_once('/').unwrap();
-    Some(format!("{prefix}/{name}"))
-}
-
 fn random_below(n: u64) -> u64 {
     let mut bytes = [0u8; 8];
     getrandom::fill(&mut bytes).unwrap();
@@ -189,9 +171,9 @@ async fn titles(http: &reqwest::Client, base: &str, token: &str) -> HashMap<Stri
 
 const WRITERS: usize = 16;
 
-async fn crash_rounds(engine: &str, rounds: usize) {
+async fn crash_rounds(engine: Backend, rounds: usize) {
     let dir = tempfile::tempdir().unwrap();
-    let Some(url) = database(engine, dir.path()).await else { return };
+    let Some(url) = database_url(engine, dir.path()).await else { return };
     let mut server = Server::start(&url).await;
     let http = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().unwrap();
     let token = sign_in(&http, &server.base, "buh@romashka.demo").await;
@@ -300,9 +282,9 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 }
 
 /// Runs the soak; returns whether latency and memory stayed flat (errors fail it outright).
-async fn soak(engine: &str, plan: SoakPlan) -> bool {
+async fn soak(engine: Backend, plan: SoakPlan) -> bool {
     let dir = tempfile::tempdir().unwrap();
-    let Some(url) = database(engine, dir.path()).await else { return true };
+    let Some(url) = database_url(engine, dir.path()).await else { return true };
     let server = Server::start(&url).await;
     let http = reqwest::Client::builder().timeout(Duration::from_secs(30)).pool_max_idle_per_host(plan.connections).build().unwrap();
     let base = server.base.clone();
@@ -441,22 +423,22 @@ async fn soak(engine: &str, plan: SoakPlan) -> bool {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kill_9_under_keyed_writers_loses_and_doubles_nothing() {
-    crash_rounds("sqlite", 2).await;
-    crash_rounds("postgres", 2).await;
+    crash_rounds(Backend::Sqlite, 2).await;
+    crash_rounds(Backend::Postgres, 2).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_short_soak_has_no_errors() {
     let plan = SoakPlan { duration: Duration::from_secs(15), warm_up: Duration::from_secs(3), connections: 16 };
-    soak("sqlite", plan).await;
+    soak(Backend::Sqlite, plan).await;
 }
 
 /// `./dev proof`: 10 rounds on each engine (PostgreSQL as `./dev proof` starts it: durable).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "slow: ./dev proof"]
 async fn proof_crash_rounds() {
-    crash_rounds("sqlite", 10).await;
-    crash_rounds("postgres", 10).await;
+    crash_rounds(Backend::Sqlite, 10).await;
+    crash_rounds(Backend::Postgres, 10).await;
 }
 
 /// `./dev proof`: 10 minutes at 64 connections; fails unless latency and memory stay flat.
@@ -466,5 +448,5 @@ async fn proof_soak() {
     let minutes: u64 = std::env::var("HOURBANK_SOAK_MINUTES").ok().and_then(|m| m.parse().ok()).unwrap_or(10);
     let plan =
         SoakPlan { duration: Duration::from_secs(minutes * 60), warm_up: Duration::from_secs(60), connections: 64 };
-    assert!(soak("sqlite", plan).await, "latency or memory did not stay flat (figures above)");
+    assert!(soak(Backend::Sqlite, plan).await, "latency or memory did not stay flat (figures above)");
 }

@@ -26,10 +26,43 @@ pub enum Backend {
     Postgres,
 }
 
+impl std::fmt::Display for Backend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        })
+    }
+}
+
 fn random_suffix() -> String {
     let mut bytes = [0u8; 8];
     getrandom::fill(&mut bytes).unwrap();
     hex::encode(bytes)
+}
+
+/// A fresh database: a SQLite file in `dir`, or a new database on the PostgreSQL cluster named by
+/// `HOURBANK_TEST_PG_URL`. `None` (with a loud message) when PostgreSQL is not available and not
+/// required.
+pub async fn database_url(backend: Backend, dir: &std::path::Path) -> Option<String> {
+    match backend {
+        Backend::Sqlite => Some(format!("sqlite://{}/test.db", dir.display())),
+        Backend::Postgres => {
+            let Ok(admin_url) = std::env::var("HOURBANK_TEST_PG_URL") else {
+                if std::env::var_os("HOURBANK_REQUIRE_PG").is_some() {
+                    panic!("HOURBANK_REQUIRE_PG is set but HOURBANK_TEST_PG_URL is not");
+                }
+                eprintln!("!!! SKIPPED on PostgreSQL: HOURBANK_TEST_PG_URL is not set (`./dev test` sets it)");
+                return None;
+            };
+            sqlx::any::install_default_drivers();
+            let name = format!("hb_test_{}", random_suffix());
+            let mut admin = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin_url).await.unwrap();
+            sqlx::Executor::execute(&mut admin, format!("CREATE DATABASE {name}").as_str()).await.unwrap();
+            let (prefix, _) = admin_url.rsplit_once('/').unwrap();
+            Some(format!("{prefix}/{name}"))
+        }
+    }
 }
 
 impl TestApp {
@@ -42,24 +75,7 @@ impl TestApp {
     pub async fn spawn_with_clock(backend: Backend, clock: hourbank_server::clock::Clock) -> Option<TestApp> {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("index.html"), "<!doctype html><title>hourbank</title>SPA").unwrap();
-        let url = match backend {
-            Backend::Sqlite => format!("sqlite://{}/test.db", dir.path().display()),
-            Backend::Postgres => {
-                let Ok(admin_url) = std::env::var("HOURBANK_TEST_PG_URL") else {
-                    if std::env::var_os("HOURBANK_REQUIRE_PG").is_some() {
-                        panic!("HOURBANK_REQUIRE_PG is set but HOURBANK_TEST_PG_URL is not");
-                    }
-                    eprintln!("!!! SKIPPED on PostgreSQL: HOURBANK_TEST_PG_URL is not set (`./dev test` sets it)");
-                    return None;
-                };
-                sqlx::any::install_default_drivers();
-                let name = format!("hb_test_{}", random_suffix());
-                let mut admin = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin_url).await.unwrap();
-                sqlx::Executor::execute(&mut admin, format!("CREATE DATABASE {name}").as_str()).await.unwrap();
-                let (prefix, _) = admin_url.rsplit_once('/').unwrap();
-                format!("{prefix}/{name}")
-            }
-        };
+        let url = database_url(backend, dir.path()).await?;
         let db = Db::connect(&url).await.unwrap();
         let state = AppState::with_clock(dir.path(), db, clock);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
