@@ -29,8 +29,8 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, Request};
 use axum::Router;
 use tokio::net::TcpListener;
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
 pub use error::ApiError;
@@ -160,22 +160,26 @@ impl AppState {
         cache.insert(org.id, org.clone());
     }
 
-    /// A cached report, if it was built at this data version of the organisation, recently.
-    pub fn cached_report(&self, org: i64, period: &str, version: Option<i64>) -> Option<axum::body::Bytes> {
-        let cache = self.inner.reports.lock().expect("cache lock");
-        cache
-            .get(&(org, period.to_string()))
-            .filter(|(v, built, _)| *v == version && built.elapsed() < REPORT_CACHE_TTL)
-            .map(|(_, _, text)| text.clone())
-    }
-
-    pub fn cache_report(&self, org: i64, period: &str, version: Option<i64>, text: axum::body::Bytes) {
+    /// The report of (organisation, period) at this data version: the cached cell if it was
+    /// made at this version recently, else a new empty one in its place. Every request for the
+    /// same version shares one cell, so concurrent requests after a write wait for one build
+    /// instead of each building the same report.
+    pub fn report_cell(&self, org: i64, period: &str, version: Option<i64>) -> ReportCell {
         let mut cache = self.inner.reports.lock().expect("cache lock");
+        let key = (org, period.to_string());
+        if let Some((v, made, cell)) = cache.get(&key)
+            && *v == version
+            && made.elapsed() < REPORT_CACHE_TTL
+        {
+            return cell.clone();
+        }
         // Bounded crudely: past this many entries start over; a miss only costs a rebuild.
         if cache.len() >= 4096 {
             cache.clear();
         }
-        cache.insert((org, period.to_string()), (version, std::time::Instant::now(), text));
+        let cell = ReportCell::default();
+        cache.insert(key, (version, std::time::Instant::now(), cell.clone()));
+        cell
     }
 
     /// How long a session lives at most, from sign-in.
@@ -201,8 +205,11 @@ impl AppState {
     }
 }
 
-/// A serialized report, the organisation's data version it was built at, and when.
-type CachedReport = (Option<i64>, std::time::Instant, axum::body::Bytes);
+/// A serialized report once built (or being built).
+pub type ReportCell = std::sync::Arc<tokio::sync::OnceCell<axum::body::Bytes>>;
+
+/// A report's cell, the organisation's data version it is for, and when the cell was made.
+type CachedReport = (Option<i64>, std::time::Instant, ReportCell);
 
 /// How long a cached report may be served at an unchanged data version: bounds the staleness
 /// when two PostgreSQL transactions commit out of audit-id order.
@@ -251,10 +258,11 @@ pub fn router(state: AppState) -> Router {
 /// attacker controls, its length would leak it (BREACH).
 fn compression() -> CompressionLayer<impl tower_http::compression::Predicate + Clone> {
     use tower_http::compression::predicate::{Predicate, SizeAbove};
-    let no_secret = |_: axum::http::StatusCode,
-                     _: axum::http::Version,
-                     _: &axum::http::HeaderMap,
-                     extensions: &axum::http::Extensions| { extensions.get::<session::CarriesSecret>().is_none() };
+    let no_secret =
+        |_: axum::http::StatusCode,
+         _: axum::http::Version,
+         _: &axum::http::HeaderMap,
+         extensions: &axum::http::Extensions| { extensions.get::<session::CarriesSecret>().is_none() };
     CompressionLayer::new()
         .quality(tower_http::CompressionLevel::Precise(5))
         .compress_when(SizeAbove::new(1024).and(no_secret))
@@ -315,7 +323,8 @@ mod tests {
             .route("/small", get(|| async { axum::Json(serde_json::json!({ "ok": true })) }))
             .layer(compression());
         for (path, expected) in [("/plain", Some("br")), ("/secret", None), ("/small", None)] {
-            let request = Request::get(path).header("accept-encoding", "br, gzip").body(axum::body::Body::empty()).unwrap();
+            let request =
+                Request::get(path).header("accept-encoding", "br, gzip").body(axum::body::Body::empty()).unwrap();
             let response = app.clone().oneshot(request).await.unwrap();
             let encoding = response.headers().get(header::CONTENT_ENCODING).map(|v| v.to_str().unwrap().to_string());
             assert_eq!(encoding.as_deref(), expected, "{path}");

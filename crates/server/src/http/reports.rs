@@ -15,13 +15,13 @@ use axum::{Json, Router};
 use hourbank_domain::format::period_ru;
 use hourbank_domain::workflow::Role;
 use hourbank_domain::{
-    billed_hours, hours_by_period, statement_through, BillableItem, ClosedMonth, Hours, MonthStatement, Period, Phase,
-    Problem, Settlement, Tariff,
+    hours_by_period, statement_through, BillableItem, ClosedMonth, Hours, MonthStatement, Period, Phase, Problem,
+    Settlement, Tariff,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::consultations::{consultations, ConsultationFilter};
+use super::consultations::channel_ru;
 use super::extract::{Path, Query};
 use super::{ApiError, AppState};
 use crate::auth::{Caller, OrgScope};
@@ -39,6 +39,41 @@ pub fn router() -> Router<AppState> {
 #[serde(deny_unknown_fields)]
 pub(crate) struct OrgQuery {
     org: Option<i64>,
+}
+
+/// A report's query: the organisation, and the language of its CSV's words.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReportQuery {
+    org: Option<i64>,
+    lang: Option<String>,
+}
+
+/// The language of a CSV's words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CsvLang {
+    Ru,
+    En,
+}
+
+impl CsvLang {
+    fn parse(text: Option<&str>) -> Result<CsvLang, ApiError> {
+        match text {
+            None | Some("ru") => Ok(CsvLang::Ru),
+            Some("en") => Ok(CsvLang::En),
+            Some(given) => Err(ApiError::invalid(
+                "lang",
+                Problem::UnknownValue { given: given.to_string(), expected: "ru, en".into() },
+            )),
+        }
+    }
+
+    fn pick(self, ru: &'static str, en: &'static str) -> &'static str {
+        match self {
+            CsvLang::Ru => ru,
+            CsvLang::En => en,
+        }
+    }
 }
 
 /// The organisation a report is about: a client's own, or the one staff name with `?org=`.
@@ -104,7 +139,7 @@ pub struct Report {
     pub status: &'static str,
     pub closed_at: Option<String>,
     pub tasks: ReportTasks,
-    pub consultations: Vec<Value>,
+    pub consultations: ReportConsultations,
     pub statement: MonthStatement,
     pub tariff: ReportTariff,
 }
@@ -138,12 +173,36 @@ impl Report {
         out.extend_from_slice(b",\"tasks\":[");
         out.extend_from_slice(self.tasks.joined.as_bytes());
         out.push(b']');
-        field(&mut out, "consultations", &self.consultations);
+        out.extend_from_slice(b",\"consultations\":[");
+        out.extend_from_slice(self.consultations.joined.as_bytes());
+        out.push(b']');
         field(&mut out, "statement", &self.statement);
         field(&mut out, "tariff", &self.tariff);
         out.push(b'}');
         out
     }
+}
+
+/// The month's consultations as JSON, oldest first: the inside of the report's `consultations`
+/// array, written straight from their rows (a month of 10 000 consultations is one pass, no
+/// value tree per row).
+#[derive(Debug)]
+pub struct ReportConsultations {
+    pub count: usize,
+    pub joined: String,
+}
+
+/// A consultation as the report lists it: who, when, what, how long, billable or not.
+#[derive(Serialize)]
+struct ReportConsultation<'a> {
+    id: i64,
+    date: &'a str,
+    channel: &'a str,
+    channel_ru: &'static str,
+    specialist_name: &'a str,
+    duration: Hours,
+    topic: &'a str,
+    billable: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -257,6 +316,79 @@ async fn month_entries(state: &AppState, org_id: i64, period: &str) -> Result<(R
     Ok((tasks, Hours::from_centi(billed)))
 }
 
+/// The billable consultations' hours of the open months before the report's month, by month.
+async fn earlier_billable_consultations(
+    state: &AppState,
+    org_id: i64,
+    first_open: Period,
+    period: Period,
+) -> Result<Vec<BillableItem>, sqlx::Error> {
+    if first_open >= period {
+        return Ok(Vec::new());
+    }
+    // Dates are 'YYYY-MM-DD' text: their first seven characters are the month.
+    let rows = sqlx::query(
+        "SELECT substr(date, 1, 7) AS period, CAST(SUM(duration) AS BIGINT) AS hours FROM consultations \
+         WHERE org_id = $1 AND billable <> 0 AND date >= $2 AND date < $3 GROUP BY substr(date, 1, 7)",
+    )
+    .bind(org_id)
+    .bind(first_open.first_day().to_string())
+    .bind(period.first_day().to_string())
+    .fetch_all(state.db().pool())
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let month: String = col(row, "period")?;
+            let month = Period::parse("period", &month)
+                .map_err(|e| sqlx::Error::Decode(format!("stored consultation's date: {e}").into()))?;
+            Ok(BillableItem { period: month, hours: Hours::from_centi(col(row, "hours")?) })
+        })
+        .collect()
+}
+
+/// The month's consultations, oldest first, as the report's JSON, and the hours of the billable
+/// ones.
+async fn month_consultations(
+    state: &AppState,
+    org_id: i64,
+    period: Period,
+) -> Result<(ReportConsultations, Hours), sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT c.id, c.date, c.channel, u.name, c.duration, c.topic, c.billable \
+         FROM consultations c JOIN users u ON u.id = c.specialist_id \
+         WHERE c.org_id = $1 AND c.date >= $2 AND c.date <= $3 ORDER BY c.date, c.id",
+    )
+    .bind(org_id)
+    .bind(period.first_day().to_string())
+    .bind(period.last_day().to_string())
+    .fetch_all(state.db().pool())
+    .await?;
+    let mut joined = Vec::with_capacity(rows.len() * 200);
+    let mut billable_centi = 0i64;
+    for (i, row) in rows.iter().enumerate() {
+        let channel: &str = col(row, "channel")?;
+        let entry = ReportConsultation {
+            id: col(row, "id")?,
+            date: col(row, "date")?,
+            channel,
+            channel_ru: channel_ru(channel),
+            specialist_name: col(row, "name")?,
+            duration: Hours::from_centi(col(row, "duration")?),
+            topic: col(row, "topic")?,
+            billable: col::<i64>(row, "billable")? != 0,
+        };
+        if entry.billable {
+            billable_centi += entry.duration.centi();
+        }
+        if i > 0 {
+            joined.push(b',');
+        }
+        serde_json::to_writer(&mut joined, &entry).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+    }
+    let joined = String::from_utf8(joined).expect("serde_json writes UTF-8");
+    Ok((ReportConsultations { count: rows.len(), joined }, Hours::from_centi(billable_centi)))
+}
+
 /// Builds the month's report from current data (an open month, or a month about to close).
 pub async fn build_report(state: &AppState, org: &OrgRecord, period: Period) -> Result<Report, ApiError> {
     let contract = org.contract()?;
@@ -281,43 +413,23 @@ pub async fn build_report(state: &AppState, org: &OrgRecord, period: Period) -> 
         month_entries(state, org.id, &month),
     )?;
     items.push(BillableItem { period, hours: billed });
-    // Billable consultations count in their own month, like tasks accepted in it.
-    let range =
-        ConsultationFilter { org_id: Some(org.id), from: Some(first_open.first_day()), to: Some(period.last_day()) };
-    let mut month_consultations = Vec::new();
-    for c in consultations(state.db(), OrgScope::One(org.id), range).await? {
-        let month = Period::of(c.date);
-        // Trial months bill closed tasks only («Оплата только за закрытые задачи»): a
-        // consultation is listed there, never billed.
-        if c.billable && contract.month_of(month).is_some_and(|m| m.phase == Phase::Subscription) {
-            items.push(BillableItem { period: month, hours: billed_hours(c.duration, None) });
-        }
-        if month == period {
-            month_consultations.push(c);
-        }
+    // Billable consultations count in their own month, like tasks accepted in it; trial months
+    // bill closed tasks only («Оплата только за закрытые задачи»): there a consultation is
+    // listed, never billed.
+    let subscription = |month: Period| contract.month_of(month).is_some_and(|m| m.phase == Phase::Subscription);
+    let (earlier, (consultations, month_billable)) = tokio::try_join!(
+        earlier_billable_consultations(state, org.id, first_open, period),
+        month_consultations(state, org.id, period),
+    )?;
+    items.extend(earlier.into_iter().filter(|item| subscription(item.period)));
+    if subscription(period) {
+        items.push(BillableItem { period, hours: month_billable });
     }
     let hours: BTreeMap<Period, Hours> = hours_by_period(items);
     let statement = statement_through(&contract, org.vat, last_closed, &hours, period)?
         .pop()
         .filter(|r| r.period == period)
         .ok_or(ApiError::NotFound)?;
-
-    // Every consultation of the month is listed (who, when, what), billable or not.
-    let consultations: Vec<Value> = month_consultations
-        .iter()
-        .map(|c| {
-            json!({
-                "id": c.id,
-                "date": c.date,
-                "channel": c.channel,
-                "channel_ru": c.channel_ru,
-                "specialist_name": c.specialist_name,
-                "duration": c.duration,
-                "topic": c.topic,
-                "billable": c.billable,
-            })
-        })
-        .collect();
     Ok(Report {
         org: ReportOrg { id: org.id, name: org.name.clone(), inn: org.inn.clone() },
         period,
@@ -348,33 +460,34 @@ async fn show(
     State(state): State<AppState>,
     caller: Caller,
     Path(period): Path<String>,
-    Query(query): Query<OrgQuery>,
+    Query(query): Query<ReportQuery>,
 ) -> Result<Response, ApiError> {
     let (period_text, as_csv) = match period.strip_suffix(".csv") {
         Some(p) => (p, true),
         None => (period.as_str(), false),
     };
     let period = Period::parse("period", period_text)?;
-    let org = report_org(&state, &caller, &query).await?;
+    let lang = CsvLang::parse(query.lang.as_deref())?;
+    let org = report_org(&state, &caller, &OrgQuery { org: query.org }).await?;
     // A month outside the contract, or further ahead than next month, has no report: answered
     // without computing the months up to it.
     if !report_exists(&org.contract()?, period, state.clock().period()) {
         return Err(ApiError::NotFound);
     }
-    let key = period.to_string();
-    if !as_csv && let Some(text) = state.cached_report(org.id, &key, org.data_version) {
-        return Ok(json_text(text));
-    }
-    let stored = frozen(&state, org.id, period).await?;
     if !as_csv {
         // A closed month is answered exactly as stored.
-        let text = match stored {
-            Some(text) => Bytes::from(text),
-            None => Bytes::from(build_report(&state, &org, period).await?.to_json()),
-        };
-        state.cache_report(org.id, &key, org.data_version, text.clone());
-        return Ok(json_text(text));
+        let cell = state.report_cell(org.id, &period.to_string(), org.data_version);
+        let text = cell
+            .get_or_try_init(|| async {
+                Ok::<_, ApiError>(match frozen(&state, org.id, period).await? {
+                    Some(text) => Bytes::from(text),
+                    None => Bytes::from(build_report(&state, &org, period).await?.to_json()),
+                })
+            })
+            .await?;
+        return Ok(json_text(text.clone()));
     }
+    let stored = frozen(&state, org.id, period).await?;
     let report = match stored {
         Some(text) => parse_stored(&text)?,
         None => serde_json::from_slice(&build_report(&state, &org, period).await?.to_json())
@@ -386,7 +499,7 @@ async fn show(
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
             (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
         ],
-        report_csv(&report),
+        report_csv(&report, lang),
     )
         .into_response())
 }
@@ -500,74 +613,140 @@ pub async fn close_month(state: &AppState, org: &OrgRecord, period: Period, by: 
 /// The report as CSV for spreadsheets: `;`-separated (what Excel expects in a Russian locale),
 /// UTF-8 with a byte-order mark, formulas neutralised (`hourbank_domain::csv`, shared with the
 /// calculator).
-pub fn report_csv(report: &Value) -> String {
-    use hourbank_domain::csv::line;
+pub fn report_csv(report: &Value, lang: CsvLang) -> String {
+    use hourbank_domain::csv::{date, line, moscow_time, number};
+    let t = |ru, en| lang.pick(ru, en);
     let s = |v: &Value| {
         v.as_str().map(str::to_string).unwrap_or_else(|| if v.is_null() { String::new() } else { v.to_string() })
     };
+    // Numbers with a decimal comma, as Excel in a Russian locale reads them.
+    let n = |v: &Value| number(s(v));
+    let status = match report["status"].as_str() {
+        Some("open") => t("открыт", "open"),
+        Some("closed") => t("закрыт", "closed"),
+        _ => "",
+    };
     let mut out = String::from("\u{feff}");
-    out += &line(&["Организация", &s(&report["org"]["name"]), "ИНН", &s(&report["org"]["inn"])]);
-    out += &line(&["Период", &s(&report["period"]), "Статус", &s(&report["status"])]);
+    out += &line(&[
+        t("Организация", "Organisation"),
+        &s(&report["org"]["name"]),
+        t("ИНН", "INN"),
+        &s(&report["org"]["inn"]),
+    ]);
+    out += &line(&[t("Период", "Period"), &s(&report["period"]), t("Статус", "Status"), status]);
     out += &line::<&str>(&[]);
-    out += &line(&["Задача", "Название", "Принята", "Исполнитель", "Дата работ", "Что сделано", "Часы"]);
-    for task in report["tasks"].as_array().into_iter().flatten() {
+    out += &line(&[
+        t("Задача", "Task"),
+        t("Название", "Title"),
+        t("Принята (МСК)", "Accepted (Moscow time)"),
+        t("Исполнитель", "Done by"),
+        t("Дата работ", "Work date"),
+        t("Что сделано", "What was done"),
+        t("Часы", "Hours"),
+    ]);
+    let mut billed_centi = 0i64;
+    let tasks = report["tasks"].as_array().map_or(&[][..], Vec::as_slice);
+    for task in tasks {
         for w in task["worklogs"].as_array().into_iter().flatten() {
             out += &line(&[
                 &s(&task["id"]),
                 &s(&task["title"]),
-                &s(&task["accepted_at"]),
+                &moscow_time(&s(&task["accepted_at"])),
                 &s(&w["user_name"]),
-                &s(&w["date"]),
+                &date(&s(&w["date"])),
                 &s(&w["description"]),
-                &s(&w["hours"]),
+                &n(&w["hours"]),
             ]);
         }
+        billed_centi += Hours::parse_month("billed", &s(&task["billed"])).map_or(0, Hours::centi);
         out += &line(&[
             &s(&task["id"]),
             &s(&task["title"]),
             "",
             "",
             "",
-            "К оплате (не более согласованной оценки)",
-            &s(&task["billed"]),
+            t("К оплате (не более согласованной оценки)", "Billed (at most the approved estimate)"),
+            &n(&task["billed"]),
         ]);
     }
+    out += &line(&[
+        t("Итого по задачам", "Tasks in total"),
+        &tasks.len().to_string(),
+        "",
+        "",
+        "",
+        t("К оплате", "Billed"),
+        &number(Hours::from_centi(billed_centi)),
+    ]);
     // A month without consultations (or frozen before they were logged) keeps the CSV as it was.
     if let Some(list) = report["consultations"].as_array().filter(|list| !list.is_empty()) {
         out += &line::<&str>(&[]);
-        out += &line(&["Консультация", "Дата", "Канал", "Специалист", "Тема", "Часы", "К оплате"]);
+        out += &line(&[
+            t("Консультация", "Consultation"),
+            t("Дата", "Date"),
+            t("Канал", "Channel"),
+            t("Специалист", "Specialist"),
+            t("Тема", "Topic"),
+            t("Часы", "Hours"),
+            t("К оплате", "Billable"),
+        ]);
+        let (mut all_centi, mut billable_centi) = (0i64, 0i64);
         for c in list {
-            let billable = if c["billable"].as_bool() == Some(true) { "да" } else { "нет" };
+            let billable = c["billable"].as_bool() == Some(true);
+            let centi = Hours::parse_month("duration", &s(&c["duration"])).map_or(0, Hours::centi);
+            all_centi += centi;
+            if billable {
+                billable_centi += centi;
+            }
+            let channel = match lang {
+                CsvLang::Ru => s(&c["channel_ru"]),
+                CsvLang::En => s(&c["channel"]).replace('_', " "),
+            };
+            let billable = if billable { t("да", "yes") } else { t("нет", "no") };
             out += &line(&[
-                &s(&c["id"]),
-                &s(&c["date"]),
-                &s(&c["channel_ru"]),
+                s(&c["id"]).as_str(),
+                &date(&s(&c["date"])),
+                &channel,
                 &s(&c["specialist_name"]),
                 &s(&c["topic"]),
-                &s(&c["duration"]),
+                &n(&c["duration"]),
                 billable,
             ]);
         }
+        out += &line(&[
+            t("Итого консультаций", "Consultations in total"),
+            &list.len().to_string(),
+            "",
+            "",
+            t("из них к оплате, ч", "of them billable, h"),
+            &number(Hours::from_centi(all_centi)),
+            &number(Hours::from_centi(billable_centi)),
+        ]);
     }
     out += &line::<&str>(&[]);
     let st = &report["statement"];
-    for (label, key) in [
-        ("Этап", "phase"),
-        ("Часы", "hours"),
-        ("Абонентская плата", "fee"),
-        ("Из тарифа, ч", "included_used"),
-        ("Резерв на начало, ч", "reserve_start"),
-        ("Из резерва, ч", "reserve_used"),
-        ("Резерв на конец, ч", "reserve_end"),
-        ("Сгорело, ч", "reserve_forfeited"),
-        ("Сверх тарифа, ч", "extra_hours"),
-        ("Ставка", "extra_rate"),
-        ("Сверх тарифа, сумма", "extra_charge"),
-        ("Итого", "total"),
-        ("НДС", "vat"),
-        ("Итого с НДС", "total_with_vat"),
+    let phase = match st["phase"].as_str() {
+        Some("trial") => t("пробный", "trial"),
+        Some("subscription") => t("абонемент", "subscription"),
+        _ => "",
+    };
+    out += &line(&[t("Этап", "Phase"), phase]);
+    for (ru, en, key) in [
+        ("Часы", "Hours", "hours"),
+        ("Абонентская плата", "Fee", "fee"),
+        ("Из тарифа, ч", "Included, h", "included_used"),
+        ("Резерв на начало, ч", "Reserve at start, h", "reserve_start"),
+        ("Из резерва, ч", "From reserve, h", "reserve_used"),
+        ("Резерв на конец, ч", "Reserve at end, h", "reserve_end"),
+        ("Сгорело, ч", "Forfeited, h", "reserve_forfeited"),
+        ("Сверх тарифа, ч", "Extra hours", "extra_hours"),
+        ("Ставка", "Rate", "extra_rate"),
+        ("Сверх тарифа, сумма", "Extra, amount", "extra_charge"),
+        ("Итого", "Total", "total"),
+        ("НДС", "VAT", "vat"),
+        ("Итого с НДС", "Total with VAT", "total_with_vat"),
     ] {
-        out += &line(&[label, &s(&st[key])]);
+        out += &line(&[t(ru, en), &n(&st[key])]);
     }
     out
 }
@@ -584,11 +763,11 @@ mod tests {
                        "worklogs": [{"user_name": "Иван", "date": "2027-03-02", "description": "сделал", "hours": "2.5"}]}],
             "statement": {"total": "20000.00"}
         });
-        let csv = report_csv(&report);
+        let csv = report_csv(&report, CsvLang::Ru);
         assert!(csv.starts_with('\u{feff}'));
         assert!(csv.contains("\"ООО \"\"Ромашка\"\"\""));
-        assert!(csv.contains("1;\"Отчёт; новый\";x;Иван;2027-03-02;сделал;2.5\r\n"));
-        assert!(csv.contains("Итого;20000.00\r\n"));
+        assert!(csv.contains("1;\"Отчёт; новый\";x;Иван;02.03.2027;сделал;2,5\r\n"), "{csv}");
+        assert!(csv.contains("Итого;20000,00\r\n"));
     }
 
     #[test]
@@ -599,9 +778,46 @@ mod tests {
                        "worklogs": [{"user_name": "@SUM(1+1)", "date": "2027-03-02", "description": "-2+3", "hours": "2.5"}]}],
             "statement": {"total": "20000.00"}
         });
-        let csv = report_csv(&report);
+        let csv = report_csv(&report, CsvLang::Ru);
         assert!(csv.contains("\"'=HYPERLINK(\"\"http://evil\"\")\""), "{csv}");
         assert!(csv.contains(";'+cmd|' /C calc'!A0;"), "{csv}");
         assert!(csv.contains(";'@SUM(1+1);") && csv.contains(";'-2+3;"), "{csv}");
+    }
+
+    /// What Excel in a Russian locale needs: Moscow times, dd.mm.yyyy dates, decimal commas,
+    /// Russian words, totals; and the same file in English words.
+    #[test]
+    fn csv_for_russian_excel_and_in_english() {
+        let report = json!({
+            "org": {"name": "Ромашка", "inn": "7707083893"}, "period": "2026-10", "status": "closed",
+            "tasks": [
+                {"id": 7, "title": "Отчёт", "accepted_at": "2026-10-12T16:00:00.000Z", "billed": "2.5",
+                 "worklogs": [{"user_name": "Иван", "date": "2026-10-12", "description": "сделал", "hours": "2.5"}]},
+                {"id": 8, "title": "Обмен", "accepted_at": "2026-10-31T21:30:00Z", "billed": "1.25", "worklogs": []}
+            ],
+            "consultations": [
+                {"id": 3, "date": "2026-10-05", "channel": "crm_chat", "channel_ru": "CRM-чат", "specialist_name": "Анна",
+                 "topic": "проводки", "duration": "0.5", "billable": true},
+                {"id": 4, "date": "2026-10-06", "channel": "phone", "channel_ru": "Телефон", "specialist_name": "Анна",
+                 "topic": "вопрос", "duration": "0.25", "billable": false}
+            ],
+            "statement": {"phase": "subscription", "hours": "4.25", "fee": "20000.00", "total": "20000.00"}
+        });
+        let csv = report_csv(&report, CsvLang::Ru);
+        let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').split("\r\n").collect();
+        assert_eq!(lines[1], "Период;2026-10;Статус;закрыт");
+        assert_eq!(lines[4], "7;Отчёт;12.10.2026 19:00;Иван;12.10.2026;сделал;2,5");
+        assert_eq!(lines[5], "7;Отчёт;;;;К оплате (не более согласованной оценки);2,5");
+        assert_eq!(lines[6], "8;Обмен;;;;К оплате (не более согласованной оценки);1,25");
+        assert_eq!(lines[7], "Итого по задачам;2;;;;К оплате;3,75");
+        assert_eq!(lines[10], "3;05.10.2026;CRM-чат;Анна;проводки;0,5;да");
+        assert_eq!(lines[12], "Итого консультаций;2;;;из них к оплате, ч;0,75;0,5");
+        assert!(csv.contains("\r\nЭтап;абонемент\r\nЧасы;4,25\r\nАбонентская плата;20000,00\r\n"), "{csv}");
+        assert!(!csv.contains("subscription") && !csv.contains("2026-10-12T"), "{csv}");
+        let en = report_csv(&report, CsvLang::En);
+        assert!(en.contains("Period;2026-10;Status;closed\r\n"), "{en}");
+        assert!(en.contains("\r\n3;05.10.2026;crm chat;Анна;проводки;0,5;yes\r\n"), "{en}");
+        assert!(en.contains("\r\nPhase;subscription\r\nHours;4,25\r\n"), "{en}");
+        assert!(!en.contains("Итого") && !en.contains("абонемент"), "{en}");
     }
 }
