@@ -95,8 +95,13 @@ pub struct TaskFilter {
 impl TaskFilter {
     /// The query string (`state=new&q=…`), empty values left out; used for the page and the API.
     pub fn query(&self) -> String {
-        let pairs =
-            [("state", &self.state), ("month", &self.month), ("q", &self.q), ("org", &self.org), ("before", &self.before)];
+        let pairs = [
+            ("state", &self.state),
+            ("month", &self.month),
+            ("q", &self.q),
+            ("org", &self.org),
+            ("before", &self.before),
+        ];
         pairs
             .iter()
             .filter(|(_, v)| !v.trim().is_empty())

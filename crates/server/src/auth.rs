@@ -13,8 +13,8 @@ use hourbank_domain::workflow::Role;
 use sha2::{Digest, Sha256};
 
 use crate::db::{col, instant, Arg};
-use sqlx::any::AnyRow;
 use crate::http::{ApiError, AppState};
+use sqlx::any::AnyRow;
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "hb_session";

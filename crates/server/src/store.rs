@@ -209,10 +209,9 @@ pub async fn user(db: &Db, id: i64) -> Result<Option<UserRecord>, ApiError> {
 }
 
 pub async fn users(db: &Db) -> Result<Vec<UserRecord>, ApiError> {
-    let rows =
-        sqlx::query("SELECT id, email, name, role, org_id, phone, disabled FROM users ORDER BY id")
-            .fetch_all(db.pool())
-            .await?;
+    let rows = sqlx::query("SELECT id, email, name, role, org_id, phone, disabled FROM users ORDER BY id")
+        .fetch_all(db.pool())
+        .await?;
     rows.iter().map(UserRecord::from_row).collect()
 }
 

@@ -132,7 +132,8 @@ async fn concurrent_repeats_of_a_transition_answer_as_the_first(app: TestApp) {
     let estimate = json!({"action": "estimate", "specification": "ТЗ", "estimate": "3", "deadline": "2030-01-31"});
     assert_eq!(app.post(&path, &analyst, estimate).await.0, StatusCode::OK);
     let approve = json!({"action": "approve"});
-    let results = futures::future::join_all((0..4).map(|_| post_with_key(&app, &path, &client, "ok", approve.clone()))).await;
+    let results =
+        futures::future::join_all((0..4).map(|_| post_with_key(&app, &path, &client, "ok", approve.clone()))).await;
     assert!(results.iter().all(|(s, _, _)| *s == StatusCode::OK || *s == StatusCode::CONFLICT), "{results:?}");
     let answers: Vec<&Value> = results.iter().filter(|(s, _, _)| *s == StatusCode::OK).map(|(_, _, v)| v).collect();
     assert!(!answers.is_empty());

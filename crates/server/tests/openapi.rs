@@ -90,7 +90,8 @@ fn links_lead_to_operations_that_exist() {
             for response in operation["responses"].as_object().unwrap().values() {
                 for link in response["links"].as_object().into_iter().flat_map(|l| l.values()) {
                     let target = link["operationId"].as_str().unwrap();
-                    let path = operations.get(target).unwrap_or_else(|| panic!("a link to {target}, which does not exist"));
+                    let path =
+                        operations.get(target).unwrap_or_else(|| panic!("a link to {target}, which does not exist"));
                     for parameter in link["parameters"].as_object().unwrap().keys() {
                         assert!(path.contains(&format!("{{{parameter}}}")), "{target} ({path}) takes no {parameter}");
                     }

@@ -43,7 +43,8 @@ async fn tasks_come_a_page_at_a_time(app: TestApp) {
     let mut created = Vec::new();
     for i in 0..7 {
         // Every third task mentions «Склад», in Cyrillic capitals the search must fold.
-        let title = if i % 3 == 0 { format!("СКЛАД: отчёт {i}") } else { format!("Печатная форма {i}") };
+        let title =
+            if i % 3 == 0 { format!("СКЛАД: отчёт {i}") } else { format!("Печатная форма {i}") };
         let (s, t) = app.post("/api/v1/tasks", &client, json!({"title": title, "description": "x"})).await;
         assert_eq!(s, StatusCode::CREATED);
         created.push(t["task"]["id"].as_i64().unwrap());
@@ -98,7 +99,11 @@ async fn consultations_and_instructions_come_a_page_at_a_time(app: TestApp) {
         talks.push(c["consultation"]["id"].as_i64().unwrap());
         let title = if i % 2 == 0 { format!("ОБМЕН с банком {i}") } else { format!("Печать {i}") };
         let (s, n) = app
-            .post(&format!("/api/v1/tasks/{task}/instructions"), &specialist, json!({"title": title, "markdown": "Шаги"}))
+            .post(
+                &format!("/api/v1/tasks/{task}/instructions"),
+                &specialist,
+                json!({"title": title, "markdown": "Шаги"}),
+            )
             .await;
         assert_eq!(s, StatusCode::CREATED, "{n}");
         notes.push(n["instruction"]["id"].as_i64().unwrap());
@@ -107,15 +112,22 @@ async fn consultations_and_instructions_come_a_page_at_a_time(app: TestApp) {
     notes.reverse();
     let (ids, sizes) = all_pages(&app, "/api/v1/consultations?", "consultations", &client, 2).await;
     assert_eq!((ids, sizes), (talks.clone(), vec![2, 2, 1]));
-    let (ids, _) = all_pages(&app, &format!("/api/v1/consultations?month={}", business_period()), "consultations", &client, 4).await;
+    let (ids, _) =
+        all_pages(&app, &format!("/api/v1/consultations?month={}", business_period()), "consultations", &client, 4)
+            .await;
     assert_eq!(ids, talks);
     let (ids, sizes) = all_pages(&app, "/api/v1/instructions?", "instructions", &client, 2).await;
     assert_eq!((ids, sizes), (notes.clone(), vec![2, 2, 1]));
-    let (ids, _) = all_pages(&app, "/api/v1/instructions?q=%D0%BE%D0%B1%D0%BC%D0%B5%D0%BD", "instructions", &client, 1).await;
+    let (ids, _) =
+        all_pages(&app, "/api/v1/instructions?q=%D0%BE%D0%B1%D0%BC%D0%B5%D0%BD", "instructions", &client, 1).await;
     assert_eq!(ids, vec![notes[0], notes[2], notes[4]]);
     for path in ["/api/v1/consultations?limit=500", "/api/v1/instructions?limit=-1"] {
         let (s, body) = app.get(path, &client).await;
-        assert_eq!((s, body["errors"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("limit")), "{path}");
+        assert_eq!(
+            (s, body["errors"][0]["field"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("limit")),
+            "{path}"
+        );
     }
 }
 

@@ -286,14 +286,26 @@ async fn soak(engine: Backend, plan: SoakPlan) -> bool {
     let dir = tempfile::tempdir().unwrap();
     let Some(url) = database_url(engine, dir.path()).await else { return true };
     let server = Server::start(&url).await;
-    let http = reqwest::Client::builder().timeout(Duration::from_secs(30)).pool_max_idle_per_host(plan.connections).build().unwrap();
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .pool_max_idle_per_host(plan.connections)
+        .build()
+        .unwrap();
     let base = server.base.clone();
     let client = sign_in(&http, &base, "buh@romashka.demo").await;
     let specialist = sign_in(&http, &base, "ivan@hourbank.demo").await;
-    let me: Value = http.get(format!("{base}/api/v1/me")).bearer_auth(&client).send().await.unwrap().json().await.unwrap();
+    let me: Value =
+        http.get(format!("{base}/api/v1/me")).bearer_auth(&client).send().await.unwrap().json().await.unwrap();
     let org = me["org"]["id"].as_i64().expect("the client's organisation");
-    let list: Value =
-        http.get(format!("{base}/api/v1/tasks?limit=1")).bearer_auth(&client).send().await.unwrap().json().await.unwrap();
+    let list: Value = http
+        .get(format!("{base}/api/v1/tasks?limit=1"))
+        .bearer_auth(&client)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let task = list["tasks"][0]["id"].as_i64().expect("a demo task");
     let period = business_period().to_string();
     let today = hourbank_server::clock::business_today().to_string();
@@ -312,9 +324,13 @@ async fn soak(engine: Backend, plan: SoakPlan) -> bool {
                     let slot = (n + c as u64) % 20;
                     let key = format!("soak-{c}-{n}");
                     let (kind, request) = match slot {
-                        0..=7 => (Kind::TaskList, http.get(format!("{base}/api/v1/tasks?limit=50")).bearer_auth(&client)),
+                        0..=7 => {
+                            (Kind::TaskList, http.get(format!("{base}/api/v1/tasks?limit=50")).bearer_auth(&client))
+                        }
                         8..=10 => (Kind::Task, http.get(format!("{base}/api/v1/tasks/{task}")).bearer_auth(&client)),
-                        11..=13 => (Kind::Report, http.get(format!("{base}/api/v1/reports/{period}")).bearer_auth(&client)),
+                        11..=13 => {
+                            (Kind::Report, http.get(format!("{base}/api/v1/reports/{period}")).bearer_auth(&client))
+                        }
                         14..=16 => (
                             Kind::NewTask,
                             http.post(format!("{base}/api/v1/tasks"))
@@ -367,7 +383,12 @@ async fn soak(engine: Backend, plan: SoakPlan) -> bool {
         worker.await.unwrap();
     }
     let errors = std::mem::take(&mut *errors.lock().unwrap());
-    assert!(errors.is_empty(), "{engine} soak: {} errors, the first: {:?}", errors.len(), &errors[..errors.len().min(5)]);
+    assert!(
+        errors.is_empty(),
+        "{engine} soak: {} errors, the first: {:?}",
+        errors.len(),
+        &errors[..errors.len().min(5)]
+    );
 
     let samples = std::mem::take(&mut *samples.lock().unwrap());
     let middle = plan.warm_up + (plan.duration - plan.warm_up) / 2;

@@ -67,8 +67,13 @@ async fn files_go_out_compressed_as_accepted_and_cached_by_name() {
         assert!(header(answer, "vary").to_lowercase().contains("accept-encoding"), "{:?}", answer.headers);
         assert!(!header(answer, "last-modified").is_empty());
     }
-    assert!(br.body.len() < gz.body.len() && gz.body.len() < plain.body.len() / 2, "br {} gz {} plain {}",
-        br.body.len(), gz.body.len(), plain.body.len());
+    assert!(
+        br.body.len() < gz.body.len() && gz.body.len() < plain.body.len() / 2,
+        "br {} gz {} plain {}",
+        br.body.len(),
+        gz.body.len(),
+        plain.body.len()
+    );
     assert_eq!(&plain.body[..4], b"\0asm");
 
     // Every other hashed file too; the page itself is revalidated each time, compressed as well.
@@ -84,7 +89,10 @@ async fn files_go_out_compressed_as_accepted_and_cached_by_name() {
         assert!(!header(&answer, "last-modified").is_empty(), "{path}");
     }
     let deep = get(&format!("{base}/portal/tasks/5"), Some("gzip")).await;
-    assert_eq!((header(&deep, "content-encoding"), header(&deep, "content-type")), ("gzip", "text/html; charset=utf-8"));
+    assert_eq!(
+        (header(&deep, "content-encoding"), header(&deep, "content-type")),
+        ("gzip", "text/html; charset=utf-8")
+    );
     // Revalidation answers 304 without a body.
     let again = reqwest::Client::new()
         .get(format!("{base}/"))
@@ -126,7 +134,8 @@ async fn a_second_visit_downloads_no_wasm() {
 #[ignore = "benchmark: run by ./dev bench"]
 async fn wire_bytes_of_each_entry() {
     let base = start_server_with_demo().await;
-    let sum = "const entries = [performance.getEntriesByType('navigation')[0], ...performance.getEntriesByType('resource')];
+    let sum =
+        "const entries = [performance.getEntriesByType('navigation')[0], ...performance.getEntriesByType('resource')];
         return [entries.reduce((n, e) => n + e.transferSize, 0), entries.reduce((n, e) => n + e.decodedBodySize, 0),
                 entries.length];";
     for (path, ready) in [

@@ -231,8 +231,17 @@ fn user_actions(user: crate::model::User) -> impl IntoView {
     let send = move |path: String, body: serde_json::Value, fields: &'static [&'static str]| {
         sent.set(Sent::Sending);
         spawn_local(async move {
-            let Some(outcome) = send_now(ctx, "PUT", &path, &body.to_string(),
-                ("Нет связи: ничего не изменено.", "No connection: nothing changed.")).await else { return };
+            let Some(outcome) = send_now(
+                ctx,
+                "PUT",
+                &path,
+                &body.to_string(),
+                ("Нет связи: ничего не изменено.", "No connection: nothing changed."),
+            )
+            .await
+            else {
+                return;
+            };
             sent.set(sent_state(&outcome, fields, ctx.lang.get_untracked()));
             if matches!(outcome, WriteOutcome::Done(_)) {
                 asking.set(None);
@@ -246,7 +255,11 @@ fn user_actions(user: crate::model::User) -> impl IntoView {
     };
     let set_password = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        send(format!("/users/{id}/password"), serde_json::json!({ "password": password.get_untracked() }), &["password"]);
+        send(
+            format!("/users/{id}/password"),
+            serde_json::json!({ "password": password.get_untracked() }),
+            &["password"],
+        );
     };
     let field = format!("user-{id}-password");
     view! {
@@ -300,8 +313,17 @@ fn new_user() -> impl IntoView {
         let body = serde_json::json!({ "email": email.get_untracked().trim(), "name": name.get_untracked().trim(),
             "role": role.get_untracked(), "org_id": org_id, "password": password.get_untracked() });
         spawn_local(async move {
-            let Some(outcome) = send_now(ctx, "POST", "/users", &body.to_string(),
-                ("Нет связи: пользователь не создан.", "No connection: the user was not created.")).await else { return };
+            let Some(outcome) = send_now(
+                ctx,
+                "POST",
+                "/users",
+                &body.to_string(),
+                ("Нет связи: пользователь не создан.", "No connection: the user was not created."),
+            )
+            .await
+            else {
+                return;
+            };
             sent.set(sent_state(&outcome, &["email", "name", "role", "org_id", "password"], ctx.lang.get_untracked()));
             if matches!(outcome, WriteOutcome::Done(_)) {
                 email.set(String::new());

@@ -280,8 +280,17 @@ pub fn AccountPage() -> impl IntoView {
         sent.set(Sent::Sending);
         let body = serde_json::json!({ "old_password": old.get_untracked(), "new_password": new.get_untracked() });
         spawn_local(async move {
-            let Some(outcome) = send_now(ctx, "PUT", "/me/password", &body.to_string(),
-                ("Нет связи: пароль не изменён.", "No connection: the password is unchanged.")).await else { return };
+            let Some(outcome) = send_now(
+                ctx,
+                "PUT",
+                "/me/password",
+                &body.to_string(),
+                ("Нет связи: пароль не изменён.", "No connection: the password is unchanged."),
+            )
+            .await
+            else {
+                return;
+            };
             sent.set(sent_state(&outcome, &["old_password", "new_password"], ctx.lang.get_untracked()));
             if matches!(outcome, WriteOutcome::Done(_)) {
                 old.set(String::new());

@@ -41,18 +41,20 @@ pub fn ClientOverview(me: Me) -> impl IntoView {
     });
     let org = me.org.clone();
     let analyst_of = org.as_ref().and_then(|o| o.analyst.clone());
-    let analyst = move || analyst_of.clone().map(|a| {
-        let phone = a.phone.clone().unwrap_or_default();
-        let tel = format!("tel:{}", phone.replace(' ', ""));
-        view! {
-            <section class="card analyst" aria-labelledby="analyst-h">
-                <h2 id="analyst-h">{ctx.t("Ваш аналитик", "Your analyst")}</h2>
-                <p><strong>{a.name.clone()}</strong></p>
-                <p><a href=format!("mailto:{}", a.email)>{a.email.clone()}</a></p>
-                {(!phone.is_empty()).then(|| view! { <p><a href=tel>{phone.clone()}</a></p> })}
-            </section>
-        }
-    });
+    let analyst = move || {
+        analyst_of.clone().map(|a| {
+            let phone = a.phone.clone().unwrap_or_default();
+            let tel = format!("tel:{}", phone.replace(' ', ""));
+            view! {
+                <section class="card analyst" aria-labelledby="analyst-h">
+                    <h2 id="analyst-h">{ctx.t("Ваш аналитик", "Your analyst")}</h2>
+                    <p><strong>{a.name.clone()}</strong></p>
+                    <p><a href=format!("mailto:{}", a.email)>{a.email.clone()}</a></p>
+                    {(!phone.is_empty()).then(|| view! { <p><a href=tel>{phone.clone()}</a></p> })}
+                </section>
+            }
+        })
+    };
     // The page appears at once when this month and the tasks are in: sections filling in one
     // after another pushed each other down (Lighthouse measured a layout shift of 0.69).
     let ready = Memo::new(move |_| report.with(Option::is_some) && tasks.with(Option::is_some));

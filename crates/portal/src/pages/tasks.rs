@@ -56,7 +56,9 @@ fn task_table(tasks: Vec<Task>, show_org: Option<Vec<(i64, String)>>, label: Str
     .into_any()
 }
 
-pub(super) fn org_names(orgs: &Option<Result<crate::api::Fetched<OrgList>, crate::api::ApiError>>) -> Option<Vec<(i64, String)>> {
+pub(super) fn org_names(
+    orgs: &Option<Result<crate::api::Fetched<OrgList>, crate::api::ApiError>>,
+) -> Option<Vec<(i64, String)>> {
     orgs.as_ref()?.as_ref().ok().map(|o| o.value.orgs.iter().map(|o| (o.id, o.name.clone())).collect())
 }
 

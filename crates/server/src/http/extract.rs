@@ -66,9 +66,8 @@ fn query_error(text: &str, query: &str) -> ApiError {
     else {
         return ApiError::invalid("query", Problem::Other(detail.to_string()));
     };
-    let given = || {
-        form_urlencoded::parse(query.as_bytes()).find(|(name, _)| name == field).map(|(_, v)| v.into_owned())
-    };
+    let given =
+        || form_urlencoded::parse(query.as_bytes()).find(|(name, _)| name == field).map(|(_, v)| v.into_owned());
     let problem = if message.contains("invalid digit") || message.contains("number") || message.contains("integer") {
         Problem::NotANumber(given().unwrap_or_default())
     } else {

@@ -12,8 +12,8 @@ use serde_json::json;
 
 use super::input::Input;
 use super::{ApiError, AppState, JsonBody};
-use crate::auth::{Caller, 
-    hash_password, new_token, session_cookie_name, token_hash, verify_password, ClientAddress, SessionToken,
+use crate::auth::{
+    hash_password, new_token, session_cookie_name, token_hash, verify_password, Caller, ClientAddress, SessionToken,
 };
 use crate::db::{col, instant, now};
 use crate::store;
@@ -122,11 +122,7 @@ async fn confirm_failure(state: &AppState, reserved: &[i64]) -> Result<(), ApiEr
     Ok(())
 }
 
-async fn try_to_reserve(
-    state: &AppState,
-    email: &str,
-    address: &str,
-) -> Result<Result<Vec<i64>, Hold>, ApiError> {
+async fn try_to_reserve(state: &AppState, email: &str, address: &str) -> Result<Result<Vec<i64>, Hold>, ApiError> {
     let (pair, by_address, by_account) =
         (format!("pair:{email}|{address}"), format!("address:{address}"), format!("account:{email}"));
     let since = instant(Utc::now() - Duration::seconds(FAILURE_WINDOW_SECONDS));
