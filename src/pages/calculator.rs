@@ -18,7 +18,7 @@ use crate::csv::statement_csv;
 use crate::link;
 use crate::saved::{self, Stored};
 use crate::simulation::encode_fill;
-use crate::table::{month_name, period_in, statement_html};
+use crate::table::{glance_html, month_name, period_in, statement_html};
 
 /// Labels of the custom tariff's fields, in the order of `Tariff::FIELDS` (the offer's wording).
 const TARIFF_LABELS: [(&str, &str); 6] = [
@@ -123,7 +123,7 @@ fn read_saved(base: &CalculatorForm) -> Option<Vec<Stored>> {
 #[component]
 pub fn CalculatorPage() -> impl IntoView {
     let today = chrono::Utc::now().date_naive();
-    let base = CalculatorForm::new(default_start(today));
+    let base = CalculatorForm::first_view(default_start(today));
     let query = window().location().search().unwrap_or_default();
     let form = RwSignal::new(link::decode(&query, base.clone()));
     let outcome = Memo::new(move |_| form.with(CalculatorForm::evaluate));
@@ -148,12 +148,16 @@ pub fn CalculatorPage() -> impl IntoView {
             let _ = web_sys::Url::revoke_object_url(&old);
         }
         let url = outcome.with(|o| match o {
-            Outcome::Statement(c) => csv_blob_url(&statement_csv(c)),
+            Outcome::Statement(c) => csv_blob_url(&statement_csv(c, crate::app::lang())),
             Outcome::Invalid(_) => None,
         });
         csv_url.set(url.clone());
         url
     });
+
+    // The statement's columns beyond the period, hours, total and explanation: one click away,
+    // and kept open while the scenario changes.
+    let all_columns = RwSignal::new(false);
 
     // The fill panel's peak months also give the simulation its seasonality.
     let fill = RwSignal::new(FillForm::default());
@@ -170,6 +174,12 @@ pub fn CalculatorPage() -> impl IntoView {
     view! {
         <section class="terms" aria-labelledby="terms-title">
             <h1 id="terms-title">{title}</h1>
+            {move || {
+                outcome.with(|o| match o {
+                    Outcome::Statement(c) => Some(view! { <div inner_html=glance_html(c, crate::app::lang())></div> }),
+                    Outcome::Invalid(_) => None,
+                })
+            }}
             <TariffChoice form outcome />
             {move || {
                 if is_custom.get() {
@@ -207,7 +217,7 @@ pub fn CalculatorPage() -> impl IntoView {
                         Outcome::Statement(c) => Some((**c).clone()),
                         Outcome::Invalid(_) => None,
                     })
-                    .map(|calculation| view! { <StatementView calculation csv_url /> }.into_any())
+                    .map(|calculation| view! { <StatementView calculation csv_url all_columns /> }.into_any())
                     .unwrap_or_else(|| {
                         view! { <p class="invalid">
                                 {t(
@@ -503,12 +513,26 @@ fn TariffTerms(tariff: Tariff) -> impl IntoView {
 }
 
 #[component]
-fn StatementView(calculation: Calculation, csv_url: RwSignal<Option<String>>) -> impl IntoView {
+fn StatementView(
+    calculation: Calculation,
+    csv_url: RwSignal<Option<String>>,
+    all_columns: RwSignal<bool>,
+) -> impl IntoView {
     let lang = crate::app::lang();
     let table = statement_html(&calculation, lang);
     let charts = charts_html(&calculation.statement.months, calculation.tariff.reserve_cap, lang);
     view! {
-        <div inner_html=table></div>
+        <p class="buttons">
+            <button
+                type="button"
+                id="all-columns"
+                aria-pressed=move || all_columns.get().to_string()
+                on:click=move |_| all_columns.update(|all| *all = !*all)
+            >
+                {t("Все столбцы: резерв, сверх тарифа, ставка", "All columns: reserve, extra hours, rate")}
+            </button>
+        </p>
+        <div class="statement-table" class:all-columns=move || all_columns.get() inner_html=table></div>
         <h3 class="charts-title">{t("Графики", "Charts")}</h3>
         <div inner_html=charts></div>
         <p class="buttons">

@@ -136,7 +136,7 @@ async fn journey_to_a_frozen_report(app: TestApp) {
         app.call_text(Method::GET, &format!("/api/v1/reports/{period}.csv"), Some(&c.client), None).await;
     assert_eq!(status, StatusCode::OK);
     assert!(csv.contains(&format!("{first};Печатная форма счёта;")), "{csv}");
-    assert!(csv.contains("Итого;12000.00\r\n"), "{csv}");
+    assert!(csv.contains("Итого;12000,00\r\n"), "{csv}");
 
     // The client is not staff: it may not close months.
     let (status, _) = app.post(&format!("/api/v1/reports/{period}/close"), &c.client, json!({})).await;

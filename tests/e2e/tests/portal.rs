@@ -140,7 +140,7 @@ async fn a_task_from_request_to_acceptance_to_a_closed_month() {
         .await
         .unwrap();
     let csv = csv.as_str().unwrap();
-    assert!(csv.contains("Отчёт по остаткам на складах") && csv.contains("24000.00"), "{csv}");
+    assert!(csv.contains("Отчёт по остаткам на складах") && csv.contains("24000,00"), "{csv}");
     b.goto_and_wait(&format!("{base}/portal/reports/{period}/act"), "#document-words").await;
     b.wait_text("#document-words", "Двадцать четыре тысячи рублей 00 копеек").await;
     b.wait_text("#document-draft", "Предварительный").await;
@@ -386,7 +386,10 @@ async fn staff_pages_and_the_english_switch() {
     b.js("document.getElementById('user-email').closest('form').requestSubmit();", vec![]).await;
     b.wait_text("#users", "new.analyst@hourbank.demo").await;
     let stored = b.js("return JSON.stringify(localStorage);", vec![]).await;
-    assert!(!stored.as_str().unwrap().contains("a long enough passphrase"), "a new user's password waits in localStorage");
+    assert!(
+        !stored.as_str().unwrap().contains("a long enough passphrase"),
+        "a new user's password waits in localStorage"
+    );
 
     // The admin disables the new user after a confirmation: their session ends at once and
     // sign-in is refused; then enables them again with a password of the admin's choosing.

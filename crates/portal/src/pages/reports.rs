@@ -143,7 +143,12 @@ pub fn ReportPage(me: Me, period: Period, org: Option<i64>) -> impl IntoView {
             let t = |ru: &'static str, en: &'static str| lang.pick(ru, en);
             let closed = r.status == "closed";
             let running = period == crate::billing::today_period();
-            let csv = format!("/api/v1/reports/{period}.csv{}", org_query(org));
+            // The CSV's words follow the interface's language.
+            let csv = match (org, lang) {
+                (Some(o), Lang::En) => format!("/api/v1/reports/{period}.csv?org={o}&lang=en"),
+                (None, Lang::En) => format!("/api/v1/reports/{period}.csv?lang=en"),
+                _ => format!("/api/v1/reports/{period}.csv{}", org_query(org)),
+            };
             let act = Route::Act { period, org }.href();
             let invoice = Route::Invoice { period, org }.href();
             let pdf = |kind: &str| format!("/api/v1/reports/{period}/documents/{kind}.pdf{}", org_query(org));

@@ -127,7 +127,8 @@ fn with_links(mut doc: Value) -> Value {
     ];
     for (path, method, id, targets) in creations {
         let responses = &mut doc["paths"][path][method]["responses"];
-        let Some((_, success)) = responses.as_object_mut().and_then(|r| r.iter_mut().find(|(code, _)| code.starts_with('2')))
+        let Some((_, success)) =
+            responses.as_object_mut().and_then(|r| r.iter_mut().find(|(code, _)| code.starts_with('2')))
         else {
             continue;
         };
@@ -267,7 +268,7 @@ fn paths() -> Value {
                 None, ("200", ok("The document", any.clone())), true, vec![period(), path_param("kind", "act | invoice | act.pdf | invoice.pdf"), org()]) },
             "/reports": { "get": op("reports", "The contract's months so far, open or closed", None, ("200", ok("Months", any.clone())), true, vec![org()]) },
             "/reports/{period}": { "get": op("reports", "A month's report (the month so far, or the frozen closed month); `.csv` for CSV. Reports exist from the contract's first month through the month after the current one (or the contract's last): others are 404", None,
-                ("200", ok("The report", schema("Report"))), true, vec![period(), org()]) },
+                ("200", ok("The report", schema("Report"))), true, vec![period(), org(), query_param("lang", "ru (default) | en: the words of the `.csv` (its numbers have decimal commas and its times are Moscow time either way)")]) },
             "/reports/{period}/close": { "post": op("reports", "Freeze a month (analyst, admin); closing twice is harmless. The running month may be closed before it ends: work settled in it afterwards bills in the next open month", None,
                 ("200", ok("The frozen report", schema("Report"))), true, vec![path_param("period", "YYYY-MM"), org(), idempotency_key()]) },
         },
