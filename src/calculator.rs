@@ -123,6 +123,14 @@ impl CalculatorForm {
         }
     }
 
+    /// What the calculator opens with: [`CalculatorForm::new`] with the fill panel's base hours
+    /// (10 h) in every month, so the first figures are a realistic year rather than 0 h.
+    pub fn first_view(start: NaiveDate) -> Self {
+        let mut form = Self::new(start);
+        form.hours = vec![FillForm::default().base; MONTHS];
+        form
+    }
+
     /// Field name of month `i`'s hours, as errors name it.
     pub fn hours_field(i: usize) -> String {
         format!("months[{i}]")

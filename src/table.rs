@@ -3,7 +3,7 @@
 //! text in it is ours: labels, formatted figures and the explanations built from them.
 
 use hourbank_domain::format::{period_ru, rubles};
-use hourbank_domain::{MonthStatement, Phase, Vat};
+use hourbank_domain::{Money, MonthStatement, Phase, Vat};
 
 use crate::calculator::Calculation;
 use crate::csv::vat_label_in;
@@ -27,6 +27,17 @@ const HEADS: [(&str, &str); 13] = [
     ("Сверх тарифа, ₽", "Extra, ₽"),
     ("Итого", "Total"),
 ];
+
+/// The columns (after the period) shown before «all columns» is chosen: the hours, what is paid
+/// and the explanation. The rest are `detail` cells, one click away.
+fn main_columns(vat: Vat) -> [usize; 3] {
+    // Indices into the row's cells: 1 hours, 11 total, 13 total with VAT, last the explanation.
+    match vat {
+        Vat::None => [1, 11, 12],
+        Vat::Included(_) => [1, 11, 14],
+        Vat::OnTop(_) => [1, 13, 14],
+    }
+}
 
 /// A statement row's cells after the period: `(class, text)`, VAT cells only when VAT is on.
 fn row_cells(m: &MonthStatement, with_vat: bool, lang: Lang) -> Vec<(&'static str, String)> {
@@ -81,6 +92,72 @@ pub fn period_in(p: hourbank_domain::Period, lang: Lang) -> String {
     }
 }
 
+/// What a prospect reads first, above the form (`#glance`): the scenario's total, the month on
+/// average, the price of an hour, and how many hours a month cost nothing extra. Every figure is
+/// what is paid: with VAT on top, VAT included.
+pub fn glance_html(c: &Calculation, lang: Lang) -> String {
+    let t = |ru, en| lang.pick(ru, en);
+    let s = &c.statement.summary;
+    let payable = if matches!(c.vat, Vat::OnTop(_)) { s.total_with_vat } else { s.total };
+    let months = c.statement.months.len();
+    let months_text = match lang {
+        Lang::Ru => crate::demo::months_word(months as u32),
+        Lang::En if months == 1 => "1 month".to_string(),
+        Lang::En => format!("{months} months"),
+    };
+    // Half away from zero, to kopecks (Money::rounded), like every other division.
+    let per_month = Money::rounded(payable.amount() / rust_decimal::Decimal::from(months.max(1)));
+    let per_hour = (!s.hours.is_zero()).then(|| Money::rounded(payable.amount() / s.hours.value()));
+    let with_vat = matches!(c.vat, Vat::OnTop(_));
+    let tariff = &c.tariff;
+    let free = tariff.max_hours_without_extra();
+    let free_note = match lang {
+        Lang::Ru => {
+            format!("{} по тарифу + {} из резерва", lang.hours(tariff.included_hours), lang.hours(tariff.reserve_cap))
+        }
+        Lang::En => format!(
+            "{} included + {} from the reserve",
+            lang.hours(tariff.included_hours),
+            lang.hours(tariff.reserve_cap)
+        ),
+    };
+    let tiles = [
+        (
+            "glance-total",
+            format!("{} {}", t("Итого за", "Total for"), months_text),
+            rubles(payable),
+            lang.hours(s.hours),
+        ),
+        ("glance-month", t("В среднем за месяц", "A month on average").to_string(), rubles(per_month), String::new()),
+        (
+            "glance-rate",
+            if with_vat {
+                t("Цена часа с НДС", "An hour, VAT included")
+            } else {
+                t("Цена часа", "An hour")
+            }
+            .to_string(),
+            per_hour.map_or_else(|| "—".to_string(), rubles),
+            t("в среднем за закрытый час", "on average per closed hour").to_string(),
+        ),
+        (
+            "glance-free",
+            t("Без доплаты", "No extra charge").to_string(),
+            format!("{} {}", t("до", "up to"), lang.hours(free)) + t(" в месяц", " a month"),
+            free_note,
+        ),
+    ];
+    let mut html = String::from("<dl class=\"glance\" id=\"glance\">");
+    for (id, label, value, note) in tiles {
+        html += &format!("<div><dt>{}</dt><dd id=\"{id}\">{}</dd>", html::text(&label), html::text(&value));
+        if !note.is_empty() {
+            html += &format!("<dd class=\"note\">{}</dd>", html::text(&note));
+        }
+        html += "</div>";
+    }
+    html + "</dl>"
+}
+
 /// The summary (`#summary-total`, `#summary-vat`, `#summary-total-with-vat`, `#summary-hours`,
 /// `#summary-rate`), the trial legend and the table (`tr[data-period]`).
 pub fn statement_html(c: &Calculation, lang: Lang) -> String {
@@ -118,11 +195,22 @@ pub fn statement_html(c: &Calculation, lang: Lang) -> String {
         heads.push(vat_label_in(c.vat, lang));
         heads.push(t("Итого с НДС", "Total with VAT").into());
     }
-    for h in heads {
-        html += &format!("<th scope=\"col\">{}</th>", html::text(&h));
+    heads.push(t("Пояснение", "Explanation").into());
+    let shown = main_columns(c.vat);
+    let class_of = |i: usize, class: &str| {
+        let detail = if shown.contains(&i) { "" } else { " detail" };
+        format!("{class}{detail}")
+    };
+    html += &format!("<th scope=\"col\">{}</th>", html::text(&heads[0]));
+    for (i, h) in heads.iter().enumerate().skip(1) {
+        // The explanation is marked so the print view can leave it out (the CSV keeps it).
+        let class = class_of(i - 1, if i + 1 == heads.len() { "explain" } else { "" });
+        let class = match class.trim() {
+            "" => String::new(),
+            class => format!(" class=\"{class}\""),
+        };
+        html += &format!("<th scope=\"col\"{class}>{}</th>", html::text(h));
     }
-    // Marked so the print view can leave the long explanations out (the CSV keeps them).
-    html += &format!("<th scope=\"col\" class=\"explain\">{}</th>", t("Пояснение", "Explanation"));
     html += "</tr></thead><tbody>";
     for m in &c.statement.months {
         let phase = if m.phase == Phase::Trial { "trial" } else { "subscription" };
@@ -132,8 +220,14 @@ pub fn statement_html(c: &Calculation, lang: Lang) -> String {
             m.period,
             period_in(m.period, lang)
         );
-        for (class, text) in row_cells(m, with_vat, lang) {
-            html += &format!("<td class=\"{class}\">{}</td>", html::text(&text));
+        for (i, (class, text)) in row_cells(m, with_vat, lang).into_iter().enumerate() {
+            // Each cell names its column: a phone shows every month as a card of labelled lines.
+            html += &format!(
+                "<td class=\"{}\" data-label=\"{}\">{}</td>",
+                class_of(i, class),
+                html::text(&heads[i + 1]),
+                html::text(&text)
+            );
         }
         html += "</tr>";
     }
@@ -160,11 +254,14 @@ mod tests {
         assert!(html.starts_with("<dl class=\"summary\"><div><dt>Итого за период</dt><dd id=\"summary-total\">91\u{a0}000,00\u{a0}₽</dd>"), "{html}");
         assert!(html.contains("<dd id=\"summary-hours\">35,5\u{a0}ч</dd>"));
         assert!(!html.contains("summary-vat") && !html.contains("НДС"));
-        assert!(html.contains("<tr class=\"trial\" data-period=\"2027-01\"><th scope=\"row\">январь 2027</th><td class=\"phase\">пробный</td>"), "{html}");
+        assert!(html.contains("<tr class=\"trial\" data-period=\"2027-01\"><th scope=\"row\">январь 2027</th><td class=\"phase detail\" data-label=\"Этап\">пробный</td><td class=\"num\" data-label=\"Часы\">3\u{a0}ч</td>"), "{html}");
         assert!(html.contains("<tr class=\"subscription ends\" data-period=\"2027-04\">"), "{html}");
-        assert!(html.contains("<td class=\"num total\">40\u{a0}000,00\u{a0}₽</td>"));
+        assert!(html.contains("<td class=\"num total\" data-label=\"Итого\">40\u{a0}000,00\u{a0}₽</td>"));
         assert_eq!(html.matches("<tr class=").count(), 4);
-        assert_eq!(html.matches("<th scope=\"col\">").count(), 13);
+        assert_eq!(html.matches("<th scope=\"col\"").count(), 14);
+        // Shown at first: the period, the hours, the total and the explanation; the rest on demand.
+        assert_eq!(html.matches("<th scope=\"col\">").count(), 3, "{html}");
+        assert_eq!(html.matches("<th scope=\"col\" class=\"detail\">").count(), 10, "{html}");
         assert!(html.contains("<th scope=\"col\" class=\"explain\">Пояснение</th>"));
     }
 
@@ -174,7 +271,10 @@ mod tests {
         assert!(html.contains("<dt>НДС 22%</dt><dd id=\"summary-vat\">4\u{a0}400,00\u{a0}₽</dd>"), "{html}");
         assert!(html.contains("<dd id=\"summary-total-with-vat\">24\u{a0}400,00\u{a0}₽</dd>"));
         assert!(html.contains("<dd id=\"summary-rate\">5\u{a0}000,00\u{a0}₽</dd>"));
-        assert_eq!(html.matches("<th scope=\"col\">").count(), 15);
+        assert_eq!(html.matches("<th scope=\"col\"").count(), 16);
+        // With VAT on top, what is paid is the total with VAT; the total without it is a detail.
+        assert!(html.contains("<td class=\"num total detail\" data-label=\"Итого\">"), "{html}");
+        assert!(html.contains("<td class=\"num total\" data-label=\"Итого с НДС\">"), "{html}");
         let included = statement_html(&calc("start=2027-01-01&h=0&vat=included:20&tariff=start"), Lang::Ru);
         assert!(included.contains("<dt>Итого за период, с НДС</dt>"));
         assert!(included.contains("<dd id=\"summary-rate\">—</dd>"));
@@ -187,11 +287,36 @@ mod tests {
         assert!(html.contains("<dt>VAT 22%</dt><dd id=\"summary-vat\">4\u{a0}400,00\u{a0}₽</dd>"));
         assert!(
             html.contains(
-                "<th scope=\"row\">March 2027</th><td class=\"phase\">subscription</td><td class=\"num\">4\u{a0}h</td>"
+                "<th scope=\"row\">March 2027</th><td class=\"phase detail\" data-label=\"Phase\">subscription</td><td class=\"num\" data-label=\"Hours\">4\u{a0}h</td>"
             ),
             "{html}"
         );
         assert!(html.contains(">4\u{a0}h included; 6\u{a0}h went to the reserve</td>"));
+        assert!(html.contains("<td class=\"explain\" data-label=\"Explanation\">"), "{html}");
         assert!(!html.contains("Итого") && !html.contains("\u{a0}ч"), "{html}");
+    }
+
+    #[test]
+    fn the_glance_states_what_is_paid() {
+        // 12 months of 10 h from January: two trial months at 2 000 ₽ an hour, then the fee.
+        let html = glance_html(&calc("start=2027-01-01&h=10,10,10,10,10,10,10,10,10,10,10,10&tariff=start"), Lang::Ru);
+        assert!(
+            html.contains("<dt>Итого за 12 месяцев</dt><dd id=\"glance-total\">240\u{a0}000,00\u{a0}₽</dd>"),
+            "{html}"
+        );
+        assert!(html.contains("<dd id=\"glance-month\">20\u{a0}000,00\u{a0}₽</dd>"), "{html}");
+        assert!(html.contains("<dd id=\"glance-rate\">2\u{a0}000,00\u{a0}₽</dd>"), "{html}");
+        assert!(html.contains("<dd id=\"glance-free\">до 20\u{a0}ч в месяц</dd><dd class=\"note\">10\u{a0}ч по тарифу + 10\u{a0}ч из резерва</dd>"), "{html}");
+        // VAT on top is paid: every figure includes it, and says so where it is a price.
+        let vat = glance_html(&calc("start=2027-01-01&h=0,0,4&vat=on_top:22&tariff=start"), Lang::Ru);
+        assert!(vat.contains("<dd id=\"glance-total\">24\u{a0}400,00\u{a0}₽</dd>"), "{vat}");
+        // 24 400 / 3 = 8 133,333… → 8 133,33 (half away from zero).
+        assert!(vat.contains("<dd id=\"glance-month\">8\u{a0}133,33\u{a0}₽</dd>"), "{vat}");
+        assert!(vat.contains("<dt>Цена часа с НДС</dt><dd id=\"glance-rate\">6\u{a0}100,00\u{a0}₽</dd>"), "{vat}");
+        let none = glance_html(&calc("start=2027-01-01&h=0&tariff=start"), Lang::En);
+        assert!(
+            none.contains("<dd id=\"glance-rate\">—</dd>") && none.contains("<dt>Total for 1 month</dt>"),
+            "{none}"
+        );
     }
 }

@@ -12,7 +12,7 @@ use crate::pages::scenario_line;
 #[component]
 pub fn DemoPage() -> impl IntoView {
     let query = window().location().search().unwrap_or_default();
-    let base = CalculatorForm::new(default_start(chrono::Utc::now().date_naive()));
+    let base = CalculatorForm::first_view(default_start(chrono::Utc::now().date_naive()));
     let form = link::decode(&query, base);
     let outcome = Memo::new(move |_| form.evaluate());
     let deck = Memo::new(move |_| {

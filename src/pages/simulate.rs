@@ -12,7 +12,7 @@ use crate::simulation::decode_fill;
 #[component]
 pub fn SimulatePage() -> impl IntoView {
     let query = window().location().search().unwrap_or_default();
-    let base = CalculatorForm::new(default_start(chrono::Utc::now().date_naive()));
+    let base = CalculatorForm::first_view(default_start(chrono::Utc::now().date_naive()));
     let form = RwSignal::new(link::decode(&query, base));
     let outcome = Memo::new(move |_| form.with(CalculatorForm::evaluate));
     let fill = RwSignal::new(decode_fill(&query));
