@@ -56,31 +56,66 @@ pub fn alt_field(i: usize, name: &str) -> String {
     format!("alt[{i}].{name}")
 }
 
-/// Name of the pay-as-you-go row.
-pub fn payg_name(rate: hourbank_domain::Money, lang: Lang) -> String {
-    format!("{} ({} {})", lang.pick("Почасовая оплата", "Pay as you go"), rubles(rate), lang.pick("за час", "an hour"))
+/// The query key of the market price of an hour of one-off work: `market=3000`.
+pub const MARKET_KEY: &str = "market";
+
+/// What a prospect would otherwise pay for an hour of one-off 1C work, when the link does not
+/// say: 3 000 ₽ (the README says where the figure comes from; sales set theirs in the link).
+pub const DEFAULT_MARKET_RATE: &str = "3000";
+
+/// The market price of an hour as the link has it (`market=`), or the default.
+pub fn decode_market(query: &str) -> String {
+    pairs(query)
+        .find(|(k, _)| k == MARKET_KEY)
+        .map(|(_, raw)| unescape(raw))
+        .unwrap_or_else(|| DEFAULT_MARKET_RATE.to_string())
 }
 
-/// The tariffs compared: «Старт», pay-as-you-go at «Старт»'s overage rate (the offer's price of an
-/// hour), the scenario's own tariff when it has one, then each added tariff; or every bad field.
+/// The `market=` part of a query (starting with `&`), empty for the default.
+pub fn encode_market(market: &str) -> String {
+    let market = number(market);
+    if market == DEFAULT_MARKET_RATE {
+        String::new()
+    } else {
+        format!("&{MARKET_KEY}={}", escape(&market))
+    }
+}
+
+/// Name of the one-off work row: `Разовые работы (3 000,00 ₽ за час)`.
+pub fn one_off_name(rate: hourbank_domain::Money, lang: Lang) -> String {
+    format!("{} ({} {})", lang.pick("Разовые работы", "One-off work"), rubles(rate), lang.pick("за час", "an hour"))
+}
+
+/// The tariffs compared: «Старт»; what a prospect would otherwise buy, one-off work at the market
+/// price of an hour (`market`); the scenario's own tariff when it has one; then each added
+/// tariff. Or every bad field.
 pub fn candidates(
     scenario_tariff: &Tariff,
     form: &CalculatorForm,
     alts: &[[String; 6]],
+    market: &str,
     lang: Lang,
 ) -> Result<Vec<Candidate>, Vec<FieldError>> {
-    let start = Tariff::start();
-    let mut list = vec![
-        Candidate::new("«Старт»", start.clone()),
-        Candidate::new(payg_name(start.overage_rate, lang), pay_as_you_go(start.overage_rate)),
-    ];
+    let mut errors = Vec::new();
+    let rate = match hourbank_domain::Money::parse(MARKET_KEY, market.trim()) {
+        Ok(rate) if rate.is_zero() => {
+            errors.push(FieldError::new(MARKET_KEY, Problem::Other("must be greater than 0".into())));
+            hourbank_domain::Money::ZERO
+        }
+        Ok(rate) => rate,
+        Err(e) => {
+            errors.push(e);
+            hourbank_domain::Money::ZERO
+        }
+    };
+    let mut list =
+        vec![Candidate::new("«Старт»", Tariff::start()), Candidate::new(one_off_name(rate, lang), pay_as_you_go(rate))];
     if form.tariff == TARIFF_CUSTOM {
         list.push(Candidate::new(
             lang.pick("Свой тариф из расчёта", "Your tariff from the calculation"),
             scenario_tariff.clone(),
         ));
     }
-    let mut errors = Vec::new();
     for (i, alt) in alts.iter().enumerate() {
         let mut tariff = Tariff::start();
         for (name, text) in Tariff::FIELDS.iter().zip(alt) {
@@ -247,14 +282,17 @@ pub fn comparison_html(c: &Comparison, vat: Vat, id: &str, label: &str, lang: La
         html += &format!("<th scope=\"col\">{}</th>", html::text(h));
     }
     html += "</tr></thead><tbody>";
+    // A tie is a tie: «дешевле всех» only for one row; rows tied at the least total say so;
+    // when every row costs the same, none is marked.
+    let all_tie = c.cheapest.len() == c.rows.len();
     for (i, row) in c.rows.iter().enumerate() {
         let s = &row.statement.summary;
-        let cheapest = c.cheapest.contains(&i);
+        let cheapest = c.cheapest.contains(&i) && !all_tie;
         let class = if cheapest { " class=\"cheapest\"" } else { "" };
-        let mark = if cheapest {
-            format!(" <strong>— {}</strong>", t("дешевле всех", "the cheapest"))
-        } else {
-            String::new()
+        let mark = match (cheapest, c.cheapest.len()) {
+            (false, _) => String::new(),
+            (true, 1) => format!(" <strong>— {}</strong>", t("дешевле всех", "the cheapest")),
+            (true, _) => format!(" <strong>— {}</strong>", t("дешевле остальных, поровну", "cheapest, tied")),
         };
         html += &format!(
             "<tr{class} data-row=\"{i}\"><th scope=\"row\">{}{mark}</th><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num total\">{}</td>",
@@ -267,7 +305,7 @@ pub fn comparison_html(c: &Comparison, vat: Vat, id: &str, label: &str, lang: La
             html += &format!("<td class=\"num total\">{}</td>", rubles(s.total_with_vat));
         }
         let rate = s.effective_rate.map_or_else(|| "—".into(), rubles);
-        let over = if cheapest { "—".to_string() } else { rubles(row.over_cheapest) };
+        let over = if c.cheapest.contains(&i) { "—".to_string() } else { rubles(row.over_cheapest) };
         html += &format!("<td class=\"num\">{rate}</td><td class=\"num over\">{over}</td></tr>");
     }
     html + "</tbody></table></div>"
@@ -310,7 +348,7 @@ pub fn comparison_verdict(c: &Comparison, lang: Lang) -> String {
 }
 
 /// The cheapest tariffs by hours closed every month, as a list, and each tariff's break-even with
-/// pay-as-you-go (the second candidate).
+/// one-off work (the second candidate).
 pub fn bands_html(candidates: &[Candidate], lang: Lang) -> String {
     let t = |ru, en| lang.pick(ru, en);
     let tariffs: Vec<Tariff> = candidates.iter().map(|c| c.tariff.clone()).collect();
@@ -319,7 +357,9 @@ pub fn bands_html(candidates: &[Candidate], lang: Lang) -> String {
     let mut html = String::from("<ul id=\"bands\" class=\"bands\">");
     for (i, band) in bands.iter().enumerate() {
         html += &format!("<li data-band=\"{i}\">{}: ", band_range(band, i + 1 == bands.len(), lang));
-        html += &if band.cheapest.len() == 1 {
+        html += &if band.cheapest.len() == all.len() {
+            t("все стоят одинаково", "all cost the same").to_string()
+        } else if band.cheapest.len() == 1 {
             format!("{} — {}", t("дешевле всех", "the cheapest"), html::text(&all[band.cheapest[0]]))
         } else {
             format!("{} — {}", t("одинаково", "equal"), html::text(&names(&band.cheapest, &all)))
@@ -327,21 +367,21 @@ pub fn bands_html(candidates: &[Candidate], lang: Lang) -> String {
         html += "</li>";
     }
     html += "</ul><ul id=\"break-even\" class=\"bands\">";
-    let payg = &candidates[1];
+    let one_off = &candidates[1];
     for (i, c) in candidates.iter().enumerate().filter(|&(i, _)| i != 1) {
-        let text = match break_even(&c.tariff, &payg.tariff) {
+        let text = match break_even(&c.tariff, &one_off.tariff) {
             Some(h) if h.is_zero() => {
-                t("не дороже почасовой оплаты при любых часах", "no dearer than pay as you go at any hours").to_string()
+                t("не дороже разовых работ при любых часах", "no dearer than one-off work at any hours").to_string()
             }
             Some(h) => format!(
                 "{} {} {}",
-                t("не дороже почасовой оплаты от", "no dearer than pay as you go from"),
+                t("не дороже разовых работ от", "no dearer than one-off work from"),
                 lang.hours(h),
                 t("в месяц", "a month")
             ),
             None => t(
-                "дороже почасовой оплаты при больших объёмах (до 744 ч)",
-                "dearer than pay as you go at large volumes (up to 744 h)",
+                "дороже разовых работ при больших объёмах (до 744 ч)",
+                "dearer than one-off work at large volumes (up to 744 h)",
             )
             .to_string(),
         };
@@ -458,8 +498,18 @@ mod tests {
         }
         assert!(outputs[0].contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{}", outputs[0]);
         assert!(outputs[0].contains("O&#39;Brien &amp; Co"));
-        assert!(outputs[1].contains("&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"), "{}", outputs[1]);
+        assert!(outputs[0].contains("&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"), "{}", outputs[0]);
+        assert!(outputs[1].contains("O&#39;Brien &amp; Co"), "{}", outputs[1]);
         assert!(outputs[3].contains("&lt;script&gt;&quot;"));
+    }
+
+    #[test]
+    fn the_market_price_lives_in_the_link_when_it_is_not_the_default() {
+        assert_eq!(decode_market("?start=2027-01-01&h=1"), DEFAULT_MARKET_RATE);
+        assert_eq!(decode_market("?market=2%20500&h=1"), "2 500");
+        assert_eq!(encode_market("3000"), "");
+        assert_eq!(encode_market("3000,00"), "");
+        assert_eq!(encode_market("2500,5"), "&market=2500.5");
     }
 
     #[test]
@@ -481,23 +531,29 @@ mod tests {
     #[test]
     fn the_candidates_and_their_errors() {
         let f = form();
-        let list = candidates(&Tariff::start(), &f, &[], Lang::Ru).unwrap();
+        let list = candidates(&Tariff::start(), &f, &[], DEFAULT_MARKET_RATE, Lang::Ru).unwrap();
         let names: Vec<_> = list.iter().map(|c| c.name.as_str()).collect();
-        assert_eq!(names, ["«Старт»", "Почасовая оплата (2\u{a0}000,00\u{a0}₽ за час)"]);
+        assert_eq!(names, ["«Старт»", "Разовые работы (3\u{a0}000,00\u{a0}₽ за час)"]);
         assert_eq!(list[1].tariff.monthly_fee, Money::ZERO);
+        assert_eq!(list[1].tariff.overage_rate, Money::from_kopecks(3_000_00));
+        // The market price is named when it is wrong, with every other bad field.
+        let e = candidates(&Tariff::start(), &f, &[["x"; 6].map(String::from)], "0", Lang::Ru).unwrap_err();
+        assert_eq!(fields(e.clone())[0], "market");
+        assert_eq!(e[0].problem.ru(), "должно быть больше 0");
+        assert_eq!(fields(candidates(&Tariff::start(), &f, &[], "три", Lang::Ru).unwrap_err()), ["market"]);
         let mut custom = f.clone();
         custom.tariff = TARIFF_CUSTOM.into();
         let alts = vec![new_alt(), ["-1", "10", "2000", "10", "1.5", "2000"].map(String::from)];
         assert_eq!(
-            fields(candidates(&Tariff::start(), &custom, &alts, Lang::Ru).unwrap_err()),
+            fields(candidates(&Tariff::start(), &custom, &alts, "3000", Lang::Ru).unwrap_err()),
             ["alt[1].monthly_fee", "alt[1].trial_months"]
         );
-        let list = candidates(&Tariff::start(), &custom, &alts[..1], Lang::Ru).unwrap();
+        let list = candidates(&Tariff::start(), &custom, &alts[..1], "3000", Lang::Ru).unwrap();
         assert_eq!(list[2].name, "Свой тариф из расчёта");
         assert_eq!(list[3].name, "Тариф 1");
         let mut start = f;
         start.tariff = TARIFF_START.into();
-        assert_eq!(candidates(&Tariff::start(), &start, &alts[..1], Lang::Ru).unwrap().len(), 3);
+        assert_eq!(candidates(&Tariff::start(), &start, &alts[..1], "3000", Lang::Ru).unwrap().len(), 3);
     }
 
     #[test]
@@ -539,9 +595,14 @@ mod tests {
     #[test]
     fn the_tables_and_verdicts_say_what_the_figures_show() {
         let f = form();
-        let list =
-            candidates(&Tariff::start(), &f, &[["45000", "25", "1800", "20", "1", "1800"].map(String::from)], Lang::Ru)
-                .unwrap();
+        let list = candidates(
+            &Tariff::start(),
+            &f,
+            &[["45000", "25", "1800", "20", "1", "1800"].map(String::from)],
+            "2000",
+            Lang::Ru,
+        )
+        .unwrap();
         let start = NaiveDate::from_ymd_opt(2027, 1, 1).unwrap();
         let c = compare_scenario(start, None, &[Hours::whole(30); 4], Vat::None, &list).unwrap();
         let html = comparison_html(&c, Vat::None, "compare-table", "Сравнение", Lang::Ru);
@@ -562,10 +623,26 @@ mod tests {
             comparison_verdict(&c, Lang::Ru),
             "Все тарифы стоят одинаково: по 80\u{a0}000,00\u{a0}₽ — ни один не выгоднее."
         );
+        // A tie of every row marks none of them; a tie of some says «поровну», never «дешевле всех».
+        let html = comparison_html(&c, Vat::None, "t", "Сравнение", Lang::Ru);
+        assert!(!html.contains("cheapest") && !html.contains("дешевле"), "{html}");
+        let mut three = list[..2].to_vec();
+        three.push(hourbank_domain::compare::Candidate::new("Дорогой", {
+            let mut t = Tariff::start();
+            t.monthly_fee = Money::from_kopecks(90_000_00);
+            t
+        }));
+        let c = compare_scenario(start, None, &[Hours::whole(10); 4], Vat::None, &three).unwrap();
+        let html = comparison_html(&c, Vat::None, "t", "Сравнение", Lang::Ru);
+        assert_eq!(html.matches("<strong>— дешевле остальных, поровну</strong>").count(), 2, "{html}");
+        assert!(!html.contains("дешевле всех"), "{html}");
         let bands = bands_html(&list, Lang::Ru);
-        assert!(bands.contains("<li data-band=\"0\">от 0\u{a0}ч до 9,99\u{a0}ч: дешевле всех — Почасовая"), "{bands}");
         assert!(
-            bands.contains("<li data-tariff=\"0\">«Старт»: не дороже почасовой оплаты от 10\u{a0}ч в месяц</li>"),
+            bands.contains("<li data-band=\"0\">от 0\u{a0}ч до 9,99\u{a0}ч: дешевле всех — Разовые работы"),
+            "{bands}"
+        );
+        assert!(
+            bands.contains("<li data-tariff=\"0\">«Старт»: не дороже разовых работ от 10\u{a0}ч в месяц</li>"),
             "{bands}"
         );
         let replayed =
@@ -581,7 +658,7 @@ mod tests {
         .unwrap();
         assert_eq!(
             replay_verdict(&replayed, Lang::Ru),
-            "За эти месяцы «Старт», Почасовая оплата (2\u{a0}000,00\u{a0}₽ за час) обошлись бы одинаково: по 60\u{a0}000,00\u{a0}₽ \
+            "За эти месяцы «Старт», Разовые работы (2\u{a0}000,00\u{a0}₽ за час) обошлись бы одинаково: по 60\u{a0}000,00\u{a0}₽ \
              — данные не показывают выгоды ни одного из них."
         );
         let replayed = replay_history(
@@ -593,7 +670,7 @@ mod tests {
         .unwrap();
         assert_eq!(
             replay_verdict(&replayed, Lang::Ru),
-            "За эти месяцы дешевле всех: Почасовая оплата (2\u{a0}000,00\u{a0}₽ за час) — 6\u{a0}000,00\u{a0}₽, \
+            "За эти месяцы дешевле всех: Разовые работы (2\u{a0}000,00\u{a0}₽ за час) — 6\u{a0}000,00\u{a0}₽, \
              на 54\u{a0}000,00\u{a0}₽ меньше, чем «Старт»."
         );
     }

@@ -9,8 +9,9 @@ use wasm_bindgen::JsValue;
 use crate::app::t;
 use crate::calculator::{default_start, CalculatorForm, Outcome};
 use crate::compare::{
-    alt_field, bands_html, candidates, compare_scenario, comparison_html, comparison_verdict, decode_alts, encode_alts,
-    new_alt, parse_history, replay_history, replay_verdict, MAX_ALTS,
+    alt_field, bands_html, candidates, compare_scenario, comparison_html, comparison_verdict, decode_alts,
+    decode_market, encode_alts, encode_market, new_alt, parse_history, replay_history, replay_verdict, MARKET_KEY,
+    MAX_ALTS,
 };
 use crate::link;
 use crate::pages::calculator::{label, text_field};
@@ -29,16 +30,17 @@ const LABELS: [(&str, &str); 6] = [
 #[component]
 pub fn ComparePage() -> impl IntoView {
     let query = window().location().search().unwrap_or_default();
-    let base = CalculatorForm::new(default_start(chrono::Utc::now().date_naive()));
+    let base = CalculatorForm::first_view(default_start(chrono::Utc::now().date_naive()));
     let form = StoredValue::new(link::decode(&query, base));
     let outcome = Memo::new(move |_| form.with_value(CalculatorForm::evaluate));
     let alts = RwSignal::new(decode_alts(&query));
+    let market = RwSignal::new(decode_market(&query));
 
     // The address and the links to the other pages hold the scenario and the added tariffs.
     let nav = crate::app::nav();
     let scenario_query = form.with_value(link::encode);
     Effect::new(move |_| {
-        let q = format!("{scenario_query}{}", alts.with(|a| encode_alts(a)));
+        let q = format!("{scenario_query}{}{}", alts.with(|a| encode_alts(a)), market.with(|m| encode_market(m)));
         if let Ok(history) = window().history() {
             let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&format!("?{q}")));
         }
@@ -48,7 +50,9 @@ pub fn ComparePage() -> impl IntoView {
     let lang = crate::app::lang();
     let list = Memo::new(move |_| {
         outcome.with(|o| match o {
-            Outcome::Statement(c) => Some(form.with_value(|f| alts.with(|a| candidates(&c.tariff, f, a, lang)))),
+            Outcome::Statement(c) => {
+                Some(form.with_value(|f| alts.with(|a| market.with(|m| candidates(&c.tariff, f, a, m, lang)))))
+            }
             Outcome::Invalid(_) => None,
         })
     });
@@ -187,6 +191,7 @@ pub fn ComparePage() -> impl IntoView {
                 Some((table, verdict, bands)) => view! {
                     <p id="compare-verdict" class="verdict">{verdict}</p>
                     <div inner_html=table></div>
+                    <SubscriptionBuys />
                     <h3>{t("Какой тариф дешевле при одинаковых часах каждый месяц", "Which tariff is cheaper with the same hours every month")}</h3>
                     <p class="legend">
                         {t(
@@ -203,10 +208,22 @@ pub fn ComparePage() -> impl IntoView {
         </section>
         <section aria-labelledby="alts-title">
             <h2 id="alts-title">{t("Свои тарифы для сравнения", "Your own tariffs to compare")}</h2>
+            <div class="fields">
+                {text_field(
+                    "market".into(),
+                    label("Цена часа разовых работ, ₽", "An hour of one-off work, ₽"),
+                    Signal::derive(move || {
+                        alt_errors.with(|e| e.iter().find(|e| e.field == MARKET_KEY).map(|e| lang.problem(&e.problem)))
+                    }),
+                    Signal::derive(move || market.get()),
+                    Callback::new(move |v| market.set(v)),
+                    "text",
+                )}
+            </div>
             <p class="legend">
                 {t(
-                    "«Старт» и почасовая оплата по цене часа «Старт» сравниваются всегда; добавьте до 5 своих тарифов.",
-                    "«Старт» and pay as you go at «Старт»'s hourly price are always compared; add up to 5 tariffs of your own.",
+                    "«Старт» всегда сравнивается с разовыми работами — тем, что покупают без абонемента, — по цене часа выше (по умолчанию 3 000 ₽); добавьте до 5 своих тарифов.",
+                    "«Старт» is always compared with one-off work — what one buys without a subscription — at the hourly price above (3 000 ₽ unless set); add up to 5 tariffs of your own.",
                 )}
             </p>
             {alt_fieldsets}
@@ -260,5 +277,39 @@ pub fn ComparePage() -> impl IntoView {
                 }}
             </div>
         </section>
+    }
+}
+
+/// What the subscription buys that hours alone do not, in the offer's words: no price is put
+/// on them, and no saving is claimed for them.
+#[component]
+fn SubscriptionBuys() -> impl IntoView {
+    let items: [(&str, &str); 5] = [
+        (
+            "Перенос остатка часов на весь срок договора: не выработанные часы копятся в резерве (до 10 ч).",
+            "Unused hours carry over for the whole contract: they build up in the reserve (up to 10 h).",
+        ),
+        (
+            "1 постоянно закреплённый аналитик + программист по мере необходимости: с вами всегда работает один и тот же специалист.",
+            "One dedicated analyst, plus a programmer when needed: you always work with the same person.",
+        ),
+        (
+            "Постановка без технического задания: аналитик обсудит задачу и составит ТЗ.",
+            "No specification needed: the analyst discusses the task and writes the specification.",
+        ),
+        (
+            "Безлимитные консультации по телефону, CRM-чату или в мобильном приложении.",
+            "Unlimited consultations by phone, CRM chat or the mobile app.",
+        ),
+        (
+            "Ежемесячный отчёт: кто, по какой задаче, когда и что делал.",
+            "A monthly report: who did what, on which task, and when.",
+        ),
+    ];
+    view! {
+        <h3>{t("Что даёт абонемент, кроме часов", "What the subscription gives besides hours")}</h3>
+        <ul class="buys" id="subscription-buys">
+            {items.into_iter().map(|(ru, en)| view! { <li>{t(ru, en)}</li> }).collect_view()}
+        </ul>
     }
 }
