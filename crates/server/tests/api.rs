@@ -135,17 +135,18 @@ async fn malformed_and_oversize_bodies_get_the_problem_shape() {
 #[tokio::test]
 async fn the_spa_is_served_with_deep_links_and_api_misses_are_json() {
     let app = spawn_app().await;
-    // Each entry point answers its own client routes; anything else is the calculator.
-    for (path, page) in [
-        ("/", "SPA"),
-        ("/calculator", "SPA"),
-        ("/nothing/here", "SPA"),
-        ("/portal/", "PORTAL"),
-        ("/portal/tasks/12", "PORTAL"),
-        ("/portal/../index.html", "SPA"),
+    // Each entry point answers its own client routes; any other address is «не найдено», 404.
+    for (path, status, page) in [
+        ("/", 200, "SPA"),
+        ("/portal/", 200, "PORTAL"),
+        ("/portal/tasks/12", 200, "PORTAL"),
+        ("/portal/../index.html", 200, "SPA"),
+        ("/calculator", 404, "Страница не найдена"),
+        ("/nothing/here", 404, "Страница не найдена"),
+        ("/portal.html", 404, "Страница не найдена"),
     ] {
         let r = app.client.get(format!("{}{path}", app.base)).send().await.unwrap();
-        assert_eq!(r.status(), 200, "{path}");
+        assert_eq!(r.status(), status, "{path}");
         assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/html"), "{path}");
         let body = r.text().await.unwrap();
         assert!(body.contains(page), "{path}: {body}");

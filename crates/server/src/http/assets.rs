@@ -21,14 +21,17 @@ pub fn is_hashed(path: &str) -> bool {
     let file = path.rsplit('/').next().unwrap_or(path);
     let stem = file.split('.').next().unwrap_or("");
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
-    stem.rsplit_once('-').is_some_and(|(name, hash)| {
-        !name.is_empty() && hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit())
-    })
+    stem.rsplit_once('-')
+        .is_some_and(|(name, hash)| !name.is_empty() && hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// The `Cache-Control` of a static file.
 pub fn cache_control(path: &str) -> &'static str {
-    if is_hashed(path) { IMMUTABLE } else { "no-cache" }
+    if is_hashed(path) {
+        IMMUTABLE
+    } else {
+        "no-cache"
+    }
 }
 
 /// `dist` served with its precompressed copies.
@@ -49,23 +52,60 @@ pub async fn headers(request: Request, next: Next) -> Response {
     response
 }
 
-/// The HTML page for a client-side route. The browser app is several Trunk entry points, each a
-/// folder of `dist` with its own `index.html` (`/portal/…` is `dist/portal/index.html`); any other
-/// path is the calculator at `dist/index.html`. Separate entries keep each page's first load small.
-async fn entry_page(State(dist): State<PathBuf>, request: Request) -> Response {
-    let first = request.uri().path().trim_start_matches('/').split('/').next().unwrap_or("");
+/// Entries whose app routes paths below its own (`/portal/tasks/7`); the others are one page
+/// each, at `/<entry>/`.
+const ROUTED_ENTRIES: [&str; 1] = ["portal"];
+
+/// Which entry page answers `path`: the calculator at `/`, an entry folder's page at `/<entry>/`
+/// (and anywhere below it for [`ROUTED_ENTRIES`]); `None` for any other address.
+pub fn entry_for(path: &str) -> Option<&str> {
+    let path = path.trim_start_matches('/');
+    if path.is_empty() || path == "index.html" {
+        return Some("");
+    }
+    let (first, rest) = path.split_once('/').unwrap_or((path, ""));
     // Only a plain folder name may select an entry: never `..` or anything with a dot.
-    let entry = (!first.is_empty() && first.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
-        .then(|| dist.join(first).join("index.html"))
-        .filter(|page| page.is_file());
-    let page = entry.unwrap_or_else(|| dist.join("index.html"));
+    if first.is_empty() || !first.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+        return None;
+    }
+    (rest.is_empty() || rest == "index.html" || ROUTED_ENTRIES.contains(&first)).then_some(first)
+}
+
+/// The answer to an address that is no page: 404 with a page that says so, in both languages,
+/// and the way back.
+const NOT_FOUND_PAGE: &str = "<!doctype html><html lang=\"ru\"><head><meta charset=\"utf-8\">\
+<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Страница не найдена — hourbank</title>\
+<style>body{font-family:system-ui,sans-serif;color:#1b1f24;margin:0}header{background:#1f4e79;color:#fff;\
+padding:.75rem 1rem;font-weight:700}main{max-width:40rem;margin:0 auto;padding:1rem}a{color:#1f4e79}</style></head>\
+<body><header>hourbank</header><main><h1>Страница не найдена</h1><p>По этому адресу ничего нет. \
+<span lang=\"en\">Page not found.</span></p><ul><li><a href=\"/\">Калькулятор тарифа «Старт»</a></li>\
+<li><a href=\"/portal/\">Портал клиента: войти</a></li></ul></main></body></html>";
+
+fn not_found_page() -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")],
+        NOT_FOUND_PAGE,
+    )
+        .into_response()
+}
+
+/// The HTML page for an address of the browser app. The app is several Trunk entry points, each
+/// a folder of `dist` with its own `index.html` (`/portal/…` is `dist/portal/index.html`, `/` the
+/// calculator's); separate entries keep each page's first load small. Any other address is 404.
+async fn entry_page(State(dist): State<PathBuf>, request: Request) -> Response {
+    let Some(entry) = entry_for(request.uri().path()) else {
+        return not_found_page();
+    };
+    let page = dist.join(entry).join("index.html");
     if !page.is_file() {
-        return super::ApiError::NotFound.into_response();
+        return not_found_page();
     }
     // Answered as the page itself, whatever the route's path: compressed, with Last-Modified.
     let (mut parts, body) = request.into_parts();
     parts.uri = axum::http::Uri::from_static("/index.html");
-    match ServeFile::new(&page).precompressed_br().precompressed_gzip().oneshot(Request::from_parts(parts, body)).await {
+    match ServeFile::new(&page).precompressed_br().precompressed_gzip().oneshot(Request::from_parts(parts, body)).await
+    {
         Ok(response) => {
             let mut response = response.map(axum::body::Body::new);
             response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
@@ -80,8 +120,7 @@ async fn entry_page(State(dist): State<PathBuf>, request: Request) -> Response {
 pub fn remove_stale_copies(dist: &Path) -> usize {
     let mut removed = 0;
     for path in files_in(dist) {
-        let Some(original) =
-            path.extension().filter(|e| *e == "br" || *e == "gz").map(|_| path.with_extension(""))
+        let Some(original) = path.extension().filter(|e| *e == "br" || *e == "gz").map(|_| path.with_extension(""))
         else {
             continue;
         };
@@ -123,6 +162,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn only_the_apps_addresses_are_pages() {
+        assert_eq!(entry_for("/"), Some(""));
+        assert_eq!(entry_for("/index.html"), Some(""));
+        assert_eq!(entry_for("/compare/"), Some("compare"));
+        assert_eq!(entry_for("/compare"), Some("compare"));
+        assert_eq!(entry_for("/portal/tasks/7"), Some("portal"));
+        assert_eq!(entry_for("/compare/nothing"), None);
+        assert_eq!(entry_for("/no-such-page"), Some("no-such-page"), "a folder name: 404 unless dist has it");
+        assert_eq!(entry_for("/a.b/"), None);
+        assert_eq!(entry_for("/../etc/passwd"), None);
+        assert_eq!(entry_for("/compare//"), None);
+    }
+
+    #[test]
     fn hashed_names_are_told_from_plain_ones() {
         for hashed in [
             "/hourbank-web-1bdcb00b693d22b7_bg.wasm",
@@ -132,9 +185,16 @@ mod tests {
             assert!(is_hashed(hashed), "{hashed}");
             assert_eq!(cache_control(hashed), IMMUTABLE);
         }
-        for plain in ["/", "/index.html", "/portal/sw.js", "/favicon.svg", "/portal/tasks/12", "/-1c890d453d3fd41e.css",
-            "/main-1c890d453d3fd41g.css", "/main-1c890d453d3fd41.css"]
-        {
+        for plain in [
+            "/",
+            "/index.html",
+            "/portal/sw.js",
+            "/favicon.svg",
+            "/portal/tasks/12",
+            "/-1c890d453d3fd41e.css",
+            "/main-1c890d453d3fd41g.css",
+            "/main-1c890d453d3fd41.css",
+        ] {
             assert!(!is_hashed(plain), "{plain}");
             assert_eq!(cache_control(plain), "no-cache");
         }
@@ -158,7 +218,13 @@ mod tests {
         // Written with the page but stamped to the second only: not stale.
         let second = std::time::UNIX_EPOCH
             + std::time::Duration::from_secs(
-                std::fs::metadata(&page).unwrap().modified().unwrap().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs(),
+                std::fs::metadata(&page)
+                    .unwrap()
+                    .modified()
+                    .unwrap()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap()
+                    .as_secs(),
             );
         write("index.html.gz", "fresh", Some(second));
         assert_eq!(remove_stale_copies(dist.path()), 2);
