@@ -37,10 +37,12 @@ pub fn parse_decimal(field: &str, text: &str) -> Result<Decimal, FieldError> {
     } else {
         trimmed
     };
+    // Nothing typed is a missing value, not a number that failed («не число: «»»).
+    if candidate.is_empty() {
+        return Err(FieldError::new(field, Problem::Missing));
+    }
     let not_a_number = || FieldError::new(field, Problem::NotANumber(text.to_string()));
-    if candidate.is_empty()
-        || !candidate.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E'))
-    {
+    if !candidate.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E')) {
         return Err(not_a_number());
     }
     let parsed = if candidate.contains(['e', 'E']) {
@@ -273,6 +275,17 @@ mod tests {
         assert_eq!(round_kopecks(dec!(2.345)), dec!(2.35));
         assert_eq!(round_kopecks(dec!(-0.125)), dec!(-0.13));
         assert_eq!(round_kopecks(dec!(0.1249)), dec!(0.12));
+    }
+
+    #[test]
+    fn nothing_typed_is_missing_not_a_bad_number() {
+        for blank in ["", "  ", ","] {
+            let e = Hours::parse_month("hours", blank).unwrap_err();
+            assert_eq!(e.field, "hours");
+            let expected = if blank == "," { Problem::NotANumber(",".into()) } else { Problem::Missing };
+            assert_eq!(e.problem, expected, "{blank:?}");
+        }
+        assert_eq!(Problem::Missing.ru(), "обязательное поле");
     }
 
     #[test]

@@ -324,7 +324,9 @@ pub fn Portal() -> impl IntoView {
                 Some(next) => pages::login::LoginPage(next).into_any(),
                 None => match (ctx.me.get(), ctx.route.get()) {
                     (None, _) => view! { <p class="loading" role="status">{ctx.t("Загрузка…", "Loading…")}</p> }.into_any(),
-                    (Some(None), _) => view! { <p>{ctx.t("Войдите, чтобы продолжить.", "Sign in to continue.")}</p> }.into_any(),
+                    // Nobody signed in (after «Выйти», Back lands here): the sign-in form, back
+                    // to this page after.
+                    (Some(None), route) => pages::login::LoginPage(Some(route.href())).into_any(),
                     (Some(Some(me)), route) => pages::page(me, route),
                 },
             }}

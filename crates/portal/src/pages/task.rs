@@ -45,7 +45,11 @@ pub fn TaskPage(me: Me, id: i64) -> impl IntoView {
                     </article>
                 }).collect_view().into_any()
             })}
-            {move || (me.with_value(|m| m.role) != Role::Client).then(|| new_instruction(id))}
+            // Those the server lets write instructions: not clients, not sales.
+            {move || {
+                matches!(me.with_value(|m| m.role), Role::Analyst | Role::Specialist | Role::Admin)
+                    .then(|| new_instruction(id))
+            }}
         </section>
     }
 }
