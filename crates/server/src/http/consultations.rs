@@ -18,7 +18,7 @@ use super::input::Input;
 use super::{ApiError, AppState, JsonBody};
 use crate::auth::{Caller, OrgScope};
 
-use crate::db::{col, Db};
+use crate::db::{col, Arg, Db};
 use crate::store::{self, OrgRecord, Page, Paged};
 
 pub fn router() -> Router<AppState> {
@@ -302,38 +302,35 @@ async fn create(
     let scope = caller.scope()?;
     caller.require(&[Role::Specialist, Role::Analyst, Role::Admin])?;
     let new = read_new(&state, scope, &body).await?;
-    let mut tx = state.db().begin_write().await?;
-    let row = sqlx::query(
-        "INSERT INTO consultations (org_id, specialist_id, channel, date, duration, topic, billable, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-    )
-    .bind(new.org_id)
-    .bind(caller.user_id)
-    .bind(new.channel)
-    .bind(new.date.to_string())
-    .bind(new.duration.centi())
-    .bind(&new.topic)
-    .bind(i64::from(new.billable))
-    .bind(state.clock().now_text())
-    .fetch_one(&mut *tx)
-    .await?;
-    let id: i64 = col(&row, "id")?;
     let after = json!({
         "channel": new.channel, "date": new.date, "duration": new.duration, "topic": new.topic, "billable": new.billable,
     });
-    store::audit(
-        &mut tx,
+    // One statement with its audit row (one round trip, the write lock held for it alone).
+    let (date, now) = (new.date.to_string(), state.clock().now_text());
+    let id = store::insert_audited(
+        state.db(),
+        "INSERT INTO consultations (org_id, specialist_id, channel, date, duration, topic, billable, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        &[
+            Arg::Int(new.org_id),
+            Arg::Int(caller.user_id),
+            Arg::Text(new.channel),
+            Arg::Text(&date),
+            Arg::Int(new.duration.centi()),
+            Arg::Text(&new.topic),
+            Arg::Int(i64::from(new.billable)),
+            Arg::Text(&now),
+        ],
         store::Audit {
             user_id: Some(caller.user_id),
             org_id: Some(new.org_id),
             action: "create",
             entity: "consultation",
-            entity_id: Some(id),
             after: Some(&after),
             ..Default::default()
         },
     )
-    .await?;
-    tx.commit().await?;
+    .await?
+    .ok_or_else(|| ApiError::Internal("a new consultation returned no id".into()))?;
     Ok((StatusCode::CREATED, Json(json!({ "consultation": consultation(state.db(), id).await? }))))
 }
