@@ -111,6 +111,15 @@ impl Drop for Server {
     }
 }
 
+/// A valid 10-digit ИНН of an organisation from its first nine digits (the check digit of the
+/// tax service's algorithm).
+fn legal_inn(first_nine: u64) -> String {
+    let digits: Vec<u32> = format!("{first_nine:09}").chars().map(|c| c.to_digit(10).unwrap()).collect();
+    let weights = [2, 4, 10, 3, 5, 9, 4, 6, 8];
+    let check = digits.iter().zip(weights).map(|(d, w)| d * w).sum::<u32>() % 11 % 10;
+    format!("{first_nine:09}{check}")
+}
+
 async fn sign_in(http: &reqwest::Client, base: &str, email: &str) -> String {
     let r: Value = http
         .post(format!("{base}/api/v1/session"))
@@ -292,21 +301,52 @@ async fn soak(engine: Backend, plan: SoakPlan) -> bool {
         .build()
         .unwrap();
     let base = server.base.clone();
-    let client = sign_in(&http, &base, "buh@romashka.demo").await;
+    // As many client organisations as connections, as many clients of a real deployment would
+    // be: each connection works for one (its tasks, its reports), so an organisation's month
+    // grows as a busy client's would, not by every write of the whole run. (With every write in
+    // one organisation its month report — which lists every consultation of the month — grew to
+    // 17 000 consultations in 10 minutes and became the soak's cost.)
+    let admin = sign_in(&http, &base, "admin@hourbank.demo").await;
     let specialist = sign_in(&http, &base, "ivan@hourbank.demo").await;
-    let me: Value =
-        http.get(format!("{base}/api/v1/me")).bearer_auth(&client).send().await.unwrap().json().await.unwrap();
-    let org = me["org"]["id"].as_i64().expect("the client's organisation");
-    let list: Value = http
-        .get(format!("{base}/api/v1/tasks?limit=1"))
-        .bearer_auth(&client)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let task = list["tasks"][0]["id"].as_i64().expect("a demo task");
+    let start = hourbank_server::clock::business_period().first_day().to_string();
+    let mut tenants = Vec::new();
+    for i in 0..plan.connections {
+        let inn = legal_inn(7_700_000_00 + i as u64);
+        let org: Value = http
+            .post(format!("{base}/api/v1/orgs"))
+            .bearer_auth(&admin)
+            .json(&json!({"name": format!("ООО «Нагрузка {i}»"), "inn": inn, "contract_start": start}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let org_id = org["id"].as_i64().unwrap_or_else(|| panic!("a new organisation: {org}"));
+        let email = format!("soak{i}@load.test");
+        let user = http
+            .post(format!("{base}/api/v1/users"))
+            .bearer_auth(&admin)
+            .json(&json!({"email": email, "name": format!("Клиент {i}"), "role": "client", "org_id": org_id,
+                          "password": DEMO_PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        assert!(user.status().is_success(), "a new client: {}", user.text().await.unwrap_or_default());
+        let client = sign_in(&http, &base, &email).await;
+        let task: Value = http
+            .post(format!("{base}/api/v1/tasks"))
+            .bearer_auth(&client)
+            .json(&json!({"title": "Первая задача", "description": "soak"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let task = task["task"]["id"].as_i64().unwrap_or_else(|| panic!("a first task: {task}"));
+        tenants.push((client, org_id, task));
+    }
     let period = business_period().to_string();
     let today = hourbank_server::clock::business_today().to_string();
 
@@ -315,7 +355,8 @@ async fn soak(engine: Backend, plan: SoakPlan) -> bool {
     let errors: Arc<Mutex<Vec<String>>> = Arc::default();
     let workers: Vec<_> = (0..plan.connections)
         .map(|c| {
-            let (http, base, client, specialist) = (http.clone(), base.clone(), client.clone(), specialist.clone());
+            let (client, org, task) = tenants[c].clone();
+            let (http, base, specialist) = (http.clone(), base.clone(), specialist.clone());
             let (samples, errors, period, today) = (samples.clone(), errors.clone(), period.clone(), today.clone());
             tokio::spawn(async move {
                 let mut n: u64 = 0;
