@@ -25,6 +25,9 @@ pub struct Ctx {
     pub refresh: RwSignal<u32>,
     /// The session ended while in use (not: nobody had signed in yet), for the sign-in page to say so.
     pub expired: RwSignal<bool>,
+    /// What a write just did («Работа записана»), shown on the page it was made for until the
+    /// user goes elsewhere.
+    pub notice: RwSignal<Option<(Route, String)>>,
 }
 
 pub fn ctx() -> Ctx {
@@ -32,6 +35,11 @@ pub fn ctx() -> Ctx {
 }
 
 impl Ctx {
+    /// Says what a write did, on the page it was made for.
+    pub fn tell(&self, route: Route, text: String) {
+        self.notice.set(Some((route, text)));
+    }
+
     pub fn ru(&self) -> bool {
         self.lang.get() == Lang::Ru
     }
@@ -259,6 +267,7 @@ pub fn Portal() -> impl IntoView {
         sync: OutboxSync::load(),
         refresh: RwSignal::new(0),
         expired: RwSignal::new(false),
+        notice: RwSignal::new(None),
     };
     provide_context(ctx);
     install_router(ctx);
@@ -320,6 +329,12 @@ pub fn Portal() -> impl IntoView {
             Some(None) => "none",
             Some(Some(_)) => "user",
         }>
+            {move || {
+                let route = ctx.route.get();
+                ctx.notice.with(|n| n.as_ref().filter(|(on, _)| *on == route).map(|(_, text)| text.clone())).map(|text| {
+                    view! { <p id="notice" class="notice" role="status">{text}</p> }
+                })
+            }}
             {move || match login.get() {
                 Some(next) => pages::login::LoginPage(next).into_any(),
                 None => match (ctx.me.get(), ctx.route.get()) {

@@ -142,6 +142,86 @@ impl CostPreview {
     }
 }
 
+/// What accepting a task bills, shown before the client confirms: its hours (what was logged, at
+/// most the approved estimate), the month they bill in, and the month's bill before and after.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AcceptPreview {
+    pub period: Period,
+    pub logged: Hours,
+    pub billed: Hours,
+    pub estimate: Option<Hours>,
+    pub before: MonthStatement,
+    pub after: MonthStatement,
+}
+
+impl AcceptPreview {
+    /// `month` is the open month's statement as the server reported it (hours accepted so far
+    /// and the reserve carried in); `None` when that month is outside the contract.
+    pub fn new(org: &Org, month: &StatementRow, task: &Task) -> Result<Option<AcceptPreview>, FieldError> {
+        let (contract, vat) = contract_of(org)?;
+        let period = Period::parse("statement.period", &month.period)?;
+        let index = period.months_since(contract.first_period());
+        let Some(scheduled) = u32::try_from(index).ok().and_then(|i| contract.month(i)) else { return Ok(None) };
+        let accepted = model::hours("statement.hours", &month.hours)?;
+        let reserve_start = model::hours("statement.reserve_start", &month.reserve_start)?;
+        let logged = model::hours("logged", &task.logged)?;
+        let estimate = task.approved_hours();
+        let billed = hourbank_domain::billed_hours(logged, estimate);
+        let row = |h: Hours| month_statement(&contract.tariff, vat, scheduled, reserve_start, h);
+        Ok(Some(AcceptPreview {
+            period,
+            logged,
+            billed,
+            estimate,
+            before: row(accepted),
+            after: row(accepted + billed),
+        }))
+    }
+
+    /// What accepting adds to the month's bill, VAT included when it is charged.
+    pub fn added(&self) -> Money {
+        Money::from_kopecks(self.after.total_with_vat.kopecks() - self.before.total_with_vat.kopecks())
+    }
+
+    /// The sentence next to «Да, принять».
+    pub fn sentence(&self, lang: Lang) -> String {
+        let month = hourbank_web::table::period_in(self.period, lang);
+        let worked = match (self.estimate, lang) {
+            (Some(e), Lang::Ru) => format!("затрачено {}, согласовано {}", hours(self.logged), hours(e)),
+            (Some(e), Lang::En) => format!("{} logged, {} approved", lang.hours(self.logged), lang.hours(e)),
+            (None, Lang::Ru) => format!("затрачено {}", hours(self.logged)),
+            (None, Lang::En) => format!("{} logged", lang.hours(self.logged)),
+        };
+        let bill = if self.added().is_zero() {
+            match lang {
+                Lang::Ru => format!("счёт за месяц не изменится: {}", rubles(self.after.total_with_vat)),
+                Lang::En => format!("the month's bill stays {}", rubles(self.after.total_with_vat)),
+            }
+        } else {
+            match lang {
+                Lang::Ru => {
+                    format!("счёт за месяц станет {} (+{})", rubles(self.after.total_with_vat), rubles(self.added()))
+                }
+                Lang::En => format!(
+                    "the month's bill becomes {} (+{})",
+                    rubles(self.after.total_with_vat),
+                    rubles(self.added())
+                ),
+            }
+        };
+        match lang {
+            Lang::Ru => format!(
+                "Принять работу? В отчёт за {month} войдут {} ({worked}); {bill}. Принятие окончательно.",
+                hours(self.billed)
+            ),
+            Lang::En => format!(
+                "Accept the work? The report for {month} will bill {} ({worked}); {bill}. Acceptance is final.",
+                lang.hours(self.billed)
+            ),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -274,5 +354,29 @@ mod tests {
         let preview =
             CostPreview::new(&org("2027-01-01", "none"), &month("2026-11", "0", "0"), &[], 9, h("1")).unwrap();
         assert_eq!(preview, None);
+    }
+
+    #[test]
+    fn accepting_says_what_it_bills_and_in_which_month() {
+        let o = org("2026-01-01", "on_top");
+        // November: 8 h accepted so far, no reserve; the task logged 5 h against 4,5 approved.
+        let mut t = task(9, TaskState::Testing, Some("4.5"));
+        t.logged = "5".into();
+        let p = AcceptPreview::new(&o, &month("2026-11", "8", "0"), &t).unwrap().unwrap();
+        assert_eq!((p.billed, p.logged), (Hours::from_centi(4_50), Hours::whole(5)));
+        // 12,5 h: 2,5 h over at 2 000 = 5 000, plus VAT 22 % = 6 100.
+        assert_eq!(p.added(), Money::from_kopecks(6_100_00));
+        assert_eq!(
+            p.sentence(Lang::Ru),
+            "Принять работу? В отчёт за ноябрь 2026 войдут 4,5\u{a0}ч (затрачено 5\u{a0}ч, согласовано 4,5\u{a0}ч); \
+             счёт за месяц станет 30\u{a0}500,00\u{a0}₽ (+6\u{a0}100,00\u{a0}₽). Принятие окончательно."
+        );
+        // Within the included hours the bill does not change, and the sentence says so.
+        let p = AcceptPreview::new(&o, &month("2026-11", "2", "0"), &t).unwrap().unwrap();
+        assert!(
+            p.sentence(Lang::En).contains("the month's bill stays 24\u{a0}400,00\u{a0}₽"),
+            "{}",
+            p.sentence(Lang::En)
+        );
     }
 }

@@ -9,10 +9,11 @@ use leptos::task::spawn_local;
 use crate::api::WriteOutcome;
 use crate::app::{ctx, load, show, show_page};
 use crate::format::{date_text, hours_text, instant_text};
+use crate::i18n::Lang;
 use crate::labels;
 use crate::model::{InstructionList, Me, TaskDetail, UserList};
 use crate::pages::{field_error, form_status, input, sent_state, textarea, Sent};
-use crate::preview::CostPreview;
+use crate::preview::{AcceptPreview, CostPreview};
 use crate::route::Route;
 
 /// Today in Moscow, `YYYY-MM-DD`: the default date of a work log.
@@ -149,7 +150,20 @@ fn transition(
     spawn_local(async move {
         let outcome = ctx.sync.write("POST", &format!("/tasks/{id}/transitions"), body.to_string(), label).await;
         sent.set(sent_state(&outcome, known, ctx.lang.get_untracked()));
-        if matches!(outcome, WriteOutcome::Done(_)) {
+        if let WriteOutcome::Done(text) = &outcome {
+            // The step's new state, in words: «Готово: задача в статусе «Принята»».
+            let state = serde_json::from_str::<serde_json::Value>(text)
+                .ok()
+                .and_then(|v| {
+                    v["task"]["state"].as_str().and_then(|s| hourbank_domain::TaskState::parse("state", s).ok())
+                })
+                .map(|s| labels::state(s, ctx.lang.get_untracked()).to_string());
+            let lang = ctx.lang.get_untracked();
+            let text = match state {
+                Some(state) => format!("{} «{state}».", lang.pick("Готово: задача в статусе", "Done: the task is now")),
+                None => lang.pick("Готово.", "Done.").to_string(),
+            };
+            ctx.tell(Route::Task { id }, text);
             ctx.refresh.update(|r| *r += 1);
         }
     });
@@ -166,13 +180,53 @@ fn actions_view(me: Me, d: TaskDetail, actions: Vec<Action>) -> impl IntoView {
     let estimate_form = actions.contains(&Action::Estimate).then(|| estimate_form(d.clone()));
     let cancel_bills =
         d.task.approved_estimate.is_some() && actions.iter().any(|a| matches!(a, Action::Cancel | Action::WriteOff));
-    let preview = actions.contains(&Action::Approve).then(|| cost_preview(me, d.clone()));
+    let preview = actions.contains(&Action::Approve).then(|| cost_preview(me.clone(), d.clone()));
+    // Accepting is final and bills: it asks first, saying what it bills in which month.
+    let confirming_accept = RwSignal::new(false);
+    let accept_label = format!("{}: №{id}", Action::Accept.ru());
+    let send_accept = move |_| {
+        confirming_accept.set(false);
+        transition(ctx, id, serde_json::json!({ "action": "accept" }), accept_label.clone(), sent, &["comment"]);
+    };
+    let accept_confirm = actions.contains(&Action::Accept).then(|| {
+        let text = accept_sentence(me.clone(), d.clone());
+        move || {
+            confirming_accept.get().then(|| {
+                let send_accept = send_accept.clone();
+                view! {
+                    <div class="preview" id="accept-confirm" role="alert">
+                        <p id="accept-preview"><strong>{text.clone()}</strong></p>
+                        <p class="buttons">
+                            <button type="button" class="primary" id="action-accept-confirm" on:click=send_accept>
+                                {lang.pick("Да, принять", "Yes, accept")}
+                            </button>
+                            <button type="button" class="secondary" on:click=move |_| confirming_accept.set(false)>
+                                {lang.pick("Не принимать", "Not now")}
+                            </button>
+                        </p>
+                    </div>
+                }
+            })
+        }
+    });
     let buttons = actions
         .into_iter()
         .filter(|a| *a != Action::Estimate)
         .map(|action| {
             let label = format!("{}: №{id}", action.ru());
             let click = move |_| {
+                if action == Action::Accept {
+                    confirming_accept.set(true);
+                    return;
+                }
+                // Cancelling asks for a reason, like rejecting or returning.
+                if action == Action::Cancel && comment.get_untracked().trim().is_empty() {
+                    let mut errors = crate::pages::FormErrors::default();
+                    let text = lang.pick("Напишите причину отмены", "Say why the task is cancelled");
+                    errors.fields.insert("comment".into(), text.into());
+                    sent.set(Sent::Refused(errors));
+                    return;
+                }
                 let body = match action {
                     Action::Reject | Action::Return | Action::Cancel | Action::WriteOff => {
                         serde_json::json!({ "action": action.as_str(), "comment": comment.get_untracked().trim() })
@@ -190,8 +244,8 @@ fn actions_view(me: Me, d: TaskDetail, actions: Vec<Action>) -> impl IntoView {
             <h2 id="actions-h">{lang.pick("Что можно сделать", "What you can do")}</h2>
             {preview}
             {needs_comment.then(|| textarea("action-comment",
-                ctx.t("Комментарий (обязателен, чтобы отклонить, вернуть или списать работу)",
-                      "Comment (required to reject, return or write the work off)"),
+                ctx.t("Комментарий (обязателен, чтобы отклонить, вернуть, отменить или списать работу)",
+                      "Comment (required to reject, return, cancel or write the work off)"),
                 comment, field_error(sent, "comment")))}
             {cancel_bills.then(|| view! {
                 <p class="hint" id="cancel-bills">{lang.pick(
@@ -199,10 +253,44 @@ fn actions_view(me: Me, d: TaskDetail, actions: Vec<Action>) -> impl IntoView {
                     "The estimate was approved: cancelling bills the hours logged (up to the approved estimate) this month. Only an analyst may write them off instead, with a comment.")}</p>
             })}
             <div class="buttons">{buttons}</div>
+            {accept_confirm}
             {form_status(sent)}
             {estimate_form}
         </section>
     }
+}
+
+/// What accepting this task bills, in which month, as one sentence (the domain's figures).
+fn accept_sentence(me: Me, d: TaskDetail) -> Signal<String> {
+    let ctx = ctx();
+    let crate::pages::ThisMonth { report, .. } = crate::pages::this_month();
+    Signal::derive(move || {
+        let lang = ctx.lang.get();
+        let fallback = lang
+            .pick(
+                "Принять работу? Затраченные часы (не больше согласованной оценки) войдут в отчёт. Принятие окончательно.",
+                "Accept the work? The hours logged (at most the approved estimate) go into the report. Acceptance is final.",
+            )
+            .to_string();
+        let Some(org) = me.org.as_ref() else { return fallback };
+        let Some(Ok(report)) = report.get() else { return fallback };
+        let report = report.value;
+        if report.status == "closed" {
+            return match lang {
+                Lang::Ru => format!(
+                    "Принять работу? {} уже закрыт: часы войдут в счёт следующего открытого месяца. Принятие окончательно.",
+                    report.period_ru
+                ),
+                Lang::En => "Accept the work? This month is already closed: the hours bill in the next open month. \
+                             Acceptance is final."
+                    .to_string(),
+            };
+        }
+        match report.statement.as_ref().map(|row| AcceptPreview::new(org, row, &d.task)) {
+            Some(Ok(Some(preview))) => preview.sentence(lang),
+            _ => fallback,
+        }
+    })
 }
 
 /// What approving this estimate does to this month's bill, computed by the domain.
@@ -211,6 +299,38 @@ fn cost_preview(me: Me, d: TaskDetail) -> impl IntoView {
     let crate::pages::ThisMonth { report, tasks, .. } = crate::pages::this_month();
     let task_id = d.task.id;
     let estimate = d.task.estimate.as_deref().and_then(|e| Hours::parse_month("estimate", e).ok());
+    // A deadline in a later month: the work will likely bill then, so the preview says which
+    // month it computed and why.
+    let later_deadline = d
+        .task
+        .deadline
+        .as_deref()
+        .and_then(|day| hourbank_domain::parse_date("deadline", day).ok())
+        .filter(|day| hourbank_domain::Period::of(*day) > crate::billing::today_period());
+    let assumption = move |lang: Lang| match later_deadline {
+        Some(day) => {
+            let month = hourbank_web::table::period_in(hourbank_domain::Period::of(day), lang);
+            let this = hourbank_web::table::period_in(crate::billing::today_period(), lang);
+            match lang {
+                Lang::Ru => format!(
+                    "Срок — {}. Если работу примут после конца этого месяца, она войдёт в счёт за {month}, и цифры \
+                     будут другими. Расчёт выше — если её примут в этом месяце ({this}) в пределах оценки.",
+                    day.format("%d.%m.%Y")
+                ),
+                Lang::En => format!(
+                    "The deadline is {}. Accepted after this month ends, the work bills in {month}, with other \
+                     figures. The figures above assume it is accepted this month ({this}) within its estimate.",
+                    day.format("%d.%m.%Y")
+                ),
+            }
+        }
+        None => lang
+            .pick(
+                "Расчёт — если эта и уже согласованные задачи будут приняты в этом месяце и уложатся в оценку.",
+                "Assuming this and the already approved tasks are accepted this month within their estimates.",
+            )
+            .to_string(),
+    };
     move || {
         let lang = ctx.lang.get();
         let org = me.org.as_ref()?;
@@ -234,9 +354,7 @@ fn cost_preview(me: Me, d: TaskDetail) -> impl IntoView {
             <div class="preview" id="cost-preview" role="note">
                 {free.map(|f| view! { <p id="preview-free">{f.sentence(lang)}</p> })}
                 <p><strong>{text}</strong></p>
-                <p class="hint">{lang.pick(
-                    "Расчёт — если эта и уже согласованные задачи будут приняты в этом месяце и уложатся в оценку.",
-                    "Assuming this and the already approved tasks are accepted this month within their estimates.")}</p>
+                <p class="hint" id="preview-assumes">{assumption(lang)}</p>
             </div>
         })
     }
@@ -366,6 +484,10 @@ pub fn send_worklog(
         "description": description.get_untracked().trim(),
     });
     let label = format!("Работа по задаче №{id}: {} ч", hours.get_untracked().trim());
+    let logged = match Hours::parse_month("hours", &hours.get_untracked()) {
+        Ok(h) => hours_text(&h.to_string()),
+        Err(_) => hours.get_untracked().trim().to_string(),
+    };
     spawn_local(async move {
         let outcome = ctx.sync.write("POST", &format!("/tasks/{id}/worklogs"), body.to_string(), label).await;
         sent.set(sent_state(&outcome, &["date", "hours", "description"], ctx.lang.get_untracked()));
@@ -374,6 +496,9 @@ pub fn send_worklog(
             description.set(String::new());
         }
         if matches!(outcome, WriteOutcome::Done(_)) {
+            let lang = ctx.lang.get_untracked();
+            let text = format!("{} №{id}: {logged}.", lang.pick("Работа записана по задаче", "Work logged on task"));
+            ctx.tell(ctx.route.get_untracked(), text);
             ctx.refresh.update(|r| *r += 1);
         }
     });

@@ -291,6 +291,14 @@ pub fn NewTask(me: Me) -> impl IntoView {
                 WriteOutcome::Done(text) => match decode::<TaskDetail>(text) {
                     Ok(created) => {
                         ctx.refresh.update(|r| *r += 1);
+                        ctx.tell(
+                            Route::Task { id: created.task.id },
+                            format!(
+                                "{} №{}",
+                                ctx.lang.get_untracked().pick("Задача создана:", "Task created:"),
+                                created.task.id
+                            ),
+                        );
                         ctx.navigate(Route::Task { id: created.task.id });
                     }
                     Err(_) => ctx.navigate(Route::Tasks { filter: TaskFilter::default() }),
