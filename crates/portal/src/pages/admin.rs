@@ -300,6 +300,7 @@ fn user_actions(user: crate::model::User) -> impl IntoView {
 
 fn new_user() -> impl IntoView {
     let ctx = ctx();
+    let orgs = load::<OrgList>(|| Some("/orgs".into()));
     let email = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());
     let role = RwSignal::new("client".to_string());
@@ -345,7 +346,16 @@ fn new_user() -> impl IntoView {
                     }).collect_view()}
                 </select>
             </div>
-            {input("user-org", ctx.t("Организация (номер, для клиента)", "Organisation (id, for a client)"), org, field_error(sent, "org_id"), "text")}
+            <div class="field">
+                <label for="user-org">{ctx.t("Организация (для клиента)", "Organisation (for a client)")}</label>
+                <select id="user-org" aria-describedby="user-org-error" on:change:target=move |ev| org.set(ev.target().value())>
+                    <option value="">{ctx.t("— нет —", "— none —")}</option>
+                    {move || orgs.get().and_then(|o| o.ok()).map(|o| o.value.orgs.into_iter().map(|o| view! {
+                        <option value=o.id.to_string()>{format!("{} (ИНН {})", o.name, o.inn)}</option>
+                    }).collect_view())}
+                </select>
+                <span class="field-error" id="user-org-error">{field_error(sent, "org_id")}</span>
+            </div>
             {input("user-password", ctx.t("Пароль", "Password"), password, field_error(sent, "password"), "password")}
             <button type="submit">{ctx.t("Создать", "Create")}</button>
             {form_status(sent)}
@@ -398,15 +408,22 @@ fn audit() -> impl IntoView {
             view! {
                 <table id="audit">
                     <thead><tr><th scope="col">{t("Когда", "When")}</th><th scope="col">{t("Кто", "Who")}</th>
-                        <th scope="col">{t("Что", "What")}</th><th scope="col">{t("До", "Before")}</th><th scope="col">{t("После", "After")}</th></tr></thead>
-                    <tbody>{l.entries.into_iter().map(|e| view! {
+                        <th scope="col">{t("Что", "What")}</th><th scope="col">{t("Что изменилось", "What changed")}</th></tr></thead>
+                    <tbody>{l.entries.into_iter().map(|e| {
+                        let changes = crate::labels::audit_changes(e.before.as_ref(), e.after.as_ref());
+                        view! {
                         <tr><td>{instant_text(&e.at)}</td>
-                            <td>{e.user_name.clone().or_else(|| e.user_id.map(|u| format!("#{u}")))}
+                            <td>{e.user_name.clone().unwrap_or_else(|| match e.user_id {
+                                    Some(u) => format!("{} {u}", t("пользователь", "user")),
+                                    None => t("система", "system").to_string(),
+                                })}
                                 {e.org_name.clone().map(|o| format!(" ({o})"))}</td>
-                            <td>{format!("{} {}{}", crate::labels::action_name(&e.action, lang), e.entity, e.entity_id.map(|i| format!(" №{i}")).unwrap_or_default())}</td>
-                            <td><code>{e.before.map(|b| b.to_string())}</code></td>
-                            <td><code>{e.after.map(|a| a.to_string())}</code></td></tr>
-                    }).collect_view()}</tbody>
+                            <td>{crate::labels::audit_what(&e.action, &e.entity, e.entity_id, lang)}</td>
+                            <td><ul class="changes">{changes.into_iter().map(|(field, before, after)| view! {
+                                <li>{(!field.is_empty()).then(|| view! { <span class="field-name">{field}</span> ": " })}
+                                    <del>{before}</del> " → " <ins>{after}</ins></li>
+                            }).collect_view()}</ul></td></tr>
+                    }}).collect_view()}</tbody>
                 </table>
             }
         })}
