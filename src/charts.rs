@@ -58,16 +58,38 @@ pub fn cost_bar(i: usize, n: usize, fee: i64, extra: i64, max: i64) -> (i64, i64
     (x + pad, (w - 2 * pad).max(1), BOTTOM - fee_h, fee_h, BOTTOM - total_h, total_h - fee_h)
 }
 
-fn axes(svg: &mut String, top_label: &str, axis_title: &str) {
+/// A round step for about `want` gridlines from 0 to `max`: 1, 2 or 5 × a power of ten, and at
+/// least `min_step` (all in the chart's own units: rubles, hundredths of an hour).
+pub fn nice_step(max: i64, want: i64, min_step: i64) -> i64 {
+    let raw = (max.max(1) + want - 1) / want;
+    let mut power = 1i64;
+    while power * 10 <= raw {
+        power *= 10;
+    }
+    let step = [1, 2, 5, 10].into_iter().map(|m| m * power).find(|s| *s >= raw).unwrap_or(10 * power);
+    step.max(min_step)
+}
+
+/// The values of the gridlines, `0, step, 2·step, …` up to `max` (`max` itself when it is 0).
+pub fn ticks(max: i64, step: i64) -> Vec<i64> {
+    (0..).map(|k| k * step).take_while(|v| *v <= max.max(0)).collect()
+}
+
+/// Light gridlines at `ticks` (their heights), drawn under the data.
+fn grid(svg: &mut String, ticks: &[i64]) {
+    for y in ticks.iter().skip(1) {
+        *svg += &format!("<path class=\"grid\" d=\"M{LEFT} {y}H{}\"/>", W - RIGHT);
+    }
+}
+
+/// The axes, a label at each gridline (`(height, text)`), and the axis title.
+fn axes(svg: &mut String, labels: &[(i64, String)], axis_title: &str) {
+    *svg += &format!("<path class=\"axis\" d=\"M{LEFT} {TOP}V{BOTTOM}H{}\"/>", W - RIGHT);
+    for (y, label) in labels {
+        *svg += &format!("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{label}</text>", LEFT - 6, y + 4);
+    }
     *svg += &format!(
-        "<path class=\"axis\" d=\"M{LEFT} {TOP}V{BOTTOM}H{}\"/>\
-         <text x=\"{}\" y=\"{}\" text-anchor=\"end\">{top_label}</text>\
-         <text x=\"{}\" y=\"{BOTTOM}\" text-anchor=\"end\">0</text>\
-         <text x=\"14\" y=\"{}\" text-anchor=\"middle\" transform=\"rotate(-90 14 {})\">{axis_title}</text>",
-        W - RIGHT,
-        LEFT - 6,
-        TOP + 10,
-        LEFT - 6,
+        "<text x=\"14\" y=\"{}\" text-anchor=\"middle\" transform=\"rotate(-90 14 {})\">{axis_title}</text>",
         (TOP + BOTTOM) / 2,
         (TOP + BOTTOM) / 2,
     );
@@ -99,6 +121,13 @@ pub fn cost_svg(months: &[MonthStatement], lang: Lang) -> String {
     let mut svg = format!(
         "<svg id=\"cost-chart\" viewBox=\"0 0 {W} {H}\" role=\"img\" aria-label=\"{title}\" class=\"chart\"><title>{title}</title>"
     );
+    // Gridlines every round number of rubles (about five of them).
+    let step_rubles = nice_step(max / 100, 5, 1);
+    let lines: Vec<(i64, String)> = ticks(max / 100, step_rubles)
+        .into_iter()
+        .map(|r| (BOTTOM - scaled(r * 100, max), whole_rubles(hourbank_domain::Money::from_kopecks(r * 100))))
+        .collect();
+    grid(&mut svg, &lines.iter().map(|(y, _)| *y).collect::<Vec<_>>());
     for (i, m) in months.iter().enumerate() {
         let (x, w, fee_y, fee_h, extra_y, extra_h) = cost_bar(i, n, m.fee.kopecks(), m.extra_charge.kopecks(), max);
         let name = short_period(m.period);
@@ -117,7 +146,7 @@ pub fn cost_svg(months: &[MonthStatement], lang: Lang) -> String {
             );
         }
     }
-    axes(&mut svg, &whole_rubles(hourbank_domain::Money::from_kopecks(max)), t("₽ в месяц", "₽ a month"));
+    axes(&mut svg, &lines, t("₽ в месяц", "₽ a month"));
     month_labels(&mut svg, months);
     // The legend sits under the month labels.
     let y = H - 12;
@@ -150,6 +179,12 @@ pub fn reserve_svg(months: &[MonthStatement], cap: Hours, lang: Lang) -> String 
     let mut svg = format!(
         "<svg id=\"reserve-chart\" viewBox=\"0 0 {W} {H}\" role=\"img\" aria-label=\"{title}\" class=\"chart\"><title>{title}</title>"
     );
+    // Gridlines every round number of hours (about five, whole hours at least).
+    let lines: Vec<(i64, String)> = ticks(max, nice_step(max, 5, 100))
+        .into_iter()
+        .map(|c| (BOTTOM - scaled(c, max), hours(Hours::from_centi(c))))
+        .collect();
+    grid(&mut svg, &lines.iter().map(|(y, _)| *y).collect::<Vec<_>>());
     let cap_y = BOTTOM - scaled(cap.centi(), max);
     svg += &format!(
         "<path class=\"cap\" d=\"M{LEFT} {cap_y}H{}\"/><text class=\"cap-label\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{} {}</text>",
@@ -176,7 +211,7 @@ pub fn reserve_svg(months: &[MonthStatement], cap: Hours, lang: Lang) -> String 
             hours(m.reserve_end)
         );
     }
-    axes(&mut svg, &hours(Hours::from_centi(max)), t("часов в резерве", "hours in reserve"));
+    axes(&mut svg, &lines, t("часов в резерве", "hours in reserve"));
     month_labels(&mut svg, months);
     svg + "</svg>"
 }
@@ -236,6 +271,24 @@ mod tests {
         match f.evaluate() {
             Outcome::Statement(c) => c.statement.months,
             Outcome::Invalid(e) => panic!("{e:?}"),
+        }
+    }
+
+    #[test]
+    fn gridlines_fall_on_round_numbers() {
+        assert_eq!(nice_step(50_000, 5, 1), 10_000);
+        assert_eq!(nice_step(48_800, 5, 1), 10_000);
+        assert_eq!(nice_step(24_400, 5, 1), 5_000);
+        assert_eq!(nice_step(0, 5, 1), 1);
+        // Hours in hundredths: 10 h → every 2 h; 0,5 h → every whole hour at least.
+        assert_eq!(nice_step(1_000, 5, 100), 200);
+        assert_eq!(nice_step(50, 5, 100), 100);
+        assert_eq!(ticks(50_000, 10_000), [0, 10_000, 20_000, 30_000, 40_000, 50_000]);
+        assert_eq!(ticks(48_800, 10_000), [0, 10_000, 20_000, 30_000, 40_000]);
+        assert_eq!(ticks(0, 1), [0]);
+        let svg = cost_svg(&months(&["3", "12.5", "20"]), Lang::Ru);
+        for label in ["0", "10\u{a0}000", "20\u{a0}000", "30\u{a0}000", "40\u{a0}000"] {
+            assert!(svg.contains(&format!("text-anchor=\"end\">{label}</text>")), "{label} in {svg}");
         }
     }
 
