@@ -291,9 +291,9 @@ impl SimReport {
             l("Средняя цена часа", "Average price of an hour")
         };
         let figures = vec![
-            ("mc-p10", cost(l("P10: в 10 % вариантов не больше", "P10: 10 % of paths at most")), rubles(d.p10)),
+            ("mc-p10", cost(l("P10: в 10 % сценариев не больше", "P10: 10 % of scenarios at most")), rubles(d.p10)),
             ("mc-p50", cost(l("P50 (медиана)", "P50 (median)")), rubles(d.p50)),
-            ("mc-p90", cost(l("P90: в 90 % вариантов не больше", "P90: 90 % of paths at most")), rubles(d.p90)),
+            ("mc-p90", cost(l("P90: в 90 % сценариев не больше", "P90: 90 % of scenarios at most")), rubles(d.p90)),
             ("mc-mean", cost(l("Среднее", "Mean")), rubles(d.mean)),
             (
                 "mc-overage",
@@ -315,7 +315,7 @@ impl SimReport {
             r.months,
             l("мес.", "months"),
             grouped(r.paths.into()),
-            l("вариантов", "paths")
+            l("сценариев", "scenarios")
         );
         SimReport { figures, svg: histogram_svg(&bins, &title, lang), rows, lang }
     }
@@ -339,8 +339,8 @@ impl SimReport {
             "</div><div class=\"visually-hidden\"><table><caption>{}</caption><thead><tr><th scope=\"col\">{}</th>\
              <th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
             l(
-                "Распределение стоимости: число вариантов в каждом интервале",
-                "Distribution of the cost: paths in each interval"
+                "Распределение стоимости: число сценариев в каждом интервале",
+                "Distribution of the cost: scenarios in each interval"
             ),
             l("От", "From"),
             l("До", "To"),

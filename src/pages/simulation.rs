@@ -209,9 +209,9 @@ pub fn SimulationPanel(
                             }
                         })
                 }}
-                {field("sim-paths", "sim.paths", ("Сколько лет моделировать (вариантов)", "Years to simulate (paths)"), |s, _| s.paths.clone(), |s, v| s.paths = v)}
-                {field("sim-months", "sim.months", ("Месяцев в каждом варианте", "Months in each path"), |s, _| s.months.clone(), |s, v| s.months = v)}
-                {field("sim-seed", "sim.seed", ("Зерно генератора (для повторяемости)", "Random seed (for repeatable results)"), |s, _| s.seed.clone(), |s, v| s.seed = v)}
+                {field("sim-paths", "sim.paths", ("Сколько возможных сценариев просчитать", "How many possible scenarios to compute"), |s, _| s.paths.clone(), |s, v| s.paths = v)}
+                {field("sim-months", "sim.months", ("Месяцев в каждом сценарии", "Months in each scenario"), |s, _| s.months.clone(), |s, v| s.months = v)}
+                {field("sim-seed", "sim.seed", ("Номер расчёта: тот же номер — те же результаты", "Run number: the same number gives the same results"), |s, _| s.seed.clone(), |s, v| s.seed = v)}
             </div>
             <div class="buttons">
                 <button type="button" id="sim-run" class="primary" disabled=move || !can_run() on:click=start>
@@ -233,7 +233,7 @@ pub fn SimulationPanel(
                             grouped(done.into()),
                             t("из", "of"),
                             grouped(total.into()),
-                            t("вариантов", "paths")
+                            t("сценариев", "scenarios")
                         );
                         view! {
                             <div class="sim-progress">

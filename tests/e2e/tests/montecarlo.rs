@@ -122,7 +122,7 @@ async fn the_page_simulates_a_shared_scenario_with_the_native_figures() {
     assert_eq!(svg, 20, "a bar per bin");
     let label =
         browser.js("return document.querySelector('#sim-result svg').getAttribute('aria-label');", vec![]).await;
-    assert!(label.as_str().unwrap().contains("10\u{a0}000 вариантов"), "{label}");
+    assert!(label.as_str().unwrap().contains("10\u{a0}000 сценариев"), "{label}");
     let elapsed = browser.js("return document.getElementById('sim-result').dataset.elapsedMs;", vec![]).await;
     println!("browser timing: Monte Carlo 10 000 paths × 36 months in the page took {} ms", elapsed.as_str().unwrap());
     browser.js("document.getElementById('sim-result').scrollIntoView();", vec![]).await;
