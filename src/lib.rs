@@ -109,6 +109,8 @@ pub mod app {
                     {link(Page::Demo, "/demo/", "nav-demo", t("Демо для клиента", "Client demo"))}
                 </nav>
                 // Named in the language it switches to, and marked so screen readers say it right.
+                // Clients of the company sign in to the portal from here.
+                <a class="portal-link" id="nav-portal" href="/portal/">{t("Вход для клиентов", "Client sign-in")}</a>
                 <button type="button" id="lang-switch" class="lang-switch" lang=lang.other().code() on:click=switch>
                     {lang.switch_label()}
                 </button>

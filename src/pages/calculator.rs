@@ -554,6 +554,7 @@ fn StatementView(
 /// The link to this very calculation (the address bar holds it too).
 #[component]
 fn SharePanel(share_url: Memo<String>) -> impl IntoView {
+    let copied = RwSignal::new(None::<bool>);
     view! {
         <section class="share" aria-labelledby="share-title">
             <h2 id="share-title">{t("Поделиться расчётом", "Share this calculation")}</h2>
@@ -561,6 +562,26 @@ fn SharePanel(share_url: Memo<String>) -> impl IntoView {
                 {t("Ссылка на этот расчёт (скопируйте её или отправьте):", "A link to this calculation (copy or send it):")}
                 " "
                 <a id="share-link" href=share_url>{share_url}</a>
+            </p>
+            <p class="buttons">
+                <button type="button" id="copy-link" on:click=move |_| {
+                    let url = share_url.get_untracked();
+                    let clipboard = window().navigator().clipboard();
+                    let promise = clipboard.write_text(&url);
+                    leptos::task::spawn_local(async move {
+                        let done = wasm_bindgen_futures::JsFuture::from(promise).await.is_ok();
+                        copied.set(Some(done));
+                    });
+                }>{t("Скопировать ссылку", "Copy the link")}</button>
+                <span id="copy-status" role="status">
+                    {move || copied.get().map(|done| {
+                        if done {
+                            t("Ссылка скопирована.", "The link is copied.")
+                        } else {
+                            t("Не удалось скопировать: выделите ссылку и скопируйте её.", "Could not copy: select the link and copy it.")
+                        }
+                    })}
+                </span>
             </p>
         </section>
     }
