@@ -60,7 +60,8 @@ pub fn alt_field(i: usize, name: &str) -> String {
 pub const MARKET_KEY: &str = "market";
 
 /// What a prospect would otherwise pay for an hour of one-off 1C work, when the link does not
-/// say: 3 000 ₽ (the README says where the figure comes from; sales set theirs in the link).
+/// say: 3 000 ₽, 1.5 × the offer's price of an hour over the tariff — an assumption, not a
+/// measured market figure (the README says so); sales set theirs in the link.
 pub const DEFAULT_MARKET_RATE: &str = "3000";
 
 /// The market price of an hour as the link has it (`market=`), or the default.
@@ -99,7 +100,9 @@ pub fn candidates(
     let mut errors = Vec::new();
     let rate = match hourbank_domain::Money::parse(MARKET_KEY, market.trim()) {
         Ok(rate) if rate.is_zero() => {
-            errors.push(FieldError::new(MARKET_KEY, Problem::Other("must be greater than 0".into())));
+            // A free text of the browser's own: in the interface's language.
+            let text = lang.pick("должно быть больше 0", "must be greater than 0");
+            errors.push(FieldError::new(MARKET_KEY, Problem::Other(text.into())));
             hourbank_domain::Money::ZERO
         }
         Ok(rate) => rate,

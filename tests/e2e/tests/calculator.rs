@@ -10,23 +10,110 @@ async fn hours_typed_into_the_page_give_the_statement() {
     browser.open(&base).await;
     assert_eq!(browser.text("h1").await, "Тариф «Старт»");
 
+    // The first view is a realistic year, already computed: 10 h every month from the 1st of
+    // next month; two trial months at 2 000 ₽ an hour, then ten at the 20 000 ₽ fee.
+    assert_eq!(browser.text("#glance-total").await, "240\u{a0}000,00\u{a0}₽");
+    assert_eq!(browser.text("#glance-month").await, "20\u{a0}000,00\u{a0}₽");
+    assert_eq!(browser.text("#glance-rate").await, "2\u{a0}000,00\u{a0}₽");
+    assert_eq!(browser.text("#glance-free").await, "до 20\u{a0}ч в месяц");
+    assert_eq!(browser.text("#summary-hours").await, "120\u{a0}ч");
+    // The figures come before the form.
+    let glance_first = browser
+        .js(
+            "return !!(document.getElementById('glance').compareDocumentPosition(document.getElementById('hours-0')) \
+             & Node.DOCUMENT_POSITION_FOLLOWING);",
+            vec![],
+        )
+        .await;
+    assert_eq!(glance_first, serde_json::Value::Bool(true));
+
     browser.set_value("start", "2027-01-01").await;
     // Type like a person: the Russian decimal comma, in real key events.
     for (id, keys) in [("hours-0", "3"), ("hours-1", "12,5"), ("hours-2", "20"), ("hours-3", "7,25")] {
-        browser.client.find(Locator::Id(id)).await.expect(id).send_keys(keys).await.expect("type");
+        let field = browser.client.find(Locator::Id(id)).await.expect(id);
+        field.clear().await.expect("clear");
+        field.send_keys(keys).await.expect("type");
     }
     // 6 000 + 25 000 (trial) + 40 000 (March: 10 h over, reserve empty) + 20 000 (April)
-    // + 8 × 20 000 = 251 000
+    // + 8 × 20 000 (10 h each, all included) = 251 000
     assert_eq!(browser.text("#summary-total").await, "251\u{a0}000,00\u{a0}₽");
-    assert_eq!(browser.text("#summary-hours").await, "42,75\u{a0}ч");
+    assert_eq!(browser.text("#glance-total").await, "251\u{a0}000,00\u{a0}₽");
+    assert_eq!(browser.text("#summary-hours").await, "122,75\u{a0}ч");
     let march = browser.text("tr[data-period='2027-03']").await;
     assert!(march.contains("10\u{a0}ч сверх тарифа × 2\u{a0}000,00\u{a0}₽"), "{march}");
     assert!(march.contains("40\u{a0}000,00\u{a0}₽"), "{march}");
     browser.screenshot("calculator").await;
 
     // Bad input: the domain's message next to the field, and no statement.
-    browser.client.find(Locator::Id("hours-5")).await.unwrap().send_keys("-4").await.unwrap();
+    let field = browser.client.find(Locator::Id("hours-5")).await.unwrap();
+    field.clear().await.unwrap();
+    field.send_keys("-4").await.unwrap();
     assert_eq!(browser.text("#hours-5-error").await, "не может быть отрицательным");
     assert!(browser.client.find(Locator::Id("summary-total")).await.is_err());
+    assert!(browser.client.find(Locator::Id("glance")).await.is_err());
+    browser.close().await;
+}
+
+/// The columns a reader needs — period, hours, what is paid, the explanation — fit without
+/// sideways scrolling at 1024 px; the rest are one click away; on a 390 px phone every month is
+/// a card whose money is in view.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_statement_fits_at_1024_px_and_on_a_phone() {
+    let base = start_server().await;
+    let browser = Browser::start().await;
+    browser.open(&format!("{base}/?start=2027-01-01&h=3,12.5,20,7.25&vat=on_top:22&tariff=start")).await;
+    let overflow = "const w = document.querySelector('.statement-table .table-wrap'); \
+                    return [w.scrollWidth, w.clientWidth];";
+    // The column heads a reader sees (a hidden cell has no layout box).
+    let visible = "return [...document.querySelectorAll('.statement-table thead th')] \
+                   .filter(th => th.getClientRects().length > 0).map(th => th.textContent).join('|');";
+    browser.client.set_window_size(1024, 800).await.expect("window");
+    let widths = browser.js(overflow, vec![]).await;
+    assert!(widths[0].as_i64() <= widths[1].as_i64(), "the statement scrolls sideways at 1024 px: {widths}");
+    let heads = browser.js(visible, vec![]).await;
+    assert_eq!(heads, "Период|Часы|Итого с НДС|Пояснение", "{heads}");
+    browser.screenshot("calculator-1024").await;
+
+    // Every column, one click away.
+    browser.client.find(Locator::Id("all-columns")).await.unwrap().click().await.unwrap();
+    let heads = browser.js(visible, vec![]).await;
+    assert!(
+        heads.as_str().unwrap().contains("|Резерв на начало|") && heads.as_str().unwrap().contains("|НДС 22%|"),
+        "{heads}"
+    );
+    let march = browser.text("tr[data-period='2027-03']").await;
+    assert!(march.contains("8\u{a0}800,00\u{a0}₽") && march.contains("48\u{a0}800,00\u{a0}₽"), "{march}");
+    browser.client.find(Locator::Id("all-columns")).await.unwrap().click().await.unwrap();
+
+    // A phone: months as cards, nothing wider than the screen, the amount to pay shown.
+    browser.client.set_window_size(390, 844).await.expect("window");
+    let wide =
+        browser.js("return document.documentElement.scrollWidth - document.documentElement.clientWidth;", vec![]).await;
+    assert_eq!(wide.as_i64(), Some(0), "the page scrolls sideways at 390 px");
+    let widths = browser.js(overflow, vec![]).await;
+    assert!(widths[0].as_i64() <= widths[1].as_i64(), "the statement scrolls sideways at 390 px: {widths}");
+    let card = browser
+        .js(
+            "const td = document.querySelector(\"tr[data-period='2027-03'] td[data-label='Итого с НДС']\"); \
+             const r = td.getBoundingClientRect(); return [r.left, r.right, getComputedStyle(td).display, td.textContent];",
+            vec![],
+        )
+        .await;
+    assert!(card[0].as_f64().unwrap() >= 0.0 && card[1].as_f64().unwrap() <= 390.0, "{card}");
+    assert_eq!(card[2], "flex", "{card}");
+    assert_eq!(card[3], "48\u{a0}800,00\u{a0}₽", "{card}");
+    browser.screenshot("calculator-390").await;
+    browser.close().await;
+}
+
+/// An address that is no page says so, and leads back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_address_is_not_found() {
+    let base = start_server().await;
+    let browser = Browser::start().await;
+    browser.client.goto(&format!("{base}/no-such-page")).await.unwrap();
+    assert_eq!(browser.text("h1").await, "Страница не найдена");
+    assert!(browser.client.find(Locator::Css("a[href='/']")).await.is_ok());
+    browser.assert_no_axe_violations("not found").await;
     browser.close().await;
 }

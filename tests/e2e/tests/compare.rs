@@ -1,6 +1,6 @@
-//! The comparison page in headless Chromium: a shared scenario under «Старт», pay-as-you-go and a
-//! tariff added on the page (kept in the link), the cheapest by hours per month, and a history
-//! replayed against each tariff with an honest verdict.
+//! The comparison page in headless Chromium: a shared scenario under «Старт», one-off work at a
+//! market price of an hour and a tariff added on the page (kept in the link), the cheapest by
+//! hours per month, and a history replayed against each tariff with an honest verdict.
 
 use fantoccini::Locator;
 use hourbank_e2e::{start_server, Browser};
@@ -32,32 +32,62 @@ async fn cells(browser: &Browser, table: &str, row: usize) -> Vec<String> {
 /// «Старт» from January 2027, 30 h in each of four months.
 const SCENARIO: &str = "?start=2027-01-01&h=30,30,30,30&tariff=start";
 
+/// By default «Старт» is compared with what a prospect would otherwise buy: one-off work at the
+/// market price of an hour (3 000 ₽ unless the link says); sales set theirs in the link.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn start_is_compared_with_one_off_work_at_the_market_price() {
+    let base = start_server().await;
+    let browser = Browser::start().await;
+    browser.open_until(&format!("{base}/compare/{SCENARIO}"), "compare-verdict").await;
+    assert_eq!(
+        browser.text("#compare-table tr[data-row='1'] th").await,
+        format!("Разовые работы ({} за час)", rub("3 000,00"))
+    );
+    // 120 h × 3 000 against «Старт»'s 240 000.
+    assert_eq!(cells(&browser, "compare-table", 1).await[2], rub("360 000,00"));
+    assert_eq!(
+        browser.text("#compare-verdict").await,
+        format!("Дешевле всех — «Старт»: {}, на {} меньше следующего варианта.", rub("240 000,00"), rub("120 000,00"))
+    );
+    let buys = browser.js("return document.querySelectorAll('#subscription-buys li').length;", vec![]).await;
+    assert_eq!(buys, 5);
+    assert!(browser.text("#subscription-buys").await.contains("закреплённый аналитик"));
+    // Sales set the price: the figures follow and the link keeps it.
+    browser.set_value("market", "2500").await;
+    assert_eq!(cells(&browser, "compare-table", 1).await[2], rub("300 000,00"));
+    assert_eq!(browser.js("return location.search;", vec![]).await, format!("{SCENARIO}&market=2500"));
+    browser.set_value("market", "0").await;
+    assert_eq!(browser.text("#market-error").await, "должно быть больше 0");
+    assert!(!exists(&browser, "#compare-table").await, "compared with a bad price");
+    browser.close().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_same_hours_under_each_tariff_with_break_even_and_the_cheapest() {
     let base = start_server().await;
     let browser = Browser::start().await;
-    browser.open_until(&format!("{base}/compare/{SCENARIO}"), "compare-verdict").await;
+    browser.open_until(&format!("{base}/compare/{SCENARIO}&market=2000"), "compare-verdict").await;
     assert!(browser.text("#scenario-line").await.starts_with("Сценарий: «Старт», с 2027-01, 4 месяца, 120"));
 
-    // «Старт»: 2 × 60 000 in the trial + 2 × (20 000 + 20 h × 2 000); pay-as-you-go 120 h × 2 000.
+    // «Старт»: 2 × 60 000 in the trial + 2 × (20 000 + 20 h × 2 000); one-off work 120 h × 2 000.
     assert_eq!(cells(&browser, "compare-table", 0).await[2], rub("240 000,00"));
     assert_eq!(cells(&browser, "compare-table", 1).await[2], rub("240 000,00"));
     assert_eq!(
         browser.text("#compare-verdict").await,
         format!("Все тарифы стоят одинаково: по {} — ни один не выгоднее.", rub("240 000,00"))
     );
-    // Steady hours: pay-as-you-go below 10 h a month, equal from 10 h.
+    // A tie is a tie: no row is «дешевле всех».
+    assert!(!browser.text("#compare-table").await.contains("дешевле"));
+    assert!(!exists(&browser, "#compare-table tr.cheapest").await);
+    // Steady hours: one-off work below 10 h a month, equal from 10 h.
     assert_eq!(
         browser.text("#bands li[data-band='0']").await,
-        format!("от 0{NBSP}ч до 9,99{NBSP}ч: дешевле всех — Почасовая оплата ({} за час)", rub("2 000,00"))
+        format!("от 0{NBSP}ч до 9,99{NBSP}ч: дешевле всех — Разовые работы ({} за час)", rub("2 000,00"))
     );
-    assert!(browser
-        .text("#bands li[data-band='1']")
-        .await
-        .starts_with(&format!("от 10{NBSP}ч: одинаково — «Старт», Почасовая")));
+    assert_eq!(browser.text("#bands li[data-band='1']").await, format!("от 10{NBSP}ч: все стоят одинаково"));
     assert_eq!(
         browser.text("#break-even li[data-tariff='0']").await,
-        format!("«Старт»: не дороже почасовой оплаты от 10{NBSP}ч в месяц")
+        format!("«Старт»: не дороже разовых работ от 10{NBSP}ч в месяц")
     );
 
     // A tariff of one's own: 45 000 ₽ for 25 h, 1 800 ₽ over, reserve 20, one trial month at 1 800.
@@ -83,16 +113,18 @@ async fn the_same_hours_under_each_tariff_with_break_even_and_the_cheapest() {
     // From 22,5 h a month the added tariff is cheaper than «Старт».
     assert_eq!(browser.text("#bands li[data-band='3']").await, format!("от 22,51{NBSP}ч: дешевле всех — Тариф 1"));
     let search = browser.js("return location.search;", vec![]).await;
-    assert_eq!(search, format!("{SCENARIO}&alt=45000:25:1800:20:1:1800"));
+    assert_eq!(search, format!("{SCENARIO}&alt=45000:25:1800:20:1:1800&market=2000"));
     let back = browser.js("return document.getElementById('nav-calculator').getAttribute('href');", vec![]).await;
-    assert_eq!(back, format!("/{SCENARIO}&alt=45000:25:1800:20:1:1800"));
+    assert_eq!(back, format!("/{SCENARIO}&alt=45000:25:1800:20:1:1800&market=2000"));
 
     // A bad field is named and nothing is compared; the link keeps the tariff across a reload.
     browser.set_value("alt-0-trial_months", "1,5").await;
     assert_eq!(browser.text("#alt-0-trial_months-error").await, "должно быть целым числом");
     assert!(!exists(&browser, "#compare-table").await, "bad input compared");
     browser.set_value("alt-0-trial_months", "1").await;
-    browser.open_until(&format!("{base}/compare/{SCENARIO}&alt=45000:25:1800:20:1:1800"), "compare-verdict").await;
+    browser
+        .open_until(&format!("{base}/compare/{SCENARIO}&alt=45000:25:1800:20:1:1800&market=2000"), "compare-verdict")
+        .await;
     let fee = browser.js("return document.getElementById('alt-0-monthly_fee').value;", vec![]).await;
     assert_eq!(fee, "45000");
     browser.screenshot("compare").await;
@@ -103,14 +135,14 @@ async fn the_same_hours_under_each_tariff_with_break_even_and_the_cheapest() {
 async fn a_history_replayed_against_each_tariff_says_only_what_it_shows() {
     let base = start_server().await;
     let browser = Browser::start().await;
-    browser.open_until(&format!("{base}/compare/{SCENARIO}&alt=45000:25:1800:20:1:1800"), "history").await;
+    browser.open_until(&format!("{base}/compare/{SCENARIO}&alt=45000:25:1800:20:1:1800&market=2000"), "history").await;
 
-    // Three months of 2 h, as a subscription: pay-as-you-go 12 000, «Старт» 60 000, Тариф 1 135 000.
+    // Three months of 2 h, as a subscription: one-off work 12 000, «Старт» 60 000, Тариф 1 135 000.
     browser.set_value("history", "2026-01;2\n2026-02;2\n2026-03;2\n").await;
     assert_eq!(
         browser.text("#replay-verdict").await,
         format!(
-            "За эти месяцы дешевле всех: Почасовая оплата ({} за час) — {}, на {} меньше, чем «Старт».",
+            "За эти месяцы дешевле всех: Разовые работы ({} за час) — {}, на {} меньше, чем «Старт».",
             rub("2 000,00"),
             rub("12 000,00"),
             rub("48 000,00")
@@ -128,7 +160,7 @@ async fn a_history_replayed_against_each_tariff_says_only_what_it_shows() {
     assert_eq!(
         browser.text("#replay-verdict").await,
         format!(
-            "За эти месяцы «Старт», Почасовая оплата ({} за час) обошлись бы одинаково: по {} — данные не показывают выгоды ни одного из них.",
+            "За эти месяцы «Старт», Разовые работы ({} за час) обошлись бы одинаково: по {} — данные не показывают выгоды ни одного из них.",
             rub("2 000,00"),
             rub("60 000,00")
         )

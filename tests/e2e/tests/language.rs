@@ -56,11 +56,11 @@ async fn the_switch_is_remembered_across_reloads_and_pages() {
     assert_eq!(browser.text("#slide-title").await, "The first 2 months without a fee! Only closed tasks are paid");
     assert_eq!(browser.text("#slide-counter").await, "Slide 1 of 6");
     // 72,75 h × 2 000 = 145 500 by the hour against 171 000 on «Старт».
-    browser.open_until(&format!("{base}/compare/{SCENARIO}"), "compare-verdict").await;
+    browser.open_until(&format!("{base}/compare/{SCENARIO}&market=2000"), "compare-verdict").await;
     assert_eq!(
         browser.text("#compare-verdict").await,
         format!(
-            "The cheapest is Pay as you go (2{NBSP}000,00{NBSP}₽ an hour): 145{NBSP}500,00{NBSP}₽, \
+            "The cheapest is One-off work (2{NBSP}000,00{NBSP}₽ an hour): 145{NBSP}500,00{NBSP}₽, \
              25{NBSP}500,00{NBSP}₽ less than the next option."
         )
     );

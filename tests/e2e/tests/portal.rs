@@ -96,6 +96,7 @@ async fn a_task_from_request_to_acceptance_to_a_closed_month() {
     b.assert_no_axe_violations("task page (client, cost preview)").await;
     b.click("#action-approve").await;
     b.wait_text("#task-state", "В работе").await;
+    b.wait_text("#notice", "Готово: задача в статусе «В работе».").await;
     b.portal_sign_out().await;
 
     // The specialist finds it among their own tasks, logs 12.5 h (more than approved) from the
@@ -107,6 +108,7 @@ async fn a_task_from_request_to_acceptance_to_a_closed_month() {
     b.set_value("quick-description", "Разработка отчёта и проверка на копии базы").await;
     b.assert_no_axe_violations("staff queue (specialist: assigned tasks, quick log)").await;
     b.click("#quick-submit").await;
+    b.wait_text("#notice", &format!("Работа записана по задаче №{id}: 12,5\u{a0}ч.")).await;
     b.wait_text("#my-tasks", "12,5\u{a0}ч").await;
     b.goto_and_wait(&format!("{base}/portal/tasks/{id}"), "#worklog-hours").await;
     b.wait_text("#task-logged", "12,5\u{a0}ч").await;
@@ -119,7 +121,14 @@ async fn a_task_from_request_to_acceptance_to_a_closed_month() {
     b.portal_sign_in(&base, "client@proverka.test").await;
     b.goto_and_wait(&format!("{base}/portal/tasks/{id}"), "#action-accept").await;
     b.click("#action-accept").await;
+    // Accepting asks first, saying what it bills and what the month's bill becomes.
+    let confirm =
+        b.wait_text("#accept-preview", "войдут 12\u{a0}ч (затрачено 12,5\u{a0}ч, согласовано 12\u{a0}ч)").await;
+    assert!(confirm.contains("станет 24\u{a0}000,00\u{a0}₽ (+4\u{a0}000,00\u{a0}₽)"), "{confirm}");
+    b.assert_no_axe_violations("accepting, asked to confirm").await;
+    b.click("#action-accept-confirm").await;
     b.wait_text("#task-state", "Принята").await;
+    b.wait_text("#notice", "Готово: задача в статусе «Принята».").await;
     b.goto_and_wait(&format!("{base}/portal/reports/{period}"), "#statement").await;
     let statement = b.wait_text("#statement", "24\u{a0}000,00\u{a0}₽").await;
     assert!(statement.contains("2\u{a0}ч × 2\u{a0}000,00\u{a0}₽"), "{statement}");
@@ -366,7 +375,8 @@ async fn staff_pages_and_the_english_switch() {
         b.goto_and_wait(&format!("{base}/portal/admin/{page}"), table).await;
         b.assert_no_axe_violations(&format!("admin {page}")).await;
     }
-    b.wait_text("#audit", "sign_in").await;
+    // The audit log in words, with names, and what changed field by field.
+    b.wait_text("#audit", "Вход — сеанс").await;
 
     // The admin adds an organisation and a user through the forms; a bad ИНН is named.
     b.goto_and_wait(&format!("{base}/portal/admin/orgs"), "#org-name").await;
@@ -434,7 +444,8 @@ async fn staff_pages_and_the_english_switch() {
     b.wait_text("main table", "Настройка обмена с банком").await;
     b.wait_text("main table", "0,75\u{a0}ч").await;
     b.goto_and_wait(&format!("{base}/portal/admin/audit"), "#audit").await;
-    b.wait_text("#audit", "consultation").await;
+    let audit = b.wait_text("#audit", "Создание — консультация").await;
+    assert!(audit.contains("Настройка обмена с банком") && !audit.contains("\"topic\""), "{audit}");
     b.click("#lang-switch").await;
     b.wait_text("h1", "Audit log").await;
     // The statement and its explanation follow the language.

@@ -66,6 +66,21 @@ async fn a_shared_link_reproduces_the_statement_and_bad_values_show_field_errors
     // The address bar and the visible link hold the scenario.
     assert_eq!(search(&browser).await, SCENARIO);
     assert_eq!(browser.text("#share-link").await, format!("{base}/{SCENARIO}"));
+    // The copy button says how it went: copied, or how to copy by hand (headless Chromium may
+    // refuse the clipboard; either way the button answers).
+    click(&browser, "copy-link").await;
+    let mut status = String::new();
+    for _ in 0..50 {
+        status = browser.text("#copy-status").await;
+        if !status.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        status == "Ссылка скопирована." || status == "Не удалось скопировать: выделите ссылку и скопируйте её.",
+        "{status:?}"
+    );
 
     // Editing keeps the link current (typed «05» is the number 5).
     browser.client.find(Locator::Id("hours-4")).await.unwrap().send_keys("5").await.unwrap();
@@ -123,6 +138,7 @@ async fn vat_on_top_changes_the_totals_and_the_csv_holds_them() {
     assert_eq!(browser.text("#summary-total-with-vat").await, rub("208 620,00"));
     let march = browser.text("tr[data-period='2027-03']").await;
     assert!(march.contains(&rub("8 800,00")) && march.contains(&rub("48 800,00")), "{march}");
+    assert_eq!(browser.text("#glance-total").await, rub("208 620,00"));
     assert!(search(&browser).await.contains("&vat=on_top:22&"));
 
     // The CSV behind the download link: a UTF-8 BOM, `;`-separated, the same figures.
@@ -144,11 +160,12 @@ async fn vat_on_top_changes_the_totals_and_the_csv_holds_them() {
     assert!(csv["download"].as_str().unwrap().ends_with(".csv"));
     let text_csv = csv["text"].as_str().expect("CSV text");
     assert!(text_csv.contains(";Итого;НДС 22%;Итого с НДС;Пояснение\r\n"), "{text_csv}");
+    // Decimal commas: what Excel in a Russian locale reads as numbers.
     assert!(
-        text_csv.contains("2027-03;абонемент;20;20000.00;10;0;0;0;0;10;2000.00;20000.00;40000.00;8800.00;48800.00;"),
+        text_csv.contains("2027-03;абонемент;20;20000,00;10;0;0;0;0;10;2000,00;20000,00;40000,00;8800,00;48800,00;"),
         "{text_csv}"
     );
-    assert!(text_csv.contains("\r\nИтого с НДС;208620.00\r\n"), "{text_csv}");
+    assert!(text_csv.contains("\r\nИтого с НДС;208620,00\r\n"), "{text_csv}");
 
     // VAT included in prices: the totals stay, the VAT is the part of them.
     choose(&browser, "vat-mode", "included").await;
