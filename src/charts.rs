@@ -75,21 +75,24 @@ pub fn ticks(max: i64, step: i64) -> Vec<i64> {
     (0..).map(|k| k * step).take_while(|v| *v <= max.max(0)).collect()
 }
 
-/// Light gridlines at `ticks` (their heights), drawn under the data.
-fn grid(svg: &mut String, ticks: &[i64]) {
-    for y in ticks.iter().skip(1) {
-        *svg += &format!("<path class=\"grid\" d=\"M{LEFT} {y}H{}\"/>", W - RIGHT);
+/// A gridline and its label at every multiple of `step` up to `max` (chart units), drawn under
+/// the data; `label` writes a value.
+fn grid(svg: &mut String, max: i64, step: i64, label: &dyn Fn(i64) -> String) {
+    for value in ticks(max, step) {
+        let y = BOTTOM - scaled(value, max);
+        if value > 0 {
+            *svg += &format!("<path class=\"grid\" d=\"M{LEFT} {y}H{}\"/>", W - RIGHT);
+        }
+        *svg += &format!("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>", LEFT - 6, y + 4, label(value));
     }
 }
 
-/// The axes, a label at each gridline (`(height, text)`), and the axis title.
-fn axes(svg: &mut String, labels: &[(i64, String)], axis_title: &str) {
-    *svg += &format!("<path class=\"axis\" d=\"M{LEFT} {TOP}V{BOTTOM}H{}\"/>", W - RIGHT);
-    for (y, label) in labels {
-        *svg += &format!("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{label}</text>", LEFT - 6, y + 4);
-    }
+/// The axes and the axis title.
+fn axes(svg: &mut String, axis_title: &str) {
     *svg += &format!(
-        "<text x=\"14\" y=\"{}\" text-anchor=\"middle\" transform=\"rotate(-90 14 {})\">{axis_title}</text>",
+        "<path class=\"axis\" d=\"M{LEFT} {TOP}V{BOTTOM}H{}\"/>\
+         <text x=\"14\" y=\"{}\" text-anchor=\"middle\" transform=\"rotate(-90 14 {})\">{axis_title}</text>",
+        W - RIGHT,
         (TOP + BOTTOM) / 2,
         (TOP + BOTTOM) / 2,
     );
@@ -121,13 +124,9 @@ pub fn cost_svg(months: &[MonthStatement], lang: Lang) -> String {
     let mut svg = format!(
         "<svg id=\"cost-chart\" viewBox=\"0 0 {W} {H}\" role=\"img\" aria-label=\"{title}\" class=\"chart\"><title>{title}</title>"
     );
-    // Gridlines every round number of rubles (about five of them).
-    let step_rubles = nice_step(max / 100, 5, 1);
-    let lines: Vec<(i64, String)> = ticks(max / 100, step_rubles)
-        .into_iter()
-        .map(|r| (BOTTOM - scaled(r * 100, max), whole_rubles(hourbank_domain::Money::from_kopecks(r * 100))))
-        .collect();
-    grid(&mut svg, &lines.iter().map(|(y, _)| *y).collect::<Vec<_>>());
+    // Gridlines every round number of rubles (about five of them), in kopecks.
+    let step = nice_step(max / 100, 5, 1) * 100;
+    grid(&mut svg, max, step, &|k| whole_rubles(hourbank_domain::Money::from_kopecks(k)));
     for (i, m) in months.iter().enumerate() {
         let (x, w, fee_y, fee_h, extra_y, extra_h) = cost_bar(i, n, m.fee.kopecks(), m.extra_charge.kopecks(), max);
         let name = short_period(m.period);
@@ -146,7 +145,7 @@ pub fn cost_svg(months: &[MonthStatement], lang: Lang) -> String {
             );
         }
     }
-    axes(&mut svg, &lines, t("₽ в месяц", "₽ a month"));
+    axes(&mut svg, t("₽ в месяц", "₽ a month"));
     month_labels(&mut svg, months);
     // The legend sits under the month labels.
     let y = H - 12;
@@ -180,11 +179,7 @@ pub fn reserve_svg(months: &[MonthStatement], cap: Hours, lang: Lang) -> String 
         "<svg id=\"reserve-chart\" viewBox=\"0 0 {W} {H}\" role=\"img\" aria-label=\"{title}\" class=\"chart\"><title>{title}</title>"
     );
     // Gridlines every round number of hours (about five, whole hours at least).
-    let lines: Vec<(i64, String)> = ticks(max, nice_step(max, 5, 100))
-        .into_iter()
-        .map(|c| (BOTTOM - scaled(c, max), hours(Hours::from_centi(c))))
-        .collect();
-    grid(&mut svg, &lines.iter().map(|(y, _)| *y).collect::<Vec<_>>());
+    grid(&mut svg, max, nice_step(max, 5, 100), &|c| hours(Hours::from_centi(c)));
     let cap_y = BOTTOM - scaled(cap.centi(), max);
     svg += &format!(
         "<path class=\"cap\" d=\"M{LEFT} {cap_y}H{}\"/><text class=\"cap-label\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{} {}</text>",
@@ -211,7 +206,7 @@ pub fn reserve_svg(months: &[MonthStatement], cap: Hours, lang: Lang) -> String 
             hours(m.reserve_end)
         );
     }
-    axes(&mut svg, &lines, t("часов в резерве", "hours in reserve"));
+    axes(&mut svg, t("часов в резерве", "hours in reserve"));
     month_labels(&mut svg, months);
     svg + "</svg>"
 }

@@ -92,97 +92,68 @@ pub fn period_in(p: hourbank_domain::Period, lang: Lang) -> String {
     }
 }
 
-/// What a prospect reads first, above the form (`#glance`): the scenario's total, the month on
-/// average, the price of an hour, and how many hours a month cost nothing extra. Every figure is
-/// what is paid: with VAT on top, VAT included.
-pub fn glance_html(c: &Calculation, lang: Lang) -> String {
+/// What a prospect reads first, above the form (`#glance`): the total for the months shown
+/// (`#summary-total`; with VAT, `#summary-vat` and `#summary-total-with-vat`), a month on average
+/// (`#glance-month`, what is paid, rounded to kopecks half away from zero), the hours
+/// (`#summary-hours`), the average price of an hour (`#summary-rate`) and how many hours a month
+/// cost nothing extra (`#glance-free`, from the tariff's own terms).
+pub fn summary_html(c: &Calculation, lang: Lang) -> String {
     let t = |ru, en| lang.pick(ru, en);
     let s = &c.statement.summary;
-    let payable = if matches!(c.vat, Vat::OnTop(_)) { s.total_with_vat } else { s.total };
     let months = c.statement.months.len();
     let months_text = match lang {
         Lang::Ru => crate::demo::months_word(months as u32),
         Lang::En if months == 1 => "1 month".to_string(),
         Lang::En => format!("{months} months"),
     };
-    // Half away from zero, to kopecks (Money::rounded), like every other division.
-    let per_month = Money::rounded(payable.amount() / rust_decimal::Decimal::from(months.max(1)));
-    let per_hour = (!s.hours.is_zero()).then(|| Money::rounded(payable.amount() / s.hours.value()));
-    let with_vat = matches!(c.vat, Vat::OnTop(_));
-    let tariff = &c.tariff;
-    let free = tariff.max_hours_without_extra();
-    let free_note = match lang {
-        Lang::Ru => {
-            format!("{} по тарифу + {} из резерва", lang.hours(tariff.included_hours), lang.hours(tariff.reserve_cap))
-        }
-        Lang::En => format!(
-            "{} included + {} from the reserve",
-            lang.hours(tariff.included_hours),
-            lang.hours(tariff.reserve_cap)
-        ),
-    };
-    let tiles = [
-        (
-            "glance-total",
-            format!("{} {}", t("Итого за", "Total for"), months_text),
-            rubles(payable),
-            lang.hours(s.hours),
-        ),
-        ("glance-month", t("В среднем за месяц", "A month on average").to_string(), rubles(per_month), String::new()),
-        (
-            "glance-rate",
-            if with_vat {
-                t("Цена часа с НДС", "An hour, VAT included")
-            } else {
-                t("Цена часа", "An hour")
-            }
-            .to_string(),
-            per_hour.map_or_else(|| "—".to_string(), rubles),
-            t("в среднем за закрытый час", "on average per closed hour").to_string(),
-        ),
-        (
-            "glance-free",
-            t("Без доплаты", "No extra charge").to_string(),
-            format!("{} {}", t("до", "up to"), lang.hours(free)) + t(" в месяц", " a month"),
-            free_note,
-        ),
-    ];
-    let mut html = String::from("<dl class=\"glance\" id=\"glance\">");
-    for (id, label, value, note) in tiles {
-        html += &format!("<div><dt>{}</dt><dd id=\"{id}\">{}</dd>", html::text(&label), html::text(&value));
+    let mut html = String::from("<dl class=\"summary glance\" id=\"glance\">");
+    let mut item = |id: &str, label: &str, value: &str, note: &str| {
+        html += &format!("<div><dt>{}</dt><dd id=\"{id}\">{}</dd>", html::text(label), html::text(value));
         if !note.is_empty() {
-            html += &format!("<dd class=\"note\">{}</dd>", html::text(&note));
+            html += &format!("<dd class=\"note\">{}</dd>", html::text(note));
         }
         html += "</div>";
+    };
+    let included = if matches!(c.vat, Vat::Included(_)) { t(", с НДС", ", incl. VAT") } else { "" };
+    item("summary-total", &format!("{} {months_text}{included}", t("Итого за", "Total for")), &rubles(s.total), "");
+    if c.vat != Vat::None {
+        item("summary-vat", &vat_label_in(c.vat, lang), &rubles(s.vat), "");
+        item("summary-total-with-vat", t("Итого с НДС", "Total with VAT"), &rubles(s.total_with_vat), "");
     }
+    // What is paid (VAT on top is paid too) on average, to kopecks half away from zero.
+    let payable = if let Vat::OnTop(_) = c.vat { s.total_with_vat } else { s.total };
+    let per_month =
+        Money::from_kopecks(hourbank_domain::montecarlo::div_round_half_away(payable.kopecks(), months.max(1) as i64));
+    item("glance-month", t("В среднем за месяц", "A month on average"), &rubles(per_month), "");
+    item("summary-hours", t("Закрыто часов", "Hours closed"), &lang.hours(s.hours), "");
+    let rate = s.effective_rate.map_or_else(|| "—".into(), rubles);
+    let rate_label = if c.vat == Vat::None {
+        t("Средняя цена часа", "Average price of an hour")
+    } else {
+        t("Средняя цена часа, без НДС", "Average price of an hour, without VAT")
+    };
+    item("summary-rate", rate_label, &rate, "");
+    let tariff = &c.tariff;
+    let free =
+        format!("{} {}{}", t("до", "up to"), lang.hours(tariff.max_hours_without_extra()), t(" в месяц", " a month"));
+    let parts = format!(
+        "{} {} + {} {}",
+        lang.hours(tariff.included_hours),
+        t("по тарифу", "included"),
+        lang.hours(tariff.reserve_cap),
+        t("из резерва", "from the reserve")
+    );
+    item("glance-free", t("Без доплаты", "No extra charge"), &free, &parts);
     html + "</dl>"
 }
 
-/// The summary (`#summary-total`, `#summary-vat`, `#summary-total-with-vat`, `#summary-hours`,
-/// `#summary-rate`), the trial legend and the table (`tr[data-period]`).
+/// The trial legend and the table (`tr[data-period]`).
 pub fn statement_html(c: &Calculation, lang: Lang) -> String {
     let t = |ru, en| lang.pick(ru, en);
     let with_vat = c.vat != Vat::None;
-    let s = &c.statement.summary;
-    let total_label = if matches!(c.vat, Vat::Included(_)) {
-        t("Итого за период, с НДС", "Total for the period, incl. VAT")
-    } else {
-        t("Итого за период", "Total for the period")
-    };
-    let mut summary = vec![("summary-total", total_label.to_string(), rubles(s.total))];
-    if with_vat {
-        summary.push(("summary-vat", vat_label_in(c.vat, lang), rubles(s.vat)));
-        summary.push(("summary-total-with-vat", t("Итого с НДС", "Total with VAT").into(), rubles(s.total_with_vat)));
-    }
-    summary.push(("summary-hours", t("Закрыто часов", "Hours closed").into(), lang.hours(s.hours)));
-    let rate = s.effective_rate.map_or_else(|| "—".into(), rubles);
-    summary.push(("summary-rate", t("Средняя цена часа", "Average price of an hour").into(), rate));
-    let mut html = String::from("<dl class=\"summary\">");
-    for (id, label, value) in summary {
-        html += &format!("<div><dt>{}</dt><dd id=\"{id}\">{}</dd></div>", html::text(&label), html::text(&value));
-    }
+    let mut html = String::new();
     html += &format!(
-        "</dl><p class=\"legend\"><span class=\"swatch trial\" aria-hidden=\"true\"></span> {}</p><div \
+        "<p class=\"legend\"><span class=\"swatch trial\" aria-hidden=\"true\"></span> {}</p><div \
          class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"{}\"><table><thead><tr>",
         t(
             "пробный месяц: без абонентской платы, оплата за каждый закрытый час",
@@ -250,10 +221,13 @@ mod tests {
 
     #[test]
     fn the_summary_and_every_row() {
-        let html = statement_html(&calc("start=2027-01-01&end=2027-04-30&h=3,12.5,20,0&tariff=start"), Lang::Ru);
-        assert!(html.starts_with("<dl class=\"summary\"><div><dt>Итого за период</dt><dd id=\"summary-total\">91\u{a0}000,00\u{a0}₽</dd>"), "{html}");
-        assert!(html.contains("<dd id=\"summary-hours\">35,5\u{a0}ч</dd>"));
-        assert!(!html.contains("summary-vat") && !html.contains("НДС"));
+        let c = calc("start=2027-01-01&end=2027-04-30&h=3,12.5,20,0&tariff=start");
+        let summary = summary_html(&c, Lang::Ru);
+        assert!(summary.starts_with("<dl class=\"summary glance\" id=\"glance\"><div><dt>Итого за 4 месяца</dt><dd id=\"summary-total\">91\u{a0}000,00\u{a0}₽</dd>"), "{summary}");
+        assert!(summary.contains("<dd id=\"summary-hours\">35,5\u{a0}ч</dd>"));
+        assert!(!summary.contains("summary-vat") && !summary.contains("НДС"));
+        let html = statement_html(&c, Lang::Ru);
+        assert!(!html.contains("summary"), "the summary is above the form, not in the statement");
         assert!(html.contains("<tr class=\"trial\" data-period=\"2027-01\"><th scope=\"row\">январь 2027</th><td class=\"phase detail\" data-label=\"Этап\">пробный</td><td class=\"num\" data-label=\"Часы\">3\u{a0}ч</td>"), "{html}");
         assert!(html.contains("<tr class=\"subscription ends\" data-period=\"2027-04\">"), "{html}");
         assert!(html.contains("<td class=\"num total\" data-label=\"Итого\">40\u{a0}000,00\u{a0}₽</td>"));
@@ -267,24 +241,30 @@ mod tests {
 
     #[test]
     fn vat_adds_its_figures_and_columns() {
-        let html = statement_html(&calc("start=2027-01-01&h=0,0,4&vat=on_top:22&tariff=start"), Lang::Ru);
-        assert!(html.contains("<dt>НДС 22%</dt><dd id=\"summary-vat\">4\u{a0}400,00\u{a0}₽</dd>"), "{html}");
-        assert!(html.contains("<dd id=\"summary-total-with-vat\">24\u{a0}400,00\u{a0}₽</dd>"));
-        assert!(html.contains("<dd id=\"summary-rate\">5\u{a0}000,00\u{a0}₽</dd>"));
+        let c = calc("start=2027-01-01&h=0,0,4&vat=on_top:22&tariff=start");
+        let summary = summary_html(&c, Lang::Ru);
+        assert!(summary.contains("<dt>НДС 22%</dt><dd id=\"summary-vat\">4\u{a0}400,00\u{a0}₽</dd>"), "{summary}");
+        assert!(summary.contains("<dd id=\"summary-total-with-vat\">24\u{a0}400,00\u{a0}₽</dd>"));
+        assert!(
+            summary.contains("<dt>Средняя цена часа, без НДС</dt><dd id=\"summary-rate\">5\u{a0}000,00\u{a0}₽</dd>")
+        );
+        let html = statement_html(&c, Lang::Ru);
         assert_eq!(html.matches("<th scope=\"col\"").count(), 16);
         // With VAT on top, what is paid is the total with VAT; the total without it is a detail.
         assert!(html.contains("<td class=\"num total detail\" data-label=\"Итого\">"), "{html}");
         assert!(html.contains("<td class=\"num total\" data-label=\"Итого с НДС\">"), "{html}");
-        let included = statement_html(&calc("start=2027-01-01&h=0&vat=included:20&tariff=start"), Lang::Ru);
-        assert!(included.contains("<dt>Итого за период, с НДС</dt>"));
+        let included = summary_html(&calc("start=2027-01-01&h=0&vat=included:20&tariff=start"), Lang::Ru);
+        assert!(included.contains("<dt>Итого за 1 месяц, с НДС</dt>"), "{included}");
         assert!(included.contains("<dd id=\"summary-rate\">—</dd>"));
     }
 
     #[test]
     fn the_same_statement_in_english() {
-        let html = statement_html(&calc("start=2027-01-01&h=0,0,4&vat=on_top:22&tariff=start"), Lang::En);
-        assert!(html.starts_with("<dl class=\"summary\"><div><dt>Total for the period</dt>"), "{html}");
-        assert!(html.contains("<dt>VAT 22%</dt><dd id=\"summary-vat\">4\u{a0}400,00\u{a0}₽</dd>"));
+        let c = calc("start=2027-01-01&h=0,0,4&vat=on_top:22&tariff=start");
+        let summary = summary_html(&c, Lang::En);
+        assert!(summary.contains("<div><dt>Total for 3 months</dt>"), "{summary}");
+        assert!(summary.contains("<dt>VAT 22%</dt><dd id=\"summary-vat\">4\u{a0}400,00\u{a0}₽</dd>"));
+        let html = statement_html(&c, Lang::En);
         assert!(
             html.contains(
                 "<th scope=\"row\">March 2027</th><td class=\"phase detail\" data-label=\"Phase\">subscription</td><td class=\"num\" data-label=\"Hours\">4\u{a0}h</td>"
@@ -299,23 +279,21 @@ mod tests {
     #[test]
     fn the_glance_states_what_is_paid() {
         // 12 months of 10 h from January: two trial months at 2 000 ₽ an hour, then the fee.
-        let html = glance_html(&calc("start=2027-01-01&h=10,10,10,10,10,10,10,10,10,10,10,10&tariff=start"), Lang::Ru);
+        let html = summary_html(&calc("start=2027-01-01&h=10,10,10,10,10,10,10,10,10,10,10,10&tariff=start"), Lang::Ru);
         assert!(
-            html.contains("<dt>Итого за 12 месяцев</dt><dd id=\"glance-total\">240\u{a0}000,00\u{a0}₽</dd>"),
+            html.contains("<dt>Итого за 12 месяцев</dt><dd id=\"summary-total\">240\u{a0}000,00\u{a0}₽</dd>"),
             "{html}"
         );
         assert!(html.contains("<dd id=\"glance-month\">20\u{a0}000,00\u{a0}₽</dd>"), "{html}");
-        assert!(html.contains("<dd id=\"glance-rate\">2\u{a0}000,00\u{a0}₽</dd>"), "{html}");
+        assert!(html.contains("<dd id=\"summary-rate\">2\u{a0}000,00\u{a0}₽</dd>"), "{html}");
         assert!(html.contains("<dd id=\"glance-free\">до 20\u{a0}ч в месяц</dd><dd class=\"note\">10\u{a0}ч по тарифу + 10\u{a0}ч из резерва</dd>"), "{html}");
-        // VAT on top is paid: every figure includes it, and says so where it is a price.
-        let vat = glance_html(&calc("start=2027-01-01&h=0,0,4&vat=on_top:22&tariff=start"), Lang::Ru);
-        assert!(vat.contains("<dd id=\"glance-total\">24\u{a0}400,00\u{a0}₽</dd>"), "{vat}");
+        // VAT on top is paid: the month on average includes it.
+        let vat = summary_html(&calc("start=2027-01-01&h=0,0,4&vat=on_top:22&tariff=start"), Lang::Ru);
         // 24 400 / 3 = 8 133,333… → 8 133,33 (half away from zero).
         assert!(vat.contains("<dd id=\"glance-month\">8\u{a0}133,33\u{a0}₽</dd>"), "{vat}");
-        assert!(vat.contains("<dt>Цена часа с НДС</dt><dd id=\"glance-rate\">6\u{a0}100,00\u{a0}₽</dd>"), "{vat}");
-        let none = glance_html(&calc("start=2027-01-01&h=0&tariff=start"), Lang::En);
+        let none = summary_html(&calc("start=2027-01-01&h=0&tariff=start"), Lang::En);
         assert!(
-            none.contains("<dd id=\"glance-rate\">—</dd>") && none.contains("<dt>Total for 1 month</dt>"),
+            none.contains("<dd id=\"summary-rate\">—</dd>") && none.contains("<dt>Total for 1 month</dt>"),
             "{none}"
         );
     }

@@ -18,7 +18,7 @@ use crate::csv::statement_csv;
 use crate::link;
 use crate::saved::{self, Stored};
 use crate::simulation::encode_fill;
-use crate::table::{glance_html, month_name, period_in, statement_html};
+use crate::table::{month_name, period_in, statement_html, summary_html};
 
 /// Labels of the custom tariff's fields, in the order of `Tariff::FIELDS` (the offer's wording).
 const TARIFF_LABELS: [(&str, &str); 6] = [
@@ -155,10 +155,6 @@ pub fn CalculatorPage() -> impl IntoView {
         url
     });
 
-    // The statement's columns beyond the period, hours, total and explanation: one click away,
-    // and kept open while the scenario changes.
-    let all_columns = RwSignal::new(false);
-
     // The fill panel's peak months also give the simulation its seasonality.
     let fill = RwSignal::new(FillForm::default());
     Effect::new(move |_| nav.fill.set(fill.with(encode_fill)));
@@ -176,7 +172,7 @@ pub fn CalculatorPage() -> impl IntoView {
             <h1 id="terms-title">{title}</h1>
             {move || {
                 outcome.with(|o| match o {
-                    Outcome::Statement(c) => Some(view! { <div inner_html=glance_html(c, crate::app::lang())></div> }),
+                    Outcome::Statement(c) => Some(view! { <div inner_html=summary_html(c, crate::app::lang())></div> }),
                     Outcome::Invalid(_) => None,
                 })
             }}
@@ -211,13 +207,20 @@ pub fn CalculatorPage() -> impl IntoView {
         </section>
         <section class="statement" aria-labelledby="statement-title" aria-live="polite">
             <h2 id="statement-title">{t("Расчёт по месяцам", "Month by month")}</h2>
+            // The columns beyond the period, hours, what is paid and the explanation, one click
+            // away: a plain checkbox that CSS reads (`:has`), outside the recomputed statement so
+            // it stays as chosen, and no reactive code (it costs the page no wasm to speak of).
+            <p class="choice buttons">
+                <input type="checkbox" id="all-columns" />
+                <label for="all-columns">{t("Все столбцы", "All columns")}</label>
+            </p>
             {move || {
                 outcome
                     .with(|o| match o {
                         Outcome::Statement(c) => Some((**c).clone()),
                         Outcome::Invalid(_) => None,
                     })
-                    .map(|calculation| view! { <StatementView calculation csv_url all_columns /> }.into_any())
+                    .map(|calculation| view! { <StatementView calculation csv_url /> }.into_any())
                     .unwrap_or_else(|| {
                         view! { <p class="invalid">
                                 {t(
@@ -513,26 +516,12 @@ fn TariffTerms(tariff: Tariff) -> impl IntoView {
 }
 
 #[component]
-fn StatementView(
-    calculation: Calculation,
-    csv_url: RwSignal<Option<String>>,
-    all_columns: RwSignal<bool>,
-) -> impl IntoView {
+fn StatementView(calculation: Calculation, csv_url: RwSignal<Option<String>>) -> impl IntoView {
     let lang = crate::app::lang();
     let table = statement_html(&calculation, lang);
     let charts = charts_html(&calculation.statement.months, calculation.tariff.reserve_cap, lang);
     view! {
-        <p class="buttons">
-            <button
-                type="button"
-                id="all-columns"
-                aria-pressed=move || all_columns.get().to_string()
-                on:click=move |_| all_columns.update(|all| *all = !*all)
-            >
-                {t("Все столбцы: резерв, сверх тарифа, ставка", "All columns: reserve, extra hours, rate")}
-            </button>
-        </p>
-        <div class="statement-table" class:all-columns=move || all_columns.get() inner_html=table></div>
+        <div class="statement-table" inner_html=table></div>
         <h3 class="charts-title">{t("Графики", "Charts")}</h3>
         <div inner_html=charts></div>
         <p class="buttons">
@@ -554,7 +543,6 @@ fn StatementView(
 /// The link to this very calculation (the address bar holds it too).
 #[component]
 fn SharePanel(share_url: Memo<String>) -> impl IntoView {
-    let copied = RwSignal::new(None::<bool>);
     view! {
         <section class="share" aria-labelledby="share-title">
             <h2 id="share-title">{t("Поделиться расчётом", "Share this calculation")}</h2>
@@ -566,22 +554,24 @@ fn SharePanel(share_url: Memo<String>) -> impl IntoView {
             <p class="buttons">
                 <button type="button" id="copy-link" on:click=move |_| {
                     let url = share_url.get_untracked();
-                    let clipboard = window().navigator().clipboard();
-                    let promise = clipboard.write_text(&url);
-                    leptos::task::spawn_local(async move {
-                        let done = wasm_bindgen_futures::JsFuture::from(promise).await.is_ok();
-                        copied.set(Some(done));
-                    });
-                }>{t("Скопировать ссылку", "Copy the link")}</button>
-                <span id="copy-status" role="status">
-                    {move || copied.get().map(|done| {
-                        if done {
-                            t("Ссылка скопирована.", "The link is copied.")
-                        } else {
-                            t("Не удалось скопировать: выделите ссылку и скопируйте её.", "Could not copy: select the link and copy it.")
+                    let promise = window().navigator().clipboard().write_text(&url);
+                    // One-shot callbacks that write the outcome into the page: no future and no
+                    // reactive status (each would cost the calculator's wasm more than it does).
+                    let say = |text: &'static str| {
+                        if let Some(status) = document().get_element_by_id("copy-status") {
+                            status.set_text_content(Some(text));
                         }
-                    })}
-                </span>
+                    };
+                    let done = t("Ссылка скопирована.", "The link is copied.");
+                    let failed = t("Не удалось скопировать: выделите ссылку и скопируйте её.", "Could not copy: select the link and copy it.");
+                    let ok = wasm_bindgen::closure::Closure::once(move |_: JsValue| say(done));
+                    let refused = wasm_bindgen::closure::Closure::once(move |_: JsValue| say(failed));
+                    let _ = promise.then2(&ok, &refused);
+                    // Each runs at most once, when the promise settles; JS owns them from here.
+                    ok.forget();
+                    refused.forget();
+                }>{t("Скопировать ссылку", "Copy the link")}</button>
+                <span id="copy-status" role="status"></span>
             </p>
         </section>
     }

@@ -178,6 +178,11 @@ async fn security_headers_on_pages_and_answers() {
             assert_eq!(h["cache-control"], "no-store", "{path}");
         }
     }
+    // A wasm file is governed by no policy: it goes without one (700 bytes less per download),
+    // with the other headers.
+    let response = app.client.get(format!("{}/app.wasm", app.base)).send().await.unwrap();
+    assert!(response.headers().get("content-security-policy").is_none());
+    assert_eq!(response.headers()["x-content-type-options"], "nosniff");
     app.state.set_behind_https(true);
     let response = app.client.get(format!("{}/", app.base)).send().await.unwrap();
     assert!(response.headers()["strict-transport-security"].to_str().unwrap().starts_with("max-age="));

@@ -137,7 +137,7 @@ async fn wire_bytes_of_each_entry() {
     let sum =
         "const entries = [performance.getEntriesByType('navigation')[0], ...performance.getEntriesByType('resource')];
         return [entries.reduce((n, e) => n + e.transferSize, 0), entries.reduce((n, e) => n + e.decodedBodySize, 0),
-                entries.length];";
+                entries.length, entries.map((e) => `${e.name.replace(location.origin, '')} ${e.transferSize}`).join(', ')];";
     for (path, ready) in [
         ("/", "hours-0"),
         ("/compare/", "compare-verdict"),
@@ -154,6 +154,7 @@ async fn wire_bytes_of_each_entry() {
             figures[1].as_f64().unwrap_or(0.0) as u64,
             figures[2]
         );
+        println!("  {}", figures[3].as_str().unwrap_or_default());
         browser.close().await;
     }
 }
