@@ -281,7 +281,7 @@ pub fn comparison_html(c: &Comparison, vat: Vat, id: &str, label: &str, lang: La
         html::text(label),
         html::text(id)
     );
-    for h in heads {
+    for h in &heads {
         html += &format!("<th scope=\"col\">{}</th>", html::text(h));
     }
     html += "</tr></thead><tbody>";
@@ -297,19 +297,19 @@ pub fn comparison_html(c: &Comparison, vat: Vat, id: &str, label: &str, lang: La
             (true, 1) => format!(" <strong>— {}</strong>", t("дешевле всех", "the cheapest")),
             (true, _) => format!(" <strong>— {}</strong>", t("дешевле остальных, поровну", "cheapest, tied")),
         };
-        html += &format!(
-            "<tr{class} data-row=\"{i}\"><th scope=\"row\">{}{mark}</th><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num total\">{}</td>",
-            html::text(&row.name),
-            rubles(s.fees),
-            rubles(s.extra_charges),
-            rubles(s.total)
-        );
-        if with_vat {
-            html += &format!("<td class=\"num total\">{}</td>", rubles(s.total_with_vat));
-        }
+        html += &format!("<tr{class} data-row=\"{i}\"><th scope=\"row\">{}{mark}</th>", html::text(&row.name));
         let rate = s.effective_rate.map_or_else(|| "—".into(), rubles);
         let over = if c.cheapest.contains(&i) { "—".to_string() } else { rubles(row.over_cheapest) };
-        html += &format!("<td class=\"num\">{rate}</td><td class=\"num over\">{over}</td></tr>");
+        let mut cells = vec![("num", rubles(s.fees)), ("num", rubles(s.extra_charges)), ("num total", rubles(s.total))];
+        if with_vat {
+            cells.push(("num total", rubles(s.total_with_vat)));
+        }
+        cells.extend([("num", rate), ("num over", over)]);
+        // Each cell names its column: on a phone every tariff is a card of labelled lines.
+        for ((class, text), head) in cells.into_iter().zip(&heads[1..]) {
+            html += &format!("<td class=\"{class}\" data-label=\"{}\">{text}</td>", html::text(head));
+        }
+        html += "</tr>";
     }
     html + "</tbody></table></div>"
 }
@@ -615,7 +615,10 @@ mod tests {
             ),
             "{html}"
         );
-        assert!(html.contains("<td class=\"num over\">24\u{a0}000,00\u{a0}₽</td>"), "{html}");
+        assert!(
+            html.contains("<td class=\"num over\" data-label=\"Дороже самого дешёвого на\">24\u{a0}000,00\u{a0}₽</td>"),
+            "{html}"
+        );
         assert!(!html.contains("с НДС"));
         assert_eq!(
             comparison_verdict(&c, Lang::Ru),

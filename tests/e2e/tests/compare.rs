@@ -49,6 +49,22 @@ async fn start_is_compared_with_one_off_work_at_the_market_price() {
         browser.text("#compare-verdict").await,
         format!("Дешевле всех — «Старт»: {}, на {} меньше следующего варианта.", rub("240 000,00"), rub("120 000,00"))
     );
+    // Every column in view at 1280 px; on a 390 px phone each tariff is a card with its total in view.
+    let overflow = "const w = document.querySelector('#compare-table').closest('.table-wrap'); \
+                    return w.scrollWidth - w.clientWidth;";
+    assert_eq!(browser.js(overflow, vec![]).await, 0, "the comparison scrolls sideways at 1280 px");
+    browser.client.set_window_size(390, 844).await.expect("window");
+    assert_eq!(browser.js(overflow, vec![]).await, 0, "the comparison scrolls sideways at 390 px");
+    let total = browser
+        .js(
+            "const td = document.querySelector(\"#compare-table tr[data-row='1'] td[data-label='Итого']\"); \
+             const r = td.getBoundingClientRect(); return [r.left >= 0 && r.right <= 390, td.textContent];",
+            vec![],
+        )
+        .await;
+    assert_eq!(total, serde_json::json!([true, rub("360 000,00")]));
+    browser.screenshot("compare-390").await;
+    browser.client.set_window_size(1280, 900).await.expect("window");
     let buys = browser.js("return document.querySelectorAll('#subscription-buys li').length;", vec![]).await;
     assert_eq!(buys, 5);
     assert!(browser.text("#subscription-buys").await.contains("закреплённый аналитик"));
