@@ -231,7 +231,16 @@ async fn a_task_from_request_to_acceptance_to_a_closed_month() {
         let widths = b.js("return [window.innerWidth, document.documentElement.scrollWidth];", vec![]).await;
         let (inner, scroll) = (widths[0].as_i64().unwrap(), widths[1].as_i64().unwrap());
         assert!(scroll <= inner, "/portal/{page} is {scroll} px wide in a {inner} px window");
+        b.screenshot(&format!(
+            "portal-360-{}",
+            if page.is_empty() { "overview".into() } else { page.replace('/', "-") }
+        ))
+        .await;
     }
+    // The header stays short on a phone: the account links, then the sections in one row that scrolls sideways on its own (it was five rows, 160 px).
+    let header =
+        b.js("return document.querySelector('header.portal-top').getBoundingClientRect().height;", vec![]).await;
+    assert!(header.as_f64().unwrap() < 100.0, "the header is {header} px high at 360 px");
     b.close().await;
 }
 
