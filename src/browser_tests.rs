@@ -49,9 +49,10 @@ async fn the_calculator_renders_the_statement() {
     type_into("hours-0", "3").await;
     type_into("hours-1", "12,5").await;
     type_into("hours-2", "20").await;
-    // 6 000 + 25 000 + 40 000 + 9 months × 20 000 = 251 000
+    // The other nine months keep the first view's 10 h, each within the fee:
+    // 6 000 + 25 000 + 40 000 + 9 months × 20 000 = 251 000, and 35,5 + 90 = 125,5 h.
     assert_eq!(text_of("summary-total"), "251\u{a0}000,00\u{a0}₽");
-    assert_eq!(text_of("summary-hours"), "35,5\u{a0}ч");
+    assert_eq!(text_of("summary-hours"), "125,5\u{a0}ч");
     type_into("hours-4", "abc").await;
     assert!(text_of("hours-4-error").contains("не число"), "{}", text_of("hours-4-error"));
     assert_eq!(text_of("summary-total"), "");
