@@ -34,6 +34,35 @@ pub fn contract_of(org: &Org) -> Result<(Contract, Vat), FieldError> {
     Ok((Contract::new(tariff, start, end)?, vat))
 }
 
+/// The open month as the server reported it (hours accepted so far, the reserve carried in), with
+/// what the domain needs to compute it again with other hours: both previews start here.
+struct OpenMonth {
+    period: Period,
+    accepted: Hours,
+    reserve_start: Hours,
+    contract: Contract,
+    vat: Vat,
+    scheduled: hourbank_domain::ScheduledMonth,
+}
+
+impl OpenMonth {
+    /// `None` when the month is outside the contract.
+    fn of(org: &Org, month: &StatementRow) -> Result<Option<OpenMonth>, FieldError> {
+        let (contract, vat) = contract_of(org)?;
+        let period = Period::parse("statement.period", &month.period)?;
+        let index = period.months_since(contract.first_period());
+        let Some(scheduled) = u32::try_from(index).ok().and_then(|i| contract.month(i)) else { return Ok(None) };
+        let accepted = model::hours("statement.hours", &month.hours)?;
+        let reserve_start = model::hours("statement.reserve_start", &month.reserve_start)?;
+        Ok(Some(OpenMonth { period, accepted, reserve_start, contract, vat, scheduled }))
+    }
+
+    /// The month's statement had `hours` been accepted in it.
+    fn with_hours(&self, hours: Hours) -> MonthStatement {
+        month_statement(&self.contract.tariff, self.vat, self.scheduled, self.reserve_start, hours)
+    }
+}
+
 /// Hours approved but not yet accepted: they will bill at most their estimate.
 pub fn approved_not_accepted(tasks: &[Task], except: i64) -> Hours {
     tasks
@@ -53,15 +82,10 @@ impl CostPreview {
         task_id: i64,
         estimate: Hours,
     ) -> Result<Option<CostPreview>, FieldError> {
-        let (contract, vat) = contract_of(org)?;
-        let period = Period::parse("statement.period", &month.period)?;
-        let index = period.months_since(contract.first_period());
-        let Some(scheduled) = u32::try_from(index).ok().and_then(|i| contract.month(i)) else { return Ok(None) };
-        let accepted = model::hours("statement.hours", &month.hours)?;
-        let reserve_start = model::hours("statement.reserve_start", &month.reserve_start)?;
-        let committed = accepted + approved_not_accepted(open_tasks, task_id);
-        let row = |h: Hours| month_statement(&contract.tariff, vat, scheduled, reserve_start, h);
-        Ok(Some(CostPreview { period, committed, estimate, before: row(committed), after: row(committed + estimate) }))
+        let Some(open) = OpenMonth::of(org, month)? else { return Ok(None) };
+        let committed = open.accepted + approved_not_accepted(open_tasks, task_id);
+        let (before, after) = (open.with_hours(committed), open.with_hours(committed + estimate));
+        Ok(Some(CostPreview { period: open.period, committed, estimate, before, after }))
     }
 
     /// Overage hours this task adds.
@@ -158,24 +182,12 @@ impl AcceptPreview {
     /// `month` is the open month's statement as the server reported it (hours accepted so far
     /// and the reserve carried in); `None` when that month is outside the contract.
     pub fn new(org: &Org, month: &StatementRow, task: &Task) -> Result<Option<AcceptPreview>, FieldError> {
-        let (contract, vat) = contract_of(org)?;
-        let period = Period::parse("statement.period", &month.period)?;
-        let index = period.months_since(contract.first_period());
-        let Some(scheduled) = u32::try_from(index).ok().and_then(|i| contract.month(i)) else { return Ok(None) };
-        let accepted = model::hours("statement.hours", &month.hours)?;
-        let reserve_start = model::hours("statement.reserve_start", &month.reserve_start)?;
+        let Some(open) = OpenMonth::of(org, month)? else { return Ok(None) };
         let logged = model::hours("logged", &task.logged)?;
         let estimate = task.approved_hours();
         let billed = hourbank_domain::billed_hours(logged, estimate);
-        let row = |h: Hours| month_statement(&contract.tariff, vat, scheduled, reserve_start, h);
-        Ok(Some(AcceptPreview {
-            period,
-            logged,
-            billed,
-            estimate,
-            before: row(accepted),
-            after: row(accepted + billed),
-        }))
+        let (before, after) = (open.with_hours(open.accepted), open.with_hours(open.accepted + billed));
+        Ok(Some(AcceptPreview { period: open.period, logged, billed, estimate, before, after }))
     }
 
     /// What accepting adds to the month's bill, VAT included when it is charged.
