@@ -282,12 +282,18 @@ async fn earlier_open_months(
     .bind(period)
     .fetch_all(state.db().pool())
     .await?;
+    by_month(&rows, "billed", "stored report entry's period")
+}
+
+/// Rows of `period` and a sum of hundredths of an hour in `hours`, as billable items by month;
+/// `what` names the stored value in a decoding error.
+fn by_month(rows: &[sqlx::any::AnyRow], hours: &str, what: &str) -> Result<Vec<BillableItem>, sqlx::Error> {
     rows.iter()
         .map(|row| {
             let month: String = col(row, "period")?;
-            let month = Period::parse("period", &month)
-                .map_err(|e| sqlx::Error::Decode(format!("stored report entry's period: {e}").into()))?;
-            Ok(BillableItem { period: month, hours: Hours::from_centi(col(row, "billed")?) })
+            let month =
+                Period::parse("period", &month).map_err(|e| sqlx::Error::Decode(format!("{what}: {e}").into()))?;
+            Ok(BillableItem { period: month, hours: Hours::from_centi(col(row, hours)?) })
         })
         .collect()
 }
@@ -336,14 +342,7 @@ async fn earlier_billable_consultations(
     .bind(period.first_day().to_string())
     .fetch_all(state.db().pool())
     .await?;
-    rows.iter()
-        .map(|row| {
-            let month: String = col(row, "period")?;
-            let month = Period::parse("period", &month)
-                .map_err(|e| sqlx::Error::Decode(format!("stored consultation's date: {e}").into()))?;
-            Ok(BillableItem { period: month, hours: Hours::from_centi(col(row, "hours")?) })
-        })
-        .collect()
+    by_month(&rows, "hours", "stored consultation's date")
 }
 
 /// The month's consultations, oldest first, as the report's JSON, and the hours of the billable
