@@ -27,6 +27,7 @@ pub use report::{
     billed_hours, billing_period, hours_by_period, hours_free, settled_hours, statement_through, BillableItem,
     ClosedMonth, Settlement, DEFAULT_WARRANTY_DAYS,
 };
+#[cfg(feature = "scenario")]
 pub use scenario::{parse_scenario, Scenario};
 pub use statement::{simulate, MonthStatement, Statement, Summary};
 pub use tariff::{Tariff, Vat, VatRate};
