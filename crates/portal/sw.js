@@ -31,10 +31,10 @@ self.addEventListener("fetch", (event) => {
   );
 });
 
-// Trunk's hashed files (name-<16 hex>.wasm) never change, and the server lets browsers keep them
+// Trunk's hashed files (name-<hash>.wasm, 12 to 16 hex digits: no leading zeros) never change, and the server lets browsers keep them
 // a year; the page names the ones of its release. When a page arrives, saved copies of the files
 // it no longer names are dropped: the saved portal is always one release, never a pile of them.
-const HASHED = /-[0-9a-f]{16}(_bg)?\.(js|wasm|css)$/;
+const HASHED = /-[0-9a-f]{12,16}(_bg)?\.(js|wasm|css)$/;
 
 function keepOnly(cache, page) {
   return page.text().then((html) => {

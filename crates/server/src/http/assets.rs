@@ -1,7 +1,7 @@
 //! The built browser apps (`dist`) as a browser should get them: the `.br` or `.gz` copy the
 //! build wrote next to each file when the browser accepts it (`Content-Encoding`, `Vary:
 //! Accept-Encoding`), `Last-Modified` for revalidation, and a cache lifetime by name — Trunk's
-//! hashed files (`app-<16 hex>.wasm`) never change, so they are kept a year; everything else
+//! hashed files (`app-<hex hash>.wasm`) never change, so they are kept a year; everything else
 //! (the entry pages, `sw.js`, the icon) is revalidated on every use.
 
 use std::path::{Path, PathBuf};
@@ -15,14 +15,17 @@ use tower_http::services::{ServeDir, ServeFile};
 
 pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
-/// Whether a file name carries Trunk's content hash: `name-<16 hex digits>` before the
-/// extension (`hourbank-web-1bdcb00b693d22b7_bg.wasm`, `main-1c890d453d3fd41e.css`).
+/// Whether a file name carries Trunk's content hash: `name-<hex digits>` before the extension
+/// (`hourbank-web-1bdcb00b693d22b7_bg.wasm`, `main-1c890d453d3fd41e.css`). Trunk writes the
+/// 64-bit hash without leading zeros, so one build in sixteen has 15 digits
+/// (`simulate-a785e03a5ea1981_bg.wasm`): 12 to 16 count, shorter ones are ordinary words.
 pub fn is_hashed(path: &str) -> bool {
     let file = path.rsplit('/').next().unwrap_or(path);
     let stem = file.split('.').next().unwrap_or("");
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
-    stem.rsplit_once('-')
-        .is_some_and(|(name, hash)| !name.is_empty() && hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+    stem.rsplit_once('-').is_some_and(|(name, hash)| {
+        !name.is_empty() && (12..=16).contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_hexdigit())
+    })
 }
 
 /// The `Cache-Control` of a static file.
@@ -181,6 +184,8 @@ mod tests {
             "/hourbank-web-1bdcb00b693d22b7_bg.wasm",
             "/portal/hourbank-portal-0123456789abcdef.js",
             "/main-1c890d453d3fd41e.css",
+            // A hash with a leading zero, as Trunk writes it.
+            "/simulate/simulate-a785e03a5ea1981_bg.wasm",
         ] {
             assert!(is_hashed(hashed), "{hashed}");
             assert_eq!(cache_control(hashed), IMMUTABLE);
@@ -193,7 +198,8 @@ mod tests {
             "/portal/tasks/12",
             "/-1c890d453d3fd41e.css",
             "/main-1c890d453d3fd41g.css",
-            "/main-1c890d453d3fd41.css",
+            "/main-1c890d453d3fd41e0.css",
+            "/main-cafe.css",
         ] {
             assert!(!is_hashed(plain), "{plain}");
             assert_eq!(cache_control(plain), "no-cache");
