@@ -89,7 +89,7 @@ fn digits_only(field: &str, text: &str, count: usize) -> Result<String, FieldErr
 fn check_account_key(field: &str, keyed: &str, account: String) -> Result<String, FieldError> {
     const WEIGHTS: [u32; 3] = [7, 1, 3];
     let sum: u32 = keyed.bytes().enumerate().map(|(i, b)| u32::from(b - b'0') * WEIGHTS[i % 3]).sum();
-    if sum % 10 == 0 {
+    if sum.is_multiple_of(10) {
         Ok(account)
     } else {
         Err(FieldError::new(field, Problem::Other("has a wrong check digit".into())))

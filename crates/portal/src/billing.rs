@@ -60,13 +60,10 @@ pub fn report_note(task: &ReportTask, lang: Lang) -> String {
     };
     let at = at.unwrap_or_default();
     let mut note = match &task.late_from {
-        Some(late) => {
-            let billed = match lang {
-                Lang::Ru => format!("{verb_ru} {}: {} уже был закрыт", day_of(at), month_name(late, lang)),
-                Lang::En => format!("{verb_en} {}: {} was already closed", day_of(at), month_name(late, lang)),
-            };
-            billed
-        }
+        Some(late) => match lang {
+            Lang::Ru => format!("{verb_ru} {}: {} уже был закрыт", day_of(at), month_name(late, lang)),
+            Lang::En => format!("{verb_en} {}: {} was already closed", day_of(at), month_name(late, lang)),
+        },
         None => format!("{} {}", lang.pick(verb_ru, verb_en), instant_text(at)),
     };
     if cancelled {

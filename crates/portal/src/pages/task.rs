@@ -195,7 +195,7 @@ fn actions_view(me: Me, d: TaskDetail, actions: Vec<Action>) -> impl IntoView {
                 let send_accept = send_accept.clone();
                 view! {
                     <div class="preview" id="accept-confirm" role="alert">
-                        <p id="accept-preview"><strong>{text.clone()}</strong></p>
+                        <p id="accept-preview"><strong>{text}</strong></p>
                         <p class="buttons">
                             <button type="button" class="primary" id="action-accept-confirm" on:click=send_accept>
                                 {lang.pick("Да, принять", "Yes, accept")}
