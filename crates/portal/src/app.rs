@@ -256,8 +256,9 @@ fn register_service_worker() {
     }
 }
 
-#[component]
-pub fn Portal() -> impl IntoView {
+/// The whole portal; `early` is what the sign-in frame of the page held, if it had one.
+#[allow(non_snake_case)]
+pub fn Portal(early: Option<pages::login::EarlySignIn>) -> impl IntoView {
     let lang = RwSignal::new(i18n::load());
     i18n::store(lang.get_untracked());
     let ctx = Ctx {
@@ -314,11 +315,16 @@ pub fn Portal() -> impl IntoView {
         }
     });
 
-    // The sign-in page depends on its route alone: `/me` answering while someone types (or while
-    // their sign-in is on its way) must not build it again, which empties the form.
-    let login = Memo::new(move |_| match ctx.route.get() {
-        Route::Login { next } => Some(next),
-        _ => None,
+    // Whether the sign-in form shows. A change of who is signed in or of the address that keeps
+    // it showing (`/session` answering "nobody" while someone types, the session ending) must not
+    // build it again, which would empty it. A page that came with the sign-in frame (the browser
+    // sent no session cookie) shows it from the start, so the app takes over the frame in place.
+    let starts_signed_out = early.is_some();
+    let early = StoredValue::new(early.unwrap_or_default());
+    let login = Memo::new(move |_| match (ctx.route.get(), ctx.me.get()) {
+        (Route::Login { .. }, _) | (_, Some(None)) => true,
+        (_, None) => starts_signed_out,
+        (_, Some(Some(_))) => false,
     });
     view! {
         <a class="skip" href="#main">{ctx.t("К содержанию", "Skip to content")}</a>
@@ -336,13 +342,12 @@ pub fn Portal() -> impl IntoView {
                 })
             }}
             {move || match login.get() {
-                Some(next) => pages::login::LoginPage(next).into_any(),
-                None => match (ctx.me.get(), ctx.route.get()) {
-                    (None, _) => view! { <p class="loading" role="status">{ctx.t("Загрузка…", "Loading…")}</p> }.into_any(),
-                    // Nobody signed in (after «Выйти», Back lands here): the sign-in form, back
-                    // to this page after.
-                    (Some(None), route) => pages::login::LoginPage(Some(route.href())).into_any(),
+                // Nobody signed in (after «Выйти», Back lands here too): the sign-in form, back to
+                // this page after. The early typing is the first form's only.
+                true => pages::login::LoginPage(early.try_update_value(std::mem::take).unwrap_or_default()).into_any(),
+                false => match (ctx.me.get(), ctx.route.get()) {
                     (Some(Some(me)), route) => pages::page(me, route),
+                    _ => view! { <p class="loading" role="status">{ctx.t("Загрузка…", "Loading…")}</p> }.into_any(),
                 },
             }}
         </main>

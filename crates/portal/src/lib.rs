@@ -27,3 +27,5 @@ mod pages;
 
 #[cfg(target_arch = "wasm32")]
 pub use app::Portal;
+#[cfg(target_arch = "wasm32")]
+pub use pages::login::EarlySignIn;

@@ -158,6 +158,39 @@ async fn the_spa_is_served_with_deep_links_and_api_misses_are_json() {
     assert_eq!(r.headers()["content-type"], "application/problem+json");
 }
 
+/// A browser without a session cookie gets the portal's page with the sign-in form as its frame
+/// (when the build made one); one with a session cookie, the ordinary page; the answer varies by
+/// cookie, so neither is answered from the other's copy.
+#[tokio::test]
+async fn the_portal_page_without_a_session_is_the_sign_in_page() {
+    let app = spawn_app().await;
+    let sign_in = app._dist.path().join("portal").join(hourbank_server::http::assets::SIGN_IN_PAGE);
+    std::fs::write(&sign_in, "<!doctype html><title>hourbank</title>SIGN-IN").unwrap();
+    for (path, cookie, page) in [
+        ("/portal/", None, "SIGN-IN"),
+        ("/portal/tasks/12", None, "SIGN-IN"),
+        ("/portal/login", Some("theme=dark"), "SIGN-IN"),
+        ("/portal/", Some("hb_session=abc"), "PORTAL"),
+        ("/portal/tasks/12", Some("theme=dark; __Host-hb_session=abc"), "PORTAL"),
+        ("/", None, "SPA"),
+    ] {
+        let mut request = app.client.get(format!("{}{path}", app.base));
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        let r = request.send().await.unwrap();
+        assert_eq!(r.status(), 200, "{path} {cookie:?}");
+        let vary: Vec<String> =
+            r.headers().get_all("vary").iter().map(|v| v.to_str().unwrap().to_ascii_lowercase()).collect();
+        assert_eq!(vary.iter().any(|v| v.contains("cookie")), path.starts_with("/portal"), "{path}: {vary:?}");
+        assert!(r.text().await.unwrap().contains(page), "{path} {cookie:?}");
+    }
+    // A build without the sign-in page: the ordinary one for everybody.
+    std::fs::remove_file(&sign_in).unwrap();
+    let r = app.client.get(format!("{}/portal/", app.base)).send().await.unwrap();
+    assert!(r.text().await.unwrap().contains("PORTAL"));
+}
+
 /// Every answer carries the security headers: a CSP without inline scripts (Trunk's loader is
 /// allowed by its hash), no framing, no sniffing, a strict referrer; the API's answers are never
 /// stored by a cache; HSTS once the server is told it is behind HTTPS.

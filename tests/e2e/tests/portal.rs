@@ -873,3 +873,41 @@ async fn a_first_visit_asks_to_sign_in_without_errors() {
     assert_eq!(failed, json!([]), "requests that failed on a first visit");
     b.close().await;
 }
+
+/// A browser without a session gets the sign-in form in the page itself, painted before the app
+/// is even fetched; what is typed into it meanwhile is in the app's form when the app takes over,
+/// and Enter before that sends nothing (its button waits for the app).
+#[tokio::test]
+async fn the_sign_in_form_comes_before_the_app_and_keeps_what_was_typed_into_it() {
+    let base = start_server_with_demo().await;
+    let b = Browser::start().await;
+    // A slow line (every request a second late) leaves time to type before the app arrives.
+    b.set_latency(1000).await;
+    b.js("location.href = arguments[0];", vec![format!("{base}/portal/login").into()]).await;
+    b.wait_for("#shell-email").await;
+    let before = b
+        .js(
+            "return { app: !!document.getElementById('login-email'),
+                      button: document.querySelector('#shell button[type=submit]').disabled,
+                      fetched: performance.getEntriesByType('resource').map((e) => e.name)
+                          .filter((n) => n.endsWith('.wasm') || n.endsWith('.js')) };",
+            vec![],
+        )
+        .await;
+    assert_eq!(before, json!({ "app": false, "button": true, "fetched": [] }), "the frame, before the app");
+    b.set_value("shell-email", "buh@romashka.demo").await;
+    b.set_value("shell-password", DEMO_PASSWORD).await;
+    b.wait_for("#login-email").await;
+    let typed = b
+        .js(
+            "return [document.getElementById('login-email').value, document.getElementById('login-password').value,
+                     !!document.getElementById('shell')];",
+            vec![],
+        )
+        .await;
+    assert_eq!(typed, json!(["buh@romashka.demo", DEMO_PASSWORD, false]));
+    b.set_latency(0).await;
+    b.click("#login-submit").await;
+    b.wait_text("main", "Этот месяц").await;
+    b.close().await;
+}

@@ -2,20 +2,54 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
 
 use crate::api::{self, ApiError};
 use crate::app::ctx;
 use crate::model::Me;
 use crate::route::Route;
 
+/// What was typed into the sign-in form of the page's static frame (`dist/portal/sign-in.html`,
+/// painted before the app) while the app was loading: the app's form starts with it.
+#[derive(Clone, Default)]
+pub struct EarlySignIn {
+    pub email: String,
+    pub password: String,
+}
+
+impl EarlySignIn {
+    /// Removes the static frame, keeping what was typed into its sign-in form (if it had one).
+    pub fn take_from_shell() -> Option<EarlySignIn> {
+        let document = document();
+        let shell = document.get_element_by_id("shell")?;
+        let value = |id: &str| {
+            document
+                .get_element_by_id(id)
+                .and_then(|el| el.dyn_into::<web_sys::HtmlInputElement>().ok())
+                .map(|input| input.value())
+                .unwrap_or_default()
+        };
+        let early = shell
+            .has_attribute("data-sign-in")
+            .then(|| EarlySignIn { email: value("shell-email"), password: value("shell-password") });
+        shell.remove();
+        early
+    }
+}
+
+/// The sign-in form. Where to go after it comes from the address: `?next=` on `/portal/login`,
+/// or the page the user asked for (the session having ended, or never begun).
 #[allow(non_snake_case)]
-pub fn LoginPage(next: Option<String>) -> impl IntoView {
+pub fn LoginPage(early: EarlySignIn) -> impl IntoView {
     let ctx = ctx();
-    let email = RwSignal::new(String::new());
-    let password = RwSignal::new(String::new());
+    let email = RwSignal::new(early.email);
+    let password = RwSignal::new(early.password);
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
-    let next = StoredValue::new(next);
+    let next = move || match ctx.route.get() {
+        Route::Login { next } => next,
+        other => Some(other.href()),
+    };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         busy.set(true);
@@ -32,7 +66,7 @@ pub fn LoginPage(next: Option<String>) -> impl IntoView {
                     api::set_cache_owner(Some(me.id));
                     ctx.sync.switch_user(Some(me.id));
                     ctx.me.set(Some(Some(me)));
-                    let target = next.get_value().map(|n| {
+                    let target = next().map(|n| {
                         let (path, query) = n.split_once('?').unwrap_or((&n, ""));
                         Route::parse(path, query)
                     });
@@ -50,7 +84,7 @@ pub fn LoginPage(next: Option<String>) -> impl IntoView {
     view! {
         <section class="login card">
             <h1>{ctx.t("Вход в личный кабинет", "Sign in")}</h1>
-            {move || (next.get_value().is_some() && ctx.expired.get()).then(|| view! {
+            {move || (next().is_some() && ctx.expired.get()).then(|| view! {
                 <p role="status">{ctx.t("Сеанс истёк — войдите, и вы вернётесь на ту же страницу.",
                     "Your session expired — sign in to return to the same page.")}</p>
             })}

@@ -37,10 +37,15 @@ pub fn cache_control(path: &str) -> &'static str {
     }
 }
 
-/// `dist` served with its precompressed copies.
+/// `dist` served with its precompressed copies. Pages (`/`, `/portal/…`) are all answered by
+/// [`entry_page`], folders included, since which file answers may depend on the request.
 pub fn serve_dir(dist: &Path) -> ServeDir<axum::routing::MethodRouter> {
     let fallback = axum::routing::get(entry_page).with_state(dist.to_path_buf());
-    ServeDir::new(dist).precompressed_br().precompressed_gzip().fallback(fallback)
+    ServeDir::new(dist)
+        .precompressed_br()
+        .precompressed_gzip()
+        .append_index_html_on_directories(false)
+        .fallback(fallback)
 }
 
 /// Adds the cache lifetime and `Vary` to every answer from `dist`.
@@ -97,10 +102,14 @@ fn not_found_page() -> Response {
 /// a folder of `dist` with its own `index.html` (`/portal/…` is `dist/portal/index.html`, `/` the
 /// calculator's); separate entries keep each page's first load small. Any other address is 404.
 async fn entry_page(State(dist): State<PathBuf>, request: Request) -> Response {
-    let Some(entry) = entry_for(request.uri().path()) else {
+    let path = request.uri().path().to_string();
+    let Some(entry) = entry_for(&path) else {
         return not_found_page();
     };
-    let page = dist.join(entry).join("index.html");
+    let folder = dist.join(entry);
+    let page = Some(folder.join(page_for(entry, &request)))
+        .filter(|page| page.is_file())
+        .unwrap_or_else(|| folder.join("index.html"));
     if !page.is_file() {
         return not_found_page();
     }
@@ -111,10 +120,31 @@ async fn entry_page(State(dist): State<PathBuf>, request: Request) -> Response {
     {
         Ok(response) => {
             let mut response = response.map(axum::body::Body::new);
-            response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+            let headers = response.headers_mut();
+            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+            if ROUTED_ENTRIES.contains(&entry) {
+                // Which page it is depends on the session cookie: a browser signing in or out
+                // must not be answered from (or 304 against) the other one.
+                headers.append(header::VARY, HeaderValue::from_static("cookie"));
+            }
             response
         }
         Err(never) => match never {},
+    }
+}
+
+/// The portal's page with the sign-in form as its static frame (`./dev` builds it): what a browser
+/// without a session gets, so that its first paint is the form the app then shows in place.
+pub const SIGN_IN_PAGE: &str = "sign-in.html";
+
+/// The file of an entry's folder that answers `request`: the portal's sign-in page for a browser
+/// that sent no session cookie (when the build made one), else `index.html`.
+fn page_for(entry: &str, request: &Request) -> &'static str {
+    let signed_out = crate::auth::token_in(request.headers()).is_none();
+    if entry == "portal" && signed_out {
+        SIGN_IN_PAGE
+    } else {
+        "index.html"
     }
 }
 
