@@ -345,10 +345,10 @@ pub fn Portal(early: Option<pages::login::EarlySignIn>) -> impl IntoView {
                 // Nobody signed in (after «Выйти», Back lands here too): the sign-in form, back to
                 // this page after. The early typing is the first form's only.
                 true => pages::login::LoginPage(early.try_update_value(std::mem::take).unwrap_or_default()).into_any(),
-                false => match (ctx.me.get(), ctx.route.get()) {
-                    (Some(Some(me)), route) => pages::page(me, route),
-                    _ => view! { <p class="loading" role="status">{ctx.t("Загрузка…", "Loading…")}</p> }.into_any(),
-                },
+                // Until the server has said who is signed in, nothing: the header grows its
+                // sections when it does, and a line shown meanwhile would be pushed down (a
+                // layout shift); the page itself paints at once after.
+                false => ctx.me.get().flatten().map(|me| pages::page(me, ctx.route.get())).into_any(),
             }}
         </main>
     }
