@@ -135,6 +135,39 @@ pub fn candidates(
     }
 }
 
+/// A tariff of the company's catalogue (`GET /api/v1/tariffs`, read when the page's server
+/// answers): its name and its six terms as the server wrote them (the order of `Tariff::FIELDS`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogueTariff {
+    pub name: String,
+    pub terms: [String; 6],
+}
+
+impl CatalogueTariff {
+    /// The terms, if every one reads.
+    pub fn tariff(&self) -> Option<Tariff> {
+        let mut tariff = Tariff::start();
+        for (name, text) in Tariff::FIELDS.iter().zip(&self.terms) {
+            tariff.set_field(name, text.trim()).ok()?;
+        }
+        Some(tariff)
+    }
+}
+
+/// `list` (from [`candidates`]) with the company's other tariffs after «Старт», each under its
+/// name in quotes as the offer writes «Старт». A tariff whose terms this page cannot read is left
+/// out rather than shown wrong; «Старт» itself is built in and comes first already.
+pub fn with_catalogue(mut list: Vec<Candidate>, catalogue: &[CatalogueTariff]) -> Vec<Candidate> {
+    let company = catalogue
+        .iter()
+        .filter(|entry| entry.name != "Старт")
+        .filter_map(|entry| entry.tariff().map(|tariff| Candidate::new(format!("«{}»", entry.name), tariff)))
+        .collect::<Vec<_>>();
+    let at = list.len().min(1);
+    list.splice(at..at, company);
+    list
+}
+
 /// A history of months as typed or pasted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct History {
@@ -557,6 +590,33 @@ mod tests {
         let mut start = f;
         start.tariff = TARIFF_START.into();
         assert_eq!(candidates(&Tariff::start(), &start, &alts[..1], "3000", Lang::Ru).unwrap().len(), 3);
+    }
+
+    #[test]
+    fn the_company_catalogue_comes_after_start() {
+        let list = candidates(&Tariff::start(), &form(), &[], DEFAULT_MARKET_RATE, Lang::Ru).unwrap();
+        let terms = |t: [&str; 6]| t.map(String::from);
+        let catalogue = [
+            CatalogueTariff {
+                name: "Старт".into(), terms: terms(["20000.00", "10", "2000.00", "10", "2", "2000.00"])
+            },
+            CatalogueTariff {
+                name: "Бизнес".into(),
+                terms: terms(["45000.00", "25", "1900.00", "25", "0", "1900.00"]),
+            },
+            CatalogueTariff {
+                name: "Сломанный".into(), terms: terms(["-1", "25", "1900", "25", "0", "1900"])
+            },
+        ];
+        let list = with_catalogue(list, &catalogue);
+        let names: Vec<_> = list.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["«Старт»", "«Бизнес»", "Разовые работы (3\u{a0}000,00\u{a0}₽ за час)"]);
+        assert_eq!(list[1].tariff.monthly_fee, Money::from_kopecks(45_000_00));
+        assert_eq!(list[1].tariff.included_hours, Hours::whole(25));
+        assert_eq!(list[1].tariff.trial_months, 0);
+        // Without the server (the calculator served on its own, or offline): the built-in list.
+        let alone = candidates(&Tariff::start(), &form(), &[], DEFAULT_MARKET_RATE, Lang::Ru).unwrap();
+        assert_eq!(with_catalogue(alone.clone(), &[]), alone);
     }
 
     #[test]

@@ -10,8 +10,8 @@ use crate::app::t;
 use crate::calculator::{default_start, CalculatorForm, Outcome};
 use crate::compare::{
     alt_field, bands_html, candidates, compare_scenario, comparison_html, comparison_verdict, decode_alts,
-    decode_market, encode_alts, encode_market, new_alt, parse_history, replay_history, replay_verdict, MARKET_KEY,
-    MAX_ALTS,
+    decode_market, encode_alts, encode_market, new_alt, parse_history, replay_history, replay_verdict, with_catalogue,
+    CatalogueTariff, MARKET_KEY, MAX_ALTS,
 };
 use crate::link;
 use crate::pages::calculator::{label, text_field};
@@ -47,12 +47,21 @@ pub fn ComparePage() -> impl IntoView {
         nav.query.set(q);
     });
 
+    // The company's tariffs, once its server answers; built in until then (or for good without one).
+    let catalogue = RwSignal::new(Vec::<CatalogueTariff>::new());
+    leptos::task::spawn_local(async move {
+        if let Some(list) = fetch_catalogue().await {
+            catalogue.set(list);
+        }
+    });
+
     let lang = crate::app::lang();
     let list = Memo::new(move |_| {
         outcome.with(|o| match o {
-            Outcome::Statement(c) => {
-                Some(form.with_value(|f| alts.with(|a| market.with(|m| candidates(&c.tariff, f, a, m, lang)))))
-            }
+            Outcome::Statement(c) => Some(form.with_value(|f| {
+                alts.with(|a| market.with(|m| candidates(&c.tariff, f, a, m, lang)))
+                    .map(|list| catalogue.with(|cat| with_catalogue(list, cat)))
+            })),
             Outcome::Invalid(_) => None,
         })
     });
@@ -312,4 +321,36 @@ fn SubscriptionBuys() -> impl IntoView {
             {items.into_iter().map(|(ru, en)| view! { <li>{t(ru, en)}</li> }).collect_view()}
         </ul>
     }
+}
+
+/// The catalogue of the server this page came from (`GET /api/v1/tariffs`, public), its terms as
+/// texts; `None` when there is no such server or it does not answer as expected.
+async fn fetch_catalogue() -> Option<Vec<CatalogueTariff>> {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+    let response: web_sys::Response =
+        JsFuture::from(window().fetch_with_str("/api/v1/tariffs")).await.ok()?.dyn_into().ok()?;
+    if !response.ok() {
+        return None;
+    }
+    let body = JsFuture::from(response.json().ok()?).await.ok()?;
+    let field = |value: &JsValue, name: &str| js_sys::Reflect::get(value, &JsValue::from_str(name)).ok();
+    // Amounts come as strings ("45000.00"), the trial's months as a number: written by the
+    // browser's JSON (Rust's float formatting would add 8 kB to the page).
+    let text = |value: JsValue| value.as_string().or_else(|| js_sys::JSON::stringify(&value).ok()?.as_string());
+    let tariffs: js_sys::Array = field(&body, "tariffs")?.dyn_into().ok()?;
+    Some(
+        tariffs
+            .iter()
+            .filter_map(|entry| {
+                let name = field(&entry, "name")?.as_string()?;
+                let terms = field(&entry, "terms")?;
+                let mut texts: [String; 6] = Default::default();
+                for (text_of, name) in texts.iter_mut().zip(Tariff::FIELDS) {
+                    *text_of = text(field(&terms, name)?)?;
+                }
+                Some(CatalogueTariff { name, terms: texts })
+            })
+            .collect(),
+    )
 }

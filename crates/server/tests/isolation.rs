@@ -169,6 +169,9 @@ mod tariffs {
             list["tariffs"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
         assert_eq!(names, ["Старт", "Бизнес"]);
         assert_eq!(list["tariffs"][0]["terms"]["monthly_fee"], "20000.00");
+        // The catalogue is the public offer: the calculator shows it to a prospect, no session.
+        let (s, public) = app.call(reqwest::Method::GET, "/api/v1/tariffs", None, None).await;
+        assert_eq!((s, &public), (StatusCode::OK, &list));
         // The warranty is a term of the tariff: «Старт»'s 30 days, or what sales set.
         assert_eq!(
             (list["tariffs"][0]["warranty_days"].as_i64(), list["tariffs"][1]["warranty_days"].as_i64()),

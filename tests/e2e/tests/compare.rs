@@ -188,3 +188,44 @@ async fn a_history_replayed_against_each_tariff_says_only_what_it_shows() {
     assert!(!exists(&browser, "#replay-verdict").await, "a verdict from bad input");
     browser.close().await;
 }
+
+/// The company's other tariffs come from its server's catalogue (`GET /api/v1/tariffs`, no
+/// session needed): one that sales add shows after «Старт» on a prospect's comparison.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_company_tariffs_come_from_its_server() {
+    let base = hourbank_e2e::portal::start_server_with_demo().await;
+    let admin =
+        hourbank_e2e::portal::Api::sign_in(&base, "admin@hourbank.demo", hourbank_e2e::portal::DEMO_PASSWORD).await;
+    admin
+        .post(
+            "/tariffs",
+            serde_json::json!({"name": "Бизнес", "terms": {"monthly_fee": "45000", "included_hours": "25", "reserve_cap": "25"}}),
+        )
+        .await;
+    let browser = Browser::start().await;
+    browser.open_until(&format!("{base}/compare/{SCENARIO}"), "compare-verdict").await;
+    let names = "return [...document.querySelectorAll('#compare-table tbody th')].map((th) => th.textContent);";
+    let mut shown = browser.js(names, vec![]).await;
+    for _ in 0..50 {
+        if shown.to_string().contains("Бизнес") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        shown = browser.js(names, vec![]).await;
+    }
+    let starts = |i: usize, name: &str| shown[i].as_str().is_some_and(|th| th.starts_with(name));
+    assert!(starts(0, "«Старт»") && starts(1, "«Бизнес»"), "{shown}");
+    // Its figures are its own terms' (the others «Старт»'s), as the domain computes them.
+    let mut business = hourbank_domain::Tariff::start();
+    business.set_field("monthly_fee", "45000").unwrap();
+    business.set_field("included_hours", "25").unwrap();
+    business.set_field("reserve_cap", "25").unwrap();
+    let contract =
+        hourbank_domain::Contract::new(business, hourbank_domain::parse_date("start", "2027-01-01").unwrap(), None)
+            .unwrap();
+    let hours = [hourbank_domain::Hours::whole(30); 4];
+    let total =
+        hourbank_domain::statement::simulate(&contract, &hours, hourbank_domain::Vat::None).unwrap().summary.total;
+    assert_eq!(cells(&browser, "compare-table", 1).await[2], hourbank_domain::format::rubles(total));
+    browser.close().await;
+}

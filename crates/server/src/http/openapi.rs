@@ -184,7 +184,7 @@ fn paths() -> Value {
                 "post": op("users", "Create a user (admin)", Some(json_body(any.clone())), ("201", ok("Created", any.clone())), true, vec![idempotency_key()]),
             },
             "/tariffs": {
-                "get": op("tariffs", "The tariff catalogue («Старт» built in); every role, sales included", None, ("200", ok("Tariffs", any.clone())), true, vec![]),
+                "get": op("tariffs", "The tariff catalogue («Старт» built in); public: no session needed", None, ("200", ok("Tariffs", any.clone())), false, vec![]),
                 "post": op("tariffs", "Add a tariff (sales, admin); omitted terms take «Старт»'s", Some(json_body(json!({ "type": "object", "required": ["name", "terms"],
                     "properties": { "name": { "type": "string" }, "terms": any.clone(),
                     "warranty_days": { "type": "integer", "minimum": 0, "maximum": 1826, "description": "days after acceptance for warranty claims, default 30" } } }))), ("201", ok("Created", any.clone())), true, vec![idempotency_key()]),

@@ -1,5 +1,6 @@
-//! The tariff catalogue: «Старт» built in, others added by sales or admins. Open to every
-//! signed-in role, sales included; it holds no client data.
+//! The tariff catalogue: «Старт» built in, others added by sales or admins. Reading it needs no
+//! session: it is the company's public offer (the calculator's comparison shows it to prospects)
+//! and holds no client data.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -23,7 +24,7 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/tariffs", get(list).post(create))
 }
 
-async fn list(State(state): State<AppState>, _caller: Caller) -> Result<Json<Value>, ApiError> {
+async fn list(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
     let rows = sqlx::query(
         "SELECT id, name, monthly_fee, included_hours, overage_rate, reserve_cap, trial_months, trial_rate, warranty_days \
          FROM tariffs ORDER BY name",
