@@ -47,7 +47,9 @@ fn serialize_vat<S: serde::Serializer>(vat: &Vat, s: S) -> Result<S::Ok, S::Erro
 
 const ORG_COLUMNS: &str = "id, name, inn, tariff_name, monthly_fee, included_hours, overage_rate, reserve_cap, \
                            trial_months, trial_rate, contract_start, contract_end, vat_mode, vat_rate, analyst_id, \
-                           warranty_days, kpp, address, (SELECT MAX(a.id) FROM audit_log a WHERE a.org_id = orgs.id) AS data_version";
+                           warranty_days, kpp, address, \
+                           (SELECT a.id FROM audit_log a WHERE a.org_id = orgs.id ORDER BY a.org_id DESC, a.id DESC LIMIT 1) \
+                           AS data_version"; // from the end of the (org_id, id) index: see auth::ORG_VERSION
 
 fn stored<T>(field: &str, r: Result<T, impl std::fmt::Display>) -> Result<T, ApiError> {
     r.map_err(|e| ApiError::Internal(format!("stored {field} is invalid: {e}")))

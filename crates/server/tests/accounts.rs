@@ -191,7 +191,43 @@ async fn the_session_says_who_is_signed_in(app: TestApp) {
     assert_eq!(session["user"]["org"]["id"], org);
 }
 
+/// Every request resolves its session with the organisation's data version, its newest audit
+/// entry: read from the end of the `(org_id, id)` index, never by walking the log. (PostgreSQL
+/// walked the whole log backwards by id for staff, who have no organisation: 2.8 ms a request at
+/// 13 000 entries, the work-log anomaly of issue #10.)
+async fn the_data_version_is_read_from_the_end_of_the_audit_index(app: TestApp) {
+    let org = app.org("ООО «Ромашка»", "7707083893", "2027-01-01").await;
+    let pool = app.state.db().pool();
+    // A long log of one organisation, as a year of use leaves it.
+    sqlx::query(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000) \
+         INSERT INTO audit_log (at, org_id, action, entity) SELECT '2027-01-01T00:00:00.000Z', $1, 'create', 'task' FROM n",
+    )
+    .bind(org)
+    .execute(pool)
+    .await
+    .unwrap();
+    sqlx::query("ANALYZE").execute(pool).await.unwrap();
+    app.user("admin@hb.test", "admin", None).await;
+    let query = format!("SELECT {} FROM users u WHERE u.role = 'admin'", hourbank_server::auth::ORG_VERSION);
+    if app.state.db().backend() == hourbank_server::db::Backend::Postgres {
+        // Staff have no organisation: the log is not read at all.
+        let rows = sqlx::query(&format!("EXPLAIN ANALYZE {query}")).fetch_all(pool).await.unwrap();
+        let plan: Vec<String> = rows.iter().map(|r| sqlx::Row::try_get::<String, _>(r, 0).unwrap()).collect();
+        assert!(
+            plan.iter().filter(|line| line.contains("audit_log")).all(|line| line.contains("never executed")),
+            "{}",
+            plan.join("\n")
+        );
+    } else {
+        let rows = sqlx::query(&format!("EXPLAIN QUERY PLAN {query}")).fetch_all(pool).await.unwrap();
+        let plan: Vec<String> = rows.iter().map(|r| sqlx::Row::try_get::<String, _>(r, 3).unwrap()).collect();
+        assert!(plan.iter().any(|line| line.contains("audit_log_org_idx")), "{plan:?}");
+    }
+}
+
 db_tests!(
+    the_data_version_is_read_from_the_end_of_the_audit_index,
     the_session_says_who_is_signed_in,
     the_audit_log_filters_pages_and_names,
     accounts_are_kept_by_their_users_and_admins,
