@@ -12,14 +12,11 @@ fn main() {
     // once the browser has recorded the frame's first paint. Removed before that (the wasm
     // already there when the page first paints, from the cache or a fast network), its heading
     // is forgotten as the largest paint and the app's identical one, painted after, counts.
-    type Once = Rc<Cell<Option<Box<dyn FnOnce()>>>>;
-    let mount: Once = Rc::new(Cell::new(Some(Box::new(|| {
-        let early = hourbank_portal::EarlySignIn::take_from_shell();
-        leptos::mount::mount_to_body(move || hourbank_portal::Portal(early));
-    }))));
+    let started = Rc::new(Cell::new(false));
     let mount_once = move || {
-        if let Some(mount) = mount.take() {
-            mount();
+        if !started.replace(true) {
+            let early = hourbank_portal::EarlySignIn::take_from_shell();
+            leptos::mount::mount_to_body(move || hourbank_portal::Portal(early));
         }
     };
     let window = leptos::prelude::window();

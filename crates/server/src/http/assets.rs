@@ -106,10 +106,7 @@ async fn entry_page(State(dist): State<PathBuf>, request: Request) -> Response {
     let Some(entry) = entry_for(&path) else {
         return not_found_page();
     };
-    let folder = dist.join(entry);
-    let page = Some(folder.join(page_for(entry, &request)))
-        .filter(|page| page.is_file())
-        .unwrap_or_else(|| folder.join("index.html"));
+    let page = page_for(&dist.join(entry), entry, &request);
     if !page.is_file() {
         return not_found_page();
     }
@@ -122,7 +119,7 @@ async fn entry_page(State(dist): State<PathBuf>, request: Request) -> Response {
             let mut response = response.map(axum::body::Body::new);
             let headers = response.headers_mut();
             headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
-            if ROUTED_ENTRIES.contains(&entry) {
+            if has_sign_in_page(entry) {
                 // Which page it is depends on the session cookie: a browser signing in or out
                 // must not be answered from (or 304 against) the other one.
                 headers.append(header::VARY, HeaderValue::from_static("cookie"));
@@ -137,14 +134,19 @@ async fn entry_page(State(dist): State<PathBuf>, request: Request) -> Response {
 /// without a session gets, so that its first paint is the form the app then shows in place.
 pub const SIGN_IN_PAGE: &str = "sign-in.html";
 
-/// The file of an entry's folder that answers `request`: the portal's sign-in page for a browser
-/// that sent no session cookie (when the build made one), else `index.html`.
-fn page_for(entry: &str, request: &Request) -> &'static str {
-    let signed_out = crate::auth::token_in(request.headers()).is_none();
-    if entry == "portal" && signed_out {
-        SIGN_IN_PAGE
+/// Whether the entry's page depends on the session: the portal's has a sign-in version.
+fn has_sign_in_page(entry: &str) -> bool {
+    entry == "portal"
+}
+
+/// The file of an entry's `folder` that answers `request`: the portal's sign-in page for a
+/// browser that sent no session cookie (when the build made one), else `index.html`.
+fn page_for(folder: &Path, entry: &str, request: &Request) -> PathBuf {
+    let sign_in = folder.join(SIGN_IN_PAGE);
+    if has_sign_in_page(entry) && crate::auth::token_in(request.headers()).is_none() && sign_in.is_file() {
+        sign_in
     } else {
-        "index.html"
+        folder.join("index.html")
     }
 }
 

@@ -311,8 +311,8 @@ impl StoredKey {
 
 /// Writes a batch of answers. On PostgreSQL without waiting for the disk (`synchronous_commit`
 /// off for this transaction only, set inside the statement, which is its own transaction: one
-/// round trip, not four for BEGIN, SET LOCAL, UPDATE and COMMIT): the writes they answer are already durable, and an answer
-/// lost in a database crash (at most a few hundred milliseconds of them) makes its retry say
+/// round trip, not four for BEGIN, SET LOCAL, UPDATE and COMMIT): the writes they answer are
+/// already durable, and an answer lost in a database crash (at most a few hundred milliseconds of them) makes its retry say
 /// "stored, answer lost" — never run the write again. A server process dying loses nothing:
 /// the database has the commit. SQLite's writes are all in its one writer's queue anyway.
 async fn record_answers(db: &crate::Db, sqlite: &str, postgres: &str, args: &[Arg<'_>]) -> Result<(), sqlx::Error> {
