@@ -38,8 +38,9 @@ const HASHED = /-[0-9a-f]{12,16}(_bg)?\.(js|wasm|css)$/;
 
 function keepOnly(cache, page) {
   return page.text().then((html) => {
-    // The built page is minified: its attributes may be unquoted.
-    const named = new Set(html.match(/\/portal\/[A-Za-z0-9_.-]+/g) || []);
+    // The built page is minified: its attributes may be unquoted. Staff get the staff build's
+    // page, whose files are under /portal/staff/.
+    const named = new Set(html.match(/\/portal\/(?:staff\/)?[A-Za-z0-9_.-]+/g) || []);
     return cache.keys().then((keys) =>
       Promise.all(
         keys

@@ -271,6 +271,10 @@ pub fn Portal(early: Option<pages::login::EarlySignIn>) -> impl IntoView {
         notice: RwSignal::new(None),
     };
     provide_context(ctx);
+    #[cfg(feature = "staff")]
+    if let Ok(Some(storage)) = window().session_storage() {
+        let _ = storage.remove_item(STAFF_APP_TRIED_AT);
+    }
     install_router(ctx);
     install_sync(ctx);
     register_service_worker();
@@ -379,6 +383,50 @@ pub fn page_title(route: &Route, lang: Lang) -> String {
     }
 }
 
+/// When this tab last reloaded to open the staff build (session storage); the staff build clears
+/// it as it starts.
+const STAFF_APP_TRIED_AT: &str = "hourbank-staff-app-tried";
+
+/// Staff signed in on the client build (the sign-in page is the client's): the page again, which
+/// the server now answers with the staff build. Tried at most once in half a minute until that
+/// build has started, so a server without it, or the client's page saved for offline use, says
+/// so instead of reloading forever.
+pub fn open_staff_app() -> AnyView {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    static RELOADING: AtomicBool = AtomicBool::new(false);
+    const TRIED_AT: &str = STAFF_APP_TRIED_AT;
+    let ctx = ctx();
+    let loading = || view! { <p class="loading" role="status">{ctx.t("Загрузка…", "Loading…")}</p> }.into_any();
+    if RELOADING.load(Ordering::Relaxed) {
+        return loading();
+    }
+    let storage = window().session_storage().ok().flatten();
+    let now = js_sys::Date::now();
+    let tried_lately = storage
+        .as_ref()
+        .and_then(|s| s.get_item(TRIED_AT).ok().flatten())
+        .and_then(|at| at.parse::<f64>().ok())
+        .is_some_and(|at| (0.0..30_000.0).contains(&(now - at)));
+    if tried_lately || !window().navigator().on_line() {
+        return view! {
+            <p class="error-box" role="alert">{ctx.t(
+                "Страницы сотрудников сейчас не открываются: обновите страницу, когда сервер будет доступен.",
+                "The staff pages cannot be opened right now: reload the page once the server can be reached.")}</p>
+        }
+        .into_any();
+    }
+    if let Some(storage) = storage {
+        let _ = storage.set_item(TRIED_AT, &now.to_string());
+    }
+    RELOADING.store(true, Ordering::Relaxed);
+    // After this turn, so that a sign-in's move to the page it was going to comes first.
+    let reload = Closure::once_into_js(|| {
+        let _ = window().location().reload();
+    });
+    let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(reload.unchecked_ref(), 0);
+    loading()
+}
+
 /// The links a role has in the header.
 fn nav_for(role: Role) -> Vec<(Route, &'static str, &'static str)> {
     let tasks = Route::Tasks { filter: TaskFilter::default() };
@@ -440,7 +488,8 @@ fn Header() -> impl IntoView {
         });
     };
     let nav = move || {
-        let me = ctx.me.get().flatten()?;
+        // Staff on the client build are on their way to their own (`open_staff_app`).
+        let me = ctx.me.get().flatten().filter(|me| cfg!(feature = "staff") || me.role == Role::Client)?;
         let current = ctx.route.get();
         let lang = ctx.lang.get();
         let links = nav_for(me.role)

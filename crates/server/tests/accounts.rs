@@ -226,7 +226,48 @@ async fn the_data_version_is_read_from_the_end_of_the_audit_index(app: TestApp) 
     }
 }
 
+/// The portal's page follows the session: the sign-in page without one, the staff build's page
+/// for a live session of staff, the client build's for a client — and for a cookie that is no
+/// live session (that page then asks to sign in). Clients never download the staff's pages.
+async fn staff_get_the_staff_build_of_the_portal_and_clients_never_do(app: TestApp) {
+    use hourbank_server::http::assets::{SIGN_IN_PAGE, STAFF_PAGE};
+    let portal = app.state.dist().join("portal");
+    std::fs::create_dir_all(portal.join("staff")).unwrap();
+    std::fs::write(portal.join("index.html"), "<!doctype html><title>hourbank</title>CLIENT").unwrap();
+    std::fs::write(portal.join(SIGN_IN_PAGE), "<!doctype html><title>hourbank</title>SIGN-IN").unwrap();
+    std::fs::write(portal.join(STAFF_PAGE), "<!doctype html><title>hourbank</title>STAFF").unwrap();
+    let org = app.org("ООО «Ромашка»", "7707083893", "2027-01-01").await;
+    let (_, client) = app.user("client@hb.test", "client", Some(org)).await;
+    let (_, analyst) = app.user("analyst@hb.test", "analyst", None).await;
+    let (_, sales) = app.user("sales@hb.test", "sales", None).await;
+    let page = |cookie: Option<String>, path: &'static str| {
+        let mut request = app.client.get(format!("{}{path}", app.base));
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        async move {
+            let r = request.send().await.unwrap();
+            assert_eq!(r.status(), StatusCode::OK, "{path}");
+            let vary = r.headers().get_all("vary").iter().any(|v| v.to_str().unwrap().contains("cookie"));
+            assert!(vary, "{path}: the page depends on the cookie");
+            r.text().await.unwrap()
+        }
+    };
+    let cookie = |token: &str| Some(format!("hb_session={token}"));
+    for path in ["/portal/", "/portal/tasks/3", "/portal/admin/users"] {
+        assert!(page(None, path).await.contains("SIGN-IN"), "{path}");
+        assert!(page(cookie(&client), path).await.contains("CLIENT"), "{path}");
+        assert!(page(cookie(&analyst), path).await.contains("STAFF"), "{path}");
+        assert!(page(cookie(&sales), path).await.contains("STAFF"), "{path}");
+        assert!(page(cookie("no-such-session"), path).await.contains("CLIENT"), "{path}");
+    }
+    // A build without the staff page: the one page for everybody signed in.
+    std::fs::remove_file(portal.join(STAFF_PAGE)).unwrap();
+    assert!(page(cookie(&analyst), "/portal/").await.contains("CLIENT"));
+}
+
 db_tests!(
+    staff_get_the_staff_build_of_the_portal_and_clients_never_do,
     the_data_version_is_read_from_the_end_of_the_audit_index,
     the_session_says_who_is_signed_in,
     the_audit_log_filters_pages_and_names,

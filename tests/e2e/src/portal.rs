@@ -265,6 +265,22 @@ impl Browser {
         self.wait_for(".portal-top .who").await;
     }
 
+    /// Which build of the portal this page runs, by the files it loaded: "staff" when anything
+    /// came from `/portal/staff/`, else "client" (and then no wasm or script of the staff's build
+    /// was fetched at all).
+    pub async fn portal_build(&self) -> String {
+        let answer = self
+            .js(
+                "const files = performance.getEntriesByType('resource').map(e => new URL(e.name).pathname)
+                     .filter(p => /\\.(wasm|js)$/.test(p));
+                 if (!files.some(p => p.startsWith('/portal/'))) return 'none';
+                 return files.some(p => p.startsWith('/portal/staff/')) ? 'staff' : 'client';",
+                vec![],
+            )
+            .await;
+        answer.as_str().unwrap_or_default().to_string()
+    }
+
     /// Signs out with the header's button.
     pub async fn portal_sign_out(&self) {
         self.js("for (const b of document.querySelectorAll('.portal-top button')) { if (b.textContent.match(/Выйти|Sign out/)) b.click(); }", vec![]).await;

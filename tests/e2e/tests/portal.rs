@@ -52,6 +52,7 @@ async fn a_task_from_request_to_acceptance_to_a_closed_month() {
     b.portal_sign_in(&base, "client@proverka.test").await;
     b.wait_text("#tile-total", "20\u{a0}000,00\u{a0}₽").await;
     b.assert_no_axe_violations("portal overview (client)").await;
+    assert_eq!(b.portal_build().await, "client", "a client runs the client build");
     b.goto_and_wait(&format!("{base}/portal/tasks/new"), "#task-title").await;
     b.assert_no_axe_violations("new task").await;
     b.set_value("task-title", "Отчёт по остаткам на складах").await;
@@ -62,8 +63,10 @@ async fn a_task_from_request_to_acceptance_to_a_closed_month() {
     let id = task_id_from_url(b.client.current_url().await.unwrap().as_str());
     b.portal_sign_out().await;
 
-    // The analyst writes the specification and estimates 12 h.
+    // The analyst writes the specification and estimates 12 h — in the staff's build, which the
+    // page they signed in on (the client's) opened for them.
     b.portal_sign_in(&base, "anna@hourbank.demo").await;
+    assert_eq!(b.portal_build().await, "staff", "staff run the staff build");
     b.goto_and_wait(&format!("{base}/portal/tasks/{id}"), "#estimate-spec").await;
     b.assert_no_axe_violations("task page (analyst, estimate form)").await;
     b.set_value("estimate-spec", "Отчёт «Остатки по складам»: отбор по дате, группировка по номенклатуре.").await;

@@ -1,23 +1,27 @@
 //! Consultations, instructions, and the outbox of writes made offline.
 
-use hourbank_domain::Role;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::WriteOutcome;
 use crate::app::{ctx, load, show};
 use crate::format::instant_text;
-use crate::labels;
-use crate::model::{ConsultationList, InstructionList, Me, Org, OrgList};
+use crate::model::{ConsultationList, InstructionList, Me};
 use crate::outbox::WriteState;
 use crate::pages::reports::consultation_table;
-use crate::pages::{field_error, form_status, input, send_now, sent_state, textarea, Sent};
+use crate::pages::{field_error, form_status, input, send_now, sent_state, Sent};
 use crate::route::Route;
+#[cfg(feature = "staff")]
+use {
+    crate::labels,
+    crate::model::{Org, OrgList},
+    crate::pages::textarea,
+    hourbank_domain::Role,
+};
 
 #[allow(non_snake_case)]
 pub fn Consultations(me: Me) -> impl IntoView {
     let ctx = ctx();
-    let staff = me.role != Role::Client;
     let org = RwSignal::new(None::<i64>);
     let list = load::<ConsultationList>(move || {
         Some(match org.get() {
@@ -25,25 +29,12 @@ pub fn Consultations(me: Me) -> impl IntoView {
             None => "/consultations".into(),
         })
     });
-    let orgs = load::<OrgList>(move || staff.then(|| "/orgs".into()));
+    // (Only staff's part of the page asks who is signed in.)
+    #[cfg(not(feature = "staff"))]
+    let _ = me;
     view! {
         <h1>{ctx.t("Консультации", "Consultations")}</h1>
-        {staff.then(|| view! {
-            <div class="field">
-                <label for="consultation-org">{ctx.t("Организация", "Organisation")}</label>
-                <select id="consultation-org" on:change:target=move |ev| org.set(ev.target().value().parse().ok())>
-                    <option value="">{ctx.t("все", "all")}</option>
-                    {move || orgs.get().and_then(|o| o.ok()).map(|o| o.value.orgs.into_iter().map(|o| view! {
-                        <option value=o.id.to_string()>{o.name}</option>
-                    }).collect_view())}
-                </select>
-            </div>
-            {move || {
-                let id = org.get()?;
-                let chosen = orgs.get()?.ok()?.value.orgs.into_iter().find(|o| o.id == id)?;
-                Some(new_consultation(chosen))
-            }}
-        })}
+        {staff_only!((me.role != Role::Client).then(|| staff_part(org)))}
         {move || show(list, move |l: ConsultationList| view! {
             {consultation_table(&l.consultations, ctx.lang.get())}
             {l.next_before.is_some().then(|| view! { <p class="hint" id="consultations-more">{ctx.t(
@@ -53,6 +44,30 @@ pub fn Consultations(me: Me) -> impl IntoView {
     }
 }
 
+/// Staff choose whose consultations they see, and record one for the organisation chosen.
+#[cfg(feature = "staff")]
+fn staff_part(org: RwSignal<Option<i64>>) -> impl IntoView {
+    let ctx = ctx();
+    let orgs = load::<OrgList>(|| Some("/orgs".into()));
+    view! {
+        <div class="field">
+            <label for="consultation-org">{ctx.t("Организация", "Organisation")}</label>
+            <select id="consultation-org" on:change:target=move |ev| org.set(ev.target().value().parse().ok())>
+                <option value="">{ctx.t("все", "all")}</option>
+                {move || orgs.get().and_then(|o| o.ok()).map(|o| o.value.orgs.into_iter().map(|o| view! {
+                    <option value=o.id.to_string()>{o.name}</option>
+                }).collect_view())}
+            </select>
+        </div>
+        {move || {
+            let id = org.get()?;
+            let chosen = orgs.get()?.ok()?.value.orgs.into_iter().find(|o| o.id == id)?;
+            Some(new_consultation(chosen))
+        }}
+    }
+}
+
+#[cfg(feature = "staff")]
 fn new_consultation(org: Org) -> impl IntoView {
     let ctx = ctx();
     let org_id = org.id;

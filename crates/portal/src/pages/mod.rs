@@ -1,6 +1,20 @@
 //! The portal's pages. Each reads through `app::load`, writes through `Sync::write`, and keeps
 //! its logic in the plain modules (`preview`, `format`, `labels`).
 
+/// A part of a page only staff use, built only into the staff build (feature `staff`): the client
+/// build leaves it, and everything only it calls, out of the wasm clients download. (Staff never
+/// run the client build: it sends them to theirs, see `app::open_staff_app`.)
+macro_rules! staff_only {
+    ($part:expr) => {{
+        #[cfg(feature = "staff")]
+        let part = $part;
+        #[cfg(not(feature = "staff"))]
+        let part: Option<()> = None;
+        part
+    }};
+}
+
+#[cfg(feature = "staff")]
 pub mod admin;
 pub mod login;
 pub mod misc;
@@ -44,9 +58,14 @@ pub fn this_month() -> ThisMonth {
 /// The page for a route, given who is signed in.
 pub fn page(me: Me, route: Route) -> AnyView {
     let staff = me.role != Role::Client;
+    if staff && !cfg!(feature = "staff") {
+        return crate::app::open_staff_app();
+    }
     match route {
         Route::Overview if me.role == Role::Client => overview::ClientOverview(me).into_any(),
+        #[cfg(feature = "staff")]
         Route::Overview if me.role == Role::Sales => admin::SalesHome().into_any(),
+        #[cfg(feature = "staff")]
         Route::Overview => tasks::StaffQueue(me).into_any(),
         Route::Tasks { filter } => tasks::TaskList(me, filter).into_any(),
         Route::NewTask => tasks::NewTask(me).into_any(),
@@ -59,7 +78,11 @@ pub fn page(me: Me, route: Route) -> AnyView {
         Route::Instructions { q } => misc::Instructions(q).into_any(),
         Route::Outbox => misc::OutboxPage().into_any(),
         Route::Account => misc::AccountPage().into_any(),
+        #[cfg(feature = "staff")]
         Route::Admin(page) if staff => admin::AdminPage(me, page).into_any(),
+        // (In the client build only a client gets here: the overview is theirs.)
+        #[cfg(not(feature = "staff"))]
+        Route::Overview => overview::ClientOverview(me).into_any(),
         Route::Admin(_) | Route::NotFound | Route::Login { .. } => not_found(),
     }
 }

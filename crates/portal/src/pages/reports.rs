@@ -5,15 +5,18 @@ use hourbank_domain::format::rubles;
 use hourbank_domain::{MonthStatement, Period, Phase, Role};
 use hourbank_web::explain::explain_in;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
-use crate::api::WriteOutcome;
 use crate::app::{ctx, load, show, show_page};
 use crate::format::{date_text, hours_text, instant_text, money_text};
 use crate::i18n::Lang;
 use crate::model::{DocumentView, Me, MonthList, OrgList, Report, StatementRow};
-use crate::pages::{form_status, sent_state, Sent};
 use crate::route::Route;
+#[cfg(feature = "staff")]
+use {
+    crate::api::WriteOutcome,
+    crate::pages::{form_status, sent_state, Sent},
+    leptos::task::spawn_local,
+};
 
 /// The statement of one month as a definition list, each line with its explanation.
 pub fn statement_view(row: &StatementRow, lang: Lang) -> AnyView {
@@ -117,32 +120,15 @@ pub fn ReportPage(me: Me, period: Period, org: Option<i64>) -> impl IntoView {
     let ctx = ctx();
     let path = format!("/reports/{period}{}", org_query(org));
     let report = load::<Report>(move || Some(path.clone()));
-    let can_close = matches!(me.role, Role::Analyst | Role::Admin);
-    let close_sent = RwSignal::new(Sent::Idle);
-    let close = move |_| {
-        close_sent.set(Sent::Sending);
-        let sync = ctx.sync;
-        spawn_local(async move {
-            let outcome = sync
-                .write(
-                    "POST",
-                    &format!("/reports/{period}/close{}", org_query(org)),
-                    "{}".into(),
-                    format!("Закрыть месяц {period}"),
-                )
-                .await;
-            close_sent.set(sent_state(&outcome, &[], ctx.lang.get_untracked()));
-            if matches!(outcome, WriteOutcome::Done(_)) {
-                ctx.refresh.update(|r| *r += 1);
-            }
-        });
-    };
+    #[cfg(feature = "staff")]
+    let (can_close, close_sent) = (matches!(me.role, Role::Analyst | Role::Admin), RwSignal::new(Sent::Idle));
+    #[cfg(not(feature = "staff"))]
+    let _ = me;
     view! {
         {show_page(report, move |lang| format!("{} {period}", lang.pick("Отчёт", "Report")), move |r: Report| {
             let lang = ctx.lang.get();
             let t = |ru: &'static str, en: &'static str| lang.pick(ru, en);
             let closed = r.status == "closed";
-            let running = period == crate::billing::today_period();
             // The CSV's words follow the interface's language.
             let csv = match (org, lang) {
                 (Some(o), Lang::En) => format!("/api/v1/reports/{period}.csv?org={o}&lang=en"),
@@ -169,7 +155,7 @@ pub fn ReportPage(me: Me, period: Period, org: Option<i64>) -> impl IntoView {
                     " · " <a href=invoice id="invoice-link">{t("Счёт на оплату", "Invoice")}</a>
                     " (" <a href=pdf("invoice") id="invoice-pdf">"PDF"</a> ")"
                 </p>
-                {(can_close && !closed).then(|| close_form(period, running, close, close_sent))}
+                {staff_only!((can_close && !closed).then(|| close_form(period, org, close_sent)))}
                 <h2>{t("Выписка по тарифу", "Tariff statement")}</h2>
                 {match &r.statement {
                     Some(row) => statement_view(row, lang),
@@ -185,19 +171,34 @@ pub fn ReportPage(me: Me, period: Period, org: Option<i64>) -> impl IntoView {
 }
 
 /// Closing a month freezes its report for good, so it asks first; closing the running month
-/// before it ends also says where work accepted later goes.
-fn close_form(
-    period: Period,
-    running: bool,
-    close: impl Fn(leptos::ev::MouseEvent) + Clone + Send + Sync + 'static,
-    close_sent: RwSignal<Sent>,
-) -> impl IntoView {
+/// before it ends also says where work accepted later goes. (`close_sent` outlives the form: the
+/// report is read again after the month closes.)
+#[cfg(feature = "staff")]
+fn close_form(period: Period, org: Option<i64>, close_sent: RwSignal<Sent>) -> impl IntoView {
     let ctx = ctx();
     let asked = RwSignal::new(false);
+    let running = period == crate::billing::today_period();
+    let close = move |_| {
+        close_sent.set(Sent::Sending);
+        let sync = ctx.sync;
+        spawn_local(async move {
+            let outcome = sync
+                .write(
+                    "POST",
+                    &format!("/reports/{period}/close{}", org_query(org)),
+                    "{}".into(),
+                    format!("Закрыть месяц {period}"),
+                )
+                .await;
+            close_sent.set(sent_state(&outcome, &[], ctx.lang.get_untracked()));
+            if matches!(outcome, WriteOutcome::Done(_)) {
+                ctx.refresh.update(|r| *r += 1);
+            }
+        });
+    };
     view! {
         <div class="card close-card">
             {move || if asked.get() {
-                let close = close.clone();
                 view! {
                     <p id="close-confirm-text" role="alert">{match ctx.lang.get() {
                         Lang::Ru if running => format!("Закрыть {} до конца месяца? Отчёт будет заморожен. Задачи, принятые до конца месяца, войдут в счёт за следующий месяц, и отчёт это покажет.", crate::billing::month_name(&period.to_string(), Lang::Ru)),

@@ -11,10 +11,12 @@ use crate::app::{ctx, load, show, show_page};
 use crate::format::{date_text, hours_text, instant_text};
 use crate::i18n::Lang;
 use crate::labels;
-use crate::model::{InstructionList, Me, TaskDetail, UserList};
-use crate::pages::{field_error, form_status, input, sent_state, textarea, Sent};
+use crate::model::{InstructionList, Me, TaskDetail};
+use crate::pages::{field_error, form_status, sent_state, textarea, Sent};
 use crate::preview::{AcceptPreview, CostPreview};
 use crate::route::Route;
+#[cfg(feature = "staff")]
+use {crate::model::UserList, crate::pages::input};
 
 /// Today in Moscow, `YYYY-MM-DD`: the default date of a work log.
 pub fn today() -> String {
@@ -47,10 +49,10 @@ pub fn TaskPage(me: Me, id: i64) -> impl IntoView {
                 }).collect_view().into_any()
             })}
             // Those the server lets write instructions: not clients, not sales.
-            {move || {
+            {move || staff_only!(
                 matches!(me.with_value(|m| m.role), Role::Analyst | Role::Specialist | Role::Admin)
                     .then(|| new_instruction(id))
-            }}
+            )}
         </section>
     }
 }
@@ -104,9 +106,9 @@ fn task_view(me: Me, d: TaskDetail) -> AnyView {
             && task.state == hourbank_domain::TaskState::Accepted
             && task.warranty_until.as_deref().is_some_and(|until| until >= today().as_str()))
             .then(|| warranty_form(task.id))}
-        {(matches!(me.role, Role::Analyst | Role::Admin) && !task.state.is_final()).then(|| assign_form(task.id, task.assignee_id))}
+        {staff_only!((matches!(me.role, Role::Analyst | Role::Admin) && !task.state.is_final()).then(|| assign_form(task.id, task.assignee_id)))}
         {actions_view(me.clone(), d.clone(), actions)}
-        {d.can_log_work.then(|| log_work_form(task.id))}
+        {staff_only!(d.can_log_work.then(|| log_work_form(task.id)))}
         <h2>{t("История", "History")}</h2>
         <ol class="events" id="events">
             <li>{instant_text(&task.created_at)} " — " {t("создана", "created")}</li>
@@ -177,7 +179,7 @@ fn actions_view(me: Me, d: TaskDetail, actions: Vec<Action>) -> impl IntoView {
     let comment = RwSignal::new(String::new());
     let needs_comment =
         actions.iter().any(|a| matches!(a, Action::Reject | Action::Return | Action::Cancel | Action::WriteOff));
-    let estimate_form = actions.contains(&Action::Estimate).then(|| estimate_form(d.clone()));
+    let estimate_form = staff_only!(actions.contains(&Action::Estimate).then(|| estimate_form(d.clone())));
     let cancel_bills =
         d.task.approved_estimate.is_some() && actions.iter().any(|a| matches!(a, Action::Cancel | Action::WriteOff));
     let preview = actions.contains(&Action::Approve).then(|| cost_preview(me.clone(), d.clone()));
@@ -394,6 +396,7 @@ fn warranty_form(id: i64) -> impl IntoView {
     }
 }
 
+#[cfg(feature = "staff")]
 fn estimate_form(d: TaskDetail) -> impl IntoView {
     let ctx = ctx();
     let id = d.task.id;
@@ -424,6 +427,7 @@ fn estimate_form(d: TaskDetail) -> impl IntoView {
 }
 
 /// The analyst assigns the task to one of the staff who do the work, or to nobody.
+#[cfg(feature = "staff")]
 fn assign_form(id: i64, current: Option<i64>) -> impl IntoView {
     let ctx = ctx();
     let staff = load::<UserList>(|| Some("/users".into()));
@@ -469,6 +473,7 @@ fn assign_form(id: i64, current: Option<i64>) -> impl IntoView {
 
 /// Sends a work log on task `id` through the outbox, from an event handler (hence `ctx` passed);
 /// the form is emptied unless the server refused it, to be fixed.
+#[cfg(feature = "staff")]
 pub fn send_worklog(
     ctx: crate::app::Ctx,
     id: i64,
@@ -504,6 +509,7 @@ pub fn send_worklog(
     });
 }
 
+#[cfg(feature = "staff")]
 fn log_work_form(id: i64) -> impl IntoView {
     let ctx = ctx();
     let date = RwSignal::new(today());
@@ -529,6 +535,7 @@ fn log_work_form(id: i64) -> impl IntoView {
 }
 
 /// The element ids of a work-log form's fields (each page has its own).
+#[cfg(feature = "staff")]
 pub struct WorklogIds {
     pub date: &'static str,
     pub hours: &'static str,
@@ -538,6 +545,7 @@ pub struct WorklogIds {
 
 /// A work log's fields, its submit button and its status line: the task page's form and the
 /// specialist's quick form share them.
+#[cfg(feature = "staff")]
 pub fn worklog_fields(
     ids: WorklogIds,
     date: RwSignal<String>,
@@ -557,6 +565,7 @@ pub fn worklog_fields(
     }
 }
 
+#[cfg(feature = "staff")]
 fn new_instruction(id: i64) -> impl IntoView {
     let ctx = ctx();
     let title = RwSignal::new(String::new());

@@ -148,6 +148,7 @@ pub fn TaskList(me: Me, filter: TaskFilter) -> impl IntoView {
 }
 
 /// Staff start here: what waits for them, by state, across their organisations.
+#[cfg(feature = "staff")]
 #[allow(non_snake_case)]
 pub fn StaffQueue(me: Me) -> impl IntoView {
     let ctx = ctx();
@@ -192,6 +193,7 @@ pub fn StaffQueue(me: Me) -> impl IntoView {
 
 /// A specialist's own tasks (assigned to them and still open), and work logged on one of them in
 /// a single form, without opening the task.
+#[cfg(feature = "staff")]
 fn my_tasks() -> impl IntoView {
     let ctx = ctx();
     let assigned = load::<TaskList>(|| Some("/tasks?assignee=me&state=new,estimated,in_work,testing&limit=200".into()));
@@ -220,6 +222,7 @@ fn my_tasks() -> impl IntoView {
     }
 }
 
+#[cfg(feature = "staff")]
 #[derive(Clone, Copy)]
 struct QuickLog {
     task: RwSignal<String>,
@@ -229,6 +232,7 @@ struct QuickLog {
     sent: RwSignal<Sent>,
 }
 
+#[cfg(feature = "staff")]
 fn quick_log(choices: Vec<(i64, String)>, form: QuickLog) -> impl IntoView {
     let ctx = ctx();
     let QuickLog { task, date, hours, description, sent } = form;

@@ -13,6 +13,10 @@ use axum::response::{IntoResponse, Response};
 use tower::ServiceExt;
 use tower_http::services::{ServeDir, ServeFile};
 
+use super::AppState;
+use crate::auth::Caller;
+use hourbank_domain::Role;
+
 pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
 /// Whether a file name carries Trunk's content hash: `name-<hex digits>` before the extension
@@ -39,9 +43,9 @@ pub fn cache_control(path: &str) -> &'static str {
 
 /// `dist` served with its precompressed copies. Pages (`/`, `/portal/…`) are all answered by
 /// [`entry_page`], folders included, since which file answers may depend on the request.
-pub fn serve_dir(dist: &Path) -> ServeDir<axum::routing::MethodRouter> {
-    let fallback = axum::routing::get(entry_page).with_state(dist.to_path_buf());
-    ServeDir::new(dist)
+pub fn serve_dir(state: &AppState) -> ServeDir<axum::routing::MethodRouter> {
+    let fallback = axum::routing::get(entry_page).with_state(state.clone());
+    ServeDir::new(state.dist())
         .precompressed_br()
         .precompressed_gzip()
         .append_index_html_on_directories(false)
@@ -101,12 +105,12 @@ fn not_found_page() -> Response {
 /// The HTML page for an address of the browser app. The app is several Trunk entry points, each
 /// a folder of `dist` with its own `index.html` (`/portal/…` is `dist/portal/index.html`, `/` the
 /// calculator's); separate entries keep each page's first load small. Any other address is 404.
-async fn entry_page(State(dist): State<PathBuf>, request: Request) -> Response {
+async fn entry_page(State(state): State<AppState>, request: Request) -> Response {
     let path = request.uri().path().to_string();
     let Some(entry) = entry_for(&path) else {
         return not_found_page();
     };
-    let page = page_for(&dist.join(entry), entry, &request);
+    let page = page_for(&state, entry, crate::auth::token_in(request.headers())).await;
     if !page.is_file() {
         return not_found_page();
     }
@@ -120,8 +124,8 @@ async fn entry_page(State(dist): State<PathBuf>, request: Request) -> Response {
             let headers = response.headers_mut();
             headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
             if has_sign_in_page(entry) {
-                // Which page it is depends on the session cookie: a browser signing in or out
-                // must not be answered from (or 304 against) the other one.
+                // Which page it is depends on the session cookie: a browser signing in or out,
+                // or another user signing in, must not be answered from (or 304 against) another.
                 headers.append(header::VARY, HeaderValue::from_static("cookie"));
             }
             response
@@ -134,19 +138,34 @@ async fn entry_page(State(dist): State<PathBuf>, request: Request) -> Response {
 /// without a session gets, so that its first paint is the form the app then shows in place.
 pub const SIGN_IN_PAGE: &str = "sign-in.html";
 
-/// Whether the entry's page depends on the session: the portal's has a sign-in version.
+/// The portal's page for staff (`./dev` builds it with the `staff` feature): clients never
+/// download the staff's pages.
+pub const STAFF_PAGE: &str = "staff/index.html";
+
+/// Whether the entry's page depends on the session: the portal's has a sign-in version and a
+/// staff version.
 fn has_sign_in_page(entry: &str) -> bool {
     entry == "portal"
 }
 
-/// The file of an entry's `folder` that answers `request`: the portal's sign-in page for a
-/// browser that sent no session cookie (when the build made one), else `index.html`.
-fn page_for(folder: &Path, entry: &str, request: &Request) -> PathBuf {
-    let sign_in = folder.join(SIGN_IN_PAGE);
-    if has_sign_in_page(entry) && crate::auth::token_in(request.headers()).is_none() && sign_in.is_file() {
-        sign_in
-    } else {
-        folder.join("index.html")
+/// The file that answers for `entry` a request with this session `token`. The portal's depends on
+/// the session: the sign-in page for a browser that sent no session cookie, the staff build's
+/// page for a live session of staff, else (and whenever the build made no such page) its
+/// `index.html`, the client build.
+async fn page_for(state: &AppState, entry: &str, token: Option<String>) -> PathBuf {
+    let folder = state.dist().join(entry);
+    let index = folder.join("index.html");
+    if !has_sign_in_page(entry) {
+        return index;
+    }
+    let (sign_in, staff) = (folder.join(SIGN_IN_PAGE), folder.join(STAFF_PAGE));
+    match token {
+        None if sign_in.is_file() => sign_in,
+        Some(token) if staff.is_file() => match Caller::resolve(state, &token, None).await {
+            Ok(Some((caller, _))) if caller.role != Role::Client => staff,
+            _ => index,
+        },
+        _ => index,
     }
 }
 

@@ -236,9 +236,8 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(state.clone(), idempotency::layer))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(state.clone());
-    let spa = Router::new()
-        .fallback_service(assets::serve_dir(state.dist()))
-        .layer(axum::middleware::from_fn(assets::headers));
+    let spa =
+        Router::new().fallback_service(assets::serve_dir(&state)).layer(axum::middleware::from_fn(assets::headers));
     Router::new()
         .nest("/api/v1", api.layer(compression()))
         .nest("/api", openapi::router().with_state(state.clone()).layer(compression()))
