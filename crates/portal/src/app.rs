@@ -401,12 +401,13 @@ pub fn open_staff_app() -> AnyView {
         return loading();
     }
     let storage = window().session_storage().ok().flatten();
-    let now = js_sys::Date::now();
+    // Whole milliseconds: formatting and parsing floats would cost the wasm kilobytes.
+    let now = js_sys::Date::now() as i64;
     let tried_lately = storage
         .as_ref()
         .and_then(|s| s.get_item(TRIED_AT).ok().flatten())
-        .and_then(|at| at.parse::<f64>().ok())
-        .is_some_and(|at| (0.0..30_000.0).contains(&(now - at)));
+        .and_then(|at| at.parse::<i64>().ok())
+        .is_some_and(|at| (0..30_000).contains(&(now - at)));
     if tried_lately || !window().navigator().on_line() {
         return view! {
             <p class="error-box" role="alert">{ctx.t(
