@@ -1,33 +1,6 @@
-//! The one way text goes into HTML built as a string: escaped. The statement, the comparison, the
-//! simulation and the charts are rendered as one HTML string each (it keeps the wasm small), and
-//! tariff names are user text, so every value put into them passes through [`text`].
+//! The one way text goes into HTML built as a string: escaped (the domain's helper, shared with
+//! the server's pages). The statement, the comparison, the simulation and the charts are rendered
+//! as one HTML string each (it keeps the wasm small), and tariff names are user text, so every
+//! value put into them passes through [`text`].
 
-/// `text` with `&`, `<`, `>`, `"` and `'` escaped: safe between tags and inside quoted attributes.
-pub fn text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn markup_is_escaped() {
-        assert_eq!(
-            text("<script>alert(\"x\" & 'y')</script>"),
-            "&lt;script&gt;alert(&quot;x&quot; &amp; &#39;y&#39;)&lt;/script&gt;"
-        );
-        assert_eq!(text("Старт 20 000,00 ₽"), "Старт 20 000,00 ₽");
-    }
-}
+pub use hourbank_domain::html::text;

@@ -36,6 +36,8 @@ pub mod app {
         Compare,
         Simulate,
         Demo,
+        /// `/contact` («Оставить заявку»), a page the server writes: never the current one here.
+        Contact,
     }
 
     /// What the navigation links carry: the scenario's link query (without `?`), kept current by
@@ -108,6 +110,9 @@ pub mod app {
                     {link(Page::Simulate, "/simulate/", "nav-simulate", t("Моделирование", "Simulation"))}
                     {link(Page::Demo, "/demo/", "nav-demo", t("Демо для клиента", "Client demo"))}
                 </nav>
+                // The next step from every page: the company's contacts, with a letter that carries
+                // the scenario (the contact page's query is the calculator's).
+                {link(Page::Contact, "/contact", "nav-contact", t("Оставить заявку", "Leave a request"))}
                 // Named in the language it switches to, and marked so screen readers say it right.
                 // Clients of the company sign in to the portal from here.
                 <a class="portal-link" id="nav-portal" href="/portal/">{t("Вход для клиентов", "Client sign-in")}</a>

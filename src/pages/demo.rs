@@ -63,13 +63,17 @@ pub fn DemoPage() -> impl IntoView {
                 aria-label=t("Условия тарифа с цифрами сценария", "The tariff's terms with the scenario's figures")>
             <div id="slide" class="slide" aria-live="polite" aria-roledescription=t("слайд", "slide")>
                 {slide}
-                // The last slide ends with the next step: the client's own figures, or the portal.
+                // The last slide ends with the next step: the client's own figures, a request to
+                // the company (with the calculation's link), or the portal.
                 {move || at_end().then(|| {
                     let query = window().location().search().unwrap_or_default();
                     view! {
                         <p class="buttons next-step" id="demo-next-step">
                             <a class="button" id="demo-calculate" href=format!("/{query}")>
                                 {t("Рассчитать свой тариф", "Work out your own figures")}
+                            </a>
+                            <a class="button secondary" id="demo-contact" href=format!("/contact{query}")>
+                                {t("Оставить заявку", "Leave a request")}
                             </a>
                             <a id="demo-portal" href="/portal/">{t("Уже клиент? Войти в портал", "Already a client? Sign in")}</a>
                         </p>

@@ -72,7 +72,7 @@ impl Problem {
 /// texts from elsewhere (a query-string parser's message) pass through unchanged.
 /// `every_english_message_has_russian` keeps this table complete.
 fn other_ru(text: &str) -> String {
-    const FIXED: [(&str, &str); 26] = [
+    const FIXED: [(&str, &str); 27] = [
         ("has a wrong check digit", "неверная контрольная цифра"),
         ("must contain digits only", "только цифры"),
         ("must have 10 digits (a company) or 12 (a sole trader)", "10 цифр у организации или 12 у ИП"),
@@ -82,6 +82,7 @@ fn other_ru(text: &str) -> String {
         ("no such organisation", "такой организации нет"),
         ("must not be in the future", "не может быть в будущем"),
         ("is not an email address", "это не адрес электронной почты"),
+        ("is not a phone number", "это не номер телефона"),
         ("a client belongs to an organisation", "клиент должен относиться к организации"),
         ("only clients belong to an organisation", "к организации относятся только клиенты"),
         ("is the built-in tariff's name", "так называется встроенный тариф"),

@@ -4,10 +4,12 @@
 //! The authority is `shared/domain.md`; each module cites the rule it implements.
 
 pub mod compare;
+pub mod contacts;
 pub mod csv;
 pub mod documents;
 pub mod error;
 pub mod format;
+pub mod html;
 pub mod inn;
 pub mod montecarlo;
 pub mod period;

@@ -343,10 +343,13 @@ pub struct DocumentTotal {
     pub amount: Option<String>,
 }
 
-/// The seller's requisites (`/settings/seller`); none until an admin sets them.
+/// The seller's requisites (`/settings/seller`); none until an admin sets them. With them, the
+/// company's contacts for prospects (the calculator's «Оставить заявку»).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct SellerSettings {
     pub seller: Option<hourbank_domain::documents::Party>,
+    #[serde(default)]
+    pub contacts: hourbank_domain::contacts::Contacts,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]

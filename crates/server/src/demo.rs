@@ -143,7 +143,12 @@ pub async fn load(state: &AppState) -> Result<Vec<(String, String)>, ApiError> {
     .check()
     .map_err(ApiError::Invalid)?;
     let mut tx = state.db().begin_write().await?;
-    store::save_seller(&mut tx, &seller, &crate::db::now()).await?;
+    let contacts = hourbank_domain::contacts::Contacts::check(
+        Some("+7 (495) 123-45-67".into()),
+        Some("sales@hourbank.demo".into()),
+    )
+    .map_err(ApiError::Invalid)?;
+    store::save_seller(&mut tx, &seller, &contacts, &crate::db::now()).await?;
     tx.commit().await?;
 
     let today = clock::business_today();

@@ -698,17 +698,29 @@ pub async fn seller(db: &Db) -> Result<Option<hourbank_domain::documents::Party>
     .transpose()
 }
 
-/// Stores the seller's requisites (checked by [`hourbank_domain::documents::RawSeller::check`]).
+/// The company as prospects reach it: the seller's name (none before the admin set the
+/// requisites) and its contacts.
+pub async fn company(db: &Db) -> Result<(Option<String>, hourbank_domain::contacts::Contacts), ApiError> {
+    let row = sqlx::query("SELECT name, phone, email FROM seller WHERE id = 1").fetch_optional(db.pool()).await?;
+    let Some(row) = row else { return Ok((None, Default::default())) };
+    let contacts = hourbank_domain::contacts::Contacts { phone: col(&row, "phone")?, email: col(&row, "email")? };
+    Ok((Some(col(&row, "name")?), contacts))
+}
+
+/// Stores the seller's requisites (checked by [`hourbank_domain::documents::RawSeller::check`])
+/// and the company's contacts (by [`hourbank_domain::contacts::Contacts::check`]).
 pub async fn save_seller(
     conn: &mut sqlx::AnyConnection,
     seller: &hourbank_domain::documents::Party,
+    contacts: &hourbank_domain::contacts::Contacts,
     now: &str,
 ) -> Result<(), ApiError> {
     let bank = seller.bank.as_ref().ok_or_else(|| ApiError::Internal("a seller without a bank".into()))?;
     sqlx::query(
-        "INSERT INTO seller (id, name, inn, kpp, address, bank_name, bik, account, corr_account, updated_at) \
-         VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO UPDATE SET name = $1, inn = $2, kpp = $3, \
-         address = $4, bank_name = $5, bik = $6, account = $7, corr_account = $8, updated_at = $9",
+        "INSERT INTO seller (id, name, inn, kpp, address, bank_name, bik, account, corr_account, updated_at, phone, email) \
+         VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (id) DO UPDATE SET name = $1, inn = $2, \
+         kpp = $3, address = $4, bank_name = $5, bik = $6, account = $7, corr_account = $8, updated_at = $9, \
+         phone = $10, email = $11",
     )
     .bind(&seller.name)
     .bind(&seller.inn)
@@ -719,6 +731,8 @@ pub async fn save_seller(
     .bind(&bank.account)
     .bind(&bank.corr_account)
     .bind(now)
+    .bind(contacts.phone.as_deref())
+    .bind(contacts.email.as_deref())
     .execute(&mut *conn)
     .await?;
     Ok(())

@@ -243,4 +243,59 @@ async fn acts_and_invoices(app: TestApp) {
     assert_eq!(s, StatusCode::NOT_FOUND);
 }
 
-db_tests!(acts_and_invoices);
+/// The company's contacts live with the seller's record: checked field by field (nothing stored
+/// on a bad one), read by anyone from `/api/v1/contacts`, and shown on `/contact` — «Оставить
+/// заявку» — with a letter that carries the prospect's calculation (the page's query is the
+/// calculator's: the link is always one of this site).
+async fn the_companys_contacts_are_kept_with_the_seller_and_shown_to_anyone(app: TestApp) {
+    let admin = app.user("admin@hb.test", "admin", None).await.1;
+    // Nothing set yet: nulls, and a page that says so.
+    let (s, b) = app.call(Method::GET, "/api/v1/contacts", None, None).await;
+    assert_eq!((s, b), (StatusCode::OK, json!({"name": null, "phone": null, "email": null})));
+    let (s, page) = app.call_text(Method::GET, "/contact", None, None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(page.contains("id=\"no-contacts\"") && page.contains("href=\"/portal/\""), "{page}");
+
+    let mut bad = seller();
+    bad["phone"] = json!("call us");
+    bad["email"] = json!("sales at hourbank");
+    let (s, b) = app.call(Method::PUT, "/api/v1/settings/seller", Some(&admin), Some(bad)).await;
+    assert_eq!((s, fields(&b)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["phone", "email"]), "{b}");
+    assert_eq!(b["errors"][0]["message_ru"], "это не номер телефона", "{b}");
+    assert_eq!(app.get("/api/v1/settings/seller", &admin).await.1["seller"], Value::Null);
+
+    let mut good = seller();
+    good["name"] = json!("ООО «Часовой банк» <b>&</b>");
+    good["phone"] = json!("8 (495) 123-45-67");
+    good["email"] = json!("Sales@HourBank.test");
+    let (s, b) = app.call(Method::PUT, "/api/v1/settings/seller", Some(&admin), Some(good)).await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    assert_eq!(b["contacts"], json!({"phone": "8 (495) 123-45-67", "email": "sales@hourbank.test"}));
+    let (_, b) = app.call(Method::GET, "/api/v1/contacts", None, None).await;
+    assert_eq!(
+        b,
+        json!({"name": "ООО «Часовой банк» <b>&</b>", "phone": "8 (495) 123-45-67", "email": "sales@hourbank.test"})
+    );
+
+    // The page: the name as text, the phone dialled in full, a letter with the calculation.
+    let host = app.base.trim_start_matches("http://");
+    let calc = format!("{}/?m=10&s=2027-01", app.base);
+    let (_, page) = app.call_text(Method::GET, "/contact?m=10&s=2027-01", None, None).await;
+    assert!(page.contains("ООО «Часовой банк» &lt;b&gt;&amp;&lt;/b&gt;"), "{page}");
+    assert!(page.contains("href=\"tel:+74951234567\""), "{page}");
+    assert!(page.contains("href=\"mailto:sales@hourbank.test?subject="), "{page}");
+    let calc_in_letter: String = calc
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    assert!(page.contains(&calc_in_letter), "the letter carries {calc}: {page}");
+    assert!(page.contains(&format!("href=\"http://{host}/?m=10&amp;s=2027-01\"")), "{page}");
+    // Whatever the query holds, it is this site's calculator's, and text.
+    let (_, page) = app.call_text(Method::GET, "/contact?x=%22%3E%3Cscript%3E", None, None).await;
+    assert!(page.contains(&format!("href=\"http://{host}/?x=%22%3E%3Cscript%3E\"")), "{page}");
+}
+
+db_tests!(acts_and_invoices, the_companys_contacts_are_kept_with_the_seller_and_shown_to_anyone);

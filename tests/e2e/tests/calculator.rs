@@ -117,3 +117,32 @@ async fn an_unknown_address_is_not_found() {
     browser.assert_no_axe_violations("not found").await;
     browser.close().await;
 }
+
+/// «Оставить заявку» in the header of every calculator page opens the company's contacts (set by the admin; the demo
+/// data has them): the phone dialled in full, and a letter to the company that carries the link
+/// to this very calculation. Without contacts the page says so and still leads back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn leave_a_request_opens_the_companys_contacts_with_the_calculation_in_the_letter() {
+    let base = hourbank_e2e::portal::start_server_with_demo().await;
+    let browser = Browser::start().await;
+    browser.open(&format!("{base}/?start=2027-01-01&h=12,8&tariff=start")).await;
+    browser.client.wait().for_element(Locator::Id("nav-contact")).await.expect("the next step");
+    let calculation = browser.text("#share-link").await;
+    assert!(calculation.starts_with(&format!("{base}/?")), "{calculation}");
+    browser.client.find(Locator::Id("nav-contact")).await.unwrap().click().await.unwrap();
+    browser.client.wait().for_element(Locator::Id("contact-mail")).await.expect("the contact page");
+    assert_eq!(browser.text("h1").await, "Оставить заявку Contact us");
+    let phone = browser.js("return document.getElementById('contact-phone').getAttribute('href');", vec![]).await;
+    assert_eq!(phone, "tel:+74951234567");
+    assert_eq!(browser.text("#contact-phone").await, "+7 (495) 123-45-67");
+    let mail = browser.js("return document.getElementById('contact-mail').getAttribute('href');", vec![]).await;
+    let mail = mail.as_str().unwrap();
+    assert!(mail.starts_with("mailto:sales@hourbank.demo?subject="), "{mail}");
+    // The letter's text, as a mail program decodes it, carries the calculation's link.
+    let body = browser.js("return decodeURIComponent(arguments[0].split('&body=')[1]);", vec![mail.into()]).await;
+    assert!(body.as_str().unwrap().contains(&format!("Мой расчёт: {calculation}")), "{body}");
+    assert_eq!(browser.text("#contact-calc").await, calculation);
+    browser.assert_no_axe_violations("contact page").await;
+    browser.screenshot("contact").await;
+    browser.quit().await;
+}

@@ -57,9 +57,13 @@ async fn the_presenter_walks_through_the_offer_with_the_scenarios_figures() {
     press(&browser, Key::End).await;
     assert_eq!(browser.text("#slide-counter").await, "Слайд 6 из 6");
     assert!(browser.text("#slide").await.contains(&format!("Итого за 7 месяцев: 171{NBSP}000,00{NBSP}₽")));
-    // The last slide ends with the next step: the same scenario in the calculator, or the portal.
+    // The last slide ends with the next step: the same scenario in the calculator, a request to the
+    // company that carries it, or the portal.
     let next = browser.js("return document.getElementById('demo-calculate').getAttribute('href');", vec![]).await;
     assert!(next.as_str().unwrap().starts_with("/?start="), "{next}");
+    let contact = browser.js("return document.getElementById('demo-contact').getAttribute('href');", vec![]).await;
+    assert_eq!(contact, format!("/contact{SCENARIO}"));
+    assert_eq!(browser.text("#demo-contact").await, "Оставить заявку");
     assert_eq!(browser.text("#demo-portal").await, "Уже клиент? Войти в портал");
     press(&browser, Key::Right).await;
     assert_eq!(browser.text("#slide-counter").await, "Слайд 6 из 6", "past the last slide");

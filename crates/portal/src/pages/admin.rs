@@ -441,7 +441,7 @@ fn requisites() -> impl IntoView {
     }
 }
 
-const SELLER_FIELDS: [(&str, &str, &str, &str); 8] = [
+const SELLER_FIELDS: [(&str, &str, &str, &str); 10] = [
     ("name", "seller-name", "Наименование исполнителя", "Seller's name"),
     ("inn", "seller-inn", "ИНН", "INN"),
     ("kpp", "seller-kpp", "КПП", "KPP"),
@@ -450,11 +450,18 @@ const SELLER_FIELDS: [(&str, &str, &str, &str); 8] = [
     ("bik", "seller-bik", "БИК", "BIK"),
     ("account", "seller-account", "Расчётный счёт", "Settlement account"),
     ("corr_account", "seller-corr", "Корреспондентский счёт", "Correspondent account"),
+    ("phone", "seller-phone", "Телефон для клиентов (необязательно)", "Phone for prospects (optional)"),
+    ("email", "seller-email", "Почта для заявок (необязательно)", "E-mail for requests (optional)"),
 ];
 
 fn seller_form(current: SellerSettings) -> impl IntoView {
     let ctx = ctx();
     let value = |field: &str| -> String {
+        match field {
+            "phone" => return current.contacts.phone.clone().unwrap_or_default(),
+            "email" => return current.contacts.email.clone().unwrap_or_default(),
+            _ => {}
+        }
         let Some(p) = &current.seller else { return String::new() };
         let bank = p.bank.as_ref();
         match field {
@@ -500,7 +507,10 @@ fn seller_form(current: SellerSettings) -> impl IntoView {
             <h2>{ctx.t("Исполнитель", "Seller")}</h2>
             {SELLER_FIELDS.iter().zip(signals).map(|((field, id, ru, en), signal)| {
                 let (ru, en) = (*ru, *en);
-                input(*id, move || ctx.lang.get().pick(ru, en), signal, field_error(sent, field), "text")
+                // A phone keypad for the phone; the e-mail stays "text" so the server's message,
+                // not the browser's, names a bad address.
+                let kind = if *field == "phone" { "tel" } else { "text" };
+                input(*id, move || ctx.lang.get().pick(ru, en), signal, field_error(sent, field), kind)
             }).collect_view()}
             <button type="submit" id="seller-submit">{ctx.t("Сохранить реквизиты", "Save the requisites")}</button>
             {form_status(sent)}

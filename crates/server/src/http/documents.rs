@@ -22,16 +22,26 @@ use super::{ApiError, AppState, JsonBody};
 use crate::auth::Caller;
 use crate::db::col;
 use crate::store::{self, OrgRecord};
+use hourbank_domain::contacts::Contacts;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/settings/seller", get(show_seller).put(set_seller))
+        .route("/contacts", get(contacts))
         .route("/orgs/{id}/requisites", put(set_org_requisites))
         .route("/reports/{period}/documents/{kind}", get(document))
 }
 
 async fn show_seller(State(state): State<AppState>, _caller: Caller) -> Result<Json<Value>, ApiError> {
-    Ok(Json(json!({ "seller": store::seller(state.db()).await? })))
+    let (seller, (_, contacts)) = tokio::try_join!(store::seller(state.db()), store::company(state.db()))?;
+    Ok(Json(json!({ "seller": seller, "contacts": contacts })))
+}
+
+/// The company's name, phone and e-mail, for anyone (the calculator's next step): each null
+/// until the admin sets it.
+async fn contacts(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+    let (name, contacts) = store::company(state.db()).await?;
+    Ok(Json(json!({ "name": name, "phone": contacts.phone, "email": contacts.email })))
 }
 
 /// The seller's requisites (admin): every field checked at once, check digits included.
@@ -41,7 +51,7 @@ async fn set_seller(
     JsonBody(body): JsonBody,
 ) -> Result<Json<Value>, ApiError> {
     caller.require(&[Role::Admin])?;
-    let fields = ["name", "inn", "kpp", "address", "bank_name", "bik", "account", "corr_account"];
+    let fields = ["name", "inn", "kpp", "address", "bank_name", "bik", "account", "corr_account", "phone", "email"];
     let mut input = Input::new(&body, &fields)?;
     let mut text = |field: &str| input.optional_text(field, 500);
     let raw = RawSeller {
@@ -54,19 +64,28 @@ async fn set_seller(
         account: text("account"),
         corr_account: text("corr_account"),
     };
+    let (phone, email) = (text("phone"), text("email"));
     let checked = raw.check();
-    if let Err(errors) = &checked {
+    let contacts = Contacts::check(phone, email);
+    for errors in [checked.as_ref().err(), contacts.as_ref().err()].into_iter().flatten() {
         for e in errors {
             input.push(e.clone());
         }
     }
     input.finish()?;
-    let seller = checked.expect("checked");
-    let before = store::seller(state.db()).await?;
+    let (seller, contacts) = (checked.expect("checked"), contacts.expect("checked"));
+    let (before, (_, contacts_before)) = tokio::try_join!(store::seller(state.db()), store::company(state.db()))?;
     let mut tx = state.db().begin_write().await?;
-    store::save_seller(&mut tx, &seller, &state.clock().now_text()).await?;
-    let after = serde_json::to_value(&seller).expect("a party serializes");
-    let before = before.map(|b| serde_json::to_value(b).expect("a party serializes"));
+    store::save_seller(&mut tx, &seller, &contacts, &state.clock().now_text()).await?;
+    // The audit entry holds the record's fields flat, contacts included.
+    let record = |party: &hourbank_domain::documents::Party, contacts: &Contacts| {
+        let mut value = serde_json::to_value(party).expect("a party serializes");
+        value["phone"] = json!(contacts.phone);
+        value["email"] = json!(contacts.email);
+        value
+    };
+    let after = record(&seller, &contacts);
+    let before = before.map(|b| record(&b, &contacts_before));
     store::audit(
         &mut tx,
         store::Audit {
@@ -81,7 +100,7 @@ async fn set_seller(
     )
     .await?;
     tx.commit().await?;
-    Ok(Json(json!({ "seller": seller })))
+    Ok(Json(json!({ "seller": seller, "contacts": contacts })))
 }
 
 /// The buyer's КПП and address (admin): `{"kpp": "770701001" | null, "address": "…"}`.

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod assets;
 pub mod consultations;
+pub mod contact;
 pub mod documents;
 mod error;
 mod extract;
@@ -242,6 +243,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api.layer(compression()))
         .nest("/api", openapi::router().with_state(state.clone()).layer(compression()))
         .route("/api/csp-report", axum::routing::post(security::report).layer(DefaultBodyLimit::max(64 * 1024)))
+        .route("/contact", axum::routing::get(contact::page).with_state(state.clone()).layer(compression()))
         .fallback_service(spa)
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::headers))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))

@@ -252,14 +252,19 @@ fn paths() -> Value {
                 Some(json_body(json!({ "type": "object", "required": ["password"], "properties": { "password": { "type": "string", "minLength": 10 } } }))),
                 ("204", json!({ "description": "Set" })), true, vec![id(), idempotency_key()]) },
             "/settings/seller": {
-                "get": op("documents", "The seller's requisites on the acts and invoices (null until an admin sets them)", None, ("200", ok("The seller", any.clone())), true, vec![]),
+                "get": op("documents", "The seller's requisites on the acts and invoices (null until an admin sets them), and the company's `contacts` (phone, email)", None, ("200", ok("The seller", any.clone())), true, vec![]),
                 "put": op("documents", "Set the seller's requisites (admin); ИНН, КПП, БИК and both accounts are checked by their check digits, every bad field named",
                     Some(json_body(json!({ "type": "object", "required": ["name", "inn", "kpp", "address", "bank_name", "bik", "account", "corr_account"], "properties": {
                         "name": { "type": "string" }, "inn": { "type": "string" }, "kpp": { "type": "string" }, "address": { "type": "string" },
                         "bank_name": { "type": "string" }, "bik": { "type": "string" }, "account": { "type": "string", "description": "расчётный счёт, 20 digits" },
-                        "corr_account": { "type": "string", "description": "корреспондентский счёт, 20 digits" } } }))),
+                        "corr_account": { "type": "string", "description": "корреспондентский счёт, 20 digits" },
+                        "phone": { "type": ["string", "null"], "description": "the company's phone for prospects, as written: 10 to 15 digits with spaces, dashes, brackets, a leading +" },
+                        "email": { "type": ["string", "null"], "description": "the company's e-mail for prospects" } } }))),
                     ("200", ok("Saved", any.clone())), true, vec![idempotency_key()]),
             },
+            "/contacts": { "get": op("documents", "The company's name, phone and e-mail, as the calculator's «Оставить заявку» shows them (each null until an admin sets it); public: no session needed",
+                None, ("200", ok("Contacts", json!({ "type": "object", "required": ["name", "phone", "email"], "properties": {
+                    "name": { "type": ["string", "null"] }, "phone": { "type": ["string", "null"] }, "email": { "type": ["string", "null"] } } }))), false, vec![]) },
             "/orgs/{id}/requisites": { "put": op("documents", "The buyer's КПП and address on its acts and invoices (admin)",
                 Some(json_body(json!({ "type": "object", "required": ["address"], "properties": {
                     "kpp": { "type": ["string", "null"] }, "address": { "type": "string" } } }))),

@@ -38,13 +38,7 @@ pub fn check_new_user(
     phone: Option<String>,
 ) -> Result<NewUser, ApiError> {
     let mut errors = Vec::new();
-    let email = email.trim().to_lowercase();
-    let plausible = email.split_once('@').is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'))
-        && !email.contains(char::is_whitespace)
-        && email.len() <= 254;
-    if !plausible {
-        errors.push(FieldError::new("email", Problem::Other("is not an email address".into())));
-    }
+    let email = hourbank_domain::contacts::parse_email("email", email).map_err(|e| errors.push(e)).unwrap_or_default();
     if name.trim().is_empty() {
         errors.push(FieldError::new("name", Problem::Missing));
     }
