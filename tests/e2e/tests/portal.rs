@@ -927,5 +927,18 @@ async fn the_sign_in_form_comes_before_the_app_and_keeps_what_was_typed_into_it(
     b.set_latency(0).await;
     b.click("#login-submit").await;
     b.wait_text("main", "Этот месяц").await;
+    // Signed in, the portal's page (the app's, not the sign-in page) also fetches the app only
+    // after its frame is painted.
+    b.goto_and_wait(&format!("{base}/portal/"), "#tile-total").await;
+    let order = b
+        .js(
+            "const paint = performance.getEntriesByName('first-contentful-paint')[0];
+             const wasm = performance.getEntriesByType('resource').find((e) => e.name.endsWith('.wasm'));
+             return { sign_in_frame: !!document.getElementById('shell-email'),
+                      after_paint: !!(paint && wasm && wasm.startTime >= paint.startTime) };",
+            vec![],
+        )
+        .await;
+    assert_eq!(order, json!({ "sign_in_frame": false, "after_paint": true }), "the wasm after the first paint");
     b.close().await;
 }

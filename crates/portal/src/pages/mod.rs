@@ -49,7 +49,15 @@ pub fn this_month() -> ThisMonth {
             m.as_ref().and_then(|m| m.as_ref().ok()).and_then(|m| m.value.months.first().map(|m| m.period.clone()))
         })
     });
-    let report = load::<crate::model::Report>(move || current.get().map(|p| format!("/reports/{p}")));
+    // Asked for at once, for the browser's own month (Moscow time, as the server counts), so that
+    // it comes in with the months instead of a round trip after them (the overview's largest
+    // paint waits for it); should the months name another current month, that one is read. A
+    // memo, so the months arriving with the same month ask nothing again.
+    let report_path = Memo::new(move |_| {
+        let period = current.get().unwrap_or_else(|| crate::billing::today_period().to_string());
+        format!("/reports/{period}")
+    });
+    let report = load::<crate::model::Report>(move || Some(report_path.get()));
     // What waits for the client and what is approved but not yet accepted: the open states only.
     let tasks = load::<crate::model::TaskList>(|| Some("/tasks?state=estimated,in_work,testing&limit=200".into()));
     ThisMonth { months, report, tasks }
