@@ -123,19 +123,21 @@ fn orgs(role: Role) -> impl IntoView {
             let lang = ctx.lang.get();
             let t = |ru: &'static str, en: &'static str| lang.pick(ru, en);
             view! {
-                <table id="orgs">
-                    <thead><tr>
-                        <th scope="col">{t("Название", "Name")}</th><th scope="col">{t("ИНН", "INN")}</th>
-                        <th scope="col">{t("Тариф", "Tariff")}</th><th scope="col">{t("Договор", "Contract")}</th>
-                        <th scope="col">{t("Аналитик", "Analyst")}</th>
-                    </tr></thead>
-                    <tbody>{l.orgs.into_iter().map(|o| view! {
-                        <tr><td>{o.name}</td><td>{o.inn}</td>
-                            <td>{format!("«{}»: {} / {}", o.tariff_name, money_text(&o.tariff.monthly_fee), hours_text(&o.tariff.included_hours))}</td>
-                            <td>{date_text(&o.contract_start)} " — " {o.contract_end.as_deref().map(date_text).unwrap_or_default()}</td>
-                            <td>{o.analyst.map(|a| a.name)}</td></tr>
-                    }).collect_view()}</tbody>
-                </table>
+                <div class="table-wrap" tabindex="0" role="region" aria-label=t("Организации", "Organisations")>
+                    <table id="orgs">
+                        <thead><tr>
+                            <th scope="col">{t("Название", "Name")}</th><th scope="col">{t("ИНН", "INN")}</th>
+                            <th scope="col">{t("Тариф", "Tariff")}</th><th scope="col">{t("Договор", "Contract")}</th>
+                            <th scope="col">{t("Аналитик", "Analyst")}</th>
+                        </tr></thead>
+                        <tbody>{l.orgs.into_iter().map(|o| view! {
+                            <tr><td>{o.name}</td><td>{o.inn}</td>
+                                <td>{format!("«{}»: {} / {}", o.tariff_name, money_text(&o.tariff.monthly_fee), hours_text(&o.tariff.included_hours))}</td>
+                                <td>{date_text(&o.contract_start)} " — " {o.contract_end.as_deref().map(date_text).unwrap_or_default()}</td>
+                                <td>{o.analyst.map(|a| a.name)}</td></tr>
+                        }).collect_view()}</tbody>
+                    </table>
+                </div>
             }
         })}
         {(role == Role::Admin).then(new_org)}
@@ -191,25 +193,27 @@ fn users(role: Role) -> impl IntoView {
                 let names = names.clone();
                 view! {
                     <div class="table-scroll">
-                    <table id="users">
-                        <thead><tr><th scope="col">{t("Имя", "Name")}</th><th scope="col">"E-mail"</th>
-                            <th scope="col">{t("Роль", "Role")}</th><th scope="col">{t("Организация", "Organisation")}</th>
-                            <th scope="col">{t("Вход", "Sign-in")}</th>
-                            {admin.then(|| view! { <th scope="col">{t("Действия", "Actions")}</th> })}</tr></thead>
-                        <tbody>{l.users.into_iter().map(|u| {
-                            let org = u.org_id.map(|id| {
-                                names.iter().find(|(o, _)| *o == id).map_or_else(|| format!("№{id}"), |(_, n)| n.clone())
-                            });
-                            let status = if u.disabled { t("отключён", "disabled") } else { t("разрешён", "allowed") };
-                            view! {
-                                <tr data-user=u.email.clone() class:disabled=u.disabled>
-                                    <td>{u.name.clone()}</td><td>{u.email.clone()}</td><td>{role_label(u.role, lang)}</td>
-                                    <td>{org}</td><td class="user-status">{status}</td>
-                                    {admin.then(|| view! { <td>{user_actions(u.clone())}</td> })}
-                                </tr>
-                            }
-                        }).collect_view()}</tbody>
-                    </table>
+                    <div class="table-wrap" tabindex="0" role="region" aria-label=t("Пользователи", "Users")>
+                        <table id="users">
+                            <thead><tr><th scope="col">{t("Имя", "Name")}</th><th scope="col">"E-mail"</th>
+                                <th scope="col">{t("Роль", "Role")}</th><th scope="col">{t("Организация", "Organisation")}</th>
+                                <th scope="col">{t("Вход", "Sign-in")}</th>
+                                {admin.then(|| view! { <th scope="col">{t("Действия", "Actions")}</th> })}</tr></thead>
+                            <tbody>{l.users.into_iter().map(|u| {
+                                let org = u.org_id.map(|id| {
+                                    names.iter().find(|(o, _)| *o == id).map_or_else(|| format!("№{id}"), |(_, n)| n.clone())
+                                });
+                                let status = if u.disabled { t("отключён", "disabled") } else { t("разрешён", "allowed") };
+                                view! {
+                                    <tr data-user=u.email.clone() class:disabled=u.disabled>
+                                        <td>{u.name.clone()}</td><td>{u.email.clone()}</td><td>{role_label(u.role, lang)}</td>
+                                        <td>{org}</td><td class="user-status">{status}</td>
+                                        {admin.then(|| view! { <td>{user_actions(u.clone())}</td> })}
+                                    </tr>
+                                }
+                            }).collect_view()}</tbody>
+                        </table>
+                    </div>
                     </div>
                 }
             })
@@ -372,26 +376,28 @@ fn tariffs() -> impl IntoView {
             let lang = ctx.lang.get();
             let t = |ru: &'static str, en: &'static str| lang.pick(ru, en);
             view! {
-                <table id="tariffs">
-                    <thead><tr>
-                        <th scope="col">{t("Тариф", "Tariff")}</th>
-                        <th scope="col" class="num">{t("Абонентская плата", "Monthly fee")}</th>
-                        <th scope="col" class="num">{t("Часов включено", "Included hours")}</th>
-                        <th scope="col" class="num">{t("Час сверх тарифа", "Extra hour")}</th>
-                        <th scope="col" class="num">{t("Резерв до", "Reserve cap")}</th>
-                        <th scope="col" class="num">{t("Пробных месяцев", "Trial months")}</th>
-                        <th scope="col" class="num">{t("Час в пробный период", "Trial hour")}</th>
-                    </tr></thead>
-                    <tbody>{l.tariffs.into_iter().map(|tariff| view! {
-                        <tr><td>{tariff.name}</td>
-                            <td class="num">{money_text(&tariff.terms.monthly_fee)}</td>
-                            <td class="num">{hours_text(&tariff.terms.included_hours)}</td>
-                            <td class="num">{money_text(&tariff.terms.overage_rate)}</td>
-                            <td class="num">{hours_text(&tariff.terms.reserve_cap)}</td>
-                            <td class="num">{tariff.terms.trial_months}</td>
-                            <td class="num">{money_text(&tariff.terms.trial_rate)}</td></tr>
-                    }).collect_view()}</tbody>
-                </table>
+                <div class="table-wrap" tabindex="0" role="region" aria-label=t("Тарифы", "Tariffs")>
+                    <table id="tariffs">
+                        <thead><tr>
+                            <th scope="col">{t("Тариф", "Tariff")}</th>
+                            <th scope="col" class="num">{t("Абонентская плата", "Monthly fee")}</th>
+                            <th scope="col" class="num">{t("Часов включено", "Included hours")}</th>
+                            <th scope="col" class="num">{t("Час сверх тарифа", "Extra hour")}</th>
+                            <th scope="col" class="num">{t("Резерв до", "Reserve cap")}</th>
+                            <th scope="col" class="num">{t("Пробных месяцев", "Trial months")}</th>
+                            <th scope="col" class="num">{t("Час в пробный период", "Trial hour")}</th>
+                        </tr></thead>
+                        <tbody>{l.tariffs.into_iter().map(|tariff| view! {
+                            <tr><td>{tariff.name}</td>
+                                <td class="num">{money_text(&tariff.terms.monthly_fee)}</td>
+                                <td class="num">{hours_text(&tariff.terms.included_hours)}</td>
+                                <td class="num">{money_text(&tariff.terms.overage_rate)}</td>
+                                <td class="num">{hours_text(&tariff.terms.reserve_cap)}</td>
+                                <td class="num">{tariff.terms.trial_months}</td>
+                                <td class="num">{money_text(&tariff.terms.trial_rate)}</td></tr>
+                        }).collect_view()}</tbody>
+                    </table>
+                </div>
             }
         })}
     }
@@ -406,25 +412,27 @@ fn audit() -> impl IntoView {
             let lang = ctx.lang.get();
             let t = |ru: &'static str, en: &'static str| lang.pick(ru, en);
             view! {
-                <table id="audit">
-                    <thead><tr><th scope="col">{t("Когда", "When")}</th><th scope="col">{t("Кто", "Who")}</th>
-                        <th scope="col">{t("Что", "What")}</th><th scope="col">{t("Что изменилось", "What changed")}</th></tr></thead>
-                    <tbody>{l.entries.into_iter().map(|e| {
-                        let changes = crate::labels::audit_changes(e.before.as_ref(), e.after.as_ref());
-                        view! {
-                        <tr><td>{instant_text(&e.at)}</td>
-                            <td>{e.user_name.clone().unwrap_or_else(|| match e.user_id {
-                                    Some(u) => format!("{} {u}", t("пользователь", "user")),
-                                    None => t("система", "system").to_string(),
-                                })}
-                                {e.org_name.clone().map(|o| format!(" ({o})"))}</td>
-                            <td>{crate::labels::audit_what(&e.action, &e.entity, e.entity_id, lang)}</td>
-                            <td><ul class="changes">{changes.into_iter().map(|(field, before, after)| view! {
-                                <li>{(!field.is_empty()).then(|| view! { <span class="field-name">{field}</span> ": " })}
-                                    <del>{before}</del> " → " <ins>{after}</ins></li>
-                            }).collect_view()}</ul></td></tr>
-                    }}).collect_view()}</tbody>
-                </table>
+                <div class="table-wrap" tabindex="0" role="region" aria-label=t("Журнал изменений", "Audit log")>
+                    <table id="audit">
+                        <thead><tr><th scope="col">{t("Когда", "When")}</th><th scope="col">{t("Кто", "Who")}</th>
+                            <th scope="col">{t("Что", "What")}</th><th scope="col">{t("Что изменилось", "What changed")}</th></tr></thead>
+                        <tbody>{l.entries.into_iter().map(|e| {
+                            let changes = crate::labels::audit_changes(e.before.as_ref(), e.after.as_ref());
+                            view! {
+                            <tr><td>{instant_text(&e.at)}</td>
+                                <td>{e.user_name.clone().unwrap_or_else(|| match e.user_id {
+                                        Some(u) => format!("{} {u}", t("пользователь", "user")),
+                                        None => t("система", "system").to_string(),
+                                    })}
+                                    {e.org_name.clone().map(|o| format!(" ({o})"))}</td>
+                                <td>{crate::labels::audit_what(&e.action, &e.entity, e.entity_id, lang)}</td>
+                                <td><ul class="changes">{changes.into_iter().map(|(field, before, after)| view! {
+                                    <li>{(!field.is_empty()).then(|| view! { <span class="field-name">{field}</span> ": " })}
+                                        <del>{before}</del> " → " <ins>{after}</ins></li>
+                                }).collect_view()}</ul></td></tr>
+                        }}).collect_view()}</tbody>
+                    </table>
+                </div>
             }
         })}
     }
