@@ -50,9 +50,9 @@ pub fn this_month() -> ThisMonth {
         })
     });
     // Asked for at once, for the browser's own month (Moscow time, as the server counts), so that
-    // it comes in with the months instead of a round trip after them (the overview's largest
-    // paint waits for it); should the months name another current month, that one is read. A
-    // memo, so the months arriving with the same month ask nothing again.
+    // it comes in with the months instead of a round trip after them (the overview waits for it);
+    // should the months name another current month, that one is read. A memo, so the months
+    // arriving with the same month ask nothing again.
     let report_path = Memo::new(move |_| {
         let period = current.get().unwrap_or_else(|| crate::billing::today_period().to_string());
         format!("/reports/{period}")
