@@ -567,9 +567,7 @@ fn buyer_form() -> impl IntoView {
                 <label for="buyer-org">{ctx.t("Организация", "Organisation")}</label>
                 <select id="buyer-org" on:change:target=move |ev| choose(ev.target().value())>
                     <option value="">{ctx.t("выберите", "choose")}</option>
-                    {move || orgs.get().and_then(|o| o.ok()).map(|o| o.value.orgs.into_iter().map(|o| view! {
-                        <option value=o.id.to_string()>{o.name}</option>
-                    }).collect_view())}
+                    {crate::pages::org_options(orgs)}
                 </select>
             </div>
             {input("buyer-kpp", ctx.t("КПП", "KPP"), kpp, field_error(sent, "kpp"), "text")}

@@ -54,9 +54,7 @@ fn staff_part(org: RwSignal<Option<i64>>) -> impl IntoView {
             <label for="consultation-org">{ctx.t("Организация", "Organisation")}</label>
             <select id="consultation-org" on:change:target=move |ev| org.set(ev.target().value().parse().ok())>
                 <option value="">{ctx.t("все", "all")}</option>
-                {move || orgs.get().and_then(|o| o.ok()).map(|o| o.value.orgs.into_iter().map(|o| view! {
-                    <option value=o.id.to_string()>{o.name}</option>
-                }).collect_view())}
+                {crate::pages::org_options(orgs)}
             </select>
         </div>
         {move || {

@@ -95,6 +95,15 @@ pub fn page(me: Me, route: Route) -> AnyView {
     }
 }
 
+/// The `<option>`s of an organisation picker, one per organisation read (none while loading).
+pub fn org_options(orgs: crate::app::Loaded<crate::model::OrgList>) -> impl IntoView {
+    move || {
+        orgs.get().and_then(|o| o.ok()).map(|o| {
+            o.value.orgs.into_iter().map(|o| view! { <option value=o.id.to_string()>{o.name}</option> }).collect_view()
+        })
+    }
+}
+
 pub fn not_found() -> AnyView {
     let ctx = ctx();
     view! {

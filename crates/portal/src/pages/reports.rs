@@ -88,9 +88,7 @@ pub fn ReportList(me: Me) -> impl IntoView {
                 <label for="report-org">{ctx.t("Организация", "Organisation")}</label>
                 <select id="report-org" on:change:target=move |ev| org.set(ev.target().value().parse().ok())>
                     <option value="">{ctx.t("— выберите —", "— choose —")}</option>
-                    {move || orgs.get().and_then(|o| o.ok()).map(|o| o.value.orgs.into_iter().map(|o| {
-                        view! { <option value=o.id.to_string()>{o.name}</option> }
-                    }).collect_view())}
+                    {crate::pages::org_options(orgs)}
                 </select>
             </div>
         }
