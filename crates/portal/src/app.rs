@@ -394,7 +394,6 @@ const STAFF_APP_TRIED_AT: &str = "hourbank-staff-app-tried";
 pub fn open_staff_app() -> AnyView {
     use std::sync::atomic::{AtomicBool, Ordering};
     static RELOADING: AtomicBool = AtomicBool::new(false);
-    const TRIED_AT: &str = STAFF_APP_TRIED_AT;
     let ctx = ctx();
     let loading = || view! { <p class="loading" role="status">{ctx.t("Загрузка…", "Loading…")}</p> }.into_any();
     if RELOADING.load(Ordering::Relaxed) {
@@ -405,7 +404,7 @@ pub fn open_staff_app() -> AnyView {
     let now = js_sys::Date::now() as i64;
     let tried_lately = storage
         .as_ref()
-        .and_then(|s| s.get_item(TRIED_AT).ok().flatten())
+        .and_then(|s| s.get_item(STAFF_APP_TRIED_AT).ok().flatten())
         .and_then(|at| at.parse::<i64>().ok())
         .is_some_and(|at| (0..30_000).contains(&(now - at)));
     if tried_lately || !window().navigator().on_line() {
@@ -417,7 +416,7 @@ pub fn open_staff_app() -> AnyView {
         .into_any();
     }
     if let Some(storage) = storage {
-        let _ = storage.set_item(TRIED_AT, &now.to_string());
+        let _ = storage.set_item(STAFF_APP_TRIED_AT, &now.to_string());
     }
     RELOADING.store(true, Ordering::Relaxed);
     // After this turn, so that a sign-in's move to the page it was going to comes first.

@@ -123,7 +123,7 @@ async fn entry_page(State(state): State<AppState>, request: Request) -> Response
             let mut response = response.map(axum::body::Body::new);
             let headers = response.headers_mut();
             headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
-            if has_sign_in_page(entry) {
+            if depends_on_session(entry) {
                 // Which page it is depends on the session cookie: a browser signing in or out,
                 // or another user signing in, must not be answered from (or 304 against) another.
                 headers.append(header::VARY, HeaderValue::from_static("cookie"));
@@ -144,7 +144,7 @@ pub const STAFF_PAGE: &str = "staff/index.html";
 
 /// Whether the entry's page depends on the session: the portal's has a sign-in version and a
 /// staff version.
-fn has_sign_in_page(entry: &str) -> bool {
+fn depends_on_session(entry: &str) -> bool {
     entry == "portal"
 }
 
@@ -155,7 +155,7 @@ fn has_sign_in_page(entry: &str) -> bool {
 async fn page_for(state: &AppState, entry: &str, token: Option<String>) -> PathBuf {
     let folder = state.dist().join(entry);
     let index = folder.join("index.html");
-    if !has_sign_in_page(entry) {
+    if !depends_on_session(entry) {
         return index;
     }
     let (sign_in, staff) = (folder.join(SIGN_IN_PAGE), folder.join(STAFF_PAGE));
