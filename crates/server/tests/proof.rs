@@ -471,6 +471,12 @@ async fn soak(engine: Backend, plan: SoakPlan) -> bool {
     let after_warm_up = rss.iter().find(|(at, _)| *at >= plan.warm_up).map_or(0, |(_, kib)| *kib);
     let peak_at_end = rss.iter().rev().take(10).map(|(_, kib)| *kib).max().unwrap_or(0);
     let memory_flat = (peak_at_end as f64) <= after_warm_up as f64 * 1.1;
+    // Whether memory levels off or keeps growing shows only over time: each minute's peak.
+    let by_minute: Vec<String> = rss
+        .chunk_by(|(a, _), (b, _)| a.as_secs() / 60 == b.as_secs() / 60)
+        .map(|minute| (minute.iter().map(|(_, kib)| *kib).max().unwrap_or(0) / 1024).to_string())
+        .collect();
+    println!("  server RSS, each minute's peak (MiB): {}", by_minute.join(" → "));
     println!(
         "  p99 {:.2} → {:.2} ms ({:+.0} %, flat: {latency_flat}); server RSS after warm-up {} MiB, peak of the last 10 s {} MiB ({:+.0} %, flat: {memory_flat})",
         p99_first.as_secs_f64() * 1e3,

@@ -57,7 +57,7 @@ struct Inner {
     db: Db,
     /// Serialized reports by (organisation, period), valid for one data version of the
     /// organisation and for a short while. Only a cache: any server may answer from the database.
-    reports: std::sync::Mutex<HashMap<(i64, String), CachedReport>>,
+    reports: std::sync::Mutex<ReportCache>,
     /// Organisations by id, each valid for its own data version (their terms never change
     /// without an audited change).
     orgs: std::sync::Mutex<HashMap<i64, crate::store::OrgRecord>>,
@@ -168,18 +168,15 @@ impl AppState {
     pub fn report_cell(&self, org: i64, period: &str, version: Option<i64>) -> ReportCell {
         let mut cache = self.inner.reports.lock().expect("cache lock");
         let key = (org, period.to_string());
-        if let Some((v, made, cell)) = cache.get(&key)
+        if let Some((v, made, cell)) = cache.entries.get(&key)
             && *v == version
             && made.elapsed() < REPORT_CACHE_TTL
         {
             return cell.clone();
         }
-        // Bounded crudely: past this many entries start over; a miss only costs a rebuild.
-        if cache.len() >= 4096 {
-            cache.clear();
-        }
+        cache.make_room();
         let cell = ReportCell::default();
-        cache.insert(key, (version, std::time::Instant::now(), cell.clone()));
+        cache.entries.insert(key, (version, std::time::Instant::now(), cell.clone()));
         cell
     }
 
@@ -215,6 +212,31 @@ type CachedReport = (Option<i64>, std::time::Instant, ReportCell);
 /// How long a cached report may be served at an unchanged data version: bounds the staleness
 /// when two PostgreSQL transactions commit out of audit-id order.
 const REPORT_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Serialized reports by (organisation, period).
+#[derive(Default)]
+struct ReportCache {
+    entries: HashMap<(i64, String), CachedReport>,
+    /// The count at which expired entries are next swept out.
+    sweep_at: usize,
+}
+
+impl ReportCache {
+    /// A report older than its lifetime is never served again, so it is dropped: the cache holds
+    /// the reports asked for in the last moments (and reports grow with a month's data), not
+    /// every organisation's since the start. Swept when the entries have doubled since the last
+    /// sweep, so a sweep's cost is spread over as many inserts.
+    fn make_room(&mut self) {
+        if self.entries.len() >= self.sweep_at {
+            self.entries.retain(|_, (_, made, _)| made.elapsed() < REPORT_CACHE_TTL);
+            self.sweep_at = (2 * self.entries.len()).max(64);
+        }
+        // Bounded in count whatever the traffic; a miss only costs a rebuild.
+        if self.entries.len() >= 4096 {
+            self.entries.clear();
+        }
+    }
+}
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -330,5 +352,20 @@ mod tests {
             let encoding = response.headers().get(header::CONTENT_ENCODING).map(|v| v.to_str().unwrap().to_string());
             assert_eq!(encoding.as_deref(), expected, "{path}");
         }
+    }
+
+    #[test]
+    fn expired_reports_leave_the_cache_and_fresh_ones_stay() {
+        let mut cache = ReportCache::default();
+        let expired = std::time::Instant::now() - REPORT_CACHE_TTL - std::time::Duration::from_millis(10);
+        for org in 0..100 {
+            cache.entries.insert((org, "2027-01".into()), (Some(1), expired, ReportCell::default()));
+        }
+        cache.entries.insert((1000, "2027-01".into()), (Some(1), std::time::Instant::now(), ReportCell::default()));
+        cache.make_room();
+        assert_eq!(cache.entries.len(), 1, "only the fresh report is kept");
+        assert!(cache.entries.contains_key(&(1000, "2027-01".into())));
+        // Until the entries double again, no sweep runs (each insert stays O(1)).
+        assert_eq!(cache.sweep_at, 64);
     }
 }
