@@ -5,9 +5,7 @@
 pub enum Problem {
     #[error("is required")]
     Missing,
-    // Quoted by hand, not with `{:?}`: Debug formatting of text costs the browser's wasm its
-    // escaping tables; the value reaches people as text (JSON, the page), never as code.
-    #[error("is not a number: \"{0}\"")]
+    #[error("is not a number: {0:?}")]
     NotANumber(String),
     #[error("must not be negative")]
     Negative,
@@ -17,9 +15,9 @@ pub enum Problem {
     TooLarge { max: String },
     #[error("must be a whole number")]
     NotWhole,
-    #[error("is not a valid date (expected YYYY-MM-DD): \"{0}\"")]
+    #[error("is not a valid date (expected YYYY-MM-DD): {0:?}")]
     BadDate(String),
-    #[error("is not a valid period (expected YYYY-MM): \"{0}\"")]
+    #[error("is not a valid period (expected YYYY-MM): {0:?}")]
     BadPeriod(String),
     #[error("must not be before {0}")]
     Before(String),
@@ -27,7 +25,7 @@ pub enum Problem {
     PastContractEnd(String),
     #[error("unknown field")]
     UnknownField,
-    #[error("unknown value \"{given}\", expected one of: {expected}")]
+    #[error("unknown value {given:?}, expected one of: {expected}")]
     UnknownValue { given: String, expected: String },
     #[error("must be {0}")]
     WrongType(&'static str),
