@@ -333,15 +333,11 @@ impl Db {
 }
 
 /// WAL lets readers go on while one writer writes; the busy timeout makes writers queue instead of
-/// failing; foreign keys are off by default in SQLite. Reads go through a memory map of the file:
-/// in WAL mode a connection drops its whole page cache whenever another has written since its
-/// last read, so under steady writes every read fetched its pages again with `read()` calls and
-/// copies, costing more as the database grew (the soak's p99 +27 % to +41 % in 10 minutes); from
-/// the map a page is a pointer. Writes still go through `write()`, durability unchanged.
+/// failing; foreign keys are off by default in SQLite. (Reading through a memory map,
+/// `PRAGMA mmap_size`, was tried against the soak's slowdown and left out: see DEVELOPERS.md.)
 async fn sqlite_settings(conn: &mut sqlx::AnyConnection) -> Result<(), sqlx::Error> {
     conn.execute(
-        "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; \
-         PRAGMA mmap_size = 1073741824;",
+        "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
     )
     .await?;
     Ok(())

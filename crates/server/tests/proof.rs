@@ -94,10 +94,9 @@ impl Server {
         self.wait_ready().await;
     }
 
-    /// The server's resident memory in KiB: (its own, anonymous; the files it maps). SQLite reads
-    /// the database through a memory map, so the file's pages read lately count in `VmRSS` too;
-    /// they are the kernel's page cache (shared, dropped under memory pressure, the same pages a
-    /// `read()` would have cached), not memory the server holds. Both are printed; the flatness
+    /// The server's resident memory in KiB: (its own, anonymous; the files it maps). Mapped files
+    /// (the binary; a database read through `mmap_size`) are the kernel's page cache, shared and
+    /// dropped under memory pressure, not memory the server holds. Both are printed; the flatness
     /// is judged on the server's own.
     fn rss_kib(&self) -> (u64, u64) {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap_or_default();
@@ -496,7 +495,7 @@ async fn soak(engine: Backend, plan: SoakPlan) -> bool {
             .join(" → ")
     };
     println!("  server's own memory (RssAnon), each minute's peak (MiB): {}", by_minute(|(anon, _)| *anon));
-    println!("  database pages mapped (RssFile), each minute's peak (MiB): {}", by_minute(|(_, file)| *file));
+    println!("  mapped files (RssFile), each minute's peak (MiB): {}", by_minute(|(_, file)| *file));
     println!(
         "  p99 {:.2} → {:.2} ms ({:+.0} %, flat: {latency_flat}); server's own memory after warm-up {} MiB, peak of the last 10 s {} MiB ({:+.0} %, flat: {memory_flat})",
         p99_first.as_secs_f64() * 1e3,
