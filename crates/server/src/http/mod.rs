@@ -213,6 +213,9 @@ type CachedReport = (Option<i64>, std::time::Instant, ReportCell);
 /// when two PostgreSQL transactions commit out of audit-id order.
 const REPORT_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(2);
 
+/// At most this many cached reports.
+const REPORT_CACHE_MAX: usize = 4096;
+
 /// Serialized reports by (organisation, period).
 #[derive(Default)]
 struct ReportCache {
@@ -229,10 +232,12 @@ impl ReportCache {
     fn make_room(&mut self) {
         if self.entries.len() >= self.sweep_at {
             self.entries.retain(|_, (_, made, _)| made.elapsed() < REPORT_CACHE_TTL);
-            self.sweep_at = (2 * self.entries.len()).max(64);
+            // Never past the bound, so the sweep comes before the clearing below (which would
+            // otherwise leave the next sweep out of reach for good).
+            self.sweep_at = (2 * self.entries.len()).clamp(64, REPORT_CACHE_MAX);
         }
         // Bounded in count whatever the traffic; a miss only costs a rebuild.
-        if self.entries.len() >= 4096 {
+        if self.entries.len() >= REPORT_CACHE_MAX {
             self.entries.clear();
         }
     }
@@ -367,5 +372,20 @@ mod tests {
         assert!(cache.entries.contains_key(&(1000, "2027-01".into())));
         // Until the entries double again, no sweep runs (each insert stays O(1)).
         assert_eq!(cache.sweep_at, 64);
+
+        // With more live reports than half the bound, the next sweep still comes before the
+        // bound clears the cache, and it still drops the expired ones.
+        let now = std::time::Instant::now();
+        for org in 0..3000 {
+            cache.entries.insert((org, "2027-02".into()), (Some(1), now, ReportCell::default()));
+        }
+        cache.sweep_at = 0;
+        cache.make_room();
+        assert_eq!(cache.sweep_at, REPORT_CACHE_MAX);
+        for org in 0..1096 {
+            cache.entries.insert((org, "2027-03".into()), (Some(1), expired, ReportCell::default()));
+        }
+        cache.make_room();
+        assert_eq!(cache.entries.len(), 3001, "the expired ones swept, the live ones kept");
     }
 }
