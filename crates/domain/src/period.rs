@@ -3,7 +3,7 @@
 use std::fmt;
 
 use chrono::{Datelike, NaiveDate};
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::error::{FieldError, Problem};
 use crate::tariff::Tariff;
@@ -82,6 +82,13 @@ impl fmt::Debug for Period {
 impl Serialize for Period {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Period {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Period::parse("period", &text).map_err(|e| serde::de::Error::custom(e.problem))
     }
 }
 
@@ -223,6 +230,15 @@ mod tests {
 
     fn phases(c: &Contract, n: u32) -> Vec<(String, Phase)> {
         c.schedule(n).map(|m| (m.period.to_string(), m.phase)).collect()
+    }
+
+    #[test]
+    fn a_period_reads_back_its_api_form_only() {
+        let p: Period = serde_json::from_str("\"2027-11\"").unwrap();
+        assert_eq!(serde_json::to_string(&p).unwrap(), "\"2027-11\"");
+        for bad in ["\"2027-13\"", "\"2027-1\"", "202711", "\"\""] {
+            assert!(serde_json::from_str::<Period>(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{FieldError, Problem};
 use crate::units::{parse_decimal, Hours, Money};
@@ -13,7 +13,9 @@ pub const MAX_TRIAL_MONTHS: u32 = 36;
 pub const MAX_TARIFF_HOURS: Decimal = dec!(744);
 
 /// The terms of a tariff. «Старт» is built in; other tariffs are data of the same shape.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// Read from JSON through [`TariffTerms`], so every term is checked as it would be on input.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "TariffTerms")]
 pub struct Tariff {
     /// Subscription fee for a subscription month.
     pub monthly_fee: Money,
@@ -64,6 +66,33 @@ impl Tariff {
     /// The field names, in the order of the offer.
     pub const FIELDS: [&'static str; 6] =
         ["monthly_fee", "included_hours", "overage_rate", "reserve_cap", "trial_months", "trial_rate"];
+}
+
+/// A tariff's terms as JSON carries them (amounts and hours as decimal strings), before they
+/// are checked.
+#[derive(Deserialize)]
+pub struct TariffTerms {
+    monthly_fee: String,
+    included_hours: String,
+    overage_rate: String,
+    reserve_cap: String,
+    trial_months: u32,
+    trial_rate: String,
+}
+
+impl TryFrom<TariffTerms> for Tariff {
+    type Error = FieldError;
+
+    fn try_from(terms: TariffTerms) -> Result<Tariff, FieldError> {
+        let mut tariff = Tariff::start();
+        tariff.set_field("monthly_fee", &terms.monthly_fee)?;
+        tariff.set_field("included_hours", &terms.included_hours)?;
+        tariff.set_field("overage_rate", &terms.overage_rate)?;
+        tariff.set_field("reserve_cap", &terms.reserve_cap)?;
+        tariff.set_field("trial_months", &terms.trial_months.to_string())?;
+        tariff.set_field("trial_rate", &terms.trial_rate)?;
+        Ok(tariff)
+    }
 }
 
 fn tariff_hours(field: &str, text: &str) -> Result<Hours, FieldError> {
@@ -181,6 +210,15 @@ mod tests {
 
     fn money(s: &str) -> Money {
         Money::parse("m", s).unwrap()
+    }
+
+    #[test]
+    fn a_tariff_reads_back_its_json_and_a_bad_term_names_itself() {
+        let json = serde_json::to_string(&Tariff::start()).unwrap();
+        assert_eq!(serde_json::from_str::<Tariff>(&json).unwrap(), Tariff::start());
+        let over = json.replace("\"reserve_cap\":\"10\"", "\"reserve_cap\":\"745\"");
+        let e = serde_json::from_str::<Tariff>(&over).unwrap_err().to_string();
+        assert!(e.starts_with("reserve_cap: "), "{e}");
     }
 
     #[test]

@@ -10,7 +10,7 @@ use std::ops::Add;
 use std::str::FromStr;
 
 use rust_decimal::{Decimal, RoundingStrategy};
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::error::{FieldError, Problem};
 
@@ -19,6 +19,10 @@ pub const MAX_MONTH_HOURS: Decimal = Decimal::from_parts(744, 0, 0, false, 0);
 /// Largest amount a price field may hold (100 million rubles): keeps the integer Monte Carlo
 /// kernel far from overflow while being far beyond any real tariff.
 pub const MAX_PRICE: Decimal = Decimal::from_parts(100_000_000, 0, 0, false, 0);
+/// Largest amount or number of hours read from the API (10¹⁵): sums and totals the server writes
+/// exceed the bounds of one price or one month's hours, and must still read back; this only keeps
+/// kopecks and hundredths within `i64`.
+const MAX_WIRE: Decimal = Decimal::from_parts(2_764_472_320, 232_830, 0, false, 0);
 
 /// Rounds to kopecks, half away from zero (the domain's only rounding mode; `round_dp` alone
 /// would round half to even).
@@ -160,6 +164,18 @@ impl Serialize for Money {
     }
 }
 
+/// Reads the API's form (`"20000.00"`): any non-negative amount with at most two places. A
+/// price field's bound ([`MAX_PRICE`]) is for input; totals the server writes may exceed it.
+impl<'de> Deserialize<'de> for Money {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        let value = parse_decimal("amount", &text)
+            .and_then(|v| check_non_negative_two_places("amount", v, MAX_WIRE))
+            .map_err(|e| serde::de::Error::custom(e.problem))?;
+        Ok(Money::with_scale_2(value))
+    }
+}
+
 impl FromStr for Money {
     type Err = FieldError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -263,6 +279,17 @@ impl Serialize for Hours {
     }
 }
 
+/// Reads the API's form (`"4.5"`): any non-negative number of hours with at most two places
+/// (a task's logged hours may exceed one month's).
+impl<'de> Deserialize<'de> for Hours {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        parse_decimal("hours", &text)
+            .and_then(|v| Hours::bounded("hours", v, MAX_WIRE))
+            .map_err(|e| serde::de::Error::custom(e.problem))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -286,6 +313,21 @@ mod tests {
             assert_eq!(e.problem, expected, "{blank:?}");
         }
         assert_eq!(Problem::Missing.ru(), "обязательное поле");
+    }
+
+    #[test]
+    fn the_api_form_reads_back_past_the_input_bounds_and_nothing_invalid_does() {
+        let money: Money = serde_json::from_str("\"250000000.00\"").unwrap();
+        assert_eq!(money, Money::from_kopecks(25_000_000_000), "a total above one price's bound");
+        assert_eq!(serde_json::to_string(&money).unwrap(), "\"250000000.00\"");
+        let hours: Hours = serde_json::from_str("\"812.25\"").unwrap();
+        assert_eq!(hours, Hours::from_centi(81_225), "a task's hours above one month's");
+        for bad in ["\"-1\"", "\"1.005\"", "\"x\"", "12", "\"1e16\""] {
+            assert!(serde_json::from_str::<Money>(bad).is_err(), "{bad}");
+            assert!(serde_json::from_str::<Hours>(bad).is_err(), "{bad}");
+        }
+        let e = serde_json::from_str::<Money>("\"-1\"").unwrap_err().to_string();
+        assert!(e.contains("must not be negative"), "{e}");
     }
 
     #[test]

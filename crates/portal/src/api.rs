@@ -44,7 +44,7 @@ impl ApiError {
 
 /// A problem in one line, in the interface's language.
 pub fn problem_text(p: &Problem, russian: bool) -> String {
-    p.message(if russian { crate::i18n::Lang::Ru } else { crate::i18n::Lang::En })
+    crate::model::ProblemText::message(p, if russian { crate::i18n::Lang::Ru } else { crate::i18n::Lang::En })
 }
 
 /// A read: fresh, or from the cache when offline.

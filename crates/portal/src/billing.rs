@@ -5,7 +5,7 @@
 
 use hourbank_domain::{Hours, MonthStatement, Period, Tariff};
 
-use crate::format::{date_text, instant_text};
+use crate::format::{day_text, instant_text};
 use crate::i18n::Lang;
 use crate::model::{ReportTask, Task};
 
@@ -89,8 +89,9 @@ pub fn task_note(task: &Task, lang: Lang) -> Option<String> {
             (_, _, Some(at), Some(period)) => (at, period, "отменена после согласования", "cancelled after approval"),
             _ => return None,
         };
+    let billed_in = &billed_in.to_string();
     let mut note = match &task.late_from {
-        Some(late) => late_sentence(settled, verb_ru, verb_en, billed_in, late, lang),
+        Some(late) => late_sentence(settled, verb_ru, verb_en, billed_in, &late.to_string(), lang),
         None => match lang {
             Lang::Ru => format!("{verb_ru} {}, в счёте за {}", day_of(settled), month_name(billed_in, lang)),
             Lang::En => format!("{verb_en} {}, billed in {}", day_of(settled), month_name(billed_in, lang)),
@@ -105,8 +106,8 @@ pub fn task_note(task: &Task, lang: Lang) -> Option<String> {
 
 /// «Гарантия до 09.04.2027» on an accepted task.
 pub fn warranty_note(task: &Task, lang: Lang) -> Option<String> {
-    let until = task.warranty_until.as_deref()?;
-    Some(format!("{} {}", lang.pick("Гарантия до", "Warranty until"), date_text(until)))
+    let until = task.warranty_until?;
+    Some(format!("{} {}", lang.pick("Гарантия до", "Warranty until"), day_text(until)))
 }
 
 /// Whether `date` (`YYYY-MM-DD`) falls in a trial month of the organisation's contract, where a
@@ -194,7 +195,7 @@ mod tests {
         let mut base = serde_json::json!({
             "id": 7, "org_id": 1, "title": "Отчёт", "description": "", "state": "accepted", "specification": null,
             "estimate": "2", "approved_estimate": "2", "deadline": null, "logged": "2", "created_at": "2027-03-01T10:00:00.000Z",
-            "accepted_at": null, "accepted_period": null
+            "created_by": 3, "updated_at": "2027-03-01T10:00:00.000Z", "accepted_at": null, "accepted_period": null
         });
         for (k, v) in json.as_object().unwrap() {
             base[k] = v.clone();

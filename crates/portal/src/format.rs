@@ -15,13 +15,15 @@ pub fn hours_text(text: &str) -> String {
     model::hours("hours", text).map(hours).unwrap_or_else(|_| text.to_string())
 }
 
-/// `09.11.2026` from `2026-11-09` (or from the date part of an instant).
-pub fn date_text(text: &str) -> String {
-    let date = text.get(..10).unwrap_or(text);
-    match date.split('-').collect::<Vec<_>>().as_slice() {
-        [y, m, d] if y.len() == 4 && m.len() == 2 && d.len() == 2 => format!("{d}.{m}.{y}"),
-        _ => text.to_string(),
-    }
+/// `12,5 ч`.
+pub fn hours_of(value: hourbank_domain::Hours) -> String {
+    hours(value)
+}
+
+/// `09.11.2026`.
+pub fn day_text(date: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    format!("{:02}.{:02}.{}", date.day(), date.month(), date.year())
 }
 
 /// `09.11.2026 15:00` (Moscow, UTC+3) from `2026-11-09T12:00:00.000Z`.
@@ -44,8 +46,7 @@ mod tests {
         assert_eq!(money_text("20000.00"), "20\u{a0}000,00\u{a0}₽");
         assert_eq!(hours_text("12.5"), "12,5\u{a0}ч");
         assert_eq!(hours_text("x"), "x");
-        assert_eq!(date_text("2026-11-09"), "09.11.2026");
-        assert_eq!(date_text("2026-11-09T12:00:00.000Z"), "09.11.2026");
+        assert_eq!(day_text(chrono::NaiveDate::from_ymd_opt(2026, 11, 9).unwrap()), "09.11.2026");
         assert_eq!(instant_text("2026-11-09T22:30:00.000Z"), "10.11.2026 01:30");
         assert_eq!(instant_text("garbage"), "garbage");
     }

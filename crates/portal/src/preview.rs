@@ -6,9 +6,7 @@
 
 use hourbank_domain::format::{hours, rubles};
 use hourbank_domain::statement::month_statement;
-use hourbank_domain::{
-    parse_date, Contract, FieldError, Hours, Money, MonthStatement, Period, Phase, TaskState, Vat, VatRate,
-};
+use hourbank_domain::{Contract, FieldError, Hours, Money, MonthStatement, Period, Phase, TaskState, Vat, VatRate};
 
 use crate::i18n::Lang;
 use crate::model::{self, Org, StatementRow, Task};
@@ -26,9 +24,7 @@ pub struct CostPreview {
 
 /// The organisation's contract and VAT, as the domain computes with them.
 pub fn contract_of(org: &Org) -> Result<(Contract, Vat), FieldError> {
-    let tariff = org.tariff.tariff()?;
-    let start = parse_date("contract_start", &org.contract_start)?;
-    let end = org.contract_end.as_deref().map(|e| parse_date("contract_end", e)).transpose()?;
+    let (tariff, start, end) = (org.tariff.clone(), org.contract_start, org.contract_end);
     let rate = org.vat.rate.as_deref().map(|r| VatRate::parse("vat.rate", r)).transpose()?;
     let vat = Vat::from_mode("vat", &org.vat.mode, rate)?;
     Ok((Contract::new(tariff, start, end)?, vat))
@@ -68,7 +64,7 @@ pub fn approved_not_accepted(tasks: &[Task], except: i64) -> Hours {
     tasks
         .iter()
         .filter(|t| t.id != except && matches!(t.state, TaskState::InWork | TaskState::Testing))
-        .filter_map(Task::approved_hours)
+        .filter_map(|task| task.approved_estimate)
         .fold(Hours::ZERO, |sum, h| sum + h)
 }
 
@@ -183,8 +179,8 @@ impl AcceptPreview {
     /// and the reserve carried in); `None` when that month is outside the contract.
     pub fn new(org: &Org, month: &StatementRow, task: &Task) -> Result<Option<AcceptPreview>, FieldError> {
         let Some(open) = OpenMonth::of(org, month)? else { return Ok(None) };
-        let logged = model::hours("logged", &task.logged)?;
-        let estimate = task.approved_hours();
+        let logged = task.logged;
+        let estimate = task.approved_estimate;
         let billed = hourbank_domain::billed_hours(logged, estimate);
         let (before, after) = (open.with_hours(open.accepted), open.with_hours(open.accepted + billed));
         Ok(Some(AcceptPreview { period: open.period, logged, billed, estimate, before, after }))
@@ -237,7 +233,8 @@ impl AcceptPreview {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Terms, VatSetting};
+    use crate::model::VatSetting;
+    use hourbank_domain::{parse_date, Tariff};
 
     fn org(start: &str, vat: &str) -> Org {
         Org {
@@ -245,21 +242,15 @@ mod tests {
             name: "ООО «Ромашка»".into(),
             inn: "7707083893".into(),
             tariff_name: "Старт".into(),
-            tariff: Terms {
-                monthly_fee: "20000.00".into(),
-                included_hours: "10".into(),
-                overage_rate: "2000.00".into(),
-                reserve_cap: "10".into(),
-                trial_months: 2,
-                trial_rate: "2000.00".into(),
-            },
-            contract_start: start.into(),
+            tariff: Tariff::start(),
+            contract_start: parse_date("start", start).unwrap(),
             contract_end: None,
             vat: VatSetting { mode: vat.into(), rate: (vat != "none").then(|| "22".into()) },
+            analyst_id: None,
             analyst: None,
             kpp: None,
             address: String::new(),
-            warranty_days: Some(30),
+            warranty_days: 30,
         }
     }
 
@@ -292,11 +283,13 @@ mod tests {
             description: String::new(),
             state,
             specification: None,
-            estimate: approved.map(Into::into),
-            approved_estimate: approved.map(Into::into),
+            estimate: approved.map(|h| Hours::parse_month("estimate", h).unwrap()),
+            approved_estimate: approved.map(|h| Hours::parse_month("estimate", h).unwrap()),
             deadline: None,
-            logged: "0".into(),
+            logged: Hours::ZERO,
+            created_by: 7,
             created_at: "2026-11-01T09:00:00Z".into(),
+            updated_at: "2026-11-01T09:00:00Z".into(),
             accepted_at: None,
             accepted_period: None,
             cancelled_at: None,
@@ -373,7 +366,7 @@ mod tests {
         let o = org("2026-01-01", "on_top");
         // November: 8 h accepted so far, no reserve; the task logged 5 h against 4,5 approved.
         let mut t = task(9, TaskState::Testing, Some("4.5"));
-        t.logged = "5".into();
+        t.logged = Hours::whole(5);
         let p = AcceptPreview::new(&o, &month("2026-11", "8", "0"), &t).unwrap().unwrap();
         assert_eq!((p.billed, p.logged), (Hours::from_centi(4_50), Hours::whole(5)));
         // 12,5 h: 2,5 h over at 2 000 = 5 000, plus VAT 22 % = 6 100.

@@ -2,8 +2,8 @@
 //! [`OrgScope`]; a record outside the scope is simply not found (no hint that it exists).
 
 use chrono::NaiveDate;
-use hourbank_domain::workflow::TaskState;
-use hourbank_domain::{parse_date, Contract, Hours, Money, Tariff, Vat, VatRate};
+use hourbank_domain::workflow::{Role, TaskState};
+use hourbank_domain::{parse_date, Action, Contract, Hours, Money, Period, Tariff, Vat, VatRate};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use sqlx::any::AnyRow;
@@ -176,30 +176,19 @@ where
 }
 
 /// A user as others may see them (no password hash).
-#[derive(Debug, Clone, Serialize)]
-pub struct UserRecord {
-    pub id: i64,
-    pub email: String,
-    pub name: String,
-    pub role: String,
-    pub org_id: Option<i64>,
-    pub phone: Option<String>,
-    /// Signed out everywhere and refused sign-in until an admin enables the user again.
-    pub disabled: bool,
-}
+pub type UserRecord = hourbank_api::User;
 
-impl UserRecord {
-    fn from_row(row: &AnyRow) -> Result<UserRecord, ApiError> {
-        Ok(UserRecord {
-            id: col(row, "id")?,
-            email: col(row, "email")?,
-            name: col(row, "name")?,
-            role: col(row, "role")?,
-            org_id: col(row, "org_id")?,
-            phone: col(row, "phone")?,
-            disabled: col::<i64>(row, "disabled")? != 0,
-        })
-    }
+fn user_from_row(row: &AnyRow) -> Result<UserRecord, ApiError> {
+    let role: String = col(row, "role")?;
+    Ok(UserRecord {
+        id: col(row, "id")?,
+        email: col(row, "email")?,
+        name: col(row, "name")?,
+        role: stored("role", Role::parse("role", &role))?,
+        org_id: col(row, "org_id")?,
+        phone: col(row, "phone")?,
+        disabled: col::<i64>(row, "disabled")? != 0,
+    })
 }
 
 pub async fn user(db: &Db, id: i64) -> Result<Option<UserRecord>, ApiError> {
@@ -207,51 +196,18 @@ pub async fn user(db: &Db, id: i64) -> Result<Option<UserRecord>, ApiError> {
         .bind(id)
         .fetch_optional(db.pool())
         .await?;
-    row.as_ref().map(UserRecord::from_row).transpose()
+    row.as_ref().map(user_from_row).transpose()
 }
 
 pub async fn users(db: &Db) -> Result<Vec<UserRecord>, ApiError> {
     let rows = sqlx::query("SELECT id, email, name, role, org_id, phone, disabled FROM users ORDER BY id")
         .fetch_all(db.pool())
         .await?;
-    rows.iter().map(UserRecord::from_row).collect()
+    rows.iter().map(user_from_row).collect()
 }
 
-/// A task as stored.
-#[derive(Debug, Clone, Serialize)]
-pub struct TaskRecord {
-    pub id: i64,
-    pub org_id: i64,
-    pub title: String,
-    pub description: String,
-    pub state: TaskState,
-    pub specification: Option<String>,
-    pub estimate: Option<Hours>,
-    pub deadline: Option<NaiveDate>,
-    pub approved_estimate: Option<Hours>,
-    pub created_by: i64,
-    pub created_at: String,
-    pub updated_at: String,
-    pub accepted_at: Option<String>,
-    /// The month whose report bills the accepted task (see [`TaskRecord::late_from`]).
-    pub accepted_period: Option<String>,
-    /// When approved work was cancelled, and the month that bills its logged hours (none when
-    /// the task was never approved, or staff wrote the work off).
-    pub cancelled_at: Option<String>,
-    pub cancelled_period: Option<String>,
-    /// The month the task was accepted or cancelled in, when that month was already closed and a
-    /// later one bills it («принята 31.03, в счёте за апрель: март уже закрыт»).
-    pub late_from: Option<String>,
-    /// A warranty claim: the accepted task it reopens (it bills 0 h).
-    pub warranty_of: Option<i64>,
-    /// The last day the client may claim warranty work on this accepted task.
-    pub warranty_until: Option<NaiveDate>,
-    /// Who works on it, when the analyst has assigned someone.
-    pub assignee_id: Option<i64>,
-    pub assignee_name: Option<String>,
-    /// Hours logged so far.
-    pub logged: Hours,
-}
+/// A task as stored, as the API serves it.
+pub type TaskRecord = hourbank_api::Task;
 
 const TASK_COLUMNS: &str = "t.id, t.org_id, t.title, t.description, t.state, t.specification, t.estimate, t.deadline, \
      t.approved_estimate, t.created_by, t.created_at, t.updated_at, t.accepted_at, t.accepted_period, \
@@ -259,51 +215,51 @@ const TASK_COLUMNS: &str = "t.id, t.org_id, t.title, t.description, t.state, t.s
      (SELECT o.warranty_days FROM orgs o WHERE o.id = t.org_id) AS warranty_days, t.assignee_id, (SELECT u.name FROM users u WHERE u.id = t.assignee_id) AS assignee_name, \
      CAST(COALESCE((SELECT SUM(w.hours) FROM worklogs w WHERE w.task_id = t.id), 0) AS BIGINT) AS logged";
 
-impl TaskRecord {
-    fn from_row(row: &AnyRow) -> Result<TaskRecord, ApiError> {
-        let state: String = col(row, "state")?;
-        let deadline: Option<String> = col(row, "deadline")?;
-        let centi = |name: &str| -> Result<Option<Hours>, ApiError> {
-            Ok(col::<Option<i64>>(row, name)?.map(Hours::from_centi))
-        };
-        let accepted_at: Option<String> = col(row, "accepted_at")?;
-        let accepted_period: Option<String> = col(row, "accepted_period")?;
-        let cancelled_at: Option<String> = col(row, "cancelled_at")?;
-        let cancelled_period: Option<String> = col(row, "cancelled_period")?;
-        let settled = accepted_at.as_deref().zip(accepted_period.as_deref());
-        let late_from = settled
-            .or(cancelled_at.as_deref().zip(cancelled_period.as_deref()))
-            .and_then(|(at, billed)| late_from(at, billed));
-        let warranty_days: i64 = col(row, "warranty_days")?;
-        let warranty_until = accepted_at
-            .as_deref()
-            .and_then(crate::clock::business_date_of_text)
-            .and_then(|day| day.checked_add_days(chrono::Days::new(warranty_days.max(0) as u64)));
-        Ok(TaskRecord {
-            id: col(row, "id")?,
-            org_id: col(row, "org_id")?,
-            title: col(row, "title")?,
-            description: col(row, "description")?,
-            state: stored("state", TaskState::parse("state", &state))?,
-            specification: col(row, "specification")?,
-            estimate: centi("estimate")?,
-            deadline: deadline.map(|d| stored("deadline", parse_date("deadline", &d))).transpose()?,
-            approved_estimate: centi("approved_estimate")?,
-            created_by: col(row, "created_by")?,
-            created_at: col(row, "created_at")?,
-            updated_at: col(row, "updated_at")?,
-            accepted_at,
-            accepted_period,
-            cancelled_at,
-            cancelled_period,
-            late_from,
-            warranty_of: col(row, "warranty_of")?,
-            warranty_until,
-            assignee_id: col(row, "assignee_id")?,
-            assignee_name: col(row, "assignee_name")?,
-            logged: Hours::from_centi(col(row, "logged")?),
-        })
-    }
+fn task_from_row(row: &AnyRow) -> Result<TaskRecord, ApiError> {
+    let state: String = col(row, "state")?;
+    let deadline: Option<String> = col(row, "deadline")?;
+    let centi =
+        |name: &str| -> Result<Option<Hours>, ApiError> { Ok(col::<Option<i64>>(row, name)?.map(Hours::from_centi)) };
+    let accepted_at: Option<String> = col(row, "accepted_at")?;
+    let accepted_period: Option<String> = col(row, "accepted_period")?;
+    let period = |field: &str, text: Option<&str>| text.map(|p| stored(field, Period::parse(field, p))).transpose();
+    let cancelled_at: Option<String> = col(row, "cancelled_at")?;
+    let cancelled_period: Option<String> = col(row, "cancelled_period")?;
+    let settled = accepted_at.as_deref().zip(accepted_period.as_deref());
+    let late_from = settled
+        .or(cancelled_at.as_deref().zip(cancelled_period.as_deref()))
+        .and_then(|(at, billed)| late_from(at, billed))
+        .map(|late| stored("late_from", Period::parse("late_from", &late)))
+        .transpose()?;
+    let warranty_days: i64 = col(row, "warranty_days")?;
+    let warranty_until = accepted_at
+        .as_deref()
+        .and_then(crate::clock::business_date_of_text)
+        .and_then(|day| day.checked_add_days(chrono::Days::new(warranty_days.max(0) as u64)));
+    Ok(TaskRecord {
+        id: col(row, "id")?,
+        org_id: col(row, "org_id")?,
+        title: col(row, "title")?,
+        description: col(row, "description")?,
+        state: stored("state", TaskState::parse("state", &state))?,
+        specification: col(row, "specification")?,
+        estimate: centi("estimate")?,
+        deadline: deadline.map(|d| stored("deadline", parse_date("deadline", &d))).transpose()?,
+        approved_estimate: centi("approved_estimate")?,
+        created_by: col(row, "created_by")?,
+        created_at: col(row, "created_at")?,
+        updated_at: col(row, "updated_at")?,
+        accepted_period: period("accepted_period", accepted_period.as_deref())?,
+        cancelled_period: period("cancelled_period", cancelled_period.as_deref())?,
+        accepted_at,
+        cancelled_at,
+        late_from,
+        warranty_of: col(row, "warranty_of")?,
+        warranty_until,
+        assignee_id: col(row, "assignee_id")?,
+        assignee_name: col(row, "assignee_name")?,
+        logged: Hours::from_centi(col(row, "logged")?),
+    })
 }
 
 /// The month work settled at `settled_at` was settled in, when a later month `billed_in` bills
@@ -321,7 +277,7 @@ pub async fn task(db: &Db, scope: OrgScope, id: i64) -> Result<TaskRecord, ApiEr
         query = query.bind(org);
     }
     let row = query.fetch_optional(db.pool()).await?.ok_or(ApiError::NotFound)?;
-    TaskRecord::from_row(&row)
+    task_from_row(&row)
 }
 
 /// A task's organisation and state, without summing its work (for writes that need only those).
@@ -495,7 +451,7 @@ pub async fn tasks(db: &Db, scope: OrgScope, filter: &TaskFilter, page: Page) ->
                 query = query.bind(before);
             }
             let rows = query.bind(n as i64).fetch_all(db.pool()).await?;
-            rows.iter().map(TaskRecord::from_row).collect::<Result<Vec<_>, _>>().map_err(ApiError::from)
+            rows.iter().map(task_from_row).collect::<Result<Vec<_>, _>>().map_err(ApiError::from)
         }
     };
     let words = SearchWords::new(filter.search.as_deref());
@@ -531,16 +487,7 @@ enum BindValue {
 }
 
 /// One step in a task's history.
-#[derive(Debug, Clone, Serialize)]
-pub struct TaskEvent {
-    pub at: String,
-    pub user_id: i64,
-    pub user_name: String,
-    pub action: String,
-    pub from_state: String,
-    pub to_state: String,
-    pub comment: Option<String>,
-}
+pub type TaskEvent = hourbank_api::Event;
 
 pub async fn task_events(db: &Db, task_id: i64) -> Result<Vec<TaskEvent>, ApiError> {
     let rows = sqlx::query(
@@ -552,13 +499,15 @@ pub async fn task_events(db: &Db, task_id: i64) -> Result<Vec<TaskEvent>, ApiErr
     .await?;
     rows.iter()
         .map(|r| {
+            let (action, from, to): (String, String, String) =
+                (col(r, "transition")?, col(r, "from_state")?, col(r, "to_state")?);
             Ok(TaskEvent {
                 at: col(r, "at")?,
                 user_id: col(r, "user_id")?,
                 user_name: col(r, "name")?,
-                action: col(r, "transition")?,
-                from_state: col(r, "from_state")?,
-                to_state: col(r, "to_state")?,
+                action: stored("transition", Action::parse("transition", &action))?,
+                from_state: stored("from_state", TaskState::parse("from_state", &from))?,
+                to_state: stored("to_state", TaskState::parse("to_state", &to))?,
                 comment: col(r, "comment")?,
             })
         })
@@ -566,31 +515,21 @@ pub async fn task_events(db: &Db, task_id: i64) -> Result<Vec<TaskEvent>, ApiErr
 }
 
 /// Work logged on a task: who, when, what, how long.
-#[derive(Debug, Clone, Serialize)]
-pub struct Worklog {
-    pub id: i64,
-    pub task_id: i64,
-    pub user_id: i64,
-    pub user_name: String,
-    pub date: String,
-    pub hours: Hours,
-    pub description: String,
-}
+pub type Worklog = hourbank_api::Worklog;
 
 const WORKLOG_COLUMNS: &str = "w.id, w.task_id, w.user_id, u.name, w.work_date, w.hours, w.description";
 
-impl Worklog {
-    fn from_row(r: &AnyRow) -> Result<Worklog, ApiError> {
-        Ok(Worklog {
-            id: col(r, "id")?,
-            task_id: col(r, "task_id")?,
-            user_id: col(r, "user_id")?,
-            user_name: col(r, "name")?,
-            date: col(r, "work_date")?,
-            hours: Hours::from_centi(col(r, "hours")?),
-            description: col(r, "description")?,
-        })
-    }
+fn worklog_from_row(r: &AnyRow) -> Result<Worklog, ApiError> {
+    let date: String = col(r, "work_date")?;
+    Ok(Worklog {
+        id: col(r, "id")?,
+        task_id: col(r, "task_id")?,
+        user_id: col(r, "user_id")?,
+        user_name: col(r, "name")?,
+        date: stored("work_date", parse_date("work_date", &date))?,
+        hours: Hours::from_centi(col(r, "hours")?),
+        description: col(r, "description")?,
+    })
 }
 
 /// A task's work logs, oldest first.
@@ -602,7 +541,7 @@ pub async fn worklogs_of_task(db: &Db, task_id: i64) -> Result<Vec<Worklog>, Api
     .bind(task_id)
     .fetch_all(db.pool())
     .await?;
-    rows.iter().map(Worklog::from_row).collect()
+    rows.iter().map(worklog_from_row).collect()
 }
 
 /// One audit-log entry: who, what, and the record before and after.

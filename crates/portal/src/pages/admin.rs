@@ -6,10 +6,11 @@ use leptos::task::spawn_local;
 
 use crate::api::WriteOutcome;
 use crate::app::{ctx, load, role_label, show};
-use crate::format::{date_text, hours_text, instant_text, money_text};
+use crate::format::{day_text, hours_of, instant_text};
 use crate::model::{AuditList, Me, OrgList, SellerSettings, TariffList, UserList};
 use crate::pages::{field_error, form_status, input, send_now, sent_state, Sent};
 use crate::route::AdminPage as Page;
+use hourbank_domain::format::rubles;
 
 #[allow(non_snake_case)]
 pub fn AdminPage(me: Me, page: Page) -> impl IntoView {
@@ -132,8 +133,8 @@ fn orgs(role: Role) -> impl IntoView {
                         </tr></thead>
                         <tbody>{l.orgs.into_iter().map(|o| view! {
                             <tr><td>{o.name}</td><td>{o.inn}</td>
-                                <td>{format!("«{}»: {} / {}", o.tariff_name, money_text(&o.tariff.monthly_fee), hours_text(&o.tariff.included_hours))}</td>
-                                <td>{date_text(&o.contract_start)} " — " {o.contract_end.as_deref().map(date_text).unwrap_or_default()}</td>
+                                <td>{format!("«{}»: {} / {}", o.tariff_name, rubles(o.tariff.monthly_fee), hours_of(o.tariff.included_hours))}</td>
+                                <td>{day_text(o.contract_start)} " — " {o.contract_end.map(day_text).unwrap_or_default()}</td>
                                 <td>{o.analyst.map(|a| a.name)}</td></tr>
                         }).collect_view()}</tbody>
                     </table>
@@ -389,12 +390,12 @@ fn tariffs() -> impl IntoView {
                         </tr></thead>
                         <tbody>{l.tariffs.into_iter().map(|tariff| view! {
                             <tr><td>{tariff.name}</td>
-                                <td class="num">{money_text(&tariff.terms.monthly_fee)}</td>
-                                <td class="num">{hours_text(&tariff.terms.included_hours)}</td>
-                                <td class="num">{money_text(&tariff.terms.overage_rate)}</td>
-                                <td class="num">{hours_text(&tariff.terms.reserve_cap)}</td>
+                                <td class="num">{rubles(tariff.terms.monthly_fee)}</td>
+                                <td class="num">{hours_of(tariff.terms.included_hours)}</td>
+                                <td class="num">{rubles(tariff.terms.overage_rate)}</td>
+                                <td class="num">{hours_of(tariff.terms.reserve_cap)}</td>
                                 <td class="num">{tariff.terms.trial_months}</td>
-                                <td class="num">{money_text(&tariff.terms.trial_rate)}</td></tr>
+                                <td class="num">{rubles(tariff.terms.trial_rate)}</td></tr>
                         }).collect_view()}</tbody>
                     </table>
                 </div>

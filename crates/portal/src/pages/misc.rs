@@ -170,7 +170,7 @@ pub fn Instructions(q: String) -> impl IntoView {
                 <article class="instruction">
                     <h2>{i.title}</h2>
                     <p class="meta">
-                        {i.task_id.map(|id| view! { <a href=Route::Task { id }.href()>{i.task_title.clone().unwrap_or_else(|| format!("№{id}"))}</a> ", " })}
+                        <a href=Route::Task { id: i.task_id }.href()>{i.task_title.clone()}</a> ", "
                         {i.author_name} ", " {instant_text(&i.created_at)}
                     </p>
                     // Sanitised by the server (ammonia).

@@ -129,7 +129,10 @@ impl FormErrors {
         let general = if !unknown.is_empty() {
             Some(unknown.join("; "))
         } else if fields.is_empty() {
-            Some(problem.message(if russian { crate::i18n::Lang::Ru } else { crate::i18n::Lang::En }))
+            Some(crate::model::ProblemText::message(
+                problem,
+                if russian { crate::i18n::Lang::Ru } else { crate::i18n::Lang::En },
+            ))
         } else {
             None
         };

@@ -70,7 +70,7 @@ pub fn ClientOverview(me: Me) -> impl IntoView {
                 return view! { <p>{t("Этот месяц вне договора.", "This month is outside the contract.")}</p> }.into_any();
             };
             let Ok(m) = row.to_domain() else { return statement_view(&row, lang) };
-            let terms = r.tariff.terms.tariff().ok();
+            let terms = Some(r.tariff.terms.clone());
             let included_left = terms
                 .as_ref()
                 .filter(|_| m.phase == Phase::Subscription)

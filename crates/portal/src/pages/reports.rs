@@ -7,7 +7,7 @@ use hourbank_web::explain::explain_in;
 use leptos::prelude::*;
 
 use crate::app::{ctx, load, show, show_page};
-use crate::format::{date_text, hours_text, instant_text, money_text};
+use crate::format::{day_text, hours_of, hours_text, instant_text, money_text};
 use crate::i18n::Lang;
 use crate::model::{DocumentView, Me, MonthList, OrgList, Report, StatementRow};
 use crate::route::Route;
@@ -235,7 +235,7 @@ fn report_tasks(r: &Report, lang: Lang) -> AnyView {
             <tbody>
                 {r.tasks.iter().map(|task| {
                     let logs = task.worklogs.iter().map(|w| view! {
-                        <li>{w.user_name.clone()} ", " {date_text(&w.date)} ", " {hours_text(&w.hours)} ": " {w.description.clone()}</li>
+                        <li>{w.user_name.clone()} ", " {day_text(w.date)} ", " {hours_of(w.hours)} ": " {w.description.clone()}</li>
                     }).collect_view();
                     view! {
                         <tr>
@@ -273,11 +273,11 @@ pub fn consultation_table(list: &[crate::model::Consultation], lang: Lang) -> An
             <tbody>
                 {list.iter().map(|c| view! {
                     <tr>
-                        <td>{date_text(&c.date)}</td>
+                        <td>{day_text(c.date)}</td>
                         <td>{crate::labels::channel(&c.channel, lang)}</td>
                         <td>{c.topic.clone()}</td>
                         <td>{c.specialist_name.clone()}</td>
-                        <td class="num">{hours_text(&c.duration)}</td>
+                        <td class="num">{hours_of(c.duration)}</td>
                         <td>{if c.billable { t("да", "yes") } else { t("нет", "no") }}</td>
                     </tr>
                 }).collect_view()}

@@ -2,13 +2,13 @@
 //! work logs, instructions, and the steps the signed-in role may take — approving with the cost
 //! preview, accepting or returning with a comment, estimating, logging work.
 
-use hourbank_domain::{Action, Hours, Role};
+use hourbank_domain::{Action, Role};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::WriteOutcome;
 use crate::app::{ctx, load, show, show_page};
-use crate::format::{date_text, hours_text, instant_text};
+use crate::format::{day_text, hours_of, instant_text};
 use crate::i18n::Lang;
 use crate::labels;
 use crate::model::{InstructionList, Me, TaskDetail};
@@ -66,7 +66,7 @@ fn task_view(me: Me, d: TaskDetail) -> AnyView {
         .sync
         .outbox
         .with_untracked(|o| o.for_path(&format!("/tasks/{}", task.id)).map(|w| w.label.clone()).collect());
-    let actions: Vec<Action> = d.allowed_actions.iter().filter_map(|a| Action::parse("action", a).ok()).collect();
+    let actions: Vec<Action> = d.allowed_actions.clone();
     view! {
         <h1>{format!("№{} {}", task.id, task.title)}</h1>
         <p class="state">{t("Состояние", "State")} ": " <strong id="task-state">{labels::state(task.state, lang)}</strong></p>
@@ -81,13 +81,13 @@ fn task_view(me: Me, d: TaskDetail) -> AnyView {
             <dt>{t("Техническое задание", "Specification")}</dt>
             <dd class="prewrap" id="task-spec">{task.specification.clone().unwrap_or_else(|| t("ещё не написано", "not written yet").into())}</dd>
             <dt>{t("Оценка", "Estimate")}</dt>
-            <dd id="task-estimate">{task.estimate.as_deref().map(hours_text).unwrap_or_else(|| "—".into())}</dd>
+            <dd id="task-estimate">{task.estimate.map(hours_of).unwrap_or_else(|| "—".into())}</dd>
             <dt>{t("Согласованная оценка", "Approved estimate")}</dt>
-            <dd>{task.approved_estimate.as_deref().map(hours_text).unwrap_or_else(|| "—".into())}</dd>
+            <dd>{task.approved_estimate.map(hours_of).unwrap_or_else(|| "—".into())}</dd>
             <dt>{t("Срок", "Deadline")}</dt>
-            <dd>{task.deadline.as_deref().map(date_text).unwrap_or_else(|| "—".into())}</dd>
+            <dd>{task.deadline.map(day_text).unwrap_or_else(|| "—".into())}</dd>
             <dt>{t("Затрачено", "Logged")}</dt>
-            <dd id="task-logged">{hours_text(&task.logged)}</dd>
+            <dd id="task-logged">{hours_of(task.logged)}</dd>
             <dt>{t("Исполнитель", "Assignee")}</dt>
             <dd id="task-assignee">{task.assignee_name.clone().unwrap_or_else(|| t("не назначен", "nobody yet").into())}</dd>
             {crate::billing::task_note(&task, lang).map(|note| view! {
@@ -104,7 +104,7 @@ fn task_view(me: Me, d: TaskDetail) -> AnyView {
         </dl>
         {(me.role == Role::Client
             && task.state == hourbank_domain::TaskState::Accepted
-            && task.warranty_until.as_deref().is_some_and(|until| until >= today().as_str()))
+            && task.warranty_until.is_some_and(|until| hourbank_domain::parse_date("today", &today()).is_ok_and(|today| until >= today)))
             .then(|| warranty_form(task.id))}
         {staff_only!((matches!(me.role, Role::Analyst | Role::Admin) && !task.state.is_final()).then(|| assign_form(task.id, task.assignee_id)))}
         {actions_view(me.clone(), d.clone(), actions)}
@@ -113,7 +113,7 @@ fn task_view(me: Me, d: TaskDetail) -> AnyView {
         <ol class="events" id="events">
             <li>{instant_text(&task.created_at)} " — " {t("создана", "created")}</li>
             {d.events.iter().map(|e| view! {
-                <li>{instant_text(&e.at)} " — " {e.user_name.clone()} ": " {labels::action_name(&e.action, lang)}
+                <li>{instant_text(&e.at)} " — " {e.user_name.clone()} ": " {labels::action_name(e.action.as_str(), lang)}
                     " → " {labels::state(e.to_state, lang)}
                     {e.comment.clone().filter(|c| !c.is_empty()).map(|c| view! { <q>{c}</q> })}</li>
             }).collect_view()}
@@ -129,8 +129,8 @@ fn task_view(me: Me, d: TaskDetail) -> AnyView {
                         <th scope="col">{t("Что сделано", "What was done")}</th><th scope="col" class="num">{t("Часов", "Hours")}</th>
                     </tr></thead>
                     <tbody>{d.worklogs.iter().map(|w| view! {
-                        <tr><td>{w.user_name.clone()}</td><td>{date_text(&w.date)}</td><td>{w.description.clone()}</td>
-                            <td class="num">{hours_text(&w.hours)}</td></tr>
+                        <tr><td>{w.user_name.clone()}</td><td>{day_text(w.date)}</td><td>{w.description.clone()}</td>
+                            <td class="num">{hours_of(w.hours)}</td></tr>
                     }).collect_view()}</tbody>
                 </table>
             }.into_any()
@@ -300,15 +300,11 @@ fn cost_preview(me: Me, d: TaskDetail) -> impl IntoView {
     let ctx = ctx();
     let crate::pages::ThisMonth { report, tasks, .. } = crate::pages::this_month();
     let task_id = d.task.id;
-    let estimate = d.task.estimate.as_deref().and_then(|e| Hours::parse_month("estimate", e).ok());
+    let estimate = d.task.estimate;
     // A deadline in a later month: the work will likely bill then, so the preview says which
     // month it computed and why.
-    let later_deadline = d
-        .task
-        .deadline
-        .as_deref()
-        .and_then(|day| hourbank_domain::parse_date("deadline", day).ok())
-        .filter(|day| hourbank_domain::Period::of(*day) > crate::billing::today_period());
+    let later_deadline =
+        d.task.deadline.filter(|day| hourbank_domain::Period::of(*day) > crate::billing::today_period());
     let assumption = move |lang: Lang| match later_deadline {
         Some(day) => {
             let month = hourbank_web::table::period_in(hourbank_domain::Period::of(day), lang);
@@ -346,10 +342,7 @@ fn cost_preview(me: Me, d: TaskDetail) -> impl IntoView {
             Err(e) => e.to_string(),
         };
         // The same figures as the overview: what is still free before this estimate.
-        let free = org
-            .tariff
-            .tariff()
-            .ok()
+        let free = Some(org.tariff.clone())
             .zip(row.to_domain().ok())
             .and_then(|(tariff, month)| crate::billing::FreeHours::of(&tariff, &month));
         Some(view! {
@@ -401,8 +394,9 @@ fn estimate_form(d: TaskDetail) -> impl IntoView {
     let ctx = ctx();
     let id = d.task.id;
     let specification = RwSignal::new(d.task.specification.clone().unwrap_or_default());
-    let estimate = RwSignal::new(d.task.estimate.clone().unwrap_or_default());
-    let deadline = RwSignal::new(d.task.deadline.clone().unwrap_or_default());
+    // The inputs edit text: the API's `4.5` and `2026-11-23`, as before.
+    let estimate = RwSignal::new(d.task.estimate.map(|h| h.to_string()).unwrap_or_default());
+    let deadline = RwSignal::new(d.task.deadline.map(|day| day.to_string()).unwrap_or_default());
     let sent = RwSignal::new(Sent::Idle);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -489,8 +483,8 @@ pub fn send_worklog(
         "description": description.get_untracked().trim(),
     });
     let label = format!("Работа по задаче №{id}: {} ч", hours.get_untracked().trim());
-    let logged = match Hours::parse_month("hours", &hours.get_untracked()) {
-        Ok(h) => hours_text(&h.to_string()),
+    let logged = match hourbank_domain::Hours::parse_month("hours", &hours.get_untracked()) {
+        Ok(h) => hours_of(h),
         Err(_) => hours.get_untracked().trim().to_string(),
     };
     spawn_local(async move {

@@ -17,6 +17,8 @@ use super::{ApiError, AppState, JsonBody};
 use crate::auth::{hash_password, token_hash, verify_password, Caller, SessionToken};
 use crate::db::col;
 use crate::store;
+use hourbank_api::admin::UserDisabled;
+use hourbank_api::session::{SessionEntry, SessionList};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -145,7 +147,7 @@ async fn own_sessions(
     State(state): State<AppState>,
     caller: Caller,
     token: SessionToken,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<SessionList>, ApiError> {
     let current = token_hash(&token.0);
     let rows = sqlx::query(
         "SELECT token_hash, created_at, last_seen, expires_at, address FROM sessions \
@@ -158,16 +160,16 @@ async fn own_sessions(
     let mut sessions = Vec::new();
     for r in &rows {
         let hash: String = col(r, "token_hash")?;
-        sessions.push(json!({
-            "id": &hash[..16],
-            "created_at": col::<String>(r, "created_at")?,
-            "last_seen": col::<String>(r, "last_seen")?,
-            "expires_at": col::<String>(r, "expires_at")?,
-            "address": col::<String>(r, "address")?,
-            "current": hash == current,
-        }));
+        sessions.push(SessionEntry {
+            id: hash[..16].to_string(),
+            created_at: col(r, "created_at")?,
+            last_seen: col(r, "last_seen")?,
+            expires_at: col(r, "expires_at")?,
+            address: col(r, "address")?,
+            current: hash == current,
+        });
     }
-    Ok(Json(json!({ "sessions": sessions })))
+    Ok(Json(SessionList { sessions }))
 }
 
 async fn end_own_session(
@@ -202,7 +204,7 @@ async fn set_disabled_by_admin(
     caller: Caller,
     Path(id): Path<i64>,
     JsonBody(body): JsonBody,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<UserDisabled>, ApiError> {
     caller.require(&[Role::Admin])?;
     let input = Input::new(&body, &["disabled"])?;
     let disabled = match input.raw("disabled") {
@@ -215,7 +217,7 @@ async fn set_disabled_by_admin(
         return Err(ApiError::invalid("disabled", Problem::Other("an admin cannot disable their own account".into())));
     }
     set_disabled(&state, id, disabled, Some(caller.user_id)).await?;
-    Ok(Json(json!({ "id": id, "disabled": disabled })))
+    Ok(Json(UserDisabled { id, disabled }))
 }
 
 /// `{"password": …}` (admin): the user's sessions end; they sign in with the new one.

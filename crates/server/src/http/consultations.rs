@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use hourbank_domain::workflow::Role;
 use hourbank_domain::{parse_date, FieldError, Hours, Period, Problem};
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{json, Value};
 use sqlx::any::AnyRow;
 
@@ -20,6 +20,7 @@ use crate::auth::{Caller, OrgScope};
 
 use crate::db::{col, Arg, Db};
 use crate::store::{self, OrgRecord, Page, Paged};
+use hourbank_api::consultations::{ConsultationList, LoggedConsultation};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/consultations", get(list).post(create))
@@ -41,42 +42,27 @@ pub fn channel_ru(channel: &str) -> &'static str {
 const MAX_DURATION_HOURS: i64 = 24;
 
 /// A logged consultation.
-#[derive(Debug, Clone, Serialize)]
-pub struct Consultation {
-    pub id: i64,
-    pub org_id: i64,
-    pub specialist_id: i64,
-    pub specialist_name: String,
-    pub channel: String,
-    pub channel_ru: &'static str,
-    pub date: NaiveDate,
-    pub duration: Hours,
-    pub topic: String,
-    pub billable: bool,
-    pub created_at: String,
-}
+pub type Consultation = hourbank_api::Consultation;
 
 const COLUMNS: &str =
     "c.id, c.org_id, c.specialist_id, u.name, c.channel, c.date, c.duration, c.topic, c.billable, c.created_at";
 
-impl Consultation {
-    fn from_row(r: &AnyRow) -> Result<Consultation, ApiError> {
-        let channel: String = col(r, "channel")?;
-        let date: String = col(r, "date")?;
-        Ok(Consultation {
-            id: col(r, "id")?,
-            org_id: col(r, "org_id")?,
-            specialist_id: col(r, "specialist_id")?,
-            specialist_name: col(r, "name")?,
-            channel_ru: channel_ru(&channel),
-            channel,
-            date: parse_date("date", &date).map_err(|e| ApiError::Internal(format!("stored consultation: {e}")))?,
-            duration: Hours::from_centi(col(r, "duration")?),
-            topic: col(r, "topic")?,
-            billable: col::<i64>(r, "billable")? != 0,
-            created_at: col(r, "created_at")?,
-        })
-    }
+fn consultation_from_row(r: &AnyRow) -> Result<Consultation, ApiError> {
+    let channel: String = col(r, "channel")?;
+    let date: String = col(r, "date")?;
+    Ok(Consultation {
+        id: col(r, "id")?,
+        org_id: Some(col(r, "org_id")?),
+        specialist_id: Some(col(r, "specialist_id")?),
+        specialist_name: col(r, "name")?,
+        channel_ru: channel_ru(&channel).to_string(),
+        channel,
+        date: parse_date("date", &date).map_err(|e| ApiError::Internal(format!("stored consultation: {e}")))?,
+        duration: Hours::from_centi(col(r, "duration")?),
+        topic: col(r, "topic")?,
+        billable: col::<i64>(r, "billable")? != 0,
+        created_at: Some(col(r, "created_at")?),
+    })
 }
 
 /// Which consultations to read, within the caller's scope.
@@ -97,7 +83,7 @@ pub async fn consultations(
 ) -> Result<Vec<Consultation>, ApiError> {
     let (sql, binds) = consultation_query(scope, &filter);
     let sql = format!("{sql} ORDER BY c.date, c.id");
-    bind_filter(sqlx::query(&sql), &binds).fetch_all(db.pool()).await?.iter().map(Consultation::from_row).collect()
+    bind_filter(sqlx::query(&sql), &binds).fetch_all(db.pool()).await?.iter().map(consultation_from_row).collect()
 }
 
 /// Consultations matching the filter, newest entry first, a page at a time.
@@ -117,7 +103,7 @@ async fn consultation_page(
                 query = query.bind(before);
             }
             let rows = query.bind(limit as i64).fetch_all(db.pool()).await?;
-            rows.iter().map(Consultation::from_row).collect::<Result<Vec<_>, ApiError>>()
+            rows.iter().map(consultation_from_row).collect::<Result<Vec<_>, ApiError>>()
         }
     };
     page.collect(false, fetch, |c| c.id, |_| true).await
@@ -172,7 +158,7 @@ async fn consultation(db: &Db, id: i64) -> Result<Consultation, ApiError> {
     .fetch_optional(db.pool())
     .await?
     .ok_or(ApiError::NotFound)?;
-    Consultation::from_row(&row)
+    consultation_from_row(&row)
 }
 
 #[derive(Debug, Deserialize)]
@@ -190,14 +176,14 @@ async fn list(
     State(state): State<AppState>,
     caller: Caller,
     Query(query): Query<ListQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<ConsultationList>, ApiError> {
     let scope = caller.scope()?;
     let month = query.month.as_deref().map(|m| Period::parse("month", m)).transpose()?;
     let filter =
         ConsultationFilter { org_id: query.org, from: month.map(Period::first_day), to: month.map(Period::last_day) };
     let page = Page::parse(query.limit, query.before)?;
     let found = consultation_page(state.db(), scope, filter, page).await?;
-    Ok(Json(json!({ "consultations": found.items, "next_before": found.next_before })))
+    Ok(Json(ConsultationList { consultations: found.items, next_before: found.next_before }))
 }
 
 /// A new consultation, read and checked field by field.
@@ -298,7 +284,7 @@ async fn create(
     State(state): State<AppState>,
     caller: Caller,
     JsonBody(body): JsonBody,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<LoggedConsultation>), ApiError> {
     let scope = caller.scope()?;
     caller.require(&[Role::Specialist, Role::Analyst, Role::Admin])?;
     let new = read_new(&state, scope, &body).await?;
@@ -332,5 +318,5 @@ async fn create(
     )
     .await?
     .ok_or_else(|| ApiError::Internal("a new consultation returned no id".into()))?;
-    Ok((StatusCode::CREATED, Json(json!({ "consultation": consultation(state.db(), id).await? }))))
+    Ok((StatusCode::CREATED, Json(LoggedConsultation { consultation: consultation(state.db(), id).await? })))
 }

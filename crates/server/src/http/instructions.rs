@@ -10,7 +10,7 @@ use axum::{Json, Router};
 use hourbank_domain::workflow::Role;
 use hourbank_domain::{FieldError, Problem};
 use pulldown_cmark::{Options, Parser};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{json, Value};
 use sqlx::any::AnyRow;
 
@@ -20,6 +20,7 @@ use super::{ApiError, AppState, JsonBody};
 use crate::auth::{Caller, OrgScope};
 use crate::db::{col, now, Db};
 use crate::store::{self, Page};
+use hourbank_api::instructions::{InstructionList, WrittenInstruction};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/instructions", get(search)).route("/tasks/{id}/instructions", get(of_task).post(create))
@@ -40,37 +41,22 @@ pub fn render(markdown: &str) -> String {
 }
 
 /// An instruction as stored, with its task's title and its author's name.
-#[derive(Debug, Clone, Serialize)]
-pub struct Instruction {
-    pub id: i64,
-    pub task_id: i64,
-    pub task_title: String,
-    pub org_id: i64,
-    pub title: String,
-    pub markdown: String,
-    pub html: String,
-    pub author_id: i64,
-    pub author_name: String,
-    pub created_at: String,
-    pub updated_at: String,
-}
+pub type Instruction = hourbank_api::Instruction;
 
-impl Instruction {
-    fn from_row(r: &AnyRow) -> Result<Instruction, ApiError> {
-        Ok(Instruction {
-            id: col(r, "id")?,
-            task_id: col(r, "task_id")?,
-            task_title: col(r, "task_title")?,
-            org_id: col(r, "org_id")?,
-            title: col(r, "title")?,
-            markdown: col(r, "markdown")?,
-            html: col(r, "html")?,
-            author_id: col(r, "author_id")?,
-            author_name: col(r, "author_name")?,
-            created_at: col(r, "created_at")?,
-            updated_at: col(r, "updated_at")?,
-        })
-    }
+fn instruction_from_row(r: &AnyRow) -> Result<Instruction, ApiError> {
+    Ok(Instruction {
+        id: col(r, "id")?,
+        task_id: col(r, "task_id")?,
+        task_title: col(r, "task_title")?,
+        org_id: col(r, "org_id")?,
+        title: col(r, "title")?,
+        markdown: col(r, "markdown")?,
+        html: col(r, "html")?,
+        author_id: col(r, "author_id")?,
+        author_name: col(r, "author_name")?,
+        created_at: col(r, "created_at")?,
+        updated_at: col(r, "updated_at")?,
+    })
 }
 
 /// Instructions in `scope`, of one task or of all, oldest first.
@@ -81,7 +67,7 @@ pub async fn instructions(db: &Db, scope: OrgScope, task_id: Option<i64>) -> Res
     for value in &binds {
         query = query.bind(*value);
     }
-    query.fetch_all(db.pool()).await?.iter().map(Instruction::from_row).collect()
+    query.fetch_all(db.pool()).await?.iter().map(instruction_from_row).collect()
 }
 
 /// The `SELECT … WHERE` of the instructions in scope (of one task) and its values, `$1…$n`.
@@ -99,11 +85,15 @@ fn instruction_query(scope: OrgScope, task_id: Option<i64>) -> (String, Vec<i64>
     (sql, binds)
 }
 
-async fn of_task(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> Result<Json<Value>, ApiError> {
+async fn of_task(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<Json<InstructionList>, ApiError> {
     let scope = caller.scope()?;
     // Not found unless the task is in scope: a client learns nothing of another's tasks.
     let task = store::task(state.db(), scope, id).await?;
-    Ok(Json(json!({ "instructions": instructions(state.db(), scope, Some(task.id)).await? })))
+    Ok(Json(InstructionList { instructions: instructions(state.db(), scope, Some(task.id)).await?, next_before: None }))
 }
 
 #[derive(Debug, Deserialize)]
@@ -122,7 +112,7 @@ async fn search(
     State(state): State<AppState>,
     caller: Caller,
     Query(query): Query<SearchQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<InstructionList>, ApiError> {
     let page = Page::parse(query.limit, query.before)?;
     let (sql, binds) = instruction_query(caller.scope()?, None);
     let (first, rest) = Page::chunk_queries(&sql, "i.id", binds.len());
@@ -135,12 +125,12 @@ async fn search(
                 query = query.bind(value);
             }
             let rows = query.bind(limit as i64).fetch_all(db.pool()).await?;
-            rows.iter().map(Instruction::from_row).collect::<Result<Vec<_>, ApiError>>()
+            rows.iter().map(instruction_from_row).collect::<Result<Vec<_>, ApiError>>()
         }
     };
     let words = store::SearchWords::new(super::input::search_words("q", query.q)?.as_deref());
     let found = page.collect(words.any(), fetch, |i| i.id, |i| words.found_in(&i.title, &i.markdown)).await?;
-    Ok(Json(json!({ "instructions": found.items, "next_before": found.next_before })))
+    Ok(Json(InstructionList { instructions: found.items, next_before: found.next_before }))
 }
 
 /// The Markdown as written (not trimmed: leading spaces can mean a code block).
@@ -162,7 +152,7 @@ async fn create(
     caller: Caller,
     Path(id): Path<i64>,
     JsonBody(body): JsonBody,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<WrittenInstruction>), ApiError> {
     let scope = caller.scope()?;
     caller.require(&[Role::Analyst, Role::Specialist, Role::Admin])?;
     let task = store::task(state.db(), scope, id).await?;
@@ -205,5 +195,5 @@ async fn create(
     tx.commit().await?;
     let created = instructions(state.db(), scope, Some(task.id)).await?.into_iter().find(|i| i.id == instruction_id);
     let created = created.ok_or_else(|| ApiError::Internal("created instruction vanished".into()))?;
-    Ok((StatusCode::CREATED, Json(json!({ "instruction": created }))))
+    Ok((StatusCode::CREATED, Json(WrittenInstruction { instruction: created })))
 }

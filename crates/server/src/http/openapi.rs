@@ -321,7 +321,7 @@ fn paths() -> Value {
                     "specification": { "type": "string" }, "estimate": decimal("hours, with estimate"),
                     "deadline": { "type": "string", "format": "date" }, "comment": { "type": "string", "description": "required to reject, return or write off" } } },
                 "TaskView": { "type": "object", "properties": {
-                    "task": any.clone(), "state_ru": { "type": "string" }, "events": { "type": "array" }, "worklogs": { "type": "array" },
+                    "task": any.clone(), "events": { "type": "array" }, "worklogs": { "type": "array" },
                     "allowed_actions": { "type": "array", "items": { "type": "string" } }, "can_log_work": { "type": "boolean" } } },
                 "Report": { "type": "object", "properties": {
                     "org": any.clone(), "period": { "type": "string" }, "status": { "enum": ["open", "closed"] },

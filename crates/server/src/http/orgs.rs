@@ -15,54 +15,64 @@ use super::input::Input;
 use super::{ApiError, AppState, JsonBody};
 use crate::auth::Caller;
 use crate::store::{self, NewOrg, OrgRecord};
+use hourbank_api::orgs::{Org, OrgList, Person, VatSetting};
+use hourbank_api::session::Me;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/me", get(me)).route("/orgs", get(list).post(create)).route("/orgs/{id}", get(show))
 }
 
 /// The organisation with its dedicated analyst's contacts.
-async fn org_view(state: &AppState, org: &OrgRecord) -> Result<Value, ApiError> {
+async fn org_view(state: &AppState, org: &OrgRecord) -> Result<Org, ApiError> {
     let analyst = match org.analyst_id {
-        Some(id) => store::user(state.db(), id)
-            .await?
-            .map(|u| json!({ "id": u.id, "name": u.name, "email": u.email, "phone": u.phone })),
+        Some(id) => store::user(state.db(), id).await?.map(|u| Person {
+            id: u.id,
+            name: u.name,
+            email: u.email,
+            phone: u.phone,
+        }),
         None => None,
     };
-    let mut view = serde_json::to_value(org).expect("org serializes");
-    view["analyst"] = analyst.unwrap_or(Value::Null);
-    Ok(view)
+    Ok(Org {
+        id: org.id,
+        name: org.name.clone(),
+        inn: org.inn.clone(),
+        tariff_name: org.tariff_name.clone(),
+        tariff: org.tariff.clone(),
+        contract_start: org.contract_start,
+        contract_end: org.contract_end,
+        vat: VatSetting { mode: org.vat.mode().to_string(), rate: org.vat.rate().map(|r| r.percent().to_string()) },
+        analyst_id: org.analyst_id,
+        analyst,
+        warranty_days: org.warranty_days,
+        kpp: org.kpp.clone(),
+        address: org.address.clone(),
+    })
 }
 
-async fn me(State(state): State<AppState>, caller: Caller) -> Result<Json<Value>, ApiError> {
+async fn me(State(state): State<AppState>, caller: Caller) -> Result<Json<Me>, ApiError> {
     Ok(Json(me_view(&state, &caller).await?))
 }
 
 /// The caller, with the organisation and its dedicated analyst (`GET /me`, `GET /session`).
-pub(crate) async fn me_view(state: &AppState, caller: &Caller) -> Result<Value, ApiError> {
+pub(crate) async fn me_view(state: &AppState, caller: &Caller) -> Result<Me, ApiError> {
     let org = match caller.org_id {
         Some(id) => Some(org_view(state, &store::org(state.db(), caller.scope()?, id).await?).await?),
         None => None,
     };
-    Ok(json!({
-        "id": caller.user_id,
-        "email": caller.email,
-        "name": caller.name,
-        "role": caller.role,
-        "role_ru": caller.role.ru(),
-        "org": org,
-    }))
+    Ok(Me { id: caller.user_id, email: caller.email.clone(), name: caller.name.clone(), role: caller.role, org })
 }
 
-async fn list(State(state): State<AppState>, caller: Caller) -> Result<Json<Value>, ApiError> {
+async fn list(State(state): State<AppState>, caller: Caller) -> Result<Json<OrgList>, ApiError> {
     let orgs = store::orgs(state.db(), caller.scope()?).await?;
     let mut views = Vec::with_capacity(orgs.len());
     for org in &orgs {
         views.push(org_view(&state, org).await?);
     }
-    Ok(Json(json!({ "orgs": views })))
+    Ok(Json(OrgList { orgs: views }))
 }
 
-async fn show(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> Result<Json<Value>, ApiError> {
+async fn show(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> Result<Json<Org>, ApiError> {
     let org = store::org(state.db(), caller.scope()?, id).await?;
     Ok(Json(org_view(&state, &org).await?))
 }
@@ -124,7 +134,7 @@ pub fn read_new_org(body: &Value) -> Result<NewOrg, ApiError> {
 /// Creates an organisation in the database, checking its analyst, with an audit record.
 pub async fn insert_new_org(state: &AppState, org: &NewOrg, by: Option<i64>) -> Result<i64, ApiError> {
     if let Some(analyst) = org.analyst_id {
-        let is_analyst = store::user(state.db(), analyst).await?.is_some_and(|u| u.role == Role::Analyst.as_str());
+        let is_analyst = store::user(state.db(), analyst).await?.is_some_and(|u| u.role == Role::Analyst);
         if !is_analyst {
             return Err(ApiError::invalid("analyst_id", Problem::Other("is not an analyst".into())));
         }
@@ -153,7 +163,7 @@ async fn create(
     State(state): State<AppState>,
     caller: Caller,
     JsonBody(body): JsonBody,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<Org>), ApiError> {
     caller.require(&[Role::Admin])?;
     let org = read_new_org(&body)?;
     let id = insert_new_org(&state, &org, Some(caller.user_id)).await?;

@@ -164,12 +164,15 @@ async fn try_to_reserve(state: &AppState, email: &str, address: &str) -> Result<
 /// Who is signed in: `{"user": …}` as `GET /me` answers, or `{"user": null}`. Not being signed in
 /// is an answer here, not an error: a page asks this first, and a browser logs every 401 as an
 /// error in its console.
-async fn current(State(state): State<AppState>, caller: Option<Caller>) -> Result<Json<serde_json::Value>, ApiError> {
+async fn current(
+    State(state): State<AppState>,
+    caller: Option<Caller>,
+) -> Result<Json<hourbank_api::SessionState>, ApiError> {
     let user = match caller {
         Some(caller) => Some(super::orgs::me_view(&state, &caller).await?),
         None => None,
     };
-    Ok(Json(json!({ "user": user })))
+    Ok(Json(hourbank_api::SessionState { user }))
 }
 
 /// Marks an answer that carries a secret (a session token): never compressed (see

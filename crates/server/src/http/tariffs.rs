@@ -9,13 +9,13 @@ use axum::{Json, Router};
 use hourbank_domain::scenario::tariff_from_value;
 use hourbank_domain::workflow::Role;
 use hourbank_domain::{Problem, Tariff, DEFAULT_WARRANTY_DAYS};
-use serde_json::{json, Value};
 
 use super::input::Input;
 use super::{ApiError, AppState, JsonBody};
 use crate::auth::Caller;
 use crate::db::{col, now};
 use crate::store;
+use hourbank_api::admin::{TariffEntry, TariffList};
 
 /// The built-in tariff's name, as the offer calls it.
 pub const START: &str = "Старт";
@@ -24,30 +24,39 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/tariffs", get(list).post(create))
 }
 
-async fn list(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+async fn list(State(state): State<AppState>) -> Result<Json<TariffList>, ApiError> {
     let rows = sqlx::query(
         "SELECT id, name, monthly_fee, included_hours, overage_rate, reserve_cap, trial_months, trial_rate, warranty_days \
          FROM tariffs ORDER BY name",
     )
     .fetch_all(state.db().pool())
     .await?;
-    let mut tariffs = vec![json!({ "id": null, "name": START, "built_in": true, "terms": Tariff::start(),
-                                    "warranty_days": DEFAULT_WARRANTY_DAYS })];
+    let mut tariffs = vec![TariffEntry {
+        id: None,
+        name: START.into(),
+        built_in: true,
+        terms: Tariff::start(),
+        warranty_days: DEFAULT_WARRANTY_DAYS,
+    }];
     for r in &rows {
-        let terms = store::tariff_from_row(r)?;
-        tariffs.push(
-            json!({ "id": col::<i64>(r, "id")?, "name": col::<String>(r, "name")?, "built_in": false, "terms": terms,
-                    "warranty_days": col::<i64>(r, "warranty_days")? }),
-        );
+        let warranty_days = col::<i64>(r, "warranty_days")?;
+        tariffs.push(TariffEntry {
+            id: Some(col(r, "id")?),
+            name: col(r, "name")?,
+            built_in: false,
+            terms: store::tariff_from_row(r)?,
+            warranty_days: u32::try_from(warranty_days)
+                .map_err(|_| ApiError::Internal(format!("stored warranty_days is invalid: {warranty_days}")))?,
+        });
     }
-    Ok(Json(json!({ "tariffs": tariffs })))
+    Ok(Json(TariffList { tariffs }))
 }
 
 async fn create(
     State(state): State<AppState>,
     caller: Caller,
     JsonBody(body): JsonBody,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<TariffEntry>), ApiError> {
     caller.require(&[Role::Sales, Role::Admin])?;
     let mut input = Input::new(&body, &["name", "terms", "warranty_days"])?;
     let name = input.text("name", 100);
@@ -84,7 +93,7 @@ async fn create(
     .fetch_one(&mut *tx)
     .await?;
     let id: i64 = col(&row, "id")?;
-    let view = json!({ "id": id, "name": name, "built_in": false, "terms": t, "warranty_days": warranty_days });
+    let view = TariffEntry { id: Some(id), name, built_in: false, terms: t, warranty_days };
     store::audit(
         &mut tx,
         store::Audit {
@@ -92,7 +101,7 @@ async fn create(
             action: "create",
             entity: "tariff",
             entity_id: Some(id),
-            after: Some(&view),
+            after: Some(&serde_json::to_value(&view).expect("a tariff serializes")),
             ..Default::default()
         },
     )

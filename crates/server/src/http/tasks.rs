@@ -18,6 +18,7 @@ use super::{ApiError, AppState, JsonBody};
 use crate::auth::{Caller, OrgScope};
 use crate::db::{col, now, Arg, Backend};
 use crate::store::{self, TaskFilter, TaskRecord};
+use hourbank_api::tasks::{LoggedWork, TaskDetail, TaskList, WorklogList};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -49,7 +50,7 @@ async fn list(
     State(state): State<AppState>,
     caller: Caller,
     Query(query): Query<ListQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<TaskList>, ApiError> {
     let scope = caller.scope()?;
     let filter = TaskFilter {
         org_id: query.org,
@@ -78,30 +79,27 @@ async fn list(
     };
     let page = store::Page::parse(query.limit, query.before)?;
     let tasks = store::tasks(state.db(), scope, &filter, page).await?;
-    Ok(Json(json!({ "tasks": tasks.items, "next_before": tasks.next_before })))
+    Ok(Json(TaskList { tasks: tasks.items, next_before: tasks.next_before }))
 }
 
 /// The task, its history, its work and what the caller may do next.
-async fn task_view(state: &AppState, caller: &Caller, task: TaskRecord) -> Result<Value, ApiError> {
+async fn task_view(state: &AppState, caller: &Caller, task: TaskRecord) -> Result<TaskDetail, ApiError> {
     let events = store::task_events(state.db(), task.id).await?;
     let worklogs = store::worklogs_of_task(state.db(), task.id).await?;
     let mut actions = allowed(task.state, caller.role);
     // Only approved work can be written off; anything else is simply cancelled.
     if task.approved_estimate.is_none() {
-        actions.retain(|a| *a != Action::WriteOff.as_str());
+        actions.retain(|a| *a != Action::WriteOff);
     }
-    let can_log = can_log_work(task.state, caller.role);
-    Ok(json!({
-        "task": task,
-        "state_ru": task.state.ru(),
-        "events": events,
-        "worklogs": worklogs,
-        "allowed_actions": actions,
-        "can_log_work": can_log,
-    }))
+    let can_log_work = can_log_work(task.state, caller.role);
+    Ok(TaskDetail { allowed_actions: actions, can_log_work, task, events, worklogs })
 }
 
-async fn show(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> Result<Json<Value>, ApiError> {
+async fn show(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<Json<TaskDetail>, ApiError> {
     let task = store::task(state.db(), caller.scope()?, id).await?;
     Ok(Json(task_view(&state, &caller, task).await?))
 }
@@ -110,7 +108,7 @@ async fn create(
     State(state): State<AppState>,
     caller: Caller,
     JsonBody(body): JsonBody,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<TaskDetail>), ApiError> {
     let scope = caller.scope()?;
     caller.require(&[Role::Client, Role::Analyst, Role::Admin])?;
     let mut input = Input::new(&body, &["title", "description", "org_id"])?;
@@ -176,14 +174,13 @@ async fn create(
         assignee_name: None,
         logged: Hours::ZERO,
     };
-    let view = json!({
-        "task": task,
-        "state_ru": task.state.ru(),
-        "events": [],
-        "worklogs": [],
-        "allowed_actions": allowed(task.state, caller.role),
-        "can_log_work": can_log_work(task.state, caller.role),
-    });
+    let view = TaskDetail {
+        allowed_actions: allowed(task.state, caller.role),
+        can_log_work: can_log_work(task.state, caller.role),
+        task,
+        events: Vec::new(),
+        worklogs: Vec::new(),
+    };
     Ok((StatusCode::CREATED, Json(view)))
 }
 
@@ -279,7 +276,7 @@ async fn transition(
     caller: Caller,
     Path(id): Path<i64>,
     JsonBody(body): JsonBody,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<TaskDetail>, ApiError> {
     let scope = caller.scope()?;
     let task = store::task(state.db(), scope, id).await?;
     let step = read_transition(&body)?;
@@ -407,7 +404,7 @@ async fn assign(
     caller: Caller,
     Path(id): Path<i64>,
     JsonBody(body): JsonBody,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<TaskDetail>, ApiError> {
     let scope = caller.scope()?;
     caller.require(&[Role::Analyst, Role::Admin])?;
     let mut input = Input::new(&body, &["user_id"])?;
@@ -421,8 +418,7 @@ async fn assign(
     let task = store::task(state.db(), scope, id).await?;
     if let Some(user_id) = user_id {
         let user = store::user(state.db(), user_id).await?;
-        let works = |role: &str| role == Role::Specialist.as_str() || role == Role::Analyst.as_str();
-        if !user.is_some_and(|u| works(&u.role)) {
+        if !user.is_some_and(|u| matches!(u.role, Role::Specialist | Role::Analyst)) {
             return Err(ApiError::invalid("user_id", Problem::Other("is not a specialist or analyst".into())));
         }
     }
@@ -470,10 +466,14 @@ async fn assign(
     Ok(Json(task_view(&state, &caller, task).await?))
 }
 
-async fn worklogs(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> Result<Json<Value>, ApiError> {
+async fn worklogs(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<Json<WorklogList>, ApiError> {
     let task = store::task(state.db(), caller.scope()?, id).await?;
     let worklogs = store::worklogs_of_task(state.db(), task.id).await?;
-    Ok(Json(json!({ "worklogs": worklogs, "logged": task.logged })))
+    Ok(Json(WorklogList { worklogs, logged: task.logged }))
 }
 
 /// Most hours one work log may hold: one day.
@@ -484,7 +484,7 @@ async fn log_work(
     caller: Caller,
     Path(id): Path<i64>,
     JsonBody(body): JsonBody,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<LoggedWork>), ApiError> {
     let scope = caller.scope()?;
     let task = store::task_head(state.db(), scope, id).await?;
     let mut input = Input::new(&body, &["date", "hours", "description"])?;
@@ -549,11 +549,11 @@ async fn log_work(
         task_id: id,
         user_id: caller.user_id,
         user_name: caller.name.clone(),
-        date: date.to_string(),
+        date,
         hours,
         description,
     };
-    Ok((StatusCode::CREATED, Json(json!({ "worklog": worklog }))))
+    Ok((StatusCode::CREATED, Json(LoggedWork { worklog })))
 }
 
 /// Locks the organisation's ledger on PostgreSQL: `FOR SHARE` by a step that settles work (many
@@ -598,7 +598,7 @@ async fn claim_warranty(
     caller: Caller,
     Path(id): Path<i64>,
     JsonBody(body): JsonBody,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<TaskDetail>), ApiError> {
     let scope = caller.scope()?;
     caller.require(&[Role::Client, Role::Analyst, Role::Admin])?;
     let original = store::task(state.db(), scope, id).await?;

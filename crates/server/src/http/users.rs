@@ -15,6 +15,7 @@ use super::{ApiError, AppState, JsonBody};
 use crate::auth::{hash_password, Caller, OrgScope};
 use crate::db::{col, now};
 use crate::store;
+use hourbank_api::admin::{AuditEntry, AuditList, CreatedUser, UserList};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/users", get(list).post(create)).route("/audit", get(audit))
@@ -116,22 +117,22 @@ async fn list(
     State(state): State<AppState>,
     caller: Caller,
     Query(query): Query<ListQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<UserList>, ApiError> {
     caller.require(&[Role::Admin, Role::Analyst])?;
     let role = query.role.as_deref().map(|r| Role::parse("role", r)).transpose()?;
     let mut users = store::users(state.db()).await?;
     users.retain(|u| {
-        let staff_who_work = u.role == Role::Specialist.as_str() || u.role == Role::Analyst.as_str();
-        (caller.role == Role::Admin || staff_who_work) && role.is_none_or(|r| u.role == r.as_str())
+        let staff_who_work = matches!(u.role, Role::Specialist | Role::Analyst);
+        (caller.role == Role::Admin || staff_who_work) && role.is_none_or(|r| u.role == r)
     });
-    Ok(Json(json!({ "users": users })))
+    Ok(Json(UserList { users }))
 }
 
 async fn create(
     State(state): State<AppState>,
     caller: Caller,
     JsonBody(body): JsonBody,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<CreatedUser>), ApiError> {
     caller.require(&[Role::Admin])?;
     let mut input = Input::new(&body, &["email", "name", "role", "org_id", "phone", "password"])?;
     let email = input.text("email", 254);
@@ -144,7 +145,9 @@ async fn create(
     let user =
         check_new_user(&email.expect("checked"), &name.expect("checked"), &role.expect("checked"), org_id, phone)?;
     let id = insert_user(&state, &user, &password.expect("checked"), Some(caller.user_id)).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "user": store::user(state.db(), id).await? }))))
+    let user =
+        store::user(state.db(), id).await?.ok_or_else(|| ApiError::Internal("a new user is not stored".into()))?;
+    Ok((StatusCode::CREATED, Json(CreatedUser { user })))
 }
 
 #[derive(Debug, Deserialize)]
@@ -172,7 +175,7 @@ async fn audit(
     State(state): State<AppState>,
     caller: Caller,
     Query(q): Query<AuditQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<AuditList>, ApiError> {
     caller.require(&[Role::Admin])?;
     let limit = q.limit.unwrap_or(200).clamp(1, 1000);
     let day = |field: &str, text: &Option<String>| -> Result<Option<String>, ApiError> {
@@ -230,18 +233,23 @@ async fn audit(
     let entries = rows
         .iter()
         .map(|r| {
-            Ok(json!({
-                "id": col::<i64>(r, "id")?, "at": col::<String>(r, "at")?, "user_id": col::<Option<i64>>(r, "user_id")?,
-                "user_name": col::<Option<String>>(r, "user_name")?,
-                "org_id": col::<Option<i64>>(r, "org_id")?, "org_name": col::<Option<String>>(r, "org_name")?,
-                "action": col::<String>(r, "action")?,
-                "entity": col::<String>(r, "entity")?, "entity_id": col::<Option<i64>>(r, "entity_id")?,
-                "before": parse(col(r, "before_json")?), "after": parse(col(r, "after_json")?),
-            }))
+            Ok(AuditEntry {
+                id: col(r, "id")?,
+                at: col(r, "at")?,
+                user_id: col(r, "user_id")?,
+                user_name: col(r, "user_name")?,
+                org_id: col(r, "org_id")?,
+                org_name: col(r, "org_name")?,
+                action: col(r, "action")?,
+                entity: col(r, "entity")?,
+                entity_id: col(r, "entity_id")?,
+                before: parse(col(r, "before_json")?),
+                after: parse(col(r, "after_json")?),
+            })
         })
         .collect::<Result<Vec<_>, ApiError>>()?;
-    let next_before = (entries.len() as i64 == limit).then(|| entries.last().map(|e| e["id"].clone())).flatten();
-    Ok(Json(json!({ "entries": entries, "next_before": next_before })))
+    let next_before = (entries.len() as i64 == limit).then(|| entries.last().map(|e| e.id)).flatten();
+    Ok(Json(AuditList { entries, next_before }))
 }
 
 enum Bind {

@@ -1,0 +1,26 @@
+//! The bodies of `/api/v1`, one set of types compiled into the server (which writes them) and
+//! the portal (which reads them), so the two cannot drift apart. Amounts, hours, months and
+//! dates are the domain's types: their `Deserialize` checks the API's form on entry, so a body
+//! that reads is valid. Fields added after copies of an answer were saved in browsers read with
+//! `#[serde(default)]`, so a cached copy from before still opens.
+
+pub mod admin;
+pub mod consultations;
+pub mod date;
+pub mod documents;
+pub mod instructions;
+pub mod orgs;
+pub mod problem;
+pub mod reports;
+pub mod session;
+pub mod tasks;
+
+pub use admin::{AuditEntry, AuditList, CreatedUser, TariffEntry, TariffList, User, UserDisabled, UserList};
+pub use consultations::{Consultation, ConsultationList, LoggedConsultation};
+pub use documents::{DocumentBody, DocumentLine, DocumentTotal, DocumentView, SellerSettings};
+pub use instructions::{Instruction, InstructionList, WrittenInstruction};
+pub use orgs::{Org, OrgList, Person, VatSetting};
+pub use problem::{FieldMessage, Problem};
+pub use reports::{MonthEntry, MonthList, Report, ReportOrg, ReportTariff, ReportTask, StatementRow};
+pub use session::{Me, SessionEntry, SessionList, SessionState};
+pub use tasks::{Event, LoggedWork, Task, TaskDetail, TaskList, Worklog, WorklogList};

@@ -1,0 +1,41 @@
+//! `application/problem+json`: every error answer.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// A field-level message of a 422.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct FieldMessage {
+    pub field: String,
+    pub message: String,
+    #[serde(default)]
+    pub message_ru: Option<String>,
+}
+
+/// The API's `application/problem+json`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct Problem {
+    pub status: u16,
+    pub title: String,
+    #[serde(default)]
+    pub detail: String,
+    #[serde(default)]
+    pub errors: Vec<FieldMessage>,
+}
+
+impl Problem {
+    /// Field messages by field, Russian when the server gave one.
+    pub fn by_field(&self, russian: bool) -> BTreeMap<String, String> {
+        self.errors
+            .iter()
+            .map(|e| {
+                let text = match (&e.message_ru, russian) {
+                    (Some(ru), true) => ru.clone(),
+                    _ => e.message.clone(),
+                };
+                (e.field.clone(), text)
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,37 @@
+//! Who is signed in (`/session`, `/me`) and their sessions (`/me/sessions`).
+
+use hourbank_domain::Role;
+use serde::{Deserialize, Serialize};
+
+use crate::orgs::Org;
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct Me {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub org: Option<Org>,
+}
+
+/// `GET /session`: who is signed in, if anyone (never a 401).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct SessionState {
+    pub user: Option<Me>,
+}
+
+/// One of the signed-in user's sessions (`/me/sessions`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct SessionEntry {
+    pub id: String,
+    pub created_at: String,
+    pub last_seen: String,
+    pub expires_at: String,
+    pub address: String,
+    pub current: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct SessionList {
+    pub sessions: Vec<SessionEntry>,
+}

@@ -1,0 +1,190 @@
+//! The typed contract: every answer the server writes reads back into its `hourbank-api` type
+//! (the portal's) and writes out again unchanged — no field the type drops, renames or reads
+//! differently. Run on both databases, through the real server.
+
+mod support;
+
+use hourbank_server::clock::business_today;
+use reqwest::{Method, StatusCode};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::{json, Value};
+use support::TestApp;
+
+/// The answer to `method path` as its type reads it; panics naming the answer when the type
+/// cannot read it or would write it differently.
+async fn typed<T: DeserializeOwned + Serialize>(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    token: &str,
+    body: Option<Value>,
+) -> (StatusCode, T) {
+    let (status, text) = app.call_text(method.clone(), path, Some(token), body).await;
+    assert!(status.is_success(), "{method} {path}: {status} {text}");
+    let typed: T = serde_json::from_str(&text)
+        .unwrap_or_else(|e| panic!("{method} {path}: {} cannot read it: {e}\n{text}", std::any::type_name::<T>()));
+    let raw: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        serde_json::to_value(&typed).unwrap(),
+        raw,
+        "{method} {path}: {} writes it back differently",
+        std::any::type_name::<T>()
+    );
+    (status, typed)
+}
+
+async fn tasks_read_back(app: TestApp) {
+    use hourbank_api::tasks::{LoggedWork, TaskDetail, TaskList, WorklogList};
+    use hourbank_domain::{Action, TaskState};
+    let start = format!("{}-01", hourbank_server::clock::business_period());
+    let org = app.org("ООО «Ромашка»", "7707083893", &start).await;
+    let client = app.user("client@romashka.test", "client", Some(org)).await.1;
+    let analyst = app.user("analyst@hb.test", "analyst", None).await.1;
+    let (specialist_id, specialist) = app.user("spec@hb.test", "specialist", None).await;
+
+    let new = json!({"title": "Печатная форма", "description": "Сделайте, пожалуйста"});
+    let (status, created): (_, TaskDetail) = typed(&app, Method::POST, "/api/v1/tasks", &client, Some(new)).await;
+    assert_eq!((status, created.task.state), (StatusCode::CREATED, TaskState::New));
+    let id = created.task.id;
+    let steps = format!("/api/v1/tasks/{id}/transitions");
+    let estimate = json!({"action": "estimate", "specification": "ТЗ", "estimate": "4.5", "deadline": "2030-01-31"});
+    let (_, estimated): (_, TaskDetail) = typed(&app, Method::POST, &steps, &analyst, Some(estimate)).await;
+    assert_eq!(estimated.task.estimate, Some(hourbank_domain::Hours::from_centi(4_50)));
+    assert_eq!(estimated.task.deadline, chrono::NaiveDate::from_ymd_opt(2030, 1, 31));
+    let _: (_, TaskDetail) = typed(&app, Method::POST, &steps, &client, Some(json!({"action": "approve"}))).await;
+    let assign = json!({"user_id": specialist_id});
+    let _: (_, TaskDetail) =
+        typed(&app, Method::PUT, &format!("/api/v1/tasks/{id}/assignee"), &analyst, Some(assign)).await;
+    let work = json!({"date": business_today().to_string(), "hours": "2.25", "description": "Разработка"});
+    let (status, logged): (_, LoggedWork) =
+        typed(&app, Method::POST, &format!("/api/v1/tasks/{id}/worklogs"), &specialist, Some(work)).await;
+    assert_eq!((status, logged.worklog.date), (StatusCode::CREATED, business_today()));
+    let submit = json!({"action": "submit_for_testing"});
+    let _: (_, TaskDetail) = typed(&app, Method::POST, &steps, &specialist, Some(submit)).await;
+    let (_, accepted): (_, TaskDetail) =
+        typed(&app, Method::POST, &steps, &client, Some(json!({"action": "accept"}))).await;
+    assert_eq!(accepted.task.accepted_period, Some(hourbank_server::clock::business_period()));
+    assert!(accepted.task.warranty_until.is_some());
+    assert_eq!(accepted.events.last().map(|e| (e.action, e.to_state)), Some((Action::Accept, TaskState::Accepted)));
+
+    // Approved work cancelled bills in the month of the cancellation.
+    let other: TaskDetail =
+        typed(&app, Method::POST, "/api/v1/tasks", &client, Some(json!({"title": "Отчёт", "description": "Нужен"})))
+            .await
+            .1;
+    let other_steps = format!("/api/v1/tasks/{}/transitions", other.task.id);
+    let estimate = json!({"action": "estimate", "specification": "ТЗ", "estimate": "2", "deadline": "2030-01-31"});
+    let _: (_, TaskDetail) = typed(&app, Method::POST, &other_steps, &analyst, Some(estimate)).await;
+    let _: (_, TaskDetail) = typed(&app, Method::POST, &other_steps, &client, Some(json!({"action": "approve"}))).await;
+    // Re-estimated after approval, then cancelled by the client.
+    let estimate = json!({"action": "estimate", "specification": "ТЗ 2", "estimate": "3", "deadline": "2030-01-31"});
+    let _: (_, TaskDetail) = typed(&app, Method::POST, &other_steps, &analyst, Some(estimate)).await;
+    let cancel = json!({"action": "cancel", "comment": "Передумали"});
+    let (_, cancelled): (_, TaskDetail) = typed(&app, Method::POST, &other_steps, &client, Some(cancel)).await;
+    assert_eq!(cancelled.task.cancelled_period, Some(hourbank_server::clock::business_period()));
+
+    let claim = json!({"title": "Ошибка в форме", "description": "Не печатается"});
+    let (_, warranty): (_, TaskDetail) =
+        typed(&app, Method::POST, &format!("/api/v1/tasks/{id}/warranty"), &client, Some(claim)).await;
+    assert_eq!(warranty.task.warranty_of, Some(id));
+
+    let _: (_, TaskDetail) = typed(&app, Method::GET, &format!("/api/v1/tasks/{id}"), &client, None).await;
+    let (_, list): (_, TaskList) = typed(&app, Method::GET, "/api/v1/tasks?limit=2", &analyst, None).await;
+    assert_eq!((list.tasks.len(), list.next_before.is_some()), (2, true));
+    let (_, work): (_, WorklogList) =
+        typed(&app, Method::GET, &format!("/api/v1/tasks/{id}/worklogs"), &client, None).await;
+    assert_eq!(work.logged, hourbank_domain::Hours::from_centi(2_25));
+}
+
+async fn who_and_what_read_back(app: TestApp) {
+    use hourbank_api::{Me, Org, OrgList, SessionState, TariffEntry, TariffList};
+    let start = format!("{}-01", hourbank_server::clock::business_period());
+    let org = app.org("ООО «Ромашка»", "7707083893", &start).await;
+    let (analyst_id, analyst) = app.user("analyst@hb.test", "analyst", None).await;
+    let admin = app.user("admin@hb.test", "admin", None).await.1;
+    let sales = app.user("sales@hb.test", "sales", None).await.1;
+    let client = app.user("client@romashka.test", "client", Some(org)).await.1;
+    // An organisation with every optional part: an end, VAT on top, an analyst, its warranty term.
+    let new = json!({"name": "ООО «Лютик»", "inn": "7728168971", "contract_start": start, "contract_end": "2031-12-31",
+                     "vat": {"mode": "on_top", "rate": "22"}, "analyst_id": analyst_id, "warranty_days": 60});
+    let (status, created): (_, Org) = typed(&app, Method::POST, "/api/v1/orgs", &admin, Some(new)).await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!((created.analyst.as_ref().map(|a| a.id), created.warranty_days), (Some(analyst_id), 60));
+    assert_eq!(created.contract_end, chrono::NaiveDate::from_ymd_opt(2031, 12, 31));
+    let _: (_, Org) = typed(&app, Method::GET, &format!("/api/v1/orgs/{}", created.id), &analyst, None).await;
+    let (_, orgs): (_, OrgList) = typed(&app, Method::GET, "/api/v1/orgs", &analyst, None).await;
+    assert_eq!(orgs.orgs.len(), 2);
+    let (_, me): (_, Me) = typed(&app, Method::GET, "/api/v1/me", &client, None).await;
+    assert_eq!(me.org.map(|o| o.tariff), Some(hourbank_domain::Tariff::start()));
+    let (_, session): (_, SessionState) = typed(&app, Method::GET, "/api/v1/session", &client, None).await;
+    assert_eq!(session.user.map(|u| u.role), Some(hourbank_domain::Role::Client));
+
+    let terms = json!({"monthly_fee": "45000", "included_hours": "25", "overage_rate": "1900", "reserve_cap": "25",
+                       "trial_months": 1, "trial_rate": "1900"});
+    let (status, tariff): (_, TariffEntry) =
+        typed(&app, Method::POST, "/api/v1/tariffs", &sales, Some(json!({"name": "Бизнес", "terms": terms}))).await;
+    assert_eq!((status, tariff.terms.included_hours), (StatusCode::CREATED, hourbank_domain::Hours::whole(25)));
+    let (_, tariffs): (_, TariffList) = typed(&app, Method::GET, "/api/v1/tariffs", &client, None).await;
+    assert_eq!(
+        tariffs.tariffs.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
+        ["Старт", "Бизнес"],
+        "built in first"
+    );
+}
+
+async fn people_work_and_texts_read_back(app: TestApp) {
+    use hourbank_api::{
+        AuditList, ConsultationList, CreatedUser, InstructionList, LoggedConsultation, SessionList, TaskDetail,
+        UserDisabled, UserList, WrittenInstruction,
+    };
+    let start = format!("{}-01", hourbank_server::clock::business_period());
+    let org = app.org("ООО «Ромашка»", "7707083893", &start).await;
+    let admin = app.user("admin@hb.test", "admin", None).await.1;
+    let specialist = app.user("spec@hb.test", "specialist", None).await.1;
+    let client = app.user("client@romashka.test", "client", Some(org)).await.1;
+
+    let new = json!({"email": "new@romashka.test", "name": "Пётр Новиков", "role": "client", "org_id": org,
+                     "phone": "+7 900 000-00-01", "password": support::PASSWORD});
+    let (status, created): (_, CreatedUser) = typed(&app, Method::POST, "/api/v1/users", &admin, Some(new)).await;
+    assert_eq!(
+        (status, created.user.role, created.user.org_id),
+        (StatusCode::CREATED, hourbank_domain::Role::Client, Some(org))
+    );
+    let disable = json!({"disabled": true});
+    let path = format!("/api/v1/users/{}/disabled", created.user.id);
+    let (_, disabled): (_, UserDisabled) = typed(&app, Method::PUT, &path, &admin, Some(disable)).await;
+    assert!(disabled.disabled);
+    let (_, users): (_, UserList) = typed(&app, Method::GET, "/api/v1/users", &admin, None).await;
+    assert!(users.users.iter().any(|u| u.id == created.user.id && u.disabled));
+    let (_, audit): (_, AuditList) = typed(&app, Method::GET, "/api/v1/audit?limit=2", &admin, None).await;
+    assert_eq!((audit.entries.len(), audit.next_before.is_some()), (2, true));
+    let (_, sessions): (_, SessionList) = typed(&app, Method::GET, "/api/v1/me/sessions", &client, None).await;
+    assert_eq!(sessions.sessions.iter().filter(|s| s.current).count(), 1);
+
+    let consultation = json!({"org_id": org, "channel": "phone", "date": business_today().to_string(), "duration": "0.5",
+                              "topic": "Как выгрузить отчёт", "billable": false});
+    let (status, logged): (_, LoggedConsultation) =
+        typed(&app, Method::POST, "/api/v1/consultations", &specialist, Some(consultation)).await;
+    assert_eq!((status, logged.consultation.org_id), (StatusCode::CREATED, Some(org)));
+    let (_, list): (_, ConsultationList) = typed(&app, Method::GET, "/api/v1/consultations", &client, None).await;
+    assert_eq!(list.consultations, [logged.consultation]);
+
+    let task: TaskDetail =
+        typed(&app, Method::POST, "/api/v1/tasks", &client, Some(json!({"title": "Выгрузка", "description": "Нужна"})))
+            .await
+            .1;
+    let path = format!("/api/v1/tasks/{}/instructions", task.task.id);
+    let text =
+        json!({"title": "Как выгрузить", "markdown": "1. Откройте **отчёт**\n2. <script>alert(1)</script>Нажмите"});
+    let (status, written): (_, WrittenInstruction) = typed(&app, Method::POST, &path, &specialist, Some(text)).await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert!(!written.instruction.html.contains("<script"), "{}", written.instruction.html);
+    let (_, of_task): (_, InstructionList) = typed(&app, Method::GET, &path, &client, None).await;
+    assert_eq!((of_task.instructions.len(), of_task.next_before), (1, None));
+    let (_, found): (_, InstructionList) =
+        typed(&app, Method::GET, "/api/v1/instructions?q=отчёт", &client, None).await;
+    assert_eq!(found.instructions, of_task.instructions);
+}
+
+db_tests!(tasks_read_back, who_and_what_read_back, people_work_and_texts_read_back);
