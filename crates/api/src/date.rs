@@ -1,18 +1,16 @@
 //! Calendar dates as the API writes them, `YYYY-MM-DD`, read with the domain's own parser:
 //! chrono's `FromStr` brings its whole format parser into the browser's wasm.
 
-use std::borrow::Cow;
-
 use chrono::NaiveDate;
-use serde::{Deserialize, Deserializer, Serializer};
+use hourbank_domain::wire;
+use serde::{Deserializer, Serializer};
 
 pub fn serialize<S: Serializer>(date: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
     s.collect_str(date)
 }
 
 pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
-    let text = Cow::<'de, str>::deserialize(d)?;
-    hourbank_domain::parse_date("date", &text).map_err(|e| serde::de::Error::custom(e.problem))
+    wire::date(d)
 }
 
 /// The same for an optional date (`null` or absent is none); use with `#[serde(default)]`.
@@ -27,16 +25,14 @@ pub mod option {
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
-        Option::<Cow<'de, str>>::deserialize(d)?
-            .map(|text| hourbank_domain::parse_date("date", &text).map_err(|e| serde::de::Error::custom(e.problem)))
-            .transpose()
+        wire::optional_date(d)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde::Serialize;
+    use serde::{Deserialize, Serialize};
 
     #[derive(Debug, PartialEq, Serialize, Deserialize)]
     struct Dated {

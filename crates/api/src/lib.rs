@@ -17,10 +17,10 @@ pub mod tasks;
 
 pub use admin::{AuditEntry, AuditList, CreatedUser, TariffEntry, TariffList, User, UserDisabled, UserList};
 pub use consultations::{Consultation, ConsultationList, LoggedConsultation};
-pub use documents::{DocumentBody, DocumentLine, DocumentTotal, DocumentView, SellerSettings};
+pub use documents::{CompanyContacts, DocumentView, SellerSettings};
 pub use instructions::{Instruction, InstructionList, WrittenInstruction};
 pub use orgs::{Org, OrgList, Person, VatSetting};
 pub use problem::{FieldMessage, Problem};
-pub use reports::{MonthEntry, MonthList, Report, ReportOrg, ReportTariff, ReportTask, StatementRow};
+pub use reports::{MonthEntry, MonthList, Report, ReportOrg, ReportTariff, ReportTask};
 pub use session::{Me, SessionEntry, SessionList, SessionState};
 pub use tasks::{Event, LoggedWork, Task, TaskDetail, TaskList, Worklog, WorklogList};

@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::error::FieldError;
+use crate::error::{FieldError, Problem};
 use crate::format::{hours_number, period_ru, rubles_number};
 use crate::inn::{parse_account, parse_bik, parse_corr_account, parse_inn, parse_kpp};
 use crate::period::{Period, Phase};
@@ -104,7 +104,7 @@ impl RawSeller {
 }
 
 /// Which document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DocumentKind {
     /// Акт оказанных услуг.
@@ -127,6 +127,12 @@ impl DocumentKind {
         DocumentKind::ALL.into_iter().find(|k| k.as_str() == text)
     }
 
+    fn read(text: &str) -> Result<DocumentKind, FieldError> {
+        DocumentKind::parse(text).ok_or_else(|| {
+            FieldError::new("kind", Problem::UnknownValue { given: text.into(), expected: "act, invoice".into() })
+        })
+    }
+
     /// The document's title without its number.
     pub fn title_ru(self) -> &'static str {
         match self {
@@ -136,8 +142,14 @@ impl DocumentKind {
     }
 }
 
+impl<'de> Deserialize<'de> for DocumentKind {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::wire::from_str(d, DocumentKind::read)
+    }
+}
+
 /// One line of work.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DocumentLine {
     pub name: String,
     /// Quantity as printed: `1`, `12,5`.
@@ -148,20 +160,20 @@ pub struct DocumentLine {
 }
 
 /// A line under the table: «Итого», the VAT line, «Всего к оплате».
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TotalLine {
     pub label: String,
     pub amount: Option<Money>,
 }
 
 /// A month's act or invoice.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Document {
     pub kind: DocumentKind,
     /// Numbered per seller and year when the month closes; none while the month is open.
     pub number: Option<u32>,
     /// The period's last day.
-    #[serde(serialize_with = "iso_date")]
+    #[serde(serialize_with = "iso_date", deserialize_with = "crate::wire::date")]
     pub date: NaiveDate,
     pub period: Period,
     /// The month is still open: a preview that may change, marked «предварительный».

@@ -18,6 +18,7 @@ pub mod scenario;
 pub mod statement;
 pub mod tariff;
 pub mod units;
+pub mod wire;
 pub mod words;
 pub mod workflow;
 

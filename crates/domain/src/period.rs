@@ -87,8 +87,7 @@ impl Serialize for Period {
 
 impl<'de> Deserialize<'de> for Period {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        Period::parse("period", &text).map_err(|e| serde::de::Error::custom(e.problem))
+        crate::wire::from_str(d, |text| Period::parse("period", text))
     }
 }
 
@@ -126,6 +125,19 @@ impl Phase {
             Phase::Trial => "trial",
             Phase::Subscription => "subscription",
         }
+    }
+}
+
+impl<'de> Deserialize<'de> for Phase {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::wire::from_str(d, |text| match text {
+            "trial" => Ok(Phase::Trial),
+            "subscription" => Ok(Phase::Subscription),
+            other => Err(FieldError::new(
+                "phase",
+                Problem::UnknownValue { given: other.into(), expected: "trial, subscription".into() },
+            )),
+        })
     }
 }
 

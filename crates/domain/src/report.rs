@@ -51,6 +51,19 @@ pub enum Settlement {
     CancelledApproved,
 }
 
+impl<'de> serde::Deserialize<'de> for Settlement {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::wire::from_str(d, |text| match text {
+            "accepted" => Ok(Settlement::Accepted),
+            "cancelled_approved" => Ok(Settlement::CancelledApproved),
+            other => Err(crate::FieldError::new(
+                "settlement",
+                crate::Problem::UnknownValue { given: other.into(), expected: "accepted, cancelled_approved".into() },
+            )),
+        })
+    }
+}
+
 /// The hours a settled task bills: a warranty task bills none (its hours are listed as warranty
 /// work), every other one [`billed_hours`].
 pub fn settled_hours(logged: Hours, approved_estimate: Option<Hours>, warranty: bool) -> Hours {

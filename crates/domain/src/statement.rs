@@ -1,14 +1,15 @@
 //! The monthly statement: one row per period, computed exactly as `shared/domain.md` states.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{FieldError, Problem};
 use crate::period::{Contract, Period, Phase, ScheduledMonth};
 use crate::tariff::{Tariff, Vat};
 use crate::units::{Hours, Money, MAX_MONTH_HOURS};
 
-/// One period of the statement.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// One period of the statement. Read back from JSON field by field (each value checked as the
+/// API writes it); a row read back is not re-checked for the formulas that made it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MonthStatement {
     pub period: Period,
     pub phase: Phase,

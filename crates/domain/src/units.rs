@@ -168,11 +168,11 @@ impl Serialize for Money {
 /// price field's bound ([`MAX_PRICE`]) is for input; totals the server writes may exceed it.
 impl<'de> Deserialize<'de> for Money {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        let value = parse_decimal("amount", &text)
-            .and_then(|v| check_non_negative_two_places("amount", v, MAX_WIRE))
-            .map_err(|e| serde::de::Error::custom(e.problem))?;
-        Ok(Money::with_scale_2(value))
+        fn parse(text: &str) -> Result<Money, FieldError> {
+            let value = check_non_negative_two_places("amount", parse_decimal("amount", text)?, MAX_WIRE)?;
+            Ok(Money::with_scale_2(value))
+        }
+        crate::wire::from_str(d, parse)
     }
 }
 
@@ -283,10 +283,10 @@ impl Serialize for Hours {
 /// (a task's logged hours may exceed one month's).
 impl<'de> Deserialize<'de> for Hours {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        parse_decimal("hours", &text)
-            .and_then(|v| Hours::bounded("hours", v, MAX_WIRE))
-            .map_err(|e| serde::de::Error::custom(e.problem))
+        fn parse(text: &str) -> Result<Hours, FieldError> {
+            Hours::bounded("hours", parse_decimal("hours", text)?, MAX_WIRE)
+        }
+        crate::wire::from_str(d, parse)
     }
 }
 

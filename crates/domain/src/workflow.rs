@@ -8,13 +8,13 @@
 use std::fmt;
 
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::error::{Error, FieldError, Problem};
 use crate::units::{Hours, MAX_MONTH_HOURS};
 
 /// Who acts: the roles of `shared/domain.md`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Sees and acts for its own organisation only.
@@ -78,7 +78,7 @@ impl fmt::Display for Role {
 }
 
 /// Where a task is in its life.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TaskState {
     /// Set by the client in plain words; waits for the analyst's estimate.
@@ -148,7 +148,7 @@ impl fmt::Display for TaskState {
 }
 
 /// A step of the workflow without its data: what the permission and transition tables speak of.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     Estimate,
@@ -403,6 +403,26 @@ fn either_of(roles: &[Role]) -> String {
             let init: Vec<&str> = init.iter().map(|role| role.with_article()).collect();
             format!("{} or {}", init.join(", "), last.with_article())
         }
+    }
+}
+
+/// Read by the names they serialize to, through the domain's parsers: one string reader for
+/// all three in the browser's wasm instead of a derived visitor each.
+impl<'de> Deserialize<'de> for Role {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::wire::from_str(d, |text| Role::parse("role", text))
+    }
+}
+
+impl<'de> Deserialize<'de> for TaskState {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::wire::from_str(d, |text| TaskState::parse("state", text))
+    }
+}
+
+impl<'de> Deserialize<'de> for Action {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::wire::from_str(d, |text| Action::parse("action", text))
     }
 }
 

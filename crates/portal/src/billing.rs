@@ -20,11 +20,8 @@ pub fn today_period() -> Period {
 
 /// «апрель 2027» / «April 2027» — in a sentence, after «за» (the nominative reads right there:
 /// «в счёте за апрель 2027»).
-pub fn month_name(period: &str, lang: Lang) -> String {
-    match Period::parse("period", period) {
-        Ok(p) => hourbank_web::table::period_in(p, lang),
-        Err(_) => period.to_string(),
-    }
+pub fn month_name(period: Period, lang: Lang) -> String {
+    hourbank_web::table::period_in(period, lang)
 }
 
 /// The day of an instant, in Moscow, as the interface writes dates.
@@ -33,7 +30,14 @@ fn day_of(instant: &str) -> String {
 }
 
 /// «принята 31.03.2027, в счёте за апрель 2027: март 2027 уже закрыт».
-fn late_sentence(settled: &str, verb_ru: &str, verb_en: &str, billed_in: &str, late_from: &str, lang: Lang) -> String {
+fn late_sentence(
+    settled: &str,
+    verb_ru: &str,
+    verb_en: &str,
+    billed_in: Period,
+    late_from: Period,
+    lang: Lang,
+) -> String {
     match lang {
         Lang::Ru => format!(
             "{verb_ru} {}, в счёте за {}: {} уже закрыт",
@@ -52,7 +56,7 @@ fn late_sentence(settled: &str, verb_ru: &str, verb_en: &str, billed_in: &str, l
 
 /// How a task in a month's report came to bill there.
 pub fn report_note(task: &ReportTask, lang: Lang) -> String {
-    let cancelled = task.settlement.as_deref() == Some("cancelled_approved");
+    let cancelled = task.settlement == Some(hourbank_domain::Settlement::CancelledApproved);
     let (verb_ru, verb_en, at) = if cancelled {
         ("отменена после согласования", "cancelled after approval", task.cancelled_at.as_deref())
     } else {
@@ -61,8 +65,8 @@ pub fn report_note(task: &ReportTask, lang: Lang) -> String {
     let at = at.unwrap_or_default();
     let mut note = match &task.late_from {
         Some(late) => match lang {
-            Lang::Ru => format!("{verb_ru} {}: {} уже был закрыт", day_of(at), month_name(late, lang)),
-            Lang::En => format!("{verb_en} {}: {} was already closed", day_of(at), month_name(late, lang)),
+            Lang::Ru => format!("{verb_ru} {}: {} уже был закрыт", day_of(at), month_name(*late, lang)),
+            Lang::En => format!("{verb_en} {}: {} was already closed", day_of(at), month_name(*late, lang)),
         },
         None => format!("{} {}", lang.pick(verb_ru, verb_en), instant_text(at)),
     };
@@ -89,9 +93,9 @@ pub fn task_note(task: &Task, lang: Lang) -> Option<String> {
             (_, _, Some(at), Some(period)) => (at, period, "отменена после согласования", "cancelled after approval"),
             _ => return None,
         };
-    let billed_in = &billed_in.to_string();
+    let billed_in = *billed_in;
     let mut note = match &task.late_from {
-        Some(late) => late_sentence(settled, verb_ru, verb_en, billed_in, &late.to_string(), lang),
+        Some(late) => late_sentence(settled, verb_ru, verb_en, billed_in, *late, lang),
         None => match lang {
             Lang::Ru => format!("{verb_ru} {}, в счёте за {}", day_of(settled), month_name(billed_in, lang)),
             Lang::En => format!("{verb_en} {}, billed in {}", day_of(settled), month_name(billed_in, lang)),

@@ -1,19 +1,7 @@
 //! The API's values as the interface shows them: amounts and hours the Russian way (the domain's
 //! formatting), dates as `09.11.2026`, instants in Moscow time, which is the company's clock.
 
-use hourbank_domain::format::{hours, rubles};
-
-use crate::model;
-
-/// `20 000,00 ₽` from the API's `"20000.00"`; anything unreadable is shown as it came.
-pub fn money_text(text: &str) -> String {
-    model::money("amount", text).map(rubles).unwrap_or_else(|_| text.to_string())
-}
-
-/// `12,5 ч` from `"12.5"`.
-pub fn hours_text(text: &str) -> String {
-    model::hours("hours", text).map(hours).unwrap_or_else(|_| text.to_string())
-}
+use hourbank_domain::format::hours;
 
 /// `12,5 ч`.
 pub fn hours_of(value: hourbank_domain::Hours) -> String {
@@ -43,9 +31,7 @@ mod tests {
 
     #[test]
     fn values_read_the_russian_way() {
-        assert_eq!(money_text("20000.00"), "20\u{a0}000,00\u{a0}₽");
-        assert_eq!(hours_text("12.5"), "12,5\u{a0}ч");
-        assert_eq!(hours_text("x"), "x");
+        assert_eq!(hours_of(hourbank_domain::Hours::from_centi(12_50)), "12,5\u{a0}ч");
         assert_eq!(day_text(chrono::NaiveDate::from_ymd_opt(2026, 11, 9).unwrap()), "09.11.2026");
         assert_eq!(instant_text("2026-11-09T22:30:00.000Z"), "10.11.2026 01:30");
         assert_eq!(instant_text("garbage"), "garbage");

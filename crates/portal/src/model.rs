@@ -2,7 +2,6 @@
 //! the server writes, and what the portal says about them.
 
 pub use hourbank_api::*;
-use hourbank_domain::{Hours, Money};
 
 /// What the portal says about an error answer.
 pub trait ProblemText {
@@ -38,20 +37,10 @@ impl ProblemText for Problem {
     }
 }
 
-/// Parses an amount the API wrote.
-pub fn money(field: &str, text: &str) -> Result<Money, hourbank_domain::FieldError> {
-    Money::parse(field, text)
-}
-
-/// Parses hours the API wrote.
-pub fn hours(field: &str, text: &str) -> Result<Hours, hourbank_domain::FieldError> {
-    Hours::parse_month(field, text)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use hourbank_domain::{Role, Tariff, TaskState};
+    use hourbank_domain::{Hours, MonthStatement, Role, Tariff, TaskState};
 
     /// Shapes taken from the running server's demo data (`GET /me`, `/tasks/{id}`, `/reports/{p}`).
     #[test]
@@ -86,12 +75,13 @@ mod tests {
     /// The report's statement reads back into the domain's row, which explains it.
     #[test]
     fn the_servers_statement_is_the_domains_row() {
-        let row: StatementRow = serde_json::from_str(r#"{"period":"2026-11","phase":"subscription","hours":"4","fee":"20000.00","included_used":"4","reserve_start":"0","reserve_used":"0","reserve_end":"6","reserve_forfeited":"0","extra_hours":"0","extra_rate":"2000.00","extra_charge":"0.00","total":"20000.00","vat":"0.00","total_with_vat":"20000.00","contract_ends":false}"#).unwrap();
-        let month = row.to_domain().unwrap();
+        let row = r#"{"period":"2026-11","phase":"subscription","hours":"4","fee":"20000.00","included_used":"4","reserve_start":"0","reserve_used":"0","reserve_end":"6","reserve_forfeited":"0","extra_hours":"0","extra_rate":"2000.00","extra_charge":"0.00","total":"20000.00","vat":"0.00","total_with_vat":"20000.00","contract_ends":false}"#;
+        let month: MonthStatement = serde_json::from_str(row).unwrap();
         assert_eq!(month.reserve_end, Hours::whole(6));
         assert!(hourbank_domain::statement::conserves_hours(&Tariff::start(), &month));
         assert_eq!(hourbank_web::explain::explain(&month), "4\u{a0}ч по тарифу; 6\u{a0}ч ушли в резерв");
-        let broken = StatementRow { total: "lots".into(), ..row };
-        assert_eq!(broken.to_domain().unwrap_err().field, "statement.total");
+        let broken = row.replace(r#""total":"20000.00""#, r#""total":"lots""#);
+        let e = serde_json::from_str::<MonthStatement>(&broken).unwrap_err().to_string();
+        assert!(e.contains("is not a number: \"lots\""), "{e}");
     }
 }

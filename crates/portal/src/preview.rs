@@ -9,7 +9,7 @@ use hourbank_domain::statement::month_statement;
 use hourbank_domain::{Contract, FieldError, Hours, Money, MonthStatement, Period, Phase, TaskState, Vat, VatRate};
 
 use crate::i18n::Lang;
-use crate::model::{self, Org, StatementRow, Task};
+use crate::model::{Org, Task};
 
 /// The month before and after approving, with the sentence that explains the difference.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,13 +43,12 @@ struct OpenMonth {
 
 impl OpenMonth {
     /// `None` when the month is outside the contract.
-    fn of(org: &Org, month: &StatementRow) -> Result<Option<OpenMonth>, FieldError> {
+    fn of(org: &Org, month: &MonthStatement) -> Result<Option<OpenMonth>, FieldError> {
         let (contract, vat) = contract_of(org)?;
-        let period = Period::parse("statement.period", &month.period)?;
+        let period = month.period;
         let index = period.months_since(contract.first_period());
         let Some(scheduled) = u32::try_from(index).ok().and_then(|i| contract.month(i)) else { return Ok(None) };
-        let accepted = model::hours("statement.hours", &month.hours)?;
-        let reserve_start = model::hours("statement.reserve_start", &month.reserve_start)?;
+        let (accepted, reserve_start) = (month.hours, month.reserve_start);
         Ok(Some(OpenMonth { period, accepted, reserve_start, contract, vat, scheduled }))
     }
 
@@ -73,7 +72,7 @@ impl CostPreview {
     /// the reserve carried in); `None` when the month is outside the contract.
     pub fn new(
         org: &Org,
-        month: &StatementRow,
+        month: &MonthStatement,
         open_tasks: &[Task],
         task_id: i64,
         estimate: Hours,
@@ -177,7 +176,7 @@ pub struct AcceptPreview {
 impl AcceptPreview {
     /// `month` is the open month's statement as the server reported it (hours accepted so far
     /// and the reserve carried in); `None` when that month is outside the contract.
-    pub fn new(org: &Org, month: &StatementRow, task: &Task) -> Result<Option<AcceptPreview>, FieldError> {
+    pub fn new(org: &Org, month: &MonthStatement, task: &Task) -> Result<Option<AcceptPreview>, FieldError> {
         let Some(open) = OpenMonth::of(org, month)? else { return Ok(None) };
         let logged = task.logged;
         let estimate = task.approved_estimate;
@@ -254,23 +253,24 @@ mod tests {
         }
     }
 
-    fn month(period: &str, accepted: &str, reserve: &str) -> StatementRow {
-        StatementRow {
-            period: period.into(),
-            phase: "subscription".into(),
-            hours: accepted.into(),
-            fee: "20000.00".into(),
-            included_used: "0".into(),
-            reserve_start: reserve.into(),
-            reserve_used: "0".into(),
-            reserve_end: "0".into(),
-            reserve_forfeited: "0".into(),
-            extra_hours: "0".into(),
-            extra_rate: "2000.00".into(),
-            extra_charge: "0.00".into(),
-            total: "20000.00".into(),
-            vat: "0.00".into(),
-            total_with_vat: "20000.00".into(),
+    fn month(period: &str, accepted: &str, reserve: &str) -> MonthStatement {
+        let hours = |text: &str| Hours::parse_month("hours", text).unwrap();
+        MonthStatement {
+            period: Period::parse("period", period).unwrap(),
+            phase: Phase::Subscription,
+            hours: hours(accepted),
+            fee: Money::from_kopecks(20_000_00),
+            included_used: Hours::ZERO,
+            reserve_start: hours(reserve),
+            reserve_used: Hours::ZERO,
+            reserve_end: Hours::ZERO,
+            reserve_forfeited: Hours::ZERO,
+            extra_hours: Hours::ZERO,
+            extra_rate: Money::from_kopecks(2_000_00),
+            extra_charge: Money::ZERO,
+            total: Money::from_kopecks(20_000_00),
+            vat: Money::ZERO,
+            total_with_vat: Money::from_kopecks(20_000_00),
             contract_ends: false,
         }
     }

@@ -187,4 +187,71 @@ async fn people_work_and_texts_read_back(app: TestApp) {
     assert_eq!(found.instructions, of_task.instructions);
 }
 
-db_tests!(tasks_read_back, who_and_what_read_back, people_work_and_texts_read_back);
+async fn reports_and_documents_read_back(app: TestApp) {
+    use hourbank_api::{CompanyContacts, DocumentView, MonthList, Org, Report, SellerSettings, TaskDetail};
+    let this_month = hourbank_server::clock::business_period();
+    let start = this_month.first_day().checked_sub_months(chrono::Months::new(2)).unwrap();
+    let admin = app.user("admin@hb.test", "admin", None).await.1;
+    let (analyst_id, analyst) = app.user("analyst@hb.test", "analyst", None).await;
+    let specialist = app.user("spec@hb.test", "specialist", None).await.1;
+    let new = json!({"name": "ООО «Ромашка»", "inn": "7707083893", "contract_start": start.to_string(),
+                     "vat": {"mode": "on_top", "rate": "22"}, "analyst_id": analyst_id});
+    let org: Org = typed(&app, Method::POST, "/api/v1/orgs", &admin, Some(new)).await.1;
+    let client = app.user("client@romashka.test", "client", Some(org.id)).await.1;
+    let seller = json!({"name": "ООО «Часовой банк»", "inn": "7707083893", "kpp": "770701001",
+                        "address": "Москва, Тверская, 1", "bank_name": "ПАО Сбербанк", "bik": "044525225",
+                        "account": "40702810938000012345", "corr_account": "30101810400000000225",
+                        "phone": "+7 495 123-45-67", "email": "sales@hourbank.test"});
+    let (_, settings): (_, SellerSettings) =
+        typed(&app, Method::PUT, "/api/v1/settings/seller", &admin, Some(seller)).await;
+    assert!(settings.seller.is_some());
+    let _: (_, SellerSettings) = typed(&app, Method::GET, "/api/v1/settings/seller", &admin, None).await;
+    let (_, contacts): (_, CompanyContacts) = typed(&app, Method::GET, "/api/v1/contacts", &client, None).await;
+    assert_eq!(contacts.email.as_deref(), Some("sales@hourbank.test"));
+    let requisites = json!({"kpp": "770701001", "address": "Москва, Лесная, 5"});
+    let path = format!("/api/v1/orgs/{}/requisites", org.id);
+    let (_, with_requisites): (_, Org) = typed(&app, Method::PUT, &path, &admin, Some(requisites)).await;
+    assert_eq!(with_requisites.kpp.as_deref(), Some("770701001"));
+
+    // This month: a task accepted with its work, and a consultation.
+    let task: TaskDetail =
+        typed(&app, Method::POST, "/api/v1/tasks", &client, Some(json!({"title": "Отчёт", "description": "Нужен"})))
+            .await
+            .1;
+    let steps = format!("/api/v1/tasks/{}/transitions", task.task.id);
+    let estimate = json!({"action": "estimate", "specification": "ТЗ", "estimate": "12.5", "deadline": "2030-01-31"});
+    let _: (_, TaskDetail) = typed(&app, Method::POST, &steps, &analyst, Some(estimate)).await;
+    let _: (_, TaskDetail) = typed(&app, Method::POST, &steps, &client, Some(json!({"action": "approve"}))).await;
+    let work = json!({"date": business_today().to_string(), "hours": "13", "description": "Разработка"});
+    let _: (_, hourbank_api::LoggedWork) =
+        typed(&app, Method::POST, &format!("/api/v1/tasks/{}/worklogs", task.task.id), &specialist, Some(work)).await;
+    let submit = json!({"action": "submit_for_testing"});
+    let _: (_, TaskDetail) = typed(&app, Method::POST, &steps, &specialist, Some(submit)).await;
+    let _: (_, TaskDetail) = typed(&app, Method::POST, &steps, &client, Some(json!({"action": "accept"}))).await;
+    let consultation = json!({"org_id": org.id, "channel": "crm_chat", "date": business_today().to_string(),
+                              "duration": "0.75", "topic": "Права доступа", "billable": true});
+    let _: (_, hourbank_api::LoggedConsultation) =
+        typed(&app, Method::POST, "/api/v1/consultations", &specialist, Some(consultation)).await;
+
+    let (_, months): (_, MonthList) = typed(&app, Method::GET, "/api/v1/reports", &client, None).await;
+    assert_eq!((months.org_id, months.months.first().map(|m| m.period)), (org.id, Some(this_month)));
+    let (_, open): (_, Report) =
+        typed(&app, Method::GET, &format!("/api/v1/reports/{this_month}"), &client, None).await;
+    assert_eq!(open.tasks.first().map(|t| t.billed), Some(hourbank_domain::Hours::from_centi(12_50)));
+    assert_eq!(open.statement.as_ref().map(|s| s.extra_hours), Some(hourbank_domain::Hours::from_centi(3_25)));
+    assert_eq!(open.consultations.len(), 1);
+    for kind in ["act", "invoice"] {
+        let path = format!("/api/v1/reports/{this_month}/documents/{kind}");
+        let (_, document): (_, DocumentView) = typed(&app, Method::GET, &path, &client, None).await;
+        assert!(document.document.preliminary);
+    }
+    // A closed month is served as it was frozen.
+    let previous = months.months.last().unwrap().period;
+    let close = format!("/api/v1/reports/{previous}/close?org={}", org.id);
+    let _: (_, Report) = typed(&app, Method::POST, &close, &analyst, Some(json!({}))).await;
+    let (_, closed): (_, Report) =
+        typed(&app, Method::GET, &format!("/api/v1/reports/{previous}"), &client, None).await;
+    assert_eq!(closed.status, "closed");
+}
+
+db_tests!(tasks_read_back, who_and_what_read_back, people_work_and_texts_read_back, reports_and_documents_read_back);

@@ -639,7 +639,7 @@ impl Run<'_> {
         let (_, report) = self.app.get(&format!("/api/v1/reports/{period}"), &self.client).await;
         let (_, tasks) = self.app.get("/api/v1/tasks", &self.client).await;
         let org: hourbank_portal::model::Org = serde_json::from_value(org).unwrap();
-        let month: hourbank_portal::model::StatementRow = serde_json::from_value(report["statement"].clone()).unwrap();
+        let month: hourbank_domain::MonthStatement = serde_json::from_value(report["statement"].clone()).unwrap();
         let tasks: hourbank_portal::model::TaskList = serde_json::from_value(tasks).unwrap();
         let estimate = hourbank_domain::Hours::from_centi(centi);
         let preview = hourbank_portal::preview::CostPreview::new(&org, &month, &tasks.tasks, id, estimate)

@@ -45,16 +45,14 @@ pub fn this_month() -> ThisMonth {
     use crate::app::load;
     let months = load::<crate::model::MonthList>(|| Some("/reports".into()));
     let current = Memo::new(move |_| {
-        months.with(|m| {
-            m.as_ref().and_then(|m| m.as_ref().ok()).and_then(|m| m.value.months.first().map(|m| m.period.clone()))
-        })
+        months.with(|m| m.as_ref().and_then(|m| m.as_ref().ok()).and_then(|m| m.value.months.first().map(|m| m.period)))
     });
     // Asked for at once, for the browser's own month (Moscow time, as the server counts), so that
     // it comes in with the months instead of a round trip after them (the overview waits for it);
     // should the months name another current month, that one is read. A memo, so the months
     // arriving with the same month ask nothing again.
     let report_path = Memo::new(move |_| {
-        let period = current.get().unwrap_or_else(|| crate::billing::today_period().to_string());
+        let period = current.get().unwrap_or_else(crate::billing::today_period);
         format!("/reports/{period}")
     });
     let report = load::<crate::model::Report>(move || Some(report_path.get()));

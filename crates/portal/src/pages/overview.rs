@@ -31,7 +31,7 @@ pub fn ClientOverview(me: Me) -> impl IntoView {
             let mut out = Vec::new();
             for m in list.iter().take(12).rev() {
                 if let Ok(r) = api::get::<Report>(&format!("/reports/{}", m.period)).await
-                    && let Some(row) = r.value.statement.and_then(|s| s.to_domain().ok())
+                    && let Some(row) = r.value.statement
                 {
                     out.push(Bar::of(&m.period_ru, &row));
                 }
@@ -69,7 +69,7 @@ pub fn ClientOverview(me: Me) -> impl IntoView {
             let Some(row) = r.statement.clone() else {
                 return view! { <p>{t("Этот месяц вне договора.", "This month is outside the contract.")}</p> }.into_any();
             };
-            let Ok(m) = row.to_domain() else { return statement_view(&row, lang) };
+            let m = row.clone();
             let terms = Some(r.tariff.terms.clone());
             let included_left = terms
                 .as_ref()

@@ -7,9 +7,9 @@ use hourbank_web::explain::explain_in;
 use leptos::prelude::*;
 
 use crate::app::{ctx, load, show, show_page};
-use crate::format::{day_text, hours_of, hours_text, instant_text, money_text};
+use crate::format::{day_text, hours_of, instant_text};
 use crate::i18n::Lang;
-use crate::model::{DocumentView, Me, MonthList, OrgList, Report, StatementRow};
+use crate::model::{DocumentView, Me, MonthList, OrgList, Report};
 use crate::route::Route;
 #[cfg(feature = "staff")]
 use {
@@ -19,14 +19,10 @@ use {
 };
 
 /// The statement of one month as a definition list, each line with its explanation.
-pub fn statement_view(row: &StatementRow, lang: Lang) -> AnyView {
-    let month = match row.to_domain() {
-        Ok(m) => m,
-        Err(e) => return view! { <p class="error-box" role="alert">{e.to_string()}</p> }.into_any(),
-    };
+pub fn statement_view(month: &MonthStatement, lang: Lang) -> AnyView {
     let t = |ru: &'static str, en: &'static str| lang.pick(ru, en);
     let trial = month.phase == Phase::Trial;
-    let lines: Vec<(&'static str, String)> = statement_lines(&month, lang);
+    let lines: Vec<(&'static str, String)> = statement_lines(month, lang);
     let phase =
         if trial { t("пробный месяц", "trial month") } else { t("абонемент", "subscription") };
     view! {
@@ -35,7 +31,7 @@ pub fn statement_view(row: &StatementRow, lang: Lang) -> AnyView {
             <dl class="statement-lines">
                 {lines.into_iter().map(|(label, value)| view! { <dt>{label}</dt><dd>{value}</dd> }).collect_view()}
             </dl>
-            <p class="explain" id="statement-explain">{explain_in(&month, lang)}</p>
+            <p class="explain" id="statement-explain">{explain_in(month, lang)}</p>
         </div>
     }
     .into_any()
@@ -102,8 +98,7 @@ pub fn ReportList(me: Me) -> impl IntoView {
             view! {
                 <ul class="months" id="months">
                     {list.months.into_iter().map(|m| {
-                        let period = Period::parse("period", &m.period).ok();
-                        let href = period.map(|period| Route::Report { period, org: query_org }.href()).unwrap_or_default();
+                        let href = Route::Report { period: m.period, org: query_org }.href();
                         let status = if m.status == "closed" { lang.pick("закрыт", "closed") } else { lang.pick("открыт", "open") };
                         view! { <li><a href=href>{m.period_ru}</a> " — " {status}</li> }
                     }).collect_view()}
@@ -199,10 +194,10 @@ fn close_form(period: Period, org: Option<i64>, close_sent: RwSignal<Sent>) -> i
             {move || if asked.get() {
                 view! {
                     <p id="close-confirm-text" role="alert">{match ctx.lang.get() {
-                        Lang::Ru if running => format!("Закрыть {} до конца месяца? Отчёт будет заморожен. Задачи, принятые до конца месяца, войдут в счёт за следующий месяц, и отчёт это покажет.", crate::billing::month_name(&period.to_string(), Lang::Ru)),
-                        Lang::En if running => format!("Close {} before it ends? The report is frozen. Tasks accepted later this month will bill in the next month, and the report will say so.", crate::billing::month_name(&period.to_string(), Lang::En)),
-                        Lang::Ru => format!("Закрыть {}? Отчёт будет заморожен и больше не изменится.", crate::billing::month_name(&period.to_string(), Lang::Ru)),
-                        Lang::En => format!("Close {}? The report is frozen and never changes again.", crate::billing::month_name(&period.to_string(), Lang::En)),
+                        Lang::Ru if running => format!("Закрыть {} до конца месяца? Отчёт будет заморожен. Задачи, принятые до конца месяца, войдут в счёт за следующий месяц, и отчёт это покажет.", crate::billing::month_name(period, Lang::Ru)),
+                        Lang::En if running => format!("Close {} before it ends? The report is frozen. Tasks accepted later this month will bill in the next month, and the report will say so.", crate::billing::month_name(period, Lang::En)),
+                        Lang::Ru => format!("Закрыть {}? Отчёт будет заморожен и больше не изменится.", crate::billing::month_name(period, Lang::Ru)),
+                        Lang::En => format!("Close {}? The report is frozen and never changes again.", crate::billing::month_name(period, Lang::En)),
                     }}</p>
                     <button type="button" id="close-month-confirm" on:click=close>{ctx.t("Да, закрыть месяц", "Yes, close the month")}</button>
                     " " <button type="button" class="secondary" on:click=move |_| asked.set(false)>{ctx.t("Не закрывать", "Keep it open")}</button>
@@ -242,8 +237,8 @@ fn report_tasks(r: &Report, lang: Lang) -> AnyView {
                             <td><a href=Route::Task { id: task.id }.href()>{format!("№{} {}", task.id, task.title)}</a>
                                 <br/><small class="settled">{crate::billing::report_note(task, lang)}</small></td>
                             <td><ul class="logs">{logs}</ul></td>
-                            <td class="num">{hours_text(&task.logged)}</td>
-                            <td class="num">{hours_text(&task.billed)}</td>
+                            <td class="num">{hours_of(task.logged)}</td>
+                            <td class="num">{hours_of(task.billed)}</td>
                         </tr>
                     }
                 }).collect_view()}
@@ -322,12 +317,12 @@ fn document_view(d: &DocumentView) -> AnyView {
             </div>
         }
     };
-    let act = doc.kind == "act";
+    let act = doc.kind == hourbank_domain::documents::DocumentKind::Act;
     view! {
         <article class="act" id="document">
             {doc.preliminary.then(|| view! { <p class="draft" id="document-draft">"Предварительный документ: месяц ещё не закрыт, суммы могут измениться"</p> })}
             <h1 id="document-title">{d.title.clone()}</h1>
-            <p>"за " {crate::billing::month_name(&doc.period, Lang::Ru)}</p>
+            <p>"за " {crate::billing::month_name(doc.period, Lang::Ru)}</p>
             {party(if act { "Исполнитель" } else { "Поставщик" }, &doc.seller, "document-seller")}
             {party(if act { "Заказчик" } else { "Покупатель" }, &doc.buyer, "document-buyer")}
             // On a phone the six columns scroll in their own box; printed, the box lets them be.
@@ -339,13 +334,13 @@ fn document_view(d: &DocumentView) -> AnyView {
                 <tbody>
                     {doc.lines.iter().enumerate().map(|(i, l)| view! {
                         <tr><td>{i + 1}</td><td>{l.name.clone()}</td><td class="num">{l.quantity.clone()}</td><td>{l.unit.clone()}</td>
-                            <td class="num">{money_text(&l.price)}</td><td class="num">{money_text(&l.amount)}</td></tr>
+                            <td class="num">{rubles(l.price)}</td><td class="num">{rubles(l.amount)}</td></tr>
                     }).collect_view()}
                 </tbody>
                 <tfoot id="document-totals">
                     {doc.totals.iter().map(|total| view! {
                         <tr><td colspan="5">{total.label.clone()}</td>
-                            <td class="num">{total.amount.as_deref().map(money_text).unwrap_or_default()}</td></tr>
+                            <td class="num">{total.amount.map(rubles).unwrap_or_default()}</td></tr>
                     }).collect_view()}
                 </tfoot>
             </table>

@@ -342,9 +342,7 @@ fn cost_preview(me: Me, d: TaskDetail) -> impl IntoView {
             Err(e) => e.to_string(),
         };
         // The same figures as the overview: what is still free before this estimate.
-        let free = Some(org.tariff.clone())
-            .zip(row.to_domain().ok())
-            .and_then(|(tariff, month)| crate::billing::FreeHours::of(&tariff, &month));
+        let free = crate::billing::FreeHours::of(&org.tariff, &row);
         Some(view! {
             <div class="preview" id="cost-preview" role="note">
                 {free.map(|f| view! { <p id="preview-free">{f.sentence(lang)}</p> })}

@@ -22,6 +22,7 @@ use super::{ApiError, AppState, JsonBody};
 use crate::auth::Caller;
 use crate::db::col;
 use crate::store::{self, OrgRecord};
+use hourbank_api::documents::{CompanyContacts, DocumentView, SellerSettings};
 use hourbank_domain::contacts::Contacts;
 
 pub fn router() -> Router<AppState> {
@@ -32,16 +33,16 @@ pub fn router() -> Router<AppState> {
         .route("/reports/{period}/documents/{kind}", get(document))
 }
 
-async fn show_seller(State(state): State<AppState>, _caller: Caller) -> Result<Json<Value>, ApiError> {
+async fn show_seller(State(state): State<AppState>, _caller: Caller) -> Result<Json<SellerSettings>, ApiError> {
     let (seller, (_, contacts)) = tokio::try_join!(store::seller(state.db()), store::company(state.db()))?;
-    Ok(Json(json!({ "seller": seller, "contacts": contacts })))
+    Ok(Json(SellerSettings { seller, contacts }))
 }
 
 /// The company's name, phone and e-mail, for anyone (the calculator's next step): each null
 /// until the admin sets it.
-async fn contacts(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+async fn contacts(State(state): State<AppState>) -> Result<Json<CompanyContacts>, ApiError> {
     let (name, contacts) = store::company(state.db()).await?;
-    Ok(Json(json!({ "name": name, "phone": contacts.phone, "email": contacts.email })))
+    Ok(Json(CompanyContacts { name, phone: contacts.phone, email: contacts.email }))
 }
 
 /// The seller's requisites (admin): every field checked at once, check digits included.
@@ -49,7 +50,7 @@ async fn set_seller(
     State(state): State<AppState>,
     caller: Caller,
     JsonBody(body): JsonBody,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<SellerSettings>, ApiError> {
     caller.require(&[Role::Admin])?;
     let fields = ["name", "inn", "kpp", "address", "bank_name", "bik", "account", "corr_account", "phone", "email"];
     let mut input = Input::new(&body, &fields)?;
@@ -100,7 +101,7 @@ async fn set_seller(
     )
     .await?;
     tx.commit().await?;
-    Ok(Json(json!({ "seller": seller, "contacts": contacts })))
+    Ok(Json(SellerSettings { seller: Some(seller), contacts }))
 }
 
 /// The buyer's КПП and address (admin): `{"kpp": "770701001" | null, "address": "…"}`.
@@ -109,7 +110,7 @@ async fn set_org_requisites(
     caller: Caller,
     Path(id): Path<i64>,
     JsonBody(body): JsonBody,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<hourbank_api::Org>, ApiError> {
     caller.require(&[Role::Admin])?;
     let org = store::org(state.db(), caller.scope()?, id).await?;
     let mut input = Input::new(&body, &["kpp", "address"])?;
@@ -139,7 +140,7 @@ async fn set_org_requisites(
     .await?;
     tx.commit().await?;
     let org = store::org(state.db(), caller.scope()?, id).await?;
-    Ok(Json(serde_json::to_value(&org).expect("an org serializes")))
+    Ok(Json(super::orgs::org_view(&state, &org).await?))
 }
 
 /// The month's act or invoice: JSON (`act`, `invoice`) for the portal's printable page, or PDF
@@ -162,10 +163,8 @@ async fn document(
     }
     let document = month_document(&state, &org, period, kind).await?;
     if !as_pdf {
-        return Ok(Json(
-            json!({ "title": document.title(), "document": document, "text_lines": document.text_lines() }),
-        )
-        .into_response());
+        let (title, text_lines) = (document.title(), document.text_lines());
+        return Ok(Json(DocumentView { title, document, text_lines }).into_response());
     }
     let pdf = tokio::task::spawn_blocking(move || crate::pdf::render(&document).map(|bytes| (document, bytes)))
         .await

@@ -23,7 +23,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// The organisation with its dedicated analyst's contacts.
-async fn org_view(state: &AppState, org: &OrgRecord) -> Result<Org, ApiError> {
+pub(crate) async fn org_view(state: &AppState, org: &OrgRecord) -> Result<Org, ApiError> {
     let analyst = match org.analyst_id {
         Some(id) => store::user(state.db(), id).await?.map(|u| Person {
             id: u.id,

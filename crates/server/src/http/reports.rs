@@ -27,6 +27,7 @@ use super::{ApiError, AppState};
 use crate::auth::{Caller, OrgScope};
 use crate::db::col;
 use crate::store::{self, OrgRecord};
+use hourbank_api::reports::{MonthEntry, MonthList};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -508,7 +509,7 @@ async fn months(
     State(state): State<AppState>,
     caller: Caller,
     Query(query): Query<OrgQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<MonthList>, ApiError> {
     let org = report_org(&state, &caller, &query).await?;
     let contract = org.contract()?;
     let closed: Vec<String> = sqlx::query("SELECT period FROM closed_months WHERE org_id = $1")
@@ -523,11 +524,11 @@ async fn months(
     let current = state.clock().period();
     while p <= current && contract.last_period().is_none_or(|last| p <= last) {
         let status = if closed.contains(&p.to_string()) { "closed" } else { "open" };
-        list.push(json!({ "period": p, "period_ru": period_ru(p), "status": status }));
+        list.push(MonthEntry { period: p, period_ru: period_ru(p), status: status.to_string() });
         p = p.next();
     }
     list.reverse();
-    Ok(Json(json!({ "org_id": org.id, "months": list })))
+    Ok(Json(MonthList { org_id: org.id, months: list }))
 }
 
 async fn close(
