@@ -313,12 +313,12 @@ fn cost_preview(me: Me, d: TaskDetail) -> impl IntoView {
                 Lang::Ru => format!(
                     "Срок — {}. Если работу примут после конца этого месяца, она войдёт в счёт за {month}, и цифры \
                      будут другими. Расчёт выше — если её примут в этом месяце ({this}) в пределах оценки.",
-                    day.format("%d.%m.%Y")
+                    crate::format::day_text(day)
                 ),
                 Lang::En => format!(
                     "The deadline is {}. Accepted after this month ends, the work bills in {month}, with other \
                      figures. The figures above assume it is accepted this month ({this}) within its estimate.",
-                    day.format("%d.%m.%Y")
+                    crate::format::day_text(day)
                 ),
             }
         }
