@@ -1,8 +1,19 @@
 //! Consultations (`/consultations`, and each month's report).
 
 use chrono::NaiveDate;
-use hourbank_domain::Hours;
+use hourbank_domain::{FieldError, Hours, Problem};
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+
+use crate::input::Input;
+use crate::request::Request;
+
+/// The channels of the offer: «по телефону, CRM-чате или мобильном приложении».
+pub const CHANNELS: [&str; 3] = ["phone", "crm_chat", "mobile_app"];
+/// Most hours one consultation may last: one day.
+pub const MAX_DURATION_HOURS: u32 = 24;
+/// Most characters in a consultation's topic.
+pub const MAX_TOPIC_CHARS: usize = 5_000;
 
 /// A logged consultation. A month's report lists the same without the organisation, the
 /// specialist's id and when it was logged.
@@ -38,4 +49,65 @@ pub struct ConsultationList {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct LoggedConsultation {
     pub consultation: Consultation,
+}
+
+/// `POST /consultations` (specialists, analysts, admins): a consultation given.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NewConsultation {
+    pub org_id: i64,
+    /// One of [`CHANNELS`].
+    pub channel: String,
+    #[serde(with = "crate::date")]
+    pub date: NaiveDate,
+    pub duration: Hours,
+    pub topic: String,
+    pub billable: bool,
+}
+
+pub struct NewConsultationDraft {
+    pub org_id: Option<i64>,
+    pub channel: Option<String>,
+    pub date: Option<NaiveDate>,
+    pub duration: Option<Hours>,
+    pub topic: Option<String>,
+    pub billable: Option<bool>,
+}
+
+impl Request for NewConsultation {
+    const FIELDS: &'static [&'static str] = &["org_id", "channel", "date", "duration", "topic", "billable"];
+    type Draft = NewConsultationDraft;
+
+    fn read(input: &mut Input<'_>) -> NewConsultationDraft {
+        let org_id = input.optional_id("org_id");
+        if org_id.is_none() && input.raw("org_id").is_none() {
+            input.push(FieldError::new("org_id", Problem::Missing));
+        }
+        let channel = input.text("channel", 40).and_then(|given| {
+            if CHANNELS.contains(&given.as_str()) {
+                Some(given)
+            } else {
+                input.push(FieldError::new("channel", Problem::UnknownValue { given, expected: CHANNELS.join(", ") }));
+                None
+            }
+        });
+        NewConsultationDraft {
+            org_id,
+            channel,
+            date: input.date("date"),
+            duration: input.hours("duration", Decimal::from(MAX_DURATION_HOURS)),
+            topic: input.text("topic", MAX_TOPIC_CHARS),
+            billable: input.boolean("billable"),
+        }
+    }
+
+    fn complete(d: NewConsultationDraft) -> Option<NewConsultation> {
+        Some(NewConsultation {
+            org_id: d.org_id?,
+            channel: d.channel?,
+            date: d.date?,
+            duration: d.duration?,
+            topic: d.topic?,
+            billable: d.billable?,
+        })
+    }
 }

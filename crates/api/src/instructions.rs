@@ -1,6 +1,16 @@
 //! Instructions (`/instructions`, `/tasks/{id}/instructions`).
 
+use hourbank_domain::{FieldError, Problem};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::input::Input;
+use crate::request::Request;
+
+/// Most characters in an instruction's title.
+pub const MAX_TITLE_CHARS: usize = 200;
+/// Most characters in an instruction's Markdown.
+pub const MAX_MARKDOWN_CHARS: usize = 200_000;
 
 /// An instruction with its task's title and its author's name.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
@@ -34,4 +44,43 @@ pub struct InstructionList {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct WrittenInstruction {
     pub instruction: Instruction,
+}
+
+/// `POST /tasks/{id}/instructions`: an instruction in Markdown (rendered and sanitised by the
+/// server).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NewInstruction {
+    pub title: String,
+    /// As written: not trimmed, as leading spaces can mean a code block.
+    pub markdown: String,
+}
+
+pub struct NewInstructionDraft {
+    pub title: Option<String>,
+    pub markdown: Option<String>,
+}
+
+impl Request for NewInstruction {
+    const FIELDS: &'static [&'static str] = &["title", "markdown"];
+    type Draft = NewInstructionDraft;
+
+    fn read(input: &mut Input<'_>) -> NewInstructionDraft {
+        let title = input.text("title", MAX_TITLE_CHARS);
+        let problem = match input.raw("markdown") {
+            Some(Value::String(s)) if s.chars().count() > MAX_MARKDOWN_CHARS => {
+                Problem::Other(format!("must be at most {MAX_MARKDOWN_CHARS} characters"))
+            }
+            Some(Value::String(s)) if !s.trim().is_empty() => {
+                return NewInstructionDraft { title, markdown: Some(s.clone()) };
+            }
+            Some(Value::String(_)) | None => Problem::Missing,
+            Some(_) => Problem::WrongType("a string"),
+        };
+        input.push(FieldError::new("markdown", problem));
+        NewInstructionDraft { title, markdown: None }
+    }
+
+    fn complete(d: NewInstructionDraft) -> Option<NewInstruction> {
+        Some(NewInstruction { title: d.title?, markdown: d.markdown? })
+    }
 }

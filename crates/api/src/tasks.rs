@@ -1,8 +1,12 @@
 //! Tasks (`/tasks`): the task, its history, its work and what the caller may do next.
 
 use chrono::NaiveDate;
-use hourbank_domain::{Action, Hours, Period, TaskState};
+use hourbank_domain::{Action, FieldError, Hours, Period, Problem, TaskState, Transition};
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+
+use crate::input::Input;
+use crate::request::Request;
 
 /// A task as stored, with the hours logged on it.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
@@ -106,4 +110,179 @@ pub struct WorklogList {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct LoggedWork {
     pub worklog: Worklog,
+}
+
+/// Most characters in a task's title.
+pub const MAX_TITLE_CHARS: usize = 200;
+/// Most characters in a task's description.
+pub const MAX_DESCRIPTION_CHARS: usize = 20_000;
+/// Most characters in a specification (ТЗ).
+pub const MAX_SPECIFICATION_CHARS: usize = 50_000;
+/// Most characters in a transition's comment or a work log's description.
+pub const MAX_COMMENT_CHARS: usize = 5_000;
+/// Most hours one work log may hold: one day.
+pub const MAX_WORKLOG_HOURS: u32 = 24;
+/// Most hours an estimate may hold: one month's.
+pub const MAX_ESTIMATE_HOURS: u32 = 744;
+
+/// `POST /tasks`: a task in plain words. Staff name the organisation; a client's is their own.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NewTask {
+    pub title: String,
+    pub description: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub org_id: Option<i64>,
+}
+
+pub struct NewTaskDraft {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub org_id: Option<i64>,
+}
+
+impl Request for NewTask {
+    const FIELDS: &'static [&'static str] = &["title", "description", "org_id"];
+    type Draft = NewTaskDraft;
+
+    fn read(input: &mut Input<'_>) -> NewTaskDraft {
+        NewTaskDraft {
+            title: input.text("title", MAX_TITLE_CHARS),
+            description: input.text("description", MAX_DESCRIPTION_CHARS),
+            org_id: input.optional_id("org_id"),
+        }
+    }
+
+    fn complete(d: NewTaskDraft) -> Option<NewTask> {
+        Some(NewTask { title: d.title?, description: d.description?, org_id: d.org_id })
+    }
+}
+
+/// `POST /tasks/{id}/transitions`: the domain's step, `{"action": "estimate", …}`.
+impl Request for Transition {
+    const FIELDS: &'static [&'static str] = &["action", "specification", "estimate", "deadline", "comment"];
+    type Draft = Option<Transition>;
+
+    fn read(input: &mut Input<'_>) -> Option<Transition> {
+        let action = input.text("action", 40)?;
+        let action = match Action::parse("action", &action) {
+            Ok(action) => action,
+            Err(e) => {
+                input.push(e);
+                return None;
+            }
+        };
+        match action {
+            Action::Estimate => {
+                let specification = input.text("specification", MAX_SPECIFICATION_CHARS);
+                let estimate = input.hours("estimate", Decimal::from(MAX_ESTIMATE_HOURS));
+                let deadline = input.date("deadline");
+                Some(Transition::Estimate { specification: specification?, estimate: estimate?, deadline: deadline? })
+            }
+            Action::Approve => Some(Transition::Approve),
+            Action::SubmitForTesting => Some(Transition::SubmitForTesting),
+            Action::Accept => Some(Transition::Accept),
+            Action::Cancel => Some(Transition::Cancel {
+                comment: input.optional_text("comment", MAX_COMMENT_CHARS).unwrap_or_default(),
+            }),
+            Action::Reject | Action::Return | Action::WriteOff => {
+                let comment = input.text("comment", MAX_COMMENT_CHARS)?;
+                Some(match action {
+                    Action::Reject => Transition::Reject { comment },
+                    Action::Return => Transition::Return { comment },
+                    _ => Transition::WriteOff { comment },
+                })
+            }
+        }
+    }
+
+    fn complete(draft: Option<Transition>) -> Option<Transition> {
+        draft
+    }
+}
+
+/// `POST /tasks/{id}/worklogs`: work done on a day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LogWork {
+    #[serde(with = "crate::date")]
+    pub date: NaiveDate,
+    pub hours: Hours,
+    pub description: String,
+}
+
+pub struct LogWorkDraft {
+    pub date: Option<NaiveDate>,
+    pub hours: Option<Hours>,
+    pub description: Option<String>,
+}
+
+impl Request for LogWork {
+    const FIELDS: &'static [&'static str] = &["date", "hours", "description"];
+    type Draft = LogWorkDraft;
+
+    fn read(input: &mut Input<'_>) -> LogWorkDraft {
+        LogWorkDraft {
+            date: input.date("date"),
+            hours: input.hours("hours", Decimal::from(MAX_WORKLOG_HOURS)),
+            description: input.text("description", MAX_COMMENT_CHARS),
+        }
+    }
+
+    fn complete(d: LogWorkDraft) -> Option<LogWork> {
+        Some(LogWork { date: d.date?, hours: d.hours?, description: d.description? })
+    }
+}
+
+/// `PUT /tasks/{id}/assignee`: a specialist or analyst, or nobody (`{"user_id": null}`, said
+/// explicitly: an empty body is more likely a mistake).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Assignment {
+    pub user_id: Option<i64>,
+}
+
+impl Request for Assignment {
+    const FIELDS: &'static [&'static str] = &["user_id"];
+    type Draft = Assignment;
+
+    fn read(input: &mut Input<'_>) -> Assignment {
+        let named = input.named("user_id");
+        let user_id = input.optional_id("user_id");
+        if !named {
+            input.push(FieldError::new("user_id", Problem::Missing));
+        }
+        Assignment { user_id }
+    }
+
+    fn complete(draft: Assignment) -> Option<Assignment> {
+        Some(draft)
+    }
+}
+
+/// `POST /tasks/{id}/warranty`: a warranty claim on an accepted task; the title defaults to the
+/// task's («Гарантия: …»).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WarrantyClaim {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    pub description: String,
+}
+
+pub struct WarrantyClaimDraft {
+    pub title: Option<String>,
+    pub description: Option<String>,
+}
+
+impl Request for WarrantyClaim {
+    const FIELDS: &'static [&'static str] = &["title", "description"];
+    type Draft = WarrantyClaimDraft;
+
+    fn read(input: &mut Input<'_>) -> WarrantyClaimDraft {
+        WarrantyClaimDraft {
+            title: input.optional_text("title", MAX_TITLE_CHARS),
+            description: input.text("description", MAX_DESCRIPTION_CHARS),
+        }
+    }
+
+    fn complete(d: WarrantyClaimDraft) -> Option<WarrantyClaim> {
+        Some(WarrantyClaim { title: d.title, description: d.description? })
+    }
 }

@@ -5,6 +5,7 @@
 use std::borrow::Cow;
 
 use serde::de::{Deserialize, Deserializer, Error};
+use serde::Serializer;
 
 use crate::error::FieldError;
 
@@ -34,4 +35,9 @@ pub fn date<'de, D: Deserializer<'de>>(d: D) -> Result<chrono::NaiveDate, D::Err
 /// The same, `null` or absent being none (with `#[serde(default)]`).
 pub fn optional_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<chrono::NaiveDate>, D::Error> {
     from_optional_str(d, |text| crate::parse_date("date", text))
+}
+
+/// Writes a date as the API does, `YYYY-MM-DD` (`#[serde(serialize_with = "wire::write_date")]`).
+pub fn write_date<S: Serializer>(date: &chrono::NaiveDate, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(date)
 }

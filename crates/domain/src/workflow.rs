@@ -285,10 +285,17 @@ impl fmt::Display for Action {
 }
 
 /// What a user asks for, with its data.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Written as the API reads it: `{"action": "estimate", "specification": …}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
 pub enum Transition {
     /// Analyst or admin: writes the specification (ТЗ), estimates the hours, proposes a deadline.
-    Estimate { specification: String, estimate: Hours, deadline: NaiveDate },
+    Estimate {
+        specification: String,
+        estimate: Hours,
+        #[serde(serialize_with = "crate::wire::write_date")]
+        deadline: NaiveDate,
+    },
     /// Client: approves the current estimate.
     Approve,
     /// Client: rejects the estimate; the task goes back to the analyst.

@@ -412,3 +412,52 @@ pub enum WriteOutcome {
 pub fn decode<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
     serde_json::from_str(text).map_err(|e| ApiError::Unreadable(e.to_string()))
 }
+
+/// A request the portal checked itself, refused as the server would refuse it: the same field
+/// messages, in both languages.
+pub fn refused_here(invalid: &hourbank_api::Invalid) -> WriteOutcome {
+    let errors = invalid
+        .0
+        .iter()
+        .map(|e| crate::model::FieldMessage {
+            field: e.field.clone(),
+            message: e.problem.to_string(),
+            message_ru: Some(e.problem.ru()),
+        })
+        .collect();
+    WriteOutcome::Refused(Problem { status: 422, title: "Invalid input".into(), detail: String::new(), errors })
+}
+
+/// The task endpoints with their typed bodies (`hourbank-api`): a write goes through the outbox
+/// as the JSON its type writes, which the server reads back as the same request.
+pub mod tasks {
+    use hourbank_api::instructions::NewInstruction;
+    use hourbank_api::tasks::{Assignment, NewTask, WarrantyClaim};
+    use hourbank_domain::Transition;
+
+    use super::{OutboxSync, WriteOutcome};
+
+    fn body<T: serde::Serialize>(request: &T) -> String {
+        serde_json::to_string(request).expect("a request serializes")
+    }
+
+    pub async fn create(sync: OutboxSync, task: &NewTask, label: String) -> WriteOutcome {
+        sync.write("POST", "/tasks", body(task), label).await
+    }
+
+    pub async fn transition(sync: OutboxSync, id: i64, step: &Transition, label: String) -> WriteOutcome {
+        sync.write("POST", &format!("/tasks/{id}/transitions"), body(step), label).await
+    }
+
+    pub async fn assign(sync: OutboxSync, id: i64, assignment: &Assignment, label: String) -> WriteOutcome {
+        sync.write("PUT", &format!("/tasks/{id}/assignee"), body(assignment), label).await
+    }
+
+    pub async fn claim_warranty(sync: OutboxSync, id: i64, claim: &WarrantyClaim, label: String) -> WriteOutcome {
+        sync.write("POST", &format!("/tasks/{id}/warranty"), body(claim), label).await
+    }
+
+    pub async fn write_instruction(sync: OutboxSync, id: i64, text: &NewInstruction, label: String) -> WriteOutcome {
+        sync.write("POST", &format!("/tasks/{id}/instructions"), body(text), label).await
+    }
+}

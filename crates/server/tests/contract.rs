@@ -34,57 +34,75 @@ async fn typed<T: DeserializeOwned + Serialize>(
     (status, typed)
 }
 
+/// A request as the portal writes it.
+fn body<T: Serialize>(request: &T) -> Value {
+    serde_json::to_value(request).unwrap()
+}
+
 async fn tasks_read_back(app: TestApp) {
-    use hourbank_api::tasks::{LoggedWork, TaskDetail, TaskList, WorklogList};
-    use hourbank_domain::{Action, TaskState};
+    use hourbank_api::tasks::{
+        Assignment, LogWork, LoggedWork, NewTask, TaskDetail, TaskList, WarrantyClaim, WorklogList,
+    };
+    use hourbank_domain::{Action, Hours, TaskState, Transition};
     let start = format!("{}-01", hourbank_server::clock::business_period());
     let org = app.org("ООО «Ромашка»", "7707083893", &start).await;
     let client = app.user("client@romashka.test", "client", Some(org)).await.1;
     let analyst = app.user("analyst@hb.test", "analyst", None).await.1;
     let (specialist_id, specialist) = app.user("spec@hb.test", "specialist", None).await;
 
-    let new = json!({"title": "Печатная форма", "description": "Сделайте, пожалуйста"});
+    // The bodies are the portal's request types, as it writes them.
+    let new =
+        body(&NewTask {
+            title: "Печатная форма".into(), description: "Сделайте, пожалуйста".into(), org_id: None
+        });
     let (status, created): (_, TaskDetail) = typed(&app, Method::POST, "/api/v1/tasks", &client, Some(new)).await;
     assert_eq!((status, created.task.state), (StatusCode::CREATED, TaskState::New));
     let id = created.task.id;
     let steps = format!("/api/v1/tasks/{id}/transitions");
-    let estimate = json!({"action": "estimate", "specification": "ТЗ", "estimate": "4.5", "deadline": "2030-01-31"});
-    let (_, estimated): (_, TaskDetail) = typed(&app, Method::POST, &steps, &analyst, Some(estimate)).await;
-    assert_eq!(estimated.task.estimate, Some(hourbank_domain::Hours::from_centi(4_50)));
-    assert_eq!(estimated.task.deadline, chrono::NaiveDate::from_ymd_opt(2030, 1, 31));
-    let _: (_, TaskDetail) = typed(&app, Method::POST, &steps, &client, Some(json!({"action": "approve"}))).await;
-    let assign = json!({"user_id": specialist_id});
+    let deadline = chrono::NaiveDate::from_ymd_opt(2030, 1, 31).unwrap();
+    let estimate = |specification: &str, hours: i64| {
+        body(&Transition::Estimate {
+            specification: specification.into(),
+            estimate: Hours::from_centi(hours),
+            deadline,
+        })
+    };
+    let (_, estimated): (_, TaskDetail) = typed(&app, Method::POST, &steps, &analyst, Some(estimate("ТЗ", 4_50))).await;
+    assert_eq!((estimated.task.estimate, estimated.task.deadline), (Some(Hours::from_centi(4_50)), Some(deadline)));
+    let _: (_, TaskDetail) = typed(&app, Method::POST, &steps, &client, Some(body(&Transition::Approve))).await;
+    let assign = body(&Assignment { user_id: Some(specialist_id) });
     let _: (_, TaskDetail) =
         typed(&app, Method::PUT, &format!("/api/v1/tasks/{id}/assignee"), &analyst, Some(assign)).await;
-    let work = json!({"date": business_today().to_string(), "hours": "2.25", "description": "Разработка"});
+    let work =
+        body(&LogWork {
+            date: business_today(), hours: Hours::from_centi(2_25), description: "Разработка".into()
+        });
     let (status, logged): (_, LoggedWork) =
         typed(&app, Method::POST, &format!("/api/v1/tasks/{id}/worklogs"), &specialist, Some(work)).await;
     assert_eq!((status, logged.worklog.date), (StatusCode::CREATED, business_today()));
-    let submit = json!({"action": "submit_for_testing"});
+    let submit = body(&Transition::SubmitForTesting);
     let _: (_, TaskDetail) = typed(&app, Method::POST, &steps, &specialist, Some(submit)).await;
     let (_, accepted): (_, TaskDetail) =
-        typed(&app, Method::POST, &steps, &client, Some(json!({"action": "accept"}))).await;
+        typed(&app, Method::POST, &steps, &client, Some(body(&Transition::Accept))).await;
     assert_eq!(accepted.task.accepted_period, Some(hourbank_server::clock::business_period()));
     assert!(accepted.task.warranty_until.is_some());
     assert_eq!(accepted.events.last().map(|e| (e.action, e.to_state)), Some((Action::Accept, TaskState::Accepted)));
 
     // Approved work cancelled bills in the month of the cancellation.
-    let other: TaskDetail =
-        typed(&app, Method::POST, "/api/v1/tasks", &client, Some(json!({"title": "Отчёт", "description": "Нужен"})))
-            .await
-            .1;
+    let report = body(&NewTask { title: "Отчёт".into(), description: "Нужен".into(), org_id: None });
+    let other: TaskDetail = typed(&app, Method::POST, "/api/v1/tasks", &client, Some(report)).await.1;
     let other_steps = format!("/api/v1/tasks/{}/transitions", other.task.id);
-    let estimate = json!({"action": "estimate", "specification": "ТЗ", "estimate": "2", "deadline": "2030-01-31"});
-    let _: (_, TaskDetail) = typed(&app, Method::POST, &other_steps, &analyst, Some(estimate)).await;
-    let _: (_, TaskDetail) = typed(&app, Method::POST, &other_steps, &client, Some(json!({"action": "approve"}))).await;
+    let _: (_, TaskDetail) = typed(&app, Method::POST, &other_steps, &analyst, Some(estimate("ТЗ", 2_00))).await;
+    let _: (_, TaskDetail) = typed(&app, Method::POST, &other_steps, &client, Some(body(&Transition::Approve))).await;
     // Re-estimated after approval, then cancelled by the client.
-    let estimate = json!({"action": "estimate", "specification": "ТЗ 2", "estimate": "3", "deadline": "2030-01-31"});
-    let _: (_, TaskDetail) = typed(&app, Method::POST, &other_steps, &analyst, Some(estimate)).await;
-    let cancel = json!({"action": "cancel", "comment": "Передумали"});
+    let _: (_, TaskDetail) = typed(&app, Method::POST, &other_steps, &analyst, Some(estimate("ТЗ 2", 3_00))).await;
+    let cancel = body(&Transition::Cancel { comment: "Передумали".into() });
     let (_, cancelled): (_, TaskDetail) = typed(&app, Method::POST, &other_steps, &client, Some(cancel)).await;
     assert_eq!(cancelled.task.cancelled_period, Some(hourbank_server::clock::business_period()));
 
-    let claim = json!({"title": "Ошибка в форме", "description": "Не печатается"});
+    let claim = body(&WarrantyClaim {
+        title: Some("Ошибка в форме".into()), description: "Не печатается".into()
+    });
     let (_, warranty): (_, TaskDetail) =
         typed(&app, Method::POST, &format!("/api/v1/tasks/{id}/warranty"), &client, Some(claim)).await;
     assert_eq!(warranty.task.warranty_of, Some(id));
@@ -94,7 +112,7 @@ async fn tasks_read_back(app: TestApp) {
     assert_eq!((list.tasks.len(), list.next_before.is_some()), (2, true));
     let (_, work): (_, WorklogList) =
         typed(&app, Method::GET, &format!("/api/v1/tasks/{id}/worklogs"), &client, None).await;
-    assert_eq!(work.logged, hourbank_domain::Hours::from_centi(2_25));
+    assert_eq!(work.logged, Hours::from_centi(2_25));
 }
 
 async fn who_and_what_read_back(app: TestApp) {
@@ -162,8 +180,14 @@ async fn people_work_and_texts_read_back(app: TestApp) {
     let (_, sessions): (_, SessionList) = typed(&app, Method::GET, "/api/v1/me/sessions", &client, None).await;
     assert_eq!(sessions.sessions.iter().filter(|s| s.current).count(), 1);
 
-    let consultation = json!({"org_id": org, "channel": "phone", "date": business_today().to_string(), "duration": "0.5",
-                              "topic": "Как выгрузить отчёт", "billable": false});
+    let consultation = body(&hourbank_api::consultations::NewConsultation {
+        org_id: org,
+        channel: "phone".into(),
+        date: business_today(),
+        duration: hourbank_domain::Hours::from_centi(50),
+        topic: "Как выгрузить отчёт".into(),
+        billable: false,
+    });
     let (status, logged): (_, LoggedConsultation) =
         typed(&app, Method::POST, "/api/v1/consultations", &specialist, Some(consultation)).await;
     assert_eq!((status, logged.consultation.org_id), (StatusCode::CREATED, Some(org)));
@@ -175,8 +199,10 @@ async fn people_work_and_texts_read_back(app: TestApp) {
             .await
             .1;
     let path = format!("/api/v1/tasks/{}/instructions", task.task.id);
-    let text =
-        json!({"title": "Как выгрузить", "markdown": "1. Откройте **отчёт**\n2. <script>alert(1)</script>Нажмите"});
+    let text = body(&hourbank_api::instructions::NewInstruction {
+        title: "Как выгрузить".into(),
+        markdown: "1. Откройте **отчёт**\n2. <script>alert(1)</script>Нажмите".into(),
+    });
     let (status, written): (_, WrittenInstruction) = typed(&app, Method::POST, &path, &specialist, Some(text)).await;
     assert_eq!(status, StatusCode::CREATED);
     assert!(!written.instruction.html.contains("<script"), "{}", written.instruction.html);

@@ -2,7 +2,8 @@
 //! work logs, instructions, and the steps the signed-in role may take — approving with the cost
 //! preview, accepting or returning with a comment, estimating, logging work.
 
-use hourbank_domain::{Action, Role};
+use hourbank_api::tasks::WarrantyClaim;
+use hourbank_domain::{Action, Role, Transition};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -143,14 +144,14 @@ fn task_view(me: Me, d: TaskDetail) -> AnyView {
 fn transition(
     ctx: crate::app::Ctx,
     id: i64,
-    body: serde_json::Value,
+    step: Transition,
     label: String,
     sent: RwSignal<Sent>,
     known: &'static [&'static str],
 ) {
     sent.set(Sent::Sending);
     spawn_local(async move {
-        let outcome = ctx.sync.write("POST", &format!("/tasks/{id}/transitions"), body.to_string(), label).await;
+        let outcome = crate::api::tasks::transition(ctx.sync, id, &step, label).await;
         sent.set(sent_state(&outcome, known, ctx.lang.get_untracked()));
         if let WriteOutcome::Done(text) = &outcome {
             // The step's new state, in words: «Готово: задача в статусе «Принята»».
@@ -188,7 +189,7 @@ fn actions_view(me: Me, d: TaskDetail, actions: Vec<Action>) -> impl IntoView {
     let accept_label = format!("{}: №{id}", Action::Accept.ru());
     let send_accept = move |_| {
         confirming_accept.set(false);
-        transition(ctx, id, serde_json::json!({ "action": "accept" }), accept_label.clone(), sent, &["comment"]);
+        transition(ctx, id, Transition::Accept, accept_label.clone(), sent, &["comment"]);
     };
     let accept_confirm = actions.contains(&Action::Accept).then(|| {
         let text = accept_sentence(me.clone(), d.clone());
@@ -229,13 +230,18 @@ fn actions_view(me: Me, d: TaskDetail, actions: Vec<Action>) -> impl IntoView {
                     sent.set(Sent::Refused(errors));
                     return;
                 }
-                let body = match action {
-                    Action::Reject | Action::Return | Action::Cancel | Action::WriteOff => {
-                        serde_json::json!({ "action": action.as_str(), "comment": comment.get_untracked().trim() })
-                    }
-                    _ => serde_json::json!({ "action": action.as_str() }),
+                let comment = comment.get_untracked().trim().to_string();
+                let step = match action {
+                    Action::Reject => Transition::Reject { comment },
+                    Action::Return => Transition::Return { comment },
+                    Action::Cancel => Transition::Cancel { comment },
+                    Action::WriteOff => Transition::WriteOff { comment },
+                    Action::Approve => Transition::Approve,
+                    Action::SubmitForTesting => Transition::SubmitForTesting,
+                    // Accepting asks first (above); the estimate has its own form.
+                    Action::Accept | Action::Estimate => return,
                 };
-                transition(ctx, id, body, label.clone(), sent, &["comment"]);
+                transition(ctx, id, step, label.clone(), sent, &["comment"]);
             };
             let class = if matches!(action, Action::Approve | Action::Accept | Action::SubmitForTesting) { "primary" } else { "secondary" };
             view! { <button type="button" class=class id=format!("action-{}", action.as_str()) on:click=click>{labels::action(action, lang)}</button> }
@@ -362,10 +368,10 @@ fn warranty_form(id: i64) -> impl IntoView {
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         sent.set(Sent::Sending);
-        let body = serde_json::json!({ "description": description.get_untracked().trim() });
+        let claim = WarrantyClaim { title: None, description: description.get_untracked().trim().to_string() };
         let label = format!("Гарантия по задаче №{id}");
         spawn_local(async move {
-            let outcome = ctx.sync.write("POST", &format!("/tasks/{id}/warranty"), body.to_string(), label).await;
+            let outcome = crate::api::tasks::claim_warranty(ctx.sync, id, &claim, label).await;
             sent.set(sent_state(&outcome, &["description", "warranty_until"], ctx.lang.get_untracked()));
             if let WriteOutcome::Done(answer) = &outcome
                 && let Ok(created) = crate::api::decode::<TaskDetail>(answer)
@@ -398,13 +404,18 @@ fn estimate_form(d: TaskDetail) -> impl IntoView {
     let sent = RwSignal::new(Sent::Idle);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let body = serde_json::json!({
+        let form = serde_json::json!({
             "action": "estimate",
             "specification": specification.get_untracked().trim(),
             "estimate": estimate.get_untracked().trim().replace(',', "."),
             "deadline": deadline.get_untracked().trim(),
         });
-        transition(ctx, id, body, format!("Оценка задачи №{id}"), sent, &["specification", "estimate", "deadline"]);
+        let known = &["specification", "estimate", "deadline"];
+        // Checked here as the server checks it: a typed step, or the same field messages at once.
+        match hourbank_api::request::read::<Transition>(&form) {
+            Ok(step) => transition(ctx, id, step, format!("Оценка задачи №{id}"), sent, known),
+            Err(invalid) => sent.set(sent_state(&crate::api::refused_here(&invalid), known, ctx.lang.get_untracked())),
+        }
     };
     view! {
         <form class="estimate-form" on:submit=submit>
@@ -428,11 +439,10 @@ fn assign_form(id: i64, current: Option<i64>) -> impl IntoView {
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         sent.set(Sent::Sending);
-        let user_id = chosen.get_untracked().parse::<i64>().ok();
-        let body = serde_json::json!({ "user_id": user_id });
+        let assignment = hourbank_api::tasks::Assignment { user_id: chosen.get_untracked().parse::<i64>().ok() };
         let label = format!("Исполнитель задачи №{id}");
         spawn_local(async move {
-            let outcome = ctx.sync.write("PUT", &format!("/tasks/{id}/assignee"), body.to_string(), label).await;
+            let outcome = crate::api::tasks::assign(ctx.sync, id, &assignment, label).await;
             sent.set(sent_state(&outcome, &["user_id"], ctx.lang.get_untracked()));
             if matches!(outcome, WriteOutcome::Done(_)) {
                 ctx.refresh.update(|r| *r += 1);
@@ -566,10 +576,13 @@ fn new_instruction(id: i64) -> impl IntoView {
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         sent.set(Sent::Sending);
-        let body = serde_json::json!({ "title": title.get_untracked().trim(), "markdown": markdown.get_untracked() });
-        let label = format!("Инструкция к задаче №{id}: {}", title.get_untracked().trim());
+        let text = hourbank_api::instructions::NewInstruction {
+            title: title.get_untracked().trim().to_string(),
+            markdown: markdown.get_untracked(),
+        };
+        let label = format!("Инструкция к задаче №{id}: {}", text.title);
         spawn_local(async move {
-            let outcome = ctx.sync.write("POST", &format!("/tasks/{id}/instructions"), body.to_string(), label).await;
+            let outcome = crate::api::tasks::write_instruction(ctx.sync, id, &text, label).await;
             sent.set(sent_state(&outcome, &["title", "markdown"], ctx.lang.get_untracked()));
             if matches!(outcome, WriteOutcome::Done(_)) {
                 title.set(String::new());

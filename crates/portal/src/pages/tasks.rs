@@ -282,15 +282,15 @@ pub fn NewTask(me: Me) -> impl IntoView {
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         sent.set(Sent::Sending);
-        let body = serde_json::json!({
-            "title": title.get_untracked().trim(),
-            "description": description.get_untracked().trim(),
-            "org_id": org_id,
-        });
-        let label = format!("Новая задача: {}", title.get_untracked().trim());
+        let task = hourbank_api::tasks::NewTask {
+            title: title.get_untracked().trim().to_string(),
+            description: description.get_untracked().trim().to_string(),
+            org_id,
+        };
+        let label = format!("Новая задача: {}", task.title);
         let sync = ctx.sync;
         spawn_local(async move {
-            let outcome = sync.write("POST", "/tasks", body.to_string(), label).await;
+            let outcome = crate::api::tasks::create(sync, &task, label).await;
             match &outcome {
                 WriteOutcome::Done(text) => match decode::<TaskDetail>(text) {
                     Ok(created) => {

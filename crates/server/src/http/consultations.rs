@@ -8,26 +8,24 @@ use axum::{Json, Router};
 use chrono::NaiveDate;
 use hourbank_domain::workflow::Role;
 use hourbank_domain::{parse_date, FieldError, Hours, Period, Problem};
-use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use sqlx::any::AnyRow;
 
 use super::extract::Query;
-use super::input::Input;
 use super::{ApiError, AppState, JsonBody};
 use crate::auth::{Caller, OrgScope};
 
 use crate::db::{col, Arg, Db};
 use crate::store::{self, OrgRecord, Page, Paged};
-use hourbank_api::consultations::{ConsultationList, LoggedConsultation};
+use hourbank_api::consultations::{ConsultationList, LoggedConsultation, NewConsultation};
+use hourbank_api::request;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/consultations", get(list).post(create))
 }
 
-/// The channels of the offer: «по телефону, CRM-чате или мобильном приложении».
-pub const CHANNELS: [&str; 3] = ["phone", "crm_chat", "mobile_app"];
+pub use hourbank_api::consultations::CHANNELS;
 
 pub fn channel_ru(channel: &str) -> &'static str {
     match channel {
@@ -37,9 +35,6 @@ pub fn channel_ru(channel: &str) -> &'static str {
         _ => "",
     }
 }
-
-/// Most hours one consultation may last: one day.
-const MAX_DURATION_HOURS: i64 = 24;
 
 /// A logged consultation.
 pub type Consultation = hourbank_api::Consultation;
@@ -186,48 +181,15 @@ async fn list(
     Ok(Json(ConsultationList { consultations: found.items, next_before: found.next_before }))
 }
 
-/// A new consultation, read and checked field by field.
-struct NewConsultation {
-    org_id: i64,
-    channel: &'static str,
-    date: NaiveDate,
-    duration: Hours,
-    topic: String,
-    billable: bool,
-}
-
+/// The body, checked against the organisation's contract and the calendar: every problem at once.
 async fn read_new(state: &AppState, scope: OrgScope, body: &Value) -> Result<NewConsultation, ApiError> {
-    let mut input = Input::new(body, &["org_id", "channel", "date", "duration", "topic", "billable"])?;
-    let org_id = input.optional_id("org_id");
-    if org_id.is_none() && input.raw("org_id").is_none() {
-        input.push(FieldError::new("org_id", Problem::Missing));
-    }
-    let channel = input.text("channel", 40).and_then(|given| match CHANNELS.iter().find(|c| **c == given) {
-        Some(c) => Some(*c),
-        None => {
-            input.push(FieldError::new("channel", Problem::UnknownValue { given, expected: CHANNELS.join(", ") }));
-            None
-        }
-    });
-    let date = input.date("date");
-    let duration = input.hours("duration", Decimal::from(MAX_DURATION_HOURS));
-    let topic = input.text("topic", 5_000);
-    let billable = match input.raw("billable") {
-        Some(Value::Bool(b)) => Some(*b),
-        None => {
-            input.push(FieldError::new("billable", Problem::Missing));
-            None
-        }
-        Some(_) => {
-            input.push(FieldError::new("billable", Problem::WrongType("true or false")));
-            None
-        }
-    };
+    let mut reading = request::start::<NewConsultation>(body)?;
+    let (org_id, date, billable) = (reading.draft.org_id, reading.draft.date, reading.draft.billable);
     let org = match org_id {
         Some(id) => match store::org(state.db(), scope, id).await {
             Ok(org) => Some(org),
             Err(ApiError::NotFound) => {
-                input.push(FieldError::new("org_id", Problem::Other("no such organisation".into())));
+                reading.push(FieldError::new("org_id", Problem::Other("no such organisation".into())));
                 None
             }
             Err(other) => return Err(other),
@@ -236,11 +198,11 @@ async fn read_new(state: &AppState, scope: OrgScope, body: &Value) -> Result<New
     };
     if let Some(date) = date {
         if date > state.clock().today() {
-            input.push(FieldError::new("date", Problem::Other("must not be in the future".into())));
+            reading.push(FieldError::new("date", Problem::Other("must not be in the future".into())));
         } else if let Some(org) = &org
             && let Some(problem) = date_problem(state, org, date).await?
         {
-            input.push(FieldError::new("date", problem));
+            reading.push(FieldError::new("date", problem));
         }
     }
     // Consultations are unlimited and the trial bills closed tasks only: none is billable there.
@@ -248,17 +210,9 @@ async fn read_new(state: &AppState, scope: OrgScope, body: &Value) -> Result<New
         && let (Some(org), Some(date)) = (&org, date)
         && org.contract()?.month_of(Period::of(date)).is_some_and(|m| m.phase == hourbank_domain::Phase::Trial)
     {
-        input.push(FieldError::new("billable", Problem::Other("a consultation in the trial is not billed".into())));
+        reading.push(FieldError::new("billable", Problem::Other("a consultation in the trial is not billed".into())));
     }
-    input.finish()?;
-    Ok(NewConsultation {
-        org_id: org_id.expect("checked"),
-        channel: channel.expect("checked"),
-        date: date.expect("checked"),
-        duration: duration.expect("checked"),
-        topic: topic.expect("checked"),
-        billable: billable.expect("checked"),
-    })
+    Ok(reading.finish()?)
 }
 
 /// Why a consultation may not be dated `date` for `org`: a day outside the contract, or in a
@@ -300,7 +254,7 @@ async fn create(
         &[
             Arg::Int(new.org_id),
             Arg::Int(caller.user_id),
-            Arg::Text(new.channel),
+            Arg::Text(&new.channel),
             Arg::Text(&date),
             Arg::Int(new.duration.centi()),
             Arg::Text(&new.topic),

@@ -8,26 +8,22 @@ use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
 use hourbank_domain::workflow::Role;
-use hourbank_domain::{FieldError, Problem};
 use pulldown_cmark::{Options, Parser};
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::json;
 use sqlx::any::AnyRow;
 
 use super::extract::{Path, Query};
-use super::input::Input;
 use super::{ApiError, AppState, JsonBody};
 use crate::auth::{Caller, OrgScope};
 use crate::db::{col, now, Db};
 use crate::store::{self, Page};
-use hourbank_api::instructions::{InstructionList, WrittenInstruction};
+use hourbank_api::instructions::{InstructionList, NewInstruction, WrittenInstruction};
+use hourbank_api::request;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/instructions", get(search)).route("/tasks/{id}/instructions", get(of_task).post(create))
 }
-
-const MAX_TITLE_CHARS: usize = 200;
-const MAX_MARKDOWN_CHARS: usize = 200_000;
 
 /// Markdown to HTML that is safe to insert into the portal: raw HTML in the Markdown (scripts,
 /// event handlers, `javascript:` links) is removed by the sanitizer, not trusted.
@@ -133,20 +129,6 @@ async fn search(
     Ok(Json(InstructionList { instructions: found.items, next_before: found.next_before }))
 }
 
-/// The Markdown as written (not trimmed: leading spaces can mean a code block).
-fn read_markdown(input: &mut Input<'_>) -> Option<String> {
-    let problem = match input.raw("markdown") {
-        Some(Value::String(s)) if s.chars().count() > MAX_MARKDOWN_CHARS => {
-            Problem::Other(format!("must be at most {MAX_MARKDOWN_CHARS} characters"))
-        }
-        Some(Value::String(s)) if !s.trim().is_empty() => return Some(s.clone()),
-        Some(Value::String(_)) | None => Problem::Missing,
-        Some(_) => Problem::WrongType("a string"),
-    };
-    input.push(FieldError::new("markdown", problem));
-    None
-}
-
 async fn create(
     State(state): State<AppState>,
     caller: Caller,
@@ -156,11 +138,7 @@ async fn create(
     let scope = caller.scope()?;
     caller.require(&[Role::Analyst, Role::Specialist, Role::Admin])?;
     let task = store::task(state.db(), scope, id).await?;
-    let mut input = Input::new(&body, &["title", "markdown"])?;
-    let title = input.text("title", MAX_TITLE_CHARS);
-    let markdown = read_markdown(&mut input);
-    input.finish()?;
-    let (title, markdown) = (title.expect("checked"), markdown.expect("checked"));
+    let NewInstruction { title, markdown } = request::read(&body)?;
     let html = render(&markdown);
     let now = now();
     let mut tx = state.db().begin_write().await?;

@@ -8,17 +8,18 @@ use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use hourbank_domain::workflow::{allowed, can_log_work, next_state, Action, Role, TaskState, Transition};
 use hourbank_domain::{billing_period, warranty_open, Hours, Period, Problem};
-use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::extract::{Path, Query};
-use super::input::Input;
 use super::{ApiError, AppState, JsonBody};
 use crate::auth::{Caller, OrgScope};
 use crate::db::{col, now, Arg, Backend};
 use crate::store::{self, TaskFilter, TaskRecord};
-use hourbank_api::tasks::{LoggedWork, TaskDetail, TaskList, WorklogList};
+use hourbank_api::request;
+use hourbank_api::tasks::{
+    Assignment, LogWork, LoggedWork, NewTask as NewTaskRequest, TaskDetail, TaskList, WarrantyClaim, WorklogList,
+};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -111,11 +112,7 @@ async fn create(
 ) -> Result<(StatusCode, Json<TaskDetail>), ApiError> {
     let scope = caller.scope()?;
     caller.require(&[Role::Client, Role::Analyst, Role::Admin])?;
-    let mut input = Input::new(&body, &["title", "description", "org_id"])?;
-    let title = input.text("title", 200);
-    let description = input.text("description", 20_000);
-    let requested_org = input.optional_id("org_id");
-    input.finish()?;
+    let NewTaskRequest { title, description, org_id: requested_org } = request::read(&body)?;
     let org_id = match (scope, requested_org) {
         (OrgScope::One(own), None) => own,
         (OrgScope::One(own), Some(org)) if org == own => own,
@@ -137,14 +134,7 @@ async fn create(
     let after = json!({ "title": title, "description": description, "state": "new" });
     let id = insert_new_task(
         &state,
-        NewTask {
-            org_id,
-            title: title.as_deref().expect("checked"),
-            description: description.as_deref().expect("checked"),
-            by: caller.user_id,
-            now: &now,
-            warranty_of: None,
-        },
+        NewTask { org_id, title: &title, description: &description, by: caller.user_id, now: &now, warranty_of: None },
         "create",
         &after,
     )
@@ -153,8 +143,8 @@ async fn create(
     let task = TaskRecord {
         id,
         org_id,
-        title: title.expect("checked"),
-        description: description.expect("checked"),
+        title,
+        description,
         state: TaskState::New,
         specification: None,
         estimate: None,
@@ -223,54 +213,6 @@ async fn insert_new_task(state: &AppState, task: NewTask<'_>, action: &str, afte
     .ok_or_else(|| ApiError::Internal("a new task returned no id".into()))
 }
 
-/// Reads a transition request: `{"action": "estimate", "specification": …, "estimate": …, "deadline": …}`.
-fn read_transition(body: &Value) -> Result<Transition, ApiError> {
-    let mut input = Input::new(body, &["action", "specification", "estimate", "deadline", "comment"])?;
-    let action = input.text("action", 40);
-    let Some(action) = action else {
-        input.finish()?;
-        unreachable!("a missing action is an error");
-    };
-    let action = Action::parse("action", &action).map_err(ApiError::from)?;
-    let transition = match action {
-        Action::Estimate => {
-            let specification = input.text("specification", 50_000);
-            let estimate = input.hours("estimate", Decimal::from(744));
-            let deadline = input.date("deadline");
-            input.finish()?;
-            Transition::Estimate {
-                specification: specification.expect("checked"),
-                estimate: estimate.expect("checked"),
-                deadline: deadline.expect("checked"),
-            }
-        }
-        Action::Approve => done(input, Transition::Approve)?,
-        Action::SubmitForTesting => done(input, Transition::SubmitForTesting)?,
-        Action::Accept => done(input, Transition::Accept)?,
-        Action::Reject | Action::Return | Action::Cancel | Action::WriteOff => {
-            let comment = if action == Action::Cancel {
-                input.optional_text("comment", 5_000)
-            } else {
-                input.text("comment", 5_000)
-            };
-            input.finish()?;
-            let comment = comment.unwrap_or_default();
-            match action {
-                Action::Reject => Transition::Reject { comment },
-                Action::Return => Transition::Return { comment },
-                Action::WriteOff => Transition::WriteOff { comment },
-                _ => Transition::Cancel { comment },
-            }
-        }
-    };
-    Ok(transition)
-}
-
-fn done(input: Input<'_>, transition: Transition) -> Result<Transition, ApiError> {
-    input.finish()?;
-    Ok(transition)
-}
-
 async fn transition(
     State(state): State<AppState>,
     caller: Caller,
@@ -279,7 +221,7 @@ async fn transition(
 ) -> Result<Json<TaskDetail>, ApiError> {
     let scope = caller.scope()?;
     let task = store::task(state.db(), scope, id).await?;
-    let step = read_transition(&body)?;
+    let step: Transition = request::read(&body)?;
     // A role that may never take this step is refused (403); a step the state does not allow is a
     // conflict (409) with the workflow's message.
     if !step.action().permits(caller.role) {
@@ -407,14 +349,7 @@ async fn assign(
 ) -> Result<Json<TaskDetail>, ApiError> {
     let scope = caller.scope()?;
     caller.require(&[Role::Analyst, Role::Admin])?;
-    let mut input = Input::new(&body, &["user_id"])?;
-    let named = body.get("user_id").is_some();
-    let user_id = input.optional_id("user_id");
-    if !named {
-        // Unassigning says so (`null`): an empty body is more likely a mistake.
-        input.push(hourbank_domain::FieldError::new("user_id", Problem::Missing));
-    }
-    input.finish()?;
+    let Assignment { user_id } = request::read(&body)?;
     let task = store::task(state.db(), scope, id).await?;
     if let Some(user_id) = user_id {
         let user = store::user(state.db(), user_id).await?;
@@ -476,9 +411,6 @@ async fn worklogs(
     Ok(Json(WorklogList { worklogs, logged: task.logged }))
 }
 
-/// Most hours one work log may hold: one day.
-const MAX_WORKLOG_HOURS: i64 = 24;
-
 async fn log_work(
     State(state): State<AppState>,
     caller: Caller,
@@ -487,16 +419,13 @@ async fn log_work(
 ) -> Result<(StatusCode, Json<LoggedWork>), ApiError> {
     let scope = caller.scope()?;
     let task = store::task_head(state.db(), scope, id).await?;
-    let mut input = Input::new(&body, &["date", "hours", "description"])?;
-    let date = input.date("date");
-    let hours = input.hours("hours", Decimal::from(MAX_WORKLOG_HOURS));
-    let description = input.text("description", 5_000);
-    if let Some(date) = date
+    let mut reading = request::start::<LogWork>(&body)?;
+    if let Some(date) = reading.draft.date
         && date > state.clock().today()
     {
-        input.push(hourbank_domain::FieldError::new("date", Problem::Other("must not be in the future".into())));
+        reading.push(hourbank_domain::FieldError::new("date", Problem::Other("must not be in the future".into())));
     }
-    input.finish()?;
+    let LogWork { date, hours, description } = reading.finish()?;
     if !can_log_work(task.state, caller.role) {
         return Err(if matches!(caller.role, Role::Client | Role::Sales) {
             ApiError::Forbidden(format!("{} cannot log work", caller.role.as_str()))
@@ -504,7 +433,6 @@ async fn log_work(
             ApiError::Conflict(format!("cannot log work on a task in state {}", task.state))
         });
     }
-    let (date, hours, description) = (date.expect("checked"), hours.expect("checked"), description.expect("checked"));
     let (date_text, created_at) = (date.to_string(), state.clock().now_text());
     let after = json!({ "task_id": id, "date": date_text, "hours": hours, "description": description });
     // Stored only if the task is still in the state checked above: a task accepted (or
@@ -602,9 +530,7 @@ async fn claim_warranty(
     let scope = caller.scope()?;
     caller.require(&[Role::Client, Role::Analyst, Role::Admin])?;
     let original = store::task(state.db(), scope, id).await?;
-    let mut input = Input::new(&body, &["title", "description"])?;
-    let title = input.optional_text("title", 200);
-    let description = input.text("description", 20_000);
+    let mut reading = request::start::<WarrantyClaim>(&body)?;
     if original.state != TaskState::Accepted {
         return Err(ApiError::Conflict("only an accepted task is under warranty".into()));
     }
@@ -613,12 +539,11 @@ async fn claim_warranty(
     let org = store::org(state.db(), scope, original.org_id).await?;
     if !accepted_on.is_some_and(|day| warranty_open(day, org.warranty_days, today)) {
         let until = original.warranty_until.map(|d| d.to_string()).unwrap_or_default();
-        input.push(hourbank_domain::FieldError::new("warranty_until", Problem::Other(format!("ended on {until}"))));
+        reading.push(hourbank_domain::FieldError::new("warranty_until", Problem::Other(format!("ended on {until}"))));
     }
-    input.finish()?;
+    let WarrantyClaim { title, description } = reading.finish()?;
     let title = title.unwrap_or_else(|| format!("Гарантия: {}", original.title));
     let title: String = title.chars().take(200).collect();
-    let description = description.expect("checked");
     let now = state.clock().now_text();
     let after = json!({ "title": title, "description": description, "state": "new", "warranty_of": id });
     let new_id = insert_new_task(

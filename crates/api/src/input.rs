@@ -1,0 +1,189 @@
+//! Reading JSON request bodies field by field, collecting every bad field with its name: the raw
+//! form of a request (a JSON object) on its way to its checked type (see [`Request`]).
+
+use chrono::NaiveDate;
+use hourbank_domain::units::parse_decimal;
+use hourbank_domain::{parse_date, FieldError, Hours, Problem};
+use rust_decimal::Decimal;
+use serde_json::{Map, Value};
+
+use crate::Invalid;
+
+/// A JSON object being read; errors accumulate and `finish` reports them all at once.
+pub struct Input<'a> {
+    map: &'a Map<String, Value>,
+    allowed: &'a [&'a str],
+    errors: Vec<FieldError>,
+}
+
+impl<'a> Input<'a> {
+    /// `allowed` lists the fields this body may have; any other is an error.
+    pub fn new(value: &'a Value, allowed: &'a [&'a str]) -> Result<Input<'a>, Invalid> {
+        let map = value.as_object().ok_or_else(|| Invalid::one("body", Problem::WrongType("a JSON object")))?;
+        Ok(Input { map, allowed, errors: Vec::new() })
+    }
+
+    fn fail(&mut self, field: &str, problem: Problem) {
+        self.errors.push(FieldError::new(field, problem));
+    }
+
+    fn present(&self, field: &str) -> Option<&'a Value> {
+        self.map.get(field).filter(|v| !v.is_null())
+    }
+
+    /// A required, non-blank string of at most `max_chars` characters, trimmed.
+    pub fn text(&mut self, field: &str, max_chars: usize) -> Option<String> {
+        let value = self.optional_text(field, max_chars);
+        if value.is_none() && !self.errors.iter().any(|e| e.field == field) {
+            self.fail(field, Problem::Missing);
+        }
+        value
+    }
+
+    /// An optional string; blank counts as absent.
+    pub fn optional_text(&mut self, field: &str, max_chars: usize) -> Option<String> {
+        match self.present(field) {
+            None => None,
+            Some(Value::String(s)) => {
+                let trimmed = s.trim();
+                if trimmed.chars().count() > max_chars {
+                    self.fail(field, Problem::Other(format!("must be at most {max_chars} characters")));
+                    None
+                } else if trimmed.is_empty() {
+                    None
+                } else {
+                    Some(trimmed.to_string())
+                }
+            }
+            Some(_) => {
+                self.fail(field, Problem::WrongType("a string"));
+                None
+            }
+        }
+    }
+
+    /// An exact decimal from a JSON number or a string.
+    pub fn decimal(&mut self, field: &str) -> Option<Decimal> {
+        let parsed = match self.present(field)? {
+            Value::String(s) => parse_decimal(field, s),
+            Value::Number(n) => parse_decimal(field, &n.to_string()),
+            _ => Err(FieldError::new(field, Problem::WrongType("a number or a string holding one"))),
+        };
+        parsed.map_err(|e| self.errors.push(e)).ok()
+    }
+
+    /// Required hours, more than 0 and at most `max`.
+    pub fn hours(&mut self, field: &str, max: Decimal) -> Option<Hours> {
+        let Some(value) = self.decimal(field) else {
+            if !self.errors.iter().any(|e| e.field == field) {
+                self.fail(field, Problem::Missing);
+            }
+            return None;
+        };
+        match Hours::bounded(field, value, max) {
+            Ok(h) if h.is_zero() => {
+                self.fail(field, Problem::Other("must be more than 0".into()));
+                None
+            }
+            Ok(h) => Some(h),
+            Err(e) => {
+                self.errors.push(e);
+                None
+            }
+        }
+    }
+
+    /// A required date `YYYY-MM-DD`.
+    pub fn date(&mut self, field: &str) -> Option<NaiveDate> {
+        let value = self.optional_date(field);
+        if value.is_none() && !self.errors.iter().any(|e| e.field == field) {
+            self.fail(field, Problem::Missing);
+        }
+        value
+    }
+
+    pub fn optional_date(&mut self, field: &str) -> Option<NaiveDate> {
+        match self.present(field)? {
+            Value::String(s) => parse_date(field, s).map_err(|e| self.errors.push(e)).ok(),
+            _ => {
+                self.fail(field, Problem::WrongType("a date string YYYY-MM-DD"));
+                None
+            }
+        }
+    }
+
+    /// An optional whole number (ids).
+    pub fn optional_id(&mut self, field: &str) -> Option<i64> {
+        match self.present(field)? {
+            Value::Number(n) if n.as_i64().is_some_and(|v| v > 0) => n.as_i64(),
+            _ => {
+                self.fail(field, Problem::WrongType("a positive whole number"));
+                None
+            }
+        }
+    }
+
+    /// An optional whole number from 0 to `max` (days).
+    pub fn optional_count(&mut self, field: &str, max: u32) -> Option<u32> {
+        match self.present(field)? {
+            Value::Number(n) => match n.as_u64() {
+                Some(v) if v <= u64::from(max) => Some(v as u32),
+                Some(_) => {
+                    self.fail(field, Problem::TooLarge { max: max.to_string() });
+                    None
+                }
+                None => {
+                    self.fail(field, Problem::WrongType("a whole number of days, 0 or more"));
+                    None
+                }
+            },
+            _ => {
+                self.fail(field, Problem::WrongType("a whole number of days, 0 or more"));
+                None
+            }
+        }
+    }
+
+    /// A required `true` or `false`.
+    pub fn boolean(&mut self, field: &str) -> Option<bool> {
+        match self.present(field) {
+            Some(Value::Bool(b)) => Some(*b),
+            None => {
+                self.fail(field, Problem::Missing);
+                None
+            }
+            Some(_) => {
+                self.fail(field, Problem::WrongType("true or false"));
+                None
+            }
+        }
+    }
+
+    /// Whether the body names the field at all (`null` included).
+    pub fn named(&self, field: &str) -> bool {
+        self.map.contains_key(field)
+    }
+
+    /// The raw value of a nested field, for the domain's own parsers.
+    pub fn raw(&self, field: &str) -> Option<&'a Value> {
+        self.present(field)
+    }
+
+    /// Adds an error found by other means.
+    pub fn push(&mut self, error: FieldError) {
+        self.errors.push(error);
+    }
+
+    /// Every error found, unknown fields included; `Ok` only when the whole body is valid.
+    pub fn finish(mut self) -> Result<(), Invalid> {
+        let unknown: Vec<String> = self.map.keys().filter(|k| !self.allowed.contains(&k.as_str())).cloned().collect();
+        for field in unknown {
+            self.fail(&field, Problem::UnknownField);
+        }
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(Invalid(self.errors))
+        }
+    }
+}
