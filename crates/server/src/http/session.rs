@@ -122,20 +122,32 @@ async fn confirm_failure(state: &AppState, reserved: &[i64]) -> Result<(), ApiEr
     Ok(())
 }
 
+/// On PostgreSQL, takes the account's and the address's locks for the transaction: always the
+/// account first, then the address, so two tries never wait for each other in a circle. SQLite
+/// runs one writer at a time, which orders them already.
+async fn lock_subjects(
+    state: &AppState,
+    tx: &mut crate::db::WriteTx,
+    by_account: &str,
+    by_address: &str,
+) -> Result<(), ApiError> {
+    if state.db().backend() == crate::db::Backend::Postgres {
+        for subject in [by_account, by_address] {
+            sqlx::query("SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(hashtext($1))) AS lock")
+                .bind(subject)
+                .fetch_one(&mut **tx)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
 async fn try_to_reserve(state: &AppState, email: &str, address: &str) -> Result<Result<Vec<i64>, Hold>, ApiError> {
     let (pair, by_address, by_account) =
         (format!("pair:{email}|{address}"), format!("address:{address}"), format!("account:{email}"));
     let since = instant(Utc::now() - Duration::seconds(FAILURE_WINDOW_SECONDS));
     let mut tx = state.db().begin_write().await?;
-    if state.db().backend() == crate::db::Backend::Postgres {
-        // Always the account first, then the address: two tries never wait for each other in a circle.
-        for subject in [&by_account, &by_address] {
-            sqlx::query("SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(hashtext($1))) AS lock")
-                .bind(subject)
-                .fetch_one(&mut *tx)
-                .await?;
-        }
-    }
+    lock_subjects(state, &mut tx, &by_account, &by_address).await?;
     let pair_tries = tries(&mut tx, &pair, &since).await?;
     if let Err(hold) = pair_tries.check(MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS) {
         return Ok(Err(hold));
@@ -214,8 +226,12 @@ async fn sign_in(
         confirm_failure(&state, &reserved).await?;
         return Err(ApiError::WrongCredentials);
     }
-    // The right password: this try was no failure, and the place it came from is cleared.
+    // The right password: this try was no failure, and the place it came from is cleared. Under
+    // the same locks as a try's reservation: two right sign-ins at once each delete their own
+    // rows and then every row of the pair, the other's included, and without the locks they
+    // deadlocked on PostgreSQL (seen as a 500 in `parallel_right_sign_ins_all_succeed`).
     let mut tx = state.db().begin_write().await?;
+    lock_subjects(&state, &mut tx, &format!("account:{email}"), &format!("address:{address}")).await?;
     for id in reserved {
         sqlx::query("DELETE FROM login_failures WHERE id = $1").bind(id).execute(&mut *tx).await?;
     }
