@@ -4,6 +4,7 @@
 //! that reads is valid. Fields added after copies of an answer were saved in browsers read with
 //! `#[serde(default)]`, so a cached copy from before still opens.
 
+pub mod accounts;
 pub mod admin;
 pub mod consultations;
 pub mod date;

@@ -74,6 +74,7 @@ mod tests {
     use serde::Serialize;
 
     use super::*;
+    use crate::accounts::{NewPassword, PasswordChange, SetDisabled, SignIn};
     use crate::consultations::NewConsultation;
     use crate::instructions::NewInstruction;
     use crate::tasks::{Assignment, LogWork, NewTask, WarrantyClaim};
@@ -121,6 +122,10 @@ mod tests {
         round_trip(NewInstruction {
             title: "Как выгрузить".into(), markdown: "  1. Откройте".into()
         });
+        round_trip(SignIn { email: "buh@romashka.test".into(), password: "correct horse".into() });
+        round_trip(PasswordChange { old_password: "correct horse".into(), new_password: "battery staple".into() });
+        round_trip(NewPassword { password: "battery staple".into() });
+        round_trip(SetDisabled { disabled: true });
     }
 
     #[test]

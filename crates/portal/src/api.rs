@@ -173,7 +173,8 @@ pub async fn get<T: DeserializeOwned>(path: &str) -> Result<Fetched<T>, ApiError
 
 /// Signs in; the server sets the session cookie.
 pub async fn sign_in(email: &str, password: &str) -> Result<(), ApiError> {
-    let body = serde_json::json!({ "email": email, "password": password }).to_string();
+    let request = hourbank_api::accounts::SignIn { email: email.into(), password: password.into() };
+    let body = serde_json::to_string(&request).expect("a request serializes");
     match exchange("POST", "/session", Some(&body), None).await {
         Some((status, _)) if (200..300).contains(&status) => Ok(()),
         Some((status, text)) => Err(ApiError::Problem(problem_of(status, &text))),

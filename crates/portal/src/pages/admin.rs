@@ -256,13 +256,19 @@ fn user_actions(user: crate::model::User) -> impl IntoView {
         });
     };
     let confirm_access = move |_| {
-        send(format!("/users/{id}/disabled"), serde_json::json!({ "disabled": disable }), &["disabled"]);
+        let state = hourbank_api::accounts::SetDisabled { disabled: disable };
+        send(
+            format!("/users/{id}/disabled"),
+            serde_json::to_value(&state).expect("a request serializes"),
+            &["disabled"],
+        );
     };
     let set_password = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         send(
             format!("/users/{id}/password"),
-            serde_json::json!({ "password": password.get_untracked() }),
+            serde_json::to_value(hourbank_api::accounts::NewPassword { password: password.get_untracked() })
+                .expect("a request serializes"),
             &["password"],
         );
     };

@@ -291,7 +291,11 @@ pub fn AccountPage() -> impl IntoView {
     let change = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         sent.set(Sent::Sending);
-        let body = serde_json::json!({ "old_password": old.get_untracked(), "new_password": new.get_untracked() });
+        let change = hourbank_api::accounts::PasswordChange {
+            old_password: old.get_untracked(),
+            new_password: new.get_untracked(),
+        };
+        let body = serde_json::to_value(&change).expect("a request serializes");
         spawn_local(async move {
             let Some(outcome) = send_now(
                 ctx,

@@ -7,17 +7,17 @@ use axum::http::StatusCode;
 use axum::routing::{delete, get, put};
 use axum::{Json, Router};
 use hourbank_domain::workflow::Role;
-use hourbank_domain::{FieldError, Problem};
-use serde_json::{json, Value};
+use hourbank_domain::Problem;
+use serde_json::json;
 
 use super::extract::Path;
-use super::input::Input;
-use super::users::MIN_PASSWORD_CHARS;
 use super::{ApiError, AppState, JsonBody};
 use crate::auth::{hash_password, token_hash, verify_password, Caller, SessionToken};
 use crate::db::col;
 use crate::store;
+use hourbank_api::accounts::{NewPassword, PasswordChange, SetDisabled};
 use hourbank_api::admin::UserDisabled;
+use hourbank_api::request;
 use hourbank_api::session::{SessionEntry, SessionList};
 
 pub fn router() -> Router<AppState> {
@@ -29,16 +29,7 @@ pub fn router() -> Router<AppState> {
         .route("/users/{id}/password", put(set_password_by_admin))
 }
 
-/// A new password is long enough: the one rule for every way a password is set.
-pub(crate) fn check_new_password(field: &str, password: &str) -> Result<(), FieldError> {
-    if password.chars().count() < MIN_PASSWORD_CHARS {
-        return Err(FieldError::new(
-            field,
-            Problem::Other(format!("must have at least {MIN_PASSWORD_CHARS} characters")),
-        ));
-    }
-    Ok(())
-}
+pub(crate) use hourbank_api::accounts::check_new_password;
 
 /// Sets a user's password and ends their sessions (all, or all but `keep`, the token hash of the
 /// session that made the change). Audited without the password.
@@ -119,16 +110,7 @@ async fn change_own_password(
     token: SessionToken,
     JsonBody(body): JsonBody,
 ) -> Result<StatusCode, ApiError> {
-    let mut input = Input::new(&body, &["old_password", "new_password"])?;
-    let old = input.text("old_password", 1024);
-    let new = input.text("new_password", 1024);
-    if let Some(new) = &new
-        && let Err(e) = check_new_password("new_password", new)
-    {
-        input.push(e);
-    }
-    input.finish()?;
-    let (old, new) = (old.expect("checked"), new.expect("checked"));
+    let PasswordChange { old_password: old, new_password: new } = request::read(&body)?;
     let row = sqlx::query("SELECT password_hash FROM users WHERE id = $1")
         .bind(caller.user_id)
         .fetch_one(state.db().pool())
@@ -206,13 +188,7 @@ async fn set_disabled_by_admin(
     JsonBody(body): JsonBody,
 ) -> Result<Json<UserDisabled>, ApiError> {
     caller.require(&[Role::Admin])?;
-    let input = Input::new(&body, &["disabled"])?;
-    let disabled = match input.raw("disabled") {
-        Some(Value::Bool(b)) => *b,
-        Some(_) => return Err(ApiError::invalid("disabled", Problem::WrongType("true or false"))),
-        None => return Err(ApiError::invalid("disabled", Problem::Missing)),
-    };
-    input.finish()?;
+    let SetDisabled { disabled } = request::read(&body)?;
     if id == caller.user_id && disabled {
         return Err(ApiError::invalid("disabled", Problem::Other("an admin cannot disable their own account".into())));
     }
@@ -228,9 +204,7 @@ async fn set_password_by_admin(
     JsonBody(body): JsonBody,
 ) -> Result<StatusCode, ApiError> {
     caller.require(&[Role::Admin])?;
-    let mut input = Input::new(&body, &["password"])?;
-    let password = input.text("password", 1024);
-    input.finish()?;
-    set_password(&state, id, &password.expect("checked"), None, Some(caller.user_id)).await?;
+    let NewPassword { password } = request::read(&body)?;
+    set_password(&state, id, &password, None, Some(caller.user_id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }

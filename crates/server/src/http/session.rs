@@ -10,7 +10,6 @@ use axum::{Json, Router};
 use chrono::{Duration, Utc};
 use serde_json::json;
 
-use super::input::Input;
 use super::{ApiError, AppState, JsonBody};
 use crate::auth::{
     hash_password, new_token, session_cookie_name, token_hash, verify_password, Caller, ClientAddress, SessionToken,
@@ -197,11 +196,7 @@ async fn sign_in(
     ClientAddress(address): ClientAddress,
     JsonBody(body): JsonBody,
 ) -> Result<Response, ApiError> {
-    let mut input = Input::new(&body, &["email", "password"])?;
-    let email = input.text("email", 254).map(|e| e.to_lowercase());
-    let password = input.text("password", 1024);
-    input.finish()?;
-    let (email, password) = (email.expect("checked"), password.expect("checked"));
+    let hourbank_api::accounts::SignIn { email, password } = hourbank_api::request::read(&body)?;
     let reserved = reserve_try(&state, &email, &address).await?;
 
     let row = sqlx::query("SELECT id, password_hash FROM users WHERE email = $1")

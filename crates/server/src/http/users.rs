@@ -59,8 +59,7 @@ pub fn check_new_user(
     Ok(NewUser { email, name: name.trim().to_string(), role: role.expect("checked"), org_id, phone })
 }
 
-/// Minimum password length: long passphrases beat complex rules.
-pub const MIN_PASSWORD_CHARS: usize = 10;
+pub use hourbank_api::accounts::MIN_PASSWORD_CHARS;
 
 pub async fn insert_user(state: &AppState, user: &NewUser, password: &str, by: Option<i64>) -> Result<i64, ApiError> {
     super::accounts::check_new_password("password", password).map_err(|e| ApiError::Invalid(vec![e]))?;
