@@ -4,6 +4,9 @@ use chrono::NaiveDate;
 use hourbank_domain::{Tariff, DEFAULT_WARRANTY_DAYS};
 use serde::{Deserialize, Serialize};
 
+use crate::input::Input;
+use crate::request::Request;
+
 /// A person to contact: the organisation's dedicated analyst.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct Person {
@@ -57,4 +60,33 @@ fn default_warranty_days() -> u32 {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct OrgList {
     pub orgs: Vec<Org>,
+}
+
+/// `PUT /orgs/{id}/requisites` (admin): the buyer's КПП (none for a sole trader) and address on
+/// its acts and invoices.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BuyerRequisites {
+    pub kpp: Option<String>,
+    pub address: String,
+}
+
+pub struct BuyerRequisitesDraft {
+    pub kpp: Option<String>,
+    pub address: Option<String>,
+}
+
+impl Request for BuyerRequisites {
+    const FIELDS: &'static [&'static str] = &["kpp", "address"];
+    type Draft = BuyerRequisitesDraft;
+
+    fn read(input: &mut Input<'_>) -> BuyerRequisitesDraft {
+        let kpp = input
+            .optional_text("kpp", 20)
+            .and_then(|k| hourbank_domain::inn::parse_kpp("kpp", &k).map_err(|e| input.push(e)).ok());
+        BuyerRequisitesDraft { kpp, address: input.text("address", 500) }
+    }
+
+    fn complete(d: BuyerRequisitesDraft) -> Option<BuyerRequisites> {
+        Some(BuyerRequisites { kpp: d.kpp, address: d.address? })
+    }
 }

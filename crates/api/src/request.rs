@@ -77,6 +77,7 @@ mod tests {
     use crate::accounts::{NewPassword, PasswordChange, SetDisabled, SignIn};
     use crate::consultations::NewConsultation;
     use crate::instructions::NewInstruction;
+    use crate::orgs::BuyerRequisites;
     use crate::tasks::{Assignment, LogWork, NewTask, WarrantyClaim};
 
     /// What the portal writes, the server reads back as the same request.
@@ -126,6 +127,8 @@ mod tests {
         round_trip(PasswordChange { old_password: "correct horse".into(), new_password: "battery staple".into() });
         round_trip(NewPassword { password: "battery staple".into() });
         round_trip(SetDisabled { disabled: true });
+        round_trip(BuyerRequisites { kpp: Some("770701001".into()), address: "Москва, Лесная, 5".into() });
+        round_trip(BuyerRequisites { kpp: None, address: "Москва".into() });
     }
 
     #[test]

@@ -546,7 +546,11 @@ fn buyer_form() -> impl IntoView {
         let Ok(id) = org.get_untracked().parse::<i64>() else { return };
         sent.set(Sent::Sending);
         let kpp_text = kpp.get_untracked().trim().to_string();
-        let body = serde_json::json!({ "kpp": (!kpp_text.is_empty()).then_some(kpp_text), "address": address.get_untracked().trim() });
+        let requisites = hourbank_api::orgs::BuyerRequisites {
+            kpp: (!kpp_text.is_empty()).then_some(kpp_text),
+            address: address.get_untracked().trim().to_string(),
+        };
+        let body = serde_json::to_value(&requisites).expect("a request serializes");
         spawn_local(async move {
             let outcome = ctx
                 .sync

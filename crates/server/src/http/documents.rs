@@ -9,7 +9,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, put};
 use axum::{Json, Router};
 use hourbank_domain::documents::{Document, DocumentKind, MonthDocument, Party, RawSeller};
-use hourbank_domain::inn::parse_kpp;
 use hourbank_domain::statement::MonthStatement;
 use hourbank_domain::workflow::Role;
 use hourbank_domain::{Hours, Money, Period, Phase};
@@ -113,11 +112,7 @@ async fn set_org_requisites(
 ) -> Result<Json<hourbank_api::Org>, ApiError> {
     caller.require(&[Role::Admin])?;
     let org = store::org(state.db(), caller.scope()?, id).await?;
-    let mut input = Input::new(&body, &["kpp", "address"])?;
-    let kpp = input.optional_text("kpp", 20).and_then(|k| parse_kpp("kpp", &k).map_err(|e| input.push(e)).ok());
-    let address = input.text("address", 500);
-    input.finish()?;
-    let address = address.expect("checked");
+    let hourbank_api::orgs::BuyerRequisites { kpp, address } = hourbank_api::request::read(&body)?;
     let mut tx = state.db().begin_write().await?;
     sqlx::query("UPDATE orgs SET kpp = $1, address = $2 WHERE id = $3")
         .bind(kpp.as_deref())
