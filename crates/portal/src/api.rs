@@ -429,11 +429,23 @@ pub fn refused_here(invalid: &hourbank_api::Invalid) -> WriteOutcome {
     WriteOutcome::Refused(Problem { status: 422, title: "Invalid input".into(), detail: String::new(), errors })
 }
 
+/// Consultations, with their typed body.
+pub mod consultations {
+    use hourbank_api::consultations::NewConsultation;
+
+    use super::{OutboxSync, WriteOutcome};
+
+    pub async fn log(sync: OutboxSync, consultation: &NewConsultation, label: String) -> WriteOutcome {
+        let body = serde_json::to_string(consultation).expect("a request serializes");
+        sync.write("POST", "/consultations", body, label).await
+    }
+}
+
 /// The task endpoints with their typed bodies (`hourbank-api`): a write goes through the outbox
 /// as the JSON its type writes, which the server reads back as the same request.
 pub mod tasks {
     use hourbank_api::instructions::NewInstruction;
-    use hourbank_api::tasks::{Assignment, NewTask, WarrantyClaim};
+    use hourbank_api::tasks::{Assignment, LogWork, NewTask, WarrantyClaim};
     use hourbank_domain::Transition;
 
     use super::{OutboxSync, WriteOutcome};
@@ -456,6 +468,10 @@ pub mod tasks {
 
     pub async fn claim_warranty(sync: OutboxSync, id: i64, claim: &WarrantyClaim, label: String) -> WriteOutcome {
         sync.write("POST", &format!("/tasks/{id}/warranty"), body(claim), label).await
+    }
+
+    pub async fn log_work(sync: OutboxSync, id: i64, work: &LogWork, label: String) -> WriteOutcome {
+        sync.write("POST", &format!("/tasks/{id}/worklogs"), body(work), label).await
     }
 
     pub async fn write_instruction(sync: OutboxSync, id: i64, text: &NewInstruction, label: String) -> WriteOutcome {

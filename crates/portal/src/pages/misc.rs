@@ -80,20 +80,24 @@ fn new_consultation(org: Org) -> impl IntoView {
     let sent = RwSignal::new(Sent::Idle);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        sent.set(Sent::Sending);
-        let body = serde_json::json!({
+        let form = serde_json::json!({
             "org_id": org_id, "channel": channel.get_untracked(), "date": date.get_untracked(),
             "duration": duration.get_untracked().trim().replace(',', "."), "topic": topic.get_untracked().trim(),
             "billable": billable.get_untracked() && !trial.get_untracked(),
         });
-        let label = format!("Консультация: {}", topic.get_untracked().trim());
+        let known = &["channel", "date", "duration", "topic", "billable"];
+        // Checked here as the server checks the body itself (the contract's dates are the server's).
+        let consultation = match hourbank_api::request::read::<hourbank_api::consultations::NewConsultation>(&form) {
+            Ok(consultation) => consultation,
+            Err(invalid) => {
+                return sent.set(sent_state(&crate::api::refused_here(&invalid), known, ctx.lang.get_untracked()));
+            }
+        };
+        sent.set(Sent::Sending);
+        let label = format!("Консультация: {}", consultation.topic);
         spawn_local(async move {
-            let outcome = ctx.sync.write("POST", "/consultations", body.to_string(), label).await;
-            sent.set(sent_state(
-                &outcome,
-                &["channel", "date", "duration", "topic", "billable"],
-                ctx.lang.get_untracked(),
-            ));
+            let outcome = crate::api::consultations::log(ctx.sync, &consultation, label).await;
+            sent.set(sent_state(&outcome, known, ctx.lang.get_untracked()));
             if matches!(outcome, WriteOutcome::Done(_)) {
                 topic.set(String::new());
                 duration.set(String::new());

@@ -484,20 +484,25 @@ pub fn send_worklog(
     description: RwSignal<String>,
     sent: RwSignal<Sent>,
 ) {
-    sent.set(Sent::Sending);
-    let body = serde_json::json!({
+    let form = serde_json::json!({
         "date": date.get_untracked().trim(),
         "hours": hours.get_untracked().trim().replace(',', "."),
         "description": description.get_untracked().trim(),
     });
-    let label = format!("Работа по задаче №{id}: {} ч", hours.get_untracked().trim());
-    let logged = match hourbank_domain::Hours::parse_month("hours", &hours.get_untracked()) {
-        Ok(h) => hours_of(h),
-        Err(_) => hours.get_untracked().trim().to_string(),
+    let known = &["date", "hours", "description"];
+    // Checked here as the server checks it (a date in the future is the server's to refuse).
+    let work = match hourbank_api::request::read::<hourbank_api::tasks::LogWork>(&form) {
+        Ok(work) => work,
+        Err(invalid) => {
+            return sent.set(sent_state(&crate::api::refused_here(&invalid), known, ctx.lang.get_untracked()))
+        }
     };
+    sent.set(Sent::Sending);
+    let label = format!("Работа по задаче №{id}: {} ч", hours.get_untracked().trim());
+    let logged = hours_of(work.hours);
     spawn_local(async move {
-        let outcome = ctx.sync.write("POST", &format!("/tasks/{id}/worklogs"), body.to_string(), label).await;
-        sent.set(sent_state(&outcome, &["date", "hours", "description"], ctx.lang.get_untracked()));
+        let outcome = crate::api::tasks::log_work(ctx.sync, id, &work, label).await;
+        sent.set(sent_state(&outcome, known, ctx.lang.get_untracked()));
         if !matches!(outcome, WriteOutcome::Refused(_)) {
             hours.set(String::new());
             description.set(String::new());
