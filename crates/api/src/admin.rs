@@ -1,7 +1,11 @@
 //! Staff administration: users, tariffs, the audit log.
 
-use hourbank_domain::{Role, Tariff};
+use hourbank_domain::{FieldError, Problem, Role, Tariff};
 use serde::{Deserialize, Serialize};
+
+use crate::accounts::{check_new_password, MAX_PASSWORD_CHARS};
+use crate::input::Input;
+use crate::request::Request;
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct User {
@@ -75,4 +79,84 @@ pub struct AuditList {
     /// More entries follow this page: the next page starts below this id.
     #[serde(default)]
     pub next_before: Option<i64>,
+}
+
+/// The checks every new user passes, through the API and `hourbank admin create-user` alike: a
+/// real e-mail (kept in lower case), a name, a known role, and an organisation exactly for a
+/// client. The checked e-mail, name (trimmed) and role, or every problem.
+pub fn check_user(
+    email: &str,
+    name: &str,
+    role: &str,
+    org_id: Option<i64>,
+) -> Result<(String, String, Role), Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let email = hourbank_domain::contacts::parse_email("email", email).map_err(|e| errors.push(e)).unwrap_or_default();
+    if name.trim().is_empty() {
+        errors.push(FieldError::new("name", Problem::Missing));
+    }
+    let role = Role::parse("role", role).map_err(|e| errors.push(e)).ok();
+    match (role, org_id) {
+        (Some(Role::Client), None) => {
+            errors.push(FieldError::new("org_id", Problem::Other("a client belongs to an organisation".into())))
+        }
+        (Some(r), Some(_)) if r != Role::Client => {
+            errors.push(FieldError::new("org_id", Problem::Other("only clients belong to an organisation".into())))
+        }
+        _ => {}
+    }
+    match role {
+        Some(role) if errors.is_empty() => Ok((email, name.trim().to_string(), role)),
+        _ => Err(errors),
+    }
+}
+
+/// `POST /users` (admin): a user with their first password.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NewUser {
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub org_id: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    pub password: String,
+}
+
+pub struct NewUserDraft {
+    pub user: Option<(String, String, Role)>,
+    pub org_id: Option<i64>,
+    pub phone: Option<String>,
+    pub password: Option<String>,
+}
+
+impl Request for NewUser {
+    const FIELDS: &'static [&'static str] = &["email", "name", "role", "org_id", "phone", "password"];
+    type Draft = NewUserDraft;
+
+    fn read(input: &mut Input<'_>) -> NewUserDraft {
+        let (email, name, role) = (input.text("email", 254), input.text("name", 200), input.text("role", 20));
+        let org_id = input.optional_id("org_id");
+        let phone = input.optional_text("phone", 50);
+        let password = input
+            .text("password", MAX_PASSWORD_CHARS)
+            .filter(|password| check_new_password("password", password).map_err(|e| input.push(e)).is_ok());
+        let user = match (email, name, role) {
+            (Some(email), Some(name), Some(role)) => match check_user(&email, &name, &role, org_id) {
+                Ok(user) => Some(user),
+                Err(errors) => {
+                    errors.into_iter().for_each(|e| input.push(e));
+                    None
+                }
+            },
+            _ => None,
+        };
+        NewUserDraft { user, org_id, phone, password }
+    }
+
+    fn complete(d: NewUserDraft) -> Option<NewUser> {
+        let (email, name, role) = d.user?;
+        Some(NewUser { email, name, role, org_id: d.org_id, phone: d.phone, password: d.password? })
+    }
 }

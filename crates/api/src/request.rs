@@ -129,6 +129,22 @@ mod tests {
         round_trip(SetDisabled { disabled: true });
         round_trip(BuyerRequisites { kpp: Some("770701001".into()), address: "Москва, Лесная, 5".into() });
         round_trip(BuyerRequisites { kpp: None, address: "Москва".into() });
+        round_trip(crate::admin::NewUser {
+            email: "new@romashka.test".into(),
+            name: "Пётр Новиков".into(),
+            role: hourbank_domain::Role::Client,
+            org_id: Some(1),
+            phone: Some("+7 900 000-00-01".into()),
+            password: "long enough pass".into(),
+        });
+        round_trip(crate::admin::NewUser {
+            email: "anna@hourbank.test".into(),
+            name: "Анна".into(),
+            role: hourbank_domain::Role::Analyst,
+            org_id: None,
+            phone: None,
+            password: "long enough pass".into(),
+        });
     }
 
     #[test]

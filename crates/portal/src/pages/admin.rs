@@ -320,23 +320,33 @@ fn new_user() -> impl IntoView {
     let sent = RwSignal::new(Sent::Idle);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        sent.set(Sent::Sending);
         let org_id: Option<i64> = org.get_untracked().trim().parse().ok();
-        let body = serde_json::json!({ "email": email.get_untracked().trim(), "name": name.get_untracked().trim(),
+        let form = serde_json::json!({ "email": email.get_untracked().trim(), "name": name.get_untracked().trim(),
             "role": role.get_untracked(), "org_id": org_id, "password": password.get_untracked() });
+        let known = &["email", "name", "role", "org_id", "password"];
+        // Checked here as the server checks it, then sent as its type (an e-mail already taken is
+        // the server's to say).
+        let user = match hourbank_api::request::read::<hourbank_api::admin::NewUser>(&form) {
+            Ok(user) => user,
+            Err(invalid) => {
+                return sent.set(sent_state(&crate::api::refused_here(&invalid), known, ctx.lang.get_untracked()));
+            }
+        };
+        sent.set(Sent::Sending);
+        let body = serde_json::to_string(&user).expect("a request serializes");
         spawn_local(async move {
             let Some(outcome) = send_now(
                 ctx,
                 "POST",
                 "/users",
-                &body.to_string(),
+                &body,
                 ("Нет связи: пользователь не создан.", "No connection: the user was not created."),
             )
             .await
             else {
                 return;
             };
-            sent.set(sent_state(&outcome, &["email", "name", "role", "org_id", "password"], ctx.lang.get_untracked()));
+            sent.set(sent_state(&outcome, known, ctx.lang.get_untracked()));
             if matches!(outcome, WriteOutcome::Done(_)) {
                 email.set(String::new());
                 password.set(String::new());

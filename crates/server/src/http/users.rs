@@ -5,12 +5,11 @@ use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
 use hourbank_domain::workflow::Role;
-use hourbank_domain::{FieldError, Problem};
+use hourbank_domain::Problem;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::extract::Query;
-use super::input::Input;
 use super::{ApiError, AppState, JsonBody};
 use crate::auth::{hash_password, Caller, OrgScope};
 use crate::db::{col, now};
@@ -38,25 +37,8 @@ pub fn check_new_user(
     org_id: Option<i64>,
     phone: Option<String>,
 ) -> Result<NewUser, ApiError> {
-    let mut errors = Vec::new();
-    let email = hourbank_domain::contacts::parse_email("email", email).map_err(|e| errors.push(e)).unwrap_or_default();
-    if name.trim().is_empty() {
-        errors.push(FieldError::new("name", Problem::Missing));
-    }
-    let role = Role::parse("role", role).map_err(|e| errors.push(e)).ok();
-    match (role, org_id) {
-        (Some(Role::Client), None) => {
-            errors.push(FieldError::new("org_id", Problem::Other("a client belongs to an organisation".into())))
-        }
-        (Some(r), Some(_)) if r != Role::Client => {
-            errors.push(FieldError::new("org_id", Problem::Other("only clients belong to an organisation".into())))
-        }
-        _ => {}
-    }
-    if !errors.is_empty() {
-        return Err(ApiError::Invalid(errors));
-    }
-    Ok(NewUser { email, name: name.trim().to_string(), role: role.expect("checked"), org_id, phone })
+    let (email, name, role) = hourbank_api::admin::check_user(email, name, role, org_id).map_err(ApiError::Invalid)?;
+    Ok(NewUser { email, name, role, org_id, phone })
 }
 
 pub use hourbank_api::accounts::MIN_PASSWORD_CHARS;
@@ -133,17 +115,9 @@ async fn create(
     JsonBody(body): JsonBody,
 ) -> Result<(StatusCode, Json<CreatedUser>), ApiError> {
     caller.require(&[Role::Admin])?;
-    let mut input = Input::new(&body, &["email", "name", "role", "org_id", "phone", "password"])?;
-    let email = input.text("email", 254);
-    let name = input.text("name", 200);
-    let role = input.text("role", 20);
-    let org_id = input.optional_id("org_id");
-    let phone = input.optional_text("phone", 50);
-    let password = input.text("password", 1024);
-    input.finish()?;
-    let user =
-        check_new_user(&email.expect("checked"), &name.expect("checked"), &role.expect("checked"), org_id, phone)?;
-    let id = insert_user(&state, &user, &password.expect("checked"), Some(caller.user_id)).await?;
+    let new: hourbank_api::admin::NewUser = hourbank_api::request::read(&body)?;
+    let user = NewUser { email: new.email, name: new.name, role: new.role, org_id: new.org_id, phone: new.phone };
+    let id = insert_user(&state, &user, &new.password, Some(caller.user_id)).await?;
     let user =
         store::user(state.db(), id).await?.ok_or_else(|| ApiError::Internal("a new user is not stored".into()))?;
     Ok((StatusCode::CREATED, Json(CreatedUser { user })))
