@@ -129,6 +129,11 @@ mod tests {
         round_trip(SetDisabled { disabled: true });
         round_trip(BuyerRequisites { kpp: Some("770701001".into()), address: "Москва, Лесная, 5".into() });
         round_trip(BuyerRequisites { kpp: None, address: "Москва".into() });
+        let seller = serde_json::json!({"name": "ООО «Часовой банк»", "inn": "7707083893", "kpp": "770701001",
+            "address": "Москва, Тверская, 1", "bank_name": "ПАО Сбербанк", "bik": "044525225",
+            "account": "40702810938000012345", "corr_account": "30101810400000000225", "phone": "+7 495 123-45-67",
+            "email": "sales@hourbank.test"});
+        round_trip(read::<crate::documents::SellerChange>(&seller).unwrap());
         round_trip(crate::admin::NewUser {
             email: "new@romashka.test".into(),
             name: "Пётр Новиков".into(),

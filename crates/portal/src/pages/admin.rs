@@ -505,23 +505,24 @@ fn seller_form(current: SellerSettings) -> impl IntoView {
     let fields = signals.clone();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        sent.set(Sent::Sending);
-        let body: serde_json::Map<String, serde_json::Value> = SELLER_FIELDS
+        let form: serde_json::Map<String, serde_json::Value> = SELLER_FIELDS
             .iter()
             .zip(&fields)
             .map(|((f, ..), v)| (f.to_string(), serde_json::Value::String(v.get_untracked().trim().to_string())))
             .collect();
+        let known = SELLER_FIELDS.map(|(f, ..)| f);
+        // Checked here, check digits included, as the server checks it; then sent as its type.
+        let change = match hourbank_api::request::read::<hourbank_api::documents::SellerChange>(&form.into()) {
+            Ok(change) => change,
+            Err(invalid) => {
+                return sent.set(sent_state(&crate::api::refused_here(&invalid), &known, ctx.lang.get_untracked()));
+            }
+        };
+        sent.set(Sent::Sending);
+        let body = serde_json::to_string(&change).expect("a request serializes");
         spawn_local(async move {
-            let outcome = ctx
-                .sync
-                .write(
-                    "PUT",
-                    "/settings/seller",
-                    serde_json::Value::Object(body).to_string(),
-                    "Реквизиты исполнителя".into(),
-                )
-                .await;
-            sent.set(sent_state(&outcome, &SELLER_FIELDS.map(|(f, ..)| f), ctx.lang.get_untracked()));
+            let outcome = ctx.sync.write("PUT", "/settings/seller", body, "Реквизиты исполнителя".into()).await;
+            sent.set(sent_state(&outcome, &known, ctx.lang.get_untracked()));
             if matches!(outcome, WriteOutcome::Done(_)) {
                 ctx.refresh.update(|r| *r += 1);
             }

@@ -8,20 +8,19 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, put};
 use axum::{Json, Router};
-use hourbank_domain::documents::{Document, DocumentKind, MonthDocument, Party, RawSeller};
+use hourbank_domain::documents::{Document, DocumentKind, MonthDocument, Party};
 use hourbank_domain::statement::MonthStatement;
 use hourbank_domain::workflow::Role;
 use hourbank_domain::{Hours, Money, Period, Phase};
 use serde_json::{json, Value};
 
 use super::extract::{Path, Query};
-use super::input::Input;
 use super::reports::{build_report, frozen, report_exists, report_org, OrgQuery};
 use super::{ApiError, AppState, JsonBody};
 use crate::auth::Caller;
 use crate::db::col;
 use crate::store::{self, OrgRecord};
-use hourbank_api::documents::{CompanyContacts, DocumentView, SellerSettings};
+use hourbank_api::documents::{CompanyContacts, DocumentView, SellerChange, SellerSettings};
 use hourbank_domain::contacts::Contacts;
 
 pub fn router() -> Router<AppState> {
@@ -51,29 +50,7 @@ async fn set_seller(
     JsonBody(body): JsonBody,
 ) -> Result<Json<SellerSettings>, ApiError> {
     caller.require(&[Role::Admin])?;
-    let fields = ["name", "inn", "kpp", "address", "bank_name", "bik", "account", "corr_account", "phone", "email"];
-    let mut input = Input::new(&body, &fields)?;
-    let mut text = |field: &str| input.optional_text(field, 500);
-    let raw = RawSeller {
-        name: text("name"),
-        inn: text("inn"),
-        kpp: text("kpp"),
-        address: text("address"),
-        bank_name: text("bank_name"),
-        bik: text("bik"),
-        account: text("account"),
-        corr_account: text("corr_account"),
-    };
-    let (phone, email) = (text("phone"), text("email"));
-    let checked = raw.check();
-    let contacts = Contacts::check(phone, email);
-    for errors in [checked.as_ref().err(), contacts.as_ref().err()].into_iter().flatten() {
-        for e in errors {
-            input.push(e.clone());
-        }
-    }
-    input.finish()?;
-    let (seller, contacts) = (checked.expect("checked"), contacts.expect("checked"));
+    let SellerChange { seller, contacts } = hourbank_api::request::read(&body)?;
     let (before, (_, contacts_before)) = tokio::try_join!(store::seller(state.db()), store::company(state.db()))?;
     let mut tx = state.db().begin_write().await?;
     store::save_seller(&mut tx, &seller, &contacts, &state.clock().now_text()).await?;
