@@ -160,3 +160,51 @@ impl Request for NewUser {
         Some(NewUser { email, name, role, org_id: d.org_id, phone: d.phone, password: d.password? })
     }
 }
+
+/// Most days a warranty term may run: five years.
+pub const MAX_WARRANTY_DAYS: u32 = 1826;
+/// The built-in tariff's name, as the offer calls it.
+pub const START: &str = "Старт";
+
+/// `POST /tariffs` (sales, admin): a tariff of the company's offer besides «Старт».
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NewTariff {
+    pub name: String,
+    pub terms: Tariff,
+    /// Days after acceptance for warranty claims; 30 when not given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warranty_days: Option<u32>,
+}
+
+pub struct NewTariffDraft {
+    pub name: Option<String>,
+    pub terms: Option<Tariff>,
+    pub warranty_days: Option<u32>,
+}
+
+/// Read on the server only: the terms' numbers go through the domain's exact reader.
+#[cfg(feature = "server")]
+impl Request for NewTariff {
+    const FIELDS: &'static [&'static str] = &["name", "terms", "warranty_days"];
+    type Draft = NewTariffDraft;
+
+    fn read(input: &mut Input<'_>) -> NewTariffDraft {
+        let name = input.text("name", 100);
+        if name.as_deref() == Some(START) {
+            input.push(FieldError::new("name", Problem::Other("is the built-in tariff's name".into())));
+        }
+        let terms = match input.raw("terms") {
+            Some(v) => hourbank_domain::scenario::tariff_from_value(v).map_err(|e| input.push(e.under("terms"))).ok(),
+            None => {
+                input.push(FieldError::new("terms", Problem::Missing));
+                None
+            }
+        };
+        let warranty_days = input.optional_count("warranty_days", MAX_WARRANTY_DAYS);
+        NewTariffDraft { name: name.filter(|n| n != START), terms, warranty_days }
+    }
+
+    fn complete(d: NewTariffDraft) -> Option<NewTariff> {
+        Some(NewTariff { name: d.name?, terms: d.terms?, warranty_days: d.warranty_days })
+    }
+}

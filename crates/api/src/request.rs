@@ -152,6 +152,19 @@ mod tests {
         });
     }
 
+    #[cfg(feature = "server")]
+    #[test]
+    fn a_new_tariff_reads_back_as_written() {
+        let mut terms = hourbank_domain::Tariff::start();
+        terms.set_field("monthly_fee", "45000.50").unwrap();
+        round_trip(crate::admin::NewTariff { name: "Бизнес".into(), terms, warranty_days: None });
+        round_trip(crate::admin::NewTariff {
+            name: "Бизнес".into(),
+            terms: hourbank_domain::Tariff::start(),
+            warranty_days: Some(60),
+        });
+    }
+
     #[test]
     fn every_bad_field_is_named_at_once_unknown_ones_last() {
         let body = serde_json::json!({"date": "2026-13-01", "hours": "0", "colour": "red"});

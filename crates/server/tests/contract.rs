@@ -138,11 +138,16 @@ async fn who_and_what_read_back(app: TestApp) {
     let (_, session): (_, SessionState) = typed(&app, Method::GET, "/api/v1/session", &client, None).await;
     assert_eq!(session.user.map(|u| u.role), Some(hourbank_domain::Role::Client));
 
-    let terms = json!({"monthly_fee": "45000", "included_hours": "25", "overage_rate": "1900", "reserve_cap": "25",
-                       "trial_months": 1, "trial_rate": "1900"});
+    let mut terms = hourbank_domain::Tariff::start();
+    for (field, value) in
+        [("monthly_fee", "45000"), ("included_hours", "25"), ("overage_rate", "1900"), ("reserve_cap", "25")]
+    {
+        terms.set_field(field, value).unwrap();
+    }
+    let new = hourbank_api::admin::NewTariff { name: "Бизнес".into(), terms, warranty_days: Some(60) };
     let (status, tariff): (_, TariffEntry) =
-        typed(&app, Method::POST, "/api/v1/tariffs", &sales, Some(json!({"name": "Бизнес", "terms": terms}))).await;
-    assert_eq!((status, tariff.terms.included_hours), (StatusCode::CREATED, hourbank_domain::Hours::whole(25)));
+        typed(&app, Method::POST, "/api/v1/tariffs", &sales, Some(serde_json::to_value(&new).unwrap())).await;
+    assert_eq!((status, &tariff.terms, tariff.warranty_days), (StatusCode::CREATED, &new.terms, 60));
     let (_, tariffs): (_, TariffList) = typed(&app, Method::GET, "/api/v1/tariffs", &client, None).await;
     assert_eq!(
         tariffs.tariffs.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),

@@ -77,8 +77,7 @@ async fn show(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>
     Ok(Json(org_view(&state, &org).await?))
 }
 
-/// Most days a warranty term may run: five years.
-pub const MAX_WARRANTY_DAYS: u32 = 1826;
+pub use hourbank_api::admin::MAX_WARRANTY_DAYS;
 
 /// Reads and validates a new organisation (shared with `hourbank admin create-org`).
 pub fn read_new_org(body: &Value) -> Result<NewOrg, ApiError> {

@@ -6,19 +6,16 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
-use hourbank_domain::scenario::tariff_from_value;
 use hourbank_domain::workflow::Role;
-use hourbank_domain::{Problem, Tariff, DEFAULT_WARRANTY_DAYS};
+use hourbank_domain::{Tariff, DEFAULT_WARRANTY_DAYS};
 
-use super::input::Input;
 use super::{ApiError, AppState, JsonBody};
 use crate::auth::Caller;
 use crate::db::{col, now};
 use crate::store;
-use hourbank_api::admin::{TariffEntry, TariffList};
+use hourbank_api::admin::{NewTariff, TariffEntry, TariffList};
 
-/// The built-in tariff's name, as the offer calls it.
-pub const START: &str = "Старт";
+pub use hourbank_api::admin::START;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/tariffs", get(list).post(create))
@@ -58,23 +55,9 @@ async fn create(
     JsonBody(body): JsonBody,
 ) -> Result<(StatusCode, Json<TariffEntry>), ApiError> {
     caller.require(&[Role::Sales, Role::Admin])?;
-    let mut input = Input::new(&body, &["name", "terms", "warranty_days"])?;
-    let name = input.text("name", 100);
-    if name.as_deref() == Some(START) {
-        input.push(hourbank_domain::FieldError::new("name", Problem::Other("is the built-in tariff's name".into())));
-    }
-    let terms = match input.raw("terms") {
-        Some(v) => tariff_from_value(v).map_err(|e| input.push(e.under("terms"))).ok(),
-        None => {
-            input.push(hourbank_domain::FieldError::new("terms", Problem::Missing));
-            None
-        }
-    };
+    let NewTariff { name, terms: t, warranty_days } = hourbank_api::request::read(&body)?;
     // «гарантийные обязательства»: days after acceptance for warranty claims, a term of the tariff.
-    let warranty_days =
-        input.optional_count("warranty_days", super::orgs::MAX_WARRANTY_DAYS).unwrap_or(DEFAULT_WARRANTY_DAYS);
-    input.finish()?;
-    let (name, t) = (name.expect("checked"), terms.expect("checked"));
+    let warranty_days = warranty_days.unwrap_or(DEFAULT_WARRANTY_DAYS);
     let mut tx = state.db().begin_write().await?;
     let row = sqlx::query(
         "INSERT INTO tariffs (name, monthly_fee, included_hours, overage_rate, reserve_cap, trial_months, trial_rate, created_by, \
