@@ -1,5 +1,6 @@
-//! The bodies of `/api/v1`, one set of types compiled into the server (which writes them) and
-//! the portal (which reads them), so the two cannot drift apart. Amounts, hours, months and
+//! The bodies of `/api/v1`, one set of types compiled into the server and the portal, so the two
+//! cannot drift apart: answers the server writes and the portal reads, requests the portal writes
+//! and the server reads ([`request`]: every bad field named at once). Amounts, hours, months and
 //! dates are the domain's types: their `Deserialize` checks the API's form on entry, so a body
 //! that reads is valid. Fields added after copies of an answer were saved in browsers read with
 //! `#[serde(default)]`, so a cached copy from before still opens.
