@@ -1,7 +1,7 @@
 //! Client organisations (`/orgs`) with the tariff terms they hold.
 
 use chrono::NaiveDate;
-use hourbank_domain::{Tariff, DEFAULT_WARRANTY_DAYS};
+use hourbank_domain::{Contract, Tariff, Vat, DEFAULT_WARRANTY_DAYS};
 use serde::{Deserialize, Serialize};
 
 use crate::input::Input;
@@ -88,5 +88,107 @@ impl Request for BuyerRequisites {
 
     fn complete(d: BuyerRequisitesDraft) -> Option<BuyerRequisites> {
         Some(BuyerRequisites { kpp: d.kpp, address: d.address? })
+    }
+}
+
+/// `POST /orgs` (admin) and `hourbank admin create-org`: a client organisation on a tariff's terms
+/// (copied into it), with its contract's dates and its VAT.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NewOrg {
+    pub name: String,
+    pub inn: String,
+    #[serde(with = "crate::date")]
+    pub contract_start: NaiveDate,
+    #[serde(with = "crate::date::option", skip_serializing_if = "Option::is_none")]
+    pub contract_end: Option<NaiveDate>,
+    pub tariff_name: String,
+    pub tariff: Tariff,
+    #[serde(serialize_with = "write_vat")]
+    pub vat: Vat,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub analyst_id: Option<i64>,
+    pub warranty_days: u32,
+}
+
+impl NewOrg {
+    /// The contract its dates and terms make (checked when the request was read).
+    pub fn contract(&self) -> Result<Contract, hourbank_domain::FieldError> {
+        Contract::new(self.tariff.clone(), self.contract_start, self.contract_end)
+    }
+}
+
+/// `{"mode": …, "rate": "22"}`, as the API reads VAT.
+fn write_vat<S: serde::Serializer>(vat: &Vat, s: S) -> Result<S::Ok, S::Error> {
+    VatSetting { mode: vat.mode().to_string(), rate: vat.rate().map(|r| r.percent().to_string()) }.serialize(s)
+}
+
+pub struct NewOrgDraft {
+    pub name: Option<String>,
+    pub inn: Option<String>,
+    pub contract_start: Option<NaiveDate>,
+    pub contract_end: Option<NaiveDate>,
+    pub tariff_name: String,
+    pub tariff: Option<Tariff>,
+    pub vat: Option<Vat>,
+    pub analyst_id: Option<i64>,
+    pub warranty_days: u32,
+}
+
+/// Read on the server only: the terms' numbers go through the domain's exact reader.
+#[cfg(feature = "server")]
+impl Request for NewOrg {
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "inn",
+        "contract_start",
+        "contract_end",
+        "tariff_name",
+        "tariff",
+        "vat",
+        "analyst_id",
+        "warranty_days",
+    ];
+    type Draft = NewOrgDraft;
+
+    fn read(input: &mut Input<'_>) -> NewOrgDraft {
+        use hourbank_domain::scenario::{tariff_from_value, vat_from_value};
+        let name = input.text("name", 300);
+        let inn = input.text("inn", 20);
+        let inn = inn.and_then(|text| hourbank_domain::inn::parse_inn("inn", &text).map_err(|e| input.push(e)).ok());
+        let contract_start = input.date("contract_start");
+        let contract_end = input.optional_date("contract_end");
+        let tariff_name = input.optional_text("tariff_name", 100).unwrap_or_else(|| crate::admin::START.to_string());
+        let tariff = match input.raw("tariff") {
+            None => Some(Tariff::start()),
+            Some(v) => tariff_from_value(v).map_err(|e| input.push(e.under("tariff"))).ok(),
+        };
+        let vat = match input.raw("vat") {
+            None => Some(Vat::None),
+            Some(v) => vat_from_value(v).map_err(|e| input.push(e.under("vat"))).ok(),
+        };
+        let analyst_id = input.optional_id("analyst_id");
+        let warranty_days =
+            input.optional_count("warranty_days", crate::admin::MAX_WARRANTY_DAYS).unwrap_or(DEFAULT_WARRANTY_DAYS);
+        // The dates against the terms (a contract ending before it starts, or inside the trial).
+        if let (Some(terms), Some(start)) = (&tariff, contract_start)
+            && let Err(e) = Contract::new(terms.clone(), start, contract_end)
+        {
+            input.push(e.under_field("contract_end"));
+        }
+        NewOrgDraft { name, inn, contract_start, contract_end, tariff_name, tariff, vat, analyst_id, warranty_days }
+    }
+
+    fn complete(d: NewOrgDraft) -> Option<NewOrg> {
+        Some(NewOrg {
+            name: d.name?,
+            inn: d.inn?,
+            contract_start: d.contract_start?,
+            contract_end: d.contract_end,
+            tariff_name: d.tariff_name,
+            tariff: d.tariff?,
+            vat: d.vat?,
+            analyst_id: d.analyst_id,
+            warranty_days: d.warranty_days,
+        })
     }
 }

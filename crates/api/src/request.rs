@@ -154,6 +154,35 @@ mod tests {
 
     #[cfg(feature = "server")]
     #[test]
+    fn a_new_organisation_reads_back_as_written() {
+        let vat = hourbank_domain::Vat::OnTop(hourbank_domain::VatRate::GENERAL);
+        let day = |text: &str| hourbank_domain::parse_date("d", text).unwrap();
+        round_trip(crate::orgs::NewOrg {
+            name: "ООО «Ромашка»".into(),
+            inn: "7707083893".into(),
+            contract_start: day("2026-01-01"),
+            contract_end: Some(day("2027-12-31")),
+            tariff_name: "Старт".into(),
+            tariff: hourbank_domain::Tariff::start(),
+            vat,
+            analyst_id: Some(2),
+            warranty_days: 60,
+        });
+        round_trip(crate::orgs::NewOrg {
+            name: "ИП Иванов".into(),
+            inn: "500100732259".into(),
+            contract_start: day("2026-01-01"),
+            contract_end: None,
+            tariff_name: "Старт".into(),
+            tariff: hourbank_domain::Tariff::start(),
+            vat: hourbank_domain::Vat::None,
+            analyst_id: None,
+            warranty_days: 30,
+        });
+    }
+
+    #[cfg(feature = "server")]
+    #[test]
     fn a_new_tariff_reads_back_as_written() {
         let mut terms = hourbank_domain::Tariff::start();
         terms.set_field("monthly_fee", "45000.50").unwrap();

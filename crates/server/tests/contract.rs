@@ -124,9 +124,19 @@ async fn who_and_what_read_back(app: TestApp) {
     let sales = app.user("sales@hb.test", "sales", None).await.1;
     let client = app.user("client@romashka.test", "client", Some(org)).await.1;
     // An organisation with every optional part: an end, VAT on top, an analyst, its warranty term.
-    let new = json!({"name": "ООО «Лютик»", "inn": "7728168971", "contract_start": start, "contract_end": "2031-12-31",
-                     "vat": {"mode": "on_top", "rate": "22"}, "analyst_id": analyst_id, "warranty_days": 60});
-    let (status, created): (_, Org) = typed(&app, Method::POST, "/api/v1/orgs", &admin, Some(new)).await;
+    let new = hourbank_api::orgs::NewOrg {
+        name: "ООО «Лютик»".into(),
+        inn: "7728168971".into(),
+        contract_start: hourbank_domain::parse_date("start", &start).unwrap(),
+        contract_end: chrono::NaiveDate::from_ymd_opt(2031, 12, 31),
+        tariff_name: "Старт".into(),
+        tariff: hourbank_domain::Tariff::start(),
+        vat: hourbank_domain::Vat::OnTop(hourbank_domain::VatRate::GENERAL),
+        analyst_id: Some(analyst_id),
+        warranty_days: 60,
+    };
+    let (status, created): (_, Org) =
+        typed(&app, Method::POST, "/api/v1/orgs", &admin, Some(serde_json::to_value(&new).unwrap())).await;
     assert_eq!(status, StatusCode::CREATED);
     assert_eq!((created.analyst.as_ref().map(|a| a.id), created.warranty_days), (Some(analyst_id), 60));
     assert_eq!(created.contract_end, chrono::NaiveDate::from_ymd_opt(2031, 12, 31));

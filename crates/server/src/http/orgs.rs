@@ -4,14 +4,11 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
-use hourbank_domain::inn::parse_inn;
-use hourbank_domain::scenario::{tariff_from_value, vat_from_value};
 use hourbank_domain::workflow::Role;
-use hourbank_domain::{Contract, Problem, Tariff, Vat, DEFAULT_WARRANTY_DAYS};
+use hourbank_domain::Problem;
 use serde_json::{json, Value};
 
 use super::extract::Path;
-use super::input::Input;
 use super::{ApiError, AppState, JsonBody};
 use crate::auth::Caller;
 use crate::store::{self, NewOrg, OrgRecord};
@@ -81,52 +78,17 @@ pub use hourbank_api::admin::MAX_WARRANTY_DAYS;
 
 /// Reads and validates a new organisation (shared with `hourbank admin create-org`).
 pub fn read_new_org(body: &Value) -> Result<NewOrg, ApiError> {
-    let mut input = Input::new(
-        body,
-        &[
-            "name",
-            "inn",
-            "contract_start",
-            "contract_end",
-            "tariff_name",
-            "tariff",
-            "vat",
-            "analyst_id",
-            "warranty_days",
-        ],
-    )?;
-    let name = input.text("name", 300);
-    let inn = input.text("inn", 20);
-    let inn = inn.and_then(|text| parse_inn("inn", &text).map_err(|e| input.push(e)).ok());
-    let start = input.date("contract_start");
-    let end = input.optional_date("contract_end");
-    let tariff_name = input.optional_text("tariff_name", 100).unwrap_or_else(|| "Старт".to_string());
-    let tariff = match input.raw("tariff") {
-        None => Some(Tariff::start()),
-        Some(v) => tariff_from_value(v).map_err(|e| input.push(e.under("tariff"))).ok(),
-    };
-    let vat = match input.raw("vat") {
-        None => Some(Vat::None),
-        Some(v) => vat_from_value(v).map_err(|e| input.push(e.under("vat"))).ok(),
-    };
-    let analyst_id = input.optional_id("analyst_id");
-    let warranty_days = input.optional_count("warranty_days", MAX_WARRANTY_DAYS).unwrap_or(DEFAULT_WARRANTY_DAYS);
-    let contract = match (&tariff, start) {
-        (Some(tariff), Some(start)) => {
-            Contract::new(tariff.clone(), start, end).map_err(|e| input.push(e.under_field("contract_end"))).ok()
-        }
-        _ => None,
-    };
-    input.finish()?;
+    let new: hourbank_api::orgs::NewOrg = hourbank_api::request::read(body)?;
+    let contract = new.contract()?;
     Ok(NewOrg {
-        name: name.expect("checked"),
-        inn: inn.expect("checked"),
-        tariff_name,
-        tariff: tariff.expect("checked"),
-        contract: contract.expect("checked"),
-        vat: vat.expect("checked"),
-        analyst_id,
-        warranty_days,
+        name: new.name,
+        inn: new.inn,
+        tariff_name: new.tariff_name,
+        tariff: new.tariff,
+        contract,
+        vat: new.vat,
+        analyst_id: new.analyst_id,
+        warranty_days: new.warranty_days,
     })
 }
 
