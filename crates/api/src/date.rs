@@ -6,7 +6,7 @@ use hourbank_domain::wire;
 use serde::{Deserializer, Serializer};
 
 pub fn serialize<S: Serializer>(date: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
-    s.collect_str(date)
+    wire::write_date(date, s)
 }
 
 pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
@@ -19,7 +19,7 @@ pub mod option {
 
     pub fn serialize<S: Serializer>(date: &Option<NaiveDate>, s: S) -> Result<S::Ok, S::Error> {
         match date {
-            Some(date) => s.collect_str(date),
+            Some(date) => wire::write_date(date, s),
             None => s.serialize_none(),
         }
     }

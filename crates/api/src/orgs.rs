@@ -25,6 +25,12 @@ pub struct VatSetting {
     pub rate: Option<String>,
 }
 
+impl From<Vat> for VatSetting {
+    fn from(vat: Vat) -> VatSetting {
+        VatSetting { mode: vat.mode().to_string(), rate: vat.rate().map(|r| r.percent().to_string()) }
+    }
+}
+
 /// A client organisation with its stored copy of the tariff's terms.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct Org {
@@ -119,7 +125,7 @@ impl NewOrg {
 
 /// `{"mode": …, "rate": "22"}`, as the API reads VAT.
 fn write_vat<S: serde::Serializer>(vat: &Vat, s: S) -> Result<S::Ok, S::Error> {
-    VatSetting { mode: vat.mode().to_string(), rate: vat.rate().map(|r| r.percent().to_string()) }.serialize(s)
+    VatSetting::from(*vat).serialize(s)
 }
 
 pub struct NewOrgDraft {

@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{FieldError, Problem};
+use crate::error::FieldError;
 use crate::format::{hours_number, period_ru, rubles_number};
 use crate::inn::{parse_account, parse_bik, parse_corr_account, parse_inn, parse_kpp};
 use crate::period::{Period, Phase};
@@ -128,9 +128,8 @@ impl DocumentKind {
     }
 
     fn read(text: &str) -> Result<DocumentKind, FieldError> {
-        DocumentKind::parse(text).ok_or_else(|| {
-            FieldError::new("kind", Problem::UnknownValue { given: text.into(), expected: "act, invoice".into() })
-        })
+        DocumentKind::parse(text)
+            .ok_or_else(|| crate::workflow::unknown_value("kind", text, DocumentKind::ALL.map(DocumentKind::as_str)))
     }
 
     /// The document's title without its number.
@@ -173,7 +172,7 @@ pub struct Document {
     /// Numbered per seller and year when the month closes; none while the month is open.
     pub number: Option<u32>,
     /// The period's last day.
-    #[serde(serialize_with = "iso_date", deserialize_with = "crate::wire::date")]
+    #[serde(serialize_with = "crate::wire::write_date", deserialize_with = "crate::wire::date")]
     pub date: NaiveDate,
     pub period: Period,
     /// The month is still open: a preview that may change, marked «предварительный».
@@ -332,10 +331,6 @@ impl Document {
         out.push(format!("Сумма прописью: {}", self.to_pay_in_words));
         out
     }
-}
-
-fn iso_date<S: serde::Serializer>(date: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
-    s.collect_str(date)
 }
 
 /// `24 400,00` with plain spaces (a PDF reader gives them back as typed).

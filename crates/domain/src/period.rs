@@ -130,13 +130,11 @@ impl Phase {
 
 impl<'de> Deserialize<'de> for Phase {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::wire::from_str(d, |text| match text {
-            "trial" => Ok(Phase::Trial),
-            "subscription" => Ok(Phase::Subscription),
-            other => Err(FieldError::new(
-                "phase",
-                Problem::UnknownValue { given: other.into(), expected: "trial, subscription".into() },
-            )),
+        crate::wire::from_str(d, |text| {
+            let all = [Phase::Trial, Phase::Subscription];
+            all.into_iter()
+                .find(|phase| phase.as_str() == text)
+                .ok_or_else(|| crate::workflow::unknown_value("phase", text, all.map(Phase::as_str)))
         })
     }
 }

@@ -56,10 +56,7 @@ impl<'de> serde::Deserialize<'de> for Settlement {
         crate::wire::from_str(d, |text| match text {
             "accepted" => Ok(Settlement::Accepted),
             "cancelled_approved" => Ok(Settlement::CancelledApproved),
-            other => Err(crate::FieldError::new(
-                "settlement",
-                crate::Problem::UnknownValue { given: other.into(), expected: "accepted, cancelled_approved".into() },
-            )),
+            other => Err(crate::workflow::unknown_value("settlement", other, ["accepted", "cancelled_approved"])),
         })
     }
 }

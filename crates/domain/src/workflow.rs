@@ -377,7 +377,7 @@ pub fn next_state(state: TaskState, role: Role, transition: &Transition) -> Resu
     Ok(next)
 }
 
-/// The steps `role` may take in `state`, by wire name, in workflow order (for the interface).
+/// The steps `role` may take in `state`, in workflow order (for the interface).
 pub fn allowed(state: TaskState, role: Role) -> Vec<Action> {
     Action::ALL.into_iter().filter(|action| action.permits(role) && action.target(state).is_some()).collect()
 }
@@ -397,7 +397,8 @@ fn require_text(field: &str, text: &str) -> Result<(), FieldError> {
     }
 }
 
-fn unknown_value<const N: usize>(field: &str, given: &str, expected: [&str; N]) -> FieldError {
+/// `given` is none of the `expected` names (the one message for every closed list of codes).
+pub(crate) fn unknown_value<const N: usize>(field: &str, given: &str, expected: [&str; N]) -> FieldError {
     FieldError::new(field, Problem::UnknownValue { given: given.to_string(), expected: expected.join(", ") })
 }
 

@@ -5,7 +5,6 @@ use chrono::NaiveDate;
 use hourbank_domain::workflow::{Role, TaskState};
 use hourbank_domain::{parse_date, Action, Contract, Hours, Money, Period, Tariff, Vat, VatRate};
 use rust_decimal::Decimal;
-use serde::Serialize;
 use sqlx::any::AnyRow;
 
 use crate::auth::OrgScope;
@@ -13,7 +12,7 @@ use crate::db::{col, Arg, Db};
 use crate::http::ApiError;
 
 /// A client organisation with its stored copy of the tariff's terms.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct OrgRecord {
     pub id: i64,
     pub name: String,
@@ -22,7 +21,6 @@ pub struct OrgRecord {
     pub tariff: Tariff,
     pub contract_start: NaiveDate,
     pub contract_end: Option<NaiveDate>,
-    #[serde(serialize_with = "serialize_vat")]
     pub vat: Vat,
     pub analyst_id: Option<i64>,
     /// Days after acceptance during which the client may claim warranty work.
@@ -33,16 +31,7 @@ pub struct OrgRecord {
     /// The newest audit entry about the organisation: it changes with every change to its data.
     /// (Concurrent transactions may commit out of id order on PostgreSQL, so caches keyed by it
     /// also expire after a moment.)
-    #[serde(skip)]
     pub data_version: Option<i64>,
-}
-
-fn serialize_vat<S: serde::Serializer>(vat: &Vat, s: S) -> Result<S::Ok, S::Error> {
-    use serde::ser::SerializeMap;
-    let mut map = s.serialize_map(Some(2))?;
-    map.serialize_entry("mode", vat.mode())?;
-    map.serialize_entry("rate", &vat.rate().map(|r| r.percent().to_string()))?;
-    map.end()
 }
 
 const ORG_COLUMNS: &str = "id, name, inn, tariff_name, monthly_fee, included_hours, overage_rate, reserve_cap, \

@@ -12,7 +12,7 @@ use super::extract::Path;
 use super::{ApiError, AppState, JsonBody};
 use crate::auth::Caller;
 use crate::store::{self, NewOrg, OrgRecord};
-use hourbank_api::orgs::{Org, OrgList, Person, VatSetting};
+use hourbank_api::orgs::{Org, OrgList, Person};
 use hourbank_api::session::Me;
 
 pub fn router() -> Router<AppState> {
@@ -38,7 +38,7 @@ pub(crate) async fn org_view(state: &AppState, org: &OrgRecord) -> Result<Org, A
         tariff: org.tariff.clone(),
         contract_start: org.contract_start,
         contract_end: org.contract_end,
-        vat: VatSetting { mode: org.vat.mode().to_string(), rate: org.vat.rate().map(|r| r.percent().to_string()) },
+        vat: org.vat.into(),
         analyst_id: org.analyst_id,
         analyst,
         warranty_days: org.warranty_days,
