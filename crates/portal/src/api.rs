@@ -174,7 +174,7 @@ pub async fn get<T: DeserializeOwned>(path: &str) -> Result<Fetched<T>, ApiError
 /// Signs in; the server sets the session cookie.
 pub async fn sign_in(email: &str, password: &str) -> Result<(), ApiError> {
     let request = hourbank_api::accounts::SignIn { email: email.into(), password: password.into() };
-    let body = serde_json::to_string(&request).expect("a request serializes");
+    let body = body(&request);
     match exchange("POST", "/session", Some(&body), None).await {
         Some((status, _)) if (200..300).contains(&status) => Ok(()),
         Some((status, text)) => Err(ApiError::Problem(problem_of(status, &text))),
@@ -414,6 +414,12 @@ pub fn decode<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
     serde_json::from_str(text).map_err(|e| ApiError::Unreadable(e.to_string()))
 }
 
+/// A typed request as the JSON its type writes (`hourbank-api`), which the server reads back as
+/// the same request.
+pub fn body<T: serde::Serialize>(request: &T) -> String {
+    serde_json::to_string(request).expect("a request serializes")
+}
+
 /// A request the portal checked itself, refused as the server would refuse it: the same field
 /// messages, in both languages.
 pub fn refused_here(invalid: &hourbank_api::Invalid) -> WriteOutcome {
@@ -436,8 +442,7 @@ pub mod consultations {
     use super::{OutboxSync, WriteOutcome};
 
     pub async fn log(sync: OutboxSync, consultation: &NewConsultation, label: String) -> WriteOutcome {
-        let body = serde_json::to_string(consultation).expect("a request serializes");
-        sync.write("POST", "/consultations", body, label).await
+        sync.write("POST", "/consultations", super::body(consultation), label).await
     }
 }
 
@@ -448,11 +453,7 @@ pub mod tasks {
     use hourbank_api::tasks::{Assignment, LogWork, NewTask, WarrantyClaim};
     use hourbank_domain::Transition;
 
-    use super::{OutboxSync, WriteOutcome};
-
-    fn body<T: serde::Serialize>(request: &T) -> String {
-        serde_json::to_string(request).expect("a request serializes")
-    }
+    use super::{body, OutboxSync, WriteOutcome};
 
     pub async fn create(sync: OutboxSync, task: &NewTask, label: String) -> WriteOutcome {
         sync.write("POST", "/tasks", body(task), label).await

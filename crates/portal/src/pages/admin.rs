@@ -233,14 +233,14 @@ fn user_actions(user: crate::model::User) -> impl IntoView {
     let sent = RwSignal::new(Sent::Idle);
     let id = user.id;
     let disable = !user.disabled;
-    let send = move |path: String, body: serde_json::Value, fields: &'static [&'static str]| {
+    let send = move |path: String, body: String, fields: &'static [&'static str]| {
         sent.set(Sent::Sending);
         spawn_local(async move {
             let Some(outcome) = send_now(
                 ctx,
                 "PUT",
                 &path,
-                &body.to_string(),
+                &body,
                 ("Нет связи: ничего не изменено.", "No connection: nothing changed."),
             )
             .await
@@ -257,18 +257,13 @@ fn user_actions(user: crate::model::User) -> impl IntoView {
     };
     let confirm_access = move |_| {
         let state = hourbank_api::accounts::SetDisabled { disabled: disable };
-        send(
-            format!("/users/{id}/disabled"),
-            serde_json::to_value(&state).expect("a request serializes"),
-            &["disabled"],
-        );
+        send(format!("/users/{id}/disabled"), crate::api::body(&state), &["disabled"]);
     };
     let set_password = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         send(
             format!("/users/{id}/password"),
-            serde_json::to_value(hourbank_api::accounts::NewPassword { password: password.get_untracked() })
-                .expect("a request serializes"),
+            crate::api::body(&hourbank_api::accounts::NewPassword { password: password.get_untracked() }),
             &["password"],
         );
     };
@@ -333,7 +328,7 @@ fn new_user() -> impl IntoView {
             }
         };
         sent.set(Sent::Sending);
-        let body = serde_json::to_string(&user).expect("a request serializes");
+        let body = crate::api::body(&user);
         spawn_local(async move {
             let Some(outcome) = send_now(
                 ctx,
@@ -519,7 +514,7 @@ fn seller_form(current: SellerSettings) -> impl IntoView {
             }
         };
         sent.set(Sent::Sending);
-        let body = serde_json::to_string(&change).expect("a request serializes");
+        let body = crate::api::body(&change);
         spawn_local(async move {
             let outcome = ctx.sync.write("PUT", "/settings/seller", body, "Реквизиты исполнителя".into()).await;
             sent.set(sent_state(&outcome, &known, ctx.lang.get_untracked()));
@@ -561,12 +556,10 @@ fn buyer_form() -> impl IntoView {
             kpp: (!kpp_text.is_empty()).then_some(kpp_text),
             address: address.get_untracked().trim().to_string(),
         };
-        let body = serde_json::to_value(&requisites).expect("a request serializes");
+        let body = crate::api::body(&requisites);
         spawn_local(async move {
-            let outcome = ctx
-                .sync
-                .write("PUT", &format!("/orgs/{id}/requisites"), body.to_string(), "Реквизиты заказчика".into())
-                .await;
+            let outcome =
+                ctx.sync.write("PUT", &format!("/orgs/{id}/requisites"), body, "Реквизиты заказчика".into()).await;
             sent.set(sent_state(&outcome, &["kpp", "address"], ctx.lang.get_untracked()));
             if matches!(outcome, WriteOutcome::Done(_)) {
                 ctx.refresh.update(|r| *r += 1);

@@ -299,13 +299,13 @@ pub fn AccountPage() -> impl IntoView {
             old_password: old.get_untracked(),
             new_password: new.get_untracked(),
         };
-        let body = serde_json::to_value(&change).expect("a request serializes");
+        let body = crate::api::body(&change);
         spawn_local(async move {
             let Some(outcome) = send_now(
                 ctx,
                 "PUT",
                 "/me/password",
-                &body.to_string(),
+                &body,
                 ("Нет связи: пароль не изменён.", "No connection: the password is unchanged."),
             )
             .await

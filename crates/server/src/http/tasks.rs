@@ -87,13 +87,23 @@ async fn list(
 async fn task_view(state: &AppState, caller: &Caller, task: TaskRecord) -> Result<TaskDetail, ApiError> {
     let events = store::task_events(state.db(), task.id).await?;
     let worklogs = store::worklogs_of_task(state.db(), task.id).await?;
+    Ok(detail(caller, task, events, worklogs))
+}
+
+/// The task with its history and work, and what the caller may do next.
+fn detail(
+    caller: &Caller,
+    task: TaskRecord,
+    events: Vec<store::TaskEvent>,
+    worklogs: Vec<store::Worklog>,
+) -> TaskDetail {
     let mut actions = allowed(task.state, caller.role);
     // Only approved work can be written off; anything else is simply cancelled.
     if task.approved_estimate.is_none() {
         actions.retain(|a| *a != Action::WriteOff);
     }
     let can_log_work = can_log_work(task.state, caller.role);
-    Ok(TaskDetail { allowed_actions: actions, can_log_work, task, events, worklogs })
+    TaskDetail { allowed_actions: actions, can_log_work, task, events, worklogs }
 }
 
 async fn show(
@@ -164,14 +174,7 @@ async fn create(
         assignee_name: None,
         logged: Hours::ZERO,
     };
-    let view = TaskDetail {
-        allowed_actions: allowed(task.state, caller.role),
-        can_log_work: can_log_work(task.state, caller.role),
-        task,
-        events: Vec::new(),
-        worklogs: Vec::new(),
-    };
-    Ok((StatusCode::CREATED, Json(view)))
+    Ok((StatusCode::CREATED, Json(detail(&caller, task, Vec::new(), Vec::new()))))
 }
 
 /// A task to insert, in state `new`.
