@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 
 use hourbank_domain::{Contract, Tariff, Vat};
 use hourbank_server::clock::{business_period, business_today};
-use hourbank_server::http::orgs::insert_new_org;
-use hourbank_server::http::users::{check_new_user, insert_user};
+use hourbank_server::services::orgs::insert_new_org;
+use hourbank_server::services::users::{check_new_user, insert_user};
 use hourbank_server::store::NewOrg;
 use hourbank_server::{AppState, Db};
 use serde_json::{json, Value};
@@ -220,7 +220,7 @@ async fn insert_accepted(target: &Target, groups: &[(i64, String, usize)]) -> us
     tx.commit().await.unwrap();
     // Their report entries, by the code that writes one when a task is accepted, in bulk.
     let t = Instant::now();
-    let written = hourbank_server::report_entries::write_all_missing(target.state.db()).await.unwrap();
+    let written = hourbank_server::db::report_entries::write_all_missing(target.state.db()).await.unwrap();
     assert_eq!(written, inserted as u64);
     println!(
         "  ({inserted} accepted tasks inserted; their report entries written in {:.0} ms)",
@@ -239,7 +239,7 @@ async fn time_report(target: &Target) -> (Duration, Duration, usize) {
     for _ in 0..5 {
         let t = Instant::now();
         let report =
-            hourbank_server::http::reports::build_report(&target.state, &org, business_period()).await.unwrap();
+            hourbank_server::services::reports::build_report(&target.state, &org, business_period()).await.unwrap();
         built.push(t.elapsed());
         let text = report.to_json();
         served.push(t.elapsed());

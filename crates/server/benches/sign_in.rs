@@ -6,7 +6,7 @@
 
 use std::time::{Duration, Instant};
 
-use hourbank_server::http::users::{check_new_user, insert_user};
+use hourbank_server::services::users::{check_new_user, insert_user};
 use hourbank_server::{AppState, Db};
 use serde_json::json;
 

@@ -1,20 +1,19 @@
 //! Who is calling, and what they may see: passwords (argon2), sessions (random tokens stored only
-//! as SHA-256), the `Caller` extractor, and the one place that scopes data by organisation.
-
-use std::net::SocketAddr;
+//! as SHA-256), the caller of a request, and the one place that scopes data by organisation.
+//! Reading them from a request is `http::caller`'s.
 
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
-use axum::extract::{ConnectInfo, FromRequestParts};
-use axum::http::header;
-use axum::http::request::Parts;
 use hourbank_domain::workflow::Role;
 use sha2::{Digest, Sha256};
 
 use crate::db::{col, instant, Arg};
-use crate::http::{ApiError, AppState};
+use crate::Error;
 use sqlx::any::AnyRow;
+
+/// How long a failed sign-in counts against further tries (the sliding window of `http::session`).
+pub const FAILURE_WINDOW_SECONDS: i64 = 15 * 60;
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "hb_session";
@@ -67,11 +66,11 @@ pub enum OrgScope {
 impl OrgScope {
     /// The one place a caller's role becomes a data scope. Sales see tariffs and demo
     /// scenarios, never client data.
-    pub fn of(caller: &Caller) -> Result<OrgScope, ApiError> {
+    pub fn of(caller: &Caller) -> Result<OrgScope, Error> {
         match caller.role {
             Role::Client => Ok(OrgScope::One(caller.org_id.expect("a client has an organisation"))),
             Role::Analyst | Role::Specialist | Role::Admin => Ok(OrgScope::All),
-            Role::Sales => Err(ApiError::Forbidden("sales see tariffs and demo data, not client data".into())),
+            Role::Sales => Err(Error::Forbidden("sales see tariffs and demo data, not client data".into())),
         }
     }
 
@@ -94,15 +93,15 @@ impl OrgScope {
 }
 
 impl Caller {
-    pub fn scope(&self) -> Result<OrgScope, ApiError> {
+    pub fn scope(&self) -> Result<OrgScope, Error> {
         OrgScope::of(self)
     }
 
-    pub fn require(&self, roles: &[Role]) -> Result<(), ApiError> {
+    pub fn require(&self, roles: &[Role]) -> Result<(), Error> {
         if roles.contains(&self.role) {
             Ok(())
         } else {
-            Err(ApiError::Forbidden(format!("not allowed for role {}", self.role.as_str())))
+            Err(Error::Forbidden(format!("not allowed for role {}", self.role.as_str())))
         }
     }
 }
@@ -119,107 +118,20 @@ pub fn session_cookie_name(behind_https: bool) -> &'static str {
 
 pub const SECURE_SESSION_COOKIE: &str = "__Host-hb_session";
 
-/// The bearer token or the session cookie of a request.
-fn request_token(parts: &Parts) -> Option<String> {
-    token_in(&parts.headers)
-}
-
-/// The bearer token or the session cookie in a request's headers.
-pub fn token_in(headers: &axum::http::HeaderMap) -> Option<String> {
-    if let Some(bearer) =
-        headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "))
-    {
-        return Some(bearer.trim().to_string());
-    }
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE || *name == SECURE_SESSION_COOKIE)
-        .map(|(_, value)| value.to_string())
-}
-
-/// The client's IP address (or "unknown" when the server runs without connection info). Behind a
-/// proxy the server is told to trust, the address that proxy saw (`X-Forwarded-For`, read from
-/// the right, skipping trusted proxies); from anyone else the header is ignored, since a client
-/// could write any address into it.
-pub struct ClientAddress(pub String);
-
-impl FromRequestParts<AppState> for ClientAddress {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(a)| a.ip());
-        let Some(peer) = peer else { return Ok(ClientAddress("unknown".to_string())) };
-        let trusted = state.trusted_proxies();
-        if !trusted.contains(&peer) {
-            return Ok(ClientAddress(peer.to_string()));
-        }
-        let forwarded: Vec<std::net::IpAddr> = parts
-            .headers
-            .get_all("x-forwarded-for")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(','))
-            .filter_map(|a| a.trim().parse().ok())
-            .collect();
-        let client = forwarded.iter().rev().find(|a| !trusted.contains(a)).copied().unwrap_or(peer);
-        Ok(ClientAddress(client.to_string()))
-    }
-}
-
-/// The raw session token of a request (for signing out).
-pub struct SessionToken(pub String);
-
-impl FromRequestParts<AppState> for SessionToken {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, Self::Rejection> {
-        request_token(parts).map(SessionToken).ok_or(ApiError::Unauthorized)
-    }
-}
-
-impl FromRequestParts<AppState> for Caller {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        // Already looked up for this request (a keyed write, see `http::idempotency`).
-        if let Some(caller) = parts.extensions.get::<Caller>() {
-            return Ok(caller.clone());
-        }
-        let token = request_token(parts).ok_or(ApiError::Unauthorized)?;
-        Caller::resolve(state, &token, None).await?.map(|(caller, _)| caller).ok_or(ApiError::Unauthorized)
-    }
-}
-
-/// `Option<Caller>`: `None` without a live session (a page asking who is signed in), an error
-/// only when the session cannot be read.
-impl axum::extract::OptionalFromRequestParts<AppState> for Caller {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Option<Self>, Self::Rejection> {
-        match <Caller as FromRequestParts<AppState>>::from_request_parts(parts, state).await {
-            Ok(caller) => Ok(Some(caller)),
-            Err(ApiError::Unauthorized) => Ok(None),
-            Err(e) => Err(e),
-        }
-    }
-}
-
 impl Caller {
     /// The caller whose session `token` is, if it is live; with `key`, also the row of that
     /// `Idempotency-Key` of the caller's (its columns `status`, `body`, `request_hash` and
-    /// `created_at`, null when the key is not stored), read in the same query.
+    /// `created_at`, null when the key is not stored), read in the same query. A session unused
+    /// for `idle` has ended.
     pub async fn resolve(
-        state: &AppState,
+        db: &crate::db::Db,
+        idle: chrono::Duration,
         token: &str,
         key: Option<&str>,
-    ) -> Result<Option<(Caller, AnyRow)>, ApiError> {
+    ) -> Result<Option<(Caller, AnyRow)>, Error> {
         let hash = token_hash(token);
         let now_at = chrono::Utc::now();
-        let idle_since = instant(now_at - state.session_idle());
+        let idle_since = instant(now_at - idle);
         // A session ends at its absolute expiry, after its idle lifetime, or with its user disabled.
         let (key_columns, key_join) = match key {
             Some(_) => (
@@ -238,18 +150,18 @@ impl Caller {
         if let Some(key) = key {
             query = query.bind(key);
         }
-        let Some(row) = query.fetch_optional(state.db().pool()).await? else { return Ok(None) };
+        let Some(row) = query.fetch_optional(db.pool()).await? else { return Ok(None) };
         // Marked as used at most once a minute: a write per request would cost every read.
         let last_seen: String = col(&row, "last_seen")?;
         let touch_before = instant(now_at - chrono::Duration::seconds(60));
         if last_seen < touch_before {
             let touch = "UPDATE sessions SET last_seen = $1 WHERE token_hash = $2";
-            state.db().write_once(touch, touch, &[Arg::Text(&instant(now_at)), Arg::Text(&hash)]).await?;
+            db.write_once(touch, touch, &[Arg::Text(&instant(now_at)), Arg::Text(&hash)]).await?;
         }
         let role: String = col(&row, "role")?;
         let caller = Caller {
             user_id: col(&row, "id")?,
-            role: Role::parse("role", &role).map_err(|e| ApiError::Internal(e.to_string()))?,
+            role: Role::parse("role", &role).map_err(|e| Error::Internal(e.to_string()))?,
             org_id: col(&row, "org_id")?,
             org_version: col(&row, "org_version")?,
             name: col(&row, "name")?,

@@ -110,13 +110,13 @@ pub enum AdminCommand {
 async fn set_user_disabled(email: &str, database: &DatabaseArgs, disabled: bool) -> Result<(), String> {
     let state = state_for(database).await?;
     let id = user_id_by_email(&state, email).await?;
-    crate::http::accounts::set_disabled(&state, id, disabled, None).await.map_err(describe)?;
+    crate::services::accounts::set_disabled(&state, id, disabled, None).await.map_err(describe)?;
     println!("user {id} {}", if disabled { "disabled; their sessions ended" } else { "enabled" });
     Ok(())
 }
 
 /// A user's id by e-mail, for the account commands.
-async fn user_id_by_email(state: &crate::AppState, email: &str) -> Result<i64, String> {
+async fn user_id_by_email(state: &crate::App, email: &str) -> Result<i64, String> {
     let row = sqlx::query("SELECT id FROM users WHERE email = $1")
         .bind(email.trim().to_lowercase())
         .fetch_optional(state.db().pool())
@@ -195,21 +195,17 @@ fn run_async(task: impl std::future::Future<Output = Result<(), String>>) -> Exi
     }
 }
 
-async fn state_for(db: &DatabaseArgs) -> Result<crate::AppState, String> {
+async fn state_for(db: &DatabaseArgs) -> Result<crate::App, String> {
     let db = crate::Db::connect(&db.url).await.map_err(|e| format!("database: {e}"))?;
-    Ok(crate::AppState::new("dist", db))
+    Ok(crate::App::new(db))
 }
 
-fn describe(e: crate::http::ApiError) -> String {
-    match e {
-        crate::http::ApiError::Invalid(fields) => {
-            format!("invalid input: {}", fields.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))
-        }
-        other => other.to_string(),
-    }
+/// One line for the terminal: every bad field named, or what went wrong.
+fn describe(e: crate::Error) -> String {
+    e.to_string()
 }
 
-async fn load_demo(state: &crate::AppState) -> Result<(), String> {
+async fn load_demo(state: &crate::App) -> Result<(), String> {
     if !crate::demo::is_empty(state).await.map_err(describe)? {
         return Err("the database already has users or organisations; the demo loads only into an empty one".into());
     }
@@ -233,9 +229,9 @@ async fn admin(command: AdminCommand) -> Result<(), String> {
                 "name": name, "inn": inn, "contract_start": contract_start, "contract_end": contract_end,
                 "tariff": parse("tariff", tariff)?, "vat": parse("vat", vat)?, "analyst_id": analyst_id,
             });
-            let org = crate::http::orgs::read_new_org(&body).map_err(describe)?;
+            let org = crate::services::orgs::read_new_org(&body).map_err(describe)?;
             let state = state_for(&database).await?;
-            let id = crate::http::orgs::insert_new_org(&state, &org, None).await.map_err(describe)?;
+            let id = crate::services::orgs::insert_new_org(&state, &org, None).await.map_err(describe)?;
             println!("organisation {id} created");
             Ok(())
         }
@@ -243,9 +239,9 @@ async fn admin(command: AdminCommand) -> Result<(), String> {
             let mut password = String::new();
             std::io::stdin().read_line(&mut password).map_err(|e| format!("password: {e}"))?;
             let password = password.trim_end_matches(['\n', '\r']);
-            let user = crate::http::users::check_new_user(&email, &name, &role, org_id, phone).map_err(describe)?;
+            let user = crate::services::users::check_new_user(&email, &name, &role, org_id, phone).map_err(describe)?;
             let state = state_for(&database).await?;
-            let id = crate::http::users::insert_user(&state, &user, password, None).await.map_err(describe)?;
+            let id = crate::services::users::insert_user(&state, &user, password, None).await.map_err(describe)?;
             println!("user {id} created");
             Ok(())
         }
@@ -254,7 +250,7 @@ async fn admin(command: AdminCommand) -> Result<(), String> {
             std::io::stdin().read_line(&mut password).map_err(|e| format!("password: {e}"))?;
             let state = state_for(&database).await?;
             let id = user_id_by_email(&state, &email).await?;
-            crate::http::accounts::set_password(&state, id, password.trim_end_matches(['\n', '\r']), None, None)
+            crate::services::accounts::set_password(&state, id, password.trim_end_matches(['\n', '\r']), None, None)
                 .await
                 .map_err(describe)?;
             println!("password of user {id} set; their sessions ended");

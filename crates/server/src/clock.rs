@@ -33,6 +33,16 @@ pub fn business_period() -> Period {
     Period::of(business_today())
 }
 
+/// Now as RFC 3339 UTC with milliseconds: fixed width, so text order is time order.
+pub fn now() -> String {
+    instant(Utc::now())
+}
+
+/// An instant as stored: RFC 3339 UTC with milliseconds, which sorts as text.
+pub fn instant(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
+
 /// The time as the server sees it.
 #[derive(Debug, Clone, Default)]
 pub struct Clock(Option<Arc<Mutex<DateTime<Utc>>>>);
@@ -63,7 +73,7 @@ impl Clock {
 
     /// Now as stored: RFC 3339 in UTC with milliseconds, which sorts as text.
     pub fn now_text(&self) -> String {
-        crate::db::instant(self.now())
+        instant(self.now())
     }
 
     pub fn today(&self) -> NaiveDate {

@@ -7,15 +7,17 @@ use hourbank_domain::montecarlo::SplitMix64;
 use hourbank_domain::workflow::TaskState;
 use hourbank_domain::{Contract, Hours, Period, Tariff, Vat};
 
+use crate::app::App;
 use crate::auth::OrgScope;
 use crate::clock;
 use crate::db::col;
-use crate::http::consultations::CHANNELS;
-use crate::http::instructions::render;
-use crate::http::reports::close_month;
-use crate::http::users::{check_new_user, insert_user};
-use crate::http::{orgs::insert_new_org, ApiError, AppState};
+use crate::services::consultations::CHANNELS;
+use crate::services::instructions::render;
+use crate::services::orgs::insert_new_org;
+use crate::services::reports::close_month;
+use crate::services::users::{check_new_user, insert_user};
 use crate::store::{self, NewOrg};
+use crate::Error;
 
 /// The password of every demo account (printed at start; demo data only).
 pub const DEMO_PASSWORD: &str = "demo-hourbank";
@@ -23,9 +25,9 @@ pub const DEMO_PASSWORD: &str = "demo-hourbank";
 /// Whether the database has no organisations yet.
 /// Whether the database holds no users and no organisations: the only kind the demo (whose
 /// accounts share one published password) may be loaded into.
-pub async fn is_empty(state: &AppState) -> Result<bool, ApiError> {
+pub async fn is_empty(app: &App) -> Result<bool, Error> {
     let row = sqlx::query("SELECT (SELECT COUNT(*) FROM orgs) + (SELECT COUNT(*) FROM users) AS n")
-        .fetch_one(state.db().pool())
+        .fetch_one(app.db().pool())
         .await?;
     Ok(col::<i64>(&row, "n")? == 0)
 }
@@ -99,35 +101,34 @@ const GUIDES: [(&str, &str, &str); 4] = [
 ];
 
 /// Loads the dataset into an empty database and returns the demo logins.
-pub async fn load(state: &AppState) -> Result<Vec<(String, String)>, ApiError> {
+pub async fn load(app: &App) -> Result<Vec<(String, String)>, Error> {
     let mut logins = Vec::new();
     let mut staff = |email: &str, name: &str, role: &str, phone: Option<&str>| {
         logins.push((email.to_string(), role.to_string()));
         check_new_user(email, name, role, None, phone.map(str::to_string))
     };
     let admin =
-        insert_user(state, &staff("admin@hourbank.demo", "Администратор", "admin", None)?, DEMO_PASSWORD, None).await?;
+        insert_user(app, &staff("admin@hourbank.demo", "Администратор", "admin", None)?, DEMO_PASSWORD, None).await?;
     let anna = insert_user(
-        state,
+        app,
         &staff("anna@hourbank.demo", "Анна Смирнова", "analyst", Some("+7 900 100-20-30"))?,
         DEMO_PASSWORD,
         None,
     )
     .await?;
     let oleg = insert_user(
-        state,
+        app,
         &staff("oleg@hourbank.demo", "Олег Кузнецов", "analyst", Some("+7 900 100-20-31"))?,
         DEMO_PASSWORD,
         None,
     )
     .await?;
     let ivan =
-        insert_user(state, &staff("ivan@hourbank.demo", "Иван Петров", "specialist", None)?, DEMO_PASSWORD, None)
-            .await?;
+        insert_user(app, &staff("ivan@hourbank.demo", "Иван Петров", "specialist", None)?, DEMO_PASSWORD, None).await?;
     let maria =
-        insert_user(state, &staff("maria@hourbank.demo", "Мария Соколова", "specialist", None)?, DEMO_PASSWORD, None)
+        insert_user(app, &staff("maria@hourbank.demo", "Мария Соколова", "specialist", None)?, DEMO_PASSWORD, None)
             .await?;
-    insert_user(state, &staff("sales@hourbank.demo", "Отдел продаж", "sales", None)?, DEMO_PASSWORD, None).await?;
+    insert_user(app, &staff("sales@hourbank.demo", "Отдел продаж", "sales", None)?, DEMO_PASSWORD, None).await?;
 
     // The seller's requisites on every act and invoice, and each buyer's КПП and address.
     let seller = hourbank_domain::documents::RawSeller {
@@ -141,13 +142,13 @@ pub async fn load(state: &AppState) -> Result<Vec<(String, String)>, ApiError> {
         corr_account: Some("30101810400000000225".into()),
     }
     .check()
-    .map_err(ApiError::Invalid)?;
-    let mut tx = state.db().begin_write().await?;
+    .map_err(Error::Invalid)?;
+    let mut tx = app.db().begin_write().await?;
     let contacts = hourbank_domain::contacts::Contacts::check(
         Some("+7 (495) 123-45-67".into()),
         Some("sales@hourbank.demo".into()),
     )
-    .map_err(ApiError::Invalid)?;
+    .map_err(Error::Invalid)?;
     store::save_seller(&mut tx, &seller, &contacts, &crate::db::now()).await?;
     tx.commit().await?;
 
@@ -175,17 +176,17 @@ pub async fn load(state: &AppState) -> Result<Vec<(String, String)>, ApiError> {
             analyst_id: Some(analyst),
             warranty_days: hourbank_domain::DEFAULT_WARRANTY_DAYS,
         };
-        let org_id = insert_new_org(state, &org, Some(admin)).await?;
+        let org_id = insert_new_org(app, &org, Some(admin)).await?;
         let kpp = (inn.len() == 10).then(|| format!("{}01001", &inn[..4]));
         sqlx::query("UPDATE orgs SET kpp = $1, address = $2 WHERE id = $3")
             .bind(kpp)
             .bind(format!("Москва, ул. Демонстрационная, д. {org_id}"))
             .bind(org_id)
-            .execute(state.db().pool())
+            .execute(app.db().pool())
             .await?;
         logins.push((client_email.to_string(), format!("client, {name}")));
         let client = check_new_user(client_email, client_name, "client", Some(org_id), None)?;
-        let client = insert_user(state, &client, DEMO_PASSWORD, Some(admin)).await?;
+        let client = insert_user(app, &client, DEMO_PASSWORD, Some(admin)).await?;
 
         // One instruction per feature and organisation, on the first task that delivered it.
         let mut guided = Vec::new();
@@ -212,7 +213,7 @@ pub async fn load(state: &AppState) -> Result<Vec<(String, String)>, ApiError> {
                 let created = period.first_day() + Duration::days(rng.below(span.max(1)) as i64 / 2);
                 let accepted_on = (created + Duration::days(3 + rng.below(10) as i64)).min(last_day);
                 let task = insert_task(
-                    state,
+                    app,
                     org_id,
                     client,
                     analyst,
@@ -231,7 +232,7 @@ pub async fn load(state: &AppState) -> Result<Vec<(String, String)>, ApiError> {
                     && !guided.contains(guide)
                 {
                     guided.push(*guide);
-                    insert_instruction(state, task, org_id, analyst, guide, markdown, accepted_on).await?;
+                    insert_instruction(app, task, org_id, analyst, guide, markdown, accepted_on).await?;
                 }
             }
             // A few consultations a month, mostly with the dedicated analyst; some are billable.
@@ -252,16 +253,16 @@ pub async fn load(state: &AppState) -> Result<Vec<(String, String)>, ApiError> {
                     // Never billable in the trial («Оплата только за закрытые задачи»).
                     .bind(i64::from(talks.below(3) == 0 && !in_trial))
                     .bind(format!("{day}T14:00:00.000Z"))
-                    .execute(state.db().pool())
+                    .execute(app.db().pool())
                     .await?;
             }
             period = period.next();
         }
         // Months close in order, up to the one before last; the analyst closes the last one.
-        let org_record = store::org(state.db(), OrgScope::All, org_id).await?;
+        let org_record = store::org(app.db(), OrgScope::All, org_id).await?;
         let mut p = Period::of(start);
         while p.next() < this_month {
-            close_month(state, &org_record, p, analyst).await?;
+            close_month(app, &org_record, p, analyst).await?;
             p = p.next();
         }
     }
@@ -270,7 +271,7 @@ pub async fn load(state: &AppState) -> Result<Vec<(String, String)>, ApiError> {
 
 #[allow(clippy::too_many_arguments)]
 async fn insert_task(
-    state: &AppState,
+    app: &App,
     org_id: i64,
     client: i64,
     analyst: i64,
@@ -282,13 +283,13 @@ async fn insert_task(
     logged: Hours,
     estimate: Hours,
     rng: &mut SplitMix64,
-) -> Result<i64, ApiError> {
+) -> Result<i64, Error> {
     let at = |d: NaiveDate, hour: u32| format!("{}T{hour:02}:00:00.000Z", d);
     let estimated = !matches!(target, TaskState::New);
     let approved = matches!(target, TaskState::InWork | TaskState::Testing | TaskState::Accepted);
     let accepted = target == TaskState::Accepted;
     let deadline = created + Duration::days(14);
-    let mut tx = state.db().begin_write().await?;
+    let mut tx = app.db().begin_write().await?;
     let row = sqlx::query(
         "INSERT INTO tasks (org_id, title, description, state, specification, estimate, deadline, approved_estimate, \
          created_by, created_at, updated_at, accepted_at, accepted_period, assignee_id) \
@@ -370,21 +371,21 @@ async fn insert_task(
         }
     }
     if accepted {
-        crate::report_entries::write_missing(&mut tx, crate::report_entries::Missing::Task(id)).await?;
+        crate::db::report_entries::write_missing(&mut tx, crate::db::report_entries::Missing::Task(id)).await?;
     }
     tx.commit().await?;
     Ok(id)
 }
 
 async fn insert_instruction(
-    state: &AppState,
+    app: &App,
     task_id: i64,
     org_id: i64,
     author: i64,
     title: &str,
     markdown: &str,
     on: NaiveDate,
-) -> Result<(), ApiError> {
+) -> Result<(), Error> {
     let at = format!("{on}T15:00:00.000Z");
     sqlx::query(
         "INSERT INTO instructions (task_id, org_id, title, markdown, html, author_id, created_at, updated_at) \
@@ -397,7 +398,7 @@ async fn insert_instruction(
     .bind(render(markdown))
     .bind(author)
     .bind(at)
-    .execute(state.db().pool())
+    .execute(app.db().pool())
     .await?;
     Ok(())
 }

@@ -8,15 +8,19 @@
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+pub mod app;
 pub mod auth;
 pub mod cli;
 pub mod clock;
 pub mod db;
 pub mod demo;
+pub mod error;
 pub mod http;
 pub mod pdf;
-pub mod report_entries;
+pub mod services;
 pub mod store;
 
+pub use app::App;
 pub use db::Db;
+pub use error::Error;
 pub use http::{router, serve, AppState};

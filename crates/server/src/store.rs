@@ -9,7 +9,7 @@ use sqlx::any::AnyRow;
 
 use crate::auth::OrgScope;
 use crate::db::{col, Arg, Db};
-use crate::http::ApiError;
+use crate::Error;
 
 /// A client organisation with its stored copy of the tariff's terms.
 #[derive(Debug, Clone)]
@@ -40,12 +40,12 @@ const ORG_COLUMNS: &str = "id, name, inn, tariff_name, monthly_fee, included_hou
                            (SELECT a.id FROM audit_log a WHERE a.org_id = orgs.id ORDER BY a.org_id DESC, a.id DESC LIMIT 1) \
                            AS data_version"; // from the end of the (org_id, id) index: see auth::ORG_VERSION
 
-fn stored<T>(field: &str, r: Result<T, impl std::fmt::Display>) -> Result<T, ApiError> {
-    r.map_err(|e| ApiError::Internal(format!("stored {field} is invalid: {e}")))
+fn stored<T>(field: &str, r: Result<T, impl std::fmt::Display>) -> Result<T, Error> {
+    r.map_err(|e| Error::Internal(format!("stored {field} is invalid: {e}")))
 }
 
 /// A tariff's terms from the columns `orgs` and `tariffs` share (kopecks, hundredths of an hour).
-pub fn tariff_from_row(row: &AnyRow) -> Result<Tariff, ApiError> {
+pub fn tariff_from_row(row: &AnyRow) -> Result<Tariff, Error> {
     let trial_months: i64 = col(row, "trial_months")?;
     Ok(Tariff {
         monthly_fee: Money::from_kopecks(col(row, "monthly_fee")?),
@@ -58,7 +58,7 @@ pub fn tariff_from_row(row: &AnyRow) -> Result<Tariff, ApiError> {
 }
 
 impl OrgRecord {
-    fn from_row(row: &AnyRow) -> Result<OrgRecord, ApiError> {
+    fn from_row(row: &AnyRow) -> Result<OrgRecord, Error> {
         let tariff = tariff_from_row(row)?;
         let vat_mode: String = col(row, "vat_mode")?;
         let vat_rate: i64 = col(row, "vat_rate")?;
@@ -94,24 +94,24 @@ impl OrgRecord {
         }
     }
 
-    pub fn contract(&self) -> Result<Contract, ApiError> {
+    pub fn contract(&self) -> Result<Contract, Error> {
         stored("contract", Contract::new(self.tariff.clone(), self.contract_start, self.contract_end))
     }
 }
 
-pub async fn org(db: &Db, scope: OrgScope, id: i64) -> Result<OrgRecord, ApiError> {
+pub async fn org(db: &Db, scope: OrgScope, id: i64) -> Result<OrgRecord, Error> {
     if !scope.covers(id) {
-        return Err(ApiError::NotFound);
+        return Err(Error::NotFound);
     }
     let row = sqlx::query(&format!("SELECT {ORG_COLUMNS} FROM orgs WHERE id = $1"))
         .bind(id)
         .fetch_optional(db.pool())
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(Error::NotFound)?;
     OrgRecord::from_row(&row)
 }
 
-pub async fn orgs(db: &Db, scope: OrgScope) -> Result<Vec<OrgRecord>, ApiError> {
+pub async fn orgs(db: &Db, scope: OrgScope) -> Result<Vec<OrgRecord>, Error> {
     let (condition, org) = scope.condition("id", 1);
     let sql = format!("SELECT {ORG_COLUMNS} FROM orgs WHERE {condition} ORDER BY name, id");
     let mut query = sqlx::query(&sql);
@@ -133,7 +133,7 @@ pub struct NewOrg {
     pub warranty_days: u32,
 }
 
-pub async fn insert_org<'c, E>(executor: E, org: &NewOrg, now: &str) -> Result<i64, ApiError>
+pub async fn insert_org<'c, E>(executor: E, org: &NewOrg, now: &str) -> Result<i64, Error>
 where
     E: sqlx::Executor<'c, Database = sqlx::Any>,
 {
@@ -167,7 +167,7 @@ where
 /// A user as others may see them (no password hash).
 pub type UserRecord = hourbank_api::User;
 
-fn user_from_row(row: &AnyRow) -> Result<UserRecord, ApiError> {
+fn user_from_row(row: &AnyRow) -> Result<UserRecord, Error> {
     let role: String = col(row, "role")?;
     Ok(UserRecord {
         id: col(row, "id")?,
@@ -180,7 +180,7 @@ fn user_from_row(row: &AnyRow) -> Result<UserRecord, ApiError> {
     })
 }
 
-pub async fn user(db: &Db, id: i64) -> Result<Option<UserRecord>, ApiError> {
+pub async fn user(db: &Db, id: i64) -> Result<Option<UserRecord>, Error> {
     let row = sqlx::query("SELECT id, email, name, role, org_id, phone, disabled FROM users WHERE id = $1")
         .bind(id)
         .fetch_optional(db.pool())
@@ -188,7 +188,7 @@ pub async fn user(db: &Db, id: i64) -> Result<Option<UserRecord>, ApiError> {
     row.as_ref().map(user_from_row).transpose()
 }
 
-pub async fn users(db: &Db) -> Result<Vec<UserRecord>, ApiError> {
+pub async fn users(db: &Db) -> Result<Vec<UserRecord>, Error> {
     let rows = sqlx::query("SELECT id, email, name, role, org_id, phone, disabled FROM users ORDER BY id")
         .fetch_all(db.pool())
         .await?;
@@ -204,11 +204,11 @@ const TASK_COLUMNS: &str = "t.id, t.org_id, t.title, t.description, t.state, t.s
      (SELECT o.warranty_days FROM orgs o WHERE o.id = t.org_id) AS warranty_days, t.assignee_id, (SELECT u.name FROM users u WHERE u.id = t.assignee_id) AS assignee_name, \
      CAST(COALESCE((SELECT SUM(w.hours) FROM worklogs w WHERE w.task_id = t.id), 0) AS BIGINT) AS logged";
 
-fn task_from_row(row: &AnyRow) -> Result<TaskRecord, ApiError> {
+fn task_from_row(row: &AnyRow) -> Result<TaskRecord, Error> {
     let state: String = col(row, "state")?;
     let deadline: Option<String> = col(row, "deadline")?;
     let centi =
-        |name: &str| -> Result<Option<Hours>, ApiError> { Ok(col::<Option<i64>>(row, name)?.map(Hours::from_centi)) };
+        |name: &str| -> Result<Option<Hours>, Error> { Ok(col::<Option<i64>>(row, name)?.map(Hours::from_centi)) };
     let accepted_at: Option<String> = col(row, "accepted_at")?;
     let accepted_period: Option<String> = col(row, "accepted_period")?;
     let period = |field: &str, text: Option<&str>| text.map(|p| stored(field, Period::parse(field, p))).transpose();
@@ -217,7 +217,7 @@ fn task_from_row(row: &AnyRow) -> Result<TaskRecord, ApiError> {
     let settled = accepted_at.as_deref().zip(accepted_period.as_deref());
     let late_from = settled
         .or(cancelled_at.as_deref().zip(cancelled_period.as_deref()))
-        .and_then(|(at, billed)| late_from(at, billed))
+        .and_then(|(at, billed)| crate::db::report_entries::late_from(at, billed))
         .map(|late| stored("late_from", Period::parse("late_from", &late)))
         .transpose()?;
     let warranty_days: i64 = col(row, "warranty_days")?;
@@ -251,21 +251,14 @@ fn task_from_row(row: &AnyRow) -> Result<TaskRecord, ApiError> {
     })
 }
 
-/// The month work settled at `settled_at` was settled in, when a later month `billed_in` bills
-/// it: its own month was already closed.
-pub fn late_from(settled_at: &str, billed_in: &str) -> Option<String> {
-    let settled_in = hourbank_domain::Period::of(crate::clock::business_date_of_text(settled_at)?).to_string();
-    (settled_in.as_str() != billed_in).then_some(settled_in)
-}
-
-pub async fn task(db: &Db, scope: OrgScope, id: i64) -> Result<TaskRecord, ApiError> {
+pub async fn task(db: &Db, scope: OrgScope, id: i64) -> Result<TaskRecord, Error> {
     let (condition, org) = scope.condition("t.org_id", 2);
     let sql = format!("SELECT {TASK_COLUMNS} FROM tasks t WHERE t.id = $1 AND {condition}");
     let mut query = sqlx::query(&sql).bind(id);
     if let Some(org) = org {
         query = query.bind(org);
     }
-    let row = query.fetch_optional(db.pool()).await?.ok_or(ApiError::NotFound)?;
+    let row = query.fetch_optional(db.pool()).await?.ok_or(Error::NotFound)?;
     task_from_row(&row)
 }
 
@@ -276,14 +269,14 @@ pub struct TaskHead {
     pub state: TaskState,
 }
 
-pub async fn task_head(db: &Db, scope: OrgScope, id: i64) -> Result<TaskHead, ApiError> {
+pub async fn task_head(db: &Db, scope: OrgScope, id: i64) -> Result<TaskHead, Error> {
     let (condition, org) = scope.condition("org_id", 2);
     let sql = format!("SELECT org_id, state FROM tasks WHERE id = $1 AND {condition}");
     let mut query = sqlx::query(&sql).bind(id);
     if let Some(org) = org {
         query = query.bind(org);
     }
-    let row = query.fetch_optional(db.pool()).await?.ok_or(ApiError::NotFound)?;
+    let row = query.fetch_optional(db.pool()).await?.ok_or(Error::NotFound)?;
     let state: String = col(&row, "state")?;
     Ok(TaskHead { org_id: col(&row, "org_id")?, state: stored("state", TaskState::parse("state", &state))? })
 }
@@ -322,19 +315,19 @@ impl Page {
     pub const MAX_LIMIT: usize = 200;
 
     /// Reads `limit` (1 to 200, 100 when absent) and `before` (an id) from a query.
-    pub fn parse(limit: Option<i64>, before: Option<i64>) -> Result<Page, ApiError> {
+    pub fn parse(limit: Option<i64>, before: Option<i64>) -> Result<Page, Error> {
         let limit = match limit {
             None => Page::DEFAULT_LIMIT,
             Some(n) if (1..=Page::MAX_LIMIT as i64).contains(&n) => n as usize,
             Some(_) => {
-                return Err(ApiError::invalid(
+                return Err(Error::invalid(
                     "limit",
                     hourbank_domain::Problem::Other(format!("must be from 1 to {}", Page::MAX_LIMIT)),
                 ))
             }
         };
         if before.is_some_and(|id| id <= 0) {
-            return Err(ApiError::invalid("before", hourbank_domain::Problem::Other("must be greater than 0".into())));
+            return Err(Error::invalid("before", hourbank_domain::Problem::Other("must be greater than 0".into())));
         }
         Ok(Page { limit, before })
     }
@@ -367,10 +360,10 @@ impl Page {
         mut fetch: F,
         id: impl Fn(&T) -> i64,
         keep: impl Fn(&T) -> bool,
-    ) -> Result<Paged<T>, ApiError>
+    ) -> Result<Paged<T>, Error>
     where
         F: FnMut(Option<i64>, usize) -> Fut,
-        Fut: std::future::Future<Output = Result<Vec<T>, ApiError>>,
+        Fut: std::future::Future<Output = Result<Vec<T>, Error>>,
     {
         let chunk = self.chunk(filtered);
         let mut items = Vec::new();
@@ -397,7 +390,7 @@ impl Page {
 }
 
 /// Tasks in scope matching the filter, newest first, a page at a time.
-pub async fn tasks(db: &Db, scope: OrgScope, filter: &TaskFilter, page: Page) -> Result<Paged<TaskRecord>, ApiError> {
+pub async fn tasks(db: &Db, scope: OrgScope, filter: &TaskFilter, page: Page) -> Result<Paged<TaskRecord>, Error> {
     let (condition, scope_org) = scope.condition("t.org_id", 1);
     let mut sql = format!("SELECT {TASK_COLUMNS} FROM tasks t WHERE {condition}");
     let mut binds: Vec<BindValue> = scope_org.into_iter().map(BindValue::Int).collect();
@@ -440,7 +433,7 @@ pub async fn tasks(db: &Db, scope: OrgScope, filter: &TaskFilter, page: Page) ->
                 query = query.bind(before);
             }
             let rows = query.bind(n as i64).fetch_all(db.pool()).await?;
-            rows.iter().map(task_from_row).collect::<Result<Vec<_>, _>>().map_err(ApiError::from)
+            rows.iter().map(task_from_row).collect::<Result<Vec<_>, _>>().map_err(Error::from)
         }
     };
     let words = SearchWords::new(filter.search.as_deref());
@@ -478,7 +471,7 @@ enum BindValue {
 /// One step in a task's history.
 pub type TaskEvent = hourbank_api::Event;
 
-pub async fn task_events(db: &Db, task_id: i64) -> Result<Vec<TaskEvent>, ApiError> {
+pub async fn task_events(db: &Db, task_id: i64) -> Result<Vec<TaskEvent>, Error> {
     let rows = sqlx::query(
         "SELECT e.at, e.user_id, u.name, e.transition, e.from_state, e.to_state, e.comment \
          FROM task_events e JOIN users u ON u.id = e.user_id WHERE e.task_id = $1 ORDER BY e.id",
@@ -508,7 +501,7 @@ pub type Worklog = hourbank_api::Worklog;
 
 const WORKLOG_COLUMNS: &str = "w.id, w.task_id, w.user_id, u.name, w.work_date, w.hours, w.description";
 
-fn worklog_from_row(r: &AnyRow) -> Result<Worklog, ApiError> {
+fn worklog_from_row(r: &AnyRow) -> Result<Worklog, Error> {
     let date: String = col(r, "work_date")?;
     Ok(Worklog {
         id: col(r, "id")?,
@@ -522,7 +515,7 @@ fn worklog_from_row(r: &AnyRow) -> Result<Worklog, ApiError> {
 }
 
 /// A task's work logs, oldest first.
-pub async fn worklogs_of_task(db: &Db, task_id: i64) -> Result<Vec<Worklog>, ApiError> {
+pub async fn worklogs_of_task(db: &Db, task_id: i64) -> Result<Vec<Worklog>, Error> {
     let rows = sqlx::query(&format!(
         "SELECT {WORKLOG_COLUMNS} FROM worklogs w JOIN users u ON u.id = w.user_id \
          WHERE w.task_id = $1 ORDER BY w.work_date, w.id"
@@ -549,12 +542,7 @@ pub struct Audit<'a> {
 /// [`Db::write_once`]): `insert` is `INSERT … RETURNING id` with its values `$1…$n` in `args`;
 /// the entry's `entity_id` is the new record's id, which is returned. An insert with a condition
 /// (`INSERT … SELECT … WHERE`) that stores nothing writes no audit row and returns `None`.
-pub async fn insert_audited(
-    db: &Db,
-    insert: &str,
-    args: &[Arg<'_>],
-    entry: Audit<'_>,
-) -> Result<Option<i64>, ApiError> {
+pub async fn insert_audited(db: &Db, insert: &str, args: &[Arg<'_>], entry: Audit<'_>) -> Result<Option<i64>, Error> {
     let n = args.len();
     let p = |i: usize| format!("${}", n + i);
     let (at, user, org, action, entity, before, after) = (p(1), p(2), p(3), p(4), p(5), p(6), p(7));
@@ -580,12 +568,12 @@ pub async fn insert_audited(
         Arg::OptText(after.as_deref()),
     ]);
     let rows = db.write_once_keyed(&sqlite, &postgres, &all).await?;
-    rows.first().map(|row| col(row, "id")).transpose().map_err(ApiError::from)
+    rows.first().map(|row| col(row, "id")).transpose().map_err(Error::from)
 }
 
 /// Records a mutation in the audit log, in the mutation's own transaction. The new row also marks
 /// the organisation's data as changed: cached reports of it are recomputed (see `data_version`).
-pub async fn audit(conn: &mut sqlx::AnyConnection, entry: Audit<'_>) -> Result<(), ApiError> {
+pub async fn audit(conn: &mut sqlx::AnyConnection, entry: Audit<'_>) -> Result<(), Error> {
     sqlx::query(
         "INSERT INTO audit_log (at, user_id, org_id, action, entity, entity_id, before_json, after_json) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -604,7 +592,7 @@ pub async fn audit(conn: &mut sqlx::AnyConnection, entry: Audit<'_>) -> Result<(
 }
 
 /// The seller's requisites, once the admin has set them.
-pub async fn seller(db: &Db) -> Result<Option<hourbank_domain::documents::Party>, ApiError> {
+pub async fn seller(db: &Db) -> Result<Option<hourbank_domain::documents::Party>, Error> {
     let row =
         sqlx::query("SELECT name, inn, kpp, address, bank_name, bik, account, corr_account FROM seller WHERE id = 1")
             .fetch_optional(db.pool())
@@ -628,7 +616,7 @@ pub async fn seller(db: &Db) -> Result<Option<hourbank_domain::documents::Party>
 
 /// The company as prospects reach it: the seller's name (none before the admin set the
 /// requisites) and its contacts.
-pub async fn company(db: &Db) -> Result<(Option<String>, hourbank_domain::contacts::Contacts), ApiError> {
+pub async fn company(db: &Db) -> Result<(Option<String>, hourbank_domain::contacts::Contacts), Error> {
     let row = sqlx::query("SELECT name, phone, email FROM seller WHERE id = 1").fetch_optional(db.pool()).await?;
     let Some(row) = row else { return Ok((None, Default::default())) };
     let contacts = hourbank_domain::contacts::Contacts { phone: col(&row, "phone")?, email: col(&row, "email")? };
@@ -642,8 +630,8 @@ pub async fn save_seller(
     seller: &hourbank_domain::documents::Party,
     contacts: &hourbank_domain::contacts::Contacts,
     now: &str,
-) -> Result<(), ApiError> {
-    let bank = seller.bank.as_ref().ok_or_else(|| ApiError::Internal("a seller without a bank".into()))?;
+) -> Result<(), Error> {
+    let bank = seller.bank.as_ref().ok_or_else(|| Error::Internal("a seller without a bank".into()))?;
     sqlx::query(
         "INSERT INTO seller (id, name, inn, kpp, address, bank_name, bik, account, corr_account, updated_at, phone, email) \
          VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (id) DO UPDATE SET name = $1, inn = $2, \
@@ -671,7 +659,7 @@ pub const IDEMPOTENCY_KEY_DAYS: i64 = 7;
 
 /// Removes what only grows: sessions past their expiry, idempotency keys older than
 /// [`IDEMPOTENCY_KEY_DAYS`], sign-in failures older than their window. Returns the rows removed.
-pub async fn prune(db: &Db, now: chrono::DateTime<chrono::Utc>) -> Result<u64, ApiError> {
+pub async fn prune(db: &Db, now: chrono::DateTime<chrono::Utc>) -> Result<u64, Error> {
     let at = |d: chrono::Duration| crate::db::instant(now - d);
     let mut tx = db.begin_write().await?;
     let mut removed = 0;
@@ -680,7 +668,7 @@ pub async fn prune(db: &Db, now: chrono::DateTime<chrono::Utc>) -> Result<u64, A
         ("DELETE FROM idempotency_keys WHERE created_at < $1", at(chrono::Duration::days(IDEMPOTENCY_KEY_DAYS))),
         (
             "DELETE FROM login_failures WHERE at < $1",
-            at(chrono::Duration::seconds(crate::http::session::FAILURE_WINDOW_SECONDS)),
+            at(chrono::Duration::seconds(crate::auth::FAILURE_WINDOW_SECONDS)),
         ),
     ] {
         removed += sqlx::query(sql).bind(before).execute(&mut *tx).await?.rows_affected();

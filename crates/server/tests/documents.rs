@@ -7,7 +7,7 @@ mod support;
 use chrono::Months;
 use hourbank_domain::{parse_date, Contract, Period, Tariff, Vat, VatRate};
 use hourbank_server::clock::business_period;
-use hourbank_server::http::orgs::insert_new_org;
+use hourbank_server::services::orgs::insert_new_org;
 use hourbank_server::store::NewOrg;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};

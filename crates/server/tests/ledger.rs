@@ -25,7 +25,7 @@ use std::str::FromStr;
 use chrono::{Days, NaiveDate, TimeZone, Utc};
 use hourbank_domain::{Contract, Period, Tariff, Vat};
 use hourbank_server::clock::Clock;
-use hourbank_server::http::orgs::insert_new_org;
+use hourbank_server::services::orgs::insert_new_org;
 use hourbank_server::store::NewOrg;
 use proptest::prelude::*;
 use proptest::sample::Index;

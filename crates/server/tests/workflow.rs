@@ -357,7 +357,7 @@ async fn work_logged_as_the_task_is_accepted_is_refused_or_billed(app: TestApp) 
 /// server starts, and the month's report reads the same as from entries written at acceptance.
 async fn missing_report_entries_are_written_at_start(app: TestApp) {
     use hourbank_server::auth::OrgScope;
-    use hourbank_server::http::reports::build_report;
+    use hourbank_server::services::reports::build_report;
     let c = cast(&app).await;
     accepted_task(&app, &c, "Первая", "2", &["1", "1.5"]).await;
     accepted_task(&app, &c, "Вторая", "5", &["0.25"]).await;

@@ -8,12 +8,13 @@ use axum::routing::{delete, get, put};
 use axum::{Json, Router};
 use hourbank_domain::workflow::Role;
 use hourbank_domain::Problem;
-use serde_json::json;
 
+use super::caller::SessionToken;
 use super::extract::Path;
 use super::{ApiError, AppState, JsonBody};
-use crate::auth::{hash_password, token_hash, verify_password, Caller, SessionToken};
+use crate::auth::{token_hash, verify_password, Caller};
 use crate::db::col;
+use crate::services::accounts::{set_disabled, set_password};
 use crate::store;
 use hourbank_api::accounts::{NewPassword, PasswordChange, SetDisabled};
 use hourbank_api::admin::UserDisabled;
@@ -27,80 +28,6 @@ pub fn router() -> Router<AppState> {
         .route("/me/sessions/{id}", delete(end_own_session))
         .route("/users/{id}/disabled", put(set_disabled_by_admin))
         .route("/users/{id}/password", put(set_password_by_admin))
-}
-
-pub(crate) use hourbank_api::accounts::check_new_password;
-
-/// Sets a user's password and ends their sessions (all, or all but `keep`, the token hash of the
-/// session that made the change). Audited without the password.
-pub async fn set_password(
-    state: &AppState,
-    user_id: i64,
-    password: &str,
-    keep: Option<&str>,
-    by: Option<i64>,
-) -> Result<(), ApiError> {
-    check_new_password("password", password).map_err(|e| ApiError::Invalid(vec![e]))?;
-    let password = password.to_string();
-    let hash = state.hash_work(move || hash_password(&password)).await?;
-    let mut tx = state.db().begin_write().await?;
-    let updated = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
-        .bind(&hash)
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
-    if updated.rows_affected() == 0 {
-        return Err(ApiError::NotFound);
-    }
-    sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
-        .bind(user_id)
-        .bind(keep.unwrap_or(""))
-        .execute(&mut *tx)
-        .await?;
-    store::audit(
-        &mut tx,
-        store::Audit {
-            user_id: by,
-            action: "set_password",
-            entity: "user",
-            entity_id: Some(user_id),
-            ..Default::default()
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-/// Disables (every session ends at once; sign-in refused) or re-enables a user.
-pub async fn set_disabled(state: &AppState, user_id: i64, disabled: bool, by: Option<i64>) -> Result<(), ApiError> {
-    let mut tx = state.db().begin_write().await?;
-    let updated = sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
-        .bind(i64::from(disabled))
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
-    if updated.rows_affected() == 0 {
-        return Err(ApiError::NotFound);
-    }
-    if disabled {
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
-    }
-    let after = json!({ "disabled": disabled });
-    store::audit(
-        &mut tx,
-        store::Audit {
-            user_id: by,
-            action: if disabled { "disable" } else { "enable" },
-            entity: "user",
-            entity_id: Some(user_id),
-            after: Some(&after),
-            ..Default::default()
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
 }
 
 /// `{"old_password": …, "new_password": …}`: the old one proves it is the user; other sessions end.

@@ -110,7 +110,7 @@ async fn entry_page(State(state): State<AppState>, request: Request) -> Response
     let Some(entry) = entry_for(&path) else {
         return not_found_page();
     };
-    let page = page_for(&state, entry, crate::auth::token_in(request.headers())).await;
+    let page = page_for(&state, entry, super::caller::token_in(request.headers())).await;
     if !page.is_file() {
         return not_found_page();
     }
@@ -161,7 +161,7 @@ async fn page_for(state: &AppState, entry: &str, token: Option<String>) -> PathB
     let (sign_in, staff) = (folder.join(SIGN_IN_PAGE), folder.join(STAFF_PAGE));
     match token {
         None if sign_in.is_file() => sign_in,
-        Some(token) if staff.is_file() => match Caller::resolve(state, &token, None).await {
+        Some(token) if staff.is_file() => match Caller::resolve(state.db(), state.session_idle(), &token, None).await {
             Ok(Some((caller, _))) if caller.role != Role::Client => staff,
             _ => index,
         },

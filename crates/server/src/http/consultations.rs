@@ -7,33 +7,22 @@ use axum::routing::get;
 use axum::{Json, Router};
 use chrono::NaiveDate;
 use hourbank_domain::workflow::Role;
-use hourbank_domain::{parse_date, FieldError, Hours, Period, Problem};
+use hourbank_domain::{parse_date, Hours, Period};
 use serde::Deserialize;
-use serde_json::{json, Value};
 use sqlx::any::AnyRow;
 
 use super::extract::Query;
 use super::{ApiError, AppState, JsonBody};
 use crate::auth::{Caller, OrgScope};
 
-use crate::db::{col, Arg, Db};
-use crate::store::{self, OrgRecord, Page, Paged};
+use crate::db::{col, Db};
+use crate::services::consultations;
+use crate::store::{Page, Paged};
 use hourbank_api::consultations::{ConsultationList, LoggedConsultation, NewConsultation};
 use hourbank_api::request;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/consultations", get(list).post(create))
-}
-
-pub use hourbank_api::consultations::CHANNELS;
-
-pub fn channel_ru(channel: &str) -> &'static str {
-    match channel {
-        "phone" => "Телефон",
-        "crm_chat" => "CRM-чат",
-        "mobile_app" => "Мобильное приложение",
-        _ => "",
-    }
 }
 
 /// A logged consultation.
@@ -42,7 +31,7 @@ pub type Consultation = hourbank_api::Consultation;
 const COLUMNS: &str =
     "c.id, c.org_id, c.specialist_id, u.name, c.channel, c.date, c.duration, c.topic, c.billable, c.created_at";
 
-fn consultation_from_row(r: &AnyRow) -> Result<Consultation, ApiError> {
+fn consultation_from_row(r: &AnyRow) -> Result<Consultation, crate::Error> {
     let channel: String = col(r, "channel")?;
     let date: String = col(r, "date")?;
     Ok(Consultation {
@@ -50,9 +39,9 @@ fn consultation_from_row(r: &AnyRow) -> Result<Consultation, ApiError> {
         org_id: Some(col(r, "org_id")?),
         specialist_id: Some(col(r, "specialist_id")?),
         specialist_name: col(r, "name")?,
-        channel_ru: channel_ru(&channel).to_string(),
+        channel_ru: consultations::channel_ru(&channel).to_string(),
         channel,
-        date: parse_date("date", &date).map_err(|e| ApiError::Internal(format!("stored consultation: {e}")))?,
+        date: parse_date("date", &date).map_err(|e| crate::Error::Internal(format!("stored consultation: {e}")))?,
         duration: Hours::from_centi(col(r, "duration")?),
         topic: col(r, "topic")?,
         billable: col::<i64>(r, "billable")? != 0,
@@ -75,7 +64,7 @@ pub async fn consultations(
     db: &Db,
     scope: OrgScope,
     filter: ConsultationFilter,
-) -> Result<Vec<Consultation>, ApiError> {
+) -> Result<Vec<Consultation>, crate::Error> {
     let (sql, binds) = consultation_query(scope, &filter);
     let sql = format!("{sql} ORDER BY c.date, c.id");
     bind_filter(sqlx::query(&sql), &binds).fetch_all(db.pool()).await?.iter().map(consultation_from_row).collect()
@@ -87,7 +76,7 @@ async fn consultation_page(
     scope: OrgScope,
     filter: ConsultationFilter,
     page: Page,
-) -> Result<Paged<Consultation>, ApiError> {
+) -> Result<Paged<Consultation>, crate::Error> {
     let (sql, binds) = consultation_query(scope, &filter);
     let (first, rest) = Page::chunk_queries(&sql, "c.id", binds.len());
     let fetch = |before: Option<i64>, limit: usize| {
@@ -98,7 +87,7 @@ async fn consultation_page(
                 query = query.bind(before);
             }
             let rows = query.bind(limit as i64).fetch_all(db.pool()).await?;
-            rows.iter().map(consultation_from_row).collect::<Result<Vec<_>, ApiError>>()
+            rows.iter().map(consultation_from_row).collect::<Result<Vec<_>, crate::Error>>()
         }
     };
     page.collect(false, fetch, |c| c.id, |_| true).await
@@ -145,14 +134,14 @@ fn bind_filter<'q>(
     query
 }
 
-async fn consultation(db: &Db, id: i64) -> Result<Consultation, ApiError> {
+async fn consultation(db: &Db, id: i64) -> Result<Consultation, crate::Error> {
     let row = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM consultations c JOIN users u ON u.id = c.specialist_id WHERE c.id = $1"
     ))
     .bind(id)
     .fetch_optional(db.pool())
     .await?
-    .ok_or(ApiError::NotFound)?;
+    .ok_or(crate::Error::NotFound)?;
     consultation_from_row(&row)
 }
 
@@ -181,59 +170,6 @@ async fn list(
     Ok(Json(ConsultationList { consultations: found.items, next_before: found.next_before }))
 }
 
-/// The body, checked against the organisation's contract and the calendar: every problem at once.
-async fn read_new(state: &AppState, scope: OrgScope, body: &Value) -> Result<NewConsultation, ApiError> {
-    let mut reading = request::start::<NewConsultation>(body)?;
-    let (org_id, date, billable) = (reading.draft.org_id, reading.draft.date, reading.draft.billable);
-    let org = match org_id {
-        Some(id) => match store::org(state.db(), scope, id).await {
-            Ok(org) => Some(org),
-            Err(ApiError::NotFound) => {
-                reading.push(FieldError::new("org_id", Problem::Other("no such organisation".into())));
-                None
-            }
-            Err(other) => return Err(other),
-        },
-        None => None,
-    };
-    if let Some(date) = date {
-        if date > state.clock().today() {
-            reading.push(FieldError::new("date", Problem::Other("must not be in the future".into())));
-        } else if let Some(org) = &org
-            && let Some(problem) = date_problem(state, org, date).await?
-        {
-            reading.push(FieldError::new("date", problem));
-        }
-    }
-    // Consultations are unlimited and the trial bills closed tasks only: none is billable there.
-    if billable == Some(true)
-        && let (Some(org), Some(date)) = (&org, date)
-        && org.contract()?.month_of(Period::of(date)).is_some_and(|m| m.phase == hourbank_domain::Phase::Trial)
-    {
-        reading.push(FieldError::new("billable", Problem::Other("a consultation in the trial is not billed".into())));
-    }
-    Ok(reading.finish()?)
-}
-
-/// Why a consultation may not be dated `date` for `org`: a day outside the contract, or in a
-/// closed month, would never reach a report (closed months are frozen).
-async fn date_problem(state: &AppState, org: &OrgRecord, date: NaiveDate) -> Result<Option<Problem>, ApiError> {
-    let contract = org.contract()?;
-    let period = Period::of(date);
-    if date < contract.start() {
-        return Ok(Some(Problem::Before(format!("the contract's start {}", contract.start()))));
-    }
-    if let Some(last) = contract.last_period().filter(|last| period > *last) {
-        return Ok(Some(Problem::PastContractEnd(last.to_string())));
-    }
-    let closed = sqlx::query("SELECT period FROM closed_months WHERE org_id = $1 AND period >= $2 LIMIT 1")
-        .bind(org.id)
-        .bind(period.to_string())
-        .fetch_optional(state.db().pool())
-        .await?;
-    Ok(closed.map(|_| Problem::Other(format!("falls in {period}, a closed month"))))
-}
-
 async fn create(
     State(state): State<AppState>,
     caller: Caller,
@@ -241,36 +177,9 @@ async fn create(
 ) -> Result<(StatusCode, Json<LoggedConsultation>), ApiError> {
     let scope = caller.scope()?;
     caller.require(&[Role::Specialist, Role::Analyst, Role::Admin])?;
-    let new = read_new(&state, scope, &body).await?;
-    let after = json!({
-        "channel": new.channel, "date": new.date, "duration": new.duration, "topic": new.topic, "billable": new.billable,
-    });
-    // One statement with its audit row (one round trip, the write lock held for it alone).
-    let (date, now) = (new.date.to_string(), state.clock().now_text());
-    let id = store::insert_audited(
-        state.db(),
-        "INSERT INTO consultations (org_id, specialist_id, channel, date, duration, topic, billable, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-        &[
-            Arg::Int(new.org_id),
-            Arg::Int(caller.user_id),
-            Arg::Text(&new.channel),
-            Arg::Text(&date),
-            Arg::Int(new.duration.centi()),
-            Arg::Text(&new.topic),
-            Arg::Int(i64::from(new.billable)),
-            Arg::Text(&now),
-        ],
-        store::Audit {
-            user_id: Some(caller.user_id),
-            org_id: Some(new.org_id),
-            action: "create",
-            entity: "consultation",
-            after: Some(&after),
-            ..Default::default()
-        },
-    )
-    .await?
-    .ok_or_else(|| ApiError::Internal("a new consultation returned no id".into()))?;
+    let mut reading = request::start::<NewConsultation>(&body)?;
+    consultations::check(&state, scope, &mut reading).await?;
+    let new = reading.finish()?;
+    let id = consultations::log(&state, &caller, &new).await?;
     Ok((StatusCode::CREATED, Json(LoggedConsultation { consultation: consultation(state.db(), id).await? })))
 }

@@ -15,10 +15,11 @@ use hourbank_domain::{Hours, Money, Period, Phase};
 use serde_json::{json, Value};
 
 use super::extract::{Path, Query};
-use super::reports::{build_report, frozen, report_exists, report_org, OrgQuery};
+use super::reports::OrgQuery;
 use super::{ApiError, AppState, JsonBody};
 use crate::auth::Caller;
 use crate::db::col;
+use crate::services::reports::{build_report, frozen, report_exists, report_org};
 use crate::store::{self, OrgRecord};
 use hourbank_api::documents::{CompanyContacts, DocumentView, SellerChange, SellerSettings};
 use hourbank_domain::contacts::Contacts;
@@ -112,7 +113,7 @@ async fn set_org_requisites(
     .await?;
     tx.commit().await?;
     let org = store::org(state.db(), caller.scope()?, id).await?;
-    Ok(Json(super::orgs::org_view(&state, &org).await?))
+    Ok(Json(crate::services::orgs::org_view(&state, &org).await?))
 }
 
 /// The month's act or invoice: JSON (`act`, `invoice`) for the portal's printable page, or PDF
@@ -129,7 +130,7 @@ async fn document(
     };
     let kind = DocumentKind::parse(kind).ok_or(ApiError::NotFound)?;
     let period = Period::parse("period", &period)?;
-    let org = report_org(&state, &caller, &query).await?;
+    let org = report_org(&state, &caller, query.org).await?;
     if !report_exists(&org.contract()?, period, state.clock().period()) {
         return Err(ApiError::NotFound);
     }
@@ -219,7 +220,7 @@ async fn issue(
     }
     let seller = current_seller(state).await?;
     let mut tx = state.db().begin_write().await?;
-    super::tasks::lock_org_ledger(state.db().backend(), &mut tx, org.id, "FOR UPDATE").await?;
+    crate::services::tasks::lock_org_ledger(state.db().backend(), &mut tx, org.id, "FOR UPDATE").await?;
     if let Some(found) = issued(&mut tx, org.id, period, kind).await? {
         return Ok(found);
     }

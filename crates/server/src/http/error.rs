@@ -60,6 +60,22 @@ impl ApiError {
     }
 }
 
+impl From<crate::Error> for ApiError {
+    fn from(e: crate::Error) -> Self {
+        use crate::Error;
+        match e {
+            Error::Invalid(fields) => ApiError::Invalid(fields),
+            Error::NotFound => ApiError::NotFound,
+            Error::Unauthorized => ApiError::Unauthorized,
+            Error::WrongCredentials => ApiError::WrongCredentials,
+            Error::Forbidden(why) => ApiError::Forbidden(why),
+            Error::Conflict(why) => ApiError::Conflict(why),
+            Error::TooManyRequests { retry_after } => ApiError::TooManyRequests { retry_after },
+            Error::Internal(cause) => ApiError::Internal(cause),
+        }
+    }
+}
+
 impl From<FieldError> for ApiError {
     fn from(e: FieldError) -> Self {
         ApiError::Invalid(vec![e])
@@ -68,24 +84,13 @@ impl From<FieldError> for ApiError {
 
 impl From<DomainError> for ApiError {
     fn from(e: DomainError) -> Self {
-        match e {
-            DomainError::Invalid(field) => ApiError::Invalid(vec![field]),
-            DomainError::Transition(message) => ApiError::Conflict(message),
-        }
+        crate::Error::from(e).into()
     }
 }
 
 impl From<sqlx::Error> for ApiError {
     fn from(e: sqlx::Error) -> Self {
-        if let Some(constraint) = crate::db::violated_constraint(&e) {
-            return match constraint.as_str() {
-                "users_email_key" => ApiError::invalid("email", FieldProblem::Other("is already taken".into())),
-                "orgs_inn_key" => ApiError::invalid("inn", FieldProblem::Other("is already registered".into())),
-                "tariffs_name_key" => ApiError::invalid("name", FieldProblem::Other("is already taken".into())),
-                other => ApiError::Conflict(format!("conflicts with existing data ({other})")),
-            };
-        }
-        ApiError::Internal(format!("database: {e}"))
+        crate::Error::from(e).into()
     }
 }
 

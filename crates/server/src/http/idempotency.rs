@@ -49,10 +49,10 @@ async fn handle(state: &AppState, request: Request, next: Next) -> Result<Respon
     }
     // Keys belong to a user; without a live session the handler answers 401 anyway. The caller
     // and the key's row come in one read, and the handler is handed the caller.
-    let Some(token) = crate::auth::token_in(request.headers()) else {
+    let Some(token) = super::caller::token_in(request.headers()) else {
         return Ok(next.run(request).await);
     };
-    let Some((caller, row)) = Caller::resolve(state, &token, Some(&key)).await? else {
+    let Some((caller, row)) = Caller::resolve(state.db(), state.session_idle(), &token, Some(&key)).await? else {
         return Ok(next.run(request).await);
     };
     let user_id = caller.user_id;

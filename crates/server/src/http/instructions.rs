@@ -1,22 +1,19 @@
 //! User instructions: each new feature gets one, written in Markdown and attached to its task.
 //! The HTML is rendered and sanitized once, when written, so every reader gets the same safe HTML.
 
-use std::collections::HashSet;
-
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
 use hourbank_domain::workflow::Role;
-use pulldown_cmark::{Options, Parser};
 use serde::Deserialize;
-use serde_json::json;
 use sqlx::any::AnyRow;
 
 use super::extract::{Path, Query};
 use super::{ApiError, AppState, JsonBody};
 use crate::auth::{Caller, OrgScope};
-use crate::db::{col, now, Db};
+use crate::db::{col, Db};
+use crate::services::instructions;
 use crate::store::{self, Page};
 use hourbank_api::instructions::{InstructionList, NewInstruction, WrittenInstruction};
 use hourbank_api::request;
@@ -25,21 +22,10 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/instructions", get(search)).route("/tasks/{id}/instructions", get(of_task).post(create))
 }
 
-/// Markdown to HTML that is safe to insert into the portal: raw HTML in the Markdown (scripts,
-/// event handlers, `javascript:` links) is removed by the sanitizer, not trusted.
-pub fn render(markdown: &str) -> String {
-    let mut html = String::new();
-    pulldown_cmark::html::push_html(
-        &mut html,
-        Parser::new_ext(markdown, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH),
-    );
-    ammonia::Builder::default().url_schemes(HashSet::from(["http", "https", "mailto", "tel"])).clean(&html).to_string()
-}
-
 /// An instruction as stored, with its task's title and its author's name.
 pub type Instruction = hourbank_api::Instruction;
 
-fn instruction_from_row(r: &AnyRow) -> Result<Instruction, ApiError> {
+fn instruction_from_row(r: &AnyRow) -> Result<Instruction, crate::Error> {
     Ok(Instruction {
         id: col(r, "id")?,
         task_id: col(r, "task_id")?,
@@ -56,7 +42,7 @@ fn instruction_from_row(r: &AnyRow) -> Result<Instruction, ApiError> {
 }
 
 /// Instructions in `scope`, of one task or of all, oldest first.
-pub async fn instructions(db: &Db, scope: OrgScope, task_id: Option<i64>) -> Result<Vec<Instruction>, ApiError> {
+pub async fn instructions(db: &Db, scope: OrgScope, task_id: Option<i64>) -> Result<Vec<Instruction>, crate::Error> {
     let (sql, binds) = instruction_query(scope, task_id);
     let sql = format!("{sql} ORDER BY i.id");
     let mut query = sqlx::query(&sql);
@@ -121,7 +107,7 @@ async fn search(
                 query = query.bind(value);
             }
             let rows = query.bind(limit as i64).fetch_all(db.pool()).await?;
-            rows.iter().map(instruction_from_row).collect::<Result<Vec<_>, ApiError>>()
+            rows.iter().map(instruction_from_row).collect::<Result<Vec<_>, crate::Error>>()
         }
     };
     let words = store::SearchWords::new(super::input::search_words("q", query.q)?.as_deref());
@@ -139,38 +125,7 @@ async fn create(
     caller.require(&[Role::Analyst, Role::Specialist, Role::Admin])?;
     let task = store::task(state.db(), scope, id).await?;
     let NewInstruction { title, markdown } = request::read(&body)?;
-    let html = render(&markdown);
-    let now = now();
-    let mut tx = state.db().begin_write().await?;
-    let row = sqlx::query(
-        "INSERT INTO instructions (task_id, org_id, title, markdown, html, author_id, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
-    )
-    .bind(task.id)
-    .bind(task.org_id)
-    .bind(&title)
-    .bind(&markdown)
-    .bind(&html)
-    .bind(caller.user_id)
-    .bind(&now)
-    .fetch_one(&mut *tx)
-    .await?;
-    let instruction_id: i64 = col(&row, "id")?;
-    let after = json!({ "task_id": task.id, "title": title, "markdown": markdown });
-    store::audit(
-        &mut tx,
-        store::Audit {
-            user_id: Some(caller.user_id),
-            org_id: Some(task.org_id),
-            action: "create",
-            entity: "instruction",
-            entity_id: Some(instruction_id),
-            after: Some(&after),
-            ..Default::default()
-        },
-    )
-    .await?;
-    tx.commit().await?;
+    let instruction_id = instructions::write(&state, &caller, &task, &title, &markdown).await?;
     let created = instructions(state.db(), scope, Some(task.id)).await?.into_iter().find(|i| i.id == instruction_id);
     let created = created.ok_or_else(|| ApiError::Internal("created instruction vanished".into()))?;
     Ok((StatusCode::CREATED, Json(WrittenInstruction { instruction: created })))

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod assets;
+pub mod caller;
 pub mod consultations;
 pub mod contact;
 pub mod documents;
@@ -21,7 +22,6 @@ pub mod tariffs;
 pub mod tasks;
 pub mod users;
 
-use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -36,8 +36,8 @@ use tower_http::trace::TraceLayer;
 
 pub use error::ApiError;
 pub use extract::JsonBody;
-pub use reports::report_csv;
 
+use crate::app::App;
 use crate::db::Db;
 
 /// How often the server removes expired sessions, old idempotency keys and old sign-in failures.
@@ -46,35 +46,32 @@ const PRUNE_EVERY_SECONDS: u64 = 10 * 60;
 /// Largest request body any endpoint accepts.
 pub const BODY_LIMIT: usize = 1024 * 1024;
 
-/// What every handler can reach.
+/// What every handler can reach: the application's core (the database, the clock, the caches:
+/// see [`App`], which it dereferences to) and what only the web side needs.
 #[derive(Clone)]
 pub struct AppState {
-    inner: Arc<Inner>,
+    app: App,
+    web: Arc<Web>,
 }
 
-struct Inner {
+struct Web {
     dist: PathBuf,
-    db: Db,
-    /// Serialized reports by (organisation, period), valid for one data version of the
-    /// organisation and for a short while. Only a cache: any server may answer from the database.
-    reports: std::sync::Mutex<ReportCache>,
-    /// Organisations by id, each valid for its own data version (their terms never change
-    /// without an audited change).
-    orgs: std::sync::Mutex<HashMap<i64, crate::store::OrgRecord>>,
-    session_ttl: std::sync::RwLock<(chrono::Duration, chrono::Duration)>,
-    dummy_hash: String,
-    clock: crate::clock::Clock,
     /// The Content-Security-Policy, with the hashes of `dist`'s inline scripts.
     csp: String,
     /// Served to browsers over HTTPS (by a proxy in front): HSTS on.
     behind_https: std::sync::atomic::AtomicBool,
     /// Proxies whose `X-Forwarded-For` is believed.
     trusted_proxies: std::sync::RwLock<Vec<std::net::IpAddr>>,
-    /// Password hashing (argon2, deliberately slow) runs on blocking threads, this many at once,
-    /// so a burst of sign-ins never stalls the threads that answer everything else.
-    pub(crate) hashing: tokio::sync::Semaphore,
     /// Answers to keyed writes, recorded in batches.
     answers: idempotency::Answers,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = App;
+
+    fn deref(&self) -> &App {
+        &self.app
+    }
 }
 
 impl AppState {
@@ -85,161 +82,57 @@ impl AppState {
 
     /// A server that reads the time from `clock` (tests walk the calendar with a fixed one).
     pub fn with_clock(dist: impl Into<PathBuf>, db: Db, clock: crate::clock::Clock) -> Self {
+        Self::of(App::with_clock(db, clock), dist)
+    }
+
+    /// The web side of `app`, serving the SPA from `dist`.
+    pub fn of(app: App, dist: impl Into<PathBuf>) -> Self {
         let dist = dist.into();
         let csp = security::content_security_policy(&dist);
         AppState {
-            inner: Arc::new(Inner {
+            app,
+            web: Arc::new(Web {
                 dist,
-                db,
-                reports: Default::default(),
-                orgs: Default::default(),
-                // (absolute, idle)
-                session_ttl: std::sync::RwLock::new((chrono::Duration::hours(12), chrono::Duration::hours(2))),
-                dummy_hash: session::dummy_hash(),
-                clock,
                 csp,
                 behind_https: Default::default(),
                 trusted_proxies: Default::default(),
-                hashing: tokio::sync::Semaphore::new(
-                    std::thread::available_parallelism().map_or(2, |n| n.get()).max(1),
-                ),
                 answers: Default::default(),
             }),
         }
     }
 
+    /// The application's core, for the services.
+    pub fn app(&self) -> &App {
+        &self.app
+    }
+
     pub fn dist(&self) -> &std::path::Path {
-        &self.inner.dist
-    }
-
-    pub fn db(&self) -> &Db {
-        &self.inner.db
-    }
-
-    pub fn clock(&self) -> &crate::clock::Clock {
-        &self.inner.clock
+        &self.web.dist
     }
 
     pub fn content_security_policy(&self) -> &str {
-        &self.inner.csp
+        &self.web.csp
     }
 
     /// Whether browsers reach this server over HTTPS (through a proxy): HSTS is sent then.
     pub fn behind_https(&self) -> bool {
-        self.inner.behind_https.load(std::sync::atomic::Ordering::Relaxed)
-    }
-
-    pub fn trusted_proxies(&self) -> Vec<std::net::IpAddr> {
-        self.inner.trusted_proxies.read().expect("proxies lock").clone()
-    }
-
-    pub fn set_trusted_proxies(&self, proxies: Vec<std::net::IpAddr>) {
-        *self.inner.trusted_proxies.write().expect("proxies lock") = proxies;
-    }
-
-    /// Runs argon2 work (`f`) on a blocking thread, at most as many at once as there are cores.
-    pub async fn hash_work<T: Send + 'static>(&self, f: impl FnOnce() -> T + Send + 'static) -> Result<T, ApiError> {
-        let _permit = self.inner.hashing.acquire().await.map_err(|e| ApiError::Internal(format!("hashing: {e}")))?;
-        tokio::task::spawn_blocking(f).await.map_err(|e| ApiError::Internal(format!("hashing: {e}")))
+        self.web.behind_https.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     pub fn set_behind_https(&self, on: bool) {
-        self.inner.behind_https.store(on, std::sync::atomic::Ordering::Relaxed);
+        self.web.behind_https.store(on, std::sync::atomic::Ordering::Relaxed);
     }
 
-    /// A cached organisation, if it is at this data version.
-    pub fn cached_org(&self, id: i64, version: Option<i64>) -> Option<crate::store::OrgRecord> {
-        let cache = self.inner.orgs.lock().expect("cache lock");
-        cache.get(&id).filter(|org| org.data_version == version).cloned()
+    pub fn trusted_proxies(&self) -> Vec<std::net::IpAddr> {
+        self.web.trusted_proxies.read().expect("proxies lock").clone()
     }
 
-    pub fn cache_org(&self, org: &crate::store::OrgRecord) {
-        let mut cache = self.inner.orgs.lock().expect("cache lock");
-        if cache.len() >= 4096 {
-            cache.clear();
-        }
-        cache.insert(org.id, org.clone());
-    }
-
-    /// The report of (organisation, period) at this data version: the cached cell if it was
-    /// made at this version recently, else a new empty one in its place. Every request for the
-    /// same version shares one cell, so concurrent requests after a write wait for one build
-    /// instead of each building the same report.
-    pub fn report_cell(&self, org: i64, period: &str, version: Option<i64>) -> ReportCell {
-        let mut cache = self.inner.reports.lock().expect("cache lock");
-        let key = (org, period.to_string());
-        if let Some((v, made, cell)) = cache.entries.get(&key)
-            && *v == version
-            && made.elapsed() < REPORT_CACHE_TTL
-        {
-            return cell.clone();
-        }
-        cache.make_room();
-        let cell = ReportCell::default();
-        cache.entries.insert(key, (version, std::time::Instant::now(), cell.clone()));
-        cell
-    }
-
-    /// How long a session lives at most, from sign-in.
-    pub fn session_ttl(&self) -> chrono::Duration {
-        self.inner.session_ttl.read().expect("ttl lock").0
-    }
-
-    /// How long a session lives unused.
-    pub fn session_idle(&self) -> chrono::Duration {
-        self.inner.session_ttl.read().expect("ttl lock").1
+    pub fn set_trusted_proxies(&self, proxies: Vec<std::net::IpAddr>) {
+        *self.web.trusted_proxies.write().expect("proxies lock") = proxies;
     }
 
     pub(crate) fn answers(&self) -> &idempotency::Answers {
-        &self.inner.answers
-    }
-
-    pub fn set_session_lifetimes(&self, absolute: chrono::Duration, idle: chrono::Duration) {
-        *self.inner.session_ttl.write().expect("ttl lock") = (absolute, idle);
-    }
-
-    fn dummy_hash(&self) -> &str {
-        &self.inner.dummy_hash
-    }
-}
-
-/// A serialized report once built (or being built).
-pub type ReportCell = std::sync::Arc<tokio::sync::OnceCell<axum::body::Bytes>>;
-
-/// A report's cell, the organisation's data version it is for, and when the cell was made.
-type CachedReport = (Option<i64>, std::time::Instant, ReportCell);
-
-/// How long a cached report may be served at an unchanged data version: bounds the staleness
-/// when two PostgreSQL transactions commit out of audit-id order.
-const REPORT_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(2);
-
-/// At most this many cached reports.
-const REPORT_CACHE_MAX: usize = 4096;
-
-/// Serialized reports by (organisation, period).
-#[derive(Default)]
-struct ReportCache {
-    entries: HashMap<(i64, String), CachedReport>,
-    /// The count at which expired entries are next swept out.
-    sweep_at: usize,
-}
-
-impl ReportCache {
-    /// A report older than its lifetime is never served again, so it is dropped: the cache holds
-    /// the reports asked for in the last moments (and reports grow with a month's data), not
-    /// every organisation's since the start. Swept when the entries have doubled since the last
-    /// sweep, so a sweep's cost is spread over as many inserts.
-    fn make_room(&mut self) {
-        if self.entries.len() >= self.sweep_at {
-            self.entries.retain(|_, (_, made, _)| made.elapsed() < REPORT_CACHE_TTL);
-            // Never past the bound, so the sweep comes before the clearing below (which would
-            // otherwise leave the next sweep out of reach for good).
-            self.sweep_at = (2 * self.entries.len()).clamp(64, REPORT_CACHE_MAX);
-        }
-        // Bounded in count whatever the traffic; a miss only costs a rebuild.
-        if self.entries.len() >= REPORT_CACHE_MAX {
-            self.entries.clear();
-        }
+        &self.web.answers
     }
 }
 
@@ -357,35 +250,5 @@ mod tests {
             let encoding = response.headers().get(header::CONTENT_ENCODING).map(|v| v.to_str().unwrap().to_string());
             assert_eq!(encoding.as_deref(), expected, "{path}");
         }
-    }
-
-    #[test]
-    fn expired_reports_leave_the_cache_and_fresh_ones_stay() {
-        let mut cache = ReportCache::default();
-        let expired = std::time::Instant::now() - REPORT_CACHE_TTL - std::time::Duration::from_millis(10);
-        for org in 0..100 {
-            cache.entries.insert((org, "2027-01".into()), (Some(1), expired, ReportCell::default()));
-        }
-        cache.entries.insert((1000, "2027-01".into()), (Some(1), std::time::Instant::now(), ReportCell::default()));
-        cache.make_room();
-        assert_eq!(cache.entries.len(), 1, "only the fresh report is kept");
-        assert!(cache.entries.contains_key(&(1000, "2027-01".into())));
-        // Until the entries double again, no sweep runs (each insert stays O(1)).
-        assert_eq!(cache.sweep_at, 64);
-
-        // With more live reports than half the bound, the next sweep still comes before the
-        // bound clears the cache, and it still drops the expired ones.
-        let now = std::time::Instant::now();
-        for org in 0..3000 {
-            cache.entries.insert((org, "2027-02".into()), (Some(1), now, ReportCell::default()));
-        }
-        cache.sweep_at = 0;
-        cache.make_room();
-        assert_eq!(cache.sweep_at, REPORT_CACHE_MAX);
-        for org in 0..1096 {
-            cache.entries.insert((org, "2027-03".into()), (Some(1), expired, ReportCell::default()));
-        }
-        cache.make_room();
-        assert_eq!(cache.entries.len(), 3001, "the expired ones swept, the live ones kept");
     }
 }

@@ -10,10 +10,9 @@ use axum::{Json, Router};
 use chrono::{Duration, Utc};
 use serde_json::json;
 
+use super::caller::{ClientAddress, SessionToken};
 use super::{ApiError, AppState, JsonBody};
-use crate::auth::{
-    hash_password, new_token, session_cookie_name, token_hash, verify_password, Caller, ClientAddress, SessionToken,
-};
+use crate::auth::{new_token, session_cookie_name, token_hash, verify_password, Caller};
 use crate::db::{col, instant, now};
 use crate::store;
 
@@ -25,7 +24,7 @@ use crate::store;
 pub const MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS: i64 = 5;
 pub const MAX_FAILURES_PER_ADDRESS: i64 = 20;
 pub const MAX_FAILURES_PER_ACCOUNT: i64 = 10;
-pub const FAILURE_WINDOW_SECONDS: i64 = 15 * 60;
+pub use crate::auth::FAILURE_WINDOW_SECONDS;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/session", get(current).post(sign_in).delete(sign_out))
@@ -180,7 +179,7 @@ async fn current(
     caller: Option<Caller>,
 ) -> Result<Json<hourbank_api::SessionState>, ApiError> {
     let user = match caller {
-        Some(caller) => Some(super::orgs::me_view(&state, &caller).await?),
+        Some(caller) => Some(crate::services::orgs::me_view(&state, &caller).await?),
         None => None,
     };
     Ok(Json(hourbank_api::SessionState { user }))
@@ -300,9 +299,4 @@ async fn sign_out(State(state): State<AppState>, caller_token: SessionToken) -> 
     let mut response = StatusCode::NO_CONTENT.into_response();
     response.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_str(&cookie).expect("ascii cookie"));
     Ok(response)
-}
-
-/// A hash to verify against when the account does not exist.
-pub fn dummy_hash() -> String {
-    hash_password("not a real password")
 }

@@ -7,12 +7,13 @@ use axum::{Json, Router};
 use hourbank_domain::workflow::Role;
 use hourbank_domain::Problem;
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::extract::Query;
 use super::{ApiError, AppState, JsonBody};
-use crate::auth::{hash_password, Caller, OrgScope};
-use crate::db::{col, now};
+use crate::auth::Caller;
+use crate::db::col;
+use crate::services::users::{insert_user, NewUser};
 use crate::store;
 use hourbank_api::admin::{AuditEntry, AuditList, CreatedUser, UserList};
 
@@ -20,71 +21,7 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/users", get(list).post(create)).route("/audit", get(audit))
 }
 
-/// A new user, validated.
-pub struct NewUser {
-    pub email: String,
-    pub name: String,
-    pub role: Role,
-    pub org_id: Option<i64>,
-    pub phone: Option<String>,
-}
-
-/// The shared checks of a new user (API and `hourbank admin create-user`).
-pub fn check_new_user(
-    email: &str,
-    name: &str,
-    role: &str,
-    org_id: Option<i64>,
-    phone: Option<String>,
-) -> Result<NewUser, ApiError> {
-    let (email, name, role) = hourbank_api::admin::check_user(email, name, role, org_id).map_err(ApiError::Invalid)?;
-    Ok(NewUser { email, name, role, org_id, phone })
-}
-
 pub use hourbank_api::accounts::MIN_PASSWORD_CHARS;
-
-pub async fn insert_user(state: &AppState, user: &NewUser, password: &str, by: Option<i64>) -> Result<i64, ApiError> {
-    super::accounts::check_new_password("password", password).map_err(|e| ApiError::Invalid(vec![e]))?;
-    if let Some(org) = user.org_id {
-        store::org(state.db(), OrgScope::All, org).await.map_err(|e| match e {
-            ApiError::NotFound => ApiError::invalid("org_id", Problem::Other("no such organisation".into())),
-            other => other,
-        })?;
-    }
-    let password = password.to_string();
-    let hash = state.hash_work(move || hash_password(&password)).await?;
-    let mut tx = state.db().begin_write().await?;
-    let row = sqlx::query(
-        "INSERT INTO users (email, name, role, org_id, phone, password_hash, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-    )
-    .bind(&user.email)
-    .bind(&user.name)
-    .bind(user.role.as_str())
-    .bind(user.org_id)
-    .bind(&user.phone)
-    .bind(hash)
-    .bind(now())
-    .fetch_one(&mut *tx)
-    .await?;
-    let id: i64 = col(&row, "id")?;
-    let after = json!({ "email": user.email, "name": user.name, "role": user.role, "org_id": user.org_id });
-    store::audit(
-        &mut tx,
-        store::Audit {
-            user_id: by,
-            org_id: user.org_id,
-            action: "create",
-            entity: "user",
-            entity_id: Some(id),
-            after: Some(&after),
-            ..Default::default()
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(id)
-}
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -4,8 +4,8 @@
 #![allow(dead_code)]
 
 use hourbank_domain::{parse_date, Contract, Tariff, Vat};
-use hourbank_server::http::orgs::insert_new_org;
-use hourbank_server::http::users::{check_new_user, insert_user};
+use hourbank_server::services::orgs::insert_new_org;
+use hourbank_server::services::users::{check_new_user, insert_user};
 use hourbank_server::store::NewOrg;
 use hourbank_server::{AppState, Db};
 use reqwest::{Method, StatusCode};

@@ -6,6 +6,8 @@ use std::path::Path;
 use std::str::FromStr;
 use std::sync::Arc;
 
+pub mod report_entries;
+
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, Executor};
@@ -225,7 +227,7 @@ impl Db {
         };
         migrator.run(&self.pool).await.map_err(|e| sqlx::Error::Migrate(Box::new(e)))?;
         // Derived data the new schema expects: tasks accepted before report entries existed.
-        crate::report_entries::write_all_missing(self).await?;
+        report_entries::write_all_missing(self).await?;
         Ok(())
     }
 
@@ -422,15 +424,8 @@ impl<'q, O> Bind<'q> for sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyAr
     }
 }
 
-/// Now as RFC 3339 UTC with milliseconds: fixed width, so text order is time order.
-pub fn now() -> String {
-    instant(chrono::Utc::now())
-}
-
-/// An instant as stored: RFC 3339 UTC with milliseconds, which sorts as text.
-pub fn instant(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
-}
+/// Instants are stored as the clock writes them.
+pub use crate::clock::{instant, now};
 
 /// Reads a column, naming it in the error.
 pub fn col<'r, T>(row: &'r AnyRow, name: &str) -> Result<T, sqlx::Error>

@@ -14,8 +14,60 @@ use std::sync::Arc;
 use hourbank_domain::{settled_hours, Hours, Settlement};
 use sqlx::AnyConnection;
 
-use crate::db::{col, Db};
-use crate::http::reports::{ReportTask, ReportWorklog, UserName};
+use hourbank_domain::Period;
+use serde::Serialize;
+
+use super::{col, Db};
+
+/// A task settled in its month's report (accepted, or approved work cancelled): who did what,
+/// when, and what it bills.
+#[derive(Debug, Serialize)]
+pub struct ReportTask {
+    pub id: i64,
+    pub title: String,
+    pub accepted_at: Option<String>,
+    pub logged: Hours,
+    pub approved_estimate: Option<Hours>,
+    /// What it bills: its logged hours up to the approved estimate; 0 for warranty work.
+    pub billed: Hours,
+    pub worklogs: Vec<ReportWorklog>,
+    pub settlement: Settlement,
+    /// When approved work was cancelled (it bills its logged hours in this report).
+    pub cancelled_at: Option<String>,
+    /// The closed month the task was settled in, when this later month bills it.
+    pub late_from: Option<String>,
+    /// Warranty work on this accepted task: listed with its hours, billed 0 h.
+    pub warranty_of: Option<i64>,
+}
+
+/// A work log in a report: the fields, in the order, of [`store::Worklog`] as the task view serves it.
+#[derive(Debug, Serialize)]
+pub struct ReportWorklog {
+    pub id: i64,
+    pub task_id: i64,
+    pub user_id: i64,
+    pub user_name: UserName,
+    pub date: String,
+    pub hours: Hours,
+    pub description: String,
+}
+
+/// A user's name, shared by all of their work logs in a report rather than copied into each.
+#[derive(Debug, Clone)]
+pub struct UserName(pub Arc<str>);
+
+impl Serialize for UserName {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+/// The month work settled at `settled_at` was settled in, when a later month `billed_in` bills
+/// it: its own month was already closed.
+pub fn late_from(settled_at: &str, billed_in: &str) -> Option<String> {
+    let settled_in = Period::of(crate::clock::business_date_of_text(settled_at)?).to_string();
+    (settled_in.as_str() != billed_in).then_some(settled_in)
+}
 
 /// Rows per multi-row INSERT: 6 values each, well under both engines' limits on bound values.
 const ROWS_PER_INSERT: usize = 500;
@@ -114,7 +166,7 @@ pub async fn write_missing(conn: &mut AnyConnection, which: Missing) -> Result<u
             worklogs,
             settlement: if accepted { Settlement::Accepted } else { Settlement::CancelledApproved },
             cancelled_at: (!accepted).then(|| settled_at.clone()),
-            late_from: crate::store::late_from(&settled_at, &period),
+            late_from: late_from(&settled_at, &period),
             warranty_of,
         };
         let json = serde_json::to_string(&task).expect("a report entry serializes");
