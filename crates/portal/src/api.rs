@@ -298,10 +298,17 @@ impl OutboxSync {
 
     /// Sends waiting writes in order until one cannot go now. One drain at a time.
     pub async fn drain(self) {
+        self.drain_answers().await;
+    }
+
+    /// Sends the waiting writes in order, as [`Sync::drain`], and returns the answers of those
+    /// delivered or refused: (key, status, text), for a form waiting on its own write.
+    async fn drain_answers(self) -> Vec<(String, u16, String)> {
+        let mut answers = Vec::new();
         // Nobody confirmed signed in: nothing of anyone's is sent.
         if self.owner.get_untracked().is_none() || !self.confirmed.get_untracked() || DRAINING.with(|d| d.replace(true))
         {
-            return;
+            return answers;
         }
         let owner = self.owner.get_untracked();
         while let Some(next) = self.outbox.with_untracked(|o| o.next_waiting().cloned()) {
@@ -333,14 +340,7 @@ impl OutboxSync {
             if let Some((status, text)) =
                 answer.as_ref().filter(|_| matches!(delivery, Delivery::Delivered | Delivery::Refused { .. }))
             {
-                LAST_ANSWERS.with(|a| {
-                    let mut answers = a.borrow_mut();
-                    // Answers nobody waits for (background sends) must not pile up.
-                    if answers.len() >= 50 {
-                        answers.remove(0);
-                    }
-                    answers.push((next.key.clone(), *status, text.clone()));
-                });
+                answers.push((next.key.clone(), *status, text.clone()));
             }
             // The user changed while this write was out (signed out, another signed in): stop.
             if !go_on || self.owner.get_untracked() != owner || !self.confirmed.get_untracked() {
@@ -348,6 +348,7 @@ impl OutboxSync {
             }
         }
         DRAINING.with(|d| d.set(false));
+        answers
     }
 
     /// Makes a write: queued, then sent at once when possible. Refused while the user is still
@@ -374,12 +375,9 @@ impl OutboxSync {
             state: WriteState::Waiting,
         };
         self.update(|o| o.push(write));
-        self.drain().await;
-        let answer = LAST_ANSWERS.with(|a| {
-            let mut answers = a.borrow_mut();
-            let at = answers.iter().position(|(k, _, _)| *k == key)?;
-            Some(answers.remove(at))
-        });
+        // Its answer, if this drain delivered it; one already under way sends it and the form
+        // hears "queued", as when offline.
+        let answer = self.drain_answers().await.into_iter().find(|(k, _, _)| *k == key);
         match answer {
             Some((_, status, text)) if (200..300).contains(&status) => WriteOutcome::Done(text),
             Some((_, status, text)) => {
@@ -391,11 +389,6 @@ impl OutboxSync {
             None => WriteOutcome::Queued,
         }
     }
-}
-
-thread_local! {
-    /// Answers of delivered writes, for the form that made them (taken once).
-    static LAST_ANSWERS: RefCell<Vec<(String, u16, String)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// What became of a write.
