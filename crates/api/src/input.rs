@@ -112,10 +112,10 @@ impl<'a> Input<'a> {
         }
     }
 
-    /// An optional whole number (ids).
+    /// An optional whole number (ids); `7.0` is 7, as JSON Schema counts it.
     pub fn optional_id(&mut self, field: &str) -> Option<i64> {
         match self.present(field)? {
-            Value::Number(n) if n.as_i64().is_some_and(|v| v > 0) => n.as_i64(),
+            Value::Number(n) if whole(n).is_some_and(|v| v > 0) => whole(n),
             _ => {
                 self.fail(field, Problem::WrongType("a positive whole number"));
                 None
@@ -185,5 +185,33 @@ impl<'a> Input<'a> {
         } else {
             Err(Invalid(self.errors))
         }
+    }
+}
+/// A JSON number's whole value: `7`, or `7.0` as JSON Schema counts it an integer too.
+fn whole(n: &serde_json::Number) -> Option<i64> {
+    n.as_i64().or_else(|| {
+        let text = n.to_string();
+        let (int, fraction) = text.split_once('.')?;
+        fraction.bytes().all(|b| b == b'0').then(|| int.parse().ok()).flatten()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An id written `7.0` is the integer 7, as JSON Schema counts it; `7.5`, 0 and negatives are
+    /// not ids.
+    #[test]
+    fn ids_are_whole_positive_numbers_in_either_form() {
+        let value = serde_json::json!({"a": 7, "b": 7.0, "c": 7.5, "d": 0, "e": -3.0});
+        let mut input = Input::new(&value, &["a", "b", "c", "d", "e"]).unwrap();
+        assert_eq!(input.optional_id("a"), Some(7));
+        assert_eq!(input.optional_id("b"), Some(7));
+        assert_eq!(input.optional_id("c"), None);
+        assert_eq!(input.optional_id("d"), None);
+        assert_eq!(input.optional_id("e"), None);
+        let fields: Vec<String> = input.finish().unwrap_err().0.into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["c", "d", "e"]);
     }
 }

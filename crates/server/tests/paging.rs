@@ -70,6 +70,9 @@ async fn tasks_come_a_page_at_a_time(app: TestApp) {
     // Without a limit: the first 100.
     let (_, first) = app.get("/api/v1/tasks", &client).await;
     assert_eq!(first["tasks"].as_array().unwrap().len(), 7);
+    // Blank parameters (a form's empty fields) are parameters not given, as the document says.
+    let (s, blank) = app.get("/api/v1/tasks?org=&state=&month=&q=&assignee=&limit=&before=", &client).await;
+    assert_eq!((s, blank["tasks"].as_array().unwrap().len()), (StatusCode::OK, 7), "{blank}");
 
     for (query, field) in [
         ("limit=0", "limit"),

@@ -44,11 +44,19 @@ pub struct Query<T>(pub T);
 impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        axum::extract::Query::<T>::from_request_parts(parts, state)
-            .await
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or("");
+        // A parameter with an empty value (`?org=&month=`, as an HTML form sends a blank field) is
+        // a parameter not given.
+        let given: String = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(form_urlencoded::parse(query.as_bytes()).filter(|(_, value)| !value.is_empty()))
+            .finish();
+        let uri: axum::http::Uri = format!("/?{given}")
+            .parse()
+            .map_err(|_| ApiError::invalid("query", Problem::Other("is malformed".into())))?;
+        axum::extract::Query::<T>::try_from_uri(&uri)
             .map(|axum::extract::Query(value)| Query(value))
-            .map_err(|rejection| query_error(&rejection.body_text(), parts.uri.query().unwrap_or("")))
+            .map_err(|rejection| query_error(&rejection.body_text(), query))
     }
 }
 

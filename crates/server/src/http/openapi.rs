@@ -66,9 +66,49 @@ fn path_param(name: &str, description: &str) -> Value {
     json!({ "name": name, "in": "path", "required": true, "description": description, "schema": { "type": "string" } })
 }
 
-fn query_param(name: &str, description: &str) -> Value {
-    json!({ "name": name, "in": "query", "required": false, "description": description, "schema": { "type": "string" } })
+/// A query parameter whose value is read as `schema` (an empty value counts as not given).
+fn query_param(name: &str, description: &str, schema: Value) -> Value {
+    json!({ "name": name, "in": "query", "required": false, "description": description, "schema": schema })
 }
+
+/// A 64-bit integer query parameter, any value (an id no record has simply matches nothing).
+fn id_param(name: &str, description: &str) -> Value {
+    query_param(
+        name,
+        description,
+        json!({ "anyOf": [{ "const": "" }, { "type": "integer", "minimum": i64::MIN, "maximum": i64::MAX }] }),
+    )
+}
+
+/// A query parameter matching `pattern` (an empty value counts as not given).
+fn pattern_param(name: &str, description: &str, pattern: &str) -> Value {
+    query_param(name, description, json!({ "type": "string", "pattern": format!("^$|{pattern}") }))
+}
+
+/// A day, `YYYY-MM-DD` from the year 1000.
+fn date_param(name: &str, description: &str) -> Value {
+    query_param(
+        name,
+        description,
+        json!({ "anyOf": [{ "const": "" }, { "type": "string", "format": "date", "pattern": DATE_PATTERN }] }),
+    )
+}
+
+/// Search words: at most 200 characters.
+fn search_param(description: &str) -> Value {
+    query_param("q", description, json!({ "type": "string", "maxLength": super::input::MAX_SEARCH_CHARS }))
+}
+
+/// Hours of one day's work: more than 0, at most 24, two places at most.
+fn day_hours(description: &str) -> Value {
+    json!({ "type": "string", "description": description,
+            "pattern": "^(([1-9]|1[0-9]|2[0-3])(\\.[0-9]{1,2})?|24(\\.0{1,2})?|0\\.(0[1-9]|[1-9][0-9]?))$" })
+}
+
+const STATES: &str = "(new|estimated|in_work|testing|accepted|cancelled)";
+
+const MONTH_PATTERN: &str = "^[1-9][0-9]{3}-(0[1-9]|1[0-2])$";
+const DATE_PATTERN: &str = "^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}$";
 
 /// `limit` and `before` of a list that comes a page at a time, newest first.
 fn page_params() -> [Value; 2] {
@@ -77,17 +117,81 @@ fn page_params() -> [Value; 2] {
                 "schema": { "type": "integer", "minimum": 1, "maximum": 200 } }),
         json!({ "name": "before", "in": "query", "required": false,
                 "description": "the page after this item: the previous answer's next_before (null on the last page)",
-                "schema": { "type": "integer", "minimum": 1 } }),
+                "schema": { "type": "integer", "minimum": 1, "maximum": i64::MAX } }),
     ]
 }
 
 fn idempotency_key() -> Value {
-    json!({ "name": "Idempotency-Key", "in": "header", "required": false, "schema": { "type": "string", "maxLength": 200 },
+    json!({ "name": "Idempotency-Key", "in": "header", "required": false,
+            "schema": { "type": "string", "pattern": "^[ \\t]*[!-~]([\\t -~]{0,198}[!-~])?[ \\t]*$" },
             "description": "A repeated key returns the first successful answer (header idempotent-replayed: true) and stores nothing twice; 409 while the first is still running; 422 for a key reused with another request; {\"stored\": true, \"answer_lost\": true} when the first write was stored but its server stopped before recording the answer" })
 }
 
 pub fn document() -> Value {
-    with_links(paths())
+    with_request_rules(with_links(paths()))
+}
+
+/// The rules every request body follows, written into its schema where the server applies them:
+/// no field the server does not know (it refuses them, naming each); required text non-blank
+/// (it is trimmed); ids from 1; dates with a four-digit year from 1000. Applied to the request
+/// bodies and the schemas they name, so the document says what the server accepts.
+fn with_request_rules(mut doc: Value) -> Value {
+    fn tighten(schema: &mut Value) {
+        let Some(object) = schema.as_object_mut() else { return };
+        if object.get("type") != Some(&json!("object")) || !object.contains_key("properties") {
+            return;
+        }
+        object.entry("additionalProperties").or_insert(json!(false));
+        let required: Vec<String> = object
+            .get("required")
+            .and_then(Value::as_array)
+            .map(|r| r.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+            .unwrap_or_default();
+        for (name, property) in object.get_mut("properties").and_then(Value::as_object_mut).into_iter().flatten() {
+            let Some(property) = property.as_object_mut() else { continue };
+            let is = |kind: &str, p: &Map<String, Value>| {
+                p.get("type").is_some_and(|t| t == kind || t.as_array().is_some_and(|a| a.contains(&json!(kind))))
+            };
+            if property.get("format") == Some(&json!("date")) {
+                property.insert("pattern".into(), json!(DATE_PATTERN));
+            } else if is("string", property)
+                && required.contains(name)
+                && !name.contains("password")
+                && !property.contains_key("pattern")
+                && !property.contains_key("enum")
+            {
+                property.insert("pattern".into(), json!("\\S"));
+            }
+            if is("integer", property) && name.ends_with("_id") {
+                property.entry("minimum").or_insert(json!(1));
+            }
+            // An optional field sent as null is a field not given.
+            if !required.contains(name)
+                && let Some(kind) = property.get("type").cloned()
+            {
+                let mut kinds = kind.as_array().cloned().unwrap_or_else(|| vec![kind]);
+                if !kinds.contains(&json!("null")) {
+                    kinds.push(json!("null"));
+                }
+                property.insert("type".into(), Value::Array(kinds));
+            }
+        }
+    }
+    let mut named = Vec::new();
+    for item in doc["paths"].as_object_mut().into_iter().flat_map(|p| p.values_mut()) {
+        for operation in item.as_object_mut().into_iter().flat_map(|o| o.values_mut()) {
+            let schema = &mut operation["requestBody"]["content"]["application/json"]["schema"];
+            match schema.get("$ref").and_then(Value::as_str) {
+                Some(reference) => named.push(reference.trim_start_matches("#/components/schemas/").to_string()),
+                None if schema.is_object() => tighten(schema),
+                None => {}
+            }
+        }
+    }
+    for name in named {
+        tighten(&mut doc["components"]["schemas"][&name]);
+    }
+    doc
 }
 
 /// Every operation gets an `operationId` (`post_tasks_id_transitions`), and the answers that
@@ -146,8 +250,11 @@ fn with_links(mut doc: Value) -> Value {
 
 fn paths() -> Value {
     let id = || path_param("id", "numeric id");
-    let period = || path_param("period", "YYYY-MM (append .csv for CSV)");
-    let org = || query_param("org", "organisation id (staff; a client's own is implied)");
+    let period = || {
+        json!({ "name": "period", "in": "path", "required": true, "description": "YYYY-MM (append .csv for CSV)",
+                "schema": { "type": "string", "pattern": "^[1-9][0-9]{3}-(0[1-9]|1[0-2])(\\.csv)?$" } })
+    };
+    let org = || id_param("org", "organisation id (staff; a client's own is implied)");
     let any = json!({ "type": "object" });
     json!({
         "openapi": "3.1.0",
@@ -180,7 +287,7 @@ fn paths() -> Value {
             "/orgs/{id}": { "get": op("orgs", "One organisation", None, ("200", ok("The organisation", schema("Org"))), true, vec![id()]) },
             "/users": {
                 "get": op("users", "All users (admin); the specialists and analysts, to assign tasks to (analyst)", None, ("200", ok("Users", any.clone())), true,
-                    vec![query_param("role", "client | analyst | specialist | admin | sales")]),
+                    vec![query_param("role", "client | analyst | specialist | admin | sales", json!({ "enum": ["", "client", "analyst", "specialist", "admin", "sales"] }))]),
                 "post": op("users", "Create a user (admin)", Some(json_body(any.clone())), ("201", ok("Created", any.clone())), true, vec![idempotency_key()]),
             },
             "/tariffs": {
@@ -190,14 +297,15 @@ fn paths() -> Value {
                     "warranty_days": { "type": "integer", "minimum": 0, "maximum": 1826, "description": "days after acceptance for warranty claims, default 30" } } }))), ("201", ok("Created", any.clone())), true, vec![idempotency_key()]),
             },
             "/audit": { "get": op("users", "The audit log, newest first, a page at a time, each entry with its user's and organisation's names (admin)", None, ("200", ok("Entries; `next_before` names the next page", any.clone())), true,
-                vec![query_param("limit", "1..1000, default 200"), query_param("before", "the previous page's next_before"), org(),
-                     query_param("user", "a user's id"), query_param("action", "create, accept, close, …"),
-                     query_param("from", "YYYY-MM-DD"), query_param("to", "YYYY-MM-DD")]) },
+                vec![id_param("limit", "entries on a page, default 200; more than 1000 reads as 1000"), id_param("before", "the previous page's next_before"), org(),
+                     id_param("user", "a user's id"), query_param("action", "create, accept, close, …", json!({ "type": "string", "maxLength": 40 })),
+                     date_param("from", "YYYY-MM-DD"), date_param("to", "YYYY-MM-DD")]) },
             "/tasks": {
                 "get": op("tasks", "Tasks the caller may see, newest first, a page at a time", None, ("200", ok("Tasks; `next_before` names the next page", any.clone())), true,
-                    [vec![org(), query_param("state", "new | estimated | in_work | testing | accepted | cancelled, or several separated by commas"),
-                         query_param("month", "accepted in YYYY-MM"), query_param("q", "words in the title or description"),
-                         query_param("assignee", "`me`, or a user's id: the tasks assigned to them")], page_params().to_vec()].concat()),
+                    [vec![org(), pattern_param("state", "new | estimated | in_work | testing | accepted | cancelled, or several separated by commas",
+                             &format!("^ *{STATES} *(, *{STATES} *)*$")),
+                         pattern_param("month", "accepted in YYYY-MM", MONTH_PATTERN), search_param("words in the title or description"),
+                         pattern_param("assignee", "`me`, or a user's id: the tasks assigned to them", "^ *(me|[1-9][0-9]{0,17}) *$")], page_params().to_vec()].concat()),
                 "post": op("tasks", "Create a task in plain words", Some(json_body(json!({ "type": "object", "required": ["title", "description"],
                     "properties": { "title": { "type": "string", "maxLength": 200 }, "description": { "type": "string" }, "org_id": { "type": "integer" } } }))),
                     ("201", ok("Created", schema("TaskView"))), true, vec![idempotency_key()]),
@@ -215,7 +323,7 @@ fn paths() -> Value {
             "/tasks/{id}/worklogs": {
                 "get": op("tasks", "Work logged on a task", None, ("200", ok("Work logs", any.clone())), true, vec![id()]),
                 "post": op("tasks", "Log work (specialist, analyst, admin)", Some(json_body(json!({ "type": "object", "required": ["date", "hours", "description"],
-                    "properties": { "date": { "type": "string", "format": "date" }, "hours": decimal("0 < hours ≤ 24"), "description": { "type": "string" } } }))),
+                    "properties": { "date": { "type": "string", "format": "date" }, "hours": day_hours("0 < hours ≤ 24"), "description": { "type": "string" } } }))),
                     ("201", ok("Logged", any.clone())), true, vec![id(), idempotency_key()]),
             },
             "/tasks/{id}/instructions": {
@@ -226,15 +334,15 @@ fn paths() -> Value {
                     ("201", ok("Attached", any.clone())), true, vec![id(), idempotency_key()]),
             },
             "/instructions": { "get": op("instructions", "Instructions the caller may see, newest first, a page at a time", None, ("200", ok("Instructions; `next_before` names the next page", any.clone())), true,
-                [vec![query_param("q", "words in the title or the Markdown")], page_params().to_vec()].concat()) },
+                [vec![search_param("words in the title or the Markdown")], page_params().to_vec()].concat()) },
             "/consultations": {
                 "get": op("consultations", "Consultations the caller may see, newest entry first, a page at a time", None, ("200", ok("Consultations; `next_before` names the next page", any.clone())), true,
-                    [vec![org(), query_param("month", "dated in YYYY-MM")], page_params().to_vec()].concat()),
+                    [vec![org(), pattern_param("month", "dated in YYYY-MM", MONTH_PATTERN)], page_params().to_vec()].concat()),
                 "post": op("consultations", "Log a consultation (specialist, analyst, admin); a billable one counts as hours of its month",
                     Some(json_body(json!({ "type": "object", "required": ["org_id", "channel", "date", "duration", "topic", "billable"], "properties": {
                         "org_id": { "type": "integer" }, "channel": { "enum": ["phone", "crm_chat", "mobile_app"] },
                         "date": { "type": "string", "format": "date", "description": "not in the future, nor in a closed month" },
-                        "duration": decimal("0 < hours ≤ 24"), "topic": { "type": "string", "maxLength": 5000 }, "billable": { "type": "boolean" } } }))),
+                        "duration": day_hours("0 < hours ≤ 24"), "topic": { "type": "string", "maxLength": 5000 }, "billable": { "type": "boolean" } } }))),
                     ("201", ok("Logged", any.clone())), true, vec![idempotency_key()]),
             },
             "/me/password": { "put": op("session", "Change one's own password: the old one required; the caller's other sessions end (422 on old_password or new_password)",
@@ -273,9 +381,10 @@ fn paths() -> Value {
                 None, ("200", ok("The document", any.clone())), true, vec![period(), path_param("kind", "act | invoice | act.pdf | invoice.pdf"), org()]) },
             "/reports": { "get": op("reports", "The contract's months so far, open or closed", None, ("200", ok("Months", any.clone())), true, vec![org()]) },
             "/reports/{period}": { "get": op("reports", "A month's report (the month so far, or the frozen closed month); `.csv` for CSV. Reports exist from the contract's first month through the month after the current one (or the contract's last): others are 404", None,
-                ("200", ok("The report", schema("Report"))), true, vec![period(), org(), query_param("lang", "ru (default) | en: the words of the `.csv` (its numbers have decimal commas and its times are Moscow time either way)")]) },
+                ("200", ok("The report", schema("Report"))), true, vec![period(), org(), query_param("lang", "ru (default) | en: the words of the `.csv` (its numbers have decimal commas and its times are Moscow time either way)", json!({ "enum": ["", "ru", "en"] }))]) },
             "/reports/{period}/close": { "post": op("reports", "Freeze a month (analyst, admin); closing twice is harmless. The running month may be closed before it ends: work settled in it afterwards bills in the next open month", None,
-                ("200", ok("The frozen report", schema("Report"))), true, vec![path_param("period", "YYYY-MM"), org(), idempotency_key()]) },
+                ("200", ok("The frozen report", schema("Report"))), true, vec![json!({ "name": "period", "in": "path", "required": true, "description": "YYYY-MM",
+                    "schema": { "type": "string", "pattern": MONTH_PATTERN } }), org(), idempotency_key()]) },
         },
         "components": {
             "securitySchemes": {
@@ -293,8 +402,8 @@ fn paths() -> Value {
                     "tariff": { "type": "object", "additionalProperties": false, "properties": {
                         "monthly_fee": decimal("RUB"), "included_hours": decimal("hours"), "overage_rate": decimal("RUB per hour"),
                         "reserve_cap": decimal("hours"), "trial_months": { "type": ["integer", "string"] }, "trial_rate": decimal("RUB per hour") } },
-                    "vat": { "type": "object", "required": ["mode"], "properties": {
-                        "mode": { "enum": ["none", "included", "on_top"] }, "rate": decimal("percent, default 22") } } } },
+                    "vat": { "type": ["object", "null"], "required": ["mode"], "properties": {
+                        "mode": { "enum": ["none", "included", "on_top"] }, "rate": { "type": ["string", "number", "null"], "description": "percent, default 22" } } } } },
                 "MonthStatement": { "type": "object", "properties": {
                     "period": { "type": "string" }, "phase": { "enum": ["trial", "subscription"] }, "hours": decimal("h"), "fee": decimal("RUB"),
                     "included_used": decimal("h"), "reserve_start": decimal("h"), "reserve_used": decimal("h"), "reserve_end": decimal("h"),
@@ -318,8 +427,21 @@ fn paths() -> Value {
                 "Transition": { "type": "object", "required": ["action"], "properties": {
                     "action": { "enum": ["estimate", "approve", "reject", "submit_for_testing", "accept", "return", "cancel", "write_off"],
                         "description": "`cancel` of a task whose estimate was once approved bills its logged hours (up to that estimate) in the month of the cancellation; `write_off` (analyst, admin; a comment required) stops approved work without billing it" },
-                    "specification": { "type": "string" }, "estimate": decimal("hours, with estimate"),
-                    "deadline": { "type": "string", "format": "date" }, "comment": { "type": "string", "description": "required to reject, return or write off" } } },
+                    "specification": { "type": ["string", "null"], "maxLength": 50000 },
+                    "estimate": { "type": ["string", "integer", "null"], "minimum": 1, "maximum": 744,
+                        "pattern": "^(([1-9][0-9]?|[1-6][0-9]{2}|7[0-3][0-9]|74[0-3])(\\.[0-9]{1,2})?|744(\\.0{1,2})?|0\\.(0[1-9]|[1-9][0-9]?))$",
+                        "description": "hours, more than 0 and at most 744, two places at most" },
+                    "deadline": { "type": ["string", "null"], "format": "date", "pattern": DATE_PATTERN },
+                    "comment": { "type": ["string", "null"], "maxLength": 5000, "description": "required to reject, return or write off" } },
+                    // What each action needs besides its name.
+                    "allOf": [
+                        { "if": { "properties": { "action": { "const": "estimate" } } },
+                          "then": { "required": ["specification", "estimate", "deadline"], "properties": {
+                              "specification": { "type": "string", "pattern": "\\S" }, "estimate": { "type": ["string", "integer"] },
+                              "deadline": { "type": "string" } } } },
+                        { "if": { "properties": { "action": { "enum": ["reject", "return", "write_off"] } } },
+                          "then": { "required": ["comment"], "properties": { "comment": { "type": "string", "pattern": "\\S" } } } },
+                    ] },
                 "TaskView": { "type": "object", "properties": {
                     "task": any.clone(), "events": { "type": "array" }, "worklogs": { "type": "array" },
                     "allowed_actions": { "type": "array", "items": { "type": "string" } }, "can_log_work": { "type": "boolean" } } },
