@@ -25,9 +25,8 @@ pub struct Consultation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub specialist_id: Option<i64>,
     pub specialist_name: String,
-    /// `phone`, `crm_chat` or `mobile_app`.
+    /// `phone`, `crm_chat` or `mobile_app`, named in the reader's language by the browser.
     pub channel: String,
-    pub channel_ru: String,
     #[serde(with = "crate::date")]
     pub date: NaiveDate,
     pub duration: Hours,

@@ -11,7 +11,6 @@ use crate::tasks::Worklog;
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct MonthEntry {
     pub period: Period,
-    pub period_ru: String,
     pub status: String,
 }
 
@@ -65,8 +64,9 @@ pub struct ReportTariff {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct Report {
     pub org: ReportOrg,
+    /// Named in the reader's language by the browser (months frozen before carry a `period_ru`
+    /// too, which readers ignore).
     pub period: Period,
-    pub period_ru: String,
     /// `open` or `closed`.
     pub status: String,
     pub closed_at: Option<String>,

@@ -1,6 +1,6 @@
 //! Names of states, steps and channels in the interface's two languages (Russian from the domain).
 
-use hourbank_domain::{Action, TaskState};
+use hourbank_domain::{Action, Period, TaskState};
 
 use crate::i18n::Lang;
 
@@ -111,6 +111,12 @@ pub fn audit_changes(
     }
 }
 
+/// A month in the interface's language: «ноябрь 2026», "November 2026" (the API sends the month's
+/// code, `2026-11`).
+pub fn period(period: Period, lang: Lang) -> String {
+    hourbank_web::table::period_in(period, lang)
+}
+
 pub const CHANNELS: [&str; 3] = ["phone", "crm_chat", "mobile_app"];
 
 pub fn channel(code: &str, lang: Lang) -> &'static str {
@@ -128,6 +134,15 @@ pub fn channel(code: &str, lang: Lang) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Months and channels come from the API as codes and are named in the reader's language.
+    #[test]
+    fn months_and_channels_in_either_language() {
+        let november = Period::parse("period", "2026-11").unwrap();
+        assert_eq!(period(november, Lang::Ru), "ноябрь 2026");
+        assert_eq!(period(november, Lang::En), "November 2026");
+        assert_eq!((channel("crm_chat", Lang::Ru), channel("crm_chat", Lang::En)), ("CRM-чат", "CRM chat"));
+    }
 
     #[test]
     fn audit_entries_read_as_words_and_changes() {

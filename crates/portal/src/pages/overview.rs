@@ -27,13 +27,14 @@ pub fn ClientOverview(me: Me) -> impl IntoView {
         else {
             return;
         };
+        let lang = ctx.lang.get_untracked();
         spawn_local(async move {
             let mut out = Vec::new();
             for m in list.iter().take(12).rev() {
                 if let Ok(r) = api::get::<Report>(&format!("/reports/{}", m.period)).await
                     && let Some(row) = r.value.statement
                 {
-                    out.push(Bar::of(&m.period_ru, &row));
+                    out.push(Bar::of(&crate::labels::period(m.period, lang), &row));
                 }
             }
             history.set(Some(out));
@@ -80,7 +81,7 @@ pub fn ClientOverview(me: Me) -> impl IntoView {
             let free = terms.as_ref().and_then(|tariff| crate::billing::FreeHours::of(tariff, &m));
             view! {
                 <section aria-labelledby="month-h">
-                    <h2 id="month-h">{t("Этот месяц", "This month")} " — " {r.period_ru.clone()} " " <small>{t("(на сегодня)", "(so far)")}</small></h2>
+                    <h2 id="month-h">{t("Этот месяц", "This month")} " — " {crate::labels::period(r.period, lang)} " " <small>{t("(на сегодня)", "(so far)")}</small></h2>
                     <div class="tiles">
                         <div class="tile"><span>{t("Принято часов", "Hours accepted")}</span><strong id="tile-hours">{lang.hours(m.hours)}</strong></div>
                         {included_left.map(|left| view! {

@@ -100,7 +100,7 @@ pub fn ReportList(me: Me) -> impl IntoView {
                     {list.months.into_iter().map(|m| {
                         let href = Route::Report { period: m.period, org: query_org }.href();
                         let status = if m.status == "closed" { lang.pick("закрыт", "closed") } else { lang.pick("открыт", "open") };
-                        view! { <li><a href=href>{m.period_ru}</a> " — " {status}</li> }
+                        view! { <li><a href=href>{crate::labels::period(m.period, lang)}</a> " — " {status}</li> }
                     }).collect_view()}
                 </ul>
             }
@@ -137,7 +137,7 @@ pub fn ReportPage(me: Me, period: Period, org: Option<i64>) -> impl IntoView {
                 t("Месяц открыт: данные на сегодня", "Open month: figures so far").to_string()
             };
             view! {
-                <h1>{t("Отчёт", "Report")} " — " {r.period_ru.clone()}</h1>
+                <h1>{t("Отчёт", "Report")} " — " {crate::labels::period(r.period, lang)}</h1>
                 <p class="org-line">{r.org.name.clone()} ", " {t("ИНН", "INN")} " " {r.org.inn.clone()}
                     " · " {t("тариф", "tariff")} " «" {r.tariff.name.clone()} "»"</p>
                 <p id="report-status" class=if closed { "closed" } else { "open" }>{status}</p>

@@ -287,7 +287,7 @@ fn accept_sentence(me: Me, d: TaskDetail) -> Signal<String> {
             return match lang {
                 Lang::Ru => format!(
                     "Принять работу? {} уже закрыт: часы войдут в счёт следующего открытого месяца. Принятие окончательно.",
-                    report.period_ru
+                    crate::labels::period(report.period, lang)
                 ),
                 Lang::En => "Accept the work? This month is already closed: the hours bill in the next open month. \
                              Acceptance is final."

@@ -39,7 +39,6 @@ fn consultation_from_row(r: &AnyRow) -> Result<Consultation, crate::Error> {
         org_id: Some(col(r, "org_id")?),
         specialist_id: Some(col(r, "specialist_id")?),
         specialist_name: col(r, "name")?,
-        channel_ru: consultations::channel_ru(&channel).to_string(),
         channel,
         date: parse_date("date", &date).map_err(|e| crate::Error::Internal(format!("stored consultation: {e}")))?,
         duration: Hours::from_centi(col(r, "duration")?),

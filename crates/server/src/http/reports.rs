@@ -7,7 +7,6 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use hourbank_domain::format::period_ru;
 use hourbank_domain::workflow::Role;
 use hourbank_domain::Period;
 use serde::Deserialize;
@@ -115,7 +114,7 @@ async fn months(
     let current = state.clock().period();
     while p <= current && contract.last_period().is_none_or(|last| p <= last) {
         let status = if closed.contains(&p.to_string()) { "closed" } else { "open" };
-        list.push(MonthEntry { period: p, period_ru: period_ru(p), status: status.to_string() });
+        list.push(MonthEntry { period: p, status: status.to_string() });
         p = p.next();
     }
     list.reverse();

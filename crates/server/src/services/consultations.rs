@@ -15,6 +15,7 @@ use crate::Error;
 
 pub use hourbank_api::consultations::CHANNELS;
 
+/// A channel's Russian name, for the CSV export (the API sends the code; the browser names it).
 pub fn channel_ru(channel: &str) -> &'static str {
     match channel {
         "phone" => "Телефон",

@@ -5,7 +5,6 @@
 
 use std::collections::BTreeMap;
 
-use hourbank_domain::format::period_ru;
 use hourbank_domain::{
     hours_by_period, statement_through, BillableItem, ClosedMonth, Hours, MonthStatement, Period, Phase, Problem,
     Tariff,
@@ -108,7 +107,6 @@ pub fn parse_stored(text: &str) -> Result<Value, Error> {
 pub struct Report {
     pub org: ReportOrg,
     pub period: Period,
-    pub period_ru: String,
     pub status: &'static str,
     pub closed_at: Option<String>,
     pub tasks: ReportTasks,
@@ -140,7 +138,6 @@ impl Report {
         let mut out = Vec::with_capacity(self.tasks.joined.len() + 8192);
         field(&mut out, "org", &self.org);
         field(&mut out, "period", &self.period);
-        field(&mut out, "period_ru", &self.period_ru);
         field(&mut out, "status", self.status);
         field(&mut out, "closed_at", &self.closed_at);
         out.extend_from_slice(b",\"tasks\":[");
@@ -171,7 +168,6 @@ struct ReportConsultation<'a> {
     id: i64,
     date: &'a str,
     channel: &'a str,
-    channel_ru: &'static str,
     specialist_name: &'a str,
     duration: Hours,
     topic: &'a str,
@@ -300,7 +296,6 @@ async fn month_consultations(
             id: col(row, "id")?,
             date: col(row, "date")?,
             channel,
-            channel_ru: channel_ru(channel),
             specialist_name: col(row, "name")?,
             duration: Hours::from_centi(col(row, "duration")?),
             topic: col(row, "topic")?,
@@ -362,7 +357,6 @@ pub async fn build_report(app: &App, org: &OrgRecord, period: Period) -> Result<
     Ok(Report {
         org: ReportOrg { id: org.id, name: org.name.clone(), inn: org.inn.clone() },
         period,
-        period_ru: period_ru(period),
         status: "open",
         closed_at: None,
         tasks,
@@ -536,7 +530,7 @@ pub fn report_csv(report: &Value, lang: CsvLang) -> String {
                 billable_centi += centi;
             }
             let channel = match lang {
-                CsvLang::Ru => s(&c["channel_ru"]),
+                CsvLang::Ru => channel_ru(&s(&c["channel"])).to_string(),
                 CsvLang::En => s(&c["channel"]).replace('_', " "),
             };
             let billable = if billable { t("да", "yes") } else { t("нет", "no") };
@@ -633,9 +627,9 @@ mod tests {
                 {"id": 8, "title": "Обмен", "accepted_at": "2026-10-31T21:30:00Z", "billed": "1.25", "worklogs": []}
             ],
             "consultations": [
-                {"id": 3, "date": "2026-10-05", "channel": "crm_chat", "channel_ru": "CRM-чат", "specialist_name": "Анна",
+                {"id": 3, "date": "2026-10-05", "channel": "crm_chat", "specialist_name": "Анна",
                  "topic": "проводки", "duration": "0.5", "billable": true},
-                {"id": 4, "date": "2026-10-06", "channel": "phone", "channel_ru": "Телефон", "specialist_name": "Анна",
+                {"id": 4, "date": "2026-10-06", "channel": "phone", "specialist_name": "Анна",
                  "topic": "вопрос", "duration": "0.25", "billable": false}
             ],
             "statement": {"phase": "subscription", "hours": "4.25", "fee": "20000.00", "total": "20000.00"}
