@@ -531,16 +531,37 @@ fn Header() -> impl IntoView {
             view! { <a class=class href=Route::Outbox.href() id="sync-status">{parts.join(" · ")}</a> }
         })
     };
+    // On a phone the header is one row: the name, the sync status and «Меню», which opens the
+    // sections and the account links below it (on a wider screen they are all in the row, and
+    // the button is hidden). Following a link closes it.
+    let menu_open = RwSignal::new(false);
+    Effect::new(move |_| {
+        ctx.route.track();
+        menu_open.set(false);
+    });
+    let signed_in = move || ctx.me.get().flatten().is_some();
+    let header_class = move || match (signed_in(), menu_open.get()) {
+        (false, _) => "top portal-top",
+        (true, false) => "top portal-top has-menu",
+        (true, true) => "top portal-top has-menu open",
+    };
     view! {
-        <header class="top portal-top">
+        <header class=header_class>
             <a class="brand" href="/portal/">"hourbank"</a>
-            {nav}
-            <span role="status" aria-live="polite">{status}</span>
-            <a class="calc-link" href="/">{ctx.t("Калькулятор", "Calculator")}</a>
-            <button type="button" class="link-button" id="lang-switch" on:click=toggle_lang
-                lang=move || ctx.lang.get().other().code()>
-                {move || ctx.lang.get().switch_label()}
+            <button type="button" class="link-button menu-button" id="menu-button" aria-controls="portal-menu"
+                aria-expanded=move || if menu_open.get() { "true" } else { "false" }
+                on:click=move |_| menu_open.update(|open| *open = !*open)>
+                {move || ctx.lang.get().pick("Меню", "Menu")}
             </button>
+            <div class="menu-panel" id="portal-menu">
+                {nav}
+                <a class="calc-link" href="/">{ctx.t("Калькулятор", "Calculator")}</a>
+                <button type="button" class="link-button" id="lang-switch" on:click=toggle_lang
+                    lang=move || ctx.lang.get().other().code()>
+                    {move || ctx.lang.get().switch_label()}
+                </button>
+            </div>
+            <span role="status" aria-live="polite">{status}</span>
         </header>
     }
 }

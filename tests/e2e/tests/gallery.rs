@@ -32,6 +32,11 @@ async fn look_at(b: &Browser, base: &str, pages: &[(&str, String, &str)]) {
             // was 170 px, five rows, before its links learned to scroll in one row).
             let header = state[3].as_i64().unwrap();
             assert!(width > 390 || header <= 120, "{path}'s header is {header} px tall on a phone");
+            // The portal's is one row there: its sections and account links are behind «Меню».
+            assert!(
+                width > 390 || !path.starts_with("/portal/") || header <= 56,
+                "{path}'s header is {header} px tall on a phone, more than one row"
+            );
             b.screenshot(&format!("gallery-{width}-{name}")).await;
         }
     }
@@ -81,6 +86,32 @@ async fn every_page_at_1366_px_and_on_a_390_px_phone() {
         ],
     )
     .await;
+    // On the phone (look_at ends there), «Меню» opens the sections under the header's row, and
+    // following one closes it.
+    b.goto_and_wait(&format!("{base}/portal/"), "#tile-total").await;
+    let menu = "const panel = document.getElementById('portal-menu');
+                const link = panel.querySelector('a[href=\"/portal/tasks\"]');
+                return [document.getElementById('menu-button').getAttribute('aria-expanded'),
+                        link.getBoundingClientRect().height > 0,
+                        Math.round(document.querySelector('header').getBoundingClientRect().height)];";
+    let closed = b.js(menu, vec![]).await;
+    assert_eq!((closed[0].as_str(), closed[1].as_bool()), (Some("false"), Some(false)), "{closed}");
+    b.click("#menu-button").await;
+    let open = b.js(menu, vec![]).await;
+    assert_eq!((open[0].as_str(), open[1].as_bool()), (Some("true"), Some(true)), "{open}");
+    b.screenshot("gallery-390-client-menu").await;
+    b.click("#portal-menu a[href=\"/portal/tasks\"]").await;
+    let mut after = b.js(menu, vec![]).await;
+    for _ in 0..50 {
+        if after[0].as_str() == Some("false") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        after = b.js(menu, vec![]).await;
+    }
+    let path = b.js("return location.pathname;", vec![]).await;
+    assert_eq!(path.as_str(), Some("/portal/tasks"));
+    assert_eq!((after[0].as_str(), after[1].as_bool()), (Some("false"), Some(false)), "{after}");
     b.portal_sign_out().await;
 
     // Staff: the analyst's queue and a task to estimate; the admin's pages; the sales desk.
