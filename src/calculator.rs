@@ -52,9 +52,9 @@ pub enum Outcome {
 
 impl Outcome {
     /// The problem with `field`, when it is invalid.
-    pub fn error(&self, field: &str) -> Option<hourbank_domain::Problem> {
+    pub fn error(&self, field: &str) -> Option<&hourbank_domain::Problem> {
         match self {
-            Outcome::Invalid(errors) => errors.iter().find(|e| e.field == field).map(|e| e.problem.clone()),
+            Outcome::Invalid(errors) => errors.iter().find(|e| e.field == field).map(|e| &e.problem),
             Outcome::Statement(_) => None,
         }
     }
@@ -103,7 +103,7 @@ pub fn parse_count(field: &str, text: &str) -> Result<usize, FieldError> {
         return Err(FieldError::new(field, Problem::TooLarge { max: MAX_SCENARIO_MONTHS.to_string() }));
     }
     if value.is_zero() {
-        return Err(FieldError::new(field, Problem::Other(crate::i18n::AT_LEAST_ONE_MONTH.into())));
+        return Err(FieldError::new(field, Problem::AtLeast(1)));
     }
     Ok(usize::try_from(value.mantissa()).expect("bounded"))
 }

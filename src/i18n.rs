@@ -55,27 +55,13 @@ impl Lang {
     }
 }
 
-// Messages of the plain form logic, which does not know the interface's language: Russian, then
-// English, split by U+001F (the unit separator), for `Lang::problem` to pick from.
-/// A count of months of 0 (from `calculator::parse_count`).
-pub const AT_LEAST_ONE_MONTH: &str = "должно быть не меньше 1\u{1f}must be at least 1";
-/// A saved scenario's name over its limit (from `saved::parse_name`).
-pub const NAME_TOO_LONG: &str = "не длиннее 80 символов\u{1f}at most 80 characters";
-
 impl Lang {
-    /// A problem found in the browser, in this language: the domain's own Russian or English
-    /// message, a free text (`Problem::Other`) as written — the calculator writes its own in the
-    /// interface's language (`Problem::ru_as_written`, which keeps the server's table of Russian
-    /// out of the calculator's wasm). Not for the server's messages: use `Problem::ru` for those.
+    /// A problem the calculator found, in this language, by its code (a free text,
+    /// `Problem::Other`, as written: the calculator writes its own in the interface's language).
+    /// `browser_words` leaves the API's rules, which the calculator never meets, out of its pages.
+    #[inline(never)]
     pub fn problem(self, problem: &hourbank_domain::Problem) -> String {
-        match (self, problem) {
-            // The plain form logic writes some messages in both languages (see `AT_LEAST_ONE_MONTH`).
-            (_, hourbank_domain::Problem::Other(text)) if let Some((ru, en)) = text.split_once('\u{1f}') => {
-                if self == Lang::Ru { ru } else { en }.to_string()
-            }
-            (Lang::Ru, _) => problem.ru_as_written(),
-            (Lang::En, _) => problem.to_string(),
-        }
+        problem.browser_words(self == Lang::Ru)
     }
 
     /// Hours with their unit: `12,5 ч`, `12,5 h`. Figures keep the Russian format in both
@@ -139,13 +125,13 @@ mod tests {
     }
 
     #[test]
-    fn the_form_logics_own_russian_reads_in_english_too() {
+    fn the_form_logics_messages_read_in_either_language_by_code() {
         let zero_months = crate::calculator::parse_count("count", "0").unwrap_err().problem;
         assert_eq!(Lang::Ru.problem(&zero_months), "должно быть не меньше 1");
         assert_eq!(Lang::En.problem(&zero_months), "must be at least 1");
         let long_name = crate::saved::parse_name(&"я".repeat(crate::saved::MAX_NAME + 1)).unwrap_err().problem;
         assert_eq!(Lang::Ru.problem(&long_name), format!("не длиннее {} символов", crate::saved::MAX_NAME));
-        assert_eq!(Lang::En.problem(&long_name), format!("at most {} characters", crate::saved::MAX_NAME));
+        assert_eq!(Lang::En.problem(&long_name), format!("must be at most {} characters", crate::saved::MAX_NAME));
         assert!(crate::saved::parse_name(&"я".repeat(crate::saved::MAX_NAME)).is_ok());
     }
 }

@@ -74,7 +74,7 @@ pub fn parse_name(text: &str) -> Result<String, FieldError> {
         return Err(FieldError::new("save.name", Problem::Missing));
     }
     if name.chars().count() > MAX_NAME {
-        return Err(FieldError::new("save.name", Problem::Other(crate::i18n::NAME_TOO_LONG.into())));
+        return Err(FieldError::new("save.name", Problem::MaxChars(MAX_NAME)));
     }
     Ok(name.to_string())
 }

@@ -76,8 +76,9 @@ pub fn mean_and_spread(months: &[Hours]) -> (Hours, Hours) {
     (Hours::from_centi(mean), Hours::from_centi(spread as i64))
 }
 
-/// A whole number from `min` to `max`, with the domain's messages.
-pub fn parse_whole(field: &str, text: &str, min: u64, max: u64, lang: Lang) -> Result<u64, FieldError> {
+/// A whole number from `min` to `max`, with the domain's messages (by code: the page names them in
+/// its language).
+pub fn parse_whole(field: &str, text: &str, min: u64, max: u64) -> Result<u64, FieldError> {
     let text = text.trim();
     if text.is_empty() {
         return Err(FieldError::new(field, Problem::Missing));
@@ -94,10 +95,7 @@ pub fn parse_whole(field: &str, text: &str, min: u64, max: u64, lang: Lang) -> R
     }
     let value = u64::try_from(value.mantissa()).expect("bounded");
     if value < min {
-        return Err(FieldError::new(
-            field,
-            Problem::Other(format!("{} {min}", lang.pick("должно быть не меньше", "must be at least"))),
-        ));
+        return Err(FieldError::new(field, Problem::AtLeast(u32::try_from(min).unwrap_or(u32::MAX))));
     }
     Ok(value)
 }
@@ -188,12 +186,9 @@ impl SimForm {
     /// Validates every field and builds the engine's input; or every field to fix.
     pub fn input(&self, basis: &Basis, fill: &FillForm) -> Result<MonteCarloInput, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let paths =
-            parse_whole("sim.paths", &self.paths, 1, u64::from(MAX_PATHS), self.lang).map_err(|e| errors.push(e)).ok();
-        let months = parse_whole("sim.months", &self.months, 1, u64::from(MAX_MONTHS), self.lang)
-            .map_err(|e| errors.push(e))
-            .ok();
-        let seed = parse_whole("sim.seed", &self.seed, 0, u64::MAX, self.lang).map_err(|e| errors.push(e)).ok();
+        let paths = parse_whole("sim.paths", &self.paths, 1, u64::from(MAX_PATHS)).map_err(|e| errors.push(e)).ok();
+        let months = parse_whole("sim.months", &self.months, 1, u64::from(MAX_MONTHS)).map_err(|e| errors.push(e)).ok();
+        let seed = parse_whole("sim.seed", &self.seed, 0, u64::MAX).map_err(|e| errors.push(e)).ok();
         let profile = match self.profile.as_str() {
             PROFILE_RESAMPLE => Some(Profile::Resample(basis.months.clone())),
             PROFILE_NORMAL => {
@@ -513,9 +508,9 @@ mod tests {
         let errors = f.input(&basis(), &FillForm::default()).unwrap_err();
         assert_eq!(errors[0].problem.ru(), "не больше 1000000");
         assert_eq!(errors[1].problem.ru(), "обязательное поле");
-        assert_eq!(parse_whole("sim.seed", "18446744073709551615", 0, u64::MAX, Lang::Ru), Ok(u64::MAX));
-        assert_eq!(parse_whole("sim.seed", "0", 0, u64::MAX, Lang::Ru), Ok(0));
-        let en = parse_whole("sim.paths", "0", 1, 10, Lang::En).unwrap_err();
+        assert_eq!(parse_whole("sim.seed", "18446744073709551615", 0, u64::MAX), Ok(u64::MAX));
+        assert_eq!(parse_whole("sim.seed", "0", 0, u64::MAX), Ok(0));
+        let en = parse_whole("sim.paths", "0", 1, 10).unwrap_err();
         assert_eq!(Lang::En.problem(&en.problem), "must be at least 1");
         let f = SimForm { profile: "x".into(), ..SimForm::default() };
         assert_eq!(fields(f.input(&basis(), &FillForm::default()).unwrap_err()), ["sim.profile"]);

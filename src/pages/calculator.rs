@@ -33,7 +33,7 @@ const TARIFF_LABELS: [(&str, &str); 6] = [
 /// The message of a field, in the interface's language, while the form is invalid.
 pub(crate) fn error_signal(outcome: Memo<Outcome>, field: String) -> Signal<Option<String>> {
     let lang = crate::app::lang();
-    Signal::derive(move || outcome.with(|o| o.error(&field).map(|p| lang.problem(&p))))
+    Signal::derive(move || outcome.with(|o| o.error(&field).map(|p| lang.problem(p))))
 }
 
 /// A labelled text input with its error next to it. Not generic (signals and a callback), so the

@@ -1,7 +1,7 @@
 //! Signing in and the accounts' own writes: a password changed by its user or set by an admin,
 //! a user disabled or enabled.
 
-use hourbank_domain::{FieldError, Problem};
+use hourbank_domain::{FieldError, Problem, Rule};
 use serde::Serialize;
 
 use crate::input::Input;
@@ -15,10 +15,7 @@ pub const MAX_PASSWORD_CHARS: usize = 1024;
 /// A new password is long enough: the one rule for every way a password is set.
 pub fn check_new_password(field: &str, password: &str) -> Result<(), FieldError> {
     if password.chars().count() < MIN_PASSWORD_CHARS {
-        return Err(FieldError::new(
-            field,
-            Problem::Other(format!("must have at least {MIN_PASSWORD_CHARS} characters")),
-        ));
+        return Err(FieldError::new(field, Problem::Rule(Rule::MinChars(MIN_PASSWORD_CHARS))));
     }
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! Staff administration: users, tariffs, the audit log.
 
-use hourbank_domain::{FieldError, Problem, Role, Tariff};
+use hourbank_domain::{FieldError, Problem, Role, Rule, Tariff};
 use serde::{Deserialize, Serialize};
 
 use crate::accounts::{check_new_password, MAX_PASSWORD_CHARS};
@@ -98,10 +98,10 @@ pub fn check_user(
     let role = Role::parse("role", role).map_err(|e| errors.push(e)).ok();
     match (role, org_id) {
         (Some(Role::Client), None) => {
-            errors.push(FieldError::new("org_id", Problem::Other("a client belongs to an organisation".into())))
+            errors.push(FieldError::new("org_id", Problem::Rule(Rule::ClientWithoutOrganisation)))
         }
         (Some(r), Some(_)) if r != Role::Client => {
-            errors.push(FieldError::new("org_id", Problem::Other("only clients belong to an organisation".into())))
+            errors.push(FieldError::new("org_id", Problem::Rule(Rule::OrganisationOfStaff)))
         }
         _ => {}
     }
@@ -191,7 +191,7 @@ impl Request for NewTariff {
     fn read(input: &mut Input<'_>) -> NewTariffDraft {
         let name = input.text("name", 100);
         if name.as_deref() == Some(START) {
-            input.push(FieldError::new("name", Problem::Other("is the built-in tariff's name".into())));
+            input.push(FieldError::new("name", Problem::Rule(Rule::BuiltInTariffName)));
         }
         let terms = match input.raw("terms") {
             Some(v) => hourbank_domain::scenario::tariff_from_value(v).map_err(|e| input.push(e.under("terms"))).ok(),

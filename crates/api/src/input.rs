@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 use hourbank_domain::units::parse_decimal;
-use hourbank_domain::{parse_date, FieldError, Hours, Problem};
+use hourbank_domain::{parse_date, FieldError, Hours, Problem, Rule};
 use rust_decimal::Decimal;
 use serde_json::{Map, Value};
 
@@ -47,7 +47,7 @@ impl<'a> Input<'a> {
             Some(Value::String(s)) => {
                 let trimmed = s.trim();
                 if trimmed.chars().count() > max_chars {
-                    self.fail(field, Problem::Other(format!("must be at most {max_chars} characters")));
+                    self.fail(field, Problem::MaxChars(max_chars));
                     None
                 } else if trimmed.is_empty() {
                     None
@@ -82,7 +82,7 @@ impl<'a> Input<'a> {
         };
         match Hours::bounded(field, value, max) {
             Ok(h) if h.is_zero() => {
-                self.fail(field, Problem::Other("must be more than 0".into()));
+                self.fail(field, Problem::Rule(Rule::MoreThanZero));
                 None
             }
             Ok(h) => Some(h),

@@ -67,9 +67,7 @@ impl Request for NewInstruction {
     fn read(input: &mut Input<'_>) -> NewInstructionDraft {
         let title = input.text("title", MAX_TITLE_CHARS);
         let problem = match input.raw("markdown") {
-            Some(Value::String(s)) if s.chars().count() > MAX_MARKDOWN_CHARS => {
-                Problem::Other(format!("must be at most {MAX_MARKDOWN_CHARS} characters"))
-            }
+            Some(Value::String(s)) if s.chars().count() > MAX_MARKDOWN_CHARS => Problem::MaxChars(MAX_MARKDOWN_CHARS),
             Some(Value::String(s)) if !s.trim().is_empty() => {
                 return NewInstructionDraft { title, markdown: Some(s.clone()) };
             }

@@ -70,6 +70,7 @@ pub fn read<T: Request>(body: &Value) -> Result<T, Invalid> {
 #[cfg(test)]
 mod tests {
     use chrono::NaiveDate;
+    use hourbank_domain::Rule;
     use hourbank_domain::{Hours, Transition};
     use serde::Serialize;
 
@@ -202,7 +203,7 @@ mod tests {
         let future = serde_json::json!({"date": "2999-01-01", "hours": "1", "description": "x"});
         let mut reading = start::<LogWork>(&future).unwrap();
         assert_eq!(reading.draft.date, NaiveDate::from_ymd_opt(2999, 1, 1));
-        reading.push(FieldError::new("date", Problem::Other("must not be in the future".into())));
+        reading.push(FieldError::new("date", Problem::Rule(Rule::InTheFuture)));
         assert_eq!(reading.finish().unwrap_err().0[0].field, "date");
         assert_eq!(
             read::<NewTask>(&serde_json::json!([1])).unwrap_err(),

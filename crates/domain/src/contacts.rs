@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{FieldError, Problem};
+use crate::error::{FieldError, Problem, Rule};
 
 /// The company's contacts; each may be missing (not yet set by the admin).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,7 +45,7 @@ pub fn parse_email(field: &str, text: &str) -> Result<String, FieldError> {
     if plausible {
         Ok(email)
     } else {
-        Err(FieldError::new(field, Problem::Other("is not an email address".into())))
+        Err(FieldError::new(field, Problem::Rule(Rule::NotAnEmail)))
     }
 }
 
@@ -59,7 +59,7 @@ pub fn parse_phone(field: &str, text: &str) -> Result<String, FieldError> {
     if allowed && (10..=15).contains(&digits) && phone.chars().count() <= 30 {
         Ok(phone.to_string())
     } else {
-        Err(FieldError::new(field, Problem::Other("is not a phone number".into())))
+        Err(FieldError::new(field, Problem::Rule(Rule::NotAPhone)))
     }
 }
 

@@ -62,10 +62,7 @@ impl RawSeller {
                     None
                 }
                 Some(v) if v.chars().count() > max => {
-                    errors.push(FieldError::new(
-                        field,
-                        crate::Problem::Other(format!("must be at most {max} characters")),
-                    ));
+                    errors.push(FieldError::new(field, crate::Problem::MaxChars(max)));
                     None
                 }
                 Some(v) => Some(v),

@@ -1,7 +1,7 @@
 //! ИНН, the Russian taxpayer number: 10 digits for a company, 12 for a sole trader, with check
 //! digits, so a mistyped number is caught on entry.
 
-use crate::error::{FieldError, Problem};
+use crate::error::{FieldError, Problem, Rule};
 
 const W10: [u32; 9] = [2, 4, 10, 3, 5, 9, 4, 6, 8];
 const W11: [u32; 10] = [7, 2, 4, 10, 3, 5, 9, 4, 6, 8];
@@ -14,20 +14,20 @@ fn check_digit(digits: &[u32], weights: &[u32]) -> u32 {
 /// Validates an ИНН and returns it without surrounding spaces.
 pub fn parse_inn(field: &str, text: &str) -> Result<String, FieldError> {
     let inn = text.trim();
-    let bad = |why: &str| FieldError::new(field, Problem::Other(why.to_string()));
+    let bad = |rule: Rule| FieldError::new(field, Problem::Rule(rule));
     if !inn.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(bad("must contain digits only"));
+        return Err(bad(Rule::DigitsOnly));
     }
     let digits: Vec<u32> = inn.bytes().map(|b| u32::from(b - b'0')).collect();
     let valid = match digits.len() {
         10 => check_digit(&digits[..9], &W10) == digits[9],
         12 => check_digit(&digits[..10], &W11) == digits[10] && check_digit(&digits[..11], &W12) == digits[11],
-        _ => return Err(bad("must have 10 digits (a company) or 12 (a sole trader)")),
+        _ => return Err(bad(Rule::InnLength)),
     };
     if valid {
         Ok(inn.to_string())
     } else {
-        Err(bad("has a wrong check digit"))
+        Err(bad(Rule::WrongCheckDigit))
     }
 }
 
@@ -43,10 +43,7 @@ pub fn parse_kpp(field: &str, text: &str) -> Result<String, FieldError> {
     if valid {
         Ok(kpp.to_string())
     } else {
-        Err(FieldError::new(
-            field,
-            Problem::Other("must be 9 characters: 4 digits, 2 digits or capital letters, 3 digits".into()),
-        ))
+        Err(FieldError::new(field, Problem::Rule(Rule::KppForm)))
     }
 }
 
@@ -56,7 +53,7 @@ pub fn parse_bik(field: &str, text: &str) -> Result<String, FieldError> {
     if bik.starts_with("04") {
         Ok(bik)
     } else {
-        Err(FieldError::new(field, Problem::Other("must start with 04".into())))
+        Err(FieldError::new(field, Problem::Rule(Rule::BikStart)))
     }
 }
 
@@ -72,7 +69,7 @@ pub fn parse_account(field: &str, text: &str, bik: &str) -> Result<String, Field
 pub fn parse_corr_account(field: &str, text: &str, bik: &str) -> Result<String, FieldError> {
     let account = digits_only(field, text, 20)?;
     if !account.starts_with("301") {
-        return Err(FieldError::new(field, Problem::Other("must start with 301".into())));
+        return Err(FieldError::new(field, Problem::Rule(Rule::CorrAccountStart)));
     }
     check_account_key(field, &format!("0{}{account}", &bik[4..6]), account)
 }
@@ -82,7 +79,7 @@ fn digits_only(field: &str, text: &str, count: usize) -> Result<String, FieldErr
     if value.len() == count && value.bytes().all(|b| b.is_ascii_digit()) {
         Ok(value.to_string())
     } else {
-        Err(FieldError::new(field, Problem::Other(format!("must be {count} digits"))))
+        Err(FieldError::new(field, Problem::Rule(Rule::Digits(count))))
     }
 }
 
@@ -92,7 +89,7 @@ fn check_account_key(field: &str, keyed: &str, account: String) -> Result<String
     if sum.is_multiple_of(10) {
         Ok(account)
     } else {
-        Err(FieldError::new(field, Problem::Other("has a wrong check digit".into())))
+        Err(FieldError::new(field, Problem::Rule(Rule::WrongCheckDigit)))
     }
 }
 

@@ -22,7 +22,7 @@ pub mod wire;
 pub mod words;
 pub mod workflow;
 
-pub use error::{Error, FieldError, Problem, Result};
+pub use error::{Error, FieldError, Problem, Result, Rule};
 pub use montecarlo::{MonteCarlo, MonteCarloInput, MonteCarloResult, Profile, Seasonality};
 pub use period::{parse_date, Contract, Period, Phase, ScheduledMonth};
 pub use report::warranty_open;

@@ -12,7 +12,7 @@ use std::ops::Range;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
 
-use crate::error::{FieldError, Problem};
+use crate::error::{FieldError, Problem, Rule};
 use crate::period::{Contract, Phase};
 use crate::statement::simulate;
 use crate::tariff::Vat;
@@ -84,7 +84,7 @@ impl Seasonality {
     /// Twelve multipliers, January first: each 0..=10 with at most two places.
     pub fn new(field: &str, multipliers: &[Decimal]) -> Result<Seasonality, FieldError> {
         if multipliers.len() != 12 {
-            return Err(FieldError::new(field, Problem::Other("needs exactly 12 multipliers, January first".into())));
+            return Err(FieldError::new(field, Problem::Rule(Rule::TwelveMultipliers)));
         }
         let mut centi = [0; 12];
         for (i, &m) in multipliers.iter().enumerate() {
@@ -132,7 +132,7 @@ impl Sampler {
             }
             Profile::Resample(history) => {
                 if history.is_empty() {
-                    return Err(FieldError::new("profile.history", Problem::Other("needs at least one month".into())));
+                    return Err(FieldError::new("profile.history", Problem::Rule(Rule::NoMonths)));
                 }
                 Sampler::Resample(history.iter().map(|h| h.centi()).collect())
             }
@@ -359,10 +359,10 @@ fn distribution(sorted: &[i64]) -> Distribution {
 impl MonteCarlo {
     pub fn new(input: MonteCarloInput) -> Result<MonteCarlo, FieldError> {
         if !(1..=MAX_PATHS).contains(&input.paths) {
-            return Err(FieldError::new("paths", Problem::Other(format!("must be from 1 to {MAX_PATHS}"))));
+            return Err(FieldError::new("paths", Problem::Rule(Rule::FromOneTo(MAX_PATHS as u64))));
         }
         if !(1..=MAX_MONTHS).contains(&input.months) {
-            return Err(FieldError::new("months", Problem::Other(format!("must be from 1 to {MAX_MONTHS}"))));
+            return Err(FieldError::new("months", Problem::Rule(Rule::FromOneTo(MAX_MONTHS as u64))));
         }
         let sampler = Sampler::new(&input.profile)?;
         let kernel = Kernel::new(&input.contract, input.vat, input.months);

@@ -10,7 +10,7 @@ use std::fmt;
 use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::error::{Error, FieldError, Problem};
+use crate::error::{Error, FieldError, Problem, Rule};
 use crate::units::{Hours, MAX_MONTH_HOURS};
 
 /// Who acts: the roles of `shared/domain.md`.
@@ -338,7 +338,7 @@ impl Transition {
             Transition::Estimate { specification, estimate, deadline: _ } => {
                 require_text("specification", specification)?;
                 if estimate.is_zero() {
-                    return Err(FieldError::new("estimate", Problem::Other("must be greater than 0".into())));
+                    return Err(FieldError::new("estimate", Problem::Rule(Rule::GreaterThanZero)));
                 }
                 if estimate.value() > MAX_MONTH_HOURS {
                     return Err(FieldError::new("estimate", Problem::TooLarge { max: MAX_MONTH_HOURS.to_string() }));

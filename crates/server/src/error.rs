@@ -2,7 +2,7 @@
 //! it. `http` maps it to a status and an `application/problem+json` answer (`ApiError`); the CLI
 //! and the demo loader print it.
 
-use hourbank_domain::{Error as DomainError, FieldError, Problem};
+use hourbank_domain::{Error as DomainError, FieldError, Problem, Rule};
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -60,9 +60,9 @@ impl From<sqlx::Error> for Error {
     fn from(e: sqlx::Error) -> Self {
         if let Some(constraint) = crate::db::violated_constraint(&e) {
             return match constraint.as_str() {
-                "users_email_key" => Error::invalid("email", Problem::Other("is already taken".into())),
-                "orgs_inn_key" => Error::invalid("inn", Problem::Other("is already registered".into())),
-                "tariffs_name_key" => Error::invalid("name", Problem::Other("is already taken".into())),
+                "users_email_key" => Error::invalid("email", Problem::Rule(Rule::AlreadyTaken)),
+                "orgs_inn_key" => Error::invalid("inn", Problem::Rule(Rule::AlreadyRegistered)),
+                "tariffs_name_key" => Error::invalid("name", Problem::Rule(Rule::AlreadyTaken)),
                 other => Error::Conflict(format!("conflicts with existing data ({other})")),
             };
         }

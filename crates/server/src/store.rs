@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 use hourbank_domain::workflow::{Role, TaskState};
+use hourbank_domain::Rule;
 use hourbank_domain::{parse_date, Action, Contract, Hours, Money, Period, Tariff, Vat, VatRate};
 use rust_decimal::Decimal;
 use sqlx::any::AnyRow;
@@ -322,12 +323,12 @@ impl Page {
             Some(_) => {
                 return Err(Error::invalid(
                     "limit",
-                    hourbank_domain::Problem::Other(format!("must be from 1 to {}", Page::MAX_LIMIT)),
+                    hourbank_domain::Problem::Rule(Rule::FromOneTo(Page::MAX_LIMIT as u64)),
                 ))
             }
         };
         if before.is_some_and(|id| id <= 0) {
-            return Err(Error::invalid("before", hourbank_domain::Problem::Other("must be greater than 0".into())));
+            return Err(Error::invalid("before", hourbank_domain::Problem::Rule(Rule::GreaterThanZero)));
         }
         Ok(Page { limit, before })
     }

@@ -7,7 +7,7 @@
 use chrono::NaiveDate;
 use serde_json::{Map, Value};
 
-use crate::error::{FieldError, Problem};
+use crate::error::{FieldError, Problem, Rule};
 use crate::period::{parse_date, Contract};
 use crate::statement::{simulate, Statement};
 use crate::tariff::{Tariff, Vat, VatRate};
@@ -31,8 +31,8 @@ impl Scenario {
 
 /// Parses scenario JSON text.
 pub fn parse_scenario(text: &str) -> Result<Scenario, FieldError> {
-    let value: Value = serde_json::from_str(text)
-        .map_err(|e| FieldError::new("input", Problem::Other(format!("invalid JSON: {e}"))))?;
+    let value: Value =
+        serde_json::from_str(text).map_err(|e| FieldError::new("input", Problem::BadJson(e.to_string())))?;
     scenario_from_value(&value)
 }
 
@@ -58,10 +58,7 @@ pub fn scenario_from_value(value: &Value) -> Result<Scenario, FieldError> {
         return Err(FieldError::new("months", Problem::WrongType("an array of hour counts")));
     };
     if items.len() > MAX_SCENARIO_MONTHS {
-        return Err(FieldError::new(
-            "months",
-            Problem::Other(format!("must list at most {MAX_SCENARIO_MONTHS} months")),
-        ));
+        return Err(FieldError::new("months", Problem::Rule(Rule::MaxMonths(MAX_SCENARIO_MONTHS))));
     }
     let months = items
         .iter()

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::routing::{delete, get, put};
 use axum::{Json, Router};
 use hourbank_domain::workflow::Role;
-use hourbank_domain::Problem;
+use hourbank_domain::{Problem, Rule};
 
 use super::caller::SessionToken;
 use super::extract::Path;
@@ -44,7 +44,7 @@ async fn change_own_password(
         .await?;
     let stored: String = col(&row, "password_hash")?;
     if !state.hash_work(move || verify_password(&old, &stored)).await? {
-        return Err(ApiError::invalid("old_password", Problem::Other("is not your current password".into())));
+        return Err(ApiError::invalid("old_password", Problem::Rule(Rule::NotCurrentPassword)));
     }
     set_password(&state, caller.user_id, &new, Some(&token_hash(&token.0)), Some(caller.user_id)).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -117,7 +117,7 @@ async fn set_disabled_by_admin(
     caller.require(&[Role::Admin])?;
     let SetDisabled { disabled } = request::read(&body)?;
     if id == caller.user_id && disabled {
-        return Err(ApiError::invalid("disabled", Problem::Other("an admin cannot disable their own account".into())));
+        return Err(ApiError::invalid("disabled", Problem::Rule(Rule::DisablingOneself)));
     }
     set_disabled(&state, id, disabled, Some(caller.user_id)).await?;
     Ok(Json(UserDisabled { id, disabled }))

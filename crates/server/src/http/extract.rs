@@ -5,7 +5,7 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
-use hourbank_domain::Problem;
+use hourbank_domain::{Problem, Rule};
 use serde_json::Value;
 
 use super::ApiError;
@@ -51,9 +51,8 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Que
         let given: String = form_urlencoded::Serializer::new(String::new())
             .extend_pairs(form_urlencoded::parse(query.as_bytes()).filter(|(_, value)| !value.is_empty()))
             .finish();
-        let uri: axum::http::Uri = format!("/?{given}")
-            .parse()
-            .map_err(|_| ApiError::invalid("query", Problem::Other("is malformed".into())))?;
+        let uri: axum::http::Uri =
+            format!("/?{given}").parse().map_err(|_| ApiError::invalid("query", Problem::Rule(Rule::Malformed)))?;
         axum::extract::Query::<T>::try_from_uri(&uri)
             .map(|axum::extract::Query(value)| Query(value))
             .map_err(|rejection| query_error(&rejection.body_text(), query))

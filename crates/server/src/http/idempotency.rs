@@ -9,7 +9,7 @@ use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use hourbank_domain::Problem;
+use hourbank_domain::{Problem, Rule};
 use sha2::{Digest, Sha256};
 
 use super::{ApiError, AppState, BODY_LIMIT};
@@ -38,9 +38,7 @@ async fn handle(state: &AppState, request: Request, next: Next) -> Result<Respon
         .ok()
         .map(str::trim)
         .filter(|k| !k.is_empty() && k.len() <= 200)
-        .ok_or_else(|| {
-            ApiError::invalid("Idempotency-Key", Problem::Other("must be 1 to 200 visible characters".into()))
-        })?
+        .ok_or_else(|| ApiError::invalid("Idempotency-Key", Problem::Rule(Rule::KeyForm)))?
         .to_string();
     // A sign-in answers with a bearer token: stored for a replay, it would be a live credential in
     // clear in the database. A repeated sign-in is harmless anyway (another session).
@@ -289,10 +287,7 @@ impl StoredKey {
     /// `200 {"stored": true, "answer_lost": true}`.
     fn answer(self, claim: &KeyClaim) -> Result<Response, ApiError> {
         if self.request_hash != claim.fingerprint {
-            return Err(ApiError::invalid(
-                "Idempotency-Key",
-                Problem::Other("was already used for a different request".into()),
-            ));
+            return Err(ApiError::invalid("Idempotency-Key", Problem::Rule(Rule::KeyReused)));
         }
         let (status, body) = if self.status == 0 {
             if self.created_at > crate::db::instant(chrono::Utc::now() - ANSWER_LOST_AFTER) {

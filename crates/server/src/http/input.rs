@@ -20,7 +20,7 @@ pub const MAX_SEARCH_CHARS: usize = 200;
 pub fn search_words(field: &str, q: Option<String>) -> Result<Option<String>, ApiError> {
     match q {
         Some(q) if q.chars().count() > MAX_SEARCH_CHARS => {
-            Err(ApiError::invalid(field, Problem::Other(format!("must be at most {MAX_SEARCH_CHARS} characters"))))
+            Err(ApiError::invalid(field, Problem::MaxChars(MAX_SEARCH_CHARS)))
         }
         other => Ok(other),
     }

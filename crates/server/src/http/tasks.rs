@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use hourbank_domain::workflow::{Role, TaskState, Transition};
-use hourbank_domain::{Period, Problem};
+use hourbank_domain::{Period, Problem, Rule};
 use serde::Deserialize;
 
 use super::extract::{Path, Query};
@@ -151,7 +151,7 @@ async fn log_work(
     if let Some(date) = reading.draft.date
         && date > state.clock().today()
     {
-        reading.push(hourbank_domain::FieldError::new("date", Problem::Other("must not be in the future".into())));
+        reading.push(hourbank_domain::FieldError::new("date", Problem::Rule(Rule::InTheFuture)));
     }
     let work = reading.finish()?;
     let worklog = tasks::log_work(&state, &caller, id, &task, work).await?;

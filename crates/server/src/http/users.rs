@@ -96,7 +96,7 @@ async fn audit(
     };
     let (from, to) = (day("from", &q.from)?, day("to", &q.to)?);
     if q.action.as_deref().is_some_and(|a| a.len() > 40) {
-        return Err(ApiError::invalid("action", Problem::Other("must be at most 40 characters".into())));
+        return Err(ApiError::invalid("action", Problem::MaxChars(40)));
     }
     let mut conditions = Vec::new();
     let mut binds: Vec<Bind> = Vec::new();

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use hourbank_api::consultations::NewConsultation;
 use hourbank_api::request::Reading;
-use hourbank_domain::{FieldError, Period, Problem};
+use hourbank_domain::{FieldError, Period, Problem, Rule};
 use serde_json::json;
 
 use crate::app::App;
@@ -32,7 +32,7 @@ pub async fn check(app: &App, scope: OrgScope, reading: &mut Reading<'_, NewCons
         Some(id) => match store::org(app.db(), scope, id).await {
             Ok(org) => Some(org),
             Err(Error::NotFound) => {
-                reading.push(FieldError::new("org_id", Problem::Other("no such organisation".into())));
+                reading.push(FieldError::new("org_id", Problem::Rule(Rule::NoSuchOrganisation)));
                 None
             }
             Err(other) => return Err(other),
@@ -41,7 +41,7 @@ pub async fn check(app: &App, scope: OrgScope, reading: &mut Reading<'_, NewCons
     };
     if let Some(date) = date {
         if date > app.clock().today() {
-            reading.push(FieldError::new("date", Problem::Other("must not be in the future".into())));
+            reading.push(FieldError::new("date", Problem::Rule(Rule::InTheFuture)));
         } else if let Some(org) = &org
             && let Some(problem) = date_problem(app, org, date).await?
         {
@@ -53,7 +53,7 @@ pub async fn check(app: &App, scope: OrgScope, reading: &mut Reading<'_, NewCons
         && let (Some(org), Some(date)) = (&org, date)
         && org.contract()?.month_of(Period::of(date)).is_some_and(|m| m.phase == hourbank_domain::Phase::Trial)
     {
-        reading.push(FieldError::new("billable", Problem::Other("a consultation in the trial is not billed".into())));
+        reading.push(FieldError::new("billable", Problem::Rule(Rule::TrialConsultation)));
     }
     Ok(())
 }
@@ -74,7 +74,7 @@ async fn date_problem(app: &App, org: &OrgRecord, date: NaiveDate) -> Result<Opt
         .bind(period.to_string())
         .fetch_optional(app.db().pool())
         .await?;
-    Ok(closed.map(|_| Problem::Other(format!("falls in {period}, a closed month"))))
+    Ok(closed.map(|_| Problem::Rule(Rule::ClosedMonth(period))))
 }
 
 /// Logs a consultation by `caller` (a specialist, analyst or admin), with its audit row; returns

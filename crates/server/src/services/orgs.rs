@@ -4,7 +4,7 @@
 use hourbank_api::orgs::{Org, Person};
 use hourbank_api::session::Me;
 use hourbank_domain::workflow::Role;
-use hourbank_domain::Problem;
+use hourbank_domain::{Problem, Rule};
 use serde_json::{json, Value};
 
 use crate::app::App;
@@ -67,7 +67,7 @@ pub async fn insert_new_org(app: &App, org: &NewOrg, by: Option<i64>) -> Result<
     if let Some(analyst) = org.analyst_id {
         let is_analyst = store::user(app.db(), analyst).await?.is_some_and(|u| u.role == Role::Analyst);
         if !is_analyst {
-            return Err(Error::invalid("analyst_id", Problem::Other("is not an analyst".into())));
+            return Err(Error::invalid("analyst_id", Problem::Rule(Rule::NotAnAnalyst)));
         }
     }
     let mut tx = app.db().begin_write().await?;

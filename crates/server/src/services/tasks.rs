@@ -7,7 +7,7 @@
 use hourbank_api::request::Reading;
 use hourbank_api::tasks::{LogWork, TaskDetail, WarrantyClaim};
 use hourbank_domain::workflow::{allowed, can_log_work, next_state, Action, Role, TaskState, Transition};
-use hourbank_domain::{billing_period, warranty_open, Hours, Period, Problem};
+use hourbank_domain::{billing_period, warranty_open, Hours, Period, Problem, Rule};
 use serde_json::{json, Value};
 
 use crate::app::App;
@@ -53,16 +53,14 @@ pub async fn create(
         (OrgScope::One(own), None) => own,
         (OrgScope::One(own), Some(org)) if org == own => own,
         // A client naming another organisation learns nothing about it.
-        (OrgScope::One(_), Some(_)) => {
-            return Err(Error::invalid("org_id", Problem::Other("is not your organisation".into())))
-        }
+        (OrgScope::One(_), Some(_)) => return Err(Error::invalid("org_id", Problem::Rule(Rule::NotYourOrganisation))),
         (OrgScope::All, Some(org)) => org,
         (OrgScope::All, None) => return Err(Error::invalid("org_id", Problem::Missing)),
     };
     // A client's own organisation exists (its users reference it); one staff name is checked.
     if scope == OrgScope::All {
         store::org(app.db(), scope, org_id).await.map_err(|e| match e {
-            Error::NotFound => Error::invalid("org_id", Problem::Other("no such organisation".into())),
+            Error::NotFound => Error::invalid("org_id", Problem::Rule(Rule::NoSuchOrganisation)),
             other => other,
         })?;
     }
@@ -282,7 +280,7 @@ pub async fn assign(
     if let Some(user_id) = user_id {
         let user = store::user(app.db(), user_id).await?;
         if !user.is_some_and(|u| matches!(u.role, Role::Specialist | Role::Analyst)) {
-            return Err(Error::invalid("user_id", Problem::Other("is not a specialist or analyst".into())));
+            return Err(Error::invalid("user_id", Problem::Rule(Rule::NotSpecialistOrAnalyst)));
         }
     }
     let finished = || Error::Conflict("an accepted or cancelled task is not assigned any more".into());
@@ -411,8 +409,8 @@ pub async fn check_warranty(
     let accepted_on = original.accepted_at.as_deref().and_then(crate::clock::business_date_of_text);
     let org = store::org(app.db(), scope, original.org_id).await?;
     if !accepted_on.is_some_and(|day| warranty_open(day, org.warranty_days, today)) {
-        let until = original.warranty_until.map(|d| d.to_string()).unwrap_or_default();
-        reading.push(hourbank_domain::FieldError::new("warranty_until", Problem::Other(format!("ended on {until}"))));
+        let ended = Problem::Rule(Rule::WarrantyEnded(original.warranty_until));
+        reading.push(hourbank_domain::FieldError::new("warranty_until", ended));
     }
     Ok(())
 }

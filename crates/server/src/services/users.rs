@@ -1,7 +1,7 @@
 //! Users: creating one (the API, `hourbank admin create-user`, the demo loader).
 
 use hourbank_domain::workflow::Role;
-use hourbank_domain::Problem;
+use hourbank_domain::{Problem, Rule};
 use serde_json::json;
 
 use crate::app::App;
@@ -35,7 +35,7 @@ pub async fn insert_user(app: &App, user: &NewUser, password: &str, by: Option<i
     hourbank_api::accounts::check_new_password("password", password).map_err(|e| Error::Invalid(vec![e]))?;
     if let Some(org) = user.org_id {
         store::org(app.db(), OrgScope::All, org).await.map_err(|e| match e {
-            Error::NotFound => Error::invalid("org_id", Problem::Other("no such organisation".into())),
+            Error::NotFound => Error::invalid("org_id", Problem::Rule(Rule::NoSuchOrganisation)),
             other => other,
         })?;
     }
