@@ -14,7 +14,8 @@ shopt -s nullglob
 minified=0
 for js in *.js; do
     # Only the glue, which Trunk names with its hash and index.html loads (a copied sw.js stays as it is).
-    [[ "$js" =~ -[0-9a-f]{16}\.js$ ]] && grep -qF "/$js" index.html || continue
+    # The hash is written without leading zeros: 15 hex digits or fewer now and then.
+    [[ "$js" =~ -[0-9a-f]{1,16}\.js$ ]] && grep -qF "/$js" index.html || continue
     "$esbuild" "$js" --minify --format=esm --log-level=warning --outfile="$js.min"
     mv "$js.min" "$js"
     minified=$((minified + 1))
