@@ -10,6 +10,16 @@ use crate::request::Request;
 
 /// The channels of the offer: «по телефону, CRM-чате или мобильном приложении».
 pub const CHANNELS: [&str; 3] = ["phone", "crm_chat", "mobile_app"];
+
+/// A channel's Russian name (the API sends the code): the portal's label, the CSV's word.
+pub fn channel_ru(code: &str) -> Option<&'static str> {
+    match code {
+        "phone" => Some("Телефон"),
+        "crm_chat" => Some("CRM-чат"),
+        "mobile_app" => Some("Мобильное приложение"),
+        _ => None,
+    }
+}
 /// Most hours one consultation may last: one day.
 pub const MAX_DURATION_HOURS: u32 = 24;
 /// Most characters in a consultation's topic.

@@ -117,18 +117,19 @@ pub fn period(period: Period, lang: Lang) -> String {
     hourbank_web::table::period_in(period, lang)
 }
 
-pub const CHANNELS: [&str; 3] = ["phone", "crm_chat", "mobile_app"];
+pub use hourbank_api::consultations::CHANNELS;
 
 pub fn channel(code: &str, lang: Lang) -> &'static str {
-    match (code, lang) {
-        ("phone", Lang::Ru) => "Телефон",
-        ("phone", Lang::En) => "Phone",
-        ("crm_chat", Lang::Ru) => "CRM-чат",
-        ("crm_chat", Lang::En) => "CRM chat",
-        ("mobile_app", Lang::Ru) => "Мобильное приложение",
-        ("mobile_app", Lang::En) => "Mobile app",
-        (_, _) => "—",
-    }
+    let name = match lang {
+        Lang::Ru => hourbank_api::consultations::channel_ru(code),
+        Lang::En => match code {
+            "phone" => Some("Phone"),
+            "crm_chat" => Some("CRM chat"),
+            "mobile_app" => Some("Mobile app"),
+            _ => None,
+        },
+    };
+    name.unwrap_or("—")
 }
 
 #[cfg(test)]

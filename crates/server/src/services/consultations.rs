@@ -15,16 +15,6 @@ use crate::Error;
 
 pub use hourbank_api::consultations::CHANNELS;
 
-/// A channel's Russian name, for the CSV export (the API sends the code; the browser names it).
-pub fn channel_ru(channel: &str) -> &'static str {
-    match channel {
-        "phone" => "Телефон",
-        "crm_chat" => "CRM-чат",
-        "mobile_app" => "Мобильное приложение",
-        _ => "",
-    }
-}
-
 /// A new consultation, checked against the organisation's contract and the calendar: every problem at once.
 pub async fn check(app: &App, scope: OrgScope, reading: &mut Reading<'_, NewConsultation>) -> Result<(), Error> {
     let (org_id, date, billable) = (reading.draft.org_id, reading.draft.date, reading.draft.billable);

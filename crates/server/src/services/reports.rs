@@ -12,12 +12,12 @@ use hourbank_domain::{
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use super::consultations::channel_ru;
 use crate::app::App;
 use crate::auth::{Caller, OrgScope};
 use crate::db::col;
 use crate::store::{self, OrgRecord};
 use crate::Error;
+use hourbank_api::consultations::channel_ru;
 
 pub use crate::db::report_entries::{ReportTask, ReportWorklog, UserName};
 
@@ -530,7 +530,7 @@ pub fn report_csv(report: &Value, lang: CsvLang) -> String {
                 billable_centi += centi;
             }
             let channel = match lang {
-                CsvLang::Ru => channel_ru(&s(&c["channel"])).to_string(),
+                CsvLang::Ru => channel_ru(&s(&c["channel"])).unwrap_or_default().to_string(),
                 CsvLang::En => s(&c["channel"]).replace('_', " "),
             };
             let billable = if billable { t("да", "yes") } else { t("нет", "no") };
