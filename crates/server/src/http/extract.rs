@@ -47,13 +47,20 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Que
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         let query = parts.uri.query().unwrap_or("");
         // A parameter with an empty value (`?org=&month=`, as an HTML form sends a blank field) is
-        // a parameter not given.
-        let given: String = form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(form_urlencoded::parse(query.as_bytes()).filter(|(_, value)| !value.is_empty()))
-            .finish();
-        let uri: axum::http::Uri =
-            format!("/?{given}").parse().map_err(|_| ApiError::invalid("query", Problem::Rule(Rule::Malformed)))?;
-        axum::extract::Query::<T>::try_from_uri(&uri)
+        // a parameter not given: such a query is read without them (most have none, and are read
+        // as they came).
+        let pairs = || form_urlencoded::parse(query.as_bytes());
+        let without_blanks = pairs().any(|(_, value)| value.is_empty()).then(|| {
+            let given = form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(pairs().filter(|(_, value)| !value.is_empty()))
+                .finish();
+            format!("/?{given}").parse::<axum::http::Uri>()
+        });
+        let uri = match without_blanks {
+            Some(rebuilt) => &rebuilt.map_err(|_| ApiError::invalid("query", Problem::Rule(Rule::Malformed)))?,
+            None => &parts.uri,
+        };
+        axum::extract::Query::<T>::try_from_uri(uri)
             .map(|axum::extract::Query(value)| Query(value))
             .map_err(|rejection| query_error(&rejection.body_text(), query))
     }
