@@ -18,6 +18,7 @@ pub mod reports;
 pub mod request;
 pub mod session;
 pub mod tasks;
+pub mod write;
 
 pub use admin::{AuditEntry, AuditList, CreatedUser, TariffEntry, TariffList, User, UserDisabled, UserList};
 pub use consultations::{Consultation, ConsultationList, LoggedConsultation};
@@ -29,3 +30,4 @@ pub use reports::{MonthEntry, MonthList, Report, ReportOrg, ReportTariff, Report
 pub use request::{Invalid, Request};
 pub use session::{Me, SessionEntry, SessionList, SessionState};
 pub use tasks::{Event, LoggedWork, Task, TaskDetail, TaskList, Worklog, WorklogList};
+pub use write::Write;

@@ -10,8 +10,11 @@ use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
+use hourbank_api::Write;
+
 use crate::model::Problem;
-use crate::outbox::{storage_key, Delivery, Loaded, Outbox, PendingWrite, WriteState, DAMAGED_KEY, STORAGE_KEY};
+use crate::outbox::{storage_key, Delivery, Outbox, PendingWrite, WriteState, DAMAGED_KEY, STORAGE_KEY};
+use crate::store::{self, Stored};
 
 const API: &str = "/api/v1";
 const CACHE_PREFIX: &str = "hourbank.cache:";
@@ -73,22 +76,30 @@ pub fn set_cache_owner(user_id: Option<i64>) {
     if owner != CACHE_OWNER.with(|o| o.borrow().clone()) || owner.is_empty() {
         clear_cache();
     }
-    if let Some(s) = storage() {
-        let _ = if owner.is_empty() { s.remove_item(OWNER_KEY) } else { s.set_item(OWNER_KEY, &owner) };
+    match user_id {
+        Some(id) => {
+            store::write(OWNER_KEY, &id);
+        }
+        None => store::delete(OWNER_KEY),
     }
     CACHE_OWNER.with(|o| *o.borrow_mut() = owner);
 }
 
 /// At start: the last signed-in user's cache, until `/me` says otherwise; returns who that is.
+/// (Stored as the id's JSON, which is also how earlier versions wrote it.)
 pub fn restore_cache_owner() -> Option<i64> {
-    let owner = storage().and_then(|s| s.get_item(OWNER_KEY).ok().flatten()).unwrap_or_default();
-    let id = owner.parse().ok();
-    CACHE_OWNER.with(|o| *o.borrow_mut() = owner);
+    let id = match store::read::<i64>(OWNER_KEY) {
+        Stored::Value(id) => Some(id),
+        Stored::Missing => None,
+        // Nobody can be trusted to own the cache: it goes.
+        Stored::Damaged { .. } => {
+            store::delete(OWNER_KEY);
+            clear_cache();
+            None
+        }
+    };
+    CACHE_OWNER.with(|o| *o.borrow_mut() = id.map(|id| id.to_string()).unwrap_or_default());
     id
-}
-
-fn storage() -> Option<web_sys::Storage> {
-    window().local_storage().ok().flatten()
 }
 
 fn cache_key(path: &str) -> Option<String> {
@@ -96,14 +107,25 @@ fn cache_key(path: &str) -> Option<String> {
     (!owner.is_empty()).then(|| format!("{CACHE_PREFIX}{owner}:{path}"))
 }
 
+/// A read kept for offline use: the answer as the server wrote it, and when.
+#[derive(serde::Serialize)]
+struct CachedAnswer<'a> {
+    /// Milliseconds since the epoch, whole (formatting floats would cost the wasm kilobytes).
+    saved_at: i64,
+    body: &'a serde_json::value::RawValue,
+}
+
+/// The same entry read back as the answer's type.
+#[derive(serde::Deserialize)]
+struct CachedRead<T> {
+    saved_at: i64,
+    body: T,
+}
+
 /// Forgets every cached read (on sign-out).
 pub fn clear_cache() {
-    let Some(s) = storage() else { return };
-    let len = s.length().unwrap_or(0);
-    let keys: Vec<String> =
-        (0..len).filter_map(|i| s.key(i).ok().flatten()).filter(|k| k.starts_with(CACHE_PREFIX)).collect();
-    for k in keys {
-        let _ = s.remove_item(&k);
+    for key in store::keys(CACHE_PREFIX) {
+        store::delete(&key);
     }
 }
 
@@ -147,9 +169,9 @@ pub async fn get<T: DeserializeOwned>(path: &str) -> Result<Fetched<T>, ApiError
     match exchange("GET", path, None, None).await {
         Some((200, text)) => {
             let value = serde_json::from_str(&text).map_err(|e| ApiError::Unreadable(e.to_string()))?;
-            if let (Some(s), Some(key)) = (storage(), cache_key(path)) {
+            if let (Some(key), Ok(body)) = (cache_key(path), serde_json::value::RawValue::from_string(text)) {
                 // A full storage only costs the offline copy.
-                let _ = s.set_item(&key, &format!("{}\n{text}", now_ms()));
+                store::write(&key, &CachedAnswer { saved_at: now_ms() as i64, body: &body });
             }
             Ok(Fetched { value, saved_at: None })
         }
@@ -157,10 +179,14 @@ pub async fn get<T: DeserializeOwned>(path: &str) -> Result<Fetched<T>, ApiError
         Some((status, text)) if status < 500 => Err(ApiError::Problem(problem_of(status, &text))),
         // No answer, or the server failing: the saved copy is better than nothing.
         answer => {
-            let cached = cache_key(path).and_then(|key| storage()?.get_item(&key).ok().flatten());
-            let parsed = cached.and_then(|c| {
-                let (at, text) = c.split_once('\n')?;
-                Some(Fetched { value: serde_json::from_str(text).ok()?, saved_at: Some(at.parse().ok()?) })
+            let parsed = cache_key(path).and_then(|key| match store::read::<CachedRead<T>>(&key) {
+                Stored::Value(c) => Some(Fetched { value: c.body, saved_at: Some(c.saved_at as f64) }),
+                Stored::Missing => None,
+                // Saved by an older version, or damaged: a cache entry is only a copy.
+                Stored::Damaged { .. } => {
+                    store::delete(&key);
+                    None
+                }
             });
             match (parsed, answer) {
                 (Some(fetched), _) => Ok(fetched),
@@ -226,12 +252,14 @@ impl OutboxSync {
     /// Starts with no queue: a user's is loaded by [`OutboxSync::switch_user`] once the server
     /// says who is signed in. A queue stored before queues had owners is kept aside and reported.
     pub fn load() -> OutboxSync {
-        let legacy = storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten());
-        let damaged = legacy.map(|raw| {
-            if let Some(s) = storage() {
-                let _ = s.set_item(DAMAGED_KEY, &raw);
-                let _ = s.remove_item(STORAGE_KEY);
-            }
+        let damaged = match store::read::<serde_json::Value>(STORAGE_KEY) {
+            Stored::Missing => None,
+            Stored::Value(legacy) => Some(legacy.to_string()),
+            Stored::Damaged { raw, .. } => Some(raw),
+        }
+        .map(|raw| {
+            store::write_raw(DAMAGED_KEY, &raw);
+            store::delete(STORAGE_KEY);
             "saved before writes were kept per user, so whose they are is unknown".to_string()
         });
         let online = window().navigator().on_line();
@@ -266,13 +294,13 @@ impl OutboxSync {
             None => Outbox::default(),
             Some(id) => {
                 let key = storage_key(id);
-                match Outbox::load(storage().and_then(|s| s.get_item(&key).ok().flatten()).as_deref()) {
-                    Loaded::Ok(outbox) => outbox,
-                    Loaded::Damaged { raw, reason } => {
-                        if let Some(s) = storage() {
-                            let _ = s.set_item(DAMAGED_KEY, &raw);
-                            let _ = s.remove_item(&key);
-                        }
+                match store::read::<Outbox>(&key) {
+                    Stored::Value(outbox) => outbox,
+                    Stored::Missing => Outbox::default(),
+                    // Kept aside, exactly as it was, and reported: never overwritten or lost.
+                    Stored::Damaged { raw, reason } => {
+                        store::write_raw(DAMAGED_KEY, &raw);
+                        store::delete(&key);
                         self.damaged.set(Some(reason));
                         Outbox::default()
                     }
@@ -285,10 +313,7 @@ impl OutboxSync {
 
     fn save(&self) {
         let Some(owner) = self.owner.get_untracked() else { return };
-        let text = self.outbox.with_untracked(Outbox::to_stored);
-        if let Some(s) = storage() {
-            let _ = s.set_item(&storage_key(owner), &text);
-        }
+        self.outbox.with_untracked(|outbox| store::write(&storage_key(owner), outbox));
     }
 
     pub fn update(&self, change: impl FnOnce(&mut Outbox)) {
@@ -312,7 +337,8 @@ impl OutboxSync {
         }
         let owner = self.owner.get_untracked();
         while let Some(next) = self.outbox.with_untracked(|o| o.next_waiting().cloned()) {
-            let answer = exchange(&next.method, &next.path, Some(&next.body), Some(&next.key)).await;
+            let body = next.write.body().to_string();
+            let answer = exchange(next.write.method(), &next.write.path(), Some(&body), Some(&next.key)).await;
             let delivery = match &answer {
                 None => Delivery::of(None, ""),
                 Some((status, text)) => {
@@ -353,7 +379,7 @@ impl OutboxSync {
 
     /// Makes a write: queued, then sent at once when possible. Refused while the user is still
     /// on the form, it leaves the queue and comes back as the form's error; offline, it waits.
-    pub async fn write(self, method: &str, path: &str, body: String, label: String) -> WriteOutcome {
+    pub async fn write(self, write: Write, label: String) -> WriteOutcome {
         if self.owner.get_untracked().is_none() {
             // Nobody is confirmed signed in (the page opened without a connection): a write
             // belongs to a user, so it waits for one.
@@ -367,9 +393,7 @@ impl OutboxSync {
         let key = new_key();
         let write = PendingWrite {
             key: key.clone(),
-            method: method.into(),
-            path: path.into(),
-            body,
+            write,
             label,
             made_at: js_sys::Date::new_0().to_iso_string().as_string().unwrap_or_default(),
             state: WriteState::Waiting,
@@ -431,44 +455,52 @@ pub fn refused_here(invalid: &hourbank_api::Invalid) -> WriteOutcome {
 /// Consultations, with their typed body.
 pub mod consultations {
     use hourbank_api::consultations::NewConsultation;
+    use hourbank_api::Write;
 
     use super::{OutboxSync, WriteOutcome};
 
-    pub async fn log(sync: OutboxSync, consultation: &NewConsultation, label: String) -> WriteOutcome {
-        sync.write("POST", "/consultations", super::body(consultation), label).await
+    pub async fn log(sync: OutboxSync, consultation: NewConsultation, label: String) -> WriteOutcome {
+        sync.write(Write::LogConsultation(consultation), label).await
     }
 }
 
 /// The task endpoints with their typed bodies (`hourbank-api`): a write goes through the outbox
-/// as the JSON its type writes, which the server reads back as the same request.
+/// as a typed [`Write`](hourbank_api::Write), sent as the JSON its type writes, which the server
+/// reads back as the same request.
 pub mod tasks {
     use hourbank_api::instructions::NewInstruction;
     use hourbank_api::tasks::{Assignment, LogWork, NewTask, WarrantyClaim};
+    use hourbank_api::Write;
     use hourbank_domain::Transition;
 
-    use super::{body, OutboxSync, WriteOutcome};
+    use super::{OutboxSync, WriteOutcome};
 
-    pub async fn create(sync: OutboxSync, task: &NewTask, label: String) -> WriteOutcome {
-        sync.write("POST", "/tasks", body(task), label).await
+    pub async fn create(sync: OutboxSync, task: NewTask, label: String) -> WriteOutcome {
+        sync.write(Write::CreateTask(task), label).await
     }
 
-    pub async fn transition(sync: OutboxSync, id: i64, step: &Transition, label: String) -> WriteOutcome {
-        sync.write("POST", &format!("/tasks/{id}/transitions"), body(step), label).await
+    pub async fn transition(sync: OutboxSync, task: i64, step: Transition, label: String) -> WriteOutcome {
+        sync.write(Write::Transition { task, step }, label).await
     }
 
-    pub async fn assign(sync: OutboxSync, id: i64, assignment: &Assignment, label: String) -> WriteOutcome {
-        sync.write("PUT", &format!("/tasks/{id}/assignee"), body(assignment), label).await
+    pub async fn assign(sync: OutboxSync, task: i64, assignment: Assignment, label: String) -> WriteOutcome {
+        sync.write(Write::Assign { task, assignment }, label).await
     }
 
-    pub async fn claim_warranty(sync: OutboxSync, id: i64, claim: &WarrantyClaim, label: String) -> WriteOutcome {
-        sync.write("POST", &format!("/tasks/{id}/warranty"), body(claim), label).await
+    pub async fn claim_warranty(sync: OutboxSync, task: i64, claim: WarrantyClaim, label: String) -> WriteOutcome {
+        sync.write(Write::ClaimWarranty { task, claim }, label).await
     }
 
-    pub async fn log_work(sync: OutboxSync, id: i64, work: &LogWork, label: String) -> WriteOutcome {
-        sync.write("POST", &format!("/tasks/{id}/worklogs"), body(work), label).await
+    pub async fn log_work(sync: OutboxSync, task: i64, work: LogWork, label: String) -> WriteOutcome {
+        sync.write(Write::LogWork { task, work }, label).await
     }
 
-    pub async fn write_instruction(sync: OutboxSync, id: i64, text: &NewInstruction, label: String) -> WriteOutcome {
-        sync.write("POST", &format!("/tasks/{id}/instructions"), body(text), label).await
+    pub async fn write_instruction(
+        sync: OutboxSync,
+        task: i64,
+        instruction: NewInstruction,
+        label: String,
+    ) -> WriteOutcome {
+        sync.write(Write::WriteInstruction { task, instruction }, label).await
     }
 }

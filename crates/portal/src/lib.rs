@@ -24,6 +24,8 @@ pub mod api;
 mod app;
 #[cfg(target_arch = "wasm32")]
 mod pages;
+#[cfg(target_arch = "wasm32")]
+mod store;
 
 #[cfg(target_arch = "wasm32")]
 pub use app::Portal;

@@ -4,6 +4,7 @@
 //! A write the server refuses stays here with the server's message until the user fixes or
 //! discards it: nothing is dropped silently.
 
+use hourbank_api::Write;
 use serde::{Deserialize, Serialize};
 
 /// LocalStorage key of the queue before queues had an owner: read once, kept aside as damaged
@@ -18,17 +19,17 @@ pub fn storage_key(user_id: i64) -> String {
 }
 /// Where an unreadable stored queue is moved, so no write is ever lost by a format change.
 pub const DAMAGED_KEY: &str = "hourbank.outbox.damaged";
-const FORMAT: u32 = 1;
+/// 2: each entry holds its typed write (`hourbank_api::Write`). 1: method, path and the body as
+/// JSON text; read and converted, entry by entry, with the same checks.
+const FORMAT: u32 = 2;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PendingWrite {
     /// The `Idempotency-Key`: also this entry's identity in the queue.
     pub key: String,
-    pub method: String,
-    /// API path below `/api/v1`, such as `/tasks` or `/tasks/12/transitions`.
-    pub path: String,
-    /// The JSON body as it will be sent.
-    pub body: String,
+    /// The endpoint and its checked body: stored as it will be sent, read back with the checks
+    /// the server makes.
+    pub write: Write,
     /// What the user did, in their words: «Новая задача: Отчёт по складу».
     pub label: String,
     /// When it was made (ISO 8601, the browser's clock).
@@ -73,16 +74,64 @@ impl Delivery {
     }
 }
 
+/// A user's queue. Stored as `{"v": 2, "entries": [...]}`; a queue of format 1 reads too.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "StoredQueue", try_from = "StoredQueue")]
 pub struct Outbox {
-    #[serde(default)]
     pub entries: Vec<PendingWrite>,
 }
 
+/// A stored queue of any format: the number first, so a queue of another format is never
+/// misread as this one.
 #[derive(Serialize, Deserialize)]
-struct Stored {
+struct StoredQueue {
     v: u32,
-    entries: Vec<PendingWrite>,
+    entries: Vec<serde_json::Value>,
+}
+
+impl From<Outbox> for StoredQueue {
+    fn from(outbox: Outbox) -> StoredQueue {
+        let entries = outbox.entries.iter().map(|e| serde_json::to_value(e).expect("plain data serialises"));
+        StoredQueue { v: FORMAT, entries: entries.collect() }
+    }
+}
+
+/// Every entry must read back as the write it was, or the whole queue is refused (and set
+/// aside by the caller): its order matters, a later step may depend on an earlier one.
+impl TryFrom<StoredQueue> for Outbox {
+    type Error = String;
+
+    fn try_from(stored: StoredQueue) -> Result<Outbox, String> {
+        let entries = stored.entries.into_iter();
+        let entries = match stored.v {
+            FORMAT => entries.map(|e| serde_json::from_value::<PendingWrite>(e).map_err(|e| e.to_string())).collect(),
+            1 => entries
+                .map(|e| serde_json::from_value::<PendingWriteV1>(e).map_err(|e| e.to_string())?.upgrade())
+                .collect(),
+            v => Err(format!("unknown format v{v}")),
+        };
+        entries.map(|entries| Outbox { entries })
+    }
+}
+
+/// An entry of format 1: the write as method, path and body text.
+#[derive(Deserialize)]
+struct PendingWriteV1 {
+    key: String,
+    method: String,
+    path: String,
+    body: String,
+    label: String,
+    made_at: String,
+    state: WriteState,
+}
+
+impl PendingWriteV1 {
+    fn upgrade(self) -> Result<PendingWrite, String> {
+        let body: serde_json::Value = serde_json::from_str(&self.body).map_err(|e| e.to_string())?;
+        let write = Write::try_from(hourbank_api::write::Parts { method: self.method, path: self.path, body })?;
+        Ok(PendingWrite { key: self.key, write, label: self.label, made_at: self.made_at, state: self.state })
+    }
 }
 
 /// Reading the stored queue.
@@ -98,17 +147,17 @@ pub enum Loaded {
 }
 
 impl Outbox {
+    /// Reads a stored queue's text (what the browser's storage does through serde).
     pub fn load(stored: Option<&str>) -> Loaded {
         let Some(raw) = stored else { return Loaded::Ok(Outbox::default()) };
-        match serde_json::from_str::<Stored>(raw) {
-            Ok(Stored { v: FORMAT, entries }) => Loaded::Ok(Outbox { entries }),
-            Ok(Stored { v, .. }) => Loaded::Damaged { raw: raw.to_string(), reason: format!("unknown format v{v}") },
+        match serde_json::from_str::<Outbox>(raw) {
+            Ok(outbox) => Loaded::Ok(outbox),
             Err(e) => Loaded::Damaged { raw: raw.to_string(), reason: e.to_string() },
         }
     }
 
     pub fn to_stored(&self) -> String {
-        serde_json::to_string(&Stored { v: FORMAT, entries: self.entries.clone() }).expect("plain data serialises")
+        serde_json::to_string(self).expect("plain data serialises")
     }
 
     /// Queues a write at the end. A key already queued is not queued twice.
@@ -143,10 +192,10 @@ impl Outbox {
 
     /// The user fixed a refused write (or wants it tried again as is): it waits again, in its
     /// original place. The server forgets a refused request's key, so the same key is safe.
-    pub fn retry(&mut self, key: &str, body: Option<String>) {
+    pub fn retry(&mut self, key: &str, fixed: Option<Write>) {
         if let Some(entry) = self.entries.iter_mut().find(|e| e.key == key) {
-            if let Some(body) = body {
-                entry.body = body;
+            if let Some(write) = fixed {
+                entry.write = write;
             }
             entry.state = WriteState::Waiting;
         }
@@ -164,23 +213,27 @@ impl Outbox {
         self.entries.len() - self.waiting()
     }
 
-    /// Writes still waiting for this API path (a task page shows its own pending steps).
-    pub fn for_path<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = &'a PendingWrite> + 'a {
-        self.entries.iter().filter(move |e| e.path == prefix || e.path.starts_with(&format!("{prefix}/")))
+    /// Writes still queued about this task (its page shows its own pending steps).
+    pub fn for_task(&self, task: i64) -> impl Iterator<Item = &PendingWrite> + '_ {
+        self.entries.iter().filter(move |e| e.write.task() == Some(task))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use hourbank_api::tasks::NewTask;
+    use hourbank_domain::Transition;
     use proptest::prelude::*;
+
+    fn new_task(title: &str) -> Write {
+        Write::CreateTask(NewTask { title: title.into(), description: "d".into(), org_id: None })
+    }
 
     fn write(key: &str) -> PendingWrite {
         PendingWrite {
             key: key.into(),
-            method: "POST".into(),
-            path: "/tasks".into(),
-            body: format!(r#"{{"title":"{key}","description":"d"}}"#),
+            write: new_task(key),
             label: format!("Новая задача: {key}"),
             made_at: "2026-11-24T10:00:00Z".into(),
             state: WriteState::Waiting,
@@ -222,9 +275,9 @@ mod tests {
         assert!(outbox.record("a", &refused), "a refusal does not stop the others");
         assert_eq!(outbox.next_waiting().unwrap().key, "b");
         assert_eq!((outbox.waiting(), outbox.refused()), (1, 1));
-        outbox.retry("a", Some(r#"{"title":"fixed","description":"d"}"#.into()));
+        outbox.retry("a", Some(new_task("fixed")));
         assert_eq!(outbox.next_waiting().unwrap().key, "a", "back in its own place");
-        assert!(outbox.entries[0].body.contains("fixed"));
+        assert_eq!(outbox.entries[0].write, new_task("fixed"));
         outbox.discard("a");
         assert_eq!(outbox.entries.len(), 1);
     }
@@ -244,11 +297,51 @@ mod tests {
     fn a_damaged_or_newer_store_is_reported_never_read_as_empty() {
         assert_eq!(Outbox::load(None), Loaded::Ok(Outbox::default()));
         assert!(matches!(Outbox::load(Some("{not json")), Loaded::Damaged { .. }));
-        assert!(matches!(Outbox::load(Some(r#"{"v":2,"entries":[]}"#)), Loaded::Damaged { .. }));
+        assert!(matches!(Outbox::load(Some(r#"{"v":3,"entries":[]}"#)), Loaded::Damaged { .. }));
         let mut outbox = Outbox::default();
         outbox.push(write("a"));
+        outbox.push(PendingWrite {
+            write: Write::Transition { task: 12, step: Transition::Reject { comment: "Дорого".into() } },
+            ..write("b")
+        });
         outbox.record("a", &Delivery::Refused { status: 403, message: "нет прав".into() });
         assert_eq!(Outbox::load(Some(&outbox.to_stored())), Loaded::Ok(outbox));
+        // An entry that no longer reads as the request it was (here, a claim with a blank
+        // description) sets the queue aside with the reason, naming the write and the field.
+        let bad = r#"{"v":2,"entries":[{"key":"k","write":{"method":"POST","path":"/tasks/3/warranty",
+            "body":{"description":" "}},"label":"l","made_at":"m","state":{"state":"waiting"}}]}"#;
+        match Outbox::load(Some(bad)) {
+            Loaded::Damaged { raw, reason } => {
+                assert_eq!(raw, bad);
+                assert!(reason.contains("/tasks/3/warranty") && reason.contains("description"), "{reason}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// A queue saved by the portal before writes were typed (format 1) is read, every entry
+    /// checked as the server would; one that does not read sets the queue aside, never lost.
+    #[test]
+    fn a_queue_of_the_first_format_is_read_as_typed_writes() {
+        let v1 = r#"{"v":1,"entries":[
+            {"key":"a","method":"POST","path":"/tasks","body":"{\"title\":\"Отчёт\",\"description\":\"Нужен\"}",
+             "label":"Новая задача: Отчёт","made_at":"2026-11-24T10:00:00Z","state":{"state":"waiting"}},
+            {"key":"b","method":"POST","path":"/tasks/12/transitions","body":"{\"action\":\"approve\"}",
+             "label":"Согласовать","made_at":"2026-11-24T10:01:00Z","state":{"state":"refused","status":409,"message":"нельзя"}}]}"#;
+        let Loaded::Ok(outbox) = Outbox::load(Some(v1)) else { panic!("{:?}", Outbox::load(Some(v1))) };
+        assert_eq!(outbox.entries.len(), 2);
+        assert_eq!(
+            outbox.entries[0].write,
+            Write::CreateTask(NewTask { title: "Отчёт".into(), description: "Нужен".into(), org_id: None })
+        );
+        assert_eq!(outbox.entries[1].write, Write::Transition { task: 12, step: Transition::Approve });
+        assert_eq!(outbox.entries[1].state, WriteState::Refused { status: 409, message: "нельзя".into() });
+        assert_eq!(outbox.for_task(12).count(), 1);
+        // Saved again, it is of the current format and reads back the same.
+        assert!(outbox.to_stored().starts_with(r#"{"v":2,"#));
+        assert_eq!(Outbox::load(Some(&outbox.to_stored())), Loaded::Ok(outbox));
+        let unknown_path = v1.replace("/tasks/12/transitions", "/tasks/12/teleport");
+        assert!(matches!(Outbox::load(Some(&unknown_path)), Loaded::Damaged { .. }));
     }
 
     proptest! {

@@ -321,6 +321,33 @@ async fn a_task_made_offline_is_queued_and_sent_once_when_the_network_returns() 
     b.wait_for("#outbox-empty").await;
     let stored = admin.get(&format!("/tasks?org={org_id}")).await;
     assert_eq!(stored["tasks"].as_array().unwrap().len(), 2);
+    // A queue the portal saved before its writes were typed (format 1: method, path, body text)
+    // is read after an update, each write checked, and sent once; the new format replaces it.
+    let user = b.js("return localStorage.getItem('hourbank.portal.user');", vec![]).await;
+    let user = user.as_str().expect("the signed-in user is remembered").to_string();
+    let v1 = r#"{"v":1,"entries":[{"key":"pw-1-format-one","method":"POST","path":"/tasks",
+        "body":"{\"title\":\"Из старой очереди\",\"description\":\"Сохранено прежней версией\"}",
+        "label":"Новая задача: Из старой очереди","made_at":"2026-11-24T10:00:00Z","state":{"state":"waiting"}}]}"#;
+    b.js(
+        "localStorage.setItem('hourbank.outbox:' + arguments[0], arguments[1]);",
+        vec![Value::from(user.clone()), Value::from(v1)],
+    )
+    .await;
+    b.client.refresh().await.unwrap();
+    for _ in 0..100 {
+        if admin.get(&format!("/tasks?org={org_id}")).await["tasks"].as_array().unwrap().len() == 3 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    let stored = admin.get(&format!("/tasks?org={org_id}")).await;
+    let mut titles: Vec<&str> =
+        stored["tasks"].as_array().unwrap().iter().map(|t| t["title"].as_str().unwrap()).collect();
+    titles.sort();
+    assert_eq!(titles, ["Заголовок дописан", "Из старой очереди", "Сделано без связи"]);
+    let queue = b.js("return localStorage.getItem('hourbank.outbox:' + arguments[0]);", vec![Value::from(user)]).await;
+    assert_eq!(queue.as_str(), Some(r#"{"v":2,"entries":[]}"#), "the queue is saved in the current format");
+    assert_eq!(b.js("return localStorage.getItem('hourbank.outbox.damaged');", vec![]).await, Value::Null);
     b.close().await;
 }
 

@@ -80,7 +80,7 @@ fn new_tariff() -> impl IntoView {
         let body = serde_json::json!({ "name": name.get_untracked().trim(), "terms": terms });
         let label = format!("Новый тариф: {}", name.get_untracked().trim());
         spawn_local(async move {
-            let outcome = ctx.sync.write("POST", "/tariffs", body.to_string(), label).await;
+            let outcome = ctx.sync.write(hourbank_api::Write::CreateTariff(body), label).await;
             sent.set(sent_state(&outcome, known, ctx.lang.get_untracked()));
             if matches!(outcome, WriteOutcome::Done(_)) {
                 name.set(String::new());
@@ -158,7 +158,7 @@ fn new_org() -> impl IntoView {
             "contract_start": start.get_untracked() });
         let label = format!("Новая организация: {}", name.get_untracked().trim());
         spawn_local(async move {
-            let outcome = ctx.sync.write("POST", "/orgs", body.to_string(), label).await;
+            let outcome = ctx.sync.write(hourbank_api::Write::CreateOrg(body), label).await;
             sent.set(sent_state(&outcome, &["name", "inn", "contract_start"], ctx.lang.get_untracked()));
             if matches!(outcome, WriteOutcome::Done(_)) {
                 name.set(String::new());
@@ -514,9 +514,8 @@ fn seller_form(current: SellerSettings) -> impl IntoView {
             }
         };
         sent.set(Sent::Sending);
-        let body = crate::api::body(&change);
         spawn_local(async move {
-            let outcome = ctx.sync.write("PUT", "/settings/seller", body, "Реквизиты исполнителя".into()).await;
+            let outcome = ctx.sync.write(hourbank_api::Write::SetSeller(change), "Реквизиты исполнителя".into()).await;
             sent.set(sent_state(&outcome, &known, ctx.lang.get_untracked()));
             if matches!(outcome, WriteOutcome::Done(_)) {
                 ctx.refresh.update(|r| *r += 1);
@@ -556,10 +555,9 @@ fn buyer_form() -> impl IntoView {
             kpp: (!kpp_text.is_empty()).then_some(kpp_text),
             address: address.get_untracked().trim().to_string(),
         };
-        let body = crate::api::body(&requisites);
         spawn_local(async move {
-            let outcome =
-                ctx.sync.write("PUT", &format!("/orgs/{id}/requisites"), body, "Реквизиты заказчика".into()).await;
+            let write = hourbank_api::Write::SetRequisites { org: id, requisites };
+            let outcome = ctx.sync.write(write, "Реквизиты заказчика".into()).await;
             sent.set(sent_state(&outcome, &["kpp", "address"], ctx.lang.get_untracked()));
             if matches!(outcome, WriteOutcome::Done(_)) {
                 ctx.refresh.update(|r| *r += 1);

@@ -11,6 +11,7 @@ use crate::outbox::WriteState;
 use crate::pages::reports::consultation_table;
 use crate::pages::{field_error, form_status, input, send_now, sent_state, Sent};
 use crate::route::Route;
+use hourbank_api::Write;
 #[cfg(feature = "staff")]
 use {
     crate::labels,
@@ -96,7 +97,7 @@ fn new_consultation(org: Org) -> impl IntoView {
         sent.set(Sent::Sending);
         let label = format!("Консультация: {}", consultation.topic);
         spawn_local(async move {
-            let outcome = crate::api::consultations::log(ctx.sync, &consultation, label).await;
+            let outcome = crate::api::consultations::log(ctx.sync, consultation, label).await;
             sent.set(sent_state(&outcome, known, ctx.lang.get_untracked()));
             if matches!(outcome, WriteOutcome::Done(_)) {
                 topic.set(String::new());
@@ -228,13 +229,24 @@ pub fn OutboxPage() -> impl IntoView {
                                     " (" {instant_text(&w.made_at)} ")"</li>
                             }.into_any(),
                             WriteState::Refused { status, message } => {
-                                let fields = editable_fields(&w.body);
+                                let fields = editable_fields(&w.write);
                                 let edited = RwSignal::new(fields.clone());
-                                let body = w.body.clone();
-                                let retry = move |_| {
-                                    let fixed = apply_edits(&body, &edited.get_untracked());
-                                    sync.update(|o| o.retry(&key, fixed));
-                                    spawn_local(async move { sync.drain().await; ctx.refresh.update(|r| *r += 1); });
+                                // A fix the portal can already see is wrong stays on the page.
+                                let invalid = RwSignal::new(None::<String>);
+                                let write = w.write.clone();
+                                let retry = move |_| match apply_edits(&write, &edited.get_untracked()) {
+                                    Ok(fixed) => {
+                                        invalid.set(None);
+                                        sync.update(|o| o.retry(&key, fixed));
+                                        spawn_local(async move { sync.drain().await; ctx.refresh.update(|r| *r += 1); });
+                                    }
+                                    Err(problems) => {
+                                        let russian = ctx.lang.get_untracked() == crate::i18n::Lang::Ru;
+                                        let text = problems.0.iter().map(|e| {
+                                            format!("{}: {}", e.field, if russian { e.problem.ru() } else { e.problem.to_string() })
+                                        });
+                                        invalid.set(Some(text.collect::<Vec<_>>().join("; ")));
+                                    }
                                 };
                                 view! {
                                     <li class="refused">
@@ -250,6 +262,7 @@ pub fn OutboxPage() -> impl IntoView {
                                                 </div>
                                             }
                                         }).collect_view()}
+                                        {move || invalid.get().map(|text| view! { <p class="error-box" role="alert">{text}</p> })}
                                         <button type="button" on:click=retry>{lang.pick("Исправить и отправить", "Fix and send")}</button>
                                         " " <button type="button" class="secondary" on:click=discard>{lang.pick("Отказаться", "Discard")}</button>
                                     </li>
@@ -263,24 +276,29 @@ pub fn OutboxPage() -> impl IntoView {
     }
 }
 
-/// The text fields of a JSON body, in order, for the user to fix.
-fn editable_fields(body: &str) -> Vec<(String, String)> {
-    match serde_json::from_str::<serde_json::Value>(body) {
-        Ok(serde_json::Value::Object(map)) => {
+/// The text fields of a write's body, in order, for the user to fix.
+fn editable_fields(write: &Write) -> Vec<(String, String)> {
+    match write.body() {
+        serde_json::Value::Object(map) => {
             map.into_iter().filter_map(|(k, v)| v.as_str().map(|s| (k, s.to_string()))).collect()
         }
         _ => Vec::new(),
     }
 }
 
-/// The body with the edited text fields; `None` when nothing changed or it is not an object.
-fn apply_edits(body: &str, edits: &[(String, String)]) -> Option<String> {
-    let mut value: serde_json::Value = serde_json::from_str(body).ok()?;
-    let map = value.as_object_mut()?;
+/// The write with the edited text fields, checked as the server checks it: `None` when nothing
+/// changed; every problem, each named, when the fix does not read.
+fn apply_edits(write: &Write, edits: &[(String, String)]) -> Result<Option<Write>, hourbank_api::Invalid> {
+    let mut body = write.body();
+    let Some(map) = body.as_object_mut() else { return Ok(None) };
     for (k, v) in edits {
         map.insert(k.clone(), serde_json::Value::String(v.clone()));
     }
-    Some(value.to_string())
+    match Write::from_parts(write.method(), &write.path(), &body) {
+        Ok(fixed) if fixed == *write => Ok(None),
+        Ok(fixed) => Ok(Some(fixed)),
+        Err(invalid) => Err(invalid),
+    }
 }
 
 /// One's own account: change the password (the old one required; every other session ends) and
@@ -322,8 +340,7 @@ pub fn AccountPage() -> impl IntoView {
     };
     let end = move |id: String| {
         spawn_local(async move {
-            let outcome =
-                ctx.sync.write("DELETE", &format!("/me/sessions/{id}"), "{}".into(), "Завершить сеанс".into()).await;
+            let outcome = ctx.sync.write(Write::EndSession { id }, "Завершить сеанс".into()).await;
             if matches!(outcome, WriteOutcome::Done(_)) {
                 ctx.refresh.update(|r| *r += 1);
             }

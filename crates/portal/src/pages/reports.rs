@@ -175,14 +175,8 @@ fn close_form(period: Period, org: Option<i64>, close_sent: RwSignal<Sent>) -> i
         close_sent.set(Sent::Sending);
         let sync = ctx.sync;
         spawn_local(async move {
-            let outcome = sync
-                .write(
-                    "POST",
-                    &format!("/reports/{period}/close{}", org_query(org)),
-                    "{}".into(),
-                    format!("Закрыть месяц {period}"),
-                )
-                .await;
+            let outcome =
+                sync.write(hourbank_api::Write::CloseMonth { period, org }, format!("Закрыть месяц {period}")).await;
             close_sent.set(sent_state(&outcome, &[], ctx.lang.get_untracked()));
             if matches!(outcome, WriteOutcome::Done(_)) {
                 ctx.refresh.update(|r| *r += 1);

@@ -63,10 +63,8 @@ fn task_view(me: Me, d: TaskDetail) -> AnyView {
     let lang = ctx.lang.get_untracked();
     let t = |ru: &'static str, en: &'static str| lang.pick(ru, en);
     let task = d.task.clone();
-    let pending: Vec<String> = ctx
-        .sync
-        .outbox
-        .with_untracked(|o| o.for_path(&format!("/tasks/{}", task.id)).map(|w| w.label.clone()).collect());
+    let pending: Vec<String> =
+        ctx.sync.outbox.with_untracked(|o| o.for_task(task.id).map(|w| w.label.clone()).collect());
     let actions: Vec<Action> = d.allowed_actions.clone();
     view! {
         <h1>{format!("№{} {}", task.id, task.title)}</h1>
@@ -151,7 +149,7 @@ fn transition(
 ) {
     sent.set(Sent::Sending);
     spawn_local(async move {
-        let outcome = crate::api::tasks::transition(ctx.sync, id, &step, label).await;
+        let outcome = crate::api::tasks::transition(ctx.sync, id, step, label).await;
         sent.set(sent_state(&outcome, known, ctx.lang.get_untracked()));
         if let WriteOutcome::Done(text) = &outcome {
             // The step's new state, in words: «Готово: задача в статусе «Принята»».
@@ -371,7 +369,7 @@ fn warranty_form(id: i64) -> impl IntoView {
         let claim = WarrantyClaim { title: None, description: description.get_untracked().trim().to_string() };
         let label = format!("Гарантия по задаче №{id}");
         spawn_local(async move {
-            let outcome = crate::api::tasks::claim_warranty(ctx.sync, id, &claim, label).await;
+            let outcome = crate::api::tasks::claim_warranty(ctx.sync, id, claim, label).await;
             sent.set(sent_state(&outcome, &["description", "warranty_until"], ctx.lang.get_untracked()));
             if let WriteOutcome::Done(answer) = &outcome
                 && let Ok(created) = crate::api::decode::<TaskDetail>(answer)
@@ -442,7 +440,7 @@ fn assign_form(id: i64, current: Option<i64>) -> impl IntoView {
         let assignment = hourbank_api::tasks::Assignment { user_id: chosen.get_untracked().parse::<i64>().ok() };
         let label = format!("Исполнитель задачи №{id}");
         spawn_local(async move {
-            let outcome = crate::api::tasks::assign(ctx.sync, id, &assignment, label).await;
+            let outcome = crate::api::tasks::assign(ctx.sync, id, assignment, label).await;
             sent.set(sent_state(&outcome, &["user_id"], ctx.lang.get_untracked()));
             if matches!(outcome, WriteOutcome::Done(_)) {
                 ctx.refresh.update(|r| *r += 1);
@@ -501,7 +499,7 @@ pub fn send_worklog(
     let label = format!("Работа по задаче №{id}: {} ч", hours.get_untracked().trim());
     let logged = hours_of(work.hours);
     spawn_local(async move {
-        let outcome = crate::api::tasks::log_work(ctx.sync, id, &work, label).await;
+        let outcome = crate::api::tasks::log_work(ctx.sync, id, work, label).await;
         sent.set(sent_state(&outcome, known, ctx.lang.get_untracked()));
         if !matches!(outcome, WriteOutcome::Refused(_)) {
             hours.set(String::new());
@@ -587,7 +585,7 @@ fn new_instruction(id: i64) -> impl IntoView {
         };
         let label = format!("Инструкция к задаче №{id}: {}", text.title);
         spawn_local(async move {
-            let outcome = crate::api::tasks::write_instruction(ctx.sync, id, &text, label).await;
+            let outcome = crate::api::tasks::write_instruction(ctx.sync, id, text, label).await;
             sent.set(sent_state(&outcome, &["title", "markdown"], ctx.lang.get_untracked()));
             if matches!(outcome, WriteOutcome::Done(_)) {
                 title.set(String::new());

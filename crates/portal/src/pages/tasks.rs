@@ -290,7 +290,7 @@ pub fn NewTask(me: Me) -> impl IntoView {
         let label = format!("Новая задача: {}", task.title);
         let sync = ctx.sync;
         spawn_local(async move {
-            let outcome = crate::api::tasks::create(sync, &task, label).await;
+            let outcome = crate::api::tasks::create(sync, task, label).await;
             match &outcome {
                 WriteOutcome::Done(text) => match decode::<TaskDetail>(text) {
                     Ok(created) => {

@@ -1,0 +1,71 @@
+//! The browser's LocalStorage through `gloo-storage`: every value stored as the JSON of its type
+//! and read back as that type. A value that no longer reads (a damaged entry, an older format) is
+//! reported with its raw text, for the caller to set aside; a browser that refuses storage
+//! (blocked site data throws on access, and gloo-storage would panic) reads as empty and stores
+//! nothing, and the portal still works for the page's lifetime.
+
+use gloo_storage::errors::StorageError;
+use gloo_storage::{LocalStorage, Storage};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+/// What reading a key found.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Stored<T> {
+    Missing,
+    Value(T),
+    /// The text does not read as `T`; `reason` is serde's, naming where.
+    Damaged {
+        raw: String,
+        reason: String,
+    },
+}
+
+fn available() -> bool {
+    web_sys::window().and_then(|w| w.local_storage().ok().flatten()).is_some()
+}
+
+pub fn read<T: DeserializeOwned>(key: &str) -> Stored<T> {
+    if !available() {
+        return Stored::Missing;
+    }
+    match LocalStorage::get::<T>(key) {
+        Ok(value) => Stored::Value(value),
+        Err(StorageError::SerdeError(e)) => {
+            let raw = LocalStorage::raw().get_item(key).ok().flatten().unwrap_or_default();
+            Stored::Damaged { raw, reason: e.to_string() }
+        }
+        Err(_) => Stored::Missing,
+    }
+}
+
+/// Stores `value`; `false` when the browser refused (storage full or blocked), which costs only
+/// what the value was kept for.
+pub fn write<T: Serialize>(key: &str, value: &T) -> bool {
+    available() && LocalStorage::set(key, value).is_ok()
+}
+
+/// Keeps text exactly as it was (a damaged entry set aside for a person to read).
+pub fn write_raw(key: &str, text: &str) {
+    if available() {
+        let _ = LocalStorage::raw().set_item(key, text);
+    }
+}
+
+pub fn delete(key: &str) {
+    if available() {
+        LocalStorage::delete(key);
+    }
+}
+
+/// Every stored key that starts with `prefix`.
+pub fn keys(prefix: &str) -> Vec<String> {
+    if !available() {
+        return Vec::new();
+    }
+    let storage = LocalStorage::raw();
+    (0..LocalStorage::length())
+        .filter_map(|i| storage.key(i).ok().flatten())
+        .filter(|k| k.starts_with(prefix))
+        .collect()
+}
