@@ -115,11 +115,11 @@ struct CachedAnswer<'a> {
     body: &'a serde_json::value::RawValue,
 }
 
-/// The same entry read back as the answer's type.
+/// The same entry read back, the answer still as text.
 #[derive(serde::Deserialize)]
-struct CachedRead<T> {
+struct CachedText {
     saved_at: i64,
-    body: T,
+    body: Box<serde_json::value::RawValue>,
 }
 
 /// Forgets every cached read (on sign-out).
@@ -164,36 +164,75 @@ fn problem_of(status: u16, text: &str) -> Problem {
     })
 }
 
-/// GET a resource; offline, the cached copy with its age.
+/// What a GET found, before it is read as its type.
+enum Answer {
+    Fresh(String),
+    /// The saved copy; `otherwise` is what to say if the copy does not read as the type.
+    Saved {
+        text: String,
+        saved_at: i64,
+        otherwise: ApiError,
+    },
+}
+
+/// GET a resource; offline, the cached copy with its age. Only the reading is generic: the
+/// exchange and the cache are compiled once, not once per answer type (7 copies cost the wasm
+/// about 20 kB).
 pub async fn get<T: DeserializeOwned>(path: &str) -> Result<Fetched<T>, ApiError> {
-    match exchange("GET", path, None, None).await {
-        Some((200, text)) => {
+    match get_answer(path).await? {
+        Answer::Fresh(text) => {
             let value = serde_json::from_str(&text).map_err(|e| ApiError::Unreadable(e.to_string()))?;
-            if let (Some(key), Ok(body)) = (cache_key(path), serde_json::value::RawValue::from_string(text)) {
-                // A full storage only costs the offline copy.
-                store::write(&key, &CachedAnswer { saved_at: now_ms() as i64, body: &body });
-            }
+            remember(path, text);
             Ok(Fetched { value, saved_at: None })
         }
+        Answer::Saved { text, saved_at, otherwise } => match serde_json::from_str(&text) {
+            Ok(value) => Ok(Fetched { value, saved_at: Some(saved_at as f64) }),
+            // Saved by an older version: a cache entry is only a copy.
+            Err(_) => {
+                forget(path);
+                Err(otherwise)
+            }
+        },
+    }
+}
+
+async fn get_answer(path: &str) -> Result<Answer, ApiError> {
+    match exchange("GET", path, None, None).await {
+        Some((200, text)) => Ok(Answer::Fresh(text)),
         Some((401, _)) => Err(ApiError::SignedOut),
         Some((status, text)) if status < 500 => Err(ApiError::Problem(problem_of(status, &text))),
         // No answer, or the server failing: the saved copy is better than nothing.
         answer => {
-            let parsed = cache_key(path).and_then(|key| match store::read::<CachedRead<T>>(&key) {
-                Stored::Value(c) => Some(Fetched { value: c.body, saved_at: Some(c.saved_at as f64) }),
-                Stored::Missing => None,
-                // Saved by an older version, or damaged: a cache entry is only a copy.
+            let otherwise = match answer {
+                None => ApiError::Offline,
+                Some((status, text)) => ApiError::Problem(problem_of(status, &text)),
+            };
+            let Some(key) = cache_key(path) else { return Err(otherwise) };
+            match store::read::<CachedText>(&key) {
+                Stored::Value(c) => {
+                    Ok(Answer::Saved { text: c.body.get().to_string(), saved_at: c.saved_at, otherwise })
+                }
+                Stored::Missing => Err(otherwise),
+                // Damaged: a cache entry is only a copy.
                 Stored::Damaged { .. } => {
                     store::delete(&key);
-                    None
+                    Err(otherwise)
                 }
-            });
-            match (parsed, answer) {
-                (Some(fetched), _) => Ok(fetched),
-                (None, None) => Err(ApiError::Offline),
-                (None, Some((status, text))) => Err(ApiError::Problem(problem_of(status, &text))),
             }
         }
+    }
+}
+
+/// Keeps an answer for offline use; a full storage only costs the offline copy.
+fn remember(path: &str, text: String) {
+    if let (Some(key), Ok(body)) = (cache_key(path), serde_json::value::RawValue::from_string(text)) {
+        store::write(&key, &CachedAnswer { saved_at: now_ms() as i64, body: &body });
+    }
+}
+
+fn forget(path: &str) {
+    if let Some(key) = cache_key(path) {
+        store::delete(&key);
     }
 }
 
@@ -452,7 +491,8 @@ pub fn refused_here(invalid: &hourbank_api::Invalid) -> WriteOutcome {
     WriteOutcome::Refused(Problem { status: 422, title: "Invalid input".into(), detail: String::new(), errors })
 }
 
-/// Consultations, with their typed body.
+/// Consultations, with their typed body (staff log them).
+#[cfg(feature = "staff")]
 pub mod consultations {
     use hourbank_api::consultations::NewConsultation;
     use hourbank_api::Write;
@@ -468,8 +508,11 @@ pub mod consultations {
 /// as a typed [`Write`](hourbank_api::Write), sent as the JSON its type writes, which the server
 /// reads back as the same request.
 pub mod tasks {
+    #[cfg(feature = "staff")]
     use hourbank_api::instructions::NewInstruction;
-    use hourbank_api::tasks::{Assignment, LogWork, NewTask, WarrantyClaim};
+    #[cfg(feature = "staff")]
+    use hourbank_api::tasks::{Assignment, LogWork};
+    use hourbank_api::tasks::{NewTask, WarrantyClaim};
     use hourbank_api::Write;
     use hourbank_domain::Transition;
 
@@ -483,6 +526,7 @@ pub mod tasks {
         sync.write(Write::Transition { task, step }, label).await
     }
 
+    #[cfg(feature = "staff")]
     pub async fn assign(sync: OutboxSync, task: i64, assignment: Assignment, label: String) -> WriteOutcome {
         sync.write(Write::Assign { task, assignment }, label).await
     }
@@ -491,10 +535,12 @@ pub mod tasks {
         sync.write(Write::ClaimWarranty { task, claim }, label).await
     }
 
+    #[cfg(feature = "staff")]
     pub async fn log_work(sync: OutboxSync, task: i64, work: LogWork, label: String) -> WriteOutcome {
         sync.write(Write::LogWork { task, work }, label).await
     }
 
+    #[cfg(feature = "staff")]
     pub async fn write_instruction(
         sync: OutboxSync,
         task: i64,
