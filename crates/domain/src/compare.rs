@@ -117,8 +117,32 @@ pub fn compare(
 /// it fills and nothing draws on it; above them it stays empty). Equal to [`simulate`]'s row,
 /// rounding included (`Money::times` rounds half away from zero to the kopeck, as here).
 pub fn steady_month_cost(tariff: &Tariff, centi: i64) -> i64 {
-    let over = (centi - tariff.included_hours.centi()).max(0);
-    tariff.monthly_fee.kopecks() + div_round_half_away(tariff.overage_rate.kopecks() * over, 100)
+    SteadyCost::of(tariff).at(centi)
+}
+
+/// A tariff's terms as integers, read once: the scans below price every hundredth of an hour up
+/// to 744 h (74 401 steps), and reading the terms out of their decimals at each step made the
+/// comparison page's first render block the browser for tens of milliseconds.
+#[derive(Debug, Clone, Copy)]
+struct SteadyCost {
+    fee: i64,
+    included: i64,
+    rate: i64,
+}
+
+impl SteadyCost {
+    fn of(tariff: &Tariff) -> SteadyCost {
+        SteadyCost {
+            fee: tariff.monthly_fee.kopecks(),
+            included: tariff.included_hours.centi(),
+            rate: tariff.overage_rate.kopecks(),
+        }
+    }
+
+    fn at(self, centi: i64) -> i64 {
+        let over = (centi - self.included).max(0);
+        self.fee + div_round_half_away(self.rate * over, 100)
+    }
 }
 
 /// A range of steady hours per month, `from..=to` in hundredths, and the tariffs cheapest in all of it.
@@ -135,17 +159,25 @@ pub struct Band {
 /// edges of the bands are the break-even hours per month. Exact: integer kopecks at every step.
 pub fn cheapest_by_hours(tariffs: &[Tariff]) -> Vec<Band> {
     let max = Hours::month("", MAX_MONTH_HOURS).expect("the limit is valid").centi();
+    let terms: Vec<SteadyCost> = tariffs.iter().map(SteadyCost::of).collect();
     let mut bands: Vec<Band> = Vec::new();
     let mut costs = vec![0_i64; tariffs.len()];
+    // Reused at every step: a new band (a few per comparison) is the only allocation.
+    let mut cheapest: Vec<usize> = Vec::with_capacity(tariffs.len());
     for centi in 0..=max {
-        for (cost, t) in costs.iter_mut().zip(tariffs) {
-            *cost = steady_month_cost(t, centi);
+        for (cost, t) in costs.iter_mut().zip(&terms) {
+            *cost = t.at(centi);
         }
         let least = costs.iter().copied().min().unwrap_or(0);
-        let cheapest: Vec<usize> = (0..costs.len()).filter(|&i| costs[i] == least).collect();
+        cheapest.clear();
+        cheapest.extend((0..costs.len()).filter(|&i| costs[i] == least));
         match bands.last_mut() {
             Some(band) if band.cheapest == cheapest => band.to = Hours::from_centi(centi),
-            _ => bands.push(Band { from: Hours::from_centi(centi), to: Hours::from_centi(centi), cheapest }),
+            _ => bands.push(Band {
+                from: Hours::from_centi(centi),
+                to: Hours::from_centi(centi),
+                cheapest: cheapest.clone(),
+            }),
         }
     }
     bands
@@ -155,9 +187,10 @@ pub fn cheapest_by_hours(tariffs: &[Tariff]) -> Vec<Band> {
 /// month up to 744 h; `None` when that never holds at 744 h.
 pub fn break_even(tariff: &Tariff, other: &Tariff) -> Option<Hours> {
     let max = Hours::month("", MAX_MONTH_HOURS).expect("the limit is valid").centi();
+    let (tariff, other) = (SteadyCost::of(tariff), SteadyCost::of(other));
     let mut from = None;
     for centi in (0..=max).rev() {
-        if steady_month_cost(tariff, centi) > steady_month_cost(other, centi) {
+        if tariff.at(centi) > other.at(centi) {
             break;
         }
         from = Some(centi);
