@@ -87,7 +87,7 @@ async fn end_own_session(
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     if id.len() != 16 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(ApiError::NotFound);
+        return Err(ApiError::NOT_FOUND);
     }
     let mut tx = state.db().begin_write().await?;
     let ended = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash LIKE $2")
@@ -96,7 +96,7 @@ async fn end_own_session(
         .execute(&mut *tx)
         .await?;
     if ended.rows_affected() == 0 {
-        return Err(ApiError::NotFound);
+        return Err(ApiError::NOT_FOUND);
     }
     store::audit(
         &mut tx,

@@ -68,7 +68,7 @@ impl FromRequestParts<AppState> for SessionToken {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, Self::Rejection> {
-        request_token(parts).map(SessionToken).ok_or(ApiError::Unauthorized)
+        request_token(parts).map(SessionToken).ok_or(ApiError::UNAUTHORIZED)
     }
 }
 
@@ -80,11 +80,11 @@ impl FromRequestParts<AppState> for Caller {
         if let Some(caller) = parts.extensions.get::<Caller>() {
             return Ok(caller.clone());
         }
-        let token = request_token(parts).ok_or(ApiError::Unauthorized)?;
+        let token = request_token(parts).ok_or(ApiError::UNAUTHORIZED)?;
         Caller::resolve(state.db(), state.session_idle(), &token, None)
             .await?
             .map(|(caller, _)| caller)
-            .ok_or(ApiError::Unauthorized)
+            .ok_or(ApiError::UNAUTHORIZED)
     }
 }
 
@@ -96,7 +96,7 @@ impl axum::extract::OptionalFromRequestParts<AppState> for Caller {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Option<Self>, Self::Rejection> {
         match <Caller as FromRequestParts<AppState>>::from_request_parts(parts, state).await {
             Ok(caller) => Ok(Some(caller)),
-            Err(ApiError::Unauthorized) => Ok(None),
+            Err(ApiError::Service(crate::Error::Unauthorized)) => Ok(None),
             Err(e) => Err(e),
         }
     }

@@ -128,11 +128,11 @@ async fn document(
         Some(k) => (k, true),
         None => (kind.as_str(), false),
     };
-    let kind = DocumentKind::parse(kind).ok_or(ApiError::NotFound)?;
+    let kind = DocumentKind::parse(kind).ok_or(ApiError::NOT_FOUND)?;
     let period = Period::parse("period", &period)?;
     let org = report_org(&state, &caller, query.org).await?;
     if !report_exists(&org.contract()?, period, state.clock().period()) {
-        return Err(ApiError::NotFound);
+        return Err(ApiError::NOT_FOUND);
     }
     let document = month_document(&state, &org, period, kind).await?;
     if !as_pdf {
@@ -141,8 +141,8 @@ async fn document(
     }
     let pdf = tokio::task::spawn_blocking(move || crate::pdf::render(&document).map(|bytes| (document, bytes)))
         .await
-        .map_err(|e| ApiError::Internal(format!("rendering the PDF: {e}")))?
-        .map_err(ApiError::Internal)?;
+        .map_err(|e| ApiError::internal(format!("rendering the PDF: {e}")))?
+        .map_err(ApiError::internal)?;
     let (document, bytes) = pdf;
     let number = document.number.map_or("предварительный".to_string(), |n| n.to_string());
     let filename = format!("{}-{}-{}-{number}.pdf", kind.as_str(), org.inn, period);
@@ -178,7 +178,7 @@ pub async fn month_document(
         None => (build_report(state, org, period).await?.to_json(), false),
     };
     let report: Value =
-        serde_json::from_slice(&report).map_err(|e| ApiError::Internal(format!("stored report: {e}")))?;
+        serde_json::from_slice(&report).map_err(|e| ApiError::internal(format!("stored report: {e}")))?;
     let statement = statement_from_json(&report["statement"])?;
     let tariff_name = report["tariff"]["name"].as_str().unwrap_or_default().to_string();
     let (number, seller, buyer) = if closed {
@@ -203,7 +203,7 @@ pub async fn month_document(
 async fn current_seller(state: &AppState) -> Result<Party, ApiError> {
     store::seller(state.db())
         .await?
-        .ok_or_else(|| ApiError::Conflict("the seller's requisites are not set yet: an admin sets them first".into()))
+        .ok_or_else(|| ApiError::conflict("the seller's requisites are not set yet: an admin sets them first".into()))
 }
 
 /// The number and parties of a closed month's document, issued on first use: the number is the
@@ -269,7 +269,7 @@ async fn issued(
     row.map(|r| {
         let party = |name: &str| -> Result<Party, ApiError> {
             let text: String = col(&r, name)?;
-            serde_json::from_str(&text).map_err(|e| ApiError::Internal(format!("stored {name}: {e}")))
+            serde_json::from_str(&text).map_err(|e| ApiError::internal(format!("stored {name}: {e}")))
         };
         Ok((col::<i64>(&r, "number")? as u32, party("seller_json")?, party("buyer_json")?))
     })
@@ -279,7 +279,7 @@ async fn issued(
 /// A report's statement, read back from its JSON (a frozen report is the authority for its month).
 fn statement_from_json(st: &Value) -> Result<MonthStatement, ApiError> {
     let stored_invalid =
-        |field: &str| ApiError::Internal(format!("stored report: statement.{field} is missing or invalid"));
+        |field: &str| ApiError::internal(format!("stored report: statement.{field} is missing or invalid"));
     let decimal = |field: &str| {
         st[field]
             .as_str()

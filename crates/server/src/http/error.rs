@@ -5,11 +5,12 @@ use axum::response::{IntoResponse, Response};
 use hourbank_domain::{Error as DomainError, FieldError, Problem as FieldProblem};
 use serde::Serialize;
 
+/// What the services and the store say ([`crate::Error`], mapped to a status here and only here),
+/// and what only HTTP can go wrong with: the body's form, size and media type.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
-    /// The input was read but is not valid: 422 with one entry per field.
-    #[error("invalid input")]
-    Invalid(Vec<FieldError>),
+    #[error(transparent)]
+    Service(#[from] crate::Error),
     /// The body could not be read as JSON at all.
     #[error("{0}")]
     Malformed(String),
@@ -17,22 +18,6 @@ pub enum ApiError {
     TooLarge,
     #[error("unsupported media type")]
     UnsupportedMediaType,
-    #[error("not found")]
-    NotFound,
-    #[error("sign in first")]
-    Unauthorized,
-    #[error("wrong email or password")]
-    WrongCredentials,
-    #[error("{0}")]
-    Forbidden(String),
-    /// The request conflicts with the current state (an illegal transition, a duplicate).
-    #[error("{0}")]
-    Conflict(String),
-    #[error("too many failed sign-ins; try again in {retry_after} s")]
-    TooManyRequests { retry_after: u64 },
-    /// Logged with the request's id, answered without details.
-    #[error("internal error")]
-    Internal(String),
 }
 
 #[derive(Serialize)]
@@ -55,30 +40,31 @@ struct ProblemField {
 }
 
 impl ApiError {
-    pub fn invalid(field: &str, problem: FieldProblem) -> ApiError {
-        ApiError::Invalid(vec![FieldError::new(field, problem)])
-    }
-}
+    pub const NOT_FOUND: ApiError = ApiError::Service(crate::Error::NotFound);
+    pub const UNAUTHORIZED: ApiError = ApiError::Service(crate::Error::Unauthorized);
+    pub const WRONG_CREDENTIALS: ApiError = ApiError::Service(crate::Error::WrongCredentials);
 
-impl From<crate::Error> for ApiError {
-    fn from(e: crate::Error) -> Self {
-        use crate::Error;
-        match e {
-            Error::Invalid(fields) => ApiError::Invalid(fields),
-            Error::NotFound => ApiError::NotFound,
-            Error::Unauthorized => ApiError::Unauthorized,
-            Error::WrongCredentials => ApiError::WrongCredentials,
-            Error::Forbidden(why) => ApiError::Forbidden(why),
-            Error::Conflict(why) => ApiError::Conflict(why),
-            Error::TooManyRequests { retry_after } => ApiError::TooManyRequests { retry_after },
-            Error::Internal(cause) => ApiError::Internal(cause),
-        }
+    pub fn invalid(field: &str, problem: FieldProblem) -> ApiError {
+        crate::Error::invalid(field, problem).into()
+    }
+
+    /// A fault of ours: logged with the request's id, answered without details.
+    pub fn internal(cause: String) -> ApiError {
+        crate::Error::Internal(cause).into()
+    }
+
+    pub fn conflict(why: String) -> ApiError {
+        crate::Error::Conflict(why).into()
+    }
+
+    pub fn too_many_requests(retry_after: u64) -> ApiError {
+        crate::Error::TooManyRequests { retry_after }.into()
     }
 }
 
 impl From<FieldError> for ApiError {
     fn from(e: FieldError) -> Self {
-        ApiError::Invalid(vec![e])
+        crate::Error::from(e).into()
     }
 }
 
@@ -96,20 +82,23 @@ impl From<sqlx::Error> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        use crate::Error;
         let (status, title) = match &self {
-            ApiError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "Invalid input"),
             ApiError::Malformed(_) => (StatusCode::BAD_REQUEST, "Malformed request"),
             ApiError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "Payload too large"),
             ApiError::UnsupportedMediaType => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "Unsupported media type"),
-            ApiError::NotFound => (StatusCode::NOT_FOUND, "Not found"),
-            ApiError::Unauthorized | ApiError::WrongCredentials => (StatusCode::UNAUTHORIZED, "Unauthorized"),
-            ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "Forbidden"),
-            ApiError::Conflict(_) => (StatusCode::CONFLICT, "Conflict"),
-            ApiError::TooManyRequests { .. } => (StatusCode::TOO_MANY_REQUESTS, "Too many requests"),
-            ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "Internal error"),
+            ApiError::Service(e) => match e {
+                Error::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "Invalid input"),
+                Error::NotFound => (StatusCode::NOT_FOUND, "Not found"),
+                Error::Unauthorized | Error::WrongCredentials => (StatusCode::UNAUTHORIZED, "Unauthorized"),
+                Error::Forbidden(_) => (StatusCode::FORBIDDEN, "Forbidden"),
+                Error::Conflict(_) => (StatusCode::CONFLICT, "Conflict"),
+                Error::TooManyRequests { .. } => (StatusCode::TOO_MANY_REQUESTS, "Too many requests"),
+                Error::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "Internal error"),
+            },
         };
         let errors = match &self {
-            ApiError::Invalid(fields) => fields
+            ApiError::Service(Error::Invalid(fields)) => fields
                 .iter()
                 .map(|e| ProblemField {
                     field: e.field.clone(),
@@ -120,9 +109,11 @@ impl IntoResponse for ApiError {
             _ => Vec::new(),
         };
         let detail = match &self {
-            ApiError::Invalid(fields) => fields.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "),
+            ApiError::Service(Error::Invalid(fields)) => {
+                fields.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+            }
             ApiError::UnsupportedMediaType => "send the body as application/json".to_string(),
-            ApiError::Internal(cause) => {
+            ApiError::Service(Error::Internal(cause)) => {
                 // The cause goes to the log (inside the request's span, with its id), not to the client.
                 tracing::error!(%cause, "internal error");
                 "something went wrong on our side; the request id is in the x-request-id header".to_string()
@@ -132,7 +123,7 @@ impl IntoResponse for ApiError {
         let body = Problem { kind: "about:blank", title, status: status.as_u16(), detail, errors };
         let json = serde_json::to_vec(&body).expect("problem serializes");
         let mut response = (status, [(header::CONTENT_TYPE, "application/problem+json")], json).into_response();
-        if let ApiError::TooManyRequests { retry_after } = self {
+        if let ApiError::Service(Error::TooManyRequests { retry_after }) = self {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
         }
         response

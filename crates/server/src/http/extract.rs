@@ -101,6 +101,6 @@ impl<T: serde::de::DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> 
         axum::extract::Path::<T>::from_request_parts(parts, state)
             .await
             .map(|axum::extract::Path(value)| Path(value))
-            .map_err(|_| ApiError::NotFound)
+            .map_err(|_| ApiError::NOT_FOUND)
     }
 }

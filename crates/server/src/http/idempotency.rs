@@ -74,7 +74,7 @@ async fn handle(state: &AppState, request: Request, next: Next) -> Result<Respon
     }
     tokio::spawn(async move { run_keyed(&state, claim, parts, body, next).await })
         .await
-        .map_err(|e| ApiError::Internal(format!("request task: {e}")))?
+        .map_err(|e| ApiError::internal(format!("request task: {e}")))?
 }
 
 /// Fields whose values are secrets: left out of a request's fingerprint, so the database holds
@@ -127,7 +127,7 @@ async fn run_keyed(
     let response = claim.clone().scope(next.run(Request::from_parts(parts, Body::from(body)))).await;
     let (parts, body) = response.into_parts();
     let bytes: Bytes =
-        to_bytes(body, MAX_STORED_RESPONSE).await.map_err(|e| ApiError::Internal(format!("response body: {e}")))?;
+        to_bytes(body, MAX_STORED_RESPONSE).await.map_err(|e| ApiError::internal(format!("response body: {e}")))?;
     let (user_id, key) = (Arg::Int(claim.user_id), Arg::Text(&claim.key));
     let status = Arg::Int(i64::from(parts.status.as_u16()));
     let text = String::from_utf8_lossy(&bytes);
@@ -136,7 +136,7 @@ async fn run_keyed(
         (ClaimState::Taken, _) => {
             return stored_answer(state, &claim)
                 .await?
-                .ok_or_else(|| ApiError::Internal("a taken idempotency key is not stored".into()));
+                .ok_or_else(|| ApiError::internal("a taken idempotency key is not stored".into()));
         }
         (ClaimState::Recorded, true) => {
             let answer = Answer {
@@ -215,11 +215,11 @@ impl Answers {
             send
         });
         let (done, written) = tokio::sync::oneshot::channel();
-        queue.send((answer, done)).map_err(|_| ApiError::Internal("the answer writer stopped".into()))?;
+        queue.send((answer, done)).map_err(|_| ApiError::internal("the answer writer stopped".into()))?;
         written
             .await
-            .map_err(|_| ApiError::Internal("the answer writer stopped".into()))?
-            .map_err(|e| ApiError::Internal(format!("recording an answer: {e}")))
+            .map_err(|_| ApiError::internal("the answer writer stopped".into()))?
+            .map_err(|e| ApiError::internal(format!("recording an answer: {e}")))
     }
 }
 
@@ -291,7 +291,7 @@ impl StoredKey {
         }
         let (status, body) = if self.status == 0 {
             if self.created_at > crate::db::instant(chrono::Utc::now() - ANSWER_LOST_AFTER) {
-                return Err(ApiError::Conflict("a request with this Idempotency-Key is still in progress".into()));
+                return Err(ApiError::conflict("a request with this Idempotency-Key is still in progress".into()));
             }
             (StatusCode::OK, serde_json::json!({ "stored": true, "answer_lost": true }).to_string())
         } else {

@@ -9,7 +9,7 @@ pub use hourbank_api::input::Input;
 
 impl From<hourbank_api::Invalid> for ApiError {
     fn from(invalid: hourbank_api::Invalid) -> ApiError {
-        ApiError::Invalid(invalid.0)
+        crate::Error::Invalid(invalid.0).into()
     }
 }
 

@@ -127,6 +127,6 @@ async fn create(
     let NewInstruction { title, markdown } = request::read(&body)?;
     let instruction_id = instructions::write(&state, &caller, &task, &title, &markdown).await?;
     let created = instructions(state.db(), scope, Some(task.id)).await?.into_iter().find(|i| i.id == instruction_id);
-    let created = created.ok_or_else(|| ApiError::Internal("created instruction vanished".into()))?;
+    let created = created.ok_or_else(|| ApiError::internal("created instruction vanished".into()))?;
     Ok((StatusCode::CREATED, Json(WrittenInstruction { instruction: created })))
 }

@@ -153,7 +153,7 @@ pub fn router(state: AppState) -> Router {
         .merge(instructions::router())
         .merge(documents::router())
         .merge(accounts::router())
-        .fallback(|| async { ApiError::NotFound })
+        .fallback(|| async { ApiError::NOT_FOUND })
         .layer(axum::middleware::from_fn_with_state(state.clone(), idempotency::layer))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(state.clone());

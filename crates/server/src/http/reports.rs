@@ -62,7 +62,7 @@ async fn show(
     // A month outside the contract, or further ahead than next month, has no report: answered
     // without computing the months up to it.
     if !report_exists(&org.contract()?, period, state.clock().period()) {
-        return Err(ApiError::NotFound);
+        return Err(ApiError::NOT_FOUND);
     }
     if !as_csv {
         // A closed month is answered exactly as stored.
@@ -81,7 +81,7 @@ async fn show(
     let report = match stored {
         Some(text) => parse_stored(&text)?,
         None => serde_json::from_slice(&build_report(&state, &org, period).await?.to_json())
-            .map_err(|e| ApiError::Internal(format!("report: {e}")))?,
+            .map_err(|e| ApiError::internal(format!("report: {e}")))?,
     };
     let filename = format!("hourbank-{}-{}.csv", org.inn, period);
     Ok((

@@ -74,7 +74,7 @@ enum Hold {
 impl Tries {
     fn check(&self, limit: i64) -> Result<(), Hold> {
         if self.failures.len() as i64 >= limit {
-            Err(Hold::Refuse(ApiError::TooManyRequests { retry_after: retry_after(&self.failures, limit) }))
+            Err(Hold::Refuse(ApiError::too_many_requests(retry_after(&self.failures, limit))))
         } else if self.failures.len() as i64 + self.pending >= limit {
             Err(Hold::Wait)
         } else {
@@ -105,7 +105,7 @@ async fn reserve_try(state: &AppState, email: &str, address: &str) -> Result<Vec
             Err(Hold::Wait) if waiting.elapsed() < WAIT_FOR_PENDING => {
                 tokio::time::sleep(std::time::Duration::from_millis(25)).await
             }
-            Err(Hold::Wait) => return Err(ApiError::TooManyRequests { retry_after: 1 }),
+            Err(Hold::Wait) => return Err(ApiError::too_many_requests(1)),
         }
     }
 }
@@ -211,14 +211,14 @@ async fn sign_in(
     let verified = state.hash_work(move || verify_password(&password, &stored)).await?;
     let Some(user_id) = user_id.filter(|_| verified) else {
         confirm_failure(&state, &reserved).await?;
-        return Err(ApiError::WrongCredentials);
+        return Err(ApiError::WRONG_CREDENTIALS);
     };
     // A disabled account does not sign in (and says no more than a wrong password would).
     let disabled =
         sqlx::query("SELECT disabled FROM users WHERE id = $1").bind(user_id).fetch_one(state.db().pool()).await?;
     if col::<i64>(&disabled, "disabled")? != 0 {
         confirm_failure(&state, &reserved).await?;
-        return Err(ApiError::WrongCredentials);
+        return Err(ApiError::WRONG_CREDENTIALS);
     }
     // The right password: this try was no failure, and the place it came from is cleared. Under
     // the same locks as a try's reservation: two right sign-ins at once each delete their own

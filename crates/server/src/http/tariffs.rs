@@ -43,7 +43,7 @@ async fn list(State(state): State<AppState>) -> Result<Json<TariffList>, ApiErro
             built_in: false,
             terms: store::tariff_from_row(r)?,
             warranty_days: u32::try_from(warranty_days)
-                .map_err(|_| ApiError::Internal(format!("stored warranty_days is invalid: {warranty_days}")))?,
+                .map_err(|_| ApiError::internal(format!("stored warranty_days is invalid: {warranty_days}")))?,
         });
     }
     Ok(Json(TariffList { tariffs }))

@@ -56,7 +56,7 @@ async fn create(
     let user = NewUser { email: new.email, name: new.name, role: new.role, org_id: new.org_id, phone: new.phone };
     let id = insert_user(&state, &user, &new.password, Some(caller.user_id)).await?;
     let user =
-        store::user(state.db(), id).await?.ok_or_else(|| ApiError::Internal("a new user is not stored".into()))?;
+        store::user(state.db(), id).await?.ok_or_else(|| ApiError::internal("a new user is not stored".into()))?;
     Ok((StatusCode::CREATED, Json(CreatedUser { user })))
 }
 
