@@ -3,7 +3,7 @@
 //! read: an entry that no longer reads as a request (a format change, a damaged store) is found
 //! when it is loaded and set aside with its reason, never sent as something else.
 
-use hourbank_domain::{FieldError, Period, Problem, Rule, Transition};
+use hourbank_domain::{Period, Problem, Rule, Transition};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -187,7 +187,7 @@ impl Write {
             #[cfg(feature = "staff")]
             ("POST", ["tariffs"]) => Err(Invalid::one("name", Problem::Missing)),
             (method, ["tasks", id, what]) => {
-                let Some(task) = task(id) else { return Err(Invalid::one("path", Problem::Rule(UNKNOWN))) };
+                let task = task(id).ok_or_else(unknown)?;
                 match (method, *what) {
                     ("POST", "transitions") => Ok(Write::Transition { task, step: read(body)? }),
                     #[cfg(feature = "staff")]
@@ -197,10 +197,10 @@ impl Write {
                     ("POST", "worklogs") => Ok(Write::LogWork { task, work: read(body)? }),
                     #[cfg(feature = "staff")]
                     ("POST", "instructions") => Ok(Write::WriteInstruction { task, instruction: read(body)? }),
-                    _ => Err(Invalid::one("path", Problem::Rule(UNKNOWN))),
+                    _ => Err(unknown()),
                 }
             }
-            _ => Err(Invalid(vec![FieldError::new("path", Problem::Rule(UNKNOWN))])),
+            _ => Err(unknown()),
         }
     }
 }
