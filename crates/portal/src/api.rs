@@ -3,7 +3,7 @@
 //! outbox (`crate::outbox`) with an `Idempotency-Key`, so it is sent once, in order, whenever the
 //! connection allows.
 
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 
 use leptos::prelude::*;
 use serde::de::DeserializeOwned;
@@ -60,7 +60,7 @@ pub struct Fetched<T> {
 
 thread_local! {
     /// Whose cache this is: a shared computer must not show one user's data to the next.
-    static CACHE_OWNER: RefCell<String> = const { RefCell::new(String::new()) };
+    static CACHE_OWNER: Cell<Option<i64>> = const { Cell::new(None) };
     static DRAINING: Cell<bool> = const { Cell::new(false) };
 }
 
@@ -72,17 +72,14 @@ const OWNER_KEY: &str = "hourbank.portal.user";
 /// cached reads of anyone else are removed: a shared browser never shows one user's data to the
 /// next, online or not.
 pub fn set_cache_owner(user_id: Option<i64>) {
-    let owner = user_id.map(|id| id.to_string()).unwrap_or_default();
-    if owner != CACHE_OWNER.with(|o| o.borrow().clone()) || owner.is_empty() {
+    if user_id.is_none() || user_id != CACHE_OWNER.get() {
         clear_cache();
     }
     match user_id {
-        Some(id) => {
-            store::write(OWNER_KEY, &id);
-        }
+        Some(id) => store::write(OWNER_KEY, &id),
         None => store::delete(OWNER_KEY),
     }
-    CACHE_OWNER.with(|o| *o.borrow_mut() = owner);
+    CACHE_OWNER.set(user_id);
 }
 
 /// At start: the last signed-in user's cache, until `/me` says otherwise; returns who that is.
@@ -98,13 +95,12 @@ pub fn restore_cache_owner() -> Option<i64> {
             None
         }
     };
-    CACHE_OWNER.with(|o| *o.borrow_mut() = id.map(|id| id.to_string()).unwrap_or_default());
+    CACHE_OWNER.set(id);
     id
 }
 
 fn cache_key(path: &str) -> Option<String> {
-    let owner = CACHE_OWNER.with(|o| o.borrow().clone());
-    (!owner.is_empty()).then(|| format!("{CACHE_PREFIX}{owner}:{path}"))
+    CACHE_OWNER.get().map(|owner| format!("{CACHE_PREFIX}{owner}:{path}"))
 }
 
 /// A read kept for offline use: the answer as the server wrote it, and when.
@@ -291,12 +287,7 @@ impl OutboxSync {
     /// Starts with no queue: a user's is loaded by [`OutboxSync::switch_user`] once the server
     /// says who is signed in. A queue stored before queues had owners is kept aside and reported.
     pub fn load() -> OutboxSync {
-        let damaged = match store::read::<serde_json::Value>(STORAGE_KEY) {
-            Stored::Missing => None,
-            Stored::Value(legacy) => Some(legacy.to_string()),
-            Stored::Damaged { raw, .. } => Some(raw),
-        }
-        .map(|raw| {
+        let damaged = store::read_raw(STORAGE_KEY).map(|raw| {
             store::write_raw(DAMAGED_KEY, &raw);
             store::delete(STORAGE_KEY);
             "saved before writes were kept per user, so whose they are is unknown".to_string()

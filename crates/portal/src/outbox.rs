@@ -75,25 +75,31 @@ impl Delivery {
 }
 
 /// A user's queue. Stored as `{"v": 2, "entries": [...]}`; a queue of format 1 reads too.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(into = "StoredQueue", try_from = "StoredQueue")]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "StoredQueue")]
 pub struct Outbox {
     pub entries: Vec<PendingWrite>,
 }
 
+/// Written in the current format straight from the entries (saved after every change: no copy of
+/// the queue on the way).
+impl Serialize for Outbox {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Current<'a> {
+            v: u32,
+            entries: &'a [PendingWrite],
+        }
+        Current { v: FORMAT, entries: &self.entries }.serialize(serializer)
+    }
+}
+
 /// A stored queue of any format: the number first, so a queue of another format is never
 /// misread as this one.
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
 struct StoredQueue {
     v: u32,
     entries: Vec<serde_json::Value>,
-}
-
-impl From<Outbox> for StoredQueue {
-    fn from(outbox: Outbox) -> StoredQueue {
-        let entries = outbox.entries.iter().map(|e| serde_json::to_value(e).expect("plain data serialises"));
-        StoredQueue { v: FORMAT, entries: entries.collect() }
-    }
 }
 
 /// Every entry must read back as the write it was, or the whole queue is refused (and set
@@ -134,32 +140,7 @@ impl PendingWriteV1 {
     }
 }
 
-/// Reading the stored queue.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Loaded {
-    Ok(Outbox),
-    /// The stored text could not be read; it must be kept aside (under [`DAMAGED_KEY`]) and
-    /// reported, never overwritten.
-    Damaged {
-        raw: String,
-        reason: String,
-    },
-}
-
 impl Outbox {
-    /// Reads a stored queue's text (what the browser's storage does through serde).
-    pub fn load(stored: Option<&str>) -> Loaded {
-        let Some(raw) = stored else { return Loaded::Ok(Outbox::default()) };
-        match serde_json::from_str::<Outbox>(raw) {
-            Ok(outbox) => Loaded::Ok(outbox),
-            Err(e) => Loaded::Damaged { raw: raw.to_string(), reason: e.to_string() },
-        }
-    }
-
-    pub fn to_stored(&self) -> String {
-        serde_json::to_string(self).expect("plain data serialises")
-    }
-
     /// Queues a write at the end. A key already queued is not queued twice.
     pub fn push(&mut self, write: PendingWrite) {
         if !self.entries.iter().any(|e| e.key == write.key) {
@@ -230,6 +211,15 @@ mod tests {
         Write::CreateTask(NewTask { title: title.into(), description: "d".into(), org_id: None })
     }
 
+    /// A stored queue read back as the browser's storage reads it (serde, through gloo-storage).
+    fn load(text: &str) -> Result<Outbox, String> {
+        serde_json::from_str(text).map_err(|e| e.to_string())
+    }
+
+    fn stored(outbox: &Outbox) -> String {
+        serde_json::to_string(outbox).unwrap()
+    }
+
     fn write(key: &str) -> PendingWrite {
         PendingWrite {
             key: key.into(),
@@ -295,9 +285,9 @@ mod tests {
 
     #[test]
     fn a_damaged_or_newer_store_is_reported_never_read_as_empty() {
-        assert_eq!(Outbox::load(None), Loaded::Ok(Outbox::default()));
-        assert!(matches!(Outbox::load(Some("{not json")), Loaded::Damaged { .. }));
-        assert!(matches!(Outbox::load(Some(r#"{"v":3,"entries":[]}"#)), Loaded::Damaged { .. }));
+        assert_eq!(load(&stored(&Outbox::default())), Ok(Outbox::default()));
+        assert!(load("{not json").is_err());
+        assert!(load(r#"{"v":3,"entries":[]}"#).unwrap_err().contains("unknown format v3"));
         let mut outbox = Outbox::default();
         outbox.push(write("a"));
         outbox.push(PendingWrite {
@@ -305,18 +295,13 @@ mod tests {
             ..write("b")
         });
         outbox.record("a", &Delivery::Refused { status: 403, message: "нет прав".into() });
-        assert_eq!(Outbox::load(Some(&outbox.to_stored())), Loaded::Ok(outbox));
+        assert_eq!(load(&stored(&outbox)), Ok(outbox));
         // An entry that no longer reads as the request it was (here, a claim with a blank
         // description) sets the queue aside with the reason, naming the write and the field.
         let bad = r#"{"v":2,"entries":[{"key":"k","write":{"method":"POST","path":"/tasks/3/warranty",
             "body":{"description":" "}},"label":"l","made_at":"m","state":{"state":"waiting"}}]}"#;
-        match Outbox::load(Some(bad)) {
-            Loaded::Damaged { raw, reason } => {
-                assert_eq!(raw, bad);
-                assert!(reason.contains("/tasks/3/warranty") && reason.contains("description"), "{reason}");
-            }
-            other => panic!("{other:?}"),
-        }
+        let reason = load(bad).unwrap_err();
+        assert!(reason.contains("/tasks/3/warranty") && reason.contains("description"), "{reason}");
     }
 
     /// A queue saved by the portal before writes were typed (format 1) is read, every entry
@@ -328,7 +313,7 @@ mod tests {
              "label":"Новая задача: Отчёт","made_at":"2026-11-24T10:00:00Z","state":{"state":"waiting"}},
             {"key":"b","method":"POST","path":"/tasks/12/transitions","body":"{\"action\":\"approve\"}",
              "label":"Согласовать","made_at":"2026-11-24T10:01:00Z","state":{"state":"refused","status":409,"message":"нельзя"}}]}"#;
-        let Loaded::Ok(outbox) = Outbox::load(Some(v1)) else { panic!("{:?}", Outbox::load(Some(v1))) };
+        let outbox = load(v1).unwrap();
         assert_eq!(outbox.entries.len(), 2);
         assert_eq!(
             outbox.entries[0].write,
@@ -338,10 +323,10 @@ mod tests {
         assert_eq!(outbox.entries[1].state, WriteState::Refused { status: 409, message: "нельзя".into() });
         assert_eq!(outbox.for_task(12).count(), 1);
         // Saved again, it is of the current format and reads back the same.
-        assert!(outbox.to_stored().starts_with(r#"{"v":2,"#));
-        assert_eq!(Outbox::load(Some(&outbox.to_stored())), Loaded::Ok(outbox));
+        assert!(stored(&outbox).starts_with(r#"{"v":2,"#));
+        assert_eq!(load(&stored(&outbox)), Ok(outbox));
         let unknown_path = v1.replace("/tasks/12/transitions", "/tasks/12/teleport");
-        assert!(matches!(Outbox::load(Some(&unknown_path)), Loaded::Damaged { .. }));
+        assert!(load(&unknown_path).is_err());
     }
 
     proptest! {

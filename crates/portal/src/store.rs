@@ -32,17 +32,23 @@ pub fn read<T: DeserializeOwned>(key: &str) -> Stored<T> {
     match LocalStorage::get::<T>(key) {
         Ok(value) => Stored::Value(value),
         Err(StorageError::SerdeError(e)) => {
-            let raw = LocalStorage::raw().get_item(key).ok().flatten().unwrap_or_default();
-            Stored::Damaged { raw, reason: e.to_string() }
+            Stored::Damaged { raw: read_raw(key).unwrap_or_default(), reason: e.to_string() }
         }
         Err(_) => Stored::Missing,
     }
 }
 
-/// Stores `value`; `false` when the browser refused (storage full or blocked), which costs only
-/// what the value was kept for.
-pub fn write<T: Serialize>(key: &str, value: &T) -> bool {
-    available() && LocalStorage::set(key, value).is_ok()
+/// The text stored under `key`, whatever it holds.
+pub fn read_raw(key: &str) -> Option<String> {
+    available().then(|| LocalStorage::raw().get_item(key).ok().flatten()).flatten()
+}
+
+/// Stores `value`. A browser that refuses (storage full or blocked) costs only what the value was
+/// kept for: an offline copy, a queue that then lives as long as the page.
+pub fn write<T: Serialize>(key: &str, value: &T) {
+    if available() {
+        let _ = LocalStorage::set(key, value);
+    }
 }
 
 /// Keeps text exactly as it was (a damaged entry set aside for a person to read).
