@@ -12,6 +12,7 @@ pub mod date;
 pub mod documents;
 pub mod input;
 pub mod instructions;
+pub mod json;
 pub mod orgs;
 pub mod problem;
 pub mod reports;

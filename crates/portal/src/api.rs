@@ -152,7 +152,7 @@ async fn exchange(method: &str, path: &str, body: Option<&str>, key: Option<&str
 }
 
 fn problem_of(status: u16, text: &str) -> Problem {
-    serde_json::from_str(text).unwrap_or_else(|_| Problem {
+    hourbank_api::json::from_str(text).unwrap_or_else(|_| Problem {
         status,
         title: format!("HTTP {status}"),
         detail: text.chars().take(200).collect(),
@@ -177,11 +177,11 @@ enum Answer {
 pub async fn get<T: DeserializeOwned>(path: &str) -> Result<Fetched<T>, ApiError> {
     match get_answer(path).await? {
         Answer::Fresh(text) => {
-            let value = serde_json::from_str(&text).map_err(|e| ApiError::Unreadable(e.to_string()))?;
+            let value = hourbank_api::json::from_str(&text).map_err(|e| ApiError::Unreadable(e.to_string()))?;
             remember(path, text);
             Ok(Fetched { value, saved_at: None })
         }
-        Answer::Saved { text, saved_at, otherwise } => match serde_json::from_str(&text) {
+        Answer::Saved { text, saved_at, otherwise } => match hourbank_api::json::from_str(&text) {
             Ok(value) => Ok(Fetched { value, saved_at: Some(saved_at as f64) }),
             // Saved by an older version: a cache entry is only a copy.
             Err(_) => {
@@ -458,7 +458,7 @@ pub enum WriteOutcome {
 
 /// Decodes a write's answer.
 pub fn decode<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
-    serde_json::from_str(text).map_err(|e| ApiError::Unreadable(e.to_string()))
+    hourbank_api::json::from_str(text).map_err(|e| ApiError::Unreadable(e.to_string()))
 }
 
 /// A typed request as the JSON its type writes (`hourbank-api`), which the server reads back as

@@ -110,9 +110,11 @@ impl TryFrom<StoredQueue> for Outbox {
     fn try_from(stored: StoredQueue) -> Result<Outbox, String> {
         let entries = stored.entries.into_iter();
         let entries = match stored.v {
-            FORMAT => entries.map(|e| serde_json::from_value::<PendingWrite>(e).map_err(|e| e.to_string())).collect(),
+            FORMAT => {
+                entries.map(|e| hourbank_api::json::from_value::<PendingWrite>(e).map_err(|e| e.to_string())).collect()
+            }
             1 => entries
-                .map(|e| serde_json::from_value::<PendingWriteV1>(e).map_err(|e| e.to_string())?.upgrade())
+                .map(|e| hourbank_api::json::from_value::<PendingWriteV1>(e).map_err(|e| e.to_string())?.upgrade())
                 .collect(),
             v => Err(format!("unknown format v{v}")),
         };
@@ -211,9 +213,9 @@ mod tests {
         Write::CreateTask(NewTask { title: title.into(), description: "d".into(), org_id: None })
     }
 
-    /// A stored queue read back as the browser's storage reads it (serde, through gloo-storage).
+    /// A stored queue read back as the browser's storage reads it (`store::read`).
     fn load(text: &str) -> Result<Outbox, String> {
-        serde_json::from_str(text).map_err(|e| e.to_string())
+        hourbank_api::json::from_str(text).map_err(|e| e.to_string())
     }
 
     fn stored(outbox: &Outbox) -> String {

@@ -4,7 +4,6 @@
 //! (blocked site data throws on access, and gloo-storage would panic) reads as empty and stores
 //! nothing, and the portal still works for the page's lifetime.
 
-use gloo_storage::errors::StorageError;
 use gloo_storage::{LocalStorage, Storage};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -29,12 +28,14 @@ pub fn read<T: DeserializeOwned>(key: &str) -> Stored<T> {
     if !available() {
         return Stored::Missing;
     }
-    match LocalStorage::get::<T>(key) {
-        Ok(value) => Stored::Value(value),
-        Err(StorageError::SerdeError(e)) => {
-            Stored::Damaged { raw: read_raw(key).unwrap_or_default(), reason: e.to_string() }
-        }
-        Err(_) => Stored::Missing,
+    // Read as text, then as `T` by the API's reader (structs from objects only, as they are
+    // stored), not gloo-storage's `get`, which would compile serde_json's other reader too.
+    match LocalStorage::raw().get_item(key) {
+        Ok(Some(raw)) => match hourbank_api::json::from_str(&raw) {
+            Ok(value) => Stored::Value(value),
+            Err(e) => Stored::Damaged { raw, reason: e.to_string() },
+        },
+        _ => Stored::Missing,
     }
 }
 

@@ -1,6 +1,7 @@
 //! The typed contract: every answer the server writes reads back into its `hourbank-api` type
 //! (the portal's) and writes out again unchanged — no field the type drops, renames or reads
-//! differently. Run on both databases, through the real server.
+//! differently. Read with the portal's own reader (`hourbank_api::json`: structs from objects
+//! only). Run on both databases, through the real server.
 
 mod support;
 
@@ -22,7 +23,7 @@ async fn typed<T: DeserializeOwned + Serialize>(
 ) -> (StatusCode, T) {
     let (status, text) = app.call_text(method.clone(), path, Some(token), body).await;
     assert!(status.is_success(), "{method} {path}: {status} {text}");
-    let typed: T = serde_json::from_str(&text)
+    let typed: T = hourbank_api::json::from_str(&text)
         .unwrap_or_else(|e| panic!("{method} {path}: {} cannot read it: {e}\n{text}", std::any::type_name::<T>()));
     let raw: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(
