@@ -216,7 +216,7 @@ pub fn parse_history(text: &str, lang: Lang) -> Result<History, Vec<FieldError>>
         let cells = cells(line);
         let header = |cells: &[&str]| {
             let find =
-                |names: &[&str]| cells.iter().position(|c| names.iter().any(|n| c.to_lowercase().starts_with(n)));
+                |names: &[&str]| cells.iter().position(|c| names.iter().any(|n| lowercase_ru_en(c).starts_with(n)));
             let hours = find(&["часы", "часов", "hours"])?;
             Some((find(&["период", "месяц", "period", "month"]), hours))
         };
@@ -493,6 +493,18 @@ pub fn replay_history(
     replay(history.first.unwrap_or(fallback), &history.hours, vat, candidates)
 }
 
+/// Lower case for Latin and Russian letters, enough for the header names a history is read by.
+/// `str::to_lowercase` would bring Unicode's whole case table into the page's wasm.
+fn lowercase_ru_en(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            'А'..='Я' => char::from_u32(c as u32 + ('а' as u32 - 'А' as u32)).unwrap_or(c),
+            'Ё' => 'ё',
+            _ => c.to_ascii_lowercase(),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -510,6 +522,13 @@ mod tests {
 
     /// Tariff names are user text: every function that returns HTML escapes them (and any other
     /// text it is given), so a name like `<script>` or one with quotes renders as text.
+    #[test]
+    fn header_names_in_any_case() {
+        assert_eq!(lowercase_ru_en("ЧАСЫ Часов HOURS Ёмкость Month-1 №"), "часы часов hours ёмкость month-1 №");
+        let history = parse_history("МЕСЯЦ;ЧАСЫ\n2026-01;10\n2026-02;3", Lang::Ru).unwrap();
+        assert_eq!((history.first.map(|p| p.to_string()), history.hours.len()), (Some("2026-01".into()), 2));
+    }
+
     #[test]
     fn hostile_names_come_out_as_text_from_every_html_builder() {
         use hourbank_domain::compare::Candidate;
