@@ -13,13 +13,23 @@ pub const CHANNELS: [&str; 3] = ["phone", "crm_chat", "mobile_app"];
 
 /// A channel's Russian name (the API sends the code): the portal's label, the CSV's word.
 pub fn channel_ru(code: &str) -> Option<&'static str> {
+    channel_names(code).map(|(ru, _)| ru)
+}
+
+/// A channel's English name: the portal's English pages and the English CSV.
+pub fn channel_en(code: &str) -> Option<&'static str> {
+    channel_names(code).map(|(_, en)| en)
+}
+
+fn channel_names(code: &str) -> Option<(&'static str, &'static str)> {
     match code {
-        "phone" => Some("Телефон"),
-        "crm_chat" => Some("CRM-чат"),
-        "mobile_app" => Some("Мобильное приложение"),
+        "phone" => Some(("Телефон", "Phone")),
+        "crm_chat" => Some(("CRM-чат", "CRM chat")),
+        "mobile_app" => Some(("Мобильное приложение", "Mobile app")),
         _ => None,
     }
 }
+
 /// Most hours one consultation may last: one day.
 pub const MAX_DURATION_HOURS: u32 = 24;
 /// Most characters in a consultation's topic.

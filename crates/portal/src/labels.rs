@@ -122,12 +122,7 @@ pub use hourbank_api::consultations::CHANNELS;
 pub fn channel(code: &str, lang: Lang) -> &'static str {
     let name = match lang {
         Lang::Ru => hourbank_api::consultations::channel_ru(code),
-        Lang::En => match code {
-            "phone" => Some("Phone"),
-            "crm_chat" => Some("CRM chat"),
-            "mobile_app" => Some("Mobile app"),
-            _ => None,
-        },
+        Lang::En => hourbank_api::consultations::channel_en(code),
     };
     name.unwrap_or("—")
 }

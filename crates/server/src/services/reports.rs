@@ -17,7 +17,7 @@ use crate::auth::{Caller, OrgScope};
 use crate::db::col;
 use crate::store::{self, OrgRecord};
 use crate::Error;
-use hourbank_api::consultations::channel_ru;
+use hourbank_api::consultations::{channel_en, channel_ru};
 
 pub use crate::db::report_entries::{ReportTask, ReportWorklog, UserName};
 
@@ -530,14 +530,15 @@ pub fn report_csv(report: &Value, lang: CsvLang) -> String {
                 billable_centi += centi;
             }
             let channel = match lang {
-                CsvLang::Ru => channel_ru(&s(&c["channel"])).unwrap_or_default().to_string(),
-                CsvLang::En => s(&c["channel"]).replace('_', " "),
-            };
+                CsvLang::Ru => channel_ru(&s(&c["channel"])),
+                CsvLang::En => channel_en(&s(&c["channel"])),
+            }
+            .unwrap_or_default();
             let billable = if billable { t("да", "yes") } else { t("нет", "no") };
             out += &line(&[
                 s(&c["id"]).as_str(),
                 &date(&s(&c["date"])),
-                &channel,
+                channel,
                 &s(&c["specialist_name"]),
                 &s(&c["topic"]),
                 &n(&c["duration"]),
@@ -647,7 +648,7 @@ mod tests {
         assert!(!csv.contains("subscription") && !csv.contains("2026-10-12T"), "{csv}");
         let en = report_csv(&report, CsvLang::En);
         assert!(en.contains("Period;2026-10;Status;closed\r\n"), "{en}");
-        assert!(en.contains("\r\n3;05.10.2026;crm chat;Анна;проводки;0,5;yes\r\n"), "{en}");
+        assert!(en.contains("\r\n3;05.10.2026;CRM chat;Анна;проводки;0,5;yes\r\n"), "{en}");
         assert!(en.contains("\r\nPhase;subscription\r\nHours;4,25\r\n"), "{en}");
         assert!(!en.contains("Итого") && !en.contains("абонемент"), "{en}");
     }
