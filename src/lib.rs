@@ -86,33 +86,37 @@ pub mod app {
             i18n::store(lang.other());
             let _ = window().location().reload();
         };
-        let link = move |target: Page, path: &'static str, id: &'static str, text: &'static str| {
-            let href = move || {
-                let mut query = nav.query.get();
-                let fill = nav.fill.get();
-                if target == Page::Simulate && !fill.is_empty() {
-                    query = format!("{query}&fill={fill}");
+        // `short` is what a phone shows, where the four pages' full names do not fit one row; the
+        // link's name stays the full one.
+        let link =
+            move |target: Page, path: &'static str, id: &'static str, text: &'static str, short: &'static str| {
+                let href = move || {
+                    let mut query = nav.query.get();
+                    let fill = nav.fill.get();
+                    if target == Page::Simulate && !fill.is_empty() {
+                        query = format!("{query}&fill={fill}");
+                    }
+                    format!("{path}?{query}")
+                };
+                view! {
+                    <a id=id href=href aria-current=(page == target).then_some("page") aria-label=text>
+                        <span class="label-full">{text}</span>
+                        <span class="label-short" aria-hidden="true">{short}</span>
+                    </a>
                 }
-                format!("{path}?{query}")
             };
-            view! {
-                <a id=id href=href aria-current=(page == target).then_some("page")>
-                    {text}
-                </a>
-            }
-        };
         view! {
             <header class="top">
                 <span class="brand">"hourbank"</span>
                 <nav class="pages" aria-label=t("Разделы калькулятора", "Calculator pages")>
-                    {link(Page::Calculator, "/", "nav-calculator", t("Расчёт", "Calculation"))}
-                    {link(Page::Compare, "/compare/", "nav-compare", t("Сравнение тарифов", "Compare tariffs"))}
-                    {link(Page::Simulate, "/simulate/", "nav-simulate", t("Моделирование", "Simulation"))}
-                    {link(Page::Demo, "/demo/", "nav-demo", t("Демо для клиента", "Client demo"))}
+                    {link(Page::Calculator, "/", "nav-calculator", t("Расчёт", "Calculation"), t("Расчёт", "Calculation"))}
+                    {link(Page::Compare, "/compare/", "nav-compare", t("Сравнение тарифов", "Compare tariffs"), t("Сравнение", "Compare"))}
+                    {link(Page::Simulate, "/simulate/", "nav-simulate", t("Моделирование", "Simulation"), t("Моделирование", "Simulation"))}
+                    {link(Page::Demo, "/demo/", "nav-demo", t("Демо для клиента", "Client demo"), t("Демо", "Demo"))}
                 </nav>
                 // The next step from every page: the company's contacts, with a letter that carries
                 // the scenario (the contact page's query is the calculator's).
-                {link(Page::Contact, "/contact", "nav-contact", t("Оставить заявку", "Leave a request"))}
+                {link(Page::Contact, "/contact", "nav-contact", t("Оставить заявку", "Leave a request"), t("Оставить заявку", "Leave a request"))}
                 // Named in the language it switches to, and marked so screen readers say it right.
                 // Clients of the company sign in to the portal from here.
                 <a class="portal-link" id="nav-portal" href="/portal/">{t("Вход для клиентов", "Client sign-in")}</a>

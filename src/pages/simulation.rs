@@ -169,9 +169,9 @@ pub fn SimulationPanel(
             <p class="legend">
                 {t(
                     "Тариф, дата начала и НДС — из сценария выше; часы в месяц — случайные, по выбранному профилю. \
-                     Одно и то же зерно даёт те же цифры.",
+                     Тот же номер расчёта даёт те же цифры.",
                     "The tariff, start date and VAT come from the scenario above; the hours of each month are random, \
-                     drawn from the chosen profile. The same seed gives the same figures.",
+                     drawn from the chosen profile. The same run number gives the same figures.",
                 )}
             </p>
             <fieldset class="choices">

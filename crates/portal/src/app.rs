@@ -499,7 +499,7 @@ fn Header() -> impl IntoView {
                 view! { <li><a href=route.href() aria-current=aria>{lang.pick(ru, en)}</a></li> }
             })
             .collect_view();
-        let who = format!("{} · {}", me.name, role_label(me.role, lang));
+        let who = format!("{} · {}", me.name, crate::labels::role(me.role, lang));
         Some(view! {
             <nav aria-label=lang.pick("Разделы", "Sections")><ul class="nav">{links}</ul></nav>
             <a class="who" id="account-link" href=Route::Account.href()>{who}</a>
@@ -563,18 +563,5 @@ fn Header() -> impl IntoView {
             </div>
             <span role="status" aria-live="polite">{status}</span>
         </header>
-    }
-}
-
-pub fn role_label(role: Role, lang: Lang) -> &'static str {
-    match lang {
-        Lang::Ru => role.ru(),
-        Lang::En => match role {
-            Role::Client => "Client",
-            Role::Analyst => "Analyst",
-            Role::Specialist => "Specialist",
-            Role::Admin => "Administrator",
-            Role::Sales => "Sales",
-        },
     }
 }

@@ -1,6 +1,6 @@
 //! Names of states, steps and channels in the interface's two languages (Russian from the domain).
 
-use hourbank_domain::{Action, Period, TaskState};
+use hourbank_domain::{Action, Period, Role, TaskState};
 
 use crate::i18n::Lang;
 
@@ -14,6 +14,19 @@ pub fn state(state: TaskState, lang: Lang) -> &'static str {
             TaskState::Testing => "Testing",
             TaskState::Accepted => "Accepted",
             TaskState::Cancelled => "Cancelled",
+        },
+    }
+}
+
+pub fn role(role: Role, lang: Lang) -> &'static str {
+    match lang {
+        Lang::Ru => role.ru(),
+        Lang::En => match role {
+            Role::Client => "Client",
+            Role::Analyst => "Analyst",
+            Role::Specialist => "Specialist",
+            Role::Admin => "Administrator",
+            Role::Sales => "Sales",
         },
     }
 }
@@ -78,37 +91,137 @@ pub fn audit_what(action: &str, entity: &str, entity_id: Option<i64>, lang: Lang
     }
 }
 
-/// What changed between an audit entry's before and after: `(field, before, after)` for each
-/// field whose value differs, in field order; text values without their JSON quotes.
+/// What changed between an audit entry's before and after, in words: `(field, before, after)`
+/// for each field the entry's after names (an update records only what it set; its before is the
+/// whole record), or its before names when there is no after; a field is listed when its shown
+/// value differs. Field names and values are read as people read them: «Статус: Оценена → В
+/// работе», hours and amounts the Russian way, dates as `09.11.2026`.
 pub fn audit_changes(
     before: Option<&serde_json::Value>,
     after: Option<&serde_json::Value>,
+    lang: Lang,
 ) -> Vec<(String, String, String)> {
     use serde_json::Value;
-    let text = |v: Option<&Value>| match v {
-        None | Some(Value::Null) => "—".to_string(),
-        Some(Value::String(s)) => s.clone(),
-        Some(other) => other.to_string(),
-    };
-    let empty = serde_json::Map::new();
-    let fields = |v: Option<&Value>| match v {
-        Some(Value::Object(map)) => Some(map.clone()),
-        Some(Value::Null) | None => Some(empty.clone()),
-        Some(_) => None,
-    };
-    match (fields(before), fields(after)) {
+    fn object(v: Option<&Value>) -> Option<Option<&serde_json::Map<String, Value>>> {
+        match v {
+            Some(Value::Object(map)) => Some(Some(map)),
+            Some(Value::Null) | None => Some(None),
+            Some(_) => None,
+        }
+    }
+    match (object(before), object(after)) {
         (Some(b), Some(a)) => {
-            let mut keys: Vec<&String> = b.keys().chain(a.keys()).collect();
+            let Some(named) = a.or(b) else { return Vec::new() };
+            let mut keys: Vec<&String> = named.keys().collect();
             keys.sort();
-            keys.dedup();
             keys.into_iter()
-                .filter(|k| b.get(*k) != a.get(*k))
-                .map(|k| (k.clone(), text(b.get(k)), text(a.get(k))))
+                .map(|k| {
+                    let shown =
+                        |map: Option<&serde_json::Map<String, Value>>| audit_value(k, map.and_then(|m| m.get(k)), lang);
+                    (audit_field(k, lang), shown(b), shown(a))
+                })
+                .filter(|(_, was, now)| was != now)
                 .collect()
         }
         // Not objects: the whole value, before and after.
-        _ => vec![(String::new(), text(before), text(after))],
+        _ => vec![(String::new(), audit_value("", before, lang), audit_value("", after, lang))],
     }
+}
+
+/// A recorded field's name in words; one we do not know is shown as it is.
+fn audit_field(key: &str, lang: Lang) -> String {
+    let (ru, en) = match key {
+        "title" => ("Название", "Title"),
+        "name" => ("Наименование", "Name"),
+        "description" => ("Описание", "Description"),
+        "state" => ("Статус", "State"),
+        "action" => ("Шаг", "Step"),
+        "billed_in" => ("В счёте за", "Billed in"),
+        "assignee_id" => ("Исполнитель", "Assignee"),
+        "task_id" => ("Задача", "Task"),
+        "warranty_of" => ("Гарантия по задаче", "Warranty of task"),
+        "org_id" => ("Организация", "Organisation"),
+        "date" => ("Дата", "Date"),
+        "hours" => ("Часы", "Hours"),
+        "duration" => ("Длительность", "Duration"),
+        "estimate" => ("Оценка", "Estimate"),
+        "approved_estimate" => ("Согласованная оценка", "Approved estimate"),
+        "deadline" => ("Срок", "Deadline"),
+        "specification" => ("ТЗ", "Specification"),
+        "topic" => ("Тема", "Topic"),
+        "channel" => ("Канал", "Channel"),
+        "billable" => ("К оплате", "Billable"),
+        "markdown" => ("Текст", "Text"),
+        "inn" => ("ИНН", "INN"),
+        "kpp" => ("КПП", "KPP"),
+        "address" => ("Адрес", "Address"),
+        "tariff" => ("Тариф", "Tariff"),
+        "contract_start" => ("Начало договора", "Contract start"),
+        "contract_end" => ("Конец договора", "Contract end"),
+        "email" => ("E-mail", "E-mail"),
+        "role" => ("Роль", "Role"),
+        "disabled" => ("Доступ", "Access"),
+        "period" => ("Месяц", "Month"),
+        "total" => ("Итого", "Total"),
+        "monthly_fee" => ("Абонентская плата", "Monthly fee"),
+        "included_hours" => ("Часов по тарифу", "Included hours"),
+        "overage_rate" => ("Цена часа сверх тарифа", "Overage rate"),
+        "reserve_cap" => ("Резерв, не более", "Reserve cap"),
+        "trial_months" => ("Пробных месяцев", "Trial months"),
+        "trial_rate" => ("Цена часа в пробный период", "Trial rate"),
+        "vat" => ("НДС", "VAT"),
+        "mode" => ("режим", "mode"),
+        "rate" => ("ставка", "rate"),
+        other => return other.to_string(),
+    };
+    lang.pick(ru, en).to_string()
+}
+
+/// A recorded value as the interface shows that field's values elsewhere; what does not read as
+/// the field's kind is shown as it was recorded.
+fn audit_value(key: &str, value: Option<&serde_json::Value>, lang: Lang) -> String {
+    use hourbank_domain::format::rubles;
+    use serde_json::Value;
+    let text = match value {
+        None | Some(Value::Null) => return "—".to_string(),
+        Some(Value::Bool(yes)) if key == "disabled" => {
+            return lang
+                .pick(if *yes { "закрыт" } else { "открыт" }, if *yes { "disabled" } else { "enabled" })
+                .to_string()
+        }
+        Some(Value::Bool(yes)) => {
+            return lang.pick(if *yes { "да" } else { "нет" }, if *yes { "yes" } else { "no" }).to_string()
+        }
+        Some(Value::Object(map)) => {
+            let parts: Vec<String> = map
+                .iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| format!("{} {}", audit_field(k, lang), audit_value(k, Some(v), lang)))
+                .collect();
+            return parts.join(", ");
+        }
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+    };
+    let shown = match key {
+        "state" => TaskState::parse(key, &text).ok().map(|s| state(s, lang).to_string()),
+        "action" => Some(action_name(&text, lang)),
+        "channel" => Some(channel(&text, lang).to_string()),
+        "role" => Role::parse(key, &text).ok().map(|r| role(r, lang).to_string()),
+        "period" | "billed_in" => Period::parse(key, &text).ok().map(|p| period(p, lang)),
+        "date" | "deadline" | "contract_start" | "contract_end" => {
+            hourbank_domain::parse_date(key, &text).ok().map(crate::format::day_text)
+        }
+        "hours" | "duration" | "estimate" | "approved_estimate" | "included_hours" | "reserve_cap" => {
+            hourbank_domain::Hours::parse_month(key, &text).ok().map(|h| lang.hours(h))
+        }
+        "total" | "monthly_fee" | "overage_rate" | "trial_rate" => {
+            hourbank_domain::Money::parse(key, &text).ok().map(rubles)
+        }
+        "task_id" | "warranty_of" | "org_id" | "assignee_id" | "analyst_id" => Some(format!("№{text}")),
+        _ => None,
+    };
+    shown.unwrap_or(text)
 }
 
 /// A month in the interface's language: «ноябрь 2026», "November 2026" (the API sends the month's
@@ -145,21 +258,44 @@ mod tests {
         assert_eq!(audit_what("approve", "task", Some(79), Lang::Ru), "Согласовать оценку — задача №79");
         assert_eq!(audit_what("create", "user", Some(7), Lang::En), "Created — user №7");
         assert_eq!(audit_what("sign_in", "session", None, Lang::Ru), "Вход — сеанс");
-        let before = serde_json::json!({"state": "estimated", "estimate": "4.5", "title": "Отчёт"});
-        let after =
-            serde_json::json!({"state": "in_work", "estimate": "4.5", "title": "Отчёт", "approved_estimate": "4.5"});
+        // A step records the task as it was and only what the step set.
+        let before =
+            serde_json::json!({"state": "estimated", "estimate": "4.5", "title": "Отчёт", "deadline": "2026-11-30"});
+        let after = serde_json::json!({"state": "in_work", "action": "approve", "billed_in": null});
         assert_eq!(
-            audit_changes(Some(&before), Some(&after)),
+            audit_changes(Some(&before), Some(&after), Lang::Ru),
             [
-                ("approved_estimate".to_string(), "—".to_string(), "4.5".to_string()),
-                ("state".to_string(), "estimated".to_string(), "in_work".to_string())
+                ("Шаг".to_string(), "—".to_string(), "Согласовать оценку".to_string()),
+                ("Статус".to_string(), "Оценена — ждёт согласования".to_string(), "В работе".to_string())
             ]
         );
-        let created = serde_json::json!({"name": "Ромашка", "vat": {"mode": "none"}});
-        let changes = audit_changes(None, Some(&created));
-        assert_eq!(changes[0], ("name".to_string(), "—".to_string(), "Ромашка".to_string()));
-        assert_eq!(changes[1].2, "{\"mode\":\"none\"}");
-        assert!(audit_changes(None, None).is_empty());
+        let created = serde_json::json!({"name": "Ромашка", "contract_start": "2027-01-01", "tariff": {"monthly_fee": "20000.00", "included_hours": "10"}});
+        let changes = audit_changes(None, Some(&created), Lang::Ru);
+        assert_eq!(changes[0], ("Начало договора".to_string(), "—".to_string(), "01.01.2027".to_string()));
+        assert_eq!(changes[1], ("Наименование".to_string(), "—".to_string(), "Ромашка".to_string()));
+        assert_eq!(changes[2].2, "Часов по тарифу 10\u{a0}ч, Абонентская плата 20\u{a0}000,00\u{a0}₽");
+        let logged =
+            serde_json::json!({"channel": "crm_chat", "duration": "0.75", "billable": true, "date": "2026-11-09"});
+        assert_eq!(
+            audit_changes(None, Some(&logged), Lang::En),
+            [
+                ("Billable".to_string(), "—".to_string(), "yes".to_string()),
+                ("Channel".to_string(), "—".to_string(), "CRM chat".to_string()),
+                ("Date".to_string(), "—".to_string(), "09.11.2026".to_string()),
+                ("Duration".to_string(), "—".to_string(), "0,75\u{a0}h".to_string()),
+            ]
+        );
+        let disabled = audit_changes(
+            Some(&serde_json::json!({"disabled": false})),
+            Some(&serde_json::json!({"disabled": true})),
+            Lang::Ru,
+        );
+        assert_eq!(disabled, [("Доступ".to_string(), "открыт".to_string(), "закрыт".to_string())]);
+        // A field we do not know, and a value that does not read as its kind, show as recorded.
+        let odd = audit_changes(None, Some(&serde_json::json!({"colour": "red", "hours": "много"})), Lang::Ru);
+        assert_eq!(odd[0], ("colour".to_string(), "—".to_string(), "red".to_string()));
+        assert_eq!(odd[1].2, "много");
+        assert!(audit_changes(None, None, Lang::Ru).is_empty());
     }
 
     #[test]

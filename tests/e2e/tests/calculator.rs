@@ -101,6 +101,24 @@ async fn the_statement_fits_at_1024_px_and_on_a_phone() {
     assert!(card[0].as_f64().unwrap() >= 0.0 && card[1].as_f64().unwrap() <= 390.0, "{card}");
     assert_eq!(card[2], "flex", "{card}");
     assert_eq!(card[3], "48\u{a0}800,00\u{a0}₽", "{card}");
+    // Every page of the calculator is in sight in the header, under its short name, at 390 px
+    // and at 360 px (where the row may wrap but never hides a page).
+    for width in [390, 360] {
+        browser.client.set_window_size(width, 844).await.expect("window");
+        let links = browser
+            .js(
+                "return [...document.querySelectorAll('.top nav.pages a')].map(a => { \
+                   const r = a.getBoundingClientRect(); \
+                   return [a.innerText.trim(), r.left >= 0 && r.right <= innerWidth && r.width > 0]; });",
+                vec![],
+            )
+            .await;
+        let links = links.as_array().unwrap();
+        assert_eq!(links.len(), 4, "{links:?}");
+        assert!(links.iter().all(|l| l[1] == true), "a page's link is cut off at {width} px: {links:?}");
+        assert_eq!(links[1][0], "Сравнение", "{links:?}");
+    }
+    browser.client.set_window_size(390, 844).await.expect("window");
     browser.js("document.querySelector(\"tr[data-period='2027-03']\").scrollIntoView();", vec![]).await;
     browser.screenshot("calculator-390").await;
     browser.close().await;
@@ -129,6 +147,10 @@ async fn leave_a_request_opens_the_companys_contacts_with_the_calculation_in_the
     browser.client.wait().for_element(Locator::Id("nav-contact")).await.expect("the next step");
     let calculation = browser.text("#share-link").await;
     assert!(calculation.starts_with(&format!("{base}/?")), "{calculation}");
+    // A client finds the portal's sign-in from here too.
+    let portal = browser.js("return document.getElementById('nav-portal').getAttribute('href');", vec![]).await;
+    assert_eq!(portal, "/portal/");
+    assert_eq!(browser.text("#nav-portal").await, "Вход для клиентов");
     browser.client.find(Locator::Id("nav-contact")).await.unwrap().click().await.unwrap();
     browser.client.wait().for_element(Locator::Id("contact-mail")).await.expect("the contact page");
     assert_eq!(browser.text("h1").await, "Оставить заявку Contact us");

@@ -81,6 +81,22 @@ async fn the_presenter_walks_through_the_offer_with_the_scenarios_figures() {
     browser.client.find(Locator::Id("slide-next")).await.unwrap().click().await.unwrap();
     assert_eq!(browser.text("#slide-counter").await, "Слайд 2 из 6");
     browser.screenshot("demo").await;
+    // On a phone the controls keep one row: back, the counter, next.
+    for width in [390, 360] {
+        browser.client.set_window_size(width, 844).await.expect("window");
+        let tops = browser
+            .js(
+                "return ['slide-prev', 'slide-counter', 'slide-next'].map(id => \
+                   Math.round(document.getElementById(id).getBoundingClientRect().top));",
+                vec![],
+            )
+            .await;
+        let tops = tops.as_array().unwrap();
+        assert!(
+            tops.iter().all(|t| (t.as_i64().unwrap() - tops[0].as_i64().unwrap()).abs() <= 12),
+            "{width} px: {tops:?}"
+        );
+    }
 
     // A link with a bad scenario says so instead of showing slides.
     browser.open_until(&format!("{base}/demo/?start=2027-01-01&h=-3"), "scenario-line").await;

@@ -49,7 +49,7 @@ async fn the_switch_is_remembered_across_reloads_and_pages() {
     // Remembered: a reload and another page open in English.
     browser.open(&format!("{base}/{SCENARIO}")).await;
     assert_eq!(browser.text("h1").await, "The «Старт» tariff");
-    assert_eq!(browser.text("#nav-compare").await, "Compare tariffs");
+    assert_eq!(browser.text("#nav-compare .label-full").await, "Compare tariffs");
     browser.open_until(&format!("{base}/demo/{SCENARIO}"), "slide-title").await;
     assert_eq!(browser.js("return document.documentElement.lang;", vec![]).await, "en");
     assert_eq!(browser.text("#lang-switch").await, "Русский");

@@ -123,6 +123,9 @@ async fn the_page_simulates_a_shared_scenario_with_the_native_figures() {
     let label =
         browser.js("return document.querySelector('#sim-result svg').getAttribute('aria-label');", vec![]).await;
     assert!(label.as_str().unwrap().contains("10\u{a0}000 сценариев"), "{label}");
+    // The page speaks of scenarios and run numbers, not of a generator's seed.
+    let words = browser.text(".simulation").await.to_lowercase();
+    assert!(!words.contains("зерн") && !words.contains("вариант"), "{words}");
     let elapsed = browser.js("return document.getElementById('sim-result').dataset.elapsedMs;", vec![]).await;
     println!("browser timing: Monte Carlo 10 000 paths × 36 months in the page took {} ms", elapsed.as_str().unwrap());
     browser.js("document.getElementById('sim-result').scrollIntoView();", vec![]).await;

@@ -61,7 +61,12 @@ async fn a_task_from_request_to_acceptance_to_a_closed_month() {
     b.click("#task-submit").await;
     b.wait_text("#task-state", "Новая").await;
     let id = task_id_from_url(b.client.current_url().await.unwrap().as_str());
+    b.wait_text("#notice", &format!("Задача создана: №{id}")).await;
     b.portal_sign_out().await;
+    // Back, after signing out, shows the sign-in form, not a page that only says to sign in.
+    b.client.back().await.unwrap();
+    b.wait_for("#login-email").await;
+    assert!(b.page_text().await.contains("Вход"), "{}", b.page_text().await);
 
     // The analyst writes the specification and estimates 12 h — in the staff's build, which the
     // page they signed in on (the client's) opened for them.
@@ -107,6 +112,11 @@ async fn a_task_from_request_to_acceptance_to_a_closed_month() {
     b.portal_sign_in(&base, "ivan@hourbank.demo").await;
     b.wait_text("#my-tasks", "Отчёт по остаткам на складах").await;
     b.select_option("quick-task", &id.to_string()).await;
+    // Nothing typed in the hours is a missing field, not «не число: «»».
+    b.set_value("quick-description", "—").await;
+    b.click("#quick-submit").await;
+    let missing = b.wait_text("#quick-hours-error", "обязательное поле").await;
+    assert!(!missing.contains("не число"), "{missing}");
     b.set_value("quick-hours", "12,5").await;
     b.set_value("quick-description", "Разработка отчёта и проверка на копии базы").await;
     b.assert_no_axe_violations("staff queue (specialist: assigned tasks, quick log)").await;
@@ -443,6 +453,22 @@ async fn staff_pages_and_the_english_switch() {
     b.js("document.getElementById('org-name').closest('form').requestSubmit();", vec![]).await;
     b.wait_text("#orgs", "ООО «Новый клиент»").await;
     b.goto_and_wait(&format!("{base}/portal/admin/users"), "#user-email").await;
+    // Users are listed with their organisation's name; a client is created in one picked by name.
+    b.wait_text("tr[data-user='buh@romashka.demo']", "ООО «Ромашка»").await;
+    b.wait_text("#user-org", "ООО «Новый клиент» (ИНН 7812014560)").await;
+    b.set_value("user-email", "new.client@novy.test").await;
+    b.set_value("user-name", "Новый Клиент").await;
+    b.select_option("user-role", "client").await;
+    b.js(
+        "const s = document.getElementById('user-org');
+         s.value = [...s.options].find(o => o.text.startsWith('ООО «Новый клиент»')).value;
+         s.dispatchEvent(new Event('change', { bubbles: true }));",
+        vec![],
+    )
+    .await;
+    b.set_value("user-password", "a long enough passphrase").await;
+    b.js("document.getElementById('user-email').closest('form').requestSubmit();", vec![]).await;
+    b.wait_text("tr[data-user='new.client@novy.test']", "ООО «Новый клиент»").await;
     b.set_value("user-email", "new.analyst@hourbank.demo").await;
     b.set_value("user-name", "Новый Аналитик").await;
     b.select_option("user-role", "analyst").await;
@@ -500,6 +526,9 @@ async fn staff_pages_and_the_english_switch() {
     b.goto_and_wait(&format!("{base}/portal/admin/audit"), "#audit").await;
     let audit = b.wait_text("#audit", "Создание — консультация").await;
     assert!(audit.contains("Настройка обмена с банком") && !audit.contains("\"topic\""), "{audit}");
+    // Field names and values in words: no raw keys, codes or decimal points.
+    assert!(audit.contains("Тема: — → Настройка обмена с банком"), "{audit}");
+    assert!(audit.contains("Длительность: — → 0,75\u{a0}ч") && !audit.contains("duration"), "{audit}");
     b.click("#lang-switch").await;
     b.wait_text("h1", "Audit log").await;
     // The statement and its explanation follow the language.
@@ -509,6 +538,9 @@ async fn staff_pages_and_the_english_switch() {
     )
     .await;
     b.wait_text("#statement", "Hours accepted").await;
+    // The CSV's words follow the interface's language.
+    let csv = b.js("return document.querySelector('a[href*=\".csv\"]').getAttribute('href');", vec![]).await;
+    assert!(csv.as_str().unwrap().ends_with(".csv?org=1&lang=en"), "{csv}");
     let explained = b.text("#statement-explain").await;
     assert!(explained.contains("\u{a0}h included") && !explained.contains("по тарифу"), "{explained}");
     b.goto_and_wait(&format!("{base}/portal/admin/audit"), "#audit").await;
@@ -517,6 +549,18 @@ async fn staff_pages_and_the_english_switch() {
     assert_eq!(b.js("return document.documentElement.lang;", vec![]).await, Value::from("en"));
     b.click("#lang-switch").await;
     b.wait_text("h1", "Журнал изменений").await;
+
+    // Instructions are written by analysts, specialists and admins; sales, who see no client's
+    // tasks, get no form on a task's page either.
+    let admin = Api::sign_in(&base, "admin@hourbank.demo", DEMO_PASSWORD).await;
+    let task = admin.get("/tasks?limit=1").await["tasks"][0]["id"].as_i64().unwrap();
+    b.goto_and_wait(&format!("{base}/portal/tasks/{task}"), "#instruction-title").await;
+    b.portal_sign_out().await;
+    b.portal_sign_in(&base, "sales@hourbank.demo").await;
+    b.goto_and_wait(&format!("{base}/portal/tasks/{task}"), "#task-state, main .error-box").await;
+    let page = b.page_text().await;
+    assert!(!page.contains("Новая инструкция"), "sales see the instruction form: {page}");
+    assert_eq!(b.js("return document.querySelectorAll('#instruction-title').length;", vec![]).await, Value::from(0));
     b.close().await;
 }
 

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::WriteOutcome;
-use crate::app::{ctx, load, role_label, show};
+use crate::app::{ctx, load, show};
 use crate::format::{day_text, hours_of, instant_text};
 use crate::model::{AuditList, Me, OrgList, SellerSettings, TariffList, UserList};
 use crate::pages::{field_error, form_status, input, send_now, sent_state, Sent};
@@ -207,7 +207,7 @@ fn users(role: Role) -> impl IntoView {
                                 let status = if u.disabled { t("отключён", "disabled") } else { t("разрешён", "allowed") };
                                 view! {
                                     <tr data-user=u.email.clone() class:disabled=u.disabled>
-                                        <td>{u.name.clone()}</td><td>{u.email.clone()}</td><td>{role_label(u.role, lang)}</td>
+                                        <td>{u.name.clone()}</td><td>{u.email.clone()}</td><td>{crate::labels::role(u.role, lang)}</td>
                                         <td>{org}</td><td class="user-status">{status}</td>
                                         {admin.then(|| view! { <td>{user_actions(u.clone())}</td> })}
                                     </tr>
@@ -358,7 +358,7 @@ fn new_user() -> impl IntoView {
                 <label for="user-role">{ctx.t("Роль", "Role")}</label>
                 <select id="user-role" on:change:target=move |ev| role.set(ev.target().value())>
                     {[Role::Client, Role::Analyst, Role::Specialist, Role::Admin, Role::Sales].into_iter().map(|r| view! {
-                        <option value=r.as_str()>{move || role_label(r, ctx.lang.get())}</option>
+                        <option value=r.as_str()>{move || crate::labels::role(r, ctx.lang.get())}</option>
                     }).collect_view()}
                 </select>
             </div>
@@ -429,7 +429,7 @@ fn audit() -> impl IntoView {
                         <thead><tr><th scope="col">{t("Когда", "When")}</th><th scope="col">{t("Кто", "Who")}</th>
                             <th scope="col">{t("Что", "What")}</th><th scope="col">{t("Что изменилось", "What changed")}</th></tr></thead>
                         <tbody>{l.entries.into_iter().map(|e| {
-                            let changes = crate::labels::audit_changes(e.before.as_ref(), e.after.as_ref());
+                            let changes = crate::labels::audit_changes(e.before.as_ref(), e.after.as_ref(), lang);
                             view! {
                             <tr><td>{instant_text(&e.at)}</td>
                                 <td>{e.user_name.clone().unwrap_or_else(|| match e.user_id {

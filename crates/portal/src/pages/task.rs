@@ -458,7 +458,7 @@ fn assign_form(id: i64, current: Option<i64>) -> impl IntoView {
                     {move || staff.get().and_then(|s| s.ok()).map(|s| s.value.users.into_iter()
                         .filter(|u| matches!(u.role, Role::Specialist | Role::Analyst))
                         .map(|u| {
-                            let label = format!("{} ({})", u.name, crate::app::role_label(u.role, ctx.lang.get_untracked()));
+                            let label = format!("{} ({})", u.name, crate::labels::role(u.role, ctx.lang.get_untracked()));
                             view! { <option value=u.id.to_string() selected=current == Some(u.id)>{label}</option> }
                         })
                         .collect_view())}
