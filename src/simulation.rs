@@ -339,7 +339,7 @@ impl SimReport {
             ),
             l("От", "From"),
             l("До", "To"),
-            l("Вариантов", "Paths")
+            l("Сценариев", "Scenarios")
         );
         for (from, to, n) in &self.rows {
             html += &format!("<tr><td>{from}</td><td>{to}</td><td>{n}</td></tr>");
@@ -373,6 +373,15 @@ pub fn histogram_svg(bins: &[(Money, Money, usize)], title: &str, lang: Lang) ->
         "<svg viewBox=\"0 0 {W} {H}\" role=\"img\" aria-label=\"{title}\" class=\"histogram\">\
          <title>{title}</title>"
     );
+    // Gridlines at round counts (1, 2 or 5 × a power of ten), as the statement's charts have, under the bars.
+    let max_count = max as i64;
+    for value in crate::charts::ticks(max_count, crate::charts::nice_step(max_count, 4, 1)) {
+        let y = BOTTOM - if max == 0 { 0 } else { div_round_half_away((BOTTOM - TOP) * value, max_count) };
+        if value > 0 {
+            svg += &format!("<path class=\"grid\" d=\"M{LEFT} {y}H{}\"/>", W - RIGHT);
+        }
+        svg += &format!("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{value}</text>", LEFT - 6, y + 4);
+    }
     for (i, &(from, to, n)) in bins.iter().enumerate() {
         let (x, y, w, h) = bar_geometry(i, bins.len(), n, max);
         svg += &format!(
@@ -386,16 +395,11 @@ pub fn histogram_svg(bins: &[(Money, Money, usize)], title: &str, lang: Lang) ->
     let axis_y = BOTTOM + 16;
     svg += &format!(
         "<path class=\"axis\" d=\"M{LEFT} {TOP}V{BOTTOM}H{}\"/>\
-         <text x=\"{}\" y=\"{}\" text-anchor=\"end\">{max}</text>\
-         <text x=\"{}\" y=\"{BOTTOM}\" text-anchor=\"end\">0</text>\
          <text x=\"{LEFT}\" y=\"{axis_y}\">{}</text>\
          <text x=\"{}\" y=\"{axis_y}\" text-anchor=\"end\">{}</text>\
          <text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\
          <text x=\"14\" y=\"{}\" text-anchor=\"middle\" transform=\"rotate(-90 14 {})\">{}</text></svg>",
         W - RIGHT,
-        LEFT - 6,
-        TOP + 10,
-        LEFT - 6,
         lo.map(whole_rubles).unwrap_or_default(),
         W - RIGHT,
         hi.map(whole_rubles).unwrap_or_default(),
@@ -404,7 +408,7 @@ pub fn histogram_svg(bins: &[(Money, Money, usize)], title: &str, lang: Lang) ->
         lang.pick("Стоимость за период, ₽", "Cost for the period, ₽"),
         (TOP + BOTTOM) / 2,
         (TOP + BOTTOM) / 2,
-        lang.pick("Вариантов", "Paths"),
+        lang.pick("Сценариев", "Scenarios"),
     );
     svg
 }
@@ -588,7 +592,12 @@ mod tests {
         assert!(svg.contains("<rect x=\"344\" y=\"12\" width=\"279\" height=\"198\">"), "{svg}");
         assert!(svg.contains("<title>150\u{a0}000,00\u{a0}₽ — 200\u{a0}000,00\u{a0}₽: 6</title>"));
         assert!(svg.contains(">100\u{a0}000</text>") && svg.contains(">200\u{a0}000</text>"));
-        assert!(svg.contains(">Стоимость за период, ₽</text>") && svg.contains(">Вариантов</text>"));
+        assert!(svg.contains(">Стоимость за период, ₽</text>") && svg.contains(">Сценариев</text>"));
+        // Counts on round gridlines: 0, 2, 4, 6 for a tallest bar of 6.
+        for (count, y) in [(0, 214), (2, 148), (4, 82), (6, 16)] {
+            assert!(svg.contains(&format!("y=\"{y}\" text-anchor=\"end\">{count}</text>")), "{count}: {svg}");
+        }
+        assert_eq!(svg.matches("class=\"grid\"").count(), 3, "{svg}");
         assert!(svg.ends_with("</svg>"));
     }
 }

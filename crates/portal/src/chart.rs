@@ -33,6 +33,23 @@ pub fn heights(bars: &[Bar]) -> Vec<(i64, i64)> {
     bars.iter().map(|b| (scale(b.base.kopecks()), scale(b.extra.kopecks()))).collect()
 }
 
+/// The value axis: a gridline at every round number of rubles (about three of them), each as
+/// its height in pixels above the baseline (on the bars' scale) and its value.
+pub fn gridlines(bars: &[Bar]) -> Vec<(i64, Money)> {
+    let max = bars.iter().map(|b| b.base.kopecks() + b.extra.kopecks()).max().unwrap_or(0);
+    if max == 0 {
+        return Vec::new();
+    }
+    let step = hourbank_web::charts::nice_step(max / 100, 3, 1) * 100;
+    hourbank_web::charts::ticks(max, step)
+        .into_iter()
+        .map(|k| ((k * HEIGHT * 2 + max) / (2 * max), Money::from_kopecks(k)))
+        .collect()
+}
+
+/// Room on the left for the value axis's labels.
+pub const AXIS: i64 = 60;
+
 #[cfg(target_arch = "wasm32")]
 pub fn bars(bars: &[Bar], lang: crate::i18n::Lang) -> leptos::prelude::AnyView {
     use hourbank_domain::format::rubles;
@@ -41,7 +58,7 @@ pub fn bars(bars: &[Bar], lang: crate::i18n::Lang) -> leptos::prelude::AnyView {
         return view! { <p>{lang.pick("Закрытых месяцев пока нет.", "No months yet.")}</p> }.into_any();
     }
     let step = 44_i64;
-    let width = step * bars.len() as i64 + 8;
+    let width = AXIS + step * bars.len() as i64 + 8;
     let top = 8_i64;
     let label_y = top + HEIGHT + 16;
     let drawn = heights(bars)
@@ -49,7 +66,7 @@ pub fn bars(bars: &[Bar], lang: crate::i18n::Lang) -> leptos::prelude::AnyView {
         .zip(bars.iter())
         .enumerate()
         .map(|(i, ((base, extra), bar))| {
-            let x = 8 + step * i as i64;
+            let x = AXIS + 8 + step * i as i64;
             let base_y = top + HEIGHT - base;
             let extra_y = base_y - extra;
             let short: String = bar.label.chars().take(3).collect();
@@ -63,6 +80,18 @@ pub fn bars(bars: &[Bar], lang: crate::i18n::Lang) -> leptos::prelude::AnyView {
             }
         })
         .collect_view();
+    let axis = gridlines(bars)
+        .into_iter()
+        .map(|(h, value)| {
+            let y = top + HEIGHT - h;
+            view! {
+                <path class="grid" d=format!("M{AXIS} {y}H{width}")></path>
+                <text x=AXIS - 4 y=y + 4 text-anchor="end" class="bar-label">
+                    {hourbank_web::simulation::whole_rubles(value)}
+                </text>
+            }
+        })
+        .collect_view();
     let rows = bars
         .iter()
         .map(|b| view! { <tr><td>{b.label.clone()}</td><td>{rubles(b.base)}</td><td>{rubles(b.extra)}</td><td>{rubles(b.total_with_vat)}</td></tr> })
@@ -71,6 +100,7 @@ pub fn bars(bars: &[Bar], lang: crate::i18n::Lang) -> leptos::prelude::AnyView {
         <figure class="chart">
             <svg role="img" aria-labelledby="year-chart-caption" viewBox=format!("0 0 {width} {}", label_y + 6)
                 width=width height=label_y + 6>
+                {axis}
                 {drawn}
             </svg>
             <figcaption id="year-chart-caption">
@@ -104,6 +134,16 @@ mod tests {
             extra: Money::from_kopecks(extra),
             total_with_vat: Money::from_kopecks(base + extra),
         }
+    }
+
+    #[test]
+    fn the_value_axis_falls_on_round_rubles() {
+        let lines = gridlines(&[bar(20_000_00, 4_000_00), bar(20_000_00, 0)]);
+        let values: Vec<String> = lines.iter().map(|(_, m)| m.to_string()).collect();
+        assert_eq!(values, ["0.00", "10000.00", "20000.00"]);
+        // 20 000 ₽ of a 24 000 ₽ tallest bar: 133 of 160 px (half up).
+        assert_eq!(lines.iter().map(|l| l.0).collect::<Vec<_>>(), [0, 67, 133]);
+        assert!(gridlines(&[bar(0, 0)]).is_empty());
     }
 
     #[test]

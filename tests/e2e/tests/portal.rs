@@ -225,6 +225,14 @@ async fn a_task_from_request_to_acceptance_to_a_closed_month() {
     b.wait_text("#tile-extra", "2\u{a0}ч = 4\u{a0}000,00\u{a0}₽").await;
     b.wait_text("#tile-left", "0\u{a0}ч").await;
     b.wait_text("#year-table", "24\u{a0}000,00\u{a0}₽").await;
+    // The chart has a value axis in round rubles.
+    let axis = b
+        .js(
+            "return [...document.querySelectorAll('figure.chart svg text[text-anchor=end]')].map(t => t.textContent);",
+            vec![],
+        )
+        .await;
+    assert_eq!(axis, json!(["0", "10\u{a0}000", "20\u{a0}000"]), "{axis}");
     b.client.set_window_size(360, 800).await.expect("narrow window");
     for page in [
         String::new(),
@@ -469,6 +477,7 @@ async fn staff_pages_and_the_english_switch() {
     b.set_value("user-password", "a long enough passphrase").await;
     b.js("document.getElementById('user-email').closest('form').requestSubmit();", vec![]).await;
     b.wait_text("tr[data-user='new.client@novy.test']", "ООО «Новый клиент»").await;
+    b.select_option("user-org", "").await;
     b.set_value("user-email", "new.analyst@hourbank.demo").await;
     b.set_value("user-name", "Новый Аналитик").await;
     b.select_option("user-role", "analyst").await;
