@@ -97,6 +97,7 @@ pub fn audit_what(action: &str, entity: &str, entity_id: Option<i64>, lang: Lang
 /// value differs. Field names and values are read as people read them: «Статус: Оценена → В
 /// работе», hours and amounts the Russian way, dates as `09.11.2026`.
 pub fn audit_changes(
+    entity: &str,
     before: Option<&serde_json::Value>,
     after: Option<&serde_json::Value>,
     lang: Lang,
@@ -118,7 +119,12 @@ pub fn audit_changes(
                 .map(|k| {
                     let shown =
                         |map: Option<&serde_json::Map<String, Value>>| audit_value(k, map.and_then(|m| m.get(k)), lang);
-                    (audit_field(k, lang), shown(b), shown(a))
+                    let field = if entity == "user" && k == "name" {
+                        lang.pick("Имя", "Name").to_string()
+                    } else {
+                        audit_field(k, lang)
+                    };
+                    (field, shown(b), shown(a))
                 })
                 .filter(|(_, was, now)| was != now)
                 .collect()
@@ -263,21 +269,21 @@ mod tests {
             serde_json::json!({"state": "estimated", "estimate": "4.5", "title": "Отчёт", "deadline": "2026-11-30"});
         let after = serde_json::json!({"state": "in_work", "action": "approve", "billed_in": null});
         assert_eq!(
-            audit_changes(Some(&before), Some(&after), Lang::Ru),
+            audit_changes("task", Some(&before), Some(&after), Lang::Ru),
             [
                 ("Шаг".to_string(), "—".to_string(), "Согласовать оценку".to_string()),
                 ("Статус".to_string(), "Оценена — ждёт согласования".to_string(), "В работе".to_string())
             ]
         );
         let created = serde_json::json!({"name": "Ромашка", "contract_start": "2027-01-01", "tariff": {"monthly_fee": "20000.00", "included_hours": "10"}});
-        let changes = audit_changes(None, Some(&created), Lang::Ru);
+        let changes = audit_changes("org", None, Some(&created), Lang::Ru);
         assert_eq!(changes[0], ("Начало договора".to_string(), "—".to_string(), "01.01.2027".to_string()));
         assert_eq!(changes[1], ("Наименование".to_string(), "—".to_string(), "Ромашка".to_string()));
         assert_eq!(changes[2].2, "Часов по тарифу 10\u{a0}ч, Абонентская плата 20\u{a0}000,00\u{a0}₽");
         let logged =
             serde_json::json!({"channel": "crm_chat", "duration": "0.75", "billable": true, "date": "2026-11-09"});
         assert_eq!(
-            audit_changes(None, Some(&logged), Lang::En),
+            audit_changes("consultation", None, Some(&logged), Lang::En),
             [
                 ("Billable".to_string(), "—".to_string(), "yes".to_string()),
                 ("Channel".to_string(), "—".to_string(), "CRM chat".to_string()),
@@ -286,16 +292,19 @@ mod tests {
             ]
         );
         let disabled = audit_changes(
+            "user",
             Some(&serde_json::json!({"disabled": false})),
             Some(&serde_json::json!({"disabled": true})),
             Lang::Ru,
         );
         assert_eq!(disabled, [("Доступ".to_string(), "открыт".to_string(), "закрыт".to_string())]);
+        let user = audit_changes("user", None, Some(&serde_json::json!({"name": "Анна"})), Lang::Ru);
+        assert_eq!(user[0].0, "Имя");
         // A field we do not know, and a value that does not read as its kind, show as recorded.
-        let odd = audit_changes(None, Some(&serde_json::json!({"colour": "red", "hours": "много"})), Lang::Ru);
+        let odd = audit_changes("task", None, Some(&serde_json::json!({"colour": "red", "hours": "много"})), Lang::Ru);
         assert_eq!(odd[0], ("colour".to_string(), "—".to_string(), "red".to_string()));
         assert_eq!(odd[1].2, "много");
-        assert!(audit_changes(None, None, Lang::Ru).is_empty());
+        assert!(audit_changes("task", None, None, Lang::Ru).is_empty());
     }
 
     #[test]

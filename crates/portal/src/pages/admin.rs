@@ -429,7 +429,7 @@ fn audit() -> impl IntoView {
                         <thead><tr><th scope="col">{t("Когда", "When")}</th><th scope="col">{t("Кто", "Who")}</th>
                             <th scope="col">{t("Что", "What")}</th><th scope="col">{t("Что изменилось", "What changed")}</th></tr></thead>
                         <tbody>{l.entries.into_iter().map(|e| {
-                            let changes = crate::labels::audit_changes(e.before.as_ref(), e.after.as_ref(), lang);
+                            let changes = crate::labels::audit_changes(&e.entity, e.before.as_ref(), e.after.as_ref(), lang);
                             view! {
                             <tr><td>{instant_text(&e.at)}</td>
                                 <td>{e.user_name.clone().unwrap_or_else(|| match e.user_id {
