@@ -552,26 +552,7 @@ fn SharePanel(share_url: Memo<String>) -> impl IntoView {
                 <a id="share-link" href=share_url>{share_url}</a>
             </p>
             <p class="buttons">
-                <button type="button" id="copy-link" on:click=move |_| {
-                    let url = share_url.get_untracked();
-                    let promise = window().navigator().clipboard().write_text(&url);
-                    // One-shot callbacks that write the outcome into the page: no future and no
-                    // reactive status (each would cost the calculator's wasm more than it does).
-                    let say = |text: &'static str| {
-                        if let Some(status) = document().get_element_by_id("copy-status") {
-                            status.set_text_content(Some(text));
-                        }
-                    };
-                    let done = t("Ссылка скопирована.", "The link is copied.");
-                    let failed = t("Не удалось скопировать: выделите ссылку и скопируйте её.", "Could not copy: select the link and copy it.");
-                    let ok = wasm_bindgen::closure::Closure::once(move |_: JsValue| say(done));
-                    let refused = wasm_bindgen::closure::Closure::once(move |_: JsValue| say(failed));
-                    let _ = promise.then2(&ok, &refused);
-                    // Each runs at most once, when the promise settles; JS owns them from here.
-                    ok.forget();
-                    refused.forget();
-                }>{t("Скопировать ссылку", "Copy the link")}</button>
-                <span id="copy-status" role="status"></span>
+                {crate::pages::copy_link(move || share_url.get_untracked())}
             </p>
         </section>
     }

@@ -215,6 +215,11 @@ pub fn ComparePage() -> impl IntoView {
                     .into_any(),
             }}
         </section>
+        // The comparison as it stands is its page's address (kept current above): one click to send it.
+        <p class="buttons share-line">
+            {t("Это сравнение по ссылке:", "This comparison as a link:")} " "
+            {crate::pages::copy_link(|| window().location().href().unwrap_or_default())}
+        </p>
         <section aria-labelledby="alts-title">
             <h2 id="alts-title">{t("Свои тарифы для сравнения", "Your own tariffs to compare")}</h2>
             <div class="fields">

@@ -37,3 +37,33 @@ pub fn scenario_line(outcome: Memo<Outcome>) -> impl IntoView {
         }
     }
 }
+
+/// «Скопировать ссылку» and what became of it: copied, or how to copy by hand. `url` is read at
+/// the click. One-shot callbacks write the outcome into the page: no future and no reactive
+/// status (each would cost the page's wasm more than this does).
+pub fn copy_link(url: impl Fn() -> String + 'static) -> impl IntoView {
+    use wasm_bindgen::JsValue;
+    let copy = move |_| {
+        let promise = window().navigator().clipboard().write_text(&url());
+        let say = |text: &'static str| {
+            if let Some(status) = document().get_element_by_id("copy-status") {
+                status.set_text_content(Some(text));
+            }
+        };
+        let done = t("Ссылка скопирована.", "The link is copied.");
+        let failed = t(
+            "Не удалось скопировать: выделите ссылку и скопируйте её.",
+            "Could not copy: select the link and copy it.",
+        );
+        let ok = wasm_bindgen::closure::Closure::once(move |_: JsValue| say(done));
+        let refused = wasm_bindgen::closure::Closure::once(move |_: JsValue| say(failed));
+        let _ = promise.then2(&ok, &refused);
+        // Each runs at most once, when the promise settles; JS owns them from here.
+        ok.forget();
+        refused.forget();
+    };
+    view! {
+        <button type="button" id="copy-link" on:click=copy>{t("Скопировать ссылку", "Copy the link")}</button>
+        <span id="copy-status" role="status"></span>
+    }
+}

@@ -186,6 +186,22 @@ impl Browser {
         self.emulate_network(false, latency_ms).await;
     }
 
+    /// Lets the page write and read the clipboard without asking (what a user's click allows),
+    /// and returns what the clipboard holds after `then` ran: the copy buttons' proof.
+    pub async fn clipboard_after_click(&self, css: &str) -> String {
+        self.client
+            .issue_cmd(Cdp {
+                cmd: "Browser.grantPermissions",
+                params: json!({ "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"] }),
+            })
+            .await
+            .expect("Browser.grantPermissions");
+        self.click(css).await;
+        self.wait_text("#copy-status", "Ссылка скопирована.").await;
+        let text = self.js("return navigator.clipboard.readText();", vec![]).await;
+        text.as_str().expect("clipboard text").to_string()
+    }
+
     async fn emulate_network(&self, offline: bool, latency_ms: u64) {
         self.client.issue_cmd(Cdp { cmd: "Network.enable", params: json!({}) }).await.expect("Network.enable");
         self.client

@@ -72,6 +72,9 @@ async fn start_is_compared_with_one_off_work_at_the_market_price() {
     browser.set_value("market", "2500").await;
     assert_eq!(cells(&browser, "compare-table", 1).await[2], rub("300 000,00"));
     assert_eq!(browser.js("return location.search;", vec![]).await, format!("{SCENARIO}&market=2500"));
+    // …and the comparison, as it stands, goes on the clipboard in one click.
+    let copied = browser.clipboard_after_click("#copy-link").await;
+    assert_eq!(copied, format!("{base}/compare/{SCENARIO}&market=2500"));
     browser.set_value("market", "0").await;
     assert_eq!(browser.text("#market-error").await, "должно быть больше 0");
     assert!(!exists(&browser, "#compare-table").await, "compared with a bad price");

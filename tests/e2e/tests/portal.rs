@@ -267,6 +267,16 @@ async fn a_task_from_request_to_acceptance_to_a_closed_month() {
         let widths = b.js("return [window.innerWidth, document.documentElement.scrollWidth];", vec![]).await;
         let (inner, scroll) = (widths[0].as_i64().unwrap(), widths[1].as_i64().unwrap());
         assert!(scroll <= inner, "/portal/{page} is {scroll} px wide in a {inner} px window");
+        if page.starts_with("reports/") && !page.contains("act") && !page.contains("invoice") {
+            // The month's tasks keep their «К оплате» in sight, without scrolling their box.
+            let billed = b
+                .js(
+                    "return document.querySelector('#report-tasks th:last-child').getBoundingClientRect().right;",
+                    vec![],
+                )
+                .await;
+            assert!(billed.as_f64().unwrap() <= inner as f64, "«К оплате» is off-screen at {inner} px: {billed}");
+        }
         b.screenshot(&format!(
             "portal-360-{}",
             if page.is_empty() { "overview".into() } else { page.replace('/', "-") }
@@ -605,6 +615,10 @@ async fn rejecting_and_returning_need_a_comment_and_the_other_pages_read_well() 
     // Rejecting without a comment is refused with the server's message next to the field.
     b.goto_and_wait(&format!("{base}/portal/tasks/{id}"), "#action-reject").await;
     b.wait_text("#cost-preview", "Укладывается в часы тарифа").await;
+    // Cancelling asks for the reason first, and cancels nothing without one.
+    b.click("#action-cancel").await;
+    b.wait_text("#action-comment-error", "Напишите причину отмены").await;
+    b.wait_text("#task-state", "Оценена").await;
     b.click("#action-reject").await;
     b.wait_text("#action-comment-error", "обязательное поле").await;
     b.wait_text("#task-state", "Оценена").await;
