@@ -271,11 +271,14 @@ async fn a_task_from_request_to_acceptance_to_a_closed_month() {
             // The month's tasks keep their «К оплате» in sight, without scrolling their box.
             let billed = b
                 .js(
-                    "return document.querySelector('#report-tasks th:last-child').getBoundingClientRect().right;",
+                    "return document.querySelector('#report-tasks tbody tr td:last-child').getBoundingClientRect().right;",
                     vec![],
                 )
                 .await;
             assert!(billed.as_f64().unwrap() <= inner as f64, "«К оплате» is off-screen at {inner} px: {billed}");
+            b.js("document.getElementById('report-tasks').scrollIntoView();", vec![]).await;
+            b.screenshot("portal-360-report-tasks").await;
+            b.js("window.scrollTo(0, 0);", vec![]).await;
         }
         b.screenshot(&format!(
             "portal-360-{}",

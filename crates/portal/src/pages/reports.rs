@@ -231,8 +231,8 @@ fn report_tasks(r: &Report, lang: Lang) -> AnyView {
                             <td><a href=Route::Task { id: task.id }.href()>{format!("№{} {}", task.id, task.title)}</a>
                                 <br/><small class="settled">{crate::billing::report_note(task, lang)}</small></td>
                             <td><ul class="logs">{logs}</ul></td>
-                            <td class="num">{hours_of(task.logged)}</td>
-                            <td class="num">{hours_of(task.billed)}</td>
+                            <td class="num" data-label=t("Затрачено", "Logged")>{hours_of(task.logged)}</td>
+                            <td class="num" data-label=t("К оплате", "Billed")>{hours_of(task.billed)}</td>
                         </tr>
                     }
                 }).collect_view()}
