@@ -225,6 +225,14 @@ fn audit_value(key: &str, value: Option<&serde_json::Value>, lang: Lang) -> Stri
             hourbank_domain::Money::parse(key, &text).ok().map(rubles)
         }
         "task_id" | "warranty_of" | "org_id" | "assignee_id" | "analyst_id" => Some(format!("№{text}")),
+        "rate" => Some(format!("{text}\u{a0}%")),
+        "mode" => match text.as_str() {
+            "none" => Some(lang.pick("без НДС", "no VAT")),
+            "included" => Some(lang.pick("в том числе", "included")),
+            "on_top" => Some(lang.pick("сверху", "on top")),
+            _ => None,
+        }
+        .map(str::to_string),
         _ => None,
     };
     shown.unwrap_or(text)
@@ -275,11 +283,12 @@ mod tests {
                 ("Статус".to_string(), "Оценена — ждёт согласования".to_string(), "В работе".to_string())
             ]
         );
-        let created = serde_json::json!({"name": "Ромашка", "contract_start": "2027-01-01", "tariff": {"monthly_fee": "20000.00", "included_hours": "10"}});
+        let created = serde_json::json!({"name": "Ромашка", "contract_start": "2027-01-01", "tariff": {"monthly_fee": "20000.00", "included_hours": "10"}, "vat": {"mode": "on_top", "rate": "22"}});
         let changes = audit_changes("org", None, Some(&created), Lang::Ru);
         assert_eq!(changes[0], ("Начало договора".to_string(), "—".to_string(), "01.01.2027".to_string()));
         assert_eq!(changes[1], ("Наименование".to_string(), "—".to_string(), "Ромашка".to_string()));
         assert_eq!(changes[2].2, "Часов по тарифу 10\u{a0}ч, Абонентская плата 20\u{a0}000,00\u{a0}₽");
+        assert_eq!(changes[3], ("НДС".to_string(), "—".to_string(), "режим сверху, ставка 22\u{a0}%".to_string()));
         let logged =
             serde_json::json!({"channel": "crm_chat", "duration": "0.75", "billable": true, "date": "2026-11-09"});
         assert_eq!(
