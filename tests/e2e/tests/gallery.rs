@@ -57,6 +57,7 @@ async fn every_page_at_1366_px_and_on_a_390_px_phone() {
             page("demo", format!("/demo/{SCENARIO}"), "#slide-title"),
             page("contact", format!("/contact{SCENARIO}"), "#contact-mail"),
             page("sign-in", "/portal/login".into(), "#login-email"),
+            page("not-found", "/no-such-page".into(), "h1"),
         ],
     )
     .await;
@@ -83,6 +84,7 @@ async fn every_page_at_1366_px_and_on_a_390_px_phone() {
             page("client-instructions", "/portal/instructions".into(), "h1"),
             page("client-account", "/portal/account".into(), "h1"),
             page("client-outbox", "/portal/outbox".into(), "h1"),
+            page("client-not-found", "/portal/no-such-page".into(), "h1"),
         ],
     )
     .await;
@@ -114,7 +116,8 @@ async fn every_page_at_1366_px_and_on_a_390_px_phone() {
     assert_eq!((after[0].as_str(), after[1].as_bool()), (Some("false"), Some(false)), "{after}");
     b.portal_sign_out().await;
 
-    // Staff: the analyst's queue and a task to estimate; the admin's pages; the sales desk.
+    // Staff: the analyst's queue and a task to estimate; the specialist's queue; the admin's
+    // pages; the sales desk.
     b.portal_sign_in(&base, "anna@hourbank.demo").await;
     look_at(
         &b,
@@ -125,6 +128,9 @@ async fn every_page_at_1366_px_and_on_a_390_px_phone() {
         ],
     )
     .await;
+    b.portal_sign_out().await;
+    b.portal_sign_in(&base, "ivan@hourbank.demo").await;
+    look_at(&b, &base, &[page("specialist-queue", "/portal/".into(), "#my-tasks")]).await;
     b.portal_sign_out().await;
     b.portal_sign_in(&base, "admin@hourbank.demo").await;
     let admin: Vec<_> = [
