@@ -158,6 +158,23 @@ impl Browser {
         assert_eq!(picked, serde_json::Value::from(value), "#{id} did not take {value:?}");
     }
 
+    /// Picks the first option of the select `#id` whose text contains `label` (ids that the test
+    /// does not know, such as a user's or an organisation's, chosen by the name shown).
+    pub async fn select_option_by_label(&self, id: &str, label: &str) {
+        let picked = self
+            .js(
+                "const s = document.getElementById(arguments[0]);
+                 const o = [...s.options].find(o => o.text.includes(arguments[1]));
+                 if (!o) return null;
+                 s.value = o.value;
+                 s.dispatchEvent(new Event('change', { bubbles: true }));
+                 return o.text;",
+                vec![id.into(), label.into()],
+            )
+            .await;
+        assert!(picked.is_string(), "#{id} has no option with {label:?}");
+    }
+
     /// Saves a screenshot under `target/e2e-screenshots/` for a person to look at.
     pub async fn screenshot(&self, name: &str) {
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e-screenshots");

@@ -81,13 +81,7 @@ async fn a_task_from_request_to_acceptance_to_a_closed_month() {
     b.wait_text("#task-state", "Оценена").await;
     // …and assigns it to a specialist.
     b.wait_text("#assign-user", "Иван Петров").await;
-    b.js(
-        "const s = document.getElementById('assign-user');
-         s.value = [...s.options].find(o => o.text.includes('Иван Петров')).value;
-         s.dispatchEvent(new Event('change', { bubbles: true }));",
-        vec![],
-    )
-    .await;
+    b.select_option_by_label("assign-user", "Иван Петров").await;
     b.click("#assign-submit").await;
     b.wait_text("#task-assignee", "Иван Петров").await;
     b.portal_sign_out().await;
@@ -480,13 +474,7 @@ async fn staff_pages_and_the_english_switch() {
     b.set_value("user-email", "new.client@novy.test").await;
     b.set_value("user-name", "Новый Клиент").await;
     b.select_option("user-role", "client").await;
-    b.js(
-        "const s = document.getElementById('user-org');
-         s.value = [...s.options].find(o => o.text.startsWith('ООО «Новый клиент»')).value;
-         s.dispatchEvent(new Event('change', { bubbles: true }));",
-        vec![],
-    )
-    .await;
+    b.select_option_by_label("user-org", "ООО «Новый клиент»").await;
     b.set_value("user-password", "a long enough passphrase").await;
     b.js("document.getElementById('user-email').closest('form').requestSubmit();", vec![]).await;
     b.wait_text("tr[data-user='new.client@novy.test']", "ООО «Новый клиент»").await;
