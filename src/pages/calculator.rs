@@ -3,7 +3,6 @@
 //! scenario lives in the address bar (a link to share), can be saved by name in the browser,
 //! and the statement downloads as CSV. Everything is computed here, by `hourbank-domain`.
 
-use hourbank_domain::format::rubles;
 use hourbank_domain::{Period, Tariff};
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
@@ -163,7 +162,7 @@ pub fn CalculatorPage() -> impl IntoView {
         if is_custom.get() {
             t("Свой тариф", "Your own tariff")
         } else {
-            t("Тариф «Старт»", "The «Старт» tariff")
+            crate::app::tr(crate::shell::heading(crate::shell::Page::Calculator))
         }
     };
 
@@ -459,60 +458,8 @@ fn MonthFields(form: RwSignal<CalculatorForm>, outcome: Memo<Outcome>) -> impl I
 /// The tariff's terms in the offer's wording.
 #[component]
 fn TariffTerms(tariff: Tariff) -> impl IntoView {
-    let l = crate::app::lang();
-    {
-        let items = [
-            format!(
-                "{} {} {} {} {}",
-                l.pick("Первые", "The first"),
-                tariff.trial_months,
-                l.pick(
-                    "месяца — без абонентской платы: оплата только за закрытые задачи,",
-                    "months without a fee: only closed tasks are paid,"
-                ),
-                rubles(tariff.trial_rate),
-                l.pick("за час", "an hour")
-            ),
-            format!(
-                "{} {} {}",
-                l.pick("Стоимость абонентской платы:", "Subscription fee:"),
-                rubles(tariff.monthly_fee),
-                l.pick("в месяц", "a month")
-            ),
-            format!(
-                "{} {} {}",
-                l.pick("Включено часов по тарифу:", "Hours included:"),
-                l.hours(tariff.included_hours),
-                l.pick("в месяц", "a month")
-            ),
-            format!(
-                "{} {}",
-                l.pick("Стоимость часа сверх тарифа:", "An hour over the tariff:"),
-                rubles(tariff.overage_rate)
-            ),
-            format!(
-                "{} {} {} {} {}",
-                l.pick("Часов в резерве: до", "Reserve: up to"),
-                l.hours(tariff.reserve_cap),
-                l.pick(
-                    "— не выработанные часы копятся; максимум без доплаты:",
-                    "— unused hours are kept; most without paying extra:"
-                ),
-                l.hours(tariff.max_hours_without_extra()),
-                l.pick("в месяц", "a month")
-            ),
-            format!(
-                "{} {} {}",
-                l.pick("Гарантийные обязательства:", "Warranty:"),
-                hourbank_domain::DEFAULT_WARRANTY_DAYS,
-                l.pick(
-                    "дней после приёмки задачи — исправления без оплаты",
-                    "days after a task is accepted — fixes are not billed"
-                )
-            ),
-        ];
-        view! { <ul class="terms-list">{items.into_iter().map(|i| view! { <li>{i}</li> }).collect_view()}</ul> }
-    }
+    let items = crate::shell::terms_lines(&tariff, crate::app::lang());
+    view! { <ul class="terms-list">{items.map(|i| view! { <li>{i}</li> })}</ul> }
 }
 
 #[component]

@@ -192,7 +192,7 @@ pub fn ComparePage() -> impl IntoView {
     };
 
     view! {
-        <h1>{t("Сравнение тарифов", "Comparing tariffs")}</h1>
+        <h1>{crate::app::tr(crate::shell::heading(crate::shell::Page::Compare))}</h1>
         {scenario_line(outcome)}
         <section aria-labelledby="compare-title" aria-live="polite">
             <h2 id="compare-title">{t("Те же часы по каждому тарифу", "The same hours under each tariff")}</h2>

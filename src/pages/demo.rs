@@ -56,7 +56,7 @@ pub fn DemoPage() -> impl IntoView {
         })
     };
     view! {
-        <h1 class="visually-hidden">{t("Демо тарифа для клиента", "The tariff, for a client")}</h1>
+        <h1 class="visually-hidden">{crate::app::tr(crate::shell::heading(crate::shell::Page::Demo))}</h1>
         {scenario_line(outcome)}
         {move || (count() > 0).then(|| view! {
         <section class="deck" aria-roledescription=t("презентация", "presentation")

@@ -17,7 +17,7 @@ pub fn SimulatePage() -> impl IntoView {
     let outcome = Memo::new(move |_| form.with(CalculatorForm::evaluate));
     let fill = RwSignal::new(decode_fill(&query));
     view! {
-        <h1>{crate::app::t("Моделирование стоимости", "Simulating the cost")}</h1>
+        <h1>{crate::app::tr(crate::shell::heading(crate::shell::Page::Simulate))}</h1>
         {scenario_line(outcome)}
         <SimulationPanel form outcome fill />
     }

@@ -178,12 +178,27 @@ impl Browser {
     /// Cuts or restores the page's network with the DevTools protocol's emulation (what the
     /// DevTools "Offline" switch does): requests fail and the page gets `offline`/`online` events.
     pub async fn set_offline(&self, offline: bool) {
-        self.emulate_network(offline, 0).await;
+        self.emulate_network(offline, 0, -1).await;
     }
 
     /// Delays every request of the page by `latency_ms` (DevTools' network throttling).
     pub async fn set_latency(&self, latency_ms: u64) {
-        self.emulate_network(false, latency_ms).await;
+        self.emulate_network(false, latency_ms, -1).await;
+    }
+
+    /// A slow line: every request `latency_ms` late, and `bytes_per_second` at most downloaded
+    /// (the small files of a page come in before its wasm).
+    pub async fn set_slow_line(&self, latency_ms: u64, bytes_per_second: i64) {
+        self.emulate_network(false, latency_ms, bytes_per_second).await;
+    }
+
+    /// Runs `script` in every page loaded from now on, before the page's own scripts: to see
+    /// what happens while a page loads (WebDriver's commands wait until it has).
+    pub async fn on_every_new_page(&self, script: &str) {
+        self.client
+            .issue_cmd(Cdp { cmd: "Page.addScriptToEvaluateOnNewDocument", params: json!({ "source": script }) })
+            .await
+            .expect("Page.addScriptToEvaluateOnNewDocument");
     }
 
     /// Lets the page write and read the clipboard without asking (what a user's click allows),
@@ -202,12 +217,13 @@ impl Browser {
         text.as_str().expect("clipboard text").to_string()
     }
 
-    async fn emulate_network(&self, offline: bool, latency_ms: u64) {
+    async fn emulate_network(&self, offline: bool, latency_ms: u64, download_bytes_per_second: i64) {
         self.client.issue_cmd(Cdp { cmd: "Network.enable", params: json!({}) }).await.expect("Network.enable");
         self.client
             .issue_cmd(Cdp {
                 cmd: "Network.emulateNetworkConditions",
-                params: json!({ "offline": offline, "latency": latency_ms, "downloadThroughput": -1, "uploadThroughput": -1 }),
+                params: json!({ "offline": offline, "latency": latency_ms,
+                    "downloadThroughput": download_bytes_per_second, "uploadThroughput": -1 }),
             })
             .await
             .expect("Network.emulateNetworkConditions");

@@ -168,3 +168,57 @@ async fn leave_a_request_opens_the_companys_contacts_with_the_calculation_in_the
     browser.screenshot("contact").await;
     browser.quit().await;
 }
+
+/// Every calculator page paints its static frame — the header, its heading, and on the calculator
+/// the offer's terms — while its wasm is still on the way, and the app takes it over with the same
+/// texts and without moving anything.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_page_paints_its_frame_before_the_wasm_and_the_app_takes_it_over_in_place() {
+    let base = start_server().await;
+    let browser = Browser::start().await;
+    // At the first paint (WebDriver's commands wait for the page's load, and so for its wasm): what
+    // the page showed, whether the wasm had come; and the layout shifts from then on.
+    browser
+        .on_every_new_page(
+            "window.read = () => {
+                 const root = document.getElementById('shell') || document.body;
+                 return { header: root.querySelector('header').textContent, h1: root.querySelector('h1').textContent,
+                          terms: [...root.querySelectorAll('.terms-list li')].map((li) => li.textContent) };
+             };
+             window.shifts = 0;
+             new PerformanceObserver((list) => list.getEntries().forEach((e) => window.shifts += e.value))
+                 .observe({ type: 'layout-shift', buffered: true });
+             new PerformanceObserver((list) => {
+                 if (list.getEntriesByName('first-contentful-paint').length && !window.atFirstPaint)
+                     window.atFirstPaint = { frame: !!document.getElementById('shell'), shows: window.read(),
+                         wasm: performance.getEntriesByType('resource').some((e) => e.name.endsWith('.wasm')) };
+             }).observe({ type: 'paint' });",
+        )
+        .await;
+    for (path, app_id) in
+        [("/", "hours-0"), ("/compare/", "compare-verdict"), ("/simulate/", "sim-run"), ("/demo/", "slide-title")]
+    {
+        // A slow line: the page and its styles come in well before its wasm (about 115 kB on the
+        // wire), which the browser asks for at once.
+        browser.set_slow_line(100, 100_000).await;
+        browser.client.goto(&format!("{base}{path}")).await.expect("open the page");
+        browser.set_latency(0).await;
+        browser.client.wait().for_element(Locator::Id(app_id)).await.expect("the app");
+        let seen = browser
+            .js("return { first_paint: window.atFirstPaint, app: window.read(), shifts: window.shifts, frame_left: !!document.getElementById('shell') };", vec![])
+            .await;
+        let first = &seen["first_paint"];
+        assert_eq!(
+            (&first["frame"], &first["wasm"]),
+            (&true.into(), &false.into()),
+            "{path}: painted before the wasm came: {seen}"
+        );
+        assert_eq!(first["shows"], seen["app"], "{path}: the frame's words are the app's");
+        assert_eq!(seen["frame_left"], false, "{path}: the frame is gone");
+        assert!(seen["shifts"].as_f64().unwrap() <= 0.02, "{path}: the app moved what was painted: {seen}");
+        if path == "/" {
+            assert_eq!(first["shows"]["terms"].as_array().map(Vec::len), Some(6), "the offer's terms: {seen}");
+        }
+    }
+    browser.close().await;
+}
