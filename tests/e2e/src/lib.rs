@@ -51,11 +51,23 @@ fn free_port() -> u16 {
     StdListener::bind("127.0.0.1:0").expect("free port").local_addr().expect("address").port()
 }
 
-/// A headless Chromium session; chromedriver is stopped when this is dropped.
+/// A headless Chromium session; chromedriver and its Chromium are stopped when this is dropped.
 pub struct Browser {
     pub client: Client,
     driver: Child,
-    _profile: tempfile::TempDir,
+    profile: tempfile::TempDir,
+}
+
+impl Drop for Browser {
+    /// A test that fails drops its browser unclosed: chromedriver is killed (`kill_on_drop`), and
+    /// the Chromium it started would live on, taking CPU from whatever runs next (Lighthouse's
+    /// scores fell by several points under three such leftovers). Its profile names it.
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("pkill")
+            .args(["-f", "--"])
+            .arg(format!("--user-data-dir={}", self.profile.path().display()))
+            .status();
+    }
 }
 
 impl Browser {
@@ -89,7 +101,7 @@ impl Browser {
         let mut last_error = None;
         for _ in 0..100 {
             match ClientBuilder::new(HttpConnector::new()).capabilities(caps.clone()).connect(&url).await {
-                Ok(client) => return Browser { client, driver, _profile: profile },
+                Ok(client) => return Browser { client, driver, profile },
                 Err(e) => last_error = Some(e),
             }
             tokio::time::sleep(Duration::from_millis(200)).await;
