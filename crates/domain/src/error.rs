@@ -148,6 +148,8 @@ pub enum Rule {
     NotCurrentPassword,
     DisablingOneself,
     Malformed,
+    /// A parameter given twice in one query string.
+    GivenTwice,
     /// A day in this closed month.
     ClosedMonth(crate::period::Period),
     /// A warranty that ended on this day.
@@ -240,6 +242,7 @@ impl Rule {
                 "an admin cannot disable their own account",
             ),
             Rule::Malformed => pick("неверно записан", "is malformed"),
+            Rule::GivenTwice => pick("указан дважды", "is given twice"),
             Rule::ClosedMonth(p) => {
                 if ru {
                     format!("приходится на закрытый месяц {p}")

@@ -38,56 +38,194 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
     }
 }
 
-/// `axum::extract::Query` answering bad query strings in our problem shape, naming the parameter.
+/// A query string read into `T` (a struct of optional numbers and texts) by our own reader
+/// ([`read_query`]), every bad parameter answered in our problem shape, naming it.
 pub struct Query<T>(pub T);
 
 impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let query = parts.uri.query().unwrap_or("");
-        // A parameter with an empty value (`?org=&month=`, as an HTML form sends a blank field) is
-        // a parameter not given: such a query is read without them (most have none, and are read
-        // as they came).
-        let pairs = || form_urlencoded::parse(query.as_bytes());
-        let without_blanks = pairs().any(|(_, value)| value.is_empty()).then(|| {
-            let given = form_urlencoded::Serializer::new(String::new())
-                .extend_pairs(pairs().filter(|(_, value)| !value.is_empty()))
-                .finish();
-            format!("/?{given}").parse::<axum::http::Uri>()
-        });
-        let uri = match without_blanks {
-            Some(rebuilt) => &rebuilt.map_err(|_| ApiError::invalid("query", Problem::Rule(Rule::Malformed)))?,
-            None => &parts.uri,
-        };
-        axum::extract::Query::<T>::try_from_uri(uri)
-            .map(|axum::extract::Query(value)| Query(value))
-            .map_err(|rejection| query_error(&rejection.body_text(), query))
+        read_query(parts.uri.query().unwrap_or(""))
+            .map(Query)
+            .map_err(|QueryError { field, problem }| ApiError::invalid(&field, problem))
     }
 }
 
-/// A query-string rejection as a field error naming its parameter: axum says
-/// "Failed to deserialize query string: limit: invalid digit found in string".
-fn query_error(text: &str, query: &str) -> ApiError {
-    let detail = text.strip_prefix("Failed to deserialize query string: ").unwrap_or(text);
-    if let Some(rest) = detail.strip_prefix("unknown field `") {
-        let name = rest.split('`').next().unwrap_or("query");
-        return ApiError::invalid(name, Problem::UnknownField);
+/// Reads a query string into `T` with a deserializer of our own, so that a bad parameter comes
+/// out as a typed problem naming it (not a parser's English sentence to pick apart). A parameter
+/// with an empty value (`?org=&month=`, as an HTML form sends a blank field) is one not given.
+pub fn read_query<T: serde::de::DeserializeOwned>(query: &str) -> Result<T, QueryError> {
+    let pairs = form_urlencoded::parse(query.as_bytes())
+        .filter(|(_, value)| !value.is_empty())
+        .map(|(name, value)| (name.into_owned(), value.into_owned()))
+        .collect::<Vec<_>>();
+    T::deserialize(query_reader::Params(pairs))
+}
+
+/// A query parameter that could not be read, and why.
+#[derive(Debug, PartialEq)]
+pub struct QueryError {
+    pub field: String,
+    pub problem: Problem,
+}
+
+impl std::fmt::Display for QueryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.field, self.problem)
     }
-    let Some((field, message)) = detail
-        .split_once(": ")
-        .filter(|(field, _)| !field.is_empty() && field.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
-    else {
-        return ApiError::invalid("query", Problem::Other(detail.to_string()));
-    };
-    let given =
-        || form_urlencoded::parse(query.as_bytes()).find(|(name, _)| name == field).map(|(_, v)| v.into_owned());
-    let problem = if message.contains("invalid digit") || message.contains("number") || message.contains("integer") {
-        Problem::NotANumber(given().unwrap_or_default())
-    } else {
-        Problem::Other(message.to_string())
-    };
-    ApiError::invalid(field, problem)
+}
+
+impl std::error::Error for QueryError {}
+
+impl serde::de::Error for QueryError {
+    /// Only a query type with a field this reader cannot fill (a map, a float) gets here.
+    fn custom<M: std::fmt::Display>(message: M) -> Self {
+        QueryError { field: "query".into(), problem: Problem::Other(message.to_string()) }
+    }
+
+    fn unknown_field(field: &str, _expected: &'static [&'static str]) -> Self {
+        QueryError { field: field.into(), problem: Problem::UnknownField }
+    }
+
+    fn duplicate_field(field: &'static str) -> Self {
+        QueryError { field: field.into(), problem: Problem::Rule(Rule::GivenTwice) }
+    }
+
+    fn missing_field(field: &'static str) -> Self {
+        QueryError { field: field.into(), problem: Problem::Missing }
+    }
+}
+
+/// The deserializer behind [`read_query`]: the parameters as a map, each value a text or a
+/// whole number.
+mod query_reader {
+    use serde::de::value::StringDeserializer;
+    use serde::de::{DeserializeSeed, Deserializer, IntoDeserializer, MapAccess, Visitor};
+    use serde::forward_to_deserialize_any;
+
+    use super::QueryError;
+    use hourbank_domain::Problem;
+
+    pub struct Params(pub Vec<(String, String)>);
+
+    impl<'de> Deserializer<'de> for Params {
+        type Error = QueryError;
+
+        fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, QueryError> {
+            visitor.visit_map(Entries { entries: self.0.into_iter(), value: None })
+        }
+
+        forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option unit
+            unit_struct newtype_struct seq tuple tuple_struct map struct enum identifier ignored_any
+        }
+    }
+
+    struct Entries {
+        entries: std::vec::IntoIter<(String, String)>,
+        value: Option<(String, String)>,
+    }
+
+    impl<'de> MapAccess<'de> for Entries {
+        type Error = QueryError;
+
+        fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, QueryError> {
+            let Some((name, value)) = self.entries.next() else { return Ok(None) };
+            let key: StringDeserializer<QueryError> = name.clone().into_deserializer();
+            let key = seed.deserialize(key)?;
+            self.value = Some((name, value));
+            Ok(Some(key))
+        }
+
+        fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, QueryError> {
+            let (field, text) = self.value.take().expect("a value follows its key");
+            seed.deserialize(Value { field, text })
+        }
+    }
+
+    /// One parameter's value, which knows its parameter's name for the error.
+    struct Value {
+        field: String,
+        text: String,
+    }
+
+    impl Value {
+        fn number<N: std::str::FromStr>(self) -> Result<N, QueryError> {
+            self.text.parse().map_err(|_| QueryError { problem: Problem::NotANumber(self.text), field: self.field })
+        }
+    }
+
+    macro_rules! whole_numbers {
+        ($($method:ident => $visit:ident),*) => {$(
+            fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, QueryError> {
+                visitor.$visit(self.number()?)
+            }
+        )*};
+    }
+
+    impl<'de> Deserializer<'de> for Value {
+        type Error = QueryError;
+
+        fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, QueryError> {
+            visitor.visit_string(self.text)
+        }
+
+        fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, QueryError> {
+            visitor.visit_some(self)
+        }
+
+        whole_numbers!(deserialize_i32 => visit_i32, deserialize_i64 => visit_i64,
+                       deserialize_u32 => visit_u32, deserialize_u64 => visit_u64);
+
+        forward_to_deserialize_any! {
+            bool i8 i16 i128 u8 u16 u128 f32 f64 char str string bytes byte_buf unit unit_struct
+            newtype_struct seq tuple tuple_struct map struct enum identifier ignored_any
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct List {
+        org: Option<i64>,
+        q: Option<String>,
+        limit: Option<u32>,
+    }
+
+    fn problem(query: &str) -> (String, Problem) {
+        let e = read_query::<List>(query).unwrap_err();
+        (e.field, e.problem)
+    }
+
+    #[test]
+    fn reads_numbers_and_words_and_skips_blank_parameters() {
+        assert_eq!(read_query::<List>("").unwrap(), List { org: None, q: None, limit: None });
+        assert_eq!(
+            read_query::<List>("org=-7&q=%D0%B0%D0%BA%D1%82+2026&limit=5").unwrap(),
+            List { org: Some(-7), q: Some("акт 2026".into()), limit: Some(5) }
+        );
+        // As an HTML form sends a blank field: not given.
+        assert_eq!(read_query::<List>("org=&q=&limit=").unwrap(), List { org: None, q: None, limit: None });
+    }
+
+    #[test]
+    fn each_bad_parameter_is_a_typed_problem_naming_it() {
+        assert_eq!(problem("org=abc"), ("org".into(), Problem::NotANumber("abc".into())));
+        assert_eq!(
+            problem("org=99999999999999999999"),
+            ("org".into(), Problem::NotANumber("99999999999999999999".into()))
+        );
+        assert_eq!(problem("limit=-1"), ("limit".into(), Problem::NotANumber("-1".into())));
+        assert_eq!(problem("colour=red"), ("colour".into(), Problem::UnknownField));
+        assert_eq!(problem("org=1&org=2"), ("org".into(), Problem::Rule(Rule::GivenTwice)));
+        // The Russian words come from the problem, never from a parser's English.
+        assert_eq!(problem("org=1&org=2").1.ru(), "указан дважды");
+    }
 }
 
 /// `axum::extract::Path` answering a malformed path segment (`/tasks/abc`) as 404 in our shape:
