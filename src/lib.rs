@@ -142,7 +142,8 @@ pub mod app {
     }
 }
 
-/// Starting an app after its page's static frame has painted.
+/// Starting an app: in a task of its own, and (the portal's) after its page's static frame has
+/// painted.
 #[cfg(target_arch = "wasm32")]
 pub mod start {
     use std::cell::Cell;

@@ -187,14 +187,6 @@ pub fn frame_html(page: Page) -> String {
     format!(r#"<div id="shell">{header}<main>{content}</main></div>"#)
 }
 
-/// Each entry's HTML and the page it mounts.
-pub const ENTRIES: [(&str, Page); 4] = [
-    ("index.html", Page::Calculator),
-    ("entries/compare/index.html", Page::Compare),
-    ("entries/simulate/index.html", Page::Simulate),
-    ("entries/demo/index.html", Page::Demo),
-];
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -202,6 +194,14 @@ mod tests {
     const BEGIN: &str =
         "<!-- frame: written by shell::frame_html; HOURBANK_WRITE_FRAMES=1 cargo test frame rewrites it -->";
     const END: &str = "<!-- end of frame -->";
+
+    /// Each entry's HTML and the page it mounts.
+    const ENTRIES: [(&str, Page); 4] = [
+        ("index.html", Page::Calculator),
+        ("entries/compare/index.html", Page::Compare),
+        ("entries/simulate/index.html", Page::Simulate),
+        ("entries/demo/index.html", Page::Demo),
+    ];
 
     /// Each entry's HTML carries exactly the frame made here (`HOURBANK_WRITE_FRAMES=1` writes
     /// it there after a change to the texts or the markup).
