@@ -440,6 +440,22 @@ async fn the_sign_in_form_keeps_what_is_typed_while_the_page_starts() {
     b.set_value("login-password", DEMO_PASSWORD).await;
     b.click("#login-submit").await;
     b.wait_for(".portal-top .who").await;
+    // The year's chart: the last twelve months, oldest first, though all twelve are asked at once.
+    b.wait_for("#year-table tbody tr").await;
+    let shown = b
+        .js(
+            "return [...document.querySelectorAll('#year-table tbody tr td:first-child')].map((td) => td.textContent);",
+            vec![],
+        )
+        .await;
+    let months = Api::sign_in(&base, "buh@romashka.demo", DEMO_PASSWORD).await.get("/reports").await;
+    let mut wanted: Vec<String> = months["months"].as_array().expect("months")[..12]
+        .iter()
+        .map(|m| Period::parse("period", m["period"].as_str().expect("period")).expect("a month"))
+        .map(|p| hourbank_web::table::period_in(p, hourbank_web::i18n::Lang::Ru))
+        .collect();
+    wanted.reverse();
+    assert_eq!(shown, json!(wanted), "the year's months in order");
     b.close().await;
 }
 
