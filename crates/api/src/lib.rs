@@ -29,6 +29,6 @@ pub use orgs::{Org, OrgList, Person, VatSetting};
 pub use problem::{FieldMessage, Problem};
 pub use reports::{MonthEntry, MonthList, Report, ReportOrg, ReportTariff, ReportTask};
 pub use request::{Invalid, Request};
-pub use session::{Me, SessionEntry, SessionList, SessionState};
+pub use session::{Health, Me, SessionEntry, SessionList, SessionState, SignedIn};
 pub use tasks::{Event, LoggedWork, Task, TaskDetail, TaskList, Worklog, WorklogList};
 pub use write::Write;

@@ -14,6 +14,24 @@ pub struct Me {
     pub org: Option<Org>,
 }
 
+/// `POST /session`'s answer: the bearer token (also set as the session cookie) and when it ends.
+/// It carries a secret: the server never compresses it (BREACH).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct SignedIn {
+    pub token: String,
+    pub expires_at: String,
+}
+
+/// `GET /health`: the database answered (`ok`, with the server's version), or not
+/// (`unavailable`, with a 503 so that a load balancer stops sending traffic).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct Health {
+    pub status: String,
+    pub database: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+}
+
 /// `GET /session`: who is signed in, if anyone (never a 401).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct SessionState {

@@ -20,6 +20,14 @@ use crate::request::{read, Invalid};
 use crate::tasks::{Assignment, LogWork};
 use crate::tasks::{NewTask, WarrantyClaim};
 
+/// A write repeated with its `Idempotency-Key` after the server stopped between storing the write
+/// and recording its answer: the write is stored (once), its answer is lost.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct AnswerLost {
+    pub stored: bool,
+    pub answer_lost: bool,
+}
+
 /// The staff's writes exist only with the feature `staff` (the staff's build of the portal, and
 /// the server): a client's browser never makes one, and their bodies' code would cost the
 /// client's download.

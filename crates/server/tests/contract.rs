@@ -148,6 +148,17 @@ async fn who_and_what_read_back(app: TestApp) {
     assert_eq!(me.org.map(|o| o.tariff), Some(hourbank_domain::Tariff::start()));
     let (_, session): (_, SessionState) = typed(&app, Method::GET, "/api/v1/session", &client, None).await;
     assert_eq!(session.user.map(|u| u.role), Some(hourbank_domain::Role::Client));
+    let sign_in =
+        hourbank_api::accounts::SignIn { email: "client@romashka.test".into(), password: support::PASSWORD.into() };
+    let (status, signed_in): (_, hourbank_api::SignedIn) =
+        typed(&app, Method::POST, "/api/v1/session", &client, Some(body(&sign_in))).await;
+    assert_eq!(
+        (status, signed_in.token.len() > 20, signed_in.expires_at.ends_with('Z')),
+        (StatusCode::CREATED, true, true)
+    );
+    let (_, health): (_, hourbank_api::Health) = typed(&app, Method::GET, "/api/v1/health", &client, None).await;
+    assert_eq!((health.status.as_str(), health.database.as_str()), ("ok", "ok"));
+    assert_eq!(health.version.as_deref(), Some(env!("CARGO_PKG_VERSION")));
 
     let mut terms = hourbank_domain::Tariff::start();
     for (field, value) in

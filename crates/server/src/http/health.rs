@@ -2,7 +2,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
-use serde_json::{json, Value};
+use hourbank_api::Health;
 
 use super::AppState;
 
@@ -11,14 +11,16 @@ pub fn router() -> Router<AppState> {
 }
 
 /// Healthy when the database answers; 503 otherwise, so a load balancer stops sending traffic.
-async fn health(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
+async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
     match state.db().ping().await {
         Ok(()) => {
-            (StatusCode::OK, Json(json!({ "status": "ok", "database": "ok", "version": env!("CARGO_PKG_VERSION") })))
+            let version = Some(env!("CARGO_PKG_VERSION").to_string());
+            (StatusCode::OK, Json(Health { status: "ok".into(), database: "ok".into(), version }))
         }
         Err(e) => {
             tracing::error!(error = %e, "health check: database unreachable");
-            (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "status": "unavailable", "database": "unreachable" })))
+            let health = Health { status: "unavailable".into(), database: "unreachable".into(), version: None };
+            (StatusCode::SERVICE_UNAVAILABLE, Json(health))
         }
     }
 }

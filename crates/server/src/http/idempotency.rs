@@ -293,7 +293,8 @@ impl StoredKey {
             if self.created_at > crate::db::instant(chrono::Utc::now() - ANSWER_LOST_AFTER) {
                 return Err(ApiError::conflict("a request with this Idempotency-Key is still in progress".into()));
             }
-            (StatusCode::OK, serde_json::json!({ "stored": true, "answer_lost": true }).to_string())
+            let lost = hourbank_api::write::AnswerLost { stored: true, answer_lost: true };
+            (StatusCode::OK, serde_json::to_string(&lost).expect("serializes"))
         } else {
             (StatusCode::from_u16(self.status as u16).unwrap_or(StatusCode::OK), self.body)
         };

@@ -269,7 +269,7 @@ async fn sign_in(
         state.session_ttl().num_seconds(),
         if state.behind_https() { "; Secure" } else { "" }
     );
-    let body = json!({ "token": token, "expires_at": instant(expires) });
+    let body = hourbank_api::SignedIn { token, expires_at: instant(expires) };
     let mut response = (StatusCode::CREATED, Json(body)).into_response();
     response.extensions_mut().insert(CarriesSecret);
     response.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_str(&cookie).expect("ascii cookie"));
