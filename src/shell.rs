@@ -87,7 +87,7 @@ pub fn heading(page: Page) -> Text {
         Page::Compare => ("Сравнение тарифов", "Comparing tariffs"),
         Page::Simulate => ("Моделирование стоимости", "Simulating the cost"),
         Page::Demo => ("Демо тарифа для клиента", "The tariff, for a client"),
-        Page::Contact => ("Оставить заявку", "Leave a request"),
+        Page::Contact => CONTACT.full,
     }
 }
 

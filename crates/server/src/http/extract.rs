@@ -98,7 +98,7 @@ impl serde::de::Error for QueryError {
 }
 
 /// The deserializer behind [`read_query`]: the parameters as a map, each value a text or a
-/// whole number.
+/// number.
 mod query_reader {
     use serde::de::value::StringDeserializer;
     use serde::de::{DeserializeSeed, Deserializer, IntoDeserializer, MapAccess, Visitor};
@@ -156,7 +156,7 @@ mod query_reader {
         }
     }
 
-    macro_rules! whole_numbers {
+    macro_rules! numbers {
         ($($method:ident => $visit:ident),*) => {$(
             fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, QueryError> {
                 visitor.$visit(self.number()?)
@@ -175,11 +175,14 @@ mod query_reader {
             visitor.visit_some(self)
         }
 
-        whole_numbers!(deserialize_i32 => visit_i32, deserialize_i64 => visit_i64,
-                       deserialize_u32 => visit_u32, deserialize_u64 => visit_u64);
+        // Every number type, so that a query type with any of them names the parameter when its
+        // value is not one (forwarded, serde's type error would name only the query).
+        numbers!(deserialize_i8 => visit_i8, deserialize_i16 => visit_i16, deserialize_i32 => visit_i32,
+                 deserialize_i64 => visit_i64, deserialize_u8 => visit_u8, deserialize_u16 => visit_u16,
+                 deserialize_u32 => visit_u32, deserialize_u64 => visit_u64, deserialize_f64 => visit_f64);
 
         forward_to_deserialize_any! {
-            bool i8 i16 i128 u8 u16 u128 f32 f64 char str string bytes byte_buf unit unit_struct
+            bool i128 u128 f32 char str string bytes byte_buf unit unit_struct
             newtype_struct seq tuple tuple_struct map struct enum identifier ignored_any
         }
     }
@@ -195,6 +198,7 @@ mod tests {
         org: Option<i64>,
         q: Option<String>,
         limit: Option<u32>,
+        page: Option<u16>,
     }
 
     fn problem(query: &str) -> (String, Problem) {
@@ -204,13 +208,13 @@ mod tests {
 
     #[test]
     fn reads_numbers_and_words_and_skips_blank_parameters() {
-        assert_eq!(read_query::<List>("").unwrap(), List { org: None, q: None, limit: None });
+        assert_eq!(read_query::<List>("").unwrap(), List { org: None, q: None, limit: None, page: None });
         assert_eq!(
             read_query::<List>("org=-7&q=%D0%B0%D0%BA%D1%82+2026&limit=5").unwrap(),
-            List { org: Some(-7), q: Some("акт 2026".into()), limit: Some(5) }
+            List { org: Some(-7), q: Some("акт 2026".into()), limit: Some(5), page: None }
         );
         // As an HTML form sends a blank field: not given.
-        assert_eq!(read_query::<List>("org=&q=&limit=").unwrap(), List { org: None, q: None, limit: None });
+        assert_eq!(read_query::<List>("org=&q=&limit=").unwrap(), List { org: None, q: None, limit: None, page: None });
     }
 
     #[test]
@@ -221,6 +225,7 @@ mod tests {
             ("org".into(), Problem::NotANumber("99999999999999999999".into()))
         );
         assert_eq!(problem("limit=-1"), ("limit".into(), Problem::NotANumber("-1".into())));
+        assert_eq!(problem("page=x"), ("page".into(), Problem::NotANumber("x".into())));
         assert_eq!(problem("colour=red"), ("colour".into(), Problem::UnknownField));
         assert_eq!(problem("org=1&org=2"), ("org".into(), Problem::Rule(Rule::GivenTwice)));
         // The Russian words come from the problem, never from a parser's English.
