@@ -7,6 +7,7 @@ use crate::accounts::{check_new_password, MAX_PASSWORD_CHARS};
 use crate::input::Input;
 use crate::request::Request;
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct User {
     pub id: i64,
@@ -20,12 +21,14 @@ pub struct User {
 }
 
 /// `GET /users`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct UserList {
     pub users: Vec<User>,
 }
 
 /// `PUT /users/{id}/disabled`: the user's state now.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct UserDisabled {
     pub id: i64,
@@ -33,12 +36,14 @@ pub struct UserDisabled {
 }
 
 /// `POST /users`: the user just created.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct CreatedUser {
     pub user: User,
 }
 
 /// A tariff the company offers: «Старт» built in (no id), the others made by sales.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct TariffEntry {
     pub id: Option<i64>,
@@ -50,11 +55,13 @@ pub struct TariffEntry {
 }
 
 /// `GET /tariffs`, by name.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct TariffList {
     pub tariffs: Vec<TariffEntry>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct AuditEntry {
     pub id: i64,
@@ -73,6 +80,7 @@ pub struct AuditEntry {
     pub after: Option<serde_json::Value>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct AuditList {
     pub entries: Vec<AuditEntry>,

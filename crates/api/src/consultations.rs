@@ -37,6 +37,7 @@ pub const MAX_TOPIC_CHARS: usize = 5_000;
 
 /// A logged consultation. A month's report lists the same without the organisation, the
 /// specialist's id and when it was logged.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct Consultation {
     pub id: i64,
@@ -57,6 +58,7 @@ pub struct Consultation {
 }
 
 /// `GET /consultations`: a page of them.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct ConsultationList {
     pub consultations: Vec<Consultation>,
@@ -65,6 +67,7 @@ pub struct ConsultationList {
 }
 
 /// `POST /consultations`: the consultation just logged.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct LoggedConsultation {
     pub consultation: Consultation,

@@ -9,6 +9,7 @@ use crate::request::Request;
 
 /// A month's act or invoice as the server issues it (`/reports/{period}/documents/{kind}`), with
 /// its title and its text as lines (what the PDF prints).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct DocumentView {
     pub title: String,
@@ -18,6 +19,7 @@ pub struct DocumentView {
 
 /// The seller's requisites (`/settings/seller`); none until an admin sets them. With them, the
 /// company's contacts for prospects (the calculator's «Оставить заявку»).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct SellerSettings {
     pub seller: Option<hourbank_domain::documents::Party>,
@@ -27,6 +29,7 @@ pub struct SellerSettings {
 
 /// `GET /contacts`: the company's name, phone and e-mail for anyone (the calculator's next
 /// step); each none until the admin sets it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct CompanyContacts {
     pub name: Option<String>,

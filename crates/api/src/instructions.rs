@@ -13,6 +13,7 @@ pub const MAX_TITLE_CHARS: usize = 200;
 pub const MAX_MARKDOWN_CHARS: usize = 200_000;
 
 /// An instruction with its task's title and its author's name.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct Instruction {
     pub id: i64,
@@ -33,6 +34,7 @@ pub struct Instruction {
 
 /// `GET /instructions` (a page, newest first) and `GET /tasks/{id}/instructions` (all, oldest
 /// first, no `next_before`).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct InstructionList {
     pub instructions: Vec<Instruction>,
@@ -41,6 +43,7 @@ pub struct InstructionList {
 }
 
 /// `POST /tasks/{id}/instructions`: the instruction just written.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct WrittenInstruction {
     pub instruction: Instruction,

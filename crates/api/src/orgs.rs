@@ -8,6 +8,7 @@ use crate::input::Input;
 use crate::request::Request;
 
 /// A person to contact: the organisation's dedicated analyst.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct Person {
     pub id: i64,
@@ -19,6 +20,7 @@ pub struct Person {
 
 /// VAT as the organisation is billed: `mode` `none`, `on_top` or `included`, with the rate in
 /// percent for the last two.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct VatSetting {
     pub mode: String,
@@ -32,6 +34,7 @@ impl From<Vat> for VatSetting {
 }
 
 /// A client organisation with its stored copy of the tariff's terms.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct Org {
     pub id: i64,
@@ -63,6 +66,7 @@ fn default_warranty_days() -> u32 {
 }
 
 /// `GET /orgs`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct OrgList {
     pub orgs: Vec<Org>,

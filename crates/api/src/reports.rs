@@ -8,6 +8,7 @@ use crate::consultations::Consultation;
 use crate::tasks::Worklog;
 
 /// A month of the contract, `open` or `closed`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct MonthEntry {
     pub period: Period,
@@ -15,6 +16,7 @@ pub struct MonthEntry {
 }
 
 /// `GET /reports`: the months of the contract so far, newest first.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct MonthList {
     pub org_id: i64,
@@ -23,6 +25,7 @@ pub struct MonthList {
 
 /// A task settled in its month's report (accepted, or approved work cancelled): who did what,
 /// when, and what it bills.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct ReportTask {
     pub id: i64,
@@ -47,6 +50,7 @@ pub struct ReportTask {
     pub warranty_of: Option<i64>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct ReportOrg {
     pub id: i64,
@@ -54,6 +58,7 @@ pub struct ReportOrg {
     pub inn: String,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct ReportTariff {
     pub name: String,
@@ -61,6 +66,7 @@ pub struct ReportTariff {
 }
 
 /// `GET /reports/{period}`: the month's report, open (following new work) or closed (as frozen).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct Report {
     pub org: ReportOrg,

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::orgs::Org;
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct Me {
     pub id: i64,
@@ -16,6 +17,7 @@ pub struct Me {
 
 /// `POST /session`'s answer: the bearer token (also set as the session cookie) and when it ends.
 /// It carries a secret: the server never compresses it (BREACH).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct SignedIn {
     pub token: String,
@@ -24,6 +26,7 @@ pub struct SignedIn {
 
 /// `GET /health`: the database answered (`ok`, with the server's version), or not
 /// (`unavailable`, with a 503 so that a load balancer stops sending traffic).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct Health {
     pub status: String,
@@ -33,12 +36,14 @@ pub struct Health {
 }
 
 /// `GET /session`: who is signed in, if anyone (never a 401).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct SessionState {
     pub user: Option<Me>,
 }
 
 /// One of the signed-in user's sessions (`/me/sessions`).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct SessionEntry {
     pub id: String,
@@ -49,6 +54,7 @@ pub struct SessionEntry {
     pub current: bool,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct SessionList {
     pub sessions: Vec<SessionEntry>,

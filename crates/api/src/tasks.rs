@@ -9,6 +9,7 @@ use crate::input::Input;
 use crate::request::Request;
 
 /// A task as stored, with the hours logged on it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct Task {
     pub id: i64,
@@ -55,6 +56,7 @@ pub struct Task {
 }
 
 /// `GET /tasks`: a page of tasks, newest first.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct TaskList {
     pub tasks: Vec<Task>,
@@ -64,6 +66,7 @@ pub struct TaskList {
 }
 
 /// One step in a task's history.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct Event {
     pub at: String,
@@ -76,6 +79,7 @@ pub struct Event {
 }
 
 /// Work logged on a task: who, when, what, how long.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct Worklog {
     pub id: i64,
@@ -90,6 +94,7 @@ pub struct Worklog {
 
 /// `GET /tasks/{id}` and the answer to every change of a task: the task, its history, its work
 /// and what the caller may do next.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct TaskDetail {
     pub task: Task,
@@ -100,6 +105,7 @@ pub struct TaskDetail {
 }
 
 /// `GET /tasks/{id}/worklogs`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct WorklogList {
     pub worklogs: Vec<Worklog>,
@@ -107,6 +113,7 @@ pub struct WorklogList {
 }
 
 /// `POST /tasks/{id}/worklogs`: the work just logged.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct LoggedWork {
     pub worklog: Worklog,

@@ -22,6 +22,7 @@ use crate::tasks::{NewTask, WarrantyClaim};
 
 /// A write repeated with its `Idempotency-Key` after the server stopped between storing the write
 /// and recording its answer: the write is stored (once), its answer is lost.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct AnswerLost {
     pub stored: bool,

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{FieldError, Problem, Rule};
 
 /// The company's contacts; each may be missing (not yet set by the admin).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Contacts {
     /// As the admin wrote it («+7 (495) 123-45-67»): shown as written, dialled by [`tel_href`].

@@ -16,6 +16,7 @@ use crate::units::{Hours, Money};
 use crate::words::rubles_in_words;
 
 /// A bank account of the seller.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Bank {
     pub name: String,
@@ -27,6 +28,7 @@ pub struct Bank {
 }
 
 /// A party to the document: the seller (with its bank) or the buyer.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Party {
     pub name: String,
@@ -101,6 +103,7 @@ impl RawSeller {
 }
 
 /// Which document.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DocumentKind {
@@ -145,6 +148,7 @@ impl<'de> Deserialize<'de> for DocumentKind {
 }
 
 /// One line of work.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DocumentLine {
     pub name: String,
@@ -156,6 +160,7 @@ pub struct DocumentLine {
 }
 
 /// A line under the table: «Итого», the VAT line, «Всего к оплате».
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TotalLine {
     pub label: String,
@@ -163,6 +168,7 @@ pub struct TotalLine {
 }
 
 /// A month's act or invoice.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Document {
     pub kind: DocumentKind,

@@ -12,6 +12,8 @@ pub mod format;
 pub mod html;
 pub mod inn;
 pub mod montecarlo;
+#[cfg(feature = "openapi")]
+pub mod openapi;
 pub mod period;
 pub mod report;
 pub mod scenario;

@@ -112,6 +112,7 @@ pub fn parse_date(field: &str, text: &str) -> Result<NaiveDate, FieldError> {
 }
 
 /// Whether a month is billed per hour (trial) or by the subscription.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Phase {

@@ -41,6 +41,7 @@ pub fn warranty_open(accepted_on: NaiveDate, warranty_days: u32, today: NaiveDat
 }
 
 /// What settling a task bills (`shared/domain.md`, "Billing invariants").
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Settlement {

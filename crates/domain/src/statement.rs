@@ -9,6 +9,7 @@ use crate::units::{Hours, Money, MAX_MONTH_HOURS};
 
 /// One period of the statement. Read back from JSON field by field (each value checked as the
 /// API writes it); a row read back is not re-checked for the formulas that made it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MonthStatement {
     pub period: Period,
@@ -33,6 +34,7 @@ pub struct MonthStatement {
 }
 
 /// Totals of a statement.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Summary {
     pub total: Money,
@@ -48,6 +50,7 @@ pub struct Summary {
 }
 
 /// A whole statement: the months and their summary.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Statement {
     pub months: Vec<MonthStatement>,

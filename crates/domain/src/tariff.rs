@@ -14,6 +14,7 @@ pub const MAX_TARIFF_HOURS: Decimal = dec!(744);
 
 /// The terms of a tariff. «Старт» is built in; other tariffs are data of the same shape.
 /// Read from JSON through [`TariffTerms`], so every term is checked as it would be on input.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "TariffTerms")]
 pub struct Tariff {

@@ -14,6 +14,7 @@ use crate::error::{Error, FieldError, Problem, Rule};
 use crate::units::{Hours, MAX_MONTH_HOURS};
 
 /// Who acts: the roles of `shared/domain.md`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
@@ -78,6 +79,7 @@ impl fmt::Display for Role {
 }
 
 /// Where a task is in its life.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TaskState {
@@ -148,6 +150,7 @@ impl fmt::Display for TaskState {
 }
 
 /// A step of the workflow without its data: what the permission and transition tables speak of.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {

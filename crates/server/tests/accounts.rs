@@ -174,6 +174,11 @@ async fn the_audit_log_filters_pages_and_names(app: TestApp) {
     assert_eq!(nothing["entries"], json!([]));
     let (s, b) = app.get("/api/v1/audit?from=вчера", &admin).await;
     assert_eq!((s, b["errors"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("from")));
+    // `action` is at most 40 characters, not bytes: 40 Cyrillic letters are 80 bytes.
+    let (s, b) = app.get(&format!("/api/v1/audit?action={}", "я".repeat(40)), &admin).await;
+    assert_eq!((s, &b["entries"]), (StatusCode::OK, &json!([])), "{b}");
+    let (s, b) = app.get(&format!("/api/v1/audit?action={}", "я".repeat(41)), &admin).await;
+    assert_eq!((s, b["errors"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("action")));
 }
 
 /// `GET /session` says who is signed in — nobody is an answer (200), not an error — as `/me` does.

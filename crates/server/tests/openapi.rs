@@ -103,3 +103,49 @@ fn links_lead_to_operations_that_exist() {
     }
     assert!(links >= 20, "only {links} links");
 }
+
+/// Every answer's schema is one generated from the type its handler answers with (a named
+/// schema, not an untyped object), and every reference in the document names a schema it has.
+#[test]
+fn every_answer_is_typed_and_every_reference_resolves() {
+    let doc = hourbank_server::http::openapi::document();
+    let schemas = doc["components"]["schemas"].as_object().unwrap();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            for (status, response) in operation["responses"].as_object().unwrap() {
+                for (media, content) in response["content"].as_object().into_iter().flatten() {
+                    let reference = content["schema"]["$ref"].as_str();
+                    assert!(
+                        reference.is_some_and(|r| r.starts_with("#/components/schemas/")),
+                        "{method} {path} answers {status} {media} without a named schema: {}",
+                        content["schema"]
+                    );
+                }
+            }
+        }
+    }
+    fn references<'a>(value: &'a Value, found: &mut Vec<&'a str>) {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(r)) = map.get("$ref") {
+                    found.push(r);
+                }
+                map.values().for_each(|v| references(v, found));
+            }
+            Value::Array(items) => items.iter().for_each(|v| references(v, found)),
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    references(&doc, &mut found);
+    assert!(found.len() > 100, "only {} references", found.len());
+    for reference in found {
+        let name = reference.strip_prefix("#/components/schemas/").unwrap_or_else(|| panic!("{reference}"));
+        assert!(schemas.contains_key(name), "{reference} names no schema");
+    }
+    // The answers' schemas come from their types: a field the type has, the schema has.
+    let task = &schemas["Task"]["properties"];
+    for field in ["id", "state", "estimate", "late_from", "warranty_until", "assignee_name", "logged"] {
+        assert!(task.get(field).is_some(), "Task's schema has no {field}");
+    }
+}

@@ -20,8 +20,9 @@ pub enum ApiError {
     UnsupportedMediaType,
 }
 
-#[derive(Serialize)]
-struct Problem<'a> {
+/// `application/problem+json`: every error answer.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(super) struct Problem<'a> {
     #[serde(rename = "type")]
     kind: &'a str,
     title: &'a str,
@@ -31,8 +32,8 @@ struct Problem<'a> {
     errors: Vec<ProblemField>,
 }
 
-#[derive(Serialize)]
-struct ProblemField {
+#[derive(Serialize, utoipa::ToSchema)]
+pub(super) struct ProblemField {
     field: String,
     message: String,
     /// The same message in Russian, for the interface.

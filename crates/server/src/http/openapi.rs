@@ -128,7 +128,55 @@ fn idempotency_key() -> Value {
 }
 
 pub fn document() -> Value {
-    with_request_rules(with_links(paths()))
+    with_request_rules(with_links(with_answer_schemas(paths())))
+}
+
+/// The schemas of every answer, generated from the types the handlers answer with (`hourbank_api`,
+/// the domain's statement and documents, the error's problem): what a handler writes and what
+/// the document says cannot drift apart. Each type's schema comes with those it refers to.
+#[derive(utoipa::OpenApi)]
+#[openapi(components(schemas(
+    super::error::Problem,
+    hourbank_api::Health,
+    hourbank_api::SessionState,
+    hourbank_api::SignedIn,
+    hourbank_api::Me,
+    hourbank_api::SessionList,
+    hourbank_api::Org,
+    hourbank_api::OrgList,
+    hourbank_api::UserList,
+    hourbank_api::CreatedUser,
+    hourbank_api::UserDisabled,
+    hourbank_api::TariffList,
+    hourbank_api::TariffEntry,
+    hourbank_api::AuditList,
+    hourbank_api::TaskList,
+    hourbank_api::TaskDetail,
+    hourbank_api::WorklogList,
+    hourbank_api::LoggedWork,
+    hourbank_api::InstructionList,
+    hourbank_api::WrittenInstruction,
+    hourbank_api::ConsultationList,
+    hourbank_api::LoggedConsultation,
+    hourbank_api::SellerSettings,
+    hourbank_api::CompanyContacts,
+    hourbank_api::DocumentView,
+    hourbank_api::MonthList,
+    hourbank_api::Report,
+    hourbank_domain::Statement,
+)))]
+struct Answers;
+
+fn with_answer_schemas(mut doc: Value) -> Value {
+    use utoipa::OpenApi;
+    let generated = serde_json::to_value(Answers::openapi().components.map(|c| c.schemas).unwrap_or_default())
+        .expect("schemas serialize");
+    let schemas = doc["components"]["schemas"].as_object_mut().expect("the document has schemas");
+    for (name, schema) in generated.as_object().into_iter().flatten() {
+        let earlier = schemas.insert(name.clone(), schema.clone());
+        assert!(earlier.is_none(), "two schemas named {name}");
+    }
+    doc
 }
 
 /// The rules every request body follows, written into its schema where the server applies them:
@@ -267,100 +315,99 @@ fn paths() -> Value {
         "servers": [{ "url": "/api/v1" }],
         "security": [{ "bearer": [] }, { "cookie": [] }],
         "paths": {
-            "/health": { "get": op("system", "Health, with a database round trip", None, ("200", ok("Healthy", any.clone())), false, vec![]) },
+            "/health": { "get": op("system", "Health, with a database round trip", None, ("200", ok("Healthy", schema("Health"))), false, vec![]) },
             "/simulate": { "post": op("calculator", "The month-by-month statement of a scenario", Some(json_body(schema("Scenario"))),
                 ("200", ok("The statement", schema("Statement"))), false, vec![]) },
             "/session": {
                 "get": op("session", "Who is signed in: the caller as /me answers, or null — never 401 (a page asks this first)",
-                    None, ("200", ok("{\"user\": …} or {\"user\": null}", json!({ "type": "object", "required": ["user"],
-                        "properties": { "user": { "type": ["object", "null"] } } }))), false, vec![]),
+                    None, ("200", ok("{\"user\": …} or {\"user\": null}", schema("SessionState"))), false, vec![]),
                 "post": op("session", "Sign in: sets an HttpOnly SameSite=Strict cookie and returns a bearer token",
                     Some(json_body(json!({ "type": "object", "required": ["email", "password"], "properties": { "email": { "type": "string" }, "password": { "type": "string" } } }))),
-                    ("201", ok("Signed in", json!({ "type": "object", "properties": { "token": { "type": "string" }, "expires_at": { "type": "string" } } }))), false, vec![]),
+                    ("201", ok("Signed in", schema("SignedIn"))), false, vec![]),
                 "delete": op("session", "Sign out", None, ("204", json!({ "description": "Signed out" })), true, vec![]),
             },
-            "/me": { "get": op("session", "The caller, with the organisation and its dedicated analyst", None, ("200", ok("The caller", any.clone())), true, vec![]) },
+            "/me": { "get": op("session", "The caller, with the organisation and its dedicated analyst", None, ("200", ok("The caller", schema("Me"))), true, vec![]) },
             "/orgs": {
-                "get": op("orgs", "Organisations the caller may see", None, ("200", ok("Organisations", any.clone())), true, vec![]),
+                "get": op("orgs", "Organisations the caller may see", None, ("200", ok("Organisations", schema("OrgList"))), true, vec![]),
                 "post": op("orgs", "Create an organisation (admin)", Some(json_body(schema("NewOrg"))), ("201", ok("Created", schema("Org"))), true, vec![idempotency_key()]),
             },
             "/orgs/{id}": { "get": op("orgs", "One organisation", None, ("200", ok("The organisation", schema("Org"))), true, vec![id()]) },
             "/users": {
-                "get": op("users", "All users (admin); the specialists and analysts, to assign tasks to (analyst)", None, ("200", ok("Users", any.clone())), true,
+                "get": op("users", "All users (admin); the specialists and analysts, to assign tasks to (analyst)", None, ("200", ok("Users", schema("UserList"))), true,
                     vec![query_param("role", "client | analyst | specialist | admin | sales", json!({ "enum": ["", "client", "analyst", "specialist", "admin", "sales"] }))]),
-                "post": op("users", "Create a user (admin)", Some(json_body(any.clone())), ("201", ok("Created", any.clone())), true, vec![idempotency_key()]),
+                "post": op("users", "Create a user (admin)", Some(json_body(any.clone())), ("201", ok("Created", schema("CreatedUser"))), true, vec![idempotency_key()]),
             },
             "/tariffs": {
-                "get": op("tariffs", "The tariff catalogue («Старт» built in); public: no session needed", None, ("200", ok("Tariffs", any.clone())), false, vec![]),
+                "get": op("tariffs", "The tariff catalogue («Старт» built in); public: no session needed", None, ("200", ok("Tariffs", schema("TariffList"))), false, vec![]),
                 "post": op("tariffs", "Add a tariff (sales, admin); omitted terms take «Старт»'s", Some(json_body(json!({ "type": "object", "required": ["name", "terms"],
                     "properties": { "name": { "type": "string" }, "terms": any.clone(),
-                    "warranty_days": { "type": "integer", "minimum": 0, "maximum": 1826, "description": "days after acceptance for warranty claims, default 30" } } }))), ("201", ok("Created", any.clone())), true, vec![idempotency_key()]),
+                    "warranty_days": { "type": "integer", "minimum": 0, "maximum": 1826, "description": "days after acceptance for warranty claims, default 30" } } }))), ("201", ok("Created", schema("TariffEntry"))), true, vec![idempotency_key()]),
             },
-            "/audit": { "get": op("users", "The audit log, newest first, a page at a time, each entry with its user's and organisation's names (admin)", None, ("200", ok("Entries; `next_before` names the next page", any.clone())), true,
+            "/audit": { "get": op("users", "The audit log, newest first, a page at a time, each entry with its user's and organisation's names (admin)", None, ("200", ok("Entries; `next_before` names the next page", schema("AuditList"))), true,
                 vec![id_param("limit", "entries on a page, default 200; more than 1000 reads as 1000"), id_param("before", "the previous page's next_before"), org(),
-                     id_param("user", "a user's id"), query_param("action", "create, accept, close, …", json!({ "type": "string", "maxLength": 40 })),
+                     id_param("user", "a user's id"), query_param("action", "create, accept, close, …", json!({ "type": "string", "maxLength": super::users::MAX_ACTION_CHARS })),
                      date_param("from", "YYYY-MM-DD"), date_param("to", "YYYY-MM-DD")]) },
             "/tasks": {
-                "get": op("tasks", "Tasks the caller may see, newest first, a page at a time", None, ("200", ok("Tasks; `next_before` names the next page", any.clone())), true,
+                "get": op("tasks", "Tasks the caller may see, newest first, a page at a time", None, ("200", ok("Tasks; `next_before` names the next page", schema("TaskList"))), true,
                     [vec![org(), pattern_param("state", "new | estimated | in_work | testing | accepted | cancelled, or several separated by commas",
                              &format!("^ *{STATES} *(, *{STATES} *)*$")),
                          pattern_param("month", "accepted in YYYY-MM", MONTH_PATTERN), search_param("words in the title or description"),
                          pattern_param("assignee", "`me`, or a user's id: the tasks assigned to them", "^ *(me|[1-9][0-9]{0,17}) *$")], page_params().to_vec()].concat()),
                 "post": op("tasks", "Create a task in plain words", Some(json_body(json!({ "type": "object", "required": ["title", "description"],
                     "properties": { "title": { "type": "string", "maxLength": 200 }, "description": { "type": "string" }, "org_id": { "type": "integer" } } }))),
-                    ("201", ok("Created", schema("TaskView"))), true, vec![idempotency_key()]),
+                    ("201", ok("Created", schema("TaskDetail"))), true, vec![idempotency_key()]),
             },
-            "/tasks/{id}": { "get": op("tasks", "A task with its history, work logs and the caller's allowed actions", None, ("200", ok("The task", schema("TaskView"))), true, vec![id()]) },
+            "/tasks/{id}": { "get": op("tasks", "A task with its history, work logs and the caller's allowed actions", None, ("200", ok("The task", schema("TaskDetail"))), true, vec![id()]) },
             "/tasks/{id}/transitions": { "post": op("tasks", "Move a task through its workflow (409 when the state does not allow it)",
-                Some(json_body(schema("Transition"))), ("200", ok("The task after the step", schema("TaskView"))), true, vec![id(), idempotency_key()]) },
+                Some(json_body(schema("Transition"))), ("200", ok("The task after the step", schema("TaskDetail"))), true, vec![id(), idempotency_key()]) },
             "/tasks/{id}/assignee": { "put": op("tasks", "Assign an open task to a specialist or analyst, or to nobody with null (analyst, admin); 409 when the task is accepted or cancelled",
                 Some(json_body(json!({ "type": "object", "required": ["user_id"], "properties": { "user_id": { "type": ["integer", "null"] } } }))),
-                ("200", ok("The task after it", schema("TaskView"))), true, vec![id(), idempotency_key()]) },
+                ("200", ok("The task after it", schema("TaskDetail"))), true, vec![id(), idempotency_key()]) },
             "/tasks/{id}/warranty": { "post": op("tasks", "A warranty claim on an accepted task within the tariff's warranty days (client, analyst, admin): a linked task that follows the usual workflow and bills 0 h. 409 unless the task is accepted; 422 on `warranty_until` past the window",
                 Some(json_body(json!({ "type": "object", "required": ["description"], "properties": {
                     "title": { "type": "string", "maxLength": 200, "description": "defaults to «Гарантия: » and the task's title" }, "description": { "type": "string" } } }))),
-                ("201", ok("The warranty task", schema("TaskView"))), true, vec![id(), idempotency_key()]) },
+                ("201", ok("The warranty task", schema("TaskDetail"))), true, vec![id(), idempotency_key()]) },
             "/tasks/{id}/worklogs": {
-                "get": op("tasks", "Work logged on a task", None, ("200", ok("Work logs", any.clone())), true, vec![id()]),
+                "get": op("tasks", "Work logged on a task", None, ("200", ok("Work logs", schema("WorklogList"))), true, vec![id()]),
                 "post": op("tasks", "Log work (specialist, analyst, admin)", Some(json_body(json!({ "type": "object", "required": ["date", "hours", "description"],
                     "properties": { "date": { "type": "string", "format": "date" }, "hours": day_hours("0 < hours ≤ 24"), "description": { "type": "string" } } }))),
-                    ("201", ok("Logged", any.clone())), true, vec![id(), idempotency_key()]),
+                    ("201", ok("Logged", schema("LoggedWork"))), true, vec![id(), idempotency_key()]),
             },
             "/tasks/{id}/instructions": {
-                "get": op("instructions", "The user instructions attached to a task", None, ("200", ok("Instructions", any.clone())), true, vec![id()]),
+                "get": op("instructions", "The user instructions attached to a task", None, ("200", ok("Instructions", schema("InstructionList"))), true, vec![id()]),
                 "post": op("instructions", "Attach a user instruction in Markdown (analyst, specialist, admin); the HTML is rendered and sanitized on the server",
                     Some(json_body(json!({ "type": "object", "required": ["title", "markdown"], "properties": {
                         "title": { "type": "string", "maxLength": 200 }, "markdown": { "type": "string", "maxLength": 200000 } } }))),
-                    ("201", ok("Attached", any.clone())), true, vec![id(), idempotency_key()]),
+                    ("201", ok("Attached", schema("WrittenInstruction"))), true, vec![id(), idempotency_key()]),
             },
-            "/instructions": { "get": op("instructions", "Instructions the caller may see, newest first, a page at a time", None, ("200", ok("Instructions; `next_before` names the next page", any.clone())), true,
+            "/instructions": { "get": op("instructions", "Instructions the caller may see, newest first, a page at a time", None, ("200", ok("Instructions; `next_before` names the next page", schema("InstructionList"))), true,
                 [vec![search_param("words in the title or the Markdown")], page_params().to_vec()].concat()) },
             "/consultations": {
-                "get": op("consultations", "Consultations the caller may see, newest entry first, a page at a time", None, ("200", ok("Consultations; `next_before` names the next page", any.clone())), true,
+                "get": op("consultations", "Consultations the caller may see, newest entry first, a page at a time", None, ("200", ok("Consultations; `next_before` names the next page", schema("ConsultationList"))), true,
                     [vec![org(), pattern_param("month", "dated in YYYY-MM", MONTH_PATTERN)], page_params().to_vec()].concat()),
                 "post": op("consultations", "Log a consultation (specialist, analyst, admin); a billable one counts as hours of its month",
                     Some(json_body(json!({ "type": "object", "required": ["org_id", "channel", "date", "duration", "topic", "billable"], "properties": {
                         "org_id": { "type": "integer" }, "channel": { "enum": ["phone", "crm_chat", "mobile_app"] },
                         "date": { "type": "string", "format": "date", "description": "not in the future, nor in a closed month" },
                         "duration": day_hours("0 < hours ≤ 24"), "topic": { "type": "string", "maxLength": 5000 }, "billable": { "type": "boolean" } } }))),
-                    ("201", ok("Logged", any.clone())), true, vec![idempotency_key()]),
+                    ("201", ok("Logged", schema("LoggedConsultation"))), true, vec![idempotency_key()]),
             },
             "/me/password": { "put": op("session", "Change one's own password: the old one required; the caller's other sessions end (422 on old_password or new_password)",
                 Some(json_body(json!({ "type": "object", "required": ["old_password", "new_password"], "properties": {
                     "old_password": { "type": "string" }, "new_password": { "type": "string", "minLength": 10 } } }))),
                 ("204", json!({ "description": "Changed" })), true, vec![idempotency_key()]) },
             "/me/sessions": { "get": op("session", "The caller's sessions: opened when and where, last used, ending when; `id` is a prefix of the token's hash", None,
-                ("200", ok("Sessions", any.clone())), true, vec![]) },
+                ("200", ok("Sessions", schema("SessionList"))), true, vec![]) },
             "/me/sessions/{id}": { "delete": op("session", "End one of the caller's own sessions", None,
                 ("204", json!({ "description": "Ended" })), true, vec![path_param("id", "16 hex digits from /me/sessions")]) },
             "/users/{id}/disabled": { "put": op("users", "Disable (every session ends at once; sign-in refused) or re-enable a user (admin; not oneself)",
                 Some(json_body(json!({ "type": "object", "required": ["disabled"], "properties": { "disabled": { "type": "boolean" } } }))),
-                ("200", ok("Done", any.clone())), true, vec![id(), idempotency_key()]) },
+                ("200", ok("Done", schema("UserDisabled"))), true, vec![id(), idempotency_key()]) },
             "/users/{id}/password": { "put": op("users", "Set a user's password (admin); their sessions end",
                 Some(json_body(json!({ "type": "object", "required": ["password"], "properties": { "password": { "type": "string", "minLength": 10 } } }))),
                 ("204", json!({ "description": "Set" })), true, vec![id(), idempotency_key()]) },
             "/settings/seller": {
-                "get": op("documents", "The seller's requisites on the acts and invoices (null until an admin sets them), and the company's `contacts` (phone, email)", None, ("200", ok("The seller", any.clone())), true, vec![]),
+                "get": op("documents", "The seller's requisites on the acts and invoices (null until an admin sets them), and the company's `contacts` (phone, email)", None, ("200", ok("The seller", schema("SellerSettings"))), true, vec![]),
                 "put": op("documents", "Set the seller's requisites (admin); ИНН, КПП, БИК and both accounts are checked by their check digits, every bad field named",
                     Some(json_body(json!({ "type": "object", "required": ["name", "inn", "kpp", "address", "bank_name", "bik", "account", "corr_account"], "properties": {
                         "name": { "type": "string" }, "inn": { "type": "string" }, "kpp": { "type": "string" }, "address": { "type": "string" },
@@ -368,18 +415,17 @@ fn paths() -> Value {
                         "corr_account": { "type": "string", "description": "корреспондентский счёт, 20 digits" },
                         "phone": { "type": ["string", "null"], "description": "the company's phone for prospects, as written: 10 to 15 digits with spaces, dashes, brackets, a leading +" },
                         "email": { "type": ["string", "null"], "description": "the company's e-mail for prospects" } } }))),
-                    ("200", ok("Saved", any.clone())), true, vec![idempotency_key()]),
+                    ("200", ok("Saved", schema("SellerSettings"))), true, vec![idempotency_key()]),
             },
             "/contacts": { "get": op("documents", "The company's name, phone and e-mail, as the calculator's «Оставить заявку» shows them (each null until an admin sets it); public: no session needed",
-                None, ("200", ok("Contacts", json!({ "type": "object", "required": ["name", "phone", "email"], "properties": {
-                    "name": { "type": ["string", "null"] }, "phone": { "type": ["string", "null"] }, "email": { "type": ["string", "null"] } } }))), false, vec![]) },
+                None, ("200", ok("Contacts", schema("CompanyContacts"))), false, vec![]) },
             "/orgs/{id}/requisites": { "put": op("documents", "The buyer's КПП and address on its acts and invoices (admin)",
                 Some(json_body(json!({ "type": "object", "required": ["address"], "properties": {
                     "kpp": { "type": ["string", "null"] }, "address": { "type": "string" } } }))),
                 ("200", ok("The organisation", schema("Org"))), true, vec![id(), idempotency_key()]) },
             "/reports/{period}/documents/{kind}": { "get": op("documents", "The month's act (`act`) or invoice (`invoice`) as JSON, or as PDF (`act.pdf`, `invoice.pdf`). A closed month's is numbered per kind and year and keeps the parties it was issued with; an open month's is preliminary, without a number. 409 until the seller's requisites are set",
-                None, ("200", ok("The document", any.clone())), true, vec![period(), path_param("kind", "act | invoice | act.pdf | invoice.pdf"), org()]) },
-            "/reports": { "get": op("reports", "The contract's months so far, open or closed", None, ("200", ok("Months", any.clone())), true, vec![org()]) },
+                None, ("200", ok("The document", schema("DocumentView"))), true, vec![period(), path_param("kind", "act | invoice | act.pdf | invoice.pdf"), org()]) },
+            "/reports": { "get": op("reports", "The contract's months so far, open or closed", None, ("200", ok("Months", schema("MonthList"))), true, vec![org()]) },
             "/reports/{period}": { "get": op("reports", "A month's report (the month so far, or the frozen closed month); `.csv` for CSV. Reports exist from the contract's first month through the month after the current one (or the contract's last): others are 404", None,
                 ("200", ok("The report", schema("Report"))), true, vec![period(), org(), query_param("lang", "ru (default) | en: the words of the `.csv` (its numbers have decimal commas and its times are Moscow time either way)", json!({ "enum": ["", "ru", "en"] }))]) },
             "/reports/{period}/close": { "post": op("reports", "Freeze a month (analyst, admin); closing twice is harmless. The running month may be closed before it ends: work settled in it afterwards bills in the next open month", None,
@@ -392,10 +438,6 @@ fn paths() -> Value {
                 "cookie": { "type": "apiKey", "in": "cookie", "name": crate::auth::SESSION_COOKIE },
             },
             "schemas": {
-                "Problem": { "type": "object", "required": ["type", "title", "status", "detail"], "properties": {
-                    "type": { "type": "string" }, "title": { "type": "string" }, "status": { "type": "integer" }, "detail": { "type": "string" },
-                    "errors": { "type": "array", "items": { "type": "object", "properties": {
-                        "field": { "type": "string" }, "message": { "type": "string" }, "message_ru": { "type": "string" } } } } } },
                 "Scenario": { "type": "object", "required": ["start", "months"], "additionalProperties": false, "properties": {
                     "start": { "type": "string", "format": "date" }, "end": { "type": "string", "format": "date" },
                     "months": { "type": "array", "maxItems": 600, "items": { "type": ["string", "number"] } },
@@ -404,26 +446,11 @@ fn paths() -> Value {
                         "reserve_cap": decimal("hours"), "trial_months": { "type": ["integer", "string"] }, "trial_rate": decimal("RUB per hour") } },
                     "vat": { "type": ["object", "null"], "required": ["mode"], "properties": {
                         "mode": { "enum": ["none", "included", "on_top"] }, "rate": { "type": ["string", "number", "null"], "description": "percent, default 22" } } } } },
-                "MonthStatement": { "type": "object", "properties": {
-                    "period": { "type": "string" }, "phase": { "enum": ["trial", "subscription"] }, "hours": decimal("h"), "fee": decimal("RUB"),
-                    "included_used": decimal("h"), "reserve_start": decimal("h"), "reserve_used": decimal("h"), "reserve_end": decimal("h"),
-                    "reserve_forfeited": decimal("h"), "extra_hours": decimal("h"), "extra_rate": decimal("RUB/h"), "extra_charge": decimal("RUB"),
-                    "total": decimal("RUB"), "vat": decimal("RUB"), "total_with_vat": decimal("RUB"), "contract_ends": { "type": "boolean" } } },
-                "Statement": { "type": "object", "properties": {
-                    "months": { "type": "array", "items": schema("MonthStatement") },
-                    "summary": { "type": "object", "properties": {
-                        "total": decimal("RUB"), "hours": decimal("h"), "effective_rate": { "type": ["string", "null"] },
-                        "fees": decimal("RUB"), "extra_hours": decimal("h"), "extra_charges": decimal("RUB"),
-                        "reserve_forfeited": decimal("h"), "vat": decimal("RUB"), "total_with_vat": decimal("RUB") } } } },
                 "NewOrg": { "type": "object", "required": ["name", "inn", "contract_start"], "properties": {
                     "name": { "type": "string" }, "inn": { "type": "string", "description": "ИНН, 10 or 12 digits with check digits" },
                     "contract_start": { "type": "string", "format": "date" }, "contract_end": { "type": "string", "format": "date" },
                     "tariff_name": { "type": "string" }, "tariff": any.clone(), "vat": any.clone(), "analyst_id": { "type": "integer" },
                     "warranty_days": { "type": "integer", "minimum": 0, "maximum": 1826, "description": "days after acceptance for warranty claims, default 30" } } },
-                "Org": { "type": "object", "properties": {
-                    "id": { "type": "integer" }, "name": { "type": "string" }, "inn": { "type": "string" }, "tariff_name": { "type": "string" },
-                    "tariff": any.clone(), "contract_start": { "type": "string" }, "contract_end": { "type": ["string", "null"] },
-                    "vat": any.clone(), "analyst": { "type": ["object", "null"] }, "warranty_days": { "type": "integer" } } },
                 "Transition": { "type": "object", "required": ["action"], "properties": {
                     "action": { "enum": ["estimate", "approve", "reject", "submit_for_testing", "accept", "return", "cancel", "write_off"],
                         "description": "`cancel` of a task whose estimate was once approved bills its logged hours (up to that estimate) in the month of the cancellation; `write_off` (analyst, admin; a comment required) stops approved work without billing it" },
@@ -442,14 +469,7 @@ fn paths() -> Value {
                         { "if": { "properties": { "action": { "enum": ["reject", "return", "write_off"] } } },
                           "then": { "required": ["comment"], "properties": { "comment": { "type": "string", "pattern": "\\S" } } } },
                     ] },
-                "TaskView": { "type": "object", "properties": {
-                    "task": any.clone(), "events": { "type": "array" }, "worklogs": { "type": "array" },
-                    "allowed_actions": { "type": "array", "items": { "type": "string" } }, "can_log_work": { "type": "boolean" } } },
-                "Report": { "type": "object", "properties": {
-                    "org": any.clone(), "period": { "type": "string" }, "status": { "enum": ["open", "closed"] },
-                    "closed_at": { "type": ["string", "null"] }, "tasks": { "type": "array" }, "consultations": { "type": "array" },
-                    "statement": schema("MonthStatement") } },
-            },
+                            },
         },
     })
 }

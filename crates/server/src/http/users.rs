@@ -78,6 +78,9 @@ struct AuditQuery {
     before: Option<i64>,
 }
 
+/// Most characters in the audit log's `action` filter.
+pub const MAX_ACTION_CHARS: usize = 40;
+
 /// The audit log, newest first, a page at a time (`limit`, then `before` = the answer's
 /// `next_before`), filtered in SQL by organisation, user, action and dates; each entry names its
 /// user and organisation.
@@ -95,8 +98,9 @@ async fn audit(
             .map_err(ApiError::from)
     };
     let (from, to) = (day("from", &q.from)?, day("to", &q.to)?);
-    if q.action.as_deref().is_some_and(|a| a.len() > 40) {
-        return Err(ApiError::invalid("action", Problem::MaxChars(40)));
+    // Characters, not bytes: the document's `maxLength` counts characters.
+    if q.action.as_deref().is_some_and(|a| a.chars().count() > MAX_ACTION_CHARS) {
+        return Err(ApiError::invalid("action", Problem::MaxChars(MAX_ACTION_CHARS)));
     }
     let mut conditions = Vec::new();
     let mut binds: Vec<Bind> = Vec::new();
