@@ -21,9 +21,12 @@ pub fn check_new_password(field: &str, password: &str) -> Result<(), FieldError>
 }
 
 /// `POST /session`: the e-mail (read in lower case) and the password.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SignIn {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::text::<254>))]
     pub email: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::password))]
     pub password: String,
 }
 
@@ -49,9 +52,12 @@ impl Request for SignIn {
 }
 
 /// `PUT /me/password`: the old password proves it is the user; their other sessions end.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PasswordChange {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::password))]
     pub old_password: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::new_password))]
     pub new_password: String,
 }
 
@@ -78,8 +84,10 @@ impl Request for PasswordChange {
 }
 
 /// `PUT /users/{id}/password` (admin): the user's sessions end; they sign in with the new one.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NewPassword {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::new_password))]
     pub password: String,
 }
 
@@ -97,6 +105,7 @@ impl Request for NewPassword {
 }
 
 /// `PUT /users/{id}/disabled` (admin; not oneself): `{"disabled": true | false}`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SetDisabled {
     pub disabled: bool,

@@ -120,15 +120,21 @@ pub fn check_user(
 }
 
 /// `POST /users` (admin): a user with their first password.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NewUser {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::email))]
     pub email: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::text::<200>))]
     pub name: String,
+    /// A client's user names its organisation (`org_id`); staff name none.
     pub role: Role,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub org_id: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::text::<50>))]
     pub phone: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::new_password))]
     pub password: String,
 }
 

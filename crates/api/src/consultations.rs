@@ -74,14 +74,19 @@ pub struct LoggedConsultation {
 }
 
 /// `POST /consultations` (specialists, analysts, admins): a consultation given.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NewConsultation {
     pub org_id: i64,
     /// One of [`CHANNELS`].
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::channel))]
     pub channel: String,
+    /// Not in the future, nor in a closed month.
     #[serde(with = "crate::date")]
     pub date: NaiveDate,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::day_hours))]
     pub duration: Hours,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::text::<MAX_TOPIC_CHARS>))]
     pub topic: String,
     pub billable: bool,
 }

@@ -51,10 +51,13 @@ pub struct WrittenInstruction {
 
 /// `POST /tasks/{id}/instructions`: an instruction in Markdown (rendered and sanitised by the
 /// server).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NewInstruction {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::text::<MAX_TITLE_CHARS>))]
     pub title: String,
     /// As written: not trimmed, as leading spaces can mean a code block.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::text::<MAX_MARKDOWN_CHARS>))]
     pub markdown: String,
 }
 

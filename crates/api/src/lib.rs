@@ -13,6 +13,8 @@ pub mod documents;
 pub mod input;
 pub mod instructions;
 pub mod json;
+#[cfg(feature = "openapi")]
+pub mod openapi;
 pub mod orgs;
 pub mod problem;
 pub mod reports;

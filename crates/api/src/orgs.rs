@@ -74,9 +74,12 @@ pub struct OrgList {
 
 /// `PUT /orgs/{id}/requisites` (admin): the buyer's КПП (none for a sole trader) and address on
 /// its acts and invoices.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BuyerRequisites {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::text::<20>))]
     pub kpp: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::text::<500>))]
     pub address: String,
 }
 

@@ -133,9 +133,12 @@ pub const MAX_WORKLOG_HOURS: u32 = 24;
 pub const MAX_ESTIMATE_HOURS: u32 = 744;
 
 /// `POST /tasks`: a task in plain words. Staff name the organisation; a client's is their own.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NewTask {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::text::<MAX_TITLE_CHARS>))]
     pub title: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::text::<MAX_DESCRIPTION_CHARS>))]
     pub description: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub org_id: Option<i64>,
@@ -208,11 +211,14 @@ impl Request for Transition {
 }
 
 /// `POST /tasks/{id}/worklogs`: work done on a day.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LogWork {
     #[serde(with = "crate::date")]
     pub date: NaiveDate,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::day_hours))]
     pub hours: Hours,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::text::<MAX_COMMENT_CHARS>))]
     pub description: String,
 }
 
@@ -241,8 +247,11 @@ impl Request for LogWork {
 
 /// `PUT /tasks/{id}/assignee`: a specialist or analyst, or nobody (`{"user_id": null}`, said
 /// explicitly: an empty body is more likely a mistake).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Assignment {
+    /// Said explicitly: `null` for nobody.
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub user_id: Option<i64>,
 }
 
@@ -266,10 +275,14 @@ impl Request for Assignment {
 
 /// `POST /tasks/{id}/warranty`: a warranty claim on an accepted task; the title defaults to the
 /// task's («Гарантия: …»).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct WarrantyClaim {
+    /// Defaults to «Гарантия: » and the task's title.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::text::<MAX_TITLE_CHARS>))]
     pub title: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::text::<MAX_DESCRIPTION_CHARS>))]
     pub description: String,
 }
 

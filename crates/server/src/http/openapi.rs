@@ -99,12 +99,6 @@ fn search_param(description: &str) -> Value {
     query_param("q", description, json!({ "type": "string", "maxLength": super::input::MAX_SEARCH_CHARS }))
 }
 
-/// Hours of one day's work: more than 0, at most 24, two places at most.
-fn day_hours(description: &str) -> Value {
-    json!({ "type": "string", "description": description,
-            "pattern": "^(([1-9]|1[0-9]|2[0-3])(\\.[0-9]{1,2})?|24(\\.0{1,2})?|0\\.(0[1-9]|[1-9][0-9]?))$" })
-}
-
 const STATES: &str = "(new|estimated|in_work|testing|accepted|cancelled)";
 
 const MONTH_PATTERN: &str = "^[1-9][0-9]{3}-(0[1-9]|1[0-2])$";
@@ -128,12 +122,13 @@ fn idempotency_key() -> Value {
 }
 
 pub fn document() -> Value {
-    with_request_rules(with_links(with_answer_schemas(paths())))
+    with_request_rules(with_links(with_generated_schemas(paths())))
 }
 
-/// The schemas of every answer, generated from the types the handlers answer with (`hourbank_api`,
-/// the domain's statement and documents, the error's problem): what a handler writes and what
-/// the document says cannot drift apart. Each type's schema comes with those it refers to.
+/// The schemas of the request bodies and answers, generated from the types the handlers read and
+/// answer with (`hourbank_api`, the domain's statement and documents, the error's problem): what
+/// a handler reads or writes and what the document says cannot drift apart. Each type's schema
+/// comes with those it refers to.
 #[derive(utoipa::OpenApi)]
 #[openapi(components(schemas(
     super::error::Problem,
@@ -164,12 +159,24 @@ pub fn document() -> Value {
     hourbank_api::MonthList,
     hourbank_api::Report,
     hourbank_domain::Statement,
+    hourbank_api::accounts::SignIn,
+    hourbank_api::accounts::PasswordChange,
+    hourbank_api::accounts::NewPassword,
+    hourbank_api::accounts::SetDisabled,
+    hourbank_api::admin::NewUser,
+    hourbank_api::tasks::NewTask,
+    hourbank_api::tasks::Assignment,
+    hourbank_api::tasks::WarrantyClaim,
+    hourbank_api::tasks::LogWork,
+    hourbank_api::instructions::NewInstruction,
+    hourbank_api::consultations::NewConsultation,
+    hourbank_api::orgs::BuyerRequisites,
 )))]
-struct Answers;
+struct Bodies;
 
-fn with_answer_schemas(mut doc: Value) -> Value {
+fn with_generated_schemas(mut doc: Value) -> Value {
     use utoipa::OpenApi;
-    let generated = serde_json::to_value(Answers::openapi().components.map(|c| c.schemas).unwrap_or_default())
+    let generated = serde_json::to_value(Bodies::openapi().components.map(|c| c.schemas).unwrap_or_default())
         .expect("schemas serialize");
     let schemas = doc["components"]["schemas"].as_object_mut().expect("the document has schemas");
     for (name, schema) in generated.as_object().into_iter().flatten() {
@@ -322,7 +329,7 @@ fn paths() -> Value {
                 "get": op("session", "Who is signed in: the caller as /me answers, or null — never 401 (a page asks this first)",
                     None, ("200", ok("{\"user\": …} or {\"user\": null}", schema("SessionState"))), false, vec![]),
                 "post": op("session", "Sign in: sets an HttpOnly SameSite=Strict cookie and returns a bearer token",
-                    Some(json_body(json!({ "type": "object", "required": ["email", "password"], "properties": { "email": { "type": "string" }, "password": { "type": "string" } } }))),
+                    Some(json_body(schema("SignIn"))),
                     ("201", ok("Signed in", schema("SignedIn"))), false, vec![]),
                 "delete": op("session", "Sign out", None, ("204", json!({ "description": "Signed out" })), true, vec![]),
             },
@@ -335,7 +342,7 @@ fn paths() -> Value {
             "/users": {
                 "get": op("users", "All users (admin); the specialists and analysts, to assign tasks to (analyst)", None, ("200", ok("Users", schema("UserList"))), true,
                     vec![query_param("role", "client | analyst | specialist | admin | sales", json!({ "enum": ["", "client", "analyst", "specialist", "admin", "sales"] }))]),
-                "post": op("users", "Create a user (admin)", Some(json_body(any.clone())), ("201", ok("Created", schema("CreatedUser"))), true, vec![idempotency_key()]),
+                "post": op("users", "Create a user (admin)", Some(json_body(schema("NewUser"))), ("201", ok("Created", schema("CreatedUser"))), true, vec![idempotency_key()]),
             },
             "/tariffs": {
                 "get": op("tariffs", "The tariff catalogue («Старт» built in); public: no session needed", None, ("200", ok("Tariffs", schema("TariffList"))), false, vec![]),
@@ -353,31 +360,27 @@ fn paths() -> Value {
                              &format!("^ *{STATES} *(, *{STATES} *)*$")),
                          pattern_param("month", "accepted in YYYY-MM", MONTH_PATTERN), search_param("words in the title or description"),
                          pattern_param("assignee", "`me`, or a user's id: the tasks assigned to them", "^ *(me|[1-9][0-9]{0,17}) *$")], page_params().to_vec()].concat()),
-                "post": op("tasks", "Create a task in plain words", Some(json_body(json!({ "type": "object", "required": ["title", "description"],
-                    "properties": { "title": { "type": "string", "maxLength": 200 }, "description": { "type": "string" }, "org_id": { "type": "integer" } } }))),
+                "post": op("tasks", "Create a task in plain words", Some(json_body(schema("NewTask"))),
                     ("201", ok("Created", schema("TaskDetail"))), true, vec![idempotency_key()]),
             },
             "/tasks/{id}": { "get": op("tasks", "A task with its history, work logs and the caller's allowed actions", None, ("200", ok("The task", schema("TaskDetail"))), true, vec![id()]) },
             "/tasks/{id}/transitions": { "post": op("tasks", "Move a task through its workflow (409 when the state does not allow it)",
                 Some(json_body(schema("Transition"))), ("200", ok("The task after the step", schema("TaskDetail"))), true, vec![id(), idempotency_key()]) },
             "/tasks/{id}/assignee": { "put": op("tasks", "Assign an open task to a specialist or analyst, or to nobody with null (analyst, admin); 409 when the task is accepted or cancelled",
-                Some(json_body(json!({ "type": "object", "required": ["user_id"], "properties": { "user_id": { "type": ["integer", "null"] } } }))),
+                Some(json_body(schema("Assignment"))),
                 ("200", ok("The task after it", schema("TaskDetail"))), true, vec![id(), idempotency_key()]) },
             "/tasks/{id}/warranty": { "post": op("tasks", "A warranty claim on an accepted task within the tariff's warranty days (client, analyst, admin): a linked task that follows the usual workflow and bills 0 h. 409 unless the task is accepted; 422 on `warranty_until` past the window",
-                Some(json_body(json!({ "type": "object", "required": ["description"], "properties": {
-                    "title": { "type": "string", "maxLength": 200, "description": "defaults to «Гарантия: » and the task's title" }, "description": { "type": "string" } } }))),
+                Some(json_body(schema("WarrantyClaim"))),
                 ("201", ok("The warranty task", schema("TaskDetail"))), true, vec![id(), idempotency_key()]) },
             "/tasks/{id}/worklogs": {
                 "get": op("tasks", "Work logged on a task", None, ("200", ok("Work logs", schema("WorklogList"))), true, vec![id()]),
-                "post": op("tasks", "Log work (specialist, analyst, admin)", Some(json_body(json!({ "type": "object", "required": ["date", "hours", "description"],
-                    "properties": { "date": { "type": "string", "format": "date" }, "hours": day_hours("0 < hours ≤ 24"), "description": { "type": "string" } } }))),
+                "post": op("tasks", "Log work (specialist, analyst, admin)", Some(json_body(schema("LogWork"))),
                     ("201", ok("Logged", schema("LoggedWork"))), true, vec![id(), idempotency_key()]),
             },
             "/tasks/{id}/instructions": {
                 "get": op("instructions", "The user instructions attached to a task", None, ("200", ok("Instructions", schema("InstructionList"))), true, vec![id()]),
                 "post": op("instructions", "Attach a user instruction in Markdown (analyst, specialist, admin); the HTML is rendered and sanitized on the server",
-                    Some(json_body(json!({ "type": "object", "required": ["title", "markdown"], "properties": {
-                        "title": { "type": "string", "maxLength": 200 }, "markdown": { "type": "string", "maxLength": 200000 } } }))),
+                    Some(json_body(schema("NewInstruction"))),
                     ("201", ok("Attached", schema("WrittenInstruction"))), true, vec![id(), idempotency_key()]),
             },
             "/instructions": { "get": op("instructions", "Instructions the caller may see, newest first, a page at a time", None, ("200", ok("Instructions; `next_before` names the next page", schema("InstructionList"))), true,
@@ -386,25 +389,21 @@ fn paths() -> Value {
                 "get": op("consultations", "Consultations the caller may see, newest entry first, a page at a time", None, ("200", ok("Consultations; `next_before` names the next page", schema("ConsultationList"))), true,
                     [vec![org(), pattern_param("month", "dated in YYYY-MM", MONTH_PATTERN)], page_params().to_vec()].concat()),
                 "post": op("consultations", "Log a consultation (specialist, analyst, admin); a billable one counts as hours of its month",
-                    Some(json_body(json!({ "type": "object", "required": ["org_id", "channel", "date", "duration", "topic", "billable"], "properties": {
-                        "org_id": { "type": "integer" }, "channel": { "enum": ["phone", "crm_chat", "mobile_app"] },
-                        "date": { "type": "string", "format": "date", "description": "not in the future, nor in a closed month" },
-                        "duration": day_hours("0 < hours ≤ 24"), "topic": { "type": "string", "maxLength": 5000 }, "billable": { "type": "boolean" } } }))),
+                    Some(json_body(schema("NewConsultation"))),
                     ("201", ok("Logged", schema("LoggedConsultation"))), true, vec![idempotency_key()]),
             },
             "/me/password": { "put": op("session", "Change one's own password: the old one required; the caller's other sessions end (422 on old_password or new_password)",
-                Some(json_body(json!({ "type": "object", "required": ["old_password", "new_password"], "properties": {
-                    "old_password": { "type": "string" }, "new_password": { "type": "string", "minLength": 10 } } }))),
+                Some(json_body(schema("PasswordChange"))),
                 ("204", json!({ "description": "Changed" })), true, vec![idempotency_key()]) },
             "/me/sessions": { "get": op("session", "The caller's sessions: opened when and where, last used, ending when; `id` is a prefix of the token's hash", None,
                 ("200", ok("Sessions", schema("SessionList"))), true, vec![]) },
             "/me/sessions/{id}": { "delete": op("session", "End one of the caller's own sessions", None,
                 ("204", json!({ "description": "Ended" })), true, vec![path_param("id", "16 hex digits from /me/sessions")]) },
             "/users/{id}/disabled": { "put": op("users", "Disable (every session ends at once; sign-in refused) or re-enable a user (admin; not oneself)",
-                Some(json_body(json!({ "type": "object", "required": ["disabled"], "properties": { "disabled": { "type": "boolean" } } }))),
+                Some(json_body(schema("SetDisabled"))),
                 ("200", ok("Done", schema("UserDisabled"))), true, vec![id(), idempotency_key()]) },
             "/users/{id}/password": { "put": op("users", "Set a user's password (admin); their sessions end",
-                Some(json_body(json!({ "type": "object", "required": ["password"], "properties": { "password": { "type": "string", "minLength": 10 } } }))),
+                Some(json_body(schema("NewPassword"))),
                 ("204", json!({ "description": "Set" })), true, vec![id(), idempotency_key()]) },
             "/settings/seller": {
                 "get": op("documents", "The seller's requisites on the acts and invoices (null until an admin sets them), and the company's `contacts` (phone, email)", None, ("200", ok("The seller", schema("SellerSettings"))), true, vec![]),
@@ -420,8 +419,7 @@ fn paths() -> Value {
             "/contacts": { "get": op("documents", "The company's name, phone and e-mail, as the calculator's «Оставить заявку» shows them (each null until an admin sets it); public: no session needed",
                 None, ("200", ok("Contacts", schema("CompanyContacts"))), false, vec![]) },
             "/orgs/{id}/requisites": { "put": op("documents", "The buyer's КПП and address on its acts and invoices (admin)",
-                Some(json_body(json!({ "type": "object", "required": ["address"], "properties": {
-                    "kpp": { "type": ["string", "null"] }, "address": { "type": "string" } } }))),
+                Some(json_body(schema("BuyerRequisites"))),
                 ("200", ok("The organisation", schema("Org"))), true, vec![id(), idempotency_key()]) },
             "/reports/{period}/documents/{kind}": { "get": op("documents", "The month's act (`act`) or invoice (`invoice`) as JSON, or as PDF (`act.pdf`, `invoice.pdf`). A closed month's is numbered per kind and year and keeps the parties it was issued with; an open month's is preliminary, without a number. 409 until the seller's requisites are set",
                 None, ("200", ok("The document", schema("DocumentView"))), true, vec![period(), path_param("kind", "act | invoice | act.pdf | invoice.pdf"), org()]) },

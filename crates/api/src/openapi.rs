@@ -1,0 +1,120 @@
+//! The schemas of request fields whose rules live in their reader rather than in their Rust type
+//! (a length, a range of hours, a closed list of words), for the OpenAPI document the server
+//! generates (`openapi` feature). Each is built from the constant its reader checks against, so
+//! the document and the reader cannot disagree; the patterns are checked against the reader in
+//! the tests below.
+
+use utoipa::openapi::schema::{Object, ObjectBuilder, Type};
+
+use crate::accounts::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS};
+use crate::consultations::CHANNELS;
+
+/// Text of at most `MAX` characters.
+pub fn text<const MAX: usize>() -> Object {
+    ObjectBuilder::new().schema_type(Type::String).max_length(Some(MAX)).build()
+}
+
+/// An e-mail as `hourbank_domain::contacts::parse_email` takes it: something, `@`, a domain with
+/// a dot, no spaces inside.
+pub const EMAIL_PATTERN: &str = "^\\s*[^@\\s]+@[^@\\s]*\\.[^@\\s]*\\s*$";
+
+/// A new user's e-mail ([`EMAIL_PATTERN`]).
+pub fn email() -> Object {
+    ObjectBuilder::new().schema_type(Type::String).pattern(Some(EMAIL_PATTERN)).max_length(Some(254)).build()
+}
+
+/// A new password: at least [`MIN_PASSWORD_CHARS`] characters.
+pub fn new_password() -> Object {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .min_length(Some(MIN_PASSWORD_CHARS))
+        .max_length(Some(MAX_PASSWORD_CHARS))
+        .build()
+}
+
+/// A password as typed at sign-in or to confirm a change (any length the reader takes).
+pub fn password() -> Object {
+    ObjectBuilder::new().schema_type(Type::String).max_length(Some(MAX_PASSWORD_CHARS)).build()
+}
+
+/// Hours more than 0 and at most 24, two places at most, as a string (`"2.5"`).
+pub const DAY_HOURS_PATTERN: &str = "^(([1-9]|1[0-9]|2[0-3])(\\.[0-9]{1,2})?|24(\\.0{1,2})?|0\\.(0[1-9]|[1-9][0-9]?))$";
+
+/// The hours of one day's work ([`DAY_HOURS_PATTERN`]).
+pub fn day_hours() -> Object {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .pattern(Some(DAY_HOURS_PATTERN))
+        .description(Some("hours, more than 0 and at most 24, two places at most"))
+        .build()
+}
+
+/// How a consultation was given: one of [`CHANNELS`].
+pub fn channel() -> Object {
+    ObjectBuilder::new().schema_type(Type::String).enum_values(Some(CHANNELS)).build()
+}
+
+#[cfg(test)]
+mod tests {
+    use rust_decimal::Decimal;
+    use serde_json::json;
+
+    use super::*;
+    use crate::consultations::MAX_DURATION_HOURS;
+    use crate::input::Input;
+    use crate::tasks::MAX_WORKLOG_HOURS;
+
+    /// Whatever the pattern lets through, the e-mail reader takes, and the other way round.
+    #[test]
+    fn the_email_pattern_is_what_the_reader_takes() {
+        let pattern = regex::Regex::new(EMAIL_PATTERN).unwrap();
+        for text in [
+            "anna@hourbank.demo",
+            " Anna@Hourbank.Demo ",
+            "a@b.c",
+            "a@.",
+            "a@b",
+            "@b.c",
+            "a b@c.d",
+            "a@b@c.d",
+            "",
+            "a@b.c d",
+            "анна@почта.рф",
+            "a@\tb.c",
+        ] {
+            let takes = hourbank_domain::contacts::parse_email("email", text).is_ok();
+            assert_eq!(pattern.is_match(text), takes, "{text:?}");
+        }
+    }
+
+    fn reader_takes(text: &str) -> bool {
+        let body = json!({ "hours": text });
+        let mut input = Input::new(&body, &["hours"]).unwrap();
+        let max = Decimal::from(MAX_WORKLOG_HOURS.max(MAX_DURATION_HOURS));
+        input.hours("hours", max).is_some() && input.finish().is_ok()
+    }
+
+    /// Every string the pattern lets through, the reader takes; every hours value the reader
+    /// takes, written as the browser writes it (`2`, `2.5`, `2.25`), the pattern lets through.
+    #[test]
+    fn the_day_hours_pattern_is_what_the_reader_takes() {
+        assert_eq!(MAX_WORKLOG_HOURS, 24);
+        assert_eq!(MAX_DURATION_HOURS, 24);
+        let pattern = regex::Regex::new(DAY_HOURS_PATTERN).unwrap();
+        for centi in 0..=2600u32 {
+            let value = Decimal::new(i64::from(centi), 2);
+            for text in
+                [value.normalize().to_string(), value.to_string(), format!("{}.{:01}", centi / 100, centi % 100 / 10)]
+            {
+                if pattern.is_match(&text) {
+                    assert!(reader_takes(&text), "{text} matches the pattern but the reader refuses it");
+                }
+            }
+            let canonical = value.normalize().to_string();
+            assert_eq!(pattern.is_match(&canonical), reader_takes(&canonical), "{canonical}");
+        }
+        for refused in ["", "-1", "1e1", " 1", "1.", ".5", "24.01", "1.005", "abc"] {
+            assert!(!pattern.is_match(refused), "{refused}");
+        }
+    }
+}
