@@ -4,10 +4,14 @@
 //! the document and the reader cannot disagree; the patterns are checked against the reader in
 //! the tests below.
 
-use utoipa::openapi::schema::{Object, ObjectBuilder, Type};
+use hourbank_domain::{Action, Transition};
+use utoipa::openapi::schema::{
+    KnownFormat, Object, ObjectBuilder, OneOfBuilder, Schema, SchemaFormat, SchemaType, Type,
+};
 
 use crate::accounts::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS};
 use crate::consultations::CHANNELS;
+use crate::tasks::{MAX_COMMENT_CHARS, MAX_ESTIMATE_HOURS, MAX_SPECIFICATION_CHARS};
 
 /// Text of at most `MAX` characters.
 pub fn text<const MAX: usize>() -> Object {
@@ -49,6 +53,57 @@ pub fn day_hours() -> Object {
         .build()
 }
 
+/// Hours more than 0 and at most 744 (one month's), two places at most, as a string.
+pub const ESTIMATE_PATTERN: &str =
+    "^(([1-9][0-9]?|[1-6][0-9]{2}|7[0-3][0-9]|74[0-3])(\\.[0-9]{1,2})?|744(\\.0{1,2})?|0\\.(0[1-9]|[1-9][0-9]?))$";
+
+/// An estimate: hours as a string ([`ESTIMATE_PATTERN`]) or a whole number from 1 to 744.
+fn estimate() -> Object {
+    ObjectBuilder::new()
+        .schema_type(SchemaType::from_iter([Type::String, Type::Integer]))
+        .pattern(Some(ESTIMATE_PATTERN))
+        .minimum(Some(1))
+        .maximum(Some(MAX_ESTIMATE_HOURS))
+        .description(Some("hours, more than 0 and at most 744, two places at most"))
+        .build()
+}
+
+/// `POST /tasks/{id}/transitions`: one body per step of the workflow, told apart by `action`,
+/// each with its own fields ([`Transition::fields_of`]); a comment is required to reject, return
+/// or write off, optional to cancel.
+pub fn transition() -> Schema {
+    let mut steps = OneOfBuilder::new().description(Some(
+        "`cancel` of a task whose estimate was once approved bills its logged hours (up to that estimate) in the \
+         month of the cancellation; `write_off` (analyst, admin; a comment required) stops approved work without \
+         billing it",
+    ));
+    for action in Action::ALL {
+        let mut step = ObjectBuilder::new()
+            .schema_type(Type::Object)
+            .property("action", ObjectBuilder::new().schema_type(Type::String).enum_values(Some([action.as_str()])))
+            .required("action");
+        for &field in Transition::fields_of(action) {
+            let schema = match field {
+                "action" => continue,
+                "specification" => text::<MAX_SPECIFICATION_CHARS>(),
+                "estimate" => estimate(),
+                "deadline" => ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date)))
+                    .build(),
+                "comment" => text::<MAX_COMMENT_CHARS>(),
+                other => unreachable!("a transition's field {other} without a schema"),
+            };
+            step = step.property(field, schema);
+            if action != Action::Cancel {
+                step = step.required(field);
+            }
+        }
+        steps = steps.item(step);
+    }
+    steps.build().into()
+}
+
 /// How a consultation was given: one of [`CHANNELS`].
 pub fn channel() -> Object {
     ObjectBuilder::new().schema_type(Type::String).enum_values(Some(CHANNELS)).build()
@@ -84,6 +139,43 @@ mod tests {
         ] {
             let takes = hourbank_domain::contacts::parse_email("email", text).is_ok();
             assert_eq!(pattern.is_match(text), takes, "{text:?}");
+        }
+    }
+
+    /// Every string the estimate's pattern lets through, the transition's reader takes; every
+    /// estimate it takes, written as the browser writes it, the pattern lets through.
+    #[test]
+    fn the_estimate_pattern_is_what_the_reader_takes() {
+        let pattern = regex::Regex::new(ESTIMATE_PATTERN).unwrap();
+        let takes = |estimate: serde_json::Value| {
+            let body =
+                json!({"action": "estimate", "specification": "ТЗ", "estimate": estimate, "deadline": "2027-01-01"});
+            crate::request::read::<Transition>(&body).is_ok()
+        };
+        for centi in 0..=75_000i64 {
+            let value = Decimal::new(centi, 2);
+            for text in [value.normalize().to_string(), value.to_string()] {
+                assert_eq!(pattern.is_match(&text), takes(json!(text)), "{text}");
+            }
+        }
+        for whole in [0, 1, 744, 745] {
+            assert_eq!((1..=744).contains(&whole), takes(json!(whole)), "{whole}");
+        }
+    }
+
+    /// The schema of each step lists exactly the fields the reader takes for it.
+    #[test]
+    fn each_step_of_the_transition_schema_has_the_readers_fields() {
+        let schema = serde_json::to_value(transition()).unwrap();
+        let steps = schema["oneOf"].as_array().unwrap();
+        assert_eq!(steps.len(), Action::ALL.len());
+        for (step, action) in steps.iter().zip(Action::ALL) {
+            let mut fields: Vec<&str> = step["properties"].as_object().unwrap().keys().map(String::as_str).collect();
+            let mut expected = Transition::fields_of(action).to_vec();
+            fields.sort_unstable();
+            expected.sort_unstable();
+            assert_eq!(fields, expected, "{action}");
+            assert_eq!(step["properties"]["action"]["enum"], json!([action.as_str()]));
         }
     }
 

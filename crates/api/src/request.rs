@@ -212,4 +212,17 @@ mod tests {
         let unknown = read::<Transition>(&serde_json::json!({"action": "fly"})).unwrap_err();
         assert_eq!(unknown.0[0].field, "action");
     }
+
+    /// A step's body has its own fields only: another step's is named, even when null.
+    #[test]
+    fn a_field_of_another_step_is_refused() {
+        let approve = read::<Transition>(&serde_json::json!({"action": "approve", "comment": "ок"})).unwrap_err();
+        assert_eq!(approve, Invalid::one("comment", Problem::Rule(Rule::NotForAction("approve"))));
+        let reject =
+            serde_json::json!({"action": "reject", "comment": "Дорого", "estimate": null, "deadline": "2027-01-01"});
+        let fields: Vec<String> = read::<Transition>(&reject).unwrap_err().0.into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["deadline", "estimate"]);
+        let cancel = serde_json::json!({"action": "cancel", "comment": null});
+        assert_eq!(read::<Transition>(&cancel).unwrap(), Transition::Cancel { comment: String::new() });
+    }
 }

@@ -181,6 +181,9 @@ impl Request for Transition {
                 return None;
             }
         };
+        // A field of another step is refused, not ignored: the document's schema of each step
+        // lists only its own.
+        input.only_for(action.as_str(), Transition::fields_of(action));
         match action {
             Action::Estimate => {
                 let specification = input.text("specification", MAX_SPECIFICATION_CHARS);

@@ -150,6 +150,8 @@ pub enum Rule {
     Malformed,
     /// A parameter given twice in one query string.
     GivenTwice,
+    /// A field of another step of the workflow than the one asked for (`comment` with `approve`).
+    NotForAction(&'static str),
     /// A day in this closed month.
     ClosedMonth(crate::period::Period),
     /// A warranty that ended on this day.
@@ -243,6 +245,13 @@ impl Rule {
             ),
             Rule::Malformed => pick("неверно записан", "is malformed"),
             Rule::GivenTwice => pick("указан дважды", "is given twice"),
+            Rule::NotForAction(action) => {
+                if ru {
+                    format!("не относится к действию {action}")
+                } else {
+                    format!("is not part of {action}")
+                }
+            }
             Rule::ClosedMonth(p) => {
                 if ru {
                     format!("приходится на закрытый месяц {p}")

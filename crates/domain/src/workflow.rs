@@ -316,6 +316,15 @@ pub enum Transition {
 }
 
 impl Transition {
+    /// The fields of the API's body for `action` (its name included): `{"action": …, …}`.
+    pub fn fields_of(action: Action) -> &'static [&'static str] {
+        match action {
+            Action::Estimate => &["action", "specification", "estimate", "deadline"],
+            Action::Approve | Action::SubmitForTesting | Action::Accept => &["action"],
+            Action::Reject | Action::Return | Action::Cancel | Action::WriteOff => &["action", "comment"],
+        }
+    }
+
     pub fn action(&self) -> Action {
         match self {
             Transition::Estimate { .. } => Action::Estimate,

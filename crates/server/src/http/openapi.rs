@@ -178,8 +178,14 @@ fn with_generated_schemas(mut doc: Value) -> Value {
     use utoipa::OpenApi;
     let generated = serde_json::to_value(Bodies::openapi().components.map(|c| c.schemas).unwrap_or_default())
         .expect("schemas serialize");
+    let mut generated = generated.as_object().cloned().unwrap_or_default();
+    // A tagged body whose steps the derive cannot tell apart by their fields' rules.
+    generated.insert(
+        "Transition".into(),
+        serde_json::to_value(hourbank_api::openapi::transition()).expect("schema serializes"),
+    );
     let schemas = doc["components"]["schemas"].as_object_mut().expect("the document has schemas");
-    for (name, schema) in generated.as_object().into_iter().flatten() {
+    for (name, schema) in &generated {
         let earlier = schemas.insert(name.clone(), schema.clone());
         assert!(earlier.is_none(), "two schemas named {name}");
     }
@@ -192,6 +198,11 @@ fn with_generated_schemas(mut doc: Value) -> Value {
 /// bodies and the schemas they name, so the document says what the server accepts.
 fn with_request_rules(mut doc: Value) -> Value {
     fn tighten(schema: &mut Value) {
+        // One body of several shapes (a transition's steps): each shape by the same rules.
+        if let Some(shapes) = schema.get_mut("oneOf").and_then(Value::as_array_mut) {
+            shapes.iter_mut().for_each(tighten);
+            return;
+        }
         let Some(object) = schema.as_object_mut() else { return };
         if object.get("type") != Some(&json!("object")) || !object.contains_key("properties") {
             return;
@@ -449,24 +460,6 @@ fn paths() -> Value {
                     "contract_start": { "type": "string", "format": "date" }, "contract_end": { "type": "string", "format": "date" },
                     "tariff_name": { "type": "string" }, "tariff": any.clone(), "vat": any.clone(), "analyst_id": { "type": "integer" },
                     "warranty_days": { "type": "integer", "minimum": 0, "maximum": 1826, "description": "days after acceptance for warranty claims, default 30" } } },
-                "Transition": { "type": "object", "required": ["action"], "properties": {
-                    "action": { "enum": ["estimate", "approve", "reject", "submit_for_testing", "accept", "return", "cancel", "write_off"],
-                        "description": "`cancel` of a task whose estimate was once approved bills its logged hours (up to that estimate) in the month of the cancellation; `write_off` (analyst, admin; a comment required) stops approved work without billing it" },
-                    "specification": { "type": ["string", "null"], "maxLength": 50000 },
-                    "estimate": { "type": ["string", "integer", "null"], "minimum": 1, "maximum": 744,
-                        "pattern": "^(([1-9][0-9]?|[1-6][0-9]{2}|7[0-3][0-9]|74[0-3])(\\.[0-9]{1,2})?|744(\\.0{1,2})?|0\\.(0[1-9]|[1-9][0-9]?))$",
-                        "description": "hours, more than 0 and at most 744, two places at most" },
-                    "deadline": { "type": ["string", "null"], "format": "date", "pattern": DATE_PATTERN },
-                    "comment": { "type": ["string", "null"], "maxLength": 5000, "description": "required to reject, return or write off" } },
-                    // What each action needs besides its name.
-                    "allOf": [
-                        { "if": { "properties": { "action": { "const": "estimate" } } },
-                          "then": { "required": ["specification", "estimate", "deadline"], "properties": {
-                              "specification": { "type": "string", "pattern": "\\S" }, "estimate": { "type": ["string", "integer"] },
-                              "deadline": { "type": "string" } } } },
-                        { "if": { "properties": { "action": { "enum": ["reject", "return", "write_off"] } } },
-                          "then": { "required": ["comment"], "properties": { "comment": { "type": "string", "pattern": "\\S" } } } },
-                    ] },
                             },
         },
     })
