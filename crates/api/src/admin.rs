@@ -181,12 +181,17 @@ pub const MAX_WARRANTY_DAYS: u32 = 1826;
 pub const START: &str = "Старт";
 
 /// `POST /tariffs` (sales, admin): a tariff of the company's offer besides «Старт».
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NewTariff {
+    /// Any but «Старт», the built-in one.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::text::<100>))]
     pub name: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = hourbank_domain::openapi::terms))]
     pub terms: Tariff,
     /// Days after acceptance for warranty claims; 30 when not given.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::count::<MAX_WARRANTY_DAYS>))]
     pub warranty_days: Option<u32>,
 }
 

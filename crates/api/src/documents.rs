@@ -48,34 +48,55 @@ pub struct SellerChange {
 
 impl Serialize for SellerChange {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        #[derive(Serialize)]
-        struct Flat<'a> {
-            name: &'a str,
-            inn: &'a str,
-            kpp: &'a Option<String>,
-            address: &'a str,
-            bank_name: Option<&'a str>,
-            bik: Option<&'a str>,
-            account: Option<&'a str>,
-            corr_account: Option<&'a str>,
-            phone: &'a Option<String>,
-            email: &'a Option<String>,
-        }
         let (p, bank) = (&self.seller, self.seller.bank.as_ref());
-        Flat {
-            name: &p.name,
-            inn: &p.inn,
-            kpp: &p.kpp,
-            address: &p.address,
-            bank_name: bank.map(|b| b.name.as_str()),
-            bik: bank.map(|b| b.bik.as_str()),
-            account: bank.map(|b| b.account.as_str()),
-            corr_account: bank.map(|b| b.corr_account.as_str()),
-            phone: &self.contacts.phone,
-            email: &self.contacts.email,
+        let bank_field = |pick: fn(&hourbank_domain::documents::Bank) -> &String| bank.map(pick).cloned();
+        SellerForm {
+            name: p.name.clone(),
+            inn: p.inn.clone(),
+            kpp: p.kpp.clone(),
+            address: p.address.clone(),
+            bank_name: bank_field(|b| &b.name),
+            bik: bank_field(|b| &b.bik),
+            account: bank_field(|b| &b.account),
+            corr_account: bank_field(|b| &b.corr_account),
+            phone: self.contacts.phone.clone(),
+            email: self.contacts.email.clone(),
         }
         .serialize(s)
     }
+}
+
+/// [`SellerChange`] as it is written: flat, as the admin's form has it. The bank's fields are
+/// required (the reader names each missing one); every field is checked by the server.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Serialize)]
+pub struct SellerForm {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::text::<500>))]
+    pub name: String,
+    /// ИНН: 10 or 12 digits with check digits.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::text::<500>))]
+    pub inn: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::text::<500>))]
+    pub kpp: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::text::<500>))]
+    pub address: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::text::<500>, required = true))]
+    pub bank_name: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::text::<500>, required = true))]
+    pub bik: Option<String>,
+    /// Расчётный счёт, 20 digits.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::text::<500>, required = true))]
+    pub account: Option<String>,
+    /// Корреспондентский счёт, 20 digits.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::text::<500>, required = true))]
+    pub corr_account: Option<String>,
+    /// The company's phone for prospects, as written: 10 to 15 digits with spaces, dashes,
+    /// brackets, a leading +.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::text::<500>))]
+    pub phone: Option<String>,
+    /// The company's e-mail for prospects.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::text::<500>))]
+    pub email: Option<String>,
 }
 
 impl Request for SellerChange {

@@ -27,6 +27,11 @@ pub fn email() -> Object {
     ObjectBuilder::new().schema_type(Type::String).pattern(Some(EMAIL_PATTERN)).max_length(Some(254)).build()
 }
 
+/// A whole number from 0 to `MAX`.
+pub fn count<const MAX: u32>() -> Object {
+    ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(0)).maximum(Some(MAX)).build()
+}
+
 /// A new password: at least [`MIN_PASSWORD_CHARS`] characters.
 pub fn new_password() -> Object {
     ObjectBuilder::new()

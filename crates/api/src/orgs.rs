@@ -106,20 +106,32 @@ impl Request for BuyerRequisites {
 
 /// `POST /orgs` (admin) and `hourbank admin create-org`: a client organisation on a tariff's terms
 /// (copied into it), with its contract's dates and its VAT.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NewOrg {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::text::<300>))]
     pub name: String,
+    /// ИНН: 10 or 12 digits with check digits.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::text::<20>))]
     pub inn: String,
     #[serde(with = "crate::date")]
     pub contract_start: NaiveDate,
     #[serde(with = "crate::date::option", skip_serializing_if = "Option::is_none")]
     pub contract_end: Option<NaiveDate>,
+    /// «Старт» when not given.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::text::<100>, required = false))]
     pub tariff_name: String,
+    /// «Старт»'s terms when not given.
+    #[cfg_attr(feature = "openapi", schema(schema_with = hourbank_domain::openapi::terms, required = false))]
     pub tariff: Tariff,
+    /// No VAT when not given.
     #[serde(serialize_with = "write_vat")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = hourbank_domain::openapi::vat, required = false))]
     pub vat: Vat,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub analyst_id: Option<i64>,
+    /// Days after acceptance for warranty claims, 30 when not given.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::count::<{ crate::admin::MAX_WARRANTY_DAYS }>, required = false))]
     pub warranty_days: u32,
 }
 

@@ -104,14 +104,19 @@ fn links_lead_to_operations_that_exist() {
     assert!(links >= 20, "only {links} links");
 }
 
-/// Every answer's schema is one generated from the type its handler answers with (a named
-/// schema, not an untyped object), and every reference in the document names a schema it has.
+/// Every body's schema, asked or answered, is one generated from the type its handler reads or
+/// answers with (a named schema, not an untyped object), and every reference in the document
+/// names a schema it has.
 #[test]
-fn every_answer_is_typed_and_every_reference_resolves() {
+fn every_body_is_typed_and_every_reference_resolves() {
     let doc = hourbank_server::http::openapi::document();
     let schemas = doc["components"]["schemas"].as_object().unwrap();
     for (path, item) in doc["paths"].as_object().unwrap() {
         for (method, operation) in item.as_object().unwrap() {
+            if let Some(body) = operation.get("requestBody") {
+                let reference = body["content"]["application/json"]["schema"]["$ref"].as_str();
+                assert!(reference.is_some(), "{method} {path} reads a body without a named schema: {body}");
+            }
             for (status, response) in operation["responses"].as_object().unwrap() {
                 for (media, content) in response["content"].as_object().into_iter().flatten() {
                     let reference = content["schema"]["$ref"].as_str();
