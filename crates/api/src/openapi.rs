@@ -109,6 +109,22 @@ pub fn transition() -> Schema {
     steps.build().into()
 }
 
+/// The body of `POST /tasks/{id}/transitions` in the document: [`transition`]'s schema, named
+/// `Transition` (the domain's type, read by its own reader, carries no schema).
+pub struct TransitionBody;
+
+impl utoipa::PartialSchema for TransitionBody {
+    fn schema() -> utoipa::openapi::RefOr<Schema> {
+        transition().into()
+    }
+}
+
+impl utoipa::ToSchema for TransitionBody {
+    fn name() -> std::borrow::Cow<'static, str> {
+        "Transition".into()
+    }
+}
+
 /// How a consultation was given: one of [`CHANNELS`].
 pub fn channel() -> Object {
     ObjectBuilder::new().schema_type(Type::String).enum_values(Some(CHANNELS)).build()

@@ -121,3 +121,18 @@ pub fn scenario() -> Object {
         .additional_properties(Some(AdditionalProperties::FreeForm(false)))
         .build()
 }
+
+/// The body of `POST /simulate` in the document: [`scenario`]'s schema, named `Scenario`.
+pub struct ScenarioBody;
+
+impl PartialSchema for ScenarioBody {
+    fn schema() -> RefOr<Schema> {
+        scenario().into()
+    }
+}
+
+impl ToSchema for ScenarioBody {
+    fn name() -> std::borrow::Cow<'static, str> {
+        "Scenario".into()
+    }
+}

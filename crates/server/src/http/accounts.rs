@@ -4,10 +4,11 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{delete, get, put};
-use axum::{Json, Router};
+use axum::Json;
 use hourbank_domain::workflow::Role;
 use hourbank_domain::{Problem, Rule};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::caller::SessionToken;
 use super::extract::Path;
@@ -21,16 +22,24 @@ use hourbank_api::admin::UserDisabled;
 use hourbank_api::request;
 use hourbank_api::session::{SessionEntry, SessionList};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/me/password", put(change_own_password))
-        .route("/me/sessions", get(own_sessions))
-        .route("/me/sessions/{id}", delete(end_own_session))
-        .route("/users/{id}/disabled", put(set_disabled_by_admin))
-        .route("/users/{id}/password", put(set_password_by_admin))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(change_own_password))
+        .routes(routes!(own_sessions))
+        .routes(routes!(end_own_session))
+        .routes(routes!(set_disabled_by_admin))
+        .routes(routes!(set_password_by_admin))
 }
 
 /// `{"old_password": …, "new_password": …}`: the old one proves it is the user; other sessions end.
+#[utoipa::path(
+    put,
+    path = "/me/password",
+    tag = "session",
+    summary = "Change one's own password: the old one required; the caller's other sessions end (422 on old_password or new_password)",
+    request_body = hourbank_api::accounts::PasswordChange,
+    responses((status = 204, description = "Changed"))
+)]
 async fn change_own_password(
     State(state): State<AppState>,
     caller: Caller,
@@ -52,6 +61,13 @@ async fn change_own_password(
 
 /// The caller's sessions: when and where each was opened, last used, when it ends; `id` is a
 /// short prefix of the token's hash (never the token).
+#[utoipa::path(
+    get,
+    path = "/me/sessions",
+    tag = "session",
+    summary = "The caller's sessions: opened when and where, last used, ending when; `id` is a prefix of the token's hash",
+    responses((status = 200, description = "Sessions", body = hourbank_api::SessionList))
+)]
 async fn own_sessions(
     State(state): State<AppState>,
     caller: Caller,
@@ -81,6 +97,14 @@ async fn own_sessions(
     Ok(Json(SessionList { sessions }))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/me/sessions/{id}",
+    tag = "session",
+    summary = "End one of the caller's own sessions",
+    params(("id" = String, Path, description = "16 hex digits from /me/sessions")),
+    responses((status = 204, description = "Ended"))
+)]
 async fn end_own_session(
     State(state): State<AppState>,
     caller: Caller,
@@ -108,6 +132,15 @@ async fn end_own_session(
 }
 
 /// `{"disabled": true | false}` (admin; not oneself).
+#[utoipa::path(
+    put,
+    path = "/users/{id}/disabled",
+    tag = "users",
+    summary = "Disable (every session ends at once; sign-in refused) or re-enable a user (admin; not oneself)",
+    request_body = hourbank_api::accounts::SetDisabled,
+    params(("id" = String, Path, description = "numeric id")),
+    responses((status = 200, description = "Done", body = hourbank_api::UserDisabled))
+)]
 async fn set_disabled_by_admin(
     State(state): State<AppState>,
     caller: Caller,
@@ -124,6 +157,15 @@ async fn set_disabled_by_admin(
 }
 
 /// `{"password": …}` (admin): the user's sessions end; they sign in with the new one.
+#[utoipa::path(
+    put,
+    path = "/users/{id}/password",
+    tag = "users",
+    summary = "Set a user's password (admin); their sessions end",
+    request_body = hourbank_api::accounts::NewPassword,
+    params(("id" = String, Path, description = "numeric id")),
+    responses((status = 204, description = "Set"))
+)]
 async fn set_password_by_admin(
     State(state): State<AppState>,
     caller: Caller,

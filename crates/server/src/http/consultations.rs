@@ -3,13 +3,14 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use chrono::NaiveDate;
 use hourbank_domain::workflow::Role;
 use hourbank_domain::{parse_date, Hours, Period};
 use serde::Deserialize;
 use sqlx::any::AnyRow;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::extract::Query;
 use super::{ApiError, AppState, JsonBody};
@@ -21,8 +22,8 @@ use crate::store::{Page, Paged};
 use hourbank_api::consultations::{ConsultationList, LoggedConsultation, NewConsultation};
 use hourbank_api::request;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/consultations", get(list).post(create))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list, create))
 }
 
 /// A logged consultation.
@@ -144,17 +145,32 @@ async fn consultation(db: &Db, id: i64) -> Result<Consultation, crate::Error> {
     consultation_from_row(&row)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct ListQuery {
+    /// The organisation (staff; a client's own is implied).
+    #[param(schema_with = super::params::org_query)]
     org: Option<i64>,
+    /// Dated in this month, `YYYY-MM`.
+    #[param(schema_with = super::params::dated_month_query)]
     month: Option<String>,
     /// Consultations on a page: 1 to 200, 100 by default.
+    #[param(schema_with = super::params::limit_query)]
     limit: Option<i64>,
     /// The page after this consultation: the previous page's `next_before`.
+    #[param(schema_with = super::params::before_query)]
     before: Option<i64>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/consultations",
+    tag = "consultations",
+    summary = "Consultations the caller may see, newest entry first, a page at a time",
+    params(ListQuery),
+    responses((status = 200, description = "Consultations; `next_before` names the next page", body = hourbank_api::ConsultationList))
+)]
 async fn list(
     State(state): State<AppState>,
     caller: Caller,
@@ -169,6 +185,14 @@ async fn list(
     Ok(Json(ConsultationList { consultations: found.items, next_before: found.next_before }))
 }
 
+#[utoipa::path(
+    post,
+    path = "/consultations",
+    tag = "consultations",
+    summary = "Log a consultation (specialist, analyst, admin); a billable one counts as hours of its month",
+    request_body = hourbank_api::consultations::NewConsultation,
+    responses((status = 201, description = "Logged", body = hourbank_api::LoggedConsultation))
+)]
 async fn create(
     State(state): State<AppState>,
     caller: Caller,

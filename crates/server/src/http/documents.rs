@@ -6,13 +6,14 @@
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, put};
-use axum::{Json, Router};
+use axum::Json;
 use hourbank_domain::documents::{Document, DocumentKind, MonthDocument, Party};
 use hourbank_domain::statement::MonthStatement;
 use hourbank_domain::workflow::Role;
 use hourbank_domain::{Hours, Money, Period, Phase};
 use serde_json::{json, Value};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::extract::{Path, Query};
 use super::reports::OrgQuery;
@@ -24,14 +25,21 @@ use crate::store::{self, OrgRecord};
 use hourbank_api::documents::{CompanyContacts, DocumentView, SellerChange, SellerSettings};
 use hourbank_domain::contacts::Contacts;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/settings/seller", get(show_seller).put(set_seller))
-        .route("/contacts", get(contacts))
-        .route("/orgs/{id}/requisites", put(set_org_requisites))
-        .route("/reports/{period}/documents/{kind}", get(document))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(show_seller, set_seller))
+        .routes(routes!(contacts))
+        .routes(routes!(set_org_requisites))
+        .routes(routes!(document))
 }
 
+#[utoipa::path(
+    get,
+    path = "/settings/seller",
+    tag = "documents",
+    summary = "The seller's requisites on the acts and invoices (null until an admin sets them), and the company's `contacts` (phone, email)",
+    responses((status = 200, description = "The seller", body = hourbank_api::SellerSettings))
+)]
 async fn show_seller(State(state): State<AppState>, _caller: Caller) -> Result<Json<SellerSettings>, ApiError> {
     let (seller, (_, contacts)) = tokio::try_join!(store::seller(state.db()), store::company(state.db()))?;
     Ok(Json(SellerSettings { seller, contacts }))
@@ -39,12 +47,28 @@ async fn show_seller(State(state): State<AppState>, _caller: Caller) -> Result<J
 
 /// The company's name, phone and e-mail, for anyone (the calculator's next step): each null
 /// until the admin sets it.
+#[utoipa::path(
+    get,
+    path = "/contacts",
+    tag = "documents",
+    summary = "The company's name, phone and e-mail, as the calculator's «Оставить заявку» shows them (each null until an admin sets it); public: no session needed",
+    responses((status = 200, description = "Contacts", body = hourbank_api::CompanyContacts)),
+    security(())
+)]
 async fn contacts(State(state): State<AppState>) -> Result<Json<CompanyContacts>, ApiError> {
     let (name, contacts) = store::company(state.db()).await?;
     Ok(Json(CompanyContacts { name, phone: contacts.phone, email: contacts.email }))
 }
 
 /// The seller's requisites (admin): every field checked at once, check digits included.
+#[utoipa::path(
+    put,
+    path = "/settings/seller",
+    tag = "documents",
+    summary = "Set the seller's requisites (admin); ИНН, КПП, БИК and both accounts are checked by their check digits, every bad field named",
+    request_body = hourbank_api::documents::SellerForm,
+    responses((status = 200, description = "Saved", body = hourbank_api::SellerSettings))
+)]
 async fn set_seller(
     State(state): State<AppState>,
     caller: Caller,
@@ -82,6 +106,15 @@ async fn set_seller(
 }
 
 /// The buyer's КПП and address (admin): `{"kpp": "770701001" | null, "address": "…"}`.
+#[utoipa::path(
+    put,
+    path = "/orgs/{id}/requisites",
+    tag = "documents",
+    summary = "The buyer's КПП and address on its acts and invoices (admin)",
+    request_body = hourbank_api::orgs::BuyerRequisites,
+    params(("id" = String, Path, description = "numeric id")),
+    responses((status = 200, description = "The organisation", body = hourbank_api::Org))
+)]
 async fn set_org_requisites(
     State(state): State<AppState>,
     caller: Caller,
@@ -118,6 +151,14 @@ async fn set_org_requisites(
 
 /// The month's act or invoice: JSON (`act`, `invoice`) for the portal's printable page, or PDF
 /// (`act.pdf`, `invoice.pdf`) generated from the frozen report.
+#[utoipa::path(
+    get,
+    path = "/reports/{period}/documents/{kind}",
+    tag = "documents",
+    summary = "The month's act (`act`) or invoice (`invoice`) as JSON, or as PDF (`act.pdf`, `invoice.pdf`). A closed month's is numbered per kind and year and keeps the parties it was issued with; an open month's is preliminary, without a number. 409 until the seller's requisites are set",
+    params(("period" = String, Path, pattern = "^[1-9][0-9]{3}-(0[1-9]|1[0-2])(\\.csv)?$", description = "YYYY-MM"), ("kind" = String, Path, description = "act | invoice | act.pdf | invoice.pdf"), super::reports::OrgQuery),
+    responses((status = 200, description = "The document", content((hourbank_api::DocumentView = "application/json"), (String = "application/pdf"))))
+)]
 async fn document(
     State(state): State<AppState>,
     caller: Caller,

@@ -6,7 +6,7 @@
 
 use axum::body::{to_bytes, Body, Bytes};
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use hourbank_domain::{Problem, Rule};
@@ -18,6 +18,24 @@ use crate::db::{col, now, Arg, ClaimState, KeyClaim};
 use std::sync::Arc;
 
 pub const HEADER: &str = "idempotency-key";
+/// A key as the layer takes it: visible ASCII, at most 200 characters once trimmed.
+pub const KEY_PATTERN: &str = "^[ \\t]*[!-~]([\\t -~]{0,198}[!-~])?[ \\t]*$";
+
+/// Whether `method` writes (a key is read only on writes).
+fn is_write(method: &str) -> bool {
+    ["POST", "PUT", "PATCH", "DELETE"].iter().any(|m| m.eq_ignore_ascii_case(method))
+}
+
+/// A sign-in (or out): never stored for replay, see [`handle`].
+fn is_session(path: &str) -> bool {
+    path.ends_with("/session")
+}
+
+/// Whether a signed-in caller's `method` on `path` takes an idempotency key (the document says
+/// so of each such operation).
+pub fn takes_a_key(method: &str, path: &str) -> bool {
+    is_write(method) && !is_session(path)
+}
 /// Largest answer that is stored for replay.
 const MAX_STORED_RESPONSE: usize = 4 * 1024 * 1024;
 
@@ -29,7 +47,7 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
 }
 
 async fn handle(state: &AppState, request: Request, next: Next) -> Result<Response, ApiError> {
-    let is_write = matches!(*request.method(), Method::POST | Method::PUT | Method::PATCH | Method::DELETE);
+    let is_write = is_write(request.method().as_str());
     let Some(key) = request.headers().get(HEADER).filter(|_| is_write).cloned() else {
         return Ok(next.run(request).await);
     };
@@ -42,7 +60,7 @@ async fn handle(state: &AppState, request: Request, next: Next) -> Result<Respon
         .to_string();
     // A sign-in answers with a bearer token: stored for a replay, it would be a live credential in
     // clear in the database. A repeated sign-in is harmless anyway (another session).
-    if request.uri().path().ends_with("/session") {
+    if is_session(request.uri().path()) {
         return Ok(next.run(request).await);
     }
     // Keys belong to a user; without a live session the handler answers 401 anyway. The caller

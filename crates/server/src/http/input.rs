@@ -17,6 +17,9 @@ impl From<hourbank_api::Invalid> for ApiError {
 pub const MAX_SEARCH_CHARS: usize = 200;
 
 /// A search's words, at most [`MAX_SEARCH_CHARS`] characters (a 422 naming `field` otherwise).
+/// Most characters in the audit log's `action` filter.
+pub const MAX_ACTION_CHARS: usize = 40;
+
 pub fn search_words(field: &str, q: Option<String>) -> Result<Option<String>, ApiError> {
     match q {
         Some(q) if q.chars().count() > MAX_SEARCH_CHARS => {

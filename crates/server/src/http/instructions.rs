@@ -3,11 +3,12 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use hourbank_domain::workflow::Role;
 use serde::Deserialize;
 use sqlx::any::AnyRow;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::extract::{Path, Query};
 use super::{ApiError, AppState, JsonBody};
@@ -18,8 +19,8 @@ use crate::store::{self, Page};
 use hourbank_api::instructions::{InstructionList, NewInstruction, WrittenInstruction};
 use hourbank_api::request;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/instructions", get(search)).route("/tasks/{id}/instructions", get(of_task).post(create))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(search)).routes(routes!(of_task, create))
 }
 
 /// An instruction as stored, with its task's title and its author's name.
@@ -67,6 +68,14 @@ fn instruction_query(scope: OrgScope, task_id: Option<i64>) -> (String, Vec<i64>
     (sql, binds)
 }
 
+#[utoipa::path(
+    get,
+    path = "/tasks/{id}/instructions",
+    tag = "instructions",
+    summary = "The user instructions attached to a task",
+    params(("id" = String, Path, description = "numeric id")),
+    responses((status = 200, description = "Instructions", body = hourbank_api::InstructionList))
+)]
 async fn of_task(
     State(state): State<AppState>,
     caller: Caller,
@@ -78,18 +87,31 @@ async fn of_task(
     Ok(Json(InstructionList { instructions: instructions(state.db(), scope, Some(task.id)).await?, next_before: None }))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct SearchQuery {
+    /// Words in the title or the Markdown.
+    #[param(schema_with = super::params::instruction_search_query)]
     q: Option<String>,
     /// Instructions on a page: 1 to 200, 100 by default.
+    #[param(schema_with = super::params::limit_query)]
     limit: Option<i64>,
     /// The page after this instruction: the previous page's `next_before`.
+    #[param(schema_with = super::params::before_query)]
     before: Option<i64>,
 }
 
 /// Instructions in scope, newest first, a page at a time, with every word of `q` in the title or
 /// the text.
+#[utoipa::path(
+    get,
+    path = "/instructions",
+    tag = "instructions",
+    summary = "Instructions the caller may see, newest first, a page at a time",
+    params(SearchQuery),
+    responses((status = 200, description = "Instructions; `next_before` names the next page", body = hourbank_api::InstructionList))
+)]
 async fn search(
     State(state): State<AppState>,
     caller: Caller,
@@ -115,6 +137,15 @@ async fn search(
     Ok(Json(InstructionList { instructions: found.items, next_before: found.next_before }))
 }
 
+#[utoipa::path(
+    post,
+    path = "/tasks/{id}/instructions",
+    tag = "instructions",
+    summary = "Attach a user instruction in Markdown (analyst, specialist, admin); the HTML is rendered and sanitized on the server",
+    request_body = hourbank_api::instructions::NewInstruction,
+    params(("id" = String, Path, description = "numeric id")),
+    responses((status = 201, description = "Attached", body = hourbank_api::WrittenInstruction))
+)]
 async fn create(
     State(state): State<AppState>,
     caller: Caller,

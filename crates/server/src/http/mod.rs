@@ -14,6 +14,7 @@ pub mod input;
 pub mod instructions;
 pub mod openapi;
 pub mod orgs;
+mod params;
 pub mod reports;
 pub mod security;
 pub(crate) mod session;
@@ -138,9 +139,10 @@ impl AppState {
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-/// The API routes, then the SPA with `index.html` for client-side routes (deep links).
-pub fn router(state: AppState) -> Router {
-    let api = Router::new()
+/// The API's routes under `/api/v1`, each handler with its documentation (`#[utoipa::path]`): the
+/// router and the OpenAPI document are made from this one list.
+pub(crate) fn api_routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    utoipa_axum::router::OpenApiRouter::new()
         .merge(health::router())
         .merge(simulate::router())
         .merge(session::router())
@@ -153,6 +155,12 @@ pub fn router(state: AppState) -> Router {
         .merge(instructions::router())
         .merge(documents::router())
         .merge(accounts::router())
+}
+
+/// The API routes, then the SPA with `index.html` for client-side routes (deep links).
+pub fn router(state: AppState) -> Router {
+    let (api, _) = api_routes().split_for_parts();
+    let api = api
         .fallback(|| async { ApiError::NOT_FOUND })
         .layer(axum::middleware::from_fn_with_state(state.clone(), idempotency::layer))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

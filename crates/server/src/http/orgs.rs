@@ -2,9 +2,10 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use hourbank_domain::workflow::Role;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::extract::Path;
 use super::{ApiError, AppState, JsonBody};
@@ -14,14 +15,28 @@ use crate::store;
 use hourbank_api::orgs::{Org, OrgList};
 use hourbank_api::session::Me;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/me", get(me)).route("/orgs", get(list).post(create)).route("/orgs/{id}", get(show))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(me)).routes(routes!(list, create)).routes(routes!(show))
 }
 
+#[utoipa::path(
+    get,
+    path = "/me",
+    tag = "session",
+    summary = "The caller, with the organisation and its dedicated analyst",
+    responses((status = 200, description = "The caller", body = hourbank_api::Me))
+)]
 async fn me(State(state): State<AppState>, caller: Caller) -> Result<Json<Me>, ApiError> {
     Ok(Json(me_view(&state, &caller).await?))
 }
 
+#[utoipa::path(
+    get,
+    path = "/orgs",
+    tag = "orgs",
+    summary = "Organisations the caller may see",
+    responses((status = 200, description = "Organisations", body = hourbank_api::OrgList))
+)]
 async fn list(State(state): State<AppState>, caller: Caller) -> Result<Json<OrgList>, ApiError> {
     let orgs = store::orgs(state.db(), caller.scope()?).await?;
     let mut views = Vec::with_capacity(orgs.len());
@@ -31,6 +46,14 @@ async fn list(State(state): State<AppState>, caller: Caller) -> Result<Json<OrgL
     Ok(Json(OrgList { orgs: views }))
 }
 
+#[utoipa::path(
+    get,
+    path = "/orgs/{id}",
+    tag = "orgs",
+    summary = "One organisation",
+    params(("id" = String, Path, description = "numeric id")),
+    responses((status = 200, description = "The organisation", body = hourbank_api::Org))
+)]
 async fn show(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> Result<Json<Org>, ApiError> {
     let org = store::org(state.db(), caller.scope()?, id).await?;
     Ok(Json(org_view(&state, &org).await?))
@@ -38,6 +61,14 @@ async fn show(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>
 
 pub use hourbank_api::admin::MAX_WARRANTY_DAYS;
 
+#[utoipa::path(
+    post,
+    path = "/orgs",
+    tag = "orgs",
+    summary = "Create an organisation (admin)",
+    request_body = hourbank_api::orgs::NewOrg,
+    responses((status = 201, description = "Created", body = hourbank_api::Org))
+)]
 async fn create(
     State(state): State<AppState>,
     caller: Caller,

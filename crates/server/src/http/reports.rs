@@ -5,11 +5,12 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use hourbank_domain::workflow::Role;
 use hourbank_domain::Period;
 use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::extract::{Path, Query};
 use super::{ApiError, AppState};
@@ -20,24 +21,29 @@ use crate::services::reports::{
 };
 use hourbank_api::reports::{MonthEntry, MonthList};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/reports", get(months))
-        .route("/reports/{period}", get(show))
-        .route("/reports/{period}/close", post(close))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(months)).routes(routes!(show)).routes(routes!(close))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct OrgQuery {
+    /// The organisation (staff; a client's own is implied).
+    #[param(schema_with = super::params::org_query)]
     pub(crate) org: Option<i64>,
 }
 
 /// A report's query: the organisation, and the language of its CSV's words.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct ReportQuery {
+    /// The organisation (staff; a client's own is implied).
+    #[param(schema_with = super::params::org_query)]
     org: Option<i64>,
+    /// The words of the `.csv`: ru (default) or en (its numbers have decimal commas and its times are Moscow time either way).
+    #[param(schema_with = super::params::lang_query)]
     lang: Option<String>,
 }
 
@@ -46,6 +52,14 @@ fn json_text(text: impl Into<Bytes>) -> Response {
     ([(header::CONTENT_TYPE, "application/json")], text).into_response()
 }
 
+#[utoipa::path(
+    get,
+    path = "/reports/{period}",
+    tag = "reports",
+    summary = "A month's report (the month so far, or the frozen closed month); `.csv` for CSV. Reports exist from the contract's first month through the month after the current one (or the contract's last): others are 404",
+    params(("period" = String, Path, pattern = "^[1-9][0-9]{3}-(0[1-9]|1[0-2])(\\.csv)?$", description = "YYYY-MM (append .csv for CSV)"), ReportQuery),
+    responses((status = 200, description = "The report", content((hourbank_api::Report = "application/json"), (String = "text/csv"))))
+)]
 async fn show(
     State(state): State<AppState>,
     caller: Caller,
@@ -95,6 +109,14 @@ async fn show(
 }
 
 /// The months of the contract so far, each open or closed.
+#[utoipa::path(
+    get,
+    path = "/reports",
+    tag = "reports",
+    summary = "The contract's months so far, open or closed",
+    params(OrgQuery),
+    responses((status = 200, description = "Months", body = hourbank_api::MonthList))
+)]
 async fn months(
     State(state): State<AppState>,
     caller: Caller,
@@ -121,6 +143,14 @@ async fn months(
     Ok(Json(MonthList { org_id: org.id, months: list }))
 }
 
+#[utoipa::path(
+    post,
+    path = "/reports/{period}/close",
+    tag = "reports",
+    summary = "Freeze a month (analyst, admin); closing twice is harmless. The running month may be closed before it ends: work settled in it afterwards bills in the next open month",
+    params(("period" = String, Path, pattern = "^[1-9][0-9]{3}-(0[1-9]|1[0-2])$", description = "YYYY-MM"), OrgQuery),
+    responses((status = 200, description = "The frozen report", body = hourbank_api::Report))
+)]
 async fn close(
     State(state): State<AppState>,
     caller: Caller,

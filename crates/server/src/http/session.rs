@@ -5,10 +5,11 @@
 use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use chrono::{Duration, Utc};
 use serde_json::json;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::caller::{ClientAddress, SessionToken};
 use super::{ApiError, AppState, JsonBody};
@@ -26,8 +27,8 @@ pub const MAX_FAILURES_PER_ADDRESS: i64 = 20;
 pub const MAX_FAILURES_PER_ACCOUNT: i64 = 10;
 pub use crate::auth::FAILURE_WINDOW_SECONDS;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/session", get(current).post(sign_in).delete(sign_out))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(current, sign_in, sign_out))
 }
 
 /// A try whose password check has not ended after this long never will (its server stopped):
@@ -174,6 +175,14 @@ async fn try_to_reserve(state: &AppState, email: &str, address: &str) -> Result<
 /// Who is signed in: `{"user": …}` as `GET /me` answers, or `{"user": null}`. Not being signed in
 /// is an answer here, not an error: a page asks this first, and a browser logs every 401 as an
 /// error in its console.
+#[utoipa::path(
+    get,
+    path = "/session",
+    tag = "session",
+    summary = "Who is signed in: the caller as /me answers, or null — never 401 (a page asks this first)",
+    responses((status = 200, description = "{\"user\": …} or {\"user\": null}", body = hourbank_api::SessionState)),
+    security(())
+)]
 async fn current(
     State(state): State<AppState>,
     caller: Option<Caller>,
@@ -190,6 +199,15 @@ async fn current(
 #[derive(Debug, Clone, Copy)]
 pub struct CarriesSecret;
 
+#[utoipa::path(
+    post,
+    path = "/session",
+    tag = "session",
+    summary = "Sign in: sets an HttpOnly SameSite=Strict cookie and returns a bearer token",
+    request_body = hourbank_api::accounts::SignIn,
+    responses((status = 201, description = "Signed in", body = hourbank_api::SignedIn)),
+    security(())
+)]
 async fn sign_in(
     State(state): State<AppState>,
     ClientAddress(address): ClientAddress,
@@ -276,6 +294,13 @@ async fn sign_in(
     Ok(response)
 }
 
+#[utoipa::path(
+    delete,
+    path = "/session",
+    tag = "session",
+    summary = "Sign out",
+    responses((status = 204, description = "Signed out"))
+)]
 async fn sign_out(State(state): State<AppState>, caller_token: SessionToken) -> Result<Response, ApiError> {
     let mut tx = state.db().begin_write().await?;
     let ended = sqlx::query("DELETE FROM sessions WHERE token_hash = $1 RETURNING user_id")

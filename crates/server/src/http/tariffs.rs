@@ -4,10 +4,11 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use hourbank_domain::workflow::Role;
 use hourbank_domain::{Tariff, DEFAULT_WARRANTY_DAYS};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::{ApiError, AppState, JsonBody};
 use crate::auth::Caller;
@@ -17,10 +18,18 @@ use hourbank_api::admin::{NewTariff, TariffEntry, TariffList};
 
 pub use hourbank_api::admin::START;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/tariffs", get(list).post(create))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list, create))
 }
 
+#[utoipa::path(
+    get,
+    path = "/tariffs",
+    tag = "tariffs",
+    summary = "The tariff catalogue («Старт» built in); public: no session needed",
+    responses((status = 200, description = "Tariffs", body = hourbank_api::TariffList)),
+    security(())
+)]
 async fn list(State(state): State<AppState>) -> Result<Json<TariffList>, ApiError> {
     let rows = sqlx::query(
         "SELECT id, name, monthly_fee, included_hours, overage_rate, reserve_cap, trial_months, trial_rate, warranty_days \
@@ -49,6 +58,14 @@ async fn list(State(state): State<AppState>) -> Result<Json<TariffList>, ApiErro
     Ok(Json(TariffList { tariffs }))
 }
 
+#[utoipa::path(
+    post,
+    path = "/tariffs",
+    tag = "tariffs",
+    summary = "Add a tariff (sales, admin); omitted terms take «Старт»'s",
+    request_body = hourbank_api::admin::NewTariff,
+    responses((status = 201, description = "Created", body = hourbank_api::TariffEntry))
+)]
 async fn create(
     State(state): State<AppState>,
     caller: Caller,

@@ -4,11 +4,12 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, post, put};
-use axum::{Json, Router};
+use axum::Json;
 use hourbank_domain::workflow::{Role, TaskState, Transition};
 use hourbank_domain::{Period, Problem, Rule};
 use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::extract::{Path, Query};
 use super::{ApiError, AppState, JsonBody};
@@ -20,32 +21,51 @@ use hourbank_api::tasks::{
     Assignment, LogWork, LoggedWork, NewTask as NewTaskRequest, TaskDetail, TaskList, WarrantyClaim, WorklogList,
 };
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/tasks", get(list).post(create))
-        .route("/tasks/{id}", get(show))
-        .route("/tasks/{id}/transitions", post(transition))
-        .route("/tasks/{id}/worklogs", get(worklogs).post(log_work))
-        .route("/tasks/{id}/assignee", put(assign))
-        .route("/tasks/{id}/warranty", post(claim_warranty))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(show))
+        .routes(routes!(transition))
+        .routes(routes!(worklogs, log_work))
+        .routes(routes!(assign))
+        .routes(routes!(claim_warranty))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct ListQuery {
+    /// The organisation (staff; a client's own is implied).
+    #[param(schema_with = super::params::org_query)]
     org: Option<i64>,
     /// One state, or several separated by commas (`estimated,testing`).
+    #[param(schema_with = super::params::states_query)]
     state: Option<String>,
+    /// Accepted in this month, `YYYY-MM`.
+    #[param(schema_with = super::params::accepted_month_query)]
     month: Option<String>,
+    /// Words in the title or description.
+    #[param(schema_with = super::params::task_search_query)]
     q: Option<String>,
     /// `me`, or a user's id.
+    #[param(schema_with = super::params::assignee_query)]
     assignee: Option<String>,
     /// Tasks on a page: 1 to 200, 100 by default.
+    #[param(schema_with = super::params::limit_query)]
     limit: Option<i64>,
     /// The page after this task: the previous page's `next_before`.
+    #[param(schema_with = super::params::before_query)]
     before: Option<i64>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/tasks",
+    tag = "tasks",
+    summary = "Tasks the caller may see, newest first, a page at a time",
+    params(ListQuery),
+    responses((status = 200, description = "Tasks; `next_before` names the next page", body = hourbank_api::TaskList))
+)]
 async fn list(
     State(state): State<AppState>,
     caller: Caller,
@@ -82,6 +102,14 @@ async fn list(
     Ok(Json(TaskList { tasks: tasks.items, next_before: tasks.next_before }))
 }
 
+#[utoipa::path(
+    get,
+    path = "/tasks/{id}",
+    tag = "tasks",
+    summary = "A task with its history, work logs and the caller's allowed actions",
+    params(("id" = String, Path, description = "numeric id")),
+    responses((status = 200, description = "The task", body = hourbank_api::TaskDetail))
+)]
 async fn show(
     State(state): State<AppState>,
     caller: Caller,
@@ -91,6 +119,14 @@ async fn show(
     Ok(Json(tasks::task_view(&state, &caller, task).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/tasks",
+    tag = "tasks",
+    summary = "Create a task in plain words",
+    request_body = hourbank_api::tasks::NewTask,
+    responses((status = 201, description = "Created", body = hourbank_api::TaskDetail))
+)]
 async fn create(
     State(state): State<AppState>,
     caller: Caller,
@@ -103,6 +139,15 @@ async fn create(
     Ok((StatusCode::CREATED, Json(task)))
 }
 
+#[utoipa::path(
+    post,
+    path = "/tasks/{id}/transitions",
+    tag = "tasks",
+    summary = "Move a task through its workflow (409 when the state does not allow it)",
+    request_body = hourbank_api::openapi::TransitionBody,
+    params(("id" = String, Path, description = "numeric id")),
+    responses((status = 200, description = "The task after the step", body = hourbank_api::TaskDetail))
+)]
 async fn transition(
     State(state): State<AppState>,
     caller: Caller,
@@ -117,6 +162,15 @@ async fn transition(
 
 /// Assigns the task to a specialist or analyst (`{"user_id": 7}`), or to nobody
 /// (`{"user_id": null}`); analysts and admins do, on a task still open.
+#[utoipa::path(
+    put,
+    path = "/tasks/{id}/assignee",
+    tag = "tasks",
+    summary = "Assign an open task to a specialist or analyst, or to nobody with null (analyst, admin); 409 when the task is accepted or cancelled",
+    request_body = hourbank_api::tasks::Assignment,
+    params(("id" = String, Path, description = "numeric id")),
+    responses((status = 200, description = "The task after it", body = hourbank_api::TaskDetail))
+)]
 async fn assign(
     State(state): State<AppState>,
     caller: Caller,
@@ -129,6 +183,14 @@ async fn assign(
     Ok(Json(tasks::assign(&state, &caller, scope, id, user_id).await?))
 }
 
+#[utoipa::path(
+    get,
+    path = "/tasks/{id}/worklogs",
+    tag = "tasks",
+    summary = "Work logged on a task",
+    params(("id" = String, Path, description = "numeric id")),
+    responses((status = 200, description = "Work logs", body = hourbank_api::WorklogList))
+)]
 async fn worklogs(
     State(state): State<AppState>,
     caller: Caller,
@@ -139,6 +201,15 @@ async fn worklogs(
     Ok(Json(WorklogList { worklogs, logged: task.logged }))
 }
 
+#[utoipa::path(
+    post,
+    path = "/tasks/{id}/worklogs",
+    tag = "tasks",
+    summary = "Log work (specialist, analyst, admin)",
+    request_body = hourbank_api::tasks::LogWork,
+    params(("id" = String, Path, description = "numeric id")),
+    responses((status = 201, description = "Logged", body = hourbank_api::LoggedWork))
+)]
 async fn log_work(
     State(state): State<AppState>,
     caller: Caller,
@@ -161,6 +232,15 @@ async fn log_work(
 /// A warranty claim on an accepted task («гарантийные обязательства»): within the warranty days
 /// after acceptance, the client (or staff for them) opens a linked task that follows the usual
 /// workflow and bills 0 h. `{"title": …, "description": …}`; the title defaults to the task's.
+#[utoipa::path(
+    post,
+    path = "/tasks/{id}/warranty",
+    tag = "tasks",
+    summary = "A warranty claim on an accepted task within the tariff's warranty days (client, analyst, admin): a linked task that follows the usual workflow and bills 0 h. 409 unless the task is accepted; 422 on `warranty_until` past the window",
+    request_body = hourbank_api::tasks::WarrantyClaim,
+    params(("id" = String, Path, description = "numeric id")),
+    responses((status = 201, description = "The warranty task", body = hourbank_api::TaskDetail))
+)]
 async fn claim_warranty(
     State(state): State<AppState>,
     caller: Caller,

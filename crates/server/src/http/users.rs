@@ -2,12 +2,13 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use hourbank_domain::workflow::Role;
 use hourbank_domain::Problem;
 use serde::Deserialize;
 use serde_json::Value;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::extract::Query;
 use super::{ApiError, AppState, JsonBody};
@@ -17,20 +18,31 @@ use crate::services::users::{insert_user, NewUser};
 use crate::store;
 use hourbank_api::admin::{AuditEntry, AuditList, CreatedUser, UserList};
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/users", get(list).post(create)).route("/audit", get(audit))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list, create)).routes(routes!(audit))
 }
 
 pub use hourbank_api::accounts::MIN_PASSWORD_CHARS;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct ListQuery {
+    /// Only users of this role: client | analyst | specialist | admin | sales.
+    #[param(schema_with = super::params::role_query)]
     role: Option<String>,
 }
 
 /// Every user for admins; for analysts the staff who do the work (specialists and analysts), whom
 /// they assign tasks to. `?role=` narrows either.
+#[utoipa::path(
+    get,
+    path = "/users",
+    tag = "users",
+    summary = "All users (admin); the specialists and analysts, to assign tasks to (analyst)",
+    params(ListQuery),
+    responses((status = 200, description = "Users", body = hourbank_api::UserList))
+)]
 async fn list(
     State(state): State<AppState>,
     caller: Caller,
@@ -46,6 +58,14 @@ async fn list(
     Ok(Json(UserList { users }))
 }
 
+#[utoipa::path(
+    post,
+    path = "/users",
+    tag = "users",
+    summary = "Create a user (admin)",
+    request_body = hourbank_api::admin::NewUser,
+    responses((status = 201, description = "Created", body = hourbank_api::CreatedUser))
+)]
 async fn create(
     State(state): State<AppState>,
     caller: Caller,
@@ -60,30 +80,44 @@ async fn create(
     Ok((StatusCode::CREATED, Json(CreatedUser { user })))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct AuditQuery {
+    /// Entries on a page, 200 by default; more than 1000 reads as 1000.
+    #[param(schema_with = super::params::audit_limit_query)]
     limit: Option<i64>,
     /// Only this organisation's entries.
+    #[param(schema_with = super::params::org_query)]
     org: Option<i64>,
     /// Only what this user did.
+    #[param(schema_with = super::params::user_query)]
     user: Option<i64>,
     /// Only this action (`create`, `accept`, `close`, …).
+    #[param(schema_with = super::params::action_query)]
     action: Option<String>,
     /// From this day on (`YYYY-MM-DD`, UTC).
+    #[param(schema_with = super::params::from_query)]
     from: Option<String>,
     /// Up to this day (`YYYY-MM-DD`, UTC).
+    #[param(schema_with = super::params::to_query)]
     to: Option<String>,
     /// The page after this entry: the `next_before` of the previous page.
+    #[param(schema_with = super::params::audit_before_query)]
     before: Option<i64>,
 }
-
-/// Most characters in the audit log's `action` filter.
-pub const MAX_ACTION_CHARS: usize = 40;
 
 /// The audit log, newest first, a page at a time (`limit`, then `before` = the answer's
 /// `next_before`), filtered in SQL by organisation, user, action and dates; each entry names its
 /// user and organisation.
+#[utoipa::path(
+    get,
+    path = "/audit",
+    tag = "users",
+    summary = "The audit log, newest first, a page at a time, each entry with its user's and organisation's names (admin)",
+    params(AuditQuery),
+    responses((status = 200, description = "Entries; `next_before` names the next page", body = hourbank_api::AuditList))
+)]
 async fn audit(
     State(state): State<AppState>,
     caller: Caller,
@@ -99,8 +133,8 @@ async fn audit(
     };
     let (from, to) = (day("from", &q.from)?, day("to", &q.to)?);
     // Characters, not bytes: the document's `maxLength` counts characters.
-    if q.action.as_deref().is_some_and(|a| a.chars().count() > MAX_ACTION_CHARS) {
-        return Err(ApiError::invalid("action", Problem::MaxChars(MAX_ACTION_CHARS)));
+    if q.action.as_deref().is_some_and(|a| a.chars().count() > super::input::MAX_ACTION_CHARS) {
+        return Err(ApiError::invalid("action", Problem::MaxChars(super::input::MAX_ACTION_CHARS)));
     }
     let mut conditions = Vec::new();
     let mut binds: Vec<Bind> = Vec::new();

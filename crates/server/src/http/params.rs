@@ -1,0 +1,136 @@
+//! The schemas of query parameters in the OpenAPI document (`schema_with` of the handlers' query
+//! types), each carrying its parameter's description (`schema_with` leaves a parameter without
+//! one; `openapi::with_shared_answers` lifts it from the schema). An empty value counts as not
+//! given, as the query reader takes it.
+
+use utoipa::openapi::schema::{AnyOfBuilder, KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type};
+use utoipa::openapi::RefOr;
+
+fn described(schema: impl Into<ObjectBuilder>, description: &str) -> RefOr<Schema> {
+    schema.into().description(Some(description)).into()
+}
+
+/// A 64-bit integer, any value (an id no record has simply matches nothing).
+fn id(description: &str) -> RefOr<Schema> {
+    AnyOfBuilder::new()
+        .item(ObjectBuilder::new().schema_type(Type::String).enum_values(Some([""])))
+        .item(ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(i64::MIN)).maximum(Some(i64::MAX)))
+        .description(Some(description))
+        .into()
+}
+
+/// A day, `YYYY-MM-DD` from the year 1000.
+fn day(description: &str) -> RefOr<Schema> {
+    AnyOfBuilder::new()
+        .item(ObjectBuilder::new().schema_type(Type::String).enum_values(Some([""])))
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date)))
+                .pattern(Some(DATE_PATTERN)),
+        )
+        .description(Some(description))
+        .into()
+}
+
+fn matching(pattern: &str, description: &str) -> RefOr<Schema> {
+    described(ObjectBuilder::new().schema_type(Type::String).pattern(Some(format!("^$|{pattern}"))), description)
+}
+
+fn search(description: &str) -> RefOr<Schema> {
+    described(
+        ObjectBuilder::new().schema_type(Type::String).max_length(Some(super::input::MAX_SEARCH_CHARS)),
+        description,
+    )
+}
+
+const STATES: &str = "(new|estimated|in_work|testing|accepted|cancelled)";
+const MONTH_PATTERN: &str = "^[1-9][0-9]{3}-(0[1-9]|1[0-2])$";
+pub(super) const DATE_PATTERN: &str = "^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}$";
+
+pub(super) fn org_query() -> RefOr<Schema> {
+    id("organisation id (staff; a client's own is implied)")
+}
+
+pub(super) fn user_query() -> RefOr<Schema> {
+    id("a user's id")
+}
+
+pub(super) fn audit_limit_query() -> RefOr<Schema> {
+    id("entries on a page, default 200; more than 1000 reads as 1000")
+}
+
+pub(super) fn audit_before_query() -> RefOr<Schema> {
+    id("the previous page's next_before")
+}
+
+pub(super) fn from_query() -> RefOr<Schema> {
+    day("from this day on, YYYY-MM-DD (UTC)")
+}
+
+pub(super) fn to_query() -> RefOr<Schema> {
+    day("up to this day, YYYY-MM-DD (UTC)")
+}
+
+pub(super) fn states_query() -> RefOr<Schema> {
+    matching(
+        &format!("^ *{STATES} *(, *{STATES} *)*$"),
+        "new | estimated | in_work | testing | accepted | cancelled, or several separated by commas",
+    )
+}
+
+pub(super) fn accepted_month_query() -> RefOr<Schema> {
+    matching(MONTH_PATTERN, "accepted in YYYY-MM")
+}
+
+pub(super) fn dated_month_query() -> RefOr<Schema> {
+    matching(MONTH_PATTERN, "dated in YYYY-MM")
+}
+
+pub(super) fn assignee_query() -> RefOr<Schema> {
+    matching("^ *(me|[1-9][0-9]{0,17}) *$", "`me`, or a user's id: the tasks assigned to them")
+}
+
+pub(super) fn task_search_query() -> RefOr<Schema> {
+    search("words in the title or description")
+}
+
+pub(super) fn instruction_search_query() -> RefOr<Schema> {
+    search("words in the title or the Markdown")
+}
+
+pub(super) fn limit_query() -> RefOr<Schema> {
+    described(
+        ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(1)).maximum(Some(200)),
+        "items on a page, 100 by default",
+    )
+}
+
+pub(super) fn before_query() -> RefOr<Schema> {
+    described(
+        ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(1)).maximum(Some(i64::MAX)),
+        "the page after this item: the previous answer's next_before (null on the last page)",
+    )
+}
+
+pub(super) fn action_query() -> RefOr<Schema> {
+    described(
+        ObjectBuilder::new().schema_type(Type::String).max_length(Some(super::input::MAX_ACTION_CHARS)),
+        "create, accept, close, …",
+    )
+}
+
+pub(super) fn role_query() -> RefOr<Schema> {
+    let roles = std::iter::once("").chain(hourbank_domain::Role::ALL.map(hourbank_domain::Role::as_str));
+    described(
+        ObjectBuilder::new().schema_type(Type::String).enum_values(Some(roles)),
+        "client | analyst | specialist | admin | sales",
+    )
+}
+
+pub(super) fn lang_query() -> RefOr<Schema> {
+    described(
+        ObjectBuilder::new().schema_type(Type::String).enum_values(Some(["", "ru", "en"])),
+        "ru (default) | en: the words of the `.csv` (its numbers have decimal commas and its times are Moscow time either way)",
+    )
+}
