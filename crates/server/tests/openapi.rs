@@ -149,3 +149,40 @@ fn every_body_is_typed_and_every_reference_resolves() {
         assert!(task.get(field).is_some(), "Task's schema has no {field}");
     }
 }
+
+/// What every operation shares is said of each: a public operation (no session needed) answers
+/// no 401; every other answers 401, 403 and 404; a signed-in caller's write takes an
+/// `Idempotency-Key` (the layer's rule: any write but signing in or out), and a read does not.
+#[test]
+fn every_operation_says_what_it_shares() {
+    let doc = hourbank_server::http::openapi::document();
+    let public: BTreeSet<(&str, &str)> = [
+        ("/health", "get"),
+        ("/simulate", "post"),
+        ("/session", "get"),
+        ("/session", "post"),
+        ("/tariffs", "get"),
+        ("/contacts", "get"),
+    ]
+    .into();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let responses = operation["responses"].as_object().unwrap();
+            let is_public = public.contains(&(path.as_str(), method.as_str()));
+            assert_eq!(operation["security"] == serde_json::json!([]), is_public, "{method} {path}: security");
+            for status in ["401", "403", "404"] {
+                assert_eq!(!responses.contains_key(status), is_public, "{method} {path}: {status}");
+            }
+            for status in ["400", "422", "default"] {
+                assert!(responses.contains_key(status), "{method} {path}: {status}");
+            }
+            let keyed = operation["parameters"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|p| p["name"] == "Idempotency-Key" && p["in"] == "header");
+            let a_write = ["post", "put", "patch", "delete"].contains(&method.as_str());
+            assert_eq!(keyed, a_write && !is_public && path != "/session", "{method} {path}: Idempotency-Key");
+        }
+    }
+}
