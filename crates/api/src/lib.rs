@@ -29,7 +29,7 @@ pub use documents::{CompanyContacts, DocumentView, SellerSettings};
 pub use instructions::{Instruction, InstructionList, WrittenInstruction};
 pub use orgs::{Org, OrgList, Person, VatSetting};
 pub use problem::{FieldMessage, Problem};
-pub use reports::{MonthEntry, MonthList, Report, ReportOrg, ReportTariff, ReportTask};
+pub use reports::{MonthEntry, MonthList, Report, ReportOrg, ReportTariff, ReportTask, YearStatements};
 pub use request::{Invalid, Request};
 pub use session::{Health, Me, SessionEntry, SessionList, SessionState, SignedIn};
 pub use tasks::{Event, LoggedWork, Task, TaskDetail, TaskList, Worklog, WorklogList};

@@ -23,6 +23,16 @@ pub struct MonthList {
     pub months: Vec<MonthEntry>,
 }
 
+/// `GET /statements`: the statement rows of the contract's last twelve months so far, oldest
+/// first, each as its month's report has it (a closed month's as frozen): the client's year of
+/// bills in one answer rather than twelve reports.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct YearStatements {
+    pub org_id: i64,
+    pub months: Vec<MonthStatement>,
+}
+
 /// A task settled in its month's report (accepted, or approved work cancelled): who did what,
 /// when, and what it bills.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -305,6 +305,20 @@ async fn reports_and_documents_read_back(app: TestApp) {
     let (_, closed): (_, Report) =
         typed(&app, Method::GET, &format!("/api/v1/reports/{previous}"), &client, None).await;
     assert_eq!(closed.status, "closed");
+    // The year's rows in one answer: each month's as its report shows it, the closed one as frozen.
+    let (_, year): (_, hourbank_api::YearStatements) =
+        typed(&app, Method::GET, "/api/v1/statements", &client, None).await;
+    let mut rows = Vec::new();
+    for month in months.months.iter().rev() {
+        let (_, report): (_, Report) =
+            typed(&app, Method::GET, &format!("/api/v1/reports/{}", month.period), &client, None).await;
+        rows.extend(report.statement);
+    }
+    assert_eq!((year.org_id, year.months.len()), (org.id, 3));
+    assert_eq!(year.months, rows);
+    let staff_year = format!("/api/v1/statements?org={}", org.id);
+    let (_, for_staff): (_, hourbank_api::YearStatements) = typed(&app, Method::GET, &staff_year, &analyst, None).await;
+    assert_eq!(for_staff, year);
 }
 
 db_tests!(tasks_read_back, who_and_what_read_back, people_work_and_texts_read_back, reports_and_documents_read_back);

@@ -33,10 +33,9 @@ use crate::app::ctx;
 use crate::model::{Me, Problem};
 use crate::route::Route;
 
-/// This month's reads: the months (the first is the server's current one), its report, and the
+/// This month's reads (after the months, whose first is the server's current one): its report and the
 /// organisation's tasks — what the overview and the cost preview are computed from.
 pub struct ThisMonth {
-    pub months: crate::app::Loaded<crate::model::MonthList>,
     pub report: crate::app::Loaded<crate::model::Report>,
     pub tasks: crate::app::Loaded<crate::model::TaskList>,
 }
@@ -58,7 +57,7 @@ pub fn this_month() -> ThisMonth {
     let report = load::<crate::model::Report>(move || Some(report_path.get()));
     // What waits for the client and what is approved but not yet accepted: the open states only.
     let tasks = load::<crate::model::TaskList>(|| Some("/tasks?state=estimated,in_work,testing&limit=200".into()));
-    ThisMonth { months, report, tasks }
+    ThisMonth { report, tasks }
 }
 
 /// The page for a route, given who is signed in.

@@ -5,9 +5,7 @@
 use hourbank_domain::format::rubles;
 use hourbank_domain::{Phase, TaskState};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
-use crate::api;
 use crate::app::{ctx, show};
 use crate::chart::{bars, Bar};
 use crate::labels;
@@ -18,28 +16,9 @@ use crate::route::Route;
 #[allow(non_snake_case)]
 pub fn ClientOverview(me: Me) -> impl IntoView {
     let ctx = ctx();
-    let crate::pages::ThisMonth { months, report, tasks } = crate::pages::this_month();
-    // A year of bills, read one month after another (each is cached for offline use too).
-    // `None` while the months are being read (not "no months yet").
-    let history = RwSignal::new(None::<Vec<Bar>>);
-    Effect::new(move |_| {
-        let Some(list) = months.with(|m| m.as_ref().and_then(|m| m.as_ref().ok()).map(|m| m.value.months.clone()))
-        else {
-            return;
-        };
-        let lang = ctx.lang.get_untracked();
-        spawn_local(async move {
-            let mut out = Vec::new();
-            for m in list.iter().take(12).rev() {
-                if let Ok(r) = api::get::<Report>(&format!("/reports/{}", m.period)).await
-                    && let Some(row) = r.value.statement
-                {
-                    out.push(Bar::of(&crate::labels::period(m.period, lang), &row));
-                }
-            }
-            history.set(Some(out));
-        });
-    });
+    let crate::pages::ThisMonth { report, tasks } = crate::pages::this_month();
+    // A year of bills in one answer (cached for offline use too), asked for with this month's.
+    let year = crate::app::load::<hourbank_api::YearStatements>(|| Some("/statements".into()));
     let org = me.org.clone();
     let analyst_of = org.as_ref().and_then(|o| o.analyst.clone());
     let analyst = move || {
@@ -130,8 +109,14 @@ pub fn ClientOverview(me: Me) -> impl IntoView {
         {analyst()}
         <section aria-labelledby="year-h">
             <h2 id="year-h">{ctx.t("Счета за 12 месяцев", "Bills over 12 months")}</h2>
-            {move || match history.get() {
-                Some(months) => bars(&months, ctx.lang.get()),
+            {move || match year.get() {
+                Some(Ok(year)) => {
+                    let lang = ctx.lang.get();
+                    let months: Vec<Bar> =
+                        year.value.months.iter().map(|m| Bar::of(&labels::period(m.period, lang), m)).collect();
+                    bars(&months, lang)
+                }
+                Some(Err(e)) => view! { <p class="error-box" role="alert">{e.message(ctx.ru())}</p> }.into_any(),
                 // The chart's room is kept while its months are read.
                 None => view! { <div class="chart-room" role="status">{ctx.t("Загрузка…", "Loading…")}</div> }.into_any(),
             }}

@@ -7,7 +7,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use hourbank_domain::workflow::Role;
-use hourbank_domain::Period;
+use hourbank_domain::{MonthStatement, Period};
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -19,10 +19,15 @@ use crate::db::col;
 use crate::services::reports::{
     build_report, close_month, frozen, parse_stored, report_csv, report_exists, report_org, CsvLang,
 };
-use hourbank_api::reports::{MonthEntry, MonthList};
+use crate::store::OrgRecord;
+use hourbank_api::reports::{MonthEntry, MonthList, YearStatements};
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(months)).routes(routes!(show)).routes(routes!(close))
+    OpenApiRouter::new()
+        .routes(routes!(months))
+        .routes(routes!(year_statements))
+        .routes(routes!(show))
+        .routes(routes!(close))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -79,17 +84,7 @@ async fn show(
         return Err(ApiError::NOT_FOUND);
     }
     if !as_csv {
-        // A closed month is answered exactly as stored.
-        let cell = state.report_cell(org.id, &period.to_string(), org.data_version);
-        let text = cell
-            .get_or_try_init(|| async {
-                Ok::<_, ApiError>(match frozen(&state, org.id, period).await? {
-                    Some(text) => Bytes::from(text),
-                    None => Bytes::from(build_report(&state, &org, period).await?.to_json()),
-                })
-            })
-            .await?;
-        return Ok(json_text(text.clone()));
+        return Ok(json_text(report_text(&state, &org, period).await?));
     }
     let stored = frozen(&state, org.id, period).await?;
     let report = match stored {
@@ -108,21 +103,24 @@ async fn show(
         .into_response())
 }
 
-/// The months of the contract so far, each open or closed.
-#[utoipa::path(
-    get,
-    path = "/reports",
-    tag = "reports",
-    summary = "The contract's months so far, open or closed",
-    params(OrgQuery),
-    responses((status = 200, description = "Months", body = hourbank_api::MonthList))
-)]
-async fn months(
-    State(state): State<AppState>,
-    caller: Caller,
-    Query(query): Query<OrgQuery>,
-) -> Result<Json<MonthList>, ApiError> {
-    let org = report_org(&state, &caller, query.org).await?;
+/// A month's report as JSON: a closed month's exactly as stored, an open month's as built now
+/// (both cached until the organisation's data changes).
+async fn report_text(state: &AppState, org: &OrgRecord, period: Period) -> Result<Bytes, ApiError> {
+    let cell = state.report_cell(org.id, &period.to_string(), org.data_version);
+    let text = cell
+        .get_or_try_init(|| async {
+            Ok::<_, ApiError>(match frozen(state, org.id, period).await? {
+                Some(text) => Bytes::from(text),
+                None => Bytes::from(build_report(state, org, period).await?.to_json()),
+            })
+        })
+        .await?;
+    Ok(text.clone())
+}
+
+/// The contract's months from its first through the current one (or its last), newest first,
+/// each open or closed.
+async fn contract_months(state: &AppState, org: &OrgRecord) -> Result<Vec<MonthEntry>, ApiError> {
     let contract = org.contract()?;
     let closed: Vec<String> = sqlx::query("SELECT period FROM closed_months WHERE org_id = $1")
         .bind(org.id)
@@ -140,6 +138,55 @@ async fn months(
         p = p.next();
     }
     list.reverse();
+    Ok(list)
+}
+
+/// The statement rows of the last twelve months, oldest first, read from the months' reports so
+/// that each is exactly the row its report shows.
+#[utoipa::path(
+    get,
+    path = "/statements",
+    tag = "reports",
+    summary = "The statement rows of the contract's last 12 months so far, oldest first, each as its month's report shows it (a closed month's as frozen)",
+    params(OrgQuery),
+    responses((status = 200, description = "A year of statement rows", body = hourbank_api::YearStatements))
+)]
+async fn year_statements(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(query): Query<OrgQuery>,
+) -> Result<Json<YearStatements>, ApiError> {
+    #[derive(serde::Deserialize)]
+    struct RowOfReport {
+        statement: Option<MonthStatement>,
+    }
+    let org = report_org(&state, &caller, query.org).await?;
+    let mut months = Vec::new();
+    for month in contract_months(&state, &org).await?.into_iter().take(12).rev() {
+        let text = report_text(&state, &org, month.period).await?;
+        let report: RowOfReport = serde_json::from_slice(&text)
+            .map_err(|e| ApiError::internal(format!("report of {}: {e}", month.period)))?;
+        months.extend(report.statement);
+    }
+    Ok(Json(YearStatements { org_id: org.id, months }))
+}
+
+/// The months of the contract so far, each open or closed.
+#[utoipa::path(
+    get,
+    path = "/reports",
+    tag = "reports",
+    summary = "The contract's months so far, open or closed",
+    params(OrgQuery),
+    responses((status = 200, description = "Months", body = hourbank_api::MonthList))
+)]
+async fn months(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(query): Query<OrgQuery>,
+) -> Result<Json<MonthList>, ApiError> {
+    let org = report_org(&state, &caller, query.org).await?;
+    let list = contract_months(&state, &org).await?;
     Ok(Json(MonthList { org_id: org.id, months: list }))
 }
 
