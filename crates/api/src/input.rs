@@ -174,7 +174,6 @@ impl<'a> Input<'a> {
         self.errors.push(error);
     }
 
-    /// Every error found, unknown fields included; `Ok` only when the whole body is valid.
     /// Refuses the fields of this body that `action` does not take (each named), though the body
     /// as a whole may have them: a tagged body's fields belong to one variant.
     pub fn only_for(&mut self, action: &'static str, fields: &[&str]) {
@@ -189,6 +188,7 @@ impl<'a> Input<'a> {
         }
     }
 
+    /// Every error found, unknown fields included; `Ok` only when the whole body is valid.
     pub fn finish(mut self) -> Result<(), Invalid> {
         let unknown: Vec<String> = self.map.keys().filter(|k| !self.allowed.contains(&k.as_str())).cloned().collect();
         for field in unknown {

@@ -84,7 +84,8 @@ fn with_shared_answers(mut doc: Value) -> Value {
             let parameters = operation.as_object_mut().expect("an operation is an object").entry("parameters");
             let parameters = parameters.or_insert_with(|| json!([])).as_array_mut().expect("parameters are a list");
             for parameter in parameters.iter_mut() {
-                if let Some(description) = parameter["schema"].as_object_mut().and_then(|s| s.remove("description")) {
+                let schema = parameter.get_mut("schema").and_then(Value::as_object_mut);
+                if let Some(description) = schema.and_then(|s| s.remove("description")) {
                     parameter["description"] = description;
                 }
             }
