@@ -5,9 +5,7 @@
 //! the tests below.
 
 use hourbank_domain::{Action, Transition};
-use utoipa::openapi::schema::{
-    KnownFormat, Object, ObjectBuilder, OneOfBuilder, Schema, SchemaFormat, SchemaType, Type,
-};
+use utoipa::openapi::schema::{Object, ObjectBuilder, OneOfBuilder, Schema, SchemaType, Type};
 
 use crate::accounts::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS};
 use crate::consultations::CHANNELS;
@@ -92,10 +90,7 @@ pub fn transition() -> Schema {
                 "action" => continue,
                 "specification" => text::<MAX_SPECIFICATION_CHARS>(),
                 "estimate" => estimate(),
-                "deadline" => ObjectBuilder::new()
-                    .schema_type(Type::String)
-                    .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date)))
-                    .build(),
+                "deadline" => hourbank_domain::openapi::date(),
                 "comment" => text::<MAX_COMMENT_CHARS>(),
                 other => unreachable!("a transition's field {other} without a schema"),
             };

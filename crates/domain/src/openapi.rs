@@ -50,7 +50,8 @@ fn decimal(description: &str) -> Object {
     ObjectBuilder::new().schema_type(Type::String).pattern(Some(DECIMAL_PATTERN)).description(Some(description)).build()
 }
 
-fn date() -> Object {
+/// A day, `YYYY-MM-DD`.
+pub fn date() -> Object {
     ObjectBuilder::new().schema_type(Type::String).format(Some(SchemaFormat::KnownFormat(KnownFormat::Date))).build()
 }
 

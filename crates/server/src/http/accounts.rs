@@ -138,7 +138,7 @@ async fn end_own_session(
     tag = "users",
     summary = "Disable (every session ends at once; sign-in refused) or re-enable a user (admin; not oneself)",
     request_body = hourbank_api::accounts::SetDisabled,
-    params(("id" = String, Path, description = "numeric id")),
+    params(super::params::IdPath),
     responses((status = 200, description = "Done", body = hourbank_api::UserDisabled))
 )]
 async fn set_disabled_by_admin(
@@ -163,7 +163,7 @@ async fn set_disabled_by_admin(
     tag = "users",
     summary = "Set a user's password (admin); their sessions end",
     request_body = hourbank_api::accounts::NewPassword,
-    params(("id" = String, Path, description = "numeric id")),
+    params(super::params::IdPath),
     responses((status = 204, description = "Set"))
 )]
 async fn set_password_by_admin(

@@ -149,10 +149,8 @@ async fn consultation(db: &Db, id: i64) -> Result<Consultation, crate::Error> {
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct ListQuery {
-    /// The organisation (staff; a client's own is implied).
     #[param(schema_with = super::params::org_query)]
     org: Option<i64>,
-    /// Dated in this month, `YYYY-MM`.
     #[param(schema_with = super::params::dated_month_query)]
     month: Option<String>,
     /// Consultations on a page: 1 to 200, 100 by default.

@@ -112,7 +112,7 @@ async fn set_seller(
     tag = "documents",
     summary = "The buyer's КПП and address on its acts and invoices (admin)",
     request_body = hourbank_api::orgs::BuyerRequisites,
-    params(("id" = String, Path, description = "numeric id")),
+    params(super::params::IdPath),
     responses((status = 200, description = "The organisation", body = hourbank_api::Org))
 )]
 async fn set_org_requisites(

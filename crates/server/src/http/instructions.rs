@@ -73,7 +73,7 @@ fn instruction_query(scope: OrgScope, task_id: Option<i64>) -> (String, Vec<i64>
     path = "/tasks/{id}/instructions",
     tag = "instructions",
     summary = "The user instructions attached to a task",
-    params(("id" = String, Path, description = "numeric id")),
+    params(super::params::IdPath),
     responses((status = 200, description = "Instructions", body = hourbank_api::InstructionList))
 )]
 async fn of_task(
@@ -91,7 +91,6 @@ async fn of_task(
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct SearchQuery {
-    /// Words in the title or the Markdown.
     #[param(schema_with = super::params::instruction_search_query)]
     q: Option<String>,
     /// Instructions on a page: 1 to 200, 100 by default.
@@ -143,7 +142,7 @@ async fn search(
     tag = "instructions",
     summary = "Attach a user instruction in Markdown (analyst, specialist, admin); the HTML is rendered and sanitized on the server",
     request_body = hourbank_api::instructions::NewInstruction,
-    params(("id" = String, Path, description = "numeric id")),
+    params(super::params::IdPath),
     responses((status = 201, description = "Attached", body = hourbank_api::WrittenInstruction))
 )]
 async fn create(

@@ -51,7 +51,7 @@ async fn list(State(state): State<AppState>, caller: Caller) -> Result<Json<OrgL
     path = "/orgs/{id}",
     tag = "orgs",
     summary = "One organisation",
-    params(("id" = String, Path, description = "numeric id")),
+    params(super::params::IdPath),
     responses((status = 200, description = "The organisation", body = hourbank_api::Org))
 )]
 async fn show(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> Result<Json<Org>, ApiError> {

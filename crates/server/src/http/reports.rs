@@ -34,7 +34,6 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct OrgQuery {
-    /// The organisation (staff; a client's own is implied).
     #[param(schema_with = super::params::org_query)]
     pub(crate) org: Option<i64>,
 }
@@ -44,10 +43,8 @@ pub(crate) struct OrgQuery {
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct ReportQuery {
-    /// The organisation (staff; a client's own is implied).
     #[param(schema_with = super::params::org_query)]
     org: Option<i64>,
-    /// The words of the `.csv`: ru (default) or en (its numbers have decimal commas and its times are Moscow time either way).
     #[param(schema_with = super::params::lang_query)]
     lang: Option<String>,
 }

@@ -35,16 +35,13 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct ListQuery {
-    /// The organisation (staff; a client's own is implied).
     #[param(schema_with = super::params::org_query)]
     org: Option<i64>,
     /// One state, or several separated by commas (`estimated,testing`).
     #[param(schema_with = super::params::states_query)]
     state: Option<String>,
-    /// Accepted in this month, `YYYY-MM`.
     #[param(schema_with = super::params::accepted_month_query)]
     month: Option<String>,
-    /// Words in the title or description.
     #[param(schema_with = super::params::task_search_query)]
     q: Option<String>,
     /// `me`, or a user's id.
@@ -107,7 +104,7 @@ async fn list(
     path = "/tasks/{id}",
     tag = "tasks",
     summary = "A task with its history, work logs and the caller's allowed actions",
-    params(("id" = String, Path, description = "numeric id")),
+    params(super::params::IdPath),
     responses((status = 200, description = "The task", body = hourbank_api::TaskDetail))
 )]
 async fn show(
@@ -145,7 +142,7 @@ async fn create(
     tag = "tasks",
     summary = "Move a task through its workflow (409 when the state does not allow it)",
     request_body = hourbank_api::openapi::TransitionBody,
-    params(("id" = String, Path, description = "numeric id")),
+    params(super::params::IdPath),
     responses((status = 200, description = "The task after the step", body = hourbank_api::TaskDetail))
 )]
 async fn transition(
@@ -168,7 +165,7 @@ async fn transition(
     tag = "tasks",
     summary = "Assign an open task to a specialist or analyst, or to nobody with null (analyst, admin); 409 when the task is accepted or cancelled",
     request_body = hourbank_api::tasks::Assignment,
-    params(("id" = String, Path, description = "numeric id")),
+    params(super::params::IdPath),
     responses((status = 200, description = "The task after it", body = hourbank_api::TaskDetail))
 )]
 async fn assign(
@@ -188,7 +185,7 @@ async fn assign(
     path = "/tasks/{id}/worklogs",
     tag = "tasks",
     summary = "Work logged on a task",
-    params(("id" = String, Path, description = "numeric id")),
+    params(super::params::IdPath),
     responses((status = 200, description = "Work logs", body = hourbank_api::WorklogList))
 )]
 async fn worklogs(
@@ -207,7 +204,7 @@ async fn worklogs(
     tag = "tasks",
     summary = "Log work (specialist, analyst, admin)",
     request_body = hourbank_api::tasks::LogWork,
-    params(("id" = String, Path, description = "numeric id")),
+    params(super::params::IdPath),
     responses((status = 201, description = "Logged", body = hourbank_api::LoggedWork))
 )]
 async fn log_work(
@@ -238,7 +235,7 @@ async fn log_work(
     tag = "tasks",
     summary = "A warranty claim on an accepted task within the tariff's warranty days (client, analyst, admin): a linked task that follows the usual workflow and bills 0 h. 409 unless the task is accepted; 422 on `warranty_until` past the window",
     request_body = hourbank_api::tasks::WarrantyClaim,
-    params(("id" = String, Path, description = "numeric id")),
+    params(super::params::IdPath),
     responses((status = 201, description = "The warranty task", body = hourbank_api::TaskDetail))
 )]
 async fn claim_warranty(

@@ -28,7 +28,6 @@ pub use hourbank_api::accounts::MIN_PASSWORD_CHARS;
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct ListQuery {
-    /// Only users of this role: client | analyst | specialist | admin | sales.
     #[param(schema_with = super::params::role_query)]
     role: Option<String>,
 }
@@ -84,7 +83,6 @@ async fn create(
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct AuditQuery {
-    /// Entries on a page, 200 by default; more than 1000 reads as 1000.
     #[param(schema_with = super::params::audit_limit_query)]
     limit: Option<i64>,
     /// Only this organisation's entries.
