@@ -59,6 +59,7 @@ fn b_resources(w: &World) -> Vec<(Method, String, Option<Value>)> {
         (Method::GET, format!("/api/v1/reports/{p}?org={o}"), None),
         (Method::GET, format!("/api/v1/reports/{p}.csv?org={o}"), None),
         (Method::GET, format!("/api/v1/reports?org={o}"), None),
+        (Method::GET, format!("/api/v1/statements?org={o}"), None),
         (Method::POST, format!("/api/v1/reports/{p}/close?org={o}"), Some(json!({}))),
         (
             Method::POST,
