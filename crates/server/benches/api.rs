@@ -325,7 +325,12 @@ async fn run(name: &str, url: &str) {
     .into_iter()
     .filter(|(label, _)| only.is_empty() || only.iter().any(|word| label.contains(word.as_str())))
     {
+        let (writes, transactions) = target.state.db().write_counts();
         let (rate, p50, p99) = load(&target, call).await;
+        let (writes, transactions) = {
+            let (w, t) = target.state.db().write_counts();
+            (w - writes, t - transactions)
+        };
         if matches!(call, Call::Health) {
             health_rate = rate;
         }
@@ -335,6 +340,9 @@ async fn run(name: &str, url: &str) {
             p99.as_secs_f64() * 1e3,
             if matches!(call, Call::Report) {
                 format!("   ({:.0}% of health)", rate / health_rate * 100.0)
+            } else if transactions > 0 {
+                // SQLite's group commit (`Db::write_once`): how many writes shared a transaction.
+                format!("   ({:.1} writes a transaction)", writes as f64 / transactions as f64)
             } else {
                 String::new()
             }

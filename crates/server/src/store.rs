@@ -569,7 +569,7 @@ pub async fn insert_audited(db: &Db, insert: &str, args: &[Arg<'_>], entry: Audi
         Arg::OptText(after.as_deref()),
     ]);
     let rows = db.write_once_keyed(&sqlite, &postgres, &all).await?;
-    rows.first().map(|row| col(row, "id")).transpose().map_err(Error::from)
+    rows.first().map(|row| row.int("id")).transpose().map_err(Error::from)
 }
 
 /// Records a mutation in the audit log, in the mutation's own transaction. The new row also marks

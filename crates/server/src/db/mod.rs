@@ -7,6 +7,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 pub mod report_entries;
+mod writer;
 
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::migrate::Migrator;
@@ -42,17 +43,42 @@ pub struct Db {
     pool: AnyPool,
     backend: Backend,
     /// SQLite allows one writer at a time and makes the others sleep and retry; queueing writers
-    /// here instead keeps latency flat under load. PostgreSQL needs no such lock. It holds the
-    /// connection [`Db::write_once`] writes on, kept out of the pool so that a writer holding the
-    /// lock never waits for readers to give a connection back.
-    sqlite_writer: Arc<tokio::sync::Mutex<Option<sqlx::AnyConnection>>>,
+    /// here instead keeps latency flat under load. PostgreSQL needs no such lock. Held by
+    /// [`Db::begin_write`]'s transactions and by the writer thread for each group it commits.
+    sqlite_writer: Arc<tokio::sync::Mutex<()>>,
+    /// The queue of [`Db::write_once`]'s SQLite writes, to the writer thread started by the first
+    /// (see [`writer`]).
+    sqlite_writes: Arc<std::sync::OnceLock<tokio::sync::mpsc::UnboundedSender<writer::QueuedWrite>>>,
+    /// Writes committed and the transactions they took, for tests and benchmarks.
+    grouped: Arc<WriteCounts>,
     url: Arc<str>,
+}
+
+/// How many writes [`Db::write_once`] committed on SQLite, and in how many transactions.
+#[derive(Debug, Default)]
+pub struct WriteCounts {
+    writes: std::sync::atomic::AtomicU64,
+    transactions: std::sync::atomic::AtomicU64,
+}
+
+impl WriteCounts {
+    fn add(&self, writes: usize) {
+        use std::sync::atomic::Ordering::Relaxed;
+        self.writes.fetch_add(writes as u64, Relaxed);
+        self.transactions.fetch_add(1, Relaxed);
+    }
+
+    /// (writes, transactions) so far.
+    pub fn get(&self) -> (u64, u64) {
+        use std::sync::atomic::Ordering::Relaxed;
+        (self.writes.load(Relaxed), self.transactions.load(Relaxed))
+    }
 }
 
 /// A write transaction; on SQLite it also holds the single-writer lock until it ends.
 pub struct WriteTx {
     tx: sqlx::Transaction<'static, sqlx::Any>,
-    _writer: Option<tokio::sync::OwnedMutexGuard<Option<sqlx::AnyConnection>>>,
+    _writer: Option<tokio::sync::OwnedMutexGuard<()>>,
 }
 
 impl WriteTx {
@@ -193,8 +219,7 @@ impl Db {
         let backend: Backend = url.parse().map_err(|e: String| sqlx::Error::Configuration(e.into()))?;
         let url = match backend {
             Backend::Sqlite => {
-                let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
-                let file = path.split('?').next().unwrap_or(path);
+                let file = sqlite_path(url);
                 if let Some(dir) = Path::new(file).parent().filter(|d| !d.as_os_str().is_empty()) {
                     std::fs::create_dir_all(dir)?;
                 }
@@ -215,7 +240,14 @@ impl Db {
             Backend::Postgres => options,
         };
         let pool = options.connect(&url).await?;
-        let db = Db { pool, backend, sqlite_writer: Arc::default(), url: url.into() };
+        let db = Db {
+            pool,
+            backend,
+            sqlite_writer: Arc::default(),
+            sqlite_writes: Arc::default(),
+            grouped: Arc::default(),
+            url: url.into(),
+        };
         db.migrate().await?;
         Ok(db)
     }
@@ -250,47 +282,43 @@ impl Db {
 
     /// Runs a write of a few statements as one transaction in one round trip, for the writes that
     /// come in thousands a second: SQLite runs `BEGIN IMMEDIATE; {sqlite}; COMMIT` (statements
-    /// separated by `;`, sharing the `$n` values) under the writer lock, so the lock is held for
-    /// one hand-off to its worker thread instead of four; PostgreSQL runs `postgres`, one
+    /// separated by `;`, sharing the `$n` values) on its one writer connection, committing the
+    /// writes that queue meanwhile together ([`group_writes`]); PostgreSQL runs `postgres`, one
     /// statement (data-modifying `WITH` clauses), which is atomic by itself. Returns the rows the
     /// statements return.
-    pub async fn write_once(&self, sqlite: &str, postgres: &str, args: &[Arg<'_>]) -> Result<Vec<AnyRow>, sqlx::Error> {
+    pub async fn write_once(
+        &self,
+        sqlite: &str,
+        postgres: &str,
+        args: &[Arg<'_>],
+    ) -> Result<Vec<WrittenRow>, sqlx::Error> {
         match self.backend {
             Backend::Sqlite => {
-                // Run to the end even if the caller goes away (a client hanging up drops its
-                // request): a script cut off between BEGIN and COMMIT would leave the writer's
-                // transaction open, holding SQLite's write lock.
-                let (writer, url) = (self.sqlite_writer.clone(), self.url.clone());
-                let sql = format!("BEGIN IMMEDIATE; {sqlite}; COMMIT");
-                let args: Vec<OwnedArg> = args.iter().map(OwnedArg::from).collect();
-                tokio::spawn(async move {
-                    let mut writer = writer.lock().await;
-                    let conn = match writer.as_mut() {
-                        Some(conn) => conn,
-                        None => {
-                            let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&url).await?;
-                            sqlite_settings(&mut conn).await?;
-                            writer.insert(conn)
-                        }
-                    };
-                    let args: Vec<Arg<'_>> = args.iter().map(OwnedArg::as_arg).collect();
-                    let result = bind_all(sqlx::query(&sql), &args).fetch_all(&mut *conn).await;
-                    if result.is_err() {
-                        // Stopped part-way, maybe inside the transaction: end it. SQLite refuses
-                        // when none is open, which is fine; a connection failing otherwise is replaced.
-                        if let Err(e) = sqlx::query("ROLLBACK").execute(&mut *conn).await
-                            && !e.to_string().contains("no transaction is active")
-                        {
-                            *writer = None;
-                        }
-                    }
-                    result
-                })
-                .await
-                .map_err(|e| sqlx::Error::Protocol(format!("write task: {e}")))?
+                // The writer thread runs it to the end even if the caller goes away (a client
+                // hanging up drops its request): nothing is left half-done.
+                let queue = self.sqlite_writes.get_or_init(|| {
+                    writer::start(sqlite_path(&self.url).to_string(), self.sqlite_writer.clone(), self.grouped.clone())
+                });
+                let (done, answer) = tokio::sync::oneshot::channel();
+                let write = writer::QueuedWrite {
+                    sql: sqlite.to_string(),
+                    args: args.iter().map(OwnedArg::from).collect(),
+                    done,
+                };
+                let stopped = || sqlx::Error::Protocol("the SQLite writer stopped".into());
+                queue.send(write).map_err(|_| stopped())?;
+                answer.await.map_err(|_| stopped())?
             }
-            Backend::Postgres => bind_all(sqlx::query(postgres), args).fetch_all(&self.pool).await,
+            Backend::Postgres => {
+                let rows = bind_all(sqlx::query(postgres), args).fetch_all(&self.pool).await?;
+                rows.iter().map(WrittenRow::from_any).collect()
+            }
         }
+    }
+
+    /// How many writes [`Db::write_once`] committed on SQLite, in how many transactions.
+    pub fn write_counts(&self) -> (u64, u64) {
+        self.grouped.get()
     }
 
     /// [`Db::write_once`] for a write that may be the one a keyed request makes: under a
@@ -301,7 +329,7 @@ impl Db {
         sqlite: &str,
         postgres: &str,
         args: &[Arg<'_>],
-    ) -> Result<Vec<AnyRow>, sqlx::Error> {
+    ) -> Result<Vec<WrittenRow>, sqlx::Error> {
         let Some(claim) = KeyClaim::open() else { return self.write_once(sqlite, postgres, args).await };
         let now = now();
         let written = match self.backend {
@@ -338,11 +366,55 @@ impl Db {
 /// failing; foreign keys are off by default in SQLite. (Reading through a memory map,
 /// `PRAGMA mmap_size`, was tried against the soak's slowdown and left out: see DEVELOPERS.md.)
 async fn sqlite_settings(conn: &mut sqlx::AnyConnection) -> Result<(), sqlx::Error> {
-    conn.execute(
-        "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
-    )
-    .await?;
+    conn.execute(SQLITE_SETTINGS).await?;
     Ok(())
+}
+
+const SQLITE_SETTINGS: &str =
+    "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;";
+
+/// The file of a `sqlite:` URL.
+fn sqlite_path(url: &str) -> &str {
+    let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+    path.split('?').next().unwrap_or(path)
+}
+
+/// A row a write returned ([`Db::write_once`]), read by column name.
+#[derive(Debug, Clone)]
+pub struct WrittenRow {
+    names: Arc<[String]>,
+    values: Vec<WrittenValue>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum WrittenValue {
+    Null,
+    Int(i64),
+    Text(String),
+}
+
+impl WrittenRow {
+    /// The integer in column `name`, naming the column when it is missing or not an integer.
+    pub fn int(&self, name: &str) -> Result<i64, sqlx::Error> {
+        match self.names.iter().position(|n| n == name).map(|i| &self.values[i]) {
+            Some(WrittenValue::Int(v)) => Ok(*v),
+            Some(other) => Err(sqlx::Error::Decode(format!("column {name} is {other:?}, not an integer").into())),
+            None => Err(sqlx::Error::ColumnNotFound(name.to_string())),
+        }
+    }
+
+    /// A PostgreSQL row, its integer and text columns.
+    fn from_any(row: &AnyRow) -> Result<WrittenRow, sqlx::Error> {
+        use sqlx::{Column, Row};
+        let names: Arc<[String]> = row.columns().iter().map(|c| c.name().to_string()).collect();
+        let values = (0..names.len())
+            .map(|i| match row.try_get::<Option<i64>, _>(i) {
+                Ok(v) => Ok(v.map_or(WrittenValue::Null, WrittenValue::Int)),
+                Err(_) => row.try_get::<Option<String>, _>(i).map(|v| v.map_or(WrittenValue::Null, WrittenValue::Text)),
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(WrittenRow { names, values })
+    }
 }
 
 /// A value for a `$n` placeholder of [`Db::write_once`].
@@ -354,7 +426,7 @@ pub enum Arg<'a> {
     OptText(Option<&'a str>),
 }
 
-/// An [`Arg`] that owns its text, to hand to another task.
+/// An [`Arg`] that owns its text, to hand to the writer thread.
 #[derive(Debug, Clone)]
 enum OwnedArg {
     Int(Option<i64>),
@@ -368,13 +440,6 @@ impl OwnedArg {
             Arg::OptInt(v) => OwnedArg::Int(v),
             Arg::Text(v) => OwnedArg::Text(Some(v.to_string())),
             Arg::OptText(v) => OwnedArg::Text(v.map(str::to_string)),
-        }
-    }
-
-    fn as_arg(&self) -> Arg<'_> {
-        match self {
-            OwnedArg::Int(v) => Arg::OptInt(*v),
-            OwnedArg::Text(v) => Arg::OptText(v.as_deref()),
         }
     }
 }
@@ -448,4 +513,82 @@ pub fn violated_constraint(e: &sqlx::Error) -> Option<String> {
         let (table, column) = cols.split_once('.').unwrap_or((cols, ""));
         format!("{table}_{column}_key")
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Writes that queue while the writer is busy commit together, each with its own rows; one
+    /// that fails fails alone, and the others are stored exactly once.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn queued_writes_commit_together_and_fail_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::connect(&format!("sqlite://{}/t.db", dir.path().display())).await.unwrap();
+        sqlx::raw_sql(
+            "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE); \
+             CREATE TABLE log (t_id INTEGER NOT NULL, note TEXT NOT NULL)",
+        )
+        .execute(db.pool())
+        .await
+        .unwrap();
+        // The audit pattern: the second statement reads the first one's id and count.
+        const WRITE: &str = "INSERT INTO t (name) VALUES ($1) RETURNING id, name; \
+                             INSERT INTO log (t_id, note) SELECT last_insert_rowid(), $2 WHERE changes() = 1";
+        let round = |names: Vec<String>| {
+            let db = db.clone();
+            async move {
+                // The writer is held while the round's writes queue, so they meet in one group.
+                let held = db.begin_write().await.unwrap();
+                let writes: Vec<_> = names
+                    .into_iter()
+                    .map(|name| {
+                        let db = db.clone();
+                        tokio::spawn(async move {
+                            let note = format!("note {name}");
+                            let rows = db.write_once(WRITE, "", &[Arg::Text(&name), Arg::Text(&note)]).await?;
+                            Ok::<_, sqlx::Error>((name, rows))
+                        })
+                    })
+                    .collect();
+                tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+                drop(held);
+                let mut out = Vec::new();
+                for w in writes {
+                    out.push(w.await.unwrap());
+                }
+                out
+            }
+        };
+
+        let (writes, transactions) = db.write_counts();
+        let first = round((0..10).map(|i| format!("a{i}")).collect()).await;
+        for result in &first {
+            let (name, rows) = result.as_ref().unwrap();
+            assert_eq!(rows.len(), 1, "{name}: its own row only");
+            assert_eq!(rows[0].values[1], WrittenValue::Text(name.clone()));
+        }
+        let (w, t) = db.write_counts();
+        assert_eq!(w - writes, 10);
+        assert!(t - transactions < 10, "the queued writes shared transactions: {} for 10", t - transactions);
+        let (writes, transactions) = (w, t);
+
+        // A group with a write that breaks a constraint: that one fails, the rest are stored once.
+        let second = round(["b1", "a3", "b2", "b3"].map(String::from).to_vec()).await;
+        let failed: Vec<&sqlx::Error> = second.iter().filter_map(|r| r.as_ref().err()).collect();
+        assert_eq!(failed.len(), 1);
+        assert_eq!(violated_constraint(failed[0]).as_deref(), Some("t_name_key"));
+        for result in second.iter().flatten() {
+            assert_eq!(result.1.len(), 1);
+        }
+        let (w, t) = db.write_counts();
+        assert_eq!((w - writes, t - transactions), (3, 1), "the three others committed together");
+        let count = |sql: &'static str| {
+            let pool = db.pool().clone();
+            async move { sqlx::query_scalar::<_, i64>(sql).fetch_one(&pool).await.unwrap() }
+        };
+        assert_eq!(count("SELECT COUNT(*) FROM t").await, 13);
+        assert_eq!(count("SELECT COUNT(*) FROM log").await, 13);
+        assert_eq!(count("SELECT COUNT(*) FROM log JOIN t ON t.id = log.t_id WHERE note = 'note ' || name").await, 13);
+    }
 }

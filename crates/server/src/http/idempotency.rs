@@ -214,9 +214,10 @@ struct Answer {
 
 type Waiting = (Answer, tokio::sync::oneshot::Sender<Result<(), String>>);
 
-/// Records answers in batches: the answers that come while one batch is being written go in the
-/// next, one transaction for many. Each request still waits until its answer is stored, so an
-/// answer a client received is the one a retry gets.
+/// Records answers: on PostgreSQL in batches of its own (the answers that come while one batch is
+/// being written go in the next, one statement for many), on SQLite through the writer, which
+/// groups every write. Each request waits until its answer is stored, so an answer a client
+/// received is the one a retry gets.
 #[derive(Default)]
 pub struct Answers {
     queue: std::sync::OnceLock<tokio::sync::mpsc::UnboundedSender<Waiting>>,
@@ -227,6 +228,14 @@ const ANSWER_BATCH: usize = 64;
 
 impl Answers {
     async fn record(&self, db: &crate::Db, answer: Answer) -> Result<(), ApiError> {
+        if db.backend() == crate::db::Backend::Sqlite {
+            // SQLite's writer groups its writes itself (`Db::write_once`).
+            let record = "UPDATE idempotency_keys SET status = $1, body = $2 WHERE user_id = $3 AND key = $4";
+            let args =
+                [Arg::Int(answer.status), Arg::Text(&answer.body), Arg::Int(answer.user_id), Arg::Text(&answer.key)];
+            db.write_once(record, record, &args).await?;
+            return Ok(());
+        }
         let queue = self.queue.get_or_init(|| {
             let (send, receive) = tokio::sync::mpsc::unbounded_channel();
             tokio::spawn(write_answers(db.clone(), receive));
@@ -248,19 +257,12 @@ async fn write_answers(db: crate::Db, mut receive: tokio::sync::mpsc::UnboundedR
         let rows = (0..n).map(|i| {
             format!("(${}::bigint, ${}::text, ${}::bigint, ${}::text)", 4 * i + 1, 4 * i + 2, 4 * i + 3, 4 * i + 4)
         });
-        let sqlite = (0..n)
-            .map(|i| {
-                format!(
-                    "UPDATE idempotency_keys SET status = ${}, body = ${} WHERE user_id = ${} AND key = ${}",
-                    4 * i + 1,
-                    4 * i + 2,
-                    4 * i + 3,
-                    4 * i + 4
-                )
-            })
-            .collect::<Vec<_>>()
-            .join("; ");
-        // `no_wait` is joined so that it runs (see `record_answers`).
+        // `no_wait` is joined so that it runs. Without waiting for the disk (`synchronous_commit` off
+        // for this transaction only, set inside the statement, which is its own transaction: one
+        // round trip, not four for BEGIN, SET LOCAL, UPDATE and COMMIT): the writes they answer are
+        // already durable, and an answer lost in a database crash (at most a few hundred
+        // milliseconds of them) makes its retry say "stored, answer lost" — never run the write
+        // again. A server process dying loses nothing: the database has the commit.
         let postgres = format!(
             "WITH no_wait AS (SELECT set_config('synchronous_commit', 'off', true)) \
              UPDATE idempotency_keys AS k SET status = v.status, body = v.body \
@@ -272,7 +274,11 @@ async fn write_answers(db: crate::Db, mut receive: tokio::sync::mpsc::UnboundedR
             .iter()
             .flat_map(|(a, _)| [Arg::Int(a.status), Arg::Text(&a.body), Arg::Int(a.user_id), Arg::Text(&a.key)])
             .collect();
-        let outcome = record_answers(&db, &sqlite, &postgres, &args).await.map_err(|e| e.to_string());
+        let outcome = crate::db::bind_all(sqlx::query(&postgres), &args)
+            .execute(db.pool())
+            .await
+            .map(drop)
+            .map_err(|e| e.to_string());
         drop(args);
         for (_, done) in batch.drain(..) {
             let _ = done.send(outcome.clone());
@@ -320,21 +326,6 @@ impl StoredKey {
         response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
         response.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
         Ok(response)
-    }
-}
-
-/// Writes a batch of answers. On PostgreSQL without waiting for the disk (`synchronous_commit`
-/// off for this transaction only, set inside the statement, which is its own transaction: one
-/// round trip, not four for BEGIN, SET LOCAL, UPDATE and COMMIT): the writes they answer are
-/// already durable, and an answer lost in a database crash (at most a few hundred milliseconds of them) makes its retry say
-/// "stored, answer lost" — never run the write again. A server process dying loses nothing:
-/// the database has the commit. SQLite's writes are all in its one writer's queue anyway.
-async fn record_answers(db: &crate::Db, sqlite: &str, postgres: &str, args: &[Arg<'_>]) -> Result<(), sqlx::Error> {
-    match db.backend() {
-        crate::db::Backend::Sqlite => db.write_once(sqlite, postgres, args).await.map(drop),
-        crate::db::Backend::Postgres => {
-            crate::db::bind_all(sqlx::query(postgres), args).execute(db.pool()).await.map(drop)
-        }
     }
 }
 
