@@ -8,9 +8,8 @@ use argon2::Argon2;
 use hourbank_domain::workflow::Role;
 use sha2::{Digest, Sha256};
 
-use crate::db::{col, instant, Arg};
+use crate::db::{instant, Arg, DbRow};
 use crate::Error;
-use sqlx::any::AnyRow;
 
 /// How long a failed sign-in counts against further tries (the sliding window of `http::session`).
 pub const FAILURE_WINDOW_SECONDS: i64 = 15 * 60;
@@ -128,7 +127,7 @@ impl Caller {
         idle: chrono::Duration,
         token: &str,
         key: Option<&str>,
-    ) -> Result<Option<(Caller, AnyRow)>, Error> {
+    ) -> Result<Option<(Caller, DbRow)>, Error> {
         let hash = token_hash(token);
         let now_at = chrono::Utc::now();
         let idle_since = instant(now_at - idle);
@@ -146,26 +145,25 @@ impl Caller {
              FROM sessions s JOIN users u ON u.id = s.user_id{key_join} \
              WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen > $3 AND u.disabled = 0"
         );
-        let mut query = sqlx::query(&sql).bind(&hash).bind(instant(now_at)).bind(&idle_since);
-        if let Some(key) = key {
-            query = query.bind(key);
-        }
-        let Some(row) = query.fetch_optional(db.pool()).await? else { return Ok(None) };
+        let now_text = instant(now_at);
+        let mut args = vec![Arg::Text(&hash), Arg::Text(&now_text), Arg::Text(&idle_since)];
+        args.extend(key.map(Arg::Text));
+        let Some(row) = db.lookup(&sql, &args).await?.into_iter().next() else { return Ok(None) };
         // Marked as used at most once a minute: a write per request would cost every read.
-        let last_seen: String = col(&row, "last_seen")?;
+        let last_seen = row.text("last_seen")?;
         let touch_before = instant(now_at - chrono::Duration::seconds(60));
         if last_seen < touch_before {
             let touch = "UPDATE sessions SET last_seen = $1 WHERE token_hash = $2";
             db.write_once(touch, touch, &[Arg::Text(&instant(now_at)), Arg::Text(&hash)]).await?;
         }
-        let role: String = col(&row, "role")?;
+        let role = row.text("role")?;
         let caller = Caller {
-            user_id: col(&row, "id")?,
+            user_id: row.int("id")?,
             role: Role::parse("role", &role).map_err(|e| Error::Internal(e.to_string()))?,
-            org_id: col(&row, "org_id")?,
-            org_version: col(&row, "org_version")?,
-            name: col(&row, "name")?,
-            email: col(&row, "email")?,
+            org_id: row.opt_int("org_id")?,
+            org_version: row.opt_int("org_version")?,
+            name: row.text("name")?,
+            email: row.text("email")?,
         };
         Ok(Some((caller, row)))
     }

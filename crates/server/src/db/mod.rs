@@ -7,7 +7,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 pub mod report_entries;
-mod writer;
+mod sqlite;
 
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::migrate::Migrator;
@@ -48,7 +48,9 @@ pub struct Db {
     sqlite_writer: Arc<tokio::sync::Mutex<()>>,
     /// The queue of [`Db::write_once`]'s SQLite writes, to the writer thread started by the first
     /// (see [`writer`]).
-    sqlite_writes: Arc<std::sync::OnceLock<tokio::sync::mpsc::UnboundedSender<writer::QueuedWrite>>>,
+    sqlite_writes: Arc<std::sync::OnceLock<tokio::sync::mpsc::UnboundedSender<sqlite::QueuedWrite>>>,
+    /// SQLite connections for [`Db::lookup`].
+    sqlite_readers: Arc<sqlite::Readers>,
     /// Writes committed and the transactions they took, for tests and benchmarks.
     grouped: Arc<WriteCounts>,
     url: Arc<str>,
@@ -245,6 +247,7 @@ impl Db {
             backend,
             sqlite_writer: Arc::default(),
             sqlite_writes: Arc::default(),
+            sqlite_readers: Arc::default(),
             grouped: Arc::default(),
             url: url.into(),
         };
@@ -286,21 +289,20 @@ impl Db {
     /// writes that queue meanwhile together ([`group_writes`]); PostgreSQL runs `postgres`, one
     /// statement (data-modifying `WITH` clauses), which is atomic by itself. Returns the rows the
     /// statements return.
-    pub async fn write_once(
-        &self,
-        sqlite: &str,
-        postgres: &str,
-        args: &[Arg<'_>],
-    ) -> Result<Vec<WrittenRow>, sqlx::Error> {
+    pub async fn write_once(&self, sqlite: &str, postgres: &str, args: &[Arg<'_>]) -> Result<Vec<DbRow>, sqlx::Error> {
         match self.backend {
             Backend::Sqlite => {
                 // The writer thread runs it to the end even if the caller goes away (a client
                 // hanging up drops its request): nothing is left half-done.
                 let queue = self.sqlite_writes.get_or_init(|| {
-                    writer::start(sqlite_path(&self.url).to_string(), self.sqlite_writer.clone(), self.grouped.clone())
+                    sqlite::start_writer(
+                        sqlite_path(&self.url).to_string(),
+                        self.sqlite_writer.clone(),
+                        self.grouped.clone(),
+                    )
                 });
                 let (done, answer) = tokio::sync::oneshot::channel();
-                let write = writer::QueuedWrite {
+                let write = sqlite::QueuedWrite {
                     sql: sqlite.to_string(),
                     args: args.iter().map(OwnedArg::from).collect(),
                     done,
@@ -311,7 +313,22 @@ impl Db {
             }
             Backend::Postgres => {
                 let rows = bind_all(sqlx::query(postgres), args).fetch_all(&self.pool).await?;
-                rows.iter().map(WrittenRow::from_any).collect()
+                rows.iter().map(DbRow::from_any).collect()
+            }
+        }
+    }
+
+    /// A lookup by key that every request makes (its session): on SQLite run on the calling
+    /// thread ([`sqlite::Readers`]), on PostgreSQL from the pool.
+    pub async fn lookup(&self, sql: &str, args: &[Arg<'_>]) -> Result<Vec<DbRow>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => {
+                let args: Vec<OwnedArg> = args.iter().map(OwnedArg::from).collect();
+                self.sqlite_readers.read(sqlite_path(&self.url), sql, &args)
+            }
+            Backend::Postgres => {
+                let rows = bind_all(sqlx::query(sql), args).fetch_all(&self.pool).await?;
+                rows.iter().map(DbRow::from_any).collect()
             }
         }
     }
@@ -329,7 +346,7 @@ impl Db {
         sqlite: &str,
         postgres: &str,
         args: &[Arg<'_>],
-    ) -> Result<Vec<WrittenRow>, sqlx::Error> {
+    ) -> Result<Vec<DbRow>, sqlx::Error> {
         let Some(claim) = KeyClaim::open() else { return self.write_once(sqlite, postgres, args).await };
         let now = now();
         let written = match self.backend {
@@ -379,41 +396,69 @@ fn sqlite_path(url: &str) -> &str {
     path.split('?').next().unwrap_or(path)
 }
 
-/// A row a write returned ([`Db::write_once`]), read by column name.
+/// A row of [`Db::write_once`] or [`Db::lookup`], read by column name.
 #[derive(Debug, Clone)]
-pub struct WrittenRow {
+pub struct DbRow {
     names: Arc<[String]>,
-    values: Vec<WrittenValue>,
+    values: Vec<DbValue>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-enum WrittenValue {
+enum DbValue {
     Null,
     Int(i64),
     Text(String),
 }
 
-impl WrittenRow {
-    /// The integer in column `name`, naming the column when it is missing or not an integer.
+impl DbRow {
+    fn value(&self, name: &str) -> Result<&DbValue, sqlx::Error> {
+        let i = self.names.iter().position(|n| n == name).ok_or_else(|| sqlx::Error::ColumnNotFound(name.into()))?;
+        Ok(&self.values[i])
+    }
+
+    fn mismatch(name: &str, value: &DbValue, wanted: &str) -> sqlx::Error {
+        sqlx::Error::Decode(format!("column {name} is {value:?}, not {wanted}").into())
+    }
+
+    /// The integer in column `name`, naming the column when it is missing or holds no integer.
     pub fn int(&self, name: &str) -> Result<i64, sqlx::Error> {
-        match self.names.iter().position(|n| n == name).map(|i| &self.values[i]) {
-            Some(WrittenValue::Int(v)) => Ok(*v),
-            Some(other) => Err(sqlx::Error::Decode(format!("column {name} is {other:?}, not an integer").into())),
-            None => Err(sqlx::Error::ColumnNotFound(name.to_string())),
+        self.opt_int(name)?.ok_or_else(|| Self::mismatch(name, &DbValue::Null, "an integer"))
+    }
+
+    /// The integer or null in column `name`.
+    pub fn opt_int(&self, name: &str) -> Result<Option<i64>, sqlx::Error> {
+        match self.value(name)? {
+            DbValue::Int(v) => Ok(Some(*v)),
+            DbValue::Null => Ok(None),
+            other => Err(Self::mismatch(name, other, "an integer")),
+        }
+    }
+
+    /// The text in column `name`.
+    pub fn text(&self, name: &str) -> Result<String, sqlx::Error> {
+        self.opt_text(name)?.ok_or_else(|| Self::mismatch(name, &DbValue::Null, "text"))
+    }
+
+    /// The text or null in column `name`.
+    pub fn opt_text(&self, name: &str) -> Result<Option<String>, sqlx::Error> {
+        match self.value(name)? {
+            DbValue::Text(v) => Ok(Some(v.clone())),
+            DbValue::Null => Ok(None),
+            other => Err(Self::mismatch(name, other, "text")),
         }
     }
 
     /// A PostgreSQL row, its integer and text columns.
-    fn from_any(row: &AnyRow) -> Result<WrittenRow, sqlx::Error> {
+    fn from_any(row: &AnyRow) -> Result<DbRow, sqlx::Error> {
         use sqlx::{Column, Row};
         let names: Arc<[String]> = row.columns().iter().map(|c| c.name().to_string()).collect();
         let values = (0..names.len())
             .map(|i| match row.try_get::<Option<i64>, _>(i) {
-                Ok(v) => Ok(v.map_or(WrittenValue::Null, WrittenValue::Int)),
-                Err(_) => row.try_get::<Option<String>, _>(i).map(|v| v.map_or(WrittenValue::Null, WrittenValue::Text)),
+                Ok(v) => Ok(v.map_or(DbValue::Null, DbValue::Int)),
+                Err(_) => row.try_get::<Option<String>, _>(i).map(|v| v.map_or(DbValue::Null, DbValue::Text)),
             })
             .collect::<Result<_, _>>()?;
-        Ok(WrittenRow { names, values })
+        Ok(DbRow { names, values })
     }
 }
 
@@ -566,7 +611,7 @@ mod tests {
         for result in &first {
             let (name, rows) = result.as_ref().unwrap();
             assert_eq!(rows.len(), 1, "{name}: its own row only");
-            assert_eq!(rows[0].values[1], WrittenValue::Text(name.clone()));
+            assert_eq!(rows[0].values[1], DbValue::Text(name.clone()));
         }
         let (w, t) = db.write_counts();
         assert_eq!(w - writes, 10);

@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 
 use super::{ApiError, AppState, BODY_LIMIT};
 use crate::auth::Caller;
-use crate::db::{col, now, Arg, ClaimState, KeyClaim};
+use crate::db::{now, Arg, ClaimState, DbRow, KeyClaim};
 use std::sync::Arc;
 
 pub const HEADER: &str = "idempotency-key";
@@ -296,13 +296,13 @@ struct StoredKey {
 
 impl StoredKey {
     /// The key's columns of `row`, if it has a key (a `LEFT JOIN` leaves them null).
-    fn from_row(row: &sqlx::any::AnyRow) -> Result<Option<StoredKey>, ApiError> {
-        let Some(status) = col::<Option<i64>>(row, "status")? else { return Ok(None) };
+    fn from_row(row: &DbRow) -> Result<Option<StoredKey>, ApiError> {
+        let Some(status) = row.opt_int("status")? else { return Ok(None) };
         Ok(Some(StoredKey {
             status,
-            body: col(row, "body")?,
-            request_hash: col(row, "request_hash")?,
-            created_at: col(row, "created_at")?,
+            body: row.text("body")?,
+            request_hash: row.text("request_hash")?,
+            created_at: row.text("created_at")?,
         }))
     }
 
@@ -331,13 +331,8 @@ impl StoredKey {
 
 /// The answer kept for the claim's key, if the key is stored (see [`StoredKey::answer`]).
 async fn stored_answer(state: &AppState, claim: &KeyClaim) -> Result<Option<Response>, ApiError> {
-    let row = sqlx::query(
-        "SELECT status, body, request_hash, created_at FROM idempotency_keys WHERE user_id = $1 AND key = $2",
-    )
-    .bind(claim.user_id)
-    .bind(&claim.key)
-    .fetch_optional(state.db().pool())
-    .await?;
+    let stored = "SELECT status, body, request_hash, created_at FROM idempotency_keys WHERE user_id = $1 AND key = $2";
+    let row = state.db().lookup(stored, &[Arg::Int(claim.user_id), Arg::Text(&claim.key)]).await?.into_iter().next();
     match row {
         Some(row) => StoredKey::from_row(&row)?.map(|stored| stored.answer(claim)).transpose(),
         None => Ok(None),

@@ -1,5 +1,7 @@
-//! SQLite's one writer: a thread of its own that owns a connection and commits the writes queued
-//! for it in groups ([`Db::write_once`](super::Db::write_once)).
+//! SQLite without sqlx's worker threads where it counts: the one writer, a thread of its own that
+//! owns a connection and commits the writes queued for it in groups
+//! ([`Db::write_once`](super::Db::write_once)), and the session's read that every request makes
+//! ([`Readers`]).
 //!
 //! sqlx runs each SQLite connection on a worker thread and hands every statement to it and every
 //! row back; under load each of those round trips waited about 0.35 ms for the scheduler on this
@@ -11,14 +13,14 @@
 
 use std::sync::Arc;
 
-use super::{OwnedArg, WriteCounts, WrittenRow, WrittenValue};
+use super::{DbRow, DbValue, OwnedArg, WriteCounts};
 
 /// A write waiting for the writer: its statements (`;`-separated, sharing the `$n` values) and
 /// who waits for the rows they return.
 pub(super) struct QueuedWrite {
     pub sql: String,
     pub args: Vec<OwnedArg>,
-    pub done: tokio::sync::oneshot::Sender<Result<Vec<WrittenRow>, sqlx::Error>>,
+    pub done: tokio::sync::oneshot::Sender<Result<Vec<DbRow>, sqlx::Error>>,
 }
 
 /// At most this many writes share a transaction: more than a busy server's 16 writers at once.
@@ -30,7 +32,7 @@ const STATEMENT_CACHE: usize = 128;
 /// Starts the writer for the SQLite file `path`. It stops when the last sender is dropped.
 /// `lock` is the lock [`Db::begin_write`](super::Db::begin_write)'s transactions hold: a group
 /// waits for them and they wait for a group, instead of SQLite's busy retries.
-pub(super) fn start(
+pub(super) fn start_writer(
     path: String,
     lock: Arc<tokio::sync::Mutex<()>>,
     counts: Arc<WriteCounts>,
@@ -91,7 +93,7 @@ fn connect(path: &str) -> Result<rusqlite::Connection, rusqlite::Error> {
 }
 
 /// Runs `group` in one transaction, each write in a savepoint of its own; the outcome of each.
-fn commit_group(conn: &rusqlite::Connection, group: &[QueuedWrite]) -> Vec<Result<Vec<WrittenRow>, sqlx::Error>> {
+fn commit_group(conn: &rusqlite::Connection, group: &[QueuedWrite]) -> Vec<Result<Vec<DbRow>, sqlx::Error>> {
     let fail_all = |e: &rusqlite::Error| group.iter().map(|_| Err(database_error(e))).collect();
     if let Err(e) = run_plain(conn, "BEGIN IMMEDIATE") {
         return fail_all(&e);
@@ -122,43 +124,78 @@ fn run_plain(conn: &rusqlite::Connection, sql: &str) -> Result<(), rusqlite::Err
 }
 
 /// Runs one write's statements in order; the rows they return.
-fn run_write(conn: &rusqlite::Connection, write: &QueuedWrite) -> Result<Vec<WrittenRow>, rusqlite::Error> {
+fn run_write(conn: &rusqlite::Connection, write: &QueuedWrite) -> Result<Vec<DbRow>, rusqlite::Error> {
     let mut rows = Vec::new();
     for sql in statements(&write.sql) {
-        let mut statement = conn.prepare_cached(sql)?;
-        for index in 1..=statement.parameter_count() {
-            // `$n` is the n-th value, wherever it stands and however often.
-            let n = statement
-                .parameter_name(index)
-                .and_then(|name| name.strip_prefix('$'))
-                .and_then(|n| n.parse::<usize>().ok())
-                .filter(|n| (1..=write.args.len()).contains(n))
-                .ok_or_else(|| rusqlite::Error::InvalidParameterName(format!("parameter {index} of {sql}")))?;
-            match &write.args[n - 1] {
-                OwnedArg::Int(v) => statement.raw_bind_parameter(index, v)?,
-                OwnedArg::Text(v) => statement.raw_bind_parameter(index, v)?,
-            }
-        }
-        let names: Arc<[String]> = statement.column_names().into_iter().map(str::to_string).collect();
-        let width = names.len();
-        let mut returned = statement.raw_query();
-        while let Some(row) = returned.next()? {
-            let values = (0..width)
-                .map(|i| {
-                    Ok(match row.get_ref(i)? {
-                        rusqlite::types::ValueRef::Integer(v) => WrittenValue::Int(v),
-                        rusqlite::types::ValueRef::Text(t) => {
-                            WrittenValue::Text(String::from_utf8_lossy(t).into_owned())
-                        }
-                        rusqlite::types::ValueRef::Real(v) => WrittenValue::Text(v.to_string()),
-                        rusqlite::types::ValueRef::Null | rusqlite::types::ValueRef::Blob(_) => WrittenValue::Null,
-                    })
-                })
-                .collect::<Result<_, rusqlite::Error>>()?;
-            rows.push(WrittenRow { names: names.clone(), values });
-        }
+        rows.extend(run_statement(conn, sql, &write.args)?);
     }
     Ok(rows)
+}
+
+/// Runs one statement with its `$n` values; the rows it returns.
+fn run_statement(conn: &rusqlite::Connection, sql: &str, args: &[OwnedArg]) -> Result<Vec<DbRow>, rusqlite::Error> {
+    let mut statement = conn.prepare_cached(sql)?;
+    for index in 1..=statement.parameter_count() {
+        // `$n` is the n-th value, wherever it stands and however often.
+        let n = statement
+            .parameter_name(index)
+            .and_then(|name| name.strip_prefix('$'))
+            .and_then(|n| n.parse::<usize>().ok())
+            .filter(|n| (1..=args.len()).contains(n))
+            .ok_or_else(|| rusqlite::Error::InvalidParameterName(format!("parameter {index} of {sql}")))?;
+        match &args[n - 1] {
+            OwnedArg::Int(v) => statement.raw_bind_parameter(index, v)?,
+            OwnedArg::Text(v) => statement.raw_bind_parameter(index, v)?,
+        }
+    }
+    let names: Arc<[String]> = statement.column_names().into_iter().map(str::to_string).collect();
+    let width = names.len();
+    let mut rows = Vec::new();
+    let mut returned = statement.raw_query();
+    while let Some(row) = returned.next()? {
+        let values = (0..width)
+            .map(|i| {
+                Ok(match row.get_ref(i)? {
+                    rusqlite::types::ValueRef::Integer(v) => DbValue::Int(v),
+                    rusqlite::types::ValueRef::Text(t) => DbValue::Text(String::from_utf8_lossy(t).into_owned()),
+                    rusqlite::types::ValueRef::Real(v) => DbValue::Text(v.to_string()),
+                    rusqlite::types::ValueRef::Null | rusqlite::types::ValueRef::Blob(_) => DbValue::Null,
+                })
+            })
+            .collect::<Result<_, rusqlite::Error>>()?;
+        rows.push(DbRow { names: names.clone(), values });
+    }
+    Ok(rows)
+}
+
+/// Connections for the one read every signed-in request makes first (its session), run on the
+/// request's own thread: a lookup by primary key takes tens of microseconds, and handing it to a
+/// sqlx worker thread and back cost ten times that under load. SQLite's readers never wait for
+/// its writer (WAL), so the request's thread is not held longer than the read.
+#[derive(Default, Debug)]
+pub(super) struct Readers {
+    idle: std::sync::Mutex<Vec<rusqlite::Connection>>,
+}
+
+/// Readers kept open between requests: the runtime's threads, and then some.
+const IDLE_READERS: usize = 8;
+
+impl Readers {
+    pub(super) fn read(&self, path: &str, sql: &str, args: &[OwnedArg]) -> Result<Vec<DbRow>, sqlx::Error> {
+        let taken = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        let conn = match taken {
+            Some(conn) => conn,
+            None => connect(path)
+                .and_then(|conn| conn.execute_batch("PRAGMA query_only = ON").map(|()| conn))
+                .map_err(|e| database_error(&e))?,
+        };
+        let rows = run_statement(&conn, sql, args).map_err(|e| database_error(&e));
+        let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());
+        if idle.len() < IDLE_READERS {
+            idle.push(conn);
+        }
+        rows
+    }
 }
 
 /// The statements of `sql`, split at the `;` outside quotes.
