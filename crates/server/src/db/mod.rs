@@ -636,4 +636,25 @@ mod tests {
         assert_eq!(count("SELECT COUNT(*) FROM log").await, 13);
         assert_eq!(count("SELECT COUNT(*) FROM log JOIN t ON t.id = log.t_id WHERE note = 'note ' || name").await, 13);
     }
+
+    /// The writer leaves checkpoints to a thread of its own: what it writes still reaches the
+    /// database file, so the write-ahead log does not grow without end.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn written_pages_reach_the_database_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("t.db");
+        let db = Db::connect(&format!("sqlite://{}", file.display())).await.unwrap();
+        sqlx::raw_sql("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)").execute(db.pool()).await.unwrap();
+        let before = std::fs::metadata(&file).unwrap().len();
+        let body = "x".repeat(4000);
+        for _ in 0..500 {
+            db.write_once("INSERT INTO t (body) VALUES ($1)", "", &[Arg::Text(&body)]).await.unwrap();
+        }
+        // 2 MB written: in the file once a checkpoint has copied it there.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while std::fs::metadata(&file).unwrap().len() < before + 1_000_000 {
+            assert!(std::time::Instant::now() < deadline, "no checkpoint copied the log into the database file");
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
 }
