@@ -452,10 +452,16 @@ impl DbRow {
     fn from_any(row: &AnyRow) -> Result<DbRow, sqlx::Error> {
         use sqlx::{Column, Row};
         let names: Arc<[String]> = row.columns().iter().map(|c| c.name().to_string()).collect();
-        let values = (0..names.len())
-            .map(|i| match row.try_get::<Option<i64>, _>(i) {
-                Ok(v) => Ok(v.map_or(DbValue::Null, DbValue::Int)),
-                Err(_) => row.try_get::<Option<String>, _>(i).map(|v| v.map_or(DbValue::Null, DbValue::Text)),
+        let values = row
+            .columns()
+            .iter()
+            .enumerate()
+            .map(|(i, column)| {
+                if column.type_info().kind().is_integer() {
+                    row.try_get::<Option<i64>, _>(i).map(|v| v.map_or(DbValue::Null, DbValue::Int))
+                } else {
+                    row.try_get::<Option<String>, _>(i).map(|v| v.map_or(DbValue::Null, DbValue::Text))
+                }
             })
             .collect::<Result<_, _>>()?;
         Ok(DbRow { names, values })
