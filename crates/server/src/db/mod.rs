@@ -663,4 +663,15 @@ mod tests {
             tokio::time::sleep(std::time::Duration::from_millis(20)).await;
         }
     }
+
+    /// A panic in the writer fails its group and no more: the next write is stored.
+    #[tokio::test]
+    async fn the_writer_outlives_a_panic() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::connect(&format!("sqlite://{}/t.db", dir.path().display())).await.unwrap();
+        sqlx::raw_sql("CREATE TABLE t (id INTEGER PRIMARY KEY)").execute(db.pool()).await.unwrap();
+        assert!(db.write_once(sqlite::PANICS, "", &[]).await.is_err());
+        let rows = db.write_once("INSERT INTO t (id) VALUES (7) RETURNING id", "", &[]).await.unwrap();
+        assert_eq!(rows[0].int("id").unwrap(), 7);
+    }
 }

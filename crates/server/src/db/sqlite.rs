@@ -100,12 +100,22 @@ fn run(
         };
         let outcomes = match open {
             Ok(open) => {
-                let outcomes = commit_group(&open, &group);
-                // A connection left inside a transaction it cannot end is replaced next time.
-                if open.is_autocommit() || open.execute_batch("ROLLBACK").is_ok() {
-                    conn = Some(open);
+                // A panic fails this group (its connection is dropped, rolling back what it held)
+                // and leaves the thread serving the next: without the writer, no write could be stored.
+                let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| commit_group(&open, &group)));
+                match run {
+                    Ok(outcomes) => {
+                        // A connection left inside a transaction it cannot end is replaced next time.
+                        if open.is_autocommit() || open.execute_batch("ROLLBACK").is_ok() {
+                            conn = Some(open);
+                        }
+                        outcomes
+                    }
+                    Err(_) => {
+                        tracing::error!("SQLite's writer failed a group of {} writes (a panic)", group.len());
+                        group.iter().map(|_| Err(sqlx::Error::Protocol("the SQLite writer failed".into()))).collect()
+                    }
                 }
-                outcomes
             }
             Err(e) => group.iter().map(|_| Err(database_error(&e))).collect(),
         };
@@ -162,6 +172,8 @@ fn run_plain(conn: &rusqlite::Connection, sql: &str) -> Result<(), rusqlite::Err
 
 /// Runs one write's statements in order; the rows they return.
 fn run_write(conn: &rusqlite::Connection, write: &QueuedWrite) -> Result<Vec<DbRow>, rusqlite::Error> {
+    #[cfg(test)]
+    assert_ne!(write.sql, PANICS, "a write that panics, for the tests");
     let mut rows = Vec::new();
     for sql in statements(&write.sql) {
         rows.extend(run_statement(conn, sql, &write.args)?);
@@ -317,6 +329,10 @@ impl sqlx::error::DatabaseError for WriterError {
         }
     }
 }
+
+/// A write the tests use to make the writer panic.
+#[cfg(test)]
+pub(super) const PANICS: &str = "-- panic";
 
 #[cfg(test)]
 mod tests {
