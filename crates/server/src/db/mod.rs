@@ -47,13 +47,14 @@ pub struct Db {
     /// [`Db::begin_write`]'s transactions and by the writer thread for each group it commits.
     sqlite_writer: Arc<tokio::sync::Mutex<()>>,
     /// The queue of [`Db::write_once`]'s SQLite writes, to the writer thread started by the first
-    /// (see [`writer`]).
+    /// (see [`sqlite`]).
     sqlite_writes: Arc<std::sync::OnceLock<tokio::sync::mpsc::UnboundedSender<sqlite::QueuedWrite>>>,
+    /// The SQLite database's file (empty on PostgreSQL).
+    sqlite_file: Arc<Path>,
     /// SQLite connections for [`Db::lookup`].
     sqlite_readers: Arc<sqlite::Readers>,
     /// Writes committed and the transactions they took, for tests and benchmarks.
     grouped: Arc<WriteCounts>,
-    url: Arc<str>,
 }
 
 /// How many writes [`Db::write_once`] committed on SQLite, and in how many transactions.
@@ -221,8 +222,8 @@ impl Db {
         let backend: Backend = url.parse().map_err(|e: String| sqlx::Error::Configuration(e.into()))?;
         let url = match backend {
             Backend::Sqlite => {
-                let file = sqlite_path(url);
-                if let Some(dir) = Path::new(file).parent().filter(|d| !d.as_os_str().is_empty()) {
+                let file = sqlite_path(url)?;
+                if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
                     std::fs::create_dir_all(dir)?;
                 }
                 if url.contains('?') {
@@ -248,8 +249,11 @@ impl Db {
             sqlite_writer: Arc::default(),
             sqlite_writes: Arc::default(),
             sqlite_readers: Arc::default(),
+            sqlite_file: match backend {
+                Backend::Sqlite => sqlite_path(&url)?.into(),
+                Backend::Postgres => Path::new("").into(),
+            },
             grouped: Arc::default(),
-            url: url.into(),
         };
         db.migrate().await?;
         Ok(db)
@@ -283,12 +287,11 @@ impl Db {
         self.backend
     }
 
-    /// Runs a write of a few statements as one transaction in one round trip, for the writes that
-    /// come in thousands a second: SQLite runs `BEGIN IMMEDIATE; {sqlite}; COMMIT` (statements
-    /// separated by `;`, sharing the `$n` values) on its one writer connection, committing the
-    /// writes that queue meanwhile together ([`group_writes`]); PostgreSQL runs `postgres`, one
-    /// statement (data-modifying `WITH` clauses), which is atomic by itself. Returns the rows the
-    /// statements return.
+    /// Runs a write of a few statements atomically, for the writes that come in thousands a
+    /// second: SQLite's writer thread runs `sqlite` (statements separated by `;`, sharing the `$n`
+    /// values) in a savepoint of the transaction it commits the writes queued meanwhile in
+    /// ([`sqlite`]); PostgreSQL runs `postgres`, one statement (data-modifying `WITH` clauses),
+    /// which is atomic by itself. Returns the rows the statements return.
     pub async fn write_once(&self, sqlite: &str, postgres: &str, args: &[Arg<'_>]) -> Result<Vec<DbRow>, sqlx::Error> {
         match self.backend {
             Backend::Sqlite => {
@@ -296,7 +299,7 @@ impl Db {
                 // hanging up drops its request): nothing is left half-done.
                 let queue = self.sqlite_writes.get_or_init(|| {
                     sqlite::start_writer(
-                        sqlite_path(&self.url).to_string(),
+                        self.sqlite_file.to_path_buf(),
                         self.sqlite_writer.clone(),
                         self.grouped.clone(),
                     )
@@ -324,7 +327,7 @@ impl Db {
         match self.backend {
             Backend::Sqlite => {
                 let args: Vec<OwnedArg> = args.iter().map(OwnedArg::from).collect();
-                self.sqlite_readers.read(sqlite_path(&self.url), sql, &args)
+                self.sqlite_readers.read(&self.sqlite_file, sql, &args)
             }
             Backend::Postgres => {
                 let rows = bind_all(sqlx::query(sql), args).fetch_all(&self.pool).await?;
@@ -390,10 +393,9 @@ async fn sqlite_settings(conn: &mut sqlx::AnyConnection) -> Result<(), sqlx::Err
 const SQLITE_SETTINGS: &str =
     "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;";
 
-/// The file of a `sqlite:` URL.
-fn sqlite_path(url: &str) -> &str {
-    let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
-    path.split('?').next().unwrap_or(path)
+/// The file of a `sqlite:` URL, as sqlx reads it (percent-decoded, without its options).
+fn sqlite_path(url: &str) -> Result<std::path::PathBuf, sqlx::Error> {
+    Ok(sqlx::sqlite::SqliteConnectOptions::from_str(url)?.get_filename().to_path_buf())
 }
 
 /// A row of [`Db::write_once`] or [`Db::lookup`], read by column name.
@@ -673,5 +675,39 @@ mod tests {
         assert!(db.write_once(sqlite::PANICS, "", &[]).await.is_err());
         let rows = db.write_once("INSERT INTO t (id) VALUES (7) RETURNING id", "", &[]).await.unwrap();
         assert_eq!(rows[0].int("id").unwrap(), 7);
+    }
+
+    /// Under writes that never pause the log still starts over: it stays near its limit instead
+    /// of growing as long as the load lasts.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_log_stays_bounded_under_sustained_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("t.db");
+        let db = Db::connect(&format!("sqlite://{}", file.display())).await.unwrap();
+        sqlx::raw_sql("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)").execute(db.pool()).await.unwrap();
+        let wal = dir.path().join("t.db-wal");
+        let page = 4096;
+        // Three times the log's limit, from 16 writers at once.
+        let total = 3 * sqlite::WAL_RESTART_PAGES as usize;
+        let writers: Vec<_> = (0..16)
+            .map(|_| {
+                let (db, wal) = (db.clone(), wal.clone());
+                tokio::spawn(async move {
+                    let body = "x".repeat(page);
+                    let mut largest = 0;
+                    for _ in 0..total / 16 {
+                        db.write_once("INSERT INTO t (body) VALUES ($1)", "", &[Arg::Text(&body)]).await.unwrap();
+                        largest = largest.max(std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0));
+                    }
+                    largest
+                })
+            })
+            .collect();
+        let mut largest = 0;
+        for w in writers {
+            largest = largest.max(w.await.unwrap());
+        }
+        let limit = (sqlite::WAL_RESTART_PAGES as u64 + 1024) * (page as u64 + 24);
+        assert!(largest < limit, "the log reached {largest} bytes (limit {limit})");
     }
 }

@@ -11,6 +11,7 @@
 //! transaction for many. Each write stays atomic on its own (a savepoint), so one that fails
 //! fails alone and the others commit; a failed `COMMIT` fails the whole group, none stored.
 
+use std::path::Path;
 use std::sync::Arc;
 
 use super::{DbRow, DbValue, OwnedArg, WriteCounts};
@@ -33,7 +34,7 @@ const STATEMENT_CACHE: usize = 128;
 /// `lock` is the lock [`Db::begin_write`](super::Db::begin_write)'s transactions hold: a group
 /// waits for them and they wait for a group, instead of SQLite's busy retries.
 pub(super) fn start_writer(
-    path: String,
+    path: std::path::PathBuf,
     lock: Arc<tokio::sync::Mutex<()>>,
     counts: Arc<WriteCounts>,
 ) -> tokio::sync::mpsc::UnboundedSender<QueuedWrite> {
@@ -59,8 +60,9 @@ const CHECKPOINT_PAUSE: std::time::Duration = std::time::Duration::from_millis(5
 /// a connection of its own. SQLite would otherwise do it inside a commit every 1 000 pages, with
 /// the writer and every write queued behind it waiting for the copy and its `fsync`: the keyed
 /// write's p99 went from about 11 ms to about 7 ms when it moved here. A passive checkpoint never
-/// blocks the writer or a reader. A failure is reported and tried again at the next nudge.
-fn checkpoint(path: &str, nudged: &std::sync::mpsc::Receiver<()>) {
+/// blocks the writer or a reader. A failure is reported and tried again at the next nudge. The
+/// writer still checkpoints now and then, to start the log over ([`WAL_RESTART_PAGES`]).
+fn checkpoint(path: &Path, nudged: &std::sync::mpsc::Receiver<()>) {
     let mut conn: Option<rusqlite::Connection> = None;
     while nudged.recv().is_ok() {
         let open = match conn.take() {
@@ -76,7 +78,7 @@ fn checkpoint(path: &str, nudged: &std::sync::mpsc::Receiver<()>) {
 }
 
 fn run(
-    path: &str,
+    path: &Path,
     lock: &tokio::sync::Mutex<()>,
     mut queue: tokio::sync::mpsc::UnboundedReceiver<QueuedWrite>,
     counts: &WriteCounts,
@@ -93,32 +95,13 @@ fn run(
         {
             group.push(write);
         }
-        let open = match conn.take() {
-            Some(open) => Ok(open),
-            // Its checkpoints are the checkpointer's (see `checkpoint`).
-            None => connect(path).and_then(|c| c.execute_batch("PRAGMA wal_autocheckpoint = 0").map(|()| c)),
-        };
-        let outcomes = match open {
-            Ok(open) => {
-                // A panic fails this group (its connection is dropped, rolling back what it held)
-                // and leaves the thread serving the next: without the writer, no write could be stored.
-                let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| commit_group(&open, &group)));
-                match run {
-                    Ok(outcomes) => {
-                        // A connection left inside a transaction it cannot end is replaced next time.
-                        if open.is_autocommit() || open.execute_batch("ROLLBACK").is_ok() {
-                            conn = Some(open);
-                        }
-                        outcomes
-                    }
-                    Err(_) => {
-                        tracing::error!("SQLite's writer failed a group of {} writes (a panic)", group.len());
-                        group.iter().map(|_| Err(sqlx::Error::Protocol("the SQLite writer failed".into()))).collect()
-                    }
-                }
-            }
-            Err(e) => group.iter().map(|_| Err(database_error(&e))).collect(),
-        };
+        // A panic fails this group (its connection is dropped, rolling back what it held) and
+        // leaves the thread serving the next: without the writer, no write could be stored.
+        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| commit_on(&mut conn, path, &group)));
+        let outcomes = run.unwrap_or_else(|_| {
+            tracing::error!("SQLite's writer failed a group of {} writes (a panic)", group.len());
+            group.iter().map(|_| Err(sqlx::Error::Protocol("the SQLite writer failed".into()))).collect()
+        });
         let committed = outcomes.iter().filter(|o| o.is_ok()).count();
         if committed > 0 {
             counts.add(committed);
@@ -131,9 +114,43 @@ fn run(
     }
 }
 
-/// The writer's connection, with the settings every connection of the server has.
-fn connect(path: &str) -> Result<rusqlite::Connection, rusqlite::Error> {
-    let conn = rusqlite::Connection::open(path)?;
+/// How many pages the write-ahead log may hold before the writer checkpoints it itself. The
+/// checkpointer copies pages beside the writer, but SQLite starts the log over only when a write
+/// begins with every page copied, which a writer that never pauses does not see: without this the
+/// log would grow as long as the load lasts. When it comes, little is left to copy.
+pub(super) const WAL_RESTART_PAGES: u32 = 4096;
+
+/// Commits `group` on the writer's connection (opening it when there is none); the outcome of each.
+fn commit_on(
+    conn: &mut Option<rusqlite::Connection>,
+    path: &Path,
+    group: &[QueuedWrite],
+) -> Vec<Result<Vec<DbRow>, sqlx::Error>> {
+    let open = match conn.take() {
+        Some(open) => open,
+        None => match connect(path)
+            .and_then(|c| c.pragma_update(None, "wal_autocheckpoint", WAL_RESTART_PAGES).map(|()| c))
+        {
+            Ok(open) => open,
+            Err(e) => return group.iter().map(|_| Err(database_error(&e))).collect(),
+        },
+    };
+    let outcomes = commit_group(&open, group);
+    // A connection left inside a transaction it cannot end is replaced next time.
+    if open.is_autocommit() || open.execute_batch("ROLLBACK").is_ok() {
+        *conn = Some(open);
+    }
+    outcomes
+}
+
+/// A connection with the settings every connection of the server has, to the database file the
+/// server's pool created (never a new one).
+fn connect(path: &Path) -> Result<rusqlite::Connection, rusqlite::Error> {
+    use rusqlite::OpenFlags;
+    let conn = rusqlite::Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
     conn.execute_batch(super::SQLITE_SETTINGS)?;
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     Ok(conn)
@@ -175,7 +192,7 @@ fn run_write(conn: &rusqlite::Connection, write: &QueuedWrite) -> Result<Vec<DbR
     #[cfg(test)]
     assert_ne!(write.sql, PANICS, "a write that panics, for the tests");
     let mut rows = Vec::new();
-    for sql in statements(&write.sql) {
+    for sql in statements(&write.sql)? {
         rows.extend(run_statement(conn, sql, &write.args)?);
     }
     Ok(rows)
@@ -208,7 +225,14 @@ fn run_statement(conn: &rusqlite::Connection, sql: &str, args: &[OwnedArg]) -> R
                     rusqlite::types::ValueRef::Integer(v) => DbValue::Int(v),
                     rusqlite::types::ValueRef::Text(t) => DbValue::Text(String::from_utf8_lossy(t).into_owned()),
                     rusqlite::types::ValueRef::Real(v) => DbValue::Text(v.to_string()),
-                    rusqlite::types::ValueRef::Null | rusqlite::types::ValueRef::Blob(_) => DbValue::Null,
+                    rusqlite::types::ValueRef::Null => DbValue::Null,
+                    rusqlite::types::ValueRef::Blob(_) => {
+                        return Err(rusqlite::Error::InvalidColumnType(
+                            i,
+                            names[i].clone(),
+                            rusqlite::types::Type::Blob,
+                        ));
+                    }
                 })
             })
             .collect::<Result<_, rusqlite::Error>>()?;
@@ -230,12 +254,14 @@ pub(super) struct Readers {
 const IDLE_READERS: usize = 8;
 
 impl Readers {
-    pub(super) fn read(&self, path: &str, sql: &str, args: &[OwnedArg]) -> Result<Vec<DbRow>, sqlx::Error> {
+    pub(super) fn read(&self, path: &Path, sql: &str, args: &[OwnedArg]) -> Result<Vec<DbRow>, sqlx::Error> {
         let taken = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
         let conn = match taken {
             Some(conn) => conn,
             None => connect(path)
-                .and_then(|conn| conn.execute_batch("PRAGMA query_only = ON").map(|()| conn))
+                // This runs on a request's thread: a reader kept waiting (SQLite's recovery of
+                // the log, rare in WAL mode) fails its request rather than stall the others.
+                .and_then(|conn| conn.execute_batch("PRAGMA query_only = ON; PRAGMA busy_timeout = 250").map(|()| conn))
                 .map_err(|e| database_error(&e))?,
         };
         let rows = run_statement(&conn, sql, args).map_err(|e| database_error(&e));
@@ -247,12 +273,14 @@ impl Readers {
     }
 }
 
-/// The statements of `sql`, split at the `;` outside quotes.
-fn statements(sql: &str) -> impl Iterator<Item = &str> {
+/// The statements of `sql`, split at the `;` outside quotes. Comments are refused: a quote in
+/// one would hide the split, and a statement cut short would be prepared without its tail.
+fn statements(sql: &str) -> Result<Vec<&str>, rusqlite::Error> {
     let mut quote: Option<u8> = None;
     let mut start = 0;
     let mut parts = Vec::new();
-    for (i, c) in sql.bytes().enumerate() {
+    let bytes = sql.as_bytes();
+    for (i, &c) in bytes.iter().enumerate() {
         match quote {
             Some(q) if c == q => quote = None,
             Some(_) => {}
@@ -261,11 +289,18 @@ fn statements(sql: &str) -> impl Iterator<Item = &str> {
                 parts.push(&sql[start..i]);
                 start = i + 1;
             }
+            None if (c == b'-' || c == b'/') && bytes.get(i + 1) == Some(&if c == b'-' { b'-' } else { b'*' }) => {
+                let comment = "a comment in a write's SQL (it could hide where a statement ends)";
+                return Err(rusqlite::Error::SqliteFailure(
+                    rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_MISUSE),
+                    Some(comment.into()),
+                ));
+            }
             None => {}
         }
     }
     parts.push(&sql[start..]);
-    parts.into_iter().map(str::trim).filter(|s| !s.is_empty())
+    Ok(parts.into_iter().map(str::trim).filter(|s| !s.is_empty()).collect())
 }
 
 /// A failure of the writer as sqlx reports database errors, so that callers read constraints
@@ -342,9 +377,12 @@ mod tests {
     fn statements_split_outside_quotes_only() {
         let script = "INSERT INTO t (a) VALUES ('x; y'); UPDATE t SET \"b;\" = $1 ;  ; SELECT ';'";
         assert_eq!(
-            statements(script).collect::<Vec<_>>(),
+            statements(script).unwrap(),
             ["INSERT INTO t (a) VALUES ('x; y')", "UPDATE t SET \"b;\" = $1", "SELECT ';'"]
         );
-        assert_eq!(statements("SELECT 'it''s; fine'").collect::<Vec<_>>(), ["SELECT 'it''s; fine'"]);
+        assert_eq!(statements("SELECT 'it''s; fine'").unwrap(), ["SELECT 'it''s; fine'"]);
+        assert_eq!(statements("SELECT '--', \"/*\", 1 - -1, 4 / 2").unwrap().len(), 1);
+        assert!(statements("SELECT 1 -- it's a comment; SELECT 2").is_err());
+        assert!(statements("SELECT 1 /* ; */").is_err());
     }
 }
