@@ -572,19 +572,24 @@ pub fn violated_constraint(e: &sqlx::Error) -> Option<String> {
 mod tests {
     use super::*;
 
+    /// A fresh SQLite database with `schema` applied; its folder lives as long as the first value.
+    async fn scratch(schema: &str) -> (tempfile::TempDir, Db, std::path::PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("t.db");
+        let db = Db::connect(&format!("sqlite://{}", file.display())).await.unwrap();
+        sqlx::raw_sql(schema).execute(db.pool()).await.unwrap();
+        (dir, db, file)
+    }
+
     /// Writes that queue while the writer is busy commit together, each with its own rows; one
     /// that fails fails alone, and the others are stored exactly once.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn queued_writes_commit_together_and_fail_alone() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = Db::connect(&format!("sqlite://{}/t.db", dir.path().display())).await.unwrap();
-        sqlx::raw_sql(
+        let (_dir, db, _) = scratch(
             "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE); \
              CREATE TABLE log (t_id INTEGER NOT NULL, note TEXT NOT NULL)",
         )
-        .execute(db.pool())
-        .await
-        .unwrap();
+        .await;
         // The audit pattern: the second statement reads the first one's id and count.
         const WRITE: &str = "INSERT INTO t (name) VALUES ($1) RETURNING id, name; \
                              INSERT INTO log (t_id, note) SELECT last_insert_rowid(), $2 WHERE changes() = 1";
@@ -649,10 +654,7 @@ mod tests {
     /// database file, so the write-ahead log does not grow without end.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn written_pages_reach_the_database_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("t.db");
-        let db = Db::connect(&format!("sqlite://{}", file.display())).await.unwrap();
-        sqlx::raw_sql("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)").execute(db.pool()).await.unwrap();
+        let (_dir, db, file) = scratch("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)").await;
         let before = std::fs::metadata(&file).unwrap().len();
         let body = "x".repeat(4000);
         for _ in 0..500 {
@@ -669,9 +671,7 @@ mod tests {
     /// A panic in the writer fails its group and no more: the next write is stored.
     #[tokio::test]
     async fn the_writer_outlives_a_panic() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = Db::connect(&format!("sqlite://{}/t.db", dir.path().display())).await.unwrap();
-        sqlx::raw_sql("CREATE TABLE t (id INTEGER PRIMARY KEY)").execute(db.pool()).await.unwrap();
+        let (_dir, db, _) = scratch("CREATE TABLE t (id INTEGER PRIMARY KEY)").await;
         assert!(db.write_once(sqlite::PANICS, "", &[]).await.is_err());
         let rows = db.write_once("INSERT INTO t (id) VALUES (7) RETURNING id", "", &[]).await.unwrap();
         assert_eq!(rows[0].int("id").unwrap(), 7);
@@ -681,11 +681,8 @@ mod tests {
     /// of growing as long as the load lasts.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn the_log_stays_bounded_under_sustained_writes() {
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("t.db");
-        let db = Db::connect(&format!("sqlite://{}", file.display())).await.unwrap();
-        sqlx::raw_sql("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)").execute(db.pool()).await.unwrap();
-        let wal = dir.path().join("t.db-wal");
+        let (_dir, db, file) = scratch("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)").await;
+        let wal = file.with_extension("db-wal");
         let page = 4096;
         // Three times the log's limit, from 16 writers at once.
         let total = 3 * sqlite::WAL_RESTART_PAGES as usize;
