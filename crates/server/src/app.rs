@@ -17,7 +17,11 @@ struct Inner {
     db: Db,
     /// Serialized reports by (organisation, period), valid for one data version of the
     /// organisation and for a short while. Only a cache: any server may answer from the database.
-    reports: std::sync::Mutex<ReportCache>,
+    reports: std::sync::Mutex<TimedCache<(i64, String), (Option<i64>, ReportCell)>>,
+    /// Open months' consultations as their reports list them, by (organisation, period), kept on
+    /// SQLite so that a rebuilt report reads only the consultations logged since
+    /// ([`crate::services::reports::MonthListing`]).
+    listings: std::sync::Mutex<TimedCache<(i64, hourbank_domain::Period), crate::services::reports::MonthListing>>,
     /// Organisations by id, each valid for its own data version (their terms never change
     /// without an audited change).
     orgs: std::sync::Mutex<HashMap<i64, crate::store::OrgRecord>>,
@@ -39,7 +43,8 @@ impl App {
         App {
             inner: Arc::new(Inner {
                 db,
-                reports: Default::default(),
+                reports: std::sync::Mutex::new(TimedCache::new(REPORT_CACHE_TTL)),
+                listings: std::sync::Mutex::new(TimedCache::new(LISTING_TTL)),
                 orgs: Default::default(),
                 // (absolute, idle)
                 session_ttl: std::sync::RwLock::new((chrono::Duration::hours(12), chrono::Duration::hours(2))),
@@ -97,16 +102,39 @@ impl App {
     pub fn report_cell(&self, org: i64, period: &str, version: Option<i64>) -> ReportCell {
         let mut cache = self.inner.reports.lock().expect("cache lock");
         let key = (org, period.to_string());
-        if let Some((v, made, cell)) = cache.entries.get(&key)
+        if let Some((v, cell)) = cache.get(&key)
             && *v == version
-            && made.elapsed() < REPORT_CACHE_TTL
         {
             return cell.clone();
         }
-        cache.make_room();
         let cell = ReportCell::default();
-        cache.entries.insert(key, (version, std::time::Instant::now(), cell.clone()));
+        cache.insert(key, (version, cell.clone()));
         cell
+    }
+
+    /// The consultations of `org`'s `period` as last listed, if listed lately, taken out of the
+    /// cache for a build to bring up to date and keep again ([`App::keep_month_listing`]); a
+    /// build running meanwhile reads the month whole.
+    pub fn take_month_listing(
+        &self,
+        org: i64,
+        period: hourbank_domain::Period,
+    ) -> Option<crate::services::reports::MonthListing> {
+        self.inner.listings.lock().expect("cache lock").take(&(org, period))
+    }
+
+    /// Keeps `listing` unless a listing that has read further is kept already (two builds may
+    /// run at once).
+    pub fn keep_month_listing(
+        &self,
+        org: i64,
+        period: hourbank_domain::Period,
+        listing: crate::services::reports::MonthListing,
+    ) {
+        let mut cache = self.inner.listings.lock().expect("cache lock");
+        if cache.get(&(org, period)).is_none_or(|kept| kept.seen_up_to() <= listing.seen_up_to()) {
+            cache.insert((org, period), listing);
+        }
     }
 
     /// How long a session lives at most, from sign-in.
@@ -127,38 +155,60 @@ impl App {
 /// A serialized report once built (or being built).
 pub type ReportCell = Arc<tokio::sync::OnceCell<axum::body::Bytes>>;
 
-/// A report's cell, the organisation's data version it is for, and when the cell was made.
-type CachedReport = (Option<i64>, std::time::Instant, ReportCell);
-
 /// How long a cached report may be served at an unchanged data version: bounds the staleness
 /// when two PostgreSQL transactions commit out of audit-id order.
 const REPORT_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(2);
 
-/// At most this many cached reports.
-const REPORT_CACHE_MAX: usize = 4096;
+/// How long a month's listing is kept after it was last brought up to date: a report asked for
+/// again after that reads its month whole.
+const LISTING_TTL: std::time::Duration = std::time::Duration::from_secs(600);
 
-/// Serialized reports by (organisation, period).
-#[derive(Default)]
-struct ReportCache {
-    entries: HashMap<(i64, String), CachedReport>,
+/// At most this many entries in each cache.
+const CACHE_MAX: usize = 4096;
+
+/// Values kept for a while after they were stored, and bounded in count.
+struct TimedCache<K, V> {
+    entries: HashMap<K, (std::time::Instant, V)>,
+    lifetime: std::time::Duration,
     /// The count at which expired entries are next swept out.
     sweep_at: usize,
 }
 
-impl ReportCache {
-    /// A report older than its lifetime is never served again, so it is dropped: the cache holds
-    /// the reports asked for in the last moments (and reports grow with a month's data), not
-    /// every organisation's since the start. Swept when the entries have doubled since the last
+impl<K: std::hash::Hash + Eq, V> TimedCache<K, V> {
+    fn new(lifetime: std::time::Duration) -> Self {
+        TimedCache { entries: HashMap::new(), lifetime, sweep_at: 0 }
+    }
+
+    /// The value under `key` if it is not older than the lifetime.
+    fn get(&self, key: &K) -> Option<&V> {
+        self.entries.get(key).filter(|(made, _)| made.elapsed() < self.lifetime).map(|(_, value)| value)
+    }
+
+    /// The value under `key`, removed, if it is not older than the lifetime.
+    fn take(&mut self, key: &K) -> Option<V> {
+        let lifetime = self.lifetime;
+        self.entries.remove(key).filter(|(made, _)| made.elapsed() < lifetime).map(|(_, value)| value)
+    }
+
+    fn insert(&mut self, key: K, value: V) {
+        self.make_room();
+        self.entries.insert(key, (std::time::Instant::now(), value));
+    }
+
+    /// An entry older than its lifetime is never served again, so it is dropped: the cache holds
+    /// what was asked for lately (and reports grow with a month's data), not every
+    /// organisation's since the start. Swept when the entries have doubled since the last
     /// sweep, so a sweep's cost is spread over as many inserts.
     fn make_room(&mut self) {
         if self.entries.len() >= self.sweep_at {
-            self.entries.retain(|_, (_, made, _)| made.elapsed() < REPORT_CACHE_TTL);
+            let lifetime = self.lifetime;
+            self.entries.retain(|_, (made, _)| made.elapsed() < lifetime);
             // Never past the bound, so the sweep comes before the clearing below (which would
             // otherwise leave the next sweep out of reach for good).
-            self.sweep_at = (2 * self.entries.len()).clamp(64, REPORT_CACHE_MAX);
+            self.sweep_at = (2 * self.entries.len()).clamp(64, CACHE_MAX);
         }
         // Bounded in count whatever the traffic; a miss only costs a rebuild.
-        if self.entries.len() >= REPORT_CACHE_MAX {
+        if self.entries.len() >= CACHE_MAX {
             self.entries.clear();
         }
     }
@@ -170,12 +220,12 @@ mod tests {
 
     #[test]
     fn expired_reports_leave_the_cache_and_fresh_ones_stay() {
-        let mut cache = ReportCache::default();
+        let mut cache = TimedCache::new(REPORT_CACHE_TTL);
         let expired = std::time::Instant::now() - REPORT_CACHE_TTL - std::time::Duration::from_millis(10);
         for org in 0..100 {
-            cache.entries.insert((org, "2027-01".into()), (Some(1), expired, ReportCell::default()));
+            cache.entries.insert((org, "2027-01".to_string()), (expired, (Some(1), ReportCell::default())));
         }
-        cache.entries.insert((1000, "2027-01".into()), (Some(1), std::time::Instant::now(), ReportCell::default()));
+        cache.entries.insert((1000, "2027-01".into()), (std::time::Instant::now(), (Some(1), ReportCell::default())));
         cache.make_room();
         assert_eq!(cache.entries.len(), 1, "only the fresh report is kept");
         assert!(cache.entries.contains_key(&(1000, "2027-01".into())));
@@ -186,13 +236,13 @@ mod tests {
         // bound clears the cache, and it still drops the expired ones.
         let now = std::time::Instant::now();
         for org in 0..3000 {
-            cache.entries.insert((org, "2027-02".into()), (Some(1), now, ReportCell::default()));
+            cache.entries.insert((org, "2027-02".into()), (now, (Some(1), ReportCell::default())));
         }
         cache.sweep_at = 0;
         cache.make_room();
-        assert_eq!(cache.sweep_at, REPORT_CACHE_MAX);
+        assert_eq!(cache.sweep_at, CACHE_MAX);
         for org in 0..1096 {
-            cache.entries.insert((org, "2027-03".into()), (Some(1), expired, ReportCell::default()));
+            cache.entries.insert((org, "2027-03".into()), (expired, (Some(1), ReportCell::default())));
         }
         cache.make_room();
         assert_eq!(cache.entries.len(), 3001, "the expired ones swept, the live ones kept");

@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use sqlx::any::AnyRow;
 
 use crate::auth::OrgScope;
-use crate::db::{col, Arg, Db};
+use crate::db::{col, Arg, Columns, Db};
 use crate::Error;
 
 /// A client organisation with its stored copy of the tariff's terms.
@@ -46,7 +46,7 @@ fn stored<T>(field: &str, r: Result<T, impl std::fmt::Display>) -> Result<T, Err
 }
 
 /// A tariff's terms from the columns `orgs` and `tariffs` share (kopecks, hundredths of an hour).
-pub fn tariff_from_row(row: &AnyRow) -> Result<Tariff, Error> {
+pub fn tariff_from_row(row: &impl Columns) -> Result<Tariff, Error> {
     let trial_months: i64 = col(row, "trial_months")?;
     Ok(Tariff {
         monthly_fee: Money::from_kopecks(col(row, "monthly_fee")?),
@@ -59,7 +59,7 @@ pub fn tariff_from_row(row: &AnyRow) -> Result<Tariff, Error> {
 }
 
 impl OrgRecord {
-    fn from_row(row: &AnyRow) -> Result<OrgRecord, Error> {
+    fn from_row(row: &impl Columns) -> Result<OrgRecord, Error> {
         let tariff = tariff_from_row(row)?;
         let vat_mode: String = col(row, "vat_mode")?;
         let vat_rate: i64 = col(row, "vat_rate")?;
@@ -104,12 +104,8 @@ pub async fn org(db: &Db, scope: OrgScope, id: i64) -> Result<OrgRecord, Error> 
     if !scope.covers(id) {
         return Err(Error::NotFound);
     }
-    let row = sqlx::query(&format!("SELECT {ORG_COLUMNS} FROM orgs WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(db.pool())
-        .await?
-        .ok_or(Error::NotFound)?;
-    OrgRecord::from_row(&row)
+    let rows = db.lookup(&format!("SELECT {ORG_COLUMNS} FROM orgs WHERE id = $1"), &[Arg::Int(id)]).await?;
+    OrgRecord::from_row(rows.first().ok_or(Error::NotFound)?)
 }
 
 pub async fn orgs(db: &Db, scope: OrgScope) -> Result<Vec<OrgRecord>, Error> {
@@ -205,7 +201,7 @@ const TASK_COLUMNS: &str = "t.id, t.org_id, t.title, t.description, t.state, t.s
      (SELECT o.warranty_days FROM orgs o WHERE o.id = t.org_id) AS warranty_days, t.assignee_id, (SELECT u.name FROM users u WHERE u.id = t.assignee_id) AS assignee_name, \
      CAST(COALESCE((SELECT SUM(w.hours) FROM worklogs w WHERE w.task_id = t.id), 0) AS BIGINT) AS logged";
 
-fn task_from_row(row: &AnyRow) -> Result<TaskRecord, Error> {
+fn task_from_row(row: &impl Columns) -> Result<TaskRecord, Error> {
     let state: String = col(row, "state")?;
     let deadline: Option<String> = col(row, "deadline")?;
     let centi =
@@ -255,12 +251,9 @@ fn task_from_row(row: &AnyRow) -> Result<TaskRecord, Error> {
 pub async fn task(db: &Db, scope: OrgScope, id: i64) -> Result<TaskRecord, Error> {
     let (condition, org) = scope.condition("t.org_id", 2);
     let sql = format!("SELECT {TASK_COLUMNS} FROM tasks t WHERE t.id = $1 AND {condition}");
-    let mut query = sqlx::query(&sql).bind(id);
-    if let Some(org) = org {
-        query = query.bind(org);
-    }
-    let row = query.fetch_optional(db.pool()).await?.ok_or(Error::NotFound)?;
-    task_from_row(&row)
+    let args: Vec<Arg> = [Arg::Int(id)].into_iter().chain(org.map(Arg::Int)).collect();
+    let rows = db.lookup(&sql, &args).await?;
+    task_from_row(rows.first().ok_or(Error::NotFound)?)
 }
 
 /// A task's organisation and state, without summing its work (for writes that need only those).
@@ -386,6 +379,9 @@ impl Page {
             if last_chunk {
                 return Ok(Paged { items, next_before: None });
             }
+            // A search may read chunk after chunk; on SQLite each is read on this thread
+            // (`Db::lookup`), so let the runtime's other requests run between them.
+            tokio::task::yield_now().await;
         }
     }
 }
@@ -423,18 +419,17 @@ pub async fn tasks(db: &Db, scope: OrgScope, filter: &TaskFilter, page: Page) ->
     let fetch = |before: Option<i64>, n: usize| {
         let (sql, binds) = (if before.is_some() { &rest } else { &first }, &binds);
         async move {
-            let mut query = sqlx::query(sql);
-            for bind in binds {
-                query = match bind {
-                    BindValue::Int(v) => query.bind(*v),
-                    BindValue::Text(v) => query.bind(v.clone()),
-                };
-            }
-            if let Some(before) = before {
-                query = query.bind(before);
-            }
-            let rows = query.bind(n as i64).fetch_all(db.pool()).await?;
-            rows.iter().map(task_from_row).collect::<Result<Vec<_>, _>>().map_err(Error::from)
+            let mut args: Vec<Arg> = binds
+                .iter()
+                .map(|bind| match bind {
+                    BindValue::Int(v) => Arg::Int(*v),
+                    BindValue::Text(v) => Arg::Text(v),
+                })
+                .collect();
+            args.extend(before.map(Arg::Int));
+            args.push(Arg::Int(n as i64));
+            let rows = db.lookup(sql, &args).await?;
+            rows.iter().map(task_from_row).collect::<Result<Vec<_>, _>>()
         }
     };
     let words = SearchWords::new(filter.search.as_deref());
@@ -473,13 +468,13 @@ enum BindValue {
 pub type TaskEvent = hourbank_api::Event;
 
 pub async fn task_events(db: &Db, task_id: i64) -> Result<Vec<TaskEvent>, Error> {
-    let rows = sqlx::query(
-        "SELECT e.at, e.user_id, u.name, e.transition, e.from_state, e.to_state, e.comment \
-         FROM task_events e JOIN users u ON u.id = e.user_id WHERE e.task_id = $1 ORDER BY e.id",
-    )
-    .bind(task_id)
-    .fetch_all(db.pool())
-    .await?;
+    let rows = db
+        .lookup(
+            "SELECT e.at, e.user_id, u.name, e.transition, e.from_state, e.to_state, e.comment \
+             FROM task_events e JOIN users u ON u.id = e.user_id WHERE e.task_id = $1 ORDER BY e.id",
+            &[Arg::Int(task_id)],
+        )
+        .await?;
     rows.iter()
         .map(|r| {
             let (action, from, to): (String, String, String) =
@@ -502,7 +497,7 @@ pub type Worklog = hourbank_api::Worklog;
 
 const WORKLOG_COLUMNS: &str = "w.id, w.task_id, w.user_id, u.name, w.work_date, w.hours, w.description";
 
-fn worklog_from_row(r: &AnyRow) -> Result<Worklog, Error> {
+fn worklog_from_row(r: &impl Columns) -> Result<Worklog, Error> {
     let date: String = col(r, "work_date")?;
     Ok(Worklog {
         id: col(r, "id")?,
@@ -517,13 +512,11 @@ fn worklog_from_row(r: &AnyRow) -> Result<Worklog, Error> {
 
 /// A task's work logs, oldest first.
 pub async fn worklogs_of_task(db: &Db, task_id: i64) -> Result<Vec<Worklog>, Error> {
-    let rows = sqlx::query(&format!(
+    let sql = format!(
         "SELECT {WORKLOG_COLUMNS} FROM worklogs w JOIN users u ON u.id = w.user_id \
          WHERE w.task_id = $1 ORDER BY w.work_date, w.id"
-    ))
-    .bind(task_id)
-    .fetch_all(db.pool())
-    .await?;
+    );
+    let rows = db.lookup(&sql, &[Arg::Int(task_id)]).await?;
     rows.iter().map(worklog_from_row).collect()
 }
 

@@ -500,6 +500,66 @@ async fn the_demo_shows_consultations_and_instructions(app: TestApp) {
     assert!(all.iter().all(|i| i["org_id"] == org && i["html"].as_str().unwrap().contains("<h2>")));
 }
 
+/// An open month's report is rebuilt after each write from the consultations read before and the
+/// ones logged since (on SQLite): after every write it must equal a report read whole by a server
+/// that has read nothing yet — listed by date and then id, whatever order they were logged in,
+/// with their billable hours and the specialists' names.
+async fn a_report_kept_up_to_date_equals_one_read_whole(app: TestApp) {
+    let c = subscription_cast(&app).await;
+    let period = business_period();
+    let report_path = format!("/api/v1/reports/{period}");
+    let (first_day, today) = (period.first_day().to_string(), today());
+    let mut logged: Vec<(String, i64)> = Vec::new();
+    // Today's, then one dated the 1st (listed before them), then today's again, and so on.
+    for (i, date) in [&today, &today, &first_day, &today, &first_day, &today].into_iter().enumerate() {
+        let token = if i % 2 == 0 { &c.specialist } else { &c.analyst };
+        let body = json!({"org_id": c.org, "channel": "phone", "date": date, "duration": format!("0.{}5", i + 1),
+                          "topic": format!("вопрос {i} \"в кавычках\""), "billable": i % 3 != 1});
+        let (s, b) = consult(&app, token, body).await;
+        assert_eq!(s, StatusCode::CREATED, "{b}");
+        logged.push((date.to_string(), b["consultation"]["id"].as_i64().unwrap()));
+
+        let (s, served) = app.get(&report_path, &c.client).await;
+        assert_eq!(s, StatusCode::OK, "{served}");
+        let fresh = hourbank_server::App::new(app.state.db().clone());
+        let org = hourbank_server::store::org(fresh.db(), hourbank_server::auth::OrgScope::All, c.org).await.unwrap();
+        let whole = hourbank_server::services::reports::build_report(&fresh, &org, period).await.unwrap();
+        let whole: Value = serde_json::from_slice(&whole.to_json()).unwrap();
+        assert_eq!(served, whole, "after consultation {i}");
+
+        let mut expected = logged.clone();
+        expected.sort();
+        let listed: Vec<(String, i64)> = served["consultations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| (c["date"].as_str().unwrap().to_string(), c["id"].as_i64().unwrap()))
+            .collect();
+        assert_eq!(listed, expected, "by date, then id");
+    }
+    let (_, served) = app.get(&report_path, &c.client).await;
+    let names: Vec<&str> =
+        served["consultations"].as_array().unwrap().iter().map(|c| c["specialist_name"].as_str().unwrap()).collect();
+    assert!(names.contains(&"spec@hb.test") && names.contains(&"analyst@hb.test"), "{names:?}");
+    // Billable: 0.15 + 0.35 + 0.45 + 0.65 (the second and the fifth are not) = 1.6 h.
+    assert_eq!(served["statement"]["hours"], "1.6");
+}
+
+/// The listing above relies on it: the database itself refuses to change or remove a logged
+/// consultation.
+async fn a_logged_consultation_is_never_changed_or_removed(app: TestApp) {
+    let c = this_month_cast(&app).await;
+    let (s, b) = consult(&app, &c.specialist, talk(c.org, "phone", "1", false, "звонок")).await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    let pool = app.state.db().pool();
+    let changed = sqlx::query("UPDATE consultations SET duration = 200").execute(pool).await;
+    assert!(changed.is_err_and(|e| e.to_string().contains("never changed")), "an update went through");
+    let removed = sqlx::query("DELETE FROM consultations").execute(pool).await;
+    assert!(removed.is_err_and(|e| e.to_string().contains("never removed")), "a delete went through");
+    let (_, report) = app.get(&format!("/api/v1/reports/{}", business_period()), &c.client).await;
+    assert_eq!(report["consultations"][0]["duration"], "1");
+}
+
 db_tests!(
     billable_consultations_add_hours_and_every_one_is_listed,
     a_consultation_in_the_trial_is_never_billed,
@@ -509,4 +569,6 @@ db_tests!(
     instructions_render_sanitized_html_and_stay_in_their_organisation,
     instructions_are_searched_case_insensitively_within_scope,
     the_demo_shows_consultations_and_instructions,
+    a_report_kept_up_to_date_equals_one_read_whole,
+    a_logged_consultation_is_never_changed_or_removed,
 );

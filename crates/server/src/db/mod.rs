@@ -321,8 +321,9 @@ impl Db {
         }
     }
 
-    /// A lookup by key that every request makes (its session): on SQLite run on the calling
-    /// thread ([`sqlite::Readers`]), on PostgreSQL from the pool.
+    /// A small read by key or index, of the kind most requests make (a session, a task, a page
+    /// of a list): on SQLite run on the calling thread ([`sqlite::Readers`]), on PostgreSQL from
+    /// the pool. Not for reads that scan (a month's report): they would hold the runtime's thread.
     pub async fn lookup(&self, sql: &str, args: &[Arg<'_>]) -> Result<Vec<DbRow>, sqlx::Error> {
         match self.backend {
             Backend::Sqlite => {
@@ -545,14 +546,51 @@ impl<'q, O> Bind<'q> for sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyAr
 /// Instants are stored as the clock writes them.
 pub use crate::clock::{instant, now};
 
-/// Reads a column, naming it in the error.
-pub fn col<'r, T>(row: &'r AnyRow, name: &str) -> Result<T, sqlx::Error>
-where
-    T: sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any>,
-{
-    use sqlx::Row;
-    row.try_get(name)
+/// Reads a column, naming it in the error: from sqlx's rows and from [`DbRow`] alike, so that one
+/// parser serves a read through the pool and one through [`Db::lookup`].
+pub fn col<T: Column>(row: &(impl Columns + ?Sized), name: &str) -> Result<T, sqlx::Error> {
+    row.column(name)
 }
+
+/// A row whose columns [`col`] reads.
+pub trait Columns {
+    fn column<T: Column>(&self, name: &str) -> Result<T, sqlx::Error>;
+}
+
+impl Columns for AnyRow {
+    fn column<T: Column>(&self, name: &str) -> Result<T, sqlx::Error> {
+        T::from_any(self, name)
+    }
+}
+
+impl Columns for DbRow {
+    fn column<T: Column>(&self, name: &str) -> Result<T, sqlx::Error> {
+        T::from_db(self, name)
+    }
+}
+
+/// A value [`col`] reads: the integers and texts our tables hold.
+pub trait Column: Sized {
+    fn from_any(row: &AnyRow, name: &str) -> Result<Self, sqlx::Error>;
+    fn from_db(row: &DbRow, name: &str) -> Result<Self, sqlx::Error>;
+}
+
+macro_rules! column {
+    ($type:ty, $db:ident) => {
+        impl Column for $type {
+            fn from_any(row: &AnyRow, name: &str) -> Result<Self, sqlx::Error> {
+                sqlx::Row::try_get(row, name)
+            }
+            fn from_db(row: &DbRow, name: &str) -> Result<Self, sqlx::Error> {
+                row.$db(name)
+            }
+        }
+    };
+}
+column!(i64, int);
+column!(Option<i64>, opt_int);
+column!(String, text);
+column!(Option<String>, opt_text);
 
 /// The constraint a database error violated, if any (mapped to 409/422 by the API).
 pub fn violated_constraint(e: &sqlx::Error) -> Option<String> {

@@ -59,12 +59,14 @@ async fn date_problem(app: &App, org: &OrgRecord, date: NaiveDate) -> Result<Opt
     if let Some(last) = contract.last_period().filter(|last| period > *last) {
         return Ok(Some(Problem::PastContractEnd(last.to_string())));
     }
-    let closed = sqlx::query("SELECT period FROM closed_months WHERE org_id = $1 AND period >= $2 LIMIT 1")
-        .bind(org.id)
-        .bind(period.to_string())
-        .fetch_optional(app.db().pool())
+    let closed = app
+        .db()
+        .lookup(
+            "SELECT period FROM closed_months WHERE org_id = $1 AND period >= $2 LIMIT 1",
+            &[Arg::Int(org.id), Arg::Text(&period.to_string())],
+        )
         .await?;
-    Ok(closed.map(|_| Problem::Rule(Rule::ClosedMonth(period))))
+    Ok(closed.first().map(|_| Problem::Rule(Rule::ClosedMonth(period))))
 }
 
 /// Logs a consultation by `caller` (a specialist, analyst or admin), with its audit row; returns

@@ -3,18 +3,20 @@
 //! freezes its report: it is stored as served and never recomputed, and later months start from
 //! its frozen reserve.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use chrono::NaiveDate;
 
 use hourbank_domain::{
-    hours_by_period, statement_through, BillableItem, ClosedMonth, Hours, MonthStatement, Period, Phase, Problem,
-    Tariff,
+    hours_by_period, parse_date, statement_through, BillableItem, ClosedMonth, Hours, MonthStatement, Period, Phase,
+    Problem, Tariff,
 };
 use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::app::App;
 use crate::auth::{Caller, OrgScope};
-use crate::db::col;
+use crate::db::{col, Arg, Backend};
 use crate::store::{self, OrgRecord};
 use crate::Error;
 use hourbank_api::consultations::{channel_en, channel_ru};
@@ -162,18 +164,6 @@ pub struct ReportConsultations {
     pub joined: String,
 }
 
-/// A consultation as the report lists it: who, when, what, how long, billable or not.
-#[derive(Serialize)]
-struct ReportConsultation<'a> {
-    id: i64,
-    date: &'a str,
-    channel: &'a str,
-    specialist_name: &'a str,
-    duration: Hours,
-    topic: &'a str,
-    billable: bool,
-}
-
 #[derive(Debug, Serialize)]
 pub struct ReportOrg {
     pub id: i64,
@@ -242,7 +232,7 @@ async fn month_entries(app: &App, org_id: i64, period: &str) -> Result<(ReportTa
     let mut billed = 0i64;
     for row in &rows {
         billed += col::<i64>(row, "billed")?;
-        entries.push(col::<&str>(row, "entry")?);
+        entries.push(text_of(row, "entry")?);
     }
     let tasks = ReportTasks { count: entries.len(), joined: entries.join(",") };
     Ok((tasks, Hours::from_centi(billed)))
@@ -272,45 +262,162 @@ async fn earlier_billable_consultations(
 }
 
 /// The month's consultations, oldest first, as the report's JSON, and the hours of the billable
-/// ones.
-async fn month_consultations(
-    app: &App,
-    org_id: i64,
-    period: Period,
-) -> Result<(ReportConsultations, Hours), sqlx::Error> {
+/// ones. On SQLite the month's listing is kept between builds ([`MonthListing`]) and only the
+/// consultations logged since are read; on PostgreSQL, where ids are not in commit order (a
+/// transaction holding a lower id may commit later), the month is read whole each time.
+async fn month_consultations(app: &App, org_id: i64, period: Period) -> Result<(ReportConsultations, Hours), Error> {
+    let kept = app.db().backend() == Backend::Sqlite;
+    let mut listing = kept.then(|| app.take_month_listing(org_id, period)).flatten().unwrap_or_default();
     let rows = sqlx::query(
-        "SELECT c.id, c.date, c.channel, u.name, c.duration, c.topic, c.billable \
-         FROM consultations c JOIN users u ON u.id = c.specialist_id \
-         WHERE c.org_id = $1 AND c.date >= $2 AND c.date <= $3 ORDER BY c.date, c.id",
+        "SELECT id, date, channel, specialist_id, duration, topic, billable FROM consultations \
+         WHERE org_id = $1 AND date >= $2 AND date <= $3 AND id > $4 ORDER BY date, id",
     )
     .bind(org_id)
     .bind(period.first_day().to_string())
     .bind(period.last_day().to_string())
+    .bind(listing.seen_up_to)
     .fetch_all(app.db().pool())
     .await?;
-    let mut joined = Vec::with_capacity(rows.len() * 200);
-    let mut billable_centi = 0i64;
-    for (i, row) in rows.iter().enumerate() {
-        let channel: &str = col(row, "channel")?;
-        let entry = ReportConsultation {
-            id: col(row, "id")?,
-            date: col(row, "date")?,
-            channel,
-            specialist_name: col(row, "name")?,
-            duration: Hours::from_centi(col(row, "duration")?),
-            topic: col(row, "topic")?,
-            billable: col::<i64>(row, "billable")? != 0,
-        };
-        if entry.billable {
-            billable_centi += entry.duration.centi();
-        }
-        if i > 0 {
-            joined.push(b',');
-        }
-        serde_json::to_writer(&mut joined, &entry).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+    for row in &rows {
+        let date = text_of(row, "date")?;
+        let date = parse_date("date", date).map_err(|e| Error::Internal(format!("stored consultation: {e}")))?;
+        listing.add(ListedConsultation::new(
+            col(row, "id")?,
+            date,
+            text_of(row, "channel")?,
+            col(row, "specialist_id")?,
+            Hours::from_centi(col(row, "duration")?),
+            text_of(row, "topic")?,
+            col::<i64>(row, "billable")? != 0,
+        ));
     }
-    let joined = String::from_utf8(joined).expect("serde_json writes UTF-8");
-    Ok((ReportConsultations { count: rows.len(), joined }, Hours::from_centi(billable_centi)))
+    let names = specialist_names(app, &listing).await?;
+    let listed = listing.report(&names)?;
+    if kept {
+        app.keep_month_listing(org_id, period, listing);
+    }
+    Ok(listed)
+}
+
+/// The names of the specialists in `listing`, as JSON strings, read at every build (so that the
+/// listing never holds a name that may have changed).
+async fn specialist_names(app: &App, listing: &MonthListing) -> Result<HashMap<i64, String>, Error> {
+    let ids: Vec<i64> = listing.specialists().collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let list = (1..=ids.len()).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ");
+    let sql = format!("SELECT id, name FROM users WHERE id IN ({list})");
+    let args: Vec<Arg> = ids.iter().map(|id| Arg::Int(*id)).collect();
+    let rows = app.db().lookup(&sql, &args).await?;
+    rows.iter()
+        .map(|row| {
+            let name: String = col(row, "name")?;
+            Ok((col(row, "id")?, serde_json::to_string(&name).expect("a string serializes")))
+        })
+        .collect()
+}
+
+/// A month's consultations as its report lists them, by date and then id, each written as the
+/// report's JSON once, when it is first read. Consultations are never changed or removed (the
+/// database refuses it: migration 0014) and on SQLite a consultation's id is its place in the
+/// order of commits, so a listing brought up to date with the rows above [`Self::seen_up_to`]
+/// lists exactly what a whole read would. The specialists' names are left out of the kept JSON
+/// and put in at each build.
+#[derive(Debug, Default)]
+pub struct MonthListing {
+    entries: Vec<ListedConsultation>,
+    seen_up_to: i64,
+    billable_centi: i64,
+    specialists: BTreeSet<i64>,
+}
+
+#[derive(Debug)]
+struct ListedConsultation {
+    date: NaiveDate,
+    id: i64,
+    specialist_id: i64,
+    billable_centi: i64,
+    /// The entry's JSON without the specialist's name, which goes in at `name_at`.
+    json: Box<str>,
+    name_at: usize,
+}
+
+impl ListedConsultation {
+    fn new(
+        id: i64,
+        date: NaiveDate,
+        channel: &str,
+        specialist_id: i64,
+        duration: Hours,
+        topic: &str,
+        billable: bool,
+    ) -> Self {
+        #[derive(Serialize)]
+        struct Head<'a> {
+            id: i64,
+            date: NaiveDate,
+            channel: &'a str,
+        }
+        #[derive(Serialize)]
+        struct Tail<'a> {
+            duration: Hours,
+            topic: &'a str,
+            billable: bool,
+        }
+        // `{"id":…,"date":…,"channel":…,"specialist_name":` + name + `,"duration":…,"topic":…,"billable":…}`
+        let head = serde_json::to_string(&Head { id, date, channel }).expect("an entry serializes");
+        let tail = serde_json::to_string(&Tail { duration, topic, billable }).expect("an entry serializes");
+        let mut json = String::with_capacity(head.len() + tail.len() + 20);
+        json.push_str(&head[..head.len() - 1]);
+        json.push_str(",\"specialist_name\":");
+        let name_at = json.len();
+        json.push(',');
+        json.push_str(&tail[1..]);
+        let billable_centi = if billable { duration.centi() } else { 0 };
+        ListedConsultation { date, id, specialist_id, billable_centi, json: json.into_boxed_str(), name_at }
+    }
+}
+
+impl MonthListing {
+    /// The highest id listed: a later build reads only the consultations above it.
+    pub fn seen_up_to(&self) -> i64 {
+        self.seen_up_to
+    }
+
+    fn add(&mut self, entry: ListedConsultation) {
+        let key = (entry.date, entry.id);
+        // Usually the newest; one dated earlier in the month goes in its place.
+        let at = self.entries.partition_point(|e| (e.date, e.id) < key);
+        self.seen_up_to = self.seen_up_to.max(entry.id);
+        self.billable_centi += entry.billable_centi;
+        self.specialists.insert(entry.specialist_id);
+        self.entries.insert(at, entry);
+    }
+
+    fn specialists(&self) -> impl Iterator<Item = i64> + '_ {
+        self.specialists.iter().copied()
+    }
+
+    /// The report's `consultations` and the billable hours, with the names in `names` (each a
+    /// JSON string, by specialist id).
+    fn report(&self, names: &HashMap<i64, String>) -> Result<(ReportConsultations, Hours), Error> {
+        let size: usize = self.entries.iter().map(|e| e.json.len() + 40).sum();
+        let mut joined = String::with_capacity(size);
+        for (i, entry) in self.entries.iter().enumerate() {
+            if i > 0 {
+                joined.push(',');
+            }
+            let name = names.get(&entry.specialist_id).ok_or_else(|| {
+                Error::Internal(format!("consultation {}: no user {}", entry.id, entry.specialist_id))
+            })?;
+            joined.push_str(&entry.json[..entry.name_at]);
+            joined.push_str(name);
+            joined.push_str(&entry.json[entry.name_at..]);
+        }
+        let consultations = ReportConsultations { count: self.entries.len(), joined };
+        Ok((consultations, Hours::from_centi(self.billable_centi)))
+    }
 }
 
 /// Builds the month's report from current data (an open month, or a month about to close).
@@ -342,7 +449,7 @@ pub async fn build_report(app: &App, org: &OrgRecord, period: Period) -> Result<
     // listed, never billed.
     let subscription = |month: Period| contract.month_of(month).is_some_and(|m| m.phase == Phase::Subscription);
     let (earlier, (consultations, month_billable)) = tokio::try_join!(
-        earlier_billable_consultations(app, org.id, first_open, period),
+        async { earlier_billable_consultations(app, org.id, first_open, period).await.map_err(Error::from) },
         month_consultations(app, org.id, period),
     )?;
     items.extend(earlier.into_iter().filter(|item| subscription(item.period)));
@@ -583,9 +690,45 @@ pub fn report_csv(report: &Value, lang: CsvLang) -> String {
     out
 }
 
+/// A text column borrowed from its row: the report writes thousands of them straight into its
+/// answer, so none is copied into a `String` first.
+fn text_of<'r>(row: &'r sqlx::any::AnyRow, name: &str) -> Result<&'r str, sqlx::Error> {
+    sqlx::Row::try_get(row, name)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_listing_keeps_date_then_id_order_and_puts_names_in_at_each_build() {
+        let day = |d: u32| NaiveDate::from_ymd_opt(2027, 3, d).unwrap();
+        let h = |centi: i64| Hours::from_centi(centi);
+        let mut listing = MonthListing::default();
+        listing.add(ListedConsultation::new(3, day(5), "phone", 7, h(50), "Тема \"в кавычках\"", true));
+        listing.add(ListedConsultation::new(4, day(9), "crm_chat", 8, h(25), "b", false));
+        // Logged later but dated earlier: listed first.
+        listing.add(ListedConsultation::new(6, day(1), "mobile_app", 7, h(100), "c", true));
+        assert_eq!(listing.seen_up_to(), 6);
+        assert_eq!(listing.specialists().collect::<Vec<_>>(), vec![7, 8]);
+        let names = HashMap::from([(7, "\"Анна \\\"А\\\"\"".to_string()), (8, "\"Иван\"".to_string())]);
+        let (listed, billable) = listing.report(&names).unwrap();
+        assert_eq!((listed.count, billable), (3, h(150)));
+        let parsed: Value = serde_json::from_str(&format!("[{}]", listed.joined)).unwrap();
+        assert_eq!(
+            parsed,
+            json!([
+                {"id": 6, "date": "2027-03-01", "channel": "mobile_app", "specialist_name": "Анна \"А\"",
+                 "duration": "1", "topic": "c", "billable": true},
+                {"id": 3, "date": "2027-03-05", "channel": "phone", "specialist_name": "Анна \"А\"",
+                 "duration": "0.5", "topic": "Тема \"в кавычках\"", "billable": true},
+                {"id": 4, "date": "2027-03-09", "channel": "crm_chat", "specialist_name": "Иван",
+                 "duration": "0.25", "topic": "b", "billable": false},
+            ])
+        );
+        // A name not read is an error, never an entry without its specialist.
+        assert!(listing.report(&HashMap::from([(7, "\"Анна\"".to_string())])).is_err());
+    }
 
     #[test]
     fn csv_quotes_what_needs_quoting() {
