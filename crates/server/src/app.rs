@@ -17,11 +17,11 @@ struct Inner {
     db: Db,
     /// Serialized reports by (organisation, period), valid for one data version of the
     /// organisation and for a short while. Only a cache: any server may answer from the database.
-    reports: std::sync::Mutex<TimedCache<(i64, String), (Option<i64>, ReportCell)>>,
+    reports: std::sync::Mutex<TimedCache<(i64, String), CachedReport>>,
     /// Open months' consultations as their reports list them, by (organisation, period), kept on
     /// SQLite so that a rebuilt report reads only the consultations logged since
-    /// ([`crate::services::reports::MonthListing`]).
-    listings: std::sync::Mutex<TimedCache<(i64, hourbank_domain::Period), crate::services::reports::MonthListing>>,
+    /// ([`crate::listing::MonthListing`]).
+    listings: std::sync::Mutex<TimedCache<(i64, hourbank_domain::Period), crate::listing::MonthListing>>,
     /// Organisations by id, each valid for its own data version (their terms never change
     /// without an audited change).
     orgs: std::sync::Mutex<HashMap<i64, crate::store::OrgRecord>>,
@@ -119,18 +119,13 @@ impl App {
         &self,
         org: i64,
         period: hourbank_domain::Period,
-    ) -> Option<crate::services::reports::MonthListing> {
+    ) -> Option<crate::listing::MonthListing> {
         self.inner.listings.lock().expect("cache lock").take(&(org, period))
     }
 
     /// Keeps `listing` unless a listing that has read further is kept already (two builds may
     /// run at once).
-    pub fn keep_month_listing(
-        &self,
-        org: i64,
-        period: hourbank_domain::Period,
-        listing: crate::services::reports::MonthListing,
-    ) {
+    pub fn keep_month_listing(&self, org: i64, period: hourbank_domain::Period, listing: crate::listing::MonthListing) {
         let mut cache = self.inner.listings.lock().expect("cache lock");
         if cache.get(&(org, period)).is_none_or(|kept| kept.seen_up_to() <= listing.seen_up_to()) {
             cache.insert((org, period), listing);
@@ -154,6 +149,9 @@ impl App {
 
 /// A serialized report once built (or being built).
 pub type ReportCell = Arc<tokio::sync::OnceCell<axum::body::Bytes>>;
+
+/// A report's cell and the organisation's data version it is for.
+type CachedReport = (Option<i64>, ReportCell);
 
 /// How long a cached report may be served at an unchanged data version: bounds the staleness
 /// when two PostgreSQL transactions commit out of audit-id order.
