@@ -1,10 +1,9 @@
--- A consultation, once logged, is a record of work done: it is never changed or removed (a
--- mistake is corrected by a new entry, as in a ledger). The server relies on it when it lists a
--- month's consultations (services::reports::MonthListing). Keep in step with
--- ../sqlite/0014_consultations_append_only.sql.
+-- A consultation, once logged, is never changed or removed: the API has no such operation, and
+-- the server relies on it (listing::MonthListing). Whoever adds corrections must change the
+-- listing too. Keep in step with ../sqlite/0014_consultations_append_only.sql.
 CREATE FUNCTION consultations_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    RAISE EXCEPTION 'consultations are never %: log a correcting one',
+    RAISE EXCEPTION 'consultations are never % (see listing.rs)',
         CASE TG_OP WHEN 'UPDATE' THEN 'changed' ELSE 'removed' END;
 END;
 $$;
