@@ -390,42 +390,36 @@ impl Page {
 pub async fn tasks(db: &Db, scope: OrgScope, filter: &TaskFilter, page: Page) -> Result<Paged<TaskRecord>, Error> {
     let (condition, scope_org) = scope.condition("t.org_id", 1);
     let mut sql = format!("SELECT {TASK_COLUMNS} FROM tasks t WHERE {condition}");
-    let mut binds: Vec<BindValue> = scope_org.into_iter().map(BindValue::Int).collect();
+    let mut binds: Vec<Arg> = scope_org.into_iter().map(Arg::Int).collect();
     let mut next = binds.len() + 1;
-    let mut add = |sql: &mut String, clause: &str, value: BindValue| {
+    let mut add = |sql: &mut String, clause: &str, value| {
         sql.push_str(&clause.replace('?', &format!("${next}")));
         binds.push(value);
         next += 1;
     };
     if let Some(org) = filter.org_id {
-        add(&mut sql, " AND t.org_id = ?", BindValue::Int(org));
+        add(&mut sql, " AND t.org_id = ?", Arg::Int(org));
     }
     if !filter.states.is_empty() {
         let mut alternatives = Vec::new();
         for state in &filter.states {
             let mut one = String::new();
-            add(&mut one, "t.state = ?", BindValue::Text(state.as_str().to_string()));
+            add(&mut one, "t.state = ?", Arg::Text(state.as_str()));
             alternatives.push(one);
         }
         sql.push_str(&format!(" AND ({})", alternatives.join(" OR ")));
     }
     if let Some(period) = &filter.accepted_period {
-        add(&mut sql, " AND t.accepted_period = ?", BindValue::Text(period.clone()));
+        add(&mut sql, " AND t.accepted_period = ?", Arg::Text(period));
     }
     if let Some(user) = filter.assignee_id {
-        add(&mut sql, " AND t.assignee_id = ?", BindValue::Int(user));
+        add(&mut sql, " AND t.assignee_id = ?", Arg::Int(user));
     }
     let (first, rest) = Page::chunk_queries(&sql, "t.id", binds.len());
     let fetch = |before: Option<i64>, n: usize| {
         let (sql, binds) = (if before.is_some() { &rest } else { &first }, &binds);
         async move {
-            let mut args: Vec<Arg> = binds
-                .iter()
-                .map(|bind| match bind {
-                    BindValue::Int(v) => Arg::Int(*v),
-                    BindValue::Text(v) => Arg::Text(v),
-                })
-                .collect();
+            let mut args = binds.clone();
             args.extend(before.map(Arg::Int));
             args.push(Arg::Int(n as i64));
             let rows = db.lookup(sql, &args).await?;
@@ -457,11 +451,6 @@ impl SearchWords {
             words.split_whitespace().all(|w| haystack.contains(w))
         })
     }
-}
-
-enum BindValue {
-    Int(i64),
-    Text(String),
 }
 
 /// One step in a task's history.
