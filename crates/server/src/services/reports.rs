@@ -137,7 +137,9 @@ impl Report {
             out.push(b':');
             serde_json::to_writer(&mut *out, value).expect("a report field serializes");
         }
-        let mut out = Vec::with_capacity(self.tasks.joined.len() + 8192);
+        // Sized for all of it: a report grown by doubling would keep up to twice its length in
+        // the report cache (`Bytes` keeps the whole allocation), and months run to hundreds of kB.
+        let mut out = Vec::with_capacity(self.tasks.joined.len() + self.consultations.joined.len() + 8192);
         field(&mut out, "org", &self.org);
         field(&mut out, "period", &self.period);
         field(&mut out, "status", self.status);
@@ -588,6 +590,35 @@ fn text_of<'r>(row: &'r sqlx::any::AnyRow, name: &str) -> Result<&'r str, sqlx::
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A month's report runs to hundreds of kB and is kept in the report cache as written: it
+    /// must be written into one allocation of about its size, not grown by doubling (which would
+    /// keep up to twice its length).
+    #[test]
+    fn a_long_report_is_written_without_slack() {
+        let entry = r#"{"id":1,"date":"2027-03-02","channel":"phone","specialist_name":"Иван","duration":"0.25","topic":"t","billable":false}"#;
+        let many = |n: usize| vec![entry; n].join(",");
+        let statement = json!({
+            "period": "2027-03", "phase": "subscription", "hours": "1", "fee": "20000.00", "included_used": "1",
+            "reserve_start": "0", "reserve_used": "0", "reserve_end": "0", "reserve_forfeited": "0",
+            "extra_hours": "0", "extra_rate": "2500.00", "extra_charge": "0.00", "total": "20000.00",
+            "vat": "0.00", "total_with_vat": "20000.00", "contract_ends": false
+        });
+        let report = Report {
+            org: ReportOrg { id: 1, name: "ООО «Ромашка»".into(), inn: "7707083893".into() },
+            period: Period::new(2027, 3).unwrap(),
+            status: "open",
+            closed_at: None,
+            tasks: ReportTasks { count: 0, joined: String::new() },
+            consultations: ReportConsultations { count: 3000, joined: many(3000) },
+            statement: serde_json::from_value(statement).unwrap(),
+            tariff: ReportTariff { name: "Старт".into(), terms: hourbank_domain::Tariff::start() },
+        };
+        let json = report.to_json();
+        let parsed: Value = serde_json::from_slice(&json).unwrap();
+        assert_eq!(parsed["consultations"].as_array().unwrap().len(), 3000);
+        assert!(json.capacity() - json.len() <= 8192, "{} bytes written into {}", json.len(), json.capacity());
+    }
 
     #[test]
     fn csv_quotes_what_needs_quoting() {
