@@ -115,7 +115,8 @@ impl Browser {
         self.client
             .wait()
             .at_most(Duration::from_secs(30))
-            .for_element(fantoccini::Locator::Id("hours-0"))
+            // The page's last part (it renders in a task after the first).
+            .for_element(fantoccini::Locator::Id("share-link"))
             .await
             .expect("the calculator renders (wasm loaded)");
     }
