@@ -27,12 +27,23 @@ fn text_of(id: &str) -> String {
 }
 
 /// Mounts the app on a page without a scenario in its address (an earlier test's scenario would
-/// otherwise be read back); the app is unmounted when the handle is dropped.
-fn mount() -> impl Sized {
+/// otherwise be read back), and waits for the page's last part, which renders in a later task
+/// than the first; the app is unmounted when the handle is dropped.
+async fn mount() -> impl Sized {
     let window = web_sys::window().unwrap();
     let path = window.location().pathname().unwrap();
     window.history().unwrap().replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path)).unwrap();
-    leptos::mount::mount_to(leptos::prelude::document().body().unwrap(), crate::App)
+    let app = leptos::mount::mount_to(leptos::prelude::document().body().unwrap(), crate::App);
+    for _ in 0..200 {
+        if window.document().unwrap().get_element_by_id("share-link").is_some() {
+            return app;
+        }
+        let later = js_sys::Promise::new(&mut |resolve, _| {
+            window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 10).unwrap();
+        });
+        wasm_bindgen_futures::JsFuture::from(later).await.unwrap();
+    }
+    panic!("the calculator's last part did not render within 2 s");
 }
 
 /// Sets an input as typing would, then lets the reactive system update the DOM.
@@ -43,7 +54,7 @@ async fn type_into(id: &str, value: &str) {
 
 #[wasm_bindgen_test]
 async fn the_calculator_renders_the_statement() {
-    let _app = mount();
+    let _app = mount().await;
     type_into("start", "2027-01-01").await;
     // Trial 3 h + 12.5 h; March 20 h with an empty reserve → 10 h over.
     type_into("hours-0", "3").await;
@@ -66,7 +77,7 @@ fn click(id: &str) {
 
 #[wasm_bindgen_test]
 async fn fill_patterns_and_vat_in_a_real_dom() {
-    let _app = mount();
+    let _app = mount().await;
     type_into("start", "2027-01-01").await;
     // The default pattern: 10 h a month, 20 h in March, June, September and December.
     click("fill-peaks");
