@@ -171,14 +171,12 @@ pub fn CalculatorPage() -> impl IntoView {
     // Chromium's 4x-slowed CPU busy for 150-350 ms, which Lighthouse counts as blocking time.
     // Each part comes below the ones already shown, so appearing a moment later moves nothing.
     // (Each later part is an `AnyView`: typed, the two parts cost 1.9 kB of wasm; erased, 0.8 kB.)
-    let stage = RwSignal::new(0u8);
+    let scenario_shown = RwSignal::new(false);
+    let rest_shown = RwSignal::new(false);
     crate::start::in_a_task_of_its_own(move || {
-        stage.set(1);
-        crate::start::in_a_task_of_its_own(move || stage.set(2));
+        scenario_shown.set(true);
+        crate::start::in_a_task_of_its_own(move || rest_shown.set(true));
     });
-    // Memos, so that each part is built once, when its stage comes.
-    let scenario_shown = Memo::new(move |_| stage.get() >= 1);
-    let rest_shown = Memo::new(move |_| stage.get() >= 2);
 
     view! {
         <section class="terms" aria-labelledby="terms-title">
