@@ -126,6 +126,10 @@ pub struct ReportTasks {
     pub joined: String,
 }
 
+/// Room in a report's buffer for everything but its tasks and consultations (the organisation,
+/// the statement, the tariff): a few hundred bytes, with ample margin.
+const REPORT_FIELDS_ROOM: usize = 8192;
+
 impl Report {
     /// The report's JSON text, keys in the order of the fields. The tasks' entries are copied in
     /// as stored: they are this server's own JSON, so parsing them again would only cost time
@@ -139,7 +143,8 @@ impl Report {
         }
         // Sized for all of it: a report grown by doubling would keep up to twice its length in
         // the report cache (`Bytes` keeps the whole allocation), and months run to hundreds of kB.
-        let mut out = Vec::with_capacity(self.tasks.joined.len() + self.consultations.joined.len() + 8192);
+        let mut out =
+            Vec::with_capacity(self.tasks.joined.len() + self.consultations.joined.len() + REPORT_FIELDS_ROOM);
         field(&mut out, "org", &self.org);
         field(&mut out, "period", &self.period);
         field(&mut out, "status", self.status);
@@ -617,7 +622,12 @@ mod tests {
         let json = report.to_json();
         let parsed: Value = serde_json::from_slice(&json).unwrap();
         assert_eq!(parsed["consultations"].as_array().unwrap().len(), 3000);
-        assert!(json.capacity() - json.len() <= 8192, "{} bytes written into {}", json.len(), json.capacity());
+        assert!(
+            json.capacity() - json.len() <= REPORT_FIELDS_ROOM,
+            "{} bytes written into {}",
+            json.len(),
+            json.capacity()
+        );
     }
 
     #[test]
