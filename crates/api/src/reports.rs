@@ -87,7 +87,13 @@ pub struct Report {
     pub status: String,
     pub closed_at: Option<String>,
     pub tasks: Vec<ReportTask>,
+    /// An open month's newest consultations, newest entry first, up to 100; a closed month's
+    /// all of them by date, as frozen.
     pub consultations: Vec<Consultation>,
+    /// When an open month has more consultations than it lists: the rest, a page at a time,
+    /// from `GET /consultations?month=…&before=` this id (staff add `&org=`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consultations_next_before: Option<i64>,
     /// None before the contract starts or after it ends.
     pub statement: Option<MonthStatement>,
     pub tariff: ReportTariff,

@@ -238,8 +238,14 @@ async fn time_report(target: &Target) -> (Duration, Duration, usize) {
     let mut tasks = 0;
     for _ in 0..5 {
         let t = Instant::now();
-        let report =
-            hourbank_server::services::reports::build_report(&target.state, &org, business_period()).await.unwrap();
+        let report = hourbank_server::services::reports::build_report(
+            &target.state,
+            &org,
+            business_period(),
+            hourbank_server::services::reports::Listing::Newest,
+        )
+        .await
+        .unwrap();
         built.push(t.elapsed());
         let text = report.to_json();
         served.push(t.elapsed());

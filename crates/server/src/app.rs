@@ -18,10 +18,6 @@ struct Inner {
     /// Serialized reports by (organisation, period), valid for one data version of the
     /// organisation and for a short while. Only a cache: any server may answer from the database.
     reports: std::sync::Mutex<TimedCache<(i64, String), CachedReport>>,
-    /// Open months' consultations as their reports list them, by (organisation, period), kept on
-    /// SQLite so that a rebuilt report reads only the consultations logged since
-    /// ([`crate::listing::MonthListing`]).
-    listings: std::sync::Mutex<TimedCache<(i64, hourbank_domain::Period), crate::listing::MonthListing>>,
     /// Organisations by id, each valid for its own data version (their terms never change
     /// without an audited change).
     orgs: std::sync::Mutex<HashMap<i64, crate::store::OrgRecord>>,
@@ -44,7 +40,6 @@ impl App {
             inner: Arc::new(Inner {
                 db,
                 reports: std::sync::Mutex::new(TimedCache::new(REPORT_CACHE_TTL)),
-                listings: std::sync::Mutex::new(TimedCache::new(LISTING_TTL)),
                 orgs: Default::default(),
                 // (absolute, idle)
                 session_ttl: std::sync::RwLock::new((chrono::Duration::hours(12), chrono::Duration::hours(2))),
@@ -112,26 +107,6 @@ impl App {
         cell
     }
 
-    /// The consultations of `org`'s `period` as last listed, if listed lately, taken out of the
-    /// cache for a build to bring up to date and keep again ([`App::keep_month_listing`]); a
-    /// build running meanwhile reads the month whole.
-    pub fn take_month_listing(
-        &self,
-        org: i64,
-        period: hourbank_domain::Period,
-    ) -> Option<crate::listing::MonthListing> {
-        self.inner.listings.lock().expect("cache lock").take(&(org, period))
-    }
-
-    /// Keeps `listing` unless a listing that has read further is kept already (two builds may
-    /// run at once).
-    pub fn keep_month_listing(&self, org: i64, period: hourbank_domain::Period, listing: crate::listing::MonthListing) {
-        let mut cache = self.inner.listings.lock().expect("cache lock");
-        if cache.get(&(org, period)).is_none_or(|kept| kept.seen_up_to() <= listing.seen_up_to()) {
-            cache.insert((org, period), listing);
-        }
-    }
-
     /// How long a session lives at most, from sign-in.
     pub fn session_ttl(&self) -> chrono::Duration {
         self.inner.session_ttl.read().expect("ttl lock").0
@@ -157,10 +132,6 @@ type CachedReport = (Option<i64>, ReportCell);
 /// when two PostgreSQL transactions commit out of audit-id order.
 const REPORT_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(2);
 
-/// How long a month's listing is kept after it was last brought up to date: a report asked for
-/// again after that reads its month whole.
-const LISTING_TTL: std::time::Duration = std::time::Duration::from_secs(600);
-
 /// At most this many entries in each cache.
 const CACHE_MAX: usize = 4096;
 
@@ -180,12 +151,6 @@ impl<K: std::hash::Hash + Eq, V> TimedCache<K, V> {
     /// The value under `key` if it is not older than the lifetime.
     fn get(&self, key: &K) -> Option<&V> {
         self.entries.get(key).filter(|(made, _)| made.elapsed() < self.lifetime).map(|(_, value)| value)
-    }
-
-    /// The value under `key`, removed, if it is not older than the lifetime.
-    fn take(&mut self, key: &K) -> Option<V> {
-        let lifetime = self.lifetime;
-        self.entries.remove(key).filter(|(made, _)| made.elapsed() < lifetime).map(|(_, value)| value)
     }
 
     fn insert(&mut self, key: K, value: V) {

@@ -16,7 +16,6 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod http;
-pub mod listing;
 pub mod pdf;
 pub mod services;
 pub mod store;

@@ -146,15 +146,17 @@ async fn billable_consultations_add_hours_and_every_one_is_listed(app: TestApp) 
     assert_eq!(report["statement"]["included_used"], "7.5");
     assert_eq!(report["statement"]["total"], "20000.00");
     assert_eq!(report["tasks"][0]["billed"], "6");
+    // An open month's report lists the newest entry first.
     let listed = report["consultations"].as_array().unwrap();
     assert_eq!(listed.len(), 2);
-    assert_eq!(listed[1]["id"], paid_id);
+    assert_eq!(listed[0]["id"], paid_id);
     assert_eq!(
-        listed[1],
+        listed[0],
         json!({"id": paid_id, "date": today(), "channel": "phone", "specialist_name": "analyst@hb.test",
                "duration": "1.5", "topic": "Корректировка реализации; прошлый период", "billable": true})
     );
-    assert_eq!((listed[0]["billable"].as_bool(), listed[0]["duration"].as_str()), (Some(false), Some("0.75")));
+    assert_eq!((listed[1]["billable"].as_bool(), listed[1]["duration"].as_str()), (Some(false), Some("0.75")));
+    assert_eq!(report.get("consultations_next_before"), None, "all of them are listed");
 
     let (_, csv) = app.call_text(Method::GET, &format!("{report_path}.csv"), Some(&c.client), None).await;
     assert!(csv.contains("Консультация;Дата;Канал;Специалист;Тема;Часы;К оплате\r\n"), "{csv}");
@@ -500,52 +502,114 @@ async fn the_demo_shows_consultations_and_instructions(app: TestApp) {
     assert!(all.iter().all(|i| i["org_id"] == org && i["html"].as_str().unwrap().contains("<h2>")));
 }
 
-/// An open month's report is rebuilt after each write from the consultations read before and the
-/// ones logged since (on SQLite): after every write it must equal a report read whole by a server
-/// that has read nothing yet — listed by date and then id, whatever order they were logged in,
-/// with their billable hours and the specialists' names.
-async fn a_report_kept_up_to_date_equals_one_read_whole(app: TestApp) {
+/// An open month's report lists its newest consultations (a page, newest entry first) and says
+/// where the rest start: the pages of `GET /consultations?month=` from there hold exactly the
+/// others, and the statement counts the billable hours of all of them. Closing the month
+/// freezes every one of them, by date and then id.
+async fn a_busy_months_report_lists_the_newest_and_pages_the_rest(app: TestApp) {
     let c = subscription_cast(&app).await;
     let period = business_period();
     let report_path = format!("/api/v1/reports/{period}");
     let (first_day, today) = (period.first_day().to_string(), today());
     let mut logged: Vec<(String, i64)> = Vec::new();
-    // Today's, then one dated the 1st (listed before them), then today's again, and so on.
-    for (i, date) in [&today, &today, &first_day, &today, &first_day, &today].into_iter().enumerate() {
+    let mut billable_centi = 0;
+    // 105 consultations, more than a page (100): every third dated the 1st (listed by its
+    // entry, newest first, whatever its date), every fifth billable 0.25 h.
+    for i in 0..105 {
+        let date = if i % 3 == 0 { &first_day } else { &today };
         let token = if i % 2 == 0 { &c.specialist } else { &c.analyst };
-        let body = json!({"org_id": c.org, "channel": "phone", "date": date, "duration": format!("0.{}5", i + 1),
-                          "topic": format!("вопрос {i} \"в кавычках\""), "billable": i % 3 != 1});
+        let billable = i % 5 == 0;
+        billable_centi += if billable { 25 } else { 0 };
+        let body = json!({"org_id": c.org, "channel": "phone", "date": date, "duration": "0.25",
+                          "topic": format!("вопрос {i} \"в кавычках\""), "billable": billable});
         let (s, b) = consult(&app, token, body).await;
         assert_eq!(s, StatusCode::CREATED, "{b}");
         logged.push((date.to_string(), b["consultation"]["id"].as_i64().unwrap()));
-
-        let (s, served) = app.get(&report_path, &c.client).await;
-        assert_eq!(s, StatusCode::OK, "{served}");
-        let fresh = hourbank_server::App::new(app.state.db().clone());
-        let org = hourbank_server::store::org(fresh.db(), hourbank_server::auth::OrgScope::All, c.org).await.unwrap();
-        let whole = hourbank_server::services::reports::build_report(&fresh, &org, period).await.unwrap();
-        let whole: Value = serde_json::from_slice(&whole.to_json()).unwrap();
-        assert_eq!(served, whole, "after consultation {i}");
-
-        let mut expected = logged.clone();
-        expected.sort();
-        let listed: Vec<(String, i64)> = served["consultations"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|c| (c["date"].as_str().unwrap().to_string(), c["id"].as_i64().unwrap()))
-            .collect();
-        assert_eq!(listed, expected, "by date, then id");
     }
-    let (_, served) = app.get(&report_path, &c.client).await;
+    let entry = |c: &Value| (c["date"].as_str().unwrap().to_string(), c["id"].as_i64().unwrap());
+    let (s, served) = app.get(&report_path, &c.client).await;
+    assert_eq!(s, StatusCode::OK, "{served}");
+    let first_page: Vec<(String, i64)> = served["consultations"].as_array().unwrap().iter().map(entry).collect();
+    let mut newest_first = logged.clone();
+    newest_first.sort_by_key(|(_, id)| std::cmp::Reverse(*id));
+    assert_eq!(first_page, newest_first[..100], "the newest hundred, newest entry first");
+    assert_eq!(served["consultations_next_before"], first_page[99].1);
+    // The statement counts every billable one, listed or not: 21 × 0.25 h.
+    assert_eq!(served["statement"]["hours"], format!("{}.{:02}", billable_centi / 100, billable_centi % 100));
     let names: Vec<&str> =
         served["consultations"].as_array().unwrap().iter().map(|c| c["specialist_name"].as_str().unwrap()).collect();
     assert!(names.contains(&"spec@hb.test") && names.contains(&"analyst@hb.test"), "{names:?}");
-    // Billable: 0.15 + 0.35 + 0.45 + 0.65 (the second and the fifth are not) = 1.6 h.
-    assert_eq!(served["statement"]["hours"], "1.6");
+
+    // The rest, from where the report stopped: the client's own, without naming the organisation.
+    let mut rest = Vec::new();
+    let mut before = served["consultations_next_before"].as_i64();
+    while let Some(id) = before {
+        let (s, page) = app.get(&format!("/api/v1/consultations?month={period}&before={id}&limit=2"), &c.client).await;
+        assert_eq!(s, StatusCode::OK, "{page}");
+        rest.extend(page["consultations"].as_array().unwrap().iter().map(entry));
+        before = page["next_before"].as_i64();
+    }
+    assert_eq!(rest, newest_first[100..], "the pages after the report's hold exactly the others");
+
+    // The report as built whole (what closing freezes) lists them all by date, then id.
+    let fresh = hourbank_server::App::new(app.state.db().clone());
+    let org = hourbank_server::store::org(fresh.db(), hourbank_server::auth::OrgScope::All, c.org).await.unwrap();
+    let listing = hourbank_server::services::reports::Listing::Newest;
+    let built = hourbank_server::services::reports::build_report(&fresh, &org, period, listing).await.unwrap();
+    assert_eq!(serde_json::from_slice::<Value>(&built.to_json()).unwrap(), served, "served as built");
+    for earlier in [2, 1, 0] {
+        let month = Period::of(period.first_day().checked_sub_months(Months::new(earlier)).unwrap());
+        let path = format!("/api/v1/reports/{month}/close?org={}", c.org);
+        assert_eq!(app.post(&path, &c.analyst, json!({})).await.0, StatusCode::OK);
+    }
+    let (_, closed) = app.get(&report_path, &c.client).await;
+    let frozen: Vec<(String, i64)> = closed["consultations"].as_array().unwrap().iter().map(entry).collect();
+    let mut by_date = logged.clone();
+    by_date.sort();
+    assert_eq!(frozen, by_date, "a closed month keeps every consultation, by date and then id");
+    assert_eq!(closed.get("consultations_next_before"), None);
+    assert_eq!(closed["statement"], served["statement"]);
 }
 
-/// The listing above relies on it: the database itself refuses to change or remove a logged
+/// The report's page of a busy month (and each page of `GET /consultations?month=`) is read from
+/// the end of the `(org_id, id)` index and stops at the page: no read and sort of the whole month.
+async fn a_months_page_is_read_from_the_end_of_the_id_index(app: TestApp) {
+    use hourbank_server::services::consultations::{bind_filter, first_page_query, ConsultationFilter};
+    let org = app.org("ООО «Ромашка»", "7707083893", "2027-01-01").await;
+    let other = app.org("АО «Вектор»", "7736207543", "2027-01-01").await;
+    let (specialist, _) = app.user("spec@hb.test", "specialist", None).await;
+    let pool = app.state.db().pool();
+    // Three months of 2 000 consultations each for each of two clients, as very busy clients'
+    // quarters might hold.
+    for org in [org, other] {
+        sqlx::query(
+        "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 5999) \
+         INSERT INTO consultations (org_id, specialist_id, channel, date, duration, topic, billable, created_at) \
+         SELECT $1, $2, 'phone', '2027-0' || CAST(1 + i / 2000 AS TEXT) || '-1' || CAST(i % 10 AS TEXT), 25, 'звонок', 0, \
+                '2027-01-01T00:00:00.000Z' FROM n",
+    )
+    .bind(org)
+    .bind(specialist)
+    .execute(pool)
+    .await
+    .unwrap();
+    }
+    sqlx::query("ANALYZE").execute(pool).await.unwrap();
+    let filter = ConsultationFilter { org_id: Some(org), month: Some(Period::new(2027, 3).unwrap()) };
+    let (sql, binds) = first_page_query(app.state.db(), hourbank_server::auth::OrgScope::All, &filter);
+    let postgres = app.state.db().backend() == hourbank_server::db::Backend::Postgres;
+    let explain = if postgres { format!("EXPLAIN {sql}") } else { format!("EXPLAIN QUERY PLAN {sql}") };
+    let rows = bind_filter(sqlx::query(&explain), &binds).bind(101_i64).fetch_all(pool).await.unwrap();
+    let column = if postgres { 0 } else { 3 };
+    let plan: Vec<String> = rows.iter().map(|r| sqlx::Row::try_get::<String, _>(r, column).unwrap()).collect();
+    // SQLite names the `(org_id, id)` index; PostgreSQL reads an id index backwards (which one
+    // follows its statistics).
+    let from_the_end = if postgres { "Index Scan Backward" } else { "consultations_org_page_idx" };
+    assert!(plan.iter().any(|line| line.contains(from_the_end)), "{plan:#?}");
+    assert!(!plan.iter().any(|line| line.contains("TEMP B-TREE") || line.contains("Sort")), "{plan:#?}");
+}
+
+/// A frozen month relies on it: the database itself refuses to change or remove a logged
 /// consultation.
 async fn a_logged_consultation_is_never_changed_or_removed(app: TestApp) {
     let c = this_month_cast(&app).await;
@@ -569,6 +633,7 @@ db_tests!(
     instructions_render_sanitized_html_and_stay_in_their_organisation,
     instructions_are_searched_case_insensitively_within_scope,
     the_demo_shows_consultations_and_instructions,
-    a_report_kept_up_to_date_equals_one_read_whole,
+    a_busy_months_report_lists_the_newest_and_pages_the_rest,
+    a_months_page_is_read_from_the_end_of_the_id_index,
     a_logged_consultation_is_never_changed_or_removed,
 );

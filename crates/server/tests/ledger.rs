@@ -728,9 +728,16 @@ impl Run<'_> {
                 billed_sum += centi(&task["billed"]);
             }
             let st = &report["statement"];
-            let billable: i64 = report["consultations"]
-                .as_array()
-                .unwrap()
+            // An open month lists its newest consultations; the rest page from where it stops.
+            let mut consultations = report["consultations"].as_array().unwrap().clone();
+            let mut before = report["consultations_next_before"].as_i64();
+            while let Some(id) = before {
+                let path = format!("/api/v1/consultations?month={period}&before={id}");
+                let (_, page) = self.app.get(&path, &self.client).await;
+                consultations.extend(page["consultations"].as_array().unwrap().iter().cloned());
+                before = page["next_before"].as_i64();
+            }
+            let billable: i64 = consultations
                 .iter()
                 .filter(|c| c["billable"] == true && st["phase"] == "subscription")
                 .map(|c| centi(&c["duration"]))

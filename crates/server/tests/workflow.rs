@@ -357,21 +357,22 @@ async fn work_logged_as_the_task_is_accepted_is_refused_or_billed(app: TestApp) 
 /// server starts, and the month's report reads the same as from entries written at acceptance.
 async fn missing_report_entries_are_written_at_start(app: TestApp) {
     use hourbank_server::auth::OrgScope;
-    use hourbank_server::services::reports::build_report;
+    use hourbank_server::services::reports::{build_report, Listing};
     let c = cast(&app).await;
     accepted_task(&app, &c, "Первая", "2", &["1", "1.5"]).await;
     accepted_task(&app, &c, "Вторая", "5", &["0.25"]).await;
     let db = app.state.db();
     let org = hourbank_server::store::org(db, OrgScope::All, c.org).await.unwrap();
-    let written_at_acceptance = build_report(&app.state, &org, business_period()).await.unwrap().to_json();
-    assert_eq!(build_report(&app.state, &org, business_period()).await.unwrap().tasks.count, 2);
+    let written_at_acceptance =
+        build_report(&app.state, &org, business_period(), Listing::Whole).await.unwrap().to_json();
+    assert_eq!(build_report(&app.state, &org, business_period(), Listing::Whole).await.unwrap().tasks.count, 2);
     sqlx::query("DELETE FROM report_entries").execute(db.pool()).await.unwrap();
-    assert_eq!(build_report(&app.state, &org, business_period()).await.unwrap().tasks.count, 0);
+    assert_eq!(build_report(&app.state, &org, business_period(), Listing::Whole).await.unwrap().tasks.count, 0);
     // What the server does at start, after the migrations — here two servers starting at once.
     let (first, second) = tokio::join!(db.migrate(), db.migrate());
     first.unwrap();
     second.unwrap();
-    let rebuilt = build_report(&app.state, &org, business_period()).await.unwrap().to_json();
+    let rebuilt = build_report(&app.state, &org, business_period(), Listing::Whole).await.unwrap().to_json();
     assert_eq!(String::from_utf8(rebuilt).unwrap(), String::from_utf8(written_at_acceptance).unwrap());
     let entries: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM report_entries").fetch_one(db.pool()).await.unwrap();
     assert_eq!(entries, 2);

@@ -157,7 +157,7 @@ pub fn ReportPage(me: Me, period: Period, org: Option<i64>) -> impl IntoView {
                 <h2>{t("Принятые задачи", "Accepted tasks")}</h2>
                 {report_tasks(&r, lang)}
                 <h2>{t("Консультации", "Consultations")}</h2>
-                {consultation_table(&r.consultations, lang)}
+                {report_consultations(r.consultations.clone(), r.consultations_next_before, period, org)}
             }
         })}
     }
@@ -241,6 +241,45 @@ fn report_tasks(r: &Report, lang: Lang) -> AnyView {
         </div>
     }
     .into_any()
+}
+
+/// The month's consultations as its report lists them: an open month its newest; when it has
+/// more, a button reads the next page (`GET /consultations?month=…&before=…`) and adds it below.
+fn report_consultations(
+    listed: Vec<crate::model::Consultation>,
+    next: Option<i64>,
+    period: Period,
+    org: Option<i64>,
+) -> impl IntoView {
+    let ctx = ctx();
+    let (shown, next, failed) = (RwSignal::new(listed), RwSignal::new(next), RwSignal::new(None::<String>));
+    let more = move |_| {
+        let Some(before) = next.get_untracked() else { return };
+        let path = format!(
+            "/consultations?month={period}&before={before}{}",
+            org.map(|o| format!("&org={o}")).unwrap_or_default()
+        );
+        leptos::task::spawn_local(async move {
+            match crate::api::get::<crate::model::ConsultationList>(&path).await {
+                Ok(page) => {
+                    shown.update(|list| list.extend(page.value.consultations));
+                    next.set(page.value.next_before);
+                    failed.set(None);
+                }
+                Err(crate::api::ApiError::SignedOut) => ctx.signed_out(),
+                Err(e) => failed.set(Some(e.message(ctx.ru()))),
+            }
+        });
+    };
+    view! {
+        {move || shown.with(|list| consultation_table(list, ctx.lang.get()))}
+        {move || next.get().is_some().then(|| view! {
+            <p><button type="button" class="secondary" id="report-consultations-more" on:click=more>
+                {ctx.t("Показать ещё", "Show more")}
+            </button></p>
+        })}
+        {move || failed.get().map(|e| view! { <p class="error-box" role="alert">{e}</p> })}
+    }
 }
 
 pub fn consultation_table(list: &[crate::model::Consultation], lang: Lang) -> AnyView {

@@ -20,7 +20,7 @@ use super::reports::OrgQuery;
 use super::{ApiError, AppState, JsonBody};
 use crate::auth::Caller;
 use crate::db::col;
-use crate::services::reports::{build_report, frozen, report_exists, report_org};
+use crate::services::reports::{build_report, frozen, report_exists, report_org, Listing};
 use crate::store::{self, OrgRecord};
 use hourbank_api::documents::{CompanyContacts, DocumentView, SellerChange, SellerSettings};
 use hourbank_domain::contacts::Contacts;
@@ -216,7 +216,8 @@ pub async fn month_document(
 ) -> Result<Document, ApiError> {
     let (report, closed) = match frozen(state, org.id, period).await? {
         Some(text) => (text.into_bytes(), true),
-        None => (build_report(state, org, period).await?.to_json(), false),
+        // (A document reads the statement and the tasks, never the consultations.)
+        None => (build_report(state, org, period, Listing::Newest).await?.to_json(), false),
     };
     let report: Value =
         serde_json::from_slice(&report).map_err(|e| ApiError::internal(format!("stored report: {e}")))?;

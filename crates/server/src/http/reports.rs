@@ -17,7 +17,7 @@ use super::{ApiError, AppState};
 use crate::auth::Caller;
 use crate::db::col;
 use crate::services::reports::{
-    build_report, close_month, frozen, parse_stored, report_csv, report_exists, report_org, CsvLang,
+    build_report, close_month, frozen, parse_stored, report_csv, report_exists, report_org, CsvLang, Listing,
 };
 use crate::store::OrgRecord;
 use hourbank_api::reports::{MonthEntry, MonthList, YearStatements};
@@ -86,7 +86,7 @@ async fn show(
     let stored = frozen(&state, org.id, period).await?;
     let report = match stored {
         Some(text) => parse_stored(&text)?,
-        None => serde_json::from_slice(&build_report(&state, &org, period).await?.to_json())
+        None => serde_json::from_slice(&build_report(&state, &org, period, Listing::Whole).await?.to_json())
             .map_err(|e| ApiError::internal(format!("report: {e}")))?,
     };
     let filename = format!("hourbank-{}-{}.csv", org.inn, period);
@@ -101,14 +101,14 @@ async fn show(
 }
 
 /// A month's report as JSON: a closed month's exactly as stored, an open month's as built now
-/// (both cached until the organisation's data changes).
+/// with its newest consultations (both cached until the organisation's data changes).
 async fn report_text(state: &AppState, org: &OrgRecord, period: Period) -> Result<Bytes, ApiError> {
     let cell = state.report_cell(org.id, &period.to_string(), org.data_version);
     let text = cell
         .get_or_try_init(|| async {
             Ok::<_, ApiError>(match frozen(state, org.id, period).await? {
                 Some(text) => Bytes::from(text),
-                None => Bytes::from(build_report(state, org, period).await?.to_json()),
+                None => Bytes::from(build_report(state, org, period, Listing::Newest).await?.to_json()),
             })
         })
         .await?;

@@ -1,16 +1,18 @@
 //! Consultations by phone, CRM chat or the mobile app: checking a new one against the
-//! organisation's contract and closed months, and logging it.
+//! organisation's contract and closed months, logging it, and reading them back (a page of them,
+//! or a month's whole for its report).
 
 use chrono::NaiveDate;
 use hourbank_api::consultations::NewConsultation;
 use hourbank_api::request::Reading;
-use hourbank_domain::{FieldError, Period, Problem, Rule};
+use hourbank_domain::{parse_date, FieldError, Hours, Period, Problem, Rule};
 use serde_json::json;
+use sqlx::any::AnyRow;
 
 use crate::app::App;
 use crate::auth::{Caller, OrgScope};
-use crate::db::Arg;
-use crate::store::{self, OrgRecord};
+use crate::db::{col, Arg, Backend, Db};
+use crate::store::{self, OrgRecord, Page, Paged};
 use crate::Error;
 
 pub use hourbank_api::consultations::CHANNELS;
@@ -102,4 +104,151 @@ pub async fn log(app: &App, caller: &Caller, new: &NewConsultation) -> Result<i6
     )
     .await?
     .ok_or_else(|| Error::Internal("a new consultation returned no id".into()))
+}
+
+/// A logged consultation.
+pub type Consultation = hourbank_api::Consultation;
+
+const COLUMNS: &str =
+    "c.id, c.org_id, c.specialist_id, u.name, c.channel, c.date, c.duration, c.topic, c.billable, c.created_at";
+
+fn consultation_from_row(r: &AnyRow) -> Result<Consultation, crate::Error> {
+    let channel: String = col(r, "channel")?;
+    let date: String = col(r, "date")?;
+    Ok(Consultation {
+        id: col(r, "id")?,
+        org_id: Some(col(r, "org_id")?),
+        specialist_id: Some(col(r, "specialist_id")?),
+        specialist_name: col(r, "name")?,
+        channel,
+        date: parse_date("date", &date).map_err(|e| crate::Error::Internal(format!("stored consultation: {e}")))?,
+        duration: Hours::from_centi(col(r, "duration")?),
+        topic: col(r, "topic")?,
+        billable: col::<i64>(r, "billable")? != 0,
+        created_at: Some(col(r, "created_at")?),
+    })
+}
+
+/// Which consultations to read, within the caller's scope.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct ConsultationFilter {
+    pub org_id: Option<i64>,
+    /// Dated in this month.
+    pub month: Option<Period>,
+}
+
+/// How the rows are read: which index the month's condition may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Order {
+    /// By date, then id: the month as a range of the `(org_id, date)` index.
+    ByDate,
+    /// Newest entry first, a page at a time: read from the end of the `(org_id, id)` index,
+    /// stopping at a page. On SQLite, which plans without statistics, the month is then a
+    /// condition no index serves: as a range it leads SQLite to read and sort the whole month for
+    /// every page. PostgreSQL estimates the range from its statistics and picks the id index
+    /// itself (an expression it has no statistics for would be guessed rare, and sorted).
+    NewestFirst,
+}
+
+/// Consultations in `scope`, by date and then id.
+pub async fn consultations(
+    db: &Db,
+    scope: OrgScope,
+    filter: ConsultationFilter,
+) -> Result<Vec<Consultation>, crate::Error> {
+    let (sql, binds) = consultation_query(db.backend(), scope, &filter, Order::ByDate);
+    let sql = format!("{sql} ORDER BY c.date, c.id");
+    bind_filter(sqlx::query(&sql), &binds).fetch_all(db.pool()).await?.iter().map(consultation_from_row).collect()
+}
+
+/// The first page's query of [`consultation_page`] and its values (for a test of its plan).
+pub fn first_page_query(db: &Db, scope: OrgScope, filter: &ConsultationFilter) -> (String, Vec<FilterValue>) {
+    let (sql, binds) = consultation_query(db.backend(), scope, filter, Order::NewestFirst);
+    (Page::chunk_queries(&sql, "c.id", binds.len()).0, binds)
+}
+
+/// Consultations matching the filter, newest entry first, a page at a time.
+pub async fn consultation_page(
+    db: &Db,
+    scope: OrgScope,
+    filter: ConsultationFilter,
+    page: Page,
+) -> Result<Paged<Consultation>, crate::Error> {
+    let (sql, binds) = consultation_query(db.backend(), scope, &filter, Order::NewestFirst);
+    let (first, rest) = Page::chunk_queries(&sql, "c.id", binds.len());
+    let fetch = |before: Option<i64>, limit: usize| {
+        let (first, rest, binds) = (&first, &rest, &binds);
+        async move {
+            let mut query = bind_filter(sqlx::query(if before.is_some() { rest } else { first }), binds);
+            if let Some(before) = before {
+                query = query.bind(before);
+            }
+            let rows = query.bind(limit as i64).fetch_all(db.pool()).await?;
+            rows.iter().map(consultation_from_row).collect::<Result<Vec<_>, crate::Error>>()
+        }
+    };
+    page.collect(false, fetch, |c| c.id, |_| true).await
+}
+
+/// A value of the filter's `WHERE`.
+#[derive(Debug)]
+pub enum FilterValue {
+    Id(i64),
+    Text(String),
+}
+
+/// The `SELECT … WHERE` of the filter (without an order) and its values, `$1…$n`.
+fn consultation_query(
+    backend: Backend,
+    scope: OrgScope,
+    filter: &ConsultationFilter,
+    order: Order,
+) -> (String, Vec<FilterValue>) {
+    let (condition, scope_org) = scope.condition("c.org_id", 1);
+    let mut sql =
+        format!("SELECT {COLUMNS} FROM consultations c JOIN users u ON u.id = c.specialist_id WHERE {condition}");
+    let mut binds: Vec<FilterValue> = scope_org.into_iter().map(FilterValue::Id).collect();
+    if let Some(org) = filter.org_id {
+        binds.push(FilterValue::Id(org));
+        sql += &format!(" AND c.org_id = ${}", binds.len());
+    }
+    // Dates are 'YYYY-MM-DD' text: text order is date order, the first seven characters the month.
+    if let Some(month) = filter.month {
+        match (order, backend) {
+            (Order::ByDate, _) | (Order::NewestFirst, Backend::Postgres) => {
+                binds.push(FilterValue::Text(month.first_day().to_string()));
+                binds.push(FilterValue::Text(month.last_day().to_string()));
+                sql += &format!(" AND c.date >= ${} AND c.date <= ${}", binds.len() - 1, binds.len());
+            }
+            (Order::NewestFirst, Backend::Sqlite) => {
+                binds.push(FilterValue::Text(month.to_string()));
+                sql += &format!(" AND substr(c.date, 1, 7) = ${}", binds.len());
+            }
+        }
+    }
+    (sql, binds)
+}
+
+pub fn bind_filter<'q>(
+    mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    binds: &'q [FilterValue],
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    for bind in binds {
+        query = match bind {
+            FilterValue::Id(v) => query.bind(*v),
+            FilterValue::Text(v) => query.bind(v.as_str()),
+        };
+    }
+    query
+}
+
+pub async fn consultation(db: &Db, id: i64) -> Result<Consultation, crate::Error> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM consultations c JOIN users u ON u.id = c.specialist_id WHERE c.id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(db.pool())
+    .await?
+    .ok_or(crate::Error::NotFound)?;
+    consultation_from_row(&row)
 }

@@ -3,21 +3,20 @@
 //! freezes its report: it is stored as served and never recomputed, and later months start from
 //! its frozen reserve.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use hourbank_domain::{
-    hours_by_period, parse_date, statement_through, BillableItem, ClosedMonth, Hours, MonthStatement, Period, Phase,
-    Problem, Tariff,
+    hours_by_period, statement_through, BillableItem, ClosedMonth, Hours, MonthStatement, Period, Phase, Problem,
+    Tariff,
 };
 use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::app::App;
 use crate::auth::{Caller, OrgScope};
-use crate::db::{col, Arg, Backend};
-pub use crate::listing::ReportConsultations;
-use crate::listing::{ListedConsultation, MonthListing};
-use crate::store::{self, OrgRecord};
+use crate::db::col;
+use crate::services::consultations::{consultation_page, consultations, ConsultationFilter};
+use crate::store::{self, OrgRecord, Page};
 use crate::Error;
 use hourbank_api::consultations::{channel_en, channel_ru};
 
@@ -126,6 +125,28 @@ pub struct ReportTasks {
     pub joined: String,
 }
 
+/// The month's consultations as the report lists them.
+#[derive(Debug)]
+pub struct ReportConsultations {
+    pub count: usize,
+    /// The entries joined by commas: the inside of the report's `consultations` array.
+    pub joined: String,
+    /// The next page of the month's consultations (`GET /consultations?month=…&before=…`) when
+    /// the report lists only the newest ([`Listing::Newest`]) and there are more.
+    pub next_before: Option<i64>,
+}
+
+/// How many of a month's consultations its report lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Listing {
+    /// All of them, by date and then id: the report as frozen, exported and printed.
+    Whole,
+    /// The newest page ([`Page::DEFAULT_LIMIT`]), newest entry first, and where the next page
+    /// starts: the open month as served, so that a busy month's answer (and the server's work and
+    /// memory for it) stays the size of a page however many consultations the month gathers.
+    Newest,
+}
+
 /// Room in a report's buffer for everything but its tasks and consultations (the organisation,
 /// the statement, the tariff): a few hundred bytes, with ample margin.
 const REPORT_FIELDS_ROOM: usize = 8192;
@@ -155,6 +176,9 @@ impl Report {
         out.extend_from_slice(b",\"consultations\":[");
         out.extend_from_slice(self.consultations.joined.as_bytes());
         out.push(b']');
+        if let Some(next) = self.consultations.next_before {
+            field(&mut out, "consultations_next_before", &next);
+        }
         field(&mut out, "statement", &self.statement);
         field(&mut out, "tariff", &self.tariff);
         out.push(b'}');
@@ -236,88 +260,58 @@ async fn month_entries(app: &App, org_id: i64, period: &str) -> Result<(ReportTa
     Ok((tasks, Hours::from_centi(billed)))
 }
 
-/// The billable consultations' hours of the open months before the report's month, by month.
-async fn earlier_billable_consultations(
+/// The billable consultations' hours of the open months through the report's month, by month.
+async fn billable_consultations(
     app: &App,
     org_id: i64,
     first_open: Period,
     period: Period,
 ) -> Result<Vec<BillableItem>, sqlx::Error> {
-    if first_open >= period {
-        return Ok(Vec::new());
-    }
     // Dates are 'YYYY-MM-DD' text: their first seven characters are the month.
     let rows = sqlx::query(
         "SELECT substr(date, 1, 7) AS period, CAST(SUM(duration) AS BIGINT) AS hours FROM consultations \
-         WHERE org_id = $1 AND billable <> 0 AND date >= $2 AND date < $3 GROUP BY substr(date, 1, 7)",
+         WHERE org_id = $1 AND billable <> 0 AND date >= $2 AND date <= $3 GROUP BY substr(date, 1, 7)",
     )
     .bind(org_id)
     .bind(first_open.first_day().to_string())
-    .bind(period.first_day().to_string())
+    .bind(period.last_day().to_string())
     .fetch_all(app.db().pool())
     .await?;
     by_month(&rows, "hours", "stored consultation's date")
 }
 
-/// The month's consultations, oldest first, as the report's JSON, and the hours of the billable
-/// ones. On SQLite the month's listing is kept between builds ([`MonthListing`]) and only the
-/// consultations logged since are read; on PostgreSQL, where ids are not in commit order (a
-/// transaction holding a lower id may commit later), the month is read whole each time.
-async fn month_consultations(app: &App, org_id: i64, period: Period) -> Result<(ReportConsultations, Hours), Error> {
-    let kept = app.db().backend() == Backend::Sqlite;
-    let mut listing = kept.then(|| app.take_month_listing(org_id, period)).flatten().unwrap_or_default();
-    let rows = sqlx::query(
-        "SELECT id, date, channel, specialist_id, duration, topic, billable FROM consultations \
-         WHERE org_id = $1 AND date >= $2 AND date <= $3 AND id > $4 ORDER BY date, id",
-    )
-    .bind(org_id)
-    .bind(period.first_day().to_string())
-    .bind(period.last_day().to_string())
-    .bind(listing.seen_up_to())
-    .fetch_all(app.db().pool())
-    .await?;
-    for row in &rows {
-        let date = text_of(row, "date")?;
-        let date = parse_date("date", date).map_err(|e| Error::Internal(format!("stored consultation: {e}")))?;
-        listing.add(ListedConsultation::new(
-            col(row, "id")?,
-            date,
-            text_of(row, "channel")?,
-            col(row, "specialist_id")?,
-            Hours::from_centi(col(row, "duration")?),
-            text_of(row, "topic")?,
-            col::<i64>(row, "billable")? != 0,
-        ));
+/// The month's consultations as the report lists them (`listing`).
+async fn month_consultations(
+    app: &App,
+    org_id: i64,
+    period: Period,
+    listing: Listing,
+) -> Result<ReportConsultations, Error> {
+    let filter = ConsultationFilter { org_id: Some(org_id), month: Some(period) };
+    let (listed, next_before) = match listing {
+        Listing::Whole => (consultations(app.db(), OrgScope::All, filter).await?, None),
+        Listing::Newest => {
+            let page = Page { limit: Page::DEFAULT_LIMIT, before: None };
+            let paged = consultation_page(app.db(), OrgScope::All, filter, page).await?;
+            (paged.items, paged.next_before)
+        }
+    };
+    let count = listed.len();
+    let mut joined = String::with_capacity(count * 200);
+    for (i, mut consultation) in listed.into_iter().enumerate() {
+        if i > 0 {
+            joined.push(',');
+        }
+        // The report lists them without the organisation, the specialist's id and when logged.
+        (consultation.org_id, consultation.specialist_id, consultation.created_at) = (None, None, None);
+        joined += &serde_json::to_string(&consultation).expect("a consultation serializes");
     }
-    let names = specialist_names(app, &listing).await?;
-    let listed = listing.report(&names)?;
-    if kept {
-        app.keep_month_listing(org_id, period, listing);
-    }
-    Ok(listed)
+    Ok(ReportConsultations { count, joined, next_before })
 }
 
-/// The names of the specialists in `listing`, as JSON strings, read at every build (so that the
-/// listing never holds a name that may have changed).
-async fn specialist_names(app: &App, listing: &MonthListing) -> Result<HashMap<i64, String>, Error> {
-    let ids: Vec<i64> = listing.specialists().collect();
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let list = (1..=ids.len()).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ");
-    let sql = format!("SELECT id, name FROM users WHERE id IN ({list})");
-    let args: Vec<Arg> = ids.iter().map(|id| Arg::Int(*id)).collect();
-    let rows = app.db().lookup(&sql, &args).await?;
-    rows.iter()
-        .map(|row| {
-            let name: String = col(row, "name")?;
-            Ok((col(row, "id")?, serde_json::to_string(&name).expect("a string serializes")))
-        })
-        .collect()
-}
-
-/// Builds the month's report from current data (an open month, or a month about to close).
-pub async fn build_report(app: &App, org: &OrgRecord, period: Period) -> Result<Report, Error> {
+/// Builds the month's report from current data (an open month, or a month about to close),
+/// listing its consultations as `listing` says.
+pub async fn build_report(app: &App, org: &OrgRecord, period: Period, listing: Listing) -> Result<Report, Error> {
     let contract = org.contract()?;
     if period < contract.first_period() {
         return Err(Error::invalid(
@@ -344,14 +338,11 @@ pub async fn build_report(app: &App, org: &OrgRecord, period: Period) -> Result<
     // bill closed tasks only («Оплата только за закрытые задачи»): there a consultation is
     // listed, never billed.
     let subscription = |month: Period| contract.month_of(month).is_some_and(|m| m.phase == Phase::Subscription);
-    let (earlier, (consultations, month_billable)) = tokio::try_join!(
-        async { earlier_billable_consultations(app, org.id, first_open, period).await.map_err(Error::from) },
-        month_consultations(app, org.id, period),
+    let (billable, consultations) = tokio::try_join!(
+        async { billable_consultations(app, org.id, first_open, period).await.map_err(Error::from) },
+        month_consultations(app, org.id, period, listing),
     )?;
-    items.extend(earlier.into_iter().filter(|item| subscription(item.period)));
-    if subscription(period) {
-        items.push(BillableItem { period, hours: month_billable });
-    }
+    items.extend(billable.into_iter().filter(|item| subscription(item.period)));
     let hours: BTreeMap<Period, Hours> = hours_by_period(items);
     let statement = statement_through(&contract, org.vat, last_closed, &hours, period)?
         .pop()
@@ -407,7 +398,7 @@ pub async fn close_month(app: &App, org: &OrgRecord, period: Period, by: i64) ->
         // Months close in order, so a frozen month never rests on figures that may still change.
         return Err(Error::Conflict(format!("close {previous} first")));
     }
-    let mut report = build_report(app, org, period).await?;
+    let mut report = build_report(app, org, period, Listing::Whole).await?;
     let closed_at = app.clock().now_text();
     report.status = "closed";
     report.closed_at = Some(closed_at.clone());
@@ -615,13 +606,14 @@ mod tests {
             status: "open",
             closed_at: None,
             tasks: ReportTasks { count: 0, joined: String::new() },
-            consultations: ReportConsultations { count: 3000, joined: many(3000) },
+            consultations: ReportConsultations { count: 3000, joined: many(3000), next_before: Some(7) },
             statement: serde_json::from_value(statement).unwrap(),
             tariff: ReportTariff { name: "Старт".into(), terms: hourbank_domain::Tariff::start() },
         };
         let json = report.to_json();
         let parsed: Value = serde_json::from_slice(&json).unwrap();
         assert_eq!(parsed["consultations"].as_array().unwrap().len(), 3000);
+        assert_eq!(parsed["consultations_next_before"], 7);
         assert!(
             json.capacity() - json.len() <= REPORT_FIELDS_ROOM,
             "{} bytes written into {}",
