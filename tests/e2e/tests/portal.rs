@@ -652,8 +652,16 @@ async fn rejecting_and_returning_need_a_comment_and_the_other_pages_read_well() 
     b.goto_and_wait(&format!("{base}/portal/reports"), "#months").await;
     b.wait_text("#months", "открыт").await;
     b.assert_no_axe_violations("reports list").await;
-    // A hundred calls more: the open month's report lists its newest hundred, and the button
-    // below them reads the rest, the first consultation among them.
+    // The billable consultation is billed: the month's report lists it as such, and its half
+    // hour is in the act's month.
+    b.goto_and_wait(&format!("{base}/portal/reports/{period}"), "table.consultations").await;
+    let listed = b.wait_text("table.consultations", "Как настроить принтер этикеток").await;
+    assert!(b.js("return !document.getElementById('report-consultations-more')", vec![]).await == json!(true));
+    assert!(listed.contains("0,5\u{a0}ч") && listed.contains("да"), "{listed}");
+    b.goto_and_wait(&format!("{base}/portal/reports/{period}/act"), "#document-lines").await;
+    b.wait_text("#document-title", "Акт оказанных услуг от").await;
+    // A hundred calls more: the open month's report lists its newest hundred and says that its
+    // CSV lists them all, the first consultation among them.
     for n in 1..=100 {
         anna.post(
             "/consultations",
@@ -662,26 +670,16 @@ async fn rejecting_and_returning_need_a_comment_and_the_other_pages_read_well() 
         )
         .await;
     }
-    // The billable consultation is billed: the month's report lists it as such, and its half
-    // hour is in the act's month.
     b.goto_and_wait(&format!("{base}/portal/reports/{period}"), "table.consultations").await;
-    b.wait_text("table.consultations", "Звонок 100").await;
+    b.wait_text("#report-consultations-more", "все — в CSV отчёта").await;
+    let shown = b.js("return document.querySelectorAll('table.consultations tbody tr').length", vec![]).await;
+    assert_eq!(shown, json!(100));
+    assert!(b.text("table.consultations").await.contains("Звонок 100"));
     assert!(!b.text("table.consultations").await.contains("Как настроить принтер этикеток"));
     b.assert_no_axe_violations("a report with more consultations than it lists").await;
-    b.click("#report-consultations-more").await;
-    let listed = b.wait_text("table.consultations", "Как настроить принтер этикеток").await;
-    // All 101 in one table, and no button once the last page is in.
-    let shown = b
-        .js(
-            "return [document.querySelectorAll('table.consultations tbody tr').length, \
-                      !!document.getElementById('report-consultations-more')]",
-            vec![],
-        )
-        .await;
-    assert_eq!(shown, json!([101, false]));
-    assert!(listed.contains("0,5\u{a0}ч") && listed.contains("да"), "{listed}");
-    b.goto_and_wait(&format!("{base}/portal/reports/{period}/act"), "#document-lines").await;
-    b.wait_text("#document-title", "Акт оказанных услуг от").await;
+    let (_, csv) = client.get_bytes(&format!("/reports/{period}.csv")).await;
+    let csv = String::from_utf8(csv).unwrap();
+    assert!(csv.contains("Как настроить принтер этикеток") && csv.contains("Звонок 1;"), "{csv}");
     b.goto_and_wait(&format!("{base}/portal/instructions?q=этикетки"), "#instructions-q").await;
     b.wait_text("main", "Склад → Этикетки").await;
     b.goto_and_wait(&format!("{base}/portal/instructions?q=нетакогослова"), "#instructions-q").await;

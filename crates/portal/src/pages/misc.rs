@@ -39,8 +39,8 @@ pub fn Consultations(me: Me) -> impl IntoView {
         {move || show(list, move |l: ConsultationList| view! {
             {consultation_table(&l.consultations, ctx.lang.get())}
             {l.next_before.is_some().then(|| view! { <p class="hint" id="consultations-more">{ctx.t(
-                "Показаны 100 последних консультаций; за каждый месяц все — в его отчёте.",
-                "The 100 latest consultations are shown; each month's report lists all of its own.")}</p> })}
+                "Показаны 100 последних консультаций; все за месяц — в CSV его отчёта.",
+                "The 100 latest consultations are shown; a month's report lists all of its own in its CSV.")}</p> })}
         })}
     }
 }

@@ -157,7 +157,12 @@ pub fn ReportPage(me: Me, period: Period, org: Option<i64>) -> impl IntoView {
                 <h2>{t("Принятые задачи", "Accepted tasks")}</h2>
                 {report_tasks(&r, lang)}
                 <h2>{t("Консультации", "Consultations")}</h2>
-                {report_consultations(r.consultations.clone(), r.consultations_next_before, period, org)}
+                {consultation_table(&r.consultations, lang)}
+                // A busy open month lists its newest hundred; its CSV lists them all. (A button
+                // reading the next pages cost the client's wasm 1.8 kB of brotli, past its budget.)
+                {r.consultations_next_before.is_some().then(|| view! { <p class="hint" id="report-consultations-more">{t(
+                    "Показаны 100 последних консультаций месяца; все — в CSV отчёта.",
+                    "The month's 100 latest consultations are shown; the report's CSV lists all of them.")}</p> })}
             }
         })}
     }
@@ -241,45 +246,6 @@ fn report_tasks(r: &Report, lang: Lang) -> AnyView {
         </div>
     }
     .into_any()
-}
-
-/// The month's consultations as its report lists them: an open month its newest; when it has
-/// more, a button reads the next page (`GET /consultations?month=…&before=…`) and adds it below.
-fn report_consultations(
-    listed: Vec<crate::model::Consultation>,
-    next: Option<i64>,
-    period: Period,
-    org: Option<i64>,
-) -> impl IntoView {
-    let ctx = ctx();
-    let (shown, next, failed) = (RwSignal::new(listed), RwSignal::new(next), RwSignal::new(None::<String>));
-    let more = move |_| {
-        let Some(before) = next.get_untracked() else { return };
-        let path = format!(
-            "/consultations?month={period}&before={before}{}",
-            org.map(|o| format!("&org={o}")).unwrap_or_default()
-        );
-        leptos::task::spawn_local(async move {
-            match crate::api::get::<crate::model::ConsultationList>(&path).await {
-                Ok(page) => {
-                    shown.update(|list| list.extend(page.value.consultations));
-                    next.set(page.value.next_before);
-                    failed.set(None);
-                }
-                Err(crate::api::ApiError::SignedOut) => ctx.signed_out(),
-                Err(e) => failed.set(Some(e.message(ctx.ru()))),
-            }
-        });
-    };
-    view! {
-        {move || shown.with(|list| consultation_table(list, ctx.lang.get()))}
-        {move || next.get().is_some().then(|| view! {
-            <p><button type="button" class="secondary" id="report-consultations-more" on:click=more>
-                {ctx.t("Показать ещё", "Show more")}
-            </button></p>
-        })}
-        {move || failed.get().map(|e| view! { <p class="error-box" role="alert">{e}</p> })}
-    }
 }
 
 pub fn consultation_table(list: &[crate::model::Consultation], lang: Lang) -> AnyView {
