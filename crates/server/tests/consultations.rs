@@ -551,7 +551,8 @@ async fn a_busy_months_report_lists_the_newest_and_pages_the_rest(app: TestApp) 
     }
     assert_eq!(rest, newest_first[100..], "the pages after the report's hold exactly the others");
 
-    // The report as built whole (what closing freezes) lists them all by date, then id.
+    // Served as a server that has read nothing yet builds it; then closed, the month is frozen
+    // whole, by date and then id.
     let fresh = hourbank_server::App::new(app.state.db().clone());
     let org = hourbank_server::store::org(fresh.db(), hourbank_server::auth::OrgScope::All, c.org).await.unwrap();
     let listing = hourbank_server::services::reports::Listing::Newest;

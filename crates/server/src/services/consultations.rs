@@ -161,10 +161,18 @@ pub async fn consultations(
     bind_filter(sqlx::query(&sql), &binds).fetch_all(db.pool()).await?.iter().map(consultation_from_row).collect()
 }
 
+/// The queries of [`consultation_page`] (the first page's, and the one after `before`) and their
+/// values.
+fn page_queries(db: &Db, scope: OrgScope, filter: &ConsultationFilter) -> (String, String, Vec<FilterValue>) {
+    let (sql, binds) = consultation_query(db.backend(), scope, filter, Order::NewestFirst);
+    let (first, rest) = Page::chunk_queries(&sql, "c.id", binds.len());
+    (first, rest, binds)
+}
+
 /// The first page's query of [`consultation_page`] and its values (for a test of its plan).
 pub fn first_page_query(db: &Db, scope: OrgScope, filter: &ConsultationFilter) -> (String, Vec<FilterValue>) {
-    let (sql, binds) = consultation_query(db.backend(), scope, filter, Order::NewestFirst);
-    (Page::chunk_queries(&sql, "c.id", binds.len()).0, binds)
+    let (first, _, binds) = page_queries(db, scope, filter);
+    (first, binds)
 }
 
 /// Consultations matching the filter, newest entry first, a page at a time.
@@ -174,8 +182,7 @@ pub async fn consultation_page(
     filter: ConsultationFilter,
     page: Page,
 ) -> Result<Paged<Consultation>, crate::Error> {
-    let (sql, binds) = consultation_query(db.backend(), scope, &filter, Order::NewestFirst);
-    let (first, rest) = Page::chunk_queries(&sql, "c.id", binds.len());
+    let (first, rest, binds) = page_queries(db, scope, &filter);
     let fetch = |before: Option<i64>, limit: usize| {
         let (first, rest, binds) = (&first, &rest, &binds);
         async move {

@@ -128,7 +128,6 @@ pub struct ReportTasks {
 /// The month's consultations as the report lists them.
 #[derive(Debug)]
 pub struct ReportConsultations {
-    pub count: usize,
     /// The entries joined by commas: the inside of the report's `consultations` array.
     pub joined: String,
     /// The next page of the month's consultations (`GET /consultations?month=…&before=…`) when
@@ -296,8 +295,7 @@ async fn month_consultations(
             (paged.items, paged.next_before)
         }
     };
-    let count = listed.len();
-    let mut joined = String::with_capacity(count * 200);
+    let mut joined = String::with_capacity(listed.len() * 200);
     for (i, mut consultation) in listed.into_iter().enumerate() {
         if i > 0 {
             joined.push(',');
@@ -306,7 +304,7 @@ async fn month_consultations(
         (consultation.org_id, consultation.specialist_id, consultation.created_at) = (None, None, None);
         joined += &serde_json::to_string(&consultation).expect("a consultation serializes");
     }
-    Ok(ReportConsultations { count, joined, next_before })
+    Ok(ReportConsultations { joined, next_before })
 }
 
 /// Builds the month's report from current data (an open month, or a month about to close),
@@ -606,7 +604,7 @@ mod tests {
             status: "open",
             closed_at: None,
             tasks: ReportTasks { count: 0, joined: String::new() },
-            consultations: ReportConsultations { count: 3000, joined: many(3000), next_before: Some(7) },
+            consultations: ReportConsultations { joined: many(3000), next_before: Some(7) },
             statement: serde_json::from_value(statement).unwrap(),
             tariff: ReportTariff { name: "Старт".into(), terms: hourbank_domain::Tariff::start() },
         };
