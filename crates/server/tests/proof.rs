@@ -395,7 +395,7 @@ async fn soak(engine: Backend, plan: SoakPlan) -> bool {
                                               "topic": "soak", "billable": false})),
                         ),
                         // A sign-in (argon2) now and then: one in 200 requests.
-                        _ if n % 10 == 0 => (
+                        _ if n.is_multiple_of(10) => (
                             Kind::SignIn,
                             http.post(format!("{base}/api/v1/session"))
                                 .json(&json!({"email": "ivan@hourbank.demo", "password": DEMO_PASSWORD})),

@@ -6,6 +6,7 @@ use std::path::Path;
 use std::str::FromStr;
 use std::sync::Arc;
 
+mod postgres;
 pub mod report_entries;
 mod sqlite;
 
@@ -18,6 +19,9 @@ static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
 
 /// The default database: a SQLite file under `./data/`, created on first start.
 pub const DEFAULT_URL: &str = "sqlite://data/hourbank.db";
+
+/// A pooled connection idle this long is pinged before use (see [`Db::connect`]).
+pub const PING_AFTER_IDLE: std::time::Duration = std::time::Duration::from_secs(2);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -55,6 +59,8 @@ pub struct Db {
     sqlite_readers: Arc<sqlite::Readers>,
     /// Writes committed and the transactions they took, for tests and benchmarks.
     grouped: Arc<WriteCounts>,
+    /// PostgreSQL's connections for [`Db::lookup`] and [`Db::write_once`] (none on SQLite).
+    postgres: Option<Arc<postgres::Kept>>,
 }
 
 /// How many writes [`Db::write_once`] committed on SQLite, and in how many transactions.
@@ -234,10 +240,25 @@ impl Db {
             }
             Backend::Postgres => url.to_string(),
         };
-        let options = AnyPoolOptions::new().max_connections(match backend {
-            Backend::Sqlite => 8,
-            Backend::Postgres => 16,
-        });
+        let options = AnyPoolOptions::new()
+            .max_connections(match backend {
+                Backend::Sqlite => 8,
+                Backend::Postgres => 16,
+            })
+            // sqlx pings a connection (a round trip to the database) each time one leaves the pool,
+            // and again when it comes back. The second ping stays; the first only for a connection
+            // idle for a while, whose database may have restarted or dropped it meanwhile. Under
+            // load a connection came back moments ago: PostgreSQL's keyed write went from 3 round
+            // trips a statement to 2 (DEVELOPERS.md, "A query through sqlx's pool").
+            .test_before_acquire(false)
+            .before_acquire(|conn, meta| {
+                Box::pin(async move {
+                    if meta.idle_for >= PING_AFTER_IDLE {
+                        sqlx::Connection::ping(conn).await?;
+                    }
+                    Ok(true)
+                })
+            });
         let options = match backend {
             Backend::Sqlite => options.after_connect(|conn, _| Box::pin(sqlite_settings(conn))),
             Backend::Postgres => options,
@@ -254,6 +275,7 @@ impl Db {
                 Backend::Postgres => Path::new("").into(),
             },
             grouped: Arc::default(),
+            postgres: (backend == Backend::Postgres).then(|| Arc::new(postgres::Kept::new(&url))),
         };
         db.migrate().await?;
         Ok(db)
@@ -314,27 +336,26 @@ impl Db {
                 queue.send(write).map_err(|_| stopped())?;
                 answer.await.map_err(|_| stopped())?
             }
-            Backend::Postgres => {
-                let rows = bind_all(sqlx::query(postgres), args).fetch_all(&self.pool).await?;
-                rows.iter().map(DbRow::from_any).collect()
-            }
+            Backend::Postgres => self.kept().fetch_all(postgres, args).await,
         }
     }
 
     /// A small read by key or index, of the kind most requests make (a session, a task, a page
-    /// of a list): on SQLite run on the calling thread ([`sqlite::Readers`]), on PostgreSQL from
-    /// the pool. Not for reads that scan (a month's report): they would hold the runtime's thread.
+    /// of a list): on SQLite run on the calling thread ([`sqlite::Readers`]), on PostgreSQL on
+    /// its kept connections ([`postgres::Kept`]). Not for reads that scan (a month's report):
+    /// they would hold the runtime's thread.
     pub async fn lookup(&self, sql: &str, args: &[Arg<'_>]) -> Result<Vec<DbRow>, sqlx::Error> {
         match self.backend {
             Backend::Sqlite => {
                 let args: Vec<OwnedArg> = args.iter().map(OwnedArg::from).collect();
                 self.sqlite_readers.read(&self.sqlite_file, sql, &args)
             }
-            Backend::Postgres => {
-                let rows = bind_all(sqlx::query(sql), args).fetch_all(&self.pool).await?;
-                rows.iter().map(DbRow::from_any).collect()
-            }
+            Backend::Postgres => self.kept().fetch_all(sql, args).await,
         }
+    }
+
+    fn kept(&self) -> &postgres::Kept {
+        self.postgres.as_deref().expect("a PostgreSQL database keeps its connections")
     }
 
     /// How many writes [`Db::write_once`] committed on SQLite, in how many transactions.

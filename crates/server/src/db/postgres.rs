@@ -1,0 +1,66 @@
+//! PostgreSQL connections for the one-statement calls that most requests make ([`Db::lookup`],
+//! [`Db::write_once`]), kept here instead of in sqlx's pool. The pool pings every connection that
+//! comes back to it, a round trip to the database after each statement; with the keyed write's two
+//! statements on 2 cores that was a third of its round trips (DEVELOPERS.md, "A query through
+//! sqlx's pool"). A connection here is used for one statement at a time and put back only when
+//! the statement ran to its end; one idle for a while is pinged before use, as the pool does.
+//!
+//! [`Db::lookup`]: super::Db::lookup
+//! [`Db::write_once`]: super::Db::write_once
+
+use std::sync::Mutex;
+use std::time::Instant;
+
+use sqlx::{AnyConnection, Connection};
+
+use super::{bind_all, Arg, DbRow, PING_AFTER_IDLE};
+
+/// At most this many connections at once (as many as the pool's).
+pub const MAX_CONNECTIONS: usize = 16;
+
+#[derive(Debug)]
+pub struct Kept {
+    url: String,
+    /// Connections not in use, with the moment each came back.
+    idle: Mutex<Vec<(AnyConnection, Instant)>>,
+    /// One permit per connection in use or being opened.
+    permits: tokio::sync::Semaphore,
+}
+
+impl Kept {
+    pub fn new(url: &str) -> Kept {
+        Kept {
+            url: url.to_string(),
+            idle: Mutex::new(Vec::new()),
+            permits: tokio::sync::Semaphore::new(MAX_CONNECTIONS),
+        }
+    }
+
+    /// Runs one statement and reads its rows.
+    pub async fn fetch_all(&self, sql: &str, args: &[Arg<'_>]) -> Result<Vec<DbRow>, sqlx::Error> {
+        let _permit = self.permits.acquire().await.map_err(|_| sqlx::Error::PoolClosed)?;
+        let mut conn = self.take().await?;
+        // If this future is dropped mid-statement the connection is dropped with it: a message
+        // half sent would leave it out of step with the server.
+        let outcome = bind_all(sqlx::query(sql), args).fetch_all(&mut conn).await;
+        // A statement the database refused (a constraint, a conflict) leaves the connection as
+        // good as before; anything else (the socket, the protocol) may not.
+        if outcome.as_ref().err().is_none_or(|e| e.as_database_error().is_some()) {
+            self.idle.lock().unwrap_or_else(|e| e.into_inner()).push((conn, Instant::now()));
+        }
+        outcome?.iter().map(DbRow::from_any).collect()
+    }
+
+    /// The most recently used idle connection (pinged if it idled long enough for the database
+    /// to have dropped it), or a new one.
+    async fn take(&self) -> Result<AnyConnection, sqlx::Error> {
+        loop {
+            let next = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
+            let Some((mut conn, since)) = next else { break };
+            if since.elapsed() < PING_AFTER_IDLE || conn.ping().await.is_ok() {
+                return Ok(conn);
+            }
+        }
+        AnyConnection::connect(&self.url).await
+    }
+}
