@@ -274,11 +274,8 @@ async fn write_answers(db: crate::Db, mut receive: tokio::sync::mpsc::UnboundedR
             .iter()
             .flat_map(|(a, _)| [Arg::Int(a.status), Arg::Text(&a.body), Arg::Int(a.user_id), Arg::Text(&a.key)])
             .collect();
-        let outcome = crate::db::bind_all(sqlx::query(&postgres), &args)
-            .execute(db.pool())
-            .await
-            .map(drop)
-            .map_err(|e| e.to_string());
+        // On a kept connection (`Db::write_once`), not the pool: no ping after it.
+        let outcome = db.write_once("", &postgres, &args).await.map(drop).map_err(|e| e.to_string());
         drop(args);
         for (_, done) in batch.drain(..) {
             let _ = done.send(outcome.clone());
