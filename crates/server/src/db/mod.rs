@@ -246,10 +246,11 @@ impl Db {
                 Backend::Postgres => 16,
             })
             // sqlx pings a connection (a round trip to the database) each time one leaves the pool,
-            // and again when it comes back. The second ping stays; the first only for a connection
-            // idle for a while, whose database may have restarted or dropped it meanwhile. Under
-            // load a connection came back moments ago: PostgreSQL's keyed write went from 3 round
-            // trips a statement to 2 (DEVELOPERS.md, "A query through sqlx's pool").
+            // and again when it comes back. The second ping cannot be turned off (PostgreSQL's
+            // one-statement calls avoid it on connections of their own, `postgres::Kept`); the
+            // first is kept only for a connection idle for a while, whose database may have
+            // restarted or dropped it meanwhile. Under load a connection came back moments ago
+            // (DEVELOPERS.md, "A query through sqlx's pool").
             .test_before_acquire(false)
             .before_acquire(|conn, meta| {
                 Box::pin(async move {

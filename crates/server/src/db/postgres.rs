@@ -1,7 +1,7 @@
 //! PostgreSQL connections for the one-statement calls that most requests make ([`Db::lookup`],
 //! [`Db::write_once`]), kept here instead of in sqlx's pool. The pool pings every connection that
-//! comes back to it, a round trip to the database after each statement; with the keyed write's two
-//! statements on 2 cores that was a third of its round trips (DEVELOPERS.md, "A query through
+//! comes back to it (no option turns that off): a round trip to the database after each
+//! statement, as many round trips as the statements themselves (DEVELOPERS.md, "A query through
 //! sqlx's pool"). A connection here is used for one statement at a time and put back only when
 //! the statement ran to its end; one idle for a while is pinged before use, as the pool does.
 //!
