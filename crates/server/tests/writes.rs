@@ -167,3 +167,34 @@ async fn connections_the_database_dropped_while_idle_are_replaced() {
     let (status, body) = app.post("/api/v1/tasks", &client, json!({"title": "После", "description": "обрыва"})).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
 }
+
+/// A connection the database dropped a moment ago (a restart, a failover) is not yet due for its
+/// ping. The session's read, the first statement of every request, finds it dead and runs again on
+/// a new connection: neither reads nor the writes behind them fail for it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_right_after_the_database_dropped_its_connections_succeed() {
+    let Some(app) = TestApp::spawn(support::Backend::Postgres).await else { return };
+    let org = app.org("ООО «Ромашка»", "7707083893", &format!("{}-01", business_period())).await;
+    let (_, client) = app.user("c@romashka.test", "client", Some(org)).await;
+    let answers = futures::future::join_all((0..8).map(|_| app.get("/api/v1/tasks", &client))).await;
+    assert!(answers.iter().all(|(s, _)| *s == StatusCode::OK), "{answers:?}");
+    let database: String =
+        sqlx::query_scalar("SELECT current_database()::text").fetch_one(app.state.db().pool()).await.unwrap();
+    let admin_url = std::env::var("HOURBANK_TEST_PG_URL").unwrap();
+    let mut admin = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin_url).await.unwrap();
+    let dropped: Vec<bool> =
+        sqlx::query_scalar("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname::text = $1")
+            .bind(&database)
+            .fetch_all(&mut admin)
+            .await
+            .unwrap();
+    assert!(dropped.len() >= 2 && dropped.iter().all(|d| *d), "{dropped:?}");
+    for round in 0..12 {
+        let key = format!("after-drop-{round}");
+        let task = json!({"title": "Сразу после", "description": "обрыва"});
+        let (status, _, body) = app.post_keyed("/api/v1/tasks", &client, &key, &task).await;
+        assert_eq!(status, StatusCode::CREATED, "round {round}: {body}");
+        let (status, body) = app.get("/api/v1/tasks", &client).await;
+        assert_eq!(status, StatusCode::OK, "round {round}: {body}");
+    }
+}

@@ -337,7 +337,7 @@ impl Db {
                 queue.send(write).map_err(|_| stopped())?;
                 answer.await.map_err(|_| stopped())?
             }
-            Backend::Postgres => self.kept().fetch_all(postgres, args).await,
+            Backend::Postgres => self.kept().fetch_all(postgres, args, false).await,
         }
     }
 
@@ -351,7 +351,7 @@ impl Db {
                 let args: Vec<OwnedArg> = args.iter().map(OwnedArg::from).collect();
                 self.sqlite_readers.read(&self.sqlite_file, sql, &args)
             }
-            Backend::Postgres => self.kept().fetch_all(sql, args).await,
+            Backend::Postgres => self.kept().fetch_all(sql, args, true).await,
         }
     }
 

@@ -36,31 +36,59 @@ impl Kept {
         }
     }
 
-    /// Runs one statement and reads its rows.
-    pub async fn fetch_all(&self, sql: &str, args: &[Arg<'_>]) -> Result<Vec<DbRow>, sqlx::Error> {
+    /// Runs one statement and reads its rows. A read whose kept connection the database has
+    /// closed (a restart, a failover, an administrator: the connection not yet idle long enough to
+    /// be pinged) runs once more on a new connection; a write does not, since it may have committed.
+    pub async fn fetch_all(&self, sql: &str, args: &[Arg<'_>], read: bool) -> Result<Vec<DbRow>, sqlx::Error> {
         let _permit = self.permits.acquire().await.map_err(|_| sqlx::Error::PoolClosed)?;
-        let mut conn = self.take().await?;
+        let (conn, kept) = self.take().await?;
+        match self.run(conn, sql, args).await {
+            Err(e) if kept && connection_lost(&e) => {
+                // What closed this one (a restart, most likely) closed the others kept with it.
+                let stale = std::mem::take(&mut *self.idle.lock().unwrap_or_else(|e| e.into_inner()));
+                drop(stale);
+                if !read {
+                    return Err(e);
+                }
+                let conn = AnyConnection::connect(&self.url).await?;
+                self.run(conn, sql, args).await
+            }
+            outcome => outcome,
+        }
+    }
+
+    async fn run(&self, mut conn: AnyConnection, sql: &str, args: &[Arg<'_>]) -> Result<Vec<DbRow>, sqlx::Error> {
         // If this future is dropped mid-statement the connection is dropped with it: a message
         // half sent would leave it out of step with the server.
         let outcome = bind_all(sqlx::query(sql), args).fetch_all(&mut conn).await;
         // A statement the database refused (a constraint, a conflict) leaves the connection as
-        // good as before; anything else (the socket, the protocol) may not.
-        if outcome.as_ref().err().is_none_or(|e| e.as_database_error().is_some()) {
+        // good as before.
+        if outcome.as_ref().err().is_none_or(|e| !connection_lost(e)) {
             self.idle.lock().unwrap_or_else(|e| e.into_inner()).push((conn, Instant::now()));
         }
         outcome?.iter().map(DbRow::from_any).collect()
     }
 
     /// The most recently used idle connection (pinged if it idled long enough for the database
-    /// to have dropped it), or a new one.
-    async fn take(&self) -> Result<AnyConnection, sqlx::Error> {
+    /// to have dropped it) and `true`, or a new one and `false`.
+    async fn take(&self) -> Result<(AnyConnection, bool), sqlx::Error> {
         loop {
             let next = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
             let Some((mut conn, since)) = next else { break };
             if since.elapsed() < PING_AFTER_IDLE || conn.ping().await.is_ok() {
-                return Ok(conn);
+                return Ok((conn, true));
             }
         }
-        AnyConnection::connect(&self.url).await
+        Ok((AnyConnection::connect(&self.url).await?, false))
+    }
+}
+
+/// The connection cannot be used again: its socket or the protocol failed, or the database ended
+/// it (SQLSTATE class 08, a connection exception, or 57P, a shutdown or an administrator's
+/// `pg_terminate_backend`, which the next statement on it reads).
+fn connection_lost(e: &sqlx::Error) -> bool {
+    match e.as_database_error() {
+        Some(db) => db.code().is_some_and(|code| code.starts_with("08") || code.starts_with("57P")),
+        None => true,
     }
 }
