@@ -178,6 +178,8 @@ async fn requests_right_after_the_database_dropped_its_connections_succeed() {
     let (_, client) = app.user("c@romashka.test", "client", Some(org)).await;
     let answers = futures::future::join_all((0..8).map(|_| app.get("/api/v1/tasks", &client))).await;
     assert!(answers.iter().all(|(s, _)| *s == StatusCode::OK), "{answers:?}");
+    let answers = futures::future::join_all((0..8).map(|_| app.get("/api/v1/tariffs", &client))).await;
+    assert!(answers.iter().all(|(s, _)| *s == StatusCode::OK), "{answers:?}");
     let database: String =
         sqlx::query_scalar("SELECT current_database()::text").fetch_one(app.state.db().pool()).await.unwrap();
     let admin_url = std::env::var("HOURBANK_TEST_PG_URL").unwrap();
@@ -195,6 +197,9 @@ async fn requests_right_after_the_database_dropped_its_connections_succeed() {
         let (status, _, body) = app.post_keyed("/api/v1/tasks", &client, &key, &task).await;
         assert_eq!(status, StatusCode::CREATED, "round {round}: {body}");
         let (status, body) = app.get("/api/v1/tasks", &client).await;
+        assert_eq!(status, StatusCode::OK, "round {round}: {body}");
+        // Through sqlx's pool, whose connections the database closed too.
+        let (status, body) = app.get("/api/v1/tariffs", &client).await;
         assert_eq!(status, StatusCode::OK, "round {round}: {body}");
     }
 }

@@ -240,6 +240,10 @@ impl Db {
             }
             Backend::Postgres => url.to_string(),
         };
+        // When a kept PostgreSQL connection was last found closed by the database (a restart): the
+        // pool's connections that were idle by then are pinged before use, however briefly idle.
+        let lost = postgres::LostAt::default();
+        let lost_for_pool = lost.clone();
         let options = AnyPoolOptions::new()
             .max_connections(match backend {
                 Backend::Sqlite => 8,
@@ -252,9 +256,10 @@ impl Db {
             // restarted or dropped it meanwhile. Under load a connection came back moments ago
             // (DEVELOPERS.md, "A query through sqlx's pool").
             .test_before_acquire(false)
-            .before_acquire(|conn, meta| {
+            .before_acquire(move |conn, meta| {
+                let idle_before_loss = lost_for_pool.covers(meta.idle_for);
                 Box::pin(async move {
-                    if meta.idle_for >= PING_AFTER_IDLE {
+                    if meta.idle_for >= PING_AFTER_IDLE || idle_before_loss {
                         sqlx::Connection::ping(conn).await?;
                     }
                     Ok(true)
@@ -276,7 +281,7 @@ impl Db {
                 Backend::Postgres => Path::new("").into(),
             },
             grouped: Arc::default(),
-            postgres: (backend == Backend::Postgres).then(|| Arc::new(postgres::Kept::new(&url))),
+            postgres: (backend == Backend::Postgres).then(|| Arc::new(postgres::Kept::new(&url, lost))),
         };
         db.migrate().await?;
         Ok(db)

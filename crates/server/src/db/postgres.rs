@@ -8,8 +8,8 @@
 //! [`Db::lookup`]: super::Db::lookup
 //! [`Db::write_once`]: super::Db::write_once
 
-use std::sync::Mutex;
-use std::time::Instant;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use sqlx::{AnyConnection, Connection};
 
@@ -18,9 +18,27 @@ use super::{bind_all, Arg, DbRow, PING_AFTER_IDLE};
 /// At most this many connections at once (as many as the pool's).
 pub const MAX_CONNECTIONS: usize = 16;
 
+/// The moment a kept connection was last found closed by the database, shared with sqlx's pool:
+/// what closed one (a restart, a failover) closed the pool's idle connections as well.
+#[derive(Debug, Clone, Default)]
+pub struct LostAt(Arc<Mutex<Option<Instant>>>);
+
+impl LostAt {
+    fn mark(&self) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(Instant::now());
+    }
+
+    /// A connection idle for `idle_for` went idle before the last loss.
+    pub fn covers(&self, idle_for: Duration) -> bool {
+        let lost = *self.0.lock().unwrap_or_else(|e| e.into_inner());
+        lost.zip(Instant::now().checked_sub(idle_for)).is_some_and(|(lost, idle_since)| idle_since <= lost)
+    }
+}
+
 #[derive(Debug)]
 pub struct Kept {
     url: String,
+    lost: LostAt,
     /// Connections not in use, with the moment each came back.
     idle: Mutex<Vec<(AnyConnection, Instant)>>,
     /// One permit per connection in use or being opened.
@@ -28,9 +46,10 @@ pub struct Kept {
 }
 
 impl Kept {
-    pub fn new(url: &str) -> Kept {
+    pub fn new(url: &str, lost: LostAt) -> Kept {
         Kept {
             url: url.to_string(),
+            lost,
             idle: Mutex::new(Vec::new()),
             permits: tokio::sync::Semaphore::new(MAX_CONNECTIONS),
         }
@@ -44,7 +63,9 @@ impl Kept {
         let (conn, kept) = self.take().await?;
         match self.run(conn, sql, args).await {
             Err(e) if kept && connection_lost(&e) => {
-                // What closed this one (a restart, most likely) closed the others kept with it.
+                // What closed this one (a restart, most likely) closed the others kept with it,
+                // and the pool's.
+                self.lost.mark();
                 let stale = std::mem::take(&mut *self.idle.lock().unwrap_or_else(|e| e.into_inner()));
                 drop(stale);
                 if !read {
