@@ -3,15 +3,29 @@
 //! start a formula (`=`, `+`, `-`, `@`, a tab or a carriage return first, OWASP's list) is
 //! prefixed with `'`, so text a client typed («=HYPERLINK(…)») stays text.
 
-/// One cell, neutralised and quoted as needed.
+/// One cell, neutralised and quoted as needed. A plain number (`-5`, `0,5`) is left as it is: it
+/// starts no formula and a spreadsheet should read it as a number.
 pub fn cell(value: &str) -> String {
+    if is_plain_number(value) {
+        return value.to_string();
+    }
     let neutral =
         if value.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{value}") } else { value.to_string() };
-    if neutral.contains([';', '"', '\n', '\r']) {
+    // A comma too: a spreadsheet whose list separator is the comma (an English Excel) splits an
+    // unquoted cell there, and the text after it («x,=1+2») would start a formula of its own.
+    if neutral.contains([';', ',', '"', '\n', '\r']) {
         format!("\"{}\"", neutral.replace('"', "\"\""))
     } else {
         neutral
     }
+}
+
+/// Digits with an optional leading minus and one decimal comma or point: `-12`, `0,5`, `20000.00`.
+fn is_plain_number(value: &str) -> bool {
+    let digits = value.strip_prefix('-').unwrap_or(value);
+    let (whole, fraction) = digits.split_once([',', '.']).unwrap_or((digits, "0"));
+    let all_digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+    all_digits(whole) && all_digits(fraction)
 }
 
 /// One line: the cells joined by `;`, ended by CRLF.
@@ -76,5 +90,49 @@ mod tests {
         assert_eq!(cell("ООО \"Ромашка\""), "\"ООО \"\"Ромашка\"\"\"");
         assert_eq!(cell("20000.00"), "20000.00");
         assert_eq!(line(&["a", "b;c"]), "a;\"b;c\"\r\n");
+    }
+
+    /// Split the way a spreadsheet with the comma as its list separator reads a line (quotes
+    /// group, `""` is a quote), or with `;` as ours does.
+    fn split(line: &str, separator: char) -> Vec<String> {
+        let (mut cells, mut current, mut quoted) = (Vec::new(), String::new(), false);
+        let mut chars = line.trim_end_matches("\r\n").chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '"' if quoted && chars.peek() == Some(&'"') => {
+                    current.push('"');
+                    chars.next();
+                }
+                '"' => quoted = !quoted,
+                c if c == separator && !quoted => cells.push(std::mem::take(&mut current)),
+                c => current.push(c),
+            }
+        }
+        cells.push(current);
+        cells
+    }
+
+    #[test]
+    fn no_cell_starts_a_formula_whichever_separator_the_spreadsheet_uses() {
+        let hostile = ["Отчёт,=1+2,", "готово,=cmd|' /C calc'!A0,", "a, +1", "x,@SUM(A1)", "=1,2", "-2+3,4"];
+        for separator in [';', ','] {
+            for cell in split(&line(&hostile), separator) {
+                assert!(!cell.starts_with(['=', '+', '-', '@']), "{cell:?} with {separator:?}");
+            }
+        }
+        assert_eq!(
+            split(&line(&hostile), ';'),
+            hostile.map(|h| if h.starts_with(['=', '-']) { format!("'{h}") } else { h.to_string() })
+        );
+    }
+
+    #[test]
+    fn plain_numbers_stay_numbers() {
+        for number in ["-5", "-0,5", "0,5", "12", "20000.00", "1234,50"] {
+            assert_eq!(cell(number), number);
+        }
+        for not_a_number in ["-", "-,5", "1,2,3", "-1e5", ",5"] {
+            assert_ne!(cell(not_a_number), not_a_number, "{not_a_number:?}");
+        }
     }
 }
