@@ -113,14 +113,61 @@ pub async fn headers(State(state): State<AppState>, request: Request, next: Next
 static REPORTS: Mutex<Vec<String>> = Mutex::new(Vec::new());
 
 /// `POST /api/csp-report`: a browser's report of a blocked script or style, logged and kept.
+/// Anyone may post one, so the log gets it escaped (`?`: a line break or a terminal's escape code
+/// in it cannot forge a log line) and at most [`LOGGED_PER_MINUTE`] of them a minute.
 pub async fn report(body: Bytes) -> axum::http::StatusCode {
     let text = String::from_utf8_lossy(&body[..body.len().min(8 * 1024)]).into_owned();
-    tracing::warn!(report = %text, "content security policy violation");
+    let admitted = LOG_WINDOW.lock().unwrap_or_else(|e| e.into_inner()).admit(std::time::Instant::now());
+    match admitted {
+        Admitted::Log { skipped: 0 } => tracing::warn!(report = ?text, "content security policy violation"),
+        Admitted::Log { skipped } => {
+            tracing::warn!(report = ?text, skipped, "content security policy violation (reports not logged before it)")
+        }
+        Admitted::Skip => {}
+    }
     let mut reports = REPORTS.lock().expect("reports lock");
     if reports.len() < 1000 {
         reports.push(text);
     }
     axum::http::StatusCode::NO_CONTENT
+}
+
+/// Reports logged a minute at most.
+const LOGGED_PER_MINUTE: u32 = 30;
+
+static LOG_WINDOW: Mutex<LogWindow> = Mutex::new(LogWindow { started: None, logged: 0, skipped: 0 });
+
+/// A fixed one-minute window of logged reports, counting those it skips.
+#[derive(Debug)]
+struct LogWindow {
+    started: Option<std::time::Instant>,
+    logged: u32,
+    skipped: u32,
+}
+
+#[derive(Debug, PartialEq)]
+enum Admitted {
+    /// Log it, saying how many were skipped since the last one logged.
+    Log {
+        skipped: u32,
+    },
+    Skip,
+}
+
+impl LogWindow {
+    fn admit(&mut self, now: std::time::Instant) -> Admitted {
+        let minute = std::time::Duration::from_secs(60);
+        if self.started.is_none_or(|started| now.duration_since(started) >= minute) {
+            self.started = Some(now);
+            self.logged = 0;
+        }
+        if self.logged >= LOGGED_PER_MINUTE {
+            self.skipped += 1;
+            return Admitted::Skip;
+        }
+        self.logged += 1;
+        Admitted::Log { skipped: std::mem::take(&mut self.skipped) }
+    }
 }
 
 /// The violations reported so far (for tests).
@@ -141,5 +188,20 @@ mod tests {
         assert_eq!(base64_lite::encode(b"ab"), "YWI=");
         assert_eq!(base64_lite::encode(b"abc"), "YWJj");
         assert_eq!(base64_lite::encode(b"a"), "YQ==");
+    }
+
+    #[test]
+    fn a_flood_of_reports_is_logged_thirty_a_minute_and_counted() {
+        let mut window = LogWindow { started: None, logged: 0, skipped: 0 };
+        let start = std::time::Instant::now();
+        for _ in 0..LOGGED_PER_MINUTE {
+            assert_eq!(window.admit(start), Admitted::Log { skipped: 0 });
+        }
+        for second in 1..=5 {
+            assert_eq!(window.admit(start + std::time::Duration::from_secs(second)), Admitted::Skip);
+        }
+        let next_minute = start + std::time::Duration::from_secs(61);
+        assert_eq!(window.admit(next_minute), Admitted::Log { skipped: 5 });
+        assert_eq!(window.admit(next_minute), Admitted::Log { skipped: 0 });
     }
 }
