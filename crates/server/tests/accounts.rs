@@ -172,6 +172,12 @@ async fn the_audit_log_filters_pages_and_names(app: TestApp) {
     assert_eq!(by_user["entries"].as_array().unwrap().len(), 4, "{by_user}");
     let (_, nothing) = app.get("/api/v1/audit?from=2999-01-01", &admin).await;
     assert_eq!(nothing["entries"], json!([]));
+    for limit in ["0", "-1", "1001"] {
+        let (s, b) = app.get(&format!("/api/v1/audit?limit={limit}"), &admin).await;
+        assert_eq!((s, b["errors"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("limit")), "{b}");
+    }
+    let (s, b) = app.get("/api/v1/audit?limit=1000", &admin).await;
+    assert_eq!(s, StatusCode::OK, "{b}");
     let (s, b) = app.get("/api/v1/audit?from=вчера", &admin).await;
     assert_eq!((s, b["errors"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("from")));
     // `action` is at most 40 characters, not bytes: 40 Cyrillic letters are 80 bytes.

@@ -67,7 +67,10 @@ pub(super) fn user_query() -> RefOr<Schema> {
 }
 
 pub(super) fn audit_limit_query() -> RefOr<Schema> {
-    id("entries on a page, default 200; more than 1000 reads as 1000")
+    described(
+        ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(1)).maximum(Some(super::users::AUDIT_MAX_LIMIT)),
+        "entries on a page, 200 by default",
+    )
 }
 
 pub(super) fn audit_before_query() -> RefOr<Schema> {

@@ -79,6 +79,10 @@ async fn create(
     Ok((StatusCode::CREATED, Json(CreatedUser { user })))
 }
 
+/// Entries on a page of the audit log: by default, and at most.
+const AUDIT_DEFAULT_LIMIT: i64 = 200;
+pub(super) const AUDIT_MAX_LIMIT: i64 = 1000;
+
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
@@ -122,7 +126,14 @@ async fn audit(
     Query(q): Query<AuditQuery>,
 ) -> Result<Json<AuditList>, ApiError> {
     caller.require(&[Role::Admin])?;
-    let limit = q.limit.unwrap_or(200).clamp(1, 1000);
+    let limit = match q.limit {
+        None => AUDIT_DEFAULT_LIMIT,
+        Some(n) if (1..=AUDIT_MAX_LIMIT).contains(&n) => n,
+        Some(_) => {
+            let rule = hourbank_domain::Rule::FromOneTo(AUDIT_MAX_LIMIT as u64);
+            return Err(ApiError::invalid("limit", Problem::Rule(rule)));
+        }
+    };
     let day = |field: &str, text: &Option<String>| -> Result<Option<String>, ApiError> {
         text.as_deref()
             .map(|d| hourbank_domain::parse_date(field, d).map(|d| d.to_string()))
