@@ -193,6 +193,11 @@ pub async fn get<T: DeserializeOwned>(path: &str) -> Result<Fetched<T>, ApiError
 }
 
 async fn get_answer(path: &str) -> Result<Answer, ApiError> {
+    // Whose session this is, asked after a sign-out made without a connection: that session
+    // ends first (its cookie only the server can end); until it has, nobody is signed in here.
+    if path == "/session" && !end_pending_session().await {
+        return Err(ApiError::Offline);
+    }
     match exchange("GET", path, None, None).await {
         Some((200, text)) => Ok(Answer::Fresh(text)),
         Some((401, _)) => Err(ApiError::SignedOut),
@@ -237,7 +242,12 @@ pub async fn sign_in(email: &str, password: &str) -> Result<(), ApiError> {
     let request = hourbank_api::accounts::SignIn { email: email.into(), password: password.into() };
     let body = body(&request);
     match exchange("POST", "/session", Some(&body), None).await {
-        Some((status, _)) if (200..300).contains(&status) => Ok(()),
+        Some((status, _)) if (200..300).contains(&status) => {
+            // The new session's cookie took the place of one signed out of offline: nobody holds
+            // that one any more, and it ends with its idle lifetime.
+            store::delete(SIGN_OUT_PENDING);
+            Ok(())
+        }
         Some((status, text)) => Err(ApiError::Problem(problem_of(status, &text))),
         None => Err(ApiError::Offline),
     }
@@ -254,9 +264,26 @@ pub async fn write_now(method: &str, path: &str, body: &str) -> Result<(), ApiEr
     }
 }
 
+/// A sign-out the server has not heard of yet (made without a connection): the browser still
+/// holds the session's cookie, which only the server can end.
+const SIGN_OUT_PENDING: &str = "hourbank.sign_out_pending";
+
 pub async fn sign_out() {
-    let _ = exchange("DELETE", "/session", None, None).await;
-    clear_cache();
+    store::write_raw(SIGN_OUT_PENDING, "1");
+    end_pending_session().await;
+}
+
+/// Ends on the server the session of a sign-out made without a connection; `false` while the
+/// server cannot be reached.
+async fn end_pending_session() -> bool {
+    if store::read_raw(SIGN_OUT_PENDING).is_none() {
+        return true;
+    }
+    let ended = exchange("DELETE", "/session", None, None).await.is_some_and(|(status, _)| status < 500);
+    if ended {
+        store::delete(SIGN_OUT_PENDING);
+    }
+    ended
 }
 
 /// A fresh idempotency key. Not a secret — it only has to be unique per user.

@@ -298,11 +298,6 @@ pub fn Portal(early: Option<pages::login::EarlySignIn>) -> impl IntoView {
                 }
                 None => ctx.signed_out(),
             },
-            // Offline with nothing saved of `/session` (saved by an earlier release): its `/me`.
-            Err(api::ApiError::Offline) => match api::get::<Me>("/me").await {
-                Ok(me) => ctx.me.set(Some(Some(me.value))),
-                Err(_) => ctx.signed_out(),
-            },
             Err(_) => ctx.signed_out(),
         }
     });

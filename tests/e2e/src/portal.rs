@@ -96,6 +96,11 @@ impl Api {
         Api { base: base.to_string(), token: body["token"].as_str().expect("token").to_string(), http }
     }
 
+    /// The session a browser holds (its cookie's token) as an API client.
+    pub fn with_token(base: &str, token: &str) -> Api {
+        Api { base: base.to_string(), token: token.to_string(), http: reqwest::Client::new() }
+    }
+
     pub async fn get(&self, path: &str) -> Value {
         let r =
             self.http.get(format!("{}/api/v1{path}", self.base)).bearer_auth(&self.token).send().await.expect("GET");

@@ -957,6 +957,38 @@ async fn queued_writes_and_cached_reads_belong_to_their_user_on_a_shared_browser
     b.close().await;
 }
 
+/// «Выйти» without a connection: the page signs out at once, but the session's cookie (which only
+/// the server can end) stays in the browser. The portal ends the session as soon as it reaches
+/// the server again, before anything else, so the next person at the browser gets the sign-in
+/// form, not the account.
+#[tokio::test]
+async fn a_sign_out_made_offline_ends_the_session_once_the_connection_returns() {
+    let base = start_server_with_demo().await;
+    fresh_client(&base, "7812014560", "leaving@shared.test").await;
+    let b = Browser::start().await;
+    b.portal_sign_in(&base, "leaving@shared.test").await;
+    let cookie = b.client.get_named_cookie(hourbank_server::auth::SESSION_COOKIE).await.unwrap();
+    let session = Api::with_token(&base, cookie.value());
+    assert_eq!(session.status("/me").await, 200);
+    b.set_offline(true).await;
+    b.portal_sign_out().await;
+    b.set_offline(false).await;
+    assert_eq!(session.status("/me").await, 200, "the server heard of the sign-out while offline?");
+    // The next person opens the portal: the sign-in form, and the old session is over.
+    b.goto_and_wait(&format!("{base}/portal/"), "#login-email").await;
+    for _ in 0..50 {
+        if session.status("/me").await == 401 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(session.status("/me").await, 401, "the session outlived a sign-out made offline");
+    let state =
+        b.js("return fetch('/api/v1/session').then(r => r.json()).then(s => JSON.stringify(s.user));", vec![]).await;
+    assert_eq!(state.as_str(), Some("null"), "{state}");
+    b.close().await;
+}
+
 /// A client changes their password on the account page (the old one required, a short new one
 /// named), which ends their session on another device; the password never waits in the browser's
 /// storage; the sessions list shows and ends sessions.

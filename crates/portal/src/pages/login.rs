@@ -6,7 +6,7 @@ use wasm_bindgen::JsCast;
 
 use crate::api::{self, ApiError};
 use crate::app::ctx;
-use crate::model::Me;
+use crate::model::SessionState;
 use crate::route::Route;
 
 /// What was typed into the sign-in form of the page's static frame (`dist/portal/sign-in.html`,
@@ -57,7 +57,10 @@ pub fn LoginPage(early: EarlySignIn) -> impl IntoView {
         spawn_local(async move {
             let result = api::sign_in(email.get_untracked().trim(), &password.get_untracked()).await;
             let me = match result {
-                Ok(()) => api::get::<Me>("/me").await.map(|f| f.value),
+                // `/session`, as the portal asks at its start (one reader of the answer, not two).
+                Ok(()) => {
+                    api::get::<SessionState>("/session").await.and_then(|f| f.value.user.ok_or(ApiError::SignedOut))
+                }
                 Err(e) => Err(e),
             };
             busy.set(false);
