@@ -972,9 +972,10 @@ async fn a_sign_out_made_offline_ends_the_session_once_the_connection_returns() 
     assert_eq!(session.status("/me").await, 200);
     b.set_offline(true).await;
     b.portal_sign_out().await;
-    b.set_offline(false).await;
     assert_eq!(session.status("/me").await, 200, "the server heard of the sign-out while offline?");
-    // The next person opens the portal: the sign-in form, and the old session is over.
+    // The connection returns (the page ends the session as it comes back); the next person opens
+    // the portal: the sign-in form, and the old session is over.
+    b.set_offline(false).await;
     b.goto_and_wait(&format!("{base}/portal/"), "#login-email").await;
     for _ in 0..50 {
         if session.status("/me").await == 401 {
