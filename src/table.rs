@@ -124,13 +124,21 @@ pub fn summary_html(c: &Calculation, lang: Lang) -> String {
     let payable = if let Vat::OnTop(_) = c.vat { s.total_with_vat } else { s.total };
     let per_month =
         Money::from_kopecks(hourbank_domain::montecarlo::div_round_half_away(payable.kopecks(), months.max(1) as i64));
-    item("glance-month", t("В среднем за месяц", "A month on average"), &rubles(per_month), "");
+    // VAT on top is in it while «Итого» is without: it says so.
+    let with_vat = if c.vat == Vat::None { "" } else { t(", с НДС", ", incl. VAT") };
+    item(
+        "glance-month",
+        &format!("{}{with_vat}", t("В среднем за месяц", "A month on average")),
+        &rubles(per_month),
+        "",
+    );
     item("summary-hours", t("Закрыто часов", "Hours closed"), &lang.hours(s.hours), "");
     let rate = s.effective_rate.map_or_else(|| "—".into(), rubles);
-    let rate_label = if c.vat == Vat::None {
-        t("Средняя цена часа", "Average price of an hour")
-    } else {
+    // The total over the hours: without VAT only when VAT comes on top of the prices.
+    let rate_label = if matches!(c.vat, Vat::OnTop(_)) {
         t("Средняя цена часа, без НДС", "Average price of an hour, without VAT")
+    } else {
+        t("Средняя цена часа", "Average price of an hour")
     };
     item("summary-rate", rate_label, &rate, "");
     let tariff = &c.tariff;
@@ -256,6 +264,18 @@ mod tests {
         let included = summary_html(&calc("start=2027-01-01&h=0&vat=included:20&tariff=start"), Lang::Ru);
         assert!(included.contains("<dt>Итого за 1 месяц, с НДС</dt>"), "{included}");
         assert!(included.contains("<dd id=\"summary-rate\">—</dd>"));
+        // With VAT in the prices, the total the hours are divided into carries VAT: so does the rate.
+        let included = summary_html(&calc("start=2027-01-01&h=0,0,10&vat=included:22&tariff=start"), Lang::Ru);
+        assert!(
+            included.contains("<dt>Средняя цена часа</dt><dd id=\"summary-rate\">2\u{a0}000,00\u{a0}₽</dd>"),
+            "{included}"
+        );
+        assert!(!included.contains("без НДС"), "{included}");
+        assert!(included.contains("<dt>В среднем за месяц, с НДС</dt>"), "{included}");
+        assert!(
+            summary.contains("<dt>В среднем за месяц, с НДС</dt><dd id=\"glance-month\">8\u{a0}133,33\u{a0}₽</dd>"),
+            "{summary}"
+        );
     }
 
     #[test]
