@@ -233,3 +233,29 @@ async fn inline_scripts_of_the_built_pages_are_allowed_by_hash() {
     assert!(csp.contains("'sha256-CihokcEcBW4atb/CW/XWsvWwbTjqwQlE9nj9ii5ww5M='"), "{csp}");
     assert_eq!(csp.matches("'sha256-").count(), 2, "{csp}");
 }
+
+/// A `dist` rebuilt under a running server (a deploy swapping files, `./dev build` beside
+/// `./dev run`): its pages' new loaders are allowed at once, or the apps would not start.
+#[tokio::test]
+async fn a_rebuilt_dist_gets_its_new_loaders_allowed_without_a_restart() {
+    let app = spawn_app().await;
+    let page = app._dist.path().join("index.html");
+    std::fs::write(&page, "<script type=module>console.log(1)</script>").unwrap();
+    let policy = |app: &TestApp| {
+        let (client, url) = (app.client.clone(), format!("{}/", app.base));
+        async move {
+            let response = client.get(url).send().await.unwrap();
+            response.headers()["content-security-policy"].to_str().unwrap().to_string()
+        }
+    };
+    // echo -n 'console.log(1)' | openssl dgst -sha256 -binary | base64
+    let first = "'sha256-CihokcEcBW4atb/CW/XWsvWwbTjqwQlE9nj9ii5ww5M='";
+    assert!(policy(&app).await.contains(first));
+    std::fs::write(&page, "<script type=module>console.log(22)</script>").unwrap();
+    let csp = policy(&app).await;
+    assert!(!csp.contains(first), "{csp}");
+    assert_eq!(csp.matches("'sha256-").count(), 1, "{csp}");
+    // And the API's answers carry the policy as last computed.
+    let response = app.client.get(format!("{}/api/v1/health", app.base)).send().await.unwrap();
+    assert_eq!(response.headers()["content-security-policy"].to_str().unwrap(), csp);
+}

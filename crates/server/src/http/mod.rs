@@ -58,7 +58,7 @@ pub struct AppState {
 struct Web {
     dist: PathBuf,
     /// The Content-Security-Policy, with the hashes of `dist`'s inline scripts.
-    csp: String,
+    csp: security::Policy,
     /// Served to browsers over HTTPS (by a proxy in front): HSTS on.
     behind_https: std::sync::atomic::AtomicBool,
     /// Proxies whose `X-Forwarded-For` is believed.
@@ -89,7 +89,7 @@ impl AppState {
     /// The web side of `app`, serving the SPA from `dist`.
     pub fn of(app: App, dist: impl Into<PathBuf>) -> Self {
         let dist = dist.into();
-        let csp = security::content_security_policy(&dist);
+        let csp = security::Policy::new(&dist);
         AppState {
             app,
             web: Arc::new(Web {
@@ -111,8 +111,14 @@ impl AppState {
         &self.web.dist
     }
 
-    pub fn content_security_policy(&self) -> &str {
-        &self.web.csp
+    /// The policy as last computed (for answers other than pages).
+    pub fn content_security_policy(&self) -> Arc<str> {
+        self.web.csp.last()
+    }
+
+    /// The policy for a page: computed again when `dist`'s pages changed since.
+    pub fn current_content_security_policy(&self) -> Arc<str> {
+        self.web.csp.current()
     }
 
     /// Whether browsers reach this server over HTTPS (through a proxy): HSTS is sent then.

@@ -1,11 +1,11 @@
 //! Security headers on every answer: a Content-Security-Policy without inline scripts (Trunk's
-//! one inline loader per page is allowed by its hash, computed from `dist` at start; wasm needs
+//! one inline loader per page is allowed by its hash, computed from `dist`'s pages as they are; wasm needs
 //! `'wasm-unsafe-eval'`), no framing, no MIME sniffing, a strict referrer policy, HSTS behind
 //! HTTPS, and `no-store` on the API's answers (they are a signed-in user's data). Browsers report
 //! violations to `/api/csp-report`; the server logs them, and the end-to-end tests fail on any.
 
-use std::path::Path;
-use std::sync::Mutex;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
 
 use axum::body::Bytes;
 use axum::extract::{Request, State};
@@ -16,14 +16,70 @@ use sha2::{Digest, Sha256};
 
 use super::AppState;
 
+/// The policy of `dist`, kept with the state of the pages it was computed from. Pages are read
+/// from disk as they are asked for, so a `dist` rebuilt under a running server (a deploy that
+/// swaps the files before the restart, `./dev build` beside `./dev run`) serves new loaders at
+/// once: a policy computed only at start would block them, and the app would not start.
+#[derive(Debug)]
+pub struct Policy {
+    dist: PathBuf,
+    computed: RwLock<(Vec<PageStamp>, Arc<str>)>,
+}
+
+/// A page of `dist` as it was: its path, size and modification time.
+type PageStamp = (PathBuf, u64, Option<std::time::SystemTime>);
+
+impl Policy {
+    pub fn new(dist: &Path) -> Policy {
+        let pages = page_stamps(dist);
+        let policy = content_security_policy(dist).into();
+        Policy { dist: dist.to_path_buf(), computed: RwLock::new((pages, policy)) }
+    }
+
+    /// As last computed.
+    pub fn last(&self) -> Arc<str> {
+        self.computed.read().unwrap_or_else(|e| e.into_inner()).1.clone()
+    }
+
+    /// Computed again if a page of `dist` changed since (a look at the pages' sizes and times).
+    pub fn current(&self) -> Arc<str> {
+        let pages = page_stamps(&self.dist);
+        {
+            let computed = self.computed.read().unwrap_or_else(|e| e.into_inner());
+            if computed.0 == pages {
+                return computed.1.clone();
+            }
+        }
+        let policy: Arc<str> = content_security_policy(&self.dist).into();
+        *self.computed.write().unwrap_or_else(|e| e.into_inner()) = (pages, policy.clone());
+        policy
+    }
+}
+
+fn page_stamps(dist: &Path) -> Vec<PageStamp> {
+    let mut pages: Vec<PageStamp> = html_files(dist)
+        .into_iter()
+        .map(|path| {
+            let meta = std::fs::metadata(&path).ok();
+            let size = meta.as_ref().map_or(0, |m| m.len());
+            let modified = meta.and_then(|m| m.modified().ok());
+            (path, size, modified)
+        })
+        .collect();
+    pages.sort();
+    pages
+}
+
+fn html_files(dist: &Path) -> Vec<PathBuf> {
+    super::assets::files_in(dist).into_iter().filter(|p| p.extension().is_some_and(|e| e == "html")).collect()
+}
+
 /// The policy for pages served from `dist`: each inline `<script>` of its HTML files allowed by
 /// its SHA-256, nothing else inline.
 pub fn content_security_policy(dist: &Path) -> String {
     let mut hashes = Vec::new();
-    for path in super::assets::files_in(dist) {
-        if path.extension().is_some_and(|e| e == "html")
-            && let Ok(html) = std::fs::read_to_string(&path)
-        {
+    for path in html_files(dist) {
+        if let Ok(html) = std::fs::read_to_string(&path) {
             hashes.extend(inline_script_hashes(&html));
         }
     }
@@ -89,9 +145,12 @@ pub async fn headers(State(state): State<AppState>, request: Request, next: Next
     let mut response = next.run(request).await;
     let h = response.headers_mut();
     let document = h.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_none_or(|t| t.starts_with("text/html"));
-    if (document || worker || in_api)
-        && let Ok(csp) = HeaderValue::from_str(state.content_security_policy())
-    {
+    let policy = if document && !in_api {
+        Some(state.current_content_security_policy())
+    } else {
+        (worker || in_api).then(|| state.content_security_policy())
+    };
+    if let Some(csp) = policy.and_then(|p| HeaderValue::from_str(&p).ok()) {
         h.insert(header::CONTENT_SECURITY_POLICY, csp);
     }
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
