@@ -29,8 +29,8 @@ pub use montecarlo::{MonteCarlo, MonteCarloInput, MonteCarloResult, Profile, Sea
 pub use period::{parse_date, Contract, Period, Phase, ScheduledMonth};
 pub use report::warranty_open;
 pub use report::{
-    billed_hours, billing_period, hours_by_period, hours_free, settled_hours, statement_through, BillableItem,
-    ClosedMonth, Settlement, DEFAULT_WARRANTY_DAYS,
+    billed_hours, billing_period, contract_billing_period, hours_by_period, hours_free, settled_hours,
+    statement_through, BillableItem, ClosedMonth, Settlement, DEFAULT_WARRANTY_DAYS,
 };
 #[cfg(feature = "scenario")]
 pub use scenario::{parse_scenario, Scenario};

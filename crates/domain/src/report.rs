@@ -83,6 +83,24 @@ pub fn billing_period(settled_in: Period, last_closed: Option<Period>) -> Period
     }
 }
 
+/// [`billing_period`] kept within the contract's months, `first` to `last` (none while the
+/// contract has no end): work settled before the contract's first month bills in that month;
+/// work settled after its last month bills in the last month while that is still open. `None`
+/// when the last month is closed as well: no month of the contract is left to bill it in, and
+/// the work must not be settled, or its hours would be in no report.
+pub fn contract_billing_period(
+    settled_in: Period,
+    last_closed: Option<Period>,
+    first: Period,
+    last: Option<Period>,
+) -> Option<Period> {
+    let period = billing_period(settled_in.max(first), last_closed);
+    match last {
+        Some(last) if period > last => last_closed.is_none_or(|closed| closed < last).then_some(last),
+        _ => Some(period),
+    }
+}
+
 /// Hours a client may still close this month without paying extra: included hours left plus
 /// reserve left (`I - included_used + R - reserve_used`). None in a trial month, where every hour
 /// is paid one by one.
@@ -183,6 +201,28 @@ pub fn statement_through(
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn settled_work_bills_in_a_month_of_the_contract() {
+        let p = |text: &str| Period::parse("p", text).unwrap();
+        let (nov, dec, jan) = (p("2026-11"), p("2026-12"), p("2027-01"));
+        // Inside the contract: the month itself, or the one after the last closed.
+        assert_eq!(contract_billing_period(nov, None, p("2026-07"), None), Some(nov));
+        assert_eq!(contract_billing_period(nov, Some(nov), p("2026-07"), None), Some(dec));
+        // Before the contract's first month: that first month.
+        assert_eq!(contract_billing_period(nov, None, jan, None), Some(jan));
+        // After its last month: the last month while it is open…
+        assert_eq!(contract_billing_period(nov, None, p("2026-07"), Some(p("2026-10"))), Some(p("2026-10")));
+        assert_eq!(
+            contract_billing_period(nov, Some(p("2026-09")), p("2026-07"), Some(p("2026-10"))),
+            Some(p("2026-10"))
+        );
+        // …and none once it is closed (a month closed early, or the contract over and closed).
+        assert_eq!(contract_billing_period(nov, Some(nov), p("2026-07"), Some(nov)), None);
+        assert_eq!(contract_billing_period(dec, Some(p("2026-10")), p("2026-07"), Some(p("2026-10"))), None);
+        assert_eq!(contract_billing_period(nov, Some(p("2026-10")), p("2026-07"), Some(nov)), Some(nov));
+    }
+
     use super::*;
     use proptest::prelude::*;
 

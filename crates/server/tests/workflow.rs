@@ -618,7 +618,60 @@ async fn admin_manages_users_and_sees_the_audit_log(app: TestApp) {
     );
 }
 
+/// A task taken to testing (estimated, approved, worked on), not yet accepted.
+async fn tested_task(app: &TestApp, c: &Cast, title: &str, hours: &str) -> i64 {
+    let task = new_task(app, c, title).await;
+    estimate(app, c, task, hours).await;
+    assert_eq!(step(app, &c.client, task, json!({"action": "approve"})).await.0, StatusCode::OK);
+    let (s, b) = log(app, &c.specialist, task, hours).await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    assert_eq!(step(app, &c.specialist, task, json!({"action": "submit_for_testing"})).await.0, StatusCode::OK);
+    task
+}
+
+/// Work accepted before the contract's first month bills in that month (a report outside the
+/// contract does not exist, so its hours would be in none).
+async fn work_accepted_before_the_contract_starts_bills_in_its_first_month(app: TestApp) {
+    let first = business_period().next();
+    let c = cast_from(&app, &first.first_day().to_string()).await;
+    let task = tested_task(&app, &c, "Подготовка к старту", "3").await;
+    let (s, b) = step(&app, &c.client, task, json!({"action": "accept"})).await;
+    assert_eq!((s, b["task"]["accepted_period"].as_str()), (StatusCode::OK, Some(first.to_string().as_str())), "{b}");
+    let (s, report) = app.get(&format!("/api/v1/reports/{first}"), &c.client).await;
+    assert_eq!(s, StatusCode::OK, "{report}");
+    assert_eq!(report["tasks"][0]["id"], task, "{report}");
+    assert_eq!(report["statement"]["hours"], "3", "{report}");
+}
+
+/// Work accepted after the contract's last month bills in that month while it is open; once it
+/// is closed, accepting is refused and the task stays as it was: no hours in no report.
+async fn work_accepted_after_the_contract_ends_bills_in_its_last_month_or_waits(app: TestApp) {
+    let previous = (business_period().first_day() - chrono::Days::new(1)).format("%Y-%m").to_string();
+    let last_day = business_period().first_day() - chrono::Days::new(1);
+    let c = cast_from(&app, &format!("{previous}-01")).await;
+    sqlx::query("UPDATE orgs SET contract_end = $1 WHERE id = $2")
+        .bind(last_day.to_string())
+        .bind(c.org)
+        .execute(app.state.db().pool())
+        .await
+        .unwrap();
+    let task = tested_task(&app, &c, "После окончания договора", "2").await;
+    let (s, b) = step(&app, &c.client, task, json!({"action": "accept"})).await;
+    assert_eq!((s, b["task"]["accepted_period"].as_str()), (StatusCode::OK, Some(previous.as_str())), "{b}");
+    let (s, report) = app.get(&format!("/api/v1/reports/{previous}"), &c.client).await;
+    assert_eq!((s, &report["statement"]["hours"]), (StatusCode::OK, &json!("2")), "{report}");
+    let (s, b) = app.post(&format!("/api/v1/reports/{previous}/close?org={}", c.org), &c.analyst, json!({})).await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    let late = tested_task(&app, &c, "Совсем поздно", "1").await;
+    let (s, b) = step(&app, &c.client, late, json!({"action": "accept"})).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{b}");
+    let (_, task) = app.get(&format!("/api/v1/tasks/{late}"), &c.client).await;
+    assert_eq!(task["task"]["state"], "testing", "{task}");
+}
+
 db_tests!(
+    work_accepted_before_the_contract_starts_bills_in_its_first_month,
+    work_accepted_after_the_contract_ends_bills_in_its_last_month_or_waits,
     journey_to_a_frozen_report,
     an_open_report_follows_new_work,
     a_report_lists_tasks_and_work_as_their_pages_do,

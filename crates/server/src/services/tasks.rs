@@ -7,7 +7,7 @@
 use hourbank_api::request::Reading;
 use hourbank_api::tasks::{LogWork, TaskDetail, WarrantyClaim};
 use hourbank_domain::workflow::{allowed, can_log_work, next_state, Action, Role, TaskState, Transition};
-use hourbank_domain::{billing_period, warranty_open, Hours, Period, Problem, Rule};
+use hourbank_domain::{contract_billing_period, warranty_open, Hours, Period, Problem, Rule};
 use serde_json::{json, Value};
 
 use crate::app::App;
@@ -173,7 +173,14 @@ pub async fn transition(
     let billed_in = if settles {
         lock_org_ledger(app.db().backend(), &mut tx, task.org_id, "FOR SHARE").await?;
         let last_closed = last_closed_period(&mut tx, task.org_id).await?;
-        Some(billing_period(app.clock().period(), last_closed).to_string())
+        let (first, last) = contract_months(&mut tx, task.org_id).await?;
+        // Outside the contract's months a report does not exist: the hours would be in none.
+        let period = contract_billing_period(app.clock().period(), last_closed, first, last).ok_or_else(|| {
+            Error::Conflict(
+                "the contract has ended and its last month is closed: no month is left to bill this work in".into(),
+            )
+        })?;
+        Some(period.to_string())
     } else {
         None
     };
@@ -468,6 +475,22 @@ pub async fn lock_org_ledger(
 }
 
 /// The organisation's last closed month, read on the caller's connection.
+/// The first and the last month of the organisation's contract (no last while it has no end).
+async fn contract_months(conn: &mut sqlx::AnyConnection, org_id: i64) -> Result<(Period, Option<Period>), Error> {
+    let row = sqlx::query("SELECT contract_start, contract_end FROM orgs WHERE id = $1")
+        .bind(org_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let month = |text: String| {
+        hourbank_domain::parse_date("contract", &text)
+            .map(Period::of)
+            .map_err(|e| Error::Internal(format!("stored contract date: {e}")))
+    };
+    let first = month(col(&row, "contract_start")?)?;
+    let last = col::<Option<String>>(&row, "contract_end")?.map(month).transpose()?;
+    Ok((first, last))
+}
+
 pub async fn last_closed_period(conn: &mut sqlx::AnyConnection, org_id: i64) -> Result<Option<Period>, Error> {
     let row = sqlx::query("SELECT MAX(period) AS period FROM closed_months WHERE org_id = $1")
         .bind(org_id)
