@@ -38,6 +38,21 @@ pub struct Party {
     pub bank: Option<Bank>,
 }
 
+impl Party {
+    /// The requisites a numbered document needs that this buyer lacks: the address, and the КПП
+    /// of an organisation (a 10-digit ИНН; an individual entrepreneur's 12-digit one has none).
+    pub fn missing_for_documents(&self) -> Vec<&'static str> {
+        let mut missing = Vec::new();
+        if self.inn.len() == 10 && self.kpp.as_deref().is_none_or(|k| k.trim().is_empty()) {
+            missing.push("kpp");
+        }
+        if self.address.trim().is_empty() {
+            missing.push("address");
+        }
+        missing
+    }
+}
+
 /// The seller's requisites as typed by the admin, before they are checked.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct RawSeller {
@@ -343,6 +358,23 @@ pub fn money(m: Money) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_buyer_needs_an_address_and_an_organisation_its_kpp() {
+        let buyer = |inn: &str, kpp: Option<&str>, address: &str| Party {
+            name: "Покупатель".into(),
+            inn: inn.into(),
+            kpp: kpp.map(Into::into),
+            address: address.into(),
+            bank: None,
+        };
+        assert_eq!(buyer("7707083893", None, "").missing_for_documents(), ["kpp", "address"]);
+        assert_eq!(buyer("7707083893", Some(" "), "Москва").missing_for_documents(), ["kpp"]);
+        assert!(buyer("7707083893", Some("770701001"), "Москва").missing_for_documents().is_empty());
+        assert!(buyer("500100732259", None, "Тула").missing_for_documents().is_empty());
+        assert_eq!(buyer("500100732259", None, " ").missing_for_documents(), ["address"]);
+    }
+
     use super::*;
     use crate::period::{parse_date, Contract};
     use crate::report::statement_through;

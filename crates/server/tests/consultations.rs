@@ -168,7 +168,7 @@ async fn billable_consultations_add_hours_and_every_one_is_listed(app: TestApp) 
         "{csv}"
     );
     assert!(csv.contains(";CRM-чат;spec@hb.test;Как выгрузить отчёт в Excel;0,75;нет\r\n"), "{csv}");
-    assert!(csv.contains("Итого консультаций;2;;;из них к оплате, ч;2,25;1,5\r\n"), "{csv}");
+    assert!(csv.contains("Итого консультаций;2;;;\"часов всего, из них к оплате\";2,25;1,5\r\n"), "{csv}");
     assert!(csv.contains("Часы;7,5\r\n") && csv.contains("Итого;20000,00\r\n"), "{csv}");
 
     // Each creation is in the audit log, with who and what.

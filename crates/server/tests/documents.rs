@@ -203,8 +203,17 @@ async fn acts_and_invoices(app: TestApp) {
     assert!(!lines.iter().any(|l| l.contains("В том числе")), "{lines:#?}");
     let (_, invoice) = app.get(&format!("/api/v1/reports/{month}/documents/invoice"), &client).await;
     assert_eq!(invoice["title"], format!("Счёт на оплату № 1 от {date}"));
+    // Without the buyer's КПП and address a closed month's document is not issued (it would keep
+    // them missing for good), and no number is taken.
+    let (s, b) = app.get(&format!("/api/v1/reports/{month}/documents/act"), &other).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{b}");
+    assert!(b["detail"].as_str().unwrap().contains("kpp and address"), "{b}");
+    let body = json!({"kpp": "770701001", "address": "Москва, ул. Лесная, 5"});
+    let (s, b) = app.call(Method::PUT, &format!("/api/v1/orgs/{included}/requisites"), Some(&admin), Some(body)).await;
+    assert_eq!(s, StatusCode::OK, "{b}");
     let (_, vector_act) = app.get(&format!("/api/v1/reports/{month}/documents/act"), &other).await;
     assert_eq!(vector_act["title"], format!("Акт оказанных услуг № 2 от {date}"));
+    assert!(vector_act["text_lines"].to_string().contains("Адрес: Москва, ул. Лесная, 5"), "{vector_act}");
     let vector_lines = vector_act["text_lines"].to_string();
     assert!(vector_lines.contains("В том числе НДС 22 %: 3 606,56"), "{vector_lines}");
     assert!(vector_lines.contains("Сумма прописью: Двадцать тысяч рублей 00 копеек"), "{vector_lines}");

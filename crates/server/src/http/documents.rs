@@ -261,6 +261,16 @@ async fn issue(
         return Ok(found);
     }
     let seller = current_seller(state).await?;
+    // A numbered document keeps the parties it was issued with: without the buyer's КПП or
+    // address it would stay without them.
+    let missing = org.buyer().missing_for_documents();
+    if !missing.is_empty() {
+        return Err(ApiError::conflict(format!(
+            "the buyer's requisites lack {}: an admin sets them (PUT /orgs/{}/requisites) before the month's documents are issued",
+            missing.join(" and "),
+            org.id
+        )));
+    }
     let mut tx = state.db().begin_write().await?;
     crate::services::tasks::lock_org_ledger(state.db().backend(), &mut tx, org.id, "FOR UPDATE").await?;
     if let Some(found) = issued(&mut tx, org.id, period, kind).await? {

@@ -79,10 +79,6 @@ async fn create(
     Ok((StatusCode::CREATED, Json(CreatedUser { user })))
 }
 
-/// Entries on a page of the audit log: by default, and at most.
-const AUDIT_DEFAULT_LIMIT: i64 = 200;
-pub(super) const AUDIT_MAX_LIMIT: i64 = 1000;
-
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
@@ -127,10 +123,10 @@ async fn audit(
 ) -> Result<Json<AuditList>, ApiError> {
     caller.require(&[Role::Admin])?;
     let limit = match q.limit {
-        None => AUDIT_DEFAULT_LIMIT,
-        Some(n) if (1..=AUDIT_MAX_LIMIT).contains(&n) => n,
+        None => super::params::AUDIT_DEFAULT_LIMIT,
+        Some(n) if (1..=super::params::AUDIT_MAX_LIMIT).contains(&n) => n,
         Some(_) => {
-            let rule = hourbank_domain::Rule::FromOneTo(AUDIT_MAX_LIMIT as u64);
+            let rule = hourbank_domain::Rule::FromOneTo(super::params::AUDIT_MAX_LIMIT as u64);
             return Err(ApiError::invalid("limit", Problem::Rule(rule)));
         }
     };

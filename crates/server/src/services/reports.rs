@@ -542,7 +542,7 @@ pub fn report_csv(report: &Value, lang: CsvLang) -> String {
             &list.len().to_string(),
             "",
             "",
-            t("из них к оплате, ч", "of them billable, h"),
+            t("часов всего, из них к оплате", "hours in all, of them billable"),
             &number(Hours::from_centi(all_centi)),
             &number(Hours::from_centi(billable_centi)),
         ]);
@@ -676,7 +676,7 @@ mod tests {
         assert_eq!(lines[6], "8;Обмен;;;;К оплате (не более согласованной оценки);1,25");
         assert_eq!(lines[7], "Итого по задачам;2;;;;К оплате;3,75");
         assert_eq!(lines[10], "3;05.10.2026;CRM-чат;Анна;проводки;0,5;да");
-        assert_eq!(lines[12], "Итого консультаций;2;;;\"из них к оплате, ч\";0,75;0,5");
+        assert_eq!(lines[12], "Итого консультаций;2;;;\"часов всего, из них к оплате\";0,75;0,5");
         assert!(csv.contains("\r\nЭтап;абонемент\r\nЧасы;4,25\r\nАбонентская плата;20000,00\r\n"), "{csv}");
         assert!(!csv.contains("subscription") && !csv.contains("2026-10-12T"), "{csv}");
         let en = report_csv(&report, CsvLang::En);
