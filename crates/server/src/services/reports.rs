@@ -436,6 +436,39 @@ pub async fn close_month(app: &App, org: &OrgRecord, period: Period, by: i64) ->
 /// The report as CSV for spreadsheets: `;`-separated (what Excel expects in a Russian locale),
 /// UTF-8 with a byte-order mark, formulas neutralised (`hourbank_domain::csv`, shared with the
 /// calculator).
+
+/// What a task's billed line says (`shared/domain.md`: the report says why work bills where it
+/// does): at most the approved estimate; cancelled after approval; settled while its own month
+/// was already closed; warranty work, billed 0 h.
+fn billed_note(task: &Value, lang: CsvLang) -> String {
+    let t = |ru, en| lang.pick(ru, en);
+    let mut note = t("К оплате (не более согласованной оценки)", "Billed (at most the approved estimate)").to_string();
+    let cancelled = task["settlement"] == "cancelled_approved";
+    if cancelled {
+        note += t("; отменена после согласования: затраченные часы", "; cancelled after approval: the hours logged");
+    }
+    if let Some(late) = task["late_from"].as_str() {
+        let at = if cancelled { &task["cancelled_at"] } else { &task["accepted_at"] };
+        let day = hourbank_domain::csv::moscow_time(at.as_str().unwrap_or_default());
+        let day = day.split(' ').next().unwrap_or_default();
+        note += &match lang {
+            CsvLang::Ru => {
+                format!("; {} {day}, когда {late} уже был закрыт", if cancelled { "отменена" } else { "принята" })
+            }
+            CsvLang::En => {
+                format!("; {} {day}, when {late} was already closed", if cancelled { "cancelled" } else { "accepted" })
+            }
+        };
+    }
+    if let Some(of) = task["warranty_of"].as_i64() {
+        note += &match lang {
+            CsvLang::Ru => format!("; гарантийные работы по задаче №{of}: 0 ч к оплате"),
+            CsvLang::En => format!("; warranty work on task #{of}: 0 h billed"),
+        };
+    }
+    note
+}
+
 pub fn report_csv(report: &Value, lang: CsvLang) -> String {
     use hourbank_domain::csv::{date, line, moscow_time, number};
     let t = |ru, en| lang.pick(ru, en);
@@ -482,15 +515,7 @@ pub fn report_csv(report: &Value, lang: CsvLang) -> String {
             ]);
         }
         billed_centi += Hours::parse_month("billed", &s(&task["billed"])).map_or(0, Hours::centi);
-        out += &line(&[
-            &s(&task["id"]),
-            &s(&task["title"]),
-            "",
-            "",
-            "",
-            t("К оплате (не более согласованной оценки)", "Billed (at most the approved estimate)"),
-            &n(&task["billed"]),
-        ]);
+        out += &line(&[&s(&task["id"]), &s(&task["title"]), "", "", "", &billed_note(task, lang), &n(&task["billed"])]);
     }
     out += &line(&[
         t("Итого по задачам", "Tasks in total"),
@@ -647,6 +672,25 @@ mod tests {
         assert!(csv.contains("\"'=HYPERLINK(\"\"http://evil\"\")\""), "{csv}");
         assert!(csv.contains(";'+cmd|' /C calc'!A0;"), "{csv}");
         assert!(csv.contains(";'@SUM(1+1);") && csv.contains(";'-2+3;"), "{csv}");
+    }
+
+    /// The billed line says why a task bills in this month, as the report does.
+    #[test]
+    fn the_billed_line_says_why_the_task_bills_here() {
+        let plain = json!({"settlement": "accepted", "accepted_at": "2027-03-31T12:00:00.000Z"});
+        assert_eq!(billed_note(&plain, CsvLang::Ru), "К оплате (не более согласованной оценки)");
+        let late = json!({"settlement": "accepted", "accepted_at": "2027-03-31T22:30:00.000Z", "late_from": "2027-03"});
+        assert_eq!(
+            billed_note(&late, CsvLang::Ru),
+            "К оплате (не более согласованной оценки); принята 01.04.2027, когда 2027-03 уже был закрыт"
+        );
+        let cancelled = json!({"settlement": "cancelled_approved", "cancelled_at": "2027-03-31T12:00:00.000Z", "late_from": "2027-03"});
+        assert_eq!(
+            billed_note(&cancelled, CsvLang::En),
+            "Billed (at most the approved estimate); cancelled after approval: the hours logged; cancelled 31.03.2027, when 2027-03 was already closed"
+        );
+        let warranty = json!({"settlement": "accepted", "accepted_at": "2027-03-31T12:00:00.000Z", "warranty_of": 7});
+        assert!(billed_note(&warranty, CsvLang::Ru).ends_with("; гарантийные работы по задаче №7: 0 ч к оплате"));
     }
 
     /// What Excel in a Russian locale needs: Moscow times, dd.mm.yyyy dates, decimal commas,
