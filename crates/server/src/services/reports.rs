@@ -433,10 +433,6 @@ pub async fn close_month(app: &App, org: &OrgRecord, period: Period, by: i64) ->
     frozen(app, org.id, period).await?.ok_or_else(|| Error::Internal("closed month vanished".into()))
 }
 
-/// The report as CSV for spreadsheets: `;`-separated (what Excel expects in a Russian locale),
-/// UTF-8 with a byte-order mark, formulas neutralised (`hourbank_domain::csv`, shared with the
-/// calculator).
-
 /// What a task's billed line says (`shared/domain.md`: the report says why work bills where it
 /// does): at most the approved estimate; cancelled after approval; settled while its own month
 /// was already closed; warranty work, billed 0 h.
@@ -469,6 +465,9 @@ fn billed_note(task: &Value, lang: CsvLang) -> String {
     note
 }
 
+/// The report as CSV for spreadsheets: `;`-separated (what Excel expects in a Russian locale),
+/// UTF-8 with a byte-order mark, formulas neutralised (`hourbank_domain::csv`, shared with the
+/// calculator).
 pub fn report_csv(report: &Value, lang: CsvLang) -> String {
     use hourbank_domain::csv::{date, line, moscow_time, number};
     let t = |ru, en| lang.pick(ru, en);
