@@ -465,30 +465,50 @@ impl MonteCarlo {
 impl MonteCarloResult {
     /// Counts of paths per equal-width bin of cost with VAT: `(from, to, count)`.
     pub fn histogram(&self, bins: usize) -> Vec<(Money, Money, usize)> {
-        let (Some(&lo), Some(&hi)) = (self.sorted_totals_with_vat.first(), self.sorted_totals_with_vat.last()) else {
-            return Vec::new();
-        };
-        let bins = bins.max(1);
-        let width = ((hi - lo) / bins as i64).max(1);
-        let mut counts = vec![0usize; bins];
-        for &v in &self.sorted_totals_with_vat {
-            counts[(((v - lo) / width) as usize).min(bins - 1)] += 1;
-        }
-        counts
-            .into_iter()
-            .enumerate()
-            .map(|(i, n)| {
-                let from = lo + width * i as i64;
-                let to = if i + 1 == bins { hi } else { from + width };
-                (Money::from_kopecks(from), Money::from_kopecks(to), n)
-            })
-            .collect()
+        histogram_of(&self.sorted_totals_with_vat, bins)
     }
+}
+
+/// Equal-width bins over ascending `sorted` kopecks, at most one bin a kopeck of spread (all
+/// paths alike: one bin), so no bin ends before it starts.
+fn histogram_of(sorted: &[i64], bins: usize) -> Vec<(Money, Money, usize)> {
+    let (Some(&lo), Some(&hi)) = (sorted.first(), sorted.last()) else {
+        return Vec::new();
+    };
+    let spread = usize::try_from(hi - lo).unwrap_or(usize::MAX);
+    let bins = bins.clamp(1, spread.max(1));
+    let width = ((hi - lo) / bins as i64).max(1);
+    let mut counts = vec![0usize; bins];
+    for &v in sorted {
+        counts[(((v - lo) / width) as usize).min(bins - 1)] += 1;
+    }
+    counts
+        .into_iter()
+        .enumerate()
+        .map(|(i, n)| {
+            let from = lo + width * i as i64;
+            let to = if i + 1 == bins { hi } else { from + width };
+            (Money::from_kopecks(from), Money::from_kopecks(to), n)
+        })
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_histogram_bin_ends_before_it_starts() {
+        let alike = histogram_of(&[24_000_000; 5], 20);
+        assert_eq!(alike, [(Money::from_kopecks(24_000_000), Money::from_kopecks(24_000_000), 5)]);
+        let narrow = histogram_of(&[100, 101, 103, 105], 20);
+        assert_eq!(narrow.len(), 5);
+        assert!(narrow.iter().all(|(from, to, _)| from <= to), "{narrow:?}");
+        assert_eq!(narrow.iter().map(|b| b.2).sum::<usize>(), 4);
+        let wide = histogram_of(&[0, 1_000, 2_000], 20);
+        assert_eq!((wide.len(), wide[19].1), (20, Money::from_kopecks(2_000)));
+        assert!(histogram_of(&[], 20).is_empty());
+    }
 
     #[test]
     fn integer_rounding_is_half_away_from_zero() {
