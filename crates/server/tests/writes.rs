@@ -137,17 +137,17 @@ db_tests!(
     a_failed_write_stores_nothing_and_leaves_connections_usable
 );
 
-/// A pooled connection is pinged only after an idle spell (sqlx's ping at every checkout was a
-/// third round trip for each statement). One the database dropped meanwhile (a restart, an
-/// administrator, a proxy's timeout) is found by that ping and replaced: no request fails for it.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn connections_the_database_dropped_while_idle_are_replaced() {
-    let Some(app) = TestApp::spawn(support::Backend::Postgres).await else { return };
+/// A PostgreSQL server with a client, several connections open (kept ones, the session's and the
+/// lists' reads; pooled ones, the tariffs'), all then terminated by the database; none if no
+/// PostgreSQL is configured.
+async fn server_whose_connections_the_database_dropped() -> Option<(TestApp, String)> {
+    let app = TestApp::spawn(support::Backend::Postgres).await?;
     let org = app.org("ООО «Ромашка»", "7707083893", &format!("{}-01", business_period())).await;
     let (_, client) = app.user("c@romashka.test", "client", Some(org)).await;
-    // Several connections in the pool, all idle after this.
-    let answers = futures::future::join_all((0..8).map(|_| app.get("/api/v1/tasks", &client))).await;
-    assert!(answers.iter().all(|(s, _)| *s == StatusCode::OK), "{answers:?}");
+    for path in ["/api/v1/tasks", "/api/v1/tariffs"] {
+        let answers = futures::future::join_all((0..8).map(|_| app.get(path, &client))).await;
+        assert!(answers.iter().all(|(s, _)| *s == StatusCode::OK), "{answers:?}");
+    }
     let database: String =
         sqlx::query_scalar("SELECT current_database()::text").fetch_one(app.state.db().pool()).await.unwrap();
     let admin_url = std::env::var("HOURBANK_TEST_PG_URL").unwrap();
@@ -159,6 +159,15 @@ async fn connections_the_database_dropped_while_idle_are_replaced() {
             .await
             .unwrap();
     assert!(dropped.len() >= 2 && dropped.iter().all(|d| *d), "{dropped:?}");
+    Some((app, client))
+}
+
+/// A pooled connection is pinged only after an idle spell (sqlx's ping at every checkout was a
+/// third round trip for each statement). One the database dropped meanwhile (a restart, an
+/// administrator, a proxy's timeout) is found by that ping and replaced: no request fails for it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connections_the_database_dropped_while_idle_are_replaced() {
+    let Some((app, client)) = server_whose_connections_the_database_dropped().await else { return };
     tokio::time::sleep(hourbank_server::db::PING_AFTER_IDLE + std::time::Duration::from_millis(300)).await;
     for _ in 0..12 {
         let (status, body) = app.get("/api/v1/tasks", &client).await;
@@ -173,24 +182,7 @@ async fn connections_the_database_dropped_while_idle_are_replaced() {
 /// a new connection: neither reads nor the writes behind them fail for it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn requests_right_after_the_database_dropped_its_connections_succeed() {
-    let Some(app) = TestApp::spawn(support::Backend::Postgres).await else { return };
-    let org = app.org("ООО «Ромашка»", "7707083893", &format!("{}-01", business_period())).await;
-    let (_, client) = app.user("c@romashka.test", "client", Some(org)).await;
-    let answers = futures::future::join_all((0..8).map(|_| app.get("/api/v1/tasks", &client))).await;
-    assert!(answers.iter().all(|(s, _)| *s == StatusCode::OK), "{answers:?}");
-    let answers = futures::future::join_all((0..8).map(|_| app.get("/api/v1/tariffs", &client))).await;
-    assert!(answers.iter().all(|(s, _)| *s == StatusCode::OK), "{answers:?}");
-    let database: String =
-        sqlx::query_scalar("SELECT current_database()::text").fetch_one(app.state.db().pool()).await.unwrap();
-    let admin_url = std::env::var("HOURBANK_TEST_PG_URL").unwrap();
-    let mut admin = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin_url).await.unwrap();
-    let dropped: Vec<bool> =
-        sqlx::query_scalar("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname::text = $1")
-            .bind(&database)
-            .fetch_all(&mut admin)
-            .await
-            .unwrap();
-    assert!(dropped.len() >= 2 && dropped.iter().all(|d| *d), "{dropped:?}");
+    let Some((app, client)) = server_whose_connections_the_database_dropped().await else { return };
     for round in 0..12 {
         let key = format!("after-drop-{round}");
         let task = json!({"title": "Сразу после", "description": "обрыва"});
