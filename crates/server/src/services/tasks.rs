@@ -165,15 +165,21 @@ pub async fn transition(
         Transition::Cancel { .. } => task.approved_estimate.is_some(),
         _ => false,
     };
+    // The contract's first and last months, which settled work must bill within.
+    let contract = if settles {
+        let org = store::org(app.db(), scope, task.org_id).await?;
+        Some((Period::of(org.contract_start), org.contract_end.map(Period::of)))
+    } else {
+        None
+    };
     let now = app.clock().now_text();
     let mut tx = app.db().begin_write().await?;
     // The month that bills settled work: this month, or the first open one after it when this
     // month was closed early. Read after locking the organisation against a month closing at the
     // same moment (SQLite has one writer at a time).
-    let billed_in = if settles {
+    let billed_in = if let Some((first, last)) = contract {
         lock_org_ledger(app.db().backend(), &mut tx, task.org_id, "FOR SHARE").await?;
         let last_closed = last_closed_period(&mut tx, task.org_id).await?;
-        let (first, last) = contract_months(&mut tx, task.org_id).await?;
         // Outside the contract's months a report does not exist: the hours would be in none.
         let period = contract_billing_period(app.clock().period(), last_closed, first, last).ok_or_else(|| {
             Error::Conflict(
@@ -475,22 +481,6 @@ pub async fn lock_org_ledger(
 }
 
 /// The organisation's last closed month, read on the caller's connection.
-/// The first and the last month of the organisation's contract (no last while it has no end).
-async fn contract_months(conn: &mut sqlx::AnyConnection, org_id: i64) -> Result<(Period, Option<Period>), Error> {
-    let row = sqlx::query("SELECT contract_start, contract_end FROM orgs WHERE id = $1")
-        .bind(org_id)
-        .fetch_one(&mut *conn)
-        .await?;
-    let month = |text: String| {
-        hourbank_domain::parse_date("contract", &text)
-            .map(Period::of)
-            .map_err(|e| Error::Internal(format!("stored contract date: {e}")))
-    };
-    let first = month(col(&row, "contract_start")?)?;
-    let last = col::<Option<String>>(&row, "contract_end")?.map(month).transpose()?;
-    Ok((first, last))
-}
-
 pub async fn last_closed_period(conn: &mut sqlx::AnyConnection, org_id: i64) -> Result<Option<Period>, Error> {
     let row = sqlx::query("SELECT MAX(period) AS period FROM closed_months WHERE org_id = $1")
         .bind(org_id)
