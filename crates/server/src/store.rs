@@ -310,20 +310,20 @@ impl Page {
 
     /// Reads `limit` (1 to 200, 100 when absent) and `before` (an id) from a query.
     pub fn parse(limit: Option<i64>, before: Option<i64>) -> Result<Page, Error> {
-        let limit = match limit {
-            None => Page::DEFAULT_LIMIT,
-            Some(n) if (1..=Page::MAX_LIMIT as i64).contains(&n) => n as usize,
-            Some(_) => {
-                return Err(Error::invalid(
-                    "limit",
-                    hourbank_domain::Problem::Rule(Rule::FromOneTo(Page::MAX_LIMIT as u64)),
-                ))
-            }
-        };
+        let limit = Page::limit(limit, Page::DEFAULT_LIMIT, Page::MAX_LIMIT)?;
         if before.is_some_and(|id| id <= 0) {
             return Err(Error::invalid("before", hourbank_domain::Problem::Rule(Rule::GreaterThanZero)));
         }
         Ok(Page { limit, before })
+    }
+
+    /// A query's `limit`: `default` when absent, else 1 to `max`, or an error naming `limit`.
+    pub fn limit(limit: Option<i64>, default: usize, max: usize) -> Result<usize, Error> {
+        match limit {
+            None => Ok(default),
+            Some(n) if (1..=max as i64).contains(&n) => Ok(n as usize),
+            Some(_) => Err(Error::invalid("limit", hourbank_domain::Problem::Rule(Rule::FromOneTo(max as u64)))),
+        }
     }
 
     /// Rows to read at a time: one more than the page (to know whether another follows), or more

@@ -67,12 +67,12 @@ pub(super) fn user_query() -> RefOr<Schema> {
 }
 
 /// Entries on a page of the audit log: by default, and at most.
-pub(super) const AUDIT_DEFAULT_LIMIT: i64 = 200;
-pub(super) const AUDIT_MAX_LIMIT: i64 = 1000;
+pub(super) const AUDIT_DEFAULT_LIMIT: usize = 200;
+pub(super) const AUDIT_MAX_LIMIT: usize = 1000;
 
 pub(super) fn audit_limit_query() -> RefOr<Schema> {
     described(
-        ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(1)).maximum(Some(AUDIT_MAX_LIMIT)),
+        ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(1)).maximum(Some(AUDIT_MAX_LIMIT as i64)),
         "entries on a page, 200 by default",
     )
 }

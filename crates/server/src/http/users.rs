@@ -11,6 +11,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::extract::Query;
+use super::params::{AUDIT_DEFAULT_LIMIT, AUDIT_MAX_LIMIT};
 use super::{ApiError, AppState, JsonBody};
 use crate::auth::Caller;
 use crate::db::col;
@@ -122,14 +123,7 @@ async fn audit(
     Query(q): Query<AuditQuery>,
 ) -> Result<Json<AuditList>, ApiError> {
     caller.require(&[Role::Admin])?;
-    let limit = match q.limit {
-        None => super::params::AUDIT_DEFAULT_LIMIT,
-        Some(n) if (1..=super::params::AUDIT_MAX_LIMIT).contains(&n) => n,
-        Some(_) => {
-            let rule = hourbank_domain::Rule::FromOneTo(super::params::AUDIT_MAX_LIMIT as u64);
-            return Err(ApiError::invalid("limit", Problem::Rule(rule)));
-        }
-    };
+    let limit = store::Page::limit(q.limit, AUDIT_DEFAULT_LIMIT, AUDIT_MAX_LIMIT)? as i64;
     let day = |field: &str, text: &Option<String>| -> Result<Option<String>, ApiError> {
         text.as_deref()
             .map(|d| hourbank_domain::parse_date(field, d).map(|d| d.to_string()))
