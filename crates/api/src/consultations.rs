@@ -1,7 +1,7 @@
 //! Consultations (`/consultations`, and each month's report).
 
 use chrono::NaiveDate;
-use hourbank_domain::{FieldError, Hours, Problem};
+use hourbank_domain::{FieldError, Hours, Period, Problem};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -53,6 +53,10 @@ pub struct Consultation {
     pub duration: Hours,
     pub topic: String,
     pub billable: bool,
+    /// The month whose report lists it (and bills it, when billable), present only when that is
+    /// not the month of its date: that month was already closed when it was logged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billed_in: Option<Period>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
 }

@@ -7,7 +7,7 @@ use hourbank_domain::{Hours, MonthStatement, Period, Tariff};
 
 use crate::format::{day_text, instant_text};
 use crate::i18n::Lang;
-use crate::model::{ReportTask, Task};
+use crate::model::{Consultation, ReportTask, Task};
 
 /// This month in Moscow, the company's calendar (the browser's clock).
 #[cfg(target_arch = "wasm32")]
@@ -52,6 +52,17 @@ fn late_sentence(
             month_name(late_from, lang)
         ),
     }
+}
+
+/// The day a consultation is listed with: «31.03.2027», or, when a later month's report lists
+/// it because its own month was closed before it was logged, «31.03.2027 (месяц уже был
+/// закрыт)».
+pub fn consultation_day(consultation: &Consultation, lang: Lang) -> String {
+    let mut day = day_text(consultation.date);
+    if consultation.billed_in.is_some() {
+        day += lang.pick(" (месяц уже был закрыт)", " (its month was already closed)");
+    }
+    day
 }
 
 /// How a task in a month's report came to bill there.
@@ -227,6 +238,19 @@ mod tests {
         assert_eq!(task_note(&open, Lang::Ru), None);
         let warranty = task(serde_json::json!({"warranty_until": "2027-04-09"}));
         assert_eq!(warranty_note(&warranty, Lang::Ru).unwrap(), "Гарантия до 09.04.2027");
+    }
+
+    #[test]
+    fn a_consultation_logged_after_its_month_closed_says_so() {
+        let mut consultation: Consultation = serde_json::from_value(serde_json::json!({
+            "id": 5, "specialist_name": "Анна", "channel": "phone", "date": "2027-03-31", "duration": "0.5",
+            "topic": "Вопрос", "billable": true
+        }))
+        .unwrap();
+        assert_eq!(consultation_day(&consultation, Lang::Ru), "31.03.2027");
+        consultation.billed_in = Some(Period::new(2027, 4).unwrap());
+        assert_eq!(consultation_day(&consultation, Lang::Ru), "31.03.2027 (месяц уже был закрыт)");
+        assert_eq!(consultation_day(&consultation, Lang::En), "31.03.2027 (its month was already closed)");
     }
 
     #[test]

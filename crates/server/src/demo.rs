@@ -240,8 +240,9 @@ pub async fn load(app: &App) -> Result<Vec<(String, String)>, Error> {
             let in_trial = org.contract.month_of(period).is_some_and(|m| m.phase == hourbank_domain::Phase::Trial);
             let days = (last_day - period.first_day()).num_days() as usize + 1;
             for _ in 0..2 + talks.below(3) {
-                let sql = "INSERT INTO consultations (org_id, specialist_id, channel, date, duration, topic, billable, created_at) \
-                           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+                // Logged before the month closes: listed in the month of its date.
+                let sql = "INSERT INTO consultations (org_id, specialist_id, channel, date, duration, topic, billable, created_at, period) \
+                           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
                 let day = period.first_day() + Duration::days(talks.below(days) as i64);
                 sqlx::query(sql)
                     .bind(org_id)
@@ -253,6 +254,7 @@ pub async fn load(app: &App) -> Result<Vec<(String, String)>, Error> {
                     // Never billable in the trial («Оплата только за закрытые задачи»).
                     .bind(i64::from(talks.below(3) == 0 && !in_trial))
                     .bind(format!("{day}T14:00:00.000Z"))
+                    .bind(period.to_string())
                     .execute(app.db().pool())
                     .await?;
             }

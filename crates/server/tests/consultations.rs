@@ -180,7 +180,8 @@ async fn billable_consultations_add_hours_and_every_one_is_listed(app: TestApp) 
     );
     assert_eq!((entry["org_id"].as_i64(), entry["after"]["duration"].as_str()), (Some(c.org), Some("1.5")));
 
-    // A closed month is frozen: a consultation dated in it is refused, and the report stays.
+    // A closed month is frozen: a consultation dated in it (logged late, or after an early
+    // close) is listed, and billed, in the first open month after it; the closed report stays.
     // (Months close in order: the two trial months first.)
     for earlier in [2, 1] {
         let month = Period::of(business_period().first_day().checked_sub_months(Months::new(earlier)).unwrap());
@@ -189,10 +190,53 @@ async fn billable_consultations_add_hours_and_every_one_is_listed(app: TestApp) 
     }
     let (s, closed) = app.post(&format!("/api/v1/reports/{period}/close?org={}", c.org), &c.analyst, json!({})).await;
     assert_eq!((s, closed["statement"]["hours"].as_str()), (StatusCode::OK, Some("7.5")));
-    let (s, b) = consult(&app, &c.specialist, talk(c.org, "phone", "2", true, "поздно")).await;
+    let (s, late) = consult(&app, &c.specialist, talk(c.org, "phone", "2", true, "поздно")).await;
+    assert_eq!(s, StatusCode::CREATED, "{late}");
+    let next = business_period().next();
+    let late_id = late["consultation"]["id"].as_i64().unwrap();
+    assert_eq!(
+        (late["consultation"]["date"].as_str(), late["consultation"]["billed_in"].as_str()),
+        (Some(today().as_str()), Some(next.to_string().as_str()))
+    );
+    assert_eq!(app.get(&report_path, &c.client).await.1, closed);
+    let (s, following) = app.get(&format!("/api/v1/reports/{next}"), &c.client).await;
+    assert_eq!(s, StatusCode::OK, "{following}");
+    let listed = following["consultations"].as_array().unwrap();
+    assert_eq!(listed.iter().map(|c| c["id"].as_i64().unwrap()).collect::<Vec<_>>(), vec![late_id]);
+    assert_eq!(listed[0]["billed_in"], next.to_string());
+    assert_eq!(following["statement"]["hours"], "2", "{following}");
+    // The list by month follows the reports: the late one is April's, not March's.
+    let (_, in_next) = app.get(&format!("/api/v1/consultations?org={}&month={next}", c.org), &c.analyst).await;
+    assert_eq!(in_next["consultations"][0]["id"], late_id, "{in_next}");
+    let (_, in_closed) = app.get(&format!("/api/v1/consultations?org={}&month={period}", c.org), &c.analyst).await;
+    assert!(in_closed["consultations"].as_array().unwrap().iter().all(|c| c["id"] != late_id), "{in_closed}");
+    let (_, csv) = app.call_text(Method::GET, &format!("/api/v1/reports/{next}.csv"), Some(&c.client), None).await;
+    assert!(csv.contains(&format!(";поздно;2;да ({period} уже был закрыт)\r\n")), "{csv}");
+    let (_, audit) = app.get("/api/v1/audit", &c.admin).await;
+    assert_eq!(audit["entries"][0]["after"]["billed_in"], next.to_string(), "{audit}");
+}
+
+/// A contract whose last month is closed has no month left for a consultation dated in it: it
+/// is refused, naming the date, and nothing is stored.
+async fn a_consultation_after_the_contracts_last_month_closed_is_refused(app: TestApp) {
+    let c = subscription_cast(&app).await;
+    let period = business_period();
+    sqlx::query("UPDATE orgs SET contract_end = $1 WHERE id = $2")
+        .bind(period.last_day().to_string())
+        .bind(c.org)
+        .execute(app.state.db().pool())
+        .await
+        .unwrap();
+    for earlier in [2, 1, 0] {
+        let month = Period::of(period.first_day().checked_sub_months(Months::new(earlier)).unwrap());
+        let path = format!("/api/v1/reports/{month}/close?org={}", c.org);
+        assert_eq!(app.post(&path, &c.analyst, json!({})).await.0, StatusCode::OK);
+    }
+    let (s, b) = consult(&app, &c.specialist, talk(c.org, "phone", "2", true, "после договора")).await;
     assert_eq!((s, fields(&b)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["date"]), "{b}");
     assert!(message(&b, "date").contains("closed month"), "{b}");
-    assert_eq!(app.get(&report_path, &c.client).await.1, closed);
+    let (_, listed) = app.get(&format!("/api/v1/consultations?org={}", c.org), &c.analyst).await;
+    assert_eq!(listed["consultations"], json!([]), "{listed}");
 }
 
 /// «Первые два месяца… Оплата только за закрытые задачи», and consultations are unlimited: in a
@@ -573,7 +617,8 @@ async fn a_busy_months_report_lists_the_newest_and_pages_the_rest(app: TestApp) 
 }
 
 /// The report's page of a busy month (and each page of `GET /consultations?month=`) is read from
-/// the end of the `(org_id, id)` index and stops at the page: no read and sort of the whole month.
+/// the end of the month's stretch of the `(org_id, period, id)` index and stops at the page: no
+/// read and sort of the whole month.
 async fn a_months_page_is_read_from_the_end_of_the_id_index(app: TestApp) {
     use hourbank_server::services::consultations::{bind_filter, first_page_query, ConsultationFilter};
     let org = app.org("ООО «Ромашка»", "7707083893", "2027-01-01").await;
@@ -585,9 +630,9 @@ async fn a_months_page_is_read_from_the_end_of_the_id_index(app: TestApp) {
     for org in [org, other] {
         sqlx::query(
         "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 5999) \
-         INSERT INTO consultations (org_id, specialist_id, channel, date, duration, topic, billable, created_at) \
+         INSERT INTO consultations (org_id, specialist_id, channel, date, duration, topic, billable, created_at, period) \
          SELECT $1, $2, 'phone', '2027-0' || CAST(1 + i / 2000 AS TEXT) || '-1' || CAST(i % 10 AS TEXT), 25, 'звонок', 0, \
-                '2027-01-01T00:00:00.000Z' FROM n",
+                '2027-01-01T00:00:00.000Z', '2027-0' || CAST(1 + i / 2000 AS TEXT) FROM n",
     )
     .bind(org)
     .bind(specialist)
@@ -597,15 +642,15 @@ async fn a_months_page_is_read_from_the_end_of_the_id_index(app: TestApp) {
     }
     sqlx::query("ANALYZE").execute(pool).await.unwrap();
     let filter = ConsultationFilter { org_id: Some(org), month: Some(Period::new(2027, 3).unwrap()) };
-    let (sql, binds) = first_page_query(app.state.db(), hourbank_server::auth::OrgScope::All, &filter);
+    let (sql, binds) = first_page_query(hourbank_server::auth::OrgScope::All, &filter);
     let postgres = app.state.db().backend() == hourbank_server::db::Backend::Postgres;
     let explain = if postgres { format!("EXPLAIN {sql}") } else { format!("EXPLAIN QUERY PLAN {sql}") };
     let rows = bind_filter(sqlx::query(&explain), &binds).bind(101_i64).fetch_all(pool).await.unwrap();
     let column = if postgres { 0 } else { 3 };
     let plan: Vec<String> = rows.iter().map(|r| sqlx::Row::try_get::<String, _>(r, column).unwrap()).collect();
-    // SQLite names the `(org_id, id)` index; PostgreSQL reads an id index backwards (which one
-    // follows its statistics).
-    let from_the_end = if postgres { "Index Scan Backward" } else { "consultations_org_page_idx" };
+    // Both read the month's stretch of the `(org_id, period, id)` index from its end (PostgreSQL
+    // may pick another id index by its statistics; it still reads it backwards).
+    let from_the_end = if postgres { "Index Scan Backward" } else { "consultations_org_period_idx" };
     assert!(plan.iter().any(|line| line.contains(from_the_end)), "{plan:#?}");
     assert!(!plan.iter().any(|line| line.contains("TEMP B-TREE") || line.contains("Sort")), "{plan:#?}");
 }
@@ -637,4 +682,5 @@ db_tests!(
     a_busy_months_report_lists_the_newest_and_pages_the_rest,
     a_months_page_is_read_from_the_end_of_the_id_index,
     a_logged_consultation_is_never_changed_or_removed,
+    a_consultation_after_the_contracts_last_month_closed_is_refused,
 );

@@ -267,7 +267,8 @@ pub fn consultation_table(list: &[crate::model::Consultation], lang: Lang) -> An
             <tbody>
                 {list.iter().map(|c| view! {
                     <tr>
-                        <td>{day_text(c.date)}</td>
+                        // Logged once its month was closed: in a later month's report.
+                        <td>{crate::billing::consultation_day(c, lang)}</td>
                         <td>{crate::labels::channel(&c.channel, lang)}</td>
                         <td>{c.topic.clone()}</td>
                         <td>{c.specialist_name.clone()}</td>

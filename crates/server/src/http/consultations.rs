@@ -28,7 +28,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 struct ListQuery {
     #[param(schema_with = super::params::org_query)]
     org: Option<i64>,
-    #[param(schema_with = super::params::dated_month_query)]
+    #[param(schema_with = super::params::report_month_query)]
     month: Option<String>,
     /// Consultations on a page: 1 to 200, 100 by default.
     #[param(schema_with = super::params::limit_query)]
@@ -63,7 +63,7 @@ async fn list(
     post,
     path = "/consultations",
     tag = "consultations",
-    summary = "Log a consultation (specialist, analyst, admin); a billable one counts as hours of its month",
+    summary = "Log a consultation (specialist, analyst, admin); a billable one counts as hours of its month, or of the first open one after it when its month is closed",
     request_body = hourbank_api::consultations::NewConsultation,
     responses((status = 201, description = "Logged", body = hourbank_api::LoggedConsultation))
 )]

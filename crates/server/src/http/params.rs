@@ -100,8 +100,11 @@ pub(super) fn accepted_month_query() -> RefOr<Schema> {
     matching(MONTH_PATTERN, "accepted in YYYY-MM")
 }
 
-pub(super) fn dated_month_query() -> RefOr<Schema> {
-    matching(MONTH_PATTERN, "dated in YYYY-MM")
+pub(super) fn report_month_query() -> RefOr<Schema> {
+    matching(
+        MONTH_PATTERN,
+        "in the report of YYYY-MM: dated in it, or dated in an earlier month that was already closed when logged",
+    )
 }
 
 pub(super) fn assignee_query() -> RefOr<Schema> {

@@ -5,13 +5,14 @@
 use chrono::NaiveDate;
 use hourbank_api::consultations::NewConsultation;
 use hourbank_api::request::Reading;
-use hourbank_domain::{parse_date, FieldError, Hours, Period, Problem, Rule};
+use hourbank_domain::{contract_billing_period, parse_date, FieldError, Hours, Period, Problem, Rule};
 use serde_json::json;
 use sqlx::any::AnyRow;
 
 use crate::app::App;
 use crate::auth::{Caller, OrgScope};
-use crate::db::{col, Arg, Backend, Db};
+use crate::db::{col, Db};
+use crate::services::tasks::{last_closed_period, lock_org_ledger};
 use crate::store::{self, OrgRecord, Page, Paged};
 use crate::Error;
 
@@ -50,8 +51,8 @@ pub async fn check(app: &App, scope: OrgScope, reading: &mut Reading<'_, NewCons
     Ok(())
 }
 
-/// Why a consultation may not be dated `date` for `org`: a day outside the contract, or in a
-/// closed month, would never reach a report (closed months are frozen).
+/// Why a consultation may not be dated `date` for `org`: a day outside the contract would be in
+/// no report; so would one whose month is closed when no later month of the contract is open.
 async fn date_problem(app: &App, org: &OrgRecord, date: NaiveDate) -> Result<Option<Problem>, Error> {
     let contract = org.contract()?;
     let period = Period::of(date);
@@ -61,67 +62,89 @@ async fn date_problem(app: &App, org: &OrgRecord, date: NaiveDate) -> Result<Opt
     if let Some(last) = contract.last_period().filter(|last| period > *last) {
         return Ok(Some(Problem::PastContractEnd(last.to_string())));
     }
-    let closed = app
-        .db()
-        .lookup(
-            "SELECT period FROM closed_months WHERE org_id = $1 AND period >= $2 LIMIT 1",
-            &[Arg::Int(org.id), Arg::Text(&period.to_string())],
-        )
-        .await?;
-    Ok(closed.first().map(|_| Problem::Rule(Rule::ClosedMonth(period))))
+    let mut conn = app.db().pool().acquire().await?;
+    let last_closed = last_closed_period(&mut conn, org.id).await?;
+    Ok(billed_in(org, date, last_closed).is_none().then_some(Problem::Rule(Rule::ClosedMonth(period))))
 }
 
-/// Logs a consultation by `caller` (a specialist, analyst or admin), with its audit row; returns
-/// its id.
+/// The month whose report lists (and, when billable, bills) a consultation on `date`: its own
+/// month, or the first open one after it when that was closed early, within the contract's
+/// months (`contract_billing_period`, as for settled tasks). `None` when no month is left.
+fn billed_in(org: &OrgRecord, date: NaiveDate, last_closed: Option<Period>) -> Option<Period> {
+    let (first, last) = (Period::of(org.contract_start), org.contract_end.map(Period::of));
+    contract_billing_period(Period::of(date), last_closed, first, last)
+}
+
+/// Logs a consultation by `caller` (a specialist, analyst or admin), with its audit row, in the
+/// report of the month [`billed_in`] says; returns its id.
 pub async fn log(app: &App, caller: &Caller, new: &NewConsultation) -> Result<i64, Error> {
+    let org = store::org(app.db(), OrgScope::All, new.org_id).await?;
+    let mut tx = app.db().begin_write().await?;
+    // The month is read after locking the organisation against a month closing at the same
+    // moment (SQLite has one writer at a time): a consultation never lands in a frozen month.
+    lock_org_ledger(app.db().backend(), &mut tx, new.org_id, "FOR SHARE").await?;
+    let last_closed = last_closed_period(&mut tx, new.org_id).await?;
+    let period = billed_in(&org, new.date, last_closed).ok_or_else(|| {
+        Error::Conflict("the contract's last month is closed: no month is left to list this consultation in".into())
+    })?;
+    let (date, now, period) = (new.date.to_string(), app.clock().now_text(), period.to_string());
+    let row = sqlx::query(
+        "INSERT INTO consultations (org_id, specialist_id, channel, date, duration, topic, billable, created_at, period) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    )
+    .bind(new.org_id)
+    .bind(caller.user_id)
+    .bind(&new.channel)
+    .bind(&date)
+    .bind(new.duration.centi())
+    .bind(&new.topic)
+    .bind(i64::from(new.billable))
+    .bind(&now)
+    .bind(&period)
+    .fetch_one(&mut *tx)
+    .await?;
+    let id: i64 = col(&row, "id")?;
     let after = json!({
-        "channel": new.channel, "date": new.date, "duration": new.duration, "topic": new.topic, "billable": new.billable,
+        "channel": new.channel, "date": new.date, "duration": new.duration, "topic": new.topic,
+        "billable": new.billable, "billed_in": period,
     });
-    // One statement with its audit row (one round trip, the write lock held for it alone).
-    let (date, now) = (new.date.to_string(), app.clock().now_text());
-    store::insert_audited(
-        app.db(),
-        "INSERT INTO consultations (org_id, specialist_id, channel, date, duration, topic, billable, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-        &[
-            Arg::Int(new.org_id),
-            Arg::Int(caller.user_id),
-            Arg::Text(&new.channel),
-            Arg::Text(&date),
-            Arg::Int(new.duration.centi()),
-            Arg::Text(&new.topic),
-            Arg::Int(i64::from(new.billable)),
-            Arg::Text(&now),
-        ],
+    store::audit(
+        &mut tx,
         store::Audit {
             user_id: Some(caller.user_id),
             org_id: Some(new.org_id),
             action: "create",
             entity: "consultation",
+            entity_id: Some(id),
             after: Some(&after),
             ..Default::default()
         },
     )
-    .await?
-    .ok_or_else(|| Error::Internal("a new consultation returned no id".into()))
+    .await?;
+    tx.commit().await?;
+    Ok(id)
 }
 
 /// A logged consultation.
 pub type Consultation = hourbank_api::Consultation;
 
 const COLUMNS: &str =
-    "c.id, c.org_id, c.specialist_id, u.name, c.channel, c.date, c.duration, c.topic, c.billable, c.created_at";
+    "c.id, c.org_id, c.specialist_id, u.name, c.channel, c.date, c.duration, c.topic, c.billable, c.created_at, c.period";
 
 fn consultation_from_row(r: &AnyRow) -> Result<Consultation, crate::Error> {
     let channel: String = col(r, "channel")?;
     let date: String = col(r, "date")?;
+    let stored = |e: hourbank_domain::FieldError| crate::Error::Internal(format!("stored consultation: {e}"));
+    let date = parse_date("date", &date).map_err(stored)?;
+    let period = Period::parse("period", &col::<String>(r, "period")?).map_err(stored)?;
     Ok(Consultation {
         id: col(r, "id")?,
         org_id: Some(col(r, "org_id")?),
         specialist_id: Some(col(r, "specialist_id")?),
         specialist_name: col(r, "name")?,
         channel,
-        date: parse_date("date", &date).map_err(|e| crate::Error::Internal(format!("stored consultation: {e}")))?,
+        date,
+        billed_in: (period != Period::of(date)).then_some(period),
         duration: Hours::from_centi(col(r, "duration")?),
         topic: col(r, "topic")?,
         billable: col::<i64>(r, "billable")? != 0,
@@ -133,21 +156,8 @@ fn consultation_from_row(r: &AnyRow) -> Result<Consultation, crate::Error> {
 #[derive(Debug, Default, Clone, Copy)]
 pub struct ConsultationFilter {
     pub org_id: Option<i64>,
-    /// Dated in this month.
+    /// In this month's report: dated in it, or logged late for a month already closed before it.
     pub month: Option<Period>,
-}
-
-/// How the rows are read: which index the month's condition may use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Order {
-    /// By date, then id: the month as a range of the `(org_id, date)` index.
-    ByDate,
-    /// Newest entry first, a page at a time: read from the end of the `(org_id, id)` index,
-    /// stopping at a page. On SQLite, which plans without statistics, the month is then a
-    /// condition no index serves: as a range it leads SQLite to read and sort the whole month for
-    /// every page. PostgreSQL estimates the range from its statistics and picks the id index
-    /// itself (an expression it has no statistics for would be guessed rare, and sorted).
-    NewestFirst,
 }
 
 /// Consultations in `scope`, by date and then id.
@@ -156,22 +166,22 @@ pub async fn consultations(
     scope: OrgScope,
     filter: ConsultationFilter,
 ) -> Result<Vec<Consultation>, crate::Error> {
-    let (sql, binds) = consultation_query(db.backend(), scope, &filter, Order::ByDate);
+    let (sql, binds) = consultation_query(scope, &filter);
     let sql = format!("{sql} ORDER BY c.date, c.id");
     bind_filter(sqlx::query(&sql), &binds).fetch_all(db.pool()).await?.iter().map(consultation_from_row).collect()
 }
 
 /// The queries of [`consultation_page`] (the first page's, and the one after `before`) and their
 /// values.
-fn page_queries(db: &Db, scope: OrgScope, filter: &ConsultationFilter) -> (String, String, Vec<FilterValue>) {
-    let (sql, binds) = consultation_query(db.backend(), scope, filter, Order::NewestFirst);
+fn page_queries(scope: OrgScope, filter: &ConsultationFilter) -> (String, String, Vec<FilterValue>) {
+    let (sql, binds) = consultation_query(scope, filter);
     let (first, rest) = Page::chunk_queries(&sql, "c.id", binds.len());
     (first, rest, binds)
 }
 
 /// The first page's query of [`consultation_page`] and its values (for a test of its plan).
-pub fn first_page_query(db: &Db, scope: OrgScope, filter: &ConsultationFilter) -> (String, Vec<FilterValue>) {
-    let (first, _, binds) = page_queries(db, scope, filter);
+pub fn first_page_query(scope: OrgScope, filter: &ConsultationFilter) -> (String, Vec<FilterValue>) {
+    let (first, _, binds) = page_queries(scope, filter);
     (first, binds)
 }
 
@@ -182,7 +192,7 @@ pub async fn consultation_page(
     filter: ConsultationFilter,
     page: Page,
 ) -> Result<Paged<Consultation>, crate::Error> {
-    let (first, rest, binds) = page_queries(db, scope, &filter);
+    let (first, rest, binds) = page_queries(scope, &filter);
     let fetch = |before: Option<i64>, limit: usize| {
         let (first, rest, binds) = (&first, &rest, &binds);
         async move {
@@ -205,12 +215,7 @@ pub enum FilterValue {
 }
 
 /// The `SELECT … WHERE` of the filter (without an order) and its values, `$1…$n`.
-fn consultation_query(
-    backend: Backend,
-    scope: OrgScope,
-    filter: &ConsultationFilter,
-    order: Order,
-) -> (String, Vec<FilterValue>) {
+fn consultation_query(scope: OrgScope, filter: &ConsultationFilter) -> (String, Vec<FilterValue>) {
     let (condition, scope_org) = scope.condition("c.org_id", 1);
     let mut sql =
         format!("SELECT {COLUMNS} FROM consultations c JOIN users u ON u.id = c.specialist_id WHERE {condition}");
@@ -219,19 +224,11 @@ fn consultation_query(
         binds.push(FilterValue::Id(org));
         sql += &format!(" AND c.org_id = ${}", binds.len());
     }
-    // Dates are 'YYYY-MM-DD' text: text order is date order, the first seven characters the month.
+    // The month whose report lists it (`period`): the `(org_id, period, id)` index serves both
+    // orders, a page read from its end and the whole month.
     if let Some(month) = filter.month {
-        match (order, backend) {
-            (Order::ByDate, _) | (Order::NewestFirst, Backend::Postgres) => {
-                binds.push(FilterValue::Text(month.first_day().to_string()));
-                binds.push(FilterValue::Text(month.last_day().to_string()));
-                sql += &format!(" AND c.date >= ${} AND c.date <= ${}", binds.len() - 1, binds.len());
-            }
-            (Order::NewestFirst, Backend::Sqlite) => {
-                binds.push(FilterValue::Text(month.to_string()));
-                sql += &format!(" AND substr(c.date, 1, 7) = ${}", binds.len());
-            }
-        }
+        binds.push(FilterValue::Text(month.to_string()));
+        sql += &format!(" AND c.period = ${}", binds.len());
     }
     (sql, binds)
 }

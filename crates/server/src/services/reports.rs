@@ -266,17 +266,16 @@ async fn billable_consultations(
     first_open: Period,
     period: Period,
 ) -> Result<Vec<BillableItem>, sqlx::Error> {
-    // Dates are 'YYYY-MM-DD' text: their first seven characters are the month.
     let rows = sqlx::query(
-        "SELECT substr(date, 1, 7) AS period, CAST(SUM(duration) AS BIGINT) AS hours FROM consultations \
-         WHERE org_id = $1 AND billable <> 0 AND date >= $2 AND date <= $3 GROUP BY substr(date, 1, 7)",
+        "SELECT period, CAST(SUM(duration) AS BIGINT) AS hours FROM consultations \
+         WHERE org_id = $1 AND billable <> 0 AND period >= $2 AND period <= $3 GROUP BY period",
     )
     .bind(org_id)
-    .bind(first_open.first_day().to_string())
-    .bind(period.last_day().to_string())
+    .bind(first_open.to_string())
+    .bind(period.to_string())
     .fetch_all(app.db().pool())
     .await?;
-    by_month(&rows, "hours", "stored consultation's date")
+    by_month(&rows, "hours", "stored consultation's month")
 }
 
 /// The month's consultations as the report lists them (`listing`).
@@ -332,7 +331,7 @@ pub async fn build_report(app: &App, org: &OrgRecord, period: Period, listing: L
         month_entries(app, org.id, &month),
     )?;
     items.push(BillableItem { period, hours: billed });
-    // Billable consultations count in their own month, like tasks accepted in it; trial months
+    // Billable consultations count in the month that lists them, like tasks accepted in it; trial months
     // bill closed tasks only («Оплата только за закрытые задачи»): there a consultation is
     // listed, never billed.
     let subscription = |month: Period| contract.month_of(month).is_some_and(|m| m.phase == Phase::Subscription);
@@ -550,7 +549,15 @@ pub fn report_csv(report: &Value, lang: CsvLang) -> String {
                 CsvLang::En => channel_en(&s(&c["channel"])),
             }
             .unwrap_or_default();
-            let billable = if billable { t("да", "yes") } else { t("нет", "no") };
+            let mut billable = if billable { t("да", "yes") } else { t("нет", "no") }.to_string();
+            // Logged once the month of its date was closed, it is in this later month's report.
+            if c.get("billed_in").is_some_and(|b| !b.is_null()) {
+                let own_month = s(&c["date"]).chars().take(7).collect::<String>();
+                billable += &match lang {
+                    CsvLang::Ru => format!(" ({own_month} уже был закрыт)"),
+                    CsvLang::En => format!(" ({own_month} was already closed)"),
+                };
+            }
             out += &line(&[
                 s(&c["id"]).as_str(),
                 &date(&s(&c["date"])),
@@ -558,7 +565,7 @@ pub fn report_csv(report: &Value, lang: CsvLang) -> String {
                 &s(&c["specialist_name"]),
                 &s(&c["topic"]),
                 &n(&c["duration"]),
-                billable,
+                &billable,
             ]);
         }
         out += &line(&[
