@@ -33,6 +33,9 @@ pub struct CalculatorForm {
     pub count: String,
     /// Hours per calendar month from the start month; empty means 0 h.
     pub hours: Vec<String>,
+    /// The months a smaller count cut off, the first of them last: they come back as the count
+    /// grows again (typing «12» over «6» passes through «1»). Never shown, shared or saved.
+    pub cut: Vec<String>,
 }
 
 /// A computed scenario: the statement and the terms it was computed with.
@@ -120,6 +123,7 @@ impl CalculatorForm {
             vat_rate: VatRate::GENERAL.percent().to_string(),
             count: MONTHS.to_string(),
             hours: vec![String::new(); MONTHS],
+            cut: Vec::new(),
         }
     }
 
@@ -146,12 +150,18 @@ impl CalculatorForm {
         parse_date("start", self.start.trim())
     }
 
-    /// Sets the count of months as typed; when it is valid the hours are cut or padded with
-    /// empty months (typed hours are kept as long as their month stays).
+    /// Sets the count of months as typed; when it is valid the months are cut, or extended with
+    /// the ones cut before and then empty months: typed hours are never lost to the count.
     pub fn set_count(&mut self, text: &str) {
         self.count = text.to_string();
         if let Ok(n) = parse_count("count", text) {
-            self.hours.resize(n, String::new());
+            // `cut` is a stack: its top is the first month cut off.
+            while self.hours.len() > n {
+                self.cut.extend(self.hours.pop());
+            }
+            while self.hours.len() < n {
+                self.hours.push(self.cut.pop().unwrap_or_default());
+            }
         }
     }
 
@@ -486,6 +496,28 @@ mod tests {
         assert_eq!(f.hours.len(), 24);
         assert_eq!(f.hours[1], "5");
         assert_eq!(computed(&f).statement.months.len(), 24);
+    }
+
+    #[test]
+    fn typing_a_count_never_loses_typed_hours() {
+        let mut f = form();
+        for (i, h) in f.hours.iter_mut().enumerate() {
+            *h = (i + 1).to_string();
+        }
+        // «12» over «12»: cleared, then «1», then «12»; and «6», then back to «18».
+        for typed in ["", "1", "12"] {
+            f.set_count(typed);
+        }
+        assert_eq!(f.hours, (1..=12).map(|i| i.to_string()).collect::<Vec<_>>());
+        f.set_count("6");
+        assert_eq!(f.hours.len(), 6);
+        f.set_count("8");
+        assert_eq!(f.hours[7], "8");
+        f.set_count("18");
+        let mut expected: Vec<String> = (1..=12).map(|i| i.to_string()).collect();
+        expected.resize(18, String::new());
+        assert_eq!(f.hours, expected);
+        assert_eq!(computed(&f).statement.months.len(), 18);
     }
 
     #[test]

@@ -297,6 +297,7 @@ mod tests {
                     vat_rate,
                     count: hours.len().to_string(),
                     hours,
+                    cut: Vec::new(),
                 })
         }
 
