@@ -14,7 +14,8 @@ pub enum Problem {
     NotWhole,
     BadDate(String),
     BadPeriod(String),
-    Before(String),
+    /// A date (or month) before the contract's start, which is given.
+    BeforeStart(chrono::NaiveDate),
     PastContractEnd(String),
     UnknownField,
     UnknownValue {
@@ -73,7 +74,7 @@ impl Problem {
                 Problem::NotWhole => en("must be a whole number"),
                 Problem::BadDate(s) => format!("is not a valid date (expected YYYY-MM-DD): {s:?}"),
                 Problem::BadPeriod(s) => format!("is not a valid period (expected YYYY-MM): {s:?}"),
-                Problem::Before(s) => format!("must not be before {s}"),
+                Problem::BeforeStart(day) => format!("must not be before the contract's start ({day})"),
                 Problem::PastContractEnd(s) => format!("is past the contract's end in {s}"),
                 Problem::UnknownField => en("unknown field"),
                 Problem::UnknownValue { given, expected } => {
@@ -95,7 +96,11 @@ impl Problem {
             Problem::NotWhole => "должно быть целым числом".into(),
             Problem::BadDate(s) => format!("неверная дата (ожидается ГГГГ-ММ-ДД): «{s}»"),
             Problem::BadPeriod(s) => format!("неверный период (ожидается ГГГГ-ММ): «{s}»"),
-            Problem::Before(s) => format!("не может быть раньше {s}"),
+            Problem::BeforeStart(day) => {
+                // By hand, not `chrono`'s `format`: its formatting machinery would weigh on every page.
+                use chrono::Datelike;
+                format!("не может быть раньше начала договора ({:02}.{:02}.{})", day.day(), day.month(), day.year())
+            }
             Problem::PastContractEnd(s) => format!("после окончания договора ({s})"),
             Problem::UnknownField => "неизвестное поле".into(),
             Problem::UnknownValue { given, expected } => {
@@ -337,6 +342,9 @@ mod tests {
         assert_eq!(Problem::MaxChars(200).ru(), "не длиннее 200 символов");
         assert_eq!(Problem::MaxChars(200).to_string(), "must be at most 200 characters");
         assert_eq!(Problem::AtLeast(1).ru(), "должно быть не меньше 1");
+        let start = chrono::NaiveDate::from_ymd_opt(2027, 1, 2).unwrap();
+        assert_eq!(Problem::BeforeStart(start).ru(), "не может быть раньше начала договора (02.01.2027)");
+        assert_eq!(Problem::BeforeStart(start).to_string(), "must not be before the contract's start (2027-01-02)");
         // Free text is shown as written, in whatever language it was written in.
         assert_eq!(Problem::Other("все месяцы по 0 ч".into()).ru(), "все месяцы по 0 ч");
     }

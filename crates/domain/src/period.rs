@@ -169,7 +169,7 @@ impl Contract {
         if let Some(end) = end
             && end < start
         {
-            return Err(FieldError::new("end", Problem::Before(format!("start {start}"))));
+            return Err(FieldError::new("end", Problem::BeforeStart(start)));
         }
         Ok(Contract { tariff, start, end })
     }
@@ -324,7 +324,7 @@ mod tests {
         assert_eq!(c.length_in_months(), Some(4));
         assert_eq!(
             Contract::new(Tariff::start(), date("2027-01-02"), Some(date("2027-01-01"))).unwrap_err().to_string(),
-            "end: must not be before start 2027-01-02"
+            "end: must not be before the contract's start (2027-01-02)"
         );
     }
 }

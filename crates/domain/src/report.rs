@@ -175,10 +175,7 @@ pub fn statement_through(
         Some(closed) => {
             let months_in = closed.period.months_since(first_period);
             if months_in < 0 {
-                return Err(FieldError::new(
-                    "last_closed.period",
-                    Problem::Before(format!("the contract's start {first_period}")),
-                ));
+                return Err(FieldError::new("last_closed.period", Problem::BeforeStart(contract.start())));
             }
             (months_in + 1, closed.reserve_end)
         }
@@ -392,7 +389,7 @@ mod tests {
         let hours = hours_map(&[("2027-02", "744")]);
         let before_start = ClosedMonth { period: p("2026-12"), reserve_end: Hours::ZERO };
         let e = statement_through(&contract, Vat::None, Some(before_start), &hours, p("2027-03")).unwrap_err();
-        assert_eq!(e.to_string(), "last_closed.period: must not be before the contract's start 2027-01");
+        assert_eq!(e.to_string(), "last_closed.period: must not be before the contract's start (2027-01-01)");
     }
 
     #[test]

@@ -331,7 +331,9 @@ async fn a_consultation_counts_in_the_month_of_its_date(app: TestApp) {
     let body = json!({"org_id": c.org, "channel": "phone", "date": start.pred_opt().unwrap().to_string(), "duration": "1", "topic": "x", "billable": false});
     let (s, b) = consult(&app, &c.specialist, body).await;
     assert_eq!((s, fields(&b)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["date"]), "{b}");
-    assert_eq!(message(&b, "date"), format!("must not be before the contract's start {start}"));
+    assert_eq!(message(&b, "date"), format!("must not be before the contract's start ({start})"));
+    let message_ru = b["errors"][0]["message_ru"].as_str().unwrap();
+    assert_eq!(message_ru, format!("не может быть раньше начала договора ({})", start.format("%d.%m.%Y")));
 }
 
 async fn consultation_input_names_every_bad_field_and_stores_nothing(app: TestApp) {

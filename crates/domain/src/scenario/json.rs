@@ -217,7 +217,7 @@ mod tests {
         );
         assert_eq!(
             err(r#"{"start": "2027-03-01", "end": "2027-02-10", "months": []}"#),
-            "end: must not be before start 2027-03-01"
+            "end: must not be before the contract's start (2027-03-01)"
         );
         assert!(err("{").starts_with("input: invalid JSON"));
         assert_eq!(err("[]"), "input: must be an object");

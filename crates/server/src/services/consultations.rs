@@ -57,7 +57,7 @@ async fn date_problem(app: &App, org: &OrgRecord, date: NaiveDate) -> Result<Opt
     let contract = org.contract()?;
     let period = Period::of(date);
     if date < contract.start() {
-        return Ok(Some(Problem::Before(format!("the contract's start {}", contract.start()))));
+        return Ok(Some(Problem::BeforeStart(contract.start())));
     }
     if let Some(last) = contract.last_period().filter(|last| period > *last) {
         return Ok(Some(Problem::PastContractEnd(last.to_string())));

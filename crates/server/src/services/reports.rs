@@ -311,10 +311,7 @@ async fn month_consultations(
 pub async fn build_report(app: &App, org: &OrgRecord, period: Period, listing: Listing) -> Result<Report, Error> {
     let contract = org.contract()?;
     if period < contract.first_period() {
-        return Err(Error::invalid(
-            "period",
-            Problem::Before(format!("the contract's start {}", contract.first_period())),
-        ));
+        return Err(Error::invalid("period", Problem::BeforeStart(contract.start())));
     }
     if contract.last_period().is_some_and(|last| period > last) {
         return Err(Error::invalid(
