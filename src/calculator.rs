@@ -44,6 +44,9 @@ pub struct Calculation {
     pub statement: Statement,
     pub tariff: Tariff,
     pub vat: Vat,
+    /// The contract starts after the 1st: its first month is partial, billed like a trial month
+    /// and not one of the trial months.
+    pub partial_start: bool,
 }
 
 /// The statement, or the errors that keep it from being computed (never a partial figure).
@@ -257,8 +260,9 @@ impl CalculatorForm {
         if !errors.is_empty() {
             return Outcome::Invalid(errors);
         }
+        let partial_start = start.day() != 1;
         match simulate(&contract, &hours, vat) {
-            Ok(statement) => Outcome::Statement(Box::new(Calculation { statement, tariff, vat })),
+            Ok(statement) => Outcome::Statement(Box::new(Calculation { statement, tariff, vat, partial_start })),
             Err(e) => Outcome::Invalid(vec![e]),
         }
     }

@@ -40,7 +40,7 @@ pub fn statement_csv(c: &Calculation, lang: Lang) -> String {
     header.push(t("Пояснение", "Explanation"));
     let mut out = String::from("\u{feff}");
     out += &line(&header);
-    for m in &c.statement.months {
+    for (n, m) in c.statement.months.iter().enumerate() {
         let mut row = vec![
             m.period.to_string(),
             phase_in(m.phase, lang).to_string(),
@@ -60,7 +60,7 @@ pub fn statement_csv(c: &Calculation, lang: Lang) -> String {
             row.push(number(m.vat));
             row.push(number(m.total_with_vat));
         }
-        row.push(explain_in(m, lang));
+        row.push(explain_in(m, n == 0 && c.partial_start, lang));
         out += &line(&row);
     }
     let s = &c.statement.summary;
@@ -128,6 +128,24 @@ mod tests {
         // 71 000 / 35,5 = 2 000
         assert_eq!(lines[7], "Средняя цена часа;2000,00");
         assert!(!csv.contains("НДС"));
+    }
+
+    #[test]
+    fn a_partial_first_month_is_explained_in_the_csv_too() {
+        let mut f = CalculatorForm::new(NaiveDate::from_ymd_opt(2027, 1, 15).unwrap());
+        f.set_count("2");
+        f.hours = vec!["3".into(), "0".into()];
+        let Outcome::Statement(c) = f.evaluate() else { panic!("computes") };
+        let csv = statement_csv(&c, Lang::Ru);
+        let lines: Vec<_> = csv.trim_start_matches('\u{feff}').split("\r\n").collect();
+        assert!(
+            lines[1].ends_with(
+                ";\"неполный первый месяц — как пробный, в пробные месяцы не входит: 3\u{a0}ч × 2\u{a0}000,00\u{a0}₽\""
+            ),
+            "{}",
+            lines[1]
+        );
+        assert!(lines[2].ends_with(";пробный месяц: закрытых задач нет"), "{}", lines[2]);
     }
 
     #[test]

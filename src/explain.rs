@@ -21,26 +21,31 @@ pub fn phase_in(phase: Phase, lang: Lang) -> &'static str {
 
 /// `10 ч по тарифу, 5 ч из резерва, 3 ч сверх тарифа × 2 000,00 ₽; 2 ч ушли в резерв`.
 pub fn explain(m: &MonthStatement) -> String {
-    explain_in(m, Lang::Ru)
+    explain_in(m, false, Lang::Ru)
 }
 
-/// The explanation in the interface's language.
-pub fn explain_in(m: &MonthStatement, lang: Lang) -> String {
+/// The explanation in the interface's language. `partial_start`: this is the first month of a
+/// contract that starts after the 1st, billed like a trial month but not one of the trial months
+/// (`shared/domain.md`, Periods) — the one row a prospect cannot explain from the tariff alone.
+pub fn explain_in(m: &MonthStatement, partial_start: bool, lang: Lang) -> String {
     let hours = |h| lang.hours(h);
     let t = |ru, en| lang.pick(ru, en);
     let mut used = Vec::new();
     let mut after = Vec::new();
     match m.phase {
         Phase::Trial => {
-            if m.hours.is_zero() {
-                used.push(t("пробный месяц: закрытых задач нет", "trial month: no closed tasks").to_string());
+            let month = if partial_start {
+                t(
+                    "неполный первый месяц — как пробный, в пробные месяцы не входит:",
+                    "partial first month — billed like a trial month, not one of them:",
+                )
             } else {
-                used.push(format!(
-                    "{} {} × {}",
-                    t("пробный месяц:", "trial month:"),
-                    hours(m.extra_hours),
-                    rubles(m.extra_rate)
-                ));
+                t("пробный месяц:", "trial month:")
+            };
+            if m.hours.is_zero() {
+                used.push(format!("{month} {}", t("закрытых задач нет", "no closed tasks")));
+            } else {
+                used.push(format!("{month} {} × {}", hours(m.extra_hours), rubles(m.extra_rate)));
             }
         }
         Phase::Subscription => {
@@ -114,7 +119,7 @@ mod tests {
         assert_eq!(explain(&m[0]), "пробный месяц: 3\u{a0}ч × 2\u{a0}000,00\u{a0}₽");
         assert_eq!(explain(&m[1]), "пробный месяц: закрытых задач нет");
         assert_eq!(phase_ru(m[0].phase), "пробный");
-        assert_eq!(explain_in(&m[0], Lang::En), "trial month: 3\u{a0}h × 2\u{a0}000,00\u{a0}₽");
+        assert_eq!(explain_in(&m[0], false, Lang::En), "trial month: 3\u{a0}h × 2\u{a0}000,00\u{a0}₽");
         assert_eq!(phase_in(m[0].phase, Lang::En), "trial");
     }
 
@@ -129,9 +134,9 @@ mod tests {
             "10\u{a0}ч по тарифу, 6\u{a0}ч из резерва, 2\u{a0}ч сверх тарифа × 2\u{a0}000,00\u{a0}₽"
         );
         assert_eq!(explain(&m[4]), "закрытых задач нет; 10\u{a0}ч ушли в резерв");
-        assert_eq!(explain_in(&m[4], Lang::En), "no closed tasks; 10\u{a0}h went to the reserve");
+        assert_eq!(explain_in(&m[4], false, Lang::En), "no closed tasks; 10\u{a0}h went to the reserve");
         assert_eq!(
-            explain_in(&m[3], Lang::En),
+            explain_in(&m[3], false, Lang::En),
             "10\u{a0}h included, 6\u{a0}h from the reserve, 2\u{a0}h over the tariff × 2\u{a0}000,00\u{a0}₽"
         );
         assert_eq!(

@@ -40,7 +40,7 @@ fn main_columns(vat: Vat) -> [usize; 3] {
 }
 
 /// A statement row's cells after the period: `(class, text)`, VAT cells only when VAT is on.
-fn row_cells(m: &MonthStatement, with_vat: bool, lang: Lang) -> Vec<(&'static str, String)> {
+fn row_cells(m: &MonthStatement, partial_start: bool, with_vat: bool, lang: Lang) -> Vec<(&'static str, String)> {
     let hours = |h| lang.hours(h);
     let mut cells = vec![
         ("phase", phase_in(m.phase, lang).to_string()),
@@ -60,7 +60,7 @@ fn row_cells(m: &MonthStatement, with_vat: bool, lang: Lang) -> Vec<(&'static st
         cells.push(("num", rubles(m.vat)));
         cells.push(("num total", rubles(m.total_with_vat)));
     }
-    cells.push(("explain", explain_in(m, lang)));
+    cells.push(("explain", explain_in(m, partial_start, lang)));
     cells
 }
 
@@ -191,7 +191,7 @@ pub fn statement_html(c: &Calculation, lang: Lang) -> String {
         html += &format!("<th scope=\"col\"{class}>{}</th>", html::text(h));
     }
     html += "</tr></thead><tbody>";
-    for m in &c.statement.months {
+    for (n, m) in c.statement.months.iter().enumerate() {
         let phase = if m.phase == Phase::Trial { "trial" } else { "subscription" };
         let ends = if m.contract_ends { " ends" } else { "" };
         html += &format!(
@@ -199,7 +199,7 @@ pub fn statement_html(c: &Calculation, lang: Lang) -> String {
             m.period,
             period_in(m.period, lang)
         );
-        for (i, (class, text)) in row_cells(m, with_vat, lang).into_iter().enumerate() {
+        for (i, (class, text)) in row_cells(m, n == 0 && c.partial_start, with_vat, lang).into_iter().enumerate() {
             // Each cell names its column: a phone shows every month as a card of labelled lines.
             html += &format!(
                 "<td class=\"{}\" data-label=\"{}\">{}</td>",
@@ -294,6 +294,28 @@ mod tests {
         assert!(html.contains(">4\u{a0}h included; 6\u{a0}h went to the reserve</td>"));
         assert!(html.contains("<td class=\"explain\" data-label=\"Explanation\">"), "{html}");
         assert!(!html.contains("Итого") && !html.contains("\u{a0}ч"), "{html}");
+    }
+
+    #[test]
+    fn a_partial_first_month_says_why_it_is_billed_like_a_trial() {
+        // From the 15th: January is partial, then February and March are the two trial months.
+        let c = calc("start=2027-01-15&h=3,0,5,0&tariff=start");
+        let html = statement_html(&c, Lang::Ru);
+        let rows: Vec<&str> = html.split("<tr class=").skip(1).collect();
+        assert_eq!(rows.len(), 4, "{html}");
+        assert!(
+            rows[0].contains(">неполный первый месяц — как пробный, в пробные месяцы не входит: 3\u{a0}ч × 2\u{a0}000,00\u{a0}₽</td>"),
+            "{}",
+            rows[0]
+        );
+        assert!(rows[1].contains(">пробный месяц: закрытых задач нет</td>"), "{}", rows[1]);
+        assert!(rows[2].contains(">пробный месяц: 5\u{a0}ч × 2\u{a0}000,00\u{a0}₽</td>"), "{}", rows[2]);
+        assert!(rows[3].starts_with("\"subscription\""), "{}", rows[3]);
+        let english = statement_html(&c, Lang::En);
+        assert!(english.contains(">partial first month — billed like a trial month, not one of them: 3\u{a0}h × 2\u{a0}000,00\u{a0}₽</td>"), "{english}");
+        // From the 1st there is no partial month.
+        let whole = statement_html(&calc("start=2027-01-01&h=3&tariff=start"), Lang::Ru);
+        assert!(!whole.contains("неполный") && whole.contains(">пробный месяц: 3\u{a0}ч"), "{whole}");
     }
 
     #[test]

@@ -7,7 +7,7 @@ use hourbank_web::explain::explain_in;
 use leptos::prelude::*;
 
 use crate::app::{ctx, load, show, show_page};
-use crate::format::{day_text, hours_of, instant_text};
+use crate::format::{day_text, instant_text};
 use crate::i18n::Lang;
 use crate::model::{DocumentView, Me, MonthList, OrgList, Report};
 use crate::route::Route;
@@ -31,7 +31,9 @@ pub fn statement_view(month: &MonthStatement, lang: Lang) -> AnyView {
             <dl class="statement-lines">
                 {lines.into_iter().map(|(label, value)| view! { <dt>{label}</dt><dd>{value}</dd> }).collect_view()}
             </dl>
-            <p class="explain" id="statement-explain">{explain_in(month, lang)}</p>
+            // A report does not carry the contract's start: a partial first month reads as the
+            // trial month it is billed as, without the calculator's note that it is not one of them.
+            <p class="explain" id="statement-explain">{explain_in(month, false, lang)}</p>
         </div>
     }
     .into_any()
@@ -229,15 +231,15 @@ fn report_tasks(r: &Report, lang: Lang) -> AnyView {
             <tbody>
                 {r.tasks.iter().map(|task| {
                     let logs = task.worklogs.iter().map(|w| view! {
-                        <li>{w.user_name.clone()} ", " {day_text(w.date)} ", " {hours_of(w.hours)} ": " {w.description.clone()}</li>
+                        <li>{w.user_name.clone()} ", " {day_text(w.date)} ", " {lang.hours(w.hours)} ": " {w.description.clone()}</li>
                     }).collect_view();
                     view! {
                         <tr>
                             <td><a href=Route::Task { id: task.id }.href()>{format!("№{} {}", task.id, task.title)}</a>
                                 <br/><small class="settled">{crate::billing::report_note(task, lang)}</small></td>
                             <td><ul class="logs">{logs}</ul></td>
-                            <td class="num" data-label=t("Затрачено", "Logged")>{hours_of(task.logged)}</td>
-                            <td class="num" data-label=t("К оплате", "Billed")>{hours_of(task.billed)}</td>
+                            <td class="num" data-label=t("Затрачено", "Logged")>{lang.hours(task.logged)}</td>
+                            <td class="num" data-label=t("К оплате", "Billed")>{lang.hours(task.billed)}</td>
                         </tr>
                     }
                 }).collect_view()}
@@ -272,7 +274,7 @@ pub fn consultation_table(list: &[crate::model::Consultation], lang: Lang) -> An
                         <td>{crate::labels::channel(&c.channel, lang)}</td>
                         <td>{c.topic.clone()}</td>
                         <td>{c.specialist_name.clone()}</td>
-                        <td class="num">{hours_of(c.duration)}</td>
+                        <td class="num">{lang.hours(c.duration)}</td>
                         <td>{if c.billable { t("да", "yes") } else { t("нет", "no") }}</td>
                     </tr>
                 }).collect_view()}
