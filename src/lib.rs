@@ -78,8 +78,11 @@ pub mod app {
         provide_context(nav);
         let lang = i18n::load();
         LANG.with(|l| l.set(lang));
-        // `<html lang>` follows the remembered choice.
+        // `<html lang>` follows the remembered choice, and so does the tab's title.
         i18n::store(lang);
+        if lang == Lang::En {
+            document().set_title(&format!("hourbank — {}", crate::shell::title(page).1));
+        }
         let switch = move |_| {
             i18n::store(lang.other());
             let _ = window().location().reload();

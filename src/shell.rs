@@ -91,6 +91,18 @@ pub fn heading(page: Page) -> Text {
     }
 }
 
+/// The tab's title after «hourbank — »: the entry's HTML carries the Russian one (a test holds
+/// them equal), and the app sets the English one when English is the remembered language.
+pub fn title(page: Page) -> Text {
+    match page {
+        Page::Calculator => ("калькулятор тарифа «Старт»", "the «Старт» tariff calculator"),
+        Page::Compare => ("сравнение тарифов", "comparing tariffs"),
+        Page::Simulate => ("моделирование стоимости", "simulating the cost"),
+        Page::Demo => ("демо тарифа «Старт»", "the «Старт» tariff, a demo"),
+        Page::Contact => CONTACT.full,
+    }
+}
+
 /// The tariff's terms in the offer's wording (`../shared/seed-tariff-start.ru.txt`).
 pub fn terms_lines(tariff: &Tariff, l: Lang) -> [String; 6] {
     use hourbank_domain::format::rubles;
@@ -223,6 +235,18 @@ mod tests {
                     "{file}'s frame is not frame_html({page:?}): run HOURBANK_WRITE_FRAMES=1 cargo test frame"
                 );
             }
+        }
+    }
+
+    /// The Russian title the app leaves in place is the table's, so the English one it sets
+    /// names the same page.
+    #[test]
+    fn every_entrys_title_is_the_tables() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        for (file, page) in ENTRIES {
+            let html = std::fs::read_to_string(root.join(file)).unwrap();
+            let wanted = format!("<title>hourbank — {}</title>", title(page).0);
+            assert!(html.contains(&wanted), "{file} has no {wanted}");
         }
     }
 

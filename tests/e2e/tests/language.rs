@@ -30,9 +30,11 @@ async fn the_switch_is_remembered_across_reloads_and_pages() {
     browser.open(&format!("{base}/{SCENARIO}")).await;
     assert_eq!(browser.text("#lang-switch").await, "English");
     assert_eq!(browser.js("return document.documentElement.lang;", vec![]).await, "ru");
+    assert_eq!(browser.js("return document.title;", vec![]).await, "hourbank — калькулятор тарифа «Старт»");
 
     switch(&browser, "The «Старт» tariff").await;
     assert_eq!(browser.js("return document.documentElement.lang;", vec![]).await, "en");
+    assert_eq!(browser.js("return document.title;", vec![]).await, "hourbank — the «Старт» tariff calculator");
     assert_eq!(browser.text("#lang-switch").await, "Русский");
     assert_eq!(browser.text("#summary-total").await, format!("171{NBSP}000,00{NBSP}₽"));
     assert_eq!(browser.text("label[for='start']").await, "Contract start date");
@@ -55,6 +57,7 @@ async fn the_switch_is_remembered_across_reloads_and_pages() {
     assert_eq!(browser.text("#lang-switch").await, "Русский");
     assert_eq!(browser.text("#slide-title").await, "The first 2 months without a fee! Only closed tasks are paid");
     assert_eq!(browser.text("#slide-counter").await, "Slide 1 of 6");
+    assert_eq!(browser.js("return document.title;", vec![]).await, "hourbank — the «Старт» tariff, a demo");
     // 72,75 h × 2 000 = 145 500 by the hour against 171 000 on «Старт».
     browser.open_until(&format!("{base}/compare/{SCENARIO}&market=2000"), "compare-verdict").await;
     assert_eq!(
@@ -69,6 +72,7 @@ async fn the_switch_is_remembered_across_reloads_and_pages() {
     browser.open(&format!("{base}/{SCENARIO}")).await;
     switch(&browser, "Тариф «Старт»").await;
     assert_eq!(browser.text("label[for='start']").await, "Дата начала договора");
+    assert_eq!(browser.js("return document.title;", vec![]).await, "hourbank — калькулятор тарифа «Старт»");
     assert_eq!(browser.js("return localStorage.getItem('hourbank.lang');", vec![]).await, "ru");
     browser.close().await;
 }
