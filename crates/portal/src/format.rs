@@ -1,12 +1,5 @@
-//! The API's values as the interface shows them: amounts and hours the Russian way (the domain's
-//! formatting), dates as `09.11.2026`, instants in Moscow time, which is the company's clock.
-
-use hourbank_domain::format::hours;
-
-/// `12,5 ч`.
-pub fn hours_of(value: hourbank_domain::Hours) -> String {
-    hours(value)
-}
+//! The API's values as the interface shows them (hours in the interface's language are
+//! `Lang::hours`): dates as `09.11.2026`, instants in Moscow time, which is the company's clock.
 
 /// `09.11.2026`.
 pub fn day_text(date: chrono::NaiveDate) -> String {
@@ -43,7 +36,6 @@ mod tests {
 
     #[test]
     fn values_read_the_russian_way() {
-        assert_eq!(hours_of(hourbank_domain::Hours::from_centi(12_50)), "12,5\u{a0}ч");
         assert_eq!(day_text(chrono::NaiveDate::from_ymd_opt(2026, 11, 9).unwrap()), "09.11.2026");
         assert_eq!(instant_text("2026-11-09T22:30:00.000Z"), "10.11.2026 01:30");
         assert_eq!(instant_text("2026-12-31T21:05:59Z"), "01.01.2027 00:05", "across the year");

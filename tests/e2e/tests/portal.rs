@@ -569,6 +569,8 @@ async fn staff_pages_and_the_english_switch() {
     assert!(csv.as_str().unwrap().ends_with(".csv?org=1&lang=en"), "{csv}");
     let explained = b.text("#statement-explain").await;
     assert!(explained.contains("\u{a0}h included") && !explained.contains("по тарифу"), "{explained}");
+    // Hours in the tables too: the consultation logged above.
+    b.wait_text("table.consultations", "0,75\u{a0}h").await;
     b.goto_and_wait(&format!("{base}/portal/admin/audit"), "#audit").await;
     b.client.refresh().await.unwrap();
     b.wait_text("h1", "Audit log").await;

@@ -6,7 +6,7 @@ use leptos::task::spawn_local;
 
 use crate::api::WriteOutcome;
 use crate::app::{ctx, load, show};
-use crate::format::{day_text, hours_of, instant_text};
+use crate::format::{day_text, instant_text};
 use crate::model::{AuditList, Me, OrgList, SellerSettings, TariffList, UserList};
 use crate::pages::{field_error, form_status, input, send_now, sent_state, Sent};
 use crate::route::AdminPage as Page;
@@ -133,7 +133,7 @@ fn orgs(role: Role) -> impl IntoView {
                         </tr></thead>
                         <tbody>{l.orgs.into_iter().map(|o| view! {
                             <tr><td>{o.name}</td><td>{o.inn}</td>
-                                <td>{format!("«{}»: {} / {}", o.tariff_name, rubles(o.tariff.monthly_fee), hours_of(o.tariff.included_hours))}</td>
+                                <td>{format!("«{}»: {} / {}", o.tariff_name, rubles(o.tariff.monthly_fee), lang.hours(o.tariff.included_hours))}</td>
                                 <td>{day_text(o.contract_start)} " — " {o.contract_end.map(day_text).unwrap_or_default()}</td>
                                 <td>{o.analyst.map(|a| a.name)}</td></tr>
                         }).collect_view()}</tbody>
@@ -402,9 +402,9 @@ fn tariffs() -> impl IntoView {
                         <tbody>{l.tariffs.into_iter().map(|tariff| view! {
                             <tr><td>{tariff.name}</td>
                                 <td class="num">{rubles(tariff.terms.monthly_fee)}</td>
-                                <td class="num">{hours_of(tariff.terms.included_hours)}</td>
+                                <td class="num">{lang.hours(tariff.terms.included_hours)}</td>
                                 <td class="num">{rubles(tariff.terms.overage_rate)}</td>
-                                <td class="num">{hours_of(tariff.terms.reserve_cap)}</td>
+                                <td class="num">{lang.hours(tariff.terms.reserve_cap)}</td>
                                 <td class="num">{tariff.terms.trial_months}</td>
                                 <td class="num">{rubles(tariff.terms.trial_rate)}</td></tr>
                         }).collect_view()}</tbody>

@@ -9,7 +9,7 @@ use leptos::task::spawn_local;
 
 use crate::api::WriteOutcome;
 use crate::app::{ctx, load, show, show_page};
-use crate::format::{day_text, hours_of, instant_text};
+use crate::format::{day_text, instant_text};
 use crate::i18n::Lang;
 use crate::labels;
 use crate::model::{InstructionList, Me, TaskDetail};
@@ -80,13 +80,13 @@ fn task_view(me: Me, d: TaskDetail) -> AnyView {
             <dt>{t("Техническое задание", "Specification")}</dt>
             <dd class="prewrap" id="task-spec">{task.specification.clone().unwrap_or_else(|| t("ещё не написано", "not written yet").into())}</dd>
             <dt>{t("Оценка", "Estimate")}</dt>
-            <dd id="task-estimate">{task.estimate.map(hours_of).unwrap_or_else(|| "—".into())}</dd>
+            <dd id="task-estimate">{task.estimate.map(|h| lang.hours(h)).unwrap_or_else(|| "—".into())}</dd>
             <dt>{t("Согласованная оценка", "Approved estimate")}</dt>
-            <dd>{task.approved_estimate.map(hours_of).unwrap_or_else(|| "—".into())}</dd>
+            <dd>{task.approved_estimate.map(|h| lang.hours(h)).unwrap_or_else(|| "—".into())}</dd>
             <dt>{t("Срок", "Deadline")}</dt>
             <dd>{task.deadline.map(day_text).unwrap_or_else(|| "—".into())}</dd>
             <dt>{t("Затрачено", "Logged")}</dt>
-            <dd id="task-logged">{hours_of(task.logged)}</dd>
+            <dd id="task-logged">{lang.hours(task.logged)}</dd>
             <dt>{t("Исполнитель", "Assignee")}</dt>
             <dd id="task-assignee">{task.assignee_name.clone().unwrap_or_else(|| t("не назначен", "nobody yet").into())}</dd>
             {crate::billing::task_note(&task, lang).map(|note| view! {
@@ -129,7 +129,7 @@ fn task_view(me: Me, d: TaskDetail) -> AnyView {
                     </tr></thead>
                     <tbody>{d.worklogs.iter().map(|w| view! {
                         <tr><td>{w.user_name.clone()}</td><td>{day_text(w.date)}</td><td>{w.description.clone()}</td>
-                            <td class="num">{hours_of(w.hours)}</td></tr>
+                            <td class="num">{lang.hours(w.hours)}</td></tr>
                     }).collect_view()}</tbody>
                 </table>
             }.into_any()
@@ -497,7 +497,7 @@ pub fn send_worklog(
     };
     sent.set(Sent::Sending);
     let label = format!("Работа по задаче №{id}: {} ч", hours.get_untracked().trim());
-    let logged = hours_of(work.hours);
+    let logged = work.hours;
     spawn_local(async move {
         let outcome = crate::api::tasks::log_work(ctx.sync, id, work, label).await;
         sent.set(sent_state(&outcome, known, ctx.lang.get_untracked()));
@@ -507,7 +507,11 @@ pub fn send_worklog(
         }
         if matches!(outcome, WriteOutcome::Done(_)) {
             let lang = ctx.lang.get_untracked();
-            let text = format!("{} №{id}: {logged}.", lang.pick("Работа записана по задаче", "Work logged on task"));
+            let text = format!(
+                "{} №{id}: {}.",
+                lang.pick("Работа записана по задаче", "Work logged on task"),
+                lang.hours(logged)
+            );
             ctx.tell(ctx.route.get_untracked(), text);
             ctx.refresh.update(|r| *r += 1);
         }

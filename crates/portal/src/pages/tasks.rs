@@ -6,7 +6,7 @@ use leptos::task::spawn_local;
 
 use crate::api::{decode, WriteOutcome};
 use crate::app::{ctx, load, show};
-use crate::format::{day_text, hours_of};
+use crate::format::day_text;
 use crate::labels;
 use crate::model::{Me, OrgList, Task, TaskDetail, TaskList};
 use crate::pages::{field_error, form_status, input, sent_state, textarea, Sent};
@@ -43,8 +43,8 @@ fn task_table(tasks: Vec<Task>, show_org: Option<Vec<(i64, String)>>, label: Str
                         <td><a href=Route::Task { id: task.id }.href()>{task.title.clone()}</a></td>
                         {with_org.then(|| view! { <td>{org_name(task.org_id)}</td> })}
                         <td>{labels::state(task.state, lang)}</td>
-                        <td class="num">{task.estimate.map(hours_of)}</td>
-                        <td class="num">{hours_of(task.logged)}</td>
+                        <td class="num">{task.estimate.map(|h| lang.hours(h))}</td>
+                        <td class="num">{lang.hours(task.logged)}</td>
                         <td>{task.deadline.map(day_text)}</td>
                         {with_org.then(|| view! { <td>{task.assignee_name.clone()}</td> })}
                     </tr>
