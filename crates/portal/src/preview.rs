@@ -190,7 +190,7 @@ impl AcceptPreview {
         Money::from_kopecks(self.after.total_with_vat.kopecks() - self.before.total_with_vat.kopecks())
     }
 
-    /// The sentence next to «Да, принять».
+    /// The sentence above the confirming «Принять».
     pub fn sentence(&self, lang: Lang) -> String {
         let month = hourbank_web::table::period_in(self.period, lang);
         let worked = match (self.estimate, lang) {

@@ -631,6 +631,13 @@ async fn rejecting_and_returning_need_a_comment_and_the_other_pages_read_well() 
     b.click("#action-reject").await;
     b.wait_text("#action-comment-error", "обязательное поле").await;
     b.wait_text("#task-state", "Оценена").await;
+    // With a reason, cancelling still asks first, saying it is final; «Не сейчас» cancels nothing.
+    b.set_value("action-comment", "Передумали").await;
+    b.click("#action-cancel").await;
+    b.wait_text("#cancel-preview", "Отменить задачу? Отмена окончательна.").await;
+    b.click("#cancel-confirm button.secondary").await;
+    b.wait_gone("#cancel-confirm").await;
+    b.wait_text("#task-state", "Оценена").await;
     b.set_value("action-comment", "Нужен ещё штрихкод").await;
     b.click("#action-reject").await;
     b.wait_text("#task-state", "Новая").await;

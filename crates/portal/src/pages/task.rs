@@ -182,64 +182,82 @@ fn actions_view(me: Me, d: TaskDetail, actions: Vec<Action>) -> impl IntoView {
     let cancel_bills =
         d.task.approved_estimate.is_some() && actions.iter().any(|a| matches!(a, Action::Cancel | Action::WriteOff));
     let preview = actions.contains(&Action::Approve).then(|| cost_preview(me.clone(), d.clone()));
-    // Accepting is final and bills: it asks first, saying what it bills in which month.
-    let confirming_accept = RwSignal::new(false);
-    let accept_label = format!("{}: №{id}", Action::Accept.ru());
-    let send_accept = move |_| {
-        confirming_accept.set(false);
-        transition(ctx, id, Transition::Accept, accept_label.clone(), sent, &["comment"]);
-    };
-    let accept_confirm = actions.contains(&Action::Accept).then(|| {
-        let text = accept_sentence(me.clone(), d.clone());
-        move || {
-            confirming_accept.get().then(|| {
-                let send_accept = send_accept.clone();
-                view! {
-                    <div class="preview" id="accept-confirm" role="alert">
-                        <p id="accept-preview"><strong>{text}</strong></p>
-                        <p class="buttons">
-                            <button type="button" class="primary" id="action-accept-confirm" on:click=send_accept>
-                                {lang.pick("Да, принять", "Yes, accept")}
-                            </button>
-                            <button type="button" class="secondary" on:click=move |_| confirming_accept.set(false)>
-                                {lang.pick("Не принимать", "Not now")}
-                            </button>
-                        </p>
-                    </div>
-                }
-            })
+    // The final steps ask first: accepting says what it bills in which month, cancelling whether
+    // the hours logged bill, writing off that they never will.
+    let confirming = RwSignal::new(None::<Action>);
+    let accept_text = actions.contains(&Action::Accept).then(|| accept_sentence(me.clone(), d.clone()));
+    let step_of = move |action: Action| {
+        let comment = comment.get_untracked().trim().to_string();
+        match action {
+            Action::Reject => Some(Transition::Reject { comment }),
+            Action::Return => Some(Transition::Return { comment }),
+            Action::Cancel => Some(Transition::Cancel { comment }),
+            Action::WriteOff => Some(Transition::WriteOff { comment }),
+            Action::Approve => Some(Transition::Approve),
+            Action::SubmitForTesting => Some(Transition::SubmitForTesting),
+            Action::Accept => Some(Transition::Accept),
+            // The estimate has its own form.
+            Action::Estimate => None,
         }
-    });
+    };
+    let send = move |action: Action| {
+        confirming.set(None);
+        if let Some(step) = step_of(action) {
+            transition(ctx, id, step, format!("{}: №{id}", action.ru()), sent, &["comment"]);
+        }
+    };
+    let confirm = move || {
+        confirming.get().map(|action| {
+            let text = match action {
+                Action::Accept => accept_text.map(|text| text.get()).unwrap_or_default(),
+                Action::Cancel if cancel_bills => lang
+                    .pick(
+                        "Отменить задачу? Затраченные часы (не больше согласованной оценки) войдут в счёт этого месяца. Отмена окончательна.",
+                        "Cancel the task? The hours logged (at most the approved estimate) bill this month. Cancelling is final.",
+                    )
+                    .to_string(),
+                Action::Cancel => lang.pick("Отменить задачу? Отмена окончательна.", "Cancel the task? Cancelling is final.").to_string(),
+                _ => lang
+                    .pick(
+                        "Списать работу? Затраченные часы не войдут ни в один счёт. Это окончательно.",
+                        "Write the work off? The hours logged never bill. This is final.",
+                    )
+                    .to_string(),
+            };
+            let name = action.as_str();
+            view! {
+                <div class="preview" id=format!("{name}-confirm") role="alert">
+                    <p id=format!("{name}-preview")><strong>{text}</strong></p>
+                    <p class="buttons">
+                        <button type="button" class="primary" id=format!("action-{name}-confirm") on:click=move |_| send(action)>
+                            {labels::action(action, lang)}
+                        </button>
+                        <button type="button" class="secondary" on:click=move |_| confirming.set(None)>
+                            {lang.pick("Не сейчас", "Not now")}
+                        </button>
+                    </p>
+                </div>
+            }
+        })
+    };
     let buttons = actions
         .into_iter()
         .filter(|a| *a != Action::Estimate)
         .map(|action| {
-            let label = format!("{}: №{id}", action.ru());
             let click = move |_| {
-                if action == Action::Accept {
-                    confirming_accept.set(true);
-                    return;
-                }
-                // Cancelling asks for a reason, like rejecting or returning.
-                if action == Action::Cancel && comment.get_untracked().trim().is_empty() {
+                // Cancelling (or writing off) asks for a reason before it asks to confirm.
+                if matches!(action, Action::Cancel | Action::WriteOff) && comment.get_untracked().trim().is_empty() {
                     let mut errors = crate::pages::FormErrors::default();
                     let text = lang.pick("Напишите причину отмены", "Say why the task is cancelled");
                     errors.fields.insert("comment".into(), text.into());
                     sent.set(Sent::Refused(errors));
                     return;
                 }
-                let comment = comment.get_untracked().trim().to_string();
-                let step = match action {
-                    Action::Reject => Transition::Reject { comment },
-                    Action::Return => Transition::Return { comment },
-                    Action::Cancel => Transition::Cancel { comment },
-                    Action::WriteOff => Transition::WriteOff { comment },
-                    Action::Approve => Transition::Approve,
-                    Action::SubmitForTesting => Transition::SubmitForTesting,
-                    // Accepting asks first (above); the estimate has its own form.
-                    Action::Accept | Action::Estimate => return,
-                };
-                transition(ctx, id, step, label.clone(), sent, &["comment"]);
+                if matches!(action, Action::Accept | Action::Cancel | Action::WriteOff) {
+                    confirming.set(Some(action));
+                } else {
+                    send(action);
+                }
             };
             let class = if matches!(action, Action::Approve | Action::Accept | Action::SubmitForTesting) { "primary" } else { "secondary" };
             view! { <button type="button" class=class id=format!("action-{}", action.as_str()) on:click=click>{labels::action(action, lang)}</button> }
@@ -259,7 +277,7 @@ fn actions_view(me: Me, d: TaskDetail, actions: Vec<Action>) -> impl IntoView {
                     "The estimate was approved: cancelling bills the hours logged (up to the approved estimate) this month. Only an analyst may write them off instead, with a comment.")}</p>
             })}
             <div class="buttons">{buttons}</div>
-            {accept_confirm}
+            {confirm}
             {form_status(sent)}
             {estimate_form}
         </section>
