@@ -542,6 +542,9 @@ fn SavedPanel(form: RwSignal<CalculatorForm>, base: CalculatorForm) -> impl Into
     let status = RwSignal::new(String::new());
     let entries = RwSignal::new(read_saved(&base));
     let selected = RwSignal::new(String::new());
+    // What the last save or delete took away (a scenario saved over, or deleted), for «Вернуть»:
+    // saved work is never one click from being lost.
+    let undo = RwSignal::new(None::<(String, String)>);
     let base = StoredValue::new(base);
     // Reads the storage again, keeping the selection when it is still there.
     let refresh = move |select: Option<String>| {
@@ -564,10 +567,22 @@ fn SavedPanel(form: RwSignal<CalculatorForm>, base: CalculatorForm) -> impl Into
         };
         name_error.set(None);
         let value = form.with_untracked(saved::stored_value);
-        let stored = storage().map(|s| s.set_item(&saved::storage_key(&name), &value));
+        let key = saved::storage_key(&name);
+        let before = storage().and_then(|s| s.get_item(&key).ok().flatten());
+        let stored = storage().map(|s| s.set_item(&key, &value));
         let l = lang;
+        let replaced = before.is_some() && stored == Some(Ok(()));
+        undo.set(before.filter(|_| replaced).map(|old| (name.clone(), old)));
         status.set(match stored {
-            Some(Ok(())) => format!("{} «{name}» {}", l.pick("Сценарий", "Scenario"), l.pick("сохранён", "saved")),
+            Some(Ok(())) => format!(
+                "{} «{name}» {}",
+                l.pick("Сценарий", "Scenario"),
+                if replaced {
+                    l.pick("сохранён вместо прежнего", "saved over the earlier one")
+                } else {
+                    l.pick("сохранён", "saved")
+                }
+            ),
             _ => l
                 .pick(
                     "Не удалось сохранить: хранилище браузера недоступно или заполнено",
@@ -600,11 +615,23 @@ fn SavedPanel(form: RwSignal<CalculatorForm>, base: CalculatorForm) -> impl Into
             return;
         }
         if let Some(s) = storage() {
-            let _ = s.remove_item(&saved::storage_key(&name));
+            let key = saved::storage_key(&name);
+            undo.set(s.get_item(&key).ok().flatten().map(|old| (name.clone(), old)));
+            let _ = s.remove_item(&key);
         }
         let l = lang;
         status.set(format!("{} «{name}» {}", l.pick("Сценарий", "Scenario"), l.pick("удалён", "deleted")));
         refresh(None);
+    };
+    let restore = move |_| {
+        let Some((name, old)) = undo.get_untracked() else { return };
+        undo.set(None);
+        if let Some(s) = storage() {
+            let _ = s.set_item(&saved::storage_key(&name), &old);
+        }
+        let l = lang;
+        status.set(format!("{} «{name}» {}", l.pick("Сценарий", "Scenario"), l.pick("возвращён", "restored")));
+        refresh(Some(name));
     };
     let options = move || {
         entries.with(|list| {
@@ -688,6 +715,9 @@ fn SavedPanel(form: RwSignal<CalculatorForm>, base: CalculatorForm) -> impl Into
             </div>
             <p id="saved-problems" class="invalid" role="alert">{problems}</p>
             <p id="saved-status" role="status">{status}</p>
+            <button type="button" id="undo-saved" hidden=move || undo.with(Option::is_none) on:click=restore>
+                {t("Вернуть", "Undo")}
+            </button>
         </section>
     }
 }

@@ -222,6 +222,17 @@ async fn saved_scenarios_survive_a_reload_and_a_damaged_entry_is_reported() {
     click(&browser, "delete-saved").await;
     assert_eq!(browser.text("#saved-status").await, "Сценарий «Весна 2027» удалён");
     assert!(!browser.text("#saved-select").await.contains("Весна"));
+    // One click brings it back; saving over it keeps the earlier one a click away too.
+    click(&browser, "undo-saved").await;
+    assert_eq!(browser.text("#saved-status").await, "Сценарий «Весна 2027» возвращён");
+    assert_eq!(browser.js("return document.getElementById('saved-select').value;", vec![]).await, "Весна 2027");
+    browser.set_value("hours-0", "99").await;
+    browser.client.find(Locator::Id("save-name")).await.unwrap().send_keys("Весна 2027").await.unwrap();
+    click(&browser, "save").await;
+    assert_eq!(browser.text("#saved-status").await, "Сценарий «Весна 2027» сохранён вместо прежнего");
+    click(&browser, "undo-saved").await;
+    click(&browser, "open-saved").await;
+    assert_eq!(browser.text("#summary-total").await, rub("171 000,00"), "the earlier scenario, not the 99 hours");
     browser.screenshot("scenario-saved").await;
     browser.close().await;
 }
