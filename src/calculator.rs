@@ -439,6 +439,26 @@ mod tests {
         assert_eq!(fields(&f), ["tariff"]);
     }
 
+    /// The offer writes «20.000 руб.»: typed so, the fee is refused instead of read as 20 ₽; typed
+    /// as the page shows amounts («20 000»), it is 20 000.
+    #[test]
+    fn a_fee_typed_as_the_offer_writes_it_is_not_read_a_thousand_times_smaller() {
+        let mut f = form();
+        f.tariff = TARIFF_CUSTOM.into();
+        f.custom[0] = "20.000".into();
+        f.custom[2] = "2.000".into();
+        assert_eq!(fields(&f), ["tariff.monthly_fee", "tariff.overage_rate"]);
+        assert_eq!(
+            f.evaluate().error_ru("tariff.monthly_fee").unwrap(),
+            "неоднозначно: «20.000» — тысячи пишите без точки и запятой"
+        );
+        f.custom[0] = "20 000".into();
+        f.custom[2] = "2\u{a0}000,00".into();
+        let c = computed(&f);
+        assert_eq!(c.tariff.monthly_fee.to_string(), "20000.00");
+        assert_eq!(c.tariff.overage_rate.to_string(), "2000.00");
+    }
+
     #[test]
     fn vat_on_top_and_included() {
         let mut f = form();

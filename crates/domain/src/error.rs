@@ -6,6 +6,9 @@
 pub enum Problem {
     Missing,
     NotANumber(String),
+    /// `20.000` or `20,000`: thousands the way the offer writes them («20.000 руб.»), or a
+    /// decimal with three places? Read the other way, the amount is a thousand times off.
+    AmbiguousThousands(String),
     Negative,
     TooManyDecimals,
     TooLarge {
@@ -68,6 +71,9 @@ impl Problem {
             return match self {
                 Problem::Missing => en("is required"),
                 Problem::NotANumber(s) => format!("is not a number: {s:?}"),
+                Problem::AmbiguousThousands(s) => {
+                    format!("is ambiguous: {s:?} — write thousands without a dot or comma")
+                }
                 Problem::Negative => en("must not be negative"),
                 Problem::TooManyDecimals => en("must have at most two decimal places"),
                 Problem::TooLarge { max } => format!("must be at most {max}"),
@@ -90,6 +96,7 @@ impl Problem {
         match self {
             Problem::Missing => "обязательное поле".into(),
             Problem::NotANumber(s) => format!("не число: «{s}»"),
+            Problem::AmbiguousThousands(s) => format!("неоднозначно: «{s}» — тысячи пишите без точки и запятой"),
             Problem::Negative => "не может быть отрицательным".into(),
             Problem::TooManyDecimals => "не более двух знаков после запятой".into(),
             Problem::TooLarge { max } => format!("не больше {max}"),

@@ -31,9 +31,27 @@ pub fn round_kopecks(amount: Decimal) -> Decimal {
 }
 
 /// Parses an exact decimal from text as people and JSON write it: `12`, `12.5`, `-3`, `1e2`,
-/// and the Russian decimal comma `12,5`. Never goes through binary floating point.
+/// the Russian decimal comma `12,5`, and thousands grouped by spaces as amounts are shown
+/// (`20 000`, `20 000,50`). `20.000` and `2,500` are refused as ambiguous: thousands as the
+/// offer writes them («20.000 руб.»), or a fraction with a trailing zero — a thousandfold
+/// mistake either way. Never goes through binary floating point.
 pub fn parse_decimal(field: &str, text: &str) -> Result<Decimal, FieldError> {
     let trimmed = text.trim();
+    // «20 000», as the pages show amounts: the spaces between digits (plain, no-break, narrow) go.
+    let ungrouped = trimmed.replace([' ', '\u{a0}', '\u{202f}'], "");
+    let trimmed = ungrouped.as_str();
+    // «20.000», «2,500»: one to three digits (not 0), a separator, three digits ending in 0 —
+    // what a decimal reading would accept as 20 or 2,5. (Byte by byte: it is in every page.)
+    let b = trimmed.as_bytes();
+    let n = b.len();
+    if (5..=7).contains(&n)
+        && b[0] != b'0'
+        && matches!(b[n - 4], b'.' | b',')
+        && b[n - 1] == b'0'
+        && b.iter().enumerate().all(|(i, c)| i == n - 4 || c.is_ascii_digit())
+    {
+        return Err(FieldError::new(field, Problem::AmbiguousThousands(trimmed.to_string())));
+    }
     let normalized;
     let candidate = if trimmed.contains(',') && !trimmed.contains('.') {
         normalized = trimmed.replace(',', ".");
@@ -294,6 +312,33 @@ impl<'de> Deserialize<'de> for Hours {
 mod tests {
     use super::*;
     use rust_decimal_macros::dec;
+
+    #[test]
+    fn thousands_grouped_by_spaces_are_read_and_by_a_dot_or_comma_refused() {
+        let read = |t: &str| parse_decimal("fee", t);
+        assert_eq!(read("20 000").unwrap(), dec!(20000));
+        assert_eq!(read("20\u{a0}000,50").unwrap(), dec!(20000.50));
+        assert_eq!(read(" 1\u{202f}234\u{202f}567.5 ").unwrap(), dec!(1234567.5));
+        assert_eq!(read("-1 000").unwrap(), dec!(-1000));
+        // The offer writes «20.000 руб.»: read as 20 it would be a thousand times off.
+        for ambiguous in ["20.000", "2,000", "999,000", "2.500", " 20 .000 "] {
+            let e = read(ambiguous).unwrap_err();
+            assert!(matches!(e.problem, Problem::AmbiguousThousands(_)), "{ambiguous}");
+        }
+        assert_eq!(
+            Problem::AmbiguousThousands("20.000".into()).ru(),
+            "неоднозначно: «20.000» — тысячи пишите без точки и запятой"
+        );
+        // Fractions stay fractions: a leading 0, a last digit that is not 0, two places.
+        assert_eq!(read("0.120").unwrap(), dec!(0.12));
+        assert_eq!(read("20.00").unwrap(), dec!(20));
+        assert_eq!(read("12,5").unwrap(), dec!(12.5));
+        assert_eq!(read("1.005").unwrap(), dec!(1.005));
+        assert_eq!(read("1234.500").unwrap(), dec!(1234.5));
+        for junk in ["1.500.000", "1,000.5", "20 000 руб"] {
+            assert!(matches!(read(junk).unwrap_err().problem, Problem::NotANumber(_)), "{junk}");
+        }
+    }
 
     #[test]
     fn rounding_is_half_away_from_zero_not_bankers() {
