@@ -161,11 +161,96 @@ impl FreeHours {
     }
 }
 
+/// A month's statement as the report lists it: label, value.
+pub fn statement_lines(m: &MonthStatement, lang: Lang) -> Vec<(&'static str, String)> {
+    let t = |ru: &'static str, en: &'static str| lang.pick(ru, en);
+    let mut lines = vec![(t("Часов принято", "Hours accepted"), lang.hours(m.hours))];
+    if m.phase == hourbank_domain::Phase::Subscription {
+        lines.extend([
+            (t("Из них по тарифу", "Of them included"), lang.hours(m.included_used)),
+            (t("Резерв на начало", "Reserve at start"), lang.hours(m.reserve_start)),
+            (t("Из резерва", "From the reserve"), lang.hours(m.reserve_used)),
+            (t("Резерв на конец", "Reserve at end"), lang.hours(m.reserve_end)),
+            (t("Абонентская плата", "Monthly fee"), hourbank_domain::format::rubles(m.fee)),
+        ]);
+        if !m.reserve_forfeited.is_zero() {
+            lines.push((t("Сгорело", "Forfeited"), lang.hours(m.reserve_forfeited)));
+        }
+    }
+    // A trial month has no tariff to go over: its hours are paid one by one (the offer's «оплата
+    // только за закрытые задачи»).
+    let (hours, charge) = if m.phase == hourbank_domain::Phase::Trial {
+        (t("Часов по часовой ставке", "Hours paid by the hour"), t("За часы", "For the hours"))
+    } else {
+        (t("Часов сверх тарифа", "Extra hours"), t("За часы сверх тарифа", "Extra hours charge"))
+    };
+    lines.extend([
+        (hours, format!("{} × {}", lang.hours(m.extra_hours), hourbank_domain::format::rubles(m.extra_rate))),
+        (charge, hourbank_domain::format::rubles(m.extra_charge)),
+        (t("Итого", "Total"), hourbank_domain::format::rubles(m.total)),
+    ]);
+    if !m.vat.is_zero() {
+        // Included in the prices, the total with VAT is the total; on top, it is added.
+        if m.total_with_vat == m.total {
+            lines.push((t("В том числе НДС", "Of which VAT"), hourbank_domain::format::rubles(m.vat)));
+        } else {
+            lines.push((t("НДС", "VAT"), hourbank_domain::format::rubles(m.vat)));
+            lines.push((t("Всего к оплате", "Total to pay"), hourbank_domain::format::rubles(m.total_with_vat)));
+        }
+    }
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use hourbank_domain::{parse_date, statement_through, ClosedMonth, Contract, Vat};
     use std::collections::BTreeMap;
+
+    /// «Старт» from 1 January 2027 with these hours, under `vat`.
+    fn statement(hours: &[i64], vat: Vat) -> Vec<MonthStatement> {
+        let contract = Contract::new(Tariff::start(), parse_date("start", "2027-01-01").unwrap(), None).unwrap();
+        let hours: Vec<Hours> = hours.iter().map(|&h| Hours::from_centi(h * 100)).collect();
+        hourbank_domain::simulate(&contract, &hours, vat).unwrap().months
+    }
+
+    fn labels(m: &MonthStatement, lang: Lang) -> Vec<&'static str> {
+        statement_lines(m, lang).into_iter().map(|(label, _)| label).collect()
+    }
+
+    #[test]
+    fn a_trial_months_hours_are_paid_by_the_hour_not_over_the_tariff() {
+        let months = statement(&[3, 0, 25], Vat::None);
+        let trial = statement_lines(&months[0], Lang::Ru);
+        assert_eq!(trial[1], ("Часов по часовой ставке", "3\u{a0}ч × 2\u{a0}000,00\u{a0}₽".to_string()));
+        assert_eq!(trial[2], ("За часы", "6\u{a0}000,00\u{a0}₽".to_string()));
+        assert!(!labels(&months[0], Lang::Ru).iter().any(|l| l.contains("сверх")));
+        assert!(labels(&months[2], Lang::Ru).contains(&"Часов сверх тарифа"));
+        assert!(labels(&months[0], Lang::En).contains(&"Hours paid by the hour"));
+    }
+
+    #[test]
+    fn vat_reads_as_the_documents_say_it_in_each_mode() {
+        let rate = hourbank_domain::VatRate::GENERAL;
+        let on_top = statement(&[0, 0, 10], Vat::OnTop(rate));
+        let lines = statement_lines(&on_top[2], Lang::Ru);
+        let tail: Vec<_> = lines.iter().rev().take(3).rev().cloned().collect();
+        assert_eq!(
+            tail,
+            [
+                ("Итого", "20\u{a0}000,00\u{a0}₽".to_string()),
+                ("НДС", "4\u{a0}400,00\u{a0}₽".to_string()),
+                ("Всего к оплате", "24\u{a0}400,00\u{a0}₽".to_string())
+            ]
+        );
+        let included = statement(&[0, 0, 10], Vat::Included(rate));
+        let lines = statement_lines(&included[2], Lang::Ru);
+        assert_eq!(lines.last().unwrap().0, "В том числе НДС");
+        assert_eq!(lines[lines.len() - 2], ("Итого", "20\u{a0}000,00\u{a0}₽".to_string()));
+        assert!(statement_lines(&statement(&[0, 0, 10], Vat::None)[2], Lang::Ru)
+            .iter()
+            .all(|(l, _)| !l.contains("НДС")));
+    }
 
     fn report_task(json: serde_json::Value) -> ReportTask {
         serde_json::from_value(json).unwrap()

@@ -71,7 +71,7 @@ pub fn ClientOverview(me: Me) -> impl IntoView {
                             <div class="tile"><span>{t("Резерв сейчас", "Reserve now")}</span><strong id="tile-reserve">{lang.hours(f.reserve_now)}</strong></div>
                             <div class="tile"><span>{t("Резерв на конец месяца (прогноз)", "Reserve at the month's end (projected)")}</span><strong id="tile-reserve-end">{lang.hours(f.reserve_projected)}</strong></div>
                         })}
-                        <div class="tile"><span>{t("Сверх тарифа", "Over the tariff")}</span>
+                        <div class="tile"><span>{if m.phase == hourbank_domain::Phase::Trial { t("По часовой ставке", "Paid by the hour") } else { t("Сверх тарифа", "Over the tariff") }}</span>
                             <strong id="tile-extra">{format!("{} = {}", lang.hours(m.extra_hours), rubles(m.extra_charge))}</strong></div>
                         <div class="tile"><span>{t("Счёт за месяц", "The month's bill")}</span><strong id="tile-total">{rubles(m.total_with_vat)}</strong></div>
                     </div>

@@ -22,7 +22,7 @@ use {
 pub fn statement_view(month: &MonthStatement, lang: Lang) -> AnyView {
     let t = |ru: &'static str, en: &'static str| lang.pick(ru, en);
     let trial = month.phase == Phase::Trial;
-    let lines: Vec<(&'static str, String)> = statement_lines(month, lang);
+    let lines: Vec<(&'static str, String)> = crate::billing::statement_lines(month, lang);
     let phase =
         if trial { t("пробный месяц", "trial month") } else { t("абонемент", "subscription") };
     view! {
@@ -37,33 +37,6 @@ pub fn statement_view(month: &MonthStatement, lang: Lang) -> AnyView {
         </div>
     }
     .into_any()
-}
-
-fn statement_lines(m: &MonthStatement, lang: Lang) -> Vec<(&'static str, String)> {
-    let t = |ru: &'static str, en: &'static str| lang.pick(ru, en);
-    let mut lines = vec![(t("Часов принято", "Hours accepted"), lang.hours(m.hours))];
-    if m.phase == Phase::Subscription {
-        lines.extend([
-            (t("Из них по тарифу", "Of them included"), lang.hours(m.included_used)),
-            (t("Резерв на начало", "Reserve at start"), lang.hours(m.reserve_start)),
-            (t("Из резерва", "From the reserve"), lang.hours(m.reserve_used)),
-            (t("Резерв на конец", "Reserve at end"), lang.hours(m.reserve_end)),
-            (t("Абонентская плата", "Monthly fee"), rubles(m.fee)),
-        ]);
-        if !m.reserve_forfeited.is_zero() {
-            lines.push((t("Сгорело", "Forfeited"), lang.hours(m.reserve_forfeited)));
-        }
-    }
-    lines.extend([
-        (t("Часов сверх тарифа", "Extra hours"), format!("{} × {}", lang.hours(m.extra_hours), rubles(m.extra_rate))),
-        (t("За часы сверх тарифа", "Extra hours charge"), rubles(m.extra_charge)),
-        (t("Итого", "Total"), rubles(m.total)),
-    ]);
-    if !m.vat.is_zero() {
-        lines.push((t("В т. ч. НДС / НДС", "VAT"), rubles(m.vat)));
-        lines.push((t("Итого с НДС", "Total with VAT"), rubles(m.total_with_vat)));
-    }
-    lines
 }
 
 fn org_query(org: Option<i64>) -> String {
