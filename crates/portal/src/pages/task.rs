@@ -60,7 +60,8 @@ pub fn TaskPage(me: Me, id: i64) -> impl IntoView {
 
 fn task_view(me: Me, d: TaskDetail) -> AnyView {
     let ctx = ctx();
-    let lang = ctx.lang.get_untracked();
+    // Tracked: the page is drawn again in the other language when it is switched.
+    let lang = ctx.lang.get();
     let t = |ru: &'static str, en: &'static str| lang.pick(ru, en);
     let task = d.task.clone();
     let pending: Vec<String> =
@@ -254,6 +255,8 @@ fn actions_view(me: Me, d: TaskDetail, actions: Vec<Action>) -> impl IntoView {
                     return;
                 }
                 if matches!(action, Action::Accept | Action::Cancel | Action::WriteOff) {
+                    // An earlier step's refusal is not about this one.
+                    sent.set(Sent::Idle);
                     confirming.set(Some(action));
                 } else {
                     send(action);
