@@ -93,6 +93,12 @@ impl<'a> Input<'a> {
         }
     }
 
+    /// Optional hours: absent (or null) is none; present, checked as [`Input::hours`].
+    pub fn optional_hours(&mut self, field: &str, max: Decimal) -> Option<Hours> {
+        self.present(field)?;
+        self.hours(field, max)
+    }
+
     /// A required date `YYYY-MM-DD`.
     pub fn date(&mut self, field: &str) -> Option<NaiveDate> {
         let value = self.optional_date(field);

@@ -76,9 +76,10 @@ fn estimate() -> Object {
 /// or write off, optional to cancel.
 pub fn transition() -> Schema {
     let mut steps = OneOfBuilder::new().description(Some(
-        "`cancel` of a task whose estimate was once approved bills its logged hours (up to that estimate) in the \
-         month of the cancellation; `write_off` (analyst, admin; a comment required) stops approved work without \
-         billing it",
+        "`approve` may carry the `estimate` the client was shown: when the task was re-estimated since, the \
+         approval is refused (409) and nothing changes; `cancel` of a task whose estimate was once approved bills \
+         its logged hours (up to that estimate) in the month of the cancellation; `write_off` (analyst, admin; a \
+         comment required) stops approved work without billing it",
     ));
     for action in Action::ALL {
         let mut step = ObjectBuilder::new()
@@ -95,7 +96,7 @@ pub fn transition() -> Schema {
                 other => unreachable!("a transition's field {other} without a schema"),
             };
             step = step.property(field, schema);
-            if action != Action::Cancel {
+            if !matches!(action, Action::Cancel | Action::Approve) {
                 step = step.required(field);
             }
         }

@@ -99,7 +99,13 @@ mod tests {
             estimate: Hours::from_centi(12_50),
             deadline: day,
         });
-        for step in [Transition::Approve, Transition::SubmitForTesting, Transition::Accept] {
+        let shown = Some(Hours::from_centi(5_00));
+        for step in [
+            Transition::Approve { estimate: None },
+            Transition::Approve { estimate: shown },
+            Transition::SubmitForTesting,
+            Transition::Accept,
+        ] {
             round_trip(step);
         }
         round_trip(Transition::Reject { comment: "Дорого".into() });

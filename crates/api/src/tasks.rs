@@ -191,7 +191,10 @@ impl Request for Transition {
                 let deadline = input.date("deadline");
                 Some(Transition::Estimate { specification: specification?, estimate: estimate?, deadline: deadline? })
             }
-            Action::Approve => Some(Transition::Approve),
+            // The estimate the client was shown, when sent (the portal always sends it).
+            Action::Approve => Some(Transition::Approve {
+                estimate: input.optional_hours("estimate", Decimal::from(MAX_ESTIMATE_HOURS)),
+            }),
             Action::SubmitForTesting => Some(Transition::SubmitForTesting),
             Action::Accept => Some(Transition::Accept),
             Action::Cancel => Some(Transition::Cancel {

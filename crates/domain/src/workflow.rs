@@ -299,8 +299,13 @@ pub enum Transition {
         #[serde(serialize_with = "crate::wire::write_date")]
         deadline: NaiveDate,
     },
-    /// Client: approves the current estimate.
-    Approve,
+    /// Client: approves the estimate. `estimate` is the one the client was shown: when the task
+    /// was re-estimated since, the approval is refused rather than applied to hours the client
+    /// never saw (absent: the current one, as before).
+    Approve {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        estimate: Option<Hours>,
+    },
     /// Client: rejects the estimate; the task goes back to the analyst.
     Reject { comment: String },
     /// Specialist, analyst or admin: the work is done, the client should test it.
@@ -320,7 +325,8 @@ impl Transition {
     pub fn fields_of(action: Action) -> &'static [&'static str] {
         match action {
             Action::Estimate => &["action", "specification", "estimate", "deadline"],
-            Action::Approve | Action::SubmitForTesting | Action::Accept => &["action"],
+            Action::Approve => &["action", "estimate"],
+            Action::SubmitForTesting | Action::Accept => &["action"],
             Action::Reject | Action::Return | Action::Cancel | Action::WriteOff => &["action", "comment"],
         }
     }
@@ -328,7 +334,7 @@ impl Transition {
     pub fn action(&self) -> Action {
         match self {
             Transition::Estimate { .. } => Action::Estimate,
-            Transition::Approve => Action::Approve,
+            Transition::Approve { .. } => Action::Approve,
             Transition::Reject { .. } => Action::Reject,
             Transition::SubmitForTesting => Action::SubmitForTesting,
             Transition::Accept => Action::Accept,
@@ -360,9 +366,10 @@ impl Transition {
             Transition::Reject { comment } | Transition::Return { comment } | Transition::WriteOff { comment } => {
                 require_text("comment", comment)
             }
-            Transition::Approve | Transition::SubmitForTesting | Transition::Accept | Transition::Cancel { .. } => {
-                Ok(())
-            }
+            Transition::Approve { .. }
+            | Transition::SubmitForTesting
+            | Transition::Accept
+            | Transition::Cancel { .. } => Ok(()),
         }
     }
 }
@@ -489,7 +496,7 @@ mod tests {
         let mut state = New;
         for (role, step, expected) in [
             (Analyst, estimate("6"), Estimated),
-            (Client, Transition::Approve, InWork),
+            (Client, Transition::Approve { estimate: None }, InWork),
             (Specialist, Transition::SubmitForTesting, Testing),
             (Client, Transition::Return { comment: comment("Итог не сходится") }, InWork),
             (Specialist, Transition::SubmitForTesting, Testing),
@@ -550,7 +557,7 @@ mod tests {
     #[test]
     fn wrong_state_messages() {
         assert_eq!(
-            transition_error(next_state(New, Client, &Transition::Approve)),
+            transition_error(next_state(New, Client, &Transition::Approve { estimate: None })),
             "cannot approve a task in state new"
         );
         assert_eq!(
@@ -570,12 +577,12 @@ mod tests {
     #[test]
     fn wrong_role_messages() {
         assert_eq!(
-            transition_error(next_state(Estimated, Specialist, &Transition::Approve)),
+            transition_error(next_state(Estimated, Specialist, &Transition::Approve { estimate: None })),
             "a specialist cannot approve an estimate (only a client can)"
         );
         // The admin may not decide for the client.
         assert_eq!(
-            transition_error(next_state(Estimated, Admin, &Transition::Approve)),
+            transition_error(next_state(Estimated, Admin, &Transition::Approve { estimate: None })),
             "an admin cannot approve an estimate (only a client can)"
         );
         assert_eq!(
@@ -596,7 +603,7 @@ mod tests {
         );
         // The role is checked before the state: a wrong role is the more basic reason.
         assert_eq!(
-            transition_error(next_state(Accepted, Specialist, &Transition::Approve)),
+            transition_error(next_state(Accepted, Specialist, &Transition::Approve { estimate: None })),
             "a specialist cannot approve an estimate (only a client can)"
         );
     }
@@ -700,7 +707,7 @@ mod tests {
     fn transition_names_match_allowed() {
         let all = [
             estimate("1"),
-            Transition::Approve,
+            Transition::Approve { estimate: None },
             Transition::Reject { comment: comment("x") },
             Transition::SubmitForTesting,
             Transition::Accept,
@@ -765,7 +772,7 @@ mod tests {
                     deadline: date("2027-01-01") + chrono::Days::new(days),
                 }
             ),
-            3 => Just(Transition::Approve),
+            3 => Just(Transition::Approve { estimate: None }),
             3 => any_text().prop_map(|comment| Transition::Reject { comment }),
             3 => Just(Transition::SubmitForTesting),
             3 => Just(Transition::Accept),

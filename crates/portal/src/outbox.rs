@@ -321,7 +321,10 @@ mod tests {
             outbox.entries[0].write,
             Write::CreateTask(NewTask { title: "Отчёт".into(), description: "Нужен".into(), org_id: None })
         );
-        assert_eq!(outbox.entries[1].write, Write::Transition { task: 12, step: Transition::Approve });
+        assert_eq!(
+            outbox.entries[1].write,
+            Write::Transition { task: 12, step: Transition::Approve { estimate: None } }
+        );
         assert_eq!(outbox.entries[1].state, WriteState::Refused { status: 409, message: "нельзя".into() });
         assert_eq!(outbox.for_task(12).count(), 1);
         // Saved again, it is of the current format and reads back the same.

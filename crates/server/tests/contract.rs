@@ -70,7 +70,8 @@ async fn tasks_read_back(app: TestApp) {
     };
     let (_, estimated): (_, TaskDetail) = typed(&app, Method::POST, &steps, &analyst, Some(estimate("ТЗ", 4_50))).await;
     assert_eq!((estimated.task.estimate, estimated.task.deadline), (Some(Hours::from_centi(4_50)), Some(deadline)));
-    let _: (_, TaskDetail) = typed(&app, Method::POST, &steps, &client, Some(body(&Transition::Approve))).await;
+    let _: (_, TaskDetail) =
+        typed(&app, Method::POST, &steps, &client, Some(body(&Transition::Approve { estimate: None }))).await;
     let assign = body(&Assignment { user_id: Some(specialist_id) });
     let _: (_, TaskDetail) =
         typed(&app, Method::PUT, &format!("/api/v1/tasks/{id}/assignee"), &analyst, Some(assign)).await;
@@ -94,7 +95,8 @@ async fn tasks_read_back(app: TestApp) {
     let other: TaskDetail = typed(&app, Method::POST, "/api/v1/tasks", &client, Some(report)).await.1;
     let other_steps = format!("/api/v1/tasks/{}/transitions", other.task.id);
     let _: (_, TaskDetail) = typed(&app, Method::POST, &other_steps, &analyst, Some(estimate("ТЗ", 2_00))).await;
-    let _: (_, TaskDetail) = typed(&app, Method::POST, &other_steps, &client, Some(body(&Transition::Approve))).await;
+    let _: (_, TaskDetail) =
+        typed(&app, Method::POST, &other_steps, &client, Some(body(&Transition::Approve { estimate: None }))).await;
     // Re-estimated after approval, then cancelled by the client.
     let _: (_, TaskDetail) = typed(&app, Method::POST, &other_steps, &analyst, Some(estimate("ТЗ 2", 3_00))).await;
     let cancel = body(&Transition::Cancel { comment: "Передумали".into() });

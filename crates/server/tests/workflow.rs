@@ -314,6 +314,31 @@ async fn concurrent_steps_do_not_both_apply(app: TestApp) {
     assert_eq!(view["events"].as_array().unwrap().iter().filter(|e| e["action"] == "approve").count(), 1);
 }
 
+/// The client approves the estimate their page showed: re-estimated after it was shown, the
+/// approval is refused and nothing is approved; the estimate on screen now is approved.
+async fn an_approval_names_the_estimate_it_saw(app: TestApp) {
+    let c = cast(&app).await;
+    let task = new_task(&app, &c, "Оценка поменялась").await;
+    estimate(&app, &c, task, "5").await;
+    // The client's page shows 5 h; the analyst re-estimates at 50 h before the click.
+    estimate(&app, &c, task, "50").await;
+    let (s, b) = step(&app, &c.client, task, json!({"action": "approve", "estimate": "5"})).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{b}");
+    assert!(b["detail"].as_str().unwrap().contains("now 50 h, not 5 h"), "{b}");
+    let (_, view) = app.get(&format!("/api/v1/tasks/{task}"), &c.client).await;
+    assert_eq!(view["task"]["state"], "estimated", "{view}");
+    assert!(view["task"]["approved_estimate"].is_null(), "{view}");
+    let (s, b) = step(&app, &c.client, task, json!({"action": "approve", "estimate": "50"})).await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    assert_eq!(b["task"]["approved_estimate"], "50", "{b}");
+    // A bad estimate is the field's error.
+    let other = new_task(&app, &c, "Без часов").await;
+    estimate(&app, &c, other, "2").await;
+    let (s, b) = step(&app, &c.client, other, json!({"action": "approve", "estimate": "-1"})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+    assert_eq!(b["errors"][0]["field"], "estimate", "{b}");
+}
+
 /// Work logged at the moment the client accepts is either refused or in the accepted task's report
 /// entry, never stored and left out of the bill.
 async fn work_logged_as_the_task_is_accepted_is_refused_or_billed(app: TestApp) {
@@ -677,6 +702,7 @@ db_tests!(
     a_report_lists_tasks_and_work_as_their_pages_do,
     every_transition_and_role,
     concurrent_steps_do_not_both_apply,
+    an_approval_names_the_estimate_it_saw,
     work_logged_as_the_task_is_accepted_is_refused_or_billed,
     missing_report_entries_are_written_at_start,
     tasks_are_assigned_and_found_by_their_assignee,

@@ -159,6 +159,16 @@ pub async fn transition(
     if matches!(step, Transition::WriteOff { .. }) && task.approved_estimate.is_none() {
         return Err(Error::Conflict("nothing was approved to write off: cancel the task instead".into()));
     }
+    // The client approves the estimate they were shown, never one made after their page was.
+    if let Transition::Approve { estimate: Some(shown) } = &step
+        && task.estimate != Some(*shown)
+    {
+        return Err(Error::Conflict(format!(
+            "the task was re-estimated after it was shown: its estimate is now {} h, not {} h; look at it again",
+            task.estimate.map(|h| h.to_string()).unwrap_or_default(),
+            shown
+        )));
+    }
     // Settling approved work (accepting it, or cancelling it after approval) bills it in a month.
     let settles = match &step {
         Transition::Accept => true,
@@ -203,13 +213,16 @@ pub async fn transition(
         .bind(&now)
         .bind(id)
         .bind(task.state.as_str()),
-        Transition::Approve => sqlx::query(
-            "UPDATE tasks SET state = $1, approved_estimate = estimate, updated_at = $2 WHERE id = $3 AND state = $4",
+        // `AND estimate = $5`: a re-estimate between the check above and this update is caught too.
+        Transition::Approve { estimate } => sqlx::query(
+            "UPDATE tasks SET state = $1, approved_estimate = estimate, updated_at = $2 \
+             WHERE id = $3 AND state = $4 AND estimate = $5",
         )
         .bind(next.as_str())
         .bind(&now)
         .bind(id)
-        .bind(task.state.as_str()),
+        .bind(task.state.as_str())
+        .bind(estimate.or(task.estimate).map(|h| h.centi())),
         Transition::Accept => sqlx::query(
             "UPDATE tasks SET state = $1, accepted_at = $2, accepted_period = $3, updated_at = $2 WHERE id = $4 AND state = $5",
         )
