@@ -227,6 +227,14 @@ async fn a_task_from_request_to_acceptance_to_a_closed_month() {
         )
         .await;
     assert_eq!(axis, json!(["0", "10\u{a0}000", "20\u{a0}000"]), "{axis}");
+    // With the running month closed early, an estimate is not priced in its frozen bill.
+    let third = client.post("/tasks", json!({ "title": "Третья", "description": "После закрытия" })).await;
+    let third = third["task"]["id"].as_i64().unwrap();
+    let deadline = period.next().last_day().to_string();
+    let estimate = json!({ "action": "estimate", "specification": "ТЗ", "estimate": "2", "deadline": deadline });
+    anna.post(&format!("/tasks/{third}/transitions"), estimate).await;
+    b.goto_and_wait(&format!("{base}/portal/tasks/{third}"), "#cost-preview").await;
+    b.wait_text("#cost-preview", "уже закрыт: эта работа войдёт в счёт следующего открытого месяца").await;
     b.client.set_window_size(360, 800).await.expect("narrow window");
     for page in [
         String::new(),

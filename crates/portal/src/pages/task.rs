@@ -187,6 +187,8 @@ fn actions_view(me: Me, d: TaskDetail, actions: Vec<Action>) -> impl IntoView {
     // the hours logged bill, writing off that they never will.
     let confirming = RwSignal::new(None::<Action>);
     let accept_text = actions.contains(&Action::Accept).then(|| accept_sentence(me.clone(), d.clone()));
+    // Approving names the estimate on this page: one made after it was drawn is refused.
+    let shown = d.task.estimate;
     let step_of = move |action: Action| {
         let comment = comment.get_untracked().trim().to_string();
         match action {
@@ -194,7 +196,7 @@ fn actions_view(me: Me, d: TaskDetail, actions: Vec<Action>) -> impl IntoView {
             Action::Return => Some(Transition::Return { comment }),
             Action::Cancel => Some(Transition::Cancel { comment }),
             Action::WriteOff => Some(Transition::WriteOff { comment }),
-            Action::Approve => Some(Transition::Approve),
+            Action::Approve => Some(Transition::Approve { estimate: shown }),
             Action::SubmitForTesting => Some(Transition::SubmitForTesting),
             Action::Accept => Some(Transition::Accept),
             // The estimate has its own form.
@@ -359,6 +361,21 @@ fn cost_preview(me: Me, d: TaskDetail) -> impl IntoView {
         let org = me.org.as_ref()?;
         let estimate = estimate?;
         let report = report.get()?.ok()?.value;
+        // Closed early, this month takes no more work: its figures would price the wrong bill.
+        if report.status == "closed" {
+            let text = match lang {
+                Lang::Ru => format!(
+                    "{} уже закрыт: эта работа войдёт в счёт следующего открытого месяца, и по закрытому месяцу её не посчитать.",
+                    crate::labels::period(report.period, lang)
+                ),
+                Lang::En => "This month is already closed: the work bills in the next open month, which these figures cannot show."
+                    .to_string(),
+            };
+            return Some(
+                view! { <div class="preview" id="cost-preview" role="note"><p><strong>{text}</strong></p></div> }
+                    .into_any(),
+            );
+        }
         let row = report.statement?;
         let open = tasks.get()?.ok()?.value.tasks;
         let text = match CostPreview::new(org, &row, &open, task_id, estimate) {
@@ -368,13 +385,16 @@ fn cost_preview(me: Me, d: TaskDetail) -> impl IntoView {
         };
         // The same figures as the overview: what is still free before this estimate.
         let free = crate::billing::FreeHours::of(&org.tariff, &row);
-        Some(view! {
-            <div class="preview" id="cost-preview" role="note">
-                {free.map(|f| view! { <p id="preview-free">{f.sentence(lang)}</p> })}
-                <p><strong>{text}</strong></p>
-                <p class="hint" id="preview-assumes">{assumption(lang)}</p>
-            </div>
-        })
+        Some(
+            view! {
+                <div class="preview" id="cost-preview" role="note">
+                    {free.map(|f| view! { <p id="preview-free">{f.sentence(lang)}</p> })}
+                    <p><strong>{text}</strong></p>
+                    <p class="hint" id="preview-assumes">{assumption(lang)}</p>
+                </div>
+            }
+            .into_any(),
+        )
     }
 }
 
