@@ -85,7 +85,8 @@ pub struct NewConsultation {
     /// One of [`CHANNELS`].
     #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::channel))]
     pub channel: String,
-    /// Not in the future, nor in a closed month.
+    /// Not in the future. A day in a month already closed is listed (and, when billable, billed)
+    /// in the first open month after it; refused only when no month of the contract is left.
     #[serde(with = "crate::date")]
     pub date: NaiveDate,
     #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::day_hours))]
