@@ -213,8 +213,9 @@ pub async fn transition(
         .bind(&now)
         .bind(id)
         .bind(task.state.as_str()),
-        // `AND estimate = $5`: a re-estimate between the check above and this update is caught too.
-        Transition::Approve { estimate } => sqlx::query(
+        // `AND estimate = $5`, the estimate read above (the one shown, when it was sent): a
+        // re-estimate between that read and this update is caught too.
+        Transition::Approve { .. } => sqlx::query(
             "UPDATE tasks SET state = $1, approved_estimate = estimate, updated_at = $2 \
              WHERE id = $3 AND state = $4 AND estimate = $5",
         )
@@ -222,7 +223,7 @@ pub async fn transition(
         .bind(&now)
         .bind(id)
         .bind(task.state.as_str())
-        .bind(estimate.or(task.estimate).map(|h| h.centi())),
+        .bind(task.estimate.map(|h| h.centi())),
         Transition::Accept => sqlx::query(
             "UPDATE tasks SET state = $1, accepted_at = $2, accepted_period = $3, updated_at = $2 WHERE id = $4 AND state = $5",
         )
