@@ -797,6 +797,23 @@ impl Run<'_> {
                 );
             }
         }
+        // Every month that bills work is in the list of months, and its row in the year's
+        // statements: closed early, the running month must not hide next month's bill.
+        let (_, list) = self.app.get("/api/v1/reports", &self.client).await;
+        let listed: Vec<&str> =
+            list["months"].as_array().unwrap().iter().filter_map(|m| m["period"].as_str()).collect();
+        let (_, year) = self.app.get("/api/v1/statements", &self.client).await;
+        let rows: Vec<&str> = year["months"].as_array().unwrap().iter().filter_map(|m| m["period"].as_str()).collect();
+        for billed_in in self.model.tasks.iter().filter_map(|t| t.bill.map(|(_, billed_in, _)| billed_in.to_string())) {
+            check!(self, listed.contains(&billed_in.as_str()), "{billed_in} bills work but /reports lists {listed:?}");
+            let within_a_year =
+                listed.iter().position(|p| *p == billed_in).is_some_and(|newest_first| newest_first < 12);
+            check!(
+                self,
+                !within_a_year || rows.contains(&billed_in.as_str()),
+                "{billed_in} bills work but /statements has {rows:?}"
+            );
+        }
         // Beyond next month there is no report, and none is computed.
         let beyond = through.next();
         let (status, _) = self.app.get(&format!("/api/v1/reports/{beyond}"), &self.client).await;

@@ -116,7 +116,8 @@ async fn report_text(state: &AppState, org: &OrgRecord, period: Period) -> Resul
 }
 
 /// The contract's months from its first through the current one (or its last), newest first,
-/// each open or closed.
+/// each open or closed. With the current month closed early, next month is listed too: work
+/// settled since bills there, and a list ending at the closed month would hide it.
 async fn contract_months(state: &AppState, org: &OrgRecord) -> Result<Vec<MonthEntry>, ApiError> {
     let contract = org.contract()?;
     let closed: Vec<String> = sqlx::query("SELECT period FROM closed_months WHERE org_id = $1")
@@ -129,7 +130,8 @@ async fn contract_months(state: &AppState, org: &OrgRecord) -> Result<Vec<MonthE
     let mut list = Vec::new();
     let mut p = contract.first_period();
     let current = state.clock().period();
-    while p <= current && contract.last_period().is_none_or(|last| p <= last) {
+    let through = if closed.contains(&current.to_string()) { current.next() } else { current };
+    while p <= through && contract.last_period().is_none_or(|last| p <= last) {
         let status = if closed.contains(&p.to_string()) { "closed" } else { "open" };
         list.push(MonthEntry { period: p, status: status.to_string() });
         p = p.next();
@@ -173,7 +175,7 @@ async fn year_statements(
     get,
     path = "/reports",
     tag = "reports",
-    summary = "The contract's months so far, open or closed",
+    summary = "The contract's months so far, open or closed, newest first; with the current month closed early, next month (where work settled since bills) is listed first",
     params(OrgQuery),
     responses((status = 200, description = "Months", body = hourbank_api::MonthList))
 )]
