@@ -163,6 +163,7 @@ pub async fn load(app: &App) -> Result<Vec<(String, String)>, Error> {
     let mut rng = SplitMix64::new(2027);
     // A stream of its own, so consultations leave the tasks' figures as they were.
     let mut talks = SplitMix64::new(4242);
+    let mut to_close = Vec::new();
     for (name, inn, client_email, client_name, analyst, months, mean) in orgs {
         // The contract began on the 1st, `months` months ago.
         let start = this_month.first_day().checked_sub_months(chrono::Months::new(months)).expect("a valid date");
@@ -260,13 +261,20 @@ pub async fn load(app: &App) -> Result<Vec<(String, String)>, Error> {
             }
             period = period.next();
         }
-        // Months close in order, up to the one before last; the analyst closes the last one.
-        let org_record = store::org(app.db(), OrgScope::All, org_id).await?;
-        let mut p = Period::of(start);
-        while p.next() < this_month {
-            close_month(app, &org_record, p, analyst).await?;
-            p = p.next();
+        to_close.push((org_id, analyst, Period::of(start)));
+    }
+    // Months close in calendar order across the organisations, as they would have month by month
+    // (documents are numbered as months close), up to the one before last; the analyst closes
+    // the last one.
+    let mut p = to_close.iter().map(|(_, _, first)| *first).min().expect("demo organisations");
+    while p.next() < this_month {
+        for &(org_id, analyst, first) in &to_close {
+            if first <= p {
+                let org_record = store::org(app.db(), OrgScope::All, org_id).await?;
+                close_month(app, &org_record, p, analyst).await?;
+            }
         }
+        p = p.next();
     }
     Ok(logins)
 }

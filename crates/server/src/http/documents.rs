@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use hourbank_domain::documents::{Document, DocumentKind, MonthDocument, Party};
+use hourbank_domain::documents::{Document, DocumentKind, MonthDocument};
 use hourbank_domain::statement::MonthStatement;
 use hourbank_domain::workflow::Role;
 use hourbank_domain::{Hours, Money, Period, Phase};
@@ -19,7 +19,7 @@ use super::extract::{Path, Query};
 use super::reports::OrgQuery;
 use super::{ApiError, AppState, JsonBody};
 use crate::auth::Caller;
-use crate::db::col;
+use crate::services::documents;
 use crate::services::reports::{build_report, frozen, report_exists, report_org, Listing};
 use crate::store::{self, OrgRecord};
 use hourbank_api::documents::{CompanyContacts, DocumentView, SellerChange, SellerSettings};
@@ -224,10 +224,10 @@ pub async fn month_document(
     let statement = statement_from_json(&report["statement"])?;
     let tariff_name = report["tariff"]["name"].as_str().unwrap_or_default().to_string();
     let (number, seller, buyer) = if closed {
-        let (number, seller, buyer) = issue(state, org, period, kind).await?;
+        let (number, seller, buyer) = documents::issue(state, org, period, kind).await?;
         (Some(number), seller, buyer)
     } else {
-        (None, current_seller(state).await?, org.buyer())
+        (None, documents::current_seller(state).await?, org.buyer())
     };
     Ok(MonthDocument {
         kind,
@@ -240,92 +240,6 @@ pub async fn month_document(
         vat: org.vat,
     }
     .build())
-}
-
-async fn current_seller(state: &AppState) -> Result<Party, ApiError> {
-    store::seller(state.db())
-        .await?
-        .ok_or_else(|| ApiError::conflict("the seller's requisites are not set yet: an admin sets them first".into()))
-}
-
-/// The number and parties of a closed month's document, issued on first use: the number is the
-/// next of its kind in the year, taken in the transaction that stores the document, so numbers
-/// run without gaps.
-async fn issue(
-    state: &AppState,
-    org: &OrgRecord,
-    period: Period,
-    kind: DocumentKind,
-) -> Result<(u32, Party, Party), ApiError> {
-    if let Some(found) = issued(&mut *state.db().pool().acquire().await?, org.id, period, kind).await? {
-        return Ok(found);
-    }
-    let seller = current_seller(state).await?;
-    // A numbered document keeps the parties it was issued with: without the buyer's КПП or
-    // address it would stay without them.
-    let missing = org.buyer().missing_for_documents();
-    if !missing.is_empty() {
-        return Err(ApiError::conflict(format!(
-            "the buyer's requisites lack {}: an admin sets them (PUT /orgs/{}/requisites) before the month's documents are issued",
-            missing.join(" and "),
-            org.id
-        )));
-    }
-    let mut tx = state.db().begin_write().await?;
-    crate::services::tasks::lock_org_ledger(state.db().backend(), &mut tx, org.id, "FOR UPDATE").await?;
-    if let Some(found) = issued(&mut tx, org.id, period, kind).await? {
-        return Ok(found);
-    }
-    let row = sqlx::query(
-        "INSERT INTO document_numbers (kind, year, last_number) VALUES ($1, $2, 1) \
-         ON CONFLICT (kind, year) DO UPDATE SET last_number = document_numbers.last_number + 1 RETURNING last_number",
-    )
-    .bind(kind.as_str())
-    .bind(i64::from(period.year()))
-    .fetch_one(&mut *tx)
-    .await?;
-    let number: i64 = col(&row, "last_number")?;
-    let buyer = org.buyer();
-    sqlx::query(
-        "INSERT INTO documents (org_id, period, kind, year, number, seller_json, buyer_json, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(org.id)
-    .bind(period.to_string())
-    .bind(kind.as_str())
-    .bind(i64::from(period.year()))
-    .bind(number)
-    .bind(serde_json::to_string(&seller).expect("a party serializes"))
-    .bind(serde_json::to_string(&buyer).expect("a party serializes"))
-    .bind(state.clock().now_text())
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    Ok((number as u32, seller, buyer))
-}
-
-async fn issued(
-    conn: &mut sqlx::AnyConnection,
-    org_id: i64,
-    period: Period,
-    kind: DocumentKind,
-) -> Result<Option<(u32, Party, Party)>, ApiError> {
-    let row = sqlx::query(
-        "SELECT number, seller_json, buyer_json FROM documents WHERE org_id = $1 AND period = $2 AND kind = $3",
-    )
-    .bind(org_id)
-    .bind(period.to_string())
-    .bind(kind.as_str())
-    .fetch_optional(&mut *conn)
-    .await?;
-    row.map(|r| {
-        let party = |name: &str| -> Result<Party, ApiError> {
-            let text: String = col(&r, name)?;
-            serde_json::from_str(&text).map_err(|e| ApiError::internal(format!("stored {name}: {e}")))
-        };
-        Ok((col::<i64>(&r, "number")? as u32, party("seller_json")?, party("buyer_json")?))
-    })
-    .transpose()
 }
 
 /// A report's statement, read back from its JSON (a frozen report is the authority for its month).

@@ -374,6 +374,8 @@ pub async fn close_month(app: &App, org: &OrgRecord, period: Period, by: i64) ->
     // Every accepted task of the organisation has its entry before the month freezes (one accepted
     // by a server of the release before entries, during an upgrade, may not).
     crate::db::report_entries::write_missing_now(app.db(), crate::db::report_entries::Missing::Org(org.id)).await?;
+    // Read before the write begins (on SQLite the writer's lock is held until it ends).
+    let seller = store::seller(app.db()).await?;
     // From here on no work of the organisation is settled until the month is stored: a step that
     // settles work waits, then finds the month closed and bills the next one. The report is
     // built under this lock, so it holds every settlement before it.
@@ -424,6 +426,8 @@ pub async fn close_month(app: &App, org: &OrgRecord, period: Period, by: i64) ->
             },
         )
         .await?;
+        // Numbered as the month closes, in order of closing, not of first viewing.
+        super::documents::issue_at_close(&mut tx, org, period, seller.as_ref(), &closed_at).await?;
     }
     tx.commit().await?;
     frozen(app, org.id, period).await?.ok_or_else(|| Error::Internal("closed month vanished".into()))

@@ -1,0 +1,141 @@
+//! Numbering a closed month's act and invoice (`shared/domain.md`, "Documents"): per kind and
+//! year, without gaps, each keeping the parties it was issued with. Both are issued in the
+//! transaction that closes the month, so numbers follow the order months close in, not the order
+//! anybody first opens them; a month closed before the requisites were complete has its
+//! documents issued when first asked for.
+
+use hourbank_domain::documents::{DocumentKind, Party};
+use hourbank_domain::Period;
+
+use crate::app::App;
+use crate::db::col;
+use crate::store::{self, OrgRecord};
+use crate::Error;
+
+/// The kinds a closed month issues.
+const KINDS: [DocumentKind; 2] = [DocumentKind::Act, DocumentKind::Invoice];
+
+/// The number and parties of a month's document, when issued.
+pub async fn issued(
+    conn: &mut sqlx::AnyConnection,
+    org_id: i64,
+    period: Period,
+    kind: DocumentKind,
+) -> Result<Option<(u32, Party, Party)>, Error> {
+    let row = sqlx::query(
+        "SELECT number, seller_json, buyer_json FROM documents WHERE org_id = $1 AND period = $2 AND kind = $3",
+    )
+    .bind(org_id)
+    .bind(period.to_string())
+    .bind(kind.as_str())
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.map(|r| {
+        let party = |name: &str| -> Result<Party, Error> {
+            let text: String = col(&r, name)?;
+            serde_json::from_str(&text).map_err(|e| Error::Internal(format!("stored {name}: {e}")))
+        };
+        Ok((col::<i64>(&r, "number")? as u32, party("seller_json")?, party("buyer_json")?))
+    })
+    .transpose()
+}
+
+/// The seller's requisites, or why documents cannot be issued yet.
+pub async fn current_seller(app: &App) -> Result<Party, Error> {
+    store::seller(app.db())
+        .await?
+        .ok_or_else(|| Error::Conflict("the seller's requisites are not set yet: an admin sets them first".into()))
+}
+
+/// The buyer as a numbered document carries it, or why it cannot yet: a numbered document keeps
+/// its parties, so without the buyer's КПП or address it would stay without them.
+fn complete_buyer(org: &OrgRecord) -> Result<Party, Error> {
+    let buyer = org.buyer();
+    let missing = buyer.missing_for_documents();
+    if !missing.is_empty() {
+        return Err(Error::Conflict(format!(
+            "the buyer's requisites lack {}: an admin sets them (PUT /orgs/{}/requisites) before the month's documents are issued",
+            missing.join(" and "),
+            org.id
+        )));
+    }
+    Ok(buyer)
+}
+
+/// Takes the next number of `kind` in the period's year and stores the document with its parties,
+/// in `tx`, which holds the organisation's ledger lock (so one month's document is issued once).
+async fn number_in(
+    tx: &mut sqlx::AnyConnection,
+    org_id: i64,
+    period: Period,
+    kind: DocumentKind,
+    (seller, buyer): (&Party, &Party),
+    now: &str,
+) -> Result<u32, Error> {
+    let row = sqlx::query(
+        "INSERT INTO document_numbers (kind, year, last_number) VALUES ($1, $2, 1) \
+         ON CONFLICT (kind, year) DO UPDATE SET last_number = document_numbers.last_number + 1 RETURNING last_number",
+    )
+    .bind(kind.as_str())
+    .bind(i64::from(period.year()))
+    .fetch_one(&mut *tx)
+    .await?;
+    let number: i64 = col(&row, "last_number")?;
+    sqlx::query(
+        "INSERT INTO documents (org_id, period, kind, year, number, seller_json, buyer_json, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(org_id)
+    .bind(period.to_string())
+    .bind(kind.as_str())
+    .bind(i64::from(period.year()))
+    .bind(number)
+    .bind(serde_json::to_string(seller).expect("a party serializes"))
+    .bind(serde_json::to_string(buyer).expect("a party serializes"))
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    Ok(number as u32)
+}
+
+/// Issues the month's act and invoice in the transaction that closes it, when the seller's and
+/// the buyer's requisites are complete; otherwise leaves them to be issued on first view.
+pub async fn issue_at_close(
+    tx: &mut sqlx::AnyConnection,
+    org: &OrgRecord,
+    period: Period,
+    seller: Option<&Party>,
+    now: &str,
+) -> Result<(), Error> {
+    let (Some(seller), Ok(buyer)) = (seller, complete_buyer(org)) else { return Ok(()) };
+    for kind in KINDS {
+        if issued(tx, org.id, period, kind).await?.is_none() {
+            number_in(tx, org.id, period, kind, (seller, &buyer), now).await?;
+        }
+    }
+    Ok(())
+}
+
+/// The number and parties of a closed month's document, issued now if closing could not (the
+/// requisites were incomplete then).
+pub async fn issue(
+    app: &App,
+    org: &OrgRecord,
+    period: Period,
+    kind: DocumentKind,
+) -> Result<(u32, Party, Party), Error> {
+    if let Some(found) = issued(&mut *app.db().pool().acquire().await?, org.id, period, kind).await? {
+        return Ok(found);
+    }
+    let seller = current_seller(app).await?;
+    let buyer = complete_buyer(org)?;
+    let mut tx = app.db().begin_write().await?;
+    super::tasks::lock_org_ledger(app.db().backend(), &mut tx, org.id, "FOR UPDATE").await?;
+    // Issued meanwhile by another request: that one's number and parties stand.
+    if let Some(found) = issued(&mut tx, org.id, period, kind).await? {
+        return Ok(found);
+    }
+    let number = number_in(&mut tx, org.id, period, kind, (&seller, &buyer), &app.clock().now_text()).await?;
+    tx.commit().await?;
+    Ok((number, seller, buyer))
+}
