@@ -669,7 +669,8 @@ async fn work_accepted_before_the_contract_starts_bills_in_its_first_month(app: 
 }
 
 /// Work accepted after the contract's last month bills in that month while it is open; once it
-/// is closed, accepting is refused and the task stays as it was: no hours in no report.
+/// is closed, accepting is refused and the task stays as it was: no hours in no report. Nor can
+/// more work be approved or claimed under warranty then.
 async fn work_accepted_after_the_contract_ends_bills_in_its_last_month_or_waits(app: TestApp) {
     let previous = (business_period().first_day() - chrono::Days::new(1)).format("%Y-%m").to_string();
     let last_day = business_period().first_day() - chrono::Days::new(1);
@@ -685,13 +686,28 @@ async fn work_accepted_after_the_contract_ends_bills_in_its_last_month_or_waits(
     assert_eq!((s, b["task"]["accepted_period"].as_str()), (StatusCode::OK, Some(previous.as_str())), "{b}");
     let (s, report) = app.get(&format!("/api/v1/reports/{previous}"), &c.client).await;
     assert_eq!((s, &report["statement"]["hours"]), (StatusCode::OK, &json!("2")), "{report}");
+    // Approved while the last month was still open.
+    let late = tested_task(&app, &c, "Совсем поздно", "1").await;
+    let unapproved = new_task(&app, &c, "Уже некуда").await;
+    estimate(&app, &c, unapproved, "1").await;
     let (s, b) = app.post(&format!("/api/v1/reports/{previous}/close?org={}", c.org), &c.analyst, json!({})).await;
     assert_eq!(s, StatusCode::OK, "{b}");
-    let late = tested_task(&app, &c, "Совсем поздно", "1").await;
     let (s, b) = step(&app, &c.client, late, json!({"action": "accept"})).await;
     assert_eq!(s, StatusCode::CONFLICT, "{b}");
-    let (_, task) = app.get(&format!("/api/v1/tasks/{late}"), &c.client).await;
-    assert_eq!(task["task"]["state"], "testing", "{task}");
+    let (_, detail) = app.get(&format!("/api/v1/tasks/{late}"), &c.client).await;
+    assert_eq!(detail["task"]["state"], "testing", "{detail}");
+    // With no month left to bill in, no more work is committed to: an approval, or a warranty
+    // claim (whose work could never be accepted either), is refused and changes nothing.
+    let (s, b) = step(&app, &c.client, unapproved, json!({"action": "approve"})).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{b}");
+    assert!(b["detail"].as_str().unwrap().contains("no month is left"), "{b}");
+    let (_, detail) = app.get(&format!("/api/v1/tasks/{unapproved}"), &c.client).await;
+    assert_eq!((&detail["task"]["state"], &detail["task"]["approved_estimate"]), (&json!("estimated"), &Value::Null));
+    let (_, before) = app.get("/api/v1/tasks", &c.client).await;
+    let (s, b) =
+        app.post(&format!("/api/v1/tasks/{task}/warranty"), &c.client, json!({"description": "Сломалось"})).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{b}");
+    assert_eq!(app.get("/api/v1/tasks", &c.client).await.1["tasks"], before["tasks"]);
 }
 
 db_tests!(

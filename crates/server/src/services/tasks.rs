@@ -175,8 +175,10 @@ pub async fn transition(
         Transition::Cancel { .. } => task.approved_estimate.is_some(),
         _ => false,
     };
-    // The contract's first and last months, which settled work must bill within.
-    let contract = if settles {
+    // The contract's first and last months, which settled work must bill within. Approving
+    // commits to work that will bill, so it too needs a month of the contract left.
+    let needs_a_month = settles || matches!(step, Transition::Approve { .. });
+    let contract = if needs_a_month {
         let org = store::org(app.db(), scope, task.org_id).await?;
         Some((Period::of(org.contract_start), org.contract_end.map(Period::of)))
     } else {
@@ -191,12 +193,9 @@ pub async fn transition(
         lock_org_ledger(app.db().backend(), &mut tx, task.org_id, "FOR SHARE").await?;
         let last_closed = last_closed_period(&mut tx, task.org_id).await?;
         // Outside the contract's months a report does not exist: the hours would be in none.
-        let period = contract_billing_period(app.clock().period(), last_closed, first, last).ok_or_else(|| {
-            Error::Conflict(
-                "the contract has ended and its last month is closed: no month is left to bill this work in".into(),
-            )
-        })?;
-        Some(period.to_string())
+        let period =
+            contract_billing_period(app.clock().period(), last_closed, first, last).ok_or_else(no_month_left)?;
+        settles.then(|| period.to_string())
     } else {
         None
     };
@@ -423,6 +422,10 @@ pub async fn log_work(
 
 /// Whether `original` may take a warranty claim: accepted (a conflict otherwise), and within the
 /// organisation's warranty days (a problem of `warranty_until` added to the claim's reading).
+fn no_month_left() -> Error {
+    Error::Conflict("the contract has ended and its last month is closed: no month is left to bill this work in".into())
+}
+
 pub async fn check_warranty(
     app: &App,
     scope: OrgScope,
@@ -435,6 +438,11 @@ pub async fn check_warranty(
     let today = app.clock().today();
     let accepted_on = original.accepted_at.as_deref().and_then(crate::clock::business_date_of_text);
     let org = store::org(app.db(), scope, original.org_id).await?;
+    // Warranty work bills 0 h, but in a month's report all the same: none left, it could never
+    // be accepted.
+    let last_closed = last_closed_period(&mut *app.db().pool().acquire().await?, org.id).await?;
+    let (first, last) = (Period::of(org.contract_start), org.contract_end.map(Period::of));
+    contract_billing_period(app.clock().period(), last_closed, first, last).ok_or_else(no_month_left)?;
     if !accepted_on.is_some_and(|day| warranty_open(day, org.warranty_days, today)) {
         let ended = Problem::Rule(Rule::WarrantyEnded(original.warranty_until));
         reading.push(hourbank_domain::FieldError::new("warranty_until", ended));
