@@ -22,6 +22,9 @@ pub struct Problem {
     pub title: String,
     #[serde(default)]
     pub detail: String,
+    /// The detail in Russian (a conflict's), for the interface.
+    #[serde(default)]
+    pub detail_ru: Option<String>,
     #[serde(default)]
     pub errors: Vec<FieldMessage>,
 }

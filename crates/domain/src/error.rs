@@ -314,6 +314,26 @@ impl FieldError {
     }
 }
 
+/// Why a step cannot be taken now, in English (the API's `detail`) and in Russian (what the
+/// portal shows a Russian reader). Displays as the English.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub en: String,
+    pub ru: String,
+}
+
+impl Refusal {
+    pub fn new(en: impl Into<String>, ru: impl Into<String>) -> Refusal {
+        Refusal { en: en.into(), ru: ru.into() }
+    }
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.en)
+    }
+}
+
 /// The domain's error: every variant names its field.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Error {
@@ -321,7 +341,7 @@ pub enum Error {
     Invalid(#[from] FieldError),
     /// A state-machine step that is not allowed from the current state or for this role.
     #[error("{0}")]
-    Transition(String),
+    Transition(Refusal),
 }
 
 impl Error {

@@ -10,7 +10,7 @@ use std::fmt;
 use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::error::{Error, FieldError, Problem, Rule};
+use crate::error::{Error, FieldError, Problem, Refusal, Rule};
 use crate::units::{Hours, MAX_MONTH_HOURS};
 
 /// Who acts: the roles of `shared/domain.md`.
@@ -382,15 +382,21 @@ impl Transition {
 pub fn next_state(state: TaskState, role: Role, transition: &Transition) -> Result<TaskState, Error> {
     let action = transition.action();
     if !action.permits(role) {
-        return Err(Error::Transition(format!(
-            "{} cannot {} (only {} can)",
-            role.with_article(),
-            action.as_permission(),
-            either_of(action.roles())
+        return Err(Error::Transition(Refusal::new(
+            format!(
+                "{} cannot {} (only {} can)",
+                role.with_article(),
+                action.as_permission(),
+                either_of(action.roles())
+            ),
+            format!("«{}» — не для роли «{}»", action.ru(), role.ru()),
         )));
     }
     let Some(next) = action.target(state) else {
-        return Err(Error::Transition(format!("cannot {} in state {state}", action.on_a_task())));
+        return Err(Error::Transition(Refusal::new(
+            format!("cannot {} in state {state}", action.on_a_task()),
+            format!("«{}» нельзя: задача в статусе «{}»", action.ru(), state.ru()),
+        )));
     };
     transition.validate()?;
     Ok(next)
@@ -479,7 +485,7 @@ mod tests {
 
     fn transition_error(result: Result<TaskState, Error>) -> String {
         match result {
-            Err(Error::Transition(message)) => message,
+            Err(Error::Transition(refusal)) => refusal.en,
             other => panic!("expected a transition error, got {other:?}"),
         }
     }
@@ -811,9 +817,11 @@ mod tests {
                         prop_assert!(!state.is_final());
                         state = next;
                     }
-                    Err(Error::Transition(message)) => {
+                    Err(Error::Transition(refusal)) => {
                         prop_assert!(!permitted);
+                        let message = refusal.en;
                         prop_assert!(message.starts_with("cannot ") || message.contains(" cannot "));
+                        prop_assert!(refusal.ru.contains(transition.action().ru()), "{}", refusal.ru);
                     }
                     Err(Error::Invalid(e)) => {
                         prop_assert!(permitted && !data_ok(transition));

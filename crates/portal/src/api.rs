@@ -156,6 +156,7 @@ fn problem_of(status: u16, text: &str) -> Problem {
         status,
         title: format!("HTTP {status}"),
         detail: text.chars().take(200).collect(),
+        detail_ru: None,
         errors: Vec::new(),
     })
 }
@@ -444,6 +445,7 @@ impl OutboxSync {
                 status: 401,
                 title: "Войдите, чтобы продолжить".into(),
                 detail: "Sign in first: a write is kept for the user who makes it.".into(),
+                detail_ru: None,
                 errors: Vec::new(),
             });
         }
@@ -506,7 +508,13 @@ pub fn refused_here(invalid: &hourbank_api::Invalid) -> WriteOutcome {
             message_ru: Some(e.problem.ru()),
         })
         .collect();
-    WriteOutcome::Refused(Problem { status: 422, title: "Invalid input".into(), detail: String::new(), errors })
+    WriteOutcome::Refused(Problem {
+        status: 422,
+        title: "Invalid input".into(),
+        detail: String::new(),
+        detail_ru: None,
+        errors,
+    })
 }
 
 /// Consultations, with their typed body (staff log them).

@@ -27,11 +27,15 @@ impl ProblemText for Problem {
             500..=599 => lang.pick("Ошибка на сервере; попробуйте позже.", "A server error; try again later."),
             _ => "",
         };
+        let detail = match (lang, &self.detail_ru) {
+            (Lang::Ru, Some(ru)) => ru,
+            _ => &self.detail,
+        };
         match (plain, self.status) {
-            ("", _) if self.detail.is_empty() => self.title.clone(),
-            ("", _) => self.detail.clone(),
-            // The detail of a conflict says why ("close 2026-10 first").
-            (plain, 409) if !self.detail.is_empty() => format!("{plain}: {}", self.detail),
+            ("", _) if detail.is_empty() => self.title.clone(),
+            ("", _) => detail.clone(),
+            // The detail of a conflict says why («сначала закройте октябрь 2026»).
+            (plain, 409) if !detail.is_empty() => format!("{plain}: {detail}"),
             (plain, _) => plain.to_string(),
         }
     }
@@ -63,12 +67,32 @@ mod tests {
         assert_eq!(problem.by_field(true)["title"], "обязательное поле");
         assert_eq!(problem.by_field(false)["title"], "is required");
         assert_eq!(problem.message(crate::i18n::Lang::Ru), "title: обязательное поле");
-        let not_found = Problem { status: 404, title: "Not found".into(), detail: "not found".into(), errors: vec![] };
+        let not_found = Problem {
+            status: 404,
+            title: "Not found".into(),
+            detail: "not found".into(),
+            detail_ru: None,
+            errors: vec![],
+        };
         assert_eq!(not_found.message(crate::i18n::Lang::Ru), "Не найдено (или нет доступа).");
-        let conflict =
-            Problem { status: 409, title: "Conflict".into(), detail: "close 2026-10 first".into(), errors: vec![] };
+        let conflict = Problem {
+            status: 409,
+            title: "Conflict".into(),
+            detail: "close 2026-10 first".into(),
+            detail_ru: None,
+            errors: vec![],
+        };
         assert_eq!(conflict.message(crate::i18n::Lang::En), "This cannot be done now: close 2026-10 first");
-        let teapot = Problem { status: 418, title: "Teapot".into(), detail: String::new(), errors: vec![] };
+        // A Russian reader gets the server's Russian detail, an English one the English.
+        let conflict =
+            Problem { detail_ru: Some("сначала закройте октябрь 2026".into()), ..conflict };
+        assert_eq!(
+            conflict.message(crate::i18n::Lang::Ru),
+            "Сейчас это действие недоступно: сначала закройте октябрь 2026"
+        );
+        assert_eq!(conflict.message(crate::i18n::Lang::En), "This cannot be done now: close 2026-10 first");
+        let teapot =
+            Problem { status: 418, title: "Teapot".into(), detail: String::new(), detail_ru: None, errors: vec![] };
         assert_eq!(teapot.message(crate::i18n::Lang::Ru), "Teapot");
     }
 

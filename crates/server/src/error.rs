@@ -2,7 +2,7 @@
 //! it. `http` maps it to a status and an `application/problem+json` answer (`ApiError`); the CLI
 //! and the demo loader print it.
 
-use hourbank_domain::{Error as DomainError, FieldError, Problem, Rule};
+use hourbank_domain::{Error as DomainError, FieldError, Problem, Refusal, Rule};
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -18,9 +18,10 @@ pub enum Error {
     WrongCredentials,
     #[error("{0}")]
     Forbidden(String),
-    /// The request conflicts with the current state (an illegal transition, a duplicate).
+    /// The request conflicts with the current state (an illegal transition, a duplicate): why, in
+    /// English and in Russian.
     #[error("{0}")]
-    Conflict(String),
+    Conflict(Refusal),
     #[error("too many failed sign-ins; try again in {retry_after} s")]
     TooManyRequests { retry_after: u64 },
     /// A fault of ours or of the database: logged, never shown in detail.
@@ -31,6 +32,11 @@ pub enum Error {
 impl Error {
     pub fn invalid(field: &str, problem: Problem) -> Error {
         Error::Invalid(vec![FieldError::new(field, problem)])
+    }
+
+    /// A conflict, said in English and in Russian.
+    pub fn conflict(en: impl Into<String>, ru: impl Into<String>) -> Error {
+        Error::Conflict(Refusal::new(en, ru))
     }
 }
 
@@ -50,7 +56,7 @@ impl From<DomainError> for Error {
     fn from(e: DomainError) -> Self {
         match e {
             DomainError::Invalid(field) => Error::Invalid(vec![field]),
-            DomainError::Transition(message) => Error::Conflict(message),
+            DomainError::Transition(refusal) => Error::Conflict(refusal),
         }
     }
 }
@@ -63,7 +69,10 @@ impl From<sqlx::Error> for Error {
                 "users_email_key" => Error::invalid("email", Problem::Rule(Rule::AlreadyTaken)),
                 "orgs_inn_key" => Error::invalid("inn", Problem::Rule(Rule::AlreadyRegistered)),
                 "tariffs_name_key" => Error::invalid("name", Problem::Rule(Rule::AlreadyTaken)),
-                other => Error::Conflict(format!("conflicts with existing data ({other})")),
+                other => Error::conflict(
+                    format!("conflicts with existing data ({other})"),
+                    format!("противоречит уже сохранённым данным ({other})"),
+                ),
             };
         }
         Error::Internal(format!("database: {e}"))

@@ -236,6 +236,7 @@ async fn every_transition_and_role(app: TestApp) {
     let (s, b) = step(&app, &c.client, task, json!({"action": "approve"})).await;
     assert_eq!(s, StatusCode::CONFLICT, "{b}");
     assert!(b["detail"].as_str().unwrap().contains("state new"), "{b}");
+    assert_eq!(b["detail_ru"], "«Согласовать оценку» нельзя: задача в статусе «Новая»", "{b}");
     estimate(&app, &c, task, "5").await;
     // Admin may not act for the client.
     assert_eq!(step(&app, &c.admin, task, json!({"action": "approve"})).await.0, StatusCode::FORBIDDEN);
@@ -325,6 +326,7 @@ async fn an_approval_names_the_estimate_it_saw(app: TestApp) {
     let (s, b) = step(&app, &c.client, task, json!({"action": "approve", "estimate": "5"})).await;
     assert_eq!(s, StatusCode::CONFLICT, "{b}");
     assert!(b["detail"].as_str().unwrap().contains("now 50 h, not 5 h"), "{b}");
+    assert!(b["detail_ru"].as_str().unwrap().contains("теперь 50 ч, а не 5 ч"), "{b}");
     let (_, view) = app.get(&format!("/api/v1/tasks/{task}"), &c.client).await;
     assert_eq!(view["task"]["state"], "estimated", "{view}");
     assert!(view["task"]["approved_estimate"].is_null(), "{view}");
@@ -701,6 +703,8 @@ async fn work_accepted_after_the_contract_ends_bills_in_its_last_month_or_waits(
     let (s, b) = step(&app, &c.client, unapproved, json!({"action": "approve"})).await;
     assert_eq!(s, StatusCode::CONFLICT, "{b}");
     assert!(b["detail"].as_str().unwrap().contains("no month is left"), "{b}");
+    // …and says so in Russian for the portal.
+    assert!(b["detail_ru"].as_str().unwrap().starts_with("договор окончен"), "{b}");
     let (_, detail) = app.get(&format!("/api/v1/tasks/{unapproved}"), &c.client).await;
     assert_eq!((&detail["task"]["state"], &detail["task"]["approved_estimate"]), (&json!("estimated"), &Value::Null));
     let (_, before) = app.get("/api/v1/tasks", &c.client).await;

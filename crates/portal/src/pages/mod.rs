@@ -171,6 +171,7 @@ pub async fn send_now(
             status: 0,
             title: ctx.lang.get_untracked().pick(offline.0, offline.1).into(),
             detail: String::new(),
+            detail_ru: None,
             errors: Vec::new(),
         }),
     })

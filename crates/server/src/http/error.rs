@@ -28,6 +28,9 @@ pub(super) struct Problem<'a> {
     title: &'a str,
     status: u16,
     detail: String,
+    /// The detail in Russian, for the interface (a conflict's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    detail_ru: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     errors: Vec<ProblemField>,
 }
@@ -54,8 +57,8 @@ impl ApiError {
         crate::Error::Internal(cause).into()
     }
 
-    pub fn conflict(why: String) -> ApiError {
-        crate::Error::Conflict(why).into()
+    pub fn conflict(en: &str, ru: &str) -> ApiError {
+        crate::Error::conflict(en, ru).into()
     }
 
     pub fn too_many_requests(retry_after: u64) -> ApiError {
@@ -121,7 +124,11 @@ impl IntoResponse for ApiError {
             }
             other => other.to_string(),
         };
-        let body = Problem { kind: "about:blank", title, status: status.as_u16(), detail, errors };
+        let detail_ru = match &self {
+            ApiError::Service(Error::Conflict(refusal)) => Some(refusal.ru.clone()),
+            _ => None,
+        };
+        let body = Problem { kind: "about:blank", title, status: status.as_u16(), detail, detail_ru, errors };
         let json = serde_json::to_vec(&body).expect("problem serializes");
         let mut response = (status, [(header::CONTENT_TYPE, "application/problem+json")], json).into_response();
         if let ApiError::Service(Error::TooManyRequests { retry_after }) = self {

@@ -312,7 +312,10 @@ impl StoredKey {
         }
         let (status, body) = if self.status == 0 {
             if self.created_at > crate::db::instant(chrono::Utc::now() - ANSWER_LOST_AFTER) {
-                return Err(ApiError::conflict("a request with this Idempotency-Key is still in progress".into()));
+                return Err(ApiError::conflict(
+                    "a request with this Idempotency-Key is still in progress",
+                    "этот запрос ещё выполняется; повторите его чуть позже",
+                ));
             }
             let lost = hourbank_api::write::AnswerLost { stored: true, answer_lost: true };
             (StatusCode::OK, serde_json::to_string(&lost).expect("serializes"))

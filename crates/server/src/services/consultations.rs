@@ -85,7 +85,10 @@ pub async fn log(app: &App, caller: &Caller, new: &NewConsultation) -> Result<i6
     lock_org_ledger(app.db().backend(), &mut tx, new.org_id, "FOR SHARE").await?;
     let last_closed = last_closed_period(&mut tx, new.org_id).await?;
     let period = billed_in(&org, new.date, last_closed).ok_or_else(|| {
-        Error::Conflict("the contract's last month is closed: no month is left to list this consultation in".into())
+        Error::conflict(
+            "the contract's last month is closed: no month is left to list this consultation in",
+            "последний месяц договора закрыт: консультацию не в какой месяц записать",
+        )
     })?;
     let (date, now, period) = (new.date.to_string(), app.clock().now_text(), period.to_string());
     let row = sqlx::query(

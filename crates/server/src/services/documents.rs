@@ -42,9 +42,12 @@ pub async fn issued(
 
 /// The seller's requisites, or why documents cannot be issued yet.
 pub async fn current_seller(app: &App) -> Result<Party, Error> {
-    store::seller(app.db())
-        .await?
-        .ok_or_else(|| Error::Conflict("the seller's requisites are not set yet: an admin sets them first".into()))
+    store::seller(app.db()).await?.ok_or_else(|| {
+        Error::conflict(
+            "the seller's requisites are not set yet: an admin sets them first",
+            "реквизиты исполнителя ещё не заполнены: их сначала вносит администратор",
+        )
+    })
 }
 
 /// The buyer as a numbered document carries it, or why it cannot yet: a numbered document keeps
@@ -53,11 +56,17 @@ fn complete_buyer(org: &OrgRecord) -> Result<Party, Error> {
     let buyer = org.buyer();
     let missing = buyer.missing_for_documents();
     if !missing.is_empty() {
-        return Err(Error::Conflict(format!(
-            "the buyer's requisites lack {}: an admin sets them (PUT /orgs/{}/requisites) before the month's documents are issued",
-            missing.join(" and "),
-            org.id
-        )));
+        return Err(Error::conflict(
+            format!(
+                "the buyer's requisites lack {}: an admin sets them (PUT /orgs/{}/requisites) before the month's documents are issued",
+                missing.join(" and "),
+                org.id
+            ),
+            format!(
+                "в реквизитах заказчика нет {}: администратор вносит их до того, как документы месяца получат номер",
+                missing.iter().map(|m| if *m == "kpp" { "КПП" } else { "адреса" }).collect::<Vec<_>>().join(" и ")
+            ),
+        ));
     }
     Ok(buyer)
 }

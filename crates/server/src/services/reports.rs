@@ -369,7 +369,10 @@ pub async fn close_month(app: &App, org: &OrgRecord, period: Period, by: i64) ->
         return Ok(report);
     }
     if period > app.clock().period() {
-        return Err(Error::Conflict(format!("{period} has not begun yet")));
+        return Err(Error::conflict(
+            format!("{period} has not begun yet"),
+            format!("{} ещё не начался", hourbank_domain::format::period_ru(period)),
+        ));
     }
     // Every accepted task of the organisation has its entry before the month freezes (one accepted
     // by a server of the release before entries, during an upgrade, may not).
@@ -392,7 +395,10 @@ pub async fn close_month(app: &App, org: &OrgRecord, period: Period, by: i64) ->
         && last_closed.map(|c| c.period) != Some(previous)
     {
         // Months close in order, so a frozen month never rests on figures that may still change.
-        return Err(Error::Conflict(format!("close {previous} first")));
+        return Err(Error::conflict(
+            format!("close {previous} first"),
+            format!("сначала закройте {}", hourbank_domain::format::period_ru(previous).to_lowercase()),
+        ));
     }
     let mut report = build_report(app, org, period, Listing::Whole).await?;
     let closed_at = app.clock().now_text();

@@ -157,17 +157,24 @@ pub async fn transition(
     }
     let next = next_state(task.state, caller.role, &step)?;
     if matches!(step, Transition::WriteOff { .. }) && task.approved_estimate.is_none() {
-        return Err(Error::Conflict("nothing was approved to write off: cancel the task instead".into()));
+        return Err(Error::conflict(
+            "nothing was approved to write off: cancel the task instead",
+            "списывать нечего: оценка не была согласована — отмените задачу",
+        ));
     }
     // The client approves the estimate they were shown, never one made after their page was.
     if let Transition::Approve { estimate: Some(shown) } = &step
         && task.estimate != Some(*shown)
     {
-        return Err(Error::Conflict(format!(
-            "the task was re-estimated after it was shown: its estimate is now {} h, not {} h; look at it again",
-            task.estimate.map(|h| h.to_string()).unwrap_or_default(),
-            shown
-        )));
+        let now = task.estimate.map(|h| h.to_string()).unwrap_or_default();
+        return Err(Error::conflict(
+            format!("the task was re-estimated after it was shown: its estimate is now {now} h, not {shown} h; look at it again"),
+            format!(
+                "оценку изменили, пока страница была открыта: теперь {} ч, а не {} ч; посмотрите её снова",
+                now.replace('.', ","),
+                shown.to_string().replace('.', ",")
+            ),
+        ));
     }
     // Settling approved work (accepting it, or cancelling it after approval) bills it in a month.
     let settles = match &step {
@@ -247,7 +254,10 @@ pub async fn transition(
             .bind(task.state.as_str()),
     };
     if update.execute(&mut *tx).await?.rows_affected() == 0 {
-        return Err(Error::Conflict("the task changed meanwhile; reload it and try again".into()));
+        return Err(Error::conflict(
+            "the task changed meanwhile; reload it and try again",
+            "задачу тем временем изменили; обновите страницу и попробуйте снова",
+        ));
     }
     if settles {
         // Its report entry, final like the settlement, in the same transaction.
@@ -309,7 +319,12 @@ pub async fn assign(
             return Err(Error::invalid("user_id", Problem::Rule(Rule::NotSpecialistOrAnalyst)));
         }
     }
-    let finished = || Error::Conflict("an accepted or cancelled task is not assigned any more".into());
+    let finished = || {
+        Error::conflict(
+            "an accepted or cancelled task is not assigned any more",
+            "принятую или отменённую задачу больше не назначают",
+        )
+    };
     if task.state.is_final() {
         return Err(finished());
     }
@@ -366,7 +381,10 @@ pub async fn log_work(
         return Err(if matches!(caller.role, Role::Client | Role::Sales) {
             Error::Forbidden(format!("{} cannot log work", caller.role.as_str()))
         } else {
-            Error::Conflict(format!("cannot log work on a task in state {}", task.state))
+            Error::conflict(
+                format!("cannot log work on a task in state {}", task.state),
+                format!("работу не записать: задача в статусе «{}»", task.state.ru()),
+            )
         });
     }
     let (date_text, created_at) = (date.to_string(), app.clock().now_text());
@@ -407,7 +425,12 @@ pub async fn log_work(
         },
     )
     .await?
-    .ok_or_else(|| Error::Conflict(format!("task {id} changed state while the work was being logged")))?;
+    .ok_or_else(|| {
+        Error::conflict(
+            format!("task {id} changed state while the work was being logged"),
+            format!("задача №{id} сменила статус, пока записывалась работа"),
+        )
+    })?;
     let worklog = store::Worklog {
         id: log_id,
         task_id: id,
@@ -423,7 +446,10 @@ pub async fn log_work(
 /// Whether `original` may take a warranty claim: accepted (a conflict otherwise), and within the
 /// organisation's warranty days (a problem of `warranty_until` added to the claim's reading).
 fn no_month_left() -> Error {
-    Error::Conflict("the contract has ended and its last month is closed: no month is left to bill this work in".into())
+    Error::conflict(
+        "the contract has ended and its last month is closed: no month is left to bill this work in",
+        "договор окончен и его последний месяц закрыт: эту работу не в чем выставить к оплате",
+    )
 }
 
 pub async fn check_warranty(
@@ -433,7 +459,10 @@ pub async fn check_warranty(
     reading: &mut Reading<'_, WarrantyClaim>,
 ) -> Result<(), Error> {
     if original.state != TaskState::Accepted {
-        return Err(Error::Conflict("only an accepted task is under warranty".into()));
+        return Err(Error::conflict(
+            "only an accepted task is under warranty",
+            "гарантия действует только на принятую задачу",
+        ));
     }
     let today = app.clock().today();
     let accepted_on = original.accepted_at.as_deref().and_then(crate::clock::business_date_of_text);
