@@ -215,10 +215,16 @@ async fn a_task_from_request_to_acceptance_to_a_closed_month() {
     b.portal_sign_out().await;
 
     // The client's overview: the month's tiles and a year of bills; every page fits a phone.
+    // With this month closed early it leads with next month, where the late 3 h bill (of 10
+    // included), and the year's bills include both.
     b.portal_sign_in(&base, "client@proverka.test").await;
-    b.wait_text("#tile-extra", "2\u{a0}ч = 4\u{a0}000,00\u{a0}₽").await;
-    b.wait_text("#tile-left", "0\u{a0}ч").await;
+    let next_label = hourbank_domain::format::period_ru(next);
+    let heading = b.wait_text("#month-h", "Следующий месяц").await;
+    assert!(heading.contains(&next_label) && heading.contains("этот уже закрыт"), "{heading}");
+    b.wait_text("#tile-hours", "3\u{a0}ч").await;
+    b.wait_text("#tile-left", "7\u{a0}ч").await;
     b.wait_text("#year-table", "24\u{a0}000,00\u{a0}₽").await;
+    b.wait_text("#year-table", &next_label).await;
     // The chart has a value axis in round rubles.
     let axis = b
         .js(
@@ -227,14 +233,16 @@ async fn a_task_from_request_to_acceptance_to_a_closed_month() {
         )
         .await;
     assert_eq!(axis, json!(["0", "10\u{a0}000", "20\u{a0}000"]), "{axis}");
-    // With the running month closed early, an estimate is not priced in its frozen bill.
+    // With the running month closed early, an estimate is priced in next month's bill, not in
+    // the frozen one, and the preview names the month.
     let third = client.post("/tasks", json!({ "title": "Третья", "description": "После закрытия" })).await;
     let third = third["task"]["id"].as_i64().unwrap();
     let deadline = period.next().last_day().to_string();
     let estimate = json!({ "action": "estimate", "specification": "ТЗ", "estimate": "2", "deadline": deadline });
     anna.post(&format!("/tasks/{third}/transitions"), estimate).await;
     b.goto_and_wait(&format!("{base}/portal/tasks/{third}"), "#cost-preview").await;
-    b.wait_text("#cost-preview", "уже закрыт: эта работа войдёт в счёт следующего открытого месяца").await;
+    b.wait_text("#cost-preview", "Укладывается в часы тарифа").await;
+    b.wait_text("#preview-assumes", &format!("для счёта за {next_label}")).await;
     b.client.set_window_size(360, 800).await.expect("narrow window");
     for page in [
         String::new(),
@@ -826,6 +834,19 @@ async fn acts_and_invoices_print_and_download_as_pdf() {
         clients.push((email, client));
     }
     let date = period.last_day().format("%d.%m.%Y").to_string();
+    // Numbered as the months closed (the demo's closed months took the year's first numbers), not
+    // as they are first opened: the second organisation's month closed after the first one's.
+    let number = |kind: &'static str, i: usize| {
+        let path = format!("/reports/{period}/documents/{kind}");
+        let (_, client) = &clients[i];
+        async move { client.get(&path).await["document"]["number"].as_i64().expect("a number") }
+    };
+    let (act_number, invoice_number) = (number("act", 0).await, number("invoice", 1).await);
+    assert!(number("act", 1).await > act_number, "numbers follow the order months close in");
+    let earlier = clients[0].1.get(&format!("/reports/{}/documents/act", months_before(period, 1))).await;
+    if months_before(period, 1).year() == period.year() {
+        assert_eq!(earlier["document"]["number"].as_i64(), Some(act_number - 1), "{earlier}");
+    }
     let b = Browser::start().await;
     b.client.set_window_size(1366, 1400).await.expect("window");
     // VAT on top: its own line, then the amount to pay.
@@ -833,7 +854,7 @@ async fn acts_and_invoices_print_and_download_as_pdf() {
     b.portal_sign_in(&base, email).await;
     b.goto_and_wait(&format!("{base}/portal/reports/{period}"), "#act-link").await;
     b.click("#act-link").await;
-    b.wait_text("#document-title", &format!("Акт оказанных услуг № 1 от {date}")).await;
+    b.wait_text("#document-title", &format!("Акт оказанных услуг № {act_number} от {date}")).await;
     let seller = b.text("#document-seller").await;
     for expected in [
         "Исполнитель",
@@ -874,7 +895,7 @@ async fn acts_and_invoices_print_and_download_as_pdf() {
     let (email, client) = &clients[1];
     b.portal_sign_in(&base, email).await;
     b.goto_and_wait(&format!("{base}/portal/reports/{period}/invoice"), "#document-title").await;
-    b.wait_text("#document-title", &format!("Счёт на оплату № 1 от {date}")).await;
+    b.wait_text("#document-title", &format!("Счёт на оплату № {invoice_number} от {date}")).await;
     let text = b.text("#document").await;
     for expected in ["Поставщик", "Покупатель", "АО «Южный завод»", "ИНН 7725143584, КПП 772501001"]
     {

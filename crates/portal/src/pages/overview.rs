@@ -50,6 +50,8 @@ pub fn ClientOverview(me: Me) -> impl IntoView {
                 return view! { <p>{t("Этот месяц вне договора.", "This month is outside the contract.")}</p> }.into_any();
             };
             let m = row.clone();
+            // This month closed early: the list leads with next month, where new work bills.
+            let ahead = r.period > crate::billing::today_period();
             let terms = Some(r.tariff.terms.clone());
             let included_left = terms
                 .as_ref()
@@ -60,7 +62,8 @@ pub fn ClientOverview(me: Me) -> impl IntoView {
             let free = terms.as_ref().and_then(|tariff| crate::billing::FreeHours::of(tariff, &m));
             view! {
                 <section aria-labelledby="month-h">
-                    <h2 id="month-h">{t("Этот месяц", "This month")} " — " {crate::labels::period(r.period, lang)} " " <small>{t("(на сегодня)", "(so far)")}</small></h2>
+                    <h2 id="month-h">{if ahead { t("Следующий месяц", "Next month") } else { t("Этот месяц", "This month") }} " — " {crate::labels::period(r.period, lang)} " "
+                        <small>{if ahead { t("(этот уже закрыт)", "(this one is closed)") } else { t("(на сегодня)", "(so far)") }}</small></h2>
                     <div class="tiles">
                         <div class="tile"><span>{t("Принято часов", "Hours accepted")}</span><strong id="tile-hours">{lang.hours(m.hours)}</strong></div>
                         {included_left.map(|left| view! {

@@ -328,14 +328,16 @@ fn cost_preview(me: Me, d: TaskDetail) -> impl IntoView {
     let crate::pages::ThisMonth { report, tasks, .. } = crate::pages::this_month();
     let task_id = d.task.id;
     let estimate = d.task.estimate;
-    // A deadline in a later month: the work will likely bill then, so the preview says which
-    // month it computed and why.
-    let later_deadline =
-        d.task.deadline.filter(|day| hourbank_domain::Period::of(*day) > crate::billing::today_period());
-    let assumption = move |lang: Lang| match later_deadline {
+    // The month priced is the open one the overview shows (next month's, when this one closed
+    // early). A deadline in a later month: the work will likely bill then, so the preview says
+    // which month it computed and why.
+    let deadline = d.task.deadline;
+    let assumption = move |lang: Lang, priced: hourbank_domain::Period| match deadline
+        .filter(|day| hourbank_domain::Period::of(*day) > priced)
+    {
         Some(day) => {
             let month = hourbank_web::table::period_in(hourbank_domain::Period::of(day), lang);
-            let this = hourbank_web::table::period_in(crate::billing::today_period(), lang);
+            let this = hourbank_web::table::period_in(priced, lang);
             match lang {
                 Lang::Ru => format!(
                     "Срок — {}. Если работу примут после конца этого месяца, она войдёт в счёт за {month}, и цифры \
@@ -349,12 +351,17 @@ fn cost_preview(me: Me, d: TaskDetail) -> impl IntoView {
                 ),
             }
         }
-        None => lang
-            .pick(
-                "Расчёт — если эта и уже согласованные задачи будут приняты в этом месяце и уложатся в оценку.",
-                "Assuming this and the already approved tasks are accepted this month within their estimates.",
-            )
-            .to_string(),
+        None => {
+            let month = hourbank_web::table::period_in(priced, lang);
+            match lang {
+                Lang::Ru => format!(
+                    "Расчёт — для счёта за {month}, если эта и уже согласованные задачи будут приняты до конца месяца и уложатся в оценку."
+                ),
+                Lang::En => format!(
+                    "For the bill of {month}, assuming this and the already approved tasks are accepted by the month's end within their estimates."
+                ),
+            }
+        }
     };
     move || {
         let lang = ctx.lang.get();
@@ -390,7 +397,7 @@ fn cost_preview(me: Me, d: TaskDetail) -> impl IntoView {
                 <div class="preview" id="cost-preview" role="note">
                     {free.map(|f| view! { <p id="preview-free">{f.sentence(lang)}</p> })}
                     <p><strong>{text}</strong></p>
-                    <p class="hint" id="preview-assumes">{assumption(lang)}</p>
+                    <p class="hint" id="preview-assumes">{assumption(lang, row.period)}</p>
                 </div>
             }
             .into_any(),
