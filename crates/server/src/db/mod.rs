@@ -300,11 +300,18 @@ impl Db {
 
     /// Begins a transaction that writes.
     pub async fn begin_write(&self) -> Result<WriteTx, sqlx::Error> {
-        let writer = match self.backend {
-            Backend::Sqlite => Some(self.sqlite_writer.clone().lock_owned().await),
-            Backend::Postgres => None,
-        };
-        Ok(WriteTx { tx: self.pool.begin().await?, _writer: writer })
+        match self.backend {
+            Backend::Sqlite => {
+                let writer = self.sqlite_writer.clone().lock_owned().await;
+                // IMMEDIATE: the write lock is taken at the start, where SQLite waits for it (the
+                // busy timeout). A deferred transaction that has read waits for nothing: finding
+                // the lock still held (by a transaction dropped on an error, whose rollback sqlx
+                // runs a moment after our lock is released) it failed at once with «database is
+                // locked», a 500 under racing steps.
+                Ok(WriteTx { tx: self.pool.begin_with("BEGIN IMMEDIATE").await?, _writer: Some(writer) })
+            }
+            Backend::Postgres => Ok(WriteTx { tx: self.pool.begin().await?, _writer: None }),
+        }
     }
 
     pub fn pool(&self) -> &AnyPool {
@@ -644,6 +651,29 @@ mod tests {
         let db = Db::connect(&format!("sqlite://{}", file.display())).await.unwrap();
         sqlx::raw_sql(schema).execute(db.pool()).await.unwrap();
         (dir, db, file)
+    }
+
+    /// A write transaction that reads before it writes waits for a lock another connection still
+    /// holds for a moment (as a transaction dropped on an error does until sqlx rolls it back),
+    /// instead of failing at once with «database is locked».
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_write_waits_for_a_lock_held_a_moment_longer() {
+        let (_dir, db, file) =
+            scratch("CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER NOT NULL); INSERT INTO t VALUES (1, 0)").await;
+        let mut straggler =
+            <sqlx::AnyConnection as sqlx::Connection>::connect(&format!("sqlite://{}", file.display())).await.unwrap();
+        straggler.execute("BEGIN IMMEDIATE").await.unwrap();
+        let release = tokio::spawn(async move {
+            tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+            straggler.execute("ROLLBACK").await.unwrap();
+        });
+        let mut tx = db.begin_write().await.unwrap();
+        let n: i64 = sqlx::query_scalar("SELECT n FROM t WHERE id = 1").fetch_one(&mut *tx).await.unwrap();
+        sqlx::query("UPDATE t SET n = $1 WHERE id = 1").bind(n + 1).execute(&mut *tx).await.unwrap();
+        tx.commit().await.unwrap();
+        release.await.unwrap();
+        let n: i64 = sqlx::query_scalar("SELECT n FROM t WHERE id = 1").fetch_one(db.pool()).await.unwrap();
+        assert_eq!(n, 1);
     }
 
     /// Writes that queue while the writer is busy commit together, each with its own rows; one
