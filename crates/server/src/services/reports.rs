@@ -542,6 +542,7 @@ pub fn report_csv(report: &Value, lang: CsvLang) -> String {
             t("Тема", "Topic"),
             t("Часы", "Hours"),
             t("К оплате", "Billable"),
+            t("Примечание", "Note"),
         ]);
         let (mut all_centi, mut billable_centi) = (0i64, 0i64);
         for c in list {
@@ -556,15 +557,17 @@ pub fn report_csv(report: &Value, lang: CsvLang) -> String {
                 CsvLang::En => channel_en(&s(&c["channel"])),
             }
             .unwrap_or_default();
-            let mut billable = if billable { t("да", "yes") } else { t("нет", "no") }.to_string();
-            // Logged once the month of its date was closed, it is in this later month's report.
-            if c.get("billed_in").is_some_and(|b| !b.is_null()) {
-                let own_month = s(&c["date"]).chars().take(7).collect::<String>();
-                billable += &match lang {
-                    CsvLang::Ru => format!(" ({own_month} уже был закрыт)"),
-                    CsvLang::En => format!(" ({own_month} was already closed)"),
-                };
-            }
+            let billable = if billable { t("да", "yes") } else { t("нет", "no") };
+            // Logged once the month of its date was closed, it is in this later month's report. The
+            // note has its own column, so that «да» stays a value a SUMIF can count.
+            let own_month = Period::parse("date", &s(&c["date"]).chars().take(7).collect::<String>()).ok();
+            let note = match own_month.filter(|_| c.get("billed_in").is_some_and(|b| !b.is_null())) {
+                Some(own) => match lang {
+                    CsvLang::Ru => format!("{} уже был закрыт", hourbank_domain::format::period_ru(own)),
+                    CsvLang::En => format!("{own} was already closed"),
+                },
+                None => String::new(),
+            };
             out += &line(&[
                 s(&c["id"]).as_str(),
                 &date(&s(&c["date"])),
@@ -572,7 +575,8 @@ pub fn report_csv(report: &Value, lang: CsvLang) -> String {
                 &s(&c["specialist_name"]),
                 &s(&c["topic"]),
                 &n(&c["duration"]),
-                &billable,
+                billable,
+                &note,
             ]);
         }
         out += &line(&[
