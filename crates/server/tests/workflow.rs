@@ -619,6 +619,14 @@ async fn admin_manages_users_and_sees_the_audit_log(app: TestApp) {
     assert_eq!((latest["action"].as_str(), latest["entity"].as_str()), (Some("estimate"), Some("task")));
     assert_eq!(latest["before"]["state"], "new");
     assert_eq!(latest["after"]["state"], "estimated");
+    // A step's reason is in the audit log too.
+    let (s, b) = step(&app, &c.client, task, json!({"action": "reject", "comment": "Дорого для нас"})).await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    let (_, b) = app.get("/api/v1/audit", &c.admin).await;
+    assert_eq!(
+        (&b["entries"][0]["action"], &b["entries"][0]["after"]["comment"]),
+        (&json!("reject"), &json!("Дорого для нас"))
+    );
     // An organisation with a bad ИНН is refused, naming the field.
     let (s, b) = app
         .post("/api/v1/orgs", &c.admin, json!({"name": "Рога", "inn": "7707083894", "contract_start": "2027-01-01"}))

@@ -280,11 +280,13 @@ pub async fn transition(
     .bind(step.name())
     .bind(task.state.as_str())
     .bind(next.as_str())
-    .bind(comment)
+    .bind(&comment)
     .execute(&mut *tx)
     .await?;
     let before = serde_json::to_value(&task).expect("task serializes");
-    let after = json!({ "state": next.as_str(), "action": step.name(), "billed_in": billed_in });
+    // The reason given (a write-off's, a cancellation's) is in the audit log too, where an admin
+    // looks for who gave away which hours and why.
+    let after = json!({ "state": next.as_str(), "action": step.name(), "billed_in": billed_in, "comment": comment });
     store::audit(
         &mut tx,
         store::Audit {
