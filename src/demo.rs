@@ -60,9 +60,16 @@ pub fn slides(c: &Calculation, lang: Lang) -> Vec<Slide> {
     let trial: Vec<_> = months.iter().filter(|m| m.phase == Phase::Trial).collect();
     let mut lines: Vec<String> = trial
         .iter()
-        .map(|m| {
+        .enumerate()
+        .map(|(i, m)| {
+            // A start after the 1st makes one more month a trial one: the offer's months are whole.
+            let part = if i == 0 && c.partial_start {
+                l(" (неполный месяц — как пробный, сверх пробных)", " (a part month, billed as a trial one on top)")
+            } else {
+                ""
+            };
             format!(
-                "{}: {} × {} = {}",
+                "{}{part}: {} × {} = {}",
                 period_in(m.period, lang),
                 hours(m.hours),
                 rubles(m.extra_rate),
@@ -81,14 +88,13 @@ pub fn slides(c: &Calculation, lang: Lang) -> Vec<Slide> {
         ));
     }
     out.push(Slide {
-        title: match lang {
-            Lang::Ru => format!(
-                "Первые {} — без абонентской платы! Оплата только за закрытые задачи",
-                months_word(t.trial_months)
-            ),
-            Lang::En => {
-                format!("The first {} without a fee! Only closed tasks are paid", months_in(t.trial_months, lang))
+        title: match (lang, t.trial_months) {
+            (_, 0) => l("Пробного периода нет", "No trial period").to_string(),
+            (Lang::Ru, 1) => "Первый месяц — без абонентской платы! Оплата только за закрытые задачи".to_string(),
+            (Lang::Ru, n) => {
+                format!("Первые {} — без абонентской платы! Оплата только за закрытые задачи", months_word(n))
             }
+            (Lang::En, n) => format!("The first {} without a fee! Only closed tasks are paid", months_in(n, lang)),
         },
         lines,
     });
@@ -282,5 +288,25 @@ mod tests {
         assert_eq!(en[5].lines[1], "VAT 22%: 6\u{a0}600,00\u{a0}₽; total with VAT: 36\u{a0}600,00\u{a0}₽");
         assert_eq!(vat[5].lines[1], "НДС 22%: 6\u{a0}600,00\u{a0}₽; итого с НДС: 36\u{a0}600,00\u{a0}₽");
         assert_eq!(vat[3].lines[0], "Месяцев сверх 10\u{a0}ч без доплаты, за счёт резерва: 0");
+    }
+
+    /// A start after the 1st adds a part month billed as a trial one, and says so; one trial month
+    /// or none reads as Russian, not «Первые 1 месяц».
+    #[test]
+    fn the_trial_slide_explains_a_part_month_and_counts_in_words() {
+        let s = slides(&calc("start=2027-01-15&h=3,12.5,20&tariff=start"), Lang::Ru);
+        assert_eq!(s[0].title, "Первые 2 месяца — без абонентской платы! Оплата только за закрытые задачи");
+        assert!(
+            s[0].lines[0].starts_with("январь 2027 (неполный месяц — как пробный, сверх пробных): 3"),
+            "{:?}",
+            s[0].lines
+        );
+        assert!(s[0].lines[1].starts_with("февраль 2027: 12,5"), "{:?}", s[0].lines);
+        let base = "start=2027-01-01&h=3,12.5&tariff=custom&fee=20000&incl=10&over=2000&cap=10&trate=2000";
+        let one = slides(&calc(&format!("{base}&trial=1")), Lang::Ru);
+        assert_eq!(one[0].title, "Первый месяц — без абонентской платы! Оплата только за закрытые задачи");
+        let none = slides(&calc(&format!("{base}&trial=0")), Lang::Ru);
+        assert_eq!(none[0].title, "Пробного периода нет");
+        assert_eq!(none[0].lines, ["В этом сценарии пробных месяцев нет."]);
     }
 }
