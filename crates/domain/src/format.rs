@@ -32,10 +32,14 @@ pub fn rubles(m: Money) -> String {
 
 /// `12,5` — hours without trailing zeros, comma decimal separator, grouped.
 pub fn hours_number(h: Hours) -> String {
-    let text = h.to_string();
+    decimal_ru(&h.to_string())
+}
+
+/// `100 000 000,5` from `100000000.5`: a plain decimal as the interface writes it.
+pub fn decimal_ru(text: &str) -> String {
     match text.split_once('.') {
         Some((int, frac)) => format!("{},{}", group_thousands(int), frac),
-        None => group_thousands(&text),
+        None => group_thousands(text),
     }
 }
 

@@ -93,6 +93,9 @@ impl<'de> Deserialize<'de> for Period {
 
 /// Parses a calendar date `YYYY-MM-DD`.
 pub fn parse_date(field: &str, text: &str) -> Result<NaiveDate, FieldError> {
+    if text.trim().is_empty() {
+        return Err(FieldError::new(field, Problem::Missing));
+    }
     let bad = || FieldError::new(field, Problem::BadDate(text.to_string()));
     // Read by hand rather than with chrono's format parser, which weighs kilobytes in the browser.
     let bytes = text.as_bytes();
@@ -283,6 +286,8 @@ mod tests {
         );
         assert!(parse_date("start", "2027-2-3").is_err());
         assert!(parse_date("start", "2028-02-29").is_ok());
+        // Nothing typed is a missing field, not a bad date «».
+        assert_eq!(parse_date("start", " ").unwrap_err().problem.ru(), "обязательное поле");
     }
 
     #[test]

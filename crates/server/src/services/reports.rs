@@ -736,13 +736,13 @@ mod tests {
         assert_eq!(lines[5], "7;Отчёт;;;;К оплате (не более согласованной оценки);2,5");
         assert_eq!(lines[6], "8;Обмен;;;;К оплате (не более согласованной оценки);1,25");
         assert_eq!(lines[7], "Итого по задачам;2;;;;К оплате;3,75");
-        assert_eq!(lines[10], "3;05.10.2026;CRM-чат;Анна;проводки;0,5;да");
+        assert_eq!(lines[10], "3;05.10.2026;CRM-чат;Анна;проводки;0,5;да;");
         assert_eq!(lines[12], "Итого консультаций;2;;;\"часов всего, из них к оплате\";0,75;0,5");
         assert!(csv.contains("\r\nЭтап;абонемент\r\nЧасы;4,25\r\nАбонентская плата;20000,00\r\n"), "{csv}");
         assert!(!csv.contains("subscription") && !csv.contains("2026-10-12T"), "{csv}");
         let en = report_csv(&report, CsvLang::En);
         assert!(en.contains("Period;2026-10;Status;closed\r\n"), "{en}");
-        assert!(en.contains("\r\n3;05.10.2026;CRM chat;Анна;проводки;0,5;yes\r\n"), "{en}");
+        assert!(en.contains("\r\n3;05.10.2026;CRM chat;Анна;проводки;0,5;yes;\r\n"), "{en}");
         assert!(en.contains("\r\nPhase;subscription\r\nHours;4,25\r\n"), "{en}");
         assert!(!en.contains("Итого") && !en.contains("абонемент"), "{en}");
     }
