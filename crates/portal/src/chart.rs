@@ -104,7 +104,7 @@ pub fn bars(bars: &[Bar], lang: crate::i18n::Lang) -> leptos::prelude::AnyView {
                 {drawn}
             </svg>
             <figcaption id="year-chart-caption">
-                {lang.pick("Абонентская плата (тёмное) и часы сверх тарифа (светлое) по месяцам", "Fee (dark) and extra hours (light) by month")}
+                {lang.pick("Абонентская плата (тёмное) и оплата по часам — пробные месяцы и сверх тарифа (светлое)", "Fee (dark) and hours paid for — trial months and over the tariff (light)")}
             </figcaption>
             <details>
                 <summary>{lang.pick("Таблица", "Table")}</summary>
@@ -112,7 +112,7 @@ pub fn bars(bars: &[Bar], lang: crate::i18n::Lang) -> leptos::prelude::AnyView {
                     <thead><tr>
                         <th scope="col">{lang.pick("Месяц", "Month")}</th>
                         <th scope="col">{lang.pick("Абонентская плата", "Fee")}</th>
-                        <th scope="col">{lang.pick("Сверх тарифа", "Extra")}</th>
+                        <th scope="col">{lang.pick("За часы", "Hours paid")}</th>
                         <th scope="col">{lang.pick("Итого с НДС", "Total with VAT")}</th>
                     </tr></thead>
                     <tbody>{rows}</tbody>

@@ -17,6 +17,8 @@ pub struct CostPreview {
     pub period: Period,
     /// Accepted this month plus approved and not yet accepted (this task excluded).
     pub committed: Hours,
+    /// Of those, approved and not yet accepted: counted in, so the sentence says so.
+    pub others: Hours,
     pub estimate: Hours,
     pub before: MonthStatement,
     pub after: MonthStatement,
@@ -78,9 +80,10 @@ impl CostPreview {
         estimate: Hours,
     ) -> Result<Option<CostPreview>, FieldError> {
         let Some(open) = OpenMonth::of(org, month)? else { return Ok(None) };
-        let committed = open.accepted + approved_not_accepted(open_tasks, task_id);
+        let others = approved_not_accepted(open_tasks, task_id);
+        let committed = open.accepted + others;
         let (before, after) = (open.with_hours(committed), open.with_hours(committed + estimate));
-        Ok(Some(CostPreview { period: open.period, committed, estimate, before, after }))
+        Ok(Some(CostPreview { period: open.period, committed, others, estimate, before, after }))
     }
 
     /// Overage hours this task adds.
@@ -120,15 +123,26 @@ impl CostPreview {
                     rubles(self.extra_cost())
                 ),
             },
+            // The hours free now (the line above it) do not count the approved tasks; this does.
             Phase::Subscription if !self.extra_hours().is_zero() => match lang {
                 Lang::Ru => format!(
-                    "Эта задача уведёт вас на {} сверх тарифа = {}{with_vat}. Счёт за месяц: {}.",
+                    "Эта задача{} уведёт вас на {} сверх тарифа = {}{with_vat}. Счёт за месяц: {}.",
+                    if self.others.is_zero() {
+                        String::new()
+                    } else {
+                        format!(" вместе с уже согласованными ({})", hours(self.others))
+                    },
                     hours(self.extra_hours()),
                     rubles(self.extra_cost()),
                     rubles(self.after.total_with_vat)
                 ),
                 Lang::En => format!(
-                    "This task takes you {} over the tariff = {}{with_vat}. The month's bill: {}.",
+                    "This task{} takes you {} over the tariff = {}{with_vat}. The month's bill: {}.",
+                    if self.others.is_zero() {
+                        String::new()
+                    } else {
+                        format!(" with the tasks already approved ({})", lang.hours(self.others))
+                    },
                     lang.hours(self.extra_hours()),
                     rubles(self.extra_cost()),
                     rubles(self.after.total_with_vat)
@@ -324,6 +338,20 @@ mod tests {
         assert_eq!(preview.extra_cost(), Money::from_kopecks(6_000_00));
         assert_eq!(
             preview.sentence(Lang::Ru),
+            "Эта задача вместе с уже согласованными (4\u{a0}ч) уведёт вас на 3\u{a0}ч сверх тарифа = 6\u{a0}000,00\u{a0}₽. \
+             Счёт за месяц: 26\u{a0}000,00\u{a0}₽."
+        );
+        assert_eq!(
+            preview.sentence(Lang::En),
+            "This task with the tasks already approved (4\u{a0}h) takes you 3\u{a0}h over the tariff = 6\u{a0}000,00\u{a0}₽. \
+             The month's bill: 26\u{a0}000,00\u{a0}₽."
+        );
+        // Alone, it says nothing of others.
+        let alone = CostPreview::new(&org("2025-11-01", "none"), &month("2026-11", "10", "2"), &[], 9, h("5"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            alone.sentence(Lang::Ru),
             "Эта задача уведёт вас на 3\u{a0}ч сверх тарифа = 6\u{a0}000,00\u{a0}₽. Счёт за месяц: 26\u{a0}000,00\u{a0}₽."
         );
     }
