@@ -198,7 +198,8 @@ pub type TaskRecord = hourbank_api::Task;
 const TASK_COLUMNS: &str = "t.id, t.org_id, t.title, t.description, t.state, t.specification, t.estimate, t.deadline, \
      t.approved_estimate, t.created_by, t.created_at, t.updated_at, t.accepted_at, t.accepted_period, \
      t.cancelled_at, t.cancelled_period, t.warranty_of, \
-     (SELECT o.warranty_days FROM orgs o WHERE o.id = t.org_id) AS warranty_days, t.assignee_id, (SELECT u.name FROM users u WHERE u.id = t.assignee_id) AS assignee_name, \
+     (SELECT o.warranty_days FROM orgs o WHERE o.id = t.org_id) AS warranty_days, \
+     (SELECT o.contract_start FROM orgs o WHERE o.id = t.org_id) AS contract_start, t.assignee_id, (SELECT u.name FROM users u WHERE u.id = t.assignee_id) AS assignee_name, \
      CAST(COALESCE((SELECT SUM(w.hours) FROM worklogs w WHERE w.task_id = t.id), 0) AS BIGINT) AS logged";
 
 fn task_from_row(row: &impl Columns) -> Result<TaskRecord, Error> {
@@ -212,9 +213,10 @@ fn task_from_row(row: &impl Columns) -> Result<TaskRecord, Error> {
     let cancelled_at: Option<String> = col(row, "cancelled_at")?;
     let cancelled_period: Option<String> = col(row, "cancelled_period")?;
     let settled = accepted_at.as_deref().zip(accepted_period.as_deref());
+    let contract_start: String = col(row, "contract_start")?;
     let late_from = settled
         .or(cancelled_at.as_deref().zip(cancelled_period.as_deref()))
-        .and_then(|(at, billed)| crate::db::report_entries::late_from(at, billed))
+        .and_then(|(at, billed)| crate::db::report_entries::late_from(at, billed, &contract_start))
         .map(|late| stored("late_from", Period::parse("late_from", &late)))
         .transpose()?;
     let warranty_days: i64 = col(row, "warranty_days")?;
@@ -261,18 +263,27 @@ pub async fn task(db: &Db, scope: OrgScope, id: i64) -> Result<TaskRecord, Error
 pub struct TaskHead {
     pub org_id: i64,
     pub state: TaskState,
+    /// The organisation's contract's last day, if it has one: no work is logged after it.
+    pub contract_end: Option<NaiveDate>,
 }
 
 pub async fn task_head(db: &Db, scope: OrgScope, id: i64) -> Result<TaskHead, Error> {
-    let (condition, org) = scope.condition("org_id", 2);
-    let sql = format!("SELECT org_id, state FROM tasks WHERE id = $1 AND {condition}");
+    let (condition, org) = scope.condition("t.org_id", 2);
+    let sql = format!(
+        "SELECT t.org_id, t.state, o.contract_end FROM tasks t JOIN orgs o ON o.id = t.org_id WHERE t.id = $1 AND {condition}"
+    );
     let mut query = sqlx::query(&sql).bind(id);
     if let Some(org) = org {
         query = query.bind(org);
     }
     let row = query.fetch_optional(db.pool()).await?.ok_or(Error::NotFound)?;
     let state: String = col(&row, "state")?;
-    Ok(TaskHead { org_id: col(&row, "org_id")?, state: stored("state", TaskState::parse("state", &state))? })
+    let end: Option<String> = col(&row, "contract_end")?;
+    Ok(TaskHead {
+        org_id: col(&row, "org_id")?,
+        state: stored("state", TaskState::parse("state", &state))?,
+        contract_end: end.map(|e| stored("contract_end", parse_date("contract_end", &e))).transpose()?,
+    })
 }
 
 /// Filters of the task list.

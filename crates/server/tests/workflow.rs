@@ -676,6 +676,8 @@ async fn work_accepted_before_the_contract_starts_bills_in_its_first_month(app: 
     assert_eq!(s, StatusCode::OK, "{report}");
     assert_eq!(report["tasks"][0]["id"], task, "{report}");
     assert_eq!(report["statement"]["hours"], "3", "{report}");
+    // No month before the contract was ever closed: the work is not «late».
+    assert_eq!(report["tasks"][0]["late_from"], Value::Null, "{report}");
 }
 
 /// Work accepted after the contract's last month bills in that month while it is open; once it
@@ -685,23 +687,33 @@ async fn work_accepted_after_the_contract_ends_bills_in_its_last_month_or_waits(
     let previous = (business_period().first_day() - chrono::Days::new(1)).format("%Y-%m").to_string();
     let last_day = business_period().first_day() - chrono::Days::new(1);
     let c = cast_from(&app, &format!("{previous}-01")).await;
+    // Work logged while the contract still ran (its end is set below).
+    let task = tested_task(&app, &c, "После окончания договора", "2").await;
+    let late = tested_task(&app, &c, "Совсем поздно", "1").await;
+    let unapproved = new_task(&app, &c, "Уже некуда").await;
+    estimate(&app, &c, unapproved, "1").await;
+    let in_work = new_task(&app, &c, "Ещё в работе").await;
+    estimate(&app, &c, in_work, "1").await;
+    assert_eq!(step(&app, &c.client, in_work, json!({"action": "approve"})).await.0, StatusCode::OK);
     sqlx::query("UPDATE orgs SET contract_end = $1 WHERE id = $2")
         .bind(last_day.to_string())
         .bind(c.org)
         .execute(app.state.db().pool())
         .await
         .unwrap();
-    let task = tested_task(&app, &c, "После окончания договора", "2").await;
+    // Work done after the contract's last day is not the contract's: refused, naming the date.
+    let (s, b) = log(&app, &c.specialist, in_work, "1").await;
+    assert_eq!((s, b["errors"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("date")), "{b}");
     let (s, b) = step(&app, &c.client, task, json!({"action": "accept"})).await;
     assert_eq!((s, b["task"]["accepted_period"].as_str()), (StatusCode::OK, Some(previous.as_str())), "{b}");
+    // Its last month was never closed: the work is not «late».
+    assert_eq!(b["task"]["late_from"], Value::Null, "{b}");
     let (s, report) = app.get(&format!("/api/v1/reports/{previous}"), &c.client).await;
     assert_eq!((s, &report["statement"]["hours"]), (StatusCode::OK, &json!("2")), "{report}");
-    // Approved while the last month was still open.
-    let late = tested_task(&app, &c, "Совсем поздно", "1").await;
-    let unapproved = new_task(&app, &c, "Уже некуда").await;
-    estimate(&app, &c, unapproved, "1").await;
+    assert_eq!(report["tasks"][0]["late_from"], Value::Null, "{report}");
     let (s, b) = app.post(&format!("/api/v1/reports/{previous}/close?org={}", c.org), &c.analyst, json!({})).await;
     assert_eq!(s, StatusCode::OK, "{b}");
+    // Approved while the last month was still open, accepted after it closed: refused.
     let (s, b) = step(&app, &c.client, late, json!({"action": "accept"})).await;
     assert_eq!(s, StatusCode::CONFLICT, "{b}");
     let (_, detail) = app.get(&format!("/api/v1/tasks/{late}"), &c.client).await;
@@ -710,9 +722,9 @@ async fn work_accepted_after_the_contract_ends_bills_in_its_last_month_or_waits(
     // claim (whose work could never be accepted either), is refused and changes nothing.
     let (s, b) = step(&app, &c.client, unapproved, json!({"action": "approve"})).await;
     assert_eq!(s, StatusCode::CONFLICT, "{b}");
-    assert!(b["detail"].as_str().unwrap().contains("no month is left"), "{b}");
+    assert!(b["detail"].as_str().unwrap().contains("last month is closed"), "{b}");
     // …and says so in Russian for the portal.
-    assert!(b["detail_ru"].as_str().unwrap().starts_with("договор окончен"), "{b}");
+    assert!(b["detail_ru"].as_str().unwrap().starts_with("последний месяц договора уже закрыт"), "{b}");
     let (_, detail) = app.get(&format!("/api/v1/tasks/{unapproved}"), &c.client).await;
     assert_eq!((&detail["task"]["state"], &detail["task"]["approved_estimate"]), (&json!("estimated"), &Value::Null));
     let (_, before) = app.get("/api/v1/tasks", &c.client).await;

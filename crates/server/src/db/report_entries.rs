@@ -63,10 +63,13 @@ impl Serialize for UserName {
 }
 
 /// The month work settled at `settled_at` was settled in, when a later month `billed_in` bills
-/// it: its own month was already closed.
-pub fn late_from(settled_at: &str, billed_in: &str) -> Option<String> {
+/// it because its own month was already closed. Not when it was settled before the contract's
+/// first month (`contract_start`), which bills it, nor after its last, which bills it too: those
+/// months were never closed.
+pub fn late_from(settled_at: &str, billed_in: &str, contract_start: &str) -> Option<String> {
     let settled_in = Period::of(crate::clock::business_date_of_text(settled_at)?).to_string();
-    (settled_in.as_str() != billed_in).then_some(settled_in)
+    let first = contract_start.get(..7)?;
+    (settled_in.as_str() < billed_in && settled_in.as_str() >= first).then_some(settled_in)
 }
 
 /// Rows per multi-row INSERT: 6 values each, well under both engines' limits on bound values.
@@ -111,7 +114,8 @@ pub async fn write_missing(conn: &mut AnyConnection, which: Missing) -> Result<u
         // In id order, so that two servers filling at once insert in the same order and never
         // deadlock on each other's rows.
         "SELECT t.id, t.org_id, t.title, t.state, COALESCE(t.accepted_at, t.cancelled_at) AS settled_at, \
-         COALESCE(t.accepted_period, t.cancelled_period) AS billed_in, t.approved_estimate, t.warranty_of \
+         COALESCE(t.accepted_period, t.cancelled_period) AS billed_in, t.approved_estimate, t.warranty_of, \
+         (SELECT o.contract_start FROM orgs o WHERE o.id = t.org_id) AS contract_start \
          {missing} ORDER BY t.id"
     ))
     .fetch_all(&mut *conn)
@@ -166,7 +170,7 @@ pub async fn write_missing(conn: &mut AnyConnection, which: Missing) -> Result<u
             worklogs,
             settlement: if accepted { Settlement::Accepted } else { Settlement::CancelledApproved },
             cancelled_at: (!accepted).then(|| settled_at.clone()),
-            late_from: late_from(&settled_at, &period),
+            late_from: late_from(&settled_at, &period, &col::<String>(r, "contract_start")?),
             warranty_of,
         };
         let json = serde_json::to_string(&task).expect("a report entry serializes");

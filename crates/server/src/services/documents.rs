@@ -1,8 +1,9 @@
 //! Numbering a closed month's act and invoice (`shared/domain.md`, "Documents"): per kind and
-//! year, without gaps, each keeping the parties it was issued with. Both are issued in the
-//! transaction that closes the month, so numbers follow the order months close in, not the order
-//! anybody first opens them; a month closed before the requisites were complete has its
-//! documents issued when first asked for.
+//! year, without gaps, each keeping the parties it was issued with. Both take their numbers in
+//! the transaction that closes the month, so numbers follow the order months close in, not the
+//! order anybody first opens them. Closed while the seller's or the buyer's requisites were
+//! incomplete, a document holds its number without parties until it is first asked for with them
+//! complete. (A month closed before numbering moved to closing is numbered when first asked for.)
 
 use hourbank_domain::documents::{DocumentKind, Party};
 use hourbank_domain::Period;
@@ -15,13 +16,19 @@ use crate::Error;
 /// The kinds a closed month issues.
 const KINDS: [DocumentKind; 2] = [DocumentKind::Act, DocumentKind::Invoice];
 
-/// The number and parties of a month's document, when issued.
+/// A month's document as stored: its number, and its parties once fixed.
+pub struct Numbered {
+    pub number: u32,
+    pub parties: Option<(Party, Party)>,
+}
+
+/// The number and (once fixed) the parties of a month's document, when numbered.
 pub async fn issued(
     conn: &mut sqlx::AnyConnection,
     org_id: i64,
     period: Period,
     kind: DocumentKind,
-) -> Result<Option<(u32, Party, Party)>, Error> {
+) -> Result<Option<Numbered>, Error> {
     let row = sqlx::query(
         "SELECT number, seller_json, buyer_json FROM documents WHERE org_id = $1 AND period = $2 AND kind = $3",
     )
@@ -31,11 +38,13 @@ pub async fn issued(
     .fetch_optional(&mut *conn)
     .await?;
     row.map(|r| {
-        let party = |name: &str| -> Result<Party, Error> {
-            let text: String = col(&r, name)?;
-            serde_json::from_str(&text).map_err(|e| Error::Internal(format!("stored {name}: {e}")))
+        let party = |name: &str| -> Result<Option<Party>, Error> {
+            let text: Option<String> = col(&r, name)?;
+            text.map(|t| serde_json::from_str(&t).map_err(|e| Error::Internal(format!("stored {name}: {e}"))))
+                .transpose()
         };
-        Ok((col::<i64>(&r, "number")? as u32, party("seller_json")?, party("buyer_json")?))
+        let parties = party("seller_json")?.zip(party("buyer_json")?);
+        Ok(Numbered { number: col::<i64>(&r, "number")? as u32, parties })
     })
     .transpose()
 }
@@ -71,14 +80,15 @@ fn complete_buyer(org: &OrgRecord) -> Result<Party, Error> {
     Ok(buyer)
 }
 
-/// Takes the next number of `kind` in the period's year and stores the document with its parties,
-/// in `tx`, which holds the organisation's ledger lock (so one month's document is issued once).
+/// Takes the next number of `kind` in the period's year and stores the document with its parties
+/// (or none yet), in `tx`, which holds the organisation's ledger lock (so one month's document is
+/// numbered once).
 async fn number_in(
     tx: &mut sqlx::AnyConnection,
     org_id: i64,
     period: Period,
     kind: DocumentKind,
-    (seller, buyer): (&Party, &Party),
+    parties: Option<(&Party, &Party)>,
     now: &str,
 ) -> Result<u32, Error> {
     let row = sqlx::query(
@@ -99,16 +109,16 @@ async fn number_in(
     .bind(kind.as_str())
     .bind(i64::from(period.year()))
     .bind(number)
-    .bind(serde_json::to_string(seller).expect("a party serializes"))
-    .bind(serde_json::to_string(buyer).expect("a party serializes"))
+    .bind(parties.map(|(seller, _)| serde_json::to_string(seller).expect("a party serializes")))
+    .bind(parties.map(|(_, buyer)| serde_json::to_string(buyer).expect("a party serializes")))
     .bind(now)
     .execute(&mut *tx)
     .await?;
     Ok(number as u32)
 }
 
-/// Issues the month's act and invoice in the transaction that closes it, when the seller's and
-/// the buyer's requisites are complete; otherwise leaves them to be issued on first view.
+/// Numbers the month's act and invoice in the transaction that closes it, with their parties
+/// when the seller's and the buyer's requisites are complete, and without them otherwise.
 pub async fn issue_at_close(
     tx: &mut sqlx::AnyConnection,
     org: &OrgRecord,
@@ -116,35 +126,53 @@ pub async fn issue_at_close(
     seller: Option<&Party>,
     now: &str,
 ) -> Result<(), Error> {
-    let (Some(seller), Ok(buyer)) = (seller, complete_buyer(org)) else { return Ok(()) };
+    let buyer = complete_buyer(org).ok();
+    let parties = seller.zip(buyer.as_ref());
     for kind in KINDS {
         if issued(tx, org.id, period, kind).await?.is_none() {
-            number_in(tx, org.id, period, kind, (seller, &buyer), now).await?;
+            number_in(tx, org.id, period, kind, parties, now).await?;
         }
     }
     Ok(())
 }
 
-/// The number and parties of a closed month's document, issued now if closing could not (the
-/// requisites were incomplete then).
+/// The number and parties of a closed month's document: as fixed; the parties fixed now when
+/// the month closed without them (or the whole document numbered now, for a month closed before
+/// numbering moved to closing).
 pub async fn issue(
     app: &App,
     org: &OrgRecord,
     period: Period,
     kind: DocumentKind,
 ) -> Result<(u32, Party, Party), Error> {
-    if let Some(found) = issued(&mut *app.db().pool().acquire().await?, org.id, period, kind).await? {
-        return Ok(found);
+    if let Some(Numbered { number, parties: Some((seller, buyer)) }) =
+        issued(&mut *app.db().pool().acquire().await?, org.id, period, kind).await?
+    {
+        return Ok((number, seller, buyer));
     }
     let seller = current_seller(app).await?;
     let buyer = complete_buyer(org)?;
     let mut tx = app.db().begin_write().await?;
     super::tasks::lock_org_ledger(app.db().backend(), &mut tx, org.id, "FOR UPDATE").await?;
-    // Issued meanwhile by another request: that one's number and parties stand.
-    if let Some(found) = issued(&mut tx, org.id, period, kind).await? {
-        return Ok(found);
-    }
-    let number = number_in(&mut tx, org.id, period, kind, (&seller, &buyer), &app.clock().now_text()).await?;
+    let number = match issued(&mut tx, org.id, period, kind).await? {
+        // Fixed meanwhile by another request: those parties stand.
+        Some(Numbered { number, parties: Some((seller, buyer)) }) => return Ok((number, seller, buyer)),
+        Some(Numbered { number, parties: None }) => {
+            sqlx::query(
+                "UPDATE documents SET seller_json = $1, buyer_json = $2 \
+                 WHERE org_id = $3 AND period = $4 AND kind = $5 AND seller_json IS NULL",
+            )
+            .bind(serde_json::to_string(&seller).expect("a party serializes"))
+            .bind(serde_json::to_string(&buyer).expect("a party serializes"))
+            .bind(org.id)
+            .bind(period.to_string())
+            .bind(kind.as_str())
+            .execute(&mut *tx)
+            .await?;
+            number
+        }
+        None => number_in(&mut tx, org.id, period, kind, Some((&seller, &buyer)), &app.clock().now_text()).await?,
+    };
     tx.commit().await?;
     Ok((number, seller, buyer))
 }

@@ -389,6 +389,10 @@ pub async fn log_work(
             )
         });
     }
+    // Work done after the contract ended is not the contract's to bill (as a consultation is not).
+    if let Some(end) = task.contract_end.filter(|end| date > *end) {
+        return Err(Error::invalid("date", Problem::PastContractEnd(Period::of(end).to_string())));
+    }
     let (date_text, created_at) = (date.to_string(), app.clock().now_text());
     let after = json!({ "task_id": id, "date": date_text, "hours": hours, "description": description });
     // Stored only if the task is still in the state checked above: a task accepted (or
@@ -448,9 +452,10 @@ pub async fn log_work(
 /// Whether `original` may take a warranty claim: accepted (a conflict otherwise), and within the
 /// organisation's warranty days (a problem of `warranty_until` added to the claim's reading).
 fn no_month_left() -> Error {
+    // (The last month may close before the contract's last day: it does not say the contract ended.)
     Error::conflict(
-        "the contract has ended and its last month is closed: no month is left to bill this work in",
-        "договор окончен и его последний месяц закрыт: эту работу не в чем выставить к оплате",
+        "the contract's last month is closed: no report of this contract can take this work any more",
+        "последний месяц договора уже закрыт: в отчёт по этому договору работа больше не попадёт",
     )
 }
 
