@@ -119,10 +119,10 @@ pub fn task_note(task: &Task, lang: Lang) -> Option<String> {
     Some(note)
 }
 
-/// «Гарантия до 09.04.2027» on an accepted task.
+/// «до 09.04.2027» on an accepted task, under the heading «Гарантия».
 pub fn warranty_note(task: &Task, lang: Lang) -> Option<String> {
     let until = task.warranty_until?;
-    Some(format!("{} {}", lang.pick("Гарантия до", "Warranty until"), day_text(until)))
+    Some(format!("{} {}", lang.pick("до", "until"), day_text(until)))
 }
 
 /// Whether `date` (`YYYY-MM-DD`) falls in a trial month of the organisation's contract, where a
@@ -161,8 +161,9 @@ impl FreeHours {
     }
 }
 
-/// A month's statement as the report lists it: label, value.
-pub fn statement_lines(m: &MonthStatement, lang: Lang) -> Vec<(&'static str, String)> {
+/// A month's statement as the report lists it: label, value. In an `open` month the reserve at
+/// its end and what burns are what the hours accepted so far would leave: a projection, said so.
+pub fn statement_lines(m: &MonthStatement, open: bool, lang: Lang) -> Vec<(&'static str, String)> {
     let t = |ru: &'static str, en: &'static str| lang.pick(ru, en);
     let mut lines = vec![(t("Часов принято", "Hours accepted"), lang.hours(m.hours))];
     if m.phase == hourbank_domain::Phase::Subscription {
@@ -170,11 +171,23 @@ pub fn statement_lines(m: &MonthStatement, lang: Lang) -> Vec<(&'static str, Str
             (t("Из них по тарифу", "Of them included"), lang.hours(m.included_used)),
             (t("Резерв на начало", "Reserve at start"), lang.hours(m.reserve_start)),
             (t("Из резерва", "From the reserve"), lang.hours(m.reserve_used)),
-            (t("Резерв на конец", "Reserve at end"), lang.hours(m.reserve_end)),
+            (
+                if open {
+                    t("Резерв на конец (прогноз)", "Reserve at end (projected)")
+                } else {
+                    t("Резерв на конец", "Reserve at end")
+                },
+                lang.hours(m.reserve_end),
+            ),
             (t("Абонентская плата", "Monthly fee"), hourbank_domain::format::rubles(m.fee)),
         ]);
         if !m.reserve_forfeited.is_zero() {
-            lines.push((t("Сгорело", "Forfeited"), lang.hours(m.reserve_forfeited)));
+            let label = if open {
+                t("Сгорит (прогноз)", "To be forfeited (projected)")
+            } else {
+                t("Сгорело", "Forfeited")
+            };
+            lines.push((label, lang.hours(m.reserve_forfeited)));
         }
     }
     // A trial month has no tariff to go over: its hours are paid one by one (the offer's «оплата
@@ -215,13 +228,13 @@ mod tests {
     }
 
     fn labels(m: &MonthStatement, lang: Lang) -> Vec<&'static str> {
-        statement_lines(m, lang).into_iter().map(|(label, _)| label).collect()
+        statement_lines(m, false, lang).into_iter().map(|(label, _)| label).collect()
     }
 
     #[test]
     fn a_trial_months_hours_are_paid_by_the_hour_not_over_the_tariff() {
         let months = statement(&[3, 0, 25], Vat::None);
-        let trial = statement_lines(&months[0], Lang::Ru);
+        let trial = statement_lines(&months[0], false, Lang::Ru);
         assert_eq!(trial[1], ("Часов по часовой ставке", "3\u{a0}ч × 2\u{a0}000,00\u{a0}₽".to_string()));
         assert_eq!(trial[2], ("За часы", "6\u{a0}000,00\u{a0}₽".to_string()));
         assert!(!labels(&months[0], Lang::Ru).iter().any(|l| l.contains("сверх")));
@@ -229,11 +242,23 @@ mod tests {
         assert!(labels(&months[0], Lang::En).contains(&"Hours paid by the hour"));
     }
 
+    /// An open month's reserve at its end and what burns are projections, and say so.
+    #[test]
+    fn an_open_months_forfeit_is_a_projection() {
+        // 0 h in the first subscription month: 10 h to the reserve; the next, 0 h again: 10 burn.
+        let months = statement(&[0, 0, 0, 0], Vat::None);
+        let open = statement_lines(&months[3], true, Lang::Ru);
+        assert!(open.contains(&("Сгорит (прогноз)", "10\u{a0}ч".to_string())), "{open:?}");
+        assert!(open.iter().any(|(l, _)| *l == "Резерв на конец (прогноз)"), "{open:?}");
+        let closed = statement_lines(&months[3], false, Lang::Ru);
+        assert!(closed.contains(&("Сгорело", "10\u{a0}ч".to_string())), "{closed:?}");
+    }
+
     #[test]
     fn vat_reads_as_the_documents_say_it_in_each_mode() {
         let rate = hourbank_domain::VatRate::GENERAL;
         let on_top = statement(&[0, 0, 10], Vat::OnTop(rate));
-        let lines = statement_lines(&on_top[2], Lang::Ru);
+        let lines = statement_lines(&on_top[2], false, Lang::Ru);
         let tail: Vec<_> = lines.iter().rev().take(3).rev().cloned().collect();
         assert_eq!(
             tail,
@@ -244,10 +269,10 @@ mod tests {
             ]
         );
         let included = statement(&[0, 0, 10], Vat::Included(rate));
-        let lines = statement_lines(&included[2], Lang::Ru);
+        let lines = statement_lines(&included[2], false, Lang::Ru);
         assert_eq!(lines.last().unwrap().0, "В том числе НДС");
         assert_eq!(lines[lines.len() - 2], ("Итого", "20\u{a0}000,00\u{a0}₽".to_string()));
-        assert!(statement_lines(&statement(&[0, 0, 10], Vat::None)[2], Lang::Ru)
+        assert!(statement_lines(&statement(&[0, 0, 10], Vat::None)[2], false, Lang::Ru)
             .iter()
             .all(|(l, _)| !l.contains("НДС")));
     }
@@ -322,7 +347,7 @@ mod tests {
         let open = task(serde_json::json!({"state": "in_work"}));
         assert_eq!(task_note(&open, Lang::Ru), None);
         let warranty = task(serde_json::json!({"warranty_until": "2027-04-09"}));
-        assert_eq!(warranty_note(&warranty, Lang::Ru).unwrap(), "Гарантия до 09.04.2027");
+        assert_eq!(warranty_note(&warranty, Lang::Ru).unwrap(), "до 09.04.2027");
     }
 
     #[test]

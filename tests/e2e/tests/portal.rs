@@ -910,6 +910,19 @@ async fn acts_and_invoices_print_and_download_as_pdf() {
     b.screenshot("invoice").await;
     let invoice: Value = client.get(&format!("/reports/{period}/documents/invoice")).await;
     assert_pdf_reads_back(client, &format!("/reports/{period}/documents/invoice.pdf"), &invoice).await;
+    // On a phone no amount (nor its column heading) breaks across lines («20 0 / 00,00 ₽» misreads).
+    b.client.set_window_size(390, 844).await.expect("phone window");
+    b.goto_and_wait(&format!("{base}/portal/reports/{period}/invoice"), "#document-lines").await;
+    let broken = b
+        .js(
+            "return [...document.querySelectorAll('#document-lines .num')].filter(cell => { \
+               const r = document.createRange(); r.selectNodeContents(cell); \
+               return new Set([...r.getClientRects()].map(q => Math.round(q.top))).size > 1; \
+             }).map(cell => cell.textContent);",
+            vec![],
+        )
+        .await;
+    assert_eq!(broken, json!([]), "cells broken across lines at 390 px");
     b.close().await;
 }
 

@@ -78,7 +78,7 @@ pub fn ClientOverview(me: Me) -> impl IntoView {
                             <strong id="tile-extra">{format!("{} = {}", lang.hours(m.extra_hours), rubles(m.extra_charge))}</strong></div>
                         <div class="tile"><span>{t("Счёт за месяц", "The month's bill")}</span><strong id="tile-total">{rubles(m.total_with_vat)}</strong></div>
                     </div>
-                    {statement_view(&row, lang)}
+                    {statement_view(&row, r.status != "closed", lang)}
                     <p><a href=Route::Report { period: m.period, org: None }.href()>{t("Полный отчёт за месяц", "The month's full report")}</a></p>
                 </section>
             }

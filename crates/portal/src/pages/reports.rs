@@ -19,10 +19,10 @@ use {
 };
 
 /// The statement of one month as a definition list, each line with its explanation.
-pub fn statement_view(month: &MonthStatement, lang: Lang) -> AnyView {
+pub fn statement_view(month: &MonthStatement, open: bool, lang: Lang) -> AnyView {
     let t = |ru: &'static str, en: &'static str| lang.pick(ru, en);
     let trial = month.phase == Phase::Trial;
-    let lines: Vec<(&'static str, String)> = crate::billing::statement_lines(month, lang);
+    let lines: Vec<(&'static str, String)> = crate::billing::statement_lines(month, open, lang);
     let phase =
         if trial { t("пробный месяц", "trial month") } else { t("абонемент", "subscription") };
     view! {
@@ -123,10 +123,11 @@ pub fn ReportPage(me: Me, period: Period, org: Option<i64>) -> impl IntoView {
                     " · " <a href=invoice id="invoice-link">{t("Счёт на оплату", "Invoice")}</a>
                     " (" <a href=pdf("invoice") id="invoice-pdf">"PDF"</a> ")"
                 </p>
-                {staff_only!((can_close && !closed).then(|| close_form(period, org, close_sent)))}
+                // A month that has not begun (next month, listed once this one closed early) cannot close.
+                {staff_only!((can_close && !closed && period <= crate::billing::today_period()).then(|| close_form(period, org, close_sent)))}
                 <h2>{t("Выписка по тарифу", "Tariff statement")}</h2>
                 {match &r.statement {
-                    Some(row) => statement_view(row, lang),
+                    Some(row) => statement_view(row, !closed, lang),
                     None => view! { <p>{t("Месяц вне договора.", "The month is outside the contract.")}</p> }.into_any(),
                 }}
                 <h2>{t("Принятые задачи", "Accepted tasks")}</h2>

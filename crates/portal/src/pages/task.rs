@@ -107,7 +107,8 @@ fn task_view(me: Me, d: TaskDetail) -> AnyView {
             && task.warranty_until.is_some_and(|until| hourbank_domain::parse_date("today", &today()).is_ok_and(|today| until >= today)))
             .then(|| warranty_form(task.id))}
         {staff_only!((matches!(me.role, Role::Analyst | Role::Admin) && !task.state.is_final()).then(|| assign_form(task.id, task.assignee_id)))}
-        {actions_view(me.clone(), d.clone(), actions)}
+        // No step to take (an accepted or cancelled task, or none for this role): no empty card.
+        {(!actions.is_empty()).then(|| actions_view(me.clone(), d.clone(), actions))}
         {staff_only!(d.can_log_work.then(|| log_work_form(task.id)))}
         <h2>{t("История", "History")}</h2>
         <ol class="events" id="events">
@@ -115,7 +116,7 @@ fn task_view(me: Me, d: TaskDetail) -> AnyView {
             {d.events.iter().map(|e| view! {
                 <li>{instant_text(&e.at)} " — " {e.user_name.clone()} ": " {labels::action_name(e.action.as_str(), lang)}
                     " → " {labels::state(e.to_state, lang)}
-                    {e.comment.clone().filter(|c| !c.is_empty()).map(|c| view! { <q>{c}</q> })}</li>
+                    {e.comment.clone().filter(|c| !c.is_empty()).map(|c| view! { " — " <q>{c}</q> })}</li>
             }).collect_view()}
         </ol>
         <h2>{t("Работы", "Work logs")}</h2>
