@@ -108,6 +108,8 @@ pub fn bars(bars: &[Bar], lang: crate::i18n::Lang) -> leptos::prelude::AnyView {
             </figcaption>
             <details>
                 <summary>{lang.pick("Таблица", "Table")}</summary>
+                // Four columns scroll in their own box on a phone, not the page.
+                <div class="table-wrap">
                 <table id="year-table">
                     <thead><tr>
                         <th scope="col">{lang.pick("Месяц", "Month")}</th>
@@ -117,6 +119,7 @@ pub fn bars(bars: &[Bar], lang: crate::i18n::Lang) -> leptos::prelude::AnyView {
                     </tr></thead>
                     <tbody>{rows}</tbody>
                 </table>
+                </div>
             </details>
         </figure>
     }

@@ -102,7 +102,7 @@ pub fn TaskList(me: Me, filter: TaskFilter) -> impl IntoView {
                 </select>
             </div>
             <div class="field">
-                <label for="filter-month">{ctx.t("Месяц принятия (ГГГГ-ММ)", "Month accepted (YYYY-MM)")}</label>
+                <label for="filter-month">{ctx.t("Месяц счёта (ГГГГ-ММ)", "Month billed (YYYY-MM)")}</label>
                 <input id="filter-month" type="text" inputmode="numeric" placeholder="2026-11" prop:value=month
                     on:input:target=move |ev| month.set(ev.target().value()) />
             </div>

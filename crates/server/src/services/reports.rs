@@ -455,6 +455,9 @@ fn billed_note(task: &Value, lang: CsvLang) -> String {
         let day = day.split(' ').next().unwrap_or_default();
         note += &match lang {
             CsvLang::Ru => {
+                // «март 2027», as the rest of the Russian text names months.
+                let late =
+                    Period::parse("late_from", late).map_or(late.to_string(), hourbank_domain::format::period_ru);
                 format!("; {} {day}, когда {late} уже был закрыт", if cancelled { "отменена" } else { "принята" })
             }
             CsvLang::En => {
@@ -699,7 +702,7 @@ mod tests {
         let late = json!({"settlement": "accepted", "accepted_at": "2027-03-31T22:30:00.000Z", "late_from": "2027-03"});
         assert_eq!(
             billed_note(&late, CsvLang::Ru),
-            "К оплате (не более согласованной оценки); принята 01.04.2027, когда 2027-03 уже был закрыт"
+            "К оплате (не более согласованной оценки); принята 01.04.2027, когда март 2027 уже был закрыт"
         );
         let cancelled = json!({"settlement": "cancelled_approved", "cancelled_at": "2027-03-31T12:00:00.000Z", "late_from": "2027-03"});
         assert_eq!(
