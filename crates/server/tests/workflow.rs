@@ -718,6 +718,10 @@ async fn work_accepted_after_the_contract_ends_bills_in_its_last_month_or_waits(
     assert_eq!(s, StatusCode::CONFLICT, "{b}");
     let (_, detail) = app.get(&format!("/api/v1/tasks/{late}"), &c.client).await;
     assert_eq!(detail["task"]["state"], "testing", "{detail}");
+    // What would only be refused is not offered: no accepting, no cancelling approved work.
+    assert_eq!(detail["allowed_actions"], json!(["return"]), "{detail}");
+    let (_, offered) = app.get(&format!("/api/v1/tasks/{unapproved}"), &c.client).await;
+    assert_eq!(offered["allowed_actions"], json!(["reject", "cancel"]), "{offered}");
     // With no month left to bill in, no more work is committed to: an approval, or a warranty
     // claim (whose work could never be accepted either), is refused and changes nothing.
     let (s, b) = step(&app, &c.client, unapproved, json!({"action": "approve"})).await;

@@ -20,7 +20,24 @@ use crate::Error;
 pub async fn task_view(app: &App, caller: &Caller, task: TaskRecord) -> Result<TaskDetail, Error> {
     let events = store::task_events(app.db(), task.id).await?;
     let worklogs = store::worklogs_of_task(app.db(), task.id).await?;
-    Ok(detail(caller, task, events, worklogs))
+    let mut detail = detail(caller, task, events, worklogs);
+    // Steps that bill, with no month of the contract left to bill in, would only be refused
+    // (409): they are not offered. Writing off bills nothing and stays.
+    let approved = detail.task.approved_estimate.is_some();
+    let bills = |a: &Action| matches!(a, Action::Approve | Action::Accept) || (*a == Action::Cancel && approved);
+    if detail.allowed_actions.iter().any(bills) && !a_month_is_left(app, detail.task.org_id).await? {
+        detail.allowed_actions.retain(|a| !bills(a));
+    }
+    Ok(detail)
+}
+
+/// Whether some month of the organisation's contract can still bill work settled now.
+async fn a_month_is_left(app: &App, org_id: i64) -> Result<bool, Error> {
+    let org = store::org(app.db(), OrgScope::All, org_id).await?;
+    let Some(end) = org.contract_end else { return Ok(true) };
+    let last_closed = last_closed_period(&mut *app.db().pool().acquire().await?, org_id).await?;
+    let first = Period::of(org.contract_start);
+    Ok(contract_billing_period(app.clock().period(), last_closed, first, Some(Period::of(end))).is_some())
 }
 
 /// The task with its history and work, and what the caller may do next.
