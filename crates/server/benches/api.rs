@@ -93,7 +93,8 @@ async fn start(url: &str, dir: &std::path::Path) -> Target {
             post(
                 &specialist,
                 format!("/api/v1/tasks/{id}/worklogs"),
-                json!({"date": business_today().to_string(), "hours": "1.25", "description": "работа"}),
+                // A day of its own per task: one person's day holds at most 24 h.
+                json!({"date": (business_today() - chrono::Days::new(i)).to_string(), "hours": "1.25", "description": "работа"}),
             )
             .await
             .unwrap();
@@ -135,7 +136,7 @@ async fn load(target: &Target, call: Call) -> (f64, Duration, Duration) {
         let (client, specialist, task) =
             (target.client_token.clone(), target.specialist_token.clone(), target.work_task);
         let period = business_period();
-        let today = business_today().to_string();
+        let today = business_today();
         workers.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
             let worker = worker_number();
@@ -154,10 +155,14 @@ async fn load(target: &Target, call: Call) -> (f64, Duration, Duration) {
                         .bearer_auth(&client)
                         .header("idempotency-key", format!("bench-{worker}-{sent}"))
                         .json(&json!({"title": "Новая", "description": "нагрузка"})),
-                    Call::NewWorklog => http
-                        .post(format!("{base}/api/v1/tasks/{task}/worklogs"))
-                        .bearer_auth(&specialist)
-                        .json(&json!({"date": today, "hours": "0.25", "description": "работа"})),
+                    // A day holds at most 24 h of one person's work: each worker logs 90 quarter
+                    // hours a day, on days of its own, going back.
+                    Call::NewWorklog => {
+                        let day = today - chrono::Days::new(worker * 1000 + sent / 90);
+                        http.post(format!("{base}/api/v1/tasks/{task}/worklogs"))
+                            .bearer_auth(&specialist)
+                            .json(&json!({"date": day.to_string(), "hours": "0.25", "description": "работа"}))
+                    }
                 };
                 let t = Instant::now();
                 let response = request.send().await.expect("request");

@@ -301,7 +301,6 @@ fn count(kind: impl Into<String>) {
 
 struct Staff {
     analyst: String,
-    specialist: String,
 }
 
 struct Run<'a> {
@@ -310,6 +309,9 @@ struct Run<'a> {
     staff: &'a Staff,
     case: &'a Case,
     client: String,
+    specialist: String,
+    /// The case specialist's hours by day, which the server holds to 24.
+    logged_on: BTreeMap<NaiveDate, i64>,
     org: i64,
     first: Period,
     model: Model,
@@ -396,7 +398,7 @@ impl Run<'_> {
     async fn apply(&mut self, op: &Op) -> Result<(), TestCaseError> {
         let client = self.client.clone();
         let analyst = self.staff.analyst.clone();
-        let specialist = self.staff.specialist.clone();
+        let specialist = self.specialist.clone();
         match op {
             Op::NewTask => {
                 let (status, body) =
@@ -446,12 +448,17 @@ impl Run<'_> {
             Op::Log { task, centi } => {
                 let Some(i) = self.pick(task, op) else { return Ok(()) };
                 let t = &self.model.tasks[i];
-                let allowed = self.allowed_on(op, t);
-                let body =
-                    json!({"date": self.today().to_string(), "hours": hours_text(*centi), "description": "работа"});
+                let today = self.today();
+                let day = self.logged_on.get(&today).copied().unwrap_or(0);
+                let allowed = self.allowed_on(op, t) && day + centi <= 24_00;
+                if self.allowed_on(op, t) && !allowed {
+                    count("checked: a day's 24 h refused more");
+                }
+                let body = json!({"date": today.to_string(), "hours": hours_text(*centi), "description": "работа"});
                 let (status, _) = self.app.post(&format!("/api/v1/tasks/{}/worklogs", t.id), &specialist, body).await;
                 if self.expect(&format!("log {} h on #{}", hours_text(*centi), t.id), allowed, status).await? {
                     self.model.tasks[i].logged += centi;
+                    self.logged_on.insert(today, day + centi);
                 }
             }
             Op::Submit(task) => {
@@ -621,7 +628,9 @@ impl Run<'_> {
     /// nothing else approved meanwhile: the month's bill is what the preview said.
     async fn previewed_journey(&mut self, centi: i64) -> Result<(), TestCaseError> {
         let pending = self.model.tasks.iter().any(|t| matches!(t.state, State::InWork | State::Testing));
-        if pending || self.model.is_closed(self.now()) {
+        // The journey logs its estimate today: a day already too full for it would bill nothing.
+        let day_full = self.logged_on.get(&self.today()).copied().unwrap_or(0) + centi > 24_00;
+        if pending || day_full || self.model.is_closed(self.now()) {
             return Ok(());
         }
         self.log.push(format!("  previewed journey of {} h:", hours_text(centi)));
@@ -851,12 +860,17 @@ async fn run_case(
     };
     let org = insert_new_org(&app.state, &org, None).await.unwrap();
     let (_, client) = app.user(&format!("client{serial}@ledger.test"), "client", Some(org)).await;
+    // A specialist of the case's own: one person's day holds at most 24 h, and every case logs
+    // on the same calendar.
+    let (_, specialist) = app.user(&format!("specialist{serial}@ledger.test"), "specialist", None).await;
     let mut run = Run {
         app,
         clock,
         staff,
         case,
         client,
+        specialist,
+        logged_on: BTreeMap::new(),
         org,
         first: Period::of(start),
         model: Model::default(),
@@ -890,12 +904,7 @@ fn ledger_holds(backend: Backend) {
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
     let clock = Clock::fixed(Utc.with_ymd_and_hms(2027, 1, 1, 6, 0, 0).unwrap());
     let Some(app) = runtime.block_on(TestApp::spawn_with_clock(backend, clock.clone())) else { return };
-    let staff = runtime.block_on(async {
-        Staff {
-            analyst: app.user("analyst@ledger.test", "analyst", None).await.1,
-            specialist: app.user("specialist@ledger.test", "specialist", None).await.1,
-        }
-    });
+    let staff = runtime.block_on(async { Staff { analyst: app.user("analyst@ledger.test", "analyst", None).await.1 } });
     let cases = std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(200);
     let mut runner = TestRunner::new(Config { cases, failure_persistence: None, ..Config::default() });
     let serial = std::sync::atomic::AtomicUsize::new(0);

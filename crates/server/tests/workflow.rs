@@ -738,7 +738,30 @@ async fn work_accepted_after_the_contract_ends_bills_in_its_last_month_or_waits(
     assert_eq!(app.get("/api/v1/tasks", &c.client).await.1["tasks"], before["tasks"]);
 }
 
+/// Nobody works more than 24 h in a day: the hours one person logs on one date, across all their
+/// tasks, are refused past that, naming the hours still left, and nothing is stored.
+async fn a_persons_day_holds_at_most_24_hours(app: TestApp) {
+    let c = cast(&app).await;
+    let mut tasks = Vec::new();
+    for title in ["Утро", "Вечер"] {
+        let task = new_task(&app, &c, title).await;
+        estimate(&app, &c, task, "30").await;
+        assert_eq!(step(&app, &c.client, task, json!({"action": "approve"})).await.0, StatusCode::OK);
+        tasks.push(task);
+    }
+    assert_eq!(log(&app, &c.specialist, tasks[0], "20").await.0, StatusCode::CREATED);
+    let (s, b) = log(&app, &c.specialist, tasks[1], "5").await;
+    assert_eq!((s, b["errors"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("hours")), "{b}");
+    assert_eq!(b["errors"][0]["message_ru"], "не больше 4", "{b}");
+    let (_, detail) = app.get(&format!("/api/v1/tasks/{}", tasks[1]), &c.client).await;
+    assert_eq!(detail["worklogs"], json!([]), "{detail}");
+    assert_eq!(log(&app, &c.specialist, tasks[1], "4").await.0, StatusCode::CREATED);
+    // Another person's day is their own.
+    assert_eq!(log(&app, &c.analyst, tasks[1], "8").await.0, StatusCode::CREATED);
+}
+
 db_tests!(
+    a_persons_day_holds_at_most_24_hours,
     work_accepted_before_the_contract_starts_bills_in_its_first_month,
     work_accepted_after_the_contract_ends_bills_in_its_last_month_or_waits,
     journey_to_a_frozen_report,

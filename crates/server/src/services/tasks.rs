@@ -388,6 +388,9 @@ pub async fn assign(
 }
 
 /// Logs `work` by `caller` on task `id` (`task`, as read before), if its state and the caller's role allow it.
+/// A day's hours, in hundredths: the most one person logs on one date across all tasks.
+const DAY_CENTI: i64 = 24 * 100;
+
 pub async fn log_work(
     app: &App,
     caller: &Caller,
@@ -420,9 +423,11 @@ pub async fn log_work(
         Backend::Sqlite => "",
         Backend::Postgres => " FOR SHARE",
     };
+    // Nor does anyone work more than 24 h in a day, across all their tasks.
     let insert = format!(
         "INSERT INTO worklogs (task_id, org_id, user_id, work_date, hours, description, created_at) \
          SELECT $1, $2, $3, $4, $5, $6, $7 WHERE EXISTS (SELECT 1 FROM tasks WHERE id = $1 AND state = $8{lock}) \
+         AND $5 + (SELECT COALESCE(SUM(hours), 0) FROM worklogs WHERE user_id = $3 AND work_date = $4) <= {DAY_CENTI} \
          RETURNING id"
     );
     let log_id = store::insert_audited(
@@ -447,13 +452,25 @@ pub async fn log_work(
             ..Default::default()
         },
     )
-    .await?
-    .ok_or_else(|| {
-        Error::conflict(
+    .await?;
+    let Some(log_id) = log_id else {
+        // Refused: the day is full, or the task's state changed meanwhile.
+        let logged: i64 = sqlx::query_scalar(
+            "SELECT CAST(COALESCE(SUM(hours), 0) AS BIGINT) FROM worklogs WHERE user_id = $1 AND work_date = $2",
+        )
+        .bind(caller.user_id)
+        .bind(&date_text)
+        .fetch_one(app.db().pool())
+        .await?;
+        if hours.centi() + logged > DAY_CENTI {
+            let left = Hours::from_centi((DAY_CENTI - logged).max(0));
+            return Err(Error::invalid("hours", Problem::TooLarge { max: left.to_string() }));
+        }
+        return Err(Error::conflict(
             format!("task {id} changed state while the work was being logged"),
             format!("задача №{id} сменила статус, пока записывалась работа"),
-        )
-    })?;
+        ));
+    };
     let worklog = store::Worklog {
         id: log_id,
         task_id: id,
