@@ -793,6 +793,7 @@ async fn acts_and_invoices_print_and_download_as_pdf() {
     let period = hourbank_server::clock::business_period();
     let start = months_before(period, 2).first_day().to_string();
     let mut clients = Vec::new();
+    let mut days_back = 0;
     for (name, inn, email, mode, kpp) in [
         ("ООО «Северный склад»", "5001007329", "buh@ontop.test", "on_top", "500101001"),
         ("АО «Южный завод»", "7725143584", "buh@included.test", "included", "772501001"),
@@ -822,8 +823,11 @@ async fn acts_and_invoices_print_and_download_as_pdf() {
         let path = format!("/tasks/{task}/transitions");
         anna.post(&path, json!({ "action": "estimate", "specification": "ТЗ", "estimate": "15", "deadline": period.last_day().to_string() })).await;
         client.post(&path, json!({ "action": "approve" })).await;
+        // Each log on a day of its own: one person's day holds at most 24 h.
         for hours in ["8", "7"] {
-            let log = json!({ "date": hourbank_server::clock::business_today().to_string(), "hours": hours, "description": "Разработка" });
+            let day = (0..days_back).fold(hourbank_server::clock::business_today(), |d, _| d.pred_opt().unwrap());
+            days_back += 1;
+            let log = json!({ "date": day.to_string(), "hours": hours, "description": "Разработка" });
             anna.post(&format!("/tasks/{task}/worklogs"), log).await;
         }
         anna.post(&path, json!({ "action": "submit_for_testing" })).await;

@@ -387,10 +387,10 @@ pub async fn assign(
     task_view(app, caller, task).await
 }
 
-/// Logs `work` by `caller` on task `id` (`task`, as read before), if its state and the caller's role allow it.
 /// A day's hours, in hundredths: the most one person logs on one date across all tasks.
 const DAY_CENTI: i64 = 24 * 100;
 
+/// Logs `work` by `caller` on task `id` (`task`, as read before), if its state and the caller's role allow it.
 pub async fn log_work(
     app: &App,
     caller: &Caller,
@@ -483,16 +483,18 @@ pub async fn log_work(
     Ok(worklog)
 }
 
-/// Whether `original` may take a warranty claim: accepted (a conflict otherwise), and within the
-/// organisation's warranty days (a problem of `warranty_until` added to the claim's reading).
+/// The refusal of a step that would bill with no month of the contract left to bill it in. (The
+/// last month may close before the contract's last day: it does not say the contract ended.)
 fn no_month_left() -> Error {
-    // (The last month may close before the contract's last day: it does not say the contract ended.)
     Error::conflict(
         "the contract's last month is closed: no report of this contract can take this work any more",
         "последний месяц договора уже закрыт: в отчёт по этому договору работа больше не попадёт",
     )
 }
 
+/// Whether `original` may take a warranty claim: accepted (a conflict otherwise), with a month of
+/// the contract left to bill its work in (a conflict otherwise), and within the organisation's
+/// warranty days (a problem of `warranty_until` added to the claim's reading).
 pub async fn check_warranty(
     app: &App,
     scope: OrgScope,
@@ -510,9 +512,9 @@ pub async fn check_warranty(
     let org = store::org(app.db(), scope, original.org_id).await?;
     // Warranty work bills 0 h, but in a month's report all the same: none left, it could never
     // be accepted.
-    let last_closed = last_closed_period(&mut *app.db().pool().acquire().await?, org.id).await?;
-    let (first, last) = (Period::of(org.contract_start), org.contract_end.map(Period::of));
-    contract_billing_period(app.clock().period(), last_closed, first, last).ok_or_else(no_month_left)?;
+    if !a_month_is_left(app, org.id).await? {
+        return Err(no_month_left());
+    }
     if !accepted_on.is_some_and(|day| warranty_open(day, org.warranty_days, today)) {
         let ended = Problem::Rule(Rule::WarrantyEnded(original.warranty_until));
         reading.push(hourbank_domain::FieldError::new("warranty_until", ended));
