@@ -51,12 +51,15 @@ async fn accepted(app: &TestApp, client: &str, analyst: &str, specialist: &str, 
     step(analyst, json!({"action": "estimate", "specification": "ТЗ", "estimate": hours, "deadline": "2030-01-01"}))
         .await;
     step(client, json!({"action": "approve"})).await;
-    // Logged a day (at most 8 h) at a time.
+    // Logged a day (at most 8 h) at a time, each on a day of its own going back (one person's
+    // day holds at most 24 h).
     let mut left: u32 = hours.parse().unwrap();
+    let mut date = hourbank_server::clock::business_today();
     while left > 0 {
         let day = left.min(8);
         left -= day;
-        let log = json!({"date": hourbank_server::clock::business_today().to_string(), "hours": day.to_string(), "description": "работа"});
+        date = date.pred_opt().unwrap();
+        let log = json!({"date": date.to_string(), "hours": day.to_string(), "description": "работа"});
         assert_eq!(app.post(&format!("/api/v1/tasks/{id}/worklogs"), specialist, log).await.0, StatusCode::CREATED);
     }
     step(specialist, json!({"action": "submit_for_testing"})).await;
