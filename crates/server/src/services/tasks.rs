@@ -33,9 +33,13 @@ pub async fn task_view(app: &App, caller: &Caller, task: TaskRecord) -> Result<T
 
 /// Whether some month of the organisation's contract can still bill work settled now.
 async fn a_month_is_left(app: &App, org_id: i64) -> Result<bool, Error> {
-    let org = store::org(app.db(), OrgScope::All, org_id).await?;
+    a_month_is_left_in(app, &store::org(app.db(), OrgScope::All, org_id).await?).await
+}
+
+/// [`a_month_is_left`] for an organisation already read.
+async fn a_month_is_left_in(app: &App, org: &store::OrgRecord) -> Result<bool, Error> {
     let Some(end) = org.contract_end else { return Ok(true) };
-    let last_closed = last_closed_period(&mut *app.db().pool().acquire().await?, org_id).await?;
+    let last_closed = last_closed_period(&mut *app.db().pool().acquire().await?, org.id).await?;
     let first = Period::of(org.contract_start);
     Ok(contract_billing_period(app.clock().period(), last_closed, first, Some(Period::of(end))).is_some())
 }
@@ -512,7 +516,7 @@ pub async fn check_warranty(
     let org = store::org(app.db(), scope, original.org_id).await?;
     // Warranty work bills 0 h, but in a month's report all the same: none left, it could never
     // be accepted.
-    if !a_month_is_left(app, org.id).await? {
+    if !a_month_is_left_in(app, &org).await? {
         return Err(no_month_left());
     }
     if !accepted_on.is_some_and(|day| warranty_open(day, org.warranty_days, today)) {
