@@ -758,6 +758,15 @@ async fn a_persons_day_holds_at_most_24_hours(app: TestApp) {
     assert_eq!(log(&app, &c.specialist, tasks[1], "4").await.0, StatusCode::CREATED);
     // Another person's day is their own.
     assert_eq!(log(&app, &c.analyst, tasks[1], "8").await.0, StatusCode::CREATED);
+    // Logged all at once, a day still holds 24 h: of 30 one-hour entries, 24 are stored. (On
+    // PostgreSQL each entry's sum of the day was read before the others committed.)
+    let yesterday = (hourbank_server::clock::business_today() - chrono::Days::new(1)).to_string();
+    let path = format!("/api/v1/tasks/{}/worklogs", tasks[0]);
+    let body = json!({"date": yesterday, "hours": "1", "description": "Разработка"});
+    let answers = futures::future::join_all((0..30).map(|_| app.post(&path, &c.specialist, body.clone()))).await;
+    let created = answers.iter().filter(|(s, _)| *s == StatusCode::CREATED).count();
+    let refused = answers.iter().filter(|(s, _)| *s == StatusCode::UNPROCESSABLE_ENTITY).count();
+    assert_eq!((created, refused), (24, 6), "{answers:?}");
 }
 
 db_tests!(

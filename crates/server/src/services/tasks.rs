@@ -423,15 +423,16 @@ pub async fn log_work(
     // cancelled) at the same moment must not gain work after its hours were billed and its report
     // entry written. SQLite runs one writer at a time; on PostgreSQL `FOR SHARE` waits for a step
     // in flight on the task and then checks its new app.
-    let lock = match app.db().backend() {
-        Backend::Sqlite => "",
-        Backend::Postgres => " FOR SHARE",
+    // Nor does anyone work more than 24 h in a day, across all their tasks. On PostgreSQL the day
+    // is summed after any other log of the person's in flight has ended (migration 0019).
+    let (lock, day_so_far) = match app.db().backend() {
+        Backend::Sqlite => ("", "(SELECT COALESCE(SUM(hours), 0) FROM worklogs WHERE user_id = $3 AND work_date = $4)"),
+        Backend::Postgres => (" FOR SHARE", "hours_logged_that_day($3, $4)"),
     };
-    // Nor does anyone work more than 24 h in a day, across all their tasks.
     let insert = format!(
         "INSERT INTO worklogs (task_id, org_id, user_id, work_date, hours, description, created_at) \
          SELECT $1, $2, $3, $4, $5, $6, $7 WHERE EXISTS (SELECT 1 FROM tasks WHERE id = $1 AND state = $8{lock}) \
-         AND $5 + (SELECT COALESCE(SUM(hours), 0) FROM worklogs WHERE user_id = $3 AND work_date = $4) <= {DAY_CENTI} \
+         AND $5 + {day_so_far} <= {DAY_CENTI} \
          RETURNING id"
     );
     let log_id = store::insert_audited(
