@@ -97,6 +97,7 @@ pub fn ReportPage(me: Me, period: Period, org: Option<i64>) -> impl IntoView {
             let lang = ctx.lang.get();
             let t = |ru: &'static str, en: &'static str| lang.pick(ru, en);
             let closed = r.status == "closed";
+            let no_documents = closed && r.statement.as_ref().is_some_and(|s| s.total_with_vat.is_zero());
             // The CSV's words follow the interface's language.
             let csv = match (org, lang) {
                 (Some(o), Lang::En) => format!("/api/v1/reports/{period}.csv?org={o}&lang=en"),
@@ -118,10 +119,14 @@ pub fn ReportPage(me: Me, period: Period, org: Option<i64>) -> impl IntoView {
                 <p id="report-status" class=if closed { "closed" } else { "open" }>{status}</p>
                 <p class="actions">
                     <a href=csv download=format!("report-{period}.csv")>{t("Скачать CSV", "Download CSV")}</a>
-                    " · " <a href=act id="act-link">{t("Акт", "Act")}</a>
-                    " (" <a href=pdf("act") id="act-pdf">"PDF"</a> ")"
-                    " · " <a href=invoice id="invoice-link">{t("Счёт на оплату", "Invoice")}</a>
-                    " (" <a href=pdf("invoice") id="invoice-pdf">"PDF"</a> ")"
+                    // A closed month with nothing to pay issues no act or invoice (the server says so too).
+                    {no_documents.then(|| view! { " · " <span id="no-documents">{t("К оплате 0,00 ₽: акт и счёт не выставляются", "Nothing to pay: no act or invoice")}</span> })}
+                    {(!no_documents).then(|| view! {
+                        " · " <a href=act id="act-link">{t("Акт", "Act")}</a>
+                        " (" <a href=pdf("act") id="act-pdf">"PDF"</a> ")"
+                        " · " <a href=invoice id="invoice-link">{t("Счёт на оплату", "Invoice")}</a>
+                        " (" <a href=pdf("invoice") id="invoice-pdf">"PDF"</a> ")"
+                    })}
                 </p>
                 // A month that has not begun (next month, listed once this one closed early) cannot close.
                 {staff_only!((can_close && !closed && period <= crate::billing::today_period()).then(|| close_form(period, org, close_sent)))}

@@ -155,7 +155,7 @@ async fn set_org_requisites(
     get,
     path = "/reports/{period}/documents/{kind}",
     tag = "documents",
-    summary = "The month's act (`act`) or invoice (`invoice`) as JSON, or as PDF (`act.pdf`, `invoice.pdf`). A closed month's is numbered per kind and year and keeps the parties it was issued with; an open month's is preliminary, without a number. 409 until the seller's requisites are set",
+    summary = "The month's act (`act`) or invoice (`invoice`) as JSON, or as PDF (`act.pdf`, `invoice.pdf`). A closed month's is numbered per kind and year and keeps the parties it was issued with; an open month's is preliminary, without a number. 409 until the seller's requisites are set (and, for a closed month, the buyer's КПП and address), and for a closed month with nothing to pay (0,00: no act or invoice is issued, no number taken)",
     params(("period" = String, Path, pattern = "^[1-9][0-9]{3}-(0[1-9]|1[0-2])(\\.csv)?$", description = "YYYY-MM"), ("kind" = String, Path, description = "act | invoice | act.pdf | invoice.pdf"), super::reports::OrgQuery),
     responses((status = 200, description = "The document", content((hourbank_api::DocumentView = "application/json"), (String = "application/pdf"))))
 )]
@@ -224,6 +224,11 @@ pub async fn month_document(
     let statement = statement_from_json(&report["statement"])?;
     let tariff_name = report["tariff"]["name"].as_str().unwrap_or_default().to_string();
     let (number, seller, buyer) = if closed {
+        if statement.total_with_vat.is_zero()
+            && documents::issued(&mut *state.db().pool().acquire().await?, org.id, period, kind).await?.is_none()
+        {
+            return Err(documents::nothing_to_pay(period).into());
+        }
         let (number, seller, buyer) = documents::issue(state, org, period, kind).await?;
         (Some(number), seller, buyer)
     } else {

@@ -49,6 +49,19 @@ pub async fn issued(
     .transpose()
 }
 
+/// Why a closed month with nothing to pay has no act or invoice: a document for 0,00 ₽ records
+/// no service sold and asks for no payment, yet would take a number of the year's sequence. (A
+/// month closed before this rule keeps the documents it was numbered with.)
+pub fn nothing_to_pay(period: Period) -> Error {
+    Error::conflict(
+        format!("nothing is to be paid for {period}: no act or invoice is issued for it"),
+        format!(
+            "за {} к оплате 0,00 ₽: акт и счёт за него не выставляются",
+            hourbank_domain::format::period_ru(period).to_lowercase()
+        ),
+    )
+}
+
 /// The seller's requisites, or why documents cannot be issued yet.
 pub async fn current_seller(app: &App) -> Result<Party, Error> {
     store::seller(app.db()).await?.ok_or_else(|| {

@@ -432,8 +432,11 @@ pub async fn close_month(app: &App, org: &OrgRecord, period: Period, by: i64) ->
             },
         )
         .await?;
-        // Numbered as the month closes, in order of closing, not of first viewing.
-        super::documents::issue_at_close(&mut tx, org, period, seller.as_ref(), &closed_at).await?;
+        // Numbered as the month closes, in order of closing, not of first viewing; a month with
+        // nothing to pay issues no documents (see `documents::nothing_to_pay`).
+        if !report.statement.total_with_vat.is_zero() {
+            super::documents::issue_at_close(&mut tx, org, period, seller.as_ref(), &closed_at).await?;
+        }
     }
     tx.commit().await?;
     frozen(app, org.id, period).await?.ok_or_else(|| Error::Internal("closed month vanished".into()))
