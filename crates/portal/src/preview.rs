@@ -64,7 +64,10 @@ impl OpenMonth {
 pub fn approved_not_accepted(tasks: &[Task], except: i64) -> Hours {
     tasks
         .iter()
-        .filter(|t| t.id != except && matches!(t.state, TaskState::InWork | TaskState::Testing))
+        // A warranty claim bills nothing, whatever its estimate.
+        .filter(|t| {
+            t.id != except && t.warranty_of.is_none() && matches!(t.state, TaskState::InWork | TaskState::Testing)
+        })
         .filter_map(|task| task.approved_estimate)
         .fold(Hours::ZERO, |sum, h| sum + h)
 }
@@ -124,30 +127,36 @@ impl CostPreview {
                 ),
             },
             // The hours free now (the line above it) do not count the approved tasks; this does.
-            Phase::Subscription if !self.extra_hours().is_zero() => match lang {
-                Lang::Ru => format!(
-                    "Эта задача{} уведёт вас на {} сверх тарифа = {}{with_vat}. Счёт за месяц: {}.",
-                    if self.others.is_zero() {
-                        String::new()
-                    } else {
-                        format!(" вместе с уже согласованными ({})", hours(self.others))
-                    },
-                    hours(self.extra_hours()),
-                    rubles(self.extra_cost()),
-                    rubles(self.after.total_with_vat)
-                ),
-                Lang::En => format!(
-                    "This task{} takes you {} over the tariff = {}{with_vat}. The month's bill: {}.",
-                    if self.others.is_zero() {
-                        String::new()
-                    } else {
-                        format!(" with the tasks already approved ({})", lang.hours(self.others))
-                    },
-                    lang.hours(self.extra_hours()),
-                    rubles(self.extra_cost()),
-                    rubles(self.after.total_with_vat)
-                ),
-            },
+            // The month's overage with them all, and this task's share of it: the others may be
+            // over the tariff already.
+            Phase::Subscription if !self.extra_hours().is_zero() => {
+                let others = |ru: bool| {
+                    let h = if ru { hours(self.others) } else { lang.hours(self.others) };
+                    match (self.others.is_zero(), ru) {
+                        (true, _) => String::new(),
+                        (false, true) => format!(" и уже согласованными ({h})"),
+                        (false, false) => format!(" and those already approved ({h})"),
+                    }
+                };
+                match lang {
+                    Lang::Ru => format!(
+                        "С этой задачей{} сверх тарифа будет {}: она добавит {} и {}{with_vat}. Счёт за месяц: {}.",
+                        others(true),
+                        hours(self.after.extra_hours),
+                        hours(self.extra_hours()),
+                        rubles(self.extra_cost()),
+                        rubles(self.after.total_with_vat)
+                    ),
+                    Lang::En => format!(
+                        "With this task{}, you go {} over the tariff: it adds {} and {}{with_vat}. The month's bill: {}.",
+                        others(false),
+                        lang.hours(self.after.extra_hours),
+                        lang.hours(self.extra_hours()),
+                        rubles(self.extra_cost()),
+                        rubles(self.after.total_with_vat)
+                    ),
+                }
+            }
             Phase::Subscription => {
                 let from_reserve = self.after.reserve_used.saturating_sub(self.before.reserve_used);
                 match (lang, from_reserve.is_zero()) {
@@ -338,13 +347,13 @@ mod tests {
         assert_eq!(preview.extra_cost(), Money::from_kopecks(6_000_00));
         assert_eq!(
             preview.sentence(Lang::Ru),
-            "Эта задача вместе с уже согласованными (4\u{a0}ч) уведёт вас на 3\u{a0}ч сверх тарифа = 6\u{a0}000,00\u{a0}₽. \
-             Счёт за месяц: 26\u{a0}000,00\u{a0}₽."
+            "С этой задачей и уже согласованными (4\u{a0}ч) сверх тарифа будет 3\u{a0}ч: она добавит 3\u{a0}ч и \
+             6\u{a0}000,00\u{a0}₽. Счёт за месяц: 26\u{a0}000,00\u{a0}₽."
         );
         assert_eq!(
             preview.sentence(Lang::En),
-            "This task with the tasks already approved (4\u{a0}h) takes you 3\u{a0}h over the tariff = 6\u{a0}000,00\u{a0}₽. \
-             The month's bill: 26\u{a0}000,00\u{a0}₽."
+            "With this task and those already approved (4\u{a0}h), you go 3\u{a0}h over the tariff: it adds 3\u{a0}h and \
+             6\u{a0}000,00\u{a0}₽. The month's bill: 26\u{a0}000,00\u{a0}₽."
         );
         // Alone, it says nothing of others.
         let alone = CostPreview::new(&org("2025-11-01", "none"), &month("2026-11", "10", "2"), &[], 9, h("5"))
@@ -352,8 +361,38 @@ mod tests {
             .unwrap();
         assert_eq!(
             alone.sentence(Lang::Ru),
-            "Эта задача уведёт вас на 3\u{a0}ч сверх тарифа = 6\u{a0}000,00\u{a0}₽. Счёт за месяц: 26\u{a0}000,00\u{a0}₽."
+            "С этой задачей сверх тарифа будет 3\u{a0}ч: она добавит 3\u{a0}ч и 6\u{a0}000,00\u{a0}₽. \
+             Счёт за месяц: 26\u{a0}000,00\u{a0}₽."
         );
+    }
+
+    /// With the month over the tariff already, the sentence gives the month's overage and this
+    /// task's share apart (it once read «уведёт вас на 1 ч сверх тарифа» beside a bill 10 h over).
+    #[test]
+    fn a_task_on_a_month_already_over_says_its_share_and_the_whole() {
+        // 11,5 h accepted and 7,5 h approved elsewhere, no reserve: 19 h, 9 over; 1 h more is 10.
+        let tasks = [task(1, TaskState::InWork, Some("7.5"))];
+        let preview = CostPreview::new(&org("2025-11-01", "none"), &month("2026-11", "11.5", "0"), &tasks, 9, h("1"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            preview.sentence(Lang::Ru),
+            "С этой задачей и уже согласованными (7,5\u{a0}ч) сверх тарифа будет 10\u{a0}ч: она добавит 1\u{a0}ч и \
+             2\u{a0}000,00\u{a0}₽. Счёт за месяц: 40\u{a0}000,00\u{a0}₽."
+        );
+        // An approved warranty claim bills nothing: it is not counted among the others.
+        let mut claim = task(2, TaskState::InWork, Some("5"));
+        claim.warranty_of = Some(1);
+        let with_claim = CostPreview::new(
+            &org("2025-11-01", "none"),
+            &month("2026-11", "11.5", "0"),
+            &[tasks[0].clone(), claim],
+            9,
+            h("1"),
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(with_claim.sentence(Lang::Ru), preview.sentence(Lang::Ru));
     }
 
     #[test]

@@ -92,7 +92,7 @@ async fn a_task_from_request_to_acceptance_to_a_closed_month() {
     b.goto_and_wait(&format!("{base}/portal/tasks/{id}"), "#cost-preview").await;
     b.wait_text(
         "#cost-preview",
-        "Эта задача уведёт вас на 2\u{a0}ч сверх тарифа = 4\u{a0}000,00\u{a0}₽. Счёт за месяц: 24\u{a0}000,00\u{a0}₽.",
+        "С этой задачей сверх тарифа будет 2\u{a0}ч: она добавит 2\u{a0}ч и 4\u{a0}000,00\u{a0}₽. Счёт за месяц: 24\u{a0}000,00\u{a0}₽.",
     )
     .await;
     b.assert_no_axe_violations("task page (client, cost preview)").await;

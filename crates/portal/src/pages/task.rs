@@ -302,6 +302,14 @@ fn accept_sentence(me: Me, d: TaskDetail) -> Signal<String> {
                 "Accept the work? The hours logged (at most the approved estimate) go into the report. Acceptance is final.",
             )
             .to_string();
+        if d.task.warranty_of.is_some() {
+            return lang
+                .pick(
+                    "Принять работу? Это гарантийная работа: в счёт она не входит. Принятие окончательно.",
+                    "Accept the work? It is warranty work: it is not billed. Acceptance is final.",
+                )
+                .to_string();
+        }
         let Some(org) = me.org.as_ref() else { return fallback };
         let Some(Ok(report)) = report.get() else { return fallback };
         let report = report.value;
@@ -329,6 +337,7 @@ fn cost_preview(me: Me, d: TaskDetail) -> impl IntoView {
     let crate::pages::ThisMonth { report, tasks, .. } = crate::pages::this_month();
     let task_id = d.task.id;
     let estimate = d.task.estimate;
+    let warranty = d.task.warranty_of.is_some();
     // The month priced is the open one the overview shows (next month's, when this one closed
     // early). A deadline in a later month: the work will likely bill then, so the preview says
     // which month it computed and why.
@@ -369,16 +378,26 @@ fn cost_preview(me: Me, d: TaskDetail) -> impl IntoView {
         let org = me.org.as_ref()?;
         let estimate = estimate?;
         let report = report.get()?.ok()?.value;
-        // Closed early, this month takes no more work: its figures would price the wrong bill.
-        if report.status == "closed" {
-            let text = match lang {
+        // A warranty claim bills nothing, whatever its estimate. Closed early, this month takes no
+        // more work: its figures would price the wrong bill.
+        let single = if warranty {
+            Some(
+                lang.pick("Это гарантийная работа: в счёт она не входит.", "It is warranty work: it is not billed.")
+                    .to_string(),
+            )
+        } else if report.status == "closed" {
+            Some(match lang {
                 Lang::Ru => format!(
                     "{} уже закрыт: эта работа войдёт в счёт следующего открытого месяца, и по закрытому месяцу её не посчитать.",
                     crate::labels::period(report.period, lang)
                 ),
                 Lang::En => "This month is already closed: the work bills in the next open month, which these figures cannot show."
                     .to_string(),
-            };
+            })
+        } else {
+            None
+        };
+        if let Some(text) = single {
             return Some(
                 view! { <div class="preview" id="cost-preview" role="note"><p><strong>{text}</strong></p></div> }
                     .into_any(),
