@@ -24,10 +24,42 @@ pub fn explain(m: &MonthStatement) -> String {
     explain_in(m, false, Lang::Ru)
 }
 
+/// What happened to the hours a month did not use, said of a month that ended (or a simulated
+/// one), or of the open month, whose figures are a forecast until it ends.
+pub struct Outcome {
+    to_reserve: (&'static str, &'static str),
+    over_cap: (&'static str, &'static str),
+    contract_closed: (&'static str, &'static str),
+    reserve_forfeited: (&'static str, &'static str),
+}
+
+/// A month that ended, or one the calculator simulates.
+pub const DONE: Outcome = Outcome {
+    to_reserve: ("ушли в резерв", "went to the reserve"),
+    over_cap: ("сгорело сверх лимита резерва:", "forfeited over the reserve cap:"),
+    contract_closed: ("договор закрыт", "contract closed"),
+    reserve_forfeited: ("резерв сгорел:", "reserve forfeited:"),
+};
+
+/// The open month: what will happen at its end if nothing more is accepted (only the portal
+/// uses it, so the calculator's bundles do not carry it).
+pub const FORECAST: Outcome = Outcome {
+    to_reserve: ("уйдут в резерв", "will go to the reserve"),
+    over_cap: ("сгорит сверх лимита резерва:", "will be forfeited over the reserve cap:"),
+    contract_closed: ("договор закончится", "the contract ends"),
+    reserve_forfeited: ("резерв сгорит:", "the reserve will be forfeited:"),
+};
+
 /// The explanation in the interface's language. `partial_start`: this is the first month of a
 /// contract that starts after the 1st, billed like a trial month but not one of the trial months
 /// (`shared/domain.md`, Periods) — the one row a prospect cannot explain from the tariff alone.
 pub fn explain_in(m: &MonthStatement, partial_start: bool, lang: Lang) -> String {
+    explain_as(m, partial_start, lang, &DONE)
+}
+
+/// [`explain_in`] with the words of a month that ended or of a forecast.
+pub fn explain_as(m: &MonthStatement, partial_start: bool, lang: Lang, outcome: &Outcome) -> String {
+    let said = |(ru, en): (&'static str, &'static str)| lang.pick(ru, en);
     let hours = |h| lang.hours(h);
     let t = |ru, en| lang.pick(ru, en);
     let mut used = Vec::new();
@@ -68,27 +100,23 @@ pub fn explain_in(m: &MonthStatement, partial_start: bool, lang: Lang) -> String
             }
             let kept = m.reserve_start.saturating_sub(m.reserve_used);
             if m.contract_ends {
-                after.push(t("договор закрыт", "contract closed").to_string());
+                after.push(said(outcome.contract_closed).to_string());
                 if !m.reserve_forfeited.is_zero() {
-                    after.push(format!("{} {}", t("резерв сгорел:", "reserve forfeited:"), hours(m.reserve_forfeited)));
+                    after.push(format!("{} {}", said(outcome.reserve_forfeited), hours(m.reserve_forfeited)));
                 }
             } else {
                 let added = m.reserve_end.saturating_sub(kept);
                 if !added.is_zero() {
-                    after.push(format!("{} {}", hours(added), t("ушли в резерв", "went to the reserve")));
+                    after.push(format!("{} {}", hours(added), said(outcome.to_reserve)));
                 }
                 if !m.reserve_forfeited.is_zero() {
-                    after.push(format!(
-                        "{} {}",
-                        t("сгорело сверх лимита резерва:", "forfeited over the reserve cap:"),
-                        hours(m.reserve_forfeited)
-                    ));
+                    after.push(format!("{} {}", said(outcome.over_cap), hours(m.reserve_forfeited)));
                 }
             }
         }
     }
     if m.phase == Phase::Trial && m.contract_ends {
-        after.push(t("договор закрыт", "contract closed").to_string());
+        after.push(said(outcome.contract_closed).to_string());
     }
     let mut text = used.join(", ");
     for part in after {
@@ -164,5 +192,24 @@ mod tests {
         assert_eq!(explain(&m[3]), "10\u{a0}ч по тарифу; договор закрыт; резерв сгорел: 2,75\u{a0}ч");
         let m = months(&[100], Some("2027-01-31"));
         assert_eq!(explain(&m[0]), "пробный месяц: 1\u{a0}ч × 2\u{a0}000,00\u{a0}₽; договор закрыт");
+    }
+
+    /// The open month's figures are a forecast until it ends, and its words say so.
+    #[test]
+    fn an_open_month_says_what_will_happen() {
+        let m = months(&[0, 0, 300, 500], None);
+        assert_eq!(
+            explain_as(&m[3], false, Lang::Ru, &FORECAST),
+            "5\u{a0}ч по тарифу; 3\u{a0}ч уйдут в резерв; сгорит сверх лимита резерва: 2\u{a0}ч"
+        );
+        assert_eq!(
+            explain_as(&m[3], false, Lang::En, &FORECAST),
+            "5\u{a0}h included; 3\u{a0}h will go to the reserve; will be forfeited over the reserve cap: 2\u{a0}h"
+        );
+        let m = months(&[0, 0, 725, 1000], Some("2027-04-30"));
+        assert_eq!(
+            explain_as(&m[3], false, Lang::Ru, &FORECAST),
+            "10\u{a0}ч по тарифу; договор закончится; резерв сгорит: 2,75\u{a0}ч"
+        );
     }
 }

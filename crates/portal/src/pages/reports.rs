@@ -3,7 +3,7 @@
 
 use hourbank_domain::format::rubles;
 use hourbank_domain::{MonthStatement, Period, Phase, Role};
-use hourbank_web::explain::explain_in;
+use hourbank_web::explain::{explain_as, DONE, FORECAST};
 use leptos::prelude::*;
 
 use crate::app::{ctx, load, show, show_page};
@@ -33,7 +33,7 @@ pub fn statement_view(month: &MonthStatement, open: bool, lang: Lang) -> AnyView
             </dl>
             // A report does not carry the contract's start: a partial first month reads as the
             // trial month it is billed as, without the calculator's note that it is not one of them.
-            <p class="explain" id="statement-explain">{explain_in(month, false, lang)}</p>
+            <p class="explain" id="statement-explain">{explain_as(month, false, lang, if open { &FORECAST } else { &DONE })}</p>
         </div>
     }
     .into_any()
