@@ -80,8 +80,14 @@ async fn accounts_are_kept_by_their_users_and_admins(app: TestApp) {
     );
     assert_eq!(sign_in(&app, "client@hb.test", "a new long password").await.0, StatusCode::UNAUTHORIZED);
     assert_eq!(sign_in(&app, "client@hb.test", "set by the admin").await.0, StatusCode::CREATED);
-    // An admin cannot lock themselves out.
+    // An admin cannot lock themselves out, nor set their own password without the old one.
     let (_, me) = app.get("/api/v1/me", &admin).await;
+    let own_password = format!("/api/v1/users/{}/password", me["id"]);
+    assert_eq!(
+        app.call(Method::PUT, &own_password, Some(&admin), Some(json!({"password": "taken over for good"}))).await.0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(sign_in(&app, "admin@hb.test", support::PASSWORD).await.0, StatusCode::CREATED);
     let own = format!("/api/v1/users/{}/disabled", me["id"]);
     assert_eq!(
         app.call(Method::PUT, &own, Some(&admin), Some(json!({"disabled": true}))).await.0,
@@ -92,6 +98,37 @@ async fn accounts_are_kept_by_their_users_and_admins(app: TestApp) {
     let text = audit.to_string();
     assert!(text.contains("set_password") && text.contains("disable") && text.contains("enable"), "{text}");
     assert!(!text.contains("set by the admin") && !text.contains("a new long password"));
+}
+
+/// A session is no way round sign-in's limits: wrong old passwords count as wrong sign-ins of
+/// the account from that place, and past the limit even the right one waits (429), as a sign-in
+/// would; a right one before that clears the place's count.
+async fn guessing_the_old_password_is_limited_as_sign_in_is(app: TestApp) {
+    let org = app.org("ООО «Ромашка»", "7707083893", "2027-01-01").await;
+    let (_, token) = app.user("client@hb.test", "client", Some(org)).await;
+    let change = |old: &str| json!({"old_password": old, "new_password": "a new long password"});
+    let guess = |old: String| {
+        let (app, token, body) = (&app, token.clone(), change(&old));
+        async move { app.call(Method::PUT, "/api/v1/me/password", Some(&token), Some(body)).await.0 }
+    };
+    for n in 0..4 {
+        assert_eq!(guess(format!("guess {n}")).await, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    // The right one clears the count: four more guesses are answered.
+    assert_eq!(guess(support::PASSWORD.to_string()).await, StatusCode::NO_CONTENT);
+    let token_now = token.clone();
+    let guess = |old: String| {
+        let (app, token, body) =
+            (&app, token_now.clone(), json!({"old_password": old, "new_password": "another long password"}));
+        async move { app.call(Method::PUT, "/api/v1/me/password", Some(&token), Some(body)).await.0 }
+    };
+    // Five failures per account and place (`MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS`).
+    for n in 0..5 {
+        assert_eq!(guess(format!("guess {n}")).await, StatusCode::UNPROCESSABLE_ENTITY, "guess {n}");
+    }
+    assert_eq!(guess("guess again".into()).await, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(guess("a new long password".into()).await, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(sign_in(&app, "client@hb.test", "a new long password").await.0, StatusCode::TOO_MANY_REQUESTS);
 }
 
 async fn sessions_end_when_unused_and_cookies_are_host_only_over_https(app: TestApp) {
@@ -278,6 +315,7 @@ async fn staff_get_the_staff_build_of_the_portal_and_clients_never_do(app: TestA
 }
 
 db_tests!(
+    guessing_the_old_password_is_limited_as_sign_in_is,
     staff_get_the_staff_build_of_the_portal_and_clients_never_do,
     the_data_version_is_read_from_the_end_of_the_audit_index,
     the_session_says_who_is_signed_in,

@@ -497,9 +497,20 @@ async fn staff_pages_and_the_english_switch() {
     b.js("document.getElementById('org-name').closest('form').requestSubmit();", vec![]).await;
     b.wait_text("#org-inn-error", "неверная контрольная цифра").await;
     b.set_value("org-inn", "7812014560").await;
+    // With VAT on top at 22 % and its analyst, both set in the form.
+    b.select_option("org-vat", "on_top").await;
+    b.wait_for("#org-vat-rate").await;
+    b.wait_for("#org-analyst option[value]:not([value=''])").await;
+    b.select_option_by_label("org-analyst", "Анна Смирнова").await;
     b.js("document.getElementById('org-name').closest('form').requestSubmit();", vec![]).await;
     b.wait_text("#orgs", "ООО «Новый клиент»").await;
+    let row = b.js("return [...document.querySelectorAll('#orgs tr')].find(r => r.textContent.includes('Новый клиент')).textContent;", vec![]).await;
+    let row = row.as_str().unwrap();
+    assert!(row.contains("22 % сверху") && row.contains("Анна Смирнова"), "{row}");
     b.goto_and_wait(&format!("{base}/portal/admin/users"), "#user-email").await;
+    // The admin's own row offers no disabling or password setting: their own password is changed
+    // with the old one, in the account page.
+    b.wait_text("tr[data-user='admin@hourbank.demo']", "Это вы").await;
     // Users are listed with their organisation's name; a client is created in one picked by name.
     b.wait_text("tr[data-user='buh@romashka.demo']", "ООО «Ромашка»").await;
     b.wait_text("#user-org", "ООО «Новый клиент» (ИНН 7812014560)").await;

@@ -16,7 +16,7 @@ use hourbank_domain::format::rubles;
 pub fn AdminPage(me: Me, page: Page) -> impl IntoView {
     match page {
         Page::Orgs => orgs(me.role).into_any(),
-        Page::Users => users(me.role).into_any(),
+        Page::Users => users(me.role, me.id).into_any(),
         Page::Tariffs => view! { <h1>{ctx().t("Тарифы", "Tariffs")}</h1> {tariffs()} {new_tariff()} }.into_any(),
         Page::Audit => audit().into_any(),
         Page::Seller => requisites().into_any(),
@@ -129,12 +129,17 @@ fn orgs(role: Role) -> impl IntoView {
                         <thead><tr>
                             <th scope="col">{t("Название", "Name")}</th><th scope="col">{t("ИНН", "INN")}</th>
                             <th scope="col">{t("Тариф", "Tariff")}</th><th scope="col">{t("Договор", "Contract")}</th>
-                            <th scope="col">{t("Аналитик", "Analyst")}</th>
+                            <th scope="col">{t("НДС", "VAT")}</th><th scope="col">{t("Аналитик", "Analyst")}</th>
                         </tr></thead>
                         <tbody>{l.orgs.into_iter().map(|o| view! {
                             <tr><td>{o.name}</td><td>{o.inn}</td>
                                 <td>{format!("«{}»: {} / {}", o.tariff_name, rubles(o.tariff.monthly_fee), lang.hours(o.tariff.included_hours))}</td>
                                 <td>{day_text(o.contract_start)} " — " {o.contract_end.map(day_text).unwrap_or_default()}</td>
+                                <td>{match (o.vat.mode.as_str(), o.vat.rate.as_deref().unwrap_or_default()) {
+                                    ("on_top", r) => format!("{r} % {}", t("сверху", "on top")),
+                                    ("included", r) => format!("{r} % {}", t("в т. ч.", "included")),
+                                    _ => t("без НДС", "none").to_string(),
+                                }}</td>
                                 <td>{o.analyst.map(|a| a.name)}</td></tr>
                         }).collect_view()}</tbody>
                     </table>
@@ -150,19 +155,37 @@ fn new_org() -> impl IntoView {
     let name = RwSignal::new(String::new());
     let inn = RwSignal::new(String::new());
     let start = RwSignal::new(String::new());
+    let end = RwSignal::new(String::new());
+    // The seller's VAT option for this client (`shared/domain.md`): none, on top, or included.
+    let vat = RwSignal::new("none".to_string());
+    let rate = RwSignal::new("22".to_string());
+    let analyst = RwSignal::new(String::new());
+    let staff = load::<UserList>(|| Some("/users".into()));
     let sent = RwSignal::new(Sent::Idle);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         sent.set(Sent::Sending);
-        let body = serde_json::json!({ "name": name.get_untracked().trim(), "inn": inn.get_untracked().trim(),
+        let mut body = serde_json::json!({ "name": name.get_untracked().trim(), "inn": inn.get_untracked().trim(),
             "contract_start": start.get_untracked() });
+        if !end.get_untracked().is_empty() {
+            body["contract_end"] = end.get_untracked().into();
+        }
+        if vat.get_untracked() != "none" {
+            body["vat"] = serde_json::json!({ "mode": vat.get_untracked(), "rate": rate.get_untracked().trim() });
+        }
+        if let Ok(id) = analyst.get_untracked().parse::<i64>() {
+            body["analyst_id"] = id.into();
+        }
         let label = format!("Новая организация: {}", name.get_untracked().trim());
         spawn_local(async move {
             let outcome = ctx.sync.write(hourbank_api::Write::CreateOrg(body), label).await;
-            sent.set(sent_state(&outcome, &["name", "inn", "contract_start"], ctx.lang.get_untracked()));
+            let fields =
+                &["name", "inn", "contract_start", "contract_end", "vat", "vat.mode", "vat.rate", "analyst_id"];
+            sent.set(sent_state(&outcome, fields, ctx.lang.get_untracked()));
             if matches!(outcome, WriteOutcome::Done(_)) {
                 name.set(String::new());
                 inn.set(String::new());
+                end.set(String::new());
                 ctx.refresh.update(|r| *r += 1);
             }
         });
@@ -173,13 +196,35 @@ fn new_org() -> impl IntoView {
             {input("org-name", ctx.t("Название", "Name"), name, field_error(sent, "name"), "text")}
             {input("org-inn", ctx.t("ИНН", "INN"), inn, field_error(sent, "inn"), "text")}
             {input("org-start", ctx.t("Начало договора", "Contract start"), start, field_error(sent, "contract_start"), "date")}
+            {input("org-end", ctx.t("Окончание договора (если известно)", "Contract end (if known)"), end, field_error(sent, "contract_end"), "date")}
+            <div class="field">
+                <label for="org-vat">{ctx.t("НДС", "VAT")}</label>
+                <select id="org-vat" aria-describedby="org-vat-error" on:change:target=move |ev| vat.set(ev.target().value())>
+                    <option value="none">{ctx.t("Без НДС", "No VAT")}</option>
+                    <option value="on_top">{ctx.t("НДС сверх суммы", "VAT on top")}</option>
+                    <option value="included">{ctx.t("НДС в том числе", "VAT included")}</option>
+                </select>
+                <span class="field-error" id="org-vat-error">{move || field_error(sent, "vat").get().or_else(|| field_error(sent, "vat.mode").get())}</span>
+            </div>
+            {move || (vat.get() != "none").then(|| input("org-vat-rate", ctx.t("Ставка НДС, %", "VAT rate, %"), rate, field_error(sent, "vat.rate"), "text"))}
+            <div class="field">
+                <label for="org-analyst">{ctx.t("Аналитик", "Analyst")}</label>
+                <select id="org-analyst" aria-describedby="org-analyst-error" on:change:target=move |ev| analyst.set(ev.target().value())>
+                    <option value="">{ctx.t("— позже —", "— later —")}</option>
+                    {move || staff.get().and_then(|s| s.ok()).map(|s| s.value.users.into_iter()
+                        .filter(|u| u.role == Role::Analyst && !u.disabled)
+                        .map(|u| view! { <option value=u.id.to_string()>{u.name}</option> })
+                        .collect_view())}
+                </select>
+                <span class="field-error" id="org-analyst-error">{field_error(sent, "analyst_id")}</span>
+            </div>
             <button type="submit">{ctx.t("Создать", "Create")}</button>
             {form_status(sent)}
         </form>
     }
 }
 
-fn users(role: Role) -> impl IntoView {
+fn users(role: Role, me: i64) -> impl IntoView {
     let ctx = ctx();
     let list = load::<UserList>(|| Some("/users".into()));
     let orgs = load::<OrgList>(|| Some("/orgs".into()));
@@ -209,7 +254,12 @@ fn users(role: Role) -> impl IntoView {
                                     <tr data-user=u.email.clone() class:disabled=u.disabled>
                                         <td>{u.name.clone()}</td><td>{u.email.clone()}</td><td>{crate::labels::role(u.role, lang)}</td>
                                         <td>{org}</td><td class="user-status">{status}</td>
-                                        {admin.then(|| view! { <td>{user_actions(u.clone())}</td> })}
+                                        // One's own account: not disabled, and its password changed with the old one.
+                                        {admin.then(|| if u.id == me {
+                                            view! { <td><a href=crate::route::Route::Account.href()>{t("Это вы: пароль — в учётной записи", "You: your password is in Account")}</a></td> }.into_any()
+                                        } else {
+                                            view! { <td>{user_actions(u.clone())}</td> }.into_any()
+                                        })}
                                     </tr>
                                 }
                             }).collect_view()}</tbody>

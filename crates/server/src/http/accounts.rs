@@ -10,7 +10,7 @@ use hourbank_domain::{Problem, Rule};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::caller::SessionToken;
+use super::caller::{ClientAddress, SessionToken};
 use super::extract::Path;
 use super::{ApiError, AppState, JsonBody};
 use crate::auth::{token_hash, verify_password, Caller};
@@ -36,7 +36,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     put,
     path = "/me/password",
     tag = "session",
-    summary = "Change one's own password: the old one required; the caller's other sessions end (422 on old_password or new_password)",
+    summary = "Change one's own password: the old one required, wrong ones limited as sign-in's (429); the caller's other sessions end (422 on old_password or new_password)",
     request_body = hourbank_api::accounts::PasswordChange,
     responses((status = 204, description = "Changed"))
 )]
@@ -44,17 +44,24 @@ async fn change_own_password(
     State(state): State<AppState>,
     caller: Caller,
     token: SessionToken,
+    client: ClientAddress,
     JsonBody(body): JsonBody,
 ) -> Result<StatusCode, ApiError> {
     let PasswordChange { old_password: old, new_password: new } = request::read(&body)?;
+    // The old password is guessed against under sign-in's limits: a session someone else holds
+    // (a browser left open) is no way round them to learn the password.
+    let place = client.place();
+    let reserved = super::session::reserve_try(&state, &caller.email, &place).await?;
     let row = sqlx::query("SELECT password_hash FROM users WHERE id = $1")
         .bind(caller.user_id)
         .fetch_one(state.db().pool())
         .await?;
     let stored: String = col(&row, "password_hash")?;
     if !state.hash_work(move || verify_password(&old, &stored)).await? {
+        super::session::confirm_failure(&state, &reserved).await?;
         return Err(ApiError::invalid("old_password", Problem::Rule(Rule::NotCurrentPassword)));
     }
+    super::session::forgive(&state, &caller.email, &place, reserved).await?;
     set_password(&state, caller.user_id, &new, Some(&token_hash(&token.0)), Some(caller.user_id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -161,7 +168,7 @@ async fn set_disabled_by_admin(
     put,
     path = "/users/{id}/password",
     tag = "users",
-    summary = "Set a user's password (admin); their sessions end",
+    summary = "Set another user's password (admin; one's own is changed at /me/password, 403 here); their sessions end",
     request_body = hourbank_api::accounts::NewPassword,
     params(super::params::IdPath),
     responses((status = 204, description = "Set"))
@@ -173,6 +180,14 @@ async fn set_password_by_admin(
     JsonBody(body): JsonBody,
 ) -> Result<StatusCode, ApiError> {
     caller.require(&[Role::Admin])?;
+    // One's own password is changed with the old one (`PUT /me/password`): a session left open
+    // must not let whoever holds it take the account for good.
+    if id == caller.user_id {
+        return Err(crate::Error::Forbidden(
+            "an admin changes their own password at PUT /me/password, with the old one".into(),
+        )
+        .into());
+    }
     let NewPassword { password } = request::read(&body)?;
     set_password(&state, id, &password, None, Some(caller.user_id)).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -61,6 +61,25 @@ impl FromRequestParts<AppState> for ClientAddress {
     }
 }
 
+impl ClientAddress {
+    /// The place sign-in limits count tries from: an IPv4 address, or an IPv6 address's /64 — the
+    /// network one subscriber is given, whose 2^64 addresses would otherwise each be a fresh
+    /// place with tries of its own.
+    pub fn place(&self) -> String {
+        match self.0.parse::<std::net::IpAddr>() {
+            Ok(std::net::IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
+                Some(v4) => v4.to_string(),
+                None => {
+                    let s = v6.segments();
+                    let network = std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0);
+                    format!("{network}/64")
+                }
+            },
+            _ => self.0.clone(),
+        }
+    }
+}
+
 /// The raw session token of a request (for signing out).
 pub struct SessionToken(pub String);
 
@@ -99,5 +118,21 @@ impl axum::extract::OptionalFromRequestParts<AppState> for Caller {
             Err(ApiError::Service(crate::Error::Unauthorized)) => Ok(None),
             Err(e) => Err(e),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ClientAddress;
+
+    #[test]
+    fn an_ipv6_network_is_one_place_for_the_limits() {
+        let place = |a: &str| ClientAddress(a.to_string()).place();
+        assert_eq!(place("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
+        assert_eq!(place("2001:db8:1:2:ffff:1:2:3"), place("2001:db8:1:2::9"));
+        assert_ne!(place("2001:db8:1:3::1"), place("2001:db8:1:2::1"));
+        assert_eq!(place("::ffff:192.0.2.7"), "192.0.2.7");
+        assert_eq!(place("192.0.2.7"), "192.0.2.7");
+        assert_eq!(place("unknown"), "unknown");
     }
 }

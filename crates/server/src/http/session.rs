@@ -97,7 +97,7 @@ fn retry_after(failures: &[String], limit: i64) -> u64 {
 /// more tries than the limit. A correct password then takes the record back; a wrong one makes it
 /// a failure. A try that would pass the limit only with tries still being checked waits for
 /// them (up to 10 s): a user's own parallel sign-ins are never refused. Returns the records' ids.
-async fn reserve_try(state: &AppState, email: &str, address: &str) -> Result<Vec<i64>, ApiError> {
+pub(super) async fn reserve_try(state: &AppState, email: &str, address: &str) -> Result<Vec<i64>, ApiError> {
     let waiting = std::time::Instant::now();
     loop {
         match try_to_reserve(state, email, address).await? {
@@ -112,11 +112,29 @@ async fn reserve_try(state: &AppState, email: &str, address: &str) -> Result<Vec
 }
 
 /// Marks the try's records as failures: its password was wrong.
-async fn confirm_failure(state: &AppState, reserved: &[i64]) -> Result<(), ApiError> {
+pub(super) async fn confirm_failure(state: &AppState, reserved: &[i64]) -> Result<(), ApiError> {
     let mut tx = state.db().begin_write().await?;
     for id in reserved {
         sqlx::query("UPDATE login_failures SET pending = 0 WHERE id = $1").bind(id).execute(&mut *tx).await?;
     }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The right password: the try was no failure, and the place it came from is cleared. Under the
+/// same locks as a try's reservation: two right sign-ins at once each delete their own rows and
+/// then every row of the pair, the other's included, and without the locks they deadlocked on
+/// PostgreSQL (seen as a 500 in `parallel_right_sign_ins_all_succeed`).
+pub(super) async fn forgive(state: &AppState, email: &str, address: &str, reserved: Vec<i64>) -> Result<(), ApiError> {
+    let mut tx = state.db().begin_write().await?;
+    lock_subjects(state, &mut tx, &format!("account:{email}"), &format!("address:{address}")).await?;
+    for id in reserved {
+        sqlx::query("DELETE FROM login_failures WHERE id = $1").bind(id).execute(&mut *tx).await?;
+    }
+    sqlx::query("DELETE FROM login_failures WHERE subject = $1")
+        .bind(format!("pair:{email}|{address}"))
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -210,11 +228,13 @@ pub struct CarriesSecret;
 )]
 async fn sign_in(
     State(state): State<AppState>,
-    ClientAddress(address): ClientAddress,
+    client: ClientAddress,
     JsonBody(body): JsonBody,
 ) -> Result<Response, ApiError> {
     let hourbank_api::accounts::SignIn { email, password } = hourbank_api::request::read(&body)?;
-    let reserved = reserve_try(&state, &email, &address).await?;
+    // Tries are counted by place (an IPv6 client's /64); the session records the address itself.
+    let (place, address) = (client.place(), client.0);
+    let reserved = reserve_try(&state, &email, &place).await?;
 
     let row = sqlx::query("SELECT id, password_hash FROM users WHERE email = $1")
         .bind(&email)
@@ -238,20 +258,7 @@ async fn sign_in(
         confirm_failure(&state, &reserved).await?;
         return Err(ApiError::WRONG_CREDENTIALS);
     }
-    // The right password: this try was no failure, and the place it came from is cleared. Under
-    // the same locks as a try's reservation: two right sign-ins at once each delete their own
-    // rows and then every row of the pair, the other's included, and without the locks they
-    // deadlocked on PostgreSQL (seen as a 500 in `parallel_right_sign_ins_all_succeed`).
-    let mut tx = state.db().begin_write().await?;
-    lock_subjects(&state, &mut tx, &format!("account:{email}"), &format!("address:{address}")).await?;
-    for id in reserved {
-        sqlx::query("DELETE FROM login_failures WHERE id = $1").bind(id).execute(&mut *tx).await?;
-    }
-    sqlx::query("DELETE FROM login_failures WHERE subject = $1")
-        .bind(format!("pair:{email}|{address}"))
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
+    forgive(&state, &email, &place, reserved).await?;
 
     let (token, hash) = new_token();
     let expires = Utc::now() + state.session_ttl();
