@@ -18,6 +18,24 @@ pub enum ApiError {
     TooLarge,
     #[error("unsupported media type")]
     UnsupportedMediaType,
+    /// The body stopped arriving ([`super::BODY_STALL_TIMEOUT`]).
+    #[error("the body stopped arriving for {} s", super::BODY_STALL_TIMEOUT.as_secs())]
+    BodyStalled,
+}
+
+impl ApiError {
+    /// Why a body could not be read: it stalled (its timeout is somewhere in the error's
+    /// sources), or it was too large.
+    pub fn unread_body(error: &(dyn std::error::Error + 'static)) -> ApiError {
+        let mut source = Some(error);
+        while let Some(e) = source {
+            if e.is::<tower_http::timeout::TimeoutError>() {
+                return ApiError::BodyStalled;
+            }
+            source = e.source();
+        }
+        ApiError::TooLarge
+    }
 }
 
 /// `application/problem+json`: every error answer.
@@ -91,6 +109,7 @@ impl IntoResponse for ApiError {
             ApiError::Malformed(_) => (StatusCode::BAD_REQUEST, "Malformed request"),
             ApiError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "Payload too large"),
             ApiError::UnsupportedMediaType => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "Unsupported media type"),
+            ApiError::BodyStalled => (StatusCode::REQUEST_TIMEOUT, "Request timeout"),
             ApiError::Service(e) => match e {
                 Error::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "Invalid input"),
                 Error::NotFound => (StatusCode::NOT_FOUND, "Not found"),

@@ -30,6 +30,8 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
         let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
             if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
                 ApiError::TooLarge
+            } else if matches!(ApiError::unread_body(&rejection), ApiError::BodyStalled) {
+                ApiError::BodyStalled
             } else {
                 ApiError::Malformed(rejection.body_text())
             }

@@ -77,7 +77,7 @@ async fn handle(state: &AppState, request: Request, next: Next) -> Result<Respon
     request.extensions_mut().insert(caller);
 
     let (parts, body) = request.into_parts();
-    let body = to_bytes(body, BODY_LIMIT).await.map_err(|_| ApiError::TooLarge)?;
+    let body = to_bytes(body, BODY_LIMIT).await.map_err(|e| ApiError::unread_body(&e))?;
     let method = parts.method.to_string();
     let path = parts.uri.path_and_query().map(|p| p.to_string()).unwrap_or_default();
     let fingerprint = fingerprint(&method, &path, &body);

@@ -23,7 +23,6 @@ pub mod tariffs;
 pub mod tasks;
 pub mod users;
 
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -224,11 +223,58 @@ pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()
             }
         }
     });
-    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
+    serve_connections(listener, router(state)).await;
+    Ok(())
+}
+
+/// How long a client may take to send a request's headers: one that stops half way (slowloris)
+/// loses its connection instead of holding it for good.
+pub const HEADER_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// How long a request's body may go without a byte arriving: one that stalls gets 408.
+pub const BODY_STALL_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// Accepts connections until Ctrl-C, then lets the open ones finish (as `axum::serve` did, which
+/// this replaces: it sets hyper no timer, so no header timeout could run). Each request carries
+/// its peer's address (`ConnectInfo`) and a body that times out when it stalls.
+async fn serve_connections(listener: TcpListener, app: Router) {
+    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    use tower::ServiceExt;
+
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut stop = std::pin::pin!(tokio::signal::ctrl_c());
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                // Out of file descriptors, most likely: wait instead of spinning.
+                Err(e) => {
+                    tracing::warn!(error = %e, "accepting a connection failed");
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = &mut stop => break,
+        };
+        let service = app.clone().map_request(move |request: Request<hyper::body::Incoming>| {
+            let (mut parts, body) = request.into_parts();
+            parts.extensions.insert(axum::extract::ConnectInfo(peer));
+            let body = tower_http::timeout::TimeoutBody::new(BODY_STALL_TIMEOUT, body);
+            Request::from_parts(parts, axum::body::Body::new(body))
+        });
+        let watcher = graceful.watcher();
+        tokio::spawn(async move {
+            let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+            builder.http1().timer(TokioTimer::new()).header_read_timeout(HEADER_READ_TIMEOUT);
+            let service = hyper_util::service::TowerToHyperService::new(service);
+            let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
+            if let Err(e) = watcher.watch(connection).await {
+                tracing::trace!(error = %e, "connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
 }
 
 #[cfg(test)]
