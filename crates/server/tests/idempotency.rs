@@ -54,6 +54,34 @@ async fn a_repeated_key_returns_the_first_result(app: TestApp) {
     assert_eq!((s, replayed), (StatusCode::UNPROCESSABLE_ENTITY, None));
 }
 
+/// A key resent with another password is another request: refused, and the first password
+/// stands; resent with the same one, the first answer comes back. (Passwords are left out of the
+/// fingerprint, and the key was once replayed for any password: an admin was told a user had
+/// been created with the password they typed the second time.)
+async fn a_key_resent_with_another_password_is_refused(app: TestApp) {
+    let (_, admin) = app.user("admin@hb.test", "admin", None).await;
+    let user =
+        |password: &str| json!({"email": "new@hb.test", "name": "Новый", "role": "analyst", "password": password});
+    let (s, replayed, first) = post_with_key(&app, "/api/v1/users", &admin, "user-1", user("the first password")).await;
+    assert_eq!((s, replayed), (StatusCode::CREATED, None), "{first}");
+    let (s, _, body) = post_with_key(&app, "/api/v1/users", &admin, "user-1", user("another password")).await;
+    assert_eq!(
+        (s, body["errors"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("Idempotency-Key")),
+        "{body}"
+    );
+    let (s, replayed, again) = post_with_key(&app, "/api/v1/users", &admin, "user-1", user("the first password")).await;
+    assert_eq!((s, replayed.as_deref(), &again), (StatusCode::CREATED, Some("true"), &first));
+    let sign_in = |password: &str| {
+        app.client
+            .post(format!("{}/api/v1/session", app.base))
+            .json(&json!({"email": "new@hb.test", "password": password}))
+            .send()
+    };
+    assert_eq!(sign_in("the first password").await.unwrap().status(), StatusCode::CREATED);
+    assert_eq!(sign_in("another password").await.unwrap().status(), StatusCode::UNAUTHORIZED);
+}
+
 async fn concurrent_repeats_store_once(app: TestApp) {
     let org = app.org("ООО «Ромашка»", "7707083893", &format!("{}-01", business_period())).await;
     let (_, client) = app.user("c@romashka.test", "client", Some(org)).await;
@@ -177,6 +205,7 @@ async fn a_write_whose_answer_was_lost_is_not_run_again(app: TestApp) {
 }
 
 db_tests!(
+    a_key_resent_with_another_password_is_refused,
     concurrent_repeats_of_a_transition_answer_as_the_first,
     a_write_whose_answer_was_lost_is_not_run_again,
     a_repeated_key_returns_the_first_result,

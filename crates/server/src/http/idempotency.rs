@@ -81,24 +81,80 @@ async fn handle(state: &AppState, request: Request, next: Next) -> Result<Respon
     let method = parts.method.to_string();
     let path = parts.uri.path_and_query().map(|p| p.to_string()).unwrap_or_default();
     let fingerprint = fingerprint(&method, &path, &body);
+    let secrets = secrets_of(&body);
+    if let Some(stored) = stored {
+        if !same_request(state, &stored.request_hash, &fingerprint, secrets.as_deref()).await? {
+            return Err(ApiError::invalid("Idempotency-Key", Problem::Rule(Rule::KeyReused)));
+        }
+        return stored.answer();
+    }
+    // Stored with the key: the body's fingerprint, and its secrets' argon2 hash (never the
+    // secrets, nor anything fast to guess them against).
+    let request_hash = match secrets.clone() {
+        Some(secrets) => {
+            let hashed = state.hash_work(move || crate::auth::hash_password(&secrets)).await?;
+            format!("{fingerprint}:{hashed}")
+        }
+        None => fingerprint.clone(),
+    };
 
     // The request runs to its end even if the client goes away (axum drops a request's future
     // when its connection closes): cut off between its write (which stores the key) and
     // recording the answer, the key would wait for an answer that never comes.
     let state = state.clone();
-    let claim = Arc::new(KeyClaim::new(user_id, key, method, path, fingerprint));
-    if let Some(stored) = stored {
-        return stored.answer(&claim);
-    }
-    tokio::spawn(async move { run_keyed(&state, claim, parts, body, next).await })
+    let claim = Arc::new(KeyClaim::new(user_id, key, method, path, request_hash));
+    let asked = Asked { fingerprint, secrets };
+    tokio::spawn(async move { run_keyed(&state, claim, asked, parts, body, next).await })
         .await
         .map_err(|e| ApiError::internal(format!("request task: {e}")))?
 }
 
+/// What a keyed request asked, to compare with what another request stored under its key.
+struct Asked {
+    fingerprint: String,
+    secrets: Option<String>,
+}
+
+/// The secret fields of a JSON body with their values, one `name=value` line each, if it has any.
+fn secrets_of(body: &[u8]) -> Option<String> {
+    let serde_json::Value::Object(fields) = serde_json::from_slice::<serde_json::Value>(body).ok()? else {
+        return None;
+    };
+    let lines: Vec<String> =
+        SECRET_FIELDS.iter().filter_map(|name| fields.get(*name).map(|value| format!("{name}={value}"))).collect();
+    (!lines.is_empty()).then(|| lines.join("\n"))
+}
+
+/// Whether the request stored as `stored` (its fingerprint, and its secrets' argon2 hash when it
+/// had any) is this one: the same fingerprint, and the same secrets, checked against their hash
+/// (a key resent with another password is another request, refused like any other change).
+async fn same_request(
+    state: &AppState,
+    stored: &str,
+    fingerprint: &str,
+    secrets: Option<&str>,
+) -> Result<bool, ApiError> {
+    let (stored_fingerprint, stored_secrets) = match stored.split_once(':') {
+        Some((fingerprint, secrets)) => (fingerprint, Some(secrets)),
+        None => (stored, None),
+    };
+    if stored_fingerprint != fingerprint {
+        return Ok(false);
+    }
+    match (stored_secrets, secrets) {
+        (None, None) => Ok(true),
+        (Some(hash), Some(secrets)) => {
+            let (hash, secrets) = (hash.to_string(), secrets.to_string());
+            Ok(state.hash_work(move || crate::auth::verify_password(&secrets, &hash)).await?)
+        }
+        _ => Ok(false),
+    }
+}
+
 /// Fields whose values are secrets: left out of a request's fingerprint, so the database holds
-/// nothing that a password could be guessed against (a plain SHA-256 of a body with a password
-/// in it can be brute-forced at SHA-256 speed). The same key with another password counts as the
-/// same request, which it is: the same intent, retried.
+/// nothing fast to guess a password against (a plain SHA-256 of a body with a password in it can
+/// be brute-forced at SHA-256 speed); they are stored beside it as their argon2 hash, as the
+/// password itself is ([`same_request`]).
 const SECRET_FIELDS: [&str; 4] = ["password", "old_password", "new_password", "current_password"];
 
 /// SHA-256 of method, path and the body with its secret fields blanked (JSON), or of the raw body.
@@ -138,6 +194,7 @@ const ANSWER_LOST_AFTER: chrono::Duration = chrono::Duration::seconds(5);
 async fn run_keyed(
     state: &AppState,
     claim: Arc<KeyClaim>,
+    asked: Asked,
     parts: axum::http::request::Parts,
     body: Bytes,
     next: Next,
@@ -152,7 +209,7 @@ async fn run_keyed(
     match (claim.state(), parts.status.is_success()) {
         // A request with the same key wrote first: this one wrote nothing; answer as that one did.
         (ClaimState::Taken, _) => {
-            return stored_answer(state, &claim)
+            return stored_answer(state, &claim, &asked)
                 .await?
                 .ok_or_else(|| ApiError::internal("a taken idempotency key is not stored".into()));
         }
@@ -188,7 +245,7 @@ async fn run_keyed(
                 Arg::Text(&claim.fingerprint),
             ];
             if state.db().write_once(record, record, &args).await?.is_empty()
-                && let Some(answer) = stored_answer(state, &claim).await?
+                && let Some(answer) = stored_answer(state, &claim, &asked).await?
             {
                 return Ok(answer);
             }
@@ -196,7 +253,7 @@ async fn run_keyed(
         // Refused, perhaps because a request with the same key changed what this one found
         // (approving a task twice at once): that one's answer is the answer.
         (ClaimState::Open, false) => {
-            if let Some(answer) = stored_answer(state, &claim).await? {
+            if let Some(answer) = stored_answer(state, &claim, &asked).await? {
                 return Ok(answer);
             }
         }
@@ -303,13 +360,10 @@ impl StoredKey {
         }))
     }
 
-    /// The first answer replayed; 422 when the key came with another request; 409 while the first
+    /// The first answer replayed (to the same request: see [`same_request`]); 409 while the first
     /// is still running; and for a write whose server stopped before recording its answer,
     /// `200 {"stored": true, "answer_lost": true}`.
-    fn answer(self, claim: &KeyClaim) -> Result<Response, ApiError> {
-        if self.request_hash != claim.fingerprint {
-            return Err(ApiError::invalid("Idempotency-Key", Problem::Rule(Rule::KeyReused)));
-        }
+    fn answer(self) -> Result<Response, ApiError> {
         let (status, body) = if self.status == 0 {
             if self.created_at > crate::db::instant(chrono::Utc::now() - ANSWER_LOST_AFTER) {
                 return Err(ApiError::conflict(
@@ -329,14 +383,16 @@ impl StoredKey {
     }
 }
 
-/// The answer kept for the claim's key, if the key is stored (see [`StoredKey::answer`]).
-async fn stored_answer(state: &AppState, claim: &KeyClaim) -> Result<Option<Response>, ApiError> {
+/// The answer kept for the claim's key, if the key is stored (see [`StoredKey::answer`]); 422
+/// when it was stored for another request.
+async fn stored_answer(state: &AppState, claim: &KeyClaim, asked: &Asked) -> Result<Option<Response>, ApiError> {
     let stored = "SELECT status, body, request_hash, created_at FROM idempotency_keys WHERE user_id = $1 AND key = $2";
     let row = state.db().lookup(stored, &[Arg::Int(claim.user_id), Arg::Text(&claim.key)]).await?.into_iter().next();
-    match row {
-        Some(row) => StoredKey::from_row(&row)?.map(|stored| stored.answer(claim)).transpose(),
-        None => Ok(None),
+    let Some(stored) = row.map(|row| StoredKey::from_row(&row)).transpose()?.flatten() else { return Ok(None) };
+    if !same_request(state, &stored.request_hash, &asked.fingerprint, asked.secrets.as_deref()).await? {
+        return Err(ApiError::invalid("Idempotency-Key", Problem::Rule(Rule::KeyReused)));
     }
+    stored.answer().map(Some)
 }
 
 #[cfg(test)]
