@@ -40,16 +40,27 @@ impl<'a> Input<'a> {
         value
     }
 
-    /// An optional string; blank counts as absent.
+    /// An optional string; blank counts as absent, and so does one of invisible characters only.
+    /// Control characters (but line breaks and tabs) and bidirectional controls are refused: they
+    /// reach the CSV, the PDF and the screen as they are, and can make one text look like another.
     pub fn optional_text(&mut self, field: &str, max_chars: usize) -> Option<String> {
+        use hourbank_domain::contacts::is_invisible;
         match self.present(field) {
             None => None,
             Some(Value::String(s)) => {
                 let trimmed = s.trim();
+                let refused = |c: char| {
+                    !matches!(c, '\n' | '\r' | '\t')
+                        && is_invisible(c)
+                        && !matches!(c, '\u{ad}' | '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}')
+                };
                 if trimmed.chars().count() > max_chars {
                     self.fail(field, Problem::MaxChars(max_chars));
                     None
-                } else if trimmed.is_empty() {
+                } else if trimmed.contains(refused) {
+                    self.fail(field, Problem::Rule(Rule::Malformed));
+                    None
+                } else if trimmed.chars().all(|c| c.is_whitespace() || is_invisible(c)) {
                     None
                 } else {
                     Some(trimmed.to_string())
@@ -233,5 +244,35 @@ mod tests {
         assert_eq!(input.optional_id("e"), None);
         let fields: Vec<String> = input.finish().unwrap_err().0.into_iter().map(|e| e.field).collect();
         assert_eq!(fields, ["c", "d", "e"]);
+    }
+
+    /// Control characters and bidirectional overrides in user text are refused, naming the field;
+    /// a text of invisible characters only is blank; line breaks, tabs and a zero-width joiner
+    /// inside visible text (an emoji's) are kept.
+    #[test]
+    fn texts_refuse_control_characters_and_count_invisible_ones_as_blank() {
+        let value = serde_json::json!({
+            "nul": "a\u{0}b", "escape": "a\u{1b}[31mb", "override": "\u{202e}abc", "blank": "\u{200b}\u{200b}",
+            "lines": "первая\nвторая\tтаб", "emoji": "👩\u{200d}💻 готово"
+        });
+        let fields = ["nul", "escape", "override", "blank", "lines", "emoji"];
+        let mut input = Input::new(&value, &fields).unwrap();
+        assert_eq!(input.optional_text("nul", 100), None);
+        assert_eq!(input.optional_text("escape", 100), None);
+        assert_eq!(input.optional_text("override", 100), None);
+        assert_eq!(input.text("blank", 100), None);
+        assert_eq!(input.text("lines", 100).as_deref(), Some("первая\nвторая\tтаб"));
+        assert_eq!(input.text("emoji", 100).as_deref(), Some("👩\u{200d}💻 готово"));
+        let errors = input.finish().unwrap_err().0;
+        let named: Vec<(&str, String)> = errors.iter().map(|e| (e.field.as_str(), e.problem.to_string())).collect();
+        assert_eq!(
+            named,
+            [
+                ("nul", "is malformed".to_string()),
+                ("escape", "is malformed".to_string()),
+                ("override", "is malformed".to_string()),
+                ("blank", Problem::Missing.to_string()),
+            ]
+        );
     }
 }

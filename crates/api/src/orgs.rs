@@ -198,7 +198,8 @@ impl Request for NewOrg {
         if let (Some(terms), Some(start)) = (&tariff, contract_start)
             && let Err(e) = Contract::new(terms.clone(), start, contract_end)
         {
-            input.push(e.under_field("contract_end"));
+            let field = if e.field == "start" { "contract_start" } else { "contract_end" };
+            input.push(e.under_field(field));
         }
         NewOrgDraft { name, inn, contract_start, contract_end, tariff_name, tariff, vat, analyst_id, warranty_days }
     }

@@ -34,14 +34,23 @@ impl Contacts {
     }
 }
 
-/// An e-mail address as people write them: something@domain.tld, no spaces, at most 254
-/// characters; returned trimmed and in lower case.
+/// Characters that show nothing, or reorder what is shown: control characters, the zero-width
+/// ones, the soft hyphen and the bidirectional controls. A name made of them looks empty, or like
+/// another name (`buh@romashka.demo` with a zero-width space after it).
+pub fn is_invisible(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
+}
+
+/// An e-mail address as people write them: something@domain.tld, no spaces or invisible
+/// characters, at most 254 characters; returned trimmed and in lower case.
 pub fn parse_email(field: &str, text: &str) -> Result<String, FieldError> {
     let email = text.trim().to_lowercase();
     let plausible = email
         .split_once('@')
         .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.') && !domain.contains('@'))
         && !email.contains(char::is_whitespace)
+        && !email.contains(is_invisible)
         && email.len() <= 254;
     if plausible {
         Ok(email)
@@ -103,7 +112,17 @@ mod tests {
             let e = parse_phone("phone", bad).unwrap_err();
             assert_eq!(e.field, "phone", "{bad}");
         }
-        for bad in ["sales", "@hourbank.ru", "sales@hourbank", "sa les@hourbank.ru", "a@b@c.ru"] {
+        // A zero-width space, a right-to-left override or a NUL makes a look-alike of an address.
+        for bad in [
+            "sales",
+            "@hourbank.ru",
+            "sales@hourbank",
+            "sa les@hourbank.ru",
+            "a@b@c.ru",
+            "buh@romashka.demo\u{200b}",
+            "\u{202e}buh@romashka.demo",
+            "buh@roma\u{0}shka.demo",
+        ] {
             assert_eq!(parse_email("email", bad).unwrap_err().field, "email", "{bad}");
         }
         assert_eq!(parse_email("email", " Sales@HourBank.ru ").unwrap(), "sales@hourbank.ru");

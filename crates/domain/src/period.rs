@@ -169,6 +169,14 @@ pub struct ScheduledMonth {
 impl Contract {
     /// A contract; the end date, when given, must not be before the start.
     pub fn new(tariff: Tariff, start: NaiveDate, end: Option<NaiveDate>) -> Result<Contract, FieldError> {
+        // A contract of year 1000 or 9999 is a typo, and its months would run off the calendar
+        // (9999-12 is followed by 10000-01) or list twelve thousand months.
+        for (field, date) in [("start", Some(start)), ("end", end)] {
+            if let Some(date) = date.filter(|d| !(2000..=2099).contains(&d.year())) {
+                let text = format!("{:04}-{:02}-{:02}", date.year(), date.month(), date.day());
+                return Err(FieldError::new(field, Problem::BadDate(text)));
+            }
+        }
         if let Some(end) = end
             && end < start
         {
@@ -317,6 +325,17 @@ mod tests {
         assert_eq!(phases(&c, 2)[1].1, Phase::Subscription);
         let c = Contract::new(no_trial, date("2027-01-01"), None).unwrap();
         assert_eq!(phases(&c, 1)[0].1, Phase::Subscription);
+    }
+
+    /// Contracts are dated in this century: year 1000 or 9999 is a typo whose months would
+    /// number twelve thousand or run past 9999-12.
+    #[test]
+    fn a_contract_outside_this_century_is_refused_naming_its_date() {
+        let e = Contract::new(Tariff::start(), date("1000-01-01"), None).unwrap_err();
+        assert_eq!((e.field.as_str(), e.problem), ("start", Problem::BadDate("1000-01-01".into())));
+        let e = Contract::new(Tariff::start(), date("2099-12-01"), Some(date("9999-12-31"))).unwrap_err();
+        assert_eq!(e.field, "end");
+        assert!(Contract::new(Tariff::start(), date("2000-01-01"), Some(date("2099-12-31"))).is_ok());
     }
 
     #[test]

@@ -168,7 +168,8 @@ async fn a_report_lists_tasks_and_work_as_their_pages_do(app: TestApp) {
     let start = business_period().first_day().checked_sub_months(Months::new(3)).unwrap();
     let c = cast_from(&app, &start.to_string()).await;
     let last_month = Period::of(business_period().first_day().pred_opt().unwrap());
-    let awkward = ["Кавычки \" и \\ обратная черта", "строки\nи\tтабуляция\u{1}", "эмодзи 🧾 и </script>"];
+    // (Other control characters than line breaks and tabs are refused at the door.)
+    let awkward = ["Кавычки \" и \\ обратная черта", "строки\nи\tтабуляция", "эмодзи 🧾 и </script>"];
     let task = new_task(&app, &c, "Обмен \"с банком\"").await;
     estimate(&app, &c, task, "5").await;
     step(&app, &c.client, task, json!({"action": "approve"})).await;
@@ -497,6 +498,20 @@ async fn bad_input_names_every_field_and_stores_nothing(app: TestApp) {
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     let fields: Vec<&str> = b["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
     assert_eq!(fields, ["title", "description", "colour"]);
+    // A control character would reach the CSV and the PDF as it is; a title of zero-width spaces
+    // only looks empty because it is.
+    let (s, b) =
+        app.post("/api/v1/tasks", &c.client, json!({"title": "\u{200b}\u{200b}", "description": "a\u{1b}[31mb"})).await;
+    let named: Vec<(&str, &str)> = b["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["field"].as_str().unwrap(), e["message_ru"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        (s, named),
+        (StatusCode::UNPROCESSABLE_ENTITY, vec![("title", "обязательное поле"), ("description", "неверно записан")])
+    );
     assert_eq!(app.get("/api/v1/tasks", &c.client).await.1["tasks"], json!([]));
 
     let task = new_task(&app, &c, "Задача").await;
@@ -632,6 +647,15 @@ async fn admin_manages_users_and_sees_the_audit_log(app: TestApp) {
         .post("/api/v1/orgs", &c.admin, json!({"name": "Рога", "inn": "7707083894", "contract_start": "2027-01-01"}))
         .await;
     assert_eq!((s, b["errors"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("inn")));
+    // A contract of year 1000 is a typo (its reports would list twelve thousand months).
+    let (s, b) = app
+        .post("/api/v1/orgs", &c.admin, json!({"name": "Рога", "inn": "7736207543", "contract_start": "1000-01-01"}))
+        .await;
+    assert_eq!(
+        (s, b["errors"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("contract_start")),
+        "{b}"
+    );
     let (s, b) = app
         .post(
             "/api/v1/orgs",
