@@ -189,7 +189,8 @@ pub struct Document {
     pub kind: DocumentKind,
     /// Numbered per seller and year when the month closes; none while the month is open.
     pub number: Option<u32>,
-    /// The period's last day.
+    /// The act's: the period's last day; the invoice's: the day the month closed (the period's
+    /// last day while it is open).
     #[serde(serialize_with = "crate::wire::write_date", deserialize_with = "crate::wire::date")]
     pub date: NaiveDate,
     pub period: Period,
@@ -233,7 +234,13 @@ pub struct MonthDocument<'a> {
     pub tariff_name: &'a str,
     pub statement: &'a MonthStatement,
     pub vat: Vat,
+    /// The day the month closed (its documents were issued), for a closed month: the invoice's
+    /// date. The act is dated the period's last day (`shared/domain.md`, Documents).
+    pub issued_on: Option<NaiveDate>,
 }
+
+/// The act's closing words, which the customer signs under.
+pub const ACT_ACCEPTANCE: &str = "Вышеперечисленные услуги оказаны полностью и в срок. Заказчик претензий по объёму, качеству и срокам оказания услуг не имеет.";
 
 impl MonthDocument<'_> {
     pub fn build(self) -> Document {
@@ -275,7 +282,10 @@ impl MonthDocument<'_> {
         Document {
             kind: self.kind,
             number: self.number,
-            date: st.period.last_day(),
+            date: match (self.kind, self.issued_on) {
+                (DocumentKind::Invoice, Some(issued)) => issued,
+                _ => st.period.last_day(),
+            },
             period: st.period,
             preliminary: self.preliminary,
             seller: self.seller.clone(),
@@ -296,6 +306,11 @@ impl Document {
             Some(n) => format!("{} № {n} от {date}", self.kind.title_ru()),
             None => format!("{} от {date} (предварительный)", self.kind.title_ru()),
         }
+    }
+
+    /// «Всего наименований 2, на сумму 36 600,00 руб.»
+    pub fn count_line(&self) -> String {
+        format!("Всего наименований {}, на сумму {} руб.", self.lines.len(), money(self.to_pay))
     }
 
     /// Every line of text the document carries, top to bottom, as a reader sees it: what the
@@ -345,8 +360,11 @@ impl Document {
                 None => total.label.clone(),
             });
         }
-        out.push(format!("Всего наименований {}, на сумму {} руб.", self.lines.len(), money(self.to_pay)));
+        out.push(self.count_line());
         out.push(format!("Сумма прописью: {}", self.to_pay_in_words));
+        if self.kind == DocumentKind::Act {
+            out.push(ACT_ACCEPTANCE.to_string());
+        }
         out
     }
 }
@@ -424,6 +442,8 @@ mod tests {
             tariff_name: "Старт",
             statement: &st,
             vat,
+            // Closed a month after its end.
+            issued_on: number.map(|_| parse_date("d", "2027-05-29").unwrap()),
         }
         .build()
     }
@@ -445,7 +465,7 @@ mod tests {
             text.contains(&"2. Часы сверх включённых и резерва, апрель 2027 — 5 ч × 2 000,00 = 10 000,00".into()),
             "{text:#?}"
         );
-        let tail: Vec<&str> = text.iter().rev().take(5).rev().map(String::as_str).collect();
+        let tail: Vec<&str> = text.iter().rev().take(6).rev().map(String::as_str).collect();
         assert_eq!(
             tail,
             [
@@ -454,6 +474,7 @@ mod tests {
                 "Всего к оплате: 36 600,00",
                 "Всего наименований 2, на сумму 36 600,00 руб.",
                 "Сумма прописью: Тридцать шесть тысяч шестьсот рублей 00 копеек",
+                ACT_ACCEPTANCE,
             ]
         );
         assert!(!text.iter().any(|l| l.contains("В том числе")));
@@ -463,7 +484,10 @@ mod tests {
     fn vat_included_says_in_that_number() {
         let doc = document(DocumentKind::Invoice, Vat::Included(VatRate::GENERAL), "3", Some(1));
         let text = doc.text_lines();
-        assert_eq!(text[0], "Счёт на оплату № 1 от 30.04.2027");
+        // The invoice is dated the day it was issued, the month's close; only the act carries the
+        // acceptance words.
+        assert_eq!(text[0], "Счёт на оплату № 1 от 29.05.2027");
+        assert!(!text.contains(&ACT_ACCEPTANCE.to_string()));
         // 20 000 × 22 / 122 = 3 606,557… → 3 606,56 (half away from zero).
         assert!(text.contains(&"В том числе НДС 22 %: 3 606,56".into()), "{text:#?}");
         assert!(text.contains(&"Сумма прописью: Двадцать тысяч рублей 00 копеек".into()));

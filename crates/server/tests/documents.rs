@@ -207,7 +207,9 @@ async fn acts_and_invoices(app: TestApp) {
     }
     assert!(!lines.iter().any(|l| l.contains("В том числе")), "{lines:#?}");
     let (_, invoice) = app.get(&format!("/api/v1/reports/{month}/documents/invoice"), &client).await;
-    assert_eq!(invoice["title"], format!("Счёт на оплату № 1 от {date}"));
+    // The invoice is dated the day its month closed (today here); the act, the period's last day.
+    let closed_on = hourbank_server::clock::business_today().format("%d.%m.%Y");
+    assert_eq!(invoice["title"], format!("Счёт на оплату № 1 от {closed_on}"));
     // Without the buyer's КПП and address a closed month's document holds the number it took at
     // closing but is not issued (it would keep them missing for good).
     let (s, b) = app.get(&format!("/api/v1/reports/{month}/documents/act"), &other).await;

@@ -915,7 +915,9 @@ async fn acts_and_invoices_print_and_download_as_pdf() {
     let (email, client) = &clients[1];
     b.portal_sign_in(&base, email).await;
     b.goto_and_wait(&format!("{base}/portal/reports/{period}/invoice"), "#document-title").await;
-    b.wait_text("#document-title", &format!("Счёт на оплату № {invoice_number} от {date}")).await;
+    // Dated the day its month closed (today): the act carries the period's last day.
+    let closed_on = hourbank_server::clock::business_today().format("%d.%m.%Y");
+    b.wait_text("#document-title", &format!("Счёт на оплату № {invoice_number} от {closed_on}")).await;
     let text = b.text("#document").await;
     for expected in ["Поставщик", "Покупатель", "АО «Южный завод»", "ИНН 7725143584, КПП 772501001"]
     {

@@ -326,8 +326,9 @@ fn document_view(d: &DocumentView) -> AnyView {
                 </tfoot>
             </table>
             </div>
+            <p id="document-count">{doc.count_line()}</p>
             <p id="document-words">"Сумма прописью: " <strong>{doc.to_pay_in_words.clone()}</strong></p>
-            {act.then(|| view! { <p>"Вышеперечисленные услуги оказаны полностью и в срок. Заказчик претензий по объёму, качеству и срокам оказания услуг не имеет."</p> })}
+            {act.then(|| view! { <p>{hourbank_domain::documents::ACT_ACCEPTANCE}</p> })}
             <div class="signatures">
                 <p>{if act { "Исполнитель" } else { "Руководитель" }} " ____________________"</p>
                 <p>{if act { "Заказчик" } else { "Бухгалтер" }} " ____________________"</p>

@@ -243,6 +243,7 @@ pub async fn month_document(
         tariff_name: &tariff_name,
         statement: &statement,
         vat: org.vat,
+        issued_on: report["closed_at"].as_str().and_then(crate::clock::business_date_of_text),
     }
     .build())
 }
