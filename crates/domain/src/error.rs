@@ -145,6 +145,8 @@ pub enum Rule {
     NotYourOrganisation,
     NoSuchOrganisation,
     InTheFuture,
+    /// A deadline set on a day that has gone.
+    InThePast,
     NotAnEmail,
     NotAPhone,
     ClientWithoutOrganisation,
@@ -232,6 +234,7 @@ impl Rule {
             Rule::NotYourOrganisation => pick("это не ваша организация", "is not your organisation"),
             Rule::NoSuchOrganisation => pick("такой организации нет", "no such organisation"),
             Rule::InTheFuture => pick("не может быть в будущем", "must not be in the future"),
+            Rule::InThePast => pick("уже прошёл", "has already passed"),
             Rule::NotAnEmail => pick("это не адрес электронной почты", "is not an email address"),
             Rule::NotAPhone => pick("это не номер телефона", "is not a phone number"),
             Rule::ClientWithoutOrganisation => {

@@ -540,6 +540,17 @@ async fn bad_input_names_every_field_and_stores_nothing(app: TestApp) {
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
     let fields: Vec<&str> = b["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
     assert_eq!(fields, ["estimate", "deadline"]);
+    // A deadline is promised for a day to come: yesterday is refused, today is fine.
+    let yesterday = (hourbank_server::clock::business_today() - chrono::Days::new(1)).to_string();
+    let body =
+        |deadline: &str| json!({"action": "estimate", "specification": "ТЗ", "estimate": "2", "deadline": deadline});
+    let (s, b) = step(&app, &c.analyst, task, body(&yesterday)).await;
+    assert_eq!(
+        (s, b["errors"][0]["field"].as_str(), b["errors"][0]["message_ru"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("deadline"), Some("уже прошёл")),
+        "{b}"
+    );
+    assert_eq!(app.get(&format!("/api/v1/tasks/{task}"), &c.client).await.1["task"]["state"], "new");
     let (s, b) = step(&app, &c.client, task, json!({"action": "fly"})).await;
     assert_eq!((s, b["errors"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("action")));
     let (s, _) = app.call(Method::POST, &format!("/api/v1/tasks/{task}/transitions"), Some(&c.client), None).await;

@@ -181,8 +181,9 @@ fn actions_view(me: Me, d: TaskDetail, actions: Vec<Action>) -> impl IntoView {
     let needs_comment =
         actions.iter().any(|a| matches!(a, Action::Reject | Action::Return | Action::Cancel | Action::WriteOff));
     let estimate_form = staff_only!(actions.contains(&Action::Estimate).then(|| estimate_form(d.clone())));
-    let cancel_bills =
-        d.task.approved_estimate.is_some() && actions.iter().any(|a| matches!(a, Action::Cancel | Action::WriteOff));
+    // Said only where cancelling is offered (a re-estimated task): work in progress is not
+    // cancelled, only written off, and the hint read as if it could be.
+    let cancel_bills = d.task.approved_estimate.is_some() && actions.contains(&Action::Cancel);
     let preview = actions.contains(&Action::Approve).then(|| cost_preview(me.clone(), d.clone()));
     // The final steps ask first: accepting says what it bills in which month, cancelling whether
     // the hours logged bill, writing off that they never will.

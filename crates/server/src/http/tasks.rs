@@ -154,6 +154,12 @@ async fn transition(
     let scope = caller.scope()?;
     let task = store::task(state.db(), scope, id).await?;
     let step: Transition = request::read(&body)?;
+    // A deadline is promised for a day still to come (today counts).
+    if let Transition::Estimate { deadline, .. } = &step
+        && *deadline < state.clock().today()
+    {
+        return Err(ApiError::invalid("deadline", Problem::Rule(Rule::InThePast)));
+    }
     Ok(Json(tasks::transition(&state, &caller, scope, task, step).await?))
 }
 
