@@ -77,6 +77,14 @@ pub fn slides(c: &Calculation, lang: Lang) -> Vec<Slide> {
             )
         })
         .collect();
+    // What the amounts leave out or hold: with VAT on top every slide's sum is before it, and
+    // the client pays more; included, it is in them.
+    let tax = match c.vat {
+        Vat::OnTop(_) => l(" без НДС", " before VAT"),
+        Vat::Included(_) => l(" с НДС", " with VAT"),
+        Vat::None => "",
+    };
+    let money = |m: Money| format!("{}{tax}", rubles(m));
     if trial.is_empty() {
         lines.push(l("В этом сценарии пробных месяцев нет.", "This scenario has no trial months.").into());
     } else {
@@ -84,7 +92,7 @@ pub fn slides(c: &Calculation, lang: Lang) -> Vec<Slide> {
         lines.push(format!(
             "{} {}",
             l("Абонентской платы в эти месяцы нет; за закрытые задачи —", "No fee in these months; closed tasks cost"),
-            rubles(paid)
+            money(paid)
         ));
     }
     out.push(Slide {
@@ -105,7 +113,7 @@ pub fn slides(c: &Calculation, lang: Lang) -> Vec<Slide> {
         title: format!(
             "{} — {} {}, {} {}",
             l("Абонентская плата", "Subscription fee"),
-            rubles(t.monthly_fee),
+            money(t.monthly_fee),
             l("в месяц", "a month"),
             l("включено", "including"),
             hours(t.included_hours)
@@ -118,9 +126,9 @@ pub fn slides(c: &Calculation, lang: Lang) -> Vec<Slide> {
                     period_in(m.period, lang),
                     l("в сценарии", "in this scenario"),
                     months_in(subscription as u32, lang),
-                    rubles(t.monthly_fee)
+                    money(t.monthly_fee)
                 ),
-                format!("{} {}", l("Абонентская плата за период:", "Fees for the period:"), rubles(s.fees)),
+                format!("{} {}", l("Абонентская плата за период:", "Fees for the period:"), money(s.fees)),
             ],
             None => vec![l("В этом сценарии все месяцы — пробные.", "Every month of this scenario is a trial month.").into()],
         },
@@ -195,17 +203,17 @@ pub fn slides(c: &Calculation, lang: Lang) -> Vec<Slide> {
     let overage: Hours = months.iter().filter(|m| m.phase == Phase::Subscription).map(|m| m.extra_hours).sum();
     let overage_paid: Money = months.iter().filter(|m| m.phase == Phase::Subscription).map(|m| m.extra_charge).sum();
     out.push(Slide {
-        title: format!("{} — {}", l("Час сверх тарифа", "An hour over the tariff"), rubles(t.overage_rate)),
+        title: format!("{} — {}", l("Час сверх тарифа", "An hour over the tariff"), money(t.overage_rate)),
         lines: vec![format!(
             "{} {} — {}",
             l("Часов сверх тарифа за период:", "Hours over the tariff in the period:"),
             hours(overage),
-            rubles(overage_paid)
+            money(overage_paid)
         )],
     });
 
     let mut lines = vec![
-        format!("{} {}: {}", l("Итого за", "Total for"), months_in(months.len() as u32, lang), rubles(s.total)),
+        format!("{} {}: {}", l("Итого за", "Total for"), months_in(months.len() as u32, lang), money(s.total)),
         format!("{} {}", l("Закрыто часов:", "Hours closed:"), hours(s.hours)),
         format!(
             "{} {}",
@@ -283,8 +291,11 @@ mod tests {
         assert_eq!(en[0].title, "The first 2 months without a fee! Only closed tasks are paid");
         assert_eq!(
             en[1].lines[0],
-            "The first subscription month — March 2027; in this scenario 1 month × 20\u{a0}000,00\u{a0}₽"
+            "The first subscription month — March 2027; in this scenario 1 month × 20\u{a0}000,00\u{a0}₽ before VAT"
         );
+        // With VAT on top every sum on the slides is before it, and says so; the last slide adds it.
+        assert_eq!(vat[1].lines[1], "Абонентская плата за период: 20\u{a0}000,00\u{a0}₽ без НДС");
+        assert_eq!(vat[5].lines[0], "Итого за 3 месяца: 30\u{a0}000,00\u{a0}₽ без НДС");
         assert_eq!(en[5].lines[1], "VAT 22%: 6\u{a0}600,00\u{a0}₽; total with VAT: 36\u{a0}600,00\u{a0}₽");
         assert_eq!(vat[5].lines[1], "НДС 22%: 6\u{a0}600,00\u{a0}₽; итого с НДС: 36\u{a0}600,00\u{a0}₽");
         assert_eq!(vat[3].lines[0], "Месяцев сверх 10\u{a0}ч без доплаты, за счёт резерва: 0");

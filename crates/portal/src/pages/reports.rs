@@ -138,7 +138,8 @@ pub fn ReportPage(me: Me, period: Period, org: Option<i64>) -> impl IntoView {
                 <h2>{t("Принятые задачи", "Accepted tasks")}</h2>
                 {report_tasks(&r, lang)}
                 <h2>{t("Консультации", "Consultations")}</h2>
-                {consultation_table(&r.consultations, lang)}
+                // By date, as a closed month's are (an open month's page comes newest entry first).
+                {consultation_table(&{ let mut c = r.consultations.clone(); c.sort_by_key(|c| (c.date, c.id)); c }, lang)}
                 // A busy open month lists its newest hundred; its CSV lists them all. (A button
                 // reading the next pages cost the client's wasm 1.8 kB of brotli, past its budget.)
                 {r.consultations_next_before.is_some().then(|| view! { <p class="hint" id="report-consultations-more">{t(
