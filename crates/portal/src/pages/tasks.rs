@@ -128,7 +128,8 @@ pub fn TaskList(me: Me, filter: TaskFilter) -> impl IntoView {
             let names = if staff { org_names(&orgs.get()) } else { None };
             let filter = filter.clone();
             show(tasks, move |list: TaskList| {
-                let lang = ctx.lang.get_untracked();
+                // Tracked: the list is drawn again in the other language when it is switched.
+                let lang = ctx.lang.get();
                 // The list comes a page at a time, newest first.
                 let first = (!filter.before.is_empty())
                     .then(|| Route::Tasks { filter: TaskFilter { before: String::new(), ..filter.clone() } });
@@ -212,7 +213,7 @@ fn my_tasks() -> impl IntoView {
             {move || show(assigned, move |list: TaskList| {
                 let open: Vec<Task> = list.tasks.into_iter().filter(|t| !t.state.is_final()).collect();
                 let choices: Vec<(i64, String)> = open.iter().map(|t| (t.id, format!("№{} {}", t.id, t.title))).collect();
-                let label = ctx.lang.get_untracked().pick("Мои открытые задачи", "My open tasks").to_string();
+                let label = ctx.lang.get().pick("Мои открытые задачи", "My open tasks").to_string();
                 view! {
                     {task_table(open, None, label)}
                     {(!choices.is_empty()).then(|| quick_log(choices, form))}
