@@ -9,6 +9,17 @@ use serde_json::{Map, Value};
 
 use crate::Invalid;
 
+use hourbank_domain::contacts::is_invisible;
+
+/// A character user text may not hold: a control character but a line break or a tab, or one
+/// that reorders what is shown (bidirectional controls). Zero-width joiners and the like stay:
+/// they belong to emoji and some scripts.
+fn refused_in_text(c: char) -> bool {
+    !matches!(c, '\n' | '\r' | '\t')
+        && is_invisible(c)
+        && !matches!(c, '\u{ad}' | '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}')
+}
+
 /// A JSON object being read; errors accumulate and `finish` reports them all at once.
 pub struct Input<'a> {
     map: &'a Map<String, Value>,
@@ -43,24 +54,22 @@ impl<'a> Input<'a> {
     /// An optional string; blank counts as absent, and so does one of invisible characters only.
     /// Control characters (but line breaks and tabs) and bidirectional controls are refused: they
     /// reach the CSV, the PDF and the screen as they are, and can make one text look like another.
+    /// (Both checked by the server only: the browser's copy of this reader stays lighter, and its
+    /// forms show what the server answers.)
     pub fn optional_text(&mut self, field: &str, max_chars: usize) -> Option<String> {
-        use hourbank_domain::contacts::is_invisible;
         match self.present(field) {
             None => None,
             Some(Value::String(s)) => {
                 let trimmed = s.trim();
-                let refused = |c: char| {
-                    !matches!(c, '\n' | '\r' | '\t')
-                        && is_invisible(c)
-                        && !matches!(c, '\u{ad}' | '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}')
-                };
                 if trimmed.chars().count() > max_chars {
                     self.fail(field, Problem::MaxChars(max_chars));
                     None
-                } else if trimmed.contains(refused) {
+                } else if cfg!(feature = "server") && trimmed.contains(refused_in_text) {
                     self.fail(field, Problem::Rule(Rule::Malformed));
                     None
-                } else if trimmed.chars().all(|c| c.is_whitespace() || is_invisible(c)) {
+                } else if trimmed.is_empty()
+                    || cfg!(feature = "server") && trimmed.chars().all(|c| c.is_whitespace() || is_invisible(c))
+                {
                     None
                 } else {
                     Some(trimmed.to_string())
@@ -246,6 +255,7 @@ mod tests {
         assert_eq!(fields, ["c", "d", "e"]);
     }
 
+    #[cfg(feature = "server")]
     /// Control characters and bidirectional overrides in user text are refused, naming the field;
     /// a text of invisible characters only is blank; line breaks, tabs and a zero-width joiner
     /// inside visible text (an emoji's) are kept.

@@ -130,32 +130,28 @@ impl CostPreview {
             // The month's overage with them all, and this task's share of it: the others may be
             // over the tariff already.
             Phase::Subscription if !self.extra_hours().is_zero() => {
-                let others = |ru: bool| {
-                    let h = if ru { hours(self.others) } else { lang.hours(self.others) };
-                    match (self.others.is_zero(), ru) {
-                        (true, _) => String::new(),
-                        (false, true) => format!(" и уже согласованными ({h})"),
-                        (false, false) => format!(" and those already approved ({h})"),
+                // One sentence, its words picked by language (one `format!` weighs less).
+                let others = if self.others.is_zero() {
+                    String::new()
+                } else {
+                    let with = lang.pick(" и уже согласованными", " and those already approved");
+                    format!("{with} ({})", lang.hours(self.others))
+                };
+                let [start, over, adds, and, bill] = match lang {
+                    Lang::Ru => {
+                        ["С этой задачей", " сверх тарифа будет ", ": она добавит ", " и ", ". Счёт за месяц: "]
+                    }
+                    Lang::En => {
+                        ["With this task", ", you go ", " over the tariff: it adds ", " and ", ". The month's bill: "]
                     }
                 };
-                match lang {
-                    Lang::Ru => format!(
-                        "С этой задачей{} сверх тарифа будет {}: она добавит {} и {}{with_vat}. Счёт за месяц: {}.",
-                        others(true),
-                        hours(self.after.extra_hours),
-                        hours(self.extra_hours()),
-                        rubles(self.extra_cost()),
-                        rubles(self.after.total_with_vat)
-                    ),
-                    Lang::En => format!(
-                        "With this task{}, you go {} over the tariff: it adds {} and {}{with_vat}. The month's bill: {}.",
-                        others(false),
-                        lang.hours(self.after.extra_hours),
-                        lang.hours(self.extra_hours()),
-                        rubles(self.extra_cost()),
-                        rubles(self.after.total_with_vat)
-                    ),
-                }
+                format!(
+                    "{start}{others}{over}{}{adds}{}{and}{}{with_vat}{bill}{}.",
+                    lang.hours(self.after.extra_hours),
+                    lang.hours(self.extra_hours()),
+                    rubles(self.extra_cost()),
+                    rubles(self.after.total_with_vat)
+                )
             }
             Phase::Subscription => {
                 let from_reserve = self.after.reserve_used.saturating_sub(self.before.reserve_used);

@@ -138,8 +138,7 @@ pub fn ReportPage(me: Me, period: Period, org: Option<i64>) -> impl IntoView {
                 <h2>{t("Принятые задачи", "Accepted tasks")}</h2>
                 {report_tasks(&r, lang)}
                 <h2>{t("Консультации", "Consultations")}</h2>
-                // By date, as a closed month's are (an open month's page comes newest entry first).
-                {consultation_table(&{ let mut c = r.consultations.clone(); c.sort_by_key(|c| (c.date, c.id)); c }, lang)}
+                {consultation_table(&r.consultations, lang)}
                 // A busy open month lists its newest hundred; its CSV lists them all. (A button
                 // reading the next pages cost the client's wasm 1.8 kB of brotli, past its budget.)
                 {r.consultations_next_before.is_some().then(|| view! { <p class="hint" id="report-consultations-more">{t(
@@ -327,7 +326,7 @@ fn document_view(d: &DocumentView) -> AnyView {
                 </tfoot>
             </table>
             </div>
-            <p id="document-count">{doc.count_line()}</p>
+            <p id="document-count">"Всего наименований " {doc.lines.len()} ", на сумму " {rubles(doc.to_pay)}</p>
             <p id="document-words">"Сумма прописью: " <strong>{doc.to_pay_in_words.clone()}</strong></p>
             {act.then(|| view! { <p>{hourbank_domain::documents::ACT_ACCEPTANCE}</p> })}
             <div class="signatures">
