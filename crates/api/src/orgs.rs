@@ -196,7 +196,8 @@ impl Request for NewOrg {
             input.optional_count("warranty_days", crate::admin::MAX_WARRANTY_DAYS).unwrap_or(DEFAULT_WARRANTY_DAYS);
         // The dates against the terms (a contract ending before it starts, or inside the trial).
         if let (Some(terms), Some(start)) = (&tariff, contract_start)
-            && let Err(e) = Contract::new(terms.clone(), start, contract_end)
+            && let Err(e) = hourbank_domain::period::check_contract_years(start, contract_end)
+                .and_then(|()| Contract::new(terms.clone(), start, contract_end))
         {
             let field = if e.field == "start" { "contract_start" } else { "contract_end" };
             input.push(e.under_field(field));

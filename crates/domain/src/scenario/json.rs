@@ -69,6 +69,7 @@ pub fn scenario_from_value(value: &Value) -> Result<Scenario, FieldError> {
         })
         .collect::<Result<Vec<_>, _>>()?;
 
+    crate::period::check_contract_years(start, end)?;
     let contract = Contract::new(tariff, start, end)?;
     // Reject months past the contract's end before computing anything.
     if let Some(length) = contract.length_in_months()
