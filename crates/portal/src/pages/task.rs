@@ -291,39 +291,39 @@ fn actions_view(me: Me, d: TaskDetail, actions: Vec<Action>) -> impl IntoView {
     }
 }
 
+/// What a warranty claim's approval and acceptance bill: nothing.
+fn warranty_note(lang: Lang) -> &'static str {
+    lang.pick("Это гарантийная работа: в счёт она не входит.", "It is warranty work: it is not billed.")
+}
+
 /// What accepting this task bills, in which month, as one sentence (the domain's figures).
 fn accept_sentence(me: Me, d: TaskDetail) -> Signal<String> {
     let ctx = ctx();
     let crate::pages::ThisMonth { report, .. } = crate::pages::this_month();
     Signal::derive(move || {
         let lang = ctx.lang.get();
-        let fallback = lang
-            .pick(
-                "Принять работу? Затраченные часы (не больше согласованной оценки) войдут в отчёт. Принятие окончательно.",
-                "Accept the work? The hours logged (at most the approved estimate) go into the report. Acceptance is final.",
+        // «Принять работу? … Принятие окончательно.» around what it bills.
+        let ask = |middle: &str| {
+            format!(
+                "{} {middle} {}",
+                lang.pick("Принять работу?", "Accept the work?"),
+                lang.pick("Принятие окончательно.", "Acceptance is final.")
             )
-            .to_string();
+        };
+        let fallback = ask(lang.pick(
+            "Затраченные часы (не больше согласованной оценки) войдут в отчёт.",
+            "The hours logged (at most the approved estimate) go into the report.",
+        ));
         if d.task.warranty_of.is_some() {
-            return lang
-                .pick(
-                    "Принять работу? Это гарантийная работа: в счёт она не входит. Принятие окончательно.",
-                    "Accept the work? It is warranty work: it is not billed. Acceptance is final.",
-                )
-                .to_string();
+            return ask(warranty_note(lang));
         }
         let Some(org) = me.org.as_ref() else { return fallback };
         let Some(Ok(report)) = report.get() else { return fallback };
         let report = report.value;
+        // A closed month takes no more work; the open one (next month, when this one closed
+        // early) is read once the months are in, and until then nothing is priced.
         if report.status == "closed" {
-            return match lang {
-                Lang::Ru => format!(
-                    "Принять работу? {} уже закрыт: часы войдут в счёт следующего открытого месяца. Принятие окончательно.",
-                    crate::labels::period(report.period, lang)
-                ),
-                Lang::En => "Accept the work? This month is already closed: the hours bill in the next open month. \
-                             Acceptance is final."
-                    .to_string(),
-            };
+            return fallback;
         }
         match report.statement.as_ref().map(|row| AcceptPreview::new(org, row, &d.task)) {
             Some(Ok(Some(preview))) => preview.sentence(lang),
@@ -379,25 +379,12 @@ fn cost_preview(me: Me, d: TaskDetail) -> impl IntoView {
         let org = me.org.as_ref()?;
         let estimate = estimate?;
         let report = report.get()?.ok()?.value;
-        // A warranty claim bills nothing, whatever its estimate. Closed early, this month takes no
-        // more work: its figures would price the wrong bill.
-        let single = if warranty {
-            Some(
-                lang.pick("Это гарантийная работа: в счёт она не входит.", "It is warranty work: it is not billed.")
-                    .to_string(),
-            )
-        } else if report.status == "closed" {
-            Some(match lang {
-                Lang::Ru => format!(
-                    "{} уже закрыт: эта работа войдёт в счёт следующего открытого месяца, и по закрытому месяцу её не посчитать.",
-                    crate::labels::period(report.period, lang)
-                ),
-                Lang::En => "This month is already closed: the work bills in the next open month, which these figures cannot show."
-                    .to_string(),
-            })
-        } else {
-            None
-        };
+        // A warranty claim bills nothing, whatever its estimate. A closed month takes no more work:
+        // the open one is read once the months are in, and until then nothing is priced.
+        if report.status == "closed" && !warranty {
+            return None;
+        }
+        let single = warranty.then(|| warranty_note(lang).to_string());
         if let Some(text) = single {
             return Some(
                 view! { <div class="preview" id="cost-preview" role="note"><p><strong>{text}</strong></p></div> }
