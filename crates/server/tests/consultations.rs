@@ -146,16 +146,16 @@ async fn billable_consultations_add_hours_and_every_one_is_listed(app: TestApp) 
     assert_eq!(report["statement"]["included_used"], "7.5");
     assert_eq!(report["statement"]["total"], "20000.00");
     assert_eq!(report["tasks"][0]["billed"], "6");
-    // An open month's report lists the newest entry first.
+    // An open month's report lists them by date, then in the order they were entered.
     let listed = report["consultations"].as_array().unwrap();
     assert_eq!(listed.len(), 2);
-    assert_eq!(listed[0]["id"], paid_id);
+    assert_eq!(listed[1]["id"], paid_id);
     assert_eq!(
-        listed[0],
+        listed[1],
         json!({"id": paid_id, "date": today(), "channel": "phone", "specialist_name": "analyst@hb.test",
                "duration": "1.5", "topic": "Корректировка реализации; прошлый период", "billable": true})
     );
-    assert_eq!((listed[1]["billable"].as_bool(), listed[1]["duration"].as_str()), (Some(false), Some("0.75")));
+    assert_eq!((listed[0]["billable"].as_bool(), listed[0]["duration"].as_str()), (Some(false), Some("0.75")));
     assert_eq!(report.get("consultations_next_before"), None, "all of them are listed");
 
     let (_, csv) = app.call_text(Method::GET, &format!("{report_path}.csv"), Some(&c.client), None).await;
@@ -565,8 +565,8 @@ async fn a_busy_months_report_lists_the_newest_and_pages_the_rest(app: TestApp) 
     let (first_day, today) = (period.first_day().to_string(), today());
     let mut logged: Vec<(String, i64)> = Vec::new();
     let mut billable_centi = 0;
-    // 105 consultations, more than a page (100): every third dated the 1st (listed by its
-    // entry, newest first, whatever its date), every fifth billable 0.25 h.
+    // 105 consultations, more than a page (100): every third dated the 1st (the newest hundred
+    // entries are listed, by date), every fifth billable 0.25 h.
     for i in 0..105 {
         let date = if i % 3 == 0 { &first_day } else { &today };
         let token = if i % 2 == 0 { &c.specialist } else { &c.analyst };
@@ -584,8 +584,10 @@ async fn a_busy_months_report_lists_the_newest_and_pages_the_rest(app: TestApp) 
     let first_page: Vec<(String, i64)> = served["consultations"].as_array().unwrap().iter().map(entry).collect();
     let mut newest_first = logged.clone();
     newest_first.sort_by_key(|(_, id)| std::cmp::Reverse(*id));
-    assert_eq!(first_page, newest_first[..100], "the newest hundred, newest entry first");
-    assert_eq!(served["consultations_next_before"], first_page[99].1);
+    let mut newest_by_date = newest_first[..100].to_vec();
+    newest_by_date.sort();
+    assert_eq!(first_page, newest_by_date, "the newest hundred entries, by date and then id");
+    assert_eq!(served["consultations_next_before"], newest_first[99].1);
     // The statement counts every billable one, listed or not: 21 × 0.25 h.
     assert_eq!(served["statement"]["hours"], format!("{}.{:02}", billable_centi / 100, billable_centi % 100));
     let names: Vec<&str> =

@@ -140,7 +140,7 @@ pub struct ReportConsultations {
 pub enum Listing {
     /// All of them, by date and then id: the report as frozen, exported and printed.
     Whole,
-    /// The newest page ([`Page::DEFAULT_LIMIT`]), newest entry first, and where the next page
+    /// The newest page ([`Page::DEFAULT_LIMIT`]) of entries, listed by date, and where the next page
     /// starts: the open month as served, so that a busy month's answer (and the server's work and
     /// memory for it) stays the size of a page however many consultations the month gathers.
     Newest,
@@ -290,7 +290,10 @@ async fn month_consultations(
         Listing::Whole => (consultations(app.db(), OrgScope::All, filter).await?, None),
         Listing::Newest => {
             let page = Page { limit: Page::DEFAULT_LIMIT, before: None };
-            let paged = consultation_page(app.db(), OrgScope::All, filter, page).await?;
+            let mut paged = consultation_page(app.db(), OrgScope::All, filter, page).await?;
+            // The newest entries, listed by date as a closed month's are (an entry for an earlier
+            // day is often made later).
+            paged.items.sort_by_key(|c| (c.date, c.id));
             (paged.items, paged.next_before)
         }
     };
