@@ -104,7 +104,7 @@ pub fn bars(bars: &[Bar], lang: crate::i18n::Lang) -> leptos::prelude::AnyView {
                 {drawn}
             </svg>
             <figcaption id="year-chart-caption">
-                {lang.pick("Абонентская плата (тёмное) и оплата по часам — пробные месяцы и сверх тарифа (светлое)", "Fee (dark) and hours paid for — trial months and over the tariff (light)")}
+                {lang.pick("Абонентская плата (синее) и оплата по часам — пробные месяцы и сверх тарифа (оранжевое)", "Fee (blue) and hours paid for — trial months and over the tariff (orange)")}
             </figcaption>
             <details>
                 <summary>{lang.pick("Таблица", "Table")}</summary>

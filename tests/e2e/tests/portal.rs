@@ -574,6 +574,7 @@ async fn staff_pages_and_the_english_switch() {
     b.set_value("consultation-duration", "0,75").await;
     b.set_value("consultation-topic", "Настройка обмена с банком").await;
     b.js("document.querySelector('#consultation-topic').closest('form').requestSubmit();", vec![]).await;
+    b.wait_text("#consultation-saved", "Консультация записана").await;
     b.wait_text("main table", "Настройка обмена с банком").await;
     b.wait_text("main table", "0,75\u{a0}ч").await;
     b.goto_and_wait(&format!("{base}/portal/admin/audit"), "#audit").await;

@@ -79,8 +79,11 @@ fn new_consultation(org: Org) -> impl IntoView {
     let org = StoredValue::new(org);
     let trial = Memo::new(move |_| org.with_value(|o| crate::billing::in_trial(o, &date.get())));
     let sent = RwSignal::new(Sent::Idle);
+    // Said once it is stored: the form empties, and the list may not show it (another month's).
+    let saved = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        saved.set(false);
         let form = serde_json::json!({
             "org_id": org_id, "channel": channel.get_untracked(), "date": date.get_untracked(),
             "duration": duration.get_untracked().trim().replace(',', "."), "topic": topic.get_untracked().trim(),
@@ -102,6 +105,7 @@ fn new_consultation(org: Org) -> impl IntoView {
             if matches!(outcome, WriteOutcome::Done(_)) {
                 topic.set(String::new());
                 duration.set(String::new());
+                saved.set(true);
                 ctx.refresh.update(|r| *r += 1);
             }
         });
@@ -136,6 +140,9 @@ fn new_consultation(org: Org) -> impl IntoView {
             </div>
             <button type="submit">{ctx.t("Записать", "Record")}</button>
             {form_status(sent)}
+            {move || saved.get().then(|| view! {
+                <p class="notice" role="status" id="consultation-saved">{ctx.t("Консультация записана.", "The consultation is recorded.")}</p>
+            })}
         </form>
     }
 }
