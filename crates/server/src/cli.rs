@@ -153,6 +153,11 @@ pub struct ServeArgs {
     /// anyone else the header is ignored.
     #[arg(long = "trusted-proxy", env = "HOURBANK_TRUSTED_PROXIES", value_delimiter = ',')]
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The site's address as browsers reach it (`https://hourbank.example`): the links the server
+    /// writes (the contact page's calculation) use it instead of the request's `Host`, which a
+    /// client or a careless proxy can set to anything.
+    #[arg(long, env = "HOURBANK_PUBLIC_URL", value_parser = parse_public_url)]
+    pub public_url: Option<String>,
     #[command(flatten)]
     pub database: DatabaseArgs,
 }
@@ -290,6 +295,7 @@ fn serve(args: ServeArgs) -> ExitCode {
         let state = crate::AppState::new(args.dist, db);
         state.set_behind_https(args.behind_https);
         state.set_trusted_proxies(args.trusted_proxies.clone());
+        state.set_public_url(args.public_url.clone());
         state.set_session_lifetimes(
             chrono::Duration::hours(i64::from(args.session_hours.max(1))),
             chrono::Duration::minutes(i64::from(args.session_idle_minutes.max(1))),
@@ -343,6 +349,32 @@ fn simulate(file: Option<PathBuf>) -> ExitCode {
         Err(e) => {
             eprintln!("output: {e}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+/// `--public-url`: `http://` or `https://`, a host, nothing after it but an optional `/`.
+fn parse_public_url(text: &str) -> Result<String, String> {
+    let rest = text.strip_prefix("https://").or_else(|| text.strip_prefix("http://"));
+    let host = rest.map(|r| r.trim_end_matches('/')).unwrap_or_default();
+    let plausible = !host.is_empty() && host.chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c));
+    if plausible {
+        Ok(text.trim_end_matches('/').to_string())
+    } else {
+        Err(format!("{text:?} is not a site address such as https://hourbank.example"))
+    }
+}
+
+#[cfg(test)]
+mod public_url_tests {
+    use super::parse_public_url;
+
+    #[test]
+    fn a_public_url_is_a_scheme_and_a_host() {
+        assert_eq!(parse_public_url("https://hourbank.example/").as_deref(), Ok("https://hourbank.example"));
+        assert_eq!(parse_public_url("http://127.0.0.1:8080").as_deref(), Ok("http://127.0.0.1:8080"));
+        for bad in ["hourbank.example", "https://", "https://a.example/path", "ftp://a.example", "https://a b"] {
+            assert!(parse_public_url(bad).is_err(), "{bad}");
         }
     }
 }

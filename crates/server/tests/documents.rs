@@ -331,6 +331,20 @@ async fn the_companys_contacts_are_kept_with_the_seller_and_shown_to_anyone(app:
     // Whatever the query holds, it is this site's calculator's, and text.
     let (_, page) = app.call_text(Method::GET, "/contact?x=%22%3E%3Cscript%3E", None, None).await;
     assert!(page.contains(&format!("href=\"http://{host}/?x=%22%3E%3Cscript%3E\"")), "{page}");
+    // With the site's address configured, a request's Host cannot make the links another site's.
+    app.state.set_public_url(Some("https://hourbank.test/".into()));
+    let forged = app
+        .client
+        .get(format!("{}/contact?m=10", app.base))
+        .header("Host", "evil.example")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(forged.contains("href=\"https://hourbank.test/?m=10\""), "{forged}");
+    assert!(!forged.contains("evil.example"), "{forged}");
 }
 
 db_tests!(acts_and_invoices, the_companys_contacts_are_kept_with_the_seller_and_shown_to_anyone);

@@ -20,19 +20,31 @@ pub async fn page(
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
     let (name, contacts) = crate::store::company(state.db()).await?;
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or_default();
-    let scheme = if state.behind_https() { "https" } else { "http" };
-    let calc = calculation_link(scheme, host, query.as_deref());
+    // The configured address when there is one: the request's `Host` is whatever the client (or a
+    // proxy that passes it on) wrote.
+    let site = match state.public_url() {
+        Some(url) => url,
+        None => {
+            let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or_default();
+            let scheme = if state.behind_https() { "https" } else { "http" };
+            if host.is_empty() {
+                String::new()
+            } else {
+                format!("{scheme}://{host}")
+            }
+        }
+    };
+    let calc = calculation_link(&site, query.as_deref());
     let html = contact_html(name.as_deref(), &contacts, calc.as_deref());
     Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")], html)
         .into_response())
 }
 
-/// The calculator's address for `query` on this site; none without a query (or a host), or for
-/// one too long to go into a letter.
-pub fn calculation_link(scheme: &str, host: &str, query: Option<&str>) -> Option<String> {
+/// The calculator's address for `query` on this site (`site`: `https://host`); none without a
+/// query (or a site), or for one too long to go into a letter.
+pub fn calculation_link(site: &str, query: Option<&str>) -> Option<String> {
     let query = query.filter(|q| !q.is_empty() && q.len() <= 2000)?;
-    (!host.is_empty()).then(|| format!("{scheme}://{host}/?{query}"))
+    (!site.is_empty()).then(|| format!("{site}/?{query}"))
 }
 
 /// Percent-encoding for a `mailto:` header value (RFC 6068): everything but the unreserved
@@ -136,13 +148,13 @@ mod tests {
     #[test]
     fn the_calculation_is_this_sites_calculator_with_the_query() {
         assert_eq!(
-            calculation_link("https", "hourbank.ru", Some("start=2027-01-01&h=12,8")).as_deref(),
+            calculation_link("https://hourbank.ru", Some("start=2027-01-01&h=12,8")).as_deref(),
             Some("https://hourbank.ru/?start=2027-01-01&h=12,8")
         );
-        assert_eq!(calculation_link("http", "hourbank.ru", Some("")), None);
-        assert_eq!(calculation_link("http", "hourbank.ru", None), None);
-        assert_eq!(calculation_link("http", "", Some("a=1")), None);
-        assert_eq!(calculation_link("http", "h", Some(&"a".repeat(2001))), None);
+        assert_eq!(calculation_link("http://hourbank.ru", Some("")), None);
+        assert_eq!(calculation_link("http://hourbank.ru", None), None);
+        assert_eq!(calculation_link("", Some("a=1")), None);
+        assert_eq!(calculation_link("http://h", Some(&"a".repeat(2001))), None);
     }
 
     #[test]

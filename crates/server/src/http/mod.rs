@@ -62,6 +62,9 @@ struct Web {
     behind_https: std::sync::atomic::AtomicBool,
     /// Proxies whose `X-Forwarded-For` is believed.
     trusted_proxies: std::sync::RwLock<Vec<std::net::IpAddr>>,
+    /// The site's own address (`https://hourbank.example`), for links the server writes into
+    /// pages and letters; without it, the request's `Host`.
+    public_url: std::sync::RwLock<Option<String>>,
     /// Answers to keyed writes, recorded in batches.
     answers: idempotency::Answers,
 }
@@ -96,6 +99,7 @@ impl AppState {
                 csp,
                 behind_https: Default::default(),
                 trusted_proxies: Default::default(),
+                public_url: Default::default(),
                 answers: Default::default(),
             }),
         }
@@ -127,6 +131,15 @@ impl AppState {
 
     pub fn set_behind_https(&self, on: bool) {
         self.web.behind_https.store(on, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// The site's address as configured (`--public-url`), without a trailing slash.
+    pub fn public_url(&self) -> Option<String> {
+        self.web.public_url.read().expect("public url lock").clone()
+    }
+
+    pub fn set_public_url(&self, url: Option<String>) {
+        *self.web.public_url.write().expect("public url lock") = url.map(|u| u.trim_end_matches('/').to_string());
     }
 
     pub fn trusted_proxies(&self) -> Vec<std::net::IpAddr> {
