@@ -42,7 +42,7 @@ impl Request for SignIn {
     fn read(input: &mut Input<'_>) -> SignInDraft {
         SignInDraft {
             email: input.text("email", 254).map(|e| e.to_lowercase()),
-            password: input.text("password", MAX_PASSWORD_CHARS),
+            password: input.secret("password", MAX_PASSWORD_CHARS),
         }
     }
 
@@ -71,9 +71,9 @@ impl Request for PasswordChange {
     type Draft = PasswordChangeDraft;
 
     fn read(input: &mut Input<'_>) -> PasswordChangeDraft {
-        let old_password = input.text("old_password", MAX_PASSWORD_CHARS);
+        let old_password = input.secret("old_password", MAX_PASSWORD_CHARS);
         let new_password = input
-            .text("new_password", MAX_PASSWORD_CHARS)
+            .secret("new_password", MAX_PASSWORD_CHARS)
             .filter(|new| check_new_password("new_password", new).map_err(|e| input.push(e)).is_ok());
         PasswordChangeDraft { old_password, new_password }
     }
@@ -96,7 +96,7 @@ impl Request for NewPassword {
     type Draft = Option<String>;
 
     fn read(input: &mut Input<'_>) -> Option<String> {
-        input.text("password", MAX_PASSWORD_CHARS)
+        input.secret("password", MAX_PASSWORD_CHARS)
     }
 
     fn complete(password: Option<String>) -> Option<NewPassword> {

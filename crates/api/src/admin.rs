@@ -154,7 +154,7 @@ impl Request for NewUser {
         let org_id = input.optional_id("org_id");
         let phone = input.optional_text("phone", 50);
         let password = input
-            .text("password", MAX_PASSWORD_CHARS)
+            .secret("password", MAX_PASSWORD_CHARS)
             .filter(|password| check_new_password("password", password).map_err(|e| input.push(e)).is_ok());
         let user = match (email, name, role) {
             (Some(email), Some(name), Some(role)) => match check_user(&email, &name, &role, org_id) {

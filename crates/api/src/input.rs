@@ -51,6 +51,27 @@ impl<'a> Input<'a> {
         value
     }
 
+    /// A required password: read as [`Input::text`] reads, but any character it holds is the
+    /// user's to choose (it is only ever hashed, never shown or exported).
+    pub fn secret(&mut self, field: &str, max_chars: usize) -> Option<String> {
+        let value = match self.present(field) {
+            Some(Value::String(s)) if s.trim().chars().count() > max_chars => {
+                self.fail(field, Problem::MaxChars(max_chars));
+                None
+            }
+            Some(Value::String(s)) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
+            Some(_) => {
+                self.fail(field, Problem::WrongType("a string"));
+                None
+            }
+            None => None,
+        };
+        if value.is_none() && !self.errors.iter().any(|e| e.field == field) {
+            self.fail(field, Problem::Missing);
+        }
+        value
+    }
+
     /// An optional string; blank counts as absent, and so does one of invisible characters only.
     /// Control characters (but line breaks and tabs) and bidirectional controls are refused: they
     /// reach the CSV, the PDF and the screen as they are, and can make one text look like another.

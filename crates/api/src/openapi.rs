@@ -11,9 +11,14 @@ use crate::accounts::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS};
 use crate::consultations::CHANNELS;
 use crate::tasks::{MAX_COMMENT_CHARS, MAX_ESTIMATE_HOURS, MAX_SPECIFICATION_CHARS};
 
-/// Text of at most `MAX` characters.
+/// What user text may not hold (`input::Input::optional_text` refuses it): control characters
+/// but tab, line feed and carriage return, and the marks that reorder what is shown.
+pub const TEXT_PATTERN: &str =
+    "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u200E\\u200F\\u202A-\\u202E\\u2061-\\u2064\\u2066-\\u2069]*$";
+
+/// Text of at most `MAX` characters ([`TEXT_PATTERN`]).
 pub fn text<const MAX: usize>() -> Object {
-    ObjectBuilder::new().schema_type(Type::String).max_length(Some(MAX)).build()
+    ObjectBuilder::new().schema_type(Type::String).max_length(Some(MAX)).pattern(Some(TEXT_PATTERN)).build()
 }
 
 /// An e-mail as `hourbank_domain::contacts::parse_email` takes it: something, `@`, a domain with
@@ -135,6 +140,29 @@ mod tests {
     use crate::consultations::MAX_DURATION_HOURS;
     use crate::input::Input;
     use crate::tasks::MAX_WORKLOG_HOURS;
+
+    /// The text pattern refuses exactly the characters the reader refuses.
+    #[test]
+    #[cfg(feature = "server")]
+    fn the_text_pattern_is_what_the_reader_takes() {
+        let pattern = regex::Regex::new(TEXT_PATTERN).unwrap();
+        for text in [
+            "обычный текст",
+            "строки\nи\tтаб\r",
+            "👩\u{200d}💻",
+            "a\u{0}b",
+            "a\u{1b}[31m",
+            "\u{202e}abc",
+            "a\u{85}b",
+            "\u{2066}x",
+        ] {
+            let value = json!({ "t": text });
+            let mut input = Input::new(&value, &["t"]).unwrap();
+            let _ = input.optional_text("t", 1000);
+            let takes = input.finish().is_ok();
+            assert_eq!(pattern.is_match(text), takes, "{text:?}");
+        }
+    }
 
     /// Whatever the pattern lets through, the e-mail reader takes, and the other way round.
     #[test]
