@@ -80,8 +80,7 @@ async fn handle(state: &AppState, request: Request, next: Next) -> Result<Respon
     let body = to_bytes(body, BODY_LIMIT).await.map_err(|e| ApiError::unread_body(&e))?;
     let method = parts.method.to_string();
     let path = parts.uri.path_and_query().map(|p| p.to_string()).unwrap_or_default();
-    let fingerprint = fingerprint(&method, &path, &body);
-    let secrets = secrets_of(&body);
+    let Asked { fingerprint, secrets } = asked(&method, &path, &body);
     if let Some(stored) = stored {
         if !same_request(state, &stored.request_hash, &fingerprint, secrets.as_deref()).await? {
             return Err(ApiError::invalid("Idempotency-Key", Problem::Rule(Rule::KeyReused)));
@@ -113,16 +112,6 @@ async fn handle(state: &AppState, request: Request, next: Next) -> Result<Respon
 struct Asked {
     fingerprint: String,
     secrets: Option<String>,
-}
-
-/// The secret fields of a JSON body with their values, one `name=value` line each, if it has any.
-fn secrets_of(body: &[u8]) -> Option<String> {
-    let serde_json::Value::Object(fields) = serde_json::from_slice::<serde_json::Value>(body).ok()? else {
-        return None;
-    };
-    let lines: Vec<String> =
-        SECRET_FIELDS.iter().filter_map(|name| fields.get(*name).map(|value| format!("{name}={value}"))).collect();
-    (!lines.is_empty()).then(|| lines.join("\n"))
 }
 
 /// Whether the request stored as `stored` (its fingerprint, and its secrets' argon2 hash when it
@@ -159,18 +148,27 @@ const SECRET_FIELDS: [&str; 4] = ["password", "old_password", "new_password", "c
 
 /// SHA-256 of method, path and the body with its secret fields blanked (JSON), or of the raw body.
 pub fn fingerprint(method: &str, path: &str, body: &[u8]) -> String {
-    let blanked = match serde_json::from_slice::<serde_json::Value>(body) {
+    asked(method, path, body).fingerprint
+}
+
+/// The request's fingerprint ([`fingerprint`]) and its secret fields with their values, one
+/// `name=value` line each (if it has any), from one reading of the body.
+fn asked(method: &str, path: &str, body: &[u8]) -> Asked {
+    let (blanked, secrets) = match serde_json::from_slice::<serde_json::Value>(body) {
         Ok(serde_json::Value::Object(mut fields)) => {
+            let mut lines = Vec::new();
             for name in SECRET_FIELDS {
                 if let Some(value) = fields.get_mut(name) {
+                    lines.push(format!("{name}={value}"));
                     *value = serde_json::Value::Null;
                 }
             }
-            serde_json::Value::Object(fields).to_string().into_bytes()
+            let secrets = (!lines.is_empty()).then(|| lines.join("\n"));
+            (serde_json::Value::Object(fields).to_string().into_bytes(), secrets)
         }
-        _ => body.to_vec(),
+        _ => (body.to_vec(), None),
     };
-    hex::encode(
+    let fingerprint = hex::encode(
         Sha256::new()
             .chain_update(method)
             .chain_update(b" ")
@@ -178,7 +176,8 @@ pub fn fingerprint(method: &str, path: &str, body: &[u8]) -> String {
             .chain_update(b"\n")
             .chain_update(&blanked)
             .finalize(),
-    )
+    );
+    Asked { fingerprint, secrets }
 }
 
 /// How long a key may wait for its answer after its write committed before the answer counts as
