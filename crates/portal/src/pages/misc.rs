@@ -50,6 +50,12 @@ pub fn Consultations(me: Me) -> impl IntoView {
 fn staff_part(org: RwSignal<Option<i64>>) -> impl IntoView {
     let ctx = ctx();
     let orgs = load::<OrgList>(|| Some("/orgs".into()));
+    // A memo, so the list read again after every write (the same organisation) keeps the form and
+    // its «записана» rather than drawing a fresh one.
+    let chosen = Memo::new(move |_| {
+        let id = org.get()?;
+        orgs.get()?.ok()?.value.orgs.into_iter().find(|o| o.id == id)
+    });
     view! {
         <div class="field">
             <label for="consultation-org">{ctx.t("Организация", "Organisation")}</label>
@@ -58,11 +64,7 @@ fn staff_part(org: RwSignal<Option<i64>>) -> impl IntoView {
                 {crate::pages::org_options(orgs)}
             </select>
         </div>
-        {move || {
-            let id = org.get()?;
-            let chosen = orgs.get()?.ok()?.value.orgs.into_iter().find(|o| o.id == id)?;
-            Some(new_consultation(chosen))
-        }}
+        {move || chosen.get().map(new_consultation)}
     }
 }
 
