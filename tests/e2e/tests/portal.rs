@@ -147,6 +147,12 @@ async fn a_task_from_request_to_acceptance_to_a_closed_month() {
     b.wait_text("#task-table", "Отчёт по остаткам на складах").await;
     b.goto_and_wait(&format!("{base}/portal/tasks?state=testing"), "#no-tasks").await;
     b.assert_no_axe_violations("task list with filters").await;
+    // A month that is no month is named under its field, and the list stays as it was.
+    b.set_value("filter-month", "2026-13").await;
+    b.click("#filter-apply").await;
+    b.wait_text("#filter-month-error", "ожидается ГГГГ-ММ").await;
+    let search = b.js("return location.search;", vec![]).await;
+    assert_eq!(search.as_str(), Some("?state=testing"), "the bad month was asked for");
     let csv = b
         .client
         .execute_async(
@@ -496,6 +502,11 @@ async fn staff_pages_and_the_english_switch() {
     b.set_value("org-start", "2027-01-01").await;
     b.js("document.getElementById('org-name').closest('form').requestSubmit();", vec![]).await;
     b.wait_text("#org-inn-error", "неверная контрольная цифра").await;
+    // The refusal is said again in the language switched to, the form kept as it was.
+    b.click("#lang-switch").await;
+    b.wait_text("#org-inn-error", "has a wrong check digit").await;
+    b.click("#lang-switch").await;
+    b.wait_text("#org-inn-error", "неверная контрольная цифра").await;
     b.set_value("org-inn", "7812014560").await;
     // With VAT on top at 22 % and its analyst, both set in the form.
     b.select_option("org-vat", "on_top").await;
@@ -567,8 +578,12 @@ async fn staff_pages_and_the_english_switch() {
 
     // Staff record a consultation for an organisation they pick.
     b.goto_and_wait(&format!("{base}/portal/consultations"), "#consultation-org").await;
+    // Of all organisations, each consultation says whose it is; of one, the column goes.
+    b.wait_text("main table thead", "Организация").await;
+    b.wait_text("main table tbody", "АО «Вектор»").await;
     b.select_option("consultation-org", "1").await;
     b.wait_for("#consultation-topic").await;
+    b.wait_gone("main table tbody td:nth-child(7)").await;
     b.assert_no_axe_violations("consultations (staff, with the form)").await;
     b.set_value("consultation-date", &hourbank_server::clock::business_today().to_string()).await;
     b.set_value("consultation-duration", "0,75").await;

@@ -81,7 +81,7 @@ fn new_tariff() -> impl IntoView {
         let label = format!("Новый тариф: {}", name.get_untracked().trim());
         spawn_local(async move {
             let outcome = ctx.sync.write(hourbank_api::Write::CreateTariff(body), label).await;
-            sent.set(sent_state(&outcome, known, ctx.lang.get_untracked()));
+            sent.set(sent_state(&outcome, known));
             if matches!(outcome, WriteOutcome::Done(_)) {
                 name.set(String::new());
                 ctx.refresh.update(|r| *r += 1);
@@ -181,7 +181,7 @@ fn new_org() -> impl IntoView {
             let outcome = ctx.sync.write(hourbank_api::Write::CreateOrg(body), label).await;
             let fields =
                 &["name", "inn", "contract_start", "contract_end", "vat", "vat.mode", "vat.rate", "analyst_id"];
-            sent.set(sent_state(&outcome, fields, ctx.lang.get_untracked()));
+            sent.set(sent_state(&outcome, fields));
             if matches!(outcome, WriteOutcome::Done(_)) {
                 name.set(String::new());
                 inn.set(String::new());
@@ -297,7 +297,7 @@ fn user_actions(user: crate::model::User) -> impl IntoView {
             else {
                 return;
             };
-            sent.set(sent_state(&outcome, fields, ctx.lang.get_untracked()));
+            sent.set(sent_state(&outcome, fields));
             if matches!(outcome, WriteOutcome::Done(_)) {
                 asking.set(None);
                 password.set(String::new());
@@ -374,7 +374,7 @@ fn new_user() -> impl IntoView {
         let user = match hourbank_api::request::read::<hourbank_api::admin::NewUser>(&form) {
             Ok(user) => user,
             Err(invalid) => {
-                return sent.set(sent_state(&crate::api::refused_here(&invalid), known, ctx.lang.get_untracked()));
+                return sent.set(sent_state(&crate::api::refused_here(&invalid), known));
             }
         };
         sent.set(Sent::Sending);
@@ -391,7 +391,7 @@ fn new_user() -> impl IntoView {
             else {
                 return;
             };
-            sent.set(sent_state(&outcome, known, ctx.lang.get_untracked()));
+            sent.set(sent_state(&outcome, known));
             if matches!(outcome, WriteOutcome::Done(_)) {
                 email.set(String::new());
                 password.set(String::new());
@@ -560,13 +560,13 @@ fn seller_form(current: SellerSettings) -> impl IntoView {
         let change = match hourbank_api::request::read::<hourbank_api::documents::SellerChange>(&form.into()) {
             Ok(change) => change,
             Err(invalid) => {
-                return sent.set(sent_state(&crate::api::refused_here(&invalid), &known, ctx.lang.get_untracked()));
+                return sent.set(sent_state(&crate::api::refused_here(&invalid), &known));
             }
         };
         sent.set(Sent::Sending);
         spawn_local(async move {
             let outcome = ctx.sync.write(hourbank_api::Write::SetSeller(change), "Реквизиты исполнителя".into()).await;
-            sent.set(sent_state(&outcome, &known, ctx.lang.get_untracked()));
+            sent.set(sent_state(&outcome, &known));
             if matches!(outcome, WriteOutcome::Done(_)) {
                 ctx.refresh.update(|r| *r += 1);
             }
@@ -608,7 +608,7 @@ fn buyer_form() -> impl IntoView {
         spawn_local(async move {
             let write = hourbank_api::Write::SetRequisites { org: id, requisites };
             let outcome = ctx.sync.write(write, "Реквизиты заказчика".into()).await;
-            sent.set(sent_state(&outcome, &["kpp", "address"], ctx.lang.get_untracked()));
+            sent.set(sent_state(&outcome, &["kpp", "address"]));
             if matches!(outcome, WriteOutcome::Done(_)) {
                 ctx.refresh.update(|r| *r += 1);
             }

@@ -33,11 +33,20 @@ pub fn Consultations(me: Me) -> impl IntoView {
     // (Only staff's part of the page asks who is signed in.)
     #[cfg(not(feature = "staff"))]
     let _ = me;
+    // Staff pick an organisation, and see whose each consultation is when they pick none.
+    #[cfg(feature = "staff")]
+    let orgs = load::<OrgList>(move || (me.role != Role::Client).then(|| "/orgs".into()));
     view! {
         <h1>{ctx.t("Консультации", "Consultations")}</h1>
-        {staff_only!((me.role != Role::Client).then(|| staff_part(org)))}
+        {staff_only!((me.role != Role::Client).then(|| staff_part(org, orgs)))}
         {move || show(list, move |l: ConsultationList| view! {
-            {consultation_table(&l.consultations, ctx.lang.get())}
+            {
+                #[cfg(feature = "staff")]
+                let names = org.get().is_none().then(|| crate::pages::tasks::org_names(&orgs.get())).flatten();
+                #[cfg(not(feature = "staff"))]
+                let names: Option<Vec<(i64, String)>> = None;
+                consultation_table(&l.consultations, ctx.lang.get(), names.as_deref())
+            }
             {l.next_before.is_some().then(|| view! { <p class="hint" id="consultations-more">{ctx.t(
                 "Показаны 100 последних консультаций; все за месяц — в CSV его отчёта.",
                 "The 100 latest consultations are shown; a month's report lists all of its own in its CSV.")}</p> })}
@@ -47,9 +56,8 @@ pub fn Consultations(me: Me) -> impl IntoView {
 
 /// Staff choose whose consultations they see, and record one for the organisation chosen.
 #[cfg(feature = "staff")]
-fn staff_part(org: RwSignal<Option<i64>>) -> impl IntoView {
+fn staff_part(org: RwSignal<Option<i64>>, orgs: crate::app::Loaded<OrgList>) -> impl IntoView {
     let ctx = ctx();
-    let orgs = load::<OrgList>(|| Some("/orgs".into()));
     // A memo, so the list read again after every write (the same organisation) keeps the form and
     // its «записана» rather than drawing a fresh one.
     let chosen = Memo::new(move |_| {
@@ -96,14 +104,14 @@ fn new_consultation(org: Org) -> impl IntoView {
         let consultation = match hourbank_api::request::read::<hourbank_api::consultations::NewConsultation>(&form) {
             Ok(consultation) => consultation,
             Err(invalid) => {
-                return sent.set(sent_state(&crate::api::refused_here(&invalid), known, ctx.lang.get_untracked()));
+                return sent.set(sent_state(&crate::api::refused_here(&invalid), known));
             }
         };
         sent.set(Sent::Sending);
         let label = format!("Консультация: {}", consultation.topic);
         spawn_local(async move {
             let outcome = crate::api::consultations::log(ctx.sync, consultation, label).await;
-            sent.set(sent_state(&outcome, known, ctx.lang.get_untracked()));
+            sent.set(sent_state(&outcome, known));
             if matches!(outcome, WriteOutcome::Done(_)) {
                 topic.set(String::new());
                 duration.set(String::new());
@@ -339,7 +347,7 @@ pub fn AccountPage() -> impl IntoView {
             else {
                 return;
             };
-            sent.set(sent_state(&outcome, &["old_password", "new_password"], ctx.lang.get_untracked()));
+            sent.set(sent_state(&outcome, &["old_password", "new_password"]));
             if matches!(outcome, WriteOutcome::Done(_)) {
                 old.set(String::new());
                 new.set(String::new());

@@ -110,30 +110,56 @@ pub fn not_found() -> AnyView {
     .into_any()
 }
 
-/// Field messages of a refused write, and the rest for the form's general error.
+/// Field messages of a refused write, and the rest for the form's general error, in both
+/// languages: the form shows the one in force, and says it again when the language is switched.
 #[derive(Clone, Default, PartialEq)]
 pub struct FormErrors {
-    pub fields: BTreeMap<String, String>,
-    pub general: Option<String>,
+    ru: Messages,
+    en: Messages,
 }
 
-impl FormErrors {
-    pub fn of(problem: &Problem, russian: bool, known: &[&str]) -> FormErrors {
-        let mut fields = problem.by_field(russian);
+#[derive(Clone, Default, PartialEq)]
+struct Messages {
+    fields: BTreeMap<String, String>,
+    general: Option<String>,
+}
+
+impl Messages {
+    fn of(problem: &Problem, lang: crate::i18n::Lang, known: &[&str]) -> Messages {
+        let mut fields = problem.by_field(lang == crate::i18n::Lang::Ru);
         let unknown: Vec<String> =
             fields.iter().filter(|(f, _)| !known.contains(&f.as_str())).map(|(f, m)| format!("{f}: {m}")).collect();
         fields.retain(|f, _| known.contains(&f.as_str()));
         let general = if !unknown.is_empty() {
             Some(unknown.join("; "))
         } else if fields.is_empty() {
-            Some(crate::model::ProblemText::message(
-                problem,
-                if russian { crate::i18n::Lang::Ru } else { crate::i18n::Lang::En },
-            ))
+            Some(crate::model::ProblemText::message(problem, lang))
         } else {
             None
         };
-        FormErrors { fields, general }
+        Messages { fields, general }
+    }
+}
+
+impl FormErrors {
+    pub fn of(problem: &Problem, known: &[&str]) -> FormErrors {
+        FormErrors {
+            ru: Messages::of(problem, crate::i18n::Lang::Ru, known),
+            en: Messages::of(problem, crate::i18n::Lang::En, known),
+        }
+    }
+
+    /// One field's message, found here before anything is sent.
+    pub fn field(field: &str, ru: &str, en: &str) -> FormErrors {
+        let one = |text: &str| Messages { fields: [(field.to_string(), text.to_string())].into(), general: None };
+        FormErrors { ru: one(ru), en: one(en) }
+    }
+
+    fn messages(&self, lang: crate::i18n::Lang) -> &Messages {
+        match lang {
+            crate::i18n::Lang::Ru => &self.ru,
+            crate::i18n::Lang::En => &self.en,
+        }
     }
 }
 
@@ -147,8 +173,6 @@ pub enum Sent {
     Refused(FormErrors),
 }
 
-/// Turns a write's outcome into the form's state; `Done` is the caller's to handle.
-/// (Called after a write, outside any component: it takes the language rather than the context.)
 /// Sends a write at once, never through the outbox (it carries a password, which must not wait in
 /// the browser's storage), and tells how it went as the outbox would; `offline` is what to say
 /// when it could not be sent. `None` when the session has ended: the sign-in page is on its way.
@@ -177,17 +201,19 @@ pub async fn send_now(
     })
 }
 
-pub fn sent_state(outcome: &WriteOutcome, known: &[&str], lang: crate::i18n::Lang) -> Sent {
+/// Turns a write's outcome into the form's state; `Done` is the caller's to handle.
+pub fn sent_state(outcome: &WriteOutcome, known: &[&str]) -> Sent {
     match outcome {
         WriteOutcome::Done(_) => Sent::Idle,
         WriteOutcome::Queued => Sent::Queued,
-        WriteOutcome::Refused(problem) => Sent::Refused(FormErrors::of(problem, lang == crate::i18n::Lang::Ru, known)),
+        WriteOutcome::Refused(problem) => Sent::Refused(FormErrors::of(problem, known)),
     }
 }
 
 pub fn field_error(sent: RwSignal<Sent>, field: &'static str) -> Signal<Option<String>> {
+    let ctx = ctx();
     Signal::derive(move || match sent.get() {
-        Sent::Refused(errors) => errors.fields.get(field).cloned(),
+        Sent::Refused(errors) => errors.messages(ctx.lang.get()).fields.get(field).cloned(),
         _ => None,
     })
 }
@@ -211,7 +237,8 @@ pub fn form_status(sent: RwSignal<Sent>) -> impl IntoView {
             }
             .into_any(),
         ),
-        Sent::Refused(FormErrors { general: Some(message), .. }) => {
+        Sent::Refused(errors) if errors.messages(ctx.lang.get()).general.is_some() => {
+            let message = errors.messages(ctx.lang.get()).general.clone();
             Some(view! { <p class="error-box" role="alert">{message}</p> }.into_any())
         }
         Sent::Refused(_) => Some(

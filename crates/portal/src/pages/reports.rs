@@ -138,7 +138,7 @@ pub fn ReportPage(me: Me, period: Period, org: Option<i64>) -> impl IntoView {
                 <h2>{t("Принятые задачи", "Accepted tasks")}</h2>
                 {report_tasks(&r, lang)}
                 <h2>{t("Консультации", "Consultations")}</h2>
-                {consultation_table(&r.consultations, lang)}
+                {consultation_table(&r.consultations, lang, None)}
                 // A busy open month lists its newest hundred; its CSV lists them all. (A button
                 // reading the next pages cost the client's wasm 1.8 kB of brotli, past its budget.)
                 {r.consultations_next_before.is_some().then(|| view! { <p class="hint" id="report-consultations-more">{t(
@@ -163,7 +163,7 @@ fn close_form(period: Period, org: Option<i64>, close_sent: RwSignal<Sent>) -> i
         spawn_local(async move {
             let outcome =
                 sync.write(hourbank_api::Write::CloseMonth { period, org }, format!("Закрыть месяц {period}")).await;
-            close_sent.set(sent_state(&outcome, &[], ctx.lang.get_untracked()));
+            close_sent.set(sent_state(&outcome, &[]));
             if matches!(outcome, WriteOutcome::Done(_)) {
                 ctx.refresh.update(|r| *r += 1);
             }
@@ -229,15 +229,19 @@ fn report_tasks(r: &Report, lang: Lang) -> AnyView {
     .into_any()
 }
 
-pub fn consultation_table(list: &[crate::model::Consultation], lang: Lang) -> AnyView {
+/// `orgs`: the organisations' names, for a column of whose each one is (staff, all of them).
+pub fn consultation_table(list: &[crate::model::Consultation], lang: Lang, orgs: Option<&[(i64, String)]>) -> AnyView {
     let t = |ru: &'static str, en: &'static str| lang.pick(ru, en);
     if list.is_empty() {
         return view! { <p>{t("Консультаций нет.", "No consultations.")}</p> }.into_any();
     }
+    #[cfg(not(feature = "staff"))]
+    let _ = orgs;
     view! {
         <div class="table-wrap" role="region" tabindex="0" aria-label=t("Консультации", "Consultations")>
         <table class="consultations">
             <thead><tr>
+                {staff_only!(orgs.map(|_| view! { <th scope="col">{t("Организация", "Organisation")}</th> }))}
                 <th scope="col">{t("Дата", "Date")}</th>
                 <th scope="col">{t("Канал", "Channel")}</th>
                 <th scope="col">{t("Тема", "Topic")}</th>
@@ -248,6 +252,10 @@ pub fn consultation_table(list: &[crate::model::Consultation], lang: Lang) -> An
             <tbody>
                 {list.iter().map(|c| view! {
                     <tr>
+                        {staff_only!(orgs.map(|names| {
+                            let name = names.iter().find(|(id, _)| Some(*id) == c.org_id).map(|(_, name)| name.clone());
+                            view! { <td>{name}</td> }
+                        }))}
                         // Logged once its month was closed: in a later month's report.
                         <td>{crate::billing::consultation_day(c, lang)}</td>
                         <td>{crate::labels::channel(&c.channel, lang)}</td>

@@ -152,7 +152,7 @@ fn transition(
     sent.set(Sent::Sending);
     spawn_local(async move {
         let outcome = crate::api::tasks::transition(ctx.sync, id, step, label).await;
-        sent.set(sent_state(&outcome, known, ctx.lang.get_untracked()));
+        sent.set(sent_state(&outcome, known));
         if let WriteOutcome::Done(text) = &outcome {
             // The step's new state, in words: «Готово: задача в статусе «Принята»».
             let state = serde_json::from_str::<serde_json::Value>(text)
@@ -252,9 +252,11 @@ fn actions_view(me: Me, d: TaskDetail, actions: Vec<Action>) -> impl IntoView {
             let click = move |_| {
                 // Cancelling (or writing off) asks for a reason before it asks to confirm.
                 if matches!(action, Action::Cancel | Action::WriteOff) && comment.get_untracked().trim().is_empty() {
-                    let mut errors = crate::pages::FormErrors::default();
-                    let text = lang.pick("Напишите причину отмены", "Say why the task is cancelled");
-                    errors.fields.insert("comment".into(), text.into());
+                    let errors = crate::pages::FormErrors::field(
+                        "comment",
+                        "Напишите причину отмены",
+                        "Say why the task is cancelled",
+                    );
                     sent.set(Sent::Refused(errors));
                     return;
                 }
@@ -426,7 +428,7 @@ fn warranty_form(id: i64) -> impl IntoView {
         let label = format!("Гарантия по задаче №{id}");
         spawn_local(async move {
             let outcome = crate::api::tasks::claim_warranty(ctx.sync, id, claim, label).await;
-            sent.set(sent_state(&outcome, &["description", "warranty_until"], ctx.lang.get_untracked()));
+            sent.set(sent_state(&outcome, &["description", "warranty_until"]));
             if let WriteOutcome::Done(answer) = &outcome
                 && let Ok(created) = crate::api::decode::<TaskDetail>(answer)
             {
@@ -468,7 +470,7 @@ fn estimate_form(d: TaskDetail) -> impl IntoView {
         // Checked here as the server checks it: a typed step, or the same field messages at once.
         match hourbank_api::request::read::<Transition>(&form) {
             Ok(step) => transition(ctx, id, step, format!("Оценка задачи №{id}"), sent, known),
-            Err(invalid) => sent.set(sent_state(&crate::api::refused_here(&invalid), known, ctx.lang.get_untracked())),
+            Err(invalid) => sent.set(sent_state(&crate::api::refused_here(&invalid), known)),
         }
     };
     view! {
@@ -497,7 +499,7 @@ fn assign_form(id: i64, current: Option<i64>) -> impl IntoView {
         let label = format!("Исполнитель задачи №{id}");
         spawn_local(async move {
             let outcome = crate::api::tasks::assign(ctx.sync, id, assignment, label).await;
-            sent.set(sent_state(&outcome, &["user_id"], ctx.lang.get_untracked()));
+            sent.set(sent_state(&outcome, &["user_id"]));
             if matches!(outcome, WriteOutcome::Done(_)) {
                 ctx.refresh.update(|r| *r += 1);
             }
@@ -547,16 +549,14 @@ pub fn send_worklog(
     // Checked here as the server checks it (a date in the future is the server's to refuse).
     let work = match hourbank_api::request::read::<hourbank_api::tasks::LogWork>(&form) {
         Ok(work) => work,
-        Err(invalid) => {
-            return sent.set(sent_state(&crate::api::refused_here(&invalid), known, ctx.lang.get_untracked()))
-        }
+        Err(invalid) => return sent.set(sent_state(&crate::api::refused_here(&invalid), known)),
     };
     sent.set(Sent::Sending);
     let label = format!("Работа по задаче №{id}: {} ч", hours.get_untracked().trim());
     let logged = work.hours;
     spawn_local(async move {
         let outcome = crate::api::tasks::log_work(ctx.sync, id, work, label).await;
-        sent.set(sent_state(&outcome, known, ctx.lang.get_untracked()));
+        sent.set(sent_state(&outcome, known));
         if !matches!(outcome, WriteOutcome::Refused(_)) {
             hours.set(String::new());
             description.set(String::new());
@@ -646,7 +646,7 @@ fn new_instruction(id: i64) -> impl IntoView {
         let label = format!("Инструкция к задаче №{id}: {}", text.title);
         spawn_local(async move {
             let outcome = crate::api::tasks::write_instruction(ctx.sync, id, text, label).await;
-            sent.set(sent_state(&outcome, &["title", "markdown"], ctx.lang.get_untracked()));
+            sent.set(sent_state(&outcome, &["title", "markdown"]));
             if matches!(outcome, WriteOutcome::Done(_)) {
                 title.set(String::new());
                 markdown.set(String::new());

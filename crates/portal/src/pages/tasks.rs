@@ -76,8 +76,16 @@ pub fn TaskList(me: Me, filter: TaskFilter) -> impl IntoView {
         Some(if query.is_empty() { "/tasks".into() } else { format!("/tasks?{query}") })
     });
     let orgs = load::<OrgList>(move || staff.then(|| "/orgs".into()));
+    // A month the server would refuse is named under its field, and nothing is asked.
+    let month_error = RwSignal::new(None::<hourbank_domain::Problem>);
     let apply = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        let typed = month.get_untracked();
+        let bad = hourbank_domain::Period::parse("month", typed.trim()).err().filter(|_| !typed.trim().is_empty());
+        month_error.set(bad.map(|e| e.problem));
+        if month_error.get_untracked().is_some() {
+            return;
+        }
         let filter = TaskFilter {
             state: state.get_untracked(),
             month: month.get_untracked(),
@@ -104,7 +112,11 @@ pub fn TaskList(me: Me, filter: TaskFilter) -> impl IntoView {
             <div class="field">
                 <label for="filter-month">{ctx.t("Месяц счёта (ГГГГ-ММ)", "Month billed (YYYY-MM)")}</label>
                 <input id="filter-month" type="text" inputmode="numeric" placeholder="2026-11" prop:value=month
+                    aria-describedby="filter-month-error" aria-invalid=move || month_error.get().is_some().to_string()
                     on:input:target=move |ev| month.set(ev.target().value()) />
+                <span class="field-error" id="filter-month-error">
+                    {move || month_error.get().map(|p| p.browser_words(ctx.ru()))}
+                </span>
             </div>
             {staff.then(|| view! {
                 <div class="field">
@@ -313,9 +325,7 @@ pub fn NewTask(me: Me) -> impl IntoView {
                     description.set(String::new());
                     sent.set(Sent::Queued);
                 }
-                WriteOutcome::Refused(_) => {
-                    sent.set(sent_state(&outcome, &["title", "description"], ctx.lang.get_untracked()))
-                }
+                WriteOutcome::Refused(_) => sent.set(sent_state(&outcome, &["title", "description"])),
             }
         });
     };
