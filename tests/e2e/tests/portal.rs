@@ -150,7 +150,7 @@ async fn a_task_from_request_to_acceptance_to_a_closed_month() {
     // A month that is no month is named under its field, and the list stays as it was.
     b.set_value("filter-month", "2026-13").await;
     b.click("#filter-apply").await;
-    b.wait_text("#filter-month-error", "ожидается ГГГГ-ММ").await;
+    b.wait_text("#filter-month-error", "в виде ГГГГ-ММ").await;
     let search = b.js("return location.search;", vec![]).await;
     assert_eq!(search.as_str(), Some("?state=testing"), "the bad month was asked for");
     let csv = b

@@ -77,13 +77,18 @@ pub fn TaskList(me: Me, filter: TaskFilter) -> impl IntoView {
     });
     let orgs = load::<OrgList>(move || staff.then(|| "/orgs".into()));
     // A month the server would refuse is named under its field, and nothing is asked.
-    let month_error = RwSignal::new(None::<hourbank_domain::Problem>);
+    let month_bad = RwSignal::new(false);
+    let month_error = Signal::derive(move || {
+        month_bad
+            .get()
+            .then(|| ctx.t("Месяц — в виде ГГГГ-ММ, например 2026-11", "A month as YYYY-MM, e.g. 2026-11")().into())
+    });
     let apply = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let typed = month.get_untracked();
-        let bad = hourbank_domain::Period::parse("month", typed.trim()).err().filter(|_| !typed.trim().is_empty());
-        month_error.set(bad.map(|e| e.problem));
-        if month_error.get_untracked().is_some() {
+        let bad = !typed.trim().is_empty() && hourbank_domain::Period::parse("month", typed.trim()).is_err();
+        month_bad.set(bad);
+        if bad {
             return;
         }
         let filter = TaskFilter {
@@ -109,15 +114,8 @@ pub fn TaskList(me: Me, filter: TaskFilter) -> impl IntoView {
                     }).collect_view()}
                 </select>
             </div>
-            <div class="field">
-                <label for="filter-month">{ctx.t("Месяц счёта (ГГГГ-ММ)", "Month billed (YYYY-MM)")}</label>
-                <input id="filter-month" type="text" inputmode="numeric" placeholder="2026-11" prop:value=month
-                    aria-describedby="filter-month-error" aria-invalid=move || month_error.get().is_some().to_string()
-                    on:input:target=move |ev| month.set(ev.target().value()) />
-                <span class="field-error" id="filter-month-error">
-                    {move || month_error.get().map(|p| p.browser_words(ctx.ru()))}
-                </span>
-            </div>
+            // Text, not `inputmode="numeric"`: a phone's digits-only keypad has no «-».
+            {input("filter-month", ctx.t("Месяц счёта (ГГГГ-ММ)", "Month billed (YYYY-MM)"), month, month_error, "text")}
             {staff.then(|| view! {
                 <div class="field">
                     <label for="filter-org">{ctx.t("Организация", "Organisation")}</label>
