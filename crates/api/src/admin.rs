@@ -152,7 +152,10 @@ impl Request for NewUser {
     fn read(input: &mut Input<'_>) -> NewUserDraft {
         let (email, name, role) = (input.text("email", 254), input.text("name", 200), input.text("role", 20));
         let org_id = input.optional_id("org_id");
-        let phone = input.optional_text("phone", 50);
+        // Shown to the clients it serves, and dialled from there: a phone, or refused.
+        let phone = input
+            .optional_text("phone", 50)
+            .and_then(|phone| hourbank_domain::contacts::parse_phone("phone", &phone).map_err(|e| input.push(e)).ok());
         let password = input
             .secret("password", MAX_PASSWORD_CHARS)
             .filter(|password| check_new_password("password", password).map_err(|e| input.push(e)).is_ok());

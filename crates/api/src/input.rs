@@ -9,15 +9,13 @@ use serde_json::{Map, Value};
 
 use crate::Invalid;
 
-use hourbank_domain::contacts::is_invisible;
+use hourbank_domain::contacts::{is_bidi_control, looks_blank};
 
 /// A character user text may not hold: a control character but a line break or a tab, or one
 /// that reorders what is shown (bidirectional controls). Zero-width joiners and the like stay:
 /// they belong to emoji and some scripts.
-fn refused_in_text(c: char) -> bool {
-    !matches!(c, '\n' | '\r' | '\t')
-        && is_invisible(c)
-        && !matches!(c, '\u{ad}' | '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}')
+pub(crate) fn refused_in_text(c: char) -> bool {
+    c.is_control() && !matches!(c, '\n' | '\r' | '\t') || is_bidi_control(c) || matches!(c, '\u{2061}'..='\u{2064}')
 }
 
 /// A JSON object being read; errors accumulate and `finish` reports them all at once.
@@ -88,9 +86,7 @@ impl<'a> Input<'a> {
                 } else if cfg!(feature = "server") && trimmed.contains(refused_in_text) {
                     self.fail(field, Problem::Rule(Rule::Malformed));
                     None
-                } else if trimmed.is_empty()
-                    || cfg!(feature = "server") && trimmed.chars().all(|c| c.is_whitespace() || is_invisible(c))
-                {
+                } else if trimmed.is_empty() || cfg!(feature = "server") && looks_blank(trimmed) {
                     None
                 } else {
                     Some(trimmed.to_string())

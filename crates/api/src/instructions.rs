@@ -1,6 +1,7 @@
 //! Instructions (`/instructions`, `/tasks/{id}/instructions`).
 
-use hourbank_domain::{FieldError, Problem};
+use hourbank_domain::contacts::looks_blank;
+use hourbank_domain::{FieldError, Problem, Rule};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -74,7 +75,12 @@ impl Request for NewInstruction {
         let title = input.text("title", MAX_TITLE_CHARS);
         let problem = match input.raw("markdown") {
             Some(Value::String(s)) if s.chars().count() > MAX_MARKDOWN_CHARS => Problem::MaxChars(MAX_MARKDOWN_CHARS),
-            Some(Value::String(s)) if !s.trim().is_empty() => {
+            // As user text is read ([`Input::optional_text`]), but kept as written: its
+            // indentation is Markdown's.
+            Some(Value::String(s)) if cfg!(feature = "server") && s.contains(crate::input::refused_in_text) => {
+                Problem::Rule(Rule::Malformed)
+            }
+            Some(Value::String(s)) if !s.trim().is_empty() && !(cfg!(feature = "server") && looks_blank(s)) => {
                 return NewInstructionDraft { title, markdown: Some(s.clone()) };
             }
             Some(Value::String(_)) | None => Problem::Missing,

@@ -34,24 +34,72 @@ impl Contacts {
     }
 }
 
-/// Characters that show nothing, or reorder what is shown: control characters, the zero-width
-/// ones, the soft hyphen and the bidirectional controls. A name made of them looks empty, or like
-/// another name (`buh@romashka.demo` with a zero-width space after it).
-pub fn is_invisible(c: char) -> bool {
-    c.is_control()
-        || matches!(c, '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
+/// Marks that reorder what is shown (a name read backwards, one text made to look like another).
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
-/// An e-mail address as people write them: something@domain.tld, no spaces or invisible
-/// characters, at most 254 characters; returned trimmed and in lower case.
+/// Characters that show nothing, or reorder what is shown: control characters, the zero-width
+/// ones, the soft hyphen, the fillers that draw a blank (Hangul, Braille, Mongolian), the
+/// variation selectors and tags, and the bidirectional controls. A name made of them looks empty,
+/// or like another name (`buh@romashka.demo` with a zero-width space after it). Some belong
+/// inside real text (an emoji's variation selector, a joiner): the readers refuse only control
+/// characters and bidirectional marks, and count a text of these alone as blank.
+pub fn is_invisible(c: char) -> bool {
+    c.is_control()
+        || is_bidi_control(c)
+        || matches!(
+            c,
+            '\u{ad}'
+                | '\u{34f}'
+                | '\u{115f}'
+                | '\u{1160}'
+                | '\u{17b4}'
+                | '\u{17b5}'
+                | '\u{180b}'..='\u{180f}'
+                | '\u{200b}'..='\u{200d}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2800}'
+                | '\u{3164}'
+                | '\u{fe00}'..='\u{fe0f}'
+                | '\u{feff}'
+                | '\u{ffa0}'
+                | '\u{e0000}'..='\u{e007f}'
+                | '\u{e0100}'..='\u{e01ef}'
+        )
+}
+
+/// Combining marks: an accent over the letter before it, nothing shown on its own.
+pub fn is_combining(c: char) -> bool {
+    matches!(c, '\u{300}'..='\u{36f}' | '\u{1ab0}'..='\u{1aff}' | '\u{1dc0}'..='\u{1dff}' | '\u{20d0}'..='\u{20ff}' | '\u{fe20}'..='\u{fe2f}')
+}
+
+/// A text that shows nothing: spaces, invisible characters and lone accents only.
+pub fn looks_blank(text: &str) -> bool {
+    text.chars().all(|c| c.is_whitespace() || is_invisible(c) || is_combining(c))
+}
+
+/// What an address's parts may hold (RFC 5322's `atext` in the part before `@`; letters, digits
+/// and hyphens in the domain's): Latin only, so that no address can pass for another with a
+/// Cyrillic «а» in it. (A Cyrillic domain is written in its `xn--` form.)
+fn is_address_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "!#$%&'*+/=?^_`{|}~-".contains(c)
+}
+
+/// An e-mail address as people write them: something@domain.tld in Latin letters, no dot at
+/// either end of a part or twice in a row, no spaces or invisible characters, at most 254
+/// characters; returned trimmed and in lower case.
 pub fn parse_email(field: &str, text: &str) -> Result<String, FieldError> {
-    let email = text.trim().to_lowercase();
-    let plausible = email
-        .split_once('@')
-        .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.') && !domain.contains('@'))
-        && !email.contains(char::is_whitespace)
-        && !email.contains(is_invisible)
-        && email.len() <= 254;
+    let email = text.trim().to_ascii_lowercase();
+    let dotted = |part: &str, char_ok: fn(char) -> bool| {
+        part.split('.').all(|piece| !piece.is_empty() && piece.chars().all(char_ok))
+    };
+    let plausible = email.split_once('@').is_some_and(|(local, domain)| {
+        dotted(local, is_address_char)
+            && domain.contains('.')
+            && dotted(domain, |c| c.is_ascii_alphanumeric() || c == '-')
+            && domain.split('.').all(|label| !label.starts_with('-') && !label.ends_with('-'))
+    }) && email.len() <= 254;
     if plausible {
         Ok(email)
     } else {
@@ -122,10 +170,44 @@ mod tests {
             "buh@romashka.demo\u{200b}",
             "\u{202e}buh@romashka.demo",
             "buh@roma\u{0}shka.demo",
+            // A Cyrillic «а» in place of the Latin one: another address that reads the same.
+            "\u{430}dmin@hourbank.demo",
+            "a@.ru",
+            "a@b.ru.",
+            "a..b@c.ru",
+            ".a@c.ru",
+            "a@-b.ru",
+            "a<script>@c.ru",
+            "javascript:alert(1)//@x.ru",
+            "\"a b\"@c.ru",
         ] {
             assert_eq!(parse_email("email", bad).unwrap_err().field, "email", "{bad}");
         }
         assert_eq!(parse_email("email", " Sales@HourBank.ru ").unwrap(), "sales@hourbank.ru");
+        for good in ["o'brien+1@mail.example.co.uk", "a.b-c_d@xn--80a1acny.xn--p1ai", "x@1c.ru"] {
+            assert_eq!(parse_email("email", good).as_deref(), Ok(good));
+        }
+    }
+
+    #[test]
+    fn what_shows_nothing_looks_blank_and_real_text_does_not() {
+        for blank in [
+            "\u{3164}",
+            "\u{2800}",
+            "\u{115f}\u{ffa0}",
+            "\u{180e}",
+            "\u{34f}",
+            "\u{fe0f}",
+            "\u{301}",
+            "\u{e0041}",
+            " \u{200b} ",
+        ] {
+            assert!(looks_blank(blank), "{blank:?}");
+        }
+        for text in ["й", "и\u{306}", "❤\u{fe0f}", "👩\u{200d}💻", "a"] {
+            assert!(!looks_blank(text), "{text:?}");
+        }
+        assert!(is_bidi_control('\u{61c}') && is_bidi_control('\u{202e}') && !is_bidi_control('a'));
     }
 
     #[test]

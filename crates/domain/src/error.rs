@@ -147,6 +147,8 @@ pub enum Rule {
     InTheFuture,
     /// A deadline set on a day that has gone.
     InThePast,
+    /// A day's work dated before its task was made (and before the contract began).
+    BeforeTheTask,
     NotAnEmail,
     NotAPhone,
     ClientWithoutOrganisation,
@@ -235,6 +237,7 @@ impl Rule {
             Rule::NoSuchOrganisation => pick("такой организации нет", "no such organisation"),
             Rule::InTheFuture => pick("не может быть в будущем", "must not be in the future"),
             Rule::InThePast => pick("уже прошёл", "has already passed"),
+            Rule::BeforeTheTask => pick("раньше, чем появилась задача", "is before the task was made"),
             Rule::NotAnEmail => pick("это не адрес электронной почты", "is not an email address"),
             Rule::NotAPhone => pick("это не номер телефона", "is not a phone number"),
             Rule::ClientWithoutOrganisation => {

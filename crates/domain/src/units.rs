@@ -30,9 +30,10 @@ pub fn round_kopecks(amount: Decimal) -> Decimal {
     amount.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
 }
 
-/// Parses an exact decimal from text as people and JSON write it: `12`, `12.5`, `-3`, `1e2`,
-/// the Russian decimal comma `12,5`, and thousands grouped by spaces as amounts are shown
-/// (`20 000`, `20 000,50`). `20.000` and `2,500` are refused as ambiguous: thousands as the
+/// Parses an exact decimal from text as people and JSON write it: `12`, `12.5`, `-3`, the Russian
+/// decimal comma `12,5`, and thousands grouped by spaces as amounts are shown (`20 000`,
+/// `20 000,50`). Not an exponent: nobody typing hours or roubles means `1e1` as 10 (a slip of
+/// the keyboard would log ten hours). `20.000` and `2,500` are refused as ambiguous: thousands as the
 /// offer writes them («20.000 руб.»), or a fraction with a trailing zero — a thousandfold
 /// mistake either way. Never goes through binary floating point.
 pub fn parse_decimal(field: &str, text: &str) -> Result<Decimal, FieldError> {
@@ -64,15 +65,10 @@ pub fn parse_decimal(field: &str, text: &str) -> Result<Decimal, FieldError> {
         return Err(FieldError::new(field, Problem::Missing));
     }
     let not_a_number = || FieldError::new(field, Problem::NotANumber(text.to_string()));
-    if !candidate.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E')) {
+    if !candidate.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+')) {
         return Err(not_a_number());
     }
-    let parsed = if candidate.contains(['e', 'E']) {
-        Decimal::from_scientific(candidate)
-    } else {
-        Decimal::from_str_exact(candidate)
-    };
-    parsed.map_err(|_| not_a_number())
+    Decimal::from_str_exact(candidate).map_err(|_| not_a_number())
 }
 
 /// Checks the common rules of a non-negative quantity with at most two places.
@@ -401,7 +397,10 @@ mod tests {
     #[test]
     fn hours_validate_on_entry() {
         assert_eq!(Hours::parse_month("m", "12.50").unwrap().to_string(), "12.5");
-        assert_eq!(Hours::parse_month("m", "1e1").unwrap().to_string(), "10");
+        for exponent in ["1e1", "1E1", "1e-1", "0.001e3"] {
+            assert_eq!(Hours::parse_month("m", exponent).unwrap_err().problem, Problem::NotANumber(exponent.into()));
+        }
+        assert!(Money::parse("fee", "1e3").is_err());
         assert_eq!(Hours::parse_month("m", "744").unwrap().centi(), 74400);
         assert_eq!(Hours::parse_month("m", "-0").unwrap().to_string(), "0");
         assert_eq!(Hours::parse_month("m", "0.1").unwrap().centi(), 10);

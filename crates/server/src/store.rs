@@ -263,6 +263,10 @@ pub async fn task(db: &Db, scope: OrgScope, id: i64) -> Result<TaskRecord, Error
 pub struct TaskHead {
     pub org_id: i64,
     pub state: TaskState,
+    /// The organisation's contract's first day, and the day the task was made: work is logged
+    /// from the earlier of the two on (preparing a contract that starts next month is work).
+    pub contract_start: NaiveDate,
+    pub created_on: NaiveDate,
     /// The organisation's contract's last day, if it has one: no work is logged after it.
     pub contract_end: Option<NaiveDate>,
 }
@@ -270,7 +274,8 @@ pub struct TaskHead {
 pub async fn task_head(db: &Db, scope: OrgScope, id: i64) -> Result<TaskHead, Error> {
     let (condition, org) = scope.condition("t.org_id", 2);
     let sql = format!(
-        "SELECT t.org_id, t.state, o.contract_end FROM tasks t JOIN orgs o ON o.id = t.org_id WHERE t.id = $1 AND {condition}"
+        "SELECT t.org_id, t.state, t.created_at, o.contract_start, o.contract_end FROM tasks t JOIN orgs o ON o.id = t.org_id \
+         WHERE t.id = $1 AND {condition}"
     );
     let mut query = sqlx::query(&sql).bind(id);
     if let Some(org) = org {
@@ -278,10 +283,14 @@ pub async fn task_head(db: &Db, scope: OrgScope, id: i64) -> Result<TaskHead, Er
     }
     let row = query.fetch_optional(db.pool()).await?.ok_or(Error::NotFound)?;
     let state: String = col(&row, "state")?;
+    let start: String = col(&row, "contract_start")?;
     let end: Option<String> = col(&row, "contract_end")?;
+    let created: String = col(&row, "created_at")?;
     Ok(TaskHead {
         org_id: col(&row, "org_id")?,
         state: stored("state", TaskState::parse("state", &state))?,
+        contract_start: stored("contract_start", parse_date("contract_start", &start))?,
+        created_on: stored("created_at", crate::clock::business_date_of_text(&created).ok_or("not an instant"))?,
         contract_end: end.map(|e| stored("contract_end", parse_date("contract_end", &e))).transpose()?,
     })
 }

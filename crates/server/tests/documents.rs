@@ -166,6 +166,10 @@ async fn acts_and_invoices(app: TestApp) {
         )
         .await;
     assert_eq!((s, fields(&b)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["kpp"]), "{b}");
+    // A company (a ten-digit ИНН) has a КПП: refused when it is set, not when the act is issued.
+    let body = json!({"kpp": null, "address": "Москва"});
+    let (s, b) = app.call(Method::PUT, &format!("/api/v1/orgs/{on_top}/requisites"), Some(&admin), Some(body)).await;
+    assert_eq!((s, fields(&b)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["kpp"]), "{b}");
     let body = json!({"kpp": "773601001", "address": "Москва, Ленинский проспект, 2"});
     let (s, b) = app.call(Method::PUT, &format!("/api/v1/orgs/{on_top}/requisites"), Some(&admin), Some(body)).await;
     assert_eq!((s, b["kpp"].as_str()), (StatusCode::OK, Some("773601001")), "{b}");

@@ -705,6 +705,20 @@ async fn work_accepted_before_the_contract_starts_bills_in_its_first_month(app: 
     let first = business_period().next();
     let c = cast_from(&app, &first.first_day().to_string()).await;
     let task = tested_task(&app, &c, "Подготовка к старту", "3").await;
+    // Preparing the start is work from the day the task was made, not from any day before it.
+    let yesterday = (hourbank_server::clock::business_today() - chrono::Days::new(1)).to_string();
+    let (s, b) = app
+        .post(
+            &format!("/api/v1/tasks/{task}/worklogs"),
+            &c.specialist,
+            json!({"date": yesterday, "hours": "1", "description": "x"}),
+        )
+        .await;
+    assert_eq!(
+        (s, b["errors"][0]["message_ru"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("раньше, чем появилась задача")),
+        "{b}"
+    );
     let (s, b) = step(&app, &c.client, task, json!({"action": "accept"})).await;
     assert_eq!((s, b["task"]["accepted_period"].as_str()), (StatusCode::OK, Some(first.to_string().as_str())), "{b}");
     let (s, report) = app.get(&format!("/api/v1/reports/{first}"), &c.client).await;
@@ -730,6 +744,18 @@ async fn work_accepted_after_the_contract_ends_bills_in_its_last_month_or_waits(
     let in_work = new_task(&app, &c, "Ещё в работе").await;
     estimate(&app, &c, in_work, "1").await;
     assert_eq!(step(&app, &c.client, in_work, json!({"action": "approve"})).await.0, StatusCode::OK);
+    // Nor before its first day (the task was made after it); and hours are never read as an
+    // exponent («1e1» is no 10 h).
+    let path = format!("/api/v1/tasks/{in_work}/worklogs");
+    let day_before = (business_period().first_day() - chrono::Months::new(1) - chrono::Days::new(1)).to_string();
+    let (s, b) = app.post(&path, &c.specialist, json!({"date": day_before, "hours": "1", "description": "x"})).await;
+    assert_eq!((s, b["errors"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("date")), "{b}");
+    assert!(b["errors"][0]["message_ru"].as_str().unwrap().starts_with("не может быть раньше начала договора"), "{b}");
+    for hours in [json!("1e1"), json!("1E1"), serde_json::from_str::<Value>("1e1").unwrap()] {
+        let (s, b) = app.post(&path, &c.specialist, json!({"date": today(), "hours": hours, "description": "x"})).await;
+        assert_eq!((s, b["errors"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("hours")), "{b}");
+    }
+    assert_eq!(app.get(&path, &c.client).await.1["worklogs"], json!([]));
     sqlx::query("UPDATE orgs SET contract_end = $1 WHERE id = $2")
         .bind(last_day.to_string())
         .bind(c.org)

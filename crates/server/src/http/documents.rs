@@ -10,7 +10,7 @@ use axum::Json;
 use hourbank_domain::documents::{Document, DocumentKind, MonthDocument};
 use hourbank_domain::statement::MonthStatement;
 use hourbank_domain::workflow::Role;
-use hourbank_domain::{Hours, Money, Period, Phase};
+use hourbank_domain::{Hours, Money, Period, Phase, Problem};
 use serde_json::{json, Value};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -124,6 +124,13 @@ async fn set_org_requisites(
     caller.require(&[Role::Admin])?;
     let org = store::org(state.db(), caller.scope()?, id).await?;
     let hourbank_api::orgs::BuyerRequisites { kpp, address } = hourbank_api::request::read(&body)?;
+    // What its documents will need, said now rather than as a refusal when they are issued: a
+    // company (a ten-digit ИНН) has a КПП.
+    let mut buyer = org.buyer();
+    (buyer.kpp, buyer.address) = (kpp.clone(), address.clone());
+    if buyer.missing_for_documents().contains(&"kpp") {
+        return Err(ApiError::invalid("kpp", Problem::Missing));
+    }
     let mut tx = state.db().begin_write().await?;
     sqlx::query("UPDATE orgs SET kpp = $1, address = $2 WHERE id = $3")
         .bind(kpp.as_deref())

@@ -413,7 +413,16 @@ pub async fn log_work(
             )
         });
     }
-    // Work done after the contract ended is not the contract's to bill (as a consultation is not).
+    // Work done after the contract ended is not the contract's to bill (as a consultation is
+    // not); nor is work before it began, unless on a task made before then (preparing the start).
+    if date < task.contract_start.min(task.created_on) {
+        let problem = if task.created_on < task.contract_start {
+            Problem::Rule(Rule::BeforeTheTask)
+        } else {
+            Problem::BeforeStart(task.contract_start)
+        };
+        return Err(Error::invalid("date", problem));
+    }
     if let Some(end) = task.contract_end.filter(|end| date > *end) {
         return Err(Error::invalid("date", Problem::PastContractEnd(Period::of(end).to_string())));
     }
