@@ -352,3 +352,65 @@ async fn the_companys_contacts_are_kept_with_the_seller_and_shown_to_anyone(app:
 }
 
 db_tests!(acts_and_invoices, the_companys_contacts_are_kept_with_the_seller_and_shown_to_anyone);
+
+/// An invoice is dated the day its month closed, so it takes its number in that day's year: a
+/// December closed in January is January's first invoice, and January's own invoice its second —
+/// never two invoices № 1 of one year. Acts are dated their period's last day and numbered in its year.
+async fn a_december_closed_in_january_numbers_its_invoice_in_january(backend: support::Backend) {
+    use chrono::{TimeZone, Utc};
+    use hourbank_server::clock::Clock;
+    let clock = Clock::fixed(Utc.with_ymd_and_hms(2026, 12, 10, 6, 0, 0).unwrap());
+    let Some(app) = TestApp::spawn_with_clock(backend, clock.clone()).await else { return };
+    let admin = app.user("admin@hb.test", "admin", None).await.1;
+    let analyst = app.user("analyst@hb.test", "analyst", None).await.1;
+    let start = parse_date("s", "2026-10-01").unwrap();
+    let org = NewOrg {
+        name: "ООО «Ромашка»".into(),
+        inn: "7736207543".into(),
+        tariff_name: "Старт".into(),
+        tariff: Tariff::start(),
+        contract: Contract::new(Tariff::start(), start, None).unwrap(),
+        vat: Vat::None,
+        analyst_id: None,
+        warranty_days: 30,
+    };
+    let org = insert_new_org(&app.state, &org, None).await.unwrap();
+    let client = app.user("client@romashka.test", "client", Some(org)).await.1;
+    assert_eq!(app.call(Method::PUT, "/api/v1/settings/seller", Some(&admin), Some(seller())).await.0, StatusCode::OK);
+    let requisites = json!({"kpp": "773601001", "address": "Москва, Ленинский проспект, 2"});
+    let path = format!("/api/v1/orgs/{org}/requisites");
+    assert_eq!(app.call(Method::PUT, &path, Some(&admin), Some(requisites)).await.0, StatusCode::OK);
+    let close = |period: &'static str| {
+        let (app, analyst) = (&app, analyst.clone());
+        async move {
+            let (s, b) = app.post(&format!("/api/v1/reports/{period}/close?org={org}"), &analyst, json!({})).await;
+            assert_eq!(s, StatusCode::OK, "{b}");
+        }
+    };
+    // The two trial months bill nothing (no documents); December, the first on the subscription,
+    // is closed on 20 January, and January on 5 February.
+    clock.set(Utc.with_ymd_and_hms(2027, 1, 20, 6, 0, 0).unwrap());
+    for period in ["2026-10", "2026-11", "2026-12"] {
+        close(period).await;
+    }
+    clock.set(Utc.with_ymd_and_hms(2027, 2, 5, 6, 0, 0).unwrap());
+    close("2027-01").await;
+    let title = |period: &'static str, kind: &'static str| {
+        let (app, client) = (&app, client.clone());
+        async move { app.get(&format!("/api/v1/reports/{period}/documents/{kind}"), &client).await.1["title"].clone() }
+    };
+    assert_eq!(title("2026-12", "invoice").await, "Счёт на оплату № 1 от 20.01.2027");
+    assert_eq!(title("2027-01", "invoice").await, "Счёт на оплату № 2 от 05.02.2027");
+    assert_eq!(title("2026-12", "act").await, "Акт оказанных услуг № 1 от 31.12.2026");
+    assert_eq!(title("2027-01", "act").await, "Акт оказанных услуг № 1 от 31.01.2027");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_december_closed_in_january_numbers_its_invoice_in_january_on_sqlite() {
+    a_december_closed_in_january_numbers_its_invoice_in_january(support::Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_december_closed_in_january_numbers_its_invoice_in_january_on_postgres() {
+    a_december_closed_in_january_numbers_its_invoice_in_january(support::Backend::Postgres).await;
+}

@@ -93,23 +93,39 @@ fn complete_buyer(org: &OrgRecord) -> Result<Party, Error> {
     Ok(buyer)
 }
 
-/// Takes the next number of `kind` in the period's year and stores the document with its parties
-/// (or none yet), in `tx`, which holds the organisation's ledger lock (so one month's document is
-/// numbered once).
+/// The year whose sequence numbers a document: the year of the day it is dated. An act is dated
+/// its period's last day; an invoice the day its month closed, so a December closed in January
+/// takes January's year's next invoice number (in the period's year it would repeat a number
+/// that year's invoices already carry, under the same date).
+fn numbering_year(kind: DocumentKind, period: Period, closed_at: &str) -> Result<i32, Error> {
+    use chrono::Datelike;
+    match kind {
+        DocumentKind::Act => Ok(period.year()),
+        DocumentKind::Invoice => crate::clock::business_date_of_text(closed_at)
+            .map(|day| day.year())
+            .ok_or_else(|| Error::Internal(format!("closed_at {closed_at:?} is not an instant"))),
+    }
+}
+
+/// Takes the next number of `kind` in its year ([`numbering_year`], by the month's `closed_at`)
+/// and stores the document with its parties (or none yet), in `tx`, which holds the
+/// organisation's ledger lock (so one month's document is numbered once).
 async fn number_in(
     tx: &mut sqlx::AnyConnection,
     org_id: i64,
     period: Period,
     kind: DocumentKind,
     parties: Option<(&Party, &Party)>,
+    closed_at: &str,
     now: &str,
 ) -> Result<u32, Error> {
+    let year = i64::from(numbering_year(kind, period, closed_at)?);
     let row = sqlx::query(
         "INSERT INTO document_numbers (kind, year, last_number) VALUES ($1, $2, 1) \
          ON CONFLICT (kind, year) DO UPDATE SET last_number = document_numbers.last_number + 1 RETURNING last_number",
     )
     .bind(kind.as_str())
-    .bind(i64::from(period.year()))
+    .bind(year)
     .fetch_one(&mut *tx)
     .await?;
     let number: i64 = col(&row, "last_number")?;
@@ -120,7 +136,7 @@ async fn number_in(
     .bind(org_id)
     .bind(period.to_string())
     .bind(kind.as_str())
-    .bind(i64::from(period.year()))
+    .bind(year)
     .bind(number)
     .bind(parties.map(|(seller, _)| serde_json::to_string(seller).expect("a party serializes")))
     .bind(parties.map(|(_, buyer)| serde_json::to_string(buyer).expect("a party serializes")))
@@ -143,7 +159,7 @@ pub async fn issue_at_close(
     let parties = seller.zip(buyer.as_ref());
     for kind in KINDS {
         if issued(tx, org.id, period, kind).await?.is_none() {
-            number_in(tx, org.id, period, kind, parties, now).await?;
+            number_in(tx, org.id, period, kind, parties, now, now).await?;
         }
     }
     Ok(())
@@ -184,7 +200,16 @@ pub async fn issue(
             .await?;
             number
         }
-        None => number_in(&mut tx, org.id, period, kind, Some((&seller, &buyer)), &app.clock().now_text()).await?,
+        None => {
+            let closed_at: String =
+                sqlx::query_scalar("SELECT closed_at FROM closed_months WHERE org_id = $1 AND period = $2")
+                    .bind(org.id)
+                    .bind(period.to_string())
+                    .fetch_one(&mut *tx)
+                    .await?;
+            let now = app.clock().now_text();
+            number_in(&mut tx, org.id, period, kind, Some((&seller, &buyer)), &closed_at, &now).await?
+        }
     };
     tx.commit().await?;
     Ok((number, seller, buyer))
