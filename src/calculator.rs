@@ -47,6 +47,9 @@ pub struct Calculation {
     /// The contract starts after the 1st: its first month is partial, billed like a trial month
     /// and not one of the trial months.
     pub partial_start: bool,
+    /// Months entered past the contract's end date: not billed, so not counted (the statement
+    /// stops with the contract, and says how many it left out).
+    pub past_end: usize,
 }
 
 /// The statement, or the errors that keep it from being computed (never a partial figure).
@@ -250,19 +253,18 @@ impl CalculatorForm {
                 return Outcome::Invalid(errors);
             }
         };
-        // Months past the contract's end: the count is what to fix.
-        if let Some(length) = contract.length_in_months()
-            && self.hours.len() > length as usize
-        {
-            let last = contract.last_period().expect("has an end").to_string();
-            errors.push(FieldError::new("count", Problem::PastContractEnd(last)));
-        }
         if !errors.is_empty() {
             return Outcome::Invalid(errors);
         }
+        // Months past the contract's end bill nothing: the statement stops with the contract (an
+        // end date typed before the months are shortened should not blank every figure).
+        let length = contract.length_in_months().map_or(hours.len(), |n| (n as usize).min(hours.len()));
+        let past_end = hours.len() - length;
         let partial_start = start.day() != 1;
-        match simulate(&contract, &hours, vat) {
-            Ok(statement) => Outcome::Statement(Box::new(Calculation { statement, tariff, vat, partial_start })),
+        match simulate(&contract, &hours[..length], vat) {
+            Ok(statement) => {
+                Outcome::Statement(Box::new(Calculation { statement, tariff, vat, partial_start, past_end }))
+            }
             Err(e) => Outcome::Invalid(vec![e]),
         }
     }
@@ -286,8 +288,15 @@ pub fn summary_line(c: &Calculation, lang: crate::i18n::Lang) -> String {
         crate::i18n::Lang::Ru => crate::demo::months_word(n as u32),
         crate::i18n::Lang::En => format!("{n} months"),
     };
+    let past_end = match c.past_end {
+        0 => String::new(),
+        n => format!(
+            " {} {n}",
+            lang.pick("до конца договора; после него не считаются ещё", "to the contract's end; not counted after it:")
+        ),
+    };
     format!(
-        "{} {tariff}, {} {from}, {months}, {}, {vat}.",
+        "{} {tariff}, {} {from}, {months}{past_end}, {}, {vat}.",
         lang.pick("Сценарий:", "Scenario:"),
         lang.pick("с", "from"),
         lang.hours(st.summary.hours)
@@ -486,9 +495,18 @@ mod tests {
     fn an_end_date_closes_the_contract_and_limits_the_months() {
         let mut f = form();
         f.end = "2027-06-15".into();
-        assert_eq!(fields(&f), ["count"]);
-        assert_eq!(f.evaluate().error_ru("count").unwrap(), "после окончания договора (2027-06)");
+        // The months past the end are left out, and the line says so.
+        let cut = computed(&f);
+        assert_eq!((cut.statement.months.len(), cut.past_end), (6, f.hours.len() - 6));
+        assert!(cut.statement.months[5].contract_ends);
+        let line = summary_line(&cut, crate::i18n::Lang::Ru);
+        assert!(
+            line.contains(&format!("6 месяцев до конца договора; после него не считаются ещё {},", f.hours.len() - 6)),
+            "{line}"
+        );
         f.set_count("6");
+        assert_eq!(computed(&f).past_end, 0);
+        assert!(!summary_line(&computed(&f), crate::i18n::Lang::Ru).contains("после него"));
         f.hours[3] = "2".into();
         let st = computed(&f).statement;
         assert_eq!(st.months.len(), 6);

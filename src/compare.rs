@@ -154,16 +154,18 @@ impl CatalogueTariff {
     }
 }
 
-/// `list` (from [`candidates`]) with the company's other tariffs after «Старт», each under its
-/// name in quotes as the offer writes «Старт». A tariff whose terms this page cannot read is left
-/// out rather than shown wrong; «Старт» itself is built in and comes first already.
+/// `list` (from [`candidates`]) with the company's other tariffs after «Старт» and one-off work,
+/// each under its name in quotes as the offer writes «Старт». One-off work stays second: each
+/// tariff's break-even is stated against it ([`bands_html`]). A tariff whose terms this page
+/// cannot read is left out rather than shown wrong; «Старт» itself is built in and comes first
+/// already.
 pub fn with_catalogue(mut list: Vec<Candidate>, catalogue: &[CatalogueTariff]) -> Vec<Candidate> {
     let company = catalogue
         .iter()
         .filter(|entry| entry.name != "Старт")
         .filter_map(|entry| entry.tariff().map(|tariff| Candidate::new(format!("«{}»", entry.name), tariff)))
         .collect::<Vec<_>>();
-    let at = list.len().min(1);
+    let at = list.len().min(2);
     list.splice(at..at, company);
     list
 }
@@ -629,10 +631,17 @@ mod tests {
         ];
         let list = with_catalogue(list, &catalogue);
         let names: Vec<_> = list.iter().map(|c| c.name.as_str()).collect();
-        assert_eq!(names, ["«Старт»", "«Бизнес»", "Разовые работы (3\u{a0}000,00\u{a0}₽ за час)"]);
-        assert_eq!(list[1].tariff.monthly_fee, Money::from_kopecks(45_000_00));
-        assert_eq!(list[1].tariff.included_hours, Hours::whole(25));
-        assert_eq!(list[1].tariff.trial_months, 0);
+        assert_eq!(names, ["«Старт»", "Разовые работы (3\u{a0}000,00\u{a0}₽ за час)", "«Бизнес»"]);
+        assert_eq!(list[2].tariff.monthly_fee, Money::from_kopecks(45_000_00));
+        assert_eq!(list[2].tariff.included_hours, Hours::whole(25));
+        assert_eq!(list[2].tariff.trial_months, 0);
+        // Each tariff's break-even is against one-off work, whatever the catalogue holds: «Старт»
+        // (2 000 ₽ an hour over 10 h for 20 000 ₽) from 6,67 h, «Бизнес» (45 000 ₽) from 15 h; one-off
+        // work is not compared with itself.
+        let bands = bands_html(&list, Lang::Ru);
+        assert!(bands.contains("«Старт»: не дороже разовых работ от 6,67\u{a0}ч в месяц"), "{bands}");
+        assert!(bands.contains("«Бизнес»: не дороже разовых работ от 15\u{a0}ч в месяц"), "{bands}");
+        assert!(!bands.contains("Разовые работы (3\u{a0}000,00\u{a0}₽ за час): "), "{bands}");
         // Without the server (the calculator served on its own, or offline): the built-in list.
         let alone = candidates(&Tariff::start(), &form(), &[], DEFAULT_MARKET_RATE, Lang::Ru).unwrap();
         assert_eq!(with_catalogue(alone.clone(), &[]), alone);

@@ -169,6 +169,8 @@ pub fn decode_fill(query: &str) -> FillForm {
 pub struct Basis {
     pub tariff: Tariff,
     pub start: NaiveDate,
+    /// The contract's last day, if it has one: no path runs past it, and its reserve is forfeited.
+    pub end: Option<NaiveDate>,
     pub vat: Vat,
     pub months: Vec<Hours>,
 }
@@ -212,7 +214,7 @@ impl SimForm {
                 None
             }
         };
-        let contract = Contract::new(basis.tariff.clone(), basis.start, None).map_err(|e| errors.push(e)).ok();
+        let contract = Contract::new(basis.tariff.clone(), basis.start, basis.end).map_err(|e| errors.push(e)).ok();
         match (paths, months, seed, profile, contract) {
             (Some(paths), Some(months), Some(seed), Some(profile), Some(contract)) if errors.is_empty() => {
                 Ok(MonteCarloInput {
@@ -427,9 +429,22 @@ mod tests {
         Basis {
             tariff: Tariff::start(),
             start: NaiveDate::from_ymd_opt(2027, 1, 1).unwrap(),
+            end: None,
             vat: Vat::OnTop(VatRate::GENERAL),
             months: h(&[300, 1250, 2000, 725, 0, 0, 3000]),
         }
+    }
+
+    /// A contract that ends in June is simulated to June, whatever the months asked: its paths
+    /// stop there and forfeit the reserve, and the figures say «за 6 мес.».
+    #[test]
+    fn the_contracts_end_ends_every_path() {
+        let ends = Basis { end: NaiveDate::from_ymd_opt(2027, 6, 30), ..basis() };
+        let input = SimForm { paths: "500".into(), ..SimForm::default() }.input(&ends, &FillForm::default()).unwrap();
+        let r = MonteCarlo::new(input).unwrap().run();
+        assert_eq!(r.months, 6);
+        let report = SimReport::new(&r, Vat::OnTop(VatRate::GENERAL), Lang::Ru);
+        assert!(report.figures[0].1.ends_with("за 6 мес., с НДС"), "{}", report.figures[0].1);
     }
 
     fn fields(errors: Vec<FieldError>) -> Vec<String> {

@@ -52,10 +52,13 @@ pub fn SimulationPanel(
     // The scenario's terms and months, when it computes.
     let basis = Memo::new(move |_| {
         let start = form.with(|f| f.start_date()).ok()?;
+        // (A statement means the end, if any, read.)
+        let end = form.with(|f| hourbank_domain::parse_date("end", f.end.trim()).ok());
         outcome.with(|o| match o {
             Outcome::Statement(c) => Some(Basis {
                 tariff: c.tariff.clone(),
                 start,
+                end,
                 vat: c.vat,
                 months: c.statement.months.iter().map(|m| m.hours).collect(),
             }),

@@ -80,7 +80,7 @@ impl Request for NewInstruction {
             Some(Value::String(s)) if cfg!(feature = "server") && s.contains(crate::input::refused_in_text) => {
                 Problem::Rule(Rule::Malformed)
             }
-            Some(Value::String(s)) if !s.trim().is_empty() && !(cfg!(feature = "server") && looks_blank(s)) => {
+            Some(Value::String(s)) if !(s.trim().is_empty() || cfg!(feature = "server") && looks_blank(s)) => {
                 return NewInstructionDraft { title, markdown: Some(s.clone()) };
             }
             Some(Value::String(_)) | None => Problem::Missing,

@@ -193,7 +193,8 @@ async fn a_history_replayed_against_each_tariff_says_only_what_it_shows() {
 }
 
 /// The company's other tariffs come from its server's catalogue (`GET /api/v1/tariffs`, no
-/// session needed): one that sales add shows after «Старт» on a prospect's comparison.
+/// session needed): one that sales add shows after «Старт» and one-off work on a prospect's
+/// comparison, and every tariff's break-even is still stated against one-off work.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_company_tariffs_come_from_its_server() {
     let base = hourbank_e2e::portal::start_server_with_demo().await;
@@ -217,7 +218,11 @@ async fn the_company_tariffs_come_from_its_server() {
         shown = browser.js(names, vec![]).await;
     }
     let starts = |i: usize, name: &str| shown[i].as_str().is_some_and(|th| th.starts_with(name));
-    assert!(starts(0, "«Старт»") && starts(1, "«Бизнес»"), "{shown}");
+    assert!(starts(0, "«Старт»") && starts(1, "Разовые работы") && starts(2, "«Бизнес»"), "{shown}");
+    let break_even = browser.text("#break-even").await;
+    assert!(break_even.contains("«Старт»: не дороже разовых работ от 6,67\u{a0}ч в месяц"), "{break_even}");
+    assert!(break_even.contains("«Бизнес»: не дороже разовых работ от 15\u{a0}ч в месяц"), "{break_even}");
+    assert!(!break_even.contains("Разовые работы"), "one-off work compared with itself: {break_even}");
     // Its figures are its own terms' (the others «Старт»'s), as the domain computes them.
     let mut business = hourbank_domain::Tariff::start();
     business.set_field("monthly_fee", "45000").unwrap();
@@ -229,6 +234,6 @@ async fn the_company_tariffs_come_from_its_server() {
     let hours = [hourbank_domain::Hours::whole(30); 4];
     let total =
         hourbank_domain::statement::simulate(&contract, &hours, hourbank_domain::Vat::None).unwrap().summary.total;
-    assert_eq!(cells(&browser, "compare-table", 1).await[2], hourbank_domain::format::rubles(total));
+    assert_eq!(cells(&browser, "compare-table", 2).await[2], hourbank_domain::format::rubles(total));
     browser.close().await;
 }
