@@ -243,10 +243,12 @@ impl Action {
             (Action::SubmitForTesting, InWork) => Some(Testing),
             (Action::Accept, Testing) => Some(Accepted),
             (Action::Return, Testing) => Some(InWork),
-            // Once approved, work may have been done and must be finished or billed, not dropped:
-            // cancelling a re-estimated task bills its logged hours (the server decides by its
-            // approved estimate), and only staff may write approved work off, saying why.
-            (Action::Cancel, New | Estimated) => Some(Cancelled),
+            // Once approved, work may have been done and must be finished or billed, not dropped
+            // (`shared/domain.md`, "Cancelled work"): the client may stop it at any time before
+            // acceptance, and cancelling approved work bills its logged hours, never more than
+            // the approved estimate (the server decides by its approved estimate); only staff may
+            // write approved work off instead, saying why.
+            (Action::Cancel, New | Estimated | InWork | Testing) => Some(Cancelled),
             (Action::WriteOff, Estimated | InWork | Testing) => Some(Cancelled),
             _ => None,
         }
@@ -526,12 +528,13 @@ mod tests {
     }
 
     #[test]
-    fn cancelling_only_before_the_work_is_approved() {
+    fn cancelling_any_time_before_acceptance() {
         let cancel = Transition::Cancel { comment: String::new() };
         for role in [Client, Analyst, Admin] {
-            assert_eq!(next_state(New, role, &cancel), Ok(Cancelled));
-            assert_eq!(next_state(Estimated, role, &cancel), Ok(Cancelled));
-            assert_eq!(transition_error(next_state(InWork, role, &cancel)), "cannot cancel a task in state in_work");
+            for state in [New, Estimated, InWork, Testing] {
+                assert_eq!(next_state(state, role, &cancel), Ok(Cancelled), "{role} from {state}");
+            }
+            assert_eq!(transition_error(next_state(Accepted, role, &cancel)), "cannot cancel a task in state accepted");
         }
         assert_eq!(
             transition_error(next_state(New, Specialist, &cancel)),
@@ -653,10 +656,11 @@ mod tests {
         assert_eq!(names(allowed(New, Specialist)), Vec::<&str>::new());
         assert_eq!(names(allowed(Estimated, Client)), vec!["approve", "reject", "cancel"]);
         assert_eq!(names(allowed(Estimated, Admin)), vec!["estimate", "cancel", "write_off"]);
-        assert_eq!(names(allowed(InWork, Analyst)), vec!["estimate", "submit_for_testing", "write_off"]);
+        assert_eq!(names(allowed(InWork, Analyst)), vec!["estimate", "submit_for_testing", "cancel", "write_off"]);
         assert_eq!(names(allowed(InWork, Specialist)), vec!["submit_for_testing"]);
-        assert_eq!(names(allowed(Testing, Client)), vec!["accept", "return"]);
-        assert_eq!(names(allowed(Testing, Admin)), vec!["write_off"]);
+        assert_eq!(names(allowed(InWork, Client)), vec!["cancel"]);
+        assert_eq!(names(allowed(Testing, Client)), vec!["accept", "return", "cancel"]);
+        assert_eq!(names(allowed(Testing, Admin)), vec!["cancel", "write_off"]);
         for state in TaskState::ALL {
             assert!(allowed(state, Sales).is_empty());
         }
@@ -727,7 +731,7 @@ mod tests {
 
     /// The table of the brief, written out independently of `Action::target` and `Action::roles`:
     /// (from, step, to, who).
-    const TABLE: [(TaskState, &str, TaskState, &[Role]); 13] = [
+    const TABLE: [(TaskState, &str, TaskState, &[Role]); 15] = [
         (New, "estimate", Estimated, &[Analyst, Admin]),
         (Estimated, "estimate", Estimated, &[Analyst, Admin]),
         (InWork, "estimate", Estimated, &[Analyst, Admin]),
@@ -738,6 +742,8 @@ mod tests {
         (Testing, "return", InWork, &[Client]),
         (New, "cancel", Cancelled, &[Client, Analyst, Admin]),
         (Estimated, "cancel", Cancelled, &[Client, Analyst, Admin]),
+        (InWork, "cancel", Cancelled, &[Client, Analyst, Admin]),
+        (Testing, "cancel", Cancelled, &[Client, Analyst, Admin]),
         (Estimated, "write_off", Cancelled, &[Analyst, Admin]),
         (InWork, "write_off", Cancelled, &[Analyst, Admin]),
         (Testing, "write_off", Cancelled, &[Analyst, Admin]),

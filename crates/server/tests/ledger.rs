@@ -367,7 +367,7 @@ impl Run<'_> {
             Op::Log { .. } => !matches!(t.state, Accepted | Cancelled),
             Op::Submit(_) => t.state == InWork,
             Op::Accept(_) | Op::Return(_) => t.state == Testing,
-            Op::Cancel(_) => matches!(t.state, New | Estimated),
+            Op::Cancel(_) => matches!(t.state, New | Estimated | InWork | Testing),
             Op::WriteOff(_) => matches!(t.state, Estimated | InWork | Testing) && t.approved.is_some(),
             Op::Progress { .. } => !matches!(t.state, Accepted | Cancelled),
             Op::Warranty(_) => {

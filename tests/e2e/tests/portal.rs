@@ -695,6 +695,9 @@ async fn rejecting_and_returning_need_a_comment_and_the_other_pages_read_well() 
     b.click("#action-return").await;
     b.wait_text("#task-state", "В работе").await;
     b.wait_text("#events", "Штрихкод не читается").await;
+    // Approved work in progress may still be cancelled by the client, who is told it bills.
+    b.wait_text("#action-cancel", "Отменить").await;
+    b.wait_text("#cancel-bills", "при отмене затраченные часы").await;
     b.wait_text("main", "Как печатать этикетки").await;
 
     // Consultations, reports, instruction search.
