@@ -22,9 +22,9 @@ const HEADS: [(&str, &str); 13] = [
     ("Из резерва, ч", "From reserve, h"),
     ("Резерв на конец, ч", "Reserve at end, h"),
     ("Сгорело, ч", "Forfeited, h"),
-    ("Сверх тарифа, ч", "Extra hours"),
+    ("По часовой ставке, ч", "At the hourly rate, h"),
     ("Ставка", "Rate"),
-    ("Сверх тарифа, сумма", "Extra, amount"),
+    ("По часовой ставке, сумма", "At the hourly rate, amount"),
     ("Итого", "Total"),
 ];
 

@@ -22,9 +22,9 @@ const HEADS: [(&str, &str); 13] = [
     ("Из резерва", "From reserve"),
     ("Резерв на конец", "Reserve at end"),
     ("Сгорело", "Forfeited"),
-    ("Сверх тарифа, ч", "Extra hours"),
+    ("По часовой ставке, ч", "At the hourly rate, h"),
     ("Ставка", "Rate"),
-    ("Сверх тарифа, ₽", "Extra, ₽"),
+    ("По часовой ставке, ₽", "At the hourly rate, ₽"),
     ("Итого", "Total"),
 ];
 

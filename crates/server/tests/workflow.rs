@@ -137,6 +137,9 @@ async fn journey_to_a_frozen_report(app: TestApp) {
     assert_eq!(status, StatusCode::OK);
     assert!(csv.contains(&format!("{first};Печатная форма счёта;")), "{csv}");
     assert!(csv.contains("Итого;12000,00\r\n"), "{csv}");
+    // A trial month has no tariff to go over: its hours are at the hourly rate.
+    assert!(csv.contains("Этап;пробный\r\n") && csv.contains("\r\n\"По часовой ставке, ч\";6\r\n"), "{csv}");
+    assert!(!csv.contains("Сверх тарифа"), "{csv}");
 
     // The client is not staff: it may not close months.
     let (status, _) = app.post(&format!("/api/v1/reports/{period}/close"), &c.client, json!({})).await;

@@ -606,6 +606,13 @@ pub fn report_csv(report: &Value, lang: CsvLang) -> String {
         _ => "",
     };
     out += &line(&[t("Этап", "Phase"), phase]);
+    // A trial month has no tariff to go over: its hours are all at the hourly rate.
+    let trial = st["phase"].as_str() == Some("trial");
+    let (extra_hours, extra_charge) = if trial {
+        (("По часовой ставке, ч", "At the hourly rate, h"), ("За часы, сумма", "For the hours, amount"))
+    } else {
+        (("Сверх тарифа, ч", "Extra hours"), ("Сверх тарифа, сумма", "Extra, amount"))
+    };
     for (ru, en, key) in [
         ("Часы", "Hours", "hours"),
         ("Абонентская плата", "Fee", "fee"),
@@ -614,9 +621,9 @@ pub fn report_csv(report: &Value, lang: CsvLang) -> String {
         ("Из резерва, ч", "From reserve, h", "reserve_used"),
         ("Резерв на конец, ч", "Reserve at end, h", "reserve_end"),
         ("Сгорело, ч", "Forfeited, h", "reserve_forfeited"),
-        ("Сверх тарифа, ч", "Extra hours", "extra_hours"),
+        (extra_hours.0, extra_hours.1, "extra_hours"),
         ("Ставка", "Rate", "extra_rate"),
-        ("Сверх тарифа, сумма", "Extra, amount", "extra_charge"),
+        (extra_charge.0, extra_charge.1, "extra_charge"),
         ("Итого", "Total", "total"),
         ("НДС", "VAT", "vat"),
         ("Итого с НДС", "Total with VAT", "total_with_vat"),
