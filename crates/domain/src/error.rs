@@ -172,6 +172,11 @@ pub enum Rule {
     ClosedMonth(crate::period::Period),
     /// A warranty that ended on this day.
     WarrantyEnded(Option<chrono::NaiveDate>),
+    /// A person's day holds at most 24 h: this many are logged already, this many are left.
+    DayFull {
+        logged: crate::units::Hours,
+        left: crate::units::Hours,
+    },
 }
 
 impl std::fmt::Display for Rule {
@@ -277,8 +282,19 @@ impl Rule {
                     format!("falls in {p}, a closed month")
                 }
             }
+            Rule::DayFull { logged, left } => {
+                if ru {
+                    let h = crate::format::hours;
+                    format!("за день не больше 24\u{a0}ч: уже записано {}, можно ещё {}", h(*logged), h(*left))
+                } else {
+                    format!("at most 24 h a day: {logged} h logged already, {left} h left")
+                }
+            }
             Rule::WarrantyEnded(day) => {
-                let day = day.map(|d| d.to_string()).unwrap_or_default();
+                use chrono::Datelike;
+                let day = day
+                    .map(|d| if ru { format!("{:02}.{:02}.{}", d.day(), d.month(), d.year()) } else { d.to_string() })
+                    .unwrap_or_default();
                 if ru {
                     format!("закончилась {day}")
                 } else {

@@ -816,7 +816,11 @@ async fn a_persons_day_holds_at_most_24_hours(app: TestApp) {
     assert_eq!(log(&app, &c.specialist, tasks[0], "20").await.0, StatusCode::CREATED);
     let (s, b) = log(&app, &c.specialist, tasks[1], "5").await;
     assert_eq!((s, b["errors"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("hours")), "{b}");
-    assert_eq!(b["errors"][0]["message_ru"], "не больше 4", "{b}");
+    assert_eq!(
+        b["errors"][0]["message_ru"], "за день не больше 24\u{a0}ч: уже записано 20\u{a0}ч, можно ещё 4\u{a0}ч",
+        "{b}"
+    );
+    assert_eq!(b["errors"][0]["message"], "at most 24 h a day: 20 h logged already, 4 h left", "{b}");
     let (_, detail) = app.get(&format!("/api/v1/tasks/{}", tasks[1]), &c.client).await;
     assert_eq!(detail["worklogs"], json!([]), "{detail}");
     assert_eq!(log(&app, &c.specialist, tasks[1], "4").await.0, StatusCode::CREATED);

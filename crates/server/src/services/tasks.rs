@@ -478,7 +478,8 @@ pub async fn log_work(
         .await?;
         if hours.centi() + logged > DAY_CENTI {
             let left = Hours::from_centi((DAY_CENTI - logged).max(0));
-            return Err(Error::invalid("hours", Problem::TooLarge { max: left.to_string() }));
+            let logged = Hours::from_centi(logged);
+            return Err(Error::invalid("hours", Problem::Rule(Rule::DayFull { logged, left })));
         }
         return Err(Error::conflict(
             format!("task {id} changed state while the work was being logged"),
