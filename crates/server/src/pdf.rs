@@ -185,5 +185,21 @@ pub fn render(document: &Document) -> Result<Vec<u8>, String> {
     };
     w.text_at(&format!("{left} ____________________"), 10.0, LEFT);
     w.text_at(&format!("{right} ____________________"), 10.0, LEFT + 95.0);
-    doc.save_to_bytes().map_err(|e| format!("the PDF cannot be written: {e}"))
+    let bytes = doc.save_to_bytes().map_err(|e| format!("the PDF cannot be written: {e}"))?;
+    with_unicode_title(&bytes, &title)
+}
+
+/// The PDF with its information dictionary's title in UTF-16BE (a text string with its byte-order
+/// mark, PDF 32000-1 §7.9.2.2): the only way a PDF's metadata holds Cyrillic.
+fn with_unicode_title(bytes: &[u8], title: &str) -> Result<Vec<u8>, String> {
+    let failed = |e: lopdf::Error| format!("the PDF's title cannot be set: {e}");
+    let mut pdf = lopdf::Document::load_mem(bytes).map_err(failed)?;
+    let info = pdf.trailer.get(b"Info").and_then(lopdf::Object::as_reference).map_err(failed)?;
+    let mut text = vec![0xfe, 0xff];
+    text.extend(title.encode_utf16().flat_map(u16::to_be_bytes));
+    let info = pdf.get_object_mut(info).and_then(lopdf::Object::as_dict_mut).map_err(failed)?;
+    info.set("Title", lopdf::Object::String(text, lopdf::StringFormat::Hexadecimal));
+    let mut out = Vec::with_capacity(bytes.len());
+    pdf.save_to(&mut out).map_err(|e| format!("the PDF cannot be written: {e}"))?;
+    Ok(out)
 }

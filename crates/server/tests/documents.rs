@@ -89,6 +89,18 @@ fn pdf_text(pdf: &[u8]) -> String {
     fold(&String::from_utf8(out.stdout).unwrap())
 }
 
+/// The PDF's title as `pdfinfo` reads it.
+fn pdf_title(pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("doc.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let out = std::process::Command::new("pdfinfo").arg(&path).output().expect("pdfinfo runs (poppler-utils)");
+    assert!(out.status.success(), "pdfinfo: {}", String::from_utf8_lossy(&out.stderr));
+    let info = String::from_utf8(out.stdout).unwrap();
+    let title = info.lines().find_map(|l| l.strip_prefix("Title:")).unwrap_or_else(|| panic!("no title: {info}"));
+    title.trim().to_string()
+}
+
 fn fold(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -270,6 +282,8 @@ async fn acts_and_invoices(app: TestApp) {
     .unwrap();
     let text = pdf_text(&act_pdf);
     assert_pdf_carries(&text, &act);
+    // Its title, as a reader's title bar shows it: Cyrillic, not UTF-8 read as Latin-1.
+    assert_eq!(pdf_title(&act_pdf), act["title"].as_str().unwrap());
     assert!(text.contains("Исполнитель ____") && text.contains("Заказчик ____"), "{text}");
     let text = pdf_text(&pdf(&app, &format!("/api/v1/reports/{month}/documents/invoice.pdf"), &other).await);
     let (_, vector_invoice) = app.get(&format!("/api/v1/reports/{month}/documents/invoice"), &other).await;
