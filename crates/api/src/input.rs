@@ -28,7 +28,9 @@ pub struct Input<'a> {
 impl<'a> Input<'a> {
     /// `allowed` lists the fields this body may have; any other is an error.
     pub fn new(value: &'a Value, allowed: &'a [&'a str]) -> Result<Input<'a>, Invalid> {
-        let map = value.as_object().ok_or_else(|| Invalid::one("body", Problem::WrongType("a JSON object")))?;
+        let map = value
+            .as_object()
+            .ok_or_else(|| Invalid::one("body", Problem::WrongType(hourbank_domain::Expected::Object)))?;
         Ok(Input { map, allowed, errors: Vec::new() })
     }
 
@@ -59,7 +61,7 @@ impl<'a> Input<'a> {
             }
             Some(Value::String(s)) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
             Some(_) => {
-                self.fail(field, Problem::WrongType("a string"));
+                self.fail(field, Problem::WrongType(hourbank_domain::Expected::Text));
                 None
             }
             None => None,
@@ -93,7 +95,7 @@ impl<'a> Input<'a> {
                 }
             }
             Some(_) => {
-                self.fail(field, Problem::WrongType("a string"));
+                self.fail(field, Problem::WrongType(hourbank_domain::Expected::Text));
                 None
             }
         }
@@ -104,7 +106,7 @@ impl<'a> Input<'a> {
         let parsed = match self.present(field)? {
             Value::String(s) => parse_decimal(field, s),
             Value::Number(n) => parse_decimal(field, &n.to_string()),
-            _ => Err(FieldError::new(field, Problem::WrongType("a number or a string holding one"))),
+            _ => Err(FieldError::new(field, Problem::WrongType(hourbank_domain::Expected::Number))),
         };
         parsed.map_err(|e| self.errors.push(e)).ok()
     }
@@ -149,7 +151,7 @@ impl<'a> Input<'a> {
         match self.present(field)? {
             Value::String(s) => parse_date(field, s).map_err(|e| self.errors.push(e)).ok(),
             _ => {
-                self.fail(field, Problem::WrongType("a date string YYYY-MM-DD"));
+                self.fail(field, Problem::WrongType(hourbank_domain::Expected::Date));
                 None
             }
         }
@@ -160,7 +162,7 @@ impl<'a> Input<'a> {
         match self.present(field)? {
             Value::Number(n) if whole(n).is_some_and(|v| v > 0) => whole(n),
             _ => {
-                self.fail(field, Problem::WrongType("a positive whole number"));
+                self.fail(field, Problem::WrongType(hourbank_domain::Expected::PositiveWhole));
                 None
             }
         }
@@ -176,12 +178,12 @@ impl<'a> Input<'a> {
                     None
                 }
                 None => {
-                    self.fail(field, Problem::WrongType("a whole number of days, 0 or more"));
+                    self.fail(field, Problem::WrongType(hourbank_domain::Expected::Days));
                     None
                 }
             },
             _ => {
-                self.fail(field, Problem::WrongType("a whole number of days, 0 or more"));
+                self.fail(field, Problem::WrongType(hourbank_domain::Expected::Days));
                 None
             }
         }
@@ -196,7 +198,7 @@ impl<'a> Input<'a> {
                 None
             }
             Some(_) => {
-                self.fail(field, Problem::WrongType("true or false"));
+                self.fail(field, Problem::WrongType(hourbank_domain::Expected::Bool));
                 None
             }
         }

@@ -84,7 +84,7 @@ impl Request for NewInstruction {
                 return NewInstructionDraft { title, markdown: Some(s.clone()) };
             }
             Some(Value::String(_)) | None => Problem::Missing,
-            Some(_) => Problem::WrongType("a string"),
+            Some(_) => Problem::WrongType(hourbank_domain::Expected::Text),
         };
         input.push(FieldError::new("markdown", problem));
         NewInstructionDraft { title, markdown: None }

@@ -213,7 +213,7 @@ mod tests {
         assert_eq!(reading.finish().unwrap_err().0[0].field, "date");
         assert_eq!(
             read::<NewTask>(&serde_json::json!([1])).unwrap_err(),
-            Invalid::one("body", Problem::WrongType("a JSON object"))
+            Invalid::one("body", Problem::WrongType(hourbank_domain::Expected::Object))
         );
         let unknown = read::<Transition>(&serde_json::json!({"action": "fly"})).unwrap_err();
         assert_eq!(unknown.0[0].field, "action");

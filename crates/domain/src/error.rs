@@ -25,7 +25,7 @@ pub enum Problem {
         given: String,
         expected: String,
     },
-    WrongType(&'static str),
+    WrongType(Expected),
     /// A count below its least.
     AtLeast(u32),
     /// A text over its length, in characters.
@@ -37,6 +37,41 @@ pub enum Problem {
     /// Words from elsewhere, as written: a parser's message, or the browser's own text already in
     /// the interface's language. Never matched to find a translation.
     Other(String),
+}
+
+/// What a field of the wrong JSON type should have been, named in either language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expected {
+    Text,
+    Object,
+    Date,
+    Number,
+    PositiveWhole,
+    Days,
+    HourList,
+    Bool,
+    MeOrUser,
+}
+
+impl Expected {
+    pub fn words(self, ru: bool) -> &'static str {
+        let (en, ru_words) = match self {
+            Expected::Text => ("a string", "строка"),
+            Expected::Object => ("a JSON object", "объект JSON"),
+            Expected::Date => ("a date string YYYY-MM-DD", "дата строкой ГГГГ-ММ-ДД"),
+            Expected::Number => ("a number or a string holding one", "число или строка с числом"),
+            Expected::PositiveWhole => ("a positive whole number", "целое число больше нуля"),
+            Expected::Days => ("a whole number of days, 0 or more", "целое число дней, от 0"),
+            Expected::HourList => ("an array of hour counts", "массив часов по месяцам"),
+            Expected::Bool => ("true or false", "true или false"),
+            Expected::MeOrUser => ("\"me\" or a user's id", "«me» или номер пользователя"),
+        };
+        if ru {
+            ru_words
+        } else {
+            en
+        }
+    }
 }
 
 impl std::error::Error for Problem {}
@@ -86,7 +121,7 @@ impl Problem {
                 Problem::UnknownValue { given, expected } => {
                     format!("unknown value {given:?}, expected one of: {expected}")
                 }
-                Problem::WrongType(t) => format!("must be {t}"),
+                Problem::WrongType(t) => format!("must be {}", t.words(false)),
                 Problem::AtLeast(n) => format!("must be at least {}", *n),
                 Problem::MaxChars(n) => format!("must be at most {} characters", *n),
                 Problem::Rule(_) | Problem::BadJson(_) => en("is not valid"),
@@ -113,7 +148,7 @@ impl Problem {
             Problem::UnknownValue { given, expected } => {
                 format!("неизвестное значение «{given}», допустимо: {expected}")
             }
-            Problem::WrongType(t) => format!("неверный тип: ожидается {t}"),
+            Problem::WrongType(t) => format!("неверный тип: ожидается {}", t.words(true)),
             Problem::AtLeast(n) => format!("должно быть не меньше {}", *n),
             Problem::MaxChars(n) => format!("не длиннее {} символов", *n),
             Problem::Rule(_) | Problem::BadJson(_) => "неверное значение".into(),
@@ -394,6 +429,10 @@ mod tests {
         let start = chrono::NaiveDate::from_ymd_opt(2027, 1, 2).unwrap();
         assert_eq!(Problem::BeforeStart(start).ru(), "не может быть раньше начала договора (02.01.2027)");
         assert_eq!(Problem::BeforeStart(start).to_string(), "must not be before the contract's start (2027-01-02)");
+        // What a field should have been is named in the reader's language too.
+        assert_eq!(Problem::WrongType(Expected::Text).ru(), "неверный тип: ожидается строка");
+        assert_eq!(Problem::WrongType(Expected::Text).to_string(), "must be a string");
+        assert_eq!(Problem::WrongType(Expected::Bool).ru(), "неверный тип: ожидается true или false");
         // Free text is shown as written, in whatever language it was written in.
         assert_eq!(Problem::Other("все месяцы по 0 ч".into()).ru(), "все месяцы по 0 ч");
     }

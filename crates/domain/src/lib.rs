@@ -24,7 +24,7 @@ pub mod wire;
 pub mod words;
 pub mod workflow;
 
-pub use error::{Error, FieldError, Problem, Refusal, Result, Rule};
+pub use error::{Error, Expected, FieldError, Problem, Refusal, Result, Rule};
 pub use montecarlo::{MonteCarlo, MonteCarloInput, MonteCarloResult, Profile, Seasonality};
 pub use period::{parse_date, Contract, Period, Phase, ScheduledMonth};
 pub use report::warranty_open;

@@ -55,7 +55,7 @@ pub fn scenario_from_value(value: &Value) -> Result<Scenario, FieldError> {
 
     let months_value = root.get("months").ok_or_else(|| FieldError::new("months", Problem::Missing))?;
     let Value::Array(items) = months_value else {
-        return Err(FieldError::new("months", Problem::WrongType("an array of hour counts")));
+        return Err(FieldError::new("months", Problem::WrongType(crate::error::Expected::HourList)));
     };
     if items.len() > MAX_SCENARIO_MONTHS {
         return Err(FieldError::new("months", Problem::Rule(Rule::MaxMonths(MAX_SCENARIO_MONTHS))));
@@ -101,7 +101,7 @@ pub fn vat_from_value(value: &Value) -> Result<Vat, FieldError> {
     reject_unknown("", map, &["mode", "rate"])?;
     let mode = match map.get("mode") {
         Some(Value::String(s)) => s.as_str(),
-        Some(_) => return Err(FieldError::new("mode", Problem::WrongType("a string"))),
+        Some(_) => return Err(FieldError::new("mode", Problem::WrongType(crate::error::Expected::Text))),
         None => return Err(FieldError::new("mode", Problem::Missing)),
     };
     let rate = match map.get("rate") {
@@ -112,7 +112,7 @@ pub fn vat_from_value(value: &Value) -> Result<Vat, FieldError> {
 }
 
 fn object<'a>(field: &str, value: &'a Value) -> Result<&'a Map<String, Value>, FieldError> {
-    value.as_object().ok_or_else(|| FieldError::new(field, Problem::WrongType("an object")))
+    value.as_object().ok_or_else(|| FieldError::new(field, Problem::WrongType(crate::error::Expected::Object)))
 }
 
 fn reject_unknown(prefix: &str, map: &Map<String, Value>, allowed: &[&str]) -> Result<(), FieldError> {
@@ -131,7 +131,7 @@ fn decimal(field: &str, value: &Value) -> Result<rust_decimal::Decimal, FieldErr
         Value::String(s) => parse_decimal(field, s),
         // The number's original text (`arbitrary_precision`, which this feature turns on).
         Value::Number(n) => parse_decimal(field, n.as_str()),
-        _ => Err(FieldError::new(field, Problem::WrongType("a number or a string holding one"))),
+        _ => Err(FieldError::new(field, Problem::WrongType(crate::error::Expected::Number))),
     }
 }
 
@@ -139,7 +139,7 @@ fn date_field(map: &Map<String, Value>, field: &str) -> Result<Option<NaiveDate>
     match map.get(field) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => parse_date(field, s).map(Some),
-        Some(_) => Err(FieldError::new(field, Problem::WrongType("a date string YYYY-MM-DD"))),
+        Some(_) => Err(FieldError::new(field, Problem::WrongType(crate::error::Expected::Date))),
     }
 }
 

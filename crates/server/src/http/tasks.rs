@@ -86,12 +86,9 @@ async fn list(
         assignee_id: match query.assignee.as_deref().map(str::trim) {
             None => None,
             Some("me") => Some(caller.user_id),
-            Some(id) => Some(
-                id.parse::<i64>()
-                    .ok()
-                    .filter(|&id| id > 0)
-                    .ok_or_else(|| ApiError::invalid("assignee", Problem::WrongType("\"me\" or a user's id")))?,
-            ),
+            Some(id) => Some(id.parse::<i64>().ok().filter(|&id| id > 0).ok_or_else(|| {
+                ApiError::invalid("assignee", Problem::WrongType(hourbank_domain::Expected::MeOrUser))
+            })?),
         },
     };
     let page = store::Page::parse(query.limit, query.before)?;
