@@ -362,9 +362,14 @@ pub fn page_title(route: &Route, lang: Lang) -> String {
         Route::NewTask => t("Новая задача", "New task"),
         Route::Task { id } => format!("{} №{id}", lang.pick("Задача", "Task")),
         Route::Reports => t("Отчёты", "Reports"),
-        Route::Report { period, .. } => format!("{} {period}", lang.pick("Отчёт", "Report")),
-        Route::Act { period, .. } => format!("{} {period}", lang.pick("Акт", "Act")),
-        Route::Invoice { period, .. } => format!("{} {period}", lang.pick("Счёт", "Invoice")),
+        // «Отчёт: ноябрь 2026», as the page's heading names the month.
+        Route::Report { period, .. } => {
+            format!("{}: {}", lang.pick("Отчёт", "Report"), crate::labels::period(*period, lang))
+        }
+        Route::Act { period, .. } => format!("{}: {}", lang.pick("Акт", "Act"), crate::labels::period(*period, lang)),
+        Route::Invoice { period, .. } => {
+            format!("{}: {}", lang.pick("Счёт", "Invoice"), crate::labels::period(*period, lang))
+        }
         Route::Consultations => t("Консультации", "Consultations"),
         Route::Instructions { .. } => t("Инструкции", "Instructions"),
         Route::Outbox => t("Неотправленное", "Outbox"),

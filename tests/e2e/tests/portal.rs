@@ -889,6 +889,10 @@ async fn acts_and_invoices_print_and_download_as_pdf() {
     b.goto_and_wait(&format!("{base}/portal/reports/{period}"), "#act-link").await;
     b.click("#act-link").await;
     b.wait_text("#document-title", &format!("Акт оказанных услуг № {act_number} от {date}")).await;
+    // The tab names the month in words, as the page does.
+    let tab = b.js("return document.title;", vec![]).await;
+    let month = hourbank_web::table::period_in(period, hourbank_web::i18n::Lang::Ru);
+    assert_eq!(tab.as_str(), Some(format!("Акт: {month} — hourbank").as_str()));
     let seller = b.text("#document-seller").await;
     for expected in [
         "Исполнитель",

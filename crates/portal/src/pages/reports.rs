@@ -135,7 +135,7 @@ pub fn ReportPage(me: Me, period: Period, org: Option<i64>) -> impl IntoView {
                     Some(row) => statement_view(row, !closed, lang),
                     None => view! { <p>{t("Месяц вне договора.", "The month is outside the contract.")}</p> }.into_any(),
                 }}
-                <h2>{t("Принятые задачи", "Accepted tasks")}</h2>
+                <h2>{t("Задачи в счёте месяца", "Tasks billed this month")}</h2>
                 {report_tasks(&r, lang)}
                 <h2>{t("Консультации", "Consultations")}</h2>
                 {consultation_table(&r.consultations, lang, None)}
@@ -198,9 +198,9 @@ fn report_tasks(r: &Report, lang: Lang) -> AnyView {
     }
     // On a phone the table scrolls in its own box (focusable, so it scrolls from the keyboard).
     view! {
-        <div class="table-wrap" role="region" tabindex="0" aria-label=t("Принятые задачи", "Accepted tasks")>
+        <div class="table-wrap" role="region" tabindex="0" aria-label=t("Задачи в счёте месяца", "Tasks billed this month")>
         <table class="report-tasks" id="report-tasks">
-            <caption class="visually-hidden">{t("Принятые задачи и работы по ним", "Accepted tasks and their work")}</caption>
+            <caption class="visually-hidden">{t("Задачи в счёте месяца (принятые и отменённые после согласования) и работы по ним", "Tasks billed this month (accepted, and cancelled after approval) and their work")}</caption>
             <thead><tr>
                 <th scope="col">{t("Задача", "Task")}</th>
                 <th scope="col">{t("Кто, когда, что сделано", "Who, when, what was done")}</th>

@@ -176,7 +176,12 @@ pub fn StaffQueue(me: Me) -> impl IntoView {
     view! {
         <h1>{ctx.t("Очередь задач", "Task queue")}</h1>
         {mine}
-        <p><a href="/portal/reports">{ctx.t("Отчёты и закрытие месяца", "Reports and closing months")}</a></p>
+        // Specialists read reports; closing a month is an analyst's or an admin's.
+        <p><a href="/portal/reports">{if me.role == Role::Specialist {
+            ctx.t("Отчёты", "Reports")
+        } else {
+            ctx.t("Отчёты и закрытие месяца", "Reports and closing months")
+        }}</a></p>
         {move || {
             let names = org_names(&orgs.get());
             show(tasks, move |list: TaskList| {

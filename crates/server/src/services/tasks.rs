@@ -548,7 +548,7 @@ pub async fn claim_warranty(
 ) -> Result<TaskDetail, Error> {
     let WarrantyClaim { title, description } = claim;
     let id = original.id;
-    let title = title.unwrap_or_else(|| format!("Гарантия: {}", original.title));
+    let title = title.unwrap_or_else(|| warranty_title(&original.title));
     let title: String = title.chars().take(200).collect();
     let now = app.clock().now_text();
     let after = json!({ "title": title, "description": description, "state": "new", "warranty_of": id });
@@ -599,4 +599,19 @@ pub async fn last_closed_period(conn: &mut sqlx::AnyConnection, org_id: i64) -> 
     period
         .map(|p| Period::parse("period", &p).map_err(|e| Error::Internal(format!("stored closed month: {e}"))))
         .transpose()
+}
+
+/// A warranty claim's title: the task's with one «Гарантия: » before it (a claim on a claim keeps
+/// one; «Гарантия: Гарантия: …» says nothing more).
+fn warranty_title(original: &str) -> String {
+    format!("Гарантия: {}", original.strip_prefix("Гарантия: ").unwrap_or(original))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_claim_on_a_claim_keeps_one_prefix() {
+        assert_eq!(super::warranty_title("Печать этикеток"), "Гарантия: Печать этикеток");
+        assert_eq!(super::warranty_title("Гарантия: Печать этикеток"), "Гарантия: Печать этикеток");
+    }
 }
