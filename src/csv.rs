@@ -85,8 +85,17 @@ pub fn vat_label(vat: Vat) -> String {
 pub fn vat_label_in(vat: Vat, lang: crate::i18n::Lang) -> String {
     match vat {
         Vat::None => lang.pick("НДС", "VAT").into(),
-        Vat::OnTop(r) => format!("{} {}%", lang.pick("НДС", "VAT"), r.percent().normalize()),
-        Vat::Included(r) => format!("{} {}%", lang.pick("в т.ч. НДС", "incl. VAT"), r.percent().normalize()),
+        Vat::OnTop(r) => format!("{} {}%", lang.pick("НДС", "VAT"), rate(r, lang)),
+        Vat::Included(r) => format!("{} {}%", lang.pick("в т.ч. НДС", "incl. VAT"), rate(r, lang)),
+    }
+}
+
+/// A rate as the interface writes numbers: `10,5` in Russian.
+fn rate(r: hourbank_domain::VatRate, lang: crate::i18n::Lang) -> String {
+    let text = r.percent().normalize().to_string();
+    match lang {
+        crate::i18n::Lang::Ru => text.replace('.', ","),
+        crate::i18n::Lang::En => text,
     }
 }
 
@@ -163,6 +172,9 @@ mod tests {
         assert!(csv.ends_with("Средняя цена часа;5000,00\r\n"));
         let included = statement_csv(&calc(&["1"], "included"), Lang::Ru);
         assert!(included.contains("в т.ч. НДС 22%;"));
+        let half = hourbank_domain::VatRate::parse("r", "10.5").unwrap();
+        assert_eq!(vat_label_in(Vat::OnTop(half), crate::i18n::Lang::Ru), "НДС 10,5%");
+        assert_eq!(vat_label_in(Vat::OnTop(half), crate::i18n::Lang::En), "VAT 10.5%");
     }
 
     #[test]

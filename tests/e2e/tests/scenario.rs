@@ -206,6 +206,9 @@ async fn saved_scenarios_survive_a_reload_and_a_damaged_entry_is_reported() {
         .for_element(Locator::Id("saved-problems"))
         .await
         .expect("the app renders after a reload");
+    // Nothing was taken away yet: no «Вернуть» to see.
+    let shown = "return getComputedStyle(document.getElementById('undo-saved')).display;";
+    assert_eq!(browser.js(shown, vec![]).await, "none", "«Вернуть» with nothing to undo");
     let problems = browser.text("#saved-problems").await;
     assert!(problems.contains("Сценарий «Битый» пропущен: данные повреждены."), "{problems}");
     assert!(problems.contains("Сценарий «Странный» пропущен: данные повреждены."), "{problems}");
