@@ -212,9 +212,15 @@ impl Request for NewTariff {
 
     fn read(input: &mut Input<'_>) -> NewTariffDraft {
         let name = input.text("name", 100);
-        if name.as_deref() == Some(START) {
-            input.push(FieldError::new("name", Problem::Rule(Rule::BuiltInTariffName)));
-        }
+        // Nor one that reads as it does (a Latin «C», a zero-width space): the catalogue is public.
+        let start = hourbank_domain::contacts::name_look(START);
+        let name = name.filter(|name| {
+            let built_in = hourbank_domain::contacts::name_look(name) == start;
+            if built_in {
+                input.push(FieldError::new("name", Problem::Rule(Rule::BuiltInTariffName)));
+            }
+            !built_in
+        });
         let terms = match input.raw("terms") {
             Some(v) => hourbank_domain::scenario::tariff_from_value(v).map_err(|e| input.push(e.under("terms"))).ok(),
             None => {
@@ -223,7 +229,7 @@ impl Request for NewTariff {
             }
         };
         let warranty_days = input.optional_count("warranty_days", MAX_WARRANTY_DAYS);
-        NewTariffDraft { name: name.filter(|n| n != START), terms, warranty_days }
+        NewTariffDraft { name, terms, warranty_days }
     }
 
     fn complete(d: NewTariffDraft) -> Option<NewTariff> {

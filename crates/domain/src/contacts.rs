@@ -79,6 +79,34 @@ pub fn looks_blank(text: &str) -> bool {
     text.chars().all(|c| c.is_whitespace() || is_invisible(c) || is_combining(c))
 }
 
+/// A name as a reader sees it: lower case, without spaces, invisible characters or accents, and
+/// Latin letters that look Cyrillic read as Cyrillic. Two names with one look are one name to a
+/// reader («Cтарт» with a Latin C, «Ст\u{200b}арт», «старт »).
+pub fn name_look(name: &str) -> String {
+    name.chars()
+        .filter(|&c| !(c.is_whitespace() || is_invisible(c) || is_combining(c)))
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            'a' => 'а',
+            'b' => 'в',
+            'c' => 'с',
+            'e' => 'е',
+            'h' => 'н',
+            'k' => 'к',
+            'm' => 'м',
+            'o' => 'о',
+            'p' => 'р',
+            't' => 'т',
+            'x' => 'х',
+            'y' => 'у',
+            'ё' => 'е',
+            '0' => 'о',
+            '3' => 'з',
+            other => other,
+        })
+        .collect()
+}
+
 /// What an address's parts may hold (RFC 5322's `atext` in the part before `@`; letters, digits
 /// and hyphens in the domain's): Latin only, so that no address can pass for another with a
 /// Cyrillic «а» in it. (A Cyrillic domain is written in its `xn--` form.)
@@ -187,6 +215,16 @@ mod tests {
         for good in ["o'brien+1@mail.example.co.uk", "a.b-c_d@xn--80a1acny.xn--p1ai", "x@1c.ru"] {
             assert_eq!(parse_email("email", good).as_deref(), Ok(good));
         }
+    }
+
+    #[test]
+    fn names_that_read_the_same_have_one_look() {
+        let start = name_look("Старт");
+        for twin in ["Cтарт", "CTAPT", "Ст\u{200b}арт", "старт ", "С т а р т"] {
+            assert_eq!(name_look(twin), start, "{twin:?}");
+        }
+        assert_ne!(name_look("Бизнес"), start);
+        assert_ne!(name_look("Старт+"), start);
     }
 
     #[test]

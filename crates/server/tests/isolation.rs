@@ -154,6 +154,15 @@ mod tariffs {
         assert_eq!(b["terms"]["overage_rate"], "2000.00");
         let (s, b) = app.post("/api/v1/tariffs", &sales, json!({"name": "Бизнес", "terms": {}})).await;
         assert_eq!((s, b["errors"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("name")));
+        // Nor a name that reads as one already there: the catalogue is the public offer.
+        for twin in ["C\u{442}арт", "Ст\u{200b}арт", "старт ", "Бизнеc", "БИЗНЕС"] {
+            let (s, b) = app.post("/api/v1/tariffs", &sales, json!({"name": twin, "terms": {}})).await;
+            assert_eq!(
+                (s, b["errors"][0]["field"].as_str()),
+                (StatusCode::UNPROCESSABLE_ENTITY, Some("name")),
+                "{twin}: {b}"
+            );
+        }
         let (s, b) =
             app.post("/api/v1/tariffs", &sales, json!({"name": "Плохой", "terms": {"monthly_fee": "-1"}})).await;
         assert_eq!(

@@ -76,6 +76,13 @@ async fn create(
     // «гарантийные обязательства»: days after acceptance for warranty claims, a term of the tariff.
     let warranty_days = warranty_days.unwrap_or(DEFAULT_WARRANTY_DAYS);
     let mut tx = state.db().begin_write().await?;
+    // One that reads as another already in the catalogue is taken too (the catalogue is public:
+    // «Cтарт» with a Latin C beside «Старт» would mislead). Read in the write's transaction.
+    let look = hourbank_domain::contacts::name_look(&name);
+    let names: Vec<String> = sqlx::query_scalar("SELECT name FROM tariffs").fetch_all(&mut *tx).await?;
+    if names.iter().any(|taken| hourbank_domain::contacts::name_look(taken) == look) {
+        return Err(ApiError::invalid("name", hourbank_domain::Problem::Rule(hourbank_domain::Rule::AlreadyTaken)));
+    }
     let row = sqlx::query(
         "INSERT INTO tariffs (name, monthly_fee, included_hours, overage_rate, reserve_cap, trial_months, trial_rate, created_by, \
          created_at, warranty_days) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
