@@ -62,6 +62,9 @@ pub enum Write {
     /// keep; here it is only checked to be an object with a name.
     #[cfg(feature = "staff")]
     CreateTariff(Value),
+    /// `DELETE /tariffs/{id}` (sales, admins): off the public catalogue.
+    #[cfg(feature = "staff")]
+    RemoveTariff { id: i64 },
     /// `POST /orgs` (admins): kept as JSON for the same reason (its tariff's terms).
     #[cfg(feature = "staff")]
     CreateOrg(Value),
@@ -87,6 +90,8 @@ impl Write {
         match self {
             Write::EndSession { .. } => "DELETE",
             #[cfg(feature = "staff")]
+            Write::RemoveTariff { .. } => "DELETE",
+            #[cfg(feature = "staff")]
             Write::Assign { .. } | Write::SetRequisites { .. } | Write::SetSeller(_) => "PUT",
             _ => "POST",
         }
@@ -111,6 +116,8 @@ impl Write {
             Write::LogConsultation(_) => "/consultations".into(),
             #[cfg(feature = "staff")]
             Write::CreateTariff(_) => "/tariffs".into(),
+            #[cfg(feature = "staff")]
+            Write::RemoveTariff { id } => format!("/tariffs/{id}"),
             #[cfg(feature = "staff")]
             Write::CreateOrg(_) => "/orgs".into(),
             #[cfg(feature = "staff")]
@@ -138,6 +145,8 @@ impl Write {
             Write::Transition { step, .. } => serde_json::to_value(step),
             Write::ClaimWarranty { claim, .. } => serde_json::to_value(claim),
             Write::EndSession { .. } | Write::CloseMonth { .. } => Ok(Value::Object(serde_json::Map::new())),
+            #[cfg(feature = "staff")]
+            Write::RemoveTariff { .. } => Ok(Value::Object(serde_json::Map::new())),
             #[cfg(feature = "staff")]
             Write::Assign { assignment, .. } => serde_json::to_value(assignment),
             #[cfg(feature = "staff")]
@@ -195,6 +204,8 @@ impl Write {
             }
             #[cfg(feature = "staff")]
             ("POST", ["tariffs"]) => Err(Invalid::one("name", Problem::Missing)),
+            #[cfg(feature = "staff")]
+            ("DELETE", ["tariffs", id]) => Ok(Write::RemoveTariff { id: task(id).ok_or_else(unknown)? }),
             (method, ["tasks", id, what]) => {
                 let task = task(id).ok_or_else(unknown)?;
                 match (method, *what) {
@@ -299,6 +310,7 @@ mod tests {
             Write::CreateTariff(
                 serde_json::json!({"name": "Свой", "terms": {"monthly_fee": "1000.00", "trial_months": 0}}),
             ),
+            Write::RemoveTariff { id: 5 },
             Write::CreateOrg(
                 serde_json::json!({"name": "ООО «Ромашка»", "inn": "7707083893", "contract_start": "2026-11-01"}),
             ),

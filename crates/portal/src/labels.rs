@@ -61,6 +61,7 @@ pub fn audit_what(action: &str, entity: &str, entity_id: Option<i64>, lang: Lang
     let t = |ru: &'static str, en: &'static str| lang.pick(ru, en).to_string();
     let action = match action {
         "create" => t("Создание", "Created"),
+        "delete" => t("Удаление", "Removed"),
         "update" => t("Изменение", "Changed"),
         "close" => t("Закрытие месяца", "Month closed"),
         "sign_in" => t("Вход", "Signed in"),

@@ -199,6 +199,24 @@ mod tariffs {
             (StatusCode::UNPROCESSABLE_ENTITY, Some("warranty_days")),
             "{b}"
         );
+        // A tariff comes off the catalogue by sales' (or an admin's) hand, audited; «Старт» is
+        // built in and has no id to remove.
+        let id = list["tariffs"][1]["id"].as_i64().unwrap();
+        let path = format!("/api/v1/tariffs/{id}");
+        assert_eq!(app.call(reqwest::Method::DELETE, &path, Some(&client), None).await.0, StatusCode::FORBIDDEN);
+        assert_eq!(app.call(reqwest::Method::DELETE, &path, Some(&sales), None).await.0, StatusCode::NO_CONTENT);
+        assert_eq!(app.call(reqwest::Method::DELETE, &path, Some(&sales), None).await.0, StatusCode::NOT_FOUND);
+        let (_, after) = app.get("/api/v1/tariffs", &client).await;
+        assert!(!after.to_string().contains("Бизнес"), "{after}");
+        let removed: String =
+            sqlx::query_scalar("SELECT before_json FROM audit_log WHERE action = 'delete' AND entity = 'tariff'")
+                .fetch_one(app.state.db().pool())
+                .await
+                .unwrap();
+        assert!(removed.contains("Бизнес") && removed.contains("45000.00"), "{removed}");
+        // Its name is free again.
+        let (s, _) = app.post("/api/v1/tariffs", &sales, json!({"name": "Бизнес", "terms": {}})).await;
+        assert_eq!(s, StatusCode::CREATED);
     }
 }
 

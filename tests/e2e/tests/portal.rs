@@ -758,6 +758,19 @@ async fn rejecting_and_returning_need_a_comment_and_the_other_pages_read_well() 
     b.click("#tariff-submit").await;
     b.wait_text("#tariffs", "Старт Плюс").await;
     b.wait_text("#tariffs", "40\u{a0}000,00\u{a0}₽").await;
+    // …and take one off the public catalogue, asked first; «Старт» is built in and stays.
+    b.click("#tariffs .remove-tariff").await;
+    b.wait_text("#remove-tariff-confirm", "Убрать «Старт Плюс» из каталога?").await;
+    b.click("#remove-tariff-yes").await;
+    b.wait_gone("#remove-tariff-confirm").await;
+    for _ in 0..50 {
+        if !b.text("#tariffs").await.contains("Старт Плюс") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(!b.text("#tariffs").await.contains("Старт Плюс"), "the tariff is still listed");
+    assert!(b.js("return document.querySelectorAll('#tariffs .remove-tariff').length;", vec![]).await == 0);
     b.close().await;
 }
 

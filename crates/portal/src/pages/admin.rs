@@ -432,8 +432,48 @@ fn new_user() -> impl IntoView {
 fn tariffs() -> impl IntoView {
     let ctx = ctx();
     let list = load::<TariffList>(|| Some("/tariffs".into()));
+    // The tariff being taken off the catalogue, asked about first (the catalogue is public).
+    let removing = RwSignal::new(None::<(i64, String)>);
+    let sent = RwSignal::new(Sent::Idle);
+    let remove = move |_| {
+        let Some((id, name)) = removing.get_untracked() else { return };
+        sent.set(Sent::Sending);
+        spawn_local(async move {
+            let label = format!("Убрать тариф «{name}»");
+            let outcome = ctx.sync.write(hourbank_api::Write::RemoveTariff { id }, label).await;
+            sent.set(sent_state(&outcome, &[]));
+            if matches!(outcome, WriteOutcome::Done(_)) {
+                removing.set(None);
+                ctx.refresh.update(|r| *r += 1);
+            }
+        });
+    };
+    let confirm = move || {
+        removing.get().map(|(_, name)| {
+            let lang = ctx.lang.get();
+            let text = match lang {
+                crate::i18n::Lang::Ru => format!(
+                    "Убрать «{name}» из каталога? Калькулятор перестанет его предлагать; организации на этом тарифе сохранят свои условия."
+                ),
+                crate::i18n::Lang::En => format!(
+                    "Take «{name}» off the catalogue? The calculator stops offering it; organisations on it keep their terms."
+                ),
+            };
+            view! {
+                <div class="preview" id="remove-tariff-confirm" role="alert">
+                    <p><strong>{text}</strong></p>
+                    <p class="buttons">
+                        <button type="button" class="primary" id="remove-tariff-yes" on:click=remove>{lang.pick("Убрать", "Remove")}</button>
+                        <button type="button" class="secondary" on:click=move |_| removing.set(None)>{lang.pick("Не сейчас", "Not now")}</button>
+                    </p>
+                </div>
+            }
+        })
+    };
     view! {
         <h2>{ctx.t("Тарифы", "Tariffs")}</h2>
+        {confirm}
+        {form_status(sent)}
         {move || show(list, move |l: TariffList| {
             let lang = ctx.lang.get();
             let t = |ru: &'static str, en: &'static str| lang.pick(ru, en);
@@ -448,15 +488,25 @@ fn tariffs() -> impl IntoView {
                             <th scope="col" class="num">{t("Резерв до", "Reserve cap")}</th>
                             <th scope="col" class="num">{t("Пробных месяцев", "Trial months")}</th>
                             <th scope="col" class="num">{t("Час в пробный период", "Trial hour")}</th>
+                            <th scope="col"><span class="visually-hidden">{t("Действия", "Actions")}</span></th>
                         </tr></thead>
                         <tbody>{l.tariffs.into_iter().map(|tariff| view! {
-                            <tr><td>{tariff.name}</td>
+                            <tr><td>{tariff.name.clone()}</td>
                                 <td class="num">{rubles(tariff.terms.monthly_fee)}</td>
                                 <td class="num">{lang.hours(tariff.terms.included_hours)}</td>
                                 <td class="num">{rubles(tariff.terms.overage_rate)}</td>
                                 <td class="num">{lang.hours(tariff.terms.reserve_cap)}</td>
                                 <td class="num">{tariff.terms.trial_months}</td>
-                                <td class="num">{rubles(tariff.terms.trial_rate)}</td></tr>
+                                <td class="num">{rubles(tariff.terms.trial_rate)}</td>
+                                <td>{tariff.id.map(|id| {
+                                    let name = tariff.name.clone();
+                                    view! {
+                                        <button type="button" class="secondary remove-tariff" data-tariff=id
+                                            on:click=move |_| removing.set(Some((id, name.clone())))>
+                                            {t("Убрать", "Remove")}
+                                        </button>
+                                    }
+                                })}</td></tr>
                         }).collect_view()}</tbody>
                     </table>
                 </div>

@@ -10,6 +10,7 @@ use hourbank_domain::{Tariff, DEFAULT_WARRANTY_DAYS};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::extract::Path;
 use super::{ApiError, AppState, JsonBody};
 use crate::auth::Caller;
 use crate::db::{col, now};
@@ -19,7 +20,7 @@ use hourbank_api::admin::{NewTariff, TariffEntry, TariffList};
 pub use hourbank_api::admin::START;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list, create))
+    OpenApiRouter::new().routes(routes!(list, create)).routes(routes!(remove))
 }
 
 #[utoipa::path(
@@ -115,4 +116,45 @@ async fn create(
     .await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(view)))
+}
+
+#[utoipa::path(
+    delete,
+    path = "/tariffs/{id}",
+    tag = "tariffs",
+    summary = "Take a tariff off the catalogue (sales, admin); organisations on it keep their copy of its terms",
+    params(super::params::IdPath),
+    responses((status = 204, description = "Removed"), (status = 404, description = "No such tariff («Старт» is built in)"))
+)]
+async fn remove(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> Result<StatusCode, ApiError> {
+    caller.require(&[Role::Sales, Role::Admin])?;
+    let mut tx = state.db().begin_write().await?;
+    // Returned as it was, for the audit log: what the catalogue offered until now.
+    let row = sqlx::query(
+        "DELETE FROM tariffs WHERE id = $1 RETURNING id, name, monthly_fee, included_hours, overage_rate, reserve_cap, \
+         trial_months, trial_rate, warranty_days",
+    )
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(ApiError::NOT_FOUND)?;
+    let before = serde_json::json!({
+        "name": col::<String>(&row, "name")?,
+        "terms": store::tariff_from_row(&row)?,
+        "warranty_days": col::<i64>(&row, "warranty_days")?,
+    });
+    store::audit(
+        &mut tx,
+        store::Audit {
+            user_id: Some(caller.user_id),
+            action: "delete",
+            entity: "tariff",
+            entity_id: Some(id),
+            before: Some(&before),
+            ..Default::default()
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
 }
