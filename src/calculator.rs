@@ -141,6 +141,16 @@ impl CalculatorForm {
         form
     }
 
+    /// The demo's first view: fewer hours than included most months, more at the quarters' ends
+    /// (1C's reporting season), so its slides show the reserve filling, paying for a peak and
+    /// overage beyond it — flat months at the included hours would show none of that.
+    pub fn demo_view(start: NaiveDate) -> Self {
+        let mut form = Self::first_view(start);
+        let fill = FillForm { base: "6".into(), peak: "20".into(), ..FillForm::default() };
+        form.hours = fill.peaks(Ok(start), MONTHS).expect("the demo's pattern reads");
+        form
+    }
+
     /// Field name of month `i`'s hours, as errors name it.
     pub fn hours_field(i: usize) -> String {
         format!("months[{i}]")
@@ -489,6 +499,20 @@ mod tests {
         computed(&f);
         f.vat_mode = "half".into();
         assert_eq!(fields(&f), ["vat.mode"]);
+    }
+
+    #[test]
+    fn the_demos_first_view_shows_the_reserve_at_work_and_overage() {
+        for start in ["2027-01-01", "2027-04-01", "2027-08-01", "2027-11-01"] {
+            let st =
+                computed(&CalculatorForm::demo_view(NaiveDate::parse_from_str(start, "%Y-%m-%d").unwrap())).statement;
+            assert!(st.months.iter().any(|m| !m.reserve_used.is_zero()), "{start}: no month draws on the reserve");
+            assert!(st.months.iter().any(|m| !m.reserve_end.is_zero()), "{start}: the reserve never fills");
+            assert!(
+                st.months.iter().any(|m| m.phase == hourbank_domain::Phase::Subscription && !m.extra_hours.is_zero()),
+                "{start}: no overage"
+            );
+        }
     }
 
     #[test]

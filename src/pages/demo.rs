@@ -12,7 +12,7 @@ use crate::pages::scenario_line;
 #[component]
 pub fn DemoPage() -> impl IntoView {
     let query = window().location().search().unwrap_or_default();
-    let base = CalculatorForm::first_view(default_start(chrono::Utc::now().date_naive()));
+    let base = CalculatorForm::demo_view(default_start(chrono::Utc::now().date_naive()));
     let form = link::decode(&query, base);
     let outcome = Memo::new(move |_| form.evaluate());
     let deck = Memo::new(move |_| {
@@ -89,7 +89,7 @@ pub fn DemoPage() -> impl IntoView {
                     go("ArrowRight");
                 }>{t("Дальше →", "Next →")}</button>
             </div>
-            <p class="legend">{t(
+            <p class="legend demo-keys">{t(
                     "Клавиши: ← → или PageUp/PageDown — слайды, Home/End — первый и последний.",
                     "Keys: ← → or PageUp/PageDown move between slides, Home/End go to the first and the last.",
                 )}</p>
