@@ -59,8 +59,12 @@ fn late_sentence(
 /// закрыт)».
 pub fn consultation_day(consultation: &Consultation, lang: Lang) -> String {
     let mut day = day_text(consultation.date);
-    if consultation.billed_in.is_some() {
-        day += lang.pick(" (месяц уже был закрыт)", " (its month was already closed)");
+    if let Some(month) = consultation.billed_in {
+        let month = month_name(month, lang);
+        day += &match lang {
+            Lang::Ru => format!(" (месяц уже был закрыт: в отчёте за {month})"),
+            Lang::En => format!(" (its month was already closed: in the report for {month})"),
+        };
     }
     day
 }
@@ -359,8 +363,14 @@ mod tests {
         .unwrap();
         assert_eq!(consultation_day(&consultation, Lang::Ru), "31.03.2027");
         consultation.billed_in = Some(Period::new(2027, 4).unwrap());
-        assert_eq!(consultation_day(&consultation, Lang::Ru), "31.03.2027 (месяц уже был закрыт)");
-        assert_eq!(consultation_day(&consultation, Lang::En), "31.03.2027 (its month was already closed)");
+        assert_eq!(
+            consultation_day(&consultation, Lang::Ru),
+            "31.03.2027 (месяц уже был закрыт: в отчёте за апрель 2027)"
+        );
+        assert_eq!(
+            consultation_day(&consultation, Lang::En),
+            "31.03.2027 (its month was already closed: in the report for April 2027)"
+        );
     }
 
     #[test]
