@@ -713,6 +713,8 @@ async fn rejecting_and_returning_need_a_comment_and_the_other_pages_read_well() 
     let listed = b.wait_text("table.consultations", "Как настроить принтер этикеток").await;
     assert!(b.js("return !document.getElementById('report-consultations-more')", vec![]).await == json!(true));
     assert!(listed.contains("0,5\u{a0}ч") && listed.contains("да"), "{listed}");
+    // The month's hours say which are tasks' and which the billable consultation's.
+    b.wait_text("#hours-split", "задачи — 0\u{a0}ч, оплачиваемые консультации — 0,5\u{a0}ч").await;
     b.goto_and_wait(&format!("{base}/portal/reports/{period}/act"), "#document-lines").await;
     b.wait_text("#document-title", "Акт оказанных услуг от").await;
     // A hundred calls more: the open month's report lists its newest hundred and says that its

@@ -135,6 +135,17 @@ pub fn ReportPage(me: Me, period: Period, org: Option<i64>) -> impl IntoView {
                     Some(row) => statement_view(row, !closed, lang),
                     None => view! { <p>{t("Месяц вне договора.", "The month is outside the contract.")}</p> }.into_any(),
                 }}
+                // The hours are tasks' and billable consultations': which is which, when both bill.
+                {r.statement.as_ref().and_then(|m| {
+                    let tasks: hourbank_domain::Hours = r.tasks.iter().map(|task| task.billed).sum();
+                    let talks = m.hours.saturating_sub(tasks);
+                    (!talks.is_zero()).then(|| view! {
+                        <p class="hint" id="hours-split">
+                            {t("Из них задачи — ", "Of them tasks: ")} {lang.hours(tasks)}
+                            {t(", оплачиваемые консультации — ", ", billable consultations: ")} {lang.hours(talks)}
+                        </p>
+                    })
+                })}
                 <h2>{t("Задачи в счёте месяца", "Tasks billed this month")}</h2>
                 {report_tasks(&r, lang)}
                 <h2>{t("Консультации", "Consultations")}</h2>
