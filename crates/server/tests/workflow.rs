@@ -562,6 +562,22 @@ async fn bad_input_names_every_field_and_stores_nothing(app: TestApp) {
     let (s, text) = app.call_text(Method::GET, "/api/v1/tasks/abc", Some(&c.client), None).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     assert!(text.contains("\"status\":404"), "{text}");
+    // Every problem says itself in Russian too, not only conflicts and bad fields.
+    let (s, b) = app.get("/api/v1/tasks/999999", &c.client).await;
+    assert_eq!((s, b["detail_ru"].as_str()), (StatusCode::NOT_FOUND, Some("не найдено")), "{b}");
+    let (s, b) = app.get("/api/v1/audit", &c.client).await;
+    assert_eq!(
+        (s, b["detail_ru"].as_str()),
+        (StatusCode::FORBIDDEN, Some("недостаточно прав для этого действия")),
+        "{b}"
+    );
+    let (s, b) = app.get("/api/v1/me", "not-a-token").await;
+    assert_eq!((s, b["detail_ru"].as_str()), (StatusCode::UNAUTHORIZED, Some("сначала войдите")), "{b}");
+    // A method a path does not take: the problem shape too, and the methods it takes.
+    let response = app.client.put(format!("{}/api/v1/tasks/1", app.base)).bearer_auth(&c.client).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(response.headers()["allow"], "GET,HEAD");
+    assert_eq!(response.headers()["content-type"], "application/problem+json");
     // A bad query parameter is named, in Russian too.
     let (s, b) = app.get("/api/v1/tasks?org=abc", &c.analyst).await;
     assert_eq!((s, b["errors"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("org")), "{b}");

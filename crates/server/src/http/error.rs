@@ -21,6 +21,9 @@ pub enum ApiError {
     /// The body stopped arriving ([`super::BODY_STALL_TIMEOUT`]).
     #[error("the body stopped arriving for {} s", super::BODY_STALL_TIMEOUT.as_secs())]
     BodyStalled,
+    /// A path the API has, asked with a method it does not take (its `Allow` header lists them).
+    #[error("this path does not take this method; the Allow header lists the ones it takes")]
+    MethodNotAllowed,
 }
 
 impl ApiError {
@@ -110,6 +113,7 @@ impl IntoResponse for ApiError {
             ApiError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "Payload too large"),
             ApiError::UnsupportedMediaType => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "Unsupported media type"),
             ApiError::BodyStalled => (StatusCode::REQUEST_TIMEOUT, "Request timeout"),
+            ApiError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "Method not allowed"),
             ApiError::Service(e) => match e {
                 Error::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "Invalid input"),
                 Error::NotFound => (StatusCode::NOT_FOUND, "Not found"),
@@ -143,10 +147,32 @@ impl IntoResponse for ApiError {
             }
             other => other.to_string(),
         };
-        let detail_ru = match &self {
-            ApiError::Service(Error::Conflict(refusal)) => Some(refusal.ru.clone()),
-            _ => None,
-        };
+        // Every problem says itself in Russian too: the portal shows `detail_ru` to its users.
+        let detail_ru = Some(match &self {
+            ApiError::Service(Error::Conflict(refusal)) => refusal.ru.clone(),
+            ApiError::Service(Error::Invalid(fields)) => {
+                fields.iter().map(|e| format!("{}: {}", e.field, e.problem.ru())).collect::<Vec<_>>().join("; ")
+            }
+            ApiError::Service(Error::NotFound) => "не найдено".to_string(),
+            ApiError::Service(Error::Unauthorized) => "сначала войдите".to_string(),
+            ApiError::Service(Error::WrongCredentials) => "неверный e-mail или пароль".to_string(),
+            ApiError::Service(Error::Forbidden(_)) => "недостаточно прав для этого действия".to_string(),
+            ApiError::Service(Error::TooManyRequests { retry_after }) => {
+                format!("слишком много неудачных попыток; повторите через {retry_after} с")
+            }
+            ApiError::Service(Error::Internal(_)) => {
+                "у нас что-то пошло не так; номер запроса — в заголовке x-request-id".to_string()
+            }
+            ApiError::Malformed(_) => "запрос не разобран (неверный JSON или параметры)".to_string(),
+            ApiError::TooLarge => format!("тело запроса больше {} байт", super::BODY_LIMIT),
+            ApiError::UnsupportedMediaType => "тело запроса отправляется как application/json".to_string(),
+            ApiError::BodyStalled => {
+                format!("тело запроса не приходило {} с", super::BODY_STALL_TIMEOUT.as_secs())
+            }
+            ApiError::MethodNotAllowed => {
+                "этот адрес не принимает такой запрос (какие принимает — в заголовке Allow)".to_string()
+            }
+        });
         let body = Problem { kind: "about:blank", title, status: status.as_u16(), detail, detail_ru, errors };
         let json = serde_json::to_vec(&body).expect("problem serializes");
         let mut response = (status, [(header::CONTENT_TYPE, "application/problem+json")], json).into_response();
