@@ -584,6 +584,19 @@ async fn bad_input_names_every_field_and_stores_nothing(app: TestApp) {
     assert_eq!(b["errors"][0]["message_ru"], "не число: «abc»", "{b}");
     let (s, b) = app.get("/api/v1/tasks?colour=red", &c.analyst).await;
     assert_eq!((s, b["errors"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("colour")), "{b}");
+    // So on an operation that takes no parameters at all: not ignored as if it had read them.
+    for path in ["/api/v1/orgs?limit=abc", "/api/v1/me?x=1", &format!("/api/v1/tasks/{task}?foo=1")] {
+        let (s, b) = app.get(path, &c.admin).await;
+        assert_eq!(
+            (s, b["errors"][0]["message_ru"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("неизвестное поле")),
+            "{path}: {b}"
+        );
+    }
+    let (s, _) = app
+        .get(&format!("/api/v1/reports/{}?org={}&lang=en", hourbank_server::clock::business_period(), c.org), &c.admin)
+        .await;
+    assert_eq!(s, StatusCode::OK, "a documented parameter is taken");
     let (s, b) = app.get("/api/v1/tasks?state=flying", &c.analyst).await;
     assert_eq!((s, b["errors"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("state")));
 }

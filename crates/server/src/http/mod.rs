@@ -175,10 +175,56 @@ pub(crate) fn api_routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
         .merge(accounts::router())
 }
 
+/// The query parameters each operation takes, by method and path template, as its document
+/// lists them (the document is made from the handlers' own parameter types).
+fn query_parameters() -> &'static std::collections::HashMap<(String, String), Vec<String>> {
+    static TAKEN: std::sync::OnceLock<std::collections::HashMap<(String, String), Vec<String>>> =
+        std::sync::OnceLock::new();
+    TAKEN.get_or_init(|| {
+        let doc = openapi::document();
+        let mut taken = std::collections::HashMap::new();
+        for (path, item) in doc["paths"].as_object().into_iter().flatten() {
+            for (method, operation) in item.as_object().into_iter().flatten() {
+                let names = operation["parameters"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter(|p| p["in"] == "query")
+                    .filter_map(|p| p["name"].as_str().map(String::from))
+                    .collect();
+                taken.insert((method.to_uppercase(), path.clone()), names);
+            }
+        }
+        taken
+    })
+}
+
+/// A query parameter the operation does not take is refused (422 naming it), on every operation
+/// as on those that read their parameters (`extract::Query`): `GET /orgs?limit=abc` answered
+/// every organisation as if it had read `limit`.
+async fn known_query_only(
+    matched: axum::extract::MatchedPath,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Result<axum::response::Response, ApiError> {
+    if let Some(query) = request.uri().query().filter(|q| !q.is_empty()) {
+        let method = if request.method() == axum::http::Method::HEAD { "GET" } else { request.method().as_str() };
+        let path = matched.as_str().strip_prefix("/api/v1").unwrap_or(matched.as_str());
+        let taken = query_parameters().get(&(method.to_string(), path.to_string()));
+        for (name, _) in form_urlencoded::parse(query.as_bytes()) {
+            if !taken.is_some_and(|names| names.iter().any(|n| *n == name)) {
+                return Err(ApiError::invalid(&name, hourbank_domain::Problem::UnknownField));
+            }
+        }
+    }
+    Ok(next.run(request).await)
+}
+
 /// The API routes, then the SPA with `index.html` for client-side routes (deep links).
 pub fn router(state: AppState) -> Router {
     let (api, _) = api_routes().split_for_parts();
     let api = api
+        .route_layer(axum::middleware::from_fn(known_query_only))
         .fallback(|| async { ApiError::NOT_FOUND })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(axum::middleware::from_fn_with_state(state.clone(), idempotency::layer))
