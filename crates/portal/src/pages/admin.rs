@@ -471,7 +471,7 @@ fn tariffs() -> impl IntoView {
         })
     };
     view! {
-        <h2>{ctx.t("Тарифы", "Tariffs")}</h2>
+        <h2>{ctx.t("Каталог тарифов (его видит калькулятор)", "The tariff catalogue (the calculator shows it)")}</h2>
         {confirm}
         {form_status(sent)}
         {move || show(list, move |l: TariffList| {
