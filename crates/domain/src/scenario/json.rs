@@ -169,10 +169,12 @@ mod tests {
     #[test]
     fn numbers_keep_their_exact_text() {
         // 0.1 + 0.2 style values must not pick up binary noise.
-        let s = parse_scenario(r#"{"start": "2027-01-01", "months": [0.1, 0.29, 1e1]}"#).unwrap();
+        let s = parse_scenario(r#"{"start": "2027-01-01", "months": [0.1, 0.29, 10]}"#).unwrap();
         assert_eq!(s.months[0].centi(), 10);
         assert_eq!(s.months[1].centi(), 29);
         assert_eq!(s.months[2].centi(), 1000);
+        // Nor is an exponent read: nobody means `1e1` as 10 h.
+        assert!(err(r#"{"start": "2027-01-01", "months": [1e1]}"#).starts_with("months[0]: is not a number"));
     }
 
     #[test]
@@ -221,6 +223,6 @@ mod tests {
             "end: must not be before the contract's start (2027-03-01)"
         );
         assert!(err("{").starts_with("input: invalid JSON"));
-        assert_eq!(err("[]"), "input: must be an object");
+        assert_eq!(err("[]"), "input: must be a JSON object");
     }
 }
