@@ -74,29 +74,30 @@ async fn close_through_now(app: &TestApp, analyst: &str, org: i64) {
     }
 }
 
-/// The PDF's text as `pdftotext -layout` reads it, white space folded.
-fn pdf_text(pdf: &[u8]) -> String {
+/// What a poppler tool (Debian's poppler-utils; ./dev installs it) prints about `pdf`, given
+/// `options`, the file, then `after` on its command line.
+fn poppler(tool: &str, options: &[&str], after: &[&str], pdf: &[u8]) -> String {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("doc.pdf");
     std::fs::write(&path, pdf).unwrap();
-    let out = std::process::Command::new("pdftotext")
-        .arg("-layout")
+    let out = std::process::Command::new(tool)
+        .args(options)
         .arg(&path)
-        .arg("-")
+        .args(after)
         .output()
-        .expect("pdftotext runs (Debian's poppler-utils; ./dev installs it)");
-    assert!(out.status.success(), "pdftotext: {}", String::from_utf8_lossy(&out.stderr));
-    fold(&String::from_utf8(out.stdout).unwrap())
+        .unwrap_or_else(|e| panic!("{tool} runs (poppler-utils): {e}"));
+    assert!(out.status.success(), "{tool}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The PDF's text as `pdftotext -layout` reads it, white space folded.
+fn pdf_text(pdf: &[u8]) -> String {
+    fold(&poppler("pdftotext", &["-layout"], &["-"], pdf))
 }
 
 /// The PDF's title as `pdfinfo` reads it.
 fn pdf_title(pdf: &[u8]) -> String {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("doc.pdf");
-    std::fs::write(&path, pdf).unwrap();
-    let out = std::process::Command::new("pdfinfo").arg(&path).output().expect("pdfinfo runs (poppler-utils)");
-    assert!(out.status.success(), "pdfinfo: {}", String::from_utf8_lossy(&out.stderr));
-    let info = String::from_utf8(out.stdout).unwrap();
+    let info = poppler("pdfinfo", &[], &[], pdf);
     let title = info.lines().find_map(|l| l.strip_prefix("Title:")).unwrap_or_else(|| panic!("no title: {info}"));
     title.trim().to_string()
 }
