@@ -61,3 +61,31 @@ async fn clients_that_stop_half_way_lose_their_connections() {
     };
     tokio::join!(headers, body, others);
 }
+
+/// A body declared larger than the limit is refused as soon as its headers arrive, not after a
+/// megabyte has been read (or, sent slowly, after the stall timeout).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_declared_too_large_is_refused_before_it_is_sent() {
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let address = app.base.trim_start_matches("http://").to_string();
+    let mut stream = TcpStream::connect(&address).await.unwrap();
+    let declared = hourbank_server::http::BODY_LIMIT + 1;
+    stream
+        .write_all(
+            format!(
+                "POST /api/v1/simulate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
+                 Content-Length: {declared}\r\n\r\n{{\"start\":"
+            )
+            .as_bytes(),
+        )
+        .await
+        .unwrap();
+    // Well before the stall timeout, which is what answered before (408).
+    let mut first = [0u8; 4096];
+    let read = tokio::time::timeout(BODY_STALL_TIMEOUT / 4, stream.read(&mut first))
+        .await
+        .expect("no answer while the declared body has not arrived")
+        .unwrap();
+    let answer = String::from_utf8_lossy(&first[..read]);
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+}
