@@ -182,6 +182,8 @@ pub enum Rule {
     InTheFuture,
     /// A deadline set on a day that has gone.
     InThePast,
+    /// A deadline further ahead than this many years: a mistyped year, most likely.
+    WithinYears(u32),
     /// A day's work dated before its task was made (and before the contract began).
     BeforeTheTask,
     NotAnEmail,
@@ -277,6 +279,13 @@ impl Rule {
             Rule::NoSuchOrganisation => pick("такой организации нет", "no such organisation"),
             Rule::InTheFuture => pick("не может быть в будущем", "must not be in the future"),
             Rule::InThePast => pick("уже прошёл", "has already passed"),
+            Rule::WithinYears(n) => {
+                if ru {
+                    format!("не позже чем через {n} лет")
+                } else {
+                    format!("must be within {n} years")
+                }
+            }
             Rule::BeforeTheTask => pick("раньше, чем появилась задача", "is before the task was made"),
             Rule::NotAnEmail => pick("это не адрес электронной почты", "is not an email address"),
             Rule::NotAPhone => pick("это не номер телефона", "is not a phone number"),

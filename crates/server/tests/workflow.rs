@@ -553,6 +553,15 @@ async fn bad_input_names_every_field_and_stores_nothing(app: TestApp) {
         (StatusCode::UNPROCESSABLE_ENTITY, Some("deadline"), Some("уже прошёл")),
         "{b}"
     );
+    // A year typed wrong (2062 for 2026) is refused; five years ahead is the furthest.
+    let today = hourbank_server::clock::business_today();
+    let furthest = today.checked_add_months(chrono::Months::new(60)).unwrap();
+    let (s, b) = step(&app, &c.analyst, task, body(&(furthest + chrono::Days::new(1)).to_string())).await;
+    assert_eq!(
+        (s, b["errors"][0]["field"].as_str(), b["errors"][0]["message_ru"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("deadline"), Some("не позже чем через 5 лет")),
+        "{b}"
+    );
     assert_eq!(app.get(&format!("/api/v1/tasks/{task}"), &c.client).await.1["task"]["state"], "new");
     let (s, b) = step(&app, &c.client, task, json!({"action": "fly"})).await;
     assert_eq!((s, b["errors"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("action")));

@@ -151,14 +151,23 @@ async fn transition(
     let scope = caller.scope()?;
     let task = store::task(state.db(), scope, id).await?;
     let step: Transition = request::read(&body)?;
-    // A deadline is promised for a day still to come (today counts).
-    if let Transition::Estimate { deadline, .. } = &step
-        && *deadline < state.clock().today()
-    {
-        return Err(ApiError::invalid("deadline", Problem::Rule(Rule::InThePast)));
+    // A deadline is promised for a day still to come (today counts), and within a few years: a
+    // year typed wrong (2062 for 2026) would otherwise stand as the promise.
+    if let Transition::Estimate { deadline, .. } = &step {
+        let today = state.clock().today();
+        if *deadline < today {
+            return Err(ApiError::invalid("deadline", Problem::Rule(Rule::InThePast)));
+        }
+        let latest = today.checked_add_months(chrono::Months::new(12 * DEADLINE_WITHIN_YEARS)).unwrap_or(today);
+        if *deadline > latest {
+            return Err(ApiError::invalid("deadline", Problem::Rule(Rule::WithinYears(DEADLINE_WITHIN_YEARS))));
+        }
     }
     Ok(Json(tasks::transition(&state, &caller, scope, task, step).await?))
 }
+
+/// How many years ahead a deadline may be set.
+const DEADLINE_WITHIN_YEARS: u32 = 5;
 
 /// Assigns the task to a specialist or analyst (`{"user_id": 7}`), or to nobody
 /// (`{"user_id": null}`); analysts and admins do, on a task still open.
