@@ -214,9 +214,12 @@ impl<'a> Input<'a> {
         self.present(field)
     }
 
-    /// Adds an error found by other means.
+    /// Adds an error found by other means, unless its field is already refused: a later check
+    /// sees a refused field as absent, and «обязательное поле» under «не длиннее 500» would be false.
     pub fn push(&mut self, error: FieldError) {
-        self.errors.push(error);
+        if !self.errors.iter().any(|e| e.field == error.field) {
+            self.errors.push(error);
+        }
     }
 
     /// Refuses the fields of this body that `action` does not take (each named), though the body

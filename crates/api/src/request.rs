@@ -219,6 +219,17 @@ mod tests {
         assert_eq!(unknown.0[0].field, "action");
     }
 
+    /// A field refused by the reader (too long) is named once, not also as missing by the
+    /// domain's check that saw no value.
+    #[test]
+    fn a_refused_field_has_one_message() {
+        let seller = serde_json::json!({"name": "ООО «Часовой банк»", "inn": "7707083893", "kpp": "770701001",
+            "address": "М".repeat(501), "bank_name": "ПАО Сбербанк", "bik": "044525225",
+            "account": "40702810938000012345", "corr_account": "30101810400000000225"});
+        let errors = read::<crate::documents::SellerChange>(&seller).unwrap_err().0;
+        assert_eq!(errors, [FieldError::new("address", Problem::MaxChars(500))]);
+    }
+
     /// A step's body has its own fields only: another step's is named, even when null.
     #[test]
     fn a_field_of_another_step_is_refused() {
