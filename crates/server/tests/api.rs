@@ -132,6 +132,16 @@ async fn malformed_and_oversize_bodies_get_the_problem_shape() {
     let r = app.client.post(format!("{}/api/v1/simulate", app.base)).body("{}").send().await.unwrap();
     assert_eq!(r.status(), 415);
 
+    // A name given twice (here inside an object) is refused, naming it: read as the last one,
+    // the body would not say what it seems to.
+    let twice = r#"{"start": "2027-01-01", "months": ["10"], "tariff": {"fee": "1", "fee": "2"}}"#;
+    let (status, _, problem) = app.post_json("/api/v1/simulate", twice).await;
+    assert_eq!(status, 400, "{problem}");
+    assert!(problem["detail"].as_str().unwrap().contains("the field \"fee\" is given twice"), "{problem}");
+    let numbers = r#"{"start": "2027-01-01", "months": [10, 12.5, {"a": 1, "b": [1, 2.5]}]}"#;
+    let (status, _, problem) = app.post_json("/api/v1/simulate", numbers).await;
+    assert_ne!(status, 400, "numbers and nested objects with distinct names read: {problem}");
+
     let huge = format!(r#"{{"start": "2027-01-01", "months": [{}0]}}"#, "0,".repeat(800_000));
     let (status, content_type, problem) = app.post_json("/api/v1/simulate", &huge).await;
     assert_eq!((status, content_type.as_str()), (413, "application/problem+json"));

@@ -36,7 +36,67 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
                 ApiError::Malformed(rejection.body_text())
             }
         })?;
-        serde_json::from_slice(&bytes).map(JsonBody).map_err(|e| ApiError::Malformed(format!("invalid JSON: {e}")))
+        let value = serde_json::from_slice(&bytes).map_err(|e| ApiError::Malformed(format!("invalid JSON: {e}")))?;
+        // serde_json keeps the last of a repeated name: `{"hours": "1", "hours": "100"}` would
+        // be read as whichever one a proxy, a log or a reviewer did not look at.
+        serde_json::from_slice::<NamesOnce>(&bytes).map_err(|e| ApiError::Malformed(format!("invalid JSON: {e}")))?;
+        Ok(JsonBody(value))
+    }
+}
+
+/// JSON read only to check that no object names a member twice (at any depth).
+struct NamesOnce;
+
+impl<'de> serde::Deserialize<'de> for NamesOnce {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(NamesOnceVisitor)
+    }
+}
+
+struct NamesOnceVisitor;
+
+impl<'de> serde::de::Visitor<'de> for NamesOnceVisitor {
+    type Value = NamesOnce;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("JSON")
+    }
+
+    // With `arbitrary_precision` a number arrives as a one-member map holding its text: read
+    // like any other map, it has no repeated name.
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NamesOnce, A::Error> {
+        let mut seen = std::collections::HashSet::new();
+        while let Some(name) = map.next_key::<String>()? {
+            map.next_value::<NamesOnce>()?;
+            if !seen.insert(name.clone()) {
+                return Err(serde::de::Error::custom(format!("the field \"{name}\" is given twice")));
+            }
+        }
+        Ok(NamesOnce)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<NamesOnce, A::Error> {
+        while seq.next_element::<NamesOnce>()?.is_some() {}
+        Ok(NamesOnce)
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<NamesOnce, E> {
+        Ok(NamesOnce)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<NamesOnce, E> {
+        Ok(NamesOnce)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<NamesOnce, E> {
+        Ok(NamesOnce)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<NamesOnce, E> {
+        Ok(NamesOnce)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<NamesOnce, E> {
+        Ok(NamesOnce)
+    }
+    fn visit_unit<E>(self) -> Result<NamesOnce, E> {
+        Ok(NamesOnce)
     }
 }
 
