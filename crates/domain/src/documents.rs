@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::error::FieldError;
-use crate::format::{hours_number, period_ru, rubles_number};
+use crate::format::{period_ru, rubles_number};
 use crate::inn::{parse_account, parse_bik, parse_corr_account, parse_inn, parse_kpp};
 use crate::period::{Period, Phase};
 use crate::statement::MonthStatement;
@@ -167,11 +167,19 @@ impl<'de> Deserialize<'de> for DocumentKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DocumentLine {
     pub name: String,
-    /// Quantity as printed: `1`, `12,5`.
+    /// The quantity, a decimal with a dot (`1`, `12.5`), as every number the API sends;
+    /// [`DocumentLine::quantity_ru`] writes it as the document prints it.
     pub quantity: String,
     pub unit: String,
     pub price: Money,
     pub amount: Money,
+}
+
+impl DocumentLine {
+    /// The quantity as the document prints it: `12,5`, `1 250`.
+    pub fn quantity_ru(&self) -> String {
+        crate::format::decimal_ru(&self.quantity).replace(crate::format::NBSP, " ")
+    }
 }
 
 /// A line under the table: «Итого», the VAT line, «Всего к оплате».
@@ -247,7 +255,7 @@ impl MonthDocument<'_> {
         let st = self.statement;
         let month = period_ru(st.period);
         let mut lines = Vec::new();
-        let quantity = |h: Hours| hours_number(h).replace(crate::format::NBSP, " ");
+        let quantity = |h: Hours| h.to_string();
         match st.phase {
             Phase::Trial => {
                 if !st.hours.is_zero() {
@@ -348,7 +356,7 @@ impl Document {
                 "{}. {} — {} {} × {} = {}",
                 i + 1,
                 line.name,
-                line.quantity,
+                line.quantity_ru(),
                 line.unit,
                 money(line.price),
                 money(line.amount)
@@ -464,6 +472,15 @@ mod tests {
         assert!(
             text.contains(&"2. Часы сверх включённых и резерва, апрель 2027 — 5 ч × 2 000,00 = 10 000,00".into()),
             "{text:#?}"
+        );
+        assert_eq!(doc.lines[1].quantity, "5");
+        // The API's number has a dot; the document prints a comma.
+        let half = document(DocumentKind::Act, Vat::None, "25.5", Some(7));
+        assert_eq!((half.lines[1].quantity.as_str(), half.lines[1].quantity_ru().as_str()), ("5.5", "5,5"));
+        assert!(
+            half.text_lines().iter().any(|l| l.contains("— 5,5 ч × 2 000,00 = 11 000,00")),
+            "{:#?}",
+            half.text_lines()
         );
         let tail: Vec<&str> = text.iter().rev().take(6).rev().map(String::as_str).collect();
         assert_eq!(

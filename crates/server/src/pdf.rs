@@ -146,7 +146,7 @@ pub fn render(document: &Document) -> Result<Vec<u8>, String> {
         w.need(4.5 * wrapped.len() as f32 + 2.0);
         w.gap(4.5);
         w.text_at(&(i + 1).to_string(), 9.0, COLS[0] + 1.0);
-        w.right_at(&line.quantity, 9.0, COLS[3] - 2.0);
+        w.right_at(&line.quantity_ru(), 9.0, COLS[3] - 2.0);
         w.text_at(&line.unit, 9.0, COLS[3] + 1.0);
         w.right_at(&money(line.price), 9.0, RIGHT - 30.0);
         w.right_at(&money(line.amount), 9.0, RIGHT - 1.0);

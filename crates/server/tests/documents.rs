@@ -123,8 +123,9 @@ fn assert_pdf_carries(pdf: &str, document: &Value) {
         assert!(pdf.contains(&fold(line)), "the PDF lacks {line:?}:\n{pdf}");
     }
     for row in document["document"]["lines"].as_array().unwrap() {
-        for cell in ["quantity", "unit"] {
-            assert!(pdf.contains(row[cell].as_str().unwrap()), "{row}");
+        let line: hourbank_domain::documents::DocumentLine = serde_json::from_value(row.clone()).unwrap();
+        for cell in [line.quantity_ru(), line.unit] {
+            assert!(pdf.contains(&cell), "the PDF lacks {cell:?} of {row}:\n{pdf}");
         }
         for word in row["name"].as_str().unwrap().split(' ') {
             assert!(pdf.contains(word), "the PDF lacks {word:?} of {row}:\n{pdf}");
@@ -197,6 +198,14 @@ async fn acts_and_invoices(app: TestApp) {
         format!("Акт оказанных услуг от {} (предварительный)", month.last_day().format("%d.%m.%Y"))
     );
     assert_eq!(open["document"]["number"], Value::Null);
+    // An open month with nothing to pay so far (the trial's last, without work) has no draft.
+    let trial = Period::of(month.first_day().pred_opt().unwrap());
+    for kind in ["act", "invoice.pdf"] {
+        let (s, b) = app.get(&format!("/api/v1/reports/{trial}/documents/{kind}"), &client).await;
+        assert_eq!(s, StatusCode::CONFLICT, "{b}");
+        let words = b["detail_ru"].as_str().unwrap();
+        assert!(words.ends_with("пока к оплате 0,00 ₽: предварительных акта и счёта нет"), "{b}");
+    }
 
     close_through_now(&app, &analyst, on_top).await;
     close_through_now(&app, &analyst, included).await;

@@ -88,8 +88,20 @@ async fn every_page_at_1366_px_and_on_a_390_px_phone() {
         ],
     )
     .await;
-    // On the phone (look_at ends there), «Меню» opens the sections under the header's row, and
-    // following one closes it.
+    // On the phone (look_at ends there), the act's amounts are in sight, not behind a sideways
+    // scroll of its six columns.
+    b.goto_and_wait(&format!("{base}/portal/reports/{period}/act"), "#document-lines").await;
+    let amounts = b
+        .js(
+            "const cells = [...document.querySelectorAll('#document-lines td.num')];
+             return [cells.length, cells.every(c => c.getBoundingClientRect().right <= window.innerWidth),
+                     [...document.querySelectorAll('#document .table-wrap')].every(w => w.scrollWidth <= w.clientWidth)];",
+            vec![],
+        )
+        .await;
+    assert!(amounts[0].as_i64().unwrap() >= 3, "{amounts}");
+    assert_eq!((amounts[1].as_bool(), amounts[2].as_bool()), (Some(true), Some(true)), "amounts in sight: {amounts}");
+    // «Меню» opens the sections under the header's row, and following one closes it.
     b.goto_and_wait(&format!("{base}/portal/"), "#tile-total").await;
     let menu = "const panel = document.getElementById('portal-menu');
                 const link = panel.querySelector('a[href=\"/portal/tasks\"]');

@@ -97,7 +97,7 @@ pub fn ReportPage(me: Me, period: Period, org: Option<i64>) -> impl IntoView {
             let lang = ctx.lang.get();
             let t = |ru: &'static str, en: &'static str| lang.pick(ru, en);
             let closed = r.status == "closed";
-            let no_documents = closed && r.statement.as_ref().is_some_and(|s| s.total_with_vat.is_zero());
+            let no_documents = r.statement.as_ref().is_some_and(|s| s.total_with_vat.is_zero());
             // The CSV's words follow the interface's language.
             let csv = match (org, lang) {
                 (Some(o), Lang::En) => format!("/api/v1/reports/{period}.csv?org={o}&lang=en"),
@@ -119,8 +119,13 @@ pub fn ReportPage(me: Me, period: Period, org: Option<i64>) -> impl IntoView {
                 <p id="report-status" class=if closed { "closed" } else { "open" }>{status}</p>
                 <p class="actions">
                     <a href=csv download=format!("report-{period}.csv")>{t("Скачать CSV", "Download CSV")}</a>
-                    // A closed month with nothing to pay issues no act or invoice (the server says so too).
-                    {no_documents.then(|| view! { " · " <span id="no-documents">{t("К оплате 0,00 ₽: акт и счёт не выставляются", "Nothing to pay: no act or invoice")}</span> })}
+                    // A month with nothing to pay has no act or invoice, nor drafts of them while
+                    // open (the server says so too).
+                    {no_documents.then(|| view! { " · " <span id="no-documents">{if closed {
+                        t("К оплате 0,00 ₽: акт и счёт не выставляются", "Nothing to pay: no act or invoice")
+                    } else {
+                        t("Пока к оплате 0,00 ₽: акта и счёта нет", "Nothing to pay so far: no act or invoice")
+                    }}</span> })}
                     {(!no_documents).then(|| view! {
                         " · " <a href=act id="act-link">{t("Акт", "Act")}</a>
                         " (" <a href=pdf("act") id="act-pdf">"PDF"</a> ")"
@@ -333,8 +338,9 @@ fn document_view(d: &DocumentView) -> AnyView {
                     <th scope="col" class="num">"Цена"</th><th scope="col" class="num">"Сумма"</th></tr></thead>
                 <tbody>
                     {doc.lines.iter().enumerate().map(|(i, l)| view! {
-                        <tr><td>{i + 1}</td><td>{l.name.clone()}</td><td class="num">{l.quantity.clone()}</td><td>{l.unit.clone()}</td>
-                            <td class="num">{rubles(l.price)}</td><td class="num">{rubles(l.amount)}</td></tr>
+                        <tr><td class="line-no">{i + 1}</td><td class="line-name">{l.name.clone()}</td>
+                            <td class="num" data-label="Кол-во">{l.quantity_ru()}</td><td data-label="Ед.">{l.unit.clone()}</td>
+                            <td class="num" data-label="Цена">{rubles(l.price)}</td><td class="num" data-label="Сумма">{rubles(l.amount)}</td></tr>
                     }).collect_view()}
                 </tbody>
                 <tfoot id="document-totals">

@@ -238,6 +238,8 @@ pub async fn month_document(
         }
         let (number, seller, buyer) = documents::issue(state, org, period, kind).await?;
         (Some(number), seller, buyer)
+    } else if statement.total_with_vat.is_zero() {
+        return Err(documents::nothing_to_pay_yet(period).into());
     } else {
         (None, documents::current_seller(state).await?, org.buyer())
     };

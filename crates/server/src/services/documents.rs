@@ -62,6 +62,18 @@ pub fn nothing_to_pay(period: Period) -> Error {
     )
 }
 
+/// Why an open month with nothing to pay so far has no preliminary act or invoice: a draft of no
+/// lines for 0,00 ₽ shows nothing a bookkeeper could check.
+pub fn nothing_to_pay_yet(period: Period) -> Error {
+    Error::conflict(
+        format!("nothing is to be paid for {period} so far: no preliminary act or invoice"),
+        format!(
+            "за {} пока к оплате 0,00 ₽: предварительных акта и счёта нет",
+            hourbank_domain::format::period_ru(period).to_lowercase()
+        ),
+    )
+}
+
 /// The seller's requisites, or why documents cannot be issued yet.
 pub async fn current_seller(app: &App) -> Result<Party, Error> {
     store::seller(app.db()).await?.ok_or_else(|| {
