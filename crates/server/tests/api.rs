@@ -232,6 +232,14 @@ async fn security_headers_on_pages_and_answers() {
     let response = app.client.get(format!("{}/app.wasm", app.base)).send().await.unwrap();
     assert!(response.headers().get("content-security-policy").is_none());
     assert_eq!(response.headers()["x-content-type-options"], "nosniff");
+    // An SVG, which a browser runs as a document when opened by its address, allows nothing.
+    std::fs::write(app.state.dist().join("icon.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>").unwrap();
+    let response = app.client.get(format!("{}/icon.svg", app.base)).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.headers()["content-security-policy"],
+        "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+    );
     app.state.set_behind_https(true);
     let response = app.client.get(format!("{}/", app.base)).send().await.unwrap();
     assert!(response.headers()["strict-transport-security"].to_str().unwrap().starts_with("max-age="));
