@@ -499,7 +499,7 @@ fn Header() -> impl IntoView {
                 view! { <li><a href=route.href() aria-current=aria>{lang.pick(ru, en)}</a></li> }
             })
             .collect_view();
-        let who = format!("{} · {}", me.name, crate::labels::role(me.role, lang));
+        let who = crate::labels::who(&me.name, crate::labels::role(me.role, lang));
         Some(view! {
             <nav aria-label=lang.pick("Разделы", "Sections")><ul class="nav">{links}</ul></nav>
             <a class="who" id="account-link" href=Route::Account.href()>{who}</a>

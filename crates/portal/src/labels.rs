@@ -18,6 +18,16 @@ pub fn state(state: TaskState, lang: Lang) -> &'static str {
     }
 }
 
+/// The header's «name · role»; a shared account named after its role («Отдел продаж») is not
+/// named twice.
+pub fn who(name: &str, role: &str) -> String {
+    if name.trim() == role {
+        role.to_string()
+    } else {
+        format!("{name} · {role}")
+    }
+}
+
 pub fn role(role: Role, lang: Lang) -> &'static str {
     match lang {
         Lang::Ru => role.ru(),
@@ -258,6 +268,12 @@ pub fn channel(code: &str, lang: Lang) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_header_names_a_role_once() {
+        assert_eq!(who("Елена Волкова", "Отдел продаж"), "Елена Волкова · Отдел продаж");
+        assert_eq!(who("Отдел продаж", "Отдел продаж"), "Отдел продаж");
+    }
 
     /// Months and channels come from the API as codes and are named in the reader's language.
     #[test]

@@ -128,7 +128,7 @@ pub async fn load(app: &App) -> Result<Vec<(String, String)>, Error> {
     let maria =
         insert_user(app, &staff("maria@hourbank.demo", "Мария Соколова", "specialist", None)?, DEMO_PASSWORD, None)
             .await?;
-    insert_user(app, &staff("sales@hourbank.demo", "Отдел продаж", "sales", None)?, DEMO_PASSWORD, None).await?;
+    insert_user(app, &staff("sales@hourbank.demo", "Елена Волкова", "sales", None)?, DEMO_PASSWORD, None).await?;
 
     // The seller's requisites on every act and invoice, and each buyer's КПП and address.
     let seller = hourbank_domain::documents::RawSeller {

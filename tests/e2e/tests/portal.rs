@@ -628,6 +628,8 @@ async fn staff_pages_and_the_english_switch() {
     b.goto_and_wait(&format!("{base}/portal/tasks/{task}"), "#instruction-title").await;
     b.portal_sign_out().await;
     b.portal_sign_in(&base, "sales@hourbank.demo").await;
+    // The header names the person and the role, each once.
+    b.wait_text("#account-link", "Елена Волкова · Отдел продаж").await;
     b.goto_and_wait(&format!("{base}/portal/tasks/{task}"), "#task-state, main .error-box").await;
     let page = b.page_text().await;
     assert!(!page.contains("Новая инструкция"), "sales see the instruction form: {page}");
