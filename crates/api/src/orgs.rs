@@ -118,7 +118,8 @@ pub struct NewOrg {
     pub contract_start: NaiveDate,
     #[serde(with = "crate::date::option", skip_serializing_if = "Option::is_none")]
     pub contract_end: Option<NaiveDate>,
-    /// «Старт» when not given.
+    /// When not given, «Старт» for its terms and «Индивидуальный» for others. A name that reads as
+    /// a catalogue tariff's comes with that tariff's terms (422 naming `tariff_name` otherwise).
     #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::text::<100>, required = false))]
     pub tariff_name: String,
     /// «Старт»'s terms when not given.
@@ -146,6 +147,9 @@ impl NewOrg {
 fn write_vat<S: serde::Serializer>(vat: &Vat, s: S) -> Result<S::Ok, S::Error> {
     VatSetting::from(*vat).serialize(s)
 }
+
+/// The name of an organisation's terms given without one that are not «Старт»'s.
+pub const INDIVIDUAL: &str = "Индивидуальный";
 
 pub struct NewOrgDraft {
     pub name: Option<String>,
@@ -182,11 +186,14 @@ impl Request for NewOrg {
         let inn = inn.and_then(|text| hourbank_domain::inn::parse_inn("inn", &text).map_err(|e| input.push(e)).ok());
         let contract_start = input.date("contract_start");
         let contract_end = input.optional_date("contract_end");
-        let tariff_name = input.optional_text("tariff_name", 100).unwrap_or_else(|| crate::admin::START.to_string());
         let tariff = match input.raw("tariff") {
             None => Some(Tariff::start()),
             Some(v) => tariff_from_value(v).map_err(|e| input.push(e.under("tariff"))).ok(),
         };
+        // Unnamed terms are «Старт» when they are its, else the organisation's own.
+        let unnamed =
+            if tariff.as_ref().is_none_or(|t| *t == Tariff::start()) { crate::admin::START } else { INDIVIDUAL };
+        let tariff_name = input.optional_text("tariff_name", 100).unwrap_or_else(|| unnamed.to_string());
         let vat = match input.raw("vat") {
             None => Some(Vat::None),
             Some(v) => vat_from_value(v).map_err(|e| input.push(e.under("vat"))).ok(),

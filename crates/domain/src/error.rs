@@ -191,6 +191,8 @@ pub enum Rule {
     ClientWithoutOrganisation,
     OrganisationOfStaff,
     BuiltInTariffName,
+    /// An organisation's tariff named as one of the catalogue, with other terms.
+    CatalogueTermsDiffer,
     AlreadyTaken,
     AlreadyRegistered,
     KeyForm,
@@ -296,6 +298,10 @@ impl Rule {
                 pick("к организации относятся только клиенты", "only clients belong to an organisation")
             }
             Rule::BuiltInTariffName => pick("так называется встроенный тариф", "is the built-in tariff's name"),
+            Rule::CatalogueTermsDiffer => pick(
+                "так называется тариф каталога, а условия другие: назовите их иначе",
+                "is a catalogue tariff's name, and the terms differ: name them otherwise",
+            ),
             Rule::AlreadyTaken => pick("уже занято", "is already taken"),
             Rule::AlreadyRegistered => pick("уже зарегистрирован", "is already registered"),
             Rule::KeyForm => pick("от 1 до 200 видимых символов", "must be 1 to 200 visible characters"),

@@ -717,6 +717,27 @@ async fn admin_manages_users_and_sees_the_audit_log(app: TestApp) {
         .await;
     assert_eq!(s, StatusCode::CREATED, "{b}");
     assert_eq!(b["vat"]["rate"], "22");
+    // A tariff named as one of the catalogue carries its terms: «Старт» (or «старт », «Cтарт»
+    // with a Latin C) at another fee is refused; the same terms unnamed are the organisation's own.
+    let cheaper = json!({"monthly_fee": "15000", "included_hours": "10", "overage_rate": "2000", "reserve_cap": "10",
+                         "trial_months": 2, "trial_rate": "2000"});
+    for name in ["Старт", "старт ", "Cтарт"] {
+        let body = json!({"name": "Лютик", "inn": "7728168971", "contract_start": "2027-01-15",
+                          "tariff_name": name, "tariff": cheaper});
+        let (s, b) = app.post("/api/v1/orgs", &c.admin, body).await;
+        assert_eq!(
+            (s, b["errors"][0]["field"].as_str(), b["errors"][0]["message_ru"].as_str()),
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some("tariff_name"),
+                Some("так называется тариф каталога, а условия другие: назовите их иначе")
+            ),
+            "{name}: {b}"
+        );
+    }
+    let body = json!({"name": "Лютик", "inn": "7728168971", "contract_start": "2027-01-15", "tariff": cheaper});
+    let (s, b) = app.post("/api/v1/orgs", &c.admin, body).await;
+    assert_eq!((s, b["tariff_name"].as_str()), (StatusCode::CREATED, Some("Индивидуальный")), "{b}");
     assert_eq!(
         app.post(
             "/api/v1/orgs",

@@ -76,6 +76,18 @@ async fn create(
 ) -> Result<(StatusCode, Json<Org>), ApiError> {
     caller.require(&[Role::Admin])?;
     let org = read_new_org(&body)?;
+    // The tariff's name is what the client and every act read («по тарифу «Старт»»): one that
+    // reads as a catalogue tariff's carries that tariff's terms.
+    let look = hourbank_domain::contacts::name_look(&org.tariff_name);
+    let catalogue = super::tariffs::catalogue(&state).await?;
+    if let Some(listed) = catalogue.iter().find(|t| hourbank_domain::contacts::name_look(&t.name) == look)
+        && listed.terms != org.tariff
+    {
+        return Err(ApiError::invalid(
+            "tariff_name",
+            hourbank_domain::Problem::Rule(hourbank_domain::Rule::CatalogueTermsDiffer),
+        ));
+    }
     let id = insert_new_org(&state, &org, Some(caller.user_id)).await?;
     let org = store::org(state.db(), caller.scope()?, id).await?;
     Ok((StatusCode::CREATED, Json(org_view(&state, &org).await?)))

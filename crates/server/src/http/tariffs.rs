@@ -32,6 +32,11 @@ pub fn router() -> OpenApiRouter<AppState> {
     security(())
 )]
 async fn list(State(state): State<AppState>) -> Result<Json<TariffList>, ApiError> {
+    Ok(Json(TariffList { tariffs: catalogue(&state).await? }))
+}
+
+/// The catalogue: «Старт», then the stored tariffs by name.
+pub(super) async fn catalogue(state: &AppState) -> Result<Vec<TariffEntry>, ApiError> {
     let rows = sqlx::query(
         "SELECT id, name, monthly_fee, included_hours, overage_rate, reserve_cap, trial_months, trial_rate, warranty_days \
          FROM tariffs ORDER BY name",
@@ -56,7 +61,7 @@ async fn list(State(state): State<AppState>) -> Result<Json<TariffList>, ApiErro
                 .map_err(|_| ApiError::internal(format!("stored warranty_days is invalid: {warranty_days}")))?,
         });
     }
-    Ok(Json(TariffList { tariffs }))
+    Ok(tariffs)
 }
 
 #[utoipa::path(
