@@ -267,6 +267,8 @@ pub fn whole_rubles(m: Money) -> String {
 /// The result as the page shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SimReport {
+    /// The result in one sentence: the range of 8 scenarios in 10, and the usual cost.
+    pub summary: String,
     /// `(id, label, value)`.
     pub figures: Vec<(&'static str, String, String)>,
     /// The histogram as an inline SVG document.
@@ -288,9 +290,22 @@ impl SimReport {
             l("Средняя цена часа", "Average price of an hour")
         };
         let figures = vec![
-            ("mc-p10", cost(l("P10: в 10 % сценариев не больше", "P10: 10 % of scenarios at most")), rubles(d.p10)),
-            ("mc-p50", cost(l("P50 (медиана)", "P50 (median)")), rubles(d.p50)),
-            ("mc-p90", cost(l("P90: в 90 % сценариев не больше", "P90: 90 % of scenarios at most")), rubles(d.p90)),
+            // The tenth, fiftieth and ninetieth percentiles, said in words a buyer reads.
+            (
+                "mc-p10",
+                cost(l("Тихий год: дешевле — 1 сценарий из 10", "A quiet year: 1 scenario in 10 costs less")),
+                rubles(d.p10),
+            ),
+            (
+                "mc-p50",
+                cost(l("Обычный год: дешевле — половина сценариев", "A usual year: half the scenarios cost less")),
+                rubles(d.p50),
+            ),
+            (
+                "mc-p90",
+                cost(l("Загруженный год: дороже — 1 сценарий из 10", "A busy year: 1 scenario in 10 costs more")),
+                rubles(d.p90),
+            ),
             ("mc-mean", cost(l("Среднее", "Mean")), rubles(d.mean)),
             (
                 "mc-overage",
@@ -314,13 +329,24 @@ impl SimReport {
             grouped(r.paths.into()),
             l("сценариев", "scenarios")
         );
-        SimReport { figures, svg: histogram_svg(&bins, &title, lang), rows, lang }
+        let summary = format!(
+            "{} {} {} {} {} {}{suffix}; {} {}.",
+            l("В 8 сценариях из 10 за", "In 8 scenarios out of 10,"),
+            r.months,
+            l("мес. вы заплатите от", "months cost from"),
+            rubles(d.p10),
+            l("до", "to"),
+            rubles(d.p90),
+            l("обычно —", "usually"),
+            rubles(d.p50)
+        );
+        SimReport { summary, figures, svg: histogram_svg(&bins, &title, lang), rows, lang }
     }
 
     /// The whole result as HTML (figures, histogram, and the histogram as a visually hidden
     /// table): one string keeps the wasm small. Every text in it is ours (labels and numbers).
     pub fn html(&self) -> String {
-        let mut html = String::from("<dl class=\"summary\">");
+        let mut html = format!("<p id=\"mc-summary\">{}</p><dl class=\"summary\">", crate::html::text(&self.summary));
         for (id, label, value) in &self.figures {
             html += &format!(
                 "<div><dt>{}</dt><dd id=\"{id}\">{}</dd></div>",
@@ -445,6 +471,15 @@ mod tests {
         assert_eq!(r.months, 6);
         let report = SimReport::new(&r, Vat::OnTop(VatRate::GENERAL), Lang::Ru);
         assert!(report.figures[0].1.ends_with("за 6 мес., с НДС"), "{}", report.figures[0].1);
+        // In words, no percentile jargon: the range of 8 scenarios in 10 and the usual cost.
+        let (low, usual, high) =
+            (rubles(r.total_with_vat.p10), rubles(r.total_with_vat.p50), rubles(r.total_with_vat.p90));
+        assert_eq!(
+            report.summary,
+            format!("В 8 сценариях из 10 за 6 мес. вы заплатите от {low} до {high}, с НДС; обычно — {usual}.")
+        );
+        assert!(report.html().starts_with("<p id=\"mc-summary\">В 8 сценариях из 10"));
+        assert!(!report.html().contains("P10") && !report.html().contains("P90"));
     }
 
     fn fields(errors: Vec<FieldError>) -> Vec<String> {
