@@ -4,7 +4,7 @@
 //! writer the server uses too (`hourbank_domain::csv`). Months stay `ГГГГ-ММ`, which the
 //! comparison's history reads back.
 
-use hourbank_domain::csv::{line, number};
+use hourbank_domain::csv::{kept_as_text, line, number};
 use hourbank_domain::Vat;
 
 use crate::calculator::Calculation;
@@ -42,7 +42,7 @@ pub fn statement_csv(c: &Calculation, lang: Lang) -> String {
     out += &line(&header);
     for (n, m) in c.statement.months.iter().enumerate() {
         let mut row = vec![
-            m.period.to_string(),
+            kept_as_text(&m.period.to_string()),
             phase_in(m.phase, lang).to_string(),
             number(m.hours),
             number(m.fee),
@@ -124,11 +124,11 @@ mod tests {
         assert!(lines[0].ends_with(";Итого;Пояснение"), "{}", lines[0]);
         assert_eq!(
             lines[1],
-            "2027-01;пробный;3;0,00;0;0;0;0;0;3;2000,00;6000,00;6000,00;\"пробный месяц: 3\u{a0}ч × 2\u{a0}000,00\u{a0}₽\""
+            "=\"2027-01\";пробный;3;0,00;0;0;0;0;0;3;2000,00;6000,00;6000,00;\"пробный месяц: 3\u{a0}ч × 2\u{a0}000,00\u{a0}₽\""
         );
         assert_eq!(
             lines[3],
-            "2027-03;абонемент;20;20000,00;10;0;0;0;0;10;2000,00;20000,00;40000,00;\
+            "=\"2027-03\";абонемент;20;20000,00;10;0;0;0;0;10;2000,00;20000,00;40000,00;\
              \"10\u{a0}ч по тарифу, 10\u{a0}ч сверх тарифа × 2\u{a0}000,00\u{a0}₽\""
         );
         assert_eq!(lines[4], "");
@@ -165,7 +165,7 @@ mod tests {
         // The explanation holds a `;`, so it is quoted.
         assert_eq!(
             lines[3],
-            "2027-03;абонемент;4;20000,00;4;0;0;6;0;0;2000,00;0,00;20000,00;4400,00;24400,00;\
+            "=\"2027-03\";абонемент;4;20000,00;4;0;0;6;0;0;2000,00;0,00;20000,00;4400,00;24400,00;\
              \"4\u{a0}ч по тарифу; 6\u{a0}ч ушли в резерв\""
         );
         assert!(csv.contains("\r\nНДС 22%;4400,00\r\nИтого с НДС;24400,00\r\n"));
@@ -183,7 +183,7 @@ mod tests {
         let lines: Vec<_> = csv.trim_start_matches('\u{feff}').split("\r\n").collect();
         assert!(lines[0].starts_with("Period;Phase;Hours;Fee;"), "{}", lines[0]);
         assert!(lines[0].ends_with(";Total;VAT 22%;Total with VAT;Explanation"), "{}", lines[0]);
-        assert!(lines[1].starts_with("2027-01;trial;3;0,00;"), "{}", lines[1]);
+        assert!(lines[1].starts_with("=\"2027-01\";trial;3;0,00;"), "{}", lines[1]);
         assert!(!csv.contains("Итого") && !csv.contains("пробный"), "{csv}");
         // The comparison reads the English file back as a history, too.
         let history = crate::compare::parse_history(&csv, Lang::En).unwrap();

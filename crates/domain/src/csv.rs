@@ -6,7 +6,7 @@
 /// One cell, neutralised and quoted as needed. A plain number (`-5`, `0,5`) is left as it is: it
 /// starts no formula and a spreadsheet should read it as a number.
 pub fn cell(value: &str) -> String {
-    if is_plain_number(value) {
+    if is_plain_number(value) || is_kept_text(value) {
         return value.to_string();
     }
     let neutral =
@@ -18,6 +18,27 @@ pub fn cell(value: &str) -> String {
     } else {
         neutral
     }
+}
+
+/// A code that must stay text as written: an ИНН, whose 12 digits a spreadsheet shows as
+/// «5,001E+11» and whose leading zero it drops; a month `2026-10`, which it turns into a date.
+/// Written as the formula `="…"`, which Excel shows as that text. Only digits and dashes are
+/// written so (nothing a formula could misuse); anything else is an ordinary cell.
+pub fn kept_as_text(value: &str) -> String {
+    if is_code(value) {
+        format!("=\"{value}\"")
+    } else {
+        value.to_string()
+    }
+}
+
+fn is_code(value: &str) -> bool {
+    !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit() || b == b'-')
+}
+
+/// `="…"` around a code ([`kept_as_text`]): it computes nothing but its own digits.
+fn is_kept_text(value: &str) -> bool {
+    value.strip_prefix("=\"").and_then(|v| v.strip_suffix('"')).is_some_and(is_code)
 }
 
 /// Digits with an optional leading minus and one decimal comma or point: `-12`, `0,5`, `20000.00`.
@@ -63,6 +84,17 @@ pub fn date(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn codes_stay_text() {
+        assert_eq!(kept_as_text("500100732259"), "=\"500100732259\"");
+        assert_eq!(kept_as_text("2026-10"), "=\"2026-10\"");
+        assert_eq!(line(&[kept_as_text("0123456789"), "x".into()]), "=\"0123456789\";x\r\n");
+        // Anything but digits and dashes is an ordinary cell, neutralised as any other.
+        assert_eq!(kept_as_text("12a"), "12a");
+        assert_eq!(cell("=\"1\"&HYPERLINK(\"x\")"), "\"'=\"\"1\"\"&HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(cell("=SUM(1)"), "'=SUM(1)");
+    }
 
     #[test]
     fn numbers_dates_and_times_for_russian_excel() {

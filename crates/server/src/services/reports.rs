@@ -484,7 +484,7 @@ fn billed_note(task: &Value, lang: CsvLang) -> String {
 /// UTF-8 with a byte-order mark, formulas neutralised (`hourbank_domain::csv`, shared with the
 /// calculator).
 pub fn report_csv(report: &Value, lang: CsvLang) -> String {
-    use hourbank_domain::csv::{date, line, moscow_time, number};
+    use hourbank_domain::csv::{date, kept_as_text, line, moscow_time, number};
     let t = |ru, en| lang.pick(ru, en);
     let s = |v: &Value| {
         v.as_str().map(str::to_string).unwrap_or_else(|| if v.is_null() { String::new() } else { v.to_string() })
@@ -501,9 +501,9 @@ pub fn report_csv(report: &Value, lang: CsvLang) -> String {
         t("Организация", "Organisation"),
         &s(&report["org"]["name"]),
         t("ИНН", "INN"),
-        &s(&report["org"]["inn"]),
+        &kept_as_text(&s(&report["org"]["inn"])),
     ]);
-    out += &line(&[t("Период", "Period"), &s(&report["period"]), t("Статус", "Status"), status]);
+    out += &line(&[t("Период", "Period"), &kept_as_text(&s(&report["period"])), t("Статус", "Status"), status]);
     out += &line::<&str>(&[]);
     out += &line(&[
         t("Задача", "Task"),
@@ -688,7 +688,7 @@ mod tests {
         });
         let csv = report_csv(&report, CsvLang::Ru);
         assert!(csv.starts_with('\u{feff}'));
-        assert!(csv.contains("\"ООО \"\"Ромашка\"\"\""));
+        assert!(csv.contains("\"ООО \"\"Ромашка\"\"\";ИНН;=\"7707083893\"\r\n"), "{csv}");
         assert!(csv.contains("1;\"Отчёт; новый\";x;Иван;02.03.2027;сделал;2,5\r\n"), "{csv}");
         assert!(csv.contains("Итого;20000,00\r\n"));
     }
@@ -747,7 +747,8 @@ mod tests {
         });
         let csv = report_csv(&report, CsvLang::Ru);
         let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').split("\r\n").collect();
-        assert_eq!(lines[1], "Период;2026-10;Статус;закрыт");
+        // The month and the ИНН stay text in Excel (not a date, not «7,7E+09»).
+        assert_eq!(lines[1], "Период;=\"2026-10\";Статус;закрыт");
         assert_eq!(lines[4], "7;Отчёт;12.10.2026 19:00;Иван;12.10.2026;сделал;2,5");
         assert_eq!(lines[5], "7;Отчёт;;;;К оплате (не более согласованной оценки);2,5");
         assert_eq!(lines[6], "8;Обмен;;;;К оплате (не более согласованной оценки);1,25");
@@ -757,7 +758,7 @@ mod tests {
         assert!(csv.contains("\r\nЭтап;абонемент\r\nЧасы;4,25\r\nАбонентская плата;20000,00\r\n"), "{csv}");
         assert!(!csv.contains("subscription") && !csv.contains("2026-10-12T"), "{csv}");
         let en = report_csv(&report, CsvLang::En);
-        assert!(en.contains("Period;2026-10;Status;closed\r\n"), "{en}");
+        assert!(en.contains("Period;=\"2026-10\";Status;closed\r\n"), "{en}");
         assert!(en.contains("\r\n3;05.10.2026;CRM chat;Анна;проводки;0,5;yes;\r\n"), "{en}");
         assert!(en.contains("\r\nPhase;subscription\r\nHours;4,25\r\n"), "{en}");
         assert!(!en.contains("Итого") && !en.contains("абонемент"), "{en}");
