@@ -17,9 +17,12 @@ fn request_token(parts: &Parts) -> Option<String> {
 
 /// The bearer token or the session cookie in a request's headers.
 pub fn token_in(headers: &axum::http::HeaderMap) -> Option<String> {
-    if let Some(bearer) =
-        headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "))
-    {
+    // The scheme's name is case-insensitive (RFC 9110 §11.1): `bearer` is `Bearer`.
+    let bearer = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| {
+        let (scheme, token) = v.trim_start().split_once(' ')?;
+        scheme.eq_ignore_ascii_case("bearer").then_some(token)
+    });
+    if let Some(bearer) = bearer {
         return Some(bearer.trim().to_string());
     }
     headers
@@ -134,5 +137,19 @@ mod tests {
         assert_eq!(place("::ffff:192.0.2.7"), "192.0.2.7");
         assert_eq!(place("192.0.2.7"), "192.0.2.7");
         assert_eq!(place("unknown"), "unknown");
+    }
+
+    #[test]
+    fn the_bearer_scheme_is_read_in_any_case() {
+        let token = |value: &str| {
+            let mut headers = axum::http::HeaderMap::new();
+            headers.insert(axum::http::header::AUTHORIZATION, value.parse().unwrap());
+            super::token_in(&headers)
+        };
+        assert_eq!(token("Bearer abc").as_deref(), Some("abc"));
+        assert_eq!(token("bearer abc").as_deref(), Some("abc"));
+        assert_eq!(token("BEARER  abc ").as_deref(), Some("abc"));
+        assert_eq!(token("Basic abc"), None);
+        assert_eq!(token("Bearerabc"), None);
     }
 }
