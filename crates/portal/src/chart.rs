@@ -47,6 +47,12 @@ pub fn gridlines(bars: &[Bar]) -> Vec<(i64, Money)> {
         .collect()
 }
 
+/// Whether the bills carry VAT on top of what the bars draw: the caption then says the bars are
+/// without it (the table and each bar's title give the total with VAT, as the invoice does).
+pub fn drawn_without_vat(bars: &[Bar]) -> bool {
+    bars.iter().any(|b| b.total_with_vat.kopecks() != b.base.kopecks() + b.extra.kopecks())
+}
+
 /// Room on the left for the value axis's labels.
 pub const AXIS: i64 = 60;
 
@@ -105,6 +111,7 @@ pub fn bars(bars: &[Bar], lang: crate::i18n::Lang) -> leptos::prelude::AnyView {
             </svg>
             <figcaption id="year-chart-caption">
                 {lang.pick("Абонентская плата (синее) и оплата по часам — пробные месяцы и сверх тарифа (оранжевое)", "Fee (blue) and hours paid for — trial months and over the tariff (orange)")}
+                {drawn_without_vat(bars).then(|| lang.pick(", без НДС; с НДС — в таблице", ", before VAT; with VAT in the table"))}
             </figcaption>
             <details>
                 <summary>{lang.pick("Таблица", "Table")}</summary>
@@ -137,6 +144,13 @@ mod tests {
             extra: Money::from_kopecks(extra),
             total_with_vat: Money::from_kopecks(base + extra),
         }
+    }
+
+    #[test]
+    fn bars_drawn_before_vat_say_so() {
+        assert!(!drawn_without_vat(&[bar(2_000_000, 0), bar(2_000_000, 1_150_000)]));
+        let on_top = Bar { total_with_vat: Money::from_kopecks(3_843_000), ..bar(2_000_000, 1_150_000) };
+        assert!(drawn_without_vat(&[bar(2_000_000, 0), on_top]));
     }
 
     #[test]
