@@ -151,7 +151,8 @@ fn every_body_is_typed_and_every_reference_resolves() {
 }
 
 /// What every operation shares is said of each: a public operation (no session needed) answers
-/// no 401; every other answers 401, 403 and 404; a signed-in caller's write takes an
+/// no 401 (but a sign-in's wrong password, with 429 for too many); every other answers 401, 403
+/// and 404; a body, 413 and 415; a signed-in caller's write takes an
 /// `Idempotency-Key` (the layer's rule: any write but signing in or out), and a read does not.
 #[test]
 fn every_operation_says_what_it_shares() {
@@ -170,11 +171,20 @@ fn every_operation_says_what_it_shares() {
             let responses = operation["responses"].as_object().unwrap();
             let is_public = public.contains(&(path.as_str(), method.as_str()));
             assert_eq!(operation["security"] == serde_json::json!([]), is_public, "{method} {path}: security");
-            for status in ["401", "403", "404"] {
+            // A sign-in answers 401 for a wrong password, and 429 when too many failed.
+            let sign_in = (path.as_str(), method.as_str()) == ("/session", "post");
+            assert_eq!(responses.contains_key("401"), !is_public || sign_in, "{method} {path}: 401");
+            assert_eq!(responses.contains_key("429"), sign_in, "{method} {path}: 429");
+            for status in ["403", "404"] {
                 assert_eq!(!responses.contains_key(status), is_public, "{method} {path}: {status}");
             }
             for status in ["400", "422", "default"] {
                 assert!(responses.contains_key(status), "{method} {path}: {status}");
+            }
+            // A body may be too large or not JSON.
+            let has_body = operation.get("requestBody").is_some();
+            for status in ["413", "415"] {
+                assert_eq!(responses.contains_key(status), has_body, "{method} {path}: {status}");
             }
             let keyed = operation["parameters"]
                 .as_array()
@@ -183,6 +193,8 @@ fn every_operation_says_what_it_shares() {
                 .any(|p| p["name"] == "Idempotency-Key" && p["in"] == "header");
             let a_write = ["post", "put", "patch", "delete"].contains(&method.as_str());
             assert_eq!(keyed, a_write && !is_public && path != "/session", "{method} {path}: Idempotency-Key");
+            // A keyed write may find its key still in progress, or a state that refuses it.
+            assert!(!keyed || responses.contains_key("409"), "{method} {path}: 409");
         }
     }
 }

@@ -58,9 +58,10 @@ fn with_problem_schema(mut doc: Value) -> Value {
 
 /// What every operation may answer besides its own: a malformed body (400), invalid input (422,
 /// each field named), and — unless it is public (`security: []`) — no session (401), a role that
-/// may not (403), or not found in the caller's scope (404); `default` covers 409 (a state that does
-/// not allow it, a key still in progress), 413, 415, 429 and 5xx. A write of a signed-in caller
-/// takes an idempotency key (the `idempotency` layer; sign-in excepted).
+/// may not (403), or not found in the caller's scope (404); with a body, 413 and 415; a write of a
+/// signed-in caller, 409 (a state that does not allow it, a key still in progress) and an
+/// idempotency key (the `idempotency` layer; sign-in excepted); a sign-in, 401 and 429 with
+/// `Retry-After`. `default` covers the rest (405, 5xx).
 fn with_shared_answers(mut doc: Value) -> Value {
     let problem = |description: &str| {
         json!({ "description": description,
@@ -81,6 +82,24 @@ fn with_shared_answers(mut doc: Value) -> Value {
                 responses.insert("404".into(), problem("Not found, or outside the caller's organisation"));
             }
             responses.insert("default".into(), problem("Any other error"));
+            let has_body = operation.get("requestBody").is_some();
+            let responses = operation["responses"].as_object_mut().expect("an operation has responses");
+            if has_body {
+                responses.insert("413".into(), problem("The body is over 1 MiB"));
+                responses.insert("415".into(), problem("The body is not `application/json`"));
+            }
+            if !public && super::idempotency::takes_a_key(method, path) {
+                responses.entry("409").or_insert_with(|| {
+                    problem("The state does not allow it (the problem says why), or a request with this Idempotency-Key is still in progress")
+                });
+            }
+            if path == "/session" && method == "post" {
+                responses.insert("401".into(), problem("Wrong e-mail or password, or the account is disabled"));
+                let mut limited = problem("Too many failed sign-ins from this address or for this account");
+                limited["headers"] = json!({ "Retry-After": {
+                    "description": "Seconds until the next try is allowed", "schema": { "type": "integer", "minimum": 1 } } });
+                responses.insert("429".into(), limited);
+            }
             let parameters = operation.as_object_mut().expect("an operation is an object").entry("parameters");
             let parameters = parameters.or_insert_with(|| json!([])).as_array_mut().expect("parameters are a list");
             for parameter in parameters.iter_mut() {
