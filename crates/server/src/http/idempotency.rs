@@ -76,6 +76,9 @@ async fn handle(state: &AppState, request: Request, next: Next) -> Result<Respon
     let mut request = request;
     request.extensions_mut().insert(caller);
 
+    if super::declared_too_large(request.headers()) {
+        return Err(ApiError::TooLarge);
+    }
     let (parts, body) = request.into_parts();
     let body = to_bytes(body, BODY_LIMIT).await.map_err(|e| ApiError::unread_body(&e))?;
     let method = parts.method.to_string();

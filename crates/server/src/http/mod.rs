@@ -220,21 +220,15 @@ async fn known_query_only(
     Ok(next.run(request).await)
 }
 
-/// A body declared (`Content-Length`) larger than the limit is refused before any of it is read:
-/// the client is not kept uploading a megabyte only to be refused, nor the server reading it.
-async fn declared_size_within_limit(
-    request: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> Result<axum::response::Response, ApiError> {
-    let declared = request
-        .headers()
+/// Whether a request declares (`Content-Length`) a body over the limit: refused before any of it is
+/// read, so the client is not kept uploading a megabyte only to be refused, nor the server reading
+/// it. Checked where a body is about to be read, so that a bad path or key is named first.
+pub(crate) fn declared_too_large(headers: &axum::http::HeaderMap) -> bool {
+    headers
         .get(axum::http::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok());
-    if declared.is_some_and(|size| size > BODY_LIMIT as u64) {
-        return Err(ApiError::TooLarge);
-    }
-    Ok(next.run(request).await)
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .is_some_and(|size| size > BODY_LIMIT as u64)
 }
 
 /// The API routes, then the SPA with `index.html` for client-side routes (deep links).
@@ -246,7 +240,6 @@ pub fn router(state: AppState) -> Router {
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(axum::middleware::from_fn_with_state(state.clone(), idempotency::layer))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(axum::middleware::from_fn(declared_size_within_limit))
         .with_state(state.clone());
     let spa =
         Router::new().fallback_service(assets::serve_dir(&state)).layer(axum::middleware::from_fn(assets::headers));
