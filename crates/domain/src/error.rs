@@ -182,6 +182,8 @@ pub enum Rule {
     InTheFuture,
     /// A deadline set on a day that has gone.
     InThePast,
+    /// A contract's date outside 2000–2099 (a year typed wrong: its months would run off).
+    YearsOfThisCentury,
     /// A deadline further ahead than this many years: a mistyped year, most likely.
     WithinYears(u32),
     /// A day's work dated before its task was made (and before the contract began).
@@ -281,6 +283,7 @@ impl Rule {
             Rule::NoSuchOrganisation => pick("такой организации нет", "no such organisation"),
             Rule::InTheFuture => pick("не может быть в будущем", "must not be in the future"),
             Rule::InThePast => pick("уже прошёл", "has already passed"),
+            Rule::YearsOfThisCentury => pick("год — от 2000 до 2099", "must be in the years 2000 to 2099"),
             Rule::WithinYears(n) => {
                 if ru {
                     format!("не позже чем через {n} лет")

@@ -171,11 +171,9 @@ pub struct ScheduledMonth {
 /// (`start` or `end`); the calculator's own form never reaches the server's limits.
 pub fn check_contract_years(start: NaiveDate, end: Option<NaiveDate>) -> Result<(), FieldError> {
     for (field, date) in [("start", Some(start)), ("end", end)] {
-        if let Some(date) = date.filter(|d| !(2000..=2099).contains(&d.year())) {
-            // (Written without format's padding, which weighs in the browser.)
-            let (m, d) = (date.month(), date.day());
-            let text = format!("{}-{}{}-{}{}", date.year(), m / 10, m % 10, d / 10, d % 10);
-            return Err(FieldError::new(field, Problem::BadDate(text)));
+        if date.is_some_and(|d| !(2000..=2099).contains(&d.year())) {
+            // The date is well formed: the rule is the century, and the message says so.
+            return Err(FieldError::new(field, Problem::Rule(crate::Rule::YearsOfThisCentury)));
         }
     }
     Ok(())
@@ -339,7 +337,8 @@ mod tests {
     #[test]
     fn a_contract_outside_this_century_is_refused_naming_its_date() {
         let e = check_contract_years(date("1000-01-01"), None).unwrap_err();
-        assert_eq!((e.field.as_str(), e.problem), ("start", Problem::BadDate("1000-01-01".into())));
+        assert_eq!(e.problem.to_string(), "must be in the years 2000 to 2099");
+        assert_eq!((e.field.as_str(), e.problem), ("start", Problem::Rule(crate::Rule::YearsOfThisCentury)));
         let e = check_contract_years(date("2099-12-01"), Some(date("9999-12-31"))).unwrap_err();
         assert_eq!(e.field, "end");
         assert!(check_contract_years(date("2000-01-01"), Some(date("2099-12-31"))).is_ok());
