@@ -36,12 +36,18 @@ pub fn count<const MAX: u32>() -> Object {
     ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(0)).maximum(Some(MAX)).build()
 }
 
-/// A new password: at least [`MIN_PASSWORD_CHARS`] characters.
+/// A new password: at least [`MIN_PASSWORD_CHARS`] characters once the white space around it is
+/// dropped (as the reader drops it: a pasted password often carries a space), which the pattern
+/// says: a visible character, at least eight of any kind, a visible character.
 pub fn new_password() -> Object {
     ObjectBuilder::new()
         .schema_type(Type::String)
         .min_length(Some(MIN_PASSWORD_CHARS))
         .max_length(Some(MAX_PASSWORD_CHARS))
+        .pattern(Some(format!("^\\s*\\S[\\s\\S]{{{},}}\\S\\s*$", MIN_PASSWORD_CHARS - 2)))
+        .description(Some(format!(
+            "At least {MIN_PASSWORD_CHARS} characters; white space around the password is not part of it"
+        )))
         .build()
 }
 
