@@ -21,6 +21,8 @@ pub struct Me {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct SignedIn {
     pub token: String,
+    /// The session's absolute end (RFC 3339, UTC). It ends sooner after its idle lifetime without
+    /// a request (`--session-idle-minutes`, 120 by default): a 401 then asks to sign in again.
     pub expires_at: String,
 }
 
@@ -49,6 +51,7 @@ pub struct SessionEntry {
     pub id: String,
     pub created_at: String,
     pub last_seen: String,
+    /// The absolute end; the session ends sooner after its idle lifetime from `last_seen`.
     pub expires_at: String,
     pub address: String,
     pub current: bool,

@@ -36,7 +36,9 @@ fn build() -> Value {
     doc["security"] = json!([{ "bearer": [] }, { "cookie": [] }]);
     doc["components"]["securitySchemes"] = json!({
         "bearer": { "type": "http", "scheme": "bearer" },
-        "cookie": { "type": "apiKey", "in": "cookie", "name": crate::auth::SESSION_COOKIE },
+        "cookie": { "type": "apiKey", "in": "cookie", "name": crate::auth::SESSION_COOKIE,
+                    "description": format!("`{}` when the server is told it is behind HTTPS (`--behind-https`): \
+                                            then `Secure` and bound to the host", crate::auth::SECURE_SESSION_COOKIE) },
     });
     with_request_rules(with_links(with_shared_answers(with_problem_schema(doc))))
 }
