@@ -213,6 +213,11 @@ async fn the_audit_log_filters_pages_and_names(app: TestApp) {
         let (s, b) = app.get(&format!("/api/v1/audit?limit={limit}"), &admin).await;
         assert_eq!((s, b["errors"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("limit")), "{b}");
     }
+    // The cursor is an id, as every list's: 0 or less is refused, not an empty page.
+    for before in ["0", "-3"] {
+        let (s, b) = app.get(&format!("/api/v1/audit?before={before}"), &admin).await;
+        assert_eq!((s, b["errors"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("before")), "{b}");
+    }
     let (s, b) = app.get("/api/v1/audit?limit=1000", &admin).await;
     assert_eq!(s, StatusCode::OK, "{b}");
     let (s, b) = app.get("/api/v1/audit?from=вчера", &admin).await;

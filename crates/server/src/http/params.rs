@@ -78,7 +78,11 @@ pub(super) fn audit_limit_query() -> RefOr<Schema> {
 }
 
 pub(super) fn audit_before_query() -> RefOr<Schema> {
-    id("the previous page's next_before")
+    AnyOfBuilder::new()
+        .item(ObjectBuilder::new().schema_type(Type::String).enum_values(Some([""])))
+        .item(ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(1)).maximum(Some(i64::MAX)))
+        .description(Some("the previous page's next_before"))
+        .into()
 }
 
 pub(super) fn from_query() -> RefOr<Schema> {

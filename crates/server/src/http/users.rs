@@ -158,6 +158,10 @@ async fn audit(
         add("a.at < ?", Bind::Text(format!("{to}~")));
     }
     if let Some(before) = q.before {
+        // As every list's cursor: an id, more than 0 (0 answered an empty page).
+        if before <= 0 {
+            return Err(ApiError::invalid("before", Problem::Rule(hourbank_domain::Rule::GreaterThanZero)));
+        }
         add("a.id < ?", Bind::Int(before));
     }
     let filter = if conditions.is_empty() { String::new() } else { format!("WHERE {}", conditions.join(" AND ")) };
