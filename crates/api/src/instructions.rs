@@ -34,12 +34,14 @@ pub struct Instruction {
 }
 
 /// `GET /instructions` (a page, newest first) and `GET /tasks/{id}/instructions` (all, oldest
-/// first, no `next_before`).
+/// first, `next_before` null).
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct InstructionList {
     pub instructions: Vec<Instruction>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// More follow this page: the next starts below this id; null on the last page, as every
+    /// list's (it was left out).
+    #[serde(default)]
     pub next_before: Option<i64>,
 }
 
