@@ -13,9 +13,12 @@ use hourbank_domain::contacts::{is_bidi_control, looks_blank};
 
 /// A character user text may not hold: a control character but a line break or a tab, or one
 /// that reorders what is shown (bidirectional controls). Zero-width joiners and the like stay:
-/// they belong to emoji and some scripts.
+/// they belong to emoji and some scripts (tag characters too: a region's flag is made of them).
+/// Interlinear annotation marks (U+FFF9–FFFB) hide the text between them in some renderers.
 pub(crate) fn refused_in_text(c: char) -> bool {
-    c.is_control() && !matches!(c, '\n' | '\r' | '\t') || is_bidi_control(c) || matches!(c, '\u{2061}'..='\u{2064}')
+    c.is_control() && !matches!(c, '\n' | '\r' | '\t')
+        || is_bidi_control(c)
+        || matches!(c, '\u{2061}'..='\u{2064}' | '\u{FFF9}'..='\u{FFFB}')
 }
 
 /// A JSON object being read; errors accumulate and `finish` reports them all at once.
@@ -284,14 +287,15 @@ mod tests {
     #[test]
     fn texts_refuse_control_characters_and_count_invisible_ones_as_blank() {
         let value = serde_json::json!({
-            "nul": "a\u{0}b", "escape": "a\u{1b}[31mb", "override": "\u{202e}abc", "blank": "\u{200b}\u{200b}",
+            "nul": "a\u{0}b", "escape": "a\u{1b}[31mb", "override": "\u{202e}abc", "annotation": "a\u{fff9}b\u{fffb}", "blank": "\u{200b}\u{200b}",
             "lines": "первая\nвторая\tтаб", "emoji": "👩\u{200d}💻 готово"
         });
-        let fields = ["nul", "escape", "override", "blank", "lines", "emoji"];
+        let fields = ["nul", "escape", "override", "annotation", "blank", "lines", "emoji"];
         let mut input = Input::new(&value, &fields).unwrap();
         assert_eq!(input.optional_text("nul", 100), None);
         assert_eq!(input.optional_text("escape", 100), None);
         assert_eq!(input.optional_text("override", 100), None);
+        assert_eq!(input.optional_text("annotation", 100), None);
         assert_eq!(input.text("blank", 100), None);
         assert_eq!(input.text("lines", 100).as_deref(), Some("первая\nвторая\tтаб"));
         assert_eq!(input.text("emoji", 100).as_deref(), Some("👩\u{200d}💻 готово"));
@@ -303,6 +307,7 @@ mod tests {
                 ("nul", "is malformed".to_string()),
                 ("escape", "is malformed".to_string()),
                 ("override", "is malformed".to_string()),
+                ("annotation", "is malformed".to_string()),
                 ("blank", Problem::Missing.to_string()),
             ]
         );

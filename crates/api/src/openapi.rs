@@ -14,7 +14,7 @@ use crate::tasks::{MAX_COMMENT_CHARS, MAX_ESTIMATE_HOURS, MAX_SPECIFICATION_CHAR
 /// What user text may not hold (`input::Input::optional_text` refuses it): control characters
 /// but tab, line feed and carriage return, and the marks that reorder what is shown.
 pub const TEXT_PATTERN: &str =
-    "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u061C\\u200E\\u200F\\u202A-\\u202E\\u2061-\\u2064\\u2066-\\u2069]*$";
+    "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u061C\\u200E\\u200F\\u202A-\\u202E\\u2061-\\u2064\\u2066-\\u2069\\uFFF9-\\uFFFB]*$";
 
 /// Text of at most `MAX` characters ([`TEXT_PATTERN`]).
 pub fn text<const MAX: usize>() -> Object {
