@@ -149,7 +149,8 @@ async fn vat_on_top_changes_the_totals_and_the_csv_holds_them() {
     assert!(text_csv.contains(";Итого;НДС 22%;Итого с НДС;Пояснение\r\n"), "{text_csv}");
     // Decimal commas: what Excel in a Russian locale reads as numbers; the month kept as text.
     assert!(
-        text_csv.contains("=\"2027-03\";абонемент;20;20000,00;10;0;0;0;0;10;2000,00;20000,00;40000,00;8800,00;48800,00;"),
+        text_csv
+            .contains("=\"2027-03\";абонемент;20;20000,00;10;0;0;0;0;10;2000,00;20000,00;40000,00;8800,00;48800,00;"),
         "{text_csv}"
     );
     assert!(text_csv.contains("\r\nИтого с НДС;208620,00\r\n"), "{text_csv}");
