@@ -185,14 +185,13 @@ pub fn history_field(line: usize) -> String {
 
 /// Splits a line into cells: on `;` or a tab when there is one; else `YYYY-MM,hours` on its first
 /// comma (the hours may then use a decimal comma); else the line is one cell.
-/// A cell the calculator's CSV keeps as text (`="2027-01"`), as that text.
-fn kept_text(cell: &str) -> &str {
-    cell.strip_prefix("=\"").and_then(|c| c.strip_suffix('"')).unwrap_or(cell)
-}
-
 fn cells(line: &str) -> Vec<&str> {
     if line.contains([';', '\t']) {
-        return line.split([';', '\t']).map(|c| kept_text(c.trim())).collect();
+        // A month the calculator's CSV keeps as text (`="2027-01"`) reads as that text.
+        return line
+            .split([';', '\t'])
+            .map(|c| hourbank_domain::csv::kept_text_in(c.trim()).unwrap_or(c.trim()))
+            .collect();
     }
     match line.split_once(',') {
         Some((first, rest)) if Period::parse("", first.trim()).is_ok() => vec![first.trim(), rest.trim()],

@@ -36,9 +36,14 @@ fn is_code(value: &str) -> bool {
     !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit() || b == b'-')
 }
 
+/// The text inside a cell written `="…"` ([`kept_as_text`]), for a reader of our CSV.
+pub fn kept_text_in(cell: &str) -> Option<&str> {
+    cell.strip_prefix("=\"").and_then(|v| v.strip_suffix('"'))
+}
+
 /// `="…"` around a code ([`kept_as_text`]): it computes nothing but its own digits.
 fn is_kept_text(value: &str) -> bool {
-    value.strip_prefix("=\"").and_then(|v| v.strip_suffix('"')).is_some_and(is_code)
+    kept_text_in(value).is_some_and(is_code)
 }
 
 /// Digits with an optional leading minus and one decimal comma or point: `-12`, `0,5`, `20000.00`.
