@@ -91,7 +91,8 @@ pub fn transition() -> Schema {
         "`approve` may carry the `estimate` the client was shown: when the task was re-estimated since, the \
          approval is refused (409) and nothing changes; `cancel` of a task whose estimate was once approved bills \
          its logged hours (up to that estimate) in the month of the cancellation; `write_off` (analyst, admin; a \
-         comment required) stops approved work without billing it",
+         comment required) stops approved work without billing it: the report of the month of the write-off \
+         lists it at 0 h with the comment",
     ));
     for action in Action::ALL {
         let mut step = ObjectBuilder::new()

@@ -33,21 +33,22 @@ pub struct YearStatements {
     pub months: Vec<MonthStatement>,
 }
 
-/// A task settled in its month's report (accepted, or approved work cancelled): who did what,
+/// A task settled in its month's report (accepted, or approved work cancelled or written off): who did what,
 /// when, and what it bills.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct ReportTask {
     pub id: i64,
     pub title: String,
-    /// None for approved work that was cancelled (see `cancelled_at`).
+    /// None for approved work that was cancelled or written off (see `cancelled_at`).
     pub accepted_at: Option<String>,
     pub logged: Hours,
     pub approved_estimate: Option<Hours>,
     /// What it bills: its logged hours up to the approved estimate; 0 for warranty work.
     pub billed: Hours,
     pub worklogs: Vec<Worklog>,
-    /// `accepted`, or `cancelled_approved` (entries frozen before this field read as accepted).
+    /// `accepted`, `cancelled_approved` or `written_off` (entries frozen before this field read as
+    /// accepted).
     #[serde(default)]
     pub settlement: Option<Settlement>,
     #[serde(default)]
@@ -58,6 +59,9 @@ pub struct ReportTask {
     /// Warranty work on this accepted task: its hours are listed, billed 0 h.
     #[serde(default)]
     pub warranty_of: Option<i64>,
+    /// Why staff wrote the work off (`settlement` `written_off`: its hours are listed, billed 0 h).
+    #[serde(default)]
+    pub write_off_comment: Option<String>,
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -29,8 +29,10 @@ pub struct Task {
     pub accepted_at: Option<String>,
     /// The month whose report bills the accepted task (see `late_from`).
     pub accepted_period: Option<Period>,
-    /// When approved work was cancelled, and the month that bills its logged hours (none when
-    /// the task was never approved, or staff wrote the work off; saved copies from before have none).
+    /// When approved work was cancelled, and the month that bills its logged hours, or, when
+    /// staff wrote the work off, the month whose report lists it at 0 h (none when the task was
+    /// never approved, or was written off before such work was listed; saved copies from before
+    /// have none).
     #[serde(default)]
     pub cancelled_at: Option<String>,
     #[serde(default)]
@@ -53,6 +55,9 @@ pub struct Task {
     pub assignee_name: Option<String>,
     /// Hours logged so far.
     pub logged: Hours,
+    /// Staff wrote the approved work off (with a comment, in the task's history): it bills 0 h.
+    #[serde(default)]
+    pub written_off: bool,
 }
 
 /// `GET /tasks`: a page of tasks, newest first.

@@ -50,6 +50,9 @@ pub enum Settlement {
     /// Cancelled after an estimate was approved: the logged hours, capped the same way, bill in the
     /// month of the cancellation — approved work is never silently dropped.
     CancelledApproved,
+    /// Approved work written off by staff with their reason (audited): listed in the month of the
+    /// write-off with the hours logged, billed 0 h — approved work is never silently dropped.
+    WrittenOff,
 }
 
 impl<'de> serde::Deserialize<'de> for Settlement {
@@ -57,15 +60,20 @@ impl<'de> serde::Deserialize<'de> for Settlement {
         crate::wire::from_str(d, |text| match text {
             "accepted" => Ok(Settlement::Accepted),
             "cancelled_approved" => Ok(Settlement::CancelledApproved),
-            other => Err(crate::workflow::unknown_value("settlement", other, ["accepted", "cancelled_approved"])),
+            "written_off" => Ok(Settlement::WrittenOff),
+            other => Err(crate::workflow::unknown_value(
+                "settlement",
+                other,
+                ["accepted", "cancelled_approved", "written_off"],
+            )),
         })
     }
 }
 
-/// The hours a settled task bills: a warranty task bills none (its hours are listed as warranty
-/// work), every other one [`billed_hours`].
-pub fn settled_hours(logged: Hours, approved_estimate: Option<Hours>, warranty: bool) -> Hours {
-    if warranty {
+/// The hours a settled task bills: warranty work and work written off bill none (their hours are
+/// listed as such), every other one [`billed_hours`].
+pub fn settled_hours(settlement: Settlement, logged: Hours, approved_estimate: Option<Hours>, warranty: bool) -> Hours {
+    if warranty || settlement == Settlement::WrittenOff {
         Hours::ZERO
     } else {
         billed_hours(logged, approved_estimate)
@@ -411,9 +419,12 @@ mod tests {
     }
 
     #[test]
-    fn warranty_work_bills_nothing() {
-        assert_eq!(settled_hours(h("12.5"), Some(h("10")), false), h("10"));
-        assert_eq!(settled_hours(h("12.5"), Some(h("10")), true), Hours::ZERO);
+    fn warranty_work_and_work_written_off_bill_nothing() {
+        use Settlement::*;
+        assert_eq!(settled_hours(Accepted, h("12.5"), Some(h("10")), false), h("10"));
+        assert_eq!(settled_hours(CancelledApproved, h("3"), Some(h("10")), false), h("3"));
+        assert_eq!(settled_hours(Accepted, h("12.5"), Some(h("10")), true), Hours::ZERO);
+        assert_eq!(settled_hours(WrittenOff, h("12.5"), Some(h("10")), false), Hours::ZERO);
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! What the portal says about where work bills (`shared/domain.md`, "Billing invariants"): a
 //! task accepted in a closed month («принята 31.03, в счёте за апрель: март уже закрыт»),
-//! approved work cancelled, warranty work, and the hours a client may still close this month
+//! approved work cancelled or written off, warranty work, and the hours a client may still close this month
 //! without paying extra. Plain functions, tested natively; the pages only show their text.
 
 use hourbank_domain::{Hours, MonthStatement, Period, Tariff};
@@ -71,8 +71,12 @@ pub fn consultation_day(consultation: &Consultation, lang: Lang) -> String {
 
 /// How a task in a month's report came to bill there.
 pub fn report_note(task: &ReportTask, lang: Lang) -> String {
-    let cancelled = task.settlement == Some(hourbank_domain::Settlement::CancelledApproved);
-    let (verb_ru, verb_en, at) = if cancelled {
+    use hourbank_domain::Settlement::{CancelledApproved, WrittenOff};
+    let written_off = task.settlement == Some(WrittenOff);
+    let cancelled = task.settlement == Some(CancelledApproved);
+    let (verb_ru, verb_en, at) = if written_off {
+        ("работа списана", "work written off", task.cancelled_at.as_deref())
+    } else if cancelled {
         ("отменена после согласования", "cancelled after approval", task.cancelled_at.as_deref())
     } else {
         ("принята", "accepted", task.accepted_at.as_deref())
@@ -91,6 +95,13 @@ pub fn report_note(task: &ReportTask, lang: Lang) -> String {
             "; the hours logged bill, up to the approved estimate",
         ));
     }
+    if written_off {
+        let reason = task.write_off_comment.as_deref().unwrap_or_default();
+        note.push_str(&match lang {
+            Lang::Ru => format!("; 0 ч к оплате; причина: {reason}"),
+            Lang::En => format!("; 0 h billed; reason: {reason}"),
+        });
+    }
     if let Some(of) = task.warranty_of {
         note.push_str(&match lang {
             Lang::Ru => format!("; гарантийные работы по задаче №{of}: 0 ч к оплате"),
@@ -100,8 +111,18 @@ pub fn report_note(task: &ReportTask, lang: Lang) -> String {
     note
 }
 
-/// Where a settled task bills, for its own page; none while it is open or bills nothing.
+/// Where a settled task bills, for its own page (written-off work: the report that lists it at
+/// 0 h); none while it is open or bills nothing.
 pub fn task_note(task: &Task, lang: Lang) -> Option<String> {
+    if task.written_off
+        && let (Some(at), Some(period)) = (&task.cancelled_at, task.cancelled_period)
+    {
+        let month = month_name(period, lang);
+        return Some(match lang {
+            Lang::Ru => format!("Работа списана {}, в отчёте за {month}: 0 ч к оплате", day_of(at)),
+            Lang::En => format!("Work written off {}, in the report for {month}: 0 h billed", day_of(at)),
+        });
+    }
     let (settled, billed_in, verb_ru, verb_en) =
         match (&task.accepted_at, &task.accepted_period, &task.cancelled_at, &task.cancelled_period) {
             // Capitalised here: `char::to_uppercase` would bring Unicode's 12 kB case table into the wasm.
@@ -318,6 +339,14 @@ mod tests {
             "billed": "0", "worklogs": [], "settlement": "accepted", "warranty_of": 7
         }));
         assert!(report_note(&warranty, Lang::Ru).ends_with("гарантийные работы по задаче №7: 0 ч к оплате"));
+        let written_off = report_task(serde_json::json!({
+            "id": 10, "title": "Обмен", "accepted_at": null, "logged": "3", "approved_estimate": "2", "billed": "0",
+            "worklogs": [], "settlement": "written_off", "cancelled_at": "2027-04-02T10:00:00.000Z",
+            "write_off_comment": "Клиент отказался"
+        }));
+        let note = report_note(&written_off, Lang::Ru);
+        assert!(note.starts_with("работа списана 02.04.2027"), "{note}");
+        assert!(note.ends_with("; 0 ч к оплате; причина: Клиент отказался"), "{note}");
     }
 
     fn task(json: serde_json::Value) -> Task {
@@ -350,6 +379,12 @@ mod tests {
         assert_eq!(task_note(&on_time, Lang::Ru).unwrap(), "Принята 10.03.2027, в счёте за март 2027");
         let open = task(serde_json::json!({"state": "in_work"}));
         assert_eq!(task_note(&open, Lang::Ru), None);
+        let written_off = task(serde_json::json!({"state": "cancelled", "cancelled_at": "2027-04-02T10:00:00.000Z",
+            "cancelled_period": "2027-04", "written_off": true}));
+        assert_eq!(
+            task_note(&written_off, Lang::Ru).unwrap(),
+            "Работа списана 02.04.2027, в отчёте за апрель 2027: 0 ч к оплате"
+        );
         let warranty = task(serde_json::json!({"warranty_until": "2027-04-09"}));
         assert_eq!(warranty_note(&warranty, Lang::Ru).unwrap(), "до 09.04.2027");
     }

@@ -318,6 +318,7 @@ mod tests {
             warranty_until: None,
             assignee_id: None,
             assignee_name: None,
+            written_off: false,
         }
     }
 

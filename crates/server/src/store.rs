@@ -197,7 +197,7 @@ pub type TaskRecord = hourbank_api::Task;
 
 const TASK_COLUMNS: &str = "t.id, t.org_id, t.title, t.description, t.state, t.specification, t.estimate, t.deadline, \
      t.approved_estimate, t.created_by, t.created_at, t.updated_at, t.accepted_at, t.accepted_period, \
-     t.cancelled_at, t.cancelled_period, t.warranty_of, \
+     t.cancelled_at, t.cancelled_period, t.warranty_of, t.written_off, \
      (SELECT o.warranty_days FROM orgs o WHERE o.id = t.org_id) AS warranty_days, \
      (SELECT o.contract_start FROM orgs o WHERE o.id = t.org_id) AS contract_start, t.assignee_id, (SELECT u.name FROM users u WHERE u.id = t.assignee_id) AS assignee_name, \
      CAST(COALESCE((SELECT SUM(w.hours) FROM worklogs w WHERE w.task_id = t.id), 0) AS BIGINT) AS logged";
@@ -247,6 +247,7 @@ fn task_from_row(row: &impl Columns) -> Result<TaskRecord, Error> {
         assignee_id: col(row, "assignee_id")?,
         assignee_name: col(row, "assignee_name")?,
         logged: Hours::from_centi(col(row, "logged")?),
+        written_off: col::<i64>(row, "written_off")? != 0,
     })
 }
 

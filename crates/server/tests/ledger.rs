@@ -6,9 +6,9 @@
 //! least four calendar months. After every step the reports of every month are checked against a
 //! plain model written here, independently of the domain crate:
 //!
-//! - every settled task (accepted, or approved work cancelled) and billable consultation bills in
-//!   exactly one report, in the month the model expects, for the hours it expects; nothing else is
-//!   billed;
+//! - every settled task (accepted, or approved work cancelled or written off, the latter at 0 h)
+//!   and billable consultation bills in exactly one report, in the month the model expects, for
+//!   the hours it expects; nothing else is billed;
 //! - a report's billed hours add up to its statement's hours;
 //! - the statement is the model's own arithmetic of fee, included hours, reserve and overage, and
 //!   the reserve carried between months conserves hours;
@@ -196,7 +196,12 @@ struct Task {
     accepted_on: Option<NaiveDate>,
     /// Where it bills: (settled in, billed in, hours).
     bill: Option<(Period, Period, i64)>,
+    /// Staff wrote its approved work off: listed where `bill` says, at 0 h.
+    written_off: bool,
 }
+
+/// The reason every write-off in these runs gives, which its report entry must carry.
+const WRITE_OFF_COMMENT: &str = "Списано по договорённости с клиентом";
 
 #[derive(Debug, Default)]
 struct Model {
@@ -414,6 +419,7 @@ impl Run<'_> {
                     warranty_of: None,
                     accepted_on: None,
                     bill: None,
+                    written_off: false,
                 });
             }
             Op::Estimate { task, centi } => {
@@ -507,10 +513,15 @@ impl Run<'_> {
                 let Some(i) = self.pick(task, op) else { return Ok(()) };
                 let t = &self.model.tasks[i];
                 let allowed = self.allowed_on(op, t);
-                let body = json!({"action": "write_off", "comment": "Списано по договорённости с клиентом"});
+                let body = json!({"action": "write_off", "comment": WRITE_OFF_COMMENT});
                 let status = self.step(&analyst, t.id, body).await;
                 if self.expect(&format!("write off #{}", t.id), allowed, status).await? {
-                    self.model.tasks[i].state = State::Cancelled;
+                    // Listed in the month of the write-off, with its work, billing nothing.
+                    let (now, billed_in) = (self.now(), self.model.billing_period(self.now()));
+                    let t = &mut self.model.tasks[i];
+                    t.state = State::Cancelled;
+                    t.written_off = true;
+                    t.bill = Some((now, billed_in, 0));
                 }
             }
             Op::Warranty(task) => {
@@ -540,6 +551,7 @@ impl Run<'_> {
                         warranty_of: Some(of),
                         accepted_on: None,
                         bill: None,
+                        written_off: false,
                     });
                 }
             }
@@ -717,12 +729,33 @@ impl Run<'_> {
                 if settled_in != billed_in {
                     count("checked: a task settled in a closed month, billed in a later one");
                 }
-                if model.state == State::Cancelled {
+                if model.state == State::Cancelled && !model.written_off {
                     count("checked: approved work cancelled and billed");
                 }
                 if model.warranty_of.is_some() {
                     count("checked: warranty work billed 0 h");
                 }
+                if model.written_off {
+                    count("checked: written-off work listed at 0 h");
+                }
+                let settlement = match (model.state, model.written_off) {
+                    (_, true) => "written_off",
+                    (State::Cancelled, false) => "cancelled_approved",
+                    _ => "accepted",
+                };
+                check!(
+                    self,
+                    task["settlement"] == settlement,
+                    "#{id}'s settlement is {}; expected {settlement}",
+                    task["settlement"]
+                );
+                let reason = model.written_off.then_some(WRITE_OFF_COMMENT);
+                check!(
+                    self,
+                    task["write_off_comment"].as_str() == reason,
+                    "#{id}'s write_off_comment: {}",
+                    task["write_off_comment"]
+                );
                 check!(
                     self,
                     centi(&task["billed"]) == hours,

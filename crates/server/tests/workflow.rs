@@ -896,7 +896,53 @@ async fn a_persons_day_holds_at_most_24_hours(app: TestApp) {
     assert_eq!((created, refused), (24, 6), "{answers:?}");
 }
 
+/// Approved work written off is never silently dropped (`shared/domain.md`): the month's report
+/// lists it with its work and the staff's reason at 0 h, its CSV says so, and the task names the
+/// report; the statement bills only the accepted work beside it.
+async fn written_off_work_is_listed_at_zero_hours_with_its_reason(app: TestApp) {
+    let c = cast(&app).await;
+    let period = business_period().to_string();
+    accepted_task(&app, &c, "Печатная форма", "2", &["2"]).await;
+    let task = new_task(&app, &c, "Обмен с банком").await;
+    estimate(&app, &c, task, "5").await;
+    assert_eq!(step(&app, &c.client, task, json!({"action": "approve"})).await.0, StatusCode::OK);
+    assert_eq!(log(&app, &c.specialist, task, "3").await.0, StatusCode::CREATED);
+    let reason = "Клиент отказался от доработки; =1+1";
+    let (s, b) = step(&app, &c.analyst, task, json!({"action": "write_off", "comment": reason})).await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    assert_eq!((b["task"]["state"].as_str(), b["task"]["written_off"].as_bool()), (Some("cancelled"), Some(true)));
+    assert_eq!(b["task"]["cancelled_period"], period);
+
+    let (status, report) = app.get(&format!("/api/v1/reports/{period}"), &c.client).await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    let listed = report["tasks"].as_array().unwrap().iter().find(|t| t["id"] == task).expect("listed");
+    assert_eq!(listed["settlement"], "written_off", "{listed}");
+    assert_eq!(listed["write_off_comment"], reason);
+    assert_eq!((listed["logged"].as_str(), listed["billed"].as_str()), (Some("3"), Some("0")));
+    assert_eq!(listed["worklogs"].as_array().unwrap().len(), 1);
+    assert_eq!(report["statement"]["hours"], "2", "only the accepted task bills");
+
+    let (_, csv) = app.call_text(Method::GET, &format!("/api/v1/reports/{period}.csv"), Some(&c.client), None).await;
+    assert!(
+        csv.contains(&format!("{task};Обмен с банком;;;;\"Работа списана, 0 ч к оплате; причина: {reason}\";0\r\n")),
+        "{csv}"
+    );
+    // A cancellation of approved work still bills what was logged.
+    let cancelled = new_task(&app, &c, "Отчёт").await;
+    estimate(&app, &c, cancelled, "4").await;
+    assert_eq!(step(&app, &c.client, cancelled, json!({"action": "approve"})).await.0, StatusCode::OK);
+    assert_eq!(log(&app, &c.specialist, cancelled, "1.5").await.0, StatusCode::CREATED);
+    let (s, b) = step(&app, &c.client, cancelled, json!({"action": "cancel"})).await;
+    assert_eq!((s, b["task"]["written_off"].as_bool()), (StatusCode::OK, Some(false)), "{b}");
+    let (_, report) = app.get(&format!("/api/v1/reports/{period}"), &c.client).await;
+    let listed = report["tasks"].as_array().unwrap().iter().find(|t| t["id"] == cancelled).expect("listed");
+    assert_eq!((listed["settlement"].as_str(), listed["billed"].as_str()), (Some("cancelled_approved"), Some("1.5")));
+    assert_eq!(listed["write_off_comment"], Value::Null);
+    assert_eq!(report["statement"]["hours"], "3.5");
+}
+
 db_tests!(
+    written_off_work_is_listed_at_zero_hours_with_its_reason,
     a_persons_day_holds_at_most_24_hours,
     work_accepted_before_the_contract_starts_bills_in_its_first_month,
     work_accepted_after_the_contract_ends_bills_in_its_last_month_or_waits,

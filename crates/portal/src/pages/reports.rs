@@ -216,7 +216,7 @@ fn report_tasks(r: &Report, lang: Lang) -> AnyView {
     view! {
         <div class="table-wrap" role="region" tabindex="0" aria-label=t("Задачи в счёте месяца", "Tasks billed this month")>
         <table class="report-tasks" id="report-tasks">
-            <caption class="visually-hidden">{t("Задачи в счёте месяца (принятые и отменённые после согласования) и работы по ним", "Tasks billed this month (accepted, and cancelled after approval) and their work")}</caption>
+            <caption class="visually-hidden">{t("Задачи в счёте месяца (принятые, отменённые или списанные после согласования) и работы по ним", "Tasks billed this month (accepted, cancelled or written off after approval) and their work")}</caption>
             <thead><tr>
                 <th scope="col">{t("Задача", "Task")}</th>
                 <th scope="col">{t("Кто, когда, что сделано", "Who, when, what was done")}</th>

@@ -19,7 +19,7 @@ use serde::Serialize;
 
 use super::{col, Db};
 
-/// A task settled in its month's report (accepted, or approved work cancelled): who did what,
+/// A task settled in its month's report (accepted, or approved work cancelled or written off): who did what,
 /// when, and what it bills.
 #[derive(Debug, Serialize)]
 pub struct ReportTask {
@@ -38,6 +38,8 @@ pub struct ReportTask {
     pub late_from: Option<String>,
     /// Warranty work on this accepted task: listed with its hours, billed 0 h.
     pub warranty_of: Option<i64>,
+    /// Why staff wrote the work off (it bills 0 h).
+    pub write_off_comment: Option<String>,
 }
 
 /// A work log in a report: the fields, in the order, of [`store::Worklog`] as the task view serves it.
@@ -105,7 +107,8 @@ pub async fn write_missing(conn: &mut AnyConnection, which: Missing) -> Result<u
         Missing::Task(id) => format!(" AND t.id = {id}"),
         Missing::Org(id) => format!(" AND t.org_id = {id}"),
     };
-    // Settled work: accepted tasks, and approved work cancelled with a month to bill it in.
+    // Settled work: accepted tasks, and approved work cancelled or written off with a month to
+    // list it in.
     let missing = format!(
         "FROM tasks t WHERE (t.state = 'accepted' OR (t.state = 'cancelled' AND t.cancelled_period IS NOT NULL)){narrowed} \
          AND NOT EXISTS (SELECT 1 FROM report_entries e WHERE e.task_id = t.id)"
@@ -115,7 +118,9 @@ pub async fn write_missing(conn: &mut AnyConnection, which: Missing) -> Result<u
         // deadlock on each other's rows.
         "SELECT t.id, t.org_id, t.title, t.state, COALESCE(t.accepted_at, t.cancelled_at) AS settled_at, \
          COALESCE(t.accepted_period, t.cancelled_period) AS billed_in, t.approved_estimate, t.warranty_of, \
-         (SELECT o.contract_start FROM orgs o WHERE o.id = t.org_id) AS contract_start \
+         (SELECT o.contract_start FROM orgs o WHERE o.id = t.org_id) AS contract_start, t.written_off, \
+         (SELECT ev.comment FROM task_events ev WHERE ev.task_id = t.id AND ev.transition = 'write_off' \
+          ORDER BY ev.id DESC LIMIT 1) AS write_off_comment \
          {missing} ORDER BY t.id"
     ))
     .fetch_all(&mut *conn)
@@ -155,11 +160,18 @@ pub async fn write_missing(conn: &mut AnyConnection, which: Missing) -> Result<u
             return Err(sqlx::Error::Protocol(format!("settled task {id} has no time or month of settlement")));
         };
         let accepted = col::<String>(r, "state")? == "accepted";
+        let settlement = if accepted {
+            Settlement::Accepted
+        } else if col::<i64>(r, "written_off")? != 0 {
+            Settlement::WrittenOff
+        } else {
+            Settlement::CancelledApproved
+        };
         let warranty_of: Option<i64> = col(r, "warranty_of")?;
         let worklogs = by_task.remove(&id).unwrap_or_default();
         let logged = worklogs.iter().fold(Hours::ZERO, |sum, w| sum + w.hours);
         let approved_estimate = col::<Option<i64>>(r, "approved_estimate")?.map(Hours::from_centi);
-        let billed = settled_hours(logged, approved_estimate, warranty_of.is_some());
+        let billed = settled_hours(settlement, logged, approved_estimate, warranty_of.is_some());
         let task = ReportTask {
             id,
             title: col(r, "title")?,
@@ -168,10 +180,11 @@ pub async fn write_missing(conn: &mut AnyConnection, which: Missing) -> Result<u
             approved_estimate,
             billed,
             worklogs,
-            settlement: if accepted { Settlement::Accepted } else { Settlement::CancelledApproved },
+            settlement,
             cancelled_at: (!accepted).then(|| settled_at.clone()),
             late_from: late_from(&settled_at, &period, &col::<String>(r, "contract_start")?),
             warranty_of,
+            write_off_comment: if settlement == Settlement::WrittenOff { col(r, "write_off_comment")? } else { None },
         };
         let json = serde_json::to_string(&task).expect("a report entry serializes");
         entries.push(Entry { task_id: id, org_id: col(r, "org_id")?, period, accepted_at: settled_at, billed, json });

@@ -446,13 +446,22 @@ pub async fn close_month(app: &App, org: &OrgRecord, period: Period, by: i64) ->
 }
 
 /// What a task's billed line says (`shared/domain.md`: the report says why work bills where it
-/// does): at most the approved estimate; cancelled after approval; settled while its own month
-/// was already closed; warranty work, billed 0 h.
+/// does): at most the approved estimate; cancelled after approval; written off, billed 0 h, and
+/// why; settled while its own month was already closed; warranty work, billed 0 h.
 fn billed_note(task: &Value, lang: CsvLang) -> String {
     let t = |ru, en| lang.pick(ru, en);
-    let mut note = t("К оплате (не более согласованной оценки)", "Billed (at most the approved estimate)").to_string();
-    let cancelled = task["settlement"] == "cancelled_approved";
-    if cancelled {
+    let written_off = task["settlement"] == "written_off";
+    let cancelled = written_off || task["settlement"] == "cancelled_approved";
+    let mut note = if written_off {
+        let reason = task["write_off_comment"].as_str().unwrap_or_default();
+        match lang {
+            CsvLang::Ru => format!("Работа списана, 0 ч к оплате; причина: {reason}"),
+            CsvLang::En => format!("Work written off, 0 h billed; reason: {reason}"),
+        }
+    } else {
+        t("К оплате (не более согласованной оценки)", "Billed (at most the approved estimate)").to_string()
+    };
+    if cancelled && !written_off {
         note += t("; отменена после согласования: затраченные часы", "; cancelled after approval: the hours logged");
     }
     if let Some(late) = task["late_from"].as_str() {
@@ -464,10 +473,24 @@ fn billed_note(task: &Value, lang: CsvLang) -> String {
                 // «март 2027», as the rest of the Russian text names months.
                 let late =
                     Period::parse("late_from", late).map_or(late.to_string(), hourbank_domain::format::period_ru);
-                format!("; {} {day}, когда {late} уже был закрыт", if cancelled { "отменена" } else { "принята" })
+                let verb = if written_off {
+                    "списана"
+                } else if cancelled {
+                    "отменена"
+                } else {
+                    "принята"
+                };
+                format!("; {verb} {day}, когда {late} уже был закрыт")
             }
             CsvLang::En => {
-                format!("; {} {day}, when {late} was already closed", if cancelled { "cancelled" } else { "accepted" })
+                let verb = if written_off {
+                    "written off"
+                } else if cancelled {
+                    "cancelled"
+                } else {
+                    "accepted"
+                };
+                format!("; {verb} {day}, when {late} was already closed")
             }
         };
     }
@@ -724,6 +747,15 @@ mod tests {
         );
         let warranty = json!({"settlement": "accepted", "accepted_at": "2027-03-31T12:00:00.000Z", "warranty_of": 7});
         assert!(billed_note(&warranty, CsvLang::Ru).ends_with("; гарантийные работы по задаче №7: 0 ч к оплате"));
+        let written_off = json!({"settlement": "written_off", "cancelled_at": "2027-04-02T12:00:00.000Z",
+            "write_off_comment": "Клиент отказался от доработки"});
+        assert_eq!(
+            billed_note(&written_off, CsvLang::Ru),
+            "Работа списана, 0 ч к оплате; причина: Клиент отказался от доработки"
+        );
+        let late = json!({"settlement": "written_off", "cancelled_at": "2027-03-31T12:00:00.000Z", "late_from": "2027-03",
+            "write_off_comment": "x"});
+        assert!(billed_note(&late, CsvLang::En).ends_with("; written off 31.03.2027, when 2027-03 was already closed"));
     }
 
     /// What Excel in a Russian locale needs: Moscow times, dd.mm.yyyy dates, decimal commas,

@@ -118,6 +118,7 @@ pub async fn create(
         assignee_id: None,
         assignee_name: None,
         logged: Hours::ZERO,
+        written_off: false,
     };
     Ok(detail(caller, task, Vec::new(), Vec::new()))
 }
@@ -201,6 +202,8 @@ pub async fn transition(
     let settles = match &step {
         Transition::Accept => true,
         Transition::Cancel { .. } => task.approved_estimate.is_some(),
+        // Listed at 0 h with its reason in the month of the write-off (approved, as checked above).
+        Transition::WriteOff { .. } => true,
         _ => false,
     };
     // The contract's first and last months, which settled work must bill within. Approving
@@ -260,12 +263,13 @@ pub async fn transition(
         .bind(id)
         .bind(task.state.as_str()),
         Transition::Cancel { .. } | Transition::WriteOff { .. } => sqlx::query(
-            "UPDATE tasks SET state = $1, cancelled_at = $2, cancelled_period = $3, updated_at = $2 \
-             WHERE id = $4 AND state = $5",
+            "UPDATE tasks SET state = $1, cancelled_at = $2, cancelled_period = $3, written_off = $4, updated_at = $2 \
+             WHERE id = $5 AND state = $6",
         )
         .bind(next.as_str())
         .bind(&now)
         .bind(billed_in.clone())
+        .bind(i64::from(matches!(step, Transition::WriteOff { .. })))
         .bind(id)
         .bind(task.state.as_str()),
         _ => sqlx::query("UPDATE tasks SET state = $1, updated_at = $2 WHERE id = $3 AND state = $4")
@@ -279,10 +283,6 @@ pub async fn transition(
             "the task changed meanwhile; reload it and try again",
             "задачу тем временем изменили; обновите страницу и попробуйте снова",
         ));
-    }
-    if settles {
-        // Its report entry, final like the settlement, in the same transaction.
-        crate::db::report_entries::write_missing(&mut tx, crate::db::report_entries::Missing::Task(id)).await?;
     }
     let comment = match &step {
         Transition::Reject { comment }
@@ -304,6 +304,11 @@ pub async fn transition(
     .bind(&comment)
     .execute(&mut *tx)
     .await?;
+    if settles {
+        // Its report entry, final like the settlement, in the same transaction (after the event,
+        // whose comment is a write-off's reason in the report).
+        crate::db::report_entries::write_missing(&mut tx, crate::db::report_entries::Missing::Task(id)).await?;
+    }
     let before = serde_json::to_value(&task).expect("task serializes");
     // The reason given (a write-off's, a cancellation's) is in the audit log too, where an admin
     // looks for who gave away which hours and why.
