@@ -546,7 +546,16 @@ pub struct Audit<'a> {
 /// [`Db::write_once`]): `insert` is `INSERT … RETURNING id` with its values `$1…$n` in `args`;
 /// the entry's `entity_id` is the new record's id, which is returned. An insert with a condition
 /// (`INSERT … SELECT … WHERE`) that stores nothing writes no audit row and returns `None`.
-pub async fn insert_audited(db: &Db, insert: &str, args: &[Arg<'_>], entry: Audit<'_>) -> Result<Option<i64>, Error> {
+///
+/// Under an `Idempotency-Key`, `answer` (when the caller knows it but for the new id) is stored
+/// with the key by the same statement ([`Db::write_once_keyed_answered`]).
+pub async fn insert_audited(
+    db: &Db,
+    insert: &str,
+    args: &[Arg<'_>],
+    entry: Audit<'_>,
+    answer: Option<&crate::db::PreparedAnswer>,
+) -> Result<Option<i64>, Error> {
     let n = args.len();
     let p = |i: usize| format!("${}", n + i);
     let (at, user, org, action, entity, before, after) = (p(1), p(2), p(3), p(4), p(5), p(6), p(7));
@@ -556,7 +565,7 @@ pub async fn insert_audited(db: &Db, insert: &str, args: &[Arg<'_>], entry: Audi
          SELECT {at}, {user}, {org}, {action}, {entity}, last_insert_rowid(), {before}, {after} WHERE changes() = 1"
     );
     let postgres = format!(
-        "WITH created AS ({insert}) INSERT INTO audit_log ({COLUMNS}) \
+        "INSERT INTO audit_log ({COLUMNS}) \
          SELECT {at}, {user}, {org}, {action}, {entity}, id, {before}, {after} FROM created RETURNING entity_id AS id"
     );
     let (now, before, after) =
@@ -571,7 +580,7 @@ pub async fn insert_audited(db: &Db, insert: &str, args: &[Arg<'_>], entry: Audi
         Arg::OptText(before.as_deref()),
         Arg::OptText(after.as_deref()),
     ]);
-    let rows = db.write_once_keyed(&sqlite, &postgres, &all).await?;
+    let rows = db.write_once_keyed_answered(&sqlite, insert, &postgres, &all, answer).await?;
     rows.first().map(|row| row.int("id")).transpose().map_err(Error::from)
 }
 

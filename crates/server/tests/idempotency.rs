@@ -204,7 +204,61 @@ async fn a_write_whose_answer_was_lost_is_not_run_again(app: TestApp) {
     assert_eq!(list["tasks"].as_array().unwrap().len(), 0, "neither retry ran the write");
 }
 
+/// Sends a keyed POST and reads the answer as text (a replay must give the same bytes).
+async fn post_keyed_text(app: &TestApp, path: &str, token: &str, key: &str, body: &Value) -> (StatusCode, String) {
+    let response = app
+        .client
+        .post(format!("{}{path}", app.base))
+        .bearer_auth(token)
+        .header("idempotency-key", key)
+        .header("content-type", "application/json")
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap();
+    (response.status(), response.text().await.unwrap())
+}
+
+/// A new task's answer is known before its write but for the id: on PostgreSQL the write stores
+/// it with the key, in the same transaction (the key's row and the task's have one `xmin`), so the
+/// request makes no second write; a title that holds the stand-in id's digits takes the usual
+/// way (answer recorded after the write). Either way a replay is the first answer, byte for byte.
+async fn a_new_tasks_answer_is_stored_by_its_own_write(app: TestApp) {
+    use hourbank_server::db::Backend;
+    let org = app.org("ООО «Ромашка»", "7707083893", &format!("{}-01", business_period())).await;
+    let (_, client) = app.user("c@romashka.test", "client", Some(org)).await;
+    for (key, title, in_the_write) in
+        [("plain", "Печатная форма", true), ("stand-in", "Счёт -9223372036854775808 и -9223372036854775808", false)]
+    {
+        let body = json!({"title": title, "description": "описание"});
+        let (status, first) = post_keyed_text(&app, "/api/v1/tasks", &client, key, &body).await;
+        assert_eq!(status, StatusCode::CREATED, "{first}");
+        let (status, again) = post_keyed_text(&app, "/api/v1/tasks", &client, key, &body).await;
+        assert_eq!((status, &again), (StatusCode::CREATED, &first), "{key}: the replay is the first answer");
+        let id = serde_json::from_str::<Value>(&first).unwrap()["task"]["id"].as_i64().unwrap();
+        let stored = sqlx::query("SELECT status, body FROM idempotency_keys WHERE key = $1")
+            .bind(key)
+            .fetch_one(app.state.db().pool())
+            .await
+            .unwrap();
+        let (status, body): (i64, String) = (sqlx::Row::get(&stored, "status"), sqlx::Row::get(&stored, "body"));
+        assert_eq!((status, &body), (201, &first));
+        if app.state.db().backend() == Backend::Postgres {
+            let same: bool = sqlx::query_scalar(
+                "SELECT k.xmin::text = t.xmin::text FROM idempotency_keys k, tasks t WHERE k.key = $1 AND t.id = $2",
+            )
+            .bind(key)
+            .bind(id)
+            .fetch_one(app.state.db().pool())
+            .await
+            .unwrap();
+            assert_eq!(same, in_the_write, "{key}: the answer stored by the task's own transaction");
+        }
+    }
+}
+
 db_tests!(
+    a_new_tasks_answer_is_stored_by_its_own_write,
     a_key_resent_with_another_password_is_refused,
     concurrent_repeats_of_a_transition_answer_as_the_first,
     a_write_whose_answer_was_lost_is_not_run_again,

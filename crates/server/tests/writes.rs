@@ -70,6 +70,7 @@ async fn a_failed_write_stores_nothing_and_leaves_connections_usable(app: TestAp
          VALUES ($1, 'x', 'x', 'new', $2, 'now', 'now') RETURNING id",
         &[Arg::Int(999_999), Arg::Int(user)],
         Audit { user_id: Some(user), org_id: Some(999_999), action: "create", entity: "task", ..Default::default() },
+        None,
     )
     .await;
     assert!(failed.is_err(), "{failed:?}");
@@ -94,10 +95,10 @@ async fn a_write_whose_caller_goes_away_is_all_or_nothing(app: TestApp) {
         || Audit { user_id: Some(user), org_id: Some(org), action: "create", entity: "task", ..Default::default() };
     // A first write opens the writer's connection; the next is polled once (its script handed to
     // SQLite's worker thread), then dropped, as when a client hangs up mid-request.
-    insert_audited(app.state.db(), insert, &args, entry()).await.unwrap().unwrap();
-    let _ = insert_audited(app.state.db(), insert, &args, entry()).now_or_never();
+    insert_audited(app.state.db(), insert, &args, entry(), None).await.unwrap().unwrap();
+    let _ = insert_audited(app.state.db(), insert, &args, entry(), None).now_or_never();
     // The writes after it go through, whichever way it ended…
-    insert_audited(app.state.db(), insert, &args, entry()).await.unwrap().unwrap();
+    insert_audited(app.state.db(), insert, &args, entry(), None).await.unwrap().unwrap();
     let (s, b) = app.post("/api/v1/tasks", &client, json!({"title": "После", "description": "x"})).await;
     assert_eq!(s, StatusCode::CREATED, "{b}");
     // …and it left a task with its audit row, or neither.
@@ -122,10 +123,10 @@ async fn a_conditional_insert_that_stores_nothing_audits_nothing(app: TestApp) {
         || Audit { user_id: Some(user), org_id: Some(org), action: "create", entity: "worklog", ..Default::default() };
     // The task is `new`; the work was checked against `in_work`.
     let stale = [Arg::Int(task), Arg::Int(org), Arg::Int(user), Arg::Text("in_work")];
-    assert_eq!(insert_audited(app.state.db(), insert, &stale, entry()).await.unwrap(), None);
+    assert_eq!(insert_audited(app.state.db(), insert, &stale, entry(), None).await.unwrap(), None);
     assert_eq!((count(&app, "worklogs").await, count(&app, "audit_log").await), (0, audited));
     let current = [Arg::Int(task), Arg::Int(org), Arg::Int(user), Arg::Text("new")];
-    let id = insert_audited(app.state.db(), insert, &current, entry()).await.unwrap();
+    let id = insert_audited(app.state.db(), insert, &current, entry(), None).await.unwrap();
     assert!(id.is_some());
     assert_eq!((count(&app, "worklogs").await, count(&app, "audit_log").await), (1, audited + 1));
 }

@@ -121,6 +121,9 @@ pub struct KeyClaim {
     pub path: String,
     pub fingerprint: String,
     state: std::sync::Mutex<ClaimState>,
+    /// The answer stored with the key by the write itself ([`Db::write_once_keyed_answered`]):
+    /// its status and body.
+    answered: std::sync::Mutex<Option<(u16, String)>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -139,7 +142,15 @@ tokio::task_local! {
 
 impl KeyClaim {
     pub fn new(user_id: i64, key: String, method: String, path: String, fingerprint: String) -> KeyClaim {
-        KeyClaim { user_id, key, method, path, fingerprint, state: std::sync::Mutex::new(ClaimState::Open) }
+        KeyClaim {
+            user_id,
+            key,
+            method,
+            path,
+            fingerprint,
+            state: std::sync::Mutex::new(ClaimState::Open),
+            answered: std::sync::Mutex::new(None),
+        }
     }
 
     /// Runs `work` (the request's handler) with this claim in force.
@@ -149,6 +160,12 @@ impl KeyClaim {
 
     pub fn state(&self) -> ClaimState {
         *self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The answer the write stored with the key, if it did: the layer records no other when the
+    /// handler's answer is this one.
+    pub fn answered(&self) -> Option<(u16, String)> {
+        self.answered.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     /// The claim in force that no write has used yet.
@@ -166,6 +183,25 @@ impl KeyClaim {
             p(2),
             p(3),
             p(4),
+            p(5),
+            p(6)
+        )
+    }
+
+    /// The key's row with its answer (`$first+7` status, then the body around the id of each row of
+    /// CTE `created`, `$first+8` before and `$first+9` after it), placeholders from `$first+1`.
+    fn insert_answered_sql(&self, first: usize) -> String {
+        let p = |i: usize| format!("${}", first + i);
+        format!(
+            "INSERT INTO idempotency_keys (user_id, key, method, path, status, body, created_at, request_hash) \
+             SELECT {}, {}, {}, {}, {}, {}::text || created.id::text || {}::text, {}, {} FROM created",
+            p(1),
+            p(2),
+            p(3),
+            p(4),
+            p(7),
+            p(8),
+            p(9),
             p(5),
             p(6)
         )
@@ -190,6 +226,19 @@ impl KeyClaim {
         bind_all(query, &self.args(now))
     }
 
+    /// Notes how a write that carried the key with its answer ended: with the record's id, the
+    /// answer is stored; with no record created, no key was stored either (it stays open).
+    fn settle_answered(&self, outcome: &Result<Vec<DbRow>, sqlx::Error>, answer: &PreparedAnswer) {
+        match outcome {
+            Ok(rows) => {
+                let Some(id) = rows.first().and_then(|row| row.int("id").ok()) else { return };
+                *self.answered.lock().unwrap_or_else(|e| e.into_inner()) = Some((answer.status, answer.body(id)));
+                *self.state.lock().unwrap_or_else(|e| e.into_inner()) = ClaimState::Recorded;
+            }
+            Err(_) => self.settle(outcome),
+        }
+    }
+
     /// Notes how the write that carried the key ended.
     fn settle<T>(&self, outcome: &Result<T, sqlx::Error>) {
         let next = match outcome {
@@ -198,6 +247,37 @@ impl KeyClaim {
             Err(_) => return,
         };
         *self.state.lock().unwrap_or_else(|e| e.into_inner()) = next;
+    }
+}
+
+/// A keyed write's answer, known before the write but for the id the database gives the record it
+/// creates: stored with the key by the write itself ([`Db::write_once_keyed_answered`]), so the
+/// request needs no second write to record it.
+#[derive(Debug, Clone)]
+pub struct PreparedAnswer {
+    status: u16,
+    before: String,
+    after: String,
+}
+
+impl PreparedAnswer {
+    /// An id no record has, rendered where the real one goes.
+    const STAND_IN: i64 = i64::MIN;
+
+    /// A `201 Created` whose body is `render(id)`; none when the stand-in id does not split the
+    /// body in exactly one place (user text that happens to hold the same digits): then the answer
+    /// is recorded after the write, as any other.
+    pub fn created(render: impl Fn(i64) -> String) -> Option<PreparedAnswer> {
+        let status = 201;
+        let body = render(Self::STAND_IN);
+        let stand_in = Self::STAND_IN.to_string();
+        let mut parts = body.split(stand_in.as_str());
+        let (before, after) = (parts.next()?, parts.next()?);
+        parts.next().is_none().then(|| PreparedAnswer { status, before: before.to_string(), after: after.to_string() })
+    }
+
+    fn body(&self, id: i64) -> String {
+        format!("{}{id}{}", self.before, self.after)
     }
 }
 
@@ -408,6 +488,36 @@ impl Db {
             }
         };
         claim.settle(&written);
+        written
+    }
+
+    /// [`Db::write_once_keyed`] for the statement `WITH created AS ({created}) {rest}` (SQLite:
+    /// `sqlite`), where `created` inserts one record `RETURNING id` and `rest` returns a row with
+    /// an `id` column when it did. On PostgreSQL the key goes in with its `answer`, built around
+    /// that id ([`PreparedAnswer`]), in the same statement: the commit that stores the write stores
+    /// its answer, and the request makes no second write. (On SQLite the writer groups the answer
+    /// with other writes anyway.)
+    pub async fn write_once_keyed_answered(
+        &self,
+        sqlite: &str,
+        created: &str,
+        rest: &str,
+        args: &[Arg<'_>],
+        answer: Option<&PreparedAnswer>,
+    ) -> Result<Vec<DbRow>, sqlx::Error> {
+        let (Backend::Postgres, Some(answer), Some(claim)) = (self.backend, answer, KeyClaim::open()) else {
+            return self.write_once_keyed(sqlite, &format!("WITH created AS ({created}) {rest}"), args).await;
+        };
+        let now = now();
+        let statement = format!(
+            "WITH created AS ({created}), idempotency_key AS ({}) {rest}",
+            claim.insert_answered_sql(args.len())
+        );
+        let mut all = args.to_vec();
+        all.extend(claim.args(&now));
+        all.extend([Arg::Int(i64::from(answer.status)), Arg::Text(&answer.before), Arg::Text(&answer.after)]);
+        let written = self.write_once("", &statement, &all).await;
+        claim.settle_answered(&written, answer);
         written
     }
 

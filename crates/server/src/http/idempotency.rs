@@ -2,7 +2,8 @@
 //! the same request with the same key gets that answer again without running it twice. A key
 //! reused for a different request is refused; a failed request frees its key for a corrected retry.
 //! The key is stored by the request's own write, in its transaction ([`KeyClaim`]): a key exists
-//! exactly when its write does, and only the answer is recorded afterwards.
+//! exactly when its write does, and only the answer is recorded afterwards — unless the write
+//! knew its answer and stored it with the key ([`crate::db::PreparedAnswer`], PostgreSQL).
 
 use axum::body::{to_bytes, Body, Bytes};
 use axum::extract::{Request, State};
@@ -215,6 +216,12 @@ async fn run_keyed(
                 .await?
                 .ok_or_else(|| ApiError::internal("a taken idempotency key is not stored".into()));
         }
+        // The write stored this very answer with the key (`db::PreparedAnswer`): nothing to record.
+        (ClaimState::Recorded, true)
+            if claim
+                .answered()
+                .is_some_and(|(status, body)| status == parts.status.as_u16() && body.as_bytes() == bytes.as_ref()) => {
+        }
         (ClaimState::Recorded, true) => {
             let answer = Answer {
                 user_id: claim.user_id,
@@ -309,36 +316,54 @@ impl Answers {
     }
 }
 
+/// At most this many batches of answers written at once: a batch that waits for the one before it
+/// to finish would add that one's round trip to every answer in it.
+const ANSWER_WRITERS: usize = 4;
+
 async fn write_answers(db: crate::Db, mut receive: tokio::sync::mpsc::UnboundedReceiver<Waiting>) {
-    let mut batch = Vec::with_capacity(ANSWER_BATCH);
-    while receive.recv_many(&mut batch, ANSWER_BATCH).await > 0 {
-        let n = batch.len();
-        let rows = (0..n).map(|i| {
-            format!("(${}::bigint, ${}::text, ${}::bigint, ${}::text)", 4 * i + 1, 4 * i + 2, 4 * i + 3, 4 * i + 4)
-        });
-        // `no_wait` is joined so that it runs. Without waiting for the disk (`synchronous_commit` off
-        // for this transaction only, set inside the statement, which is its own transaction: one
-        // round trip, not four for BEGIN, SET LOCAL, UPDATE and COMMIT): the writes they answer are
-        // already durable, and an answer lost in a database crash (at most a few hundred
-        // milliseconds of them) makes its retry say "stored, answer lost" — never run the write
-        // again. A server process dying loses nothing: the database has the commit.
-        let postgres = format!(
-            "WITH no_wait AS (SELECT set_config('synchronous_commit', 'off', true)) \
-             UPDATE idempotency_keys AS k SET status = v.status, body = v.body \
-             FROM (VALUES {}) AS v(status, body, user_id, key), no_wait \
-             WHERE k.user_id = v.user_id AND k.key = v.key",
-            rows.collect::<Vec<_>>().join(", ")
-        );
-        let args: Vec<Arg<'_>> = batch
-            .iter()
-            .flat_map(|(a, _)| [Arg::Int(a.status), Arg::Text(&a.body), Arg::Int(a.user_id), Arg::Text(&a.key)])
-            .collect();
-        // On a kept connection (`Db::write_once`), not the pool: no ping after it.
-        let outcome = db.write_once("", &postgres, &args).await.map(drop).map_err(|e| e.to_string());
-        drop(args);
-        for (_, done) in batch.drain(..) {
-            let _ = done.send(outcome.clone());
+    let writers = Arc::new(tokio::sync::Semaphore::new(ANSWER_WRITERS));
+    loop {
+        // A free writer first: while all are busy, answers gather for the next batch.
+        let Ok(writer) = writers.clone().acquire_owned().await else { return };
+        let mut batch = Vec::with_capacity(ANSWER_BATCH);
+        if receive.recv_many(&mut batch, ANSWER_BATCH).await == 0 {
+            return;
         }
+        let db = db.clone();
+        tokio::spawn(async move {
+            write_answer_batch(&db, batch).await;
+            drop(writer);
+        });
+    }
+}
+
+async fn write_answer_batch(db: &crate::Db, mut batch: Vec<Waiting>) {
+    let n = batch.len();
+    let rows = (0..n).map(|i| {
+        format!("(${}::bigint, ${}::text, ${}::bigint, ${}::text)", 4 * i + 1, 4 * i + 2, 4 * i + 3, 4 * i + 4)
+    });
+    // `no_wait` is joined so that it runs. Without waiting for the disk (`synchronous_commit` off
+    // for this transaction only, set inside the statement, which is its own transaction: one
+    // round trip, not four for BEGIN, SET LOCAL, UPDATE and COMMIT): the writes they answer are
+    // already durable, and an answer lost in a database crash (at most a few hundred
+    // milliseconds of them) makes its retry say "stored, answer lost" — never run the write
+    // again. A server process dying loses nothing: the database has the commit.
+    let postgres = format!(
+        "WITH no_wait AS (SELECT set_config('synchronous_commit', 'off', true)) \
+         UPDATE idempotency_keys AS k SET status = v.status, body = v.body \
+         FROM (VALUES {}) AS v(status, body, user_id, key), no_wait \
+         WHERE k.user_id = v.user_id AND k.key = v.key",
+        rows.collect::<Vec<_>>().join(", ")
+    );
+    let args: Vec<Arg<'_>> = batch
+        .iter()
+        .flat_map(|(a, _)| [Arg::Int(a.status), Arg::Text(&a.body), Arg::Int(a.user_id), Arg::Text(&a.key)])
+        .collect();
+    // On a kept connection (`Db::write_once`), not the pool: no ping after it.
+    let outcome = db.write_once("", &postgres, &args).await.map(drop).map_err(|e| e.to_string());
+    drop(args);
+    for (_, done) in batch.drain(..) {
+        let _ = done.send(outcome.clone());
     }
 }
 

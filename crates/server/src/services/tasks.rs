@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 
 use crate::app::App;
 use crate::auth::{Caller, OrgScope};
-use crate::db::{col, now, Arg, Backend};
+use crate::db::{col, now, Arg, Backend, PreparedAnswer};
 use crate::store::{self, TaskHead, TaskRecord};
 use crate::Error;
 
@@ -87,27 +87,37 @@ pub async fn create(
     }
     let now = app.clock().now_text();
     let after = json!({ "title": title, "description": description, "state": "new" });
+    // A new task has no history or work yet: the answer is what is written, known before the
+    // write but for the id (stored with an idempotency key by the write itself).
+    let answer =
+        |id| detail(caller, new_task_record(id, org_id, &title, &description, caller.user_id, &now), vec![], vec![]);
+    let prepared = PreparedAnswer::created(|id| serde_json::to_string(&answer(id)).expect("a task serializes"));
     let id = insert_new_task(
         app,
         NewTask { org_id, title: &title, description: &description, by: caller.user_id, now: &now, warranty_of: None },
         "create",
         &after,
+        prepared.as_ref(),
     )
     .await?;
-    // A new task has no history or work yet: answer from what was just written.
-    let task = TaskRecord {
+    Ok(answer(id))
+}
+
+/// A task just created, in state `new`, as stored.
+fn new_task_record(id: i64, org_id: i64, title: &str, description: &str, by: i64, now: &str) -> TaskRecord {
+    TaskRecord {
         id,
         org_id,
-        title,
-        description,
+        title: title.to_string(),
+        description: description.to_string(),
         state: TaskState::New,
         specification: None,
         estimate: None,
         deadline: None,
         approved_estimate: None,
-        created_by: caller.user_id,
-        created_at: now.clone(),
-        updated_at: now,
+        created_by: by,
+        created_at: now.to_string(),
+        updated_at: now.to_string(),
         accepted_at: None,
         accepted_period: None,
         cancelled_at: None,
@@ -119,8 +129,7 @@ pub async fn create(
         assignee_name: None,
         logged: Hours::ZERO,
         written_off: false,
-    };
-    Ok(detail(caller, task, Vec::new(), Vec::new()))
+    }
 }
 
 /// A task to insert, in state `new`.
@@ -135,7 +144,13 @@ struct NewTask<'a> {
 }
 
 /// Inserts a new task with its audit row (`action`: `create`, or `warranty` for a claim).
-async fn insert_new_task(app: &App, task: NewTask<'_>, action: &str, after: &Value) -> Result<i64, Error> {
+async fn insert_new_task(
+    app: &App,
+    task: NewTask<'_>,
+    action: &str,
+    after: &Value,
+    answer: Option<&PreparedAnswer>,
+) -> Result<i64, Error> {
     store::insert_audited(
         app.db(),
         "INSERT INTO tasks (org_id, title, description, state, created_by, created_at, updated_at, warranty_of) \
@@ -157,6 +172,7 @@ async fn insert_new_task(app: &App, task: NewTask<'_>, action: &str, after: &Val
             after: Some(after),
             ..Default::default()
         },
+        answer,
     )
     .await?
     .ok_or_else(|| Error::Internal("a new task returned no id".into()))
@@ -470,6 +486,7 @@ pub async fn log_work(
             after: Some(&after),
             ..Default::default()
         },
+        None,
     )
     .await?;
     let Some(log_id) = log_id else {
@@ -569,6 +586,7 @@ pub async fn claim_warranty(
         },
         "warranty",
         &after,
+        None,
     )
     .await?;
     let task = store::task(app.db(), scope, new_id).await?;
