@@ -219,10 +219,11 @@ async fn post_keyed_text(app: &TestApp, path: &str, token: &str, key: &str, body
     (response.status(), response.text().await.unwrap())
 }
 
-/// A new task's answer is known before its write but for the id: on PostgreSQL the write stores
-/// it with the key, in the same transaction (the key's row and the task's have one `xmin`), so the
-/// request makes no second write; a title that holds the stand-in id's digits takes the usual
-/// way (answer recorded after the write). Either way a replay is the first answer, byte for byte.
+/// A new task's answer (and a work log's) is known before its write but for the id: on
+/// PostgreSQL the write stores it with the key, in the same transaction (the key's row and the
+/// task's have one `xmin`), so the request makes no second write; a title that holds the stand-in
+/// id's digits takes the usual way (answer recorded after the write). Either way a replay is the
+/// first answer, byte for byte.
 async fn a_new_tasks_answer_is_stored_by_its_own_write(app: TestApp) {
     use hourbank_server::db::Backend;
     let org = app.org("ООО «Ромашка»", "7707083893", &format!("{}-01", business_period())).await;
@@ -254,6 +255,26 @@ async fn a_new_tasks_answer_is_stored_by_its_own_write(app: TestApp) {
             .unwrap();
             assert_eq!(same, in_the_write, "{key}: the answer stored by the task's own transaction");
         }
+    }
+    // A work log's answer too.
+    let (_, specialist) = app.user("s@hb.test", "specialist", None).await;
+    let (_, list) = app.get("/api/v1/tasks", &client).await;
+    let task = list["tasks"][0]["id"].as_i64().unwrap();
+    let path = format!("/api/v1/tasks/{task}/worklogs");
+    let body = json!({"date": business_today().to_string(), "hours": "1.5", "description": "работа"});
+    let (status, first) = post_keyed_text(&app, &path, &specialist, "log", &body).await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    assert_eq!(post_keyed_text(&app, &path, &specialist, "log", &body).await, (StatusCode::CREATED, first.clone()));
+    let id = serde_json::from_str::<Value>(&first).unwrap()["worklog"]["id"].as_i64().unwrap();
+    if app.state.db().backend() == Backend::Postgres {
+        let same: bool = sqlx::query_scalar(
+            "SELECT k.xmin::text = w.xmin::text FROM idempotency_keys k, worklogs w WHERE k.key = 'log' AND w.id = $1",
+        )
+        .bind(id)
+        .fetch_one(app.state.db().pool())
+        .await
+        .unwrap();
+        assert!(same, "the work log's answer stored by its own transaction");
     }
 }
 

@@ -234,8 +234,8 @@ async fn log_work(
         reading.push(hourbank_domain::FieldError::new("date", Problem::Rule(Rule::InTheFuture)));
     }
     let work = reading.finish()?;
-    let worklog = tasks::log_work(&state, &caller, id, &task, work).await?;
-    Ok((StatusCode::CREATED, Json(LoggedWork { worklog })))
+    let logged = tasks::log_work(&state, &caller, id, &task, work).await?;
+    Ok((StatusCode::CREATED, Json(logged)))
 }
 
 /// A warranty claim on an accepted task («гарантийные обязательства»): within the warranty days

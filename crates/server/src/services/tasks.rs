@@ -5,7 +5,7 @@
 //! writes its report entry in the month that bills it.
 
 use hourbank_api::request::Reading;
-use hourbank_api::tasks::{LogWork, TaskDetail, WarrantyClaim};
+use hourbank_api::tasks::{LogWork, LoggedWork, TaskDetail, WarrantyClaim};
 use hourbank_domain::workflow::{allowed, can_log_work, next_state, Action, Role, TaskState, Transition};
 use hourbank_domain::{contract_billing_period, warranty_open, Hours, Period, Problem, Rule};
 use serde_json::{json, Value};
@@ -422,7 +422,7 @@ pub async fn log_work(
     id: i64,
     task: &TaskHead,
     work: LogWork,
-) -> Result<store::Worklog, Error> {
+) -> Result<LoggedWork, Error> {
     let LogWork { date, hours, description } = work;
     if !can_log_work(task.state, caller.role) {
         return Err(if matches!(caller.role, Role::Client | Role::Sales) {
@@ -465,6 +465,20 @@ pub async fn log_work(
          AND $5 + {day_so_far} <= {DAY_CENTI} \
          RETURNING id"
     );
+    // The answer is what is written, known before the write but for the id (stored with an
+    // idempotency key by the write itself).
+    let answer = |log_id| LoggedWork {
+        worklog: store::Worklog {
+            id: log_id,
+            task_id: id,
+            user_id: caller.user_id,
+            user_name: caller.name.clone(),
+            date,
+            hours,
+            description: description.clone(),
+        },
+    };
+    let prepared = PreparedAnswer::created(|id| serde_json::to_string(&answer(id)).expect("a work log serializes"));
     let log_id = store::insert_audited(
         app.db(),
         &insert,
@@ -486,7 +500,7 @@ pub async fn log_work(
             after: Some(&after),
             ..Default::default()
         },
-        None,
+        prepared.as_ref(),
     )
     .await?;
     let Some(log_id) = log_id else {
@@ -508,16 +522,7 @@ pub async fn log_work(
             format!("задача №{id} сменила статус, пока записывалась работа"),
         ));
     };
-    let worklog = store::Worklog {
-        id: log_id,
-        task_id: id,
-        user_id: caller.user_id,
-        user_name: caller.name.clone(),
-        date,
-        hours,
-        description,
-    };
-    Ok(worklog)
+    Ok(answer(log_id))
 }
 
 /// The refusal of a step that would bill with no month of the contract left to bill it in. (The
