@@ -316,28 +316,15 @@ impl Answers {
     }
 }
 
-/// At most this many batches of answers written at once: a batch that waits for the one before it
-/// to finish would add that one's round trip to every answer in it.
-const ANSWER_WRITERS: usize = 4;
-
 async fn write_answers(db: crate::Db, mut receive: tokio::sync::mpsc::UnboundedReceiver<Waiting>) {
-    let writers = Arc::new(tokio::sync::Semaphore::new(ANSWER_WRITERS));
-    loop {
-        // A free writer first: while all are busy, answers gather for the next batch.
-        let Ok(writer) = writers.clone().acquire_owned().await else { return };
-        let mut batch = Vec::with_capacity(ANSWER_BATCH);
-        if receive.recv_many(&mut batch, ANSWER_BATCH).await == 0 {
-            return;
-        }
-        let db = db.clone();
-        tokio::spawn(async move {
-            write_answer_batch(&db, batch).await;
-            drop(writer);
-        });
+    let mut batch = Vec::with_capacity(ANSWER_BATCH);
+    while receive.recv_many(&mut batch, ANSWER_BATCH).await > 0 {
+        write_answer_batch(&db, &mut batch).await;
     }
 }
 
-async fn write_answer_batch(db: &crate::Db, mut batch: Vec<Waiting>) {
+/// Writes `batch` in one statement and tells each request how it went; leaves `batch` empty.
+async fn write_answer_batch(db: &crate::Db, batch: &mut Vec<Waiting>) {
     let n = batch.len();
     let rows = (0..n).map(|i| {
         format!("(${}::bigint, ${}::text, ${}::bigint, ${}::text)", 4 * i + 1, 4 * i + 2, 4 * i + 3, 4 * i + 4)
