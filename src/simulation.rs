@@ -164,6 +164,44 @@ pub fn decode_fill(query: &str) -> FillForm {
     fill
 }
 
+/// The simulation's fields as the simulation page's link carries them (`mc=`):
+/// `profile:mean:spread:seasonal:paths:months:seed`, each escaped, numbers in their shortest
+/// form; mean and spread empty while they follow the months entered, seasonal `1` or empty.
+pub fn encode_sim(sim: &SimForm) -> String {
+    let number = |text: &str| crate::link::escape(&crate::link::number(text));
+    [
+        crate::link::escape(sim.profile.trim()),
+        sim.mean.as_deref().map(number).unwrap_or_default(),
+        sim.spread.as_deref().map(number).unwrap_or_default(),
+        if sim.seasonal { "1".into() } else { String::new() },
+        number(&sim.paths),
+        number(&sim.months),
+        number(&sim.seed),
+    ]
+    .join(":")
+}
+
+/// The simulation's fields of a link's `mc=`, over the defaults; a bad value stays as typed, so
+/// the form reports it.
+pub fn decode_sim(query: &str, lang: Lang) -> SimForm {
+    let mut sim = SimForm { lang, ..SimForm::default() };
+    let Some((_, raw)) = crate::link::pairs(query).find(|(k, _)| k == "mc") else { return sim };
+    let parts: Vec<String> = raw.split(':').map(crate::link::unescape).collect();
+    let part = |i: usize| parts.get(i).filter(|p| !p.is_empty()).cloned();
+    if let Some(profile) = part(0) {
+        sim.profile = profile;
+    }
+    sim.mean = part(1);
+    sim.spread = part(2);
+    sim.seasonal = part(3).is_some_and(|s| s == "1");
+    for (i, field) in [(4, &mut sim.paths), (5, &mut sim.months), (6, &mut sim.seed)] {
+        if let Some(text) = part(i) {
+            *field = text;
+        }
+    }
+    sim
+}
+
 /// What the simulation is run on: the scenario's tariff, start, VAT and months entered.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Basis {
@@ -499,6 +537,32 @@ mod tests {
         assert_eq!(back.peak_months, odd.peak_months);
         assert_eq!(decode_fill("fill=5:6:0.13.x.4").peak_months.iter().filter(|&&p| p).count(), 1);
         assert_eq!(decode_fill("h=1"), FillForm::default());
+    }
+
+    #[test]
+    fn the_simulation_travels_in_the_link() {
+        let sim = SimForm {
+            profile: PROFILE_RESAMPLE.into(),
+            mean: Some("10,50".into()),
+            spread: None,
+            seasonal: true,
+            paths: "3000".into(),
+            months: "24".into(),
+            seed: "7".into(),
+            lang: Lang::En,
+        };
+        let text = encode_sim(&sim);
+        assert_eq!(text, "resample:10.5::1:3000:24:7");
+        let back = decode_sim(&format!("?start=2027-01-01&mc={text}&fill=x"), Lang::En);
+        assert_eq!(back, SimForm { mean: Some("10.5".into()), ..sim });
+        // Nothing in the link: the defaults, in the page's language.
+        assert_eq!(decode_sim("?start=2027-01-01", Lang::En), SimForm { lang: Lang::En, ..SimForm::default() });
+        // A bad value stays as typed, for the form to report; a short link keeps the rest's defaults.
+        let bad = decode_sim("mc=normal:abc:-1::10%3A000", Lang::Ru);
+        assert_eq!((bad.mean.as_deref(), bad.spread.as_deref()), (Some("abc"), Some("-1")));
+        assert_eq!((bad.paths.as_str(), bad.months.as_str(), bad.seed.as_str()), ("10:000", "12", "1"));
+        let errors = fields(bad.input(&basis(), &FillForm::default()).unwrap_err());
+        assert!(errors.contains(&"sim.mean".to_string()) && errors.contains(&"sim.paths".to_string()), "{errors:?}");
     }
 
     #[test]

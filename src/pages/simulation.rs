@@ -44,9 +44,9 @@ pub fn SimulationPanel(
     form: RwSignal<CalculatorForm>,
     outcome: Memo<Outcome>,
     fill: RwSignal<FillForm>,
+    sim: RwSignal<SimForm>,
 ) -> impl IntoView {
     let lang = crate::app::lang();
-    let sim = RwSignal::new(SimForm { lang, ..SimForm::default() });
     let state = RwSignal::new(Run::Idle);
     let run_id = StoredValue::new(0_u32);
     // The scenario's terms and months, when it computes.

@@ -1,6 +1,7 @@
 //! The Monte Carlo section in headless Chromium: a shared link's scenario simulated in the page,
 //! in chunks with a progress bar, giving exactly the figures of the native engine for the same
-//! input and seed; a run can be cancelled; bad fields get the domain's messages.
+//! input and seed; a run can be cancelled; bad fields get the domain's messages; the address bar
+//! shares the simulation's own fields as well.
 
 use std::time::Duration;
 
@@ -151,6 +152,21 @@ async fn the_page_simulates_a_shared_scenario_with_the_native_figures() {
     click(&browser, "sim-run").await;
     wait_for(&browser, "sim-result").await;
     let history = [300, 1250, 2000, 725, 0, 0, 3000].map(Hours::from_centi).to_vec();
-    assert_figures(&browser, &native(12, 3_000, 7, Profile::Resample(history))).await;
+    let resampled = native(12, 3_000, 7, Profile::Resample(history));
+    assert_figures(&browser, &resampled).await;
+
+    // The address bar holds the simulation too: the link, opened afresh, shows these fields and
+    // gives these figures.
+    let href = browser.js("return location.href;", vec![]).await.as_str().unwrap().to_string();
+    assert!(href.contains("&mc=resample:"), "{href}");
+    browser.open_until(&href, "sim-run").await;
+    assert_eq!(value(&browser, "sim-paths").await, "3000");
+    assert_eq!(value(&browser, "sim-months").await, "12");
+    assert_eq!(value(&browser, "sim-seed").await, "7");
+    let resample = browser.js("return document.getElementById('sim-profile-resample').checked;", vec![]).await;
+    assert_eq!(resample, true, "{href}");
+    click(&browser, "sim-run").await;
+    wait_for(&browser, "sim-result").await;
+    assert_figures(&browser, &resampled).await;
     browser.close().await;
 }

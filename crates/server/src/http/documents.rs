@@ -163,7 +163,7 @@ async fn set_org_requisites(
     path = "/reports/{period}/documents/{kind}",
     tag = "documents",
     summary = "The month's act (`act`) or invoice (`invoice`) as JSON, or as PDF (`act.pdf`, `invoice.pdf`). A closed month's is numbered per kind and year and keeps the parties it was issued with; an open month's is preliminary, without a number. 409 until the seller's requisites are set (and, for a closed month, the buyer's КПП and address), and for a closed month with nothing to pay (0,00: no act or invoice is issued, no number taken)",
-    params(("period" = String, Path, pattern = "^[1-9][0-9]{3}-(0[1-9]|1[0-2])(\\.csv)?$", description = "YYYY-MM"), ("kind" = String, Path, description = "act | invoice | act.pdf | invoice.pdf"), super::reports::OrgQuery),
+    params(("period" = String, Path, pattern = "^[1-9][0-9]{3}-(0[1-9]|1[0-2])$", description = "YYYY-MM"), ("kind" = String, Path, pattern = "^(act|invoice)(\\.pdf)?$", description = "act | invoice | act.pdf | invoice.pdf"), super::reports::OrgQuery),
     responses((status = 200, description = "The document", content((hourbank_api::DocumentView = "application/json"), (String = "application/pdf"))))
 )]
 async fn document(
