@@ -843,6 +843,13 @@ async fn work_accepted_after_the_contract_ends_bills_in_its_last_month_or_waits(
     assert_eq!(detail["task"]["state"], "testing", "{detail}");
     // What would only be refused is not offered: no accepting, no cancelling approved work.
     assert_eq!(detail["allowed_actions"], json!(["return"]), "{detail}");
+    // Staff may still write it off (offered, and taken): it bills nothing, and no report is left
+    // to list it, so it has no month.
+    let (_, offered) = app.get(&format!("/api/v1/tasks/{late}"), &c.analyst).await;
+    assert!(offered["allowed_actions"].as_array().unwrap().contains(&json!("write_off")), "{offered}");
+    let (s, b) = step(&app, &c.analyst, late, json!({"action": "write_off", "comment": "Договор закончился"})).await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    assert_eq!((b["task"]["written_off"].as_bool(), &b["task"]["cancelled_period"]), (Some(true), &Value::Null), "{b}");
     let (_, offered) = app.get(&format!("/api/v1/tasks/{unapproved}"), &c.client).await;
     assert_eq!(offered["allowed_actions"], json!(["reject", "cancel"]), "{offered}");
     // With no month left to bill in, no more work is committed to: an approval, or a warranty

@@ -240,9 +240,13 @@ pub async fn transition(
         lock_org_ledger(app.db().backend(), &mut tx, task.org_id, "FOR SHARE").await?;
         let last_closed = last_closed_period(&mut tx, task.org_id).await?;
         // Outside the contract's months a report does not exist: the hours would be in none.
-        let period =
-            contract_billing_period(app.clock().period(), last_closed, first, last).ok_or_else(no_month_left)?;
-        settles.then(|| period.to_string())
+        match contract_billing_period(app.clock().period(), last_closed, first, last) {
+            Some(period) => settles.then(|| period.to_string()),
+            // Written off when no month of the contract is left: no report can list it, but the
+            // work is not trapped in the task for ever; the task and the audit log keep the reason.
+            None if matches!(step, Transition::WriteOff { .. }) => None,
+            None => return Err(no_month_left()),
+        }
     } else {
         None
     };
