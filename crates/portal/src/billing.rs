@@ -95,17 +95,18 @@ pub fn report_note(task: &ReportTask, lang: Lang) -> String {
             "; the hours logged bill, up to the approved estimate",
         ));
     }
+    if let Some(of) = task.warranty_of {
+        note.push_str(&match lang {
+            Lang::Ru => format!("; гарантийные работы по задаче №{of}: 0 ч к оплате"),
+            Lang::En => format!("; warranty work on task #{of}: 0 h billed"),
+        });
+    }
+    // The staff's own words last, so that nothing after them reads as part of them.
     if written_off {
         let reason = task.write_off_comment.as_deref().unwrap_or_default();
         note.push_str(&match lang {
             Lang::Ru => format!("; 0 ч к оплате; причина: {reason}"),
             Lang::En => format!("; 0 h billed; reason: {reason}"),
-        });
-    }
-    if let Some(of) = task.warranty_of {
-        note.push_str(&match lang {
-            Lang::Ru => format!("; гарантийные работы по задаче №{of}: 0 ч к оплате"),
-            Lang::En => format!("; warranty work on task #{of}: 0 h billed"),
         });
     }
     note

@@ -268,12 +268,16 @@ impl PreparedAnswer {
     /// body in exactly one place (user text that happens to hold the same digits): then the answer
     /// is recorded after the write, as any other.
     pub fn created(render: impl Fn(i64) -> String) -> Option<PreparedAnswer> {
-        let status = 201;
         let body = render(Self::STAND_IN);
         let stand_in = Self::STAND_IN.to_string();
         let mut parts = body.split(stand_in.as_str());
         let (before, after) = (parts.next()?, parts.next()?);
-        parts.next().is_none().then(|| PreparedAnswer { status, before: before.to_string(), after: after.to_string() })
+        let prepared = PreparedAnswer { status: 201, before: before.to_string(), after: after.to_string() };
+        // Rendered with another id, the body must differ only there: an answer that shows the id
+        // in some other form, or changes between renders (a clock), is not prepared, so a replay
+        // can never be an answer other than the one sent.
+        let other = Self::STAND_IN + 1;
+        (parts.next().is_none() && render(other) == prepared.body(other)).then_some(prepared)
     }
 
     fn body(&self, id: i64) -> String {
@@ -752,6 +756,26 @@ pub fn violated_constraint(e: &sqlx::Error) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    use super::PreparedAnswer;
+
+    #[test]
+    fn an_answer_is_prepared_only_when_the_id_is_all_that_changes() {
+        let plain = PreparedAnswer::created(|id| format!(r#"{{"task":{{"id":{id},"title":"x"}}}}"#)).unwrap();
+        assert_eq!(plain.body(42), r#"{"task":{"id":42,"title":"x"}}"#);
+        // The stand-in's digits in user text, the id twice or in another form, or a body that
+        // changes between renders: the answer is recorded after the write instead.
+        let stand_in = PreparedAnswer::STAND_IN;
+        assert!(PreparedAnswer::created(|id| format!(r#"{{"id":{id},"title":"{stand_in}"}}"#)).is_none());
+        assert!(PreparedAnswer::created(|id| format!(r#"{{"id":{id},"again":{id}}}"#)).is_none());
+        assert!(PreparedAnswer::created(|id| format!(r#"{{"id":{id},"hex":"{id:x}"}}"#)).is_none());
+        let calls = std::cell::Cell::new(0);
+        let changing = |id: i64| {
+            calls.set(calls.get() + 1);
+            format!(r#"{{"id":{id},"n":{}}}"#, calls.get())
+        };
+        assert!(PreparedAnswer::created(changing).is_none());
+    }
+
     use super::*;
 
     /// A fresh SQLite database with `schema` applied; its folder lives as long as the first value.

@@ -453,11 +453,7 @@ fn billed_note(task: &Value, lang: CsvLang) -> String {
     let written_off = task["settlement"] == "written_off";
     let cancelled = written_off || task["settlement"] == "cancelled_approved";
     let mut note = if written_off {
-        let reason = task["write_off_comment"].as_str().unwrap_or_default();
-        match lang {
-            CsvLang::Ru => format!("Работа списана, 0 ч к оплате; причина: {reason}"),
-            CsvLang::En => format!("Work written off, 0 h billed; reason: {reason}"),
-        }
+        t("Работа списана, 0 ч к оплате", "Work written off, 0 h billed").to_string()
     } else {
         t("К оплате (не более согласованной оценки)", "Billed (at most the approved estimate)").to_string()
     };
@@ -499,6 +495,11 @@ fn billed_note(task: &Value, lang: CsvLang) -> String {
             CsvLang::Ru => format!("; гарантийные работы по задаче №{of}: 0 ч к оплате"),
             CsvLang::En => format!("; warranty work on task #{of}: 0 h billed"),
         };
+    }
+    // The staff's own words last, so that nothing after them reads as part of them.
+    if written_off {
+        let reason = task["write_off_comment"].as_str().unwrap_or_default();
+        note += &format!("; {}: {reason}", t("причина", "reason"));
     }
     note
 }
@@ -755,7 +756,10 @@ mod tests {
         );
         let late = json!({"settlement": "written_off", "cancelled_at": "2027-03-31T12:00:00.000Z", "late_from": "2027-03",
             "write_off_comment": "x"});
-        assert!(billed_note(&late, CsvLang::En).ends_with("; written off 31.03.2027, when 2027-03 was already closed"));
+        assert_eq!(
+            billed_note(&late, CsvLang::En),
+            "Work written off, 0 h billed; written off 31.03.2027, when 2027-03 was already closed; reason: x"
+        );
     }
 
     /// What Excel in a Russian locale needs: Moscow times, dd.mm.yyyy dates, decimal commas,
