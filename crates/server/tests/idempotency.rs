@@ -206,16 +206,7 @@ async fn a_write_whose_answer_was_lost_is_not_run_again(app: TestApp) {
 
 /// Sends a keyed POST and reads the answer as text (a replay must give the same bytes).
 async fn post_keyed_text(app: &TestApp, path: &str, token: &str, key: &str, body: &Value) -> (StatusCode, String) {
-    let response = app
-        .client
-        .post(format!("{}{path}", app.base))
-        .bearer_auth(token)
-        .header("idempotency-key", key)
-        .header("content-type", "application/json")
-        .body(body.to_string())
-        .send()
-        .await
-        .unwrap();
+    let response = app.post_keyed_response(path, token, key, body).await;
     (response.status(), response.text().await.unwrap())
 }
 

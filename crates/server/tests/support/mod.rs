@@ -148,17 +148,9 @@ impl TestApp {
         (status, response.text().await.unwrap())
     }
 
-    /// POSTs with an `Idempotency-Key`, as the portal sends every write; returns the status,
-    /// the `idempotent-replayed` header and the body.
-    pub async fn post_keyed(
-        &self,
-        path: &str,
-        token: &str,
-        key: &str,
-        body: &Value,
-    ) -> (StatusCode, Option<String>, Value) {
-        let response = self
-            .client
+    /// POSTs with an `Idempotency-Key`, as the portal sends every write.
+    pub async fn post_keyed_response(&self, path: &str, token: &str, key: &str, body: &Value) -> reqwest::Response {
+        self.client
             .post(format!("{}{path}", self.base))
             .bearer_auth(token)
             .header("idempotency-key", key)
@@ -166,7 +158,18 @@ impl TestApp {
             .body(body.to_string())
             .send()
             .await
-            .unwrap();
+            .unwrap()
+    }
+
+    /// [`TestApp::post_keyed_response`]'s status, `idempotent-replayed` header and body.
+    pub async fn post_keyed(
+        &self,
+        path: &str,
+        token: &str,
+        key: &str,
+        body: &Value,
+    ) -> (StatusCode, Option<String>, Value) {
+        let response = self.post_keyed_response(path, token, key, body).await;
         let status = response.status();
         let replayed = response.headers().get("idempotent-replayed").map(|v| v.to_str().unwrap().to_string());
         (status, replayed, response.json().await.unwrap_or(Value::Null))
