@@ -756,7 +756,7 @@ pub fn violated_constraint(e: &sqlx::Error) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::PreparedAnswer;
+    use super::*;
 
     #[test]
     fn an_answer_is_prepared_only_when_the_id_is_all_that_changes() {
@@ -775,8 +775,6 @@ mod tests {
         };
         assert!(PreparedAnswer::created(changing).is_none());
     }
-
-    use super::*;
 
     /// A fresh SQLite database with `schema` applied; its folder lives as long as the first value.
     async fn scratch(schema: &str) -> (tempfile::TempDir, Db, std::path::PathBuf) {

@@ -451,43 +451,28 @@ pub async fn close_month(app: &App, org: &OrgRecord, period: Period, by: i64) ->
 fn billed_note(task: &Value, lang: CsvLang) -> String {
     let t = |ru, en| lang.pick(ru, en);
     let written_off = task["settlement"] == "written_off";
-    let cancelled = written_off || task["settlement"] == "cancelled_approved";
-    let mut note = if written_off {
-        t("Работа списана, 0 ч к оплате", "Work written off, 0 h billed").to_string()
+    let billed = t("К оплате (не более согласованной оценки)", "Billed (at most the approved estimate)");
+    // What the line says first, and the verb and instant of a late settlement.
+    let (mut note, verb, at) = if written_off {
+        let note = t("Работа списана, 0 ч к оплате", "Work written off, 0 h billed");
+        (note.to_string(), t("списана", "written off"), "cancelled_at")
+    } else if task["settlement"] == "cancelled_approved" {
+        let why = t("; отменена после согласования: затраченные часы", "; cancelled after approval: the hours logged");
+        (format!("{billed}{why}"), t("отменена", "cancelled"), "cancelled_at")
     } else {
-        t("К оплате (не более согласованной оценки)", "Billed (at most the approved estimate)").to_string()
+        (billed.to_string(), t("принята", "accepted"), "accepted_at")
     };
-    if cancelled && !written_off {
-        note += t("; отменена после согласования: затраченные часы", "; cancelled after approval: the hours logged");
-    }
     if let Some(late) = task["late_from"].as_str() {
-        let at = if cancelled { &task["cancelled_at"] } else { &task["accepted_at"] };
-        let day = hourbank_domain::csv::moscow_time(at.as_str().unwrap_or_default());
+        let day = hourbank_domain::csv::moscow_time(task[at].as_str().unwrap_or_default());
         let day = day.split(' ').next().unwrap_or_default();
         note += &match lang {
             CsvLang::Ru => {
                 // «март 2027», as the rest of the Russian text names months.
                 let late =
                     Period::parse("late_from", late).map_or(late.to_string(), hourbank_domain::format::period_ru);
-                let verb = if written_off {
-                    "списана"
-                } else if cancelled {
-                    "отменена"
-                } else {
-                    "принята"
-                };
                 format!("; {verb} {day}, когда {late} уже был закрыт")
             }
-            CsvLang::En => {
-                let verb = if written_off {
-                    "written off"
-                } else if cancelled {
-                    "cancelled"
-                } else {
-                    "accepted"
-                };
-                format!("; {verb} {day}, when {late} was already closed")
-            }
+            CsvLang::En => format!("; {verb} {day}, when {late} was already closed"),
         };
     }
     if let Some(of) = task["warranty_of"].as_i64() {

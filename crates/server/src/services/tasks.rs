@@ -324,9 +324,10 @@ pub async fn transition(
     .bind(&comment)
     .execute(&mut *tx)
     .await?;
-    if settles {
+    if billed_in.is_some() {
         // Its report entry, final like the settlement, in the same transaction (after the event,
-        // whose comment is a write-off's reason in the report).
+        // whose comment is a write-off's reason in the report). None for a write-off with no
+        // month left: no report lists it.
         crate::db::report_entries::write_missing(&mut tx, crate::db::report_entries::Missing::Task(id)).await?;
     }
     let before = serde_json::to_value(&task).expect("task serializes");
