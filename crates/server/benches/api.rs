@@ -4,6 +4,11 @@
 //! SQLite, and on PostgreSQL when `HOURBANK_BENCH_PG_URL` names a cluster (`./dev bench` starts
 //! one). Then it builds a month report over 10 000 tasks and 100 000 work logs.
 //! The load generator shares the machine's cores with the server, so figures are conservative.
+//!
+//! `cargo test` runs it too (`test = true`), as a quick check that every call it times still
+//! succeeds under today's rules: a fraction of a second per call and a small database, figures
+//! printed but meaningless in a debug build. (Run only by hand, it once broke unnoticed when work
+//! logs began to be refused before their contract's start.)
 
 use std::time::{Duration, Instant};
 
@@ -16,7 +21,20 @@ use hourbank_server::{AppState, Db};
 use serde_json::{json, Value};
 
 const CONNECTIONS: usize = 16;
-const SECONDS: u64 = 5;
+/// `cargo bench` passes `--bench`; `cargo test` runs the quick check.
+fn quick() -> bool {
+    static QUICK: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *QUICK.get_or_init(|| !std::env::args().any(|a| a == "--bench"))
+}
+
+/// How long each call is timed.
+fn run_for() -> Duration {
+    if quick() {
+        Duration::from_millis(300)
+    } else {
+        Duration::from_secs(5)
+    }
+}
 const PASSWORD: &str = "benchmark password";
 
 struct Target {
@@ -35,7 +53,9 @@ async fn start(url: &str, dir: &std::path::Path) -> Target {
     let base = format!("http://{}", listener.local_addr().unwrap());
     let serving = state.clone();
     tokio::spawn(async move { hourbank_server::serve(listener, serving).await.unwrap() });
-    let start = business_period().first_day();
+    // Two years back: the work-log load goes back a day at a time (a person's day holds at most
+    // 24 h), and a log may not be dated before its contract's start.
+    let start = business_period().first_day() - chrono::Months::new(24);
     let org = NewOrg {
         name: "ООО «Нагрузка»".into(),
         inn: "7707083893".into(),
@@ -127,7 +147,7 @@ fn worker_number() -> u64 {
 }
 
 async fn load(target: &Target, call: Call) -> (f64, Duration, Duration) {
-    let deadline = Instant::now() + Duration::from_secs(SECONDS);
+    let deadline = Instant::now() + run_for();
     let http = reqwest::Client::builder().pool_max_idle_per_host(CONNECTIONS).build().unwrap();
     let mut workers = Vec::new();
     for _ in 0..CONNECTIONS {
@@ -155,10 +175,14 @@ async fn load(target: &Target, call: Call) -> (f64, Duration, Duration) {
                         .bearer_auth(&client)
                         .header("idempotency-key", format!("bench-{worker}-{sent}"))
                         .json(&json!({"title": "Новая", "description": "нагрузка"})),
-                    // A day holds at most 24 h of one person's work: each worker logs 90 quarter
-                    // hours a day, on days of its own, going back.
+                    // A day holds at most 24 h of one person's work (the set-up logged 3.75 h on
+                    // each of the last 20 days): each worker logs 80 quarter hours a day, on every
+                    // 16th day going back; 58 000 logs fit in the contract's two years. The quick
+                    // check logs 4 a day, to reach months back as the real run does.
                     Call::NewWorklog => {
-                        let day = today - chrono::Days::new(worker * 1000 + sent / 90);
+                        let a_day = if quick() { 4 } else { 80 };
+                        let day =
+                            today - chrono::Days::new(sent / a_day * CONNECTIONS as u64 + worker % CONNECTIONS as u64);
                         http.post(format!("{base}/api/v1/tasks/{task}/worklogs"))
                             .bearer_auth(&specialist)
                             .json(&json!({"date": day.to_string(), "hours": "0.25", "description": "работа"}))
@@ -166,8 +190,9 @@ async fn load(target: &Target, call: Call) -> (f64, Duration, Duration) {
                 };
                 let t = Instant::now();
                 let response = request.send().await.expect("request");
-                assert!(response.status().is_success(), "{}", response.status());
-                response.bytes().await.expect("body");
+                let status = response.status();
+                let body = response.bytes().await.expect("body");
+                assert!(status.is_success(), "{status}: {}", String::from_utf8_lossy(&body));
                 latencies.push(t.elapsed());
             }
             latencies
@@ -179,7 +204,7 @@ async fn load(target: &Target, call: Call) -> (f64, Duration, Duration) {
     }
     all.sort();
     let pct = |p: usize| all[(all.len() * p / 100).min(all.len() - 1)];
-    (all.len() as f64 / SECONDS as f64, pct(50), pct(99))
+    (all.len() as f64 / run_for().as_secs_f64(), pct(50), pct(99))
 }
 
 /// Inserts accepted tasks (each billing its approved 0.06 h from 10 logs of 0.01 h) for
@@ -263,11 +288,13 @@ async fn time_report(target: &Target) -> (Duration, Duration, usize) {
 }
 
 /// A month report with 10 000 tasks and 100 000 work logs in the database: first spread as they
-/// would be (50 organisations × 12 months), then all in this one month of one organisation.
+/// would be (50 organisations × 12 months), then all in this one month of one organisation (the
+/// quick check: 3 organisations × 2 months, then 200 tasks).
 async fn big_report(target: &Target) {
     let pool = target.state.db().pool();
     let mut orgs = vec![target.org];
-    for k in 1..50 {
+    let (org_count, months, crowded) = if quick() { (3, 2, 200) } else { (50, 12, 10_000) };
+    for k in 1..org_count {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO orgs (name, inn, tariff_name, monthly_fee, included_hours, overage_rate, reserve_cap, trial_months, \
              trial_rate, contract_start, vat_mode, created_at) \
@@ -284,7 +311,7 @@ async fn big_report(target: &Target) {
     }
     let mut groups = Vec::new();
     for org in &orgs {
-        for m in 0..12u32 {
+        for m in 0..months {
             let period = hourbank_domain::Period::of(
                 business_period().first_day().checked_sub_months(chrono::Months::new(m)).unwrap(),
             );
@@ -295,13 +322,13 @@ async fn big_report(target: &Target) {
     let spread = insert_accepted(target, &groups).await;
     let (built, served, tasks) = time_report(target).await;
     println!(
-        "  month report with {spread} tasks and {} work logs in the database (50 organisations × 12 months): \
+        "  month report with {spread} tasks and {} work logs in the database ({org_count} organisations × {months} months): \
          built in {:.1} ms, as JSON text in {:.1} ms, for a month of {tasks} tasks (medians of 5)",
         spread * 10,
         built.as_secs_f64() * 1e3,
         served.as_secs_f64() * 1e3
     );
-    let crowded = insert_accepted(target, &[(target.org, business_period().to_string(), 10_000)]).await;
+    let crowded = insert_accepted(target, &[(target.org, business_period().to_string(), crowded)]).await;
     let (built, served, tasks) = time_report(target).await;
     println!(
         "  month report of one organisation with {tasks} tasks and over {} work logs in that month: \
@@ -316,7 +343,7 @@ async fn run(name: &str, url: &str) {
     let dir = tempfile::tempdir().unwrap();
     let url = url.replace("{dir}", &dir.path().display().to_string());
     let target = start(&url, dir.path()).await;
-    println!("{name}: {CONNECTIONS} connections, {SECONDS} s each");
+    println!("{name}: {CONNECTIONS} connections, {:.1} s each", run_for().as_secs_f64());
     let mut health_rate = 0.0;
     // `cargo bench --bench api -- report` times only the month report built from a big database.
     let only_report = std::env::args().skip(1).any(|a| a == "report");
@@ -371,7 +398,9 @@ fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     runtime.block_on(async {
         run("SQLite", "sqlite://{dir}/bench.db").await;
-        match std::env::var("HOURBANK_BENCH_PG_URL") {
+        // The quick check runs on the test suite's cluster.
+        let pg_url = if quick() { "HOURBANK_TEST_PG_URL" } else { "HOURBANK_BENCH_PG_URL" };
+        match std::env::var(pg_url) {
             Ok(admin_url) => {
                 sqlx::any::install_default_drivers();
                 let mut admin = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin_url).await.unwrap();
@@ -380,7 +409,8 @@ fn main() {
                 let (prefix, _) = admin_url.rsplit_once('/').unwrap();
                 run("PostgreSQL", &format!("{prefix}/{name}")).await;
             }
-            Err(_) => println!("PostgreSQL: skipped (HOURBANK_BENCH_PG_URL not set; `./dev bench` sets it)"),
+            Err(_) if std::env::var_os("HOURBANK_REQUIRE_PG").is_some() => panic!("{pg_url} is not set"),
+            Err(_) => println!("PostgreSQL: skipped ({pg_url} not set; `./dev bench` and `./dev test` set it)"),
         }
     });
 }
