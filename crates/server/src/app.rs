@@ -79,7 +79,8 @@ impl App {
     /// A cached organisation, if it is at this data version.
     pub fn cached_org(&self, id: i64, version: Option<i64>) -> Option<crate::store::OrgRecord> {
         let cache = self.inner.orgs.lock().expect("cache lock");
-        cache.get(&id).filter(|org| org.data_version == version).cloned()
+        // No version read (a keyed write's caller): nothing to compare, so nothing cached is current.
+        version.and_then(|_| cache.get(&id).filter(|org| org.data_version == version).cloned())
     }
 
     pub fn cache_org(&self, org: &crate::store::OrgRecord) {
@@ -180,6 +181,36 @@ impl<K: std::hash::Hash + Eq, V> TimedCache<K, V> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn an_organisation_is_served_from_the_cache_only_against_a_version_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::connect(&format!("sqlite://{}/cache.db", dir.path().display())).await.unwrap();
+        let app = App::new(db);
+        let start = chrono::NaiveDate::from_ymd_opt(2027, 1, 1).unwrap();
+        let org = crate::store::OrgRecord {
+            id: 7,
+            name: "ООО «Кэш»".into(),
+            inn: "7707083893".into(),
+            tariff_name: "Старт".into(),
+            tariff: hourbank_domain::Tariff::start(),
+            contract_start: start,
+            contract_end: None,
+            vat: hourbank_domain::Vat::None,
+            analyst_id: None,
+            warranty_days: hourbank_domain::DEFAULT_WARRANTY_DAYS,
+            kpp: None,
+            address: String::new(),
+            data_version: None,
+        };
+        // A keyed write's caller reads no version (None): an organisation cached with none
+        // (never audited) is not taken as current for it.
+        app.cache_org(&org);
+        assert!(app.cached_org(7, None).is_none());
+        app.cache_org(&crate::store::OrgRecord { data_version: Some(3), ..org });
+        assert_eq!(app.cached_org(7, Some(3)).map(|org| org.id), Some(7));
+        assert!(app.cached_org(7, Some(4)).is_none(), "a newer version is not served from the cache");
+    }
 
     #[test]
     fn expired_reports_leave_the_cache_and_fresh_ones_stay() {

@@ -47,7 +47,8 @@ pub struct Caller {
     /// The caller's organisation (clients only).
     pub org_id: Option<i64>,
     /// That organisation's data version, read with the session (see `OrgRecord::data_version`):
-    /// lets a client's repeated reads be answered from caches without another query.
+    /// lets a client's repeated reads be answered from caches without another query. None for
+    /// staff, and for a keyed write, which does not read it.
     pub org_version: Option<i64>,
     pub name: String,
     pub email: String,
@@ -132,16 +133,20 @@ impl Caller {
         let now_at = chrono::Utc::now();
         let idle_since = instant(now_at - idle);
         // A session ends at its absolute expiry, after its idle lifetime, or with its user disabled.
-        let (key_columns, key_join) = match key {
+        // A keyed request is a write: it reads the key instead of the organisation's data version,
+        // which only reports read (and which costs a scan of the log's newest entries, those that
+        // concurrent writes are adding).
+        let (org_version, key_columns, key_join) = match key {
             Some(_) => (
+                "NULL",
                 ", k.status, k.body, k.request_hash, k.created_at",
                 " LEFT JOIN idempotency_keys k ON k.user_id = u.id AND k.key = $4",
             ),
-            None => ("", ""),
+            None => (ORG_VERSION, "", ""),
         };
         let sql = format!(
             "SELECT u.id, u.role, u.org_id, u.name, u.email, s.last_seen, \
-                    {ORG_VERSION} AS org_version{key_columns} \
+                    {org_version} AS org_version{key_columns} \
              FROM sessions s JOIN users u ON u.id = s.user_id{key_join} \
              WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen > $3 AND u.disabled = 0"
         );
