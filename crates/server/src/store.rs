@@ -580,7 +580,9 @@ pub async fn insert_audited(
         Arg::OptText(before.as_deref()),
         Arg::OptText(after.as_deref()),
     ]);
-    let rows = db.write_once_keyed_answered(&sqlite, insert, &postgres, &all, answer).await?;
+    // After the SQLite script, the audit entry just written (if the insert wrote) names the record.
+    let sqlite_created = "SELECT entity_id AS id FROM audit_log WHERE id = last_insert_rowid() AND changes() = 1";
+    let rows = db.write_once_keyed_answered(&sqlite, sqlite_created, insert, &postgres, &all, answer).await?;
     rows.first().map(|row| row.int("id")).transpose().map_err(Error::from)
 }
 

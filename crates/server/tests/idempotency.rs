@@ -223,8 +223,16 @@ async fn a_new_tasks_answer_is_stored_by_its_own_write(app: TestApp) {
         [("plain", "Печатная форма", true), ("stand-in", "Счёт -9223372036854775808 и -9223372036854775808", false)]
     {
         let body = json!({"title": title, "description": "описание"});
+        let (writes_before, _) = app.state.db().write_counts();
         let (status, first) = post_keyed_text(&app, "/api/v1/tasks", &client, key, &body).await;
         assert_eq!(status, StatusCode::CREATED, "{first}");
+        if app.state.db().backend() == Backend::Sqlite {
+            // SQLite's writer counts the writes it commits: the task's (with its key and, when
+            // prepared, its answer), then the answer's when it was not.
+            let (writes_after, _) = app.state.db().write_counts();
+            let expected = if in_the_write { 1 } else { 2 };
+            assert_eq!(writes_after - writes_before, expected, "{key}: the answer stored by the task's own write");
+        }
         let (status, again) = post_keyed_text(&app, "/api/v1/tasks", &client, key, &body).await;
         assert_eq!((status, &again), (StatusCode::CREATED, &first), "{key}: the replay is the first answer");
         let id = serde_json::from_str::<Value>(&first).unwrap()["task"]["id"].as_i64().unwrap();
@@ -253,8 +261,13 @@ async fn a_new_tasks_answer_is_stored_by_its_own_write(app: TestApp) {
     let task = list["tasks"][0]["id"].as_i64().unwrap();
     let path = format!("/api/v1/tasks/{task}/worklogs");
     let body = json!({"date": business_today().to_string(), "hours": "1.5", "description": "работа"});
+    let (writes_before, _) = app.state.db().write_counts();
     let (status, first) = post_keyed_text(&app, &path, &specialist, "log", &body).await;
     assert_eq!(status, StatusCode::CREATED, "{first}");
+    if app.state.db().backend() == Backend::Sqlite {
+        let (writes_after, _) = app.state.db().write_counts();
+        assert_eq!(writes_after - writes_before, 1, "the work log's answer stored by its own write");
+    }
     assert_eq!(post_keyed_text(&app, &path, &specialist, "log", &body).await, (StatusCode::CREATED, first.clone()));
     let id = serde_json::from_str::<Value>(&first).unwrap()["worklog"]["id"].as_i64().unwrap();
     if app.state.db().backend() == Backend::Postgres {

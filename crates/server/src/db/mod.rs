@@ -189,19 +189,22 @@ impl KeyClaim {
     }
 
     /// The key's row with its answer (`$first+7` status, then the body around the id of each row of
-    /// CTE `created`, `$first+8` before and `$first+9` after it), placeholders from `$first+1`.
-    fn insert_answered_sql(&self, first: usize) -> String {
+    /// `created`, `$first+8` before and `$first+9` after it), placeholders from `$first+1`.
+    /// `created` is a CTE's name on PostgreSQL, a subquery `(…) AS created` on SQLite.
+    fn insert_answered_sql(&self, first: usize, backend: Backend, created: &str) -> String {
         let p = |i: usize| format!("${}", first + i);
+        let body = match backend {
+            Backend::Postgres => format!("{}::text || created.id::text || {}::text", p(8), p(9)),
+            Backend::Sqlite => format!("{} || created.id || {}", p(8), p(9)),
+        };
         format!(
             "INSERT INTO idempotency_keys (user_id, key, method, path, status, body, created_at, request_hash) \
-             SELECT {}, {}, {}, {}, {}, {}::text || created.id::text || {}::text, {}, {} FROM created",
+             SELECT {}, {}, {}, {}, {}, {body}, {}, {} FROM {created}",
             p(1),
             p(2),
             p(3),
             p(4),
             p(7),
-            p(8),
-            p(9),
             p(5),
             p(6)
         )
@@ -495,32 +498,40 @@ impl Db {
         written
     }
 
-    /// [`Db::write_once_keyed`] for the statement `WITH created AS ({created}) {rest}` (SQLite:
-    /// `sqlite`), where `created` inserts one record `RETURNING id` and `rest` returns a row with
-    /// an `id` column when it did. On PostgreSQL the key goes in with its `answer`, built around
-    /// that id ([`PreparedAnswer`]), in the same statement: the commit that stores the write stores
-    /// its answer, and the request makes no second write. (On SQLite the writer groups the answer
-    /// with other writes anyway.)
+    /// [`Db::write_once_keyed`] for the statement `WITH created AS ({created}) {rest}` (SQLite: the
+    /// script `sqlite`), where `created` inserts one record `RETURNING id` and `rest` returns a row
+    /// with an `id` column when it did. The key goes in with its `answer`, built around that id
+    /// ([`PreparedAnswer`]), in the same write: the commit that stores the write stores its answer,
+    /// and the request makes no second write. On SQLite, `sqlite_created` is a query that, run
+    /// right after the script, returns the created record's id as `id` (no row when none was).
     pub async fn write_once_keyed_answered(
         &self,
         sqlite: &str,
+        sqlite_created: &str,
         created: &str,
         rest: &str,
         args: &[Arg<'_>],
         answer: Option<&PreparedAnswer>,
     ) -> Result<Vec<DbRow>, sqlx::Error> {
-        let (Backend::Postgres, Some(answer), Some(claim)) = (self.backend, answer, KeyClaim::open()) else {
+        let (Some(answer), Some(claim)) = (answer, KeyClaim::open()) else {
             return self.write_once_keyed(sqlite, &format!("WITH created AS ({created}) {rest}"), args).await;
         };
         let now = now();
-        let statement = format!(
-            "WITH created AS ({created}), idempotency_key AS ({}) {rest}",
-            claim.insert_answered_sql(args.len())
-        );
+        let (script, statement) = match self.backend {
+            Backend::Sqlite => {
+                let key =
+                    claim.insert_answered_sql(args.len(), Backend::Sqlite, &format!("({sqlite_created}) AS created"));
+                (format!("{sqlite}; {key}"), String::new())
+            }
+            Backend::Postgres => {
+                let key = claim.insert_answered_sql(args.len(), Backend::Postgres, "created");
+                (String::new(), format!("WITH created AS ({created}), idempotency_key AS ({key}) {rest}"))
+            }
+        };
         let mut all = args.to_vec();
         all.extend(claim.args(&now));
         all.extend([Arg::Int(i64::from(answer.status)), Arg::Text(&answer.before), Arg::Text(&answer.after)]);
-        let written = self.write_once("", &statement, &all).await;
+        let written = self.write_once(&script, &statement, &all).await;
         claim.settle_answered(&written, answer);
         written
     }

@@ -3,7 +3,7 @@
 //! reused for a different request is refused; a failed request frees its key for a corrected retry.
 //! The key is stored by the request's own write, in its transaction ([`KeyClaim`]): a key exists
 //! exactly when its write does, and only the answer is recorded afterwards — unless the write
-//! knew its answer and stored it with the key ([`crate::db::PreparedAnswer`], PostgreSQL).
+//! knew its answer and stored it with the key ([`crate::db::PreparedAnswer`]).
 
 use axum::body::{to_bytes, Body, Bytes};
 use axum::extract::{Request, State};
