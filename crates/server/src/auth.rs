@@ -138,7 +138,7 @@ impl Caller {
         // concurrent writes are adding).
         let (org_version, key_columns, key_join) = match key {
             Some(_) => (
-                "NULL",
+                "CAST(NULL AS BIGINT)",
                 ", k.status, k.body, k.request_hash, k.created_at",
                 " LEFT JOIN idempotency_keys k ON k.user_id = u.id AND k.key = $4",
             ),

@@ -548,7 +548,7 @@ pub struct Audit<'a> {
 /// (`INSERT … SELECT … WHERE`) that stores nothing writes no audit row and returns `None`.
 ///
 /// Under an `Idempotency-Key`, `answer` (when the caller knows it but for the new id) is stored
-/// with the key by the same statement ([`Db::write_once_keyed_answered`]).
+/// with the key by the same write ([`Db::write_once_keyed_answered`]).
 pub async fn insert_audited(
     db: &Db,
     insert: &str,

@@ -282,7 +282,33 @@ async fn a_new_tasks_answer_is_stored_by_its_own_write(app: TestApp) {
     }
 }
 
+/// A keyed work log the day cannot hold is refused (422) and leaves no key, whether its answer
+/// was to go in with the write (`db::PreparedAnswer`) or not: a corrected retry under the same key
+/// is stored and replayed as any first request.
+async fn a_refused_keyed_work_log_leaves_no_key_for_its_corrected_retry(app: TestApp) {
+    let org = app.org("ООО «Ромашка»", "7707083893", &format!("{}-01", business_period())).await;
+    let (_, client) = app.user("c@romashka.test", "client", Some(org)).await;
+    let (_, specialist) = app.user("s@hb.test", "specialist", None).await;
+    let (status, task) = app.post("/api/v1/tasks", &client, json!({"title": "Отчёт", "description": "выгрузка"})).await;
+    assert_eq!(status, StatusCode::CREATED, "{task}");
+    let path = format!("/api/v1/tasks/{}/worklogs", task["task"]["id"]);
+    let log = |hours: &str| json!({"date": business_today().to_string(), "hours": hours, "description": "работа"});
+    let (status, first) = post_keyed_text(&app, &path, &specialist, "day", &log("23")).await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    let (status, refused) = post_keyed_text(&app, &path, &specialist, "more", &log("2")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    let keys: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM idempotency_keys WHERE key = 'more'")
+        .fetch_one(app.state.db().pool())
+        .await
+        .unwrap();
+    assert_eq!(keys, 0, "a refused write leaves no key");
+    let (status, corrected) = post_keyed_text(&app, &path, &specialist, "more", &log("1")).await;
+    assert_eq!(status, StatusCode::CREATED, "{corrected}");
+    assert_eq!(post_keyed_text(&app, &path, &specialist, "more", &log("1")).await, (StatusCode::CREATED, corrected));
+}
+
 db_tests!(
+    a_refused_keyed_work_log_leaves_no_key_for_its_corrected_retry,
     a_new_tasks_answer_is_stored_by_its_own_write,
     a_key_resent_with_another_password_is_refused,
     concurrent_repeats_of_a_transition_answer_as_the_first,
