@@ -548,7 +548,7 @@ pub struct Audit<'a> {
 /// (`INSERT … SELECT … WHERE`) that stores nothing writes no audit row and returns `None`.
 ///
 /// Under an `Idempotency-Key`, `answer` (when the caller knows it but for the new id) is stored
-/// with the key by the same write ([`Db::write_once_keyed_answered`]).
+/// with the key by the same write ([`Db::write_once_keyed`]).
 pub async fn insert_audited(
     db: &Db,
     insert: &str,
@@ -582,7 +582,7 @@ pub async fn insert_audited(
     ]);
     // After the SQLite script, the audit entry just written (if the insert wrote) names the record.
     let sqlite_created = "SELECT entity_id AS id FROM audit_log WHERE id = last_insert_rowid() AND changes() = 1";
-    let rows = db.write_once_keyed_answered(&sqlite, sqlite_created, insert, &postgres, &all, answer).await?;
+    let rows = db.write_once_keyed(&sqlite, sqlite_created, insert, &postgres, &all, answer).await?;
     rows.first().map(|row| row.int("id")).transpose().map_err(Error::from)
 }
 

@@ -121,7 +121,7 @@ pub struct KeyClaim {
     pub path: String,
     pub fingerprint: String,
     state: std::sync::Mutex<ClaimState>,
-    /// The answer stored with the key by the write itself ([`Db::write_once_keyed_answered`]):
+    /// The answer stored with the key by the write itself ([`Db::write_once_keyed`]):
     /// its status and body.
     answered: std::sync::Mutex<Option<(u16, String)>>,
 }
@@ -188,23 +188,24 @@ impl KeyClaim {
         )
     }
 
-    /// The key's row with its answer (`$first+7` status, then the body around the id of each row of
-    /// `created`, `$first+8` before and `$first+9` after it), placeholders from `$first+1`.
-    /// `created` is a CTE's name on PostgreSQL, a subquery `(…) AS created` on SQLite.
-    fn insert_answered_sql(&self, first: usize, backend: Backend, created: &str) -> String {
+    /// The key's row for each row of `created` (a CTE's name on PostgreSQL, a subquery
+    /// `(…) AS created` on SQLite), placeholders from `$first+1`: with its answer when `answered`
+    /// (`$first+7` status, then the body around the row's id, `$first+8` before and `$first+9`
+    /// after it), else pending its answer (status 0).
+    fn insert_created_sql(&self, first: usize, backend: Backend, created: &str, answered: bool) -> String {
         let p = |i: usize| format!("${}", first + i);
-        let body = match backend {
-            Backend::Postgres => format!("{}::text || created.id::text || {}::text", p(8), p(9)),
-            Backend::Sqlite => format!("{} || created.id || {}", p(8), p(9)),
+        let (status, body) = match (answered, backend) {
+            (false, _) => ("0".to_string(), "''".to_string()),
+            (true, Backend::Postgres) => (p(7), format!("{}::text || created.id::text || {}::text", p(8), p(9))),
+            (true, Backend::Sqlite) => (p(7), format!("{} || created.id || {}", p(8), p(9))),
         };
         format!(
             "INSERT INTO idempotency_keys (user_id, key, method, path, status, body, created_at, request_hash) \
-             SELECT {}, {}, {}, {}, {}, {body}, {}, {} FROM {created}",
+             SELECT {}, {}, {}, {}, {status}, {body}, {}, {} FROM {created}",
             p(1),
             p(2),
             p(3),
             p(4),
-            p(7),
             p(5),
             p(6)
         )
@@ -229,13 +230,16 @@ impl KeyClaim {
         bind_all(query, &self.args(now))
     }
 
-    /// Notes how a write that carried the key with its answer ended: with the record's id, the
-    /// answer is stored; with no record created, no key was stored either (it stays open).
-    fn settle_answered(&self, outcome: &Result<Vec<DbRow>, sqlx::Error>, answer: &PreparedAnswer) {
+    /// Notes how a write that carried the key with its record ([`Db::write_once_keyed`]) ended:
+    /// with the record's id, the key is stored (with `answer`, if any); with no record created, no
+    /// key was stored either (it stays open).
+    fn settle_created(&self, outcome: &Result<Vec<DbRow>, sqlx::Error>, answer: Option<&PreparedAnswer>) {
         match outcome {
             Ok(rows) => {
                 let Some(id) = rows.first().and_then(|row| row.int("id").ok()) else { return };
-                *self.answered.lock().unwrap_or_else(|e| e.into_inner()) = Some((answer.status, answer.body(id)));
+                if let Some(answer) = answer {
+                    *self.answered.lock().unwrap_or_else(|e| e.into_inner()) = Some((answer.status, answer.body(id)));
+                }
                 *self.state.lock().unwrap_or_else(|e| e.into_inner()) = ClaimState::Recorded;
             }
             Err(_) => self.settle(outcome),
@@ -254,7 +258,7 @@ impl KeyClaim {
 }
 
 /// A keyed write's answer, known before the write but for the id the database gives the record it
-/// creates: stored with the key by the write itself ([`Db::write_once_keyed_answered`]), so the
+/// creates: stored with the key by the write itself ([`Db::write_once_keyed`]), so the
 /// request needs no second write to record it.
 #[derive(Debug, Clone)]
 pub struct PreparedAnswer {
@@ -463,48 +467,16 @@ impl Db {
         self.grouped.get()
     }
 
-    /// [`Db::write_once`] for a write that may be the one a keyed request makes: under a
-    /// [`KeyClaim`] the key is recorded in the same transaction (SQLite: one more statement in the
-    /// script; PostgreSQL: one more `WITH` in the statement).
+    /// [`Db::write_once`] for the statement `WITH created AS ({created}) {rest}` (SQLite: the script
+    /// `sqlite`), where `created` inserts one record `RETURNING id` (or none, when its condition
+    /// fails) and `rest` returns a row with an `id` column when it did. Under a [`KeyClaim`] the
+    /// key goes in with the record, in the same write, and only if the record does: a write that
+    /// stored nothing leaves no key (not even for a moment, which a crash could make last, and a
+    /// retry would then be told "stored"). With an `answer` (known but for the id:
+    /// [`PreparedAnswer`]) the key carries it, and the request makes no second write. On SQLite,
+    /// `sqlite_created` is a query that, run right after the script, returns the created record's
+    /// id as `id` (no row when none was).
     pub async fn write_once_keyed(
-        &self,
-        sqlite: &str,
-        postgres: &str,
-        args: &[Arg<'_>],
-    ) -> Result<Vec<DbRow>, sqlx::Error> {
-        let Some(claim) = KeyClaim::open() else { return self.write_once(sqlite, postgres, args).await };
-        let now = now();
-        let written = match self.backend {
-            Backend::Sqlite => {
-                let script = format!("{sqlite}; {}", claim.insert_sql(args.len()));
-                let mut all = args.to_vec();
-                all.extend(claim.args(&now));
-                self.write_once(&script, "", &all).await
-            }
-            Backend::Postgres => {
-                // One statement still: the key's insert joins as another data-modifying `WITH`
-                // (which must stand at the top level, so it goes first in the list).
-                let key = format!("idempotency_key AS ({})", claim.insert_sql(args.len()));
-                let statement = match postgres.strip_prefix("WITH ") {
-                    Some(rest) => format!("WITH {key}, {rest}"),
-                    None => format!("WITH {key} {postgres}"),
-                };
-                let mut all = args.to_vec();
-                all.extend(claim.args(&now));
-                self.write_once("", &statement, &all).await
-            }
-        };
-        claim.settle(&written);
-        written
-    }
-
-    /// [`Db::write_once_keyed`] for the statement `WITH created AS ({created}) {rest}` (SQLite: the
-    /// script `sqlite`), where `created` inserts one record `RETURNING id` and `rest` returns a row
-    /// with an `id` column when it did. The key goes in with its `answer`, built around that id
-    /// ([`PreparedAnswer`]), in the same write: the commit that stores the write stores its answer,
-    /// and the request makes no second write. On SQLite, `sqlite_created` is a query that, run
-    /// right after the script, returns the created record's id as `id` (no row when none was).
-    pub async fn write_once_keyed_answered(
         &self,
         sqlite: &str,
         sqlite_created: &str,
@@ -513,26 +485,30 @@ impl Db {
         args: &[Arg<'_>],
         answer: Option<&PreparedAnswer>,
     ) -> Result<Vec<DbRow>, sqlx::Error> {
-        let (Some(answer), Some(claim)) = (answer, KeyClaim::open()) else {
-            return self.write_once_keyed(sqlite, &format!("WITH created AS ({created}) {rest}"), args).await;
+        let postgres = |key: Option<String>| match key {
+            Some(key) => format!("WITH created AS ({created}), idempotency_key AS ({key}) {rest}"),
+            None => format!("WITH created AS ({created}) {rest}"),
         };
+        let Some(claim) = KeyClaim::open() else { return self.write_once(sqlite, &postgres(None), args).await };
         let now = now();
         let (script, statement) = match self.backend {
             Backend::Sqlite => {
-                let key =
-                    claim.insert_answered_sql(args.len(), Backend::Sqlite, &format!("({sqlite_created}) AS created"));
+                let from = format!("({sqlite_created}) AS created");
+                let key = claim.insert_created_sql(args.len(), Backend::Sqlite, &from, answer.is_some());
                 (format!("{sqlite}; {key}"), String::new())
             }
             Backend::Postgres => {
-                let key = claim.insert_answered_sql(args.len(), Backend::Postgres, "created");
-                (String::new(), format!("WITH created AS ({created}), idempotency_key AS ({key}) {rest}"))
+                let key = claim.insert_created_sql(args.len(), Backend::Postgres, "created", answer.is_some());
+                (String::new(), postgres(Some(key)))
             }
         };
         let mut all = args.to_vec();
         all.extend(claim.args(&now));
-        all.extend([Arg::Int(i64::from(answer.status)), Arg::Text(&answer.before), Arg::Text(&answer.after)]);
+        if let Some(answer) = answer {
+            all.extend([Arg::Int(i64::from(answer.status)), Arg::Text(&answer.before), Arg::Text(&answer.after)]);
+        }
         let written = self.write_once(&script, &statement, &all).await;
-        claim.settle_answered(&written, answer);
+        claim.settle_created(&written, answer);
         written
     }
 

@@ -11,7 +11,7 @@ use sqlx::any::AnyRow;
 
 use crate::app::App;
 use crate::auth::{Caller, OrgScope};
-use crate::db::{col, Db};
+use crate::db::{col, Arg, Backend, Db};
 use crate::services::tasks::{last_closed_period, lock_org_ledger};
 use crate::store::{self, OrgRecord, Page, Paged};
 use crate::Error;
@@ -79,17 +79,15 @@ fn billed_in(org: &OrgRecord, date: NaiveDate, last_closed: Option<Period>) -> O
 /// report of the month [`billed_in`] says; returns its id.
 pub async fn log(app: &App, caller: &Caller, new: &NewConsultation) -> Result<i64, Error> {
     let org = store::org(app.db(), OrgScope::All, new.org_id).await?;
+    if app.db().backend() == Backend::Sqlite {
+        return log_in_one_write(app, caller, new, &org).await;
+    }
     let mut tx = app.db().begin_write().await?;
     // The month is read after locking the organisation against a month closing at the same
-    // moment (SQLite has one writer at a time): a consultation never lands in a frozen month.
+    // moment: a consultation never lands in a frozen month.
     lock_org_ledger(app.db().backend(), &mut tx, new.org_id, "FOR SHARE").await?;
     let last_closed = last_closed_period(&mut tx, new.org_id).await?;
-    let period = billed_in(&org, new.date, last_closed).ok_or_else(|| {
-        Error::conflict(
-            "the contract's last month is closed: no month is left to list this consultation in",
-            "последний месяц договора закрыт: консультацию не в какой месяц записать",
-        )
-    })?;
+    let period = billed_in(&org, new.date, last_closed).ok_or_else(no_month_left)?;
     let (date, now, period) = (new.date.to_string(), app.clock().now_text(), period.to_string());
     let row = sqlx::query(
         "INSERT INTO consultations (org_id, specialist_id, channel, date, duration, topic, billable, created_at, period) \
@@ -107,10 +105,7 @@ pub async fn log(app: &App, caller: &Caller, new: &NewConsultation) -> Result<i6
     .fetch_one(&mut *tx)
     .await?;
     let id: i64 = col(&row, "id")?;
-    let after = json!({
-        "channel": new.channel, "date": new.date, "duration": new.duration, "topic": new.topic,
-        "billable": new.billable, "billed_in": period,
-    });
+    let after = audited(new, &period);
     store::audit(
         &mut tx,
         store::Audit {
@@ -126,6 +121,71 @@ pub async fn log(app: &App, caller: &Caller, new: &NewConsultation) -> Result<i6
     .await?;
     tx.commit().await?;
     Ok(id)
+}
+
+fn no_month_left() -> Error {
+    Error::conflict(
+        "the contract's last month is closed: no month is left to list this consultation in",
+        "последний месяц договора закрыт: консультацию не в какой месяц записать",
+    )
+}
+
+/// What the consultation's audit entry says of it.
+fn audited(new: &NewConsultation, period: &str) -> serde_json::Value {
+    json!({
+        "channel": new.channel, "date": new.date, "duration": new.duration, "topic": new.topic,
+        "billable": new.billable, "billed_in": period,
+    })
+}
+
+/// [`log`] on SQLite, as one write through the writer ([`Db::write_once`]) instead of a
+/// transaction that holds the writer for four round trips through sqlx (a new consultation's p50
+/// was 90 ms in the soak, against 33 ms for a new task). The month is read first; the insert
+/// stores the consultation only if the last closed month is still the one read (the writer runs
+/// one write at a time, and a month closes through it too, so the check and the insert are one
+/// step), and it is read again if a month closed in between.
+async fn log_in_one_write(app: &App, caller: &Caller, new: &NewConsultation, org: &OrgRecord) -> Result<i64, Error> {
+    const LAST_CLOSED: &str = "SELECT MAX(period) AS period FROM closed_months WHERE org_id = $1";
+    // A month closes a few times a month: a second reading always finds it settled.
+    for _ in 0..3 {
+        let row = app.db().lookup(LAST_CLOSED, &[Arg::Int(new.org_id)]).await?;
+        let read = row.first().map(|row| row.opt_text("period")).transpose()?.flatten();
+        let last_closed = read
+            .as_deref()
+            .map(|p| Period::parse("period", p).map_err(|e| Error::Internal(format!("stored closed month: {e}"))))
+            .transpose()?;
+        let period = billed_in(org, new.date, last_closed).ok_or_else(no_month_left)?.to_string();
+        let (date, now) = (new.date.to_string(), app.clock().now_text());
+        let after = audited(new, &period);
+        let insert = format!(
+            "INSERT INTO consultations (org_id, specialist_id, channel, date, duration, topic, billable, created_at, period) \
+             SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9 WHERE ({LAST_CLOSED}) IS $10 RETURNING id"
+        );
+        let args = [
+            Arg::Int(new.org_id),
+            Arg::Int(caller.user_id),
+            Arg::Text(&new.channel),
+            Arg::Text(&date),
+            Arg::Int(new.duration.centi()),
+            Arg::Text(&new.topic),
+            Arg::Int(i64::from(new.billable)),
+            Arg::Text(&now),
+            Arg::Text(&period),
+            Arg::OptText(read.as_deref()),
+        ];
+        let entry = store::Audit {
+            user_id: Some(caller.user_id),
+            org_id: Some(new.org_id),
+            action: "create",
+            entity: "consultation",
+            after: Some(&after),
+            ..Default::default()
+        };
+        if let Some(id) = store::insert_audited(app.db(), &insert, &args, entry, None).await? {
+            return Ok(id);
+        }
+    }
+    Err(Error::Internal("months kept closing while a consultation was logged".into()))
 }
 
 /// A logged consultation.
