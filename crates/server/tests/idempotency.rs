@@ -307,7 +307,29 @@ async fn a_refused_keyed_work_log_leaves_no_key_for_its_corrected_retry(app: Tes
     assert_eq!(post_keyed_text(&app, &path, &specialist, "more", &log("1")).await, (StatusCode::CREATED, corrected));
 }
 
+/// A keyed consultation (one write on SQLite, a transaction on PostgreSQL) is stored once with
+/// its key, and its repeat answers as the first.
+async fn a_keyed_consultation_is_stored_once(app: TestApp) {
+    let org = app.org("ООО «Ромашка»", "7707083893", &format!("{}-01", business_period())).await;
+    let (_, specialist) = app.user("s@hb.test", "specialist", None).await;
+    let body = json!({"org_id": org, "channel": "phone", "date": business_today().to_string(), "duration": "0.5",
+                      "topic": "Как закрыть месяц", "billable": false});
+    let (status, first) = post_keyed_text(&app, "/api/v1/consultations", &specialist, "call", &body).await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    let again = post_keyed_text(&app, "/api/v1/consultations", &specialist, "call", &body).await;
+    assert_eq!(again, (StatusCode::CREATED, first.clone()), "the repeat answers as the first");
+    let pool = app.state.db().pool();
+    let consultations: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM consultations").fetch_one(pool).await.unwrap();
+    assert_eq!(consultations, 1);
+    let keys: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM idempotency_keys WHERE key = 'call' AND status = 201")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    assert_eq!(keys, 1);
+}
+
 db_tests!(
+    a_keyed_consultation_is_stored_once,
     a_refused_keyed_work_log_leaves_no_key_for_its_corrected_retry,
     a_new_tasks_answer_is_stored_by_its_own_write,
     a_key_resent_with_another_password_is_refused,
