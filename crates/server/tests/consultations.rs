@@ -222,6 +222,72 @@ async fn billable_consultations_add_hours_and_every_one_is_listed(app: TestApp) 
     assert_eq!(audit["entries"][0]["after"]["billed_in"], next.to_string(), "{audit}");
 }
 
+/// A month closing while consultations dated in it are being logged: each lands in exactly one
+/// report, the closed month's (logged before the close) or the next one's (after it), as its
+/// answer says, and the closed month stays as the close answered it. (On SQLite a consultation's
+/// insert is conditional on the month read before it still being open; on PostgreSQL a row lock
+/// orders the two.)
+async fn consultations_racing_a_month_close_each_land_in_exactly_one_report(app: TestApp) {
+    let c = subscription_cast(&app).await;
+    let period = business_period();
+    for earlier in [2, 1] {
+        let month = Period::of(period.first_day().checked_sub_months(Months::new(earlier)).unwrap());
+        let path = format!("/api/v1/reports/{month}/close?org={}", c.org);
+        assert_eq!(app.post(&path, &c.analyst, json!({})).await.0, StatusCode::OK);
+    }
+    // Four specialists' desks log one consultation after another while the month closes, and go
+    // on until two more are logged after the close answered: some land before it, some during it
+    // (read before the month closed, written after), some after it.
+    let closed_now = std::sync::atomic::AtomicBool::new(false);
+    let desk = |n: usize| {
+        let (app, c, closed_now) = (&app, &c, &closed_now);
+        async move {
+            let mut outcomes = Vec::new();
+            let mut after_close = 0;
+            while after_close < 2 {
+                if closed_now.load(std::sync::atomic::Ordering::SeqCst) {
+                    after_close += 1;
+                }
+                let topic = format!("вопрос {n}-{}", outcomes.len());
+                outcomes.push(consult(app, &c.specialist, talk(c.org, "phone", "0.5", false, &topic)).await);
+            }
+            outcomes
+        }
+    };
+    let close_path = format!("/api/v1/reports/{period}/close?org={}", c.org);
+    let close = async {
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        let closed = app.post(&close_path, &c.analyst, json!({})).await;
+        closed_now.store(true, std::sync::atomic::Ordering::SeqCst);
+        closed
+    };
+    let (one, two, three, four, (status, closed)) = tokio::join!(desk(1), desk(2), desk(3), desk(4), close);
+    let logged: Vec<(StatusCode, Value)> = [one, two, three, four].into_iter().flatten().collect();
+    assert_eq!(status, StatusCode::OK, "{closed}");
+    let next = period.next().to_string();
+    let (_, following) = app.get(&format!("/api/v1/reports/{next}"), &c.client).await;
+    let ids = |report: &Value| -> Vec<i64> {
+        report["consultations"].as_array().unwrap().iter().map(|c| c["id"].as_i64().unwrap()).collect()
+    };
+    let (in_closed, in_next) = (ids(&closed), ids(&following));
+    for (status, answer) in &logged {
+        assert_eq!(*status, StatusCode::CREATED, "{answer}");
+        let id = answer["consultation"]["id"].as_i64().unwrap();
+        // (`billed_in` is there only when the month of its date was closed.)
+        let own_month = period.to_string();
+        let billed_in = answer["consultation"]["billed_in"].as_str().unwrap_or(&own_month);
+        let expected = if billed_in == own_month { (true, false) } else { (false, true) };
+        assert!(billed_in == own_month || billed_in == next, "{answer}");
+        assert_eq!(
+            (in_closed.contains(&id), in_next.contains(&id)),
+            expected,
+            "consultation {id} billed in {billed_in}"
+        );
+    }
+    assert_eq!(in_closed.len() + in_next.len(), logged.len(), "no consultation is listed but those logged");
+    assert_eq!(app.get(&format!("/api/v1/reports/{period}"), &c.client).await.1, closed, "the closed month stays");
+}
+
 /// A contract whose last month is closed has no month left for a consultation dated in it: it
 /// is refused, naming the date, and nothing is stored.
 async fn a_consultation_after_the_contracts_last_month_closed_is_refused(app: TestApp) {
@@ -693,4 +759,5 @@ db_tests!(
     a_months_page_is_read_from_the_end_of_the_id_index,
     a_logged_consultation_is_never_changed_or_removed,
     a_consultation_after_the_contracts_last_month_closed_is_refused,
+    consultations_racing_a_month_close_each_land_in_exactly_one_report,
 );
