@@ -293,7 +293,7 @@ async fn time_report(target: &Target) -> (Duration, Duration, usize) {
 async fn big_report(target: &Target) {
     let pool = target.state.db().pool();
     let mut orgs = vec![target.org];
-    let (org_count, months, crowded) = if quick() { (3, 2, 200) } else { (50, 12, 10_000) };
+    let (org_count, months, crowded_tasks) = if quick() { (3, 2, 200) } else { (50, 12, 10_000) };
     for k in 1..org_count {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO orgs (name, inn, tariff_name, monthly_fee, included_hours, overage_rate, reserve_cap, trial_months, \
@@ -328,7 +328,7 @@ async fn big_report(target: &Target) {
         built.as_secs_f64() * 1e3,
         served.as_secs_f64() * 1e3
     );
-    let crowded = insert_accepted(target, &[(target.org, business_period().to_string(), crowded)]).await;
+    let crowded = insert_accepted(target, &[(target.org, business_period().to_string(), crowded_tasks)]).await;
     let (built, served, tasks) = time_report(target).await;
     println!(
         "  month report of one organisation with {tasks} tasks and over {} work logs in that month: \

@@ -12,7 +12,7 @@ use sqlx::any::AnyRow;
 use crate::app::App;
 use crate::auth::{Caller, OrgScope};
 use crate::db::{col, Arg, Backend, Db};
-use crate::services::tasks::{last_closed_period, lock_org_ledger};
+use crate::services::tasks::{last_closed_period, lock_org_ledger, stored_closed_month, LAST_CLOSED_SQL};
 use crate::store::{self, OrgRecord, Page, Paged};
 use crate::Error;
 
@@ -89,10 +89,9 @@ pub async fn log(app: &App, caller: &Caller, new: &NewConsultation) -> Result<i6
     let last_closed = last_closed_period(&mut tx, new.org_id).await?;
     let period = billed_in(&org, new.date, last_closed).ok_or_else(no_month_left)?;
     let (date, now, period) = (new.date.to_string(), app.clock().now_text(), period.to_string());
-    let row = sqlx::query(
-        "INSERT INTO consultations (org_id, specialist_id, channel, date, duration, topic, billable, created_at, period) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-    )
+    let row = sqlx::query(&format!(
+        "INSERT INTO consultations ({INSERTED}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id"
+    ))
     .bind(new.org_id)
     .bind(caller.user_id)
     .bind(&new.channel)
@@ -106,19 +105,7 @@ pub async fn log(app: &App, caller: &Caller, new: &NewConsultation) -> Result<i6
     .await?;
     let id: i64 = col(&row, "id")?;
     let after = audited(new, &period);
-    store::audit(
-        &mut tx,
-        store::Audit {
-            user_id: Some(caller.user_id),
-            org_id: Some(new.org_id),
-            action: "create",
-            entity: "consultation",
-            entity_id: Some(id),
-            after: Some(&after),
-            ..Default::default()
-        },
-    )
-    .await?;
+    store::audit(&mut tx, store::Audit { entity_id: Some(id), ..audit_entry(caller, new, &after) }).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -128,6 +115,21 @@ fn no_month_left() -> Error {
         "the contract's last month is closed: no month is left to list this consultation in",
         "последний месяц договора закрыт: консультацию не в какой месяц записать",
     )
+}
+
+/// The columns a new consultation's insert fills, in its values' order (`$1`…`$9`).
+const INSERTED: &str = "org_id, specialist_id, channel, date, duration, topic, billable, created_at, period";
+
+/// The audit entry of `new`'s creation (its id set by the write), saying `after`.
+fn audit_entry<'a>(caller: &Caller, new: &NewConsultation, after: &'a serde_json::Value) -> store::Audit<'a> {
+    store::Audit {
+        user_id: Some(caller.user_id),
+        org_id: Some(new.org_id),
+        action: "create",
+        entity: "consultation",
+        after: Some(after),
+        ..Default::default()
+    }
 }
 
 /// What the consultation's audit entry says of it.
@@ -145,21 +147,17 @@ fn audited(new: &NewConsultation, period: &str) -> serde_json::Value {
 /// one write at a time, and a month closes through it too, so the check and the insert are one
 /// step), and it is read again if a month closed in between.
 async fn log_in_one_write(app: &App, caller: &Caller, new: &NewConsultation, org: &OrgRecord) -> Result<i64, Error> {
-    const LAST_CLOSED: &str = "SELECT MAX(period) AS period FROM closed_months WHERE org_id = $1";
     // A month closes a few times a month: a second reading always finds it settled.
     for _ in 0..3 {
-        let row = app.db().lookup(LAST_CLOSED, &[Arg::Int(new.org_id)]).await?;
+        let row = app.db().lookup(LAST_CLOSED_SQL, &[Arg::Int(new.org_id)]).await?;
         let read = row.first().map(|row| row.opt_text("period")).transpose()?.flatten();
-        let last_closed = read
-            .as_deref()
-            .map(|p| Period::parse("period", p).map_err(|e| Error::Internal(format!("stored closed month: {e}"))))
-            .transpose()?;
+        let last_closed = stored_closed_month(read.clone())?;
         let period = billed_in(org, new.date, last_closed).ok_or_else(no_month_left)?.to_string();
         let (date, now) = (new.date.to_string(), app.clock().now_text());
         let after = audited(new, &period);
         let insert = format!(
-            "INSERT INTO consultations (org_id, specialist_id, channel, date, duration, topic, billable, created_at, period) \
-             SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9 WHERE ({LAST_CLOSED}) IS $10 RETURNING id"
+            "INSERT INTO consultations ({INSERTED}) \
+             SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9 WHERE ({LAST_CLOSED_SQL}) IS $10 RETURNING id"
         );
         let args = [
             Arg::Int(new.org_id),
@@ -173,14 +171,7 @@ async fn log_in_one_write(app: &App, caller: &Caller, new: &NewConsultation, org
             Arg::Text(&period),
             Arg::OptText(read.as_deref()),
         ];
-        let entry = store::Audit {
-            user_id: Some(caller.user_id),
-            org_id: Some(new.org_id),
-            action: "create",
-            entity: "consultation",
-            after: Some(&after),
-            ..Default::default()
-        };
+        let entry = audit_entry(caller, new, &after);
         if let Some(id) = store::insert_audited(app.db(), &insert, &args, entry, None).await? {
             return Ok(id);
         }

@@ -622,13 +622,17 @@ pub async fn lock_org_ledger(
     Ok(())
 }
 
+/// The organisation's (`$1`) last closed month, as stored: `period`, null when none is closed.
+pub const LAST_CLOSED_SQL: &str = "SELECT MAX(period) AS period FROM closed_months WHERE org_id = $1";
+
 /// The organisation's last closed month, read on the caller's connection.
 pub async fn last_closed_period(conn: &mut sqlx::AnyConnection, org_id: i64) -> Result<Option<Period>, Error> {
-    let row = sqlx::query("SELECT MAX(period) AS period FROM closed_months WHERE org_id = $1")
-        .bind(org_id)
-        .fetch_one(&mut *conn)
-        .await?;
-    let period: Option<String> = col(&row, "period")?;
+    let row = sqlx::query(LAST_CLOSED_SQL).bind(org_id).fetch_one(&mut *conn).await?;
+    stored_closed_month(col(&row, "period")?)
+}
+
+/// A last closed month as [`LAST_CLOSED_SQL`] reads it.
+pub fn stored_closed_month(period: Option<String>) -> Result<Option<Period>, Error> {
     period
         .map(|p| Period::parse("period", &p).map_err(|e| Error::Internal(format!("stored closed month: {e}"))))
         .transpose()
